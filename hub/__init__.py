@@ -1,0 +1,1 @@
+"""The branch hub: the one source of truth of a branch's hall."""

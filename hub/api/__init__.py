@@ -1,0 +1,1 @@
+"""The hub's gRPC face: thin servicers over :class:`hub.service.Hub`."""

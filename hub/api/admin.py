@@ -1,0 +1,83 @@
+"""Admin: what the branch offers and who works there; reloading its configuration."""
+
+from __future__ import annotations
+
+import grpc
+
+from hub.api.status import rpc
+from hub.service import Hub
+from protos.okno.v1 import admin_pb2, admin_pb2_grpc
+
+Context = grpc.aio.ServicerContext[object, object]
+
+
+class AdminServicer(admin_pb2_grpc.AdminServicer):
+    def __init__(self, hub: Hub) -> None:
+        self._hub = hub
+
+    @rpc
+    async def GetBranch(
+        self, request: admin_pb2.GetBranchRequest, context: Context
+    ) -> admin_pb2.Branch:
+        branch = self._hub.loaded.branch
+        return admin_pb2.Branch(
+            id=branch.id,
+            name=branch.name,
+            timezone=branch.timezone,
+            day=self._hub.engine.day,
+            max_wait_s=int(branch.max_wait_min * 60),
+            config_digest=self._hub.loaded.digest,
+        )
+
+    @rpc
+    async def ListServices(
+        self, request: admin_pb2.ListServicesRequest, context: Context
+    ) -> admin_pb2.ListServicesResponse:
+        branch = self._hub.loaded.branch
+        return admin_pb2.ListServicesResponse(
+            services=[
+                admin_pb2.ServiceInfo(
+                    id=s.id,
+                    prefix=s.prefix,
+                    name_ru=s.name_ru,
+                    name_en=s.name_en,
+                    group_id=s.group or "",
+                    target_wait_s=branch.target_wait_ms(s) // 1000,
+                    average_service_s=round(s.average_service_min * 60),
+                )
+                for s in branch.services
+            ]
+        )
+
+    @rpc
+    async def ListDesks(
+        self, request: admin_pb2.ListDesksRequest, context: Context
+    ) -> admin_pb2.ListDesksResponse:
+        return admin_pb2.ListDesksResponse(
+            desks=[
+                admin_pb2.DeskInfo(
+                    id=d.id, number=d.number, name=d.name, service_weights=d.services
+                )
+                for d in self._hub.loaded.branch.desks
+            ]
+        )
+
+    @rpc
+    async def ListOperators(
+        self, request: admin_pb2.ListOperatorsRequest, context: Context
+    ) -> admin_pb2.ListOperatorsResponse:
+        return admin_pb2.ListOperatorsResponse(
+            operators=[
+                admin_pb2.Operator(id=o.id, name=o.name, roles=o.roles)
+                for o in self._hub.loaded.branch.operators
+            ]
+        )
+
+    @rpc
+    async def ReloadConfig(
+        self, request: admin_pb2.ReloadConfigRequest, context: Context
+    ) -> admin_pb2.ReloadConfigResponse:
+        reloaded = await self._hub.reload_config()
+        return admin_pb2.ReloadConfigResponse(
+            config_digest=reloaded.digest, changed=reloaded.changed
+        )

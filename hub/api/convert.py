@@ -1,0 +1,97 @@
+"""Domain values to okno.v1 messages; the only place that knows both."""
+
+from __future__ import annotations
+
+from hub.domain.engine import ServiceQueue, Snapshot
+from hub.domain.model import Desk, DeskState, Event, EventKind, Ticket, TicketState, WaitEstimate
+from protos.okno.v1 import common_pb2, feed_pb2
+
+_TICKET_STATES = {
+    TicketState.WAITING: common_pb2.TICKET_STATE_WAITING,
+    TicketState.CALLED: common_pb2.TICKET_STATE_CALLED,
+    TicketState.SERVING: common_pb2.TICKET_STATE_SERVING,
+    TicketState.DONE: common_pb2.TICKET_STATE_DONE,
+    TicketState.NO_SHOW: common_pb2.TICKET_STATE_NO_SHOW,
+    TicketState.CANCELLED: common_pb2.TICKET_STATE_CANCELLED,
+}
+_DESK_STATES = {
+    DeskState.CLOSED: common_pb2.DESK_STATE_CLOSED,
+    DeskState.OPEN: common_pb2.DESK_STATE_OPEN,
+    DeskState.PAUSED: common_pb2.DESK_STATE_PAUSED,
+}
+_EVENT_KINDS = {kind: feed_pb2.EventKind.Value(f"EVENT_KIND_{kind.name}") for kind in EventKind}
+
+
+def ticket(value: Ticket) -> common_pb2.Ticket:
+    return common_pb2.Ticket(
+        id=value.id,
+        number=value.number,
+        service_id=value.service_id,
+        state=_TICKET_STATES[value.state],
+        desk_id=value.desk_id,
+        target_desk_id=value.target_desk_id,
+        priority=value.priority,
+        recalls=value.recalls,
+        day=value.day,
+        issued_at_unix_ms=value.issued_at_ms,
+        waiting_since_unix_ms=value.waiting_since_ms,
+        called_at_unix_ms=value.called_at_ms,
+        started_at_unix_ms=value.started_at_ms,
+        finished_at_unix_ms=value.finished_at_ms,
+        priority_from_unix_ms=value.priority_from_ms,
+    )
+
+
+def desk(value: Desk) -> common_pb2.Desk:
+    return common_pb2.Desk(
+        id=value.id,
+        number=value.number,
+        name=value.name,
+        state=_DESK_STATES[value.state],
+        operator_id=value.operator_id,
+        current_ticket_id=value.current_ticket_id,
+        service_ids=value.service_ids,
+    )
+
+
+def estimate(value: WaitEstimate) -> common_pb2.WaitEstimate:
+    return common_pb2.WaitEstimate(
+        people_ahead=value.people_ahead,
+        estimated_wait_s=value.wait_s,
+        known=value.known,
+        reason=value.reason,
+    )
+
+
+def service_queue(value: ServiceQueue) -> common_pb2.ServiceQueue:
+    return common_pb2.ServiceQueue(
+        service_id=value.service_id,
+        waiting=value.waiting,
+        longest_wait_s=value.longest_wait_s,
+        estimate=estimate(value.estimate),
+    )
+
+
+def snapshot(value: Snapshot) -> common_pb2.QueueState:
+    return common_pb2.QueueState(
+        sequence=value.seq,
+        day=value.day,
+        at_unix_ms=value.at_ms,
+        tickets=[ticket(t) for t in value.tickets],
+        desks=[desk(d) for d in value.desks],
+        queues=[service_queue(q) for q in value.queues],
+    )
+
+
+def event(value: Event) -> feed_pb2.Event:
+    message = feed_pb2.Event(
+        sequence=value.seq,
+        at_unix_ms=value.at_ms,
+        kind=_EVENT_KINDS[value.kind],
+        detail=value.detail,
+    )
+    if value.ticket is not None:
+        message.ticket.CopyFrom(ticket(value.ticket))
+    if value.desk is not None:
+        message.desk.CopyFrom(desk(value.desk))
+    return message

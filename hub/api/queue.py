@@ -1,0 +1,204 @@
+"""QueueService: each RPC is one engine command, answered once committed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import grpc
+
+from hub.api import convert
+from hub.api.status import rpc
+from hub.domain.engine import Outcome, QueueEngine
+from hub.errors import InvalidRequest
+from hub.service import Hub
+from protos.okno.v1 import common_pb2, queue_pb2, queue_pb2_grpc
+
+Context = grpc.aio.ServicerContext[object, object]
+
+
+class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
+    def __init__(self, hub: Hub) -> None:
+        self._hub = hub
+
+    @rpc
+    async def IssueTicket(
+        self, request: queue_pb2.IssueTicketRequest, context: Context
+    ) -> queue_pb2.IssueTicketResponse:
+        _require(service_id=request.service_id)
+        outcome = await self._hub.run(
+            lambda engine, now: engine.issue(
+                request.service_id,
+                now,
+                priority=request.priority,
+                priority_from_ms=request.priority_from_unix_ms,
+                request_id=request.request_id,
+            )
+        )
+        assert outcome.ticket is not None
+        estimate = outcome.estimate or self._hub.estimate(outcome.ticket.service_id)
+        return queue_pb2.IssueTicketResponse(
+            ticket=convert.ticket(outcome.ticket),
+            estimate=convert.estimate(estimate),
+            sequence=self._hub.committed_seq,
+        )
+
+    @rpc
+    async def CallNext(
+        self, request: queue_pb2.DeskRequest, context: Context
+    ) -> queue_pb2.TicketResponse:
+        return await self._desk_command(request, lambda e: e.call_next)
+
+    @rpc
+    async def CallTicket(
+        self, request: queue_pb2.CallTicketRequest, context: Context
+    ) -> queue_pb2.TicketResponse:
+        _require(desk_id=request.desk_id, ticket_id=request.ticket_id)
+        outcome = await self._hub.run(
+            lambda engine, now: engine.call_ticket(
+                request.desk_id, request.ticket_id, now, request_id=request.request_id
+            )
+        )
+        return self._ticket_response(outcome)
+
+    @rpc
+    async def Recall(
+        self, request: queue_pb2.DeskRequest, context: Context
+    ) -> queue_pb2.TicketResponse:
+        return await self._desk_command(request, lambda e: e.recall)
+
+    @rpc
+    async def StartService(
+        self, request: queue_pb2.DeskRequest, context: Context
+    ) -> queue_pb2.TicketResponse:
+        return await self._desk_command(request, lambda e: e.start)
+
+    @rpc
+    async def FinishService(
+        self, request: queue_pb2.DeskRequest, context: Context
+    ) -> queue_pb2.TicketResponse:
+        return await self._desk_command(request, lambda e: e.finish)
+
+    @rpc
+    async def MarkNoShow(
+        self, request: queue_pb2.DeskRequest, context: Context
+    ) -> queue_pb2.TicketResponse:
+        return await self._desk_command(request, lambda e: e.no_show)
+
+    @rpc
+    async def Transfer(
+        self, request: queue_pb2.TransferRequest, context: Context
+    ) -> queue_pb2.TicketResponse:
+        _require(desk_id=request.desk_id)
+        outcome = await self._hub.run(
+            lambda engine, now: engine.transfer(
+                request.desk_id,
+                now,
+                to_service_id=request.to_service_id,
+                to_desk_id=request.to_desk_id,
+                comment=request.comment,
+                request_id=request.request_id,
+            )
+        )
+        return self._ticket_response(outcome)
+
+    @rpc
+    async def CancelTicket(
+        self, request: queue_pb2.CancelTicketRequest, context: Context
+    ) -> queue_pb2.TicketResponse:
+        _require(ticket_id=request.ticket_id)
+        outcome = await self._hub.run(
+            lambda engine, now: engine.cancel(
+                request.ticket_id, now, reason=request.reason, request_id=request.request_id
+            )
+        )
+        return self._ticket_response(outcome)
+
+    @rpc
+    async def OpenDesk(
+        self, request: queue_pb2.OpenDeskRequest, context: Context
+    ) -> queue_pb2.DeskResponse:
+        _require(desk_id=request.desk_id)
+        outcome = await self._hub.run(
+            lambda engine, now: engine.open_desk(
+                request.desk_id,
+                now,
+                operator_id=request.operator_id,
+                request_id=request.request_id,
+            )
+        )
+        return self._desk_response(outcome)
+
+    @rpc
+    async def CloseDesk(
+        self, request: queue_pb2.DeskRequest, context: Context
+    ) -> queue_pb2.DeskResponse:
+        _require(desk_id=request.desk_id)
+        outcome = await self._hub.run(
+            lambda engine, now: engine.close_desk(
+                request.desk_id, now, request_id=request.request_id
+            )
+        )
+        return self._desk_response(outcome)
+
+    @rpc
+    async def PauseDesk(
+        self, request: queue_pb2.DeskRequest, context: Context
+    ) -> queue_pb2.DeskResponse:
+        _require(desk_id=request.desk_id)
+        outcome = await self._hub.run(
+            lambda engine, now: engine.pause_desk(
+                request.desk_id, now, request_id=request.request_id
+            )
+        )
+        return self._desk_response(outcome)
+
+    @rpc
+    async def GetQueueState(
+        self, request: queue_pb2.GetQueueStateRequest, context: Context
+    ) -> common_pb2.QueueState:
+        return convert.snapshot(self._hub.snapshot())
+
+    @rpc
+    async def EstimateWait(
+        self, request: queue_pb2.EstimateWaitRequest, context: Context
+    ) -> common_pb2.WaitEstimate:
+        _require(service_id=request.service_id)
+        return convert.estimate(self._hub.estimate(request.service_id))
+
+    @rpc
+    async def GetTicket(
+        self, request: queue_pb2.GetTicketRequest, context: Context
+    ) -> common_pb2.Ticket:
+        _require(ticket_id=request.ticket_id)
+        return convert.ticket(await self._hub.ticket(request.ticket_id))
+
+    async def _desk_command(
+        self,
+        request: queue_pb2.DeskRequest,
+        command: Callable[[QueueEngine], Callable[..., Outcome]],
+    ) -> queue_pb2.TicketResponse:
+        _require(desk_id=request.desk_id)
+        outcome = await self._hub.run(
+            lambda engine, now: command(engine)(request.desk_id, now, request_id=request.request_id)
+        )
+        return self._ticket_response(outcome)
+
+    def _ticket_response(self, outcome: Outcome) -> queue_pb2.TicketResponse:
+        response = queue_pb2.TicketResponse(sequence=self._hub.committed_seq)
+        if outcome.ticket is not None:
+            response.ticket.CopyFrom(convert.ticket(outcome.ticket))
+        if outcome.desk is not None:
+            response.desk.CopyFrom(convert.desk(outcome.desk))
+        return response
+
+    def _desk_response(self, outcome: Outcome) -> queue_pb2.DeskResponse:
+        assert outcome.desk is not None
+        return queue_pb2.DeskResponse(
+            desk=convert.desk(outcome.desk), sequence=self._hub.committed_seq
+        )
+
+
+def _require(**fields: str) -> None:
+    missing = [name for name, value in fields.items() if not value]
+    if missing:
+        raise InvalidRequest(f"missing {', '.join(missing)}: the request must name it")

@@ -1,0 +1,52 @@
+"""The hub's gRPC server: queue, feed, admin, health and reflection on one port."""
+
+from __future__ import annotations
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from hub.api.admin import AdminServicer
+from hub.api.feed import HallFeedServicer
+from hub.api.queue import QueueServicer
+from hub.errors import HubError
+from hub.service import Hub
+from protos.okno.v1 import (
+    admin_pb2,
+    admin_pb2_grpc,
+    feed_pb2,
+    feed_pb2_grpc,
+    queue_pb2,
+    queue_pb2_grpc,
+)
+
+
+class AddressInUse(HubError, OSError):
+    code = "address_in_use"
+
+
+async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
+    """Build the server bound to ``address`` ("host:port", port 0 picks a free one)."""
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    queue_pb2_grpc.add_QueueServiceServicer_to_server(QueueServicer(hub), server)
+    feed_pb2_grpc.add_HallFeedServicer_to_server(HallFeedServicer(hub), server)
+    admin_pb2_grpc.add_AdminServicer_to_server(AdminServicer(hub), server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    names = [
+        queue_pb2.DESCRIPTOR.services_by_name["QueueService"].full_name,
+        feed_pb2.DESCRIPTOR.services_by_name["HallFeed"].full_name,
+        admin_pb2.DESCRIPTOR.services_by_name["Admin"].full_name,
+    ]
+    reflection.enable_server_reflection(
+        [*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
+    )
+    try:
+        port = server.add_insecure_port(address)
+    except RuntimeError as err:
+        raise AddressInUse(f"cannot listen on {address}: is another hub running there?") from err
+    if port == 0:
+        raise AddressInUse(f"cannot listen on {address}: is another hub running there?")
+    for name in ("", *names):
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    return server, port

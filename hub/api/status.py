@@ -1,0 +1,61 @@
+"""The one mapping from hub errors to gRPC status codes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import ParamSpec, TypeVar
+
+import grpc
+
+from hub.errors import (
+    ConfigError,
+    HubError,
+    InvalidRequest,
+    NotFound,
+    Refused,
+    StoreUnavailable,
+)
+
+log = logging.getLogger(__name__)
+
+_CODES: tuple[tuple[type[HubError], grpc.StatusCode], ...] = (
+    (NotFound, grpc.StatusCode.NOT_FOUND),
+    (InvalidRequest, grpc.StatusCode.INVALID_ARGUMENT),
+    (Refused, grpc.StatusCode.FAILED_PRECONDITION),
+    (ConfigError, grpc.StatusCode.FAILED_PRECONDITION),
+    (StoreUnavailable, grpc.StatusCode.UNAVAILABLE),
+)
+
+
+def status_code(error: HubError) -> grpc.StatusCode:
+    for kind, code in _CODES:
+        if isinstance(error, kind):
+            return code
+    return grpc.StatusCode.FAILED_PRECONDITION
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def rpc(
+    method: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[R]]:
+    """Answer a HubError with its status code and its message, the error's code in metadata."""
+
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        context = args[-1]
+        assert isinstance(context, grpc.aio.ServicerContext)
+        try:
+            return await method(*args, **kwargs)
+        except HubError as error:
+            code = status_code(error)
+            log.info("refused rpc=%s code=%s reason=%s", method.__name__, error.code, error)
+            context.set_trailing_metadata((("okno-error", error.code),))
+            await context.abort(code, str(error))
+            raise AssertionError("abort() raises") from error
+
+    return wrapper

@@ -1,0 +1,200 @@
+"""The branch configuration model: what the branch offers, who works, how to choose.
+
+Validated with pydantic so that every rule is stated once; ``hub/config.py`` reads the
+TOML file and turns a validation error into the file's line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import time
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Role = Literal["operator", "administrator", "technician"]
+_HOURS = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
+
+
+class _Model(BaseModel):
+    # nan and inf would pass "gt=0" checks of weights and minutes and then break ordering.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class OpeningHours(_Model):
+    """One day's hours; ``closes`` may be 24:00, written as time.max."""
+
+    opens: time
+    closes: time
+
+    @classmethod
+    def parse(cls, text: str) -> OpeningHours | None:
+        """Read "08:00-20:00" (or "closed", giving None)."""
+        if text.strip().lower() == "closed":
+            return None
+        match = _HOURS.match(text.strip())
+        if not match:
+            raise ValueError(f'hours must look like "08:00-20:00" or "closed", not "{text}"')
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        opens = time(h1, m1)
+        closes = time.max if (h2, m2) == (24, 0) else time(h2, m2)
+        if closes <= opens:
+            raise ValueError(f'hours "{text}" close before they open')
+        return cls(opens=opens, closes=closes)
+
+
+def _valid_hours(text: str) -> str:
+    OpeningHours.parse(text)
+    return text
+
+
+# Checked per day so that an error's loc names the day, and the loader its line.
+HoursText = Annotated[str, AfterValidator(_valid_hours)]
+
+
+class Group(_Model):
+    id: Identifier
+    name_ru: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+
+
+class Service(_Model):
+    id: Identifier
+    prefix: str = Field(pattern=r"^[A-ZА-ЯЁ]{1,2}$")
+    name_ru: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    group: Identifier | None = None
+    target_wait_min: float | None = Field(default=None, gt=0, le=24 * 60)
+    average_service_min: float = Field(default=10.0, gt=0, le=8 * 60)
+    # Tickets stop this many minutes before the branch closes.
+    last_ticket_before_close_min: int = Field(default=0, ge=0, le=12 * 60)
+
+
+class Desk(_Model):
+    id: Identifier
+    number: int = Field(ge=1, le=999)
+    name: str = ""
+    # Service id -> weight: a higher weight is served sooner at this desk.
+    services: dict[Identifier, float] = Field(min_length=1)
+
+    @field_validator("services")
+    @classmethod
+    def _positive_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        for service, weight in value.items():
+            if weight <= 0:
+                raise ValueError(f'weight of service "{service}" must be above 0, not {weight}')
+        return value
+
+
+class Priority(_Model):
+    id: Identifier
+    name_ru: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    # Calls of this category for each call of a regular ticket while both wait.
+    ratio: int = Field(ge=1, le=20)
+
+
+class Operator(_Model):
+    id: Identifier
+    name: str = Field(min_length=1)
+    roles: tuple[Role, ...] = ("operator",)
+
+
+class Branch(_Model):
+    id: Identifier
+    name: str = Field(min_length=1)
+    timezone: str = "Europe/Moscow"
+    max_wait_min: float = Field(default=15.0, gt=0, le=24 * 60)
+    # A ticket this close to its wait target is called before better-weighted ones.
+    deadline_guard_min: float = Field(default=2.0, ge=0, le=24 * 60)
+    max_recalls: int = Field(default=2, ge=0, le=10)
+    hours: dict[Weekday, HoursText] = Field(
+        default_factory=lambda: dict.fromkeys(WEEKDAYS, "00:00-24:00")
+    )
+    groups: tuple[Group, ...] = ()
+    services: tuple[Service, ...] = Field(min_length=1)
+    desks: tuple[Desk, ...] = Field(min_length=1)
+    priorities: tuple[Priority, ...] = ()
+    operators: tuple[Operator, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise ValueError(f'unknown time zone "{value}" (use e.g. "Europe/Moscow")') from err
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Branch:
+        _unique("groups", "id", [g.id for g in self.groups])
+        _unique("services", "id", [s.id for s in self.services])
+        _unique("services", "prefix", [s.prefix for s in self.services])
+        _unique("desks", "id", [d.id for d in self.desks])
+        _unique("desks", "number", [d.number for d in self.desks])
+        _unique("priorities", "id", [p.id for p in self.priorities])
+        _unique("operators", "id", [o.id for o in self.operators])
+        groups = {g.id for g in self.groups}
+        for index, service in enumerate(self.services):
+            if service.group is not None and service.group not in groups:
+                raise ConfigProblem(
+                    ("services", index, "group"),
+                    f'service "{service.id}" names group "{service.group}", which is not '
+                    "among [[groups]]: add the group or fix the name",
+                )
+        services = {s.id for s in self.services}
+        for index, desk in enumerate(self.desks):
+            for service_id in desk.services:
+                if service_id not in services:
+                    raise ConfigProblem(
+                        ("desks", index, "services", service_id),
+                        f'desk "{desk.id}" serves "{service_id}", which is not among '
+                        "[[services]]: add the service or fix the name",
+                    )
+        return self
+
+    def service(self, service_id: str) -> Service | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def desk(self, desk_id: str) -> Desk | None:
+        return next((d for d in self.desks if d.id == desk_id), None)
+
+    def target_wait_ms(self, service: Service) -> int:
+        minutes = (
+            service.target_wait_min if service.target_wait_min is not None else self.max_wait_min
+        )
+        return int(minutes * 60_000)
+
+    def opening_hours(self, weekday: int) -> OpeningHours | None:
+        """Hours for a weekday (0 is Monday); a weekday not listed is closed."""
+        text = self.hours.get(WEEKDAYS[weekday])
+        return OpeningHours.parse(text) if text is not None else None
+
+
+class ConfigProblem(Exception):
+    """A rule across several entries is broken, at a known place in the file.
+
+    Not a ValueError on purpose: pydantic would wrap it and lose ``loc``, which the
+    loader turns into the file's line.
+    """
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
+def _unique(table: str, key: str, values: Sequence[str | int]) -> None:
+    seen: set[str | int] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise ConfigProblem(
+                (table, index, key), f'{key} "{value}" is used twice in [[{table}]]: make it unique'
+            )
+        seen.add(value)

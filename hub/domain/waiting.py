@@ -1,0 +1,84 @@
+"""The waiting tickets, indexed so that choosing the next one never scans the hall.
+
+One line per (service, category), kept in order of waiting; one line per desk for
+tickets transferred to that desk. A call looks only at the heads of the lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hub.domain.dispatcher import REGULAR, Candidate
+from hub.domain.model import Ticket
+
+
+class WaitingLines:
+    def __init__(self) -> None:
+        self._lines: dict[tuple[str, str], dict[str, Ticket]] = {}
+        self._targeted: dict[str, dict[str, Ticket]] = {}
+
+    def add(self, ticket: Ticket) -> None:
+        self._line_of(ticket)[ticket.id] = ticket
+
+    def remove(self, ticket: Ticket) -> None:
+        self._line_of(ticket).pop(ticket.id, None)
+
+    def _line_of(self, ticket: Ticket) -> dict[str, Ticket]:
+        if ticket.target_desk_id:
+            return self._targeted.setdefault(ticket.target_desk_id, {})
+        return self._lines.setdefault((ticket.service_id, ticket.priority), {})
+
+    def targeted_head(self, desk_id: str) -> Ticket | None:
+        """The longest-waiting ticket transferred to this desk: it goes before all others."""
+        line = self._targeted.get(desk_id)
+        return next(iter(line.values()), None) if line else None
+
+    def candidates(
+        self,
+        services: dict[str, float],
+        categories: tuple[str, ...],
+        targets_ms: dict[str, int],
+        now_ms: int,
+    ) -> Iterator[Candidate]:
+        """Heads of the lines a desk serves, each in the class it competes in now."""
+        for service_id, weight in services.items():
+            target = targets_ms[service_id]
+            regular = self._lines.get((service_id, REGULAR))
+            if regular:
+                yield Candidate(next(iter(regular.values())), REGULAR, weight, target)
+            for category in categories:
+                line = self._lines.get((service_id, category))
+                if not line:
+                    continue
+                # Priority lines are short; a ticket whose priority has not begun yet
+                # (an appointment before its slot) competes as a regular one.
+                applying = next((t for t in line.values() if t.priority_applies(now_ms)), None)
+                if applying is not None:
+                    yield Candidate(applying, category, weight, target)
+                early = next((t for t in line.values() if not t.priority_applies(now_ms)), None)
+                if early is not None:
+                    yield Candidate(early, REGULAR, weight, target)
+
+    def count(self, service_id: str) -> int:
+        untargeted = sum(len(v) for (sid, _), v in self._lines.items() if sid == service_id)
+        targeted = sum(
+            1
+            for line in self._targeted.values()
+            for t in line.values()
+            if t.service_id == service_id
+        )
+        return untargeted + targeted
+
+    def ahead_of_newcomer(self, ticket: Ticket) -> int:
+        """People before a ticket that has just joined: its category's line, or everyone."""
+        if ticket.priority or ticket.target_desk_id:
+            return len(self._line_of(ticket)) - 1
+        return self.count(ticket.service_id) - 1
+
+    def longest_since_ms(self, service_id: str) -> int | None:
+        heads = [
+            next(iter(line.values())).waiting_since_ms
+            for (sid, _), line in self._lines.items()
+            if sid == service_id and line
+        ]
+        return min(heads) if heads else None

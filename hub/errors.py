@@ -1,0 +1,103 @@
+"""Errors of the hub, each telling what was wrong and what to do about it.
+
+The groups map one to one onto gRPC status codes (see ``hub/api/status.py``):
+``NotFound`` -> NOT_FOUND, ``InvalidRequest`` -> INVALID_ARGUMENT,
+``Refused`` -> FAILED_PRECONDITION, ``StoreUnavailable`` -> UNAVAILABLE.
+"""
+
+from __future__ import annotations
+
+from okno.errors import OknoError
+
+
+class HubError(OknoError):
+    """Root of the hub's errors."""
+
+    code = "hub_error"
+
+
+class NotFound(HubError, LookupError):
+    """A request names a service, desk, ticket, category or operator the branch lacks."""
+
+    code = "not_found"
+
+
+class UnknownService(NotFound):
+    code = "unknown_service"
+
+
+class UnknownDesk(NotFound):
+    code = "unknown_desk"
+
+
+class UnknownTicket(NotFound):
+    code = "unknown_ticket"
+
+
+class UnknownPriority(NotFound):
+    code = "unknown_priority"
+
+
+class UnknownOperator(NotFound):
+    code = "unknown_operator"
+
+
+class InvalidRequest(HubError, ValueError):
+    """A request is malformed: a field missing, two that exclude each other, a reused id."""
+
+    code = "invalid_request"
+
+
+class Refused(HubError, RuntimeError):
+    """A well-formed request that the queue's present state does not allow."""
+
+    code = "refused"
+
+
+class IllegalTransition(Refused):
+    """A ticket cannot go from its state to the one asked for."""
+
+    code = "illegal_transition"
+
+
+class DeskNotOpen(Refused):
+    code = "desk_not_open"
+
+
+class DeskBusy(Refused):
+    code = "desk_busy"
+
+
+class NoCurrentTicket(Refused):
+    code = "no_current_ticket"
+
+
+class RecallLimitReached(Refused):
+    code = "recall_limit_reached"
+
+
+class BranchClosed(Refused):
+    code = "branch_closed"
+
+
+class NotServedHere(Refused):
+    code = "not_served_here"
+
+
+class ConfigError(HubError, ValueError):
+    """A branch configuration file is wrong; ``line`` points at the culprit when known."""
+
+    code = "config_error"
+
+    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        self.line = line
+        where = f"{path}, line {line}" if line is not None else path
+        super().__init__(f"{where}: {reason}")
+
+
+class StoreUnavailable(HubError, ConnectionError):
+    """The database could not commit; nothing of the request was kept."""
+
+    code = "store_unavailable"

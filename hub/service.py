@@ -1,0 +1,180 @@
+"""The hub as its API sees it: commands that answer only once durable, and the feed.
+
+Everything runs on one asyncio loop: the engine is changed only there, between awaits,
+so commands are serialised without locks; the database has its own single thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from hub.committer import GroupCommitter
+from hub.config import LoadedConfig, load_branch
+from hub.domain.engine import Outcome, QueueEngine, Snapshot
+from hub.domain.model import Event, Ticket, WaitEstimate
+from hub.domain.numbering import branch_day
+from hub.errors import StoreUnavailable, UnknownTicket
+from hub.feed import FeedBroker
+from hub.store.database import open_database
+from hub.store.repository import Repository
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], int]
+# A subscriber further behind than this gets a snapshot instead of the events it missed.
+MAX_REPLAY = 50_000
+
+
+def wall_clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Reloaded:
+    digest: str
+    changed: bool
+
+
+class Hub:
+    def __init__(self, config_path: Path, db_path: Path, *, clock: Clock = wall_clock_ms) -> None:
+        self.config_path = config_path
+        self.db_path = db_path
+        self.clock = clock
+        self.loaded: LoadedConfig = load_branch(config_path)
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="okno-store")
+        self._repository = Repository(open_database(db_path))
+        self.engine = self._load_engine(self.loaded)
+        self.broker = FeedBroker()
+        self._committer = GroupCommitter(
+            self._repository.append,
+            self.broker.publish,
+            self._reload_after_failure,
+            self.engine.seq,
+            self._executor,
+        )
+        self._broken = False
+
+    def _load_engine(self, loaded: LoadedConfig) -> QueueEngine:
+        now = self.clock()
+        saved = self._repository.load(branch_day(now, loaded.branch.timezone))
+        engine = QueueEngine(
+            loaded.branch,
+            now,
+            seq=saved.seq,
+            tickets=saved.tickets,
+            desks=saved.desks,
+            requests=saved.requests,
+        )
+        log.info(
+            "hub state loaded seq=%d day=%s tickets=%d", saved.seq, engine.day, len(saved.tickets)
+        )
+        return engine
+
+    async def start(self) -> None:
+        self._committer.start()
+
+    async def stop(self) -> None:
+        self.broker.close_all()
+        await self._committer.stop()
+        self._executor.shutdown(wait=True)
+
+    @property
+    def committed_seq(self) -> int:
+        return self._committer.committed_seq
+
+    async def run(self, command: Callable[[QueueEngine, int], Outcome]) -> Outcome:
+        """Apply a command and return once what it changed is committed.
+
+        A replayed request waits too: its first answer may still be on its way to disk.
+        """
+        if self._broken:
+            raise StoreUnavailable(
+                "the hub's database failed and could not be reopened: restart the hub"
+            )
+        outcome = command(self.engine, self.clock())
+        await self._committer.wait_for(
+            outcome.events[-1].seq if outcome.events else self.engine.seq
+        )
+        return outcome
+
+    def _reload_after_failure(self) -> None:
+        # Commands behind the failed write were applied on top of it: start again from
+        # what the database holds, and make every feed subscriber resubscribe.
+        try:
+            self.engine = self._load_engine(self.loaded)
+        except Exception:
+            log.exception("reload after a failed commit failed; refusing commands")
+            self._broken = True
+        self.broker.close_all()
+
+    async def ticket(self, ticket_id: str) -> Ticket:
+        try:
+            return self.engine.ticket(ticket_id)
+        except UnknownTicket:
+            loop = asyncio.get_running_loop()
+            found = await loop.run_in_executor(self._executor, self._repository.ticket, ticket_id)
+            if found is None:
+                raise
+            return found
+
+    def estimate(self, service_id: str) -> WaitEstimate:
+        return self.engine.estimate(service_id)
+
+    def snapshot(self) -> Snapshot:
+        return self.engine.snapshot(self.clock())
+
+    async def reload_config(self) -> Reloaded:
+        """Re-read the configuration file; a bad one raises ConfigError and changes nothing."""
+        loaded = load_branch(self.config_path)
+        if loaded.digest == self.loaded.digest:
+            return Reloaded(loaded.digest, changed=False)
+        await self.run(lambda engine, now: engine.reconfigure(loaded.branch, now, loaded.digest))
+        self.loaded = loaded
+        log.info("configuration reloaded digest=%s", loaded.digest)
+        return Reloaded(loaded.digest, changed=True)
+
+    async def follow(self, after_seq: int) -> AsyncIterator[Snapshot | Event]:
+        """The hall feed: a snapshot if needed, then each committed event once, in order."""
+        subscription = self.broker.subscribe()
+        try:
+            last = after_seq
+            backlog = await self._backlog(after_seq)
+            if backlog is None:
+                snapshot = self.snapshot()
+                await self._committer.wait_for(snapshot.seq)
+                last = snapshot.seq
+                yield snapshot
+            else:
+                for event in backlog:
+                    last = event.seq
+                    yield event
+            while True:
+                batch = await subscription.next_batch()
+                if batch is None:
+                    return
+                for event in batch:
+                    if event.seq > last:
+                        last = event.seq
+                        yield event
+        finally:
+            self.broker.unsubscribe(subscription)
+
+    async def _backlog(self, after_seq: int) -> list[Event] | None:
+        committed = self._committer.committed_seq
+        if after_seq <= 0 or after_seq > committed or committed - after_seq > MAX_REPLAY:
+            return None
+        if after_seq == committed:
+            return []
+        recent = self.broker.recent_after(after_seq)
+        if recent is not None:
+            return recent
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, self._repository.events_after, after_seq, committed - after_seq
+        )

@@ -1,0 +1,1 @@
+"""The hub's durable state: SQLite in WAL mode, one transaction per batch of events."""

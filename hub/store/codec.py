@@ -1,0 +1,87 @@
+"""Rows and JSON for the domain's values, in one place for the store and the outbox."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any
+
+from hub.domain.model import Desk, DeskState, Event, EventKind, Ticket, TicketState
+
+
+def ticket_row(ticket: Ticket) -> dict[str, Any]:
+    row = asdict(ticket)
+    row["state"] = ticket.state.value
+    return row
+
+
+def ticket_from_row(row: Mapping[Any, Any]) -> Ticket:
+    values = dict(row)
+    values["state"] = TicketState(values["state"])
+    return Ticket(**values)
+
+
+def desk_row(desk: Desk) -> dict[str, Any]:
+    return {
+        "id": desk.id,
+        "state": desk.state.value,
+        "operator_id": desk.operator_id,
+        "current_ticket_id": desk.current_ticket_id,
+    }
+
+
+def saved_desk(row: Mapping[Any, Any]) -> Desk:
+    """A desk as saved: its live state only; number, name and services come from config."""
+    return Desk(
+        id=row["id"],
+        number=0,
+        name="",
+        service_ids=(),
+        state=DeskState(row["state"]),
+        operator_id=row["operator_id"],
+        current_ticket_id=row["current_ticket_id"],
+    )
+
+
+def event_to_json(event: Event) -> str:
+    return json.dumps(
+        {
+            "seq": event.seq,
+            "at_ms": event.at_ms,
+            "day": event.day,
+            "kind": event.kind.value,
+            "ticket": ticket_row(event.ticket) if event.ticket else None,
+            "desk": _desk_json(event.desk) if event.desk else None,
+            "detail": event.detail,
+            "request_id": event.request_id,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def event_from_json(text: str) -> Event:
+    data = json.loads(text)
+    desk = data["desk"]
+    return Event(
+        seq=data["seq"],
+        at_ms=data["at_ms"],
+        day=data["day"],
+        kind=EventKind(data["kind"]),
+        ticket=ticket_from_row(data["ticket"]) if data["ticket"] else None,
+        desk=Desk(
+            **{**desk, "state": DeskState(desk["state"]), "service_ids": tuple(desk["service_ids"])}
+        )
+        if desk
+        else None,
+        detail=data["detail"],
+        request_id=data["request_id"],
+    )
+
+
+def _desk_json(desk: Desk) -> dict[str, Any]:
+    data = asdict(desk)
+    data["state"] = desk.state.value
+    data["service_ids"] = list(desk.service_ids)
+    return data

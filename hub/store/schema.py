@@ -1,0 +1,57 @@
+"""Tables of the hub's database, in SQLAlchemy Core.
+
+``events`` is the append-only log, the record of truth; ``tickets`` and ``desks`` are
+read tables updated in the same transaction, so a restart loads them directly instead
+of replaying the whole log. The schema itself comes from the Alembic migrations.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("ticket_id", String(32), nullable=False, server_default=""),
+    Column("desk_id", String(40), nullable=False, server_default=""),
+    Column("request_id", String(64), nullable=False, server_default=""),
+    # The whole event as JSON: what feed replays and the back-office outbox send.
+    Column("payload", Text, nullable=False),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("number", String(16), nullable=False),
+    Column("prefix", String(2), nullable=False),
+    Column("serial", Integer, nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("service_id", String(40), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("issued_at_ms", BigInteger, nullable=False),
+    Column("waiting_since_ms", BigInteger, nullable=False),
+    Column("priority", String(40), nullable=False),
+    Column("priority_from_ms", BigInteger, nullable=False),
+    Column("desk_id", String(40), nullable=False),
+    Column("target_desk_id", String(40), nullable=False),
+    Column("recalls", Integer, nullable=False),
+    Column("called_at_ms", BigInteger, nullable=False),
+    Column("started_at_ms", BigInteger, nullable=False),
+    Column("finished_at_ms", BigInteger, nullable=False),
+)
+
+desks = Table(
+    "desks",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("operator_id", String(40), nullable=False),
+    Column("current_ticket_id", String(32), nullable=False),
+)

@@ -1,0 +1,58 @@
+"""The ``okno`` command: one subcommand per process of the hall."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okno.errors import OknoError
+
+app = typer.Typer(
+    help="okno: the electronic queue of a public-service centre's hall.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """okno: the electronic queue of a public-service centre's hall."""
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """Log to stderr as key=value lines that grep well; no personal data is ever logged."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+
+def fail(reason: str) -> typer.Exit:
+    """Print a one-line reason and give the exit to raise."""
+    typer.echo(f"okno: {reason}", err=True)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def hub(
+    config: Annotated[Path, typer.Option(help="The branch's TOML configuration.")] = Path(
+        "examples/branch.toml"
+    ),
+    db: Annotated[Path, typer.Option(help="The hub's SQLite database file.")] = Path("var/okno.db"),
+    listen: Annotated[str, typer.Option(help="host:port for gRPC.")] = "127.0.0.1:50051",
+    verbose: bool = False,
+) -> None:
+    """Run the branch hub: queue engine, event log, gRPC API."""
+    from hub.runner import serve
+
+    setup_logging(verbose)
+    try:
+        asyncio.run(serve(config, db, listen))
+    except OknoError as error:
+        raise fail(str(error)) from error

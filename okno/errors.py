@@ -1,0 +1,15 @@
+"""The root of every error okno raises on purpose.
+
+Each package's ``errors.py`` subclasses :class:`OknoError`; the specific ones also
+inherit a builtin (``ValueError``, ``LookupError``, ``TimeoutError``...) so callers that
+know nothing of okno still catch them sensibly. ``code`` is stable: logs, gRPC status
+details and tests match on it, never on the message text.
+"""
+
+from __future__ import annotations
+
+
+class OknoError(Exception):
+    """Something okno refuses or cannot do, told so that a person can act on it."""
+
+    code = "okno_error"
