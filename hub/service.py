@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +42,14 @@ class Reloaded:
 
 
 class Hub:
-    def __init__(self, config_path: Path, db_path: Path, *, clock: Clock = wall_clock_ms) -> None:
+    def __init__(
+        self,
+        config_path: Path,
+        db_path: Path,
+        *,
+        clock: Clock = wall_clock_ms,
+        feed_memory: int = 20_000,
+    ) -> None:
         self.config_path = config_path
         self.db_path = db_path
         self.clock = clock
@@ -50,15 +57,19 @@ class Hub:
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="okno-store")
         self._repository = Repository(open_database(db_path))
         self.engine = self._load_engine(self.loaded)
-        self.broker = FeedBroker()
+        self.broker = FeedBroker(memory=feed_memory)
         self._committer = GroupCommitter(
-            self._repository.append,
+            self._append,
             self.broker.publish,
             self._reload_after_failure,
             self.engine.seq,
             self._executor,
         )
         self._broken = False
+
+    def _append(self, events: Sequence[Event]) -> None:
+        # Looked up at each write, so a test can stand a failing repository in.
+        self._repository.append(events)
 
     def _load_engine(self, loaded: LoadedConfig) -> QueueEngine:
         now = self.clock()
@@ -98,9 +109,10 @@ class Hub:
                 "the hub's database failed and could not be reopened: restart the hub"
             )
         outcome = command(self.engine, self.clock())
-        await self._committer.wait_for(
-            outcome.events[-1].seq if outcome.events else self.engine.seq
-        )
+        if outcome.events:
+            await self._committer.commit(outcome.events)
+        else:
+            await self._committer.wait_for(self.engine.seq)
         return outcome
 
     def _reload_after_failure(self) -> None:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import grpc
-
-from hub.api.status import rpc
+from hub.api.status import Context, rpc
 from hub.service import Hub
 from protos.okno.v1 import admin_pb2, admin_pb2_grpc
-
-Context = grpc.aio.ServicerContext[object, object]
 
 
 class AdminServicer(admin_pb2_grpc.AdminServicer):

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import grpc
-
 from hub.api import convert
-from hub.api.status import rpc
+from hub.api.status import Context, rpc
 from hub.domain.engine import Outcome, QueueEngine
 from hub.errors import InvalidRequest
 from hub.service import Hub
 from protos.okno.v1 import common_pb2, queue_pb2, queue_pb2_grpc
-
-Context = grpc.aio.ServicerContext[object, object]
 
 
 class QueueServicer(queue_pb2_grpc.QueueServiceServicer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 import grpc
 
@@ -36,21 +36,21 @@ def status_code(error: HubError) -> grpc.StatusCode:
     return grpc.StatusCode.FAILED_PRECONDITION
 
 
-P = ParamSpec("P")
+S = TypeVar("S")
+Q = TypeVar("Q")
 R = TypeVar("R")
+Context = grpc.aio.ServicerContext[Any, Any]
 
 
 def rpc(
-    method: Callable[P, Awaitable[R]],
-) -> Callable[P, Awaitable[R]]:
+    method: Callable[[S, Q, Context], Awaitable[R]],
+) -> Callable[[S, Q, Context], Awaitable[R]]:
     """Answer a HubError with its status code and its message, the error's code in metadata."""
 
     @functools.wraps(method)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        context = args[-1]
-        assert isinstance(context, grpc.aio.ServicerContext)
+    async def wrapper(servicer: S, request: Q, context: Context) -> R:
         try:
-            return await method(*args, **kwargs)
+            return await method(servicer, request, context)
         except HubError as error:
             code = status_code(error)
             log.info("refused rpc=%s code=%s reason=%s", method.__name__, error.code, error)

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import grpc
 import pytest
 
+from hub.api.server import create_server
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
+from hub.service import Hub
+from protos.okno.v1 import admin_pb2_grpc, feed_pb2_grpc, queue_pb2_grpc
+
+if TYPE_CHECKING:
+    from protos.okno.v1.admin_pb2_grpc import AdminAsyncStub
+    from protos.okno.v1.feed_pb2_grpc import HallFeedAsyncStub
+    from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
 
 # 2026-11-23 was a Monday; 10:00 in Moscow.
 MONDAY_10_00 = 1_795_417_200_000
@@ -62,3 +76,75 @@ def branch() -> Branch:
 @pytest.fixture
 def engine(branch: Branch) -> QueueEngine:
     return QueueEngine(branch, MONDAY_10_00)
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "branch.toml"
+
+
+class SteppedClock:
+    """The hub's clock in tests: Monday 10:00 in Moscow, moved only by the test."""
+
+    def __init__(self, now_ms: int = MONDAY_10_00) -> None:
+        self.now_ms = now_ms
+
+    def __call__(self) -> int:
+        return self.now_ms
+
+    def advance(self, minutes: float) -> None:
+        self.now_ms += int(minutes * MINUTE)
+
+
+@dataclass
+class Served:
+    """A real hub behind a real gRPC server on loopback, and stubs to call it."""
+
+    hub: Hub
+    server: grpc.aio.Server
+    channel: grpc.aio.Channel
+    clock: SteppedClock
+    config: Path
+    db: Path
+    queue: QueueServiceAsyncStub
+    feed: HallFeedAsyncStub
+    admin: AdminAsyncStub
+
+
+@asynccontextmanager
+async def serve_hub(
+    config: Path, db: Path, clock: SteppedClock, *, feed_memory: int = 20_000
+) -> AsyncIterator[Served]:
+    hub = Hub(config, db, clock=clock, feed_memory=feed_memory)
+    await hub.start()
+    server, port = await create_server(hub, "127.0.0.1:0")
+    await server.start()
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        yield Served(
+            hub,
+            server,
+            channel,
+            clock,
+            config,
+            db,
+            queue_pb2_grpc.QueueServiceStub(channel),
+            feed_pb2_grpc.HallFeedStub(channel),
+            admin_pb2_grpc.AdminStub(channel),
+        )
+    finally:
+        await channel.close()
+        hub.broker.close_all()
+        await server.stop(1)
+        await hub.stop()
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "branch.toml"
+    shutil.copy(EXAMPLE, path)
+    return path
+
+
+@pytest.fixture
+async def served(config_file: Path, tmp_path: Path) -> AsyncIterator[Served]:
+    async with serve_hub(config_file, tmp_path / "hub.db", SteppedClock()) as running:
+        yield running
