@@ -1,0 +1,121 @@
+"""Power cuts: a hub killed with SIGKILL under load loses nothing it acknowledged."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+import sqlite3
+import sys
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import grpc
+import pytest
+
+from protos.okno.v1 import queue_pb2, queue_pb2_grpc
+from tests.hub.conftest import EXAMPLE
+
+if TYPE_CHECKING:
+    from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
+
+SERVICES = ("passport", "snils", "egrn", "ready-documents")
+KILLS = 4
+
+
+def always_open_config(tmp_path: Path) -> Path:
+    """The example branch, open round the clock, so the test runs at any hour."""
+    text = re.sub(r'^(mon|tue|wed|thu|fri|sat|sun) = ".*"$', "", EXAMPLE.read_text(), flags=re.M)
+    days = "\n".join(
+        f'{d} = "00:00-24:00"' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    )
+    path = tmp_path / "branch.toml"
+    path.write_text(text.replace("[hours]\n", f"[hours]\n{days}\n"))
+    return path
+
+
+async def start_hub(config: Path, db: Path) -> tuple[asyncio.subprocess.Process, int]:
+    """Start ``okno hub`` on a free port; its log is drained so it never blocks on stderr."""
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "okno", "hub", "--config", str(config), "--db", str(db)),
+        *("--listen", "127.0.0.1:0"),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    while line := (await process.stderr.readline()).decode():
+        found = re.search(r"hub serving .* port=(\d+)", line)
+        if found:
+            asyncio.create_task(process.stderr.read())  # noqa: RUF006 (ends with the process)
+            return process, int(found.group(1))
+    raise AssertionError(f"hub exited before serving, code {await process.wait()}")
+
+
+async def issue_until_cut(
+    port: int, acknowledged: dict[str, str], unanswered: list[str], retry: list[str]
+) -> None:
+    """One kiosk issuing tickets as fast as it can until the hub dies."""
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        stub = queue_pb2_grpc.QueueServiceStub(channel)
+        for request_id in retry:
+            await answer(stub, request_id, acknowledged)
+        n = 0
+        while True:
+            request_id = uuid.uuid4().hex
+            try:
+                await answer(stub, request_id, acknowledged, SERVICES[n % len(SERVICES)])
+            except grpc.aio.AioRpcError:
+                unanswered.append(request_id)
+                return
+            n += 1
+
+
+async def answer(
+    stub: QueueServiceAsyncStub,
+    request_id: str,
+    acknowledged: dict[str, str],
+    service: str = "passport",
+) -> None:
+    response = await stub.IssueTicket(
+        queue_pb2.IssueTicketRequest(service_id=service, request_id=request_id)
+    )
+    acknowledged[request_id] = response.ticket.id
+
+
+@pytest.mark.slow
+async def test_acknowledged_tickets_survive_repeated_sigkill(tmp_path: Path) -> None:
+    config, db = always_open_config(tmp_path), tmp_path / "hub.db"
+    acknowledged: dict[str, str] = {}
+    unanswered: list[str] = []
+    for round_ in range(KILLS + 1):
+        process, port = await start_hub(config, db)
+        retry, unanswered = unanswered, []
+        kiosks = [
+            asyncio.create_task(issue_until_cut(port, acknowledged, unanswered, retry[i::4]))
+            for i in range(4)
+        ]
+        if round_ == KILLS:
+            await asyncio.sleep(0.3)
+            process.send_signal(signal.SIGTERM)
+        else:
+            await asyncio.sleep(0.3 + 0.1 * round_)
+            process.kill()
+        await asyncio.gather(*kiosks)
+        assert await asyncio.wait_for(process.wait(), 10) in (0, -signal.SIGKILL)
+
+    assert len(acknowledged) > 100, "the kiosks got too few tickets to prove anything"
+    with sqlite3.connect(db) as database:
+        tickets = dict(database.execute("SELECT id, number FROM tickets"))
+        seqs = [s for (s,) in database.execute("SELECT seq FROM events ORDER BY seq")]
+        issued_per_request = Counter(
+            r
+            for (r,) in database.execute(
+                "SELECT request_id FROM events WHERE kind = 'ticket_issued'"
+            )
+        )
+    lost = [t for t in acknowledged.values() if t not in tickets]
+    assert not lost, f"acknowledged tickets missing after power cuts: {lost[:5]}"
+    assert len(set(tickets.values())) == len(tickets), "a number was given twice"
+    assert seqs == list(range(1, len(seqs) + 1)), "the event log has a gap"
+    assert max(issued_per_request.values()) == 1, "a resent request got a second ticket"
