@@ -19,7 +19,7 @@ from hub.config import LoadedConfig, load_branch
 from hub.domain.engine import Outcome, QueueEngine, Snapshot
 from hub.domain.model import Event, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
-from hub.errors import StoreUnavailable, UnknownTicket
+from hub.errors import HubError, StoreUnavailable, UnknownTicket
 from hub.feed import FeedBroker
 from hub.store.database import open_database
 from hub.store.repository import Repository
@@ -108,7 +108,14 @@ class Hub:
             raise StoreUnavailable(
                 "the hub's database failed and could not be reopened: restart the hub"
             )
-        outcome = command(self.engine, self.clock())
+        try:
+            outcome = command(self.engine, self.clock())
+        except HubError:
+            # A refused command may follow the day's roll: its events are still owed.
+            rolled = self.engine.take_undelivered()
+            if rolled:
+                await self._committer.commit(rolled)
+            raise
         if outcome.events:
             await self._committer.commit(outcome.events)
         else:

@@ -56,3 +56,38 @@ def hub(
         asyncio.run(serve(config, db, listen))
     except OknoError as error:
         raise fail(str(error)) from error
+
+
+bench_app = typer.Typer(help="Measure figures; print a table and, with --out, write JSON.")
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("hub")
+def bench_hub(
+    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    config: Annotated[Path, typer.Option(help="Branch to measure.")] = Path("examples/branch.toml"),
+    seconds: Annotated[float, typer.Option(help="Length of the issue load.")] = 10.0,
+    quick: Annotated[bool, typer.Option(help="Small loads, to check the benchmark runs.")] = False,
+) -> None:
+    """Issue throughput, concurrent desk calls, hall feed fan-out and a replayed day."""
+    from rich.console import Console
+
+    from hub.bench.run import Settings, measure
+    from okno.bench import report
+
+    setup_logging()
+    settings = Settings(config=config, issue_seconds=seconds)
+    if quick:
+        settings = Settings(
+            config=config,
+            issue_seconds=1.0,
+            calls_per_desk=5,
+            displays=10,
+            feed_calls=10,
+            day_tickets=500,
+        )
+    try:
+        figures = asyncio.run(measure(settings))
+    except OknoError as error:
+        raise fail(str(error)) from error
+    report("hub", figures, out, Console())

@@ -104,6 +104,7 @@ class QueueEngine:
         self._rotations: dict[str, dict[str, int]] = {}
         self._requests = dict(requests or {})
         self._times = ServiceTimes(_default_times(config))
+        self._undelivered: list[Event] = []
         for ticket in sorted(tickets, key=lambda t: (t.waiting_since_ms, t.id)):
             self._load_ticket(ticket)
         saved = {d.id: d for d in desks}
@@ -186,7 +187,7 @@ class QueueEngine:
             )
         if priority_from_ms and not priority:
             raise InvalidRequest("a priority start time was given without a priority category")
-        events = self._roll_day(now_ms)
+        self._roll_day(now_ms)
         self._check_open(service.id, service.last_ticket_before_close_min, now_ms)
         serial = self._counters.get(service.prefix, 0) + 1
         self._counters[service.prefix] = serial
@@ -205,9 +206,9 @@ class QueueEngine:
             priority_from_ms=priority_from_ms,
         )
         self._put(ticket)
-        events.append(self._emit(EventKind.TICKET_ISSUED, now_ms, ticket, request_id=request_id))
+        event = self._emit(EventKind.TICKET_ISSUED, now_ms, ticket, request_id=request_id)
         ahead = self._waiting.ahead_of_newcomer(ticket)
-        return Outcome(ticket, None, events, self._estimate(service.id, ahead))
+        return self._outcome(ticket, None, [event], self._estimate(service.id, ahead))
 
     def cancel(
         self, ticket_id_: str, now_ms: int, *, reason: str = "", request_id: str = ""
@@ -215,6 +216,7 @@ class QueueEngine:
         replay = self._replay(request_id, EventKind.TICKET_CANCELLED)
         if replay is not None:
             return replay
+        self._roll_day(now_ms)
         ticket = self.ticket(ticket_id_)
         transitions.check("cancel", ticket.number, ticket.state)
         desk = self._release(ticket.desk_id) if ticket.state is TicketState.CALLED else None
@@ -222,7 +224,7 @@ class QueueEngine:
         event = self._emit(
             EventKind.TICKET_CANCELLED, now_ms, cancelled, desk, reason, request_id=request_id
         )
-        return Outcome(cancelled, desk, [event])
+        return self._outcome(cancelled, desk, [event])
 
     # -- desks -----------------------------------------------------------------
 
@@ -230,8 +232,8 @@ class QueueEngine:
         replay = self._replay(request_id, EventKind.TICKET_CALLED)
         if replay is not None:
             return replay
+        self._roll_day(now_ms)
         desk = self._idle_open_desk(desk_id)
-        events = self._roll_day(now_ms)
         ticket = self._waiting.targeted_head(desk.id)
         if ticket is None:
             config = self._desk_config(desk.id)
@@ -248,10 +250,10 @@ class QueueEngine:
                 int(self.config.deadline_guard_min * 60_000),
             )
             if chosen is None:
-                return Outcome(None, desk, events)
+                return self._outcome(None, desk, [])
             self._rotations[desk.id] = rotation
             ticket = chosen.ticket
-        return self._call(ticket, desk, now_ms, request_id, events)
+        return self._call(ticket, desk, now_ms, request_id)
 
     def call_ticket(
         self, desk_id: str, ticket_id_: str, now_ms: int, *, request_id: str = ""
@@ -259,6 +261,7 @@ class QueueEngine:
         replay = self._replay(request_id, EventKind.TICKET_CALLED)
         if replay is not None:
             return replay
+        self._roll_day(now_ms)
         desk = self._idle_open_desk(desk_id)
         ticket = self.ticket(ticket_id_)
         transitions.check("call", ticket.number, ticket.state)
@@ -272,12 +275,13 @@ class QueueEngine:
                 f'desk {desk.number} does not serve "{ticket.service_id}" of ticket '
                 f"{ticket.number}: transfer the ticket to this desk first"
             )
-        return self._call(ticket, desk, now_ms, request_id, [])
+        return self._call(ticket, desk, now_ms, request_id)
 
     def recall(self, desk_id: str, now_ms: int, *, request_id: str = "") -> Outcome:
         replay = self._replay(request_id, EventKind.TICKET_RECALLED)
         if replay is not None:
             return replay
+        self._roll_day(now_ms)
         desk, ticket = self._current(desk_id)
         transitions.check("recall", ticket.number, ticket.state)
         if ticket.recalls >= self.config.max_recalls:
@@ -287,40 +291,43 @@ class QueueEngine:
             )
         recalled = self._put(replace(ticket, recalls=ticket.recalls + 1, called_at_ms=now_ms))
         event = self._emit(EventKind.TICKET_RECALLED, now_ms, recalled, desk, request_id=request_id)
-        return Outcome(recalled, desk, [event])
+        return self._outcome(recalled, desk, [event])
 
     def start(self, desk_id: str, now_ms: int, *, request_id: str = "") -> Outcome:
         replay = self._replay(request_id, EventKind.SERVICE_STARTED)
         if replay is not None:
             return replay
+        self._roll_day(now_ms)
         desk, ticket = self._current(desk_id)
         transitions.check("start", ticket.number, ticket.state)
         started = self._put(replace(ticket, state=TicketState.SERVING, started_at_ms=now_ms))
         event = self._emit(EventKind.SERVICE_STARTED, now_ms, started, desk, request_id=request_id)
-        return Outcome(started, desk, [event])
+        return self._outcome(started, desk, [event])
 
     def finish(self, desk_id: str, now_ms: int, *, request_id: str = "") -> Outcome:
         replay = self._replay(request_id, EventKind.SERVICE_FINISHED)
         if replay is not None:
             return replay
+        self._roll_day(now_ms)
         desk, ticket = self._current(desk_id)
         transitions.check("finish", ticket.number, ticket.state)
         self._times.observe(ticket.service_id, (now_ms - ticket.started_at_ms) / 1000)
         done = self._put(replace(ticket, state=TicketState.DONE, finished_at_ms=now_ms))
         desk = self._release(desk.id)
         event = self._emit(EventKind.SERVICE_FINISHED, now_ms, done, desk, request_id=request_id)
-        return Outcome(done, desk, [event])
+        return self._outcome(done, desk, [event])
 
     def no_show(self, desk_id: str, now_ms: int, *, request_id: str = "") -> Outcome:
         replay = self._replay(request_id, EventKind.TICKET_NO_SHOW)
         if replay is not None:
             return replay
+        self._roll_day(now_ms)
         desk, ticket = self._current(desk_id)
         transitions.check("no_show", ticket.number, ticket.state)
         missed = self._put(replace(ticket, state=TicketState.NO_SHOW, finished_at_ms=now_ms))
         desk = self._release(desk.id)
         event = self._emit(EventKind.TICKET_NO_SHOW, now_ms, missed, desk, request_id=request_id)
-        return Outcome(missed, desk, [event])
+        return self._outcome(missed, desk, [event])
 
     def transfer(
         self,
@@ -336,6 +343,7 @@ class QueueEngine:
         replay = self._replay(request_id, EventKind.TICKET_TRANSFERRED)
         if replay is not None:
             return replay
+        self._roll_day(now_ms)
         if bool(to_service_id) == bool(to_desk_id):
             raise InvalidRequest("give exactly one of: the service or the desk to transfer to")
         desk, ticket = self._current(desk_id)
@@ -362,7 +370,7 @@ class QueueEngine:
         event = self._emit(
             EventKind.TICKET_TRANSFERRED, now_ms, moved, desk, comment, request_id=request_id
         )
-        return Outcome(moved, desk, [event])
+        return self._outcome(moved, desk, [event])
 
     def open_desk(
         self, desk_id: str, now_ms: int, *, operator_id: str = "", request_id: str = ""
@@ -370,20 +378,18 @@ class QueueEngine:
         replay = self._replay(request_id, EventKind.DESK_OPENED)
         if replay is not None:
             return replay
+        self._roll_day(now_ms)
         desk = self.desk(desk_id)
         operators = {o.id for o in self.config.operators}
         if operator_id and operator_id not in operators:
             raise UnknownOperator(f'no operator "{operator_id}" in this branch')
         if desk.state is DeskState.OPEN:
             if desk.operator_id == operator_id:
-                return Outcome(None, desk, [])
+                return self._outcome(None, desk, [])
             raise Refused(f"desk {desk.number} is open by another operator: close it first")
-        events = self._roll_day(now_ms)
         opened = self._put_desk(replace(desk, state=DeskState.OPEN, operator_id=operator_id))
-        events.append(
-            self._emit(EventKind.DESK_OPENED, now_ms, None, opened, request_id=request_id)
-        )
-        return Outcome(None, opened, events)
+        event = self._emit(EventKind.DESK_OPENED, now_ms, None, opened, request_id=request_id)
+        return self._outcome(None, opened, [event])
 
     def close_desk(self, desk_id: str, now_ms: int, *, request_id: str = "") -> Outcome:
         return self._set_desk_state(
@@ -391,8 +397,6 @@ class QueueEngine:
         )
 
     def pause_desk(self, desk_id: str, now_ms: int, *, request_id: str = "") -> Outcome:
-        if self.desk(desk_id).state is DeskState.CLOSED:
-            raise DeskNotOpen(f"desk {self.desk(desk_id).number} is closed: open it first")
         return self._set_desk_state(
             desk_id, DeskState.PAUSED, EventKind.DESK_PAUSED, now_ms, request_id
         )
@@ -403,7 +407,10 @@ class QueueEngine:
         replay = self._replay(request_id, kind)
         if replay is not None:
             return replay
+        self._roll_day(now_ms)
         desk = self.desk(desk_id)
+        if state is DeskState.PAUSED and desk.state is DeskState.CLOSED:
+            raise DeskNotOpen(f"desk {desk.number} is closed: open it first")
         if desk.current_ticket_id:
             number = self._tickets[desk.current_ticket_id].number
             raise DeskBusy(
@@ -411,10 +418,10 @@ class QueueEngine:
                 "a no-show first"
             )
         if desk.state is state:
-            return Outcome(None, desk, [])
+            return self._outcome(None, desk, [])
         operator = desk.operator_id if state is DeskState.PAUSED else ""
         changed = self._put_desk(replace(desk, state=state, operator_id=operator))
-        return Outcome(
+        return self._outcome(
             None, changed, [self._emit(kind, now_ms, None, changed, request_id=request_id)]
         )
 
@@ -422,6 +429,7 @@ class QueueEngine:
 
     def reconfigure(self, config: Branch, now_ms: int, detail: str) -> Outcome:
         """Take a new configuration unless it would strand tickets that are in the hall."""
+        self._roll_day(now_ms)
         services = {s.id for s in config.services}
         categories = {p.id for p in config.priorities}
         for ticket in self._tickets.values():
@@ -451,23 +459,21 @@ class QueueEngine:
         self._times.reconfigure(_default_times(config))
         self._desks = {d.id: _desk_from_config(d, self._desks.get(d.id)) for d in config.desks}
         self._rotations = {k: v for k, v in self._rotations.items() if k in self._desks}
-        return Outcome(None, None, [self._emit(EventKind.CONFIG_RELOADED, now_ms, detail=detail)])
+        return self._outcome(
+            None, None, [self._emit(EventKind.CONFIG_RELOADED, now_ms, detail=detail)]
+        )
 
     # -- helpers -----------------------------------------------------------------
 
-    def _call(
-        self, ticket: Ticket, desk: Desk, now_ms: int, request_id: str, events: list[Event]
-    ) -> Outcome:
+    def _call(self, ticket: Ticket, desk: Desk, now_ms: int, request_id: str) -> Outcome:
         called = self._put(
             replace(
                 ticket, state=TicketState.CALLED, desk_id=desk.id, called_at_ms=now_ms, recalls=0
             )
         )
         desk = self._put_desk(replace(desk, current_ticket_id=called.id))
-        events.append(
-            self._emit(EventKind.TICKET_CALLED, now_ms, called, desk, request_id=request_id)
-        )
-        return Outcome(called, desk, events)
+        event = self._emit(EventKind.TICKET_CALLED, now_ms, called, desk, request_id=request_id)
+        return self._outcome(called, desk, [event])
 
     def _put(self, ticket: Ticket) -> Ticket:
         old = self._tickets.get(ticket.id)
@@ -515,19 +521,22 @@ class QueueEngine:
         desk = self._desks.get(record.desk_id) if record.desk_id else None
         return Outcome(ticket, desk, [], replayed=True)
 
-    def _roll_day(self, now_ms: int) -> list[Event]:
-        """At the first command of a new day: end what the old day left, restart numbers."""
+    def _roll_day(self, now_ms: int) -> None:
+        """At the first command of a new day: end what the old day left, restart numbers.
+
+        Its events wait in ``_undelivered`` until an outcome carries them, so that a
+        command refused right after the roll does not lose them (see take_undelivered).
+        """
         day = branch_day(now_ms, self.config.timezone)
         if day == self.day:
-            return []
+            return
         self.day = day
-        events = []
         for ticket in list(self._tickets.values()):
             if ticket.state.active:
                 ended = self._put(
                     replace(ticket, state=TicketState.CANCELLED, finished_at_ms=now_ms)
                 )
-                events.append(
+                self._undelivered.append(
                     self._emit(EventKind.TICKET_CANCELLED, now_ms, ended, detail="day ended")
                 )
         for desk in list(self._desks.values()):
@@ -535,12 +544,29 @@ class QueueEngine:
                 closed = self._put_desk(
                     replace(desk, state=DeskState.CLOSED, operator_id="", current_ticket_id="")
                 )
-                events.append(self._emit(EventKind.DESK_CLOSED, now_ms, None, closed, "day ended"))
+                self._undelivered.append(
+                    self._emit(EventKind.DESK_CLOSED, now_ms, None, closed, "day ended")
+                )
         self._tickets = {}
         self._counters = {}
         self._requests = {}
         self._rotations = {}
+
+    def take_undelivered(self) -> list[Event]:
+        """Events of a day's roll that no outcome carried yet: the caller must persist them."""
+        events, self._undelivered = self._undelivered, []
         return events
+
+    def _outcome(
+        self,
+        ticket: Ticket | None,
+        desk: Desk | None,
+        events: list[Event],
+        estimate: WaitEstimate | None = None,
+        *,
+        replayed: bool = False,
+    ) -> Outcome:
+        return Outcome(ticket, desk, self.take_undelivered() + events, estimate, replayed)
 
     def _check_open(self, service_id: str, last_ticket_before_close_min: int, now_ms: int) -> None:
         local = local_time(now_ms, self.config.timezone)
@@ -600,7 +626,7 @@ class QueueEngine:
             for d in self._desks.values()
             if d.state is DeskState.OPEN
         ]
-        waiting = {s.id: self._waiting.count(s.id) for s in self.config.services}
+        waiting = self._waiting.counts()
         return estimate_wait(
             service_id, ahead, open_desks, waiting, self._times.average_s(service_id)
         )

@@ -16,12 +16,17 @@ class WaitingLines:
     def __init__(self) -> None:
         self._lines: dict[tuple[str, str], dict[str, Ticket]] = {}
         self._targeted: dict[str, dict[str, Ticket]] = {}
+        self._counts: dict[str, int] = {}
 
     def add(self, ticket: Ticket) -> None:
-        self._line_of(ticket)[ticket.id] = ticket
+        line = self._line_of(ticket)
+        if ticket.id not in line:
+            self._counts[ticket.service_id] = self._counts.get(ticket.service_id, 0) + 1
+        line[ticket.id] = ticket
 
     def remove(self, ticket: Ticket) -> None:
-        self._line_of(ticket).pop(ticket.id, None)
+        if self._line_of(ticket).pop(ticket.id, None) is not None:
+            self._counts[ticket.service_id] -= 1
 
     def _line_of(self, ticket: Ticket) -> dict[str, Ticket]:
         if ticket.target_desk_id:
@@ -60,14 +65,11 @@ class WaitingLines:
                     yield Candidate(early, REGULAR, weight, target)
 
     def count(self, service_id: str) -> int:
-        untargeted = sum(len(v) for (sid, _), v in self._lines.items() if sid == service_id)
-        targeted = sum(
-            1
-            for line in self._targeted.values()
-            for t in line.values()
-            if t.service_id == service_id
-        )
-        return untargeted + targeted
+        """Everyone waiting for the service, whichever line they are in."""
+        return self._counts.get(service_id, 0)
+
+    def counts(self) -> dict[str, int]:
+        return dict(self._counts)
 
     def ahead_of_newcomer(self, ticket: Ticket) -> int:
         """People before a ticket that has just joined: its category's line, or everyone."""

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 from hub.domain.model import Desk, DeskState, Event, EventKind, Ticket, TicketState
 
+_TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
+_DESK_FIELDS = tuple(f.name for f in fields(Desk))
+
 
 def ticket_row(ticket: Ticket) -> dict[str, Any]:
-    row = asdict(ticket)
+    # Not dataclasses.asdict: it deep-copies, and this runs for every ticket written.
+    row = {name: getattr(ticket, name) for name in _TICKET_FIELDS}
     row["state"] = ticket.state.value
     return row
 
@@ -81,7 +85,7 @@ def event_from_json(text: str) -> Event:
 
 
 def _desk_json(desk: Desk) -> dict[str, Any]:
-    data = asdict(desk)
+    data = {name: getattr(desk, name) for name in _DESK_FIELDS}
     data["state"] = desk.state.value
     data["service_ids"] = list(desk.service_ids)
     return data

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import signal
 import sqlite3
-import sys
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -15,6 +13,7 @@ from typing import TYPE_CHECKING
 import grpc
 import pytest
 
+from hub.bench.process import round_the_clock, start_hub
 from protos.okno.v1 import queue_pb2, queue_pb2_grpc
 from tests.hub.conftest import EXAMPLE
 
@@ -26,30 +25,9 @@ KILLS = 4
 
 
 def always_open_config(tmp_path: Path) -> Path:
-    """The example branch, open round the clock, so the test runs at any hour."""
-    text = re.sub(r'^(mon|tue|wed|thu|fri|sat|sun) = ".*"$', "", EXAMPLE.read_text(), flags=re.M)
-    days = "\n".join(
-        f'{d} = "00:00-24:00"' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    )
     path = tmp_path / "branch.toml"
-    path.write_text(text.replace("[hours]\n", f"[hours]\n{days}\n"))
+    path.write_text(round_the_clock(EXAMPLE.read_text()))
     return path
-
-
-async def start_hub(config: Path, db: Path) -> tuple[asyncio.subprocess.Process, int]:
-    """Start ``okno hub`` on a free port; its log is drained so it never blocks on stderr."""
-    process = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "okno", "hub", "--config", str(config), "--db", str(db)),
-        *("--listen", "127.0.0.1:0"),
-        stderr=asyncio.subprocess.PIPE,
-    )
-    assert process.stderr is not None
-    while line := (await process.stderr.readline()).decode():
-        found = re.search(r"hub serving .* port=(\d+)", line)
-        if found:
-            asyncio.create_task(process.stderr.read())  # noqa: RUF006 (ends with the process)
-            return process, int(found.group(1))
-    raise AssertionError(f"hub exited before serving, code {await process.wait()}")
 
 
 async def issue_until_cut(

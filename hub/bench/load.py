@@ -1,0 +1,92 @@
+"""Kiosks issuing and desks calling as fast as they can, each a gRPC client of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import grpc
+
+from protos.okno.v1 import queue_pb2, queue_pb2_grpc
+
+if TYPE_CHECKING:
+    from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
+
+
+@dataclass
+class Latencies:
+    """Round trips in milliseconds, and what came back, for the checks after the run."""
+
+    ms: list[float] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def stub(channel: grpc.aio.Channel) -> QueueServiceAsyncStub:
+    return queue_pb2_grpc.QueueServiceStub(channel)  # type: ignore[return-value]
+
+
+async def issue_load(
+    address: str, services: list[str], clients: int, seconds: float, warmup: float
+) -> Latencies:
+    """``clients`` kiosks issue back to back; only what falls after ``warmup`` counts."""
+    result = Latencies()
+    start = time.perf_counter()
+    measured_from = start + warmup
+    stop_at = measured_from + seconds
+
+    async def kiosk(index: int) -> None:
+        async with grpc.aio.insecure_channel(address) as channel:
+            queue = stub(channel)
+            n = index
+            while (sent := time.perf_counter()) < stop_at:
+                response = await queue.IssueTicket(
+                    queue_pb2.IssueTicketRequest(
+                        service_id=services[n % len(services)], request_id=uuid.uuid4().hex
+                    )
+                )
+                if sent >= measured_from:
+                    result.ms.append((time.perf_counter() - sent) * 1000)
+                    result.ids.append(response.ticket.id)
+                result.numbers.append(response.ticket.id)
+                n += clients
+
+    await asyncio.gather(*(kiosk(i) for i in range(clients)))
+    result.seconds = seconds
+    return result
+
+
+async def call_load(address: str, desks: list[str], calls_per_desk: int) -> Latencies:
+    """Every desk opens, then calls, starts and finishes visitors, all desks at once."""
+    result = Latencies()
+
+    async def desk(desk_id: str) -> None:
+        async with grpc.aio.insecure_channel(address) as channel:
+            queue = stub(channel)
+            await queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id=desk_id))
+            for _ in range(calls_per_desk):
+                sent = time.perf_counter()
+                called = await queue.CallNext(
+                    queue_pb2.DeskRequest(desk_id=desk_id, request_id=uuid.uuid4().hex)
+                )
+                result.ms.append((time.perf_counter() - sent) * 1000)
+                if not called.HasField("ticket"):
+                    return
+                result.ids.append(called.ticket.id)
+                await queue.StartService(queue_pb2.DeskRequest(desk_id=desk_id))
+                await queue.FinishService(queue_pb2.DeskRequest(desk_id=desk_id))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(desk(d) for d in desks))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def repeated(values: list[str]) -> int:
+    """How many values occur more than once: double calls, numbers given twice."""
+    return sum(n - 1 for n in Counter(values).values() if n > 1)

@@ -1,0 +1,33 @@
+"""A hub in its own process, as in production: for benchmarks and the power-cut test."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from pathlib import Path
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def round_the_clock(config_text: str) -> str:
+    """The same branch, open every day all day, so a measurement runs at any hour."""
+    text = re.sub(r'^(mon|tue|wed|thu|fri|sat|sun) = ".*"$\n?', "", config_text, flags=re.M)
+    days = "".join(f'{d} = "00:00-24:00"\n' for d in WEEKDAYS)
+    return text.replace("[hours]\n", f"[hours]\n{days}")
+
+
+async def start_hub(config: Path, db: Path) -> tuple[asyncio.subprocess.Process, int]:
+    """Start ``okno hub`` on a free loopback port; its log is drained so it never blocks."""
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "okno", "hub", "--config", str(config), "--db", str(db)),
+        *("--listen", "127.0.0.1:0"),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    while line := (await process.stderr.readline()).decode():
+        found = re.search(r"hub serving .* port=(\d+)", line)
+        if found:
+            asyncio.create_task(process.stderr.read())  # noqa: RUF006 (ends with the process)
+            return process, int(found.group(1))
+    raise RuntimeError(f"the hub exited before serving, code {await process.wait()}")

@@ -1,0 +1,144 @@
+"""The hub benchmark: issue throughput, concurrent desk calls, feed fan-out, a replayed day."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sqlite3
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+
+from hub.bench.feed import feed_latency
+from hub.bench.load import call_load, issue_load, repeated, stub
+from hub.bench.process import round_the_clock, start_hub
+from hub.config import load_branch
+from okno.bench import Figure, percentile
+from protos.okno.v1 import queue_pb2
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Settings:
+    config: Path
+    issue_seconds: float = 10.0
+    issue_clients: int = 8
+    desks: int = 20
+    calls_per_desk: int = 100
+    displays: int = 200
+    display_processes: int = 2
+    feed_calls: int = 200
+    feed_rate_per_s: float = 20.0
+    day_tickets: int = 5000
+
+
+async def measure(settings: Settings) -> list[Figure]:
+    branch = load_branch(settings.config).branch
+    with tempfile.TemporaryDirectory(prefix="okno-bench-") as scratch:
+        config = Path(scratch) / "branch.toml"
+        config.write_text(round_the_clock(settings.config.read_text()))
+        services = [s.id for s in branch.services]
+        desks = [d.id for d in branch.desks][: settings.desks]
+        figures = await _issue_and_call(
+            settings, config, Path(scratch) / "load.db", services, desks
+        )
+        figures += await _feed(settings, config, Path(scratch) / "feed.db", desks[0])
+    figures += _day(settings)
+    return figures
+
+
+async def _issue_and_call(
+    settings: Settings, config: Path, db: Path, services: list[str], desks: list[str]
+) -> list[Figure]:
+    process, port = await start_hub(config, db)
+    address = f"127.0.0.1:{port}"
+    try:
+        log.info(
+            "issue load clients=%d seconds=%.0f", settings.issue_clients, settings.issue_seconds
+        )
+        issued = await issue_load(
+            address, services, settings.issue_clients, settings.issue_seconds, warmup=1.0
+        )
+        log.info("call load desks=%d calls_per_desk=%d", len(desks), settings.calls_per_desk)
+        calls = await call_load(address, desks, settings.calls_per_desk)
+    finally:
+        await _stop(process)
+    with sqlite3.connect(db) as database:
+        twice_numbered = database.execute(
+            "SELECT count(*) FROM (SELECT day, number FROM tickets GROUP BY day, number "
+            "HAVING count(*) > 1)"
+        ).fetchone()[0]
+        twice_called = database.execute(
+            "SELECT count(*) FROM (SELECT ticket_id FROM events WHERE kind = 'ticket_called' "
+            "GROUP BY ticket_id HAVING count(*) > 1)"
+        ).fetchone()[0]
+    return [
+        Figure("issue_throughput", len(issued.ms) / issued.seconds, "tickets/s", 2000, ">="),
+        Figure("issue_p50", percentile(issued.ms, 50), "ms"),
+        Figure("issue_p99", percentile(issued.ms, 99), "ms", 10, "<="),
+        Figure("call_next_p50", percentile(calls.ms, 50), "ms"),
+        Figure("call_next_p99", percentile(calls.ms, 99), "ms", 10, "<="),
+        Figure("calls_made", len(calls.ids), "calls"),
+        Figure(
+            "double_called_tickets",
+            repeated(calls.ids) + twice_called,
+            "tickets",
+            0,
+            "<=",
+        ),
+        Figure("duplicate_numbers", repeated(issued.numbers) + twice_numbered, "tickets", 0, "<="),
+    ]
+
+
+async def _feed(settings: Settings, config: Path, db: Path, desk: str) -> list[Figure]:
+    process, port = await start_hub(config, db)
+    address = f"127.0.0.1:{port}"
+    try:
+        async with grpc.aio.insecure_channel(address) as channel:
+            queue = stub(channel)
+            service = next(iter(load_branch(config).branch.desk(desk).services))  # type: ignore[union-attr]
+            for _ in range(settings.feed_calls):
+                await queue.IssueTicket(
+                    queue_pb2.IssueTicketRequest(service_id=service, request_id=uuid.uuid4().hex)
+                )
+        log.info("feed load displays=%d calls=%d", settings.displays, settings.feed_calls)
+        latencies = await feed_latency(
+            address,
+            settings.displays,
+            settings.display_processes,
+            settings.feed_calls,
+            settings.feed_rate_per_s,
+        )
+    finally:
+        await _stop(process)
+    expected = settings.displays * settings.feed_calls
+    return [
+        Figure("feed_displays", settings.displays, "subscribers"),
+        Figure("feed_deliveries_missing", expected - len(latencies), "deliveries", 0, "<="),
+        Figure("feed_p50", percentile(latencies, 50), "ms"),
+        Figure("feed_p99", percentile(latencies, 99), "ms", 50, "<="),
+    ]
+
+
+def _day(settings: Settings) -> list[Figure]:
+    from hub.replay import replay_day
+
+    report = replay_day(load_branch(settings.config).branch, total=settings.day_tickets)
+    return [
+        Figure("day_tickets", report.issued, "tickets"),
+        Figure("day_average_wait", report.average_wait_min, "min"),
+        Figure("day_max_wait", report.max_wait_min, "min"),
+        Figure("day_share_over_15_min", report.share_over_target * 100, "%"),
+    ]
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    process.send_signal(signal.SIGTERM)
+    code = await asyncio.wait_for(process.wait(), 30)
+    if code != 0:
+        log.warning("hub exited code=%d", code)
