@@ -83,6 +83,29 @@ class Snapshot:
     queues: list[ServiceQueue]
 
 
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """The configuration looked up by id, built once: commands run thousands of times a second."""
+
+    services: dict[str, cfg.Service]
+    desks: dict[str, cfg.Desk]
+    hours: list[cfg.OpeningHours | None]
+    categories: tuple[str, ...]
+    ratios: dict[str, int]
+    targets_ms: dict[str, int]
+
+    @classmethod
+    def of(cls, config: Branch) -> _Index:
+        return cls(
+            services={s.id: s for s in config.services},
+            desks={d.id: d for d in config.desks},
+            hours=[config.opening_hours(day) for day in range(7)],
+            categories=tuple(p.id for p in config.priorities),
+            ratios={p.id: p.ratio for p in config.priorities},
+            targets_ms={s.id: config.target_wait_ms(s) for s in config.services},
+        )
+
+
 class QueueEngine:
     def __init__(
         self,
@@ -96,6 +119,7 @@ class QueueEngine:
     ) -> None:
         """Rebuild the live state from what was committed (nothing, on a new branch)."""
         self.config = config
+        self._index = _Index.of(config)
         self.seq = seq
         self.day = branch_day(now_ms, config.timezone)
         self._tickets: dict[str, Ticket] = {}
@@ -239,12 +263,12 @@ class QueueEngine:
             config = self._desk_config(desk.id)
             candidates = list(
                 self._waiting.candidates(
-                    config.services, self._categories(), self._targets_ms(), now_ms
+                    config.services, self._index.categories, self._index.targets_ms, now_ms
                 )
             )
             chosen, rotation = pick(
                 candidates,
-                {p.id: p.ratio for p in self.config.priorities},
+                self._index.ratios,
                 self._rotations.get(desk.id, {}),
                 now_ms,
                 int(self.config.deadline_guard_min * 60_000),
@@ -456,6 +480,7 @@ class QueueEngine:
                     f'the new configuration drops desk "{desk.id}" while it has a visitor'
                 )
         self.config = config
+        self._index = _Index.of(config)
         self._times.reconfigure(_default_times(config))
         self._desks = {d.id: _desk_from_config(d, self._desks.get(d.id)) for d in config.desks}
         self._rotations = {k: v for k, v in self._rotations.items() if k in self._desks}
@@ -570,7 +595,7 @@ class QueueEngine:
 
     def _check_open(self, service_id: str, last_ticket_before_close_min: int, now_ms: int) -> None:
         local = local_time(now_ms, self.config.timezone)
-        hours = self.config.opening_hours(local.weekday())
+        hours = self._index.hours[local.weekday()]
         if hours is None:
             raise BranchClosed("the branch is closed today: tickets are issued on working days")
         minute = local.hour * 60 + local.minute
@@ -601,7 +626,7 @@ class QueueEngine:
         return desk, self._tickets[desk.current_ticket_id]
 
     def _service(self, service_id: str) -> cfg.Service:
-        service = self.config.service(service_id)
+        service = self._index.services.get(service_id)
         if service is None:
             raise UnknownService(
                 f'no service "{service_id}" in this branch: the services are '
@@ -610,15 +635,7 @@ class QueueEngine:
         return service
 
     def _desk_config(self, desk_id: str) -> cfg.Desk:
-        config = self.config.desk(desk_id)
-        assert config is not None, "every live desk comes from the configuration"
-        return config
-
-    def _categories(self) -> tuple[str, ...]:
-        return tuple(p.id for p in self.config.priorities)
-
-    def _targets_ms(self) -> dict[str, int]:
-        return {s.id: self.config.target_wait_ms(s) for s in self.config.services}
+        return self._index.desks[desk_id]
 
     def _estimate(self, service_id: str, ahead: int) -> WaitEstimate:
         open_desks = [

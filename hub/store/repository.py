@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy import Engine, Table, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.sqlite import Insert, insert
 
 from hub.domain.engine import RequestRecord
 from hub.domain.model import Desk, Event, EventKind, Ticket, TicketState
@@ -24,44 +26,44 @@ class SavedState:
 class Repository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        ticket = insert(schema.tickets)
-        self._upsert_ticket = ticket.on_conflict_do_update(
-            index_elements=["id"],
-            set_={
-                c.name: ticket.excluded[c.name] for c in schema.tickets.columns if c.name != "id"
-            },
-        )
-        desk = insert(schema.desks)
-        self._upsert_desk = desk.on_conflict_do_update(
-            index_elements=["id"],
-            set_={c.name: desk.excluded[c.name] for c in schema.desks.columns if c.name != "id"},
-        )
+        # Compiled once to plain SQL: writes run for every batch, and SQLAlchemy's
+        # per-row statement handling was the hub's largest cost under load.
+        dialect = sqlite.dialect(paramstyle="qmark")
+        self._insert_events = str(schema.events.insert().compile(dialect=dialect))
+        self._upsert_tickets = str(_upsert(schema.tickets).compile(dialect=dialect))
+        self._upsert_desks = str(_upsert(schema.desks).compile(dialect=dialect))
+        self._ticket_columns = [c.name for c in schema.tickets.columns]
+        self._desk_columns = [c.name for c in schema.desks.columns]
 
     def append(self, events: Sequence[Event]) -> None:
         """Write a batch of events and the tickets and desks they leave, all or nothing."""
         tickets = {e.ticket.id: e.ticket for e in events if e.ticket is not None}
         desks = {e.desk.id: e.desk for e in events if e.desk is not None}
         rows = [
-            {
-                "seq": e.seq,
-                "at_ms": e.at_ms,
-                "kind": e.kind.value,
-                "day": e.day,
-                "ticket_id": e.ticket.id if e.ticket else "",
-                "desk_id": e.desk.id if e.desk else "",
-                "request_id": e.request_id,
-                "payload": codec.event_to_json(e),
-            }
+            (
+                e.seq,
+                e.at_ms,
+                e.kind.value,
+                e.day,
+                e.ticket.id if e.ticket else "",
+                e.desk.id if e.desk else "",
+                e.request_id,
+                codec.event_to_json(e),
+            )
             for e in events
         ]
         with self._engine.begin() as connection:
-            connection.execute(schema.events.insert(), rows)
+            connection.exec_driver_sql(self._insert_events, rows)
             if tickets:
-                connection.execute(
-                    self._upsert_ticket, [codec.ticket_row(t) for t in tickets.values()]
+                connection.exec_driver_sql(
+                    self._upsert_tickets,
+                    [_values(codec.ticket_row(t), self._ticket_columns) for t in tickets.values()],
                 )
             if desks:
-                connection.execute(self._upsert_desk, [codec.desk_row(d) for d in desks.values()])
+                connection.exec_driver_sql(
+                    self._upsert_desks,
+                    [_values(codec.desk_row(d), self._desk_columns) for d in desks.values()],
+                )
 
     def load(self, day: str) -> SavedState:
         """What the engine needs to go on: today's tickets, every active one, the desks."""
@@ -114,3 +116,16 @@ class Repository:
                 .first()
             )
         return codec.ticket_from_row(row) if row else None
+
+
+def _upsert(table: Table) -> Insert:
+    statement = insert(table)
+    key = next(iter(table.primary_key.columns)).name
+    return statement.on_conflict_do_update(
+        index_elements=[key],
+        set_={c.name: statement.excluded[c.name] for c in table.columns if c.name != key},
+    )
+
+
+def _values(row: dict[str, Any], columns: list[str]) -> tuple[Any, ...]:
+    return tuple(row[name] for name in columns)
