@@ -35,7 +35,7 @@ async def _follow(address: str, count: int, calls: int, ready: Connection) -> li
 
     async def display(channel: grpc.aio.Channel) -> None:
         nonlocal subscribed
-        feed: HallFeedAsyncStub = feed_pb2_grpc.HallFeedStub(channel)  # type: ignore[assignment]
+        feed: HallFeedAsyncStub = feed_pb2_grpc.HallFeedStub(channel)
         seen = 0
         stream = feed.Subscribe(feed_pb2.SubscribeRequest(after_sequence=0))
         async for message in stream:

@@ -28,7 +28,7 @@ class Latencies:
 
 
 def stub(channel: grpc.aio.Channel) -> QueueServiceAsyncStub:
-    return queue_pb2_grpc.QueueServiceStub(channel)  # type: ignore[return-value]
+    return queue_pb2_grpc.QueueServiceStub(channel)
 
 
 async def issue_load(

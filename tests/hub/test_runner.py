@@ -1,0 +1,53 @@
+"""``okno hub`` as an administrator meets it: it starts, refuses clearly, stops cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from hub.bench.process import start_hub
+from tests.hub.conftest import EXAMPLE
+
+
+def run_hub(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "okno", "hub", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_a_bad_configuration_stops_the_start_with_its_line(tmp_path: Path) -> None:
+    config = tmp_path / "branch.toml"
+    config.write_text(
+        EXAMPLE.read_text().replace('timezone = "Europe/Moscow"', 'timezone = "Mars"')
+    )
+    done = run_hub("--config", str(config), "--db", str(tmp_path / "hub.db"))
+    assert done.returncode == 2
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"okno: {config}, line ")
+    assert 'unknown time zone "Mars"' in last
+
+
+async def test_a_taken_port_is_refused_and_sigterm_stops_cleanly(tmp_path: Path) -> None:
+    process, port = await start_hub(EXAMPLE, tmp_path / "first.db")
+    second = await asyncio.to_thread(
+        run_hub,
+        "--config",
+        str(EXAMPLE),
+        "--db",
+        str(tmp_path / "second.db"),
+        "--listen",
+        f"127.0.0.1:{port}",
+    )
+    assert second.returncode == 2
+    assert second.stderr.strip().splitlines()[-1] == (
+        f"okno: cannot listen on 127.0.0.1:{port}: is another hub running there?"
+    )
+    process.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(process.wait(), 15) == 0
