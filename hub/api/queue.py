@@ -128,25 +128,13 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     async def CloseDesk(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.DeskResponse:
-        _require(desk_id=request.desk_id)
-        outcome = await self._hub.run(
-            lambda engine, now: engine.close_desk(
-                request.desk_id, now, request_id=request.request_id
-            )
-        )
-        return self._desk_response(outcome)
+        return self._desk_response(await self._on_desk(request, lambda e: e.close_desk))
 
     @rpc
     async def PauseDesk(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.DeskResponse:
-        _require(desk_id=request.desk_id)
-        outcome = await self._hub.run(
-            lambda engine, now: engine.pause_desk(
-                request.desk_id, now, request_id=request.request_id
-            )
-        )
-        return self._desk_response(outcome)
+        return self._desk_response(await self._on_desk(request, lambda e: e.pause_desk))
 
     @rpc
     async def GetQueueState(
@@ -173,11 +161,18 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         request: queue_pb2.DeskRequest,
         command: Callable[[QueueEngine], Callable[..., Outcome]],
     ) -> queue_pb2.TicketResponse:
+        return self._ticket_response(await self._on_desk(request, command))
+
+    async def _on_desk(
+        self,
+        request: queue_pb2.DeskRequest,
+        command: Callable[[QueueEngine], Callable[..., Outcome]],
+    ) -> Outcome:
+        """Run a command that names only a desk (and the request id)."""
         _require(desk_id=request.desk_id)
-        outcome = await self._hub.run(
+        return await self._hub.run(
             lambda engine, now: command(engine)(request.desk_id, now, request_id=request.request_id)
         )
-        return self._ticket_response(outcome)
 
     def _ticket_response(self, outcome: Outcome) -> queue_pb2.TicketResponse:
         response = queue_pb2.TicketResponse(sequence=self._hub.committed_seq)
