@@ -16,8 +16,8 @@ from pathlib import Path
 
 from hub.committer import GroupCommitter
 from hub.config import LoadedConfig, load_branch
-from hub.domain.engine import Outcome, QueueEngine, Snapshot
-from hub.domain.model import Event, Ticket, WaitEstimate
+from hub.domain.engine import QueueEngine
+from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
 from hub.errors import HubError, StoreUnavailable, UnknownTicket
 from hub.feed import FeedBroker

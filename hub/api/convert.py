@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from hub.domain.engine import ServiceQueue, Snapshot
-from hub.domain.model import Desk, DeskState, Event, EventKind, Ticket, TicketState, WaitEstimate
+from hub.domain.model import (
+    Desk,
+    DeskState,
+    Event,
+    EventKind,
+    ServiceQueue,
+    Snapshot,
+    Ticket,
+    TicketState,
+    WaitEstimate,
+)
 from protos.okno.v1 import common_pb2, feed_pb2
 
 _TICKET_STATES = {

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import grpc
 
 from hub.api import convert
-from hub.domain.engine import Snapshot
+from hub.domain.model import Snapshot
 from hub.errors import InvalidRequest
 from hub.service import Hub
 from protos.okno.v1 import feed_pb2, feed_pb2_grpc

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from hub.api import convert
 from hub.api.status import Context, rpc
-from hub.domain.engine import Outcome, QueueEngine
+from hub.domain.engine import QueueEngine
+from hub.domain.model import Outcome
 from hub.errors import InvalidRequest
 from hub.service import Hub
 from protos.okno.v1 import common_pb2, queue_pb2, queue_pb2_grpc

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,6 +32,15 @@ class OpeningHours(_Model):
 
     opens: time
     closes: time
+
+    @property
+    def opens_minute(self) -> int:
+        return self.opens.hour * 60 + self.opens.minute
+
+    @property
+    def closes_minute(self) -> int:
+        """Minutes since midnight; time.max stands for 24:00, the end of the day."""
+        return 24 * 60 if self.closes == time.max else self.closes.hour * 60 + self.closes.minute
 
     @classmethod
     def parse(cls, text: str) -> OpeningHours | None:
@@ -198,3 +208,26 @@ def _unique(table: str, key: str, values: Sequence[str | int]) -> None:
                 (table, index, key), f'{key} "{value}" is used twice in [[{table}]]: make it unique'
             )
         seen.add(value)
+
+
+@dataclass(frozen=True, slots=True)
+class BranchIndex:
+    """The configuration looked up by id, built once: commands run thousands of times a second."""
+
+    services: dict[str, Service]
+    desks: dict[str, Desk]
+    hours: list[OpeningHours | None]
+    categories: tuple[str, ...]
+    ratios: dict[str, int]
+    targets_ms: dict[str, int]
+
+    @classmethod
+    def of(cls, config: Branch) -> BranchIndex:
+        return cls(
+            services={s.id: s for s in config.services},
+            desks={d.id: d for d in config.desks},
+            hours=[config.opening_hours(day) for day in range(7)],
+            categories=tuple(p.id for p in config.priorities),
+            ratios={p.id: p.ratio for p in config.priorities},
+            targets_ms={s.id: config.target_wait_ms(s) for s in config.services},
+        )

@@ -9,12 +9,11 @@ acknowledges a command only once its events are committed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from datetime import time
+from dataclasses import replace
 
 from hub.domain import branch as cfg
 from hub.domain import transitions
-from hub.domain.branch import Branch
+from hub.domain.branch import Branch, BranchIndex
 from hub.domain.dispatcher import pick
 from hub.domain.estimate import ServiceTimes, estimate_wait
 from hub.domain.model import (
@@ -22,6 +21,10 @@ from hub.domain.model import (
     DeskState,
     Event,
     EventKind,
+    Outcome,
+    RequestRecord,
+    ServiceQueue,
+    Snapshot,
     Ticket,
     TicketState,
     WaitEstimate,
@@ -45,67 +48,6 @@ from hub.errors import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What a command did: the ticket and desk as they are now, and the new events."""
-
-    ticket: Ticket | None = None
-    desk: Desk | None = None
-    events: list[Event] = field(default_factory=list)
-    estimate: WaitEstimate | None = None
-    replayed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
-    """A request id already answered, so that a retry gets the same answer."""
-
-    kind: EventKind
-    ticket_id: str
-    desk_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceQueue:
-    service_id: str
-    waiting: int
-    longest_wait_s: int
-    estimate: WaitEstimate
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    seq: int
-    day: str
-    at_ms: int
-    tickets: list[Ticket]
-    desks: list[Desk]
-    queues: list[ServiceQueue]
-
-
-@dataclass(frozen=True, slots=True)
-class _Index:
-    """The configuration looked up by id, built once: commands run thousands of times a second."""
-
-    services: dict[str, cfg.Service]
-    desks: dict[str, cfg.Desk]
-    hours: list[cfg.OpeningHours | None]
-    categories: tuple[str, ...]
-    ratios: dict[str, int]
-    targets_ms: dict[str, int]
-
-    @classmethod
-    def of(cls, config: Branch) -> _Index:
-        return cls(
-            services={s.id: s for s in config.services},
-            desks={d.id: d for d in config.desks},
-            hours=[config.opening_hours(day) for day in range(7)],
-            categories=tuple(p.id for p in config.priorities),
-            ratios={p.id: p.ratio for p in config.priorities},
-            targets_ms={s.id: config.target_wait_ms(s) for s in config.services},
-        )
-
-
 class QueueEngine:
     def __init__(
         self,
@@ -119,7 +61,7 @@ class QueueEngine:
     ) -> None:
         """Rebuild the live state from what was committed (nothing, on a new branch)."""
         self.config = config
-        self._index = _Index.of(config)
+        self._index = BranchIndex.of(config)
         self.seq = seq
         self.day = branch_day(now_ms, config.timezone)
         self._tickets: dict[str, Ticket] = {}
@@ -480,7 +422,7 @@ class QueueEngine:
                     f'the new configuration drops desk "{desk.id}" while it has a visitor'
                 )
         self.config = config
-        self._index = _Index.of(config)
+        self._index = BranchIndex.of(config)
         self._times.reconfigure(_default_times(config))
         self._desks = {d.id: _desk_from_config(d, self._desks.get(d.id)) for d in config.desks}
         self._rotations = {k: v for k, v in self._rotations.items() if k in self._desks}
@@ -599,7 +541,7 @@ class QueueEngine:
         if hours is None:
             raise BranchClosed("the branch is closed today: tickets are issued on working days")
         minute = local.hour * 60 + local.minute
-        opens, closes = _minute_of_day(hours.opens), _minute_of_day(hours.closes)
+        opens, closes = hours.opens_minute, hours.closes_minute
         last = closes - last_ticket_before_close_min
         if not opens <= minute < last:
             raise BranchClosed(
@@ -665,11 +607,6 @@ def _desk_from_config(config: cfg.Desk, saved: Desk | None) -> Desk:
         operator_id=saved.operator_id,
         current_ticket_id=saved.current_ticket_id,
     )
-
-
-def _minute_of_day(moment: time) -> int:
-    """Minutes since midnight; time.max stands for 24:00, the end of the day."""
-    return 24 * 60 if moment == time.max else moment.hour * 60 + moment.minute
 
 
 def _clock(minute: int) -> str:

@@ -7,7 +7,7 @@ hold the ticket as it was after that event and nothing later alters it.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class TicketState(enum.Enum):
@@ -104,3 +104,41 @@ class WaitEstimate:
     wait_s: int
     known: bool
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a command did: the ticket and desk as they are now, and the new events."""
+
+    ticket: Ticket | None = None
+    desk: Desk | None = None
+    events: list[Event] = field(default_factory=list)
+    estimate: WaitEstimate | None = None
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """A request id already answered, so that a retry gets the same answer."""
+
+    kind: EventKind
+    ticket_id: str
+    desk_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceQueue:
+    service_id: str
+    waiting: int
+    longest_wait_s: int
+    estimate: WaitEstimate
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    seq: int
+    day: str
+    at_ms: int
+    tickets: list[Ticket]
+    desks: list[Desk]
+    queues: list[ServiceQueue]

@@ -10,8 +10,7 @@ from sqlalchemy import Engine, Table, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import Insert, insert
 
-from hub.domain.engine import RequestRecord
-from hub.domain.model import Desk, Event, EventKind, Ticket, TicketState
+from hub.domain.model import Desk, Event, EventKind, RequestRecord, Ticket, TicketState
 from hub.store import codec, schema
 
 

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,8 +35,8 @@ from hypothesis.stateful import (
 
 from hub.domain.branch import Branch
 from hub.domain.dispatcher import REGULAR, Candidate, pick
-from hub.domain.engine import Outcome, QueueEngine
-from hub.domain.model import Desk, DeskState, Event, EventKind, Ticket, TicketState
+from hub.domain.engine import QueueEngine
+from hub.domain.model import Desk, DeskState, Event, EventKind, Outcome, Ticket, TicketState
 from hub.errors import BranchClosed, DeskNotOpen, HubError, InvalidRequest
 from tests.hub.conftest import MINUTE, MONDAY_10_00, make_branch
 
@@ -348,7 +349,7 @@ class HallDay(RuleBasedStateMachine):
     def morning(self, desks: set[str], operator: str) -> None:
         """Some desks open with the branch; the rest stay closed for now."""
         for desk in sorted(desks):
-            self.attempt(lambda now, d=desk: self.engine.open_desk(d, now, operator_id=operator))
+            self.attempt(partial(self.engine.open_desk, desk, operator_id=operator))
 
     # -- visitors ----------------------------------------------------------------------
 
@@ -650,20 +651,16 @@ class HallDay(RuleBasedStateMachine):
             return  # a check already failed; do not hide it behind another
         for desk in DESKS:
             if self.shadow.desk_state[desk] is not DeskState.OPEN:
-                assert isinstance(
-                    self.attempt(lambda n, d=desk: self.engine.open_desk(d, n)), Outcome
-                )
+                assert isinstance(self.attempt(partial(self.engine.open_desk, desk)), Outcome)
         for _ in range(len(self.shadow.state) + 1):
             called = False
             for desk in DESKS:
                 current = self.shadow.desk_current[desk]
                 if current and self.shadow.state[current] is C:
-                    self.attempt(lambda n, d=desk: self.engine.start(d, n))
+                    self.attempt(partial(self.engine.start, desk))
                 if current:
-                    assert isinstance(
-                        self.attempt(lambda n, d=desk: self.engine.finish(d, n)), Outcome
-                    )
-                result = self.attempt(lambda n, d=desk: self.engine.call_next(d, n))
+                    assert isinstance(self.attempt(partial(self.engine.finish, desk)), Outcome)
+                result = self.attempt(partial(self.engine.call_next, desk))
                 assert isinstance(result, Outcome)
                 called = called or result.ticket is not None
             if not called:
