@@ -69,7 +69,8 @@ def report(name: str, figures: list[Figure], out: Path | None, console: Console)
     for f in figures:
         target = f"{f.compare} {f.target:g} {f.unit}" if f.target is not None else "—"
         met = {True: "yes", False: "NO", None: "—"}[f.met]
-        table.add_row(f.key, f"{f.value:,.2f} {f.unit}", target, met)
+        shown = f"{f.value:,.0f}" if float(f.value).is_integer() else f"{f.value:,.2f}"
+        table.add_row(f.key, f"{shown} {f.unit}", target, met)
     console.print(table)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)

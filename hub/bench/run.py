@@ -131,9 +131,15 @@ def _day(settings: Settings) -> list[Figure]:
     report = replay_day(load_branch(settings.config).branch, total=settings.day_tickets)
     return [
         Figure("day_tickets", report.issued, "tickets"),
+        Figure("day_served", report.served, "visitors"),
+        Figure("day_desks", report.desks, "desks"),
         Figure("day_average_wait", report.average_wait_min, "min"),
         Figure("day_max_wait", report.max_wait_min, "min"),
-        Figure("day_share_over_15_min", report.share_over_target * 100, "%"),
+        Figure("day_p90_wait", report.p90_wait_min, "min"),
+        Figure("day_share_over_15_min", report.share_over_15_min * 100, "%"),
+        Figure(
+            "day_double_calls", report.double_calls + report.duplicate_numbers, "tickets", 0, "<="
+        ),
     ]
 
 

@@ -1,0 +1,48 @@
+"""``okno bench hub`` runs end to end and writes figures in the agreed JSON shape."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.hub.conftest import EXAMPLE
+
+
+@pytest.mark.slow
+def test_the_hub_benchmark_writes_comparable_figures(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "okno",
+            "bench",
+            "hub",
+            "--quick",
+            "--config",
+            str(EXAMPLE),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "issue_throughput" in done.stdout
+    document = json.loads(out.read_text())
+    assert document["benchmark"] == "hub"
+    assert document["machine"]["cores"] >= 1
+    figures = document["figures"]
+    for key in ("issue_throughput", "issue_p99", "call_next_p99", "feed_p99", "day_max_wait"):
+        assert set(figures[key]) == {"value", "unit", "target", "compare", "met"}
+        assert figures[key]["value"] > 0
+    assert figures["double_called_tickets"]["value"] == 0
+    assert figures["duplicate_numbers"]["value"] == 0
+    assert figures["feed_deliveries_missing"]["value"] == 0
+    assert figures["day_double_calls"]["value"] == 0
