@@ -26,14 +26,13 @@ class Subscription:
         try:
             self._queue.put_nowait(events)
         except asyncio.QueueFull:
-            self.overflowed = True
-            self._queue = asyncio.Queue(1)
-            self._queue.put_nowait(None)
+            self.close()
 
     def close(self) -> None:
         """End the subscription: the subscriber resumes from its last sequence."""
         self.overflowed = True
-        self._queue = asyncio.Queue(1)
+        while not self._queue.empty():
+            self._queue.get_nowait()
         self._queue.put_nowait(None)
 
     async def next_batch(self) -> Sequence[Event] | None:
