@@ -94,6 +94,7 @@ class Hub:
         self.broker.close_all()
         await self._committer.stop()
         self._executor.shutdown(wait=True)
+        self._repository.close()
 
     @property
     def committed_seq(self) -> int:

@@ -146,6 +146,7 @@ class Branch(_Model):
         _unique("groups", "id", [g.id for g in self.groups])
         _unique("services", "id", [s.id for s in self.services])
         _unique("services", "prefix", [s.prefix for s in self.services])
+        _distinct_on_the_board([s.prefix for s in self.services])
         _unique("desks", "id", [d.id for d in self.desks])
         _unique("desks", "number", [d.number for d in self.desks])
         _unique("priorities", "id", [p.id for p in self.priorities])
@@ -208,6 +209,24 @@ def _unique(table: str, key: str, values: Sequence[str | int]) -> None:
                 (table, index, key), f'{key} "{value}" is used twice in [[{table}]]: make it unique'
             )
         seen.add(value)
+
+
+# Latin capitals that a hall board shows exactly like Cyrillic ones.
+_LOOKALIKES = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
+
+
+def _distinct_on_the_board(prefixes: Sequence[str]) -> None:
+    """Two prefixes that differ only in alphabet ("A" and "А") read the same to visitors."""
+    seen: dict[str, str] = {}
+    for index, prefix in enumerate(prefixes):
+        shown = prefix.translate(_LOOKALIKES)
+        if shown in seen:
+            raise ConfigProblem(
+                ("services", index, "prefix"),
+                f'prefix "{prefix}" looks the same as "{seen[shown]}" on the board (one is '
+                "Latin, the other Cyrillic): choose another letter",
+            )
+        seen[shown] = prefix
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,9 +78,16 @@ class WaitingLines:
         return self.count(ticket.service_id) - 1
 
     def longest_since_ms(self, service_id: str) -> int | None:
+        """When the longest-waiting ticket of the service began to wait, in any line."""
         heads = [
             next(iter(line.values())).waiting_since_ms
             for (sid, _), line in self._lines.items()
             if sid == service_id and line
+        ]
+        heads += [
+            t.waiting_since_ms
+            for line in self._targeted.values()
+            for t in line.values()
+            if t.service_id == service_id
         ]
         return min(heads) if heads else None

@@ -64,6 +64,10 @@ class Repository:
                     [_values(codec.desk_row(d), self._desk_columns) for d in desks.values()],
                 )
 
+    def close(self) -> None:
+        """Close the database file; the hub calls it last when it stops."""
+        self._engine.dispose()
+
     def load(self, day: str) -> SavedState:
         """What the engine needs to go on: today's tickets, every active one, the desks."""
         with self._engine.connect() as connection:

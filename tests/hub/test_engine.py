@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hub.domain.branch import ConfigProblem
 from hub.domain.engine import QueueEngine
 from hub.domain.model import DeskState, EventKind, TicketState
 from hub.errors import (
@@ -208,3 +209,12 @@ def test_estimate_uses_open_desks_and_service_times(engine: QueueEngine) -> None
     estimate = engine.estimate("property")
     assert estimate.known and estimate.people_ahead == 4
     assert estimate.wait_s == 4 * 10 * 60
+
+
+def test_prefixes_that_look_alike_on_the_board_are_refused() -> None:
+    services = [
+        {"id": "a", "prefix": "A", "name_ru": "Латинская", "name_en": "Latin"},
+        {"id": "b", "prefix": "А", "name_ru": "Кириллица", "name_en": "Cyrillic"},
+    ]
+    with pytest.raises(ConfigProblem, match='"А" looks the same as "A"'):
+        make_branch(services=services, desks=[{"id": "d1", "number": 1, "services": {"a": 1}}])

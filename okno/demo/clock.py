@@ -1,0 +1,83 @@
+"""Simulated time: the hall's day runs ``speed`` times faster than the wall clock."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from hub.domain.branch import Branch
+from hub.traffic import day_start_ms, next_open_day, opening_ms
+
+T = TypeVar("T")
+DEMO_OPENS = timedelta(hours=9)
+
+
+class SimClock:
+    """Unix milliseconds of the simulated hall; the hub, kiosks and desks all read it."""
+
+    def __init__(
+        self, start_ms: int, speed: float, *, real: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.start_ms = start_ms
+        self.speed = speed
+        self._real = real
+        self._began = real()
+
+    def __call__(self) -> int:
+        return self.start_ms + int((self._real() - self._began) * self.speed * 1000)
+
+    def real_s(self, simulated_s: float) -> float:
+        return max(0.0, simulated_s / self.speed)
+
+    async def sleep(self, simulated_s: float, stop: asyncio.Event) -> bool:
+        """Wait ``simulated_s``; False if the demo stopped first."""
+        await wait_any([stop], self.real_s(simulated_s))
+        return not stop.is_set()
+
+    async def sleep_until(self, at_ms: int, stop: asyncio.Event) -> bool:
+        """Wait until the simulated moment ``at_ms``; False if the demo stopped first."""
+        return await self.sleep((at_ms - self()) / 1000, stop)
+
+
+def demo_start_ms(branch: Branch, now: datetime) -> int:
+    """09:00 of today in the branch's zone, or of the next day it is open; its opening if later.
+
+    A hall that opens at 10:00 on Saturdays would otherwise show an empty board for an
+    hour of simulated time.
+    """
+    today = now.astimezone(ZoneInfo(branch.timezone)).date()
+    start = day_start_ms(next_open_day(branch, today), branch.timezone)
+    hours = opening_ms(branch, start)
+    assert hours is not None, "next_open_day returns a day the branch opens"
+    return max(start + int(DEMO_OPENS.total_seconds() * 1000), hours[0])
+
+
+async def wait_any(events: list[asyncio.Event], timeout_s: float) -> None:
+    """Return when one of ``events`` is set, or after ``timeout_s``."""
+    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
+async def until_stopped(awaitable: Awaitable[T], stop: asyncio.Event) -> T | None:
+    """The awaitable's result, or None (and the awaitable cancelled) once ``stop`` is set."""
+    task = asyncio.ensure_future(awaitable)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait([task, stopped], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return None

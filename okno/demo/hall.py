@@ -1,0 +1,168 @@
+"""The whole simulated hall on one machine: a real hub, and its people over real gRPC.
+
+The hub runs in-process on a loopback port with an accelerated clock; kiosks, desk
+operators and the hall board are gRPC clients of it like the real devices, so the demo
+exercises the same contract they do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import signal
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import grpc
+
+from hub.api.server import create_server
+from hub.config import load_branch
+from hub.replay import DayReport
+from hub.service import Hub
+from okno.demo import outputs
+from okno.demo.board import Board
+from okno.demo.clock import SimClock, demo_start_ms
+from okno.demo.desks import Desks
+from okno.demo.feed import follow
+from okno.demo.kiosk import run_kiosk
+from okno.demo.rpc import Stubs
+from okno.demo.screen import show
+from okno.demo.world import World
+from protos.okno.v1 import admin_pb2
+
+log = logging.getLogger(__name__)
+
+DB = "demo.db"
+# Real seconds the hall's people get to notice the stop before they are cancelled.
+STOP_GRACE_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class DemoOptions:
+    config: Path = Path("examples/branch.toml")
+    out: Path = Path("var/demo")
+    speed: float = 60.0
+    duration_s: float | None = None
+    seed: int = 1
+    # None: redraw the board in place when stdout is a terminal, else print it now and then.
+    live: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    events: Path
+    board: Path
+    summary: Path
+    report: DayReport
+
+
+async def run_until_signalled(options: DemoOptions) -> DemoResult:
+    """Run the demo until SIGINT or SIGTERM (or its duration), then stop cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        return await run_demo(options, stop)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> DemoResult:
+    """Run the hall until ``stop`` is set or the duration passes; write what it leaves."""
+    branch = load_branch(options.config).branch
+    stop = stop or asyncio.Event()
+    clock = SimClock(demo_start_ms(branch, datetime.now(UTC)), options.speed)
+    options.out.mkdir(parents=True, exist_ok=True)
+    db = options.out / DB
+    _remove_database(db)
+    async with _hub_on_loopback(options.config, db, clock) as channel:
+        world = World(branch, clock, Stubs.on(channel), stop)
+        board = await _board(world)
+        await _run_people(world, board, options)
+        ended_ms = clock()
+        outputs.write_board(options.out, board.text(ended_ms))
+    events = outputs.export_events(db, options.out)
+    report = outputs.summarise(branch, events)
+    simulated = {
+        "simulated_from_unix_ms": clock.start_ms,
+        "simulated_to_unix_ms": ended_ms,
+        "speed": options.speed,
+    }
+    outputs.write_summary(options.out, report, simulated)
+    log.info(
+        "demo stopped events=%d issued=%d served=%d average_wait_min=%.1f",
+        report.events,
+        report.issued,
+        report.served,
+        report.average_wait_min,
+    )
+    out = options.out
+    return DemoResult(out / outputs.EVENTS, out / outputs.BOARD, out / outputs.SUMMARY, report)
+
+
+@contextlib.asynccontextmanager
+async def _hub_on_loopback(
+    config: Path, db: Path, clock: SimClock
+) -> AsyncIterator[grpc.aio.Channel]:
+    """A hub serving on a free loopback port, and a channel to it; all stopped on the way out."""
+    hub = Hub(config, db, clock=clock)
+    await hub.start()
+    try:
+        server, port = await create_server(hub, "127.0.0.1:0")
+        await server.start()
+        log.info("demo hub serving port=%d speed=%g db=%s", port, clock.speed, db)
+        try:
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+                yield channel
+        finally:
+            hub.broker.close_all()
+            await server.stop(1)
+    finally:
+        await hub.stop()
+
+
+async def _board(world: World) -> Board:
+    branch = await world.hub.admin.GetBranch(admin_pb2.GetBranchRequest())
+    services = await world.hub.admin.ListServices(admin_pb2.ListServicesRequest())
+    return Board(branch, services.services)
+
+
+async def _run_people(world: World, board: Board, options: DemoOptions) -> None:
+    """Kiosk, desks, feed and screen until the stop; then give them time to notice it."""
+    rng = random.Random(options.seed)
+    desks = Desks(world, random.Random(rng.random()))
+    live = sys.stdout.isatty() if options.live is None else options.live
+    tasks = [
+        asyncio.create_task(run_kiosk(world, rng), name="kiosk"),
+        asyncio.create_task(desks.run(), name="desks"),
+        asyncio.create_task(follow(world, [board.apply, desks.notice]), name="feed"),
+        asyncio.create_task(show(board, world, live=live), name="screen"),
+    ]
+    stopped = asyncio.create_task(world.stop.wait())
+    await asyncio.wait(
+        [stopped, *tasks], timeout=options.duration_s, return_when=asyncio.FIRST_COMPLETED
+    )
+    world.stop.set()
+    _, pending = await asyncio.wait(tasks, timeout=STOP_GRACE_S)
+    for task in pending:
+        log.warning("demo part did not stop in time part=%s", task.get_name())
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    for task in tasks:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("demo part failed part=%s", task.get_name(), exc_info=task.exception())
+    await stopped
+
+
+def _remove_database(db: Path) -> None:
+    """A fresh day each run: drop the previous demo's database and its WAL files."""
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()

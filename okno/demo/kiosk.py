@@ -1,0 +1,58 @@
+"""Visitors taking tickets at the kiosk when the traffic model has them arrive."""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hub.traffic import Arrival, arrivals, day_start_ms, sustainable_total
+from okno.demo.rpc import attempt, request_id
+from okno.demo.world import World
+from protos.okno.v1 import queue_pb2
+
+log = logging.getLogger(__name__)
+
+
+async def run_kiosk(world: World, rng: random.Random) -> None:
+    """Issue the day's tickets as visitors arrive, day after day, until the demo stops.
+
+    Each day brings as many visitors as the example hall serves in time; those who would
+    have come before the demo began are not simulated.
+    """
+    branch, clock = world.branch, world.clock
+    day = datetime.fromtimestamp(clock() / 1000, ZoneInfo(branch.timezone)).date()
+    while not world.stop.is_set():
+        start = day_start_ms(day, branch.timezone)
+        total = sustainable_total(branch, start)
+        log.info("kiosk day day=%s visitors=%d", day.isoformat(), total)
+        for arrival in arrivals(branch, start, total, rng):
+            if arrival.at_ms < clock.start_ms:
+                continue
+            if not await clock.sleep_until(arrival.at_ms, world.stop):
+                return
+            await _issue(world, arrival)
+        day += timedelta(days=1)
+
+
+async def _issue(world: World, arrival: Arrival) -> None:
+    request = queue_pb2.IssueTicketRequest(
+        request_id=request_id(),
+        service_id=arrival.service_id,
+        priority=arrival.priority,
+        priority_from_unix_ms=arrival.priority_from_ms,
+    )
+    response = await attempt(
+        world.hub.queue.IssueTicket(request), "IssueTicket", service=arrival.service_id
+    )
+    if response is None:
+        return
+    world.visitors.arrived(response.ticket.id, arrival)
+    log.debug(
+        "ticket issued number=%s service=%s priority=%s ahead=%d",
+        response.ticket.number,
+        arrival.service_id,
+        arrival.priority or "-",
+        response.estimate.people_ahead,
+    )

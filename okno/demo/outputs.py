@@ -1,0 +1,53 @@
+"""What the demo leaves for a person to look at: the event log, the last board, the figures."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict
+from pathlib import Path
+
+from sqlalchemy import create_engine, select
+
+from hub.domain.branch import Branch
+from hub.domain.model import Event
+from hub.replay import DayReport, DayTally
+from hub.store import codec, schema
+
+EVENTS = "events.jsonl"
+BOARD = "board.txt"
+SUMMARY = "summary.json"
+
+
+def export_events(db: Path, out: Path) -> list[Event]:
+    """Copy the hub's event log, one stored payload a line in sequence order; return it."""
+    engine = create_engine(f"sqlite:///{db}")
+    try:
+        with engine.connect() as connection:
+            payloads = list(
+                connection.execute(
+                    select(schema.events.c.payload).order_by(schema.events.c.seq)
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+    (out / EVENTS).write_text("".join(f"{p}\n" for p in payloads), encoding="utf-8")
+    return [codec.event_from_json(p) for p in payloads]
+
+
+def summarise(branch: Branch, events: list[Event]) -> DayReport:
+    """The figures of the demo's log, counted as the day replay counts them."""
+    tally = DayTally(branch)
+    tally.add_all(events)
+    return tally.report()
+
+
+def write_summary(out: Path, report: DayReport, context: Mapping[str, object]) -> None:
+    summary = {**context, **asdict(report)}
+    (out / SUMMARY).write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def write_board(out: Path, text: str) -> None:
+    (out / BOARD).write_text(text, encoding="utf-8")

@@ -1,0 +1,180 @@
+"""``okno demo`` in-process: a few real seconds of a busy morning, and what it leaves behind."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import grpc
+import pytest
+
+from hub.api.server import create_server
+from hub.config import load_branch
+from hub.domain.branch import Branch
+from hub.service import Hub
+from okno.demo import DemoOptions, run_demo
+from okno.demo.board import RECENT_CALLS, Board
+from okno.demo.clock import SimClock, demo_start_ms
+from okno.demo.feed import follow
+from okno.demo.rpc import Stubs, request_id
+from okno.demo.world import World
+from protos.okno.v1 import admin_pb2, common_pb2, feed_pb2, queue_pb2
+from tests.hub.conftest import MONDAY_10_00
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "branch.toml"
+
+
+@pytest.fixture(scope="module")
+def example() -> Branch:
+    return load_branch(EXAMPLE).branch
+
+
+async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_path: Path) -> None:
+    (tmp_path / "demo.db").write_text("the previous run's database, to be replaced")
+    result = await run_demo(
+        DemoOptions(config=EXAMPLE, out=tmp_path, speed=600, duration_s=3, live=False)
+    )
+
+    events = [json.loads(line) for line in result.events.read_text().splitlines()]
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    issued = [e for e in events if e["kind"] == "ticket_issued"]
+    called = [e for e in events if e["kind"] == "ticket_called"]
+    assert issued and called
+    assert all(e["request_id"] for e in events), "every change carries a request id"
+
+    board = result.board.read_text()
+    assert called[-1]["ticket"]["number"] in board
+    assert "Очередь / Queue" in board
+
+    summary = json.loads(result.summary.read_text())
+    assert summary["issued"] == len(issued)
+    assert summary["called"] == len({e["ticket"]["id"] for e in called})
+    assert summary["served"] == sum(1 for e in events if e["kind"] == "service_finished")
+    ended = summary["served"] + summary["no_shows"] + summary["cancelled"]
+    assert ended + summary["still_in_hall"] == summary["issued"]
+    assert 0 <= summary["average_wait_min"] <= summary["max_wait_min"]
+    assert 0 <= summary["share_over_15_min"] <= 1
+    assert summary["double_calls"] == summary["duplicate_numbers"] == 0
+    assert summary["simulated_to_unix_ms"] - summary["simulated_from_unix_ms"] >= 25 * 60_000
+
+
+@pytest.mark.parametrize(
+    ("now", "starts"),
+    [
+        ("2026-11-23T07:30:00+00:00", "2026-11-23T09:00:00+03:00"),  # Monday
+        ("2026-11-28T12:00:00+00:00", "2026-11-28T10:00:00+03:00"),  # Saturday opens at 10
+        ("2026-11-29T12:00:00+00:00", "2026-11-30T09:00:00+03:00"),  # Sunday is closed
+    ],
+)
+def test_the_demo_day_starts_at_nine_on_a_day_the_branch_is_open(
+    example: Branch, now: str, starts: str
+) -> None:
+    start = demo_start_ms(example, datetime.fromisoformat(now).astimezone(UTC))
+    assert start == int(datetime.fromisoformat(starts).timestamp() * 1000)
+
+
+def board_of(example: Branch) -> Board:
+    services = [
+        admin_pb2.ServiceInfo(id=s.id, prefix=s.prefix, name_ru=s.name_ru, target_wait_s=900)
+        for s in example.services
+    ]
+    branch = admin_pb2.Branch(id=example.id, name=example.name, timezone=example.timezone)
+    return Board(branch, services)
+
+
+def call_message(seq: int, number: str, desk: int, *, recall: bool = False) -> feed_pb2.FeedMessage:
+    kind = feed_pb2.EVENT_KIND_TICKET_RECALLED if recall else feed_pb2.EVENT_KIND_TICKET_CALLED
+    ticket = common_pb2.Ticket(
+        id=f"2026-11-23/{number}",
+        number=number,
+        service_id="passport",
+        state=common_pb2.TICKET_STATE_CALLED,
+    )
+    event = feed_pb2.Event(
+        sequence=seq,
+        kind=kind,
+        ticket=ticket,
+        desk=common_pb2.Desk(id=f"desk-{desk:02d}", number=desk, state=common_pb2.DESK_STATE_OPEN),
+    )
+    return feed_pb2.FeedMessage(event=event)
+
+
+def test_the_board_lists_the_latest_calls_first_and_a_recall_once(example: Branch) -> None:
+    board = board_of(example)
+    numbers = [f"А{n:03d}" for n in range(1, RECENT_CALLS + 3)]
+    for seq, number in enumerate(numbers, start=1):
+        board.apply(call_message(seq, number, desk=seq))
+    board.apply(call_message(len(numbers) + 1, "А004", desk=4, recall=True))
+    listed = [c.number for c in board.calls]
+    assert listed[0] == "А004"
+    assert listed[1:3] == [numbers[-1], numbers[-2]]
+    assert len(listed) == RECENT_CALLS
+    assert len(set(listed)) == RECENT_CALLS
+    assert board.calls[0].recall
+
+
+def test_the_board_starts_from_a_snapshot_and_counts_the_waiting(example: Branch) -> None:
+    board = board_of(example)
+    waiting = common_pb2.Ticket(
+        id="2026-11-23/А001",
+        number="А001",
+        service_id="passport",
+        state=common_pb2.TICKET_STATE_WAITING,
+        waiting_since_unix_ms=1_000_000,
+    )
+    board.apply(
+        feed_pb2.FeedMessage(
+            snapshot=common_pb2.QueueState(sequence=41, tickets=[waiting], desks=[])
+        )
+    )
+    assert board.seq == 41
+    assert board.waiting("passport", 1_000_000 + 16 * 60_000) == (1, 16 * 60)
+    board.apply(call_message(42, "А001", desk=1))
+    assert board.waiting("passport", 1_000_000) == (0, 0)
+    assert "А001" in board.text(1_000_000)
+
+
+async def test_the_board_resumes_from_its_last_sequence_when_the_feed_drops(
+    example: Branch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    hub = Hub(EXAMPLE, tmp_path / "hub.db", clock=lambda: MONDAY_10_00)
+    await hub.start()
+    server, port = await create_server(hub, "127.0.0.1:0")
+    await server.start()
+    stop = asyncio.Event()
+    board = board_of(example)
+    seen: list[feed_pb2.FeedMessage] = []
+    arrived = asyncio.Event()
+
+    def record(message: feed_pb2.FeedMessage) -> None:
+        seen.append(message)
+        arrived.set()
+
+    async def issue_and_see(stubs: Stubs) -> None:
+        arrived.clear()
+        await stubs.queue.IssueTicket(
+            queue_pb2.IssueTicketRequest(request_id=request_id(), service_id="passport")
+        )
+        await asyncio.wait_for(arrived.wait(), 5)
+
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stubs = Stubs.on(channel)
+            world = World(example, SimClock(MONDAY_10_00, 1.0), stubs, stop)
+            following = asyncio.create_task(follow(world, [board.apply, record]))
+            await asyncio.wait_for(arrived.wait(), 5)  # the first snapshot
+            await issue_and_see(stubs)
+            hub.broker.close_all()
+            await issue_and_see(stubs)
+            stop.set()
+            await asyncio.wait_for(following, 5)
+    finally:
+        await server.stop(1)
+        await hub.stop()
+    assert "feed interrupted code=UNAVAILABLE resume_after=1" in caplog.text
+    assert [m.WhichOneof("body") for m in seen] == ["snapshot", "event", "event"]
+    assert [m.event.sequence for m in seen[1:]] == [1, 2]
+    assert board.seq == 2
+    assert board.waiting("passport", MONDAY_10_00) == (2, 0)
