@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from hub.domain.branch import Branch, OpeningHours, Service
+from hub.domain.branch import Branch, Service
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
@@ -194,8 +194,8 @@ def opening_ms(branch: Branch, day_start: int) -> tuple[int, int] | None:
     hours = branch.opening_hours(_weekday(branch, day_start))
     if hours is None:
         return None
-    opens = day_start + _minute(hours.opens) * MINUTE_MS
-    return opens, day_start + _closing_minute(hours) * MINUTE_MS
+    opens = day_start + hours.opens_minute * MINUTE_MS
+    return opens, day_start + hours.closes_minute * MINUTE_MS
 
 
 def next_open_day(branch: Branch, day: date, *, within: int = 14) -> date:
@@ -451,8 +451,3 @@ def _weekday(branch: Branch, day_start: int) -> int:
 
 def _minute(moment: time) -> int:
     return moment.hour * 60 + moment.minute
-
-
-def _closing_minute(hours: OpeningHours) -> int:
-    """time.max stands for 24:00 (see OpeningHours)."""
-    return 24 * 60 if hours.closes == time.max else _minute(hours.closes)
