@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from hub.committer import GroupCommitter
 from hub.config import LoadedConfig, load_branch
@@ -27,6 +28,8 @@ from hub.store.repository import Repository
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], int]
+T = TypeVar("T")
+DAY_CHECK_S = 30.0
 # A subscriber further behind than this gets a snapshot instead of the events it missed.
 MAX_REPLAY = 50_000
 
@@ -81,6 +84,7 @@ class Hub:
             tickets=saved.tickets,
             desks=saved.desks,
             requests=saved.requests,
+            day=saved.day,
         )
         log.info(
             "hub state loaded seq=%d day=%s tickets=%d", saved.seq, engine.day, len(saved.tickets)
@@ -89,8 +93,19 @@ class Hub:
 
     async def start(self) -> None:
         self._committer.start()
+        self._night_watch = asyncio.get_running_loop().create_task(self._end_days(), name="day-end")
+
+    async def _end_days(self) -> None:
+        """End each day at its midnight even when nobody presses anything."""
+        while True:
+            await asyncio.sleep(DAY_CHECK_S)
+            try:
+                await self.run(lambda engine, now: engine.roll_day(now))
+            except HubError as error:
+                log.warning("day end not saved, will retry reason=%s", error)
 
     async def stop(self) -> None:
+        self._night_watch.cancel()
         self.broker.close_all()
         await self._committer.stop()
         self._executor.shutdown(wait=True)
@@ -111,7 +126,7 @@ class Hub:
             )
         try:
             outcome = command(self.engine, self.clock())
-        except HubError:
+        except Exception:
             # A refused command may follow the day's roll: its events are still owed.
             rolled = self.engine.take_undelivered()
             if rolled:
@@ -135,7 +150,7 @@ class Hub:
 
     async def ticket(self, ticket_id: str) -> Ticket:
         try:
-            return self.engine.ticket(ticket_id)
+            return await self._once_committed(self.engine.ticket(ticket_id))
         except UnknownTicket:
             loop = asyncio.get_running_loop()
             found = await loop.run_in_executor(self._executor, self._repository.ticket, ticket_id)
@@ -143,11 +158,21 @@ class Hub:
                 raise
             return found
 
-    def estimate(self, service_id: str) -> WaitEstimate:
-        return self.engine.estimate(service_id)
+    async def estimate(self, service_id: str) -> WaitEstimate:
+        return await self._once_committed(self.engine.estimate(service_id))
 
-    def snapshot(self) -> Snapshot:
-        return self.engine.snapshot(self.clock())
+    async def snapshot(self) -> Snapshot:
+        """The queue as of one sequence, answered once that sequence is committed."""
+        return await self._once_committed(self.engine.snapshot(self.clock()))
+
+    async def _once_committed(self, value: T) -> T:
+        """Hold an answer read from memory until what it shows is on disk.
+
+        A read never shows a change that could still fail to save; if the save fails,
+        the read fails with it (StoreUnavailable) instead of showing a phantom.
+        """
+        await self._committer.wait_for(self.engine.seq)
+        return value
 
     async def reload_config(self) -> Reloaded:
         """Re-read the configuration file; a bad one raises ConfigError and changes nothing."""
@@ -166,8 +191,7 @@ class Hub:
             last = after_seq
             backlog = await self._backlog(after_seq)
             if backlog is None:
-                snapshot = self.snapshot()
-                await self._committer.wait_for(snapshot.seq)
+                snapshot = await self.snapshot()
                 last = snapshot.seq
                 yield snapshot
             else:

@@ -32,7 +32,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
             )
         )
         assert outcome.ticket is not None
-        estimate = outcome.estimate or self._hub.estimate(outcome.ticket.service_id)
+        estimate = outcome.estimate or await self._hub.estimate(outcome.ticket.service_id)
         return queue_pb2.IssueTicketResponse(
             ticket=convert.ticket(outcome.ticket),
             estimate=convert.estimate(estimate),
@@ -141,14 +141,14 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     async def GetQueueState(
         self, request: queue_pb2.GetQueueStateRequest, context: Context
     ) -> common_pb2.QueueState:
-        return convert.snapshot(self._hub.snapshot())
+        return convert.snapshot(await self._hub.snapshot())
 
     @rpc
     async def EstimateWait(
         self, request: queue_pb2.EstimateWaitRequest, context: Context
     ) -> common_pb2.WaitEstimate:
         _require(service_id=request.service_id)
-        return convert.estimate(self._hub.estimate(request.service_id))
+        return convert.estimate(await self._hub.estimate(request.service_id))
 
     @rpc
     async def GetTicket(

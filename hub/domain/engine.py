@@ -58,12 +58,18 @@ class QueueEngine:
         tickets: Iterable[Ticket] = (),
         desks: Iterable[Desk] = (),
         requests: dict[str, RequestRecord] | None = None,
+        day: str = "",
     ) -> None:
-        """Rebuild the live state from what was committed (nothing, on a new branch)."""
+        """Rebuild the live state from what was committed (nothing, on a new branch).
+
+        ``day`` is the day of the last committed event: a hub started on a later day
+        then ends that day at its first command, as if it had run through midnight.
+        Tickets that today's hall still holds must fit ``config``, else Refused.
+        """
         self.config = config
         self._index = BranchIndex.of(config)
         self.seq = seq
-        self.day = branch_day(now_ms, config.timezone)
+        self.day = day or branch_day(now_ms, config.timezone)
         self._tickets: dict[str, Ticket] = {}
         self._counters: dict[str, int] = {}
         self._waiting = WaitingLines()
@@ -75,6 +81,8 @@ class QueueEngine:
             self._load_ticket(ticket)
         saved = {d.id: d for d in desks}
         self._desks = {d.id: _desk_from_config(d, saved.get(d.id)) for d in config.desks}
+        if self.day == branch_day(now_ms, config.timezone):
+            self._check_fits(config, "the configuration", saved.values())
 
     def _load_ticket(self, ticket: Ticket) -> None:
         if ticket.day == self.day:
@@ -142,10 +150,10 @@ class QueueEngine:
         priority_from_ms: int = 0,
         request_id: str = "",
     ) -> Outcome:
-        replay = self._replay(request_id, EventKind.TICKET_ISSUED)
+        service = self._service(service_id)
+        replay = self._replay(request_id, EventKind.TICKET_ISSUED, prefix=service.prefix)
         if replay is not None:
             return replay
-        service = self._service(service_id)
         if priority and priority not in {p.id for p in self.config.priorities}:
             raise UnknownPriority(
                 f'no priority category "{priority}": the categories are '
@@ -179,7 +187,7 @@ class QueueEngine:
     def cancel(
         self, ticket_id_: str, now_ms: int, *, reason: str = "", request_id: str = ""
     ) -> Outcome:
-        replay = self._replay(request_id, EventKind.TICKET_CANCELLED)
+        replay = self._replay(request_id, EventKind.TICKET_CANCELLED, ticket_id=ticket_id_)
         if replay is not None:
             return replay
         self._roll_day(now_ms)
@@ -195,7 +203,7 @@ class QueueEngine:
     # -- desks -----------------------------------------------------------------
 
     def call_next(self, desk_id: str, now_ms: int, *, request_id: str = "") -> Outcome:
-        replay = self._replay(request_id, EventKind.TICKET_CALLED)
+        replay = self._replay(request_id, EventKind.TICKET_CALLED, desk_id=desk_id)
         if replay is not None:
             return replay
         self._roll_day(now_ms)
@@ -224,7 +232,9 @@ class QueueEngine:
     def call_ticket(
         self, desk_id: str, ticket_id_: str, now_ms: int, *, request_id: str = ""
     ) -> Outcome:
-        replay = self._replay(request_id, EventKind.TICKET_CALLED)
+        replay = self._replay(
+            request_id, EventKind.TICKET_CALLED, desk_id=desk_id, ticket_id=ticket_id_
+        )
         if replay is not None:
             return replay
         self._roll_day(now_ms)
@@ -244,7 +254,7 @@ class QueueEngine:
         return self._call(ticket, desk, now_ms, request_id)
 
     def recall(self, desk_id: str, now_ms: int, *, request_id: str = "") -> Outcome:
-        replay = self._replay(request_id, EventKind.TICKET_RECALLED)
+        replay = self._replay(request_id, EventKind.TICKET_RECALLED, desk_id=desk_id)
         if replay is not None:
             return replay
         self._roll_day(now_ms)
@@ -260,7 +270,7 @@ class QueueEngine:
         return self._outcome(recalled, desk, [event])
 
     def start(self, desk_id: str, now_ms: int, *, request_id: str = "") -> Outcome:
-        replay = self._replay(request_id, EventKind.SERVICE_STARTED)
+        replay = self._replay(request_id, EventKind.SERVICE_STARTED, desk_id=desk_id)
         if replay is not None:
             return replay
         self._roll_day(now_ms)
@@ -271,7 +281,7 @@ class QueueEngine:
         return self._outcome(started, desk, [event])
 
     def finish(self, desk_id: str, now_ms: int, *, request_id: str = "") -> Outcome:
-        replay = self._replay(request_id, EventKind.SERVICE_FINISHED)
+        replay = self._replay(request_id, EventKind.SERVICE_FINISHED, desk_id=desk_id)
         if replay is not None:
             return replay
         self._roll_day(now_ms)
@@ -284,7 +294,7 @@ class QueueEngine:
         return self._outcome(done, desk, [event])
 
     def no_show(self, desk_id: str, now_ms: int, *, request_id: str = "") -> Outcome:
-        replay = self._replay(request_id, EventKind.TICKET_NO_SHOW)
+        replay = self._replay(request_id, EventKind.TICKET_NO_SHOW, desk_id=desk_id)
         if replay is not None:
             return replay
         self._roll_day(now_ms)
@@ -306,7 +316,7 @@ class QueueEngine:
         request_id: str = "",
     ) -> Outcome:
         """End this visit; the same ticket waits again for another service or one desk."""
-        replay = self._replay(request_id, EventKind.TICKET_TRANSFERRED)
+        replay = self._replay(request_id, EventKind.TICKET_TRANSFERRED, desk_id=desk_id)
         if replay is not None:
             return replay
         self._roll_day(now_ms)
@@ -341,7 +351,7 @@ class QueueEngine:
     def open_desk(
         self, desk_id: str, now_ms: int, *, operator_id: str = "", request_id: str = ""
     ) -> Outcome:
-        replay = self._replay(request_id, EventKind.DESK_OPENED)
+        replay = self._replay(request_id, EventKind.DESK_OPENED, desk_id=desk_id)
         if replay is not None:
             return replay
         self._roll_day(now_ms)
@@ -370,7 +380,7 @@ class QueueEngine:
     def _set_desk_state(
         self, desk_id: str, state: DeskState, kind: EventKind, now_ms: int, request_id: str
     ) -> Outcome:
-        replay = self._replay(request_id, kind)
+        replay = self._replay(request_id, kind, desk_id=desk_id)
         if replay is not None:
             return replay
         self._roll_day(now_ms)
@@ -396,6 +406,32 @@ class QueueEngine:
     def reconfigure(self, config: Branch, now_ms: int, detail: str) -> Outcome:
         """Take a new configuration unless it would strand tickets that are in the hall."""
         self._roll_day(now_ms)
+        self._check_fits(config, "the new configuration", self._desks.values())
+        dropped = [
+            d
+            for d in self._desks.values()
+            if config.desk(d.id) is None and d.state is not DeskState.CLOSED
+        ]
+        closing = [
+            self._emit(
+                EventKind.DESK_CLOSED,
+                now_ms,
+                None,
+                replace(d, state=DeskState.CLOSED, operator_id=""),
+                "removed from the configuration",
+            )
+            for d in dropped
+        ]
+        self.config = config
+        self._index = BranchIndex.of(config)
+        self._times.reconfigure(_default_times(config))
+        self._desks = {d.id: _desk_from_config(d, self._desks.get(d.id)) for d in config.desks}
+        self._rotations = {k: v for k, v in self._rotations.items() if k in self._desks}
+        reloaded = self._emit(EventKind.CONFIG_RELOADED, now_ms, detail=detail)
+        return self._outcome(None, None, [*closing, reloaded])
+
+    def _check_fits(self, config: Branch, what: str, desks: Iterable[Desk]) -> None:
+        """Refuse a configuration that would strand a ticket in the hall or a desk's visitor."""
         services = {s.id for s in config.services}
         categories = {p.id for p in config.priorities}
         for ticket in self._tickets.values():
@@ -403,32 +439,25 @@ class QueueEngine:
                 continue
             if ticket.service_id not in services:
                 raise Refused(
-                    f'the new configuration drops service "{ticket.service_id}" while ticket '
-                    f"{ticket.number} is in the hall: keep it until the queue is empty"
+                    f'{what} drops service "{ticket.service_id}" while ticket {ticket.number} '
+                    "is in the hall: keep the service until that ticket is served"
                 )
             if ticket.priority and ticket.priority not in categories:
                 raise Refused(
-                    f'the new configuration drops priority "{ticket.priority}" while ticket '
-                    f"{ticket.number} has it: keep it until the queue is empty"
+                    f'{what} drops priority "{ticket.priority}" while ticket {ticket.number} '
+                    "has it: keep the category until that ticket is served"
                 )
             if ticket.target_desk_id and config.desk(ticket.target_desk_id) is None:
                 raise Refused(
-                    f'the new configuration drops desk "{ticket.target_desk_id}" while ticket '
-                    f"{ticket.number} waits for it"
+                    f'{what} drops desk "{ticket.target_desk_id}" while ticket {ticket.number} '
+                    "waits for it: keep the desk until that ticket is served"
                 )
-        for desk in self._desks.values():
+        for desk in desks:
             if desk.current_ticket_id and config.desk(desk.id) is None:
                 raise Refused(
-                    f'the new configuration drops desk "{desk.id}" while it has a visitor'
+                    f'{what} drops desk "{desk.id}" while it has a visitor: keep the desk '
+                    "until the visitor is served"
                 )
-        self.config = config
-        self._index = BranchIndex.of(config)
-        self._times.reconfigure(_default_times(config))
-        self._desks = {d.id: _desk_from_config(d, self._desks.get(d.id)) for d in config.desks}
-        self._rotations = {k: v for k, v in self._rotations.items() if k in self._desks}
-        return self._outcome(
-            None, None, [self._emit(EventKind.CONFIG_RELOADED, now_ms, detail=detail)]
-        )
 
     # -- helpers -----------------------------------------------------------------
 
@@ -475,16 +504,31 @@ class QueueEngine:
             )
         return Event(self.seq, now_ms, self.day, kind, ticket, desk, detail, request_id)
 
-    def _replay(self, request_id: str, kind: EventKind) -> Outcome | None:
+    def _replay(
+        self,
+        request_id: str,
+        kind: EventKind,
+        *,
+        desk_id: str = "",
+        ticket_id: str = "",
+        prefix: str = "",
+    ) -> Outcome | None:
+        """The first answer to a retried request; a reused id with other content is refused."""
         record = self._requests.get(request_id) if request_id else None
         if record is None:
             return None
-        if record.kind is not kind:
+        ticket = self._tickets.get(record.ticket_id) if record.ticket_id else None
+        same = (
+            record.kind is kind
+            and (not desk_id or record.desk_id == desk_id)
+            and (not ticket_id or record.ticket_id == ticket_id)
+            and (not prefix or (ticket is not None and ticket.prefix == prefix))
+        )
+        if not same:
             raise InvalidRequest(
                 f'request id "{request_id}" was already used for another request: '
                 "use a new id for each new request"
             )
-        ticket = self._tickets.get(record.ticket_id) if record.ticket_id else None
         desk = self._desks.get(record.desk_id) if record.desk_id else None
         return Outcome(ticket, desk, [], replayed=True)
 
@@ -495,7 +539,8 @@ class QueueEngine:
         command refused right after the roll does not lose them (see take_undelivered).
         """
         day = branch_day(now_ms, self.config.timezone)
-        if day == self.day:
+        if day <= self.day:
+            # A clock stepped back must not restart the numbers of a day already used.
             return
         self.day = day
         for ticket in list(self._tickets.values()):
@@ -518,6 +563,11 @@ class QueueEngine:
         self._counters = {}
         self._requests = {}
         self._rotations = {}
+
+    def roll_day(self, now_ms: int) -> Outcome:
+        """End the day if it is over; the hub calls it by itself, so a quiet night ends too."""
+        self._roll_day(now_ms)
+        return self._outcome(None, None, [])
 
     def take_undelivered(self) -> list[Event]:
         """Events of a day's roll that no outcome carried yet: the caller must persist them."""

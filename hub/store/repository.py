@@ -17,6 +17,7 @@ from hub.store import codec, schema
 @dataclass(frozen=True, slots=True)
 class SavedState:
     seq: int
+    day: str
     tickets: list[Ticket]
     desks: list[Desk]
     requests: dict[str, RequestRecord]
@@ -29,6 +30,7 @@ class Repository:
         # per-row statement handling was the hub's largest cost under load.
         dialect = sqlite.dialect(paramstyle="qmark")
         self._insert_events = str(schema.events.insert().compile(dialect=dialect))
+        self._insert_tickets = str(schema.tickets.insert().compile(dialect=dialect))
         self._upsert_tickets = str(_upsert(schema.tickets).compile(dialect=dialect))
         self._upsert_desks = str(_upsert(schema.desks).compile(dialect=dialect))
         self._ticket_columns = [c.name for c in schema.tickets.columns]
@@ -37,6 +39,9 @@ class Repository:
     def append(self, events: Sequence[Event]) -> None:
         """Write a batch of events and the tickets and desks they leave, all or nothing."""
         tickets = {e.ticket.id: e.ticket for e in events if e.ticket is not None}
+        # A new ticket is INSERTed, never upserted, so the database itself refuses a
+        # number given twice in a day (tickets_number_once_a_day and the primary key).
+        new = {e.ticket.id for e in events if e.ticket and e.kind is EventKind.TICKET_ISSUED}
         desks = {e.desk.id: e.desk for e in events if e.desk is not None}
         rows = [
             (
@@ -53,11 +58,14 @@ class Repository:
         ]
         with self._engine.begin() as connection:
             connection.exec_driver_sql(self._insert_events, rows)
-            if tickets:
-                connection.exec_driver_sql(
-                    self._upsert_tickets,
-                    [_values(codec.ticket_row(t), self._ticket_columns) for t in tickets.values()],
-                )
+            for sql, batch in (
+                (self._insert_tickets, [t for t in tickets.values() if t.id in new]),
+                (self._upsert_tickets, [t for t in tickets.values() if t.id not in new]),
+            ):
+                if batch:
+                    connection.exec_driver_sql(
+                        sql, [_values(codec.ticket_row(t), self._ticket_columns) for t in batch]
+                    )
             if desks:
                 connection.exec_driver_sql(
                     self._upsert_desks,
@@ -68,15 +76,18 @@ class Repository:
         """Close the database file; the hub calls it last when it stops."""
         self._engine.dispose()
 
-    def load(self, day: str) -> SavedState:
-        """What the engine needs to go on: today's tickets, every active one, the desks."""
+    def load(self, today: str) -> SavedState:
+        """What the engine needs to go on, on the day of the last event (or ``today``).
+
+        That day's tickets, every ticket still active, the desks, that day's request ids.
+        """
         with self._engine.connect() as connection:
-            seq = (
-                connection.execute(
-                    select(schema.events.c.seq).order_by(schema.events.c.seq.desc()).limit(1)
-                ).scalar()
-                or 0
-            )
+            last = connection.execute(
+                select(schema.events.c.seq, schema.events.c.day)
+                .order_by(schema.events.c.seq.desc())
+                .limit(1)
+            ).first()
+            seq, day = (last.seq, last.day) if last else (0, today)
             active = [s.value for s in TicketState if s.active]
             rows = connection.execute(
                 select(schema.tickets).where(
@@ -98,7 +109,7 @@ class Repository:
                     ).where(schema.events.c.day == day, schema.events.c.request_id != "")
                 )
             }
-        return SavedState(seq, tickets, desks, requests)
+        return SavedState(seq, day, tickets, desks, requests)
 
     def events_after(self, seq: int, limit: int) -> list[Event]:
         """Committed events with a sequence above ``seq``, oldest first."""

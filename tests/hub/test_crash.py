@@ -31,20 +31,23 @@ def always_open_config(tmp_path: Path) -> Path:
 
 
 async def issue_until_cut(
-    port: int, acknowledged: dict[str, str], unanswered: list[str], retry: list[str]
+    port: int,
+    acknowledged: dict[str, str],
+    unanswered: list[tuple[str, str]],
+    retry: list[tuple[str, str]],
 ) -> None:
-    """One kiosk issuing tickets as fast as it can until the hub dies."""
+    """One kiosk: first resends what the last cut left unanswered, then issues until cut."""
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         stub = queue_pb2_grpc.QueueServiceStub(channel)
-        for request_id in retry:
-            await answer(stub, request_id, acknowledged)
+        for request_id, service in retry:
+            await answer(stub, request_id, acknowledged, service)
         n = 0
         while True:
-            request_id = uuid.uuid4().hex
+            request_id, service = uuid.uuid4().hex, SERVICES[n % len(SERVICES)]
             try:
-                await answer(stub, request_id, acknowledged, SERVICES[n % len(SERVICES)])
+                await answer(stub, request_id, acknowledged, service)
             except grpc.aio.AioRpcError:
-                unanswered.append(request_id)
+                unanswered.append((request_id, service))
                 return
             n += 1
 
@@ -53,7 +56,7 @@ async def answer(
     stub: QueueServiceAsyncStub,
     request_id: str,
     acknowledged: dict[str, str],
-    service: str = "passport",
+    service: str,
 ) -> None:
     response = await stub.IssueTicket(
         queue_pb2.IssueTicketRequest(service_id=service, request_id=request_id)
@@ -65,7 +68,7 @@ async def answer(
 async def test_acknowledged_tickets_survive_repeated_sigkill(tmp_path: Path) -> None:
     config, db = always_open_config(tmp_path), tmp_path / "hub.db"
     acknowledged: dict[str, str] = {}
-    unanswered: list[str] = []
+    unanswered: list[tuple[str, str]] = []
     for round_ in range(KILLS + 1):
         process, port = await start_hub(config, db)
         retry, unanswered = unanswered, []
