@@ -101,3 +101,9 @@ class StoreUnavailable(HubError, ConnectionError):
     """The database could not commit; nothing of the request was kept."""
 
     code = "store_unavailable"
+
+
+class AddressInUse(HubError, OSError):
+    """The hub cannot listen where it was told: another process holds the port."""
+
+    code = "address_in_use"

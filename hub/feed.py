@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import deque
 from collections.abc import Sequence
 from itertools import islice
 
 from hub.domain.model import Event
-
-log = logging.getLogger(__name__)
 
 
 class Subscription:

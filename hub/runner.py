@@ -8,7 +8,7 @@ import signal
 from pathlib import Path
 
 from hub.api.server import create_server
-from hub.errors import ConfigError
+from hub.errors import HubError
 from hub.service import Hub
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,9 @@ async def serve(config: Path, db: Path, listen: str, ready: asyncio.Event | None
 async def _reload(hub: Hub) -> None:
     try:
         reloaded = await hub.reload_config()
-    except ConfigError as error:
-        log.error("configuration not reloaded, keeping the old one: %s", error)
+    except HubError as error:
+        log.error(
+            "configuration not reloaded, keeping the old one code=%s reason=%s", error.code, error
+        )
         return
     log.info("configuration reload digest=%s changed=%s", reloaded.digest, reloaded.changed)

@@ -93,6 +93,7 @@ class Hub:
 
     async def start(self) -> None:
         self._committer.start()
+        await self.run(lambda engine, now: engine.roll_day(now))
         self._night_watch = asyncio.get_running_loop().create_task(self._end_days(), name="day-end")
 
     async def _end_days(self) -> None:

@@ -93,11 +93,13 @@ def snapshot(value: Snapshot) -> common_pb2.QueueState:
 
 
 def event(value: Event) -> feed_pb2.Event:
+    """An event for the hall feed, which public boards show.
+
+    Without ``detail``: an operator's transfer comment or cancellation reason may name a
+    person, and the hall is public (152-FZ: show as little as possible).
+    """
     message = feed_pb2.Event(
-        sequence=value.seq,
-        at_unix_ms=value.at_ms,
-        kind=_EVENT_KINDS[value.kind],
-        detail=value.detail,
+        sequence=value.seq, at_unix_ms=value.at_ms, kind=_EVENT_KINDS[value.kind]
     )
     if value.ticket is not None:
         message.ticket.CopyFrom(ticket(value.ticket))

@@ -9,7 +9,7 @@ from grpc_reflection.v1alpha import reflection
 from hub.api.admin import AdminServicer
 from hub.api.feed import HallFeedServicer
 from hub.api.queue import QueueServicer
-from hub.errors import HubError
+from hub.errors import AddressInUse
 from hub.service import Hub
 from protos.okno.v1 import (
     admin_pb2,
@@ -19,10 +19,6 @@ from protos.okno.v1 import (
     queue_pb2,
     queue_pb2_grpc,
 )
-
-
-class AddressInUse(HubError, OSError):
-    code = "address_in_use"
 
 
 async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
+from google.protobuf.message import Message
 
 from hub.errors import (
     ConfigError,
@@ -36,6 +37,25 @@ def status_code(error: HubError) -> grpc.StatusCode:
     return grpc.StatusCode.FAILED_PRECONDITION
 
 
+# Ids are short by design; free text is a sentence, not a document. Anything longer is
+# refused before it reaches the engine, the log or an error message.
+MAX_ID = 64
+MAX_TEXT = 500
+_TEXT_FIELDS = frozenset({"comment", "reason"})
+
+
+def check_sizes(request: Message) -> None:
+    """Refuse a request whose strings are longer than any real one could be."""
+    for field, value in request.ListFields():
+        if not isinstance(value, str):
+            continue
+        limit = MAX_TEXT if field.name in _TEXT_FIELDS else MAX_ID
+        if len(value) > limit:
+            raise InvalidRequest(
+                f"{field.name} is {len(value)} characters long; at most {limit} are accepted"
+            )
+
+
 S = TypeVar("S")
 Q = TypeVar("Q")
 R = TypeVar("R")
@@ -50,6 +70,8 @@ def rpc(
     @functools.wraps(method)
     async def wrapper(servicer: S, request: Q, context: Context) -> R:
         try:
+            if isinstance(request, Message):
+                check_sizes(request)
             return await method(servicer, request, context)
         except HubError as error:
             code = status_code(error)

@@ -2,35 +2,75 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
+
+from hub.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def open_database(path: Path) -> Engine:
-    """One connection, used by one thread at a time: the hub has a single writer."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        f"sqlite:///{path}",
-        poolclass=StaticPool,
-        connect_args={"check_same_thread": False, "timeout": 10},
-    )
-    event.listen(engine, "connect", _durable_settings)
-    with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(_MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+@dataclass
+class Database:
+    engine: Engine
+    # Held open while the hub runs: its lock keeps a second hub off the same file.
+    lock: IO[str]
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.lock.close()
+
+
+def open_database(path: Path) -> Database:
+    """One connection, used by one thread at a time: the hub has a single writer.
+
+    Raises StoreUnavailable with what to do when the file cannot be the hub's database.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = _lock(path)
+        engine = create_engine(
+            f"sqlite:///{path}",
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False, "timeout": 10},
+        )
+        event.listen(engine, "connect", _durable_settings)
+        with engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(_MIGRATIONS))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except (OSError, SQLAlchemyError) as err:
+        # SQLAlchemy's own text spans lines; the driver's says it in a few words.
+        reason = getattr(err, "orig", None) or err
+        raise StoreUnavailable(
+            f"cannot open the database {path}: {reason}; give --db a writable path to the "
+            "hub's own database file"
+        ) from err
     log.info("database ready path=%s", path)
-    return engine
+    return Database(engine, lock)
+
+
+def _lock(path: Path) -> IO[str]:
+    lock = (path.parent / f"{path.name}.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise StoreUnavailable(
+            f"another hub is using {path}: stop it first, or give this one its own --db"
+        ) from None
+    return lock
 
 
 def _durable_settings(dbapi_connection: Any, _record: Any) -> None:

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Table, select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import Insert, insert
 
 from hub.domain.model import Desk, Event, EventKind, RequestRecord, Ticket, TicketState
 from hub.store import codec, schema
+from hub.store.database import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +25,9 @@ class SavedState:
 
 
 class Repository:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._engine = database.engine
         # Compiled once to plain SQL: writes run for every batch, and SQLAlchemy's
         # per-row statement handling was the hub's largest cost under load.
         dialect = sqlite.dialect(paramstyle="qmark")
@@ -74,7 +76,7 @@ class Repository:
 
     def close(self) -> None:
         """Close the database file; the hub calls it last when it stops."""
-        self._engine.dispose()
+        self._database.close()
 
     def load(self, today: str) -> SavedState:
         """What the engine needs to go on, on the day of the last event (or ``today``).

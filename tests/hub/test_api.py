@@ -249,3 +249,45 @@ async def test_health_and_lists(served: Served) -> None:
     assert len(services.services) == 12
     desks = await served.admin.ListDesks(admin_pb2.ListDesksRequest())
     assert [d.number for d in desks.desks] == list(range(1, 21))
+
+
+async def test_a_hub_restarted_the_next_morning_ends_yesterday(
+    config_file: Path, tmp_path: Path
+) -> None:
+    clock = SteppedClock()
+    async with serve_hub(config_file, tmp_path / "hub.db", clock) as served:
+        await open_desk(served, "desk-01")
+        await issue(served)
+        await issue(served)
+        await call_next(served, "desk-01")
+    clock.advance(24 * 60)
+    async with serve_hub(config_file, tmp_path / "hub.db", clock) as served:
+        state = await served.queue.GetQueueState(queue_pb2.GetQueueStateRequest())
+        assert list(state.tickets) == []
+        assert all(d.state == common_pb2.DESK_STATE_CLOSED for d in state.desks)
+        fresh = await issue(served)
+        assert fresh.number == "А001"
+        assert fresh.day == "2026-11-24"
+
+
+async def test_oversized_strings_are_refused_before_they_reach_anything(served: Served) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await served.queue.IssueTicket(queue_pb2.IssueTicketRequest(service_id="x" * 100_000))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert caught.value.details() == "service_id is 100000 characters long; at most 64 are accepted"
+
+
+async def test_the_hall_feed_never_carries_an_operators_comment(served: Served) -> None:
+    await open_desk(served, "desk-01")
+    await issue(served)
+    await call_next(served, "desk-01")
+    stream = served.feed.Subscribe(feed_pb2.SubscribeRequest(after_sequence=3))
+    await served.queue.Transfer(
+        queue_pb2.TransferRequest(
+            desk_id="desk-01", to_service_id="egrn", comment="Петров, нет паспорта"
+        )
+    )
+    (moved,) = await next_messages(aiter(stream), 1)
+    assert moved.event.kind == feed_pb2.EVENT_KIND_TICKET_TRANSFERRED
+    assert moved.event.detail == ""
+    stream.cancel()

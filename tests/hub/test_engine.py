@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hub.domain.branch import ConfigProblem
+from hub.domain.branch import Branch, ConfigProblem
 from hub.domain.engine import QueueEngine
 from hub.domain.model import DeskState, EventKind, TicketState
 from hub.errors import (
@@ -16,6 +16,7 @@ from hub.errors import (
     NoCurrentTicket,
     NotServedHere,
     RecallLimitReached,
+    Refused,
     UnknownDesk,
     UnknownPriority,
     UnknownService,
@@ -218,3 +219,57 @@ def test_prefixes_that_look_alike_on_the_board_are_refused() -> None:
     ]
     with pytest.raises(ConfigProblem, match='"А" looks the same as "A"'):
         make_branch(services=services, desks=[{"id": "d1", "number": 1, "services": {"a": 1}}])
+
+
+def test_a_clock_stepped_back_never_restarts_the_numbers(engine: QueueEngine) -> None:
+    engine.issue("passport", T)
+    tomorrow = T + 24 * 60 * MINUTE
+    assert engine.issue("passport", tomorrow).ticket.number == "А001"  # type: ignore[union-attr]
+    back = engine.issue("passport", T + MINUTE).ticket
+    assert back is not None
+    assert back.number == "А002"
+    assert back.day == engine.day
+
+
+def test_a_quiet_night_ends_the_day_by_itself(engine: QueueEngine) -> None:
+    engine.open_desk("d1", T)
+    left = engine.issue("passport", T).ticket
+    assert engine.roll_day(T + 60 * MINUTE).events == []
+    ended = engine.roll_day(T + 24 * 60 * MINUTE)
+    assert [(e.kind, e.detail) for e in ended.events] == [
+        (EventKind.TICKET_CANCELLED, "day ended"),
+        (EventKind.DESK_CLOSED, "day ended"),
+    ]
+    assert ended.events[0].ticket is not None and left is not None
+    assert ended.events[0].ticket.id == left.id
+
+
+def test_a_reused_request_id_must_mean_the_same_request(engine: QueueEngine) -> None:
+    engine.open_desk("d1", T)
+    engine.open_desk("d2", T)
+    engine.issue("passport", T, request_id="k-1")
+    with pytest.raises(InvalidRequest, match="already used for another request"):
+        engine.issue("snils", T, request_id="k-1")
+    engine.call_next("d1", T, request_id="press-1")
+    with pytest.raises(InvalidRequest, match="already used for another request"):
+        engine.call_next("d2", T, request_id="press-1")
+
+
+def test_a_reload_that_drops_an_open_desk_closes_it(engine: QueueEngine, branch: Branch) -> None:
+    engine.open_desk("d3", T)
+    smaller = make_branch(desks=[d.model_dump() for d in branch.desks if d.id != "d3"])
+    outcome = engine.reconfigure(smaller, T, "digest")
+    assert [e.kind for e in outcome.events] == [EventKind.DESK_CLOSED, EventKind.CONFIG_RELOADED]
+    assert outcome.events[0].desk is not None and outcome.events[0].desk.id == "d3"
+
+
+def test_a_start_with_a_configuration_that_strands_a_ticket_is_refused(branch: Branch) -> None:
+    engine = QueueEngine(branch, T)
+    ticket = engine.issue("property", T).ticket
+    assert ticket is not None
+    without_property = make_branch(
+        services=[s.model_dump() for s in branch.services if s.id != "property"],
+        desks=[{"id": "d1", "number": 1, "services": {"passport": 1.0}}],
+    )
+    with pytest.raises(Refused, match='drops service "property" while ticket В001'):
+        QueueEngine(without_property, T, tickets=[ticket], seq=engine.seq)

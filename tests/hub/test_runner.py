@@ -51,3 +51,29 @@ async def test_a_taken_port_is_refused_and_sigterm_stops_cleanly(tmp_path: Path)
     )
     process.send_signal(signal.SIGTERM)
     assert await asyncio.wait_for(process.wait(), 15) == 0
+
+
+async def test_a_second_hub_on_the_same_database_is_refused(tmp_path: Path) -> None:
+    process, _ = await start_hub(EXAMPLE, tmp_path / "hub.db")
+    second = await asyncio.to_thread(
+        run_hub,
+        "--config",
+        str(EXAMPLE),
+        "--db",
+        str(tmp_path / "hub.db"),
+        "--listen",
+        "127.0.0.1:0",
+    )
+    assert second.returncode == 2
+    assert "another hub is using" in second.stderr.strip().splitlines()[-1]
+    process.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(process.wait(), 15) == 0
+
+
+def test_a_database_path_that_cannot_be_is_refused_in_one_line(tmp_path: Path) -> None:
+    not_a_database = tmp_path / "notes.db"
+    not_a_database.write_text("shopping list\n" * 100)
+    done = run_hub("--config", str(EXAMPLE), "--db", str(not_a_database))
+    assert done.returncode == 2
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"okno: cannot open the database {not_a_database}")

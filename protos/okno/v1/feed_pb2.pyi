@@ -92,7 +92,9 @@ class Event(_message.Message):
     at_unix_ms: _builtins.int
     kind: Global___EventKind.ValueType
     detail: _builtins.str
-    """Free text for people: a transfer's comment, a cancellation's reason."""
+    """Reserved for staff clients. The hall feed leaves it empty: boards are public and an
+    operator's comment may name a person.
+    """
     @_builtins.property
     def ticket(self) -> _common_pb2.Ticket:
         """The ticket as it is after the event, when the event concerns a ticket."""

@@ -144,6 +144,7 @@ class TransferRequest(_message.Message):
     """
     to_desk_id: _builtins.str
     comment: _builtins.str
+    """For staff only, never shown in the hall; no personal data. At most 500 characters."""
     def __init__(
         self,
         *,
