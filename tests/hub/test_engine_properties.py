@@ -303,7 +303,7 @@ class HallDay(RuleBasedStateMachine):
         self.engine = QueueEngine(self.branch, self.now)
         self.shadow = Shadow(self.branch, local_day(self.now).isoformat())
         self.day_end = self._day_end()
-        self.afternoon = self._afternoon()
+        self.under_way = self._under_way()
         self.ids = itertools.count(1)
         self.requests: list[Request] = []
         self.settled = True
@@ -316,9 +316,9 @@ class HallDay(RuleBasedStateMachine):
     def today(self) -> str:
         return local_day(self.now).isoformat()
 
-    def _afternoon(self) -> int:
+    def _under_way(self) -> int:
         # The day ends only after a working morning, so that days are worth checking.
-        return at_local(local_day(self.now), 13)
+        return at_local(local_day(self.now), 11)
 
     # -- running a command -----------------------------------------------------------
 
@@ -649,7 +649,7 @@ class HallDay(RuleBasedStateMachine):
 
     # -- midnight ------------------------------------------------------------------------
 
-    @precondition(lambda self: self.now >= self.afternoon)
+    @precondition(lambda self: self.now >= self.under_way)
     @rule(days=st.integers(1, 2), at=st.integers(0, 22 * 60))
     def overnight(self, days: int, at: int) -> None:
         """The clock moves to another day; whatever comes first there ends the old one.
@@ -660,7 +660,7 @@ class HallDay(RuleBasedStateMachine):
         tomorrow = local_day(self.now) + timedelta(days=days)
         self.now = at_local(tomorrow, 0) + at * MINUTE
         self.day_end = self._day_end()
-        self.afternoon = self._afternoon()
+        self.under_way = self._under_way()
         # Retries are tested within a day: the engine forgets request ids at midnight.
         self.requests.clear()
 
@@ -677,13 +677,12 @@ class HallDay(RuleBasedStateMachine):
             return  # a check already failed; do not hide it behind another
         # The clock may stand on a later day: the first command here ends the old one.
         for desk in DESKS:
-            if self.shadow.desk_state[desk] is not DeskState.OPEN:
-                assert isinstance(self.attempt(partial(self.engine.open_desk, desk)), Outcome)
+            operator = self.shadow.desk_operator[desk]
+            opened = self.attempt(partial(self.engine.open_desk, desk, operator_id=operator))
+            assert isinstance(opened, Outcome)
         for _ in range(len(self.shadow.state) + 1):
             called = False
             for desk in DESKS:
-                if not self.is_open(desk):  # closed by a day's end just now
-                    assert isinstance(self.attempt(partial(self.engine.open_desk, desk)), Outcome)
                 if self.has_called(desk):
                     assert isinstance(self.attempt(partial(self.engine.start, desk)), Outcome)
                 if self.is_serving(desk):
