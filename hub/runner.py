@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from pathlib import Path
@@ -17,7 +18,13 @@ GRACE_S = 5.0
 
 async def serve(config: Path, db: Path, listen: str, ready: asyncio.Event | None = None) -> None:
     """Serve until SIGTERM/SIGINT; SIGHUP re-reads the configuration file."""
+    # Full collections walk every live ticket and event; with a busy day's worth they
+    # stalled calls for 70-90 ms (okno bench hub, docs/benchmarks.md). Nearly all garbage
+    # here is freed by reference counting, so collect far less often, and never rescan
+    # the state loaded at start.
+    gc.set_threshold(50_000, 50, 100)
     hub = Hub(config, db)
+    gc.freeze()
     await hub.start()
     server, port = await create_server(hub, listen)
     await server.start()
