@@ -7,7 +7,17 @@ of replaying the whole log. The schema itself comes from the Alembic migrations.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 
@@ -23,6 +33,7 @@ events = Table(
     Column("request_id", String(64), nullable=False, server_default=""),
     # The whole event as JSON: what feed replays and the back-office outbox send.
     Column("payload", Text, nullable=False),
+    Index("events_day_request", "day", "request_id"),
 )
 
 tickets = Table(
@@ -45,6 +56,8 @@ tickets = Table(
     Column("called_at_ms", BigInteger, nullable=False),
     Column("started_at_ms", BigInteger, nullable=False),
     Column("finished_at_ms", BigInteger, nullable=False),
+    UniqueConstraint("day", "prefix", "serial", name="tickets_number_once_a_day"),
+    Index("tickets_state", "state"),
 )
 
 desks = Table(

@@ -1,0 +1,35 @@
+"""The database: migrations build what the code writes, and it refuses a number twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError
+
+from hub.domain.engine import QueueEngine
+from hub.store import schema
+from hub.store.database import open_database
+from hub.store.repository import Repository
+from tests.hub.conftest import MONDAY_10_00, make_branch
+
+
+def test_the_migrations_build_the_schema_the_code_uses(tmp_path: Path) -> None:
+    database = open_database(tmp_path / "hub.db")
+    with database.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), schema.metadata)
+    database.close()
+    assert differences == []
+
+
+def test_the_database_refuses_a_ticket_number_given_twice(tmp_path: Path) -> None:
+    repository = Repository(open_database(tmp_path / "hub.db"))
+    first = QueueEngine(make_branch(), MONDAY_10_00).issue("passport", MONDAY_10_00)
+    repository.append(first.events)
+    again = QueueEngine(make_branch(), MONDAY_10_00, seq=1).issue("passport", MONDAY_10_00)
+    with pytest.raises(IntegrityError):
+        repository.append(again.events)
+    assert [e.seq for e in repository.events_after(0, 10)] == [1]
+    repository.close()
