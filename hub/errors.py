@@ -2,7 +2,8 @@
 
 The groups map one to one onto gRPC status codes (see ``hub/api/status.py``):
 ``NotFound`` -> NOT_FOUND, ``InvalidRequest`` -> INVALID_ARGUMENT,
-``Refused`` -> FAILED_PRECONDITION, ``StoreUnavailable`` -> UNAVAILABLE.
+``Refused`` -> FAILED_PRECONDITION (``TooManyAttempts`` -> RESOURCE_EXHAUSTED),
+``StoreUnavailable`` -> UNAVAILABLE.
 """
 
 from __future__ import annotations
@@ -107,3 +108,9 @@ class AddressInUse(HubError, OSError):
     """The hub cannot listen where it was told: another process holds the port."""
 
     code = "address_in_use"
+
+
+class TooManyAttempts(Refused):
+    """Wrong pairing codes came too often from one place; it must wait."""
+
+    code = "too_many_attempts"

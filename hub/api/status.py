@@ -17,11 +17,13 @@ from hub.errors import (
     NotFound,
     Refused,
     StoreUnavailable,
+    TooManyAttempts,
 )
 
 log = logging.getLogger(__name__)
 
 _CODES: tuple[tuple[type[HubError], grpc.StatusCode], ...] = (
+    (TooManyAttempts, grpc.StatusCode.RESOURCE_EXHAUSTED),
     (NotFound, grpc.StatusCode.NOT_FOUND),
     (InvalidRequest, grpc.StatusCode.INVALID_ARGUMENT),
     (Refused, grpc.StatusCode.FAILED_PRECONDITION),

@@ -1,0 +1,1 @@
+"""The hub's side of the device fleet: admission, identity, presence."""

@@ -1,0 +1,65 @@
+"""Pairing codes: what a technician types to admit a new device, and the limits on guessing.
+
+A code is shown on the device's screen (or printed, for a printer) and typed into
+``okno provision approve CODE``. Eight characters of Crockford's base32 (no I, L, O, U)
+give 32^8 ≈ 1.1e12 codes; with five wrong tries a quarter of an hour per source, guessing
+one of a handful of pending codes would take millennia.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import deque
+from dataclasses import dataclass, field
+
+from hub.errors import InvalidRequest, TooManyAttempts
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8
+# Crockford's base32 reads the letters people confuse with digits as those digits.
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def new_code() -> str:
+    """A fresh code, grouped for reading aloud: "K7QM-3TXD"."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalise(typed: str) -> str:
+    """The code as stored, from what a person typed ("k7qm 3txd", "K7QM-3TXD")."""
+    cleaned = typed.upper().replace("-", "").replace(" ", "").translate(_READ_AS)
+    if len(cleaned) != CODE_LENGTH or any(c not in ALPHABET for c in cleaned):
+        raise InvalidRequest(
+            f"a pairing code has {CODE_LENGTH} letters and digits, like K7QM-3TXD: "
+            "read it again from the device's screen"
+        )
+    return f"{cleaned[:4]}-{cleaned[4:]}"
+
+
+@dataclass
+class AttemptLimit:
+    """Wrong codes allowed per source in a sliding window; the rest are refused unread."""
+
+    tries: int = 5
+    window_ms: int = 15 * 60_000
+    _failures: dict[str, deque[int]] = field(default_factory=dict)
+
+    def check(self, source: str, now_ms: int) -> None:
+        """Raise TooManyAttempts while ``source`` has used up its wrong tries."""
+        recent = self._recent(source, now_ms)
+        if len(recent) >= self.tries:
+            wait_s = (recent[0] + self.window_ms - now_ms + 999) // 1000
+            raise TooManyAttempts(
+                f"too many wrong pairing codes from {source}: wait {wait_s} s and read the "
+                "code again from the device's screen"
+            )
+
+    def failed(self, source: str, now_ms: int) -> None:
+        self._recent(source, now_ms).append(now_ms)
+
+    def _recent(self, source: str, now_ms: int) -> deque[int]:
+        failures = self._failures.setdefault(source, deque())
+        while failures and failures[0] <= now_ms - self.window_ms:
+            failures.popleft()
+        return failures

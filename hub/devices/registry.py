@@ -1,0 +1,137 @@
+"""The fleet as the hub knows it: who asked to join, who was admitted, who is alive.
+
+Pure: times are passed in, nothing is stored here. A device goes
+pending -> approved -> revoked, or pending -> rejected; a pending request expires when
+its code is not approved in time. Being online is not a state but a reading of the last
+heartbeat, so a device that stops talking is shown offline without anyone saying so.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+
+from hub.devices.pairing import AttemptLimit, new_code, normalise
+from hub.errors import InvalidRequest, NotFound, Refused
+
+PENDING_FOR_MS = 15 * 60_000
+OFFLINE_AFTER_MS = 10_000
+KINDS = frozenset(
+    {"kiosk", "hall_display", "ticket_printer", "card_reader", "payment_terminal", "staff_desk"}
+)
+
+
+class Admission(enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REVOKED = "revoked"
+
+
+class Presence(enum.Enum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    id: str
+    kind: str
+    model: str
+    serial: str
+    version: str
+    address: str
+    admission: Admission
+    requested_at_ms: int
+    code: str = ""
+    name: str = ""
+    zone: str = ""
+    last_seen_ms: int = 0
+    error: str = ""
+
+    def presence(self, now_ms: int) -> Presence:
+        """Online while heartbeats arrive; an error the device reported wins over online."""
+        if not self.last_seen_ms or now_ms - self.last_seen_ms > OFFLINE_AFTER_MS:
+            return Presence.OFFLINE
+        return Presence.ERROR if self.error else Presence.ONLINE
+
+
+class Registry:
+    def __init__(self, devices: list[Device] | None = None) -> None:
+        self._devices = {d.id: d for d in devices or []}
+        self._attempts = AttemptLimit()
+
+    def devices(self) -> list[Device]:
+        return sorted(self._devices.values(), key=lambda d: (d.kind, d.name, d.id))
+
+    def request(
+        self, kind: str, *, model: str, serial: str, version: str, address: str, now_ms: int
+    ) -> Device:
+        """A device asks to join; it gets a code to show. Asking again renews the code."""
+        if kind not in KINDS:
+            raise InvalidRequest(f'unknown device kind "{kind}": one of {", ".join(sorted(KINDS))}')
+        if not serial:
+            raise InvalidRequest("a device must give its serial number to be admitted")
+        device_id = f"{kind}-{serial}"
+        known = self._devices.get(device_id)
+        if known is not None and known.admission is not Admission.PENDING:
+            raise Refused(
+                f"device {device_id} is {known.admission.value}: a technician must "
+                "revoke it before it can be enrolled again"
+            )
+        device = Device(
+            device_id, kind, model, serial, version, address, Admission.PENDING, now_ms, new_code()
+        )
+        self._devices[device_id] = device
+        return device
+
+    def approve(self, typed_code: str, name: str, zone: str, source: str, now_ms: int) -> Device:
+        """Admit the device showing this code; wrong codes count against ``source``."""
+        device = self._by_code(typed_code, source, now_ms)
+        if not name:
+            raise InvalidRequest('give the device a name people will recognise: --name "Kiosk 1"')
+        admitted = replace(device, admission=Admission.APPROVED, code="", name=name, zone=zone)
+        self._devices[device.id] = admitted
+        return admitted
+
+    def reject(self, typed_code: str, source: str, now_ms: int) -> Device:
+        device = self._by_code(typed_code, source, now_ms)
+        refused = replace(device, admission=Admission.REJECTED, code="")
+        self._devices[device.id] = refused
+        return refused
+
+    def revoke(self, device_id: str) -> Device:
+        """Cut a device off; its certificate is refused from now on."""
+        device = self.device(device_id)
+        revoked = replace(device, admission=Admission.REVOKED)
+        self._devices[device_id] = revoked
+        return revoked
+
+    def heard(self, device_id: str, now_ms: int, error: str = "") -> Device:
+        """A heartbeat or status from an admitted device."""
+        device = self.device(device_id)
+        if device.admission is not Admission.APPROVED:
+            raise Refused(f"device {device_id} is {device.admission.value}: it is not admitted")
+        alive = replace(device, last_seen_ms=now_ms, error=error)
+        self._devices[device_id] = alive
+        return alive
+
+    def device(self, device_id: str) -> Device:
+        try:
+            return self._devices[device_id]
+        except KeyError:
+            raise NotFound(f'no device "{device_id}": see okno provision list') from None
+
+    def _by_code(self, typed_code: str, source: str, now_ms: int) -> Device:
+        self._attempts.check(source, now_ms)
+        code = normalise(typed_code)
+        for device in self._devices.values():
+            fresh = now_ms - device.requested_at_ms <= PENDING_FOR_MS
+            if device.admission is Admission.PENDING and device.code == code and fresh:
+                return device
+        self._attempts.failed(source, now_ms)
+        raise NotFound(
+            f"no device waits with code {code}: check the code on the device's screen; "
+            "codes last 15 minutes, after that the device shows a new one"
+        )

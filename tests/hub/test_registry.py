@@ -1,0 +1,66 @@
+"""The fleet as a technician meets it: admit, refuse, revoke, see who is alive."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.devices.registry import OFFLINE_AFTER_MS, PENDING_FOR_MS, Admission, Presence, Registry
+from hub.errors import InvalidRequest, NotFound, Refused, TooManyAttempts
+
+T = 1_795_417_200_000
+
+
+def asking(registry: Registry, serial: str = "SN-001", at: int = T) -> str:
+    return registry.request(
+        "kiosk", model="Infomat-21", serial=serial, version="0.1.0", address="127.0.0.1", now_ms=at
+    ).code
+
+
+def test_a_device_is_admitted_by_its_code_and_named() -> None:
+    registry = Registry()
+    code = asking(registry)
+    admitted = registry.approve(code.lower(), "Киоск 1", "hall", "tech", T + 1000)
+    assert admitted.admission is Admission.APPROVED
+    assert admitted.id == "kiosk-SN-001"
+    assert admitted.name == "Киоск 1"
+    assert admitted.code == ""
+
+
+def test_a_wrong_code_is_refused_and_guessing_is_stopped() -> None:
+    registry = Registry()
+    asking(registry)
+    for _ in range(5):
+        with pytest.raises(NotFound, match="no device waits with code"):
+            registry.approve("AAAA-AAAA", "x", "", "tech-laptop", T)
+    with pytest.raises(TooManyAttempts):
+        registry.approve("AAAA-AAAA", "x", "", "tech-laptop", T)
+
+
+def test_a_code_expires_and_a_rejected_or_revoked_device_cannot_sneak_back() -> None:
+    registry = Registry()
+    code = asking(registry)
+    with pytest.raises(NotFound, match="codes last 15 minutes"):
+        registry.approve(code, "x", "", "tech", T + PENDING_FOR_MS + 1)
+    registry.reject(asking(registry, at=T + PENDING_FOR_MS + 2), "tech", T + PENDING_FOR_MS + 3)
+    with pytest.raises(Refused, match="is rejected"):
+        asking(registry)
+    other = asking(registry, serial="SN-002")
+    registry.approve(other, "Киоск 2", "hall", "tech", T)
+    registry.revoke("kiosk-SN-002")
+    with pytest.raises(Refused, match="not admitted"):
+        registry.heard("kiosk-SN-002", T)
+
+
+def test_presence_follows_heartbeats_and_reported_errors() -> None:
+    registry = Registry()
+    registry.approve(asking(registry), "Принтер", "hall", "tech", T)
+    device = registry.heard("kiosk-SN-001", T)
+    assert device.presence(T + 1000) is Presence.ONLINE
+    assert device.presence(T + OFFLINE_AFTER_MS + 1) is Presence.OFFLINE
+    assert registry.heard("kiosk-SN-001", T, error="paper out").presence(T) is Presence.ERROR
+
+
+@pytest.mark.parametrize(("kind", "serial"), [("toaster", "1"), ("kiosk", "")])
+def test_a_request_must_say_what_the_device_is(kind: str, serial: str) -> None:
+    with pytest.raises(InvalidRequest):
+        Registry().request(kind, model="m", serial=serial, version="v", address="::1", now_ms=T)
