@@ -114,3 +114,39 @@ class TooManyAttempts(Refused):
     """Wrong pairing codes came too often from one place; it must wait."""
 
     code = "too_many_attempts"
+
+
+class AuthorityDamaged(HubError, ValueError):
+    """The branch CA's files cannot be read; the hub must not guess a new identity."""
+
+    code = "authority_damaged"
+
+
+class BadCertificateRequest(InvalidRequest):
+    """A device's certificate request is unreadable, badly signed or has a weak key."""
+
+    code = "bad_certificate_request"
+
+
+class DeviceRefused(HubError, PermissionError):
+    """A device's certificate does not admit it to this branch."""
+
+    code = "device_refused"
+
+
+class ForgedCertificate(DeviceRefused):
+    """The certificate was not signed by this branch's CA (another CA, self-signed, junk)."""
+
+    code = "forged_certificate"
+
+
+class ExpiredCertificate(DeviceRefused):
+    """The certificate is past its end, or before its start, at the hub's clock."""
+
+    code = "expired_certificate"
+
+
+class RevokedCertificate(DeviceRefused):
+    """A technician revoked the certificate; the device is cut off."""
+
+    code = "revoked_certificate"

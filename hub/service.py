@@ -17,6 +17,9 @@ from typing import TypeVar
 
 from hub.committer import GroupCommitter
 from hub.config import LoadedConfig, load_branch
+from hub.devices.authority import BranchAuthority
+from hub.devices.fleet import Fleet
+from hub.devices.registry import Device, Registry
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
@@ -52,7 +55,9 @@ class Hub:
         *,
         clock: Clock = wall_clock_ms,
         feed_memory: int = 20_000,
+        pki_dir: Path | None = None,
     ) -> None:
+        """``pki_dir`` keeps the branch CA; by default beside the database ("okno-pki")."""
         self.config_path = config_path
         self.db_path = db_path
         self.clock = clock
@@ -60,6 +65,14 @@ class Hub:
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="okno-store")
         self._repository = Repository(open_database(db_path))
         self.engine = self._load_engine(self.loaded)
+        self.fleet = Fleet(
+            Registry(self._repository.devices()),
+            BranchAuthority.load_or_create(
+                pki_dir or db_path.parent / f"{db_path.stem}-pki", self.loaded.branch.id
+            ),
+            self._save_device,
+            clock,
+        )
         self.broker = FeedBroker(memory=feed_memory)
         self._committer = GroupCommitter(
             self._append,
@@ -73,6 +86,10 @@ class Hub:
     def _append(self, events: Sequence[Event]) -> None:
         # Looked up at each write, so a test can stand a failing repository in.
         self._repository.append(events)
+
+    async def _save_device(self, device: Device) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._repository.save_device, device)
 
     def _load_engine(self, loaded: LoadedConfig) -> QueueEngine:
         now = self.clock()

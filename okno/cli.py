@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from okno.errors import OknoError
+
+if TYPE_CHECKING:
+    from protos.okno.v1 import devices_pb2
+    from protos.okno.v1.devices_pb2_grpc import ProvisioningAsyncStub
 
 app = typer.Typer(
     help="okno: the electronic queue of a public-service centre's hall.",
@@ -122,3 +127,75 @@ def demo(
     typer.echo(f"event log: {result.events}")
     typer.echo(f"last board: {result.board}")
     typer.echo(f"summary: {result.summary}")
+
+
+provision_app = typer.Typer(help="Admit, list and cut off the hall's devices (technicians).")
+app.add_typer(provision_app, name="provision")
+HubOption = Annotated[str, typer.Option("--hub", help="The hub's host:port.")]
+
+
+def _provision(
+    hub: str, action: Callable[[ProvisioningAsyncStub], Awaitable[devices_pb2.DeviceInfo]]
+) -> None:
+    """One change to the fleet, its result printed, a refusal as the one-line reason."""
+    from rich.console import Console
+
+    from okno.provision import call, show
+
+    try:
+        show(Console(), call(hub, action))
+    except OknoError as error:
+        raise fail(str(error)) from error
+
+
+@provision_app.command("list")
+def provision_list(hub: HubOption = "127.0.0.1:50051") -> None:
+    """Every device: kind, name, zone, address, version, admission, online state."""
+    from rich.console import Console
+
+    from okno.provision import call, device_table
+    from protos.okno.v1 import devices_pb2
+
+    try:
+        listed = call(hub, lambda s: s.ListDevices(devices_pb2.ListDevicesRequest()))
+    except OknoError as error:
+        raise fail(str(error)) from error
+    Console().print(device_table(list(listed.devices)))
+
+
+@provision_app.command("approve")
+def provision_approve(
+    code: Annotated[str, typer.Argument(help="The pairing code the device shows.")],
+    name: Annotated[str, typer.Option(help='What people call it: "Киоск 1".')],
+    zone: Annotated[str, typer.Option(help="Where it stands: hall, desk-05...")] = "",
+    hub: HubOption = "127.0.0.1:50051",
+) -> None:
+    """Admit the device showing CODE; it receives its certificate."""
+    from protos.okno.v1 import devices_pb2
+
+    request = devices_pb2.ApproveDeviceRequest(pairing_code=code, name=name, zone=zone)
+    _provision(hub, lambda s: s.ApproveDevice(request))
+
+
+@provision_app.command("reject")
+def provision_reject(
+    code: Annotated[str, typer.Argument(help="The pairing code the device shows.")],
+    hub: HubOption = "127.0.0.1:50051",
+) -> None:
+    """Refuse the device showing CODE."""
+    from protos.okno.v1 import devices_pb2
+
+    request = devices_pb2.RejectDeviceRequest(pairing_code=code)
+    _provision(hub, lambda s: s.RejectDevice(request))
+
+
+@provision_app.command("revoke")
+def provision_revoke(
+    device_id: Annotated[str, typer.Argument(help="The device's id, from okno provision list.")],
+    hub: HubOption = "127.0.0.1:50051",
+) -> None:
+    """Cut a device off: its certificate is refused from now on."""
+    from protos.okno.v1 import devices_pb2
+
+    request = devices_pb2.RevokeDeviceRequest(device_id=device_id)
+    _provision(hub, lambda s: s.RevokeDevice(request))

@@ -7,6 +7,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from hub.api.admin import AdminServicer
+from hub.api.devices import EnrollmentServicer, ProvisioningServicer
 from hub.api.feed import HallFeedServicer
 from hub.api.queue import QueueServicer
 from hub.errors import AddressInUse
@@ -14,6 +15,8 @@ from hub.service import Hub
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,
+    devices_pb2,
+    devices_pb2_grpc,
     feed_pb2,
     feed_pb2_grpc,
     queue_pb2,
@@ -27,12 +30,16 @@ async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
     queue_pb2_grpc.add_QueueServiceServicer_to_server(QueueServicer(hub), server)
     feed_pb2_grpc.add_HallFeedServicer_to_server(HallFeedServicer(hub), server)
     admin_pb2_grpc.add_AdminServicer_to_server(AdminServicer(hub), server)
+    devices_pb2_grpc.add_EnrollmentServicer_to_server(EnrollmentServicer(hub.fleet), server)
+    devices_pb2_grpc.add_ProvisioningServicer_to_server(ProvisioningServicer(hub.fleet), server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = [
         queue_pb2.DESCRIPTOR.services_by_name["QueueService"].full_name,
         feed_pb2.DESCRIPTOR.services_by_name["HallFeed"].full_name,
         admin_pb2.DESCRIPTOR.services_by_name["Admin"].full_name,
+        devices_pb2.DESCRIPTOR.services_by_name["Enrollment"].full_name,
+        devices_pb2.DESCRIPTOR.services_by_name["Provisioning"].full_name,
     ]
     reflection.enable_server_reflection(
         [*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server

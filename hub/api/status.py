@@ -12,6 +12,7 @@ from google.protobuf.message import Message
 
 from hub.errors import (
     ConfigError,
+    DeviceRefused,
     HubError,
     InvalidRequest,
     NotFound,
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 _CODES: tuple[tuple[type[HubError], grpc.StatusCode], ...] = (
     (TooManyAttempts, grpc.StatusCode.RESOURCE_EXHAUSTED),
+    (DeviceRefused, grpc.StatusCode.PERMISSION_DENIED),
     (NotFound, grpc.StatusCode.NOT_FOUND),
     (InvalidRequest, grpc.StatusCode.INVALID_ARGUMENT),
     (Refused, grpc.StatusCode.FAILED_PRECONDITION),
@@ -43,12 +45,15 @@ def status_code(error: HubError) -> grpc.StatusCode:
 # refused before it reaches the engine, the log or an error message.
 MAX_ID = 64
 MAX_TEXT = 500
+MAX_BYTES = 16 * 1024
 _TEXT_FIELDS = frozenset({"comment", "reason"})
 
 
 def check_sizes(request: Message) -> None:
     """Refuse a request whose strings are longer than any real one could be."""
     for field, value in request.ListFields():
+        if isinstance(value, bytes) and len(value) > MAX_BYTES:
+            raise InvalidRequest(f"{field.name} has {len(value)} bytes; at most {MAX_BYTES}")
         if not isinstance(value, str):
             continue
         limit = MAX_TEXT if field.name in _TEXT_FIELDS else MAX_ID

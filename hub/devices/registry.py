@@ -47,6 +47,9 @@ class Device:
     code: str = ""
     name: str = ""
     zone: str = ""
+    csr_pem: str = ""
+    certificate_pem: str = ""
+    certificate_serial: str = ""
     last_seen_ms: int = 0
     error: str = ""
 
@@ -62,11 +65,26 @@ class Registry:
         self._devices = {d.id: d for d in devices or []}
         self._attempts = AttemptLimit()
 
+    def snapshot(self) -> dict[str, Device]:
+        """The whole registry, to put back if a change cannot be saved."""
+        return dict(self._devices)
+
+    def restore(self, snapshot: dict[str, Device]) -> None:
+        self._devices = dict(snapshot)
+
     def devices(self) -> list[Device]:
         return sorted(self._devices.values(), key=lambda d: (d.kind, d.name, d.id))
 
     def request(
-        self, kind: str, *, model: str, serial: str, version: str, address: str, now_ms: int
+        self,
+        kind: str,
+        *,
+        model: str,
+        serial: str,
+        version: str,
+        address: str,
+        now_ms: int,
+        csr_pem: str = "",
     ) -> Device:
         """A device asks to join; it gets a code to show. Asking again renews the code."""
         if kind not in KINDS:
@@ -81,17 +99,48 @@ class Registry:
                 "revoke it before it can be enrolled again"
             )
         device = Device(
-            device_id, kind, model, serial, version, address, Admission.PENDING, now_ms, new_code()
+            device_id,
+            kind,
+            model,
+            serial,
+            version,
+            address,
+            Admission.PENDING,
+            now_ms,
+            new_code(),
+            csr_pem=csr_pem,
         )
         self._devices[device_id] = device
         return device
 
-    def approve(self, typed_code: str, name: str, zone: str, source: str, now_ms: int) -> Device:
-        """Admit the device showing this code; wrong codes count against ``source``."""
+    def pending(self, typed_code: str, source: str, now_ms: int) -> Device:
+        """The device waiting with this code; wrong codes count against ``source``."""
+        return self._by_code(typed_code, source, now_ms)
+
+    def approve(
+        self,
+        typed_code: str,
+        *,
+        name: str,
+        zone: str,
+        source: str,
+        now_ms: int,
+        certificate: tuple[str, str] = ("", ""),
+    ) -> Device:
+        """Admit the device showing this code, with its certificate (PEM, serial)."""
         device = self._by_code(typed_code, source, now_ms)
         if not name:
             raise InvalidRequest('give the device a name people will recognise: --name "Kiosk 1"')
-        admitted = replace(device, admission=Admission.APPROVED, code="", name=name, zone=zone)
+        pem, serial = certificate
+        admitted = replace(
+            device,
+            admission=Admission.APPROVED,
+            code="",
+            name=name,
+            zone=zone,
+            certificate_pem=pem,
+            certificate_serial=serial,
+        )
         self._devices[device.id] = admitted
         return admitted
 
@@ -100,6 +149,13 @@ class Registry:
         refused = replace(device, admission=Admission.REJECTED, code="")
         self._devices[device.id] = refused
         return refused
+
+    def revoked_serials(self) -> frozenset[int]:
+        return frozenset(
+            int(d.certificate_serial)
+            for d in self._devices.values()
+            if d.admission is Admission.REVOKED and d.certificate_serial
+        )
 
     def revoke(self, device_id: str) -> Device:
         """Cut a device off; its certificate is refused from now on."""

@@ -10,6 +10,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import Insert, insert
 
+from hub.devices.registry import Admission, Device
 from hub.domain.model import Desk, Event, EventKind, RequestRecord, Ticket, TicketState
 from hub.store import codec, schema
 from hub.store.database import Database
@@ -112,6 +113,18 @@ class Repository:
                 )
             }
         return SavedState(seq, day, tickets, desks, requests)
+
+    def save_device(self, device: Device) -> None:
+        """Keep a device's admission; presence is live and not kept."""
+        row = {c.name: getattr(device, c.name) for c in schema.devices.columns}
+        row["admission"] = device.admission.value
+        with self._engine.begin() as connection:
+            connection.execute(_upsert(schema.devices), [row])
+
+    def devices(self) -> list[Device]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(select(schema.devices)).mappings()
+            return [Device(**{**r, "admission": Admission(r["admission"])}) for r in rows]
 
     def events_after(self, seq: int, limit: int) -> list[Event]:
         """Committed events with a sequence above ``seq``, oldest first."""

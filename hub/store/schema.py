@@ -68,3 +68,23 @@ desks = Table(
     Column("operator_id", String(40), nullable=False),
     Column("current_ticket_id", String(32), nullable=False),
 )
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("model", String(64), nullable=False),
+    Column("serial", String(64), nullable=False),
+    Column("version", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("admission", String(16), nullable=False),
+    Column("requested_at_ms", BigInteger, nullable=False),
+    Column("code", String(9), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("zone", String(64), nullable=False),
+    # What the device sent and what it was given; the serial is what revocation names.
+    Column("csr_pem", Text, nullable=False),
+    Column("certificate_pem", Text, nullable=False),
+    Column("certificate_serial", String(40), nullable=False),
+)

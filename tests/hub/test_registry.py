@@ -19,7 +19,9 @@ def asking(registry: Registry, serial: str = "SN-001", at: int = T) -> str:
 def test_a_device_is_admitted_by_its_code_and_named() -> None:
     registry = Registry()
     code = asking(registry)
-    admitted = registry.approve(code.lower(), "Киоск 1", "hall", "tech", T + 1000)
+    admitted = registry.approve(
+        code.lower(), name="Киоск 1", zone="hall", source="tech", now_ms=T + 1000
+    )
     assert admitted.admission is Admission.APPROVED
     assert admitted.id == "kiosk-SN-001"
     assert admitted.name == "Киоск 1"
@@ -31,21 +33,21 @@ def test_a_wrong_code_is_refused_and_guessing_is_stopped() -> None:
     asking(registry)
     for _ in range(5):
         with pytest.raises(NotFound, match="no device waits with code"):
-            registry.approve("AAAA-AAAA", "x", "", "tech-laptop", T)
+            registry.approve("AAAA-AAAA", name="x", zone="", source="tech-laptop", now_ms=T)
     with pytest.raises(TooManyAttempts):
-        registry.approve("AAAA-AAAA", "x", "", "tech-laptop", T)
+        registry.approve("AAAA-AAAA", name="x", zone="", source="tech-laptop", now_ms=T)
 
 
 def test_a_code_expires_and_a_rejected_or_revoked_device_cannot_sneak_back() -> None:
     registry = Registry()
     code = asking(registry)
     with pytest.raises(NotFound, match="codes last 15 minutes"):
-        registry.approve(code, "x", "", "tech", T + PENDING_FOR_MS + 1)
+        registry.approve(code, name="x", zone="", source="tech", now_ms=T + PENDING_FOR_MS + 1)
     registry.reject(asking(registry, at=T + PENDING_FOR_MS + 2), "tech", T + PENDING_FOR_MS + 3)
     with pytest.raises(Refused, match="is rejected"):
         asking(registry)
     other = asking(registry, serial="SN-002")
-    registry.approve(other, "Киоск 2", "hall", "tech", T)
+    registry.approve(other, name="Киоск 2", zone="hall", source="tech", now_ms=T)
     registry.revoke("kiosk-SN-002")
     with pytest.raises(Refused, match="not admitted"):
         registry.heard("kiosk-SN-002", T)
@@ -53,7 +55,7 @@ def test_a_code_expires_and_a_rejected_or_revoked_device_cannot_sneak_back() -> 
 
 def test_presence_follows_heartbeats_and_reported_errors() -> None:
     registry = Registry()
-    registry.approve(asking(registry), "Принтер", "hall", "tech", T)
+    registry.approve(asking(registry), name="Принтер", zone="hall", source="tech", now_ms=T)
     device = registry.heard("kiosk-SN-001", T)
     assert device.presence(T + 1000) is Presence.ONLINE
     assert device.presence(T + OFFLINE_AFTER_MS + 1) is Presence.OFFLINE

@@ -1,0 +1,105 @@
+"""Enrollment (devices without a certificate) and Provisioning (technicians)."""
+
+from __future__ import annotations
+
+from hub.api.status import Context, rpc
+from hub.devices.fleet import Fleet
+from hub.devices.registry import Admission, Device, Presence
+from hub.errors import InvalidRequest
+from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+
+_ADMISSION = {a: devices_pb2.Admission.Value(f"ADMISSION_{a.name}") for a in Admission}
+_PRESENCE = {p: devices_pb2.Presence.Value(f"PRESENCE_{p.name}") for p in Presence}
+
+
+class EnrollmentServicer(devices_pb2_grpc.EnrollmentServicer):
+    def __init__(self, fleet: Fleet) -> None:
+        self._fleet = fleet
+
+    @rpc
+    async def RequestEnrollment(
+        self, request: devices_pb2.EnrollmentRequest, context: Context
+    ) -> devices_pb2.EnrollmentTicket:
+        device = await self._fleet.request(
+            request.kind,
+            model=request.model,
+            serial=request.serial,
+            version=request.software_version,
+            csr_pem=request.csr_pem,
+            address=context.peer(),
+        )
+        return devices_pb2.EnrollmentTicket(
+            device_id=device.id,
+            pairing_code=device.code,
+            expires_at_unix_ms=self._fleet.code_expires_ms(device),
+        )
+
+    @rpc
+    async def GetDecision(
+        self, request: devices_pb2.GetDecisionRequest, context: Context
+    ) -> devices_pb2.Decision:
+        device = self._fleet.device(request.device_id)
+        decision = devices_pb2.Decision(admission=_ADMISSION[device.admission])
+        if device.admission is Admission.APPROVED:
+            decision.certificate_pem = device.certificate_pem.encode()
+            decision.ca_pem = self._fleet.ca_pem
+        return decision
+
+
+class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
+    def __init__(self, fleet: Fleet) -> None:
+        self._fleet = fleet
+
+    @rpc
+    async def ListDevices(
+        self, request: devices_pb2.ListDevicesRequest, context: Context
+    ) -> devices_pb2.ListDevicesResponse:
+        return devices_pb2.ListDevicesResponse(
+            devices=[self._info(d) for d in self._fleet.devices()]
+        )
+
+    @rpc
+    async def ApproveDevice(
+        self, request: devices_pb2.ApproveDeviceRequest, context: Context
+    ) -> devices_pb2.DeviceInfo:
+        _require_code(request.pairing_code)
+        device = await self._fleet.approve(
+            request.pairing_code, name=request.name, zone=request.zone, source=context.peer()
+        )
+        return self._info(device)
+
+    @rpc
+    async def RejectDevice(
+        self, request: devices_pb2.RejectDeviceRequest, context: Context
+    ) -> devices_pb2.DeviceInfo:
+        _require_code(request.pairing_code)
+        return self._info(await self._fleet.reject(request.pairing_code, source=context.peer()))
+
+    @rpc
+    async def RevokeDevice(
+        self, request: devices_pb2.RevokeDeviceRequest, context: Context
+    ) -> devices_pb2.DeviceInfo:
+        if not request.device_id:
+            raise InvalidRequest("missing device_id: see okno provision list")
+        return self._info(await self._fleet.revoke(request.device_id))
+
+    def _info(self, device: Device) -> devices_pb2.DeviceInfo:
+        return devices_pb2.DeviceInfo(
+            id=device.id,
+            kind=device.kind,
+            model=device.model,
+            serial=device.serial,
+            software_version=device.version,
+            name=device.name,
+            zone=device.zone,
+            address=device.address,
+            admission=_ADMISSION[device.admission],
+            presence=_PRESENCE[device.presence(self._fleet.now_ms())],
+            error=device.error,
+            last_seen_unix_ms=device.last_seen_ms,
+        )
+
+
+def _require_code(code: str) -> None:
+    if not code:
+        raise InvalidRequest("missing pairing_code: read it from the device's screen")

@@ -1,0 +1,92 @@
+"""``okno provision``: the technician's view of the fleet, over the hub's Provisioning API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TypeVar
+
+import grpc
+from rich.console import Console
+from rich.table import Table
+
+from okno.errors import OknoError
+from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+
+if TYPE_CHECKING:
+    from protos.okno.v1.devices_pb2_grpc import ProvisioningAsyncStub
+
+T = TypeVar("T")
+TIMEOUT_S = 10.0
+
+
+class ProvisionFailed(OknoError):
+    """The hub refused or could not be reached; the message says which and why."""
+
+    code = "provision_failed"
+
+
+def call(hub: str, action: Callable[[ProvisioningAsyncStub], Awaitable[T]]) -> T:
+    """Run one call against the hub at ``hub``; a refusal becomes a one-line reason."""
+
+    async def run() -> T:
+        async with grpc.aio.insecure_channel(hub) as channel:
+            try:
+                return await asyncio.wait_for(
+                    action(devices_pb2_grpc.ProvisioningStub(channel)), TIMEOUT_S
+                )
+            except grpc.aio.AioRpcError as error:
+                if error.code() == grpc.StatusCode.UNAVAILABLE:
+                    raise ProvisionFailed(
+                        f"no hub answers at {hub}: is it running? (--hub host:port)"
+                    ) from error
+                raise ProvisionFailed(error.details() or error.code().name) from error
+            except TimeoutError as error:
+                raise ProvisionFailed(
+                    f"the hub at {hub} did not answer in {TIMEOUT_S:g} s"
+                ) from error
+
+    return asyncio.run(run())
+
+
+def device_table(devices: list[devices_pb2.DeviceInfo]) -> Table:
+    table = Table(title="okno devices")
+    for column in (
+        "id",
+        "kind",
+        "name",
+        "zone",
+        "address",
+        "version",
+        "admission",
+        "state",
+        "last seen",
+    ):
+        table.add_column(column)
+    for d in devices:
+        seen = (
+            datetime.fromtimestamp(d.last_seen_unix_ms / 1000, UTC).strftime("%H:%M:%S")
+            if d.last_seen_unix_ms
+            else "never"
+        )
+        state = devices_pb2.Presence.Name(d.presence).removeprefix("PRESENCE_").lower()
+        if d.error:
+            state = f"{state}: {d.error}"
+        table.add_row(
+            d.id,
+            d.kind,
+            d.name,
+            d.zone,
+            d.address,
+            d.software_version,
+            devices_pb2.Admission.Name(d.admission).removeprefix("ADMISSION_").lower(),
+            state,
+            seen,
+        )
+    return table
+
+
+def show(console: Console, device: devices_pb2.DeviceInfo) -> None:
+    admission = devices_pb2.Admission.Name(device.admission).removeprefix("ADMISSION_").lower()
+    console.print(f"{device.id} ({device.kind}, {device.name or 'unnamed'}): {admission}")

@@ -1,0 +1,1 @@
+"""The device-side runtime shared by every device program."""

@@ -1,0 +1,109 @@
+"""A new device joins the branch: it asks, a technician approves its code, it gets a certificate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import grpc
+import pytest
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
+from okno.runtime.identity import DeviceKey
+from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+from tests.hub.conftest import Served, SteppedClock, serve_hub
+
+if TYPE_CHECKING:
+    from protos.okno.v1.devices_pb2_grpc import EnrollmentAsyncStub, ProvisioningAsyncStub
+
+
+def stubs(served: Served) -> tuple[EnrollmentAsyncStub, ProvisioningAsyncStub]:
+    return (
+        devices_pb2_grpc.EnrollmentStub(served.channel),
+        devices_pb2_grpc.ProvisioningStub(served.channel),
+    )
+
+
+async def ask(enrollment: EnrollmentAsyncStub, key: DeviceKey) -> devices_pb2.EnrollmentTicket:
+    return await enrollment.RequestEnrollment(
+        devices_pb2.EnrollmentRequest(
+            kind="kiosk",
+            model="Infomat-21",
+            serial="SN-0042",
+            software_version="0.1.0",
+            csr_pem=key.csr("kiosk-SN-0042"),
+        )
+    )
+
+
+async def test_an_approved_device_receives_a_certificate_of_the_branch(
+    served: Served, tmp_path: Path
+) -> None:
+    enrollment, provisioning = stubs(served)
+    key = DeviceKey.load_or_create(tmp_path / "device")
+    ticket = await ask(enrollment, key)
+    assert ticket.device_id == "kiosk-SN-0042"
+    pending = await enrollment.GetDecision(
+        devices_pb2.GetDecisionRequest(device_id=ticket.device_id)
+    )
+    assert pending.admission == devices_pb2.ADMISSION_PENDING
+    approved = await provisioning.ApproveDevice(
+        devices_pb2.ApproveDeviceRequest(
+            pairing_code=ticket.pairing_code.lower(), name="Киоск 1", zone="hall"
+        )
+    )
+    assert approved.admission == devices_pb2.ADMISSION_APPROVED
+    decision = await enrollment.GetDecision(
+        devices_pb2.GetDecisionRequest(device_id=ticket.device_id)
+    )
+    certificate = x509.load_pem_x509_certificate(decision.certificate_pem)
+    ca = x509.load_pem_x509_certificate(decision.ca_pem)
+    certificate.verify_directly_issued_by(ca)
+    common_name = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+    assert common_name == "kiosk-SN-0042"
+    listed = await provisioning.ListDevices(devices_pb2.ListDevicesRequest())
+    assert [(d.id, d.name, d.zone) for d in listed.devices] == [
+        ("kiosk-SN-0042", "Киоск 1", "hall")
+    ]
+
+
+async def test_wrong_codes_are_refused_then_rate_limited(served: Served, tmp_path: Path) -> None:
+    enrollment, provisioning = stubs(served)
+    await ask(enrollment, DeviceKey.load_or_create(tmp_path / "device"))
+    wrong = devices_pb2.ApproveDeviceRequest(pairing_code="AAAA-AAAA", name="x")
+    for _ in range(5):
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await provisioning.ApproveDevice(wrong)
+        assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await provisioning.ApproveDevice(wrong)
+    assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "too many wrong pairing codes" in (caught.value.details() or "")
+
+
+async def test_the_fleet_and_the_branch_ca_survive_a_restart(
+    config_file: Path, tmp_path: Path
+) -> None:
+    clock = SteppedClock()
+    key = DeviceKey.load_or_create(tmp_path / "device")
+    async with serve_hub(config_file, tmp_path / "hub.db", clock) as served:
+        enrollment, provisioning = stubs(served)
+        ticket = await ask(enrollment, key)
+        await provisioning.ApproveDevice(
+            devices_pb2.ApproveDeviceRequest(pairing_code=ticket.pairing_code, name="Киоск 1")
+        )
+        first = await enrollment.GetDecision(
+            devices_pb2.GetDecisionRequest(device_id=ticket.device_id)
+        )
+    async with serve_hub(config_file, tmp_path / "hub.db", clock) as served:
+        enrollment, provisioning = stubs(served)
+        again = await enrollment.GetDecision(
+            devices_pb2.GetDecisionRequest(device_id=ticket.device_id)
+        )
+        assert again.ca_pem == first.ca_pem
+        assert again.certificate_pem == first.certificate_pem
+        revoked = await provisioning.RevokeDevice(
+            devices_pb2.RevokeDeviceRequest(device_id=ticket.device_id)
+        )
+        assert revoked.admission == devices_pb2.ADMISSION_REVOKED
