@@ -6,9 +6,10 @@ import asyncio
 import gc
 import logging
 import signal
+import socket
 from pathlib import Path
 
-from hub.api.server import create_server
+from hub.api.server import create_device_server, create_server
 from hub.errors import HubError
 from hub.service import Hub
 
@@ -16,8 +17,11 @@ log = logging.getLogger(__name__)
 GRACE_S = 5.0
 
 
-async def serve(config: Path, db: Path, listen: str, ready: asyncio.Event | None = None) -> None:
-    """Serve until SIGTERM/SIGINT; SIGHUP re-reads the configuration file."""
+async def serve(config: Path, db: Path, listen: str, device_listen: str = "") -> None:
+    """Serve until SIGTERM/SIGINT; SIGHUP re-reads the configuration file.
+
+    ``device_listen`` ("host:port") opens the mutual-TLS port for admitted devices.
+    """
     # Full collections walk every live ticket and event; with a busy day's worth they
     # stalled calls for 70-90 ms (okno bench hub, docs/benchmarks.md). Nearly all garbage
     # here is freed by reference counting, so collect far less often, and never rescan
@@ -29,19 +33,32 @@ async def serve(config: Path, db: Path, listen: str, ready: asyncio.Event | None
     server, port = await create_server(hub, listen)
     await server.start()
     log.info("hub serving address=%s port=%d branch=%s", listen, port, hub.loaded.branch.id)
+    servers = [server]
+    if device_listen:
+        devices, device_port = await create_device_server(
+            hub, device_listen, _names_for(device_listen)
+        )
+        await devices.start()
+        servers.append(devices)
+        log.info("device port serving address=%s port=%d", device_listen, device_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
     loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(_reload(hub)))
-    if ready is not None:
-        ready.set()
     await stop.wait()
     log.info("hub stopping grace_s=%.1f", GRACE_S)
     hub.broker.close_all()
-    await server.stop(GRACE_S)
+    await asyncio.gather(*(s.stop(GRACE_S) for s in servers))
     await hub.stop()
     log.info("hub stopped seq=%d", hub.committed_seq)
+
+
+def _names_for(address: str) -> list[str]:
+    """What devices may dial: the address's host, unless it is a wildcard, and this host."""
+    host = address.rsplit(":", 1)[0].strip("[]")
+    names = [socket.gethostname(), "localhost", "127.0.0.1"]
+    return names if host in {"", "0.0.0.0", "::"} else [host, *names]
 
 
 async def _reload(hub: Hub) -> None:

@@ -51,6 +51,9 @@ def hub(
     ),
     db: Annotated[Path, typer.Option(help="The hub's SQLite database file.")] = Path("var/okno.db"),
     listen: Annotated[str, typer.Option(help="host:port for gRPC.")] = "127.0.0.1:50051",
+    device_listen: Annotated[
+        str, typer.Option(help="host:port for devices' mutual-TLS sessions (off if empty).")
+    ] = "",
     verbose: bool = False,
 ) -> None:
     """Run the branch hub: queue engine, event log, gRPC API."""
@@ -58,7 +61,7 @@ def hub(
 
     setup_logging(verbose)
     try:
-        asyncio.run(serve(config, db, listen))
+        asyncio.run(serve(config, db, listen, device_listen))
     except OknoError as error:
         raise fail(str(error)) from error
 

@@ -10,6 +10,7 @@ from hub.api.admin import AdminServicer
 from hub.api.devices import EnrollmentServicer, ProvisioningServicer
 from hub.api.feed import HallFeedServicer
 from hub.api.queue import QueueServicer
+from hub.api.session import DeviceSessionServicer
 from hub.errors import AddressInUse
 from hub.service import Hub
 from protos.okno.v1 import (
@@ -52,4 +53,21 @@ async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
         raise AddressInUse(f"cannot listen on {address}: is another hub running there?")
     for name in ("", *names):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    return server, port
+
+
+async def create_device_server(
+    hub: Hub, address: str, hosts: list[str]
+) -> tuple[grpc.aio.Server, int]:
+    """The mutual-TLS port for admitted devices; ``hosts`` are the names devices dial."""
+    key, certificate = hub.fleet.server_credentials(hosts)
+    credentials = grpc.ssl_server_credentials(
+        [(key, certificate)], root_certificates=hub.fleet.ca_pem, require_client_auth=True
+    )
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    devices_pb2_grpc.add_DeviceSessionServicer_to_server(DeviceSessionServicer(hub.fleet), server)
+    try:
+        port = server.add_secure_port(address, credentials)
+    except RuntimeError as err:
+        raise AddressInUse(f"cannot listen for devices on {address}: is the port taken?") from err
     return server, port

@@ -143,6 +143,87 @@ class Enrollment:
             _registered_method=True)
 
 
+class DeviceSessionStub:
+    """Over mutual TLS with the certificate from Enrollment: the one stream an admitted device
+    keeps open. The device speaks first (a heartbeat); the hub answers with a welcome and,
+    later, commands. A revoked device's stream ends at once with PERMISSION_DENIED.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.Connect = channel.stream_stream(
+                '/okno.v1.DeviceSession/Connect',
+                request_serializer=okno_dot_v1_dot_devices__pb2.DeviceMessage.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_devices__pb2.HubMessage.FromString,
+                _registered_method=True)
+
+
+class DeviceSessionServicer:
+    """Over mutual TLS with the certificate from Enrollment: the one stream an admitted device
+    keeps open. The device speaks first (a heartbeat); the hub answers with a welcome and,
+    later, commands. A revoked device's stream ends at once with PERMISSION_DENIED.
+    """
+
+    def Connect(self, request_iterator, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_DeviceSessionServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'Connect': grpc.stream_stream_rpc_method_handler(
+                    servicer.Connect,
+                    request_deserializer=okno_dot_v1_dot_devices__pb2.DeviceMessage.FromString,
+                    response_serializer=okno_dot_v1_dot_devices__pb2.HubMessage.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'okno.v1.DeviceSession', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('okno.v1.DeviceSession', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class DeviceSession:
+    """Over mutual TLS with the certificate from Enrollment: the one stream an admitted device
+    keeps open. The device speaks first (a heartbeat); the hub answers with a welcome and,
+    later, commands. A revoked device's stream ends at once with PERMISSION_DENIED.
+    """
+
+    @staticmethod
+    def Connect(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/okno.v1.DeviceSession/Connect',
+            okno_dot_v1_dot_devices__pb2.DeviceMessage.SerializeToString,
+            okno_dot_v1_dot_devices__pb2.HubMessage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
 class ProvisioningStub:
     """Missing associated documentation comment in .proto file."""
 

@@ -73,6 +73,43 @@ class EnrollmentServicer(metaclass=_abc_1.ABCMeta):
 
 def add_EnrollmentServicer_to_server(servicer: EnrollmentServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
 
+class DeviceSessionStub:
+    """Over mutual TLS with the certificate from Enrollment: the one stream an admitted device
+    keeps open. The device speaks first (a heartbeat); the hub answers with a welcome and,
+    later, commands. A revoked device's stream ends at once with PERMISSION_DENIED.
+    """
+
+    @_typing.overload
+    def __new__(cls, channel: _grpc.Channel) -> _Self: ...
+    @_typing.overload
+    def __new__(cls, channel: _aio.Channel) -> DeviceSessionAsyncStub: ...
+    Connect: _grpc.StreamStreamMultiCallable[_devices_pb2.DeviceMessage, _devices_pb2.HubMessage]
+
+@_typing.type_check_only
+class DeviceSessionAsyncStub(DeviceSessionStub):
+    """Over mutual TLS with the certificate from Enrollment: the one stream an admitted device
+    keeps open. The device speaks first (a heartbeat); the hub answers with a welcome and,
+    later, commands. A revoked device's stream ends at once with PERMISSION_DENIED.
+    """
+
+    def __init__(self, channel: _aio.Channel) -> None: ...
+    Connect: _aio.StreamStreamMultiCallable[_devices_pb2.DeviceMessage, _devices_pb2.HubMessage]  # type: ignore[assignment]
+
+class DeviceSessionServicer(metaclass=_abc_1.ABCMeta):
+    """Over mutual TLS with the certificate from Enrollment: the one stream an admitted device
+    keeps open. The device speaks first (a heartbeat); the hub answers with a welcome and,
+    later, commands. A revoked device's stream ends at once with PERMISSION_DENIED.
+    """
+
+    @_abc_1.abstractmethod
+    def Connect(
+        self,
+        request_iterator: _MaybeAsyncIterator[_devices_pb2.DeviceMessage],
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_devices_pb2.HubMessage], _abc.AsyncIterator[_devices_pb2.HubMessage]]: ...
+
+def add_DeviceSessionServicer_to_server(servicer: DeviceSessionServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
+
 class ProvisioningStub:
     @_typing.overload
     def __new__(cls, channel: _grpc.Channel) -> _Self: ...

@@ -1,0 +1,73 @@
+"""DeviceSession: the stream each admitted device holds, over mutual TLS."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+import grpc
+
+from hub.api.status import Context, status_code
+from hub.devices.fleet import Fleet
+from hub.devices.registry import Device
+from hub.errors import ForgedCertificate, HubError
+from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+
+log = logging.getLogger(__name__)
+HEARTBEAT_MS = 3_000
+
+
+class DeviceSessionServicer(devices_pb2_grpc.DeviceSessionServicer):
+    def __init__(self, fleet: Fleet) -> None:
+        self._fleet = fleet
+
+    async def Connect(
+        self, request_iterator: AsyncIterator[devices_pb2.DeviceMessage], context: Context
+    ) -> AsyncIterator[devices_pb2.HubMessage]:
+        try:
+            device = self._fleet.identify(_peer_certificate(context))
+        except HubError as error:
+            log.info("session refused code=%s", error.code)
+            context.set_trailing_metadata((("okno-error", error.code),))
+            await context.abort(status_code(error), str(error))
+        cut = self._fleet.open_session(device.id)
+        log.info("session open device=%s", device.id)
+        listening = asyncio.create_task(self._listen(device, request_iterator))
+        ended = asyncio.create_task(cut.wait())
+        try:
+            yield devices_pb2.HubMessage(
+                welcome=devices_pb2.Welcome(
+                    device_id=device.id,
+                    name=device.name,
+                    zone=device.zone,
+                    heartbeat_interval_ms=HEARTBEAT_MS,
+                )
+            )
+            await asyncio.wait({listening, ended}, return_when=asyncio.FIRST_COMPLETED)
+            if ended.done():
+                await context.abort(
+                    grpc.StatusCode.PERMISSION_DENIED,
+                    f"device {device.id} was revoked or connected again elsewhere",
+                )
+        finally:
+            listening.cancel()
+            ended.cancel()
+            self._fleet.close_session(device.id, cut)
+            log.info("session closed device=%s", device.id)
+
+    async def _listen(
+        self, device: Device, messages: AsyncIterator[devices_pb2.DeviceMessage]
+    ) -> None:
+        async for message in messages:
+            if message.HasField("status"):
+                self._fleet.heard(device.id, message.status.error[:200])
+            else:
+                self._fleet.heard(device.id, self._fleet.device(device.id).error)
+
+
+def _peer_certificate(context: Context) -> bytes:
+    certificate = next(iter(context.auth_context().get("x509_pem_cert", ())), None)
+    if certificate is None:
+        raise ForgedCertificate("no client certificate: enroll the device first")
+    return certificate

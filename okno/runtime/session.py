@@ -1,0 +1,107 @@
+"""The device's side of its session with the hub: kept open, heartbeats, honest state.
+
+A device that loses the hub says so (``connected`` clears) and tries again with growing,
+jittered pauses, so a hall of devices does not storm a hub that just restarted. A device
+the hub refuses (revoked) stops trying and keeps the reason to show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import AsyncIterator
+
+import grpc
+
+from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+
+log = logging.getLogger(__name__)
+
+
+def backoff_s(attempt: int, rng: random.Random, base_s: float = 0.2, cap_s: float = 10.0) -> float:
+    """Pause before reconnect ``attempt`` (0 first): doubling, capped, half of it random."""
+    ceiling = min(cap_s, base_s * 2.0**attempt)
+    return ceiling * rng.uniform(0.5, 1.0)
+
+
+class HubSession:
+    def __init__(
+        self,
+        address: str,
+        credentials: grpc.ChannelCredentials,
+        *,
+        heartbeat_s: float = 3.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._address = address
+        self._credentials = credentials
+        self._heartbeat_s = heartbeat_s
+        self._rng = rng or random.Random()
+        self._reports: asyncio.Queue[str] = asyncio.Queue()
+        self.connected = asyncio.Event()
+        self.welcome: devices_pb2.Welcome | None = None
+        self.refused = ""
+
+    def report(self, error: str) -> None:
+        """Tell the hub what is wrong ("paper out"), or "" once all is well again."""
+        self._reports.put_nowait(error)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Hold the session until ``stop`` is set or the hub refuses this device."""
+        attempt = 0
+        while not stop.is_set():
+            try:
+                await self._hold(stop)
+                attempt = 0
+            except grpc.aio.AioRpcError as error:
+                self.connected.clear()
+                if error.code() == grpc.StatusCode.PERMISSION_DENIED:
+                    self.refused = error.details() or "refused by the hub"
+                    log.warning("hub refused this device reason=%s", self.refused)
+                    return
+                log.info("hub lost code=%s attempt=%d", error.code().name, attempt)
+            self.connected.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), backoff_s(attempt, self._rng))
+            attempt += 1
+
+    async def _hold(self, stop: asyncio.Event) -> None:
+        async with grpc.aio.secure_channel(self._address, self._credentials) as channel:
+            stub = devices_pb2_grpc.DeviceSessionStub(channel)
+            # Ending the outgoing stream (on stop) makes the hub end the session cleanly.
+            async for message in stub.Connect(self._outgoing(stop)):
+                if message.HasField("welcome"):
+                    self.welcome = message.welcome
+                    self.connected.set()
+                    log.info("session open device=%s", message.welcome.device_id)
+
+    async def _outgoing(self, stop: asyncio.Event) -> AsyncIterator[devices_pb2.DeviceMessage]:
+        """A heartbeat at once and then every interval; a report as soon as it is made."""
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            yield _heartbeat()
+            while True:
+                report = asyncio.ensure_future(self._reports.get())
+                done, _ = await asyncio.wait(
+                    {report, stopping},
+                    timeout=self._heartbeat_s,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                if report in done:
+                    status = devices_pb2.DeviceStatus(error=report.result())
+                    yield devices_pb2.DeviceMessage(status=status)
+                    continue
+                report.cancel()
+                if stopping in done:
+                    return
+                yield _heartbeat()
+        finally:
+            stopping.cancel()
+
+
+def _heartbeat() -> devices_pb2.DeviceMessage:
+    now_ms = time.time_ns() // 1_000_000
+    return devices_pb2.DeviceMessage(heartbeat=devices_pb2.Heartbeat(sent_at_unix_ms=now_ms))

@@ -1,0 +1,139 @@
+"""An admitted device holds its session over real mutual TLS; the fleet view follows it."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import grpc
+import pytest
+
+from hub.api.server import create_device_server
+from hub.devices.registry import OFFLINE_AFTER_MS
+from okno.runtime.identity import DeviceKey
+from okno.runtime.session import HubSession, backoff_s
+from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+from tests.hub.conftest import Served
+
+DEVICE = "hall_display-D-1"
+
+
+async def enrolled(served: Served, key: DeviceKey) -> grpc.ChannelCredentials:
+    enrollment = devices_pb2_grpc.EnrollmentStub(served.channel)
+    ticket = await enrollment.RequestEnrollment(
+        devices_pb2.EnrollmentRequest(
+            kind="hall_display",
+            model="Board-55",
+            serial="D-1",
+            software_version="0.1.0",
+            csr_pem=key.csr(DEVICE),
+        )
+    )
+    await devices_pb2_grpc.ProvisioningStub(served.channel).ApproveDevice(
+        devices_pb2.ApproveDeviceRequest(
+            pairing_code=ticket.pairing_code, name="Табло", zone="hall"
+        )
+    )
+    decision = await enrollment.GetDecision(devices_pb2.GetDecisionRequest(device_id=DEVICE))
+    return key.client_credentials(decision.ca_pem, decision.certificate_pem)
+
+
+@asynccontextmanager
+async def device_port(served: Served) -> AsyncIterator[str]:
+    server, port = await create_device_server(served.hub, "127.0.0.1:0", ["127.0.0.1"])
+    await server.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        await server.stop(1)
+
+
+async def presence(served: Served) -> tuple[int, str]:
+    listed = await devices_pb2_grpc.ProvisioningStub(served.channel).ListDevices(
+        devices_pb2.ListDevicesRequest()
+    )
+    (device,) = [d for d in listed.devices if d.id == DEVICE]
+    return device.presence, device.error
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 5.0) -> None:
+    """Poll a condition the hub reaches asynchronously (a message in flight)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_device_session_shows_online_errors_and_offline(
+    served: Served, tmp_path: Path
+) -> None:
+    credentials = await enrolled(served, DeviceKey.load_or_create(tmp_path / "device"))
+    async with device_port(served) as address:
+        session = HubSession(address, credentials, heartbeat_s=0.05)
+        stop = asyncio.Event()
+        running = asyncio.create_task(session.run(stop))
+        await asyncio.wait_for(session.connected.wait(), 5)
+        assert session.welcome is not None and session.welcome.name == "Табло"
+        assert await presence(served) == (devices_pb2.PRESENCE_ONLINE, "")
+        session.report("lamp failure")
+
+        async def shows_error() -> bool:
+            return await presence(served) == (devices_pb2.PRESENCE_ERROR, "lamp failure")
+
+        await eventually(shows_error)
+        stop.set()
+        await asyncio.wait_for(running, 5)
+        served.clock.advance(OFFLINE_AFTER_MS / 60_000 + 0.01)
+        assert (await presence(served))[0] == devices_pb2.PRESENCE_OFFLINE
+
+
+async def test_a_revoked_device_is_cut_off_at_once_and_stays_off(
+    served: Served, tmp_path: Path
+) -> None:
+    credentials = await enrolled(served, DeviceKey.load_or_create(tmp_path / "device"))
+    async with device_port(served) as address:
+        session = HubSession(address, credentials, heartbeat_s=0.05)
+        running = asyncio.create_task(session.run(asyncio.Event()))
+        await asyncio.wait_for(session.connected.wait(), 5)
+        await devices_pb2_grpc.ProvisioningStub(served.channel).RevokeDevice(
+            devices_pb2.RevokeDeviceRequest(device_id=DEVICE)
+        )
+        await asyncio.wait_for(running, 5)
+        assert "revoked" in session.refused
+        again = HubSession(address, credentials, heartbeat_s=0.05)
+        await asyncio.wait_for(again.run(asyncio.Event()), 5)
+        assert "was revoked: if it should work again, re-enroll" in again.refused
+        assert not again.connected.is_set()
+
+
+async def test_a_device_reconnects_after_losing_the_hub(served: Served, tmp_path: Path) -> None:
+    credentials = await enrolled(served, DeviceKey.load_or_create(tmp_path / "device"))
+    server, port = await create_device_server(served.hub, "127.0.0.1:0", ["127.0.0.1"])
+    await server.start()
+    session = HubSession(f"127.0.0.1:{port}", credentials, heartbeat_s=0.05)
+    stop = asyncio.Event()
+    running = asyncio.create_task(session.run(stop))
+    await asyncio.wait_for(session.connected.wait(), 5)
+    await server.stop(0)
+
+    async def lost() -> bool:
+        return not session.connected.is_set()
+
+    await eventually(lost)
+    server, _ = await create_device_server(served.hub, f"127.0.0.1:{port}", ["127.0.0.1"])
+    await server.start()
+    await asyncio.wait_for(session.connected.wait(), 10)
+    stop.set()
+    await asyncio.wait_for(running, 5)
+    await server.stop(0)
+
+
+@pytest.mark.parametrize("attempt", range(8))
+def test_reconnect_pauses_grow_are_capped_and_spread(attempt: int) -> None:
+    pauses = [backoff_s(attempt, random.Random(seed)) for seed in range(50)]
+    ceiling = min(10.0, 0.2 * 2**attempt)
+    assert all(ceiling / 2 <= p <= ceiling for p in pauses)
+    assert len(set(pauses)) > 40
