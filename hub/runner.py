@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import signal
@@ -12,15 +13,20 @@ from pathlib import Path
 from hub.api.server import create_device_server, create_server
 from hub.errors import HubError
 from hub.service import Hub
+from okno import __version__
+from okno.runtime.discovery import Announcer, HubAdvert
 
 log = logging.getLogger(__name__)
 GRACE_S = 5.0
 
 
-async def serve(config: Path, db: Path, listen: str, device_listen: str = "") -> None:
+async def serve(
+    config: Path, db: Path, listen: str, device_listen: str = "", announce: bool = False
+) -> None:
     """Serve until SIGTERM/SIGINT; SIGHUP re-reads the configuration file.
 
-    ``device_listen`` ("host:port") opens the mutual-TLS port for admitted devices.
+    ``device_listen`` ("host:port") opens the mutual-TLS port for admitted devices;
+    ``announce`` makes the hub findable by zeroconf on the interface of ``listen``.
     """
     # Full collections walk every live ticket and event; with a busy day's worth they
     # stalled calls for 70-90 ms (okno bench hub, docs/benchmarks.md). Nearly all garbage
@@ -40,13 +46,21 @@ async def serve(config: Path, db: Path, listen: str, device_listen: str = "") ->
         )
         await devices.start()
         servers.append(devices)
+        hub.fleet.session_port = device_port
         log.info("device port serving address=%s port=%d", device_listen, device_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
     loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(_reload(hub)))
-    await stop.wait()
+    async with contextlib.AsyncExitStack() as stack:
+        if announce:
+            host = listen.rsplit(":", 1)[0]
+            advert = HubAdvert(
+                hub.loaded.branch.id, hub.loaded.branch.name, host, port, __version__
+            )
+            await stack.enter_async_context(Announcer(advert, interfaces=[host]))
+        await stop.wait()
     log.info("hub stopping grace_s=%.1f", GRACE_S)
     hub.broker.close_all()
     await asyncio.gather(*(s.stop(GRACE_S) for s in servers))

@@ -54,6 +54,9 @@ def hub(
     device_listen: Annotated[
         str, typer.Option(help="host:port for devices' mutual-TLS sessions (off if empty).")
     ] = "",
+    announce: Annotated[
+        bool, typer.Option(help="Announce the hub by zeroconf on the --listen interface.")
+    ] = False,
     verbose: bool = False,
 ) -> None:
     """Run the branch hub: queue engine, event log, gRPC API."""
@@ -61,7 +64,7 @@ def hub(
 
     setup_logging(verbose)
     try:
-        asyncio.run(serve(config, db, listen, device_listen))
+        asyncio.run(serve(config, db, listen, device_listen, announce))
     except OknoError as error:
         raise fail(str(error)) from error
 
@@ -202,3 +205,49 @@ def provision_revoke(
 
     request = devices_pb2.RevokeDeviceRequest(device_id=device_id)
     _provision(hub, lambda s: s.RevokeDevice(request))
+
+
+sim_app = typer.Typer(help="Simulated hardware that speaks the real protocols.")
+app.add_typer(sim_app, name="sim")
+
+
+@sim_app.command("device")
+def sim_device(
+    kind: Annotated[str, typer.Option(help="kiosk, ticket_printer, hall_display...")],
+    serial: Annotated[str, typer.Option(help="The device's serial number.")],
+    state: Annotated[Path, typer.Option(help="Where the device keeps its key and certificate.")],
+    model: Annotated[str, typer.Option(help="The model it reports.")] = "okno-sim",
+    hub: Annotated[
+        str, typer.Option(help="host:port of the hub; found by zeroconf if empty.")
+    ] = "",
+    interface: Annotated[str, typer.Option(help="IPv4 address to discover and announce on.")] = (
+        "127.0.0.1"
+    ),
+    verbose: bool = False,
+) -> None:
+    """A device that joins the branch (shows its pairing code) and holds its session."""
+    import signal
+
+    from okno.runtime.enroll import Description
+    from okno.runtime.simulator import run_device
+
+    setup_logging(verbose)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await run_device(
+            Description(kind, model, serial),
+            state,
+            stop,
+            hub=hub,
+            interfaces=[interface],
+            say=typer.echo,
+        )
+
+    try:
+        asyncio.run(main())
+    except OknoError as error:
+        raise fail(str(error)) from error

@@ -43,6 +43,7 @@ class EnrollmentServicer(devices_pb2_grpc.EnrollmentServicer):
         if device.admission is Admission.APPROVED:
             decision.certificate_pem = device.certificate_pem.encode()
             decision.ca_pem = self._fleet.ca_pem
+            decision.session_port = self._fleet.session_port
         return decision
 
 

@@ -17,11 +17,13 @@ def round_the_clock(config_text: str) -> str:
     return text.replace("[hours]\n", f"[hours]\n{days}")
 
 
-async def start_hub(config: Path, db: Path) -> tuple[asyncio.subprocess.Process, int]:
+async def start_hub(
+    config: Path, db: Path, *options: str
+) -> tuple[asyncio.subprocess.Process, int]:
     """Start ``okno hub`` on a free loopback port; its log is drained so it never blocks."""
     process = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "okno", "hub", "--config", str(config), "--db", str(db)),
-        *("--listen", "127.0.0.1:0"),
+        *("--listen", "127.0.0.1:0", *options),
         stderr=asyncio.subprocess.PIPE,
     )
     assert process.stderr is not None

@@ -31,6 +31,8 @@ class Fleet:
         self._save = save
         self.now_ms = clock
         self._sessions: dict[str, asyncio.Event] = {}
+        # Set once the device port listens; approved devices are told to connect there.
+        self.session_port = 0
 
     @property
     def ca_pem(self) -> bytes:

@@ -2,7 +2,8 @@
 
 Pure: times are passed in, nothing is stored here. A device goes
 pending -> approved -> revoked, or pending -> rejected; a pending request expires when
-its code is not approved in time. Being online is not a state but a reading of the last
+its code is not approved in time. A rejected or revoked device may ask again, and needs
+a technician's approval again; an admitted one must be revoked first. Being online is not a state but a reading of the last
 heartbeat, so a device that stops talking is shown offline without anyone saying so.
 """
 
@@ -93,10 +94,10 @@ class Registry:
             raise InvalidRequest("a device must give its serial number to be admitted")
         device_id = f"{kind}-{serial}"
         known = self._devices.get(device_id)
-        if known is not None and known.admission is not Admission.PENDING:
+        if known is not None and known.admission is Admission.APPROVED:
             raise Refused(
-                f"device {device_id} is {known.admission.value}: a technician must "
-                "revoke it before it can be enrolled again"
+                f"device {device_id} is already admitted: a technician revokes it "
+                "(okno provision revoke) before it can be enrolled again"
             )
         device = Device(
             device_id,

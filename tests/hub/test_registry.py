@@ -38,19 +38,29 @@ def test_a_wrong_code_is_refused_and_guessing_is_stopped() -> None:
         registry.approve("AAAA-AAAA", name="x", zone="", source="tech-laptop", now_ms=T)
 
 
-def test_a_code_expires_and_a_rejected_or_revoked_device_cannot_sneak_back() -> None:
+def test_a_code_expires_and_a_refused_device_needs_a_new_approval() -> None:
     registry = Registry()
     code = asking(registry)
     with pytest.raises(NotFound, match="codes last 15 minutes"):
         registry.approve(code, name="x", zone="", source="tech", now_ms=T + PENDING_FOR_MS + 1)
-    registry.reject(asking(registry, at=T + PENDING_FOR_MS + 2), "tech", T + PENDING_FOR_MS + 3)
-    with pytest.raises(Refused, match="is rejected"):
+    rejected = asking(registry, at=T + PENDING_FOR_MS + 2)
+    registry.reject(rejected, "tech", T + PENDING_FOR_MS + 3)
+    with pytest.raises(NotFound):
+        registry.approve(rejected, name="x", zone="", source="tech", now_ms=T + PENDING_FOR_MS + 4)
+    again = asking(registry, at=T + PENDING_FOR_MS + 5)
+    assert again != rejected
+    assert registry.device("kiosk-SN-001").admission is Admission.PENDING
+
+
+def test_an_admitted_device_must_be_revoked_before_it_enrolls_again() -> None:
+    registry = Registry()
+    registry.approve(asking(registry), name="Киоск", zone="hall", source="tech", now_ms=T)
+    with pytest.raises(Refused, match="already admitted"):
         asking(registry)
-    other = asking(registry, serial="SN-002")
-    registry.approve(other, name="Киоск 2", zone="hall", source="tech", now_ms=T)
-    registry.revoke("kiosk-SN-002")
+    registry.revoke("kiosk-SN-001")
     with pytest.raises(Refused, match="not admitted"):
-        registry.heard("kiosk-SN-002", T)
+        registry.heard("kiosk-SN-001", T)
+    assert asking(registry)
 
 
 def test_presence_follows_heartbeats_and_reported_errors() -> None:

@@ -148,20 +148,24 @@ class Decision(_message.Message):
     ADMISSION_FIELD_NUMBER: _builtins.int
     CERTIFICATE_PEM_FIELD_NUMBER: _builtins.int
     CA_PEM_FIELD_NUMBER: _builtins.int
+    SESSION_PORT_FIELD_NUMBER: _builtins.int
     admission: Global___Admission.ValueType
     certificate_pem: _builtins.bytes
     """When approved: the device's certificate and the branch CA's, PEM."""
     ca_pem: _builtins.bytes
+    session_port: _builtins.int
+    """The hub's mutual-TLS port for DeviceSession, on the host the device enrolled with."""
     def __init__(
         self,
         *,
         admission: Global___Admission.ValueType = ...,
         certificate_pem: _builtins.bytes = ...,
         ca_pem: _builtins.bytes = ...,
+        session_port: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["admission", b"admission", "ca_pem", b"ca_pem", "certificate_pem", b"certificate_pem"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["admission", b"admission", "ca_pem", b"ca_pem", "certificate_pem", b"certificate_pem", "session_port", b"session_port"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -1,0 +1,119 @@
+"""Joining the branch from the device's side: find the hub, show a code, keep the certificate.
+
+Everything the device is given is kept in its state folder, so a restart goes straight
+to its session; a device never invents an identity it was not given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+
+from okno import __version__
+from okno.runtime.discovery import Announcer, DeviceAdvert
+from okno.runtime.errors import DeviceError
+from okno.runtime.identity import DeviceKey
+from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+
+log = logging.getLogger(__name__)
+POLL_S = 1.0
+
+
+class EnrollmentRefused(DeviceError, PermissionError):
+    """A technician rejected this device; it stops asking."""
+
+    code = "enrollment_refused"
+
+
+@dataclass(frozen=True)
+class Membership:
+    """What an admitted device keeps: its certificate, the branch CA, where to connect."""
+
+    certificate_pem: bytes
+    ca_pem: bytes
+    session_address: str
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "device.pem").write_bytes(self.certificate_pem)
+        (folder / "ca.pem").write_bytes(self.ca_pem)
+        (folder / "session").write_text(self.session_address)
+
+    @classmethod
+    def load(cls, folder: Path) -> Membership | None:
+        files = [folder / name for name in ("device.pem", "ca.pem", "session")]
+        if not all(f.exists() for f in files):
+            return None
+        return cls(files[0].read_bytes(), files[1].read_bytes(), files[2].read_text().strip())
+
+
+@dataclass(frozen=True)
+class Description:
+    kind: str
+    model: str
+    serial: str
+
+
+async def join(
+    hub_address: str,
+    device: Description,
+    key: DeviceKey,
+    *,
+    announce_on: list[str],
+    show_code: Callable[[str], None],
+) -> Membership:
+    """Ask to join, show the pairing code (and announce it), wait for the technician."""
+    device_id = f"{device.kind}-{device.serial}"
+    host = hub_address.rsplit(":", 1)[0]
+    async with grpc.aio.insecure_channel(hub_address) as channel:
+        enrollment = devices_pb2_grpc.EnrollmentStub(channel)
+        while True:
+            ticket = await enrollment.RequestEnrollment(
+                devices_pb2.EnrollmentRequest(
+                    kind=device.kind,
+                    model=device.model,
+                    serial=device.serial,
+                    software_version=__version__,
+                    csr_pem=key.csr(device_id),
+                )
+            )
+            show_code(ticket.pairing_code)
+            advert = DeviceAdvert(
+                device.kind, device.model, device.serial, __version__, ticket.pairing_code, host, 0
+            )
+            async with contextlib.AsyncExitStack() as stack:
+                if announce_on:
+                    await stack.enter_async_context(Announcer(advert, interfaces=announce_on))
+                decision = await _decided(enrollment, ticket)
+            if decision is not None:
+                return Membership(
+                    decision.certificate_pem, decision.ca_pem, f"{host}:{decision.session_port}"
+                )
+            log.info("pairing code expired, asking again device=%s", device_id)
+
+
+async def _decided(
+    enrollment: devices_pb2_grpc.EnrollmentAsyncStub, ticket: devices_pb2.EnrollmentTicket
+) -> devices_pb2.Decision | None:
+    """The approval, or None once the code has expired unanswered."""
+    while time.time_ns() // 1_000_000 < ticket.expires_at_unix_ms:
+        decision = await enrollment.GetDecision(
+            devices_pb2.GetDecisionRequest(device_id=ticket.device_id)
+        )
+        if decision.admission == devices_pb2.ADMISSION_APPROVED:
+            log.info("admitted device=%s", ticket.device_id)
+            return decision
+        if decision.admission != devices_pb2.ADMISSION_PENDING:
+            raise EnrollmentRefused(
+                f"device {ticket.device_id} was not admitted: ask the technician, who "
+                "can clear the refusal with okno provision"
+            )
+        await asyncio.sleep(POLL_S)
+    return None

@@ -1,0 +1,75 @@
+"""A device joins a branch end to end: real zeroconf, real certificates, real mutual TLS."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+import grpc
+
+from hub.bench.process import start_hub
+from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+from tests.hub.conftest import EXAMPLE
+
+DEVICE = "ticket_printer-SIM-1"
+
+
+async def start_device(state: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "okno", "sim", "device", "--kind", "ticket_printer"),
+        *("--serial", "SIM-1", "--state", str(state), "--interface", "127.0.0.1"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def presence(hub: str) -> int:
+    async with grpc.aio.insecure_channel(hub) as channel:
+        listed = await devices_pb2_grpc.ProvisioningStub(channel).ListDevices(
+            devices_pb2.ListDevicesRequest()
+        )
+    return next((d.presence for d in listed.devices if d.id == DEVICE), 0)
+
+
+async def until_online(hub: str, timeout_s: float = 15.0) -> None:
+    """Poll the fleet view, as a technician would, until the device shows online."""
+    async with asyncio.timeout(timeout_s):
+        while await presence(hub) != devices_pb2.PRESENCE_ONLINE:  # noqa: ASYNC110 (remote state)
+            await asyncio.sleep(0.1)
+
+
+async def stop(process: asyncio.subprocess.Process) -> int:
+    process.send_signal(signal.SIGTERM)
+    return await asyncio.wait_for(process.wait(), 15)
+
+
+async def test_a_new_device_finds_the_hub_is_approved_and_stays_a_member(tmp_path: Path) -> None:
+    hub_process, port = await start_hub(
+        EXAMPLE, tmp_path / "hub.db", "--announce", "--device-listen", "127.0.0.1:0"
+    )
+    hub = f"127.0.0.1:{port}"
+    state = tmp_path / "printer"
+    device = await start_device(state)
+    try:
+        assert device.stdout is not None
+        line = await asyncio.wait_for(device.stdout.readline(), 20)
+        code = line.decode().removeprefix("pairing code: ").strip()
+        approve = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "okno", "provision", "approve", code),
+            *("--name", "Принтер 1", "--zone", "hall", "--hub", hub),
+            stdout=asyncio.subprocess.DEVNULL,
+        )
+        assert await asyncio.wait_for(approve.wait(), 20) == 0
+        await until_online(hub)
+        assert (await device.stdout.readline()).decode().strip() == f"session open: {DEVICE}"
+        assert await stop(device) == 0
+        device = await start_device(state)
+        assert device.stdout is not None
+        again = await asyncio.wait_for(device.stdout.readline(), 20)
+        assert again.decode().strip() == f"session open: {DEVICE}", "a member asks no code again"
+        await until_online(hub)
+    finally:
+        await stop(device)
+        await stop(hub_process)
