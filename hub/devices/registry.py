@@ -3,8 +3,9 @@
 Pure: times are passed in, nothing is stored here. A device goes
 pending -> approved -> revoked, or pending -> rejected; a pending request expires when
 its code is not approved in time. A rejected or revoked device may ask again, and needs
-a technician's approval again; an admitted one must be revoked first. Being online is not a state but a reading of the last
-heartbeat, so a device that stops talking is shown offline without anyone saying so.
+a technician's approval again; an admitted one must be revoked first. Being online is not
+a state but a reading of the last heartbeat, so a device that stops talking is shown
+offline without anyone saying so.
 """
 
 from __future__ import annotations
