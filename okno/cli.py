@@ -251,3 +251,23 @@ def sim_device(
         asyncio.run(main())
     except OknoError as error:
         raise fail(str(error)) from error
+
+
+@bench_app.command("devices")
+def bench_devices(
+    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    config: Annotated[Path, typer.Option(help="Branch to measure.")] = Path("examples/branch.toml"),
+    devices: Annotated[int, typer.Option(min=1, help="How many devices hold sessions.")] = 500,
+    processes: Annotated[int, typer.Option(min=1, help="Worker processes holding them.")] = 2,
+    seconds: Annotated[float, typer.Option(help="Steady heartbeating measured.")] = 10.0,
+    heartbeat: Annotated[float, typer.Option(help="Seconds between heartbeats.")] = 1.0,
+) -> None:
+    """Devices enrolled and holding mutual-TLS sessions; hub load; reconnect after restart."""
+    from rich.console import Console
+
+    from hub.bench.devices import measure_devices
+    from okno.bench import report
+
+    setup_logging()
+    figures = asyncio.run(measure_devices(config, devices, processes, seconds, heartbeat))
+    report("devices", figures, out, Console())

@@ -33,7 +33,8 @@ class DeviceSessionServicer(devices_pb2_grpc.DeviceSessionServicer):
             await context.abort(status_code(error), str(error))
         cut = self._fleet.open_session(device.id)
         log.info("session open device=%s", device.id)
-        listening = asyncio.create_task(self._listen(device, request_iterator))
+        outgoing: asyncio.Queue[devices_pb2.HubMessage | None] = asyncio.Queue()
+        listening = asyncio.create_task(self._listen(device, request_iterator, outgoing))
         ended = asyncio.create_task(cut.wait())
         try:
             yield devices_pb2.HubMessage(
@@ -44,12 +45,19 @@ class DeviceSessionServicer(devices_pb2_grpc.DeviceSessionServicer):
                     heartbeat_interval_ms=HEARTBEAT_MS,
                 )
             )
-            await asyncio.wait({listening, ended}, return_when=asyncio.FIRST_COMPLETED)
-            if ended.done():
-                await context.abort(
-                    grpc.StatusCode.PERMISSION_DENIED,
-                    f"device {device.id} was revoked or connected again elsewhere",
-                )
+            while True:
+                reply = asyncio.create_task(outgoing.get())
+                await asyncio.wait({reply, ended}, return_when=asyncio.FIRST_COMPLETED)
+                if ended.done():
+                    reply.cancel()
+                    await context.abort(
+                        grpc.StatusCode.PERMISSION_DENIED,
+                        f"device {device.id} was revoked or connected again elsewhere",
+                    )
+                message = reply.result()
+                if message is None:
+                    return
+                yield message
         finally:
             listening.cancel()
             ended.cancel()
@@ -57,13 +65,24 @@ class DeviceSessionServicer(devices_pb2_grpc.DeviceSessionServicer):
             log.info("session closed device=%s", device.id)
 
     async def _listen(
-        self, device: Device, messages: AsyncIterator[devices_pb2.DeviceMessage]
+        self,
+        device: Device,
+        messages: AsyncIterator[devices_pb2.DeviceMessage],
+        outgoing: asyncio.Queue[devices_pb2.HubMessage | None],
     ) -> None:
-        async for message in messages:
-            if message.HasField("status"):
-                self._fleet.heard(device.id, message.status.error[:200])
-            else:
+        """Record what the device says and answer its heartbeats; None when it stops."""
+        try:
+            async for message in messages:
+                if message.HasField("status"):
+                    self._fleet.heard(device.id, message.status.error[:200])
+                    continue
                 self._fleet.heard(device.id, self._fleet.device(device.id).error)
+                ack = devices_pb2.HeartbeatAck(sent_at_unix_ms=message.heartbeat.sent_at_unix_ms)
+                outgoing.put_nowait(devices_pb2.HubMessage(heartbeat_ack=ack))
+        except HubError as error:
+            log.info("session ended device=%s code=%s", device.id, error.code)
+        finally:
+            outgoing.put_nowait(None)
 
 
 def _peer_certificate(context: Context) -> bytes:

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 
 import grpc
@@ -35,6 +36,7 @@ class HubSession:
         *,
         heartbeat_s: float = 3.0,
         rng: random.Random | None = None,
+        round_trips_kept: int = 16,
     ) -> None:
         self._address = address
         self._credentials = credentials
@@ -44,6 +46,8 @@ class HubSession:
         self.connected = asyncio.Event()
         self.welcome: devices_pb2.Welcome | None = None
         self.refused = ""
+        # Heartbeat round trips in milliseconds, for benchmarks; the device keeps the last few.
+        self.round_trips_ms: deque[float] = deque(maxlen=round_trips_kept)
 
     def report(self, error: str) -> None:
         """Tell the hub what is wrong ("paper out"), or "" once all is well again."""
@@ -73,7 +77,10 @@ class HubSession:
             stub = devices_pb2_grpc.DeviceSessionStub(channel)
             # Ending the outgoing stream (on stop) makes the hub end the session cleanly.
             async for message in stub.Connect(self._outgoing(stop)):
-                if message.HasField("welcome"):
+                if message.HasField("heartbeat_ack"):
+                    sent = message.heartbeat_ack.sent_at_unix_ms
+                    self.round_trips_ms.append(time.time_ns() / 1e6 - sent)
+                elif message.HasField("welcome"):
                     self.welcome = message.welcome
                     self.connected.set()
                     log.info("session open device=%s", message.welcome.device_id)

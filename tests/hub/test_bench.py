@@ -46,3 +46,34 @@ def test_the_hub_benchmark_writes_comparable_figures(tmp_path: Path) -> None:
     assert figures["duplicate_numbers"]["value"] == 0
     assert figures["feed_deliveries_missing"]["value"] == 0
     assert figures["day_double_calls"]["value"] == 0
+
+
+@pytest.mark.slow
+def test_the_devices_benchmark_enrolls_holds_and_reconnects(tmp_path: Path) -> None:
+    out = tmp_path / "devices.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "okno",
+            "bench",
+            "devices",
+            "--devices",
+            "10",
+            "--seconds",
+            "1",
+            "--config",
+            str(EXAMPLE),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(out.read_text())["figures"]
+    assert figures["devices"]["value"] == 10
+    assert figures["heartbeat_round_trips"]["value"] >= 10
+    assert 0 < figures["reconnect_after_restart"]["value"] < 30

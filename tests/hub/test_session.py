@@ -77,6 +77,11 @@ async def test_a_device_session_shows_online_errors_and_offline(
         running = asyncio.create_task(session.run(stop))
         await asyncio.wait_for(session.connected.wait(), 5)
         assert session.welcome is not None and session.welcome.name == "Табло"
+
+        async def answered() -> bool:
+            return len(session.round_trips_ms) > 0
+
+        await eventually(answered)
         assert await presence(served) == (devices_pb2.PRESENCE_ONLINE, "")
         session.report("lamp failure")
 
