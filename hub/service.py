@@ -19,7 +19,7 @@ from hub.committer import GroupCommitter
 from hub.config import LoadedConfig, load_branch
 from hub.devices.authority import BranchAuthority
 from hub.devices.fleet import Fleet
-from hub.devices.registry import Device, Registry
+from hub.devices.registry import Device, DeviceCommand, Registry
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
@@ -70,7 +70,7 @@ class Hub:
             BranchAuthority.load_or_create(
                 pki_dir or db_path.parent / f"{db_path.stem}-pki", self.loaded.branch.id
             ),
-            self._save_device,
+            _FleetInThread(self._repository, self._executor),
             clock,
         )
         self.broker = FeedBroker(memory=feed_memory)
@@ -86,10 +86,6 @@ class Hub:
     def _append(self, events: Sequence[Event]) -> None:
         # Looked up at each write, so a test can stand a failing repository in.
         self._repository.append(events)
-
-    async def _save_device(self, device: Device) -> None:
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self._repository.save_device, device)
 
     def _load_engine(self, loaded: LoadedConfig) -> QueueEngine:
         now = self.clock()
@@ -240,3 +236,28 @@ class Hub:
         return await loop.run_in_executor(
             self._executor, self._repository.events_after, after_seq, committed - after_seq
         )
+
+
+class _FleetInThread:
+    """The fleet's store on the hub's one database thread, next to the queue's writes."""
+
+    def __init__(self, repository: Repository, executor: ThreadPoolExecutor) -> None:
+        self._repository = repository
+        self._executor = executor
+
+    async def save_device(self, device: Device) -> None:
+        await self._run(lambda: self._repository.save_device(device))
+
+    async def add_command(self, command: DeviceCommand, device_id: str, now_ms: int) -> int:
+        return await self._run(lambda: self._repository.add_command(command, device_id, now_ms))
+
+    async def open_commands(self, device_id: str) -> list[DeviceCommand]:
+        return await self._run(lambda: self._repository.open_commands(device_id))
+
+    async def ack_command(self, device_id: str, command_id: int, outcome: str, now_ms: int) -> None:
+        await self._run(
+            lambda: self._repository.ack_command(device_id, command_id, outcome, now_ms)
+        )
+
+    async def _run(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)

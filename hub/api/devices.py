@@ -84,6 +84,13 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
             raise InvalidRequest("missing device_id: see okno provision list")
         return self._info(await self._fleet.revoke(request.device_id))
 
+    @rpc
+    async def SendCommand(
+        self, request: devices_pb2.SendCommandRequest, context: Context
+    ) -> devices_pb2.SendCommandResponse:
+        command_id = await self._fleet.send(request.device_id, request.kind, request.payload_json)
+        return devices_pb2.SendCommandResponse(command_id=command_id)
+
     def _info(self, device: Device) -> devices_pb2.DeviceInfo:
         return devices_pb2.DeviceInfo(
             id=device.id,

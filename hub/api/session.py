@@ -10,7 +10,7 @@ import grpc
 
 from hub.api.status import Context, status_code
 from hub.devices.fleet import Fleet
-from hub.devices.registry import Device
+from hub.devices.registry import Device, DeviceCommand
 from hub.errors import ForgedCertificate, HubError
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 
@@ -31,9 +31,9 @@ class DeviceSessionServicer(devices_pb2_grpc.DeviceSessionServicer):
             log.info("session refused code=%s", error.code)
             context.set_trailing_metadata((("okno-error", error.code),))
             await context.abort(status_code(error), str(error))
-        cut = self._fleet.open_session(device.id)
-        log.info("session open device=%s", device.id)
         outgoing: asyncio.Queue[devices_pb2.HubMessage | None] = asyncio.Queue()
+        cut = await self._fleet.open_session(device.id, lambda c: outgoing.put_nowait(_command(c)))
+        log.info("session open device=%s", device.id)
         listening = asyncio.create_task(self._listen(device, request_iterator, outgoing))
         ended = asyncio.create_task(cut.wait())
         try:
@@ -73,6 +73,10 @@ class DeviceSessionServicer(devices_pb2_grpc.DeviceSessionServicer):
         """Record what the device says and answer its heartbeats; None when it stops."""
         try:
             async for message in messages:
+                if message.HasField("ack"):
+                    outcome = "done" if message.ack.done else message.ack.error or "failed"
+                    await self._fleet.acked(device.id, message.ack.command_id, outcome)
+                    continue
                 if message.HasField("status"):
                     self._fleet.heard(device.id, message.status.error[:200])
                     continue
@@ -83,6 +87,14 @@ class DeviceSessionServicer(devices_pb2_grpc.DeviceSessionServicer):
             log.info("session ended device=%s code=%s", device.id, error.code)
         finally:
             outgoing.put_nowait(None)
+
+
+def _command(command: DeviceCommand) -> devices_pb2.HubMessage:
+    return devices_pb2.HubMessage(
+        command=devices_pb2.Command(
+            id=command.id, kind=command.kind, payload_json=command.payload_json
+        )
+    )
 
 
 def _peer_certificate(context: Context) -> bytes:

@@ -46,7 +46,7 @@ def status_code(error: HubError) -> grpc.StatusCode:
 MAX_ID = 64
 MAX_TEXT = 500
 MAX_BYTES = 16 * 1024
-_TEXT_FIELDS = frozenset({"comment", "reason"})
+_LONGER = {"comment": MAX_TEXT, "reason": MAX_TEXT, "payload_json": MAX_BYTES}
 
 
 def check_sizes(request: Message) -> None:
@@ -56,7 +56,7 @@ def check_sizes(request: Message) -> None:
             raise InvalidRequest(f"{field.name} has {len(value)} bytes; at most {MAX_BYTES}")
         if not isinstance(value, str):
             continue
-        limit = MAX_TEXT if field.name in _TEXT_FIELDS else MAX_ID
+        limit = _LONGER.get(field.name, MAX_ID)
         if len(value) > limit:
             raise InvalidRequest(
                 f"{field.name} is {len(value)} characters long; at most {limit} are accepted"

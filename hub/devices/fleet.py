@@ -8,14 +8,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol
 
 from hub.devices.authority import BranchAuthority
-from hub.devices.registry import PENDING_FOR_MS, Admission, Device, Registry
-from hub.errors import InvalidRequest, RevokedCertificate
+from hub.devices.registry import PENDING_FOR_MS, Admission, Device, DeviceCommand, Registry
+from hub.errors import InvalidRequest, Refused, RevokedCertificate
 
 log = logging.getLogger(__name__)
+
+
+class FleetStore(Protocol):
+    """Where the fleet keeps what must survive a restart (the hub's database)."""
+
+    async def save_device(self, device: Device) -> None: ...
+
+    async def add_command(self, command: DeviceCommand, device_id: str, now_ms: int) -> int: ...
+
+    async def open_commands(self, device_id: str) -> list[DeviceCommand]: ...
+
+    async def ack_command(
+        self, device_id: str, command_id: int, outcome: str, now_ms: int
+    ) -> None: ...
 
 
 class Fleet:
@@ -23,14 +38,15 @@ class Fleet:
         self,
         registry: Registry,
         authority: BranchAuthority,
-        save: Callable[[Device], Awaitable[None]],
+        store: FleetStore,
         clock: Callable[[], int],
     ) -> None:
         self._registry = registry
         self._authority = authority
-        self._save = save
+        self._store = store
         self.now_ms = clock
         self._sessions: dict[str, asyncio.Event] = {}
+        self._deliveries: dict[str, Callable[[DeviceCommand], None]] = {}
         # Set once the device port listens; approved devices are told to connect there.
         self.session_port = 0
 
@@ -70,17 +86,49 @@ class Fleet:
     def heard(self, device_id: str, error: str = "") -> Device:
         return self._registry.heard(device_id, self.now_ms(), error)
 
-    def open_session(self, device_id: str) -> asyncio.Event:
-        """The event that ends this device's session when it is revoked (or reconnects)."""
+    async def open_session(
+        self, device_id: str, deliver: Callable[[DeviceCommand], None]
+    ) -> asyncio.Event:
+        """Register a live session; returns the event that ends it (revoked, or replaced).
+
+        Commands not yet acknowledged are delivered first, then new ones as they come; a
+        command may arrive twice across reconnects, and the device runs each id once.
+        """
         previous = self._sessions.get(device_id)
         if previous is not None:
             previous.set()
         cut = self._sessions[device_id] = asyncio.Event()
+        self._deliveries[device_id] = deliver
+        for command in await self._store.open_commands(device_id):
+            deliver(command)
         return cut
 
     def close_session(self, device_id: str, cut: asyncio.Event) -> None:
         if self._sessions.get(device_id) is cut:
             del self._sessions[device_id]
+            self._deliveries.pop(device_id, None)
+
+    async def send(self, device_id: str, kind: str, payload_json: str) -> int:
+        """Keep a command for an admitted device and deliver it now if it is connected."""
+        device = self._registry.device(device_id)
+        if device.admission is not Admission.APPROVED:
+            raise Refused(f"device {device_id} is {device.admission.value}: it takes no commands")
+        if not kind:
+            raise InvalidRequest('a command needs a kind, for example "config"')
+        command_id = await self._store.add_command(
+            DeviceCommand(0, kind, payload_json), device_id, self.now_ms()
+        )
+        deliver = self._deliveries.get(device_id)
+        if deliver is not None:
+            deliver(DeviceCommand(command_id, kind, payload_json))
+        log.info("command queued device=%s command=%d kind=%s", device_id, command_id, kind)
+        return command_id
+
+    async def acked(self, device_id: str, command_id: int, outcome: str) -> None:
+        await self._store.ack_command(device_id, command_id, outcome, self.now_ms())
+        log.info(
+            "command acknowledged device=%s command=%d outcome=%s", device_id, command_id, outcome
+        )
 
     async def request(
         self, kind: str, *, model: str, serial: str, version: str, csr_pem: bytes, address: str
@@ -141,7 +189,7 @@ class Fleet:
         before = self._registry.snapshot()
         device = change()
         try:
-            await self._save(device)
+            await self._store.save_device(device)
         except Exception:
             self._registry.restore(before)
             raise

@@ -62,6 +62,15 @@ class Device:
         return Presence.ERROR if self.error else Presence.ONLINE
 
 
+@dataclass(frozen=True, slots=True)
+class DeviceCommand:
+    """Something for a device to do, delivered until the device acknowledges it."""
+
+    id: int
+    kind: str
+    payload_json: str
+
+
 class Registry:
     def __init__(self, devices: list[Device] | None = None) -> None:
         self._devices = {d.id: d for d in devices or []}

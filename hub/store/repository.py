@@ -10,7 +10,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import Insert, insert
 
-from hub.devices.registry import Admission, Device
+from hub.devices.registry import Admission, Device, DeviceCommand
 from hub.domain.model import Desk, Event, EventKind, RequestRecord, Ticket, TicketState
 from hub.store import codec, schema
 from hub.store.database import Database
@@ -125,6 +125,47 @@ class Repository:
         with self._engine.connect() as connection:
             rows = connection.execute(select(schema.devices)).mappings()
             return [Device(**{**r, "admission": Admission(r["admission"])}) for r in rows]
+
+    def add_command(self, command: DeviceCommand, device_id: str, now_ms: int) -> int:
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                schema.device_commands.insert().values(
+                    device_id=device_id,
+                    kind=command.kind,
+                    payload_json=command.payload_json,
+                    created_at_ms=now_ms,
+                    acked_at_ms=0,
+                    outcome="",
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def open_commands(self, device_id: str) -> list[DeviceCommand]:
+        """Commands the device has not acknowledged, oldest first."""
+        table = schema.device_commands
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(table.c.id, table.c.kind, table.c.payload_json)
+                .where(table.c.device_id == device_id, table.c.acked_at_ms == 0)
+                .order_by(table.c.id)
+            )
+            return [DeviceCommand(r.id, r.kind, r.payload_json) for r in rows]
+
+    def ack_command(self, device_id: str, command_id: int, outcome: str, now_ms: int) -> None:
+        """Mark a command acknowledged; a repeated or foreign ack changes nothing."""
+        table = schema.device_commands
+        with self._engine.begin() as connection:
+            connection.execute(
+                table.update()
+                .where(
+                    table.c.id == command_id,
+                    table.c.device_id == device_id,
+                    table.c.acked_at_ms == 0,
+                )
+                .values(acked_at_ms=now_ms, outcome=outcome[:500])
+            )
 
     def events_after(self, seq: int, limit: int) -> list[Event]:
         """Committed events with a sequence above ``seq``, oldest first."""

@@ -88,3 +88,17 @@ devices = Table(
     Column("certificate_pem", Text, nullable=False),
     Column("certificate_serial", String(40), nullable=False),
 )
+
+device_commands = Table(
+    "device_commands",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("device_id", String(80), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("payload_json", Text, nullable=False),
+    Column("created_at_ms", BigInteger, nullable=False),
+    # 0 until the device acknowledges; outcome is "done" or the device's error.
+    Column("acked_at_ms", BigInteger, nullable=False),
+    Column("outcome", String(500), nullable=False),
+    Index("device_commands_open", "device_id", "acked_at_ms"),
+)

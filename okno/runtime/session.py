@@ -13,13 +13,15 @@ import logging
 import random
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import grpc
 
+from okno.runtime.commands import CommandJournal
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 
 log = logging.getLogger(__name__)
+CommandHandler = Callable[[devices_pb2.Command], Awaitable[str]]
 
 
 def backoff_s(attempt: int, rng: random.Random, base_s: float = 0.2, cap_s: float = 10.0) -> float:
@@ -37,12 +39,17 @@ class HubSession:
         heartbeat_s: float = 3.0,
         rng: random.Random | None = None,
         round_trips_kept: int = 16,
+        journal: CommandJournal | None = None,
+        on_command: CommandHandler | None = None,
     ) -> None:
+        """``on_command`` runs each command once (by ``journal``); returns "" or an error."""
         self._address = address
         self._credentials = credentials
         self._heartbeat_s = heartbeat_s
         self._rng = rng or random.Random()
-        self._reports: asyncio.Queue[str] = asyncio.Queue()
+        self._outbox: asyncio.Queue[devices_pb2.DeviceMessage] = asyncio.Queue()
+        self._journal = journal
+        self._on_command = on_command
         self.connected = asyncio.Event()
         self.welcome: devices_pb2.Welcome | None = None
         self.refused = ""
@@ -51,7 +58,9 @@ class HubSession:
 
     def report(self, error: str) -> None:
         """Tell the hub what is wrong ("paper out"), or "" once all is well again."""
-        self._reports.put_nowait(error)
+        self._outbox.put_nowait(
+            devices_pb2.DeviceMessage(status=devices_pb2.DeviceStatus(error=error))
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Hold the session until ``stop`` is set or the hub refuses this device."""
@@ -77,7 +86,9 @@ class HubSession:
             stub = devices_pb2_grpc.DeviceSessionStub(channel)
             # Ending the outgoing stream (on stop) makes the hub end the session cleanly.
             async for message in stub.Connect(self._outgoing(stop)):
-                if message.HasField("heartbeat_ack"):
+                if message.HasField("command"):
+                    await self._run_command(message.command)
+                elif message.HasField("heartbeat_ack"):
                     sent = message.heartbeat_ack.sent_at_unix_ms
                     self.round_trips_ms.append(time.time_ns() / 1e6 - sent)
                 elif message.HasField("welcome"):
@@ -85,21 +96,31 @@ class HubSession:
                     self.connected.set()
                     log.info("session open device=%s", message.welcome.device_id)
 
+    async def _run_command(self, command: devices_pb2.Command) -> None:
+        """Run a command unless it already ran, then acknowledge it either way."""
+        error = ""
+        if self._journal is None or self._on_command is None:
+            error = "this device takes no commands"
+        elif command.id not in self._journal:
+            error = await self._on_command(command)
+            self._journal.record(command.id)
+        ack = devices_pb2.CommandAck(command_id=command.id, done=not error, error=error)
+        self._outbox.put_nowait(devices_pb2.DeviceMessage(ack=ack))
+
     async def _outgoing(self, stop: asyncio.Event) -> AsyncIterator[devices_pb2.DeviceMessage]:
         """A heartbeat at once and then every interval; a report as soon as it is made."""
         stopping = asyncio.ensure_future(stop.wait())
         try:
             yield _heartbeat()
             while True:
-                report = asyncio.ensure_future(self._reports.get())
+                report = asyncio.ensure_future(self._outbox.get())
                 done, _ = await asyncio.wait(
                     {report, stopping},
                     timeout=self._heartbeat_s,
                     return_when=asyncio.FIRST_COMPLETED,
                 )
                 if report in done:
-                    status = devices_pb2.DeviceStatus(error=report.result())
-                    yield devices_pb2.DeviceMessage(status=status)
+                    yield report.result()
                     continue
                 report.cancel()
                 if stopping in done:

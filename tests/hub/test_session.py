@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,10 +14,11 @@ import pytest
 
 from hub.api.server import create_device_server
 from hub.devices.registry import OFFLINE_AFTER_MS
+from okno.runtime.commands import CommandJournal
 from okno.runtime.identity import DeviceKey
 from okno.runtime.session import HubSession, backoff_s
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
-from tests.hub.conftest import Served
+from tests.hub.conftest import Served, SteppedClock, serve_hub
 
 DEVICE = "hall_display-D-1"
 
@@ -142,3 +144,72 @@ def test_reconnect_pauses_grow_are_capped_and_spread(attempt: int) -> None:
     ceiling = min(10.0, 0.2 * 2**attempt)
     assert all(ceiling / 2 <= p <= ceiling for p in pauses)
     assert len(set(pauses)) > 40
+
+
+async def test_commands_survive_a_hub_restart_and_run_once_each(
+    config_file: Path, tmp_path: Path
+) -> None:
+    """Kill the hub mid-session: the device reconnects; no command is lost or run twice."""
+    clock = SteppedClock()
+    ran: list[int] = []
+
+    async def handle(command: devices_pb2.Command) -> str:
+        ran.append(command.id)
+        return ""
+
+    key = DeviceKey.load_or_create(tmp_path / "device")
+    journal = CommandJournal(tmp_path / "device" / "commands")
+    async with serve_hub(config_file, tmp_path / "hub.db", clock) as served:
+        credentials = await enrolled(served, key)
+        server, port = await create_device_server(served.hub, "127.0.0.1:0", ["127.0.0.1"])
+        await server.start()
+        session = HubSession(
+            f"127.0.0.1:{port}", credentials, heartbeat_s=0.05, journal=journal, on_command=handle
+        )
+        stop = asyncio.Event()
+        running = asyncio.create_task(session.run(stop))
+        await asyncio.wait_for(session.connected.wait(), 5)
+        provisioning = devices_pb2_grpc.ProvisioningStub(served.channel)
+        sent = [
+            (
+                await provisioning.SendCommand(
+                    devices_pb2.SendCommandRequest(
+                        device_id=DEVICE, kind="config", payload_json="{}"
+                    )
+                )
+            ).command_id
+            for _ in range(3)
+        ]
+
+        async def all_ran() -> bool:
+            return sorted(ran) == sorted(sent)
+
+        await eventually(all_ran)
+        await server.stop(0)
+        for _ in range(2):
+            sent.append(
+                (
+                    await provisioning.SendCommand(
+                        devices_pb2.SendCommandRequest(
+                            device_id=DEVICE, kind="print", payload_json="{}"
+                        )
+                    )
+                ).command_id
+            )
+    async with serve_hub(config_file, tmp_path / "hub.db", clock) as served:
+        server, _ = await create_device_server(served.hub, f"127.0.0.1:{port}", ["127.0.0.1"])
+        await server.start()
+        await eventually(all_ran, timeout_s=15)
+        assert sorted(ran) == sent, "each command ran exactly once"
+
+        async def all_acked() -> bool:
+            with sqlite3.connect(tmp_path / "hub.db") as database:
+                (waiting,) = database.execute(
+                    "SELECT count(*) FROM device_commands WHERE acked_at_ms = 0"
+                ).fetchone()
+            return bool(waiting == 0)
+
+        await eventually(all_acked)
+        stop.set()
+        await asyncio.wait_for(running, 5)
+        await server.stop(0)

@@ -24,17 +24,17 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15okno/v1/devices.proto\x12\x07okno.v1\"k\n\x11\x45nrollmentRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x0e\n\x06serial\x18\x03 \x01(\t\x12\x18\n\x10software_version\x18\x04 \x01(\t\x12\x0f\n\x07\x63sr_pem\x18\x05 \x01(\x0c\"W\n\x10\x45nrollmentTicket\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x14\n\x0cpairing_code\x18\x02 \x01(\t\x12\x1a\n\x12\x65xpires_at_unix_ms\x18\x03 \x01(\x03\"\'\n\x12GetDecisionRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\"p\n\x08\x44\x65\x63ision\x12%\n\tadmission\x18\x01 \x01(\x0e\x32\x12.okno.v1.Admission\x12\x17\n\x0f\x63\x65rtificate_pem\x18\x02 \x01(\x0c\x12\x0e\n\x06\x63\x61_pem\x18\x03 \x01(\x0c\x12\x14\n\x0csession_port\x18\x04 \x01(\x05\"\x82\x02\n\nDeviceInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12\x0e\n\x06serial\x18\x04 \x01(\t\x12\x18\n\x10software_version\x18\x05 \x01(\t\x12\x0c\n\x04name\x18\x06 \x01(\t\x12\x0c\n\x04zone\x18\x07 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x08 \x01(\t\x12%\n\tadmission\x18\t \x01(\x0e\x32\x12.okno.v1.Admission\x12#\n\x08presence\x18\n \x01(\x0e\x32\x11.okno.v1.Presence\x12\r\n\x05\x65rror\x18\x0b \x01(\t\x12\x19\n\x11last_seen_unix_ms\x18\x0c \x01(\x03\"\x14\n\x12ListDevicesRequest\";\n\x13ListDevicesResponse\x12$\n\x07\x64\x65vices\x18\x01 \x03(\x0b\x32\x13.okno.v1.DeviceInfo\"H\n\x14\x41pproveDeviceRequest\x12\x14\n\x0cpairing_code\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04zone\x18\x03 \x01(\t\"+\n\x13RejectDeviceRequest\x12\x14\n\x0cpairing_code\x18\x01 \x01(\t\"(\n\x13RevokeDeviceRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\"i\n\rDeviceMessage\x12\'\n\theartbeat\x18\x01 \x01(\x0b\x32\x12.okno.v1.HeartbeatH\x00\x12\'\n\x06status\x18\x02 \x01(\x0b\x32\x15.okno.v1.DeviceStatusH\x00\x42\x06\n\x04\x62ody\"$\n\tHeartbeat\x12\x17\n\x0fsent_at_unix_ms\x18\x01 \x01(\x03\"\x1d\n\x0c\x44\x65viceStatus\x12\r\n\x05\x65rror\x18\x01 \x01(\t\"i\n\nHubMessage\x12#\n\x07welcome\x18\x01 \x01(\x0b\x32\x10.okno.v1.WelcomeH\x00\x12.\n\rheartbeat_ack\x18\x02 \x01(\x0b\x32\x15.okno.v1.HeartbeatAckH\x00\x42\x06\n\x04\x62ody\"\'\n\x0cHeartbeatAck\x12\x17\n\x0fsent_at_unix_ms\x18\x01 \x01(\x03\"W\n\x07Welcome\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04zone\x18\x03 \x01(\t\x12\x1d\n\x15heartbeat_interval_ms\x18\x04 \x01(\x05*\x84\x01\n\tAdmission\x12\x19\n\x15\x41\x44MISSION_UNSPECIFIED\x10\x00\x12\x15\n\x11\x41\x44MISSION_PENDING\x10\x01\x12\x16\n\x12\x41\x44MISSION_APPROVED\x10\x02\x12\x16\n\x12\x41\x44MISSION_REJECTED\x10\x03\x12\x15\n\x11\x41\x44MISSION_REVOKED\x10\x04*c\n\x08Presence\x12\x18\n\x14PRESENCE_UNSPECIFIED\x10\x00\x12\x13\n\x0fPRESENCE_ONLINE\x10\x01\x12\x14\n\x10PRESENCE_OFFLINE\x10\x02\x12\x12\n\x0ePRESENCE_ERROR\x10\x03\x32\x97\x01\n\nEnrollment\x12J\n\x11RequestEnrollment\x12\x1a.okno.v1.EnrollmentRequest\x1a\x19.okno.v1.EnrollmentTicket\x12=\n\x0bGetDecision\x12\x1b.okno.v1.GetDecisionRequest\x1a\x11.okno.v1.Decision2K\n\rDeviceSession\x12:\n\x07\x43onnect\x12\x16.okno.v1.DeviceMessage\x1a\x13.okno.v1.HubMessage(\x01\x30\x01\x32\xa3\x02\n\x0cProvisioning\x12H\n\x0bListDevices\x12\x1b.okno.v1.ListDevicesRequest\x1a\x1c.okno.v1.ListDevicesResponse\x12\x43\n\rApproveDevice\x12\x1d.okno.v1.ApproveDeviceRequest\x1a\x13.okno.v1.DeviceInfo\x12\x41\n\x0cRejectDevice\x12\x1c.okno.v1.RejectDeviceRequest\x1a\x13.okno.v1.DeviceInfo\x12\x41\n\x0cRevokeDevice\x12\x1c.okno.v1.RevokeDeviceRequest\x1a\x13.okno.v1.DeviceInfob\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15okno/v1/devices.proto\x12\x07okno.v1\"k\n\x11\x45nrollmentRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x0e\n\x06serial\x18\x03 \x01(\t\x12\x18\n\x10software_version\x18\x04 \x01(\t\x12\x0f\n\x07\x63sr_pem\x18\x05 \x01(\x0c\"W\n\x10\x45nrollmentTicket\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x14\n\x0cpairing_code\x18\x02 \x01(\t\x12\x1a\n\x12\x65xpires_at_unix_ms\x18\x03 \x01(\x03\"\'\n\x12GetDecisionRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\"p\n\x08\x44\x65\x63ision\x12%\n\tadmission\x18\x01 \x01(\x0e\x32\x12.okno.v1.Admission\x12\x17\n\x0f\x63\x65rtificate_pem\x18\x02 \x01(\x0c\x12\x0e\n\x06\x63\x61_pem\x18\x03 \x01(\x0c\x12\x14\n\x0csession_port\x18\x04 \x01(\x05\"\x82\x02\n\nDeviceInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12\x0e\n\x06serial\x18\x04 \x01(\t\x12\x18\n\x10software_version\x18\x05 \x01(\t\x12\x0c\n\x04name\x18\x06 \x01(\t\x12\x0c\n\x04zone\x18\x07 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x08 \x01(\t\x12%\n\tadmission\x18\t \x01(\x0e\x32\x12.okno.v1.Admission\x12#\n\x08presence\x18\n \x01(\x0e\x32\x11.okno.v1.Presence\x12\r\n\x05\x65rror\x18\x0b \x01(\t\x12\x19\n\x11last_seen_unix_ms\x18\x0c \x01(\x03\"\x14\n\x12ListDevicesRequest\";\n\x13ListDevicesResponse\x12$\n\x07\x64\x65vices\x18\x01 \x03(\x0b\x32\x13.okno.v1.DeviceInfo\"H\n\x14\x41pproveDeviceRequest\x12\x14\n\x0cpairing_code\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04zone\x18\x03 \x01(\t\"+\n\x13RejectDeviceRequest\x12\x14\n\x0cpairing_code\x18\x01 \x01(\t\"(\n\x13RevokeDeviceRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\"\x8d\x01\n\rDeviceMessage\x12\'\n\theartbeat\x18\x01 \x01(\x0b\x32\x12.okno.v1.HeartbeatH\x00\x12\'\n\x06status\x18\x02 \x01(\x0b\x32\x15.okno.v1.DeviceStatusH\x00\x12\"\n\x03\x61\x63k\x18\x03 \x01(\x0b\x32\x13.okno.v1.CommandAckH\x00\x42\x06\n\x04\x62ody\"=\n\nCommandAck\x12\x12\n\ncommand_id\x18\x01 \x01(\x03\x12\x0c\n\x04\x64one\x18\x02 \x01(\x08\x12\r\n\x05\x65rror\x18\x03 \x01(\t\"$\n\tHeartbeat\x12\x17\n\x0fsent_at_unix_ms\x18\x01 \x01(\x03\"\x1d\n\x0c\x44\x65viceStatus\x12\r\n\x05\x65rror\x18\x01 \x01(\t\"\x8e\x01\n\nHubMessage\x12#\n\x07welcome\x18\x01 \x01(\x0b\x32\x10.okno.v1.WelcomeH\x00\x12.\n\rheartbeat_ack\x18\x02 \x01(\x0b\x32\x15.okno.v1.HeartbeatAckH\x00\x12#\n\x07\x63ommand\x18\x03 \x01(\x0b\x32\x10.okno.v1.CommandH\x00\x42\x06\n\x04\x62ody\"9\n\x07\x43ommand\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x14\n\x0cpayload_json\x18\x03 \x01(\t\"\'\n\x0cHeartbeatAck\x12\x17\n\x0fsent_at_unix_ms\x18\x01 \x01(\x03\"W\n\x07Welcome\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04zone\x18\x03 \x01(\t\x12\x1d\n\x15heartbeat_interval_ms\x18\x04 \x01(\x05\"K\n\x12SendCommandRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x14\n\x0cpayload_json\x18\x03 \x01(\t\")\n\x13SendCommandResponse\x12\x12\n\ncommand_id\x18\x01 \x01(\x03*\x84\x01\n\tAdmission\x12\x19\n\x15\x41\x44MISSION_UNSPECIFIED\x10\x00\x12\x15\n\x11\x41\x44MISSION_PENDING\x10\x01\x12\x16\n\x12\x41\x44MISSION_APPROVED\x10\x02\x12\x16\n\x12\x41\x44MISSION_REJECTED\x10\x03\x12\x15\n\x11\x41\x44MISSION_REVOKED\x10\x04*c\n\x08Presence\x12\x18\n\x14PRESENCE_UNSPECIFIED\x10\x00\x12\x13\n\x0fPRESENCE_ONLINE\x10\x01\x12\x14\n\x10PRESENCE_OFFLINE\x10\x02\x12\x12\n\x0ePRESENCE_ERROR\x10\x03\x32\x97\x01\n\nEnrollment\x12J\n\x11RequestEnrollment\x12\x1a.okno.v1.EnrollmentRequest\x1a\x19.okno.v1.EnrollmentTicket\x12=\n\x0bGetDecision\x12\x1b.okno.v1.GetDecisionRequest\x1a\x11.okno.v1.Decision2K\n\rDeviceSession\x12:\n\x07\x43onnect\x12\x16.okno.v1.DeviceMessage\x1a\x13.okno.v1.HubMessage(\x01\x30\x01\x32\xed\x02\n\x0cProvisioning\x12H\n\x0bListDevices\x12\x1b.okno.v1.ListDevicesRequest\x1a\x1c.okno.v1.ListDevicesResponse\x12\x43\n\rApproveDevice\x12\x1d.okno.v1.ApproveDeviceRequest\x1a\x13.okno.v1.DeviceInfo\x12\x41\n\x0cRejectDevice\x12\x1c.okno.v1.RejectDeviceRequest\x1a\x13.okno.v1.DeviceInfo\x12\x41\n\x0cRevokeDevice\x12\x1c.okno.v1.RevokeDeviceRequest\x1a\x13.okno.v1.DeviceInfo\x12H\n\x0bSendCommand\x12\x1b.okno.v1.SendCommandRequest\x1a\x1c.okno.v1.SendCommandResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'okno.v1.devices_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ADMISSION']._serialized_start=1306
-  _globals['_ADMISSION']._serialized_end=1438
-  _globals['_PRESENCE']._serialized_start=1440
-  _globals['_PRESENCE']._serialized_end=1539
+  _globals['_ADMISSION']._serialized_start=1623
+  _globals['_ADMISSION']._serialized_end=1755
+  _globals['_PRESENCE']._serialized_start=1757
+  _globals['_PRESENCE']._serialized_end=1856
   _globals['_ENROLLMENTREQUEST']._serialized_start=34
   _globals['_ENROLLMENTREQUEST']._serialized_end=141
   _globals['_ENROLLMENTTICKET']._serialized_start=143
@@ -55,22 +55,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REJECTDEVICEREQUEST']._serialized_end=848
   _globals['_REVOKEDEVICEREQUEST']._serialized_start=850
   _globals['_REVOKEDEVICEREQUEST']._serialized_end=890
-  _globals['_DEVICEMESSAGE']._serialized_start=892
-  _globals['_DEVICEMESSAGE']._serialized_end=997
-  _globals['_HEARTBEAT']._serialized_start=999
-  _globals['_HEARTBEAT']._serialized_end=1035
-  _globals['_DEVICESTATUS']._serialized_start=1037
-  _globals['_DEVICESTATUS']._serialized_end=1066
-  _globals['_HUBMESSAGE']._serialized_start=1068
-  _globals['_HUBMESSAGE']._serialized_end=1173
-  _globals['_HEARTBEATACK']._serialized_start=1175
-  _globals['_HEARTBEATACK']._serialized_end=1214
-  _globals['_WELCOME']._serialized_start=1216
-  _globals['_WELCOME']._serialized_end=1303
-  _globals['_ENROLLMENT']._serialized_start=1542
-  _globals['_ENROLLMENT']._serialized_end=1693
-  _globals['_DEVICESESSION']._serialized_start=1695
-  _globals['_DEVICESESSION']._serialized_end=1770
-  _globals['_PROVISIONING']._serialized_start=1773
-  _globals['_PROVISIONING']._serialized_end=2064
+  _globals['_DEVICEMESSAGE']._serialized_start=893
+  _globals['_DEVICEMESSAGE']._serialized_end=1034
+  _globals['_COMMANDACK']._serialized_start=1036
+  _globals['_COMMANDACK']._serialized_end=1097
+  _globals['_HEARTBEAT']._serialized_start=1099
+  _globals['_HEARTBEAT']._serialized_end=1135
+  _globals['_DEVICESTATUS']._serialized_start=1137
+  _globals['_DEVICESTATUS']._serialized_end=1166
+  _globals['_HUBMESSAGE']._serialized_start=1169
+  _globals['_HUBMESSAGE']._serialized_end=1311
+  _globals['_COMMAND']._serialized_start=1313
+  _globals['_COMMAND']._serialized_end=1370
+  _globals['_HEARTBEATACK']._serialized_start=1372
+  _globals['_HEARTBEATACK']._serialized_end=1411
+  _globals['_WELCOME']._serialized_start=1413
+  _globals['_WELCOME']._serialized_end=1500
+  _globals['_SENDCOMMANDREQUEST']._serialized_start=1502
+  _globals['_SENDCOMMANDREQUEST']._serialized_end=1577
+  _globals['_SENDCOMMANDRESPONSE']._serialized_start=1579
+  _globals['_SENDCOMMANDRESPONSE']._serialized_end=1620
+  _globals['_ENROLLMENT']._serialized_start=1859
+  _globals['_ENROLLMENT']._serialized_end=2010
+  _globals['_DEVICESESSION']._serialized_start=2012
+  _globals['_DEVICESESSION']._serialized_end=2087
+  _globals['_PROVISIONING']._serialized_start=2090
+  _globals['_PROVISIONING']._serialized_end=2455
 # @@protoc_insertion_point(module_scope)

@@ -253,6 +253,11 @@ class ProvisioningStub:
                 request_serializer=okno_dot_v1_dot_devices__pb2.RevokeDeviceRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_devices__pb2.DeviceInfo.FromString,
                 _registered_method=True)
+        self.SendCommand = channel.unary_unary(
+                '/okno.v1.Provisioning/SendCommand',
+                request_serializer=okno_dot_v1_dot_devices__pb2.SendCommandRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_devices__pb2.SendCommandResponse.FromString,
+                _registered_method=True)
 
 
 class ProvisioningServicer:
@@ -283,6 +288,14 @@ class ProvisioningServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SendCommand(self, request, context):
+        """Queues a command for a device; it is delivered (again after every reconnect) until
+        the device acknowledges it, and a device runs each command id once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProvisioningServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -305,6 +318,11 @@ def add_ProvisioningServicer_to_server(servicer, server):
                     servicer.RevokeDevice,
                     request_deserializer=okno_dot_v1_dot_devices__pb2.RevokeDeviceRequest.FromString,
                     response_serializer=okno_dot_v1_dot_devices__pb2.DeviceInfo.SerializeToString,
+            ),
+            'SendCommand': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendCommand,
+                    request_deserializer=okno_dot_v1_dot_devices__pb2.SendCommandRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_devices__pb2.SendCommandResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -415,6 +433,33 @@ class Provisioning:
             '/okno.v1.Provisioning/RevokeDevice',
             okno_dot_v1_dot_devices__pb2.RevokeDeviceRequest.SerializeToString,
             okno_dot_v1_dot_devices__pb2.DeviceInfo.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendCommand(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.Provisioning/SendCommand',
+            okno_dot_v1_dot_devices__pb2.SendCommandRequest.SerializeToString,
+            okno_dot_v1_dot_devices__pb2.SendCommandResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -120,6 +120,10 @@ class ProvisioningStub:
     RejectDevice: _grpc.UnaryUnaryMultiCallable[_devices_pb2.RejectDeviceRequest, _devices_pb2.DeviceInfo]
     RevokeDevice: _grpc.UnaryUnaryMultiCallable[_devices_pb2.RevokeDeviceRequest, _devices_pb2.DeviceInfo]
     """Cuts a device off: its certificate is refused from now on."""
+    SendCommand: _grpc.UnaryUnaryMultiCallable[_devices_pb2.SendCommandRequest, _devices_pb2.SendCommandResponse]
+    """Queues a command for a device; it is delivered (again after every reconnect) until
+    the device acknowledges it, and a device runs each command id once.
+    """
 
 @_typing.type_check_only
 class ProvisioningAsyncStub(ProvisioningStub):
@@ -129,6 +133,10 @@ class ProvisioningAsyncStub(ProvisioningStub):
     RejectDevice: _aio.UnaryUnaryMultiCallable[_devices_pb2.RejectDeviceRequest, _devices_pb2.DeviceInfo]  # type: ignore[assignment]
     RevokeDevice: _aio.UnaryUnaryMultiCallable[_devices_pb2.RevokeDeviceRequest, _devices_pb2.DeviceInfo]  # type: ignore[assignment]
     """Cuts a device off: its certificate is refused from now on."""
+    SendCommand: _aio.UnaryUnaryMultiCallable[_devices_pb2.SendCommandRequest, _devices_pb2.SendCommandResponse]  # type: ignore[assignment]
+    """Queues a command for a device; it is delivered (again after every reconnect) until
+    the device acknowledges it, and a device runs each command id once.
+    """
 
 class ProvisioningServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -159,5 +167,15 @@ class ProvisioningServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_devices_pb2.DeviceInfo, _abc.Awaitable[_devices_pb2.DeviceInfo]]:
         """Cuts a device off: its certificate is refused from now on."""
+
+    @_abc_1.abstractmethod
+    def SendCommand(
+        self,
+        request: _devices_pb2.SendCommandRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_devices_pb2.SendCommandResponse, _abc.Awaitable[_devices_pb2.SendCommandResponse]]:
+        """Queues a command for a device; it is delivered (again after every reconnect) until
+        the device acknowledges it, and a device runs each command id once.
+        """
 
 def add_ProvisioningServicer_to_server(servicer: ProvisioningServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
