@@ -271,3 +271,76 @@ def bench_devices(
     setup_logging()
     figures = asyncio.run(measure_devices(config, devices, processes, seconds, heartbeat))
     report("devices", figures, out, Console())
+
+
+@provision_app.command("show")
+def provision_show(
+    device_id: Annotated[str, typer.Argument(help="The device's id, from okno provision list.")],
+    hub: HubOption = "127.0.0.1:50051",
+) -> None:
+    """One device in full."""
+    from rich.console import Console
+
+    from okno.provision import call, device_table
+    from protos.okno.v1 import devices_pb2
+
+    try:
+        listed = call(hub, lambda s: s.ListDevices(devices_pb2.ListDevicesRequest()))
+    except OknoError as error:
+        raise fail(str(error)) from error
+    found = [d for d in listed.devices if d.id == device_id]
+    if not found:
+        raise fail(f'no device "{device_id}": see okno provision list')
+    Console().print(device_table(found))
+
+
+@provision_app.command("rename")
+def provision_rename(
+    device_id: Annotated[str, typer.Argument(help="The device's id.")],
+    name: Annotated[str, typer.Argument(help='Its new name: "Киоск у входа".')],
+    hub: HubOption = "127.0.0.1:50051",
+) -> None:
+    """Give a device the name people will know it by."""
+    from protos.okno.v1 import devices_pb2
+
+    request = devices_pb2.DescribeDeviceRequest(device_id=device_id, name=name)
+    _provision(hub, lambda s: s.DescribeDevice(request))
+
+
+@provision_app.command("assign")
+def provision_assign(
+    device_id: Annotated[str, typer.Argument(help="The device's id.")],
+    zone: Annotated[str, typer.Argument(help="A zone of the hall or a desk id: hall, desk-05.")],
+    hub: HubOption = "127.0.0.1:50051",
+) -> None:
+    """Say where a device stands: a zone of the hall or a desk."""
+    from protos.okno.v1 import devices_pb2
+
+    request = devices_pb2.DescribeDeviceRequest(device_id=device_id, zone=zone)
+    _provision(hub, lambda s: s.DescribeDevice(request))
+
+
+@provision_app.command("config")
+def provision_config(
+    device_id: Annotated[str, typer.Argument(help="The device's id.")],
+    settings: Annotated[list[str], typer.Argument(help="KEY=VALUE settings to push.")],
+    hub: HubOption = "127.0.0.1:50051",
+) -> None:
+    """Push settings to a device; it gets them now or as soon as it reconnects."""
+    import json
+
+    from okno.provision import call
+    from protos.okno.v1 import devices_pb2
+
+    pairs = [s.partition("=") for s in settings]
+    if any(not key or not sep for key, sep, _ in pairs):
+        raise fail("settings are KEY=VALUE, for example paper_width=80")
+    payload = json.dumps({key: value for key, _, value in pairs}, ensure_ascii=False)
+    request = devices_pb2.SendCommandRequest(
+        device_id=device_id, kind="config", payload_json=payload
+    )
+    try:
+        sent = call(hub, lambda s: s.SendCommand(request))
+    except OknoError as error:
+        raise fail(str(error)) from error
+    typer.echo(f"settings queued for {device_id} as command {sent.command_id}")

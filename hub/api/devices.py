@@ -91,6 +91,15 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
         command_id = await self._fleet.send(request.device_id, request.kind, request.payload_json)
         return devices_pb2.SendCommandResponse(command_id=command_id)
 
+    @rpc
+    async def DescribeDevice(
+        self, request: devices_pb2.DescribeDeviceRequest, context: Context
+    ) -> devices_pb2.DeviceInfo:
+        if not request.name and not request.zone:
+            raise InvalidRequest("give a new name, a new zone or desk, or both")
+        device = await self._fleet.describe(request.device_id, name=request.name, zone=request.zone)
+        return self._info(device)
+
     def _info(self, device: Device) -> devices_pb2.DeviceInfo:
         return devices_pb2.DeviceInfo(
             id=device.id,

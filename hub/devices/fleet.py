@@ -176,6 +176,9 @@ class Fleet:
         log.info("device rejected device=%s", device.id)
         return device
 
+    async def describe(self, device_id: str, *, name: str, zone: str) -> Device:
+        return await self._kept(lambda: self._registry.describe(device_id, name=name, zone=zone))
+
     async def revoke(self, device_id: str) -> Device:
         device = await self._kept(lambda: self._registry.revoke(device_id))
         session = self._sessions.pop(device_id, None)

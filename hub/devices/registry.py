@@ -161,6 +161,13 @@ class Registry:
         self._devices[device.id] = refused
         return refused
 
+    def describe(self, device_id: str, *, name: str = "", zone: str = "") -> Device:
+        """Rename a device or move it to another zone or desk; empty keeps what it has."""
+        device = self.device(device_id)
+        described = replace(device, name=name or device.name, zone=zone or device.zone)
+        self._devices[device_id] = described
+        return described
+
     def revoked_serials(self) -> frozenset[int]:
         return frozenset(
             int(d.certificate_serial)

@@ -63,6 +63,22 @@ async def test_a_technician_admits_a_waiting_device_by_its_code(tmp_path: Path) 
         listed = await asyncio.to_thread(provision, "list", "--hub", hub)
         assert "ticket_printer-P-7" in listed.stdout
         assert "approved" in listed.stdout
+        device = "ticket_printer-P-7"
+        renamed = await asyncio.to_thread(
+            provision, "rename", device, "Принтер у входа", "--hub", hub
+        )
+        assert "Принтер у входа" in renamed.stdout
+        moved = await asyncio.to_thread(provision, "assign", device, "desk-05", "--hub", hub)
+        assert moved.returncode == 0
+        shown = await asyncio.to_thread(provision, "show", device, "--hub", hub)
+        assert "desk-05" in shown.stdout
+        pushed = await asyncio.to_thread(
+            provision, "config", device, "paper_width=80", "--hub", hub
+        )
+        assert pushed.stdout.startswith(f"settings queued for {device} as command ")
+        bad = await asyncio.to_thread(provision, "config", device, "paper_width", "--hub", hub)
+        assert bad.returncode == 2
+        assert "KEY=VALUE" in bad.stderr
     finally:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 15)

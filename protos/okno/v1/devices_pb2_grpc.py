@@ -258,6 +258,11 @@ class ProvisioningStub:
                 request_serializer=okno_dot_v1_dot_devices__pb2.SendCommandRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_devices__pb2.SendCommandResponse.FromString,
                 _registered_method=True)
+        self.DescribeDevice = channel.unary_unary(
+                '/okno.v1.Provisioning/DescribeDevice',
+                request_serializer=okno_dot_v1_dot_devices__pb2.DescribeDeviceRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_devices__pb2.DeviceInfo.FromString,
+                _registered_method=True)
 
 
 class ProvisioningServicer:
@@ -296,6 +301,13 @@ class ProvisioningServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DescribeDevice(self, request, context):
+        """Names a device and says where it stands (a zone of the hall, or a desk id).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProvisioningServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -323,6 +335,11 @@ def add_ProvisioningServicer_to_server(servicer, server):
                     servicer.SendCommand,
                     request_deserializer=okno_dot_v1_dot_devices__pb2.SendCommandRequest.FromString,
                     response_serializer=okno_dot_v1_dot_devices__pb2.SendCommandResponse.SerializeToString,
+            ),
+            'DescribeDevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.DescribeDevice,
+                    request_deserializer=okno_dot_v1_dot_devices__pb2.DescribeDeviceRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_devices__pb2.DeviceInfo.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -460,6 +477,33 @@ class Provisioning:
             '/okno.v1.Provisioning/SendCommand',
             okno_dot_v1_dot_devices__pb2.SendCommandRequest.SerializeToString,
             okno_dot_v1_dot_devices__pb2.SendCommandResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DescribeDevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.Provisioning/DescribeDevice',
+            okno_dot_v1_dot_devices__pb2.DescribeDeviceRequest.SerializeToString,
+            okno_dot_v1_dot_devices__pb2.DeviceInfo.FromString,
             options,
             channel_credentials,
             insecure,

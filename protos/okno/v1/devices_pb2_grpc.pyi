@@ -124,6 +124,8 @@ class ProvisioningStub:
     """Queues a command for a device; it is delivered (again after every reconnect) until
     the device acknowledges it, and a device runs each command id once.
     """
+    DescribeDevice: _grpc.UnaryUnaryMultiCallable[_devices_pb2.DescribeDeviceRequest, _devices_pb2.DeviceInfo]
+    """Names a device and says where it stands (a zone of the hall, or a desk id)."""
 
 @_typing.type_check_only
 class ProvisioningAsyncStub(ProvisioningStub):
@@ -137,6 +139,8 @@ class ProvisioningAsyncStub(ProvisioningStub):
     """Queues a command for a device; it is delivered (again after every reconnect) until
     the device acknowledges it, and a device runs each command id once.
     """
+    DescribeDevice: _aio.UnaryUnaryMultiCallable[_devices_pb2.DescribeDeviceRequest, _devices_pb2.DeviceInfo]  # type: ignore[assignment]
+    """Names a device and says where it stands (a zone of the hall, or a desk id)."""
 
 class ProvisioningServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -177,5 +181,13 @@ class ProvisioningServicer(metaclass=_abc_1.ABCMeta):
         """Queues a command for a device; it is delivered (again after every reconnect) until
         the device acknowledges it, and a device runs each command id once.
         """
+
+    @_abc_1.abstractmethod
+    def DescribeDevice(
+        self,
+        request: _devices_pb2.DescribeDeviceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_devices_pb2.DeviceInfo, _abc.Awaitable[_devices_pb2.DeviceInfo]]:
+        """Names a device and says where it stands (a zone of the hall, or a desk id)."""
 
 def add_ProvisioningServicer_to_server(servicer: ProvisioningServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
