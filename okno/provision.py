@@ -66,7 +66,9 @@ def device_table(devices: list[devices_pb2.DeviceInfo]) -> Table:
         table.add_column(column)
     for d in devices:
         seen = (
-            datetime.fromtimestamp(d.last_seen_unix_ms / 1000, UTC).strftime("%H:%M:%S")
+            datetime.fromtimestamp(d.last_seen_unix_ms / 1000, UTC)
+            .astimezone()
+            .strftime("%H:%M:%S")
             if d.last_seen_unix_ms
             else "never"
         )
