@@ -26,7 +26,7 @@ class EnrollmentServicer(devices_pb2_grpc.EnrollmentServicer):
             serial=request.serial,
             version=request.software_version,
             csr_pem=request.csr_pem,
-            address=context.peer(),
+            address=peer_host(context.peer()),
         )
         return devices_pb2.EnrollmentTicket(
             device_id=device.id,
@@ -65,7 +65,10 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
     ) -> devices_pb2.DeviceInfo:
         _require_code(request.pairing_code)
         device = await self._fleet.approve(
-            request.pairing_code, name=request.name, zone=request.zone, source=context.peer()
+            request.pairing_code,
+            name=request.name,
+            zone=request.zone,
+            source=peer_host(context.peer()),
         )
         return self._info(device)
 
@@ -74,7 +77,9 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
         self, request: devices_pb2.RejectDeviceRequest, context: Context
     ) -> devices_pb2.DeviceInfo:
         _require_code(request.pairing_code)
-        return self._info(await self._fleet.reject(request.pairing_code, source=context.peer()))
+        return self._info(
+            await self._fleet.reject(request.pairing_code, source=peer_host(context.peer()))
+        )
 
     @rpc
     async def RevokeDevice(
@@ -115,6 +120,17 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
             error=device.error,
             last_seen_unix_ms=device.last_seen_ms,
         )
+
+
+def peer_host(peer: str) -> str:
+    """The caller's address without its port ("ipv4:10.0.0.7:51234" -> "10.0.0.7").
+
+    Wrong pairing codes are counted per host: with the port, every new connection would
+    be a fresh source and the guessing limit would mean nothing.
+    """
+    _, _, address = peer.partition(":")
+    host, _, _ = address.rpartition(":")
+    return host.strip("[]") or peer
 
 
 def _require_code(code: str) -> None:

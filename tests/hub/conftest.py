@@ -100,6 +100,7 @@ class Served:
 
     hub: Hub
     server: grpc.aio.Server
+    address: str
     channel: grpc.aio.Channel
     clock: SteppedClock
     config: Path
@@ -117,11 +118,13 @@ async def serve_hub(
     await hub.start()
     server, port = await create_server(hub, "127.0.0.1:0")
     await server.start()
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
+    address = f"127.0.0.1:{port}"
+    channel = grpc.aio.insecure_channel(address)
     try:
         yield Served(
             hub,
             server,
+            address,
             channel,
             clock,
             config,

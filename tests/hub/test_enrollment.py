@@ -10,6 +10,7 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from hub.api.devices import peer_host
 from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import Served, SteppedClock, serve_hub
@@ -107,3 +108,31 @@ async def test_the_fleet_and_the_branch_ca_survive_a_restart(
             devices_pb2.RevokeDeviceRequest(device_id=ticket.device_id)
         )
         assert revoked.admission == devices_pb2.ADMISSION_REVOKED
+
+
+@pytest.mark.parametrize(
+    ("peer", "host"),
+    [
+        ("ipv4:10.0.0.7:51234", "10.0.0.7"),
+        ("ipv6:[::1]:51234", "::1"),
+        ("ipv6:[fe80::1%eth0]:4", "fe80::1%eth0"),
+        ("unix:/run/okno.sock", "unix:/run/okno.sock"),
+    ],
+)
+def test_wrong_codes_are_counted_per_host_not_per_connection(peer: str, host: str) -> None:
+    assert peer_host(peer) == host
+
+
+async def test_reconnecting_does_not_reset_the_guessing_limit(
+    served: Served, tmp_path: Path
+) -> None:
+    await ask(stubs(served)[0], DeviceKey.load_or_create(tmp_path / "device"))
+    wrong = devices_pb2.ApproveDeviceRequest(pairing_code="AAAA-AAAA", name="x")
+    codes = []
+    for _ in range(6):
+        async with grpc.aio.insecure_channel(served.address) as channel:
+            try:
+                await devices_pb2_grpc.ProvisioningStub(channel).ApproveDevice(wrong)
+            except grpc.aio.AioRpcError as error:
+                codes.append(error.code())
+    assert codes[-1] == grpc.StatusCode.RESOURCE_EXHAUSTED
