@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from hub.committer import GroupCommitter
 from hub.config import LoadedConfig, load_branch
 from hub.devices.authority import BranchAuthority
@@ -260,4 +262,11 @@ class _FleetInThread:
         )
 
     async def _run(self, work: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+        except SQLAlchemyError as err:
+            log.exception("fleet store failed")
+            raise StoreUnavailable(
+                "the hub could not save the device change, so it was not made: try again; "
+                "if it goes on, the hub's disk needs a technician"
+            ) from err

@@ -416,3 +416,17 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
+
+
+def public_key_of(csr_pem: bytes) -> bytes:
+    """The public key a CSR carries, to tell whether two requests come from one device."""
+    try:
+        csr = x509.load_pem_x509_csr(csr_pem)
+    except ValueError as err:
+        raise BadCertificateRequest(
+            "the device's certificate request is not a PEM CSR: restart the device so that "
+            "it asks again"
+        ) from err
+    return csr.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )

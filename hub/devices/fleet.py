@@ -12,9 +12,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
-from hub.devices.authority import BranchAuthority
+from hub.devices.authority import BranchAuthority, public_key_of
 from hub.devices.registry import PENDING_FOR_MS, Admission, Device, DeviceCommand, Registry
-from hub.errors import InvalidRequest, Refused, RevokedCertificate
+from hub.errors import InvalidRequest, NotFound, Refused, RevokedCertificate
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +98,21 @@ class Fleet:
         if previous is not None:
             previous.set()
         cut = self._sessions[device_id] = asyncio.Event()
-        self._deliveries[device_id] = deliver
-        for command in await self._store.open_commands(device_id):
+        # Commands sent while the backlog loads wait behind it, so they keep their order.
+        arriving: list[DeviceCommand] = []
+        self._deliveries[device_id] = arriving.append
+        try:
+            backlog = await self._store.open_commands(device_id)
+        except BaseException:
+            self.close_session(device_id, cut)
+            raise
+        for command in backlog:
             deliver(command)
+        delivered = {c.id for c in backlog}
+        for command in arriving:
+            if command.id not in delivered:
+                deliver(command)
+        self._deliveries[device_id] = deliver
         return cut
 
     def close_session(self, device_id: str, cut: asyncio.Event) -> None:
@@ -135,6 +147,7 @@ class Fleet:
     ) -> Device:
         if not csr_pem:
             raise InvalidRequest("an enrollment request carries the device's CSR (csr_pem)")
+        self._same_key_as_pending(f"{kind}-{serial}", csr_pem)
         device = await self._kept(
             lambda: self._registry.request(
                 kind,
@@ -150,6 +163,11 @@ class Fleet:
         return device
 
     async def approve(self, code: str, *, name: str, zone: str, source: str) -> Device:
+        if not self.session_port:
+            raise Refused(
+                "this hub has no device port, so an admitted device could not connect: "
+                "start it with --device-listen HOST:PORT"
+            )
         now = self.now_ms()
         waiting = self._registry.pending(code, source, now)
         issued = self._authority.sign_device(
@@ -182,10 +200,25 @@ class Fleet:
     async def revoke(self, device_id: str) -> Device:
         device = await self._kept(lambda: self._registry.revoke(device_id))
         session = self._sessions.pop(device_id, None)
+        self._deliveries.pop(device_id, None)
         if session is not None:
             session.set()
         log.info("device revoked device=%s cut_off=%s", device.id, session is not None)
         return device
+
+    def _same_key_as_pending(self, device_id: str, csr_pem: bytes) -> None:
+        """A device asking again must hold the key it asked with: no one else's request
+        may replace a waiting device's (and take over its identity when approved)."""
+        try:
+            waiting = self._registry.device(device_id)
+        except NotFound:
+            return
+        pending = waiting.admission is Admission.PENDING and waiting.csr_pem
+        if pending and public_key_of(waiting.csr_pem.encode()) != public_key_of(csr_pem):
+            raise Refused(
+                f"another device already asks to join as {device_id}: a technician "
+                "rejects the waiting request (okno provision reject CODE) first"
+            )
 
     async def _kept(self, change: Callable[[], Device]) -> Device:
         """Apply a registry change and save it; undo it in memory if saving fails."""
@@ -194,7 +227,8 @@ class Fleet:
         try:
             await self._store.save_device(device)
         except Exception:
-            self._registry.restore(before)
+            # Only this device: others may have changed, and been saved, meanwhile.
+            self._registry.put_back(device.id, before.get(device.id))
             raise
         return device
 

@@ -18,6 +18,8 @@ from hub.errors import InvalidRequest, NotFound, Refused
 
 PENDING_FOR_MS = 15 * 60_000
 OFFLINE_AFTER_MS = 10_000
+# Fits a zeroconf name and, with the kind, a certificate's 64-character common name.
+MAX_SERIAL = 40
 KINDS = frozenset(
     {"kiosk", "hall_display", "ticket_printer", "card_reader", "payment_terminal", "staff_desk"}
 )
@@ -80,8 +82,12 @@ class Registry:
         """The whole registry, to put back if a change cannot be saved."""
         return dict(self._devices)
 
-    def restore(self, snapshot: dict[str, Device]) -> None:
-        self._devices = dict(snapshot)
+    def put_back(self, device_id: str, device: Device | None) -> None:
+        """Return one device to what it was (or to nothing) after a change was not saved."""
+        if device is None:
+            self._devices.pop(device_id, None)
+        else:
+            self._devices[device_id] = device
 
     def devices(self) -> list[Device]:
         return sorted(self._devices.values(), key=lambda d: (d.kind, d.name, d.id))
@@ -103,6 +109,11 @@ class Registry:
         if not serial:
             raise InvalidRequest("a device must give its serial number to be admitted")
         device_id = f"{kind}-{serial}"
+        if len(serial) > MAX_SERIAL:
+            raise InvalidRequest(
+                f"serial {serial[:12]}... has {len(serial)} characters; okno takes at most "
+                f"{MAX_SERIAL}: the device's maker must report a shorter one"
+            )
         known = self._devices.get(device_id)
         if known is not None and known.admission is Admission.APPROVED:
             raise Refused(

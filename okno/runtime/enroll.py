@@ -85,8 +85,10 @@ async def join(
                 )
             )
             show_code(ticket.pairing_code)
+            # The code is shown on the device only: announcing it would let anyone on the
+            # LAN read it, and the code must prove that someone looked at the device.
             advert = DeviceAdvert(
-                device.kind, device.model, device.serial, __version__, ticket.pairing_code, host, 0
+                device.kind, device.model, device.serial, __version__, None, host, 0
             )
             async with contextlib.AsyncExitStack() as stack:
                 if announce_on:
@@ -112,8 +114,8 @@ async def _decided(
             return decision
         if decision.admission != devices_pb2.ADMISSION_PENDING:
             raise EnrollmentRefused(
-                f"device {ticket.device_id} was not admitted: ask the technician, who "
-                "can clear the refusal with okno provision"
+                f"device {ticket.device_id} was rejected by a technician: restart it to ask "
+                "again with a new code"
             )
         await asyncio.sleep(POLL_S)
     return None

@@ -102,7 +102,13 @@ class HubSession:
         if self._journal is None or self._on_command is None:
             error = "this device takes no commands"
         elif command.id not in self._journal:
-            error = await self._on_command(command)
+            try:
+                error = await self._on_command(command)
+            except Exception as failure:
+                # Acknowledged as failed, not retried: a command that crashes the handler
+                # would otherwise crash the device again after every reconnect.
+                log.exception("command failed command=%d kind=%s", command.id, command.kind)
+                error = f"{type(failure).__name__}: {failure}"[:200]
             self._journal.record(command.id)
         ack = devices_pb2.CommandAck(command_id=command.id, done=not error, error=error)
         self._outbox.put_nowait(devices_pb2.DeviceMessage(ack=ack))

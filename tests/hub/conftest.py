@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import grpc
 import pytest
 
-from hub.api.server import create_server
+from hub.api.server import create_device_server, create_server
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
 from hub.service import Hub
@@ -118,6 +118,8 @@ async def serve_hub(
     await hub.start()
     server, port = await create_server(hub, "127.0.0.1:0")
     await server.start()
+    devices, hub.fleet.session_port = await create_device_server(hub, "127.0.0.1:0", ["127.0.0.1"])
+    await devices.start()
     address = f"127.0.0.1:{port}"
     channel = grpc.aio.insecure_channel(address)
     try:
@@ -136,6 +138,7 @@ async def serve_hub(
     finally:
         await channel.close()
         hub.broker.close_all()
+        await devices.stop(0)
         await server.stop(1)
         await hub.stop()
 

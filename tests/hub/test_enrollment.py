@@ -136,3 +136,16 @@ async def test_reconnecting_does_not_reset_the_guessing_limit(
             except grpc.aio.AioRpcError as error:
                 codes.append(error.code())
     assert codes[-1] == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+async def test_nobody_else_can_take_over_a_waiting_devices_identity(
+    served: Served, tmp_path: Path
+) -> None:
+    enrollment, _ = stubs(served)
+    await ask(enrollment, DeviceKey.load_or_create(tmp_path / "real"))
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await ask(enrollment, DeviceKey.load_or_create(tmp_path / "impostor"))
+    assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "another device already asks to join as kiosk-SN-0042" in (caught.value.details() or "")
+    again = await ask(enrollment, DeviceKey.load_or_create(tmp_path / "real"))
+    assert again.device_id == "kiosk-SN-0042"

@@ -28,7 +28,7 @@ def provision(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 async def test_a_technician_admits_a_waiting_device_by_its_code(tmp_path: Path) -> None:
-    process, port = await start_hub(EXAMPLE, tmp_path / "hub.db")
+    process, port = await start_hub(EXAMPLE, tmp_path / "hub.db", "--device-listen", "127.0.0.1:0")
     hub = f"127.0.0.1:{port}"
     try:
         key = DeviceKey.load_or_create(tmp_path / "printer")
