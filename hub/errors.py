@@ -150,3 +150,9 @@ class RevokedCertificate(DeviceRefused):
     """A technician revoked the certificate; the device is cut off."""
 
     code = "revoked_certificate"
+
+
+class TechnicianOnly(DeviceRefused):
+    """A provisioning call from somewhere a technician cannot be proven to be."""
+
+    code = "technician_only"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from hub.api.status import Context, rpc
 from hub.devices.fleet import Fleet
 from hub.devices.registry import Admission, Device, Presence
-from hub.errors import InvalidRequest
+from hub.errors import InvalidRequest, TechnicianOnly
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 
 _ADMISSION = {a: devices_pb2.Admission.Value(f"ADMISSION_{a.name}") for a in Admission}
@@ -48,6 +50,8 @@ class EnrollmentServicer(devices_pb2_grpc.EnrollmentServicer):
 
 
 class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
+    """Technicians only: until they sign in (issue 4), that means from the hub's own host."""
+
     def __init__(self, fleet: Fleet) -> None:
         self._fleet = fleet
 
@@ -55,6 +59,7 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
     async def ListDevices(
         self, request: devices_pb2.ListDevicesRequest, context: Context
     ) -> devices_pb2.ListDevicesResponse:
+        technician_here(context)
         return devices_pb2.ListDevicesResponse(
             devices=[self._info(d) for d in self._fleet.devices()]
         )
@@ -63,6 +68,7 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
     async def ApproveDevice(
         self, request: devices_pb2.ApproveDeviceRequest, context: Context
     ) -> devices_pb2.DeviceInfo:
+        technician_here(context)
         _require_code(request.pairing_code)
         device = await self._fleet.approve(
             request.pairing_code,
@@ -76,6 +82,7 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
     async def RejectDevice(
         self, request: devices_pb2.RejectDeviceRequest, context: Context
     ) -> devices_pb2.DeviceInfo:
+        technician_here(context)
         _require_code(request.pairing_code)
         return self._info(
             await self._fleet.reject(request.pairing_code, source=peer_host(context.peer()))
@@ -85,6 +92,7 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
     async def RevokeDevice(
         self, request: devices_pb2.RevokeDeviceRequest, context: Context
     ) -> devices_pb2.DeviceInfo:
+        technician_here(context)
         if not request.device_id:
             raise InvalidRequest("missing device_id: see okno provision list")
         return self._info(await self._fleet.revoke(request.device_id))
@@ -93,6 +101,7 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
     async def SendCommand(
         self, request: devices_pb2.SendCommandRequest, context: Context
     ) -> devices_pb2.SendCommandResponse:
+        technician_here(context)
         command_id = await self._fleet.send(request.device_id, request.kind, request.payload_json)
         return devices_pb2.SendCommandResponse(command_id=command_id)
 
@@ -100,6 +109,7 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
     async def DescribeDevice(
         self, request: devices_pb2.DescribeDeviceRequest, context: Context
     ) -> devices_pb2.DeviceInfo:
+        technician_here(context)
         if not request.name and not request.zone:
             raise InvalidRequest("give a new name, a new zone or desk, or both")
         device = await self._fleet.describe(request.device_id, name=request.name, zone=request.zone)
@@ -131,6 +141,20 @@ def peer_host(peer: str) -> str:
     _, _, address = peer.partition(":")
     host, _, _ = address.rpartition(":")
     return host.strip("[]") or peer
+
+
+def technician_here(context: Context) -> None:
+    """Refuse callers from other hosts: a device on the LAN must not approve itself."""
+    host = peer_host(context.peer()).partition("%")[0]
+    try:
+        local = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = False
+    if not local:
+        raise TechnicianOnly(
+            "provisioning is for technicians on the hub's own machine: run okno provision "
+            "there (or through SSH)"
+        )
 
 
 def _require_code(code: str) -> None:

@@ -10,7 +10,8 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from hub.api.devices import peer_host
+from hub.api.devices import peer_host, technician_here
+from hub.errors import TechnicianOnly
 from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import Served, SteppedClock, serve_hub
@@ -149,3 +150,32 @@ async def test_nobody_else_can_take_over_a_waiting_devices_identity(
     assert "another device already asks to join as kiosk-SN-0042" in (caught.value.details() or "")
     again = await ask(enrollment, DeviceKey.load_or_create(tmp_path / "real"))
     assert again.device_id == "kiosk-SN-0042"
+
+
+class Peer:
+    """Stands in for a gRPC context: only who is calling matters here."""
+
+    def __init__(self, peer: str) -> None:
+        self._peer = peer
+
+    def peer(self) -> str:
+        return self._peer
+
+
+@pytest.mark.parametrize(
+    ("peer", "allowed"),
+    [
+        ("ipv4:127.0.0.1:40000", True),
+        ("ipv6:[::1]:40000", True),
+        ("ipv4:10.0.0.7:40000", False),
+        ("ipv6:[fe80::1%eth0]:40000", False),
+        ("unix:/tmp/x", False),
+    ],
+)
+def test_only_the_hubs_own_machine_may_provision(peer: str, allowed: bool) -> None:
+    """Until technicians sign in, a device on the LAN must not be able to approve itself."""
+    if allowed:
+        technician_here(Peer(peer))  # type: ignore[arg-type]
+    else:
+        with pytest.raises(TechnicianOnly, match="on the hub's own machine"):
+            technician_here(Peer(peer))  # type: ignore[arg-type]
