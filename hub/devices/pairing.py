@@ -39,27 +39,42 @@ def normalise(typed: str) -> str:
 
 @dataclass
 class AttemptLimit:
-    """Wrong codes allowed per source in a sliding window; the rest are refused unread."""
+    """Wrong codes allowed per source, and for the whole hub, in a sliding window.
+
+    The hub-wide budget stops a guesser who has many addresses (an IPv6 /64 has plenty).
+    """
 
     tries: int = 5
+    hub_tries: int = 50
     window_ms: int = 15 * 60_000
     _failures: dict[str, deque[int]] = field(default_factory=dict)
 
     def check(self, source: str, now_ms: int) -> None:
-        """Raise TooManyAttempts while ``source`` has used up its wrong tries."""
-        recent = self._recent(source, now_ms)
-        if len(recent) >= self.tries:
-            wait_s = (recent[0] + self.window_ms - now_ms + 999) // 1000
-            raise TooManyAttempts(
-                f"too many wrong pairing codes from {source}: wait {wait_s} s and read the "
-                "code again from the device's screen"
-            )
+        """Raise TooManyAttempts while ``source``, or the hub as a whole, is out of tries."""
+        for key, limit, who in (
+            (source, self.tries, f"from {source}"),
+            (_EVERYONE, self.hub_tries, "on this hub"),
+        ):
+            recent = self._recent(key, now_ms)
+            if len(recent) >= limit:
+                wait_s = (recent[0] + self.window_ms - now_ms + 999) // 1000
+                raise TooManyAttempts(
+                    f"too many wrong pairing codes {who}: wait {wait_s} s and read the code "
+                    "again from the device's screen"
+                )
 
     def failed(self, source: str, now_ms: int) -> None:
-        self._recent(source, now_ms).append(now_ms)
+        for key in (source, _EVERYONE):
+            self._failures.setdefault(key, deque()).append(now_ms)
 
-    def _recent(self, source: str, now_ms: int) -> deque[int]:
-        failures = self._failures.setdefault(source, deque())
+    def _recent(self, key: str, now_ms: int) -> deque[int]:
+        failures = self._failures.get(key, deque())
         while failures and failures[0] <= now_ms - self.window_ms:
             failures.popleft()
+        if not failures:
+            # Forget quiet sources, so that memory does not grow with every address seen.
+            self._failures.pop(key, None)
         return failures
+
+
+_EVERYONE = "*"

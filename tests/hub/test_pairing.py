@@ -45,3 +45,13 @@ def test_wrong_codes_are_rate_limited_per_source_and_the_limit_passes() -> None:
         limit.check("10.0.0.7", 2_500)
     limit.check("10.0.0.8", 2_500)
     limit.check("10.0.0.7", 60_001)
+
+
+def test_many_addresses_share_one_budget_for_the_hub() -> None:
+    limit = AttemptLimit(tries=5, hub_tries=10, window_ms=60_000)
+    for n in range(10):
+        limit.check(f"2001:db8::{n}", 1_000)
+        limit.failed(f"2001:db8::{n}", 1_000)
+    with pytest.raises(TooManyAttempts, match="on this hub"):
+        limit.check("2001:db8::ff", 1_000)
+    limit.check("2001:db8::ff", 61_001)
