@@ -43,10 +43,6 @@ class FeedBroker:
         self._subscribers: set[Subscription] = set()
         self._limit = subscriber_limit
 
-    @property
-    def subscribers(self) -> int:
-        return len(self._subscribers)
-
     def subscribe(self) -> Subscription:
         subscription = Subscription(self._limit)
         self._subscribers.add(subscription)

@@ -171,10 +171,7 @@ class Fleet:
         now = self.now_ms()
         waiting = self._registry.pending(code, source, now)
         issued = self._authority.sign_device(
-            waiting.csr_pem.encode(),
-            waiting.id,
-            waiting.kind,
-            datetime.fromtimestamp(now / 1000, UTC),
+            waiting.csr_pem.encode(), waiting.id, waiting.kind, _moment(now)
         )
         device = await self._kept(
             lambda: self._registry.approve(

@@ -1,4 +1,4 @@
-"""``okno bench hub`` runs end to end and writes figures in the agreed JSON shape."""
+"""``okno bench`` runs end to end and writes figures in the agreed JSON shape."""
 
 from __future__ import annotations
 
@@ -6,39 +6,34 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.hub.conftest import EXAMPLE
 
 
-@pytest.mark.slow
-def test_the_hub_benchmark_writes_comparable_figures(tmp_path: Path) -> None:
-    out = tmp_path / "bench.json"
+def bench(name: str, out: Path, *options: str) -> dict[str, Any]:
+    """Run ``okno bench NAME`` on the example branch; return its JSON document."""
+    command = [sys.executable, "-m", "okno", "bench", name, *options]
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "okno",
-            "bench",
-            "hub",
-            "--quick",
-            "--config",
-            str(EXAMPLE),
-            "--out",
-            str(out),
-        ],
+        [*command, "--config", str(EXAMPLE), "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "issue_throughput" in done.stdout
-    document = json.loads(out.read_text())
-    assert document["benchmark"] == "hub"
+    assert "figure" in done.stdout
+    document: dict[str, Any] = json.loads(out.read_text())
+    assert document["benchmark"] == name
     assert document["machine"]["cores"] >= 1
-    figures = document["figures"]
+    return document
+
+
+@pytest.mark.slow
+def test_the_hub_benchmark_writes_comparable_figures(tmp_path: Path) -> None:
+    figures = bench("hub", tmp_path / "bench.json", "--quick")["figures"]
     for key in ("issue_throughput", "issue_p99", "call_next_p99", "feed_p99", "day_max_wait"):
         assert set(figures[key]) == {"value", "unit", "target", "compare", "met"}
         assert figures[key]["value"] > 0
@@ -50,30 +45,8 @@ def test_the_hub_benchmark_writes_comparable_figures(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_the_devices_benchmark_enrolls_holds_and_reconnects(tmp_path: Path) -> None:
-    out = tmp_path / "devices.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "okno",
-            "bench",
-            "devices",
-            "--devices",
-            "10",
-            "--seconds",
-            "1",
-            "--config",
-            str(EXAMPLE),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    figures = json.loads(out.read_text())["figures"]
+    options = ("--devices", "10", "--seconds", "1")
+    figures = bench("devices", tmp_path / "devices.json", *options)["figures"]
     assert figures["devices"]["value"] == 10
     assert figures["heartbeat_round_trips"]["value"] >= 10
     assert 0 < figures["reconnect_after_restart"]["value"] < 30
