@@ -1,0 +1,1 @@
+"""Hall boards, desk displays and the voice that calls visitors."""

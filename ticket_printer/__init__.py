@@ -1,0 +1,1 @@
+"""Ticket printers: ESC/POS codec, transports, driver, agent and a virtual printer."""
