@@ -41,8 +41,10 @@ async def serve(
     log.info("hub serving address=%s port=%d branch=%s", listen, port, hub.loaded.branch.id)
     servers = [server]
     if device_listen:
+        # Devices dial the host they enrolled with (that of --listen) at the device port.
+        names = _names_for(device_listen) + _names_for(listen)
         devices, device_port = await create_device_server(
-            hub, device_listen, _names_for(device_listen)
+            hub, device_listen, list(dict.fromkeys(names))
         )
         await devices.start()
         servers.append(devices)

@@ -250,6 +250,9 @@ class _FleetInThread:
     async def save_device(self, device: Device) -> None:
         await self._run(lambda: self._repository.save_device(device))
 
+    async def forget_devices(self, device_ids: list[str]) -> None:
+        await self._run(lambda: self._repository.forget_devices(device_ids))
+
     async def add_command(self, command: DeviceCommand, device_id: str, now_ms: int) -> int:
         return await self._run(lambda: self._repository.add_command(command, device_id, now_ms))
 

@@ -159,14 +159,20 @@ def provision_list(hub: HubOption = "127.0.0.1:50051") -> None:
     """Every device: kind, name, zone, address, version, admission, online state."""
     from rich.console import Console
 
-    from okno.provision import call, device_table
+    from okno.provision import device_table
+
+    Console().print(device_table(_listed(hub)))
+
+
+def _listed(hub: str) -> list[devices_pb2.DeviceInfo]:
+    from okno.provision import call
     from protos.okno.v1 import devices_pb2
 
     try:
         listed = call(hub, lambda s: s.ListDevices(devices_pb2.ListDevicesRequest()))
     except OknoError as error:
         raise fail(str(error)) from error
-    Console().print(device_table(list(listed.devices)))
+    return list(listed.devices)
 
 
 @provision_app.command("approve")
@@ -281,17 +287,14 @@ def provision_show(
     """One device in full."""
     from rich.console import Console
 
-    from okno.provision import call, device_table
-    from protos.okno.v1 import devices_pb2
+    from okno.provision import device_table, show_settings
 
-    try:
-        listed = call(hub, lambda s: s.ListDevices(devices_pb2.ListDevicesRequest()))
-    except OknoError as error:
-        raise fail(str(error)) from error
-    found = [d for d in listed.devices if d.id == device_id]
+    found = [d for d in _listed(hub) if d.id == device_id]
     if not found:
         raise fail(f'no device "{device_id}": see okno provision list')
-    Console().print(device_table(found))
+    console = Console()
+    console.print(device_table(found))
+    show_settings(console, found[0])
 
 
 @provision_app.command("rename")
@@ -323,24 +326,16 @@ def provision_assign(
 @provision_app.command("config")
 def provision_config(
     device_id: Annotated[str, typer.Argument(help="The device's id.")],
-    settings: Annotated[list[str], typer.Argument(help="KEY=VALUE settings to push.")],
+    settings: Annotated[list[str], typer.Argument(help="KEY=VALUE settings; KEY= removes one.")],
     hub: HubOption = "127.0.0.1:50051",
 ) -> None:
-    """Push settings to a device; it gets them now or as soon as it reconnects."""
-    import json
-
-    from okno.provision import call
+    """Change a device's settings; it gets them now or as soon as it reconnects."""
     from protos.okno.v1 import devices_pb2
 
     pairs = [s.partition("=") for s in settings]
     if any(not key or not sep for key, sep, _ in pairs):
         raise fail("settings are KEY=VALUE, for example paper_width=80")
-    payload = json.dumps({key: value for key, _, value in pairs}, ensure_ascii=False)
-    request = devices_pb2.SendCommandRequest(
-        device_id=device_id, kind="config", payload_json=payload
+    request = devices_pb2.ConfigureDeviceRequest(
+        device_id=device_id, settings={key: value for key, _, value in pairs}
     )
-    try:
-        sent = call(hub, lambda s: s.SendCommand(request))
-    except OknoError as error:
-        raise fail(str(error)) from error
-    typer.echo(f"settings queued for {device_id} as command {sent.command_id}")
+    _provision(hub, lambda s: s.ConfigureDevice(request))

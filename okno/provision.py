@@ -92,3 +92,9 @@ def device_table(devices: list[devices_pb2.DeviceInfo]) -> Table:
 def show(console: Console, device: devices_pb2.DeviceInfo) -> None:
     admission = devices_pb2.Admission.Name(device.admission).removeprefix("ADMISSION_").lower()
     console.print(f"{device.id} ({device.kind}, {device.name or 'unnamed'}): {admission}")
+    show_settings(console, device)
+
+
+def show_settings(console: Console, device: devices_pb2.DeviceInfo) -> None:
+    for key, value in sorted(device.config.items()):
+        console.print(f"  {key} = {value}", markup=False)

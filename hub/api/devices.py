@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from hub.api.status import Context, rpc
-from hub.devices.fleet import Fleet
+from hub.devices.fleet import Fleet, config_of
 from hub.devices.registry import Admission, Device, Presence
 from hub.errors import InvalidRequest, TechnicianOnly
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
@@ -115,6 +115,16 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
         device = await self._fleet.describe(request.device_id, name=request.name, zone=request.zone)
         return self._info(device)
 
+    @rpc
+    async def ConfigureDevice(
+        self, request: devices_pb2.ConfigureDeviceRequest, context: Context
+    ) -> devices_pb2.DeviceInfo:
+        technician_here(context)
+        if not request.settings:
+            raise InvalidRequest("give at least one KEY=VALUE setting, for example paper_width=80")
+        device = await self._fleet.configure(request.device_id, dict(request.settings))
+        return self._info(device)
+
     def _info(self, device: Device) -> devices_pb2.DeviceInfo:
         return devices_pb2.DeviceInfo(
             id=device.id,
@@ -129,6 +139,7 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
             presence=_PRESENCE[device.presence(self._fleet.now_ms())],
             error=device.error,
             last_seen_unix_ms=device.last_seen_ms,
+            config=config_of(device),
         )
 
 

@@ -59,13 +59,19 @@ async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
 async def create_device_server(
     hub: Hub, address: str, hosts: list[str]
 ) -> tuple[grpc.aio.Server, int]:
-    """The mutual-TLS port for admitted devices; ``hosts`` are the names devices dial."""
+    """The mutual-TLS port for admitted devices; ``hosts`` are the names devices dial.
+
+    Besides their session, devices reach the queue (a kiosk issues tickets) and the hall
+    feed (a board shows calls) here, so everything an admitted device says is mutual TLS.
+    """
     key, certificate = hub.fleet.server_credentials(hosts)
     credentials = grpc.ssl_server_credentials(
         [(key, certificate)], root_certificates=hub.fleet.ca_pem, require_client_auth=True
     )
     server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
     devices_pb2_grpc.add_DeviceSessionServicer_to_server(DeviceSessionServicer(hub.fleet), server)
+    queue_pb2_grpc.add_QueueServiceServicer_to_server(QueueServicer(hub), server)
+    feed_pb2_grpc.add_HallFeedServicer_to_server(HallFeedServicer(hub), server)
     try:
         port = server.add_secure_port(address, credentials)
     except RuntimeError as err:

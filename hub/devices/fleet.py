@@ -7,6 +7,7 @@ as it was, so a technician never sees an approval the hub will forget.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,12 +18,17 @@ from hub.devices.registry import PENDING_FOR_MS, Admission, Device, DeviceComman
 from hub.errors import InvalidRequest, NotFound, Refused, RevokedCertificate
 
 log = logging.getLogger(__name__)
+MAX_SETTINGS = 64
+MAX_SETTING_KEY = 40
+MAX_SETTING_VALUE = 400
 
 
 class FleetStore(Protocol):
     """Where the fleet keeps what must survive a restart (the hub's database)."""
 
     async def save_device(self, device: Device) -> None: ...
+
+    async def forget_devices(self, device_ids: list[str]) -> None: ...
 
     async def add_command(self, command: DeviceCommand, device_id: str, now_ms: int) -> int: ...
 
@@ -147,6 +153,11 @@ class Fleet:
     ) -> Device:
         if not csr_pem:
             raise InvalidRequest("an enrollment request carries the device's CSR (csr_pem)")
+        expired = self._registry.forget_expired(self.now_ms())
+        if expired:
+            # Forgotten in memory first: a failed delete leaves rows that load as expired.
+            await self._store.forget_devices(expired)
+            log.info("expired requests forgotten count=%d", len(expired))
         self._same_key_as_pending(f"{kind}-{serial}", csr_pem)
         device = await self._kept(
             lambda: self._registry.request(
@@ -194,6 +205,24 @@ class Fleet:
     async def describe(self, device_id: str, *, name: str, zone: str) -> Device:
         return await self._kept(lambda: self._registry.describe(device_id, name=name, zone=zone))
 
+    async def configure(self, device_id: str, settings: dict[str, str]) -> Device:
+        """Change a device's settings (an empty value removes one) and push the whole set.
+
+        The hub keeps the settings, so a device that was offline gets them in its welcome;
+        the command reaches one that is connected now.
+        """
+        device = self._registry.device(device_id)
+        if device.admission is not Admission.APPROVED:
+            raise Refused(f"device {device_id} is {device.admission.value}: it takes no settings")
+        merged = {**config_of(device), **settings}
+        merged = {key: value for key, value in merged.items() if value}
+        _check_settings(merged)
+        text = json.dumps(merged, ensure_ascii=False, sort_keys=True)
+        configured = await self._kept(lambda: self._registry.configure(device_id, text))
+        await self.send(device_id, "config", text)
+        log.info("settings changed device=%s keys=%s", device_id, ",".join(sorted(settings)))
+        return configured
+
     async def revoke(self, device_id: str) -> Device:
         device = await self._kept(lambda: self._registry.revoke(device_id))
         session = self._sessions.pop(device_id, None)
@@ -228,6 +257,27 @@ class Fleet:
             self._registry.put_back(device.id, before.get(device.id))
             raise
         return device
+
+
+def config_of(device: Device) -> dict[str, str]:
+    """A device's settings as a dict (kept as JSON, written only by ``Fleet.configure``)."""
+    loaded = json.loads(device.config_json or "{}")
+    return {str(key): str(value) for key, value in loaded.items()}
+
+
+def _check_settings(settings: dict[str, str]) -> None:
+    if len(settings) > MAX_SETTINGS:
+        raise InvalidRequest(f"a device takes at most {MAX_SETTINGS} settings, not {len(settings)}")
+    for key, value in settings.items():
+        if not key or len(key) > MAX_SETTING_KEY or not key.replace("_", "").isalnum():
+            raise InvalidRequest(
+                f'setting name "{key[:MAX_SETTING_KEY]}" is not valid: use letters, digits and '
+                f"_ (at most {MAX_SETTING_KEY} characters), for example paper_width"
+            )
+        if len(value) > MAX_SETTING_VALUE:
+            raise InvalidRequest(
+                f"setting {key} is {len(value)} characters long; at most {MAX_SETTING_VALUE}"
+            )
 
 
 def _moment(now_ms: int) -> datetime:

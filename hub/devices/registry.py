@@ -17,6 +17,8 @@ from hub.devices.pairing import AttemptLimit, new_code, normalise
 from hub.errors import InvalidRequest, NotFound, Refused
 
 PENDING_FOR_MS = 15 * 60_000
+# Requests waiting at once from one address: a hall has a few new devices, not hundreds.
+PENDING_PER_HOST = 10
 OFFLINE_AFTER_MS = 10_000
 # Fits a zeroconf name and, with the kind, a certificate's 64-character common name.
 MAX_SERIAL = 40
@@ -56,6 +58,8 @@ class Device:
     certificate_serial: str = ""
     last_seen_ms: int = 0
     error: str = ""
+    # The device's settings as set by a technician, JSON of string keys to string values.
+    config_json: str = "{}"
 
     def presence(self, now_ms: int) -> Presence:
         """Online while heartbeats arrive; an error the device reported wins over online."""
@@ -115,6 +119,19 @@ class Registry:
                 f"{MAX_SERIAL}: the device's maker must report a shorter one"
             )
         known = self._devices.get(device_id)
+        waiting_here = sum(
+            1
+            for d in self._devices.values()
+            if d.admission is Admission.PENDING
+            and d.address == address
+            and d.id != device_id
+            and now_ms - d.requested_at_ms <= PENDING_FOR_MS
+        )
+        if waiting_here >= PENDING_PER_HOST:
+            raise Refused(
+                f"{PENDING_PER_HOST} devices from {address} already wait for a technician: "
+                "approve or reject them (okno provision list) before more may ask"
+            )
         if known is not None and known.admission is Admission.APPROVED:
             raise Refused(
                 f"device {device_id} is already admitted: a technician revokes it "
@@ -134,6 +151,17 @@ class Registry:
         )
         self._devices[device_id] = device
         return device
+
+    def forget_expired(self, now_ms: int) -> list[str]:
+        """Drop requests whose code expired unanswered; their ids, to delete from the store."""
+        expired = [
+            d.id
+            for d in self._devices.values()
+            if d.admission is Admission.PENDING and now_ms - d.requested_at_ms > PENDING_FOR_MS
+        ]
+        for device_id in expired:
+            del self._devices[device_id]
+        return expired
 
     def pending(self, typed_code: str, source: str, now_ms: int) -> Device:
         """The device waiting with this code; wrong codes count against ``source``."""
@@ -178,6 +206,12 @@ class Registry:
         described = replace(device, name=name or device.name, zone=zone or device.zone)
         self._devices[device_id] = described
         return described
+
+    def configure(self, device_id: str, config_json: str) -> Device:
+        """Replace the settings kept for a device (the fleet merges and checks them)."""
+        configured = replace(self.device(device_id), config_json=config_json)
+        self._devices[device_id] = configured
+        return configured
 
     def revoked_serials(self) -> frozenset[int]:
         return frozenset(

@@ -121,6 +121,16 @@ class Repository:
         with self._engine.begin() as connection:
             connection.execute(_upsert(schema.devices), [row])
 
+    def forget_devices(self, device_ids: list[str]) -> None:
+        """Delete requests that were never admitted (expired); admitted ones are kept."""
+        with self._engine.begin() as connection:
+            connection.execute(
+                schema.devices.delete().where(
+                    schema.devices.c.id.in_(device_ids),
+                    schema.devices.c.admission == Admission.PENDING.value,
+                )
+            )
+
     def devices(self) -> list[Device]:
         with self._engine.connect() as connection:
             rows = connection.execute(select(schema.devices)).mappings()

@@ -87,6 +87,7 @@ devices = Table(
     Column("csr_pem", Text, nullable=False),
     Column("certificate_pem", Text, nullable=False),
     Column("certificate_serial", String(40), nullable=False),
+    Column("config_json", Text, nullable=False, server_default="{}"),
 )
 
 device_commands = Table(

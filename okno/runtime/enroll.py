@@ -32,6 +32,12 @@ class EnrollmentRefused(DeviceError, PermissionError):
     code = "enrollment_refused"
 
 
+class EnrollmentBroken(DeviceError, ValueError):
+    """The hub's approval cannot be used (a certificate for another key, no session port)."""
+
+    code = "enrollment_broken"
+
+
 @dataclass(frozen=True)
 class Membership:
     """What an admitted device keeps: its certificate, the branch CA, where to connect."""
@@ -45,6 +51,11 @@ class Membership:
         (folder / "device.pem").write_bytes(self.certificate_pem)
         (folder / "ca.pem").write_bytes(self.ca_pem)
         (folder / "session").write_text(self.session_address)
+
+    def channel(self, key: DeviceKey) -> grpc.aio.Channel:
+        """A mutual-TLS channel to the hub for the queue and hall feed services."""
+        credentials = key.client_credentials(self.ca_pem, self.certificate_pem)
+        return grpc.aio.secure_channel(self.session_address, credentials)
 
     @classmethod
     def load(cls, folder: Path) -> Membership | None:
@@ -95,10 +106,25 @@ async def join(
                     await stack.enter_async_context(Announcer(advert, interfaces=announce_on))
                 decision = await _decided(enrollment, ticket)
             if decision is not None:
-                return Membership(
-                    decision.certificate_pem, decision.ca_pem, f"{host}:{decision.session_port}"
-                )
+                return accept_decision(decision, key, host, device_id)
             log.info("pairing code expired, asking again device=%s", device_id)
+
+
+def accept_decision(
+    decision: devices_pb2.Decision, key: DeviceKey, host: str, device_id: str
+) -> Membership:
+    """Keep an approval only if this device can use it."""
+    if not key.issued_for_me(decision.certificate_pem):
+        raise EnrollmentBroken(
+            f"the hub approved {device_id} with a certificate for another key: restart the "
+            "device to ask again, and tell the hub's administrator if it repeats"
+        )
+    if not 0 < decision.session_port < 65536:
+        raise EnrollmentBroken(
+            f"the hub approved {device_id} but named no port to connect to "
+            f"({decision.session_port}): start the hub with --device-listen"
+        )
+    return Membership(decision.certificate_pem, decision.ca_pem, f"{host}:{decision.session_port}")
 
 
 async def _decided(

@@ -74,6 +74,20 @@ class DeviceKey:
         request = x509.CertificateSigningRequestBuilder().subject_name(subject)
         return request.sign(self._key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
 
+    def issued_for_me(self, certificate_pem: bytes) -> bool:
+        """Whether a certificate carries this key: a mixed-up answer must not be kept."""
+        try:
+            certificate = x509.load_pem_x509_certificate(certificate_pem)
+        except ValueError:
+            return False
+        theirs = certificate.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        mine = self._key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return theirs == mine
+
     def client_credentials(self, ca_pem: bytes, cert_pem: bytes) -> grpc.ChannelCredentials:
         """mTLS credentials: trust only the branch CA, present the hub-issued certificate."""
         return grpc.ssl_channel_credentials(

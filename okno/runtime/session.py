@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import random
 import time
@@ -22,6 +23,7 @@ from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 
 log = logging.getLogger(__name__)
 CommandHandler = Callable[[devices_pb2.Command], Awaitable[str]]
+ConfigHandler = Callable[[dict[str, str]], None]
 
 
 def backoff_s(attempt: int, rng: random.Random, base_s: float = 0.2, cap_s: float = 10.0) -> float:
@@ -41,8 +43,14 @@ class HubSession:
         round_trips_kept: int = 16,
         journal: CommandJournal | None = None,
         on_command: CommandHandler | None = None,
+        on_config: ConfigHandler | None = None,
     ) -> None:
-        """``on_command`` runs each command once (by ``journal``); returns "" or an error."""
+        """``on_command`` runs each command once (by ``journal``); returns "" or an error.
+
+        ``on_config`` gets the device's whole configuration from the hub: on every
+        connect and whenever a technician changes it. It may raise ValueError to refuse a
+        setting, which the technician then sees as the command's outcome.
+        """
         self._address = address
         self._credentials = credentials
         self._heartbeat_s = heartbeat_s
@@ -50,6 +58,8 @@ class HubSession:
         self._outbox: asyncio.Queue[devices_pb2.DeviceMessage] = asyncio.Queue()
         self._journal = journal
         self._on_command = on_command
+        self._on_config = on_config
+        self.config: dict[str, str] = {}
         self.connected = asyncio.Event()
         self.welcome: devices_pb2.Welcome | None = None
         self.refused = ""
@@ -93,13 +103,36 @@ class HubSession:
                     self.round_trips_ms.append(time.time_ns() / 1e6 - sent)
                 elif message.HasField("welcome"):
                     self.welcome = message.welcome
+                    self._configure(dict(message.welcome.config))
                     self.connected.set()
                     log.info("session open device=%s", message.welcome.device_id)
+
+    def _configure(self, config: dict[str, str]) -> str:
+        """Apply a whole configuration; "" or why the device refuses it."""
+        self.config = config
+        if self._on_config is None:
+            return ""
+        try:
+            self._on_config(config)
+        except ValueError as refused:
+            log.warning("settings refused reason=%s", refused)
+            return str(refused)[:200]
+        return ""
 
     async def _run_command(self, command: devices_pb2.Command) -> None:
         """Run a command unless it already ran, then acknowledge it either way."""
         error = ""
-        if self._journal is None or self._on_command is None:
+        if command.kind == "config":
+            # The whole configuration, so running it again is harmless: no journal needed.
+            try:
+                config = json.loads(command.payload_json)
+            except ValueError:
+                config = None
+            if isinstance(config, dict):
+                error = self._configure({str(k): str(v) for k, v in config.items()})
+            else:
+                error = "settings are not a JSON object"
+        elif self._journal is None or self._on_command is None:
             error = "this device takes no commands"
         elif command.id not in self._journal:
             try:
@@ -109,7 +142,7 @@ class HubSession:
                 # would otherwise crash the device again after every reconnect.
                 log.exception("command failed command=%d kind=%s", command.id, command.kind)
                 error = f"{type(failure).__name__}: {failure}"[:200]
-            self._journal.record(command.id)
+            await asyncio.to_thread(self._journal.record, command.id)
         ack = devices_pb2.CommandAck(command_id=command.id, done=not error, error=error)
         self._outbox.put_nowait(devices_pb2.DeviceMessage(ack=ack))
 

@@ -47,6 +47,7 @@ async def run_device(
     session = HubSession(
         membership.session_address,
         key.client_credentials(membership.ca_pem, membership.certificate_pem),
+        on_config=lambda config: say(f"settings: {_settings_text(config)}") if config else None,
     )
     running = asyncio.create_task(session.run(stop))
     opened = asyncio.create_task(session.connected.wait())
@@ -57,3 +58,7 @@ async def run_device(
     await running
     if session.refused:
         raise EnrollmentRefused(session.refused)
+
+
+def _settings_text(config: dict[str, str]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in sorted(config.items()))

@@ -179,3 +179,26 @@ def test_only_the_hubs_own_machine_may_provision(peer: str, allowed: bool) -> No
     else:
         with pytest.raises(TechnicianOnly, match="on the hub's own machine"):
             technician_here(Peer(peer))  # type: ignore[arg-type]
+
+
+async def test_requests_never_answered_are_forgotten_after_their_code_expires(
+    config_file: Path, tmp_path: Path
+) -> None:
+    clock = SteppedClock()
+    async with serve_hub(config_file, tmp_path / "hub.db", clock) as served:
+        enrollment, provisioning = stubs(served)
+        await ask(enrollment, DeviceKey.load_or_create(tmp_path / "first"))
+        clock.advance(16)
+        await enrollment.RequestEnrollment(
+            devices_pb2.EnrollmentRequest(
+                kind="ticket_printer",
+                model="TM-T20",
+                serial="P-1",
+                csr_pem=DeviceKey.load_or_create(tmp_path / "second").csr("ticket_printer-P-1"),
+            )
+        )
+        listed = await provisioning.ListDevices(devices_pb2.ListDevicesRequest())
+        assert [d.id for d in listed.devices] == ["ticket_printer-P-1"]
+    async with serve_hub(config_file, tmp_path / "hub.db", clock) as served:
+        listed = await stubs(served)[1].ListDevices(devices_pb2.ListDevicesRequest())
+        assert [d.id for d in listed.devices] == ["ticket_printer-P-1"]

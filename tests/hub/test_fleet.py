@@ -32,6 +32,9 @@ class FakeStore:
             await self.save_gate.wait()
             raise OSError("disk full")
 
+    async def forget_devices(self, device_ids: list[str]) -> None:
+        return None
+
     async def add_command(self, command: DeviceCommand, device_id: str, now_ms: int) -> int:
         self.commands.append((device_id, command))
         return len(self.commands)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from hub.devices.registry import OFFLINE_AFTER_MS, PENDING_FOR_MS, Admission, Presence, Registry
+from hub.devices.registry import (
+    OFFLINE_AFTER_MS,
+    PENDING_FOR_MS,
+    PENDING_PER_HOST,
+    Admission,
+    Presence,
+    Registry,
+)
 from hub.errors import InvalidRequest, NotFound, Refused, TooManyAttempts
 
 T = 1_795_417_200_000
@@ -50,6 +57,19 @@ def test_a_code_expires_and_a_refused_device_needs_a_new_approval() -> None:
     again = asking(registry, at=T + PENDING_FOR_MS + 5)
     assert again != rejected
     assert registry.device("kiosk-SN-001").admission is Admission.PENDING
+
+
+def test_one_host_cannot_flood_the_hub_with_requests_and_expired_ones_are_forgotten() -> None:
+    registry = Registry()
+    for n in range(PENDING_PER_HOST):
+        asking(registry, serial=f"SN-{n}")
+    asking(registry, serial="SN-0")  # asking again renews a code, it is not one more
+    with pytest.raises(Refused, match="already wait for a technician"):
+        asking(registry, serial="SN-X")
+    later = T + PENDING_FOR_MS + 1
+    assert len(registry.forget_expired(later)) == PENDING_PER_HOST
+    assert registry.devices() == []
+    asking(registry, serial="SN-X", at=later)
 
 
 def test_an_admitted_device_must_be_revoked_before_it_enrolls_again() -> None:

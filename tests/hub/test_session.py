@@ -174,7 +174,7 @@ async def test_commands_survive_a_hub_restart_and_run_once_each(
             (
                 await provisioning.SendCommand(
                     devices_pb2.SendCommandRequest(
-                        device_id=DEVICE, kind="config", payload_json="{}"
+                        device_id=DEVICE, kind="print", payload_json="{}"
                     )
                 )
             ).command_id

@@ -75,7 +75,10 @@ async def test_a_technician_admits_a_waiting_device_by_its_code(tmp_path: Path) 
         pushed = await asyncio.to_thread(
             provision, "config", device, "paper_width=80", "--hub", hub
         )
-        assert pushed.stdout.startswith(f"settings queued for {device} as command ")
+        assert pushed.returncode == 0, pushed.stderr
+        assert "paper_width = 80" in pushed.stdout
+        shown = await asyncio.to_thread(provision, "show", device, "--hub", hub)
+        assert "paper_width = 80" in shown.stdout
         bad = await asyncio.to_thread(provision, "config", device, "paper_width", "--hub", hub)
         assert bad.returncode == 2
         assert "KEY=VALUE" in bad.stderr

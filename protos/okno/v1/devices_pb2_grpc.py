@@ -263,6 +263,11 @@ class ProvisioningStub:
                 request_serializer=okno_dot_v1_dot_devices__pb2.DescribeDeviceRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_devices__pb2.DeviceInfo.FromString,
                 _registered_method=True)
+        self.ConfigureDevice = channel.unary_unary(
+                '/okno.v1.Provisioning/ConfigureDevice',
+                request_serializer=okno_dot_v1_dot_devices__pb2.ConfigureDeviceRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_devices__pb2.DeviceInfo.FromString,
+                _registered_method=True)
 
 
 class ProvisioningServicer:
@@ -308,6 +313,14 @@ class ProvisioningServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ConfigureDevice(self, request, context):
+        """Changes the device's settings kept on the hub; the device gets the whole set now if
+        it is connected, and in its welcome every time it connects.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProvisioningServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -339,6 +352,11 @@ def add_ProvisioningServicer_to_server(servicer, server):
             'DescribeDevice': grpc.unary_unary_rpc_method_handler(
                     servicer.DescribeDevice,
                     request_deserializer=okno_dot_v1_dot_devices__pb2.DescribeDeviceRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_devices__pb2.DeviceInfo.SerializeToString,
+            ),
+            'ConfigureDevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfigureDevice,
+                    request_deserializer=okno_dot_v1_dot_devices__pb2.ConfigureDeviceRequest.FromString,
                     response_serializer=okno_dot_v1_dot_devices__pb2.DeviceInfo.SerializeToString,
             ),
     }
@@ -503,6 +521,33 @@ class Provisioning:
             target,
             '/okno.v1.Provisioning/DescribeDevice',
             okno_dot_v1_dot_devices__pb2.DescribeDeviceRequest.SerializeToString,
+            okno_dot_v1_dot_devices__pb2.DeviceInfo.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfigureDevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.Provisioning/ConfigureDevice',
+            okno_dot_v1_dot_devices__pb2.ConfigureDeviceRequest.SerializeToString,
             okno_dot_v1_dot_devices__pb2.DeviceInfo.FromString,
             options,
             channel_credentials,

@@ -126,6 +126,10 @@ class ProvisioningStub:
     """
     DescribeDevice: _grpc.UnaryUnaryMultiCallable[_devices_pb2.DescribeDeviceRequest, _devices_pb2.DeviceInfo]
     """Names a device and says where it stands (a zone of the hall, or a desk id)."""
+    ConfigureDevice: _grpc.UnaryUnaryMultiCallable[_devices_pb2.ConfigureDeviceRequest, _devices_pb2.DeviceInfo]
+    """Changes the device's settings kept on the hub; the device gets the whole set now if
+    it is connected, and in its welcome every time it connects.
+    """
 
 @_typing.type_check_only
 class ProvisioningAsyncStub(ProvisioningStub):
@@ -141,6 +145,10 @@ class ProvisioningAsyncStub(ProvisioningStub):
     """
     DescribeDevice: _aio.UnaryUnaryMultiCallable[_devices_pb2.DescribeDeviceRequest, _devices_pb2.DeviceInfo]  # type: ignore[assignment]
     """Names a device and says where it stands (a zone of the hall, or a desk id)."""
+    ConfigureDevice: _aio.UnaryUnaryMultiCallable[_devices_pb2.ConfigureDeviceRequest, _devices_pb2.DeviceInfo]  # type: ignore[assignment]
+    """Changes the device's settings kept on the hub; the device gets the whole set now if
+    it is connected, and in its welcome every time it connects.
+    """
 
 class ProvisioningServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -189,5 +197,15 @@ class ProvisioningServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_devices_pb2.DeviceInfo, _abc.Awaitable[_devices_pb2.DeviceInfo]]:
         """Names a device and says where it stands (a zone of the hall, or a desk id)."""
+
+    @_abc_1.abstractmethod
+    def ConfigureDevice(
+        self,
+        request: _devices_pb2.ConfigureDeviceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_devices_pb2.DeviceInfo, _abc.Awaitable[_devices_pb2.DeviceInfo]]:
+        """Changes the device's settings kept on the hub; the device gets the whole set now if
+        it is connected, and in its welcome every time it connects.
+        """
 
 def add_ProvisioningServicer_to_server(servicer: ProvisioningServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
