@@ -59,6 +59,9 @@ class HubSession:
         self._journal = journal
         self._on_command = on_command
         self._on_config = on_config
+        # Commands still running (a print waiting for paper): a resend does not start
+        # them again, and they go on across reconnects; each is acknowledged when done.
+        self._running: dict[int, asyncio.Task[None]] = {}
         self.config: dict[str, str] = {}
         self.connected = asyncio.Event()
         self.welcome: devices_pb2.Welcome | None = None
@@ -74,6 +77,13 @@ class HubSession:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Hold the session until ``stop`` is set or the hub refuses this device."""
+        try:
+            await self._keep(stop)
+        finally:
+            for task in list(self._running.values()):
+                task.cancel()
+
+    async def _keep(self, stop: asyncio.Event) -> None:
         attempt = 0
         while not stop.is_set():
             try:
@@ -97,7 +107,7 @@ class HubSession:
             # Ending the outgoing stream (on stop) makes the hub end the session cleanly.
             async for message in stub.Connect(self._outgoing(stop)):
                 if message.HasField("command"):
-                    await self._run_command(message.command)
+                    self._start(message.command)
                 elif message.HasField("heartbeat_ack"):
                     sent = message.heartbeat_ack.sent_at_unix_ms
                     self.round_trips_ms.append(time.time_ns() / 1e6 - sent)
@@ -118,6 +128,13 @@ class HubSession:
             log.warning("settings refused reason=%s", refused)
             return str(refused)[:200]
         return ""
+
+    def _start(self, command: devices_pb2.Command) -> None:
+        if command.id in self._running:
+            return
+        task = asyncio.create_task(self._run_command(command))
+        self._running[command.id] = task
+        task.add_done_callback(lambda _: self._running.pop(command.id, None))
 
     async def _run_command(self, command: devices_pb2.Command) -> None:
         """Run a command unless it already ran, then acknowledge it either way."""

@@ -213,3 +213,61 @@ async def test_commands_survive_a_hub_restart_and_run_once_each(
         stop.set()
         await asyncio.wait_for(running, 5)
         await server.stop(0)
+
+
+async def test_a_long_command_keeps_the_session_alive_and_is_not_started_twice(
+    served: Served, tmp_path: Path
+) -> None:
+    """A print waiting for paper: heartbeats go on, a resend after a reconnect waits too."""
+    started: list[int] = []
+    release = asyncio.Event()
+
+    async def handle(command: devices_pb2.Command) -> str:
+        started.append(command.id)
+        await release.wait()
+        return ""
+
+    credentials = await enrolled(served, DeviceKey.load_or_create(tmp_path / "device"))
+    server, port = await create_device_server(served.hub, "127.0.0.1:0", ["127.0.0.1"])
+    await server.start()
+    welcomes: list[dict[str, str]] = []
+    session = HubSession(
+        f"127.0.0.1:{port}",
+        credentials,
+        heartbeat_s=0.05,
+        journal=CommandJournal(tmp_path / "device" / "commands"),
+        on_command=handle,
+        on_config=welcomes.append,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(session.run(stop))
+    await asyncio.wait_for(session.connected.wait(), 5)
+    await devices_pb2_grpc.ProvisioningStub(served.channel).SendCommand(
+        devices_pb2.SendCommandRequest(device_id=DEVICE, kind="print", payload_json="{}")
+    )
+
+    async def busy_and_alive() -> bool:
+        return bool(started) and len(session.round_trips_ms) >= 3
+
+    session.round_trips_ms.clear()
+    await eventually(busy_and_alive)
+    await server.stop(0)
+    server, _ = await create_device_server(served.hub, f"127.0.0.1:{port}", ["127.0.0.1"])
+    await server.start()
+
+    async def welcomed_again() -> bool:
+        return len(welcomes) == 2
+
+    await eventually(welcomed_again, timeout_s=10)
+    release.set()
+
+    async def acked() -> bool:
+        with sqlite3.connect(served.db) as database:
+            (outcome,) = database.execute("SELECT outcome FROM device_commands").fetchone()
+        return bool(outcome == "done")
+
+    await eventually(acked)
+    assert started == [1]
+    stop.set()
+    await asyncio.wait_for(running, 5)
+    await server.stop(0)
