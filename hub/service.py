@@ -21,7 +21,7 @@ from hub.committer import GroupCommitter
 from hub.config import LoadedConfig, load_branch
 from hub.devices.authority import BranchAuthority
 from hub.devices.fleet import Fleet
-from hub.devices.registry import Device, DeviceCommand, Registry
+from hub.devices.registry import CommandRecord, Device, DeviceCommand, Registry
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
@@ -253,8 +253,15 @@ class _FleetInThread:
     async def forget_devices(self, device_ids: list[str]) -> None:
         await self._run(lambda: self._repository.forget_devices(device_ids))
 
-    async def add_command(self, command: DeviceCommand, device_id: str, now_ms: int) -> int:
-        return await self._run(lambda: self._repository.add_command(command, device_id, now_ms))
+    async def add_command(
+        self, command: DeviceCommand, device_id: str, now_ms: int, key: str = ""
+    ) -> tuple[int, bool]:
+        return await self._run(
+            lambda: self._repository.add_command(command, device_id, now_ms, key)
+        )
+
+    async def command(self, command_id: int) -> CommandRecord | None:
+        return await self._run(lambda: self._repository.command(command_id))
 
     async def open_commands(self, device_id: str) -> list[DeviceCommand]:
         return await self._run(lambda: self._repository.open_commands(device_id))

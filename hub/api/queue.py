@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hub.api import convert
+from hub.api.printing import Printers, slip
 from hub.api.status import Context, rpc
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Outcome
@@ -16,6 +17,7 @@ from protos.okno.v1 import common_pb2, queue_pb2, queue_pb2_grpc
 class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
+        self._printers = Printers(hub.fleet)
 
     @rpc
     async def IssueTicket(
@@ -32,12 +34,22 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
             )
         )
         assert outcome.ticket is not None
-        estimate = outcome.estimate or await self._hub.estimate(outcome.ticket.service_id)
-        return queue_pb2.IssueTicketResponse(
-            ticket=convert.ticket(outcome.ticket),
+        ticket = outcome.ticket
+        estimate = outcome.estimate or await self._hub.estimate(ticket.service_id)
+        response = queue_pb2.IssueTicketResponse(
+            ticket=convert.ticket(ticket),
             estimate=convert.estimate(estimate),
             sequence=self._hub.committed_seq,
         )
+        if request.printer_id:
+            # Keyed by the ticket: a retried request finds the job it already made.
+            job = await self._printers.submit(
+                request.printer_id,
+                slip(self._hub.loaded.branch, ticket, estimate),
+                key=f"ticket:{ticket.id}",
+            )
+            response.print_job.CopyFrom(job)
+        return response
 
     @rpc
     async def CallNext(

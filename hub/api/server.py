@@ -9,6 +9,7 @@ from grpc_reflection.v1alpha import reflection
 from hub.api.admin import AdminServicer
 from hub.api.devices import EnrollmentServicer, ProvisioningServicer
 from hub.api.feed import HallFeedServicer
+from hub.api.printing import PrintingServicer
 from hub.api.queue import QueueServicer
 from hub.api.session import DeviceSessionServicer
 from hub.errors import AddressInUse
@@ -20,6 +21,8 @@ from protos.okno.v1 import (
     devices_pb2_grpc,
     feed_pb2,
     feed_pb2_grpc,
+    printing_pb2,
+    printing_pb2_grpc,
     queue_pb2,
     queue_pb2_grpc,
 )
@@ -28,8 +31,7 @@ from protos.okno.v1 import (
 async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
     """Build the server bound to ``address`` ("host:port", port 0 picks a free one)."""
     server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
-    queue_pb2_grpc.add_QueueServiceServicer_to_server(QueueServicer(hub), server)
-    feed_pb2_grpc.add_HallFeedServicer_to_server(HallFeedServicer(hub), server)
+    _add_hall_services(server, hub)
     admin_pb2_grpc.add_AdminServicer_to_server(AdminServicer(hub), server)
     devices_pb2_grpc.add_EnrollmentServicer_to_server(EnrollmentServicer(hub.fleet), server)
     devices_pb2_grpc.add_ProvisioningServicer_to_server(ProvisioningServicer(hub.fleet), server)
@@ -38,6 +40,7 @@ async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
     names = [
         queue_pb2.DESCRIPTOR.services_by_name["QueueService"].full_name,
         feed_pb2.DESCRIPTOR.services_by_name["HallFeed"].full_name,
+        printing_pb2.DESCRIPTOR.services_by_name["Printing"].full_name,
         admin_pb2.DESCRIPTOR.services_by_name["Admin"].full_name,
         devices_pb2.DESCRIPTOR.services_by_name["Enrollment"].full_name,
         devices_pb2.DESCRIPTOR.services_by_name["Provisioning"].full_name,
@@ -61,8 +64,8 @@ async def create_device_server(
 ) -> tuple[grpc.aio.Server, int]:
     """The mutual-TLS port for admitted devices; ``hosts`` are the names devices dial.
 
-    Besides their session, devices reach the queue (a kiosk issues tickets) and the hall
-    feed (a board shows calls) here, so everything an admitted device says is mutual TLS.
+    Besides their session, devices reach the queue (a kiosk issues tickets), the hall
+    feed (a board shows calls) and printing here: all they say is mutual TLS.
     """
     key, certificate = hub.fleet.server_credentials(hosts)
     credentials = grpc.ssl_server_credentials(
@@ -70,10 +73,16 @@ async def create_device_server(
     )
     server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
     devices_pb2_grpc.add_DeviceSessionServicer_to_server(DeviceSessionServicer(hub.fleet), server)
-    queue_pb2_grpc.add_QueueServiceServicer_to_server(QueueServicer(hub), server)
-    feed_pb2_grpc.add_HallFeedServicer_to_server(HallFeedServicer(hub), server)
+    _add_hall_services(server, hub)
     try:
         port = server.add_secure_port(address, credentials)
     except RuntimeError as err:
         raise AddressInUse(f"cannot listen for devices on {address}: is the port taken?") from err
     return server, port
+
+
+def _add_hall_services(server: grpc.aio.Server, hub: Hub) -> None:
+    """What the hall's devices use: the queue, the hall feed, printing."""
+    queue_pb2_grpc.add_QueueServiceServicer_to_server(QueueServicer(hub), server)
+    feed_pb2_grpc.add_HallFeedServicer_to_server(HallFeedServicer(hub), server)
+    printing_pb2_grpc.add_PrintingServicer_to_server(PrintingServicer(hub), server)

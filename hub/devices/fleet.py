@@ -14,7 +14,14 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from hub.devices.authority import BranchAuthority, public_key_of
-from hub.devices.registry import PENDING_FOR_MS, Admission, Device, DeviceCommand, Registry
+from hub.devices.registry import (
+    PENDING_FOR_MS,
+    Admission,
+    CommandRecord,
+    Device,
+    DeviceCommand,
+    Registry,
+)
 from hub.errors import InvalidRequest, NotFound, Refused, RevokedCertificate
 
 log = logging.getLogger(__name__)
@@ -30,7 +37,11 @@ class FleetStore(Protocol):
 
     async def forget_devices(self, device_ids: list[str]) -> None: ...
 
-    async def add_command(self, command: DeviceCommand, device_id: str, now_ms: int) -> int: ...
+    async def add_command(
+        self, command: DeviceCommand, device_id: str, now_ms: int, key: str = ""
+    ) -> tuple[int, bool]: ...
+
+    async def command(self, command_id: int) -> CommandRecord | None: ...
 
     async def open_commands(self, device_id: str) -> list[DeviceCommand]: ...
 
@@ -126,21 +137,33 @@ class Fleet:
             del self._sessions[device_id]
             self._deliveries.pop(device_id, None)
 
-    async def send(self, device_id: str, kind: str, payload_json: str) -> int:
-        """Keep a command for an admitted device and deliver it now if it is connected."""
+    async def send(self, device_id: str, kind: str, payload_json: str, key: str = "") -> int:
+        """Keep a command for an admitted device and deliver it now if it is connected.
+
+        With a ``key``, a command already kept under it is the answer: a retried request
+        (a kiosk asking again for the same ticket's print) never makes a second one.
+        """
         device = self._registry.device(device_id)
         if device.admission is not Admission.APPROVED:
             raise Refused(f"device {device_id} is {device.admission.value}: it takes no commands")
         if not kind:
             raise InvalidRequest('a command needs a kind, for example "config"')
-        command_id = await self._store.add_command(
-            DeviceCommand(0, kind, payload_json), device_id, self.now_ms()
+        command_id, new = await self._store.add_command(
+            DeviceCommand(0, kind, payload_json), device_id, self.now_ms(), key
         )
+        if not new:
+            return command_id
         deliver = self._deliveries.get(device_id)
         if deliver is not None:
             deliver(DeviceCommand(command_id, kind, payload_json))
         log.info("command queued device=%s command=%d kind=%s", device_id, command_id, kind)
         return command_id
+
+    async def command(self, command_id: int) -> CommandRecord:
+        found = await self._store.command(command_id)
+        if found is None:
+            raise NotFound(f"no command {command_id} was ever sent")
+        return found
 
     async def acked(self, device_id: str, command_id: int, outcome: str) -> None:
         await self._store.ack_command(device_id, command_id, outcome, self.now_ms())

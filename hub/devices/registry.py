@@ -77,6 +77,17 @@ class DeviceCommand:
     payload_json: str
 
 
+@dataclass(frozen=True, slots=True)
+class CommandRecord:
+    """A kept command as the fleet reports it: acknowledged yet, and how it went."""
+
+    id: int
+    device_id: str
+    kind: str
+    acked: bool
+    outcome: str
+
+
 class Registry:
     def __init__(self, devices: list[Device] | None = None) -> None:
         self._devices = {d.id: d for d in devices or []}

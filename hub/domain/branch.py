@@ -123,6 +123,8 @@ class Branch(_Model):
     # A ticket this close to its wait target is called before better-weighted ones.
     deadline_guard_min: float = Field(default=2.0, ge=0, le=24 * 60)
     max_recalls: int = Field(default=2, ge=0, le=10)
+    # Where a visitor follows a ticket (the QR code on it): "{ticket}" becomes its id.
+    ticket_page_url: str = Field(default="", pattern=r"^$|^https?://\S*\{ticket\}\S*$")
     hours: dict[Weekday, HoursText] = Field(
         default_factory=lambda: dict.fromkeys(WEEKDAYS, "00:00-24:00")
     )

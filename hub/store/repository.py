@@ -10,7 +10,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import Insert, insert
 
-from hub.devices.registry import Admission, Device, DeviceCommand
+from hub.devices.registry import Admission, CommandRecord, Device, DeviceCommand
 from hub.domain.model import Desk, Event, EventKind, RequestRecord, Ticket, TicketState
 from hub.store import codec, schema
 from hub.store.database import Database
@@ -136,21 +136,48 @@ class Repository:
             rows = connection.execute(select(schema.devices)).mappings()
             return [Device(**{**r, "admission": Admission(r["admission"])}) for r in rows]
 
-    def add_command(self, command: DeviceCommand, device_id: str, now_ms: int) -> int:
+    def add_command(
+        self, command: DeviceCommand, device_id: str, now_ms: int, key: str = ""
+    ) -> tuple[int, bool]:
+        """Keep a command; with a key, the one already kept under it wins. (id, new?)"""
+        table = schema.device_commands
         with self._engine.begin() as connection:
+            if key:
+                found = connection.execute(
+                    select(table.c.id).where(
+                        table.c.device_id == device_id, table.c.dedupe_key == key
+                    )
+                ).scalar()
+                if found is not None:
+                    return int(found), False
             result = connection.execute(
-                schema.device_commands.insert().values(
+                table.insert().values(
                     device_id=device_id,
                     kind=command.kind,
                     payload_json=command.payload_json,
                     created_at_ms=now_ms,
                     acked_at_ms=0,
                     outcome="",
+                    dedupe_key=key,
                 )
             )
-            key = result.inserted_primary_key
-            assert key is not None
-            return int(key[0])
+            inserted = result.inserted_primary_key
+            assert inserted is not None
+            return int(inserted[0]), True
+
+    def command(self, command_id: int) -> CommandRecord | None:
+        table = schema.device_commands
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(table.c.device_id, table.c.kind, table.c.acked_at_ms, table.c.outcome).where(
+                    table.c.id == command_id
+                )
+            ).first()
+        if row is None:
+            return None
+        return CommandRecord(
+            command_id, row.device_id, row.kind, bool(row.acked_at_ms), row.outcome
+        )
 
     def open_commands(self, device_id: str) -> list[DeviceCommand]:
         """Commands the device has not acknowledged, oldest first."""

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -101,5 +102,14 @@ device_commands = Table(
     # 0 until the device acknowledges; outcome is "done" or the device's error.
     Column("acked_at_ms", BigInteger, nullable=False),
     Column("outcome", String(500), nullable=False),
+    # Set for commands that must exist once (the print of a ticket); "" for the others.
+    Column("dedupe_key", String(120), nullable=False, server_default=""),
     Index("device_commands_open", "device_id", "acked_at_ms"),
+    Index(
+        "device_commands_once",
+        "device_id",
+        "dedupe_key",
+        unique=True,
+        sqlite_where=text("dedupe_key != ''"),
+    ),
 )

@@ -9,7 +9,7 @@ import pytest
 
 from hub.devices.authority import BranchAuthority
 from hub.devices.fleet import Fleet
-from hub.devices.registry import Admission, Device, DeviceCommand, Registry
+from hub.devices.registry import Admission, CommandRecord, Device, DeviceCommand, Registry
 from okno.runtime.identity import DeviceKey
 
 T = 1_795_417_200_000
@@ -35,9 +35,14 @@ class FakeStore:
     async def forget_devices(self, device_ids: list[str]) -> None:
         return None
 
-    async def add_command(self, command: DeviceCommand, device_id: str, now_ms: int) -> int:
+    async def add_command(
+        self, command: DeviceCommand, device_id: str, now_ms: int, key: str = ""
+    ) -> tuple[int, bool]:
         self.commands.append((device_id, command))
-        return len(self.commands)
+        return len(self.commands), True
+
+    async def command(self, command_id: int) -> CommandRecord | None:
+        return None
 
     async def open_commands(self, device_id: str) -> list[DeviceCommand]:
         await self.backlog_gate.wait()

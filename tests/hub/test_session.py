@@ -23,23 +23,29 @@ from tests.hub.conftest import Served, SteppedClock, serve_hub
 DEVICE = "hall_display-D-1"
 
 
-async def enrolled(served: Served, key: DeviceKey) -> grpc.ChannelCredentials:
+async def enrolled(
+    served: Served,
+    key: DeviceKey,
+    kind: str = "hall_display",
+    serial: str = "D-1",
+    name: str = "Табло",
+) -> grpc.ChannelCredentials:
+    """Admit a device the way a technician would; its mutual-TLS credentials."""
     enrollment = devices_pb2_grpc.EnrollmentStub(served.channel)
+    device_id = f"{kind}-{serial}"
     ticket = await enrollment.RequestEnrollment(
         devices_pb2.EnrollmentRequest(
-            kind="hall_display",
-            model="Board-55",
-            serial="D-1",
+            kind=kind,
+            model="Model-1",
+            serial=serial,
             software_version="0.1.0",
-            csr_pem=key.csr(DEVICE),
+            csr_pem=key.csr(device_id),
         )
     )
     await devices_pb2_grpc.ProvisioningStub(served.channel).ApproveDevice(
-        devices_pb2.ApproveDeviceRequest(
-            pairing_code=ticket.pairing_code, name="Табло", zone="hall"
-        )
+        devices_pb2.ApproveDeviceRequest(pairing_code=ticket.pairing_code, name=name, zone="hall")
     )
-    decision = await enrollment.GetDecision(devices_pb2.GetDecisionRequest(device_id=DEVICE))
+    decision = await enrollment.GetDecision(devices_pb2.GetDecisionRequest(device_id=device_id))
     return key.client_credentials(decision.ca_pem, decision.certificate_pem)
 
 

@@ -68,6 +68,31 @@ DESK_STATE_OPEN: DeskState.ValueType  # 2
 DESK_STATE_PAUSED: DeskState.ValueType  # 3
 Global___DeskState: _TypeAlias = DeskState  # noqa: Y015
 
+class _PrintJobState:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _PrintJobStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_PrintJobState.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    PRINT_JOB_STATE_UNSPECIFIED: _PrintJobState.ValueType  # 0
+    PRINT_JOB_STATE_QUEUED: _PrintJobState.ValueType  # 1
+    """Kept by the hub and on its way to the printer, or waiting there (for paper)."""
+    PRINT_JOB_STATE_PRINTED: _PrintJobState.ValueType  # 2
+    """The printer reported it printed."""
+    PRINT_JOB_STATE_FAILED: _PrintJobState.ValueType  # 3
+    """It will not print: error says why ("paper out", "printer offline")."""
+
+class PrintJobState(_PrintJobState, metaclass=_PrintJobStateEnumTypeWrapper): ...
+
+PRINT_JOB_STATE_UNSPECIFIED: PrintJobState.ValueType  # 0
+PRINT_JOB_STATE_QUEUED: PrintJobState.ValueType  # 1
+"""Kept by the hub and on its way to the printer, or waiting there (for paper)."""
+PRINT_JOB_STATE_PRINTED: PrintJobState.ValueType  # 2
+"""The printer reported it printed."""
+PRINT_JOB_STATE_FAILED: PrintJobState.ValueType  # 3
+"""It will not print: error says why ("paper out", "printer offline")."""
+Global___PrintJobState: _TypeAlias = PrintJobState  # noqa: Y015
+
 @_typing.final
 class Ticket(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
@@ -271,3 +296,31 @@ class QueueState(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___QueueState: _TypeAlias = QueueState  # noqa: Y015
+
+@_typing.final
+class PrintJob(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_ID_FIELD_NUMBER: _builtins.int
+    PRINTER_ID_FIELD_NUMBER: _builtins.int
+    STATE_FIELD_NUMBER: _builtins.int
+    ERROR_FIELD_NUMBER: _builtins.int
+    job_id: _builtins.int
+    printer_id: _builtins.str
+    state: Global___PrintJobState.ValueType
+    error: _builtins.str
+    def __init__(
+        self,
+        *,
+        job_id: _builtins.int = ...,
+        printer_id: _builtins.str = ...,
+        state: Global___PrintJobState.ValueType = ...,
+        error: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["error", b"error", "job_id", b"job_id", "printer_id", b"printer_id", "state", b"state"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PrintJob: _TypeAlias = PrintJob  # noqa: Y015

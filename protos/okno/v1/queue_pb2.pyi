@@ -28,12 +28,17 @@ class IssueTicketRequest(_message.Message):
     SERVICE_ID_FIELD_NUMBER: _builtins.int
     PRIORITY_FIELD_NUMBER: _builtins.int
     PRIORITY_FROM_UNIX_MS_FIELD_NUMBER: _builtins.int
+    PRINTER_ID_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     service_id: _builtins.str
     priority: _builtins.str
     """Priority category id from the branch configuration; empty for a regular ticket."""
     priority_from_unix_ms: _builtins.int
     """For appointment holders: the slot's start; the priority applies from then."""
+    printer_id: _builtins.str
+    """The ticket printer (device id) to print the ticket on; empty prints nothing. The
+    same request_id never prints twice.
+    """
     def __init__(
         self,
         *,
@@ -41,10 +46,11 @@ class IssueTicketRequest(_message.Message):
         service_id: _builtins.str = ...,
         priority: _builtins.str = ...,
         priority_from_unix_ms: _builtins.int = ...,
+        printer_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["priority", b"priority", "priority_from_unix_ms", b"priority_from_unix_ms", "request_id", b"request_id", "service_id", b"service_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["printer_id", b"printer_id", "priority", b"priority", "priority_from_unix_ms", b"priority_from_unix_ms", "request_id", b"request_id", "service_id", b"service_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -57,22 +63,30 @@ class IssueTicketResponse(_message.Message):
     TICKET_FIELD_NUMBER: _builtins.int
     ESTIMATE_FIELD_NUMBER: _builtins.int
     SEQUENCE_FIELD_NUMBER: _builtins.int
+    PRINT_JOB_FIELD_NUMBER: _builtins.int
     sequence: _builtins.int
     """The event sequence number at which the ticket was committed."""
     @_builtins.property
     def ticket(self) -> _common_pb2.Ticket: ...
     @_builtins.property
     def estimate(self) -> _common_pb2.WaitEstimate: ...
+    @_builtins.property
+    def print_job(self) -> _common_pb2.PrintJob:
+        """When a printer was named: the job, or why it will not print (state FAILED). The
+        ticket is issued either way, so the kiosk shows its number on screen.
+        """
+
     def __init__(
         self,
         *,
         ticket: _common_pb2.Ticket | None = ...,
         estimate: _common_pb2.WaitEstimate | None = ...,
         sequence: _builtins.int = ...,
+        print_job: _common_pb2.PrintJob | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["estimate", b"estimate", "ticket", b"ticket"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["estimate", b"estimate", "print_job", b"print_job", "ticket", b"ticket"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["estimate", b"estimate", "sequence", b"sequence", "ticket", b"ticket"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["estimate", b"estimate", "print_job", b"print_job", "sequence", b"sequence", "ticket", b"ticket"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -1,0 +1,132 @@
+"""Tickets to the hall's printers: a print job is a "print" command to a ticket printer.
+
+The hub never promises a print it cannot make: a printer that is offline or reports an
+error (paper out) gets no job, and the answer says why, so the kiosk tells the visitor
+before they walk away expecting paper. A job is kept until the printer says it printed
+it, and one request (the same ticket, or the same reprint request) makes one job.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from google.protobuf import json_format
+
+from hub.api.status import Context, rpc
+from hub.devices.fleet import Fleet
+from hub.devices.registry import Admission, Presence
+from hub.domain.branch import Branch
+from hub.domain.model import Ticket, WaitEstimate
+from hub.errors import InvalidRequest, NotFound, Refused
+from hub.service import Hub
+from protos.okno.v1 import common_pb2, printing_pb2, printing_pb2_grpc
+
+log = logging.getLogger(__name__)
+PRINTER_KIND = "ticket_printer"
+
+
+class Printers:
+    def __init__(self, fleet: Fleet) -> None:
+        self._fleet = fleet
+
+    def unready(self, printer_id: str) -> str:
+        """Why the printer cannot print now, or "" when it can."""
+        try:
+            printer = self._fleet.device(printer_id)
+        except NotFound:
+            return f"no printer {printer_id}"
+        if printer.kind != PRINTER_KIND:
+            return f"{printer_id} is a {printer.kind}, not a ticket printer"
+        if printer.admission is not Admission.APPROVED:
+            return f"printer {printer_id} is {printer.admission.value}"
+        presence = printer.presence(self._fleet.now_ms())
+        if presence is Presence.OFFLINE:
+            return "printer offline"
+        return printer.error if presence is Presence.ERROR else ""
+
+    async def submit(
+        self, printer_id: str, slip: printing_pb2.TicketSlip, key: str
+    ) -> common_pb2.PrintJob:
+        """Send the slip to the printer, once per ``key``; a refusal is a FAILED job."""
+        reason = self.unready(printer_id)
+        if reason:
+            log.info(
+                "print refused printer=%s ticket=%s reason=%s", printer_id, slip.number, reason
+            )
+            return common_pb2.PrintJob(
+                printer_id=printer_id, state=common_pb2.PRINT_JOB_STATE_FAILED, error=reason
+            )
+        payload = json_format.MessageToJson(slip, indent=None)
+        job_id = await self._fleet.send(printer_id, "print", payload, key=key)
+        log.info("print queued printer=%s ticket=%s job=%d", printer_id, slip.number, job_id)
+        return common_pb2.PrintJob(
+            job_id=job_id, printer_id=printer_id, state=common_pb2.PRINT_JOB_STATE_QUEUED
+        )
+
+    async def job(self, job_id: int) -> common_pb2.PrintJob:
+        record = await self._fleet.command(job_id)
+        if record.kind != "print":
+            raise NotFound(f"command {job_id} is not a print job")
+        if not record.acked:
+            state = common_pb2.PRINT_JOB_STATE_QUEUED
+        elif record.outcome == "done":
+            state = common_pb2.PRINT_JOB_STATE_PRINTED
+        else:
+            state = common_pb2.PRINT_JOB_STATE_FAILED
+        error = record.outcome if state == common_pb2.PRINT_JOB_STATE_FAILED else ""
+        return common_pb2.PrintJob(
+            job_id=job_id, printer_id=record.device_id, state=state, error=error
+        )
+
+
+def slip(branch: Branch, ticket: Ticket, estimate: WaitEstimate | None) -> printing_pb2.TicketSlip:
+    """What the printer prints for a ticket; without an estimate it is a copy."""
+    service = next(s for s in branch.services if s.id == ticket.service_id)
+    desks = sorted(d.number for d in branch.desks if ticket.service_id in d.services)
+    made = printing_pb2.TicketSlip(
+        ticket_id=ticket.id,
+        number=ticket.number,
+        service_name=service.name_ru,
+        service_name_en=service.name_en,
+        issued_at_unix_ms=ticket.issued_at_ms,
+        timezone=branch.timezone,
+        desk_numbers=desks,
+        status_url=branch.ticket_page_url.replace("{ticket}", ticket.id),
+        appointment_unix_ms=ticket.priority_from_ms if ticket.priority else 0,
+        branch_name=branch.name,
+        copy=estimate is None,
+    )
+    if estimate is not None:
+        made.people_ahead = estimate.people_ahead
+        made.wait_known = estimate.known
+        made.wait_minutes = math.ceil(estimate.wait_s / 60) if estimate.known else 0
+    return made
+
+
+class PrintingServicer(printing_pb2_grpc.PrintingServicer):
+    def __init__(self, hub: Hub) -> None:
+        self._hub = hub
+        self._printers = Printers(hub.fleet)
+
+    @rpc
+    async def ReprintTicket(
+        self, request: printing_pb2.ReprintTicketRequest, context: Context
+    ) -> common_pb2.PrintJob:
+        if not request.ticket_id or not request.printer_id or not request.request_id:
+            raise InvalidRequest("a reprint names ticket_id, printer_id and request_id")
+        ticket = await self._hub.ticket(request.ticket_id)
+        job = await self._printers.submit(
+            request.printer_id,
+            slip(self._hub.loaded.branch, ticket, None),
+            key=f"reprint:{request.request_id}",
+        )
+        if job.state == common_pb2.PRINT_JOB_STATE_FAILED:
+            raise Refused(f"cannot reprint ticket {ticket.number}: {job.error}")
+        return job
+
+    @rpc
+    async def GetPrintJob(
+        self, request: printing_pb2.GetPrintJobRequest, context: Context
+    ) -> common_pb2.PrintJob:
+        return await self._printers.job(request.job_id)
