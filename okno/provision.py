@@ -75,6 +75,8 @@ def device_table(devices: list[devices_pb2.DeviceInfo]) -> Table:
         state = devices_pb2.Presence.Name(d.presence).removeprefix("PRESENCE_").lower()
         if d.error:
             state = f"{state}: {d.error}"
+        elif d.warning:
+            state = f"{state} ({d.warning})"
         table.add_row(
             d.id,
             d.kind,

@@ -138,6 +138,7 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
             admission=_ADMISSION[device.admission],
             presence=_PRESENCE[device.presence(self._fleet.now_ms())],
             error=device.error,
+            warning=device.warning,
             last_seen_unix_ms=device.last_seen_ms,
             config=config_of(device),
         )

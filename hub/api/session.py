@@ -79,9 +79,11 @@ class DeviceSessionServicer(devices_pb2_grpc.DeviceSessionServicer):
                     await self._fleet.acked(device.id, message.ack.command_id, outcome)
                     continue
                 if message.HasField("status"):
-                    self._fleet.heard(device.id, message.status.error[:200])
+                    status = message.status
+                    self._fleet.heard(device.id, status.error[:200], status.warning[:200])
                     continue
-                self._fleet.heard(device.id, self._fleet.device(device.id).error)
+                known = self._fleet.device(device.id)
+                self._fleet.heard(device.id, known.error, known.warning)
                 ack = devices_pb2.HeartbeatAck(sent_at_unix_ms=message.heartbeat.sent_at_unix_ms)
                 outgoing.put_nowait(devices_pb2.HubMessage(heartbeat_ack=ack))
         except HubError as error:

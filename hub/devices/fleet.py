@@ -100,8 +100,8 @@ class Fleet:
             )
         return device
 
-    def heard(self, device_id: str, error: str = "") -> Device:
-        return self._registry.heard(device_id, self.now_ms(), error)
+    def heard(self, device_id: str, error: str = "", warning: str = "") -> Device:
+        return self._registry.heard(device_id, self.now_ms(), error, warning)
 
     async def open_session(
         self, device_id: str, deliver: Callable[[DeviceCommand], None]

@@ -58,6 +58,8 @@ class Device:
     certificate_serial: str = ""
     last_seen_ms: int = 0
     error: str = ""
+    # Live like the error, never stored: the device repeats it after each reconnect.
+    warning: str = ""
     # The device's settings as set by a technician, JSON of string keys to string values.
     config_json: str = "{}"
 
@@ -238,12 +240,12 @@ class Registry:
         self._devices[device_id] = revoked
         return revoked
 
-    def heard(self, device_id: str, now_ms: int, error: str = "") -> Device:
+    def heard(self, device_id: str, now_ms: int, error: str = "", warning: str = "") -> Device:
         """A heartbeat or status from an admitted device."""
         device = self.device(device_id)
         if device.admission is not Admission.APPROVED:
             raise Refused(f"device {device_id} is {device.admission.value}: it is not admitted")
-        alive = replace(device, last_seen_ms=now_ms, error=error)
+        alive = replace(device, last_seen_ms=now_ms, error=error, warning=warning)
         self._devices[device_id] = alive
         return alive
 

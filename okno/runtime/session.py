@@ -69,11 +69,14 @@ class HubSession:
         # Heartbeat round trips in milliseconds, for benchmarks; the device keeps the last few.
         self.round_trips_ms: deque[float] = deque(maxlen=round_trips_kept)
 
-    def report(self, error: str) -> None:
-        """Tell the hub what is wrong ("paper out"), or "" once all is well again."""
-        self._outbox.put_nowait(
-            devices_pb2.DeviceMessage(status=devices_pb2.DeviceStatus(error=error))
-        )
+    def report(self, error: str, warning: str = "") -> None:
+        """Tell the hub what is wrong ("paper out"), or "" once all is well again.
+
+        A warning ("paper near end") is shown in the fleet view while the device still
+        works; the hub keeps sending it work.
+        """
+        status = devices_pb2.DeviceStatus(error=error, warning=warning)
+        self._outbox.put_nowait(devices_pb2.DeviceMessage(status=status))
 
     async def run(self, stop: asyncio.Event) -> None:
         """Hold the session until ``stop`` is set or the hub refuses this device."""

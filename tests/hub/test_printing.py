@@ -17,6 +17,7 @@ from okno.runtime.session import HubSession
 from protos.okno.v1 import (
     common_pb2,
     devices_pb2,
+    devices_pb2_grpc,
     printing_pb2,
     printing_pb2_grpc,
     queue_pb2,
@@ -168,3 +169,25 @@ async def test_a_reprint_is_a_copy_made_once_per_request(served: Served, tmp_pat
         assert printer.jobs[0].copy
         assert printer.jobs[0].number == issued.ticket.number
         assert not printer.jobs[0].wait_known
+
+
+async def test_paper_near_end_is_shown_and_the_printer_still_gets_jobs(
+    served: Served, tmp_path: Path
+) -> None:
+    provisioning = devices_pb2_grpc.ProvisioningStub(served.channel)
+    async with printer_online(served, tmp_path) as (printer, session):
+        session.report("", warning="paper near end")
+        assert printer.jobs == []
+
+        async def warned() -> bool:
+            listed = await provisioning.ListDevices(devices_pb2.ListDevicesRequest())
+            return any(d.warning == "paper near end" for d in listed.devices)
+
+        await eventually(warned, timeout_s=2)
+        issued = await issue(served, "near-end")
+        assert issued.print_job.state == common_pb2.PRINT_JOB_STATE_QUEUED
+
+        async def printed() -> bool:
+            return [j.number for j in printer.jobs] == [issued.ticket.number]
+
+        await eventually(printed)

@@ -208,6 +208,7 @@ class DeviceInfo(_message.Message):
     ERROR_FIELD_NUMBER: _builtins.int
     LAST_SEEN_UNIX_MS_FIELD_NUMBER: _builtins.int
     CONFIG_FIELD_NUMBER: _builtins.int
+    WARNING_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     kind: _builtins.str
     model: _builtins.str
@@ -221,6 +222,8 @@ class DeviceInfo(_message.Message):
     error: _builtins.str
     """Why the device is in error, as it reported it ("paper out")."""
     last_seen_unix_ms: _builtins.int
+    warning: _builtins.str
+    """What the device warns of while it still works ("paper near end")."""
     @_builtins.property
     def config(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
         """The settings kept on the hub for this device."""
@@ -241,10 +244,11 @@ class DeviceInfo(_message.Message):
         error: _builtins.str = ...,
         last_seen_unix_ms: _builtins.int = ...,
         config: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        warning: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "admission", b"admission", "config", b"config", "error", b"error", "id", b"id", "kind", b"kind", "last_seen_unix_ms", b"last_seen_unix_ms", "model", b"model", "name", b"name", "presence", b"presence", "serial", b"serial", "software_version", b"software_version", "zone", b"zone"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "admission", b"admission", "config", b"config", "error", b"error", "id", b"id", "kind", b"kind", "last_seen_unix_ms", b"last_seen_unix_ms", "model", b"model", "name", b"name", "presence", b"presence", "serial", b"serial", "software_version", b"software_version", "warning", b"warning", "zone", b"zone"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -430,15 +434,19 @@ class DeviceStatus(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     ERROR_FIELD_NUMBER: _builtins.int
+    WARNING_FIELD_NUMBER: _builtins.int
     error: _builtins.str
+    warning: _builtins.str
+    """Worth a technician's attention but the device still works ("paper near end")."""
     def __init__(
         self,
         *,
         error: _builtins.str = ...,
+        warning: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["error", b"error"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["error", b"error", "warning", b"warning"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
