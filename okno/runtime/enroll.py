@@ -52,10 +52,13 @@ class Membership:
         (folder / "ca.pem").write_bytes(self.ca_pem)
         (folder / "session").write_text(self.session_address)
 
+    def credentials(self, key: DeviceKey) -> grpc.ChannelCredentials:
+        """Mutual TLS: trust the branch CA, present this membership's certificate."""
+        return key.client_credentials(self.ca_pem, self.certificate_pem)
+
     def channel(self, key: DeviceKey) -> grpc.aio.Channel:
-        """A mutual-TLS channel to the hub for the queue and hall feed services."""
-        credentials = key.client_credentials(self.ca_pem, self.certificate_pem)
-        return grpc.aio.secure_channel(self.session_address, credentials)
+        """A mutual-TLS channel to the hub for the queue, hall feed and printing."""
+        return grpc.aio.secure_channel(self.session_address, self.credentials(key))
 
     @classmethod
     def load(cls, folder: Path) -> Membership | None:

@@ -11,13 +11,11 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from okno.runtime.discovery import find_hub
-from okno.runtime.enroll import Description, EnrollmentRefused, Membership, join
-from okno.runtime.identity import DeviceKey
+from okno.runtime.enroll import Description, EnrollmentRefused
+from okno.runtime.program import membership
 from okno.runtime.session import HubSession
 
 log = logging.getLogger(__name__)
-FIND_HUB_S = 15.0
 
 
 async def run_device(
@@ -34,19 +32,12 @@ async def run_device(
     ``say`` shows a person what the device would show: its pairing code, then that its
     session is open.
     """
-    key = DeviceKey.load_or_create(state)
-    membership = Membership.load(state)
-    if membership is None:
-        if not hub:
-            found = await find_hub(interfaces=interfaces, timeout_s=FIND_HUB_S)
-            hub = f"{found.host}:{found.port}"
-        membership = await join(
-            hub, device, key, announce_on=interfaces, show_code=lambda c: say(f"pairing code: {c}")
-        )
-        membership.save(state)
+    key, member = await membership(
+        device, state, hub=hub, interfaces=interfaces, show_code=lambda c: say(f"pairing code: {c}")
+    )
     session = HubSession(
-        membership.session_address,
-        key.client_credentials(membership.ca_pem, membership.certificate_pem),
+        member.session_address,
+        member.credentials(key),
         on_config=lambda config: say(f"settings: {_settings_text(config)}") if config else None,
     )
     running = asyncio.create_task(session.run(stop))
