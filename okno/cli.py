@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from okno.errors import OknoError
+from ticket_printer import cli as printer_cli
 
 if TYPE_CHECKING:
     from protos.okno.v1 import devices_pb2
@@ -232,19 +233,12 @@ def sim_device(
     verbose: bool = False,
 ) -> None:
     """A device that joins the branch (shows its pairing code) and holds its session."""
-    import signal
-
     from okno.runtime.enroll import Description
     from okno.runtime.simulator import run_device
 
     setup_logging(verbose)
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await run_device(
+    run_device_program(
+        lambda stop: run_device(
             Description(kind, model, serial),
             state,
             stop,
@@ -252,11 +246,70 @@ def sim_device(
             interfaces=[interface],
             say=typer.echo,
         )
+    )
+
+
+def run_device_program(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    """Run a device program until SIGTERM or Ctrl-C; its refusal is a one-line reason."""
+    import signal
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await main(stop)
 
     try:
-        asyncio.run(main())
+        asyncio.run(run())
     except OknoError as error:
         raise fail(str(error)) from error
+
+
+printer_app = typer.Typer(help="The ticket printer's device program, and a test page.")
+app.add_typer(printer_app, name="printer")
+sim_app.command("printer")(printer_cli.sim_printer)
+printer_app.command("test-page")(printer_cli.test_page)
+
+
+@printer_app.callback(invoke_without_command=True)
+def printer(
+    context: typer.Context,
+    device: Annotated[
+        str,
+        typer.Option(help="The printer: serial:///dev/ttyUSB0?baudrate=115200, tcp://HOST:9100"),
+    ] = "",
+    serial: Annotated[str, typer.Option(help="The printer's serial number.")] = "",
+    state: Annotated[
+        Path, typer.Option(help="Where it keeps its key, certificate and job queue.")
+    ] = Path("var/printer"),
+    hub: Annotated[
+        str, typer.Option(help="host:port of the hub; found by zeroconf if empty.")
+    ] = "",
+    interface: Annotated[str, typer.Option(help="IPv4 address to discover and announce on.")] = (
+        "127.0.0.1"
+    ),
+    paper_width: Annotated[int, typer.Option(help="Paper width in mm: 58 or 80.")] = 80,
+    verbose: bool = False,
+) -> None:
+    """Run the printer agent: print its pairing code, then the hub's tickets, each once."""
+    if context.invoked_subcommand is not None:
+        return
+    from ticket_printer.layout import Logo
+    from ticket_printer.profile import PrinterProfile
+    from ticket_printer.program import PrinterSetup, run_printer
+
+    if not device or not serial:
+        raise fail("give the printer's --device URL and its --serial number")
+    try:
+        profile = PrinterProfile.for_paper(paper_width)
+    except ValueError as error:
+        raise fail(str(error)) from error
+    setup_logging(verbose)
+    setup = PrinterSetup(
+        device, state, serial, hub=hub, interfaces=[interface], profile=profile, logo=Logo.load()
+    )
+    run_device_program(lambda stop: run_printer(setup, stop))
 
 
 @bench_app.command("devices")

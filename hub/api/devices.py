@@ -34,6 +34,7 @@ class EnrollmentServicer(devices_pb2_grpc.EnrollmentServicer):
             device_id=device.id,
             pairing_code=device.code,
             expires_at_unix_ms=self._fleet.code_expires_ms(device),
+            expires_in_ms=max(0, self._fleet.code_expires_ms(device) - self._fleet.now_ms()),
         )
 
     @rpc

@@ -134,7 +134,8 @@ async def _decided(
     enrollment: devices_pb2_grpc.EnrollmentAsyncStub, ticket: devices_pb2.EnrollmentTicket
 ) -> devices_pb2.Decision | None:
     """The approval, or None once the code has expired unanswered."""
-    while time.time_ns() // 1_000_000 < ticket.expires_at_unix_ms:
+    deadline = time.monotonic() + ticket.expires_in_ms / 1000
+    while time.monotonic() < deadline:
         decision = await enrollment.GetDecision(
             devices_pb2.GetDecisionRequest(device_id=ticket.device_id)
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -141,16 +140,3 @@ async def serve_hub(
         await devices.stop(0)
         await server.stop(1)
         await hub.stop()
-
-
-@pytest.fixture
-def config_file(tmp_path: Path) -> Path:
-    path = tmp_path / "branch.toml"
-    shutil.copy(EXAMPLE, path)
-    return path
-
-
-@pytest.fixture
-async def served(config_file: Path, tmp_path: Path) -> AsyncIterator[Served]:
-    async with serve_hub(config_file, tmp_path / "hub.db", SteppedClock()) as running:
-        yield running

@@ -103,20 +103,26 @@ class EnrollmentTicket(_message.Message):
     DEVICE_ID_FIELD_NUMBER: _builtins.int
     PAIRING_CODE_FIELD_NUMBER: _builtins.int
     EXPIRES_AT_UNIX_MS_FIELD_NUMBER: _builtins.int
+    EXPIRES_IN_MS_FIELD_NUMBER: _builtins.int
     device_id: _builtins.str
     pairing_code: _builtins.str
     """What the device shows: "K7QM-3TXD"."""
     expires_at_unix_ms: _builtins.int
+    expires_in_ms: _builtins.int
+    """The same, as time left: a device's own clock may be wrong (no battery, no NTP yet),
+    so it counts this down rather than comparing dates.
+    """
     def __init__(
         self,
         *,
         device_id: _builtins.str = ...,
         pairing_code: _builtins.str = ...,
         expires_at_unix_ms: _builtins.int = ...,
+        expires_in_ms: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["device_id", b"device_id", "expires_at_unix_ms", b"expires_at_unix_ms", "pairing_code", b"pairing_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["device_id", b"device_id", "expires_at_unix_ms", b"expires_at_unix_ms", "expires_in_ms", b"expires_in_ms", "pairing_code", b"pairing_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

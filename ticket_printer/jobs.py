@@ -1,0 +1,103 @@
+"""The printer agent's queue on disk: a job is kept from its arrival until it is printed.
+
+Each job is one small JSON file, written to a temporary name, synced and renamed, so a
+power cut leaves either the old state or the new one. A job goes queued -> sending ->
+printed. "sending" is written before the first byte goes to the printer: a job found in
+it after a restart may or may not have come out, so it is printed again marked as a copy
+(a visitor never leaves without a ticket, and a second paper says it is one). Printed
+jobs are remembered (the last few hundred) so a job the hub sends again is not printed
+again.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from okno.files import write_private
+
+KEEP_PRINTED = 500
+
+
+class JobState(enum.StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    payload_json: str
+    state: JobState
+    # Why a failed job will not print (its payload could not be read).
+    error: str = ""
+
+
+class JobQueue:
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def add(self, job_id: int, payload_json: str) -> Job:
+        """Keep a new job; a job already known (any state) is returned as it is."""
+        known = self.get(job_id)
+        if known is not None:
+            return known
+        job = Job(job_id, payload_json, JobState.QUEUED)
+        self._write(job)
+        return job
+
+    def get(self, job_id: int) -> Job | None:
+        path = self._path(job_id)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        return Job(job_id, record["payload_json"], JobState(record["state"]), record["error"])
+
+    def next(self) -> Job | None:
+        """The oldest job still to print (one left "sending" by a crash comes first)."""
+        for job_id in self._ids():
+            job = self.get(job_id)
+            if job is not None and job.state in (JobState.QUEUED, JobState.SENDING):
+                return job
+        return None
+
+    def pending(self) -> int:
+        return sum(
+            1
+            for job_id in self._ids()
+            if (job := self.get(job_id)) is not None
+            and job.state in (JobState.QUEUED, JobState.SENDING)
+        )
+
+    def mark(self, job: Job, state: JobState, error: str = "") -> Job:
+        changed = Job(job.id, job.payload_json, state, error)
+        self._write(changed)
+        if state is JobState.PRINTED:
+            self._forget_old()
+        return changed
+
+    def _write(self, job: Job) -> None:
+        record = {"payload_json": job.payload_json, "state": job.state.value, "error": job.error}
+        write_private(self._path(job.id), json.dumps(record, ensure_ascii=False).encode())
+
+    def _forget_old(self) -> None:
+        done = [
+            job_id
+            for job_id in self._ids()
+            if (job := self.get(job_id)) is not None
+            and job.state in (JobState.PRINTED, JobState.FAILED)
+        ]
+        for job_id in done[:-KEEP_PRINTED]:
+            self._path(job_id).unlink(missing_ok=True)
+
+    def _ids(self) -> list[int]:
+        return sorted(int(p.stem) for p in self._folder.glob("*.job") if p.stem.isdigit())
+
+    def _path(self, job_id: int) -> Path:
+        return self._folder / f"{job_id:012d}.job"
