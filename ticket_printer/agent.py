@@ -38,6 +38,8 @@ from ticket_printer.profile import PrinterProfile
 log = logging.getLogger(__name__)
 POLL_S = 0.5
 RETRY_S = 1.0
+# After a refill, how long a job stopped by the empty roll may take to finish by itself.
+LATE_CONFIRMATION_S = 1.5
 DISCONNECTED = "printer disconnected"
 GARBAGE = "printer answers garbage: check the cable and baud rate"
 
@@ -66,6 +68,8 @@ class PrinterAgent:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reported: tuple[str, str] | None = None
         self._profile: PrinterProfile | None = None
+        # The job the paper or cover stopped: it may still finish once the printer can.
+        self._stopped: int | None = None
         self.state = PrinterState.OFFLINE
         # Set (from the printer thread) whenever the printer's state changes; for tests.
         self.changed = asyncio.Event()
@@ -160,6 +164,12 @@ class PrinterAgent:
             failed = self._jobs.mark(job, JobState.FAILED, f"bad print job: {bad}"[:200])
             self._finished(failed)
             return
+        if self._stopped == job.id and printer.state().can_print:
+            self._stopped = None
+            if printer.confirmed_late(job.id, LATE_CONFIRMATION_S):
+                log.info("printed after the refill job=%d ticket=%s", job.id, slip.number)
+                self._finished(self._jobs.mark(job, JobState.PRINTED))
+                return
         # Left "sending" by a crash: it may have come out, so this one says it is a copy.
         if job.state is JobState.SENDING:
             slip = replace(slip, copy=True)
@@ -170,10 +180,12 @@ class PrinterAgent:
             # Sent, perhaps printed, but the confirmation was lost with the cable: the
             # job stays "sending", so it comes out again marked as a copy.
             raise
-        except PrinterError:
-            # The printer says why it could not finish (paper out, cover open): the
-            # ticket did not come out whole, so it is printed again as the original.
+        except PrinterError as stopped:
+            # The printer says why it could not finish (paper out, cover open): unless
+            # it finishes by itself once it can, it is printed again as the original.
             self._jobs.mark(sending, JobState.QUEUED)
+            if isinstance(stopped, (PaperOut, CoverOpen)):
+                self._stopped = job.id
             raise
         printed = self._jobs.mark(sending, JobState.PRINTED)
         log.info("printed job=%d ticket=%s copy=%s", job.id, slip.number, slip.copy)

@@ -226,6 +226,23 @@ class TicketPrinter:
         self._done.discard(process_id)
         log.debug("printed job=%d bytes=%d", job_id, len(data))
 
+    def confirmed_late(self, job_id: int, timeout_s: float) -> bool:
+        """Whether a job that raised PaperOut or CoverOpen was finished after all.
+
+        Many printers keep what they received while the paper was out and print it once
+        a roll is in: the confirmation then arrives late, and printing the job again
+        would give the visitor two tickets.
+        """
+        process_id = codec.process_id_for(job_id)
+        deadline = time.monotonic() + timeout_s
+        while process_id not in self._done:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self._pump(left)
+        self._done.discard(process_id)
+        return True
+
     def _unconfirmed(self, process_id: str, what: str, timeout_s: float) -> None:
         """After the deadline: the cause the printer reports, else PrintTimeout."""
         status = self.status()

@@ -22,7 +22,7 @@ import select
 import socket
 import threading
 import tty
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -50,8 +50,13 @@ class SimulatedPrinter:
         port: int = 0,
         out_dir: Path | None = None,
         paper_tickets: int | None = None,
+        hold_when_out: bool = False,
     ) -> None:
+        """``hold_when_out``: keep what arrives while out of paper or open, and print it
+        once refilled or closed, as many real printers do; else it is lost."""
         self.profile = profile
+        self.hold_when_out = hold_when_out
+        self._held: list[cmd.Command] = []
         self.link = link
         self.out_dir = out_dir
         self._requested_port = port
@@ -196,10 +201,13 @@ class SimulatedPrinter:
         with self._lock:
             self._paper_left = paper_tickets
             self._set(paper_out=False, paper_near_end=False)
+        self._in_thread(self._resume)
 
     def set_cover_open(self, on: bool = True) -> None:
         """Open or close the cover."""
         self._set(cover_open=on)
+        if not on:
+            self._in_thread(self._resume)
 
     def set_stalled(self, on: bool = True) -> None:
         """The mechanism hangs: status still answers (it is real-time), nothing prints."""
@@ -327,12 +335,28 @@ class SimulatedPrinter:
             log.debug("answer lost: %s", error)
 
     def _handle(self, data: bytes) -> None:
+        with self._lock:
+            self._received += data
+        self._process(self._interpreter.feed(data))
+
+    def _resume(self) -> None:
+        """Print what was held while the printer could not (on its own thread)."""
+        with self._lock:
+            held, self._held = self._held, []
+        self._process(held)
+
+    def _process(self, commands: Iterable[cmd.Command]) -> None:
         finished: list[RenderedTicket] = []
         answers = bytearray()
         with self._lock:
-            self._received += data
-            for command in self._interpreter.feed(data):
+            for command in commands:
                 if self._offline:
+                    continue
+                holding = self._held or (self.hold_when_out and self._stopped_by_paper(command))
+                if holding and not isinstance(command, cmd.StatusRequest):
+                    if self._out_of_paper(command):
+                        self._set_paper_out_now()
+                    self._held.append(command)
                     continue
                 answer = self._answer(command)
                 if answer is not None:
@@ -384,16 +408,29 @@ class SimulatedPrinter:
             and not (status.paper_out or status.cover_open or status.error)
         )
 
+    def _stopped_by_paper(self, command: cmd.Command) -> bool:
+        """Whether a printer that holds data must hold ``command`` (status is real-time)."""
+        status = self._status
+        return not isinstance(command, cmd.StatusRequest) and (
+            status.paper_out or status.cover_open or self._out_of_paper(command)
+        )
+
+    def _set_paper_out_now(self) -> None:
+        self._status = dataclasses.replace(self._status, paper_near_end=True, paper_out=True)
+
+    def _out_of_paper(self, command: cmd.Command) -> bool:
+        return (
+            self._paper_left is not None
+            and self._paper_left <= 0
+            and isinstance(command, _PRINTING)
+        )
+
     def _can_print(self, command: cmd.Command) -> bool:
         """Whether a command takes effect; an empty roll is noticed when dots are due."""
         if not self._printing:
             return False
-        if (
-            self._paper_left is not None
-            and self._paper_left <= 0
-            and isinstance(command, _PRINTING)
-        ):
-            self._status = dataclasses.replace(self._status, paper_near_end=True, paper_out=True)
+        if self._out_of_paper(command):
+            self._set_paper_out_now()
             self._paper.discard()
             return False
         return True

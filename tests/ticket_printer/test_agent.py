@@ -11,6 +11,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from protos.okno.v1 import (
     common_pb2,
     devices_pb2,
@@ -84,9 +86,11 @@ def setup_for(link: Path, state: Path, hub: str) -> PrinterSetup:
 
 
 @asynccontextmanager
-async def admitted_printer(served: Served, tmp_path: Path) -> AsyncIterator[Hall]:
+async def admitted_printer(
+    served: Served, tmp_path: Path, *, hold_when_out: bool = False
+) -> AsyncIterator[Hall]:
     """A printer agent that prints its pairing code, is approved with it, and runs."""
-    with SimulatedPrinter() as sim:
+    with SimulatedPrinter(hold_when_out=hold_when_out) as sim:
         link = tmp_path / "printer.tty"
         link.symlink_to(sim.path)
         stop = asyncio.Event()
@@ -115,11 +119,13 @@ async def admitted_printer(served: Served, tmp_path: Path) -> AsyncIterator[Hall
             await asyncio.wait_for(running, 10)
 
 
+@pytest.mark.parametrize("hold_when_out", [False, True], ids=["drops", "holds"])
 async def test_paper_running_out_mid_burst_loses_and_doubles_nothing(
-    served: Served, tmp_path: Path
+    served: Served, tmp_path: Path, hold_when_out: bool
 ) -> None:
+    """Whether the printer drops what it got while empty or prints it after the refill."""
     await served.queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id="desk-01"))
-    async with admitted_printer(served, tmp_path) as hall:
+    async with admitted_printer(served, tmp_path, hold_when_out=hold_when_out) as hall:
         hall.sim.refill(paper_tickets=3)
         burst = await asyncio.gather(*(hall.issue(f"burst-{n}") for n in range(6)))
         assert all(r.print_job.state == common_pb2.PRINT_JOB_STATE_QUEUED for r in burst)
@@ -138,6 +144,7 @@ async def test_paper_running_out_mid_burst_loses_and_doubles_nothing(
         hall.sim.refill()
         await hall.printed(*burst)
         assert sorted(hall.printed_numbers()) == sorted(r.ticket.number for r in burst)
+        assert hall.printed_numbers(copies=True) == []
         assert (await hall.device()).error == ""
 
 
