@@ -56,10 +56,15 @@ class Hub:
         db_path: Path,
         *,
         clock: Clock = wall_clock_ms,
+        device_clock: Clock | None = None,
         feed_memory: int = 20_000,
         pki_dir: Path | None = None,
     ) -> None:
-        """``pki_dir`` keeps the branch CA; by default beside the database ("okno-pki")."""
+        """``pki_dir`` keeps the branch CA; by default beside the database ("okno-pki").
+
+        ``device_clock`` times heartbeats, pairing codes and certificates (the queue's
+        ``clock`` by default): a demo whose queue runs fast keeps devices on real time.
+        """
         self.config_path = config_path
         self.db_path = db_path
         self.clock = clock
@@ -73,7 +78,7 @@ class Hub:
                 pki_dir or db_path.parent / f"{db_path.stem}-pki", self.loaded.branch.id
             ),
             _FleetInThread(self._repository, self._executor),
-            clock,
+            device_clock or clock,
         )
         self.broker = FeedBroker(memory=feed_memory)
         self._committer = GroupCommitter(

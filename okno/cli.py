@@ -332,6 +332,23 @@ def bench_devices(
     report("devices", figures, out, Console())
 
 
+@bench_app.command("printer")
+def bench_printer(
+    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    config: Annotated[Path, typer.Option(help="Branch to measure.")] = Path("examples/branch.toml"),
+    tickets: Annotated[int, typer.Option(min=1, help="Tickets printed one after another.")] = 200,
+) -> None:
+    """Bytes per ticket (NV logo or raster) and hub-to-printer latency on a virtual printer."""
+    from rich.console import Console
+
+    from okno.bench import report
+    from ticket_printer.bench import measure_printer
+
+    setup_logging()
+    logging.getLogger("ticket_printer").setLevel(logging.WARNING)
+    report("printer", asyncio.run(measure_printer(config, tickets)), out, Console())
+
+
 @provision_app.command("show")
 def provision_show(
     device_id: Annotated[str, typer.Argument(help="The device's id, from okno provision list.")],

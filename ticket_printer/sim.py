@@ -14,6 +14,7 @@ answers nothing at all; a pulled cable closes the link.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import logging
@@ -21,6 +22,7 @@ import os
 import select
 import socket
 import threading
+import time
 import tty
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -64,6 +66,8 @@ class SimulatedPrinter:
         self._paper = Paper(profile)
         self._interpreter = cmd.Interpreter()
         self._received = bytearray()
+        # (offset in received, time.monotonic()) of each chunk read: for benchmarks.
+        self._arrivals: list[tuple[int, float]] = []
         self._tickets: list[RenderedTicket] = []
         self._paper_left = paper_tickets
         self._status = PrinterStatus()
@@ -150,6 +154,14 @@ class SimulatedPrinter:
         """Every byte the host sent, in order."""
         with self._lock:
             return bytes(self._received)
+
+    def arrived_at(self, offset: int) -> float:
+        """When (time.monotonic) the byte at ``offset`` of :attr:`received` came in."""
+        with self._lock:
+            if not 0 <= offset < len(self._received):
+                raise IndexError(f"nothing received at offset {offset}")
+            index = bisect.bisect_right(self._arrivals, offset, key=lambda a: a[0]) - 1
+            return self._arrivals[index][1]
 
     @property
     def tickets(self) -> list[RenderedTicket]:
@@ -336,6 +348,7 @@ class SimulatedPrinter:
 
     def _handle(self, data: bytes) -> None:
         with self._lock:
+            self._arrivals.append((len(self._received), time.monotonic()))
             self._received += data
         self._process(self._interpreter.feed(data))
 

@@ -37,11 +37,11 @@ async def measure_devices(
         root = Path(scratch)
         branch = root / "branch.toml"
         await asyncio.to_thread(_write_branch, config, branch)
-        session_port = _free_port()
+        session_port = free_port()
         options = ("--device-listen", f"127.0.0.1:{session_port}")
         hub, port = await start_hub(branch, root / "hub.db", *options)
         started = time.perf_counter()
-        folders = await _enroll(f"127.0.0.1:{port}", devices, root / "devices")
+        folders = await enroll_devices(f"127.0.0.1:{port}", devices, root / "devices")
         enroll_s = time.perf_counter() - started
         context = multiprocessing.get_context("spawn")
         workers = []
@@ -83,7 +83,9 @@ async def measure_devices(
     ]
 
 
-async def _enroll(hub: str, count: int, root: Path) -> list[Path]:
+async def enroll_devices(
+    hub: str, count: int, root: Path, kind: str = "hall_display"
+) -> list[Path]:
     """Enroll ``count`` devices the way a technician would, and keep what each was given."""
     folders = []
     async with grpc.aio.insecure_channel(hub) as channel:
@@ -95,11 +97,11 @@ async def _enroll(hub: str, count: int, root: Path) -> list[Path]:
             serial = f"BENCH-{index:04d}"
             ticket = await enrollment.RequestEnrollment(
                 devices_pb2.EnrollmentRequest(
-                    kind="hall_display",
+                    kind=kind,
                     model="bench",
                     serial=serial,
                     software_version="bench",
-                    csr_pem=key.csr(f"hall_display-{serial}"),
+                    csr_pem=key.csr(f"{kind}-{serial}"),
                 )
             )
             await provisioning.ApproveDevice(
@@ -162,7 +164,7 @@ def _write_branch(config: Path, branch: Path) -> None:
     branch.write_text(round_the_clock(config.read_text()))
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
