@@ -1,0 +1,1 @@
+"""Staff desk units: buttons and a status light on gpiozero that call visitors, never twice."""
