@@ -332,6 +332,54 @@ def bench_devices(
     report("devices", figures, out, Console())
 
 
+@app.command()
+def desk(
+    serial: Annotated[str, typer.Option(help="The desk unit's serial number.")],
+    desk_id: Annotated[
+        str, typer.Option("--desk", help="Desk id or number, until the hub's settings name one.")
+    ] = "",
+    state: Annotated[Path, typer.Option(help="Where it keeps its key and certificate.")] = Path(
+        "var/desk"
+    ),
+    hub: Annotated[
+        str, typer.Option(help="host:port of the hub; found by zeroconf if empty.")
+    ] = "",
+    interface: Annotated[str, typer.Option(help="IPv4 address to discover and announce on.")] = (
+        "127.0.0.1"
+    ),
+    simulate: Annotated[
+        bool, typer.Option(help="Mock pins pressed by a simulated operator.")
+    ] = False,
+    verbose: bool = False,
+) -> None:
+    """Run a desk unit: buttons call, recall, start, finish; the LED shows the desk's state."""
+    from staff_desk.program import DeskSetup, run_desk, run_simulated_desk
+
+    setup_logging(verbose)
+    setup = DeskSetup(state, serial, desk=desk_id, hub=hub, interfaces=[interface])
+    if simulate:
+        run_device_program(lambda stop: run_simulated_desk(setup, stop))
+    else:
+        run_device_program(lambda stop: run_desk(setup, stop))
+
+
+@bench_app.command("desk")
+def bench_desk(
+    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    config: Annotated[Path, typer.Option(help="Branch to measure.")] = Path("examples/branch.toml"),
+    presses: Annotated[int, typer.Option(min=1, help="Button presses measured.")] = 200,
+) -> None:
+    """Desk button press to the call on the hall feed, end to end on mock pins."""
+    from rich.console import Console
+
+    from okno.bench import report
+    from staff_desk.bench import measure_press_to_board
+
+    setup_logging()
+    logging.getLogger("staff_desk").setLevel(logging.WARNING)
+    report("desk", asyncio.run(measure_press_to_board(config, presses)), out, Console())
+
+
 @bench_app.command("printer")
 def bench_printer(
     out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
