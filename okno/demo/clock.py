@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from hub.domain.branch import Branch
 from hub.traffic import day_start_ms, next_open_day, opening_ms
 
-T = TypeVar("T")
 DEMO_OPENS = timedelta(hours=9)
 
 
@@ -65,19 +62,3 @@ async def wait_any(events: list[asyncio.Event], timeout_s: float) -> None:
     finally:
         for waiter in waiters:
             waiter.cancel()
-
-
-async def until_stopped(awaitable: Awaitable[T], stop: asyncio.Event) -> T | None:
-    """The awaitable's result, or None (and the awaitable cancelled) once ``stop`` is set."""
-    task = asyncio.ensure_future(awaitable)
-    stopped = asyncio.ensure_future(stop.wait())
-    try:
-        await asyncio.wait([task, stopped], return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        stopped.cancel()
-    if task.done():
-        return task.result()
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    return None

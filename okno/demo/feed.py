@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 
 import grpc
 
-from okno.demo.clock import until_stopped, wait_any
+from okno.aio import until_stopped
+from okno.demo.clock import wait_any
 from okno.demo.world import World
 from protos.okno.v1 import feed_pb2
 

@@ -20,24 +20,29 @@ from pathlib import Path
 
 import grpc
 
+from hall_display.board import Board, Link
+from hall_display.feed_client import BoardListener
+from hall_display.screen import Camera
+from hall_display.settings import DisplaySettings
 from hub.api.server import create_server
 from hub.config import load_branch
 from hub.replay import DayReport
 from hub.service import Hub
 from okno.demo import outputs
-from okno.demo.board import Board
+from okno.demo.board import text
 from okno.demo.clock import SimClock, demo_start_ms
 from okno.demo.desks import Desks
 from okno.demo.feed import follow
 from okno.demo.kiosk import run_kiosk
 from okno.demo.rpc import Stubs
-from okno.demo.screen import show
+from okno.demo.screen import photograph, show
 from okno.demo.world import World
 from protos.okno.v1 import admin_pb2
 
 log = logging.getLogger(__name__)
 
 DB = "demo.db"
+SCREENS = "screens"
 # Real seconds the hall's people get to notice the stop before they are cancelled.
 STOP_GRACE_S = 5.0
 
@@ -59,6 +64,8 @@ class DemoResult:
     board: Path
     summary: Path
     report: DayReport
+    # The board as the hall display draws it (PNG, landscape and portrait).
+    screens: tuple[Path, ...] = ()
 
 
 async def run_until_signalled(options: DemoOptions) -> DemoResult:
@@ -84,10 +91,14 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
     _remove_database(db)
     async with _hub_on_loopback(options.config, db, clock) as channel:
         world = World(branch, clock, Stubs.on(channel), stop)
-        board = await _board(world)
-        await _run_people(world, board, options)
+        branch_info, board = await _board(world)
+        board.set_connection(Link.LIVE, clock())  # the demo's hub runs in this process
+        settings = DisplaySettings(title=branch_info.name, timezone=branch_info.timezone)
+        camera = Camera(board, clock, options.out / SCREENS, settings)
+        await _run_people(world, board, branch_info, camera, options)
         ended_ms = clock()
-        outputs.write_board(options.out, board.text(ended_ms))
+        outputs.write_board(options.out, text(board, branch_info, ended_ms))
+        screens = tuple(camera.shoot())
     events = outputs.export_events(db, options.out)
     report = outputs.summarise(branch, events)
     simulated = {
@@ -104,7 +115,9 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         report.average_wait_min,
     )
     out = options.out
-    return DemoResult(out / outputs.EVENTS, out / outputs.BOARD, out / outputs.SUMMARY, report)
+    return DemoResult(
+        out / outputs.EVENTS, out / outputs.BOARD, out / outputs.SUMMARY, report, screens
+    )
 
 
 @contextlib.asynccontextmanager
@@ -128,13 +141,19 @@ async def _hub_on_loopback(
         await hub.stop()
 
 
-async def _board(world: World) -> Board:
+async def _board(world: World) -> tuple[admin_pb2.Branch, Board]:
     branch = await world.hub.admin.GetBranch(admin_pb2.GetBranchRequest())
     services = await world.hub.admin.ListServices(admin_pb2.ListServicesRequest())
-    return Board(branch, services.services)
+    return branch, Board(services.services)
 
 
-async def _run_people(world: World, board: Board, options: DemoOptions) -> None:
+async def _run_people(
+    world: World,
+    board: Board,
+    branch: admin_pb2.Branch,
+    camera: Camera,
+    options: DemoOptions,
+) -> None:
     """Kiosk, desks, feed and screen until the stop; then give them time to notice it."""
     rng = random.Random(options.seed)
     desks = Desks(world, random.Random(rng.random()))
@@ -142,8 +161,12 @@ async def _run_people(world: World, board: Board, options: DemoOptions) -> None:
     tasks = [
         asyncio.create_task(run_kiosk(world, rng), name="kiosk"),
         asyncio.create_task(desks.run(), name="desks"),
-        asyncio.create_task(follow(world, [board.apply, desks.notice]), name="feed"),
-        asyncio.create_task(show(board, world, live=live), name="screen"),
+        asyncio.create_task(
+            follow(world, [BoardListener(board, world.clock).feed_message, desks.notice]),
+            name="feed",
+        ),
+        asyncio.create_task(show(board, branch, world, live=live), name="screen"),
+        asyncio.create_task(photograph(camera, world), name="screens"),
     ]
     stopped = asyncio.create_task(world.stop.wait())
     await asyncio.wait(

@@ -1,4 +1,4 @@
-"""One voice cache for the whole session: each phrase is synthesised once across tests."""
+"""Voices for the tests: a shared real cache (each phrase once), or a fake engine (no espeak)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hall_display import wav
 from hall_display.voice import Voice
 
 
@@ -17,3 +18,21 @@ def voice_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def voice(voice_cache: Path) -> Voice:
     return Voice(voice_cache)
+
+
+class FakeEngine:
+    """A speech engine that writes the chime for any text: fast, and never silent."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.rendered: list[str] = []
+
+    def render(self, text: str, voice: str, rate: int, out: Path) -> None:
+        self.rendered.append(text)
+        wav.write_atomic(out, wav.chime())
+
+
+@pytest.fixture
+def fake_voice(tmp_path: Path) -> Voice:
+    return Voice(tmp_path / "fake-voice-cache", engine=FakeEngine())

@@ -10,17 +10,18 @@ from pathlib import Path
 import grpc
 import pytest
 
+from hall_display.board import Board
+from hall_display.feed_client import BoardListener
 from hub.api.server import create_server
 from hub.config import load_branch
 from hub.domain.branch import Branch
 from hub.service import Hub
 from okno.demo import DemoOptions, run_demo
-from okno.demo.board import RECENT_CALLS, Board
 from okno.demo.clock import SimClock, demo_start_ms
 from okno.demo.feed import follow
 from okno.demo.rpc import Stubs, request_id
 from okno.demo.world import World
-from protos.okno.v1 import admin_pb2, common_pb2, feed_pb2, queue_pb2
+from protos.okno.v1 import admin_pb2, feed_pb2, queue_pb2
 from tests.hub.conftest import MONDAY_10_00
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "branch.toml"
@@ -47,6 +48,8 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     board = result.board.read_text()
     assert called[-1]["ticket"]["number"] in board
     assert "Очередь / Queue" in board
+    assert [p.name for p in result.screens] == ["board-landscape.png", "board-portrait.png"]
+    assert all(p.stat().st_size > 10_000 for p in result.screens)
 
     summary = json.loads(result.summary.read_text())
     assert summary["issued"] == len(issued)
@@ -80,60 +83,7 @@ def board_of(example: Branch) -> Board:
         admin_pb2.ServiceInfo(id=s.id, prefix=s.prefix, name_ru=s.name_ru, target_wait_s=900)
         for s in example.services
     ]
-    branch = admin_pb2.Branch(id=example.id, name=example.name, timezone=example.timezone)
-    return Board(branch, services)
-
-
-def call_message(seq: int, number: str, desk: int, *, recall: bool = False) -> feed_pb2.FeedMessage:
-    kind = feed_pb2.EVENT_KIND_TICKET_RECALLED if recall else feed_pb2.EVENT_KIND_TICKET_CALLED
-    ticket = common_pb2.Ticket(
-        id=f"2026-11-23/{number}",
-        number=number,
-        service_id="passport",
-        state=common_pb2.TICKET_STATE_CALLED,
-    )
-    event = feed_pb2.Event(
-        sequence=seq,
-        kind=kind,
-        ticket=ticket,
-        desk=common_pb2.Desk(id=f"desk-{desk:02d}", number=desk, state=common_pb2.DESK_STATE_OPEN),
-    )
-    return feed_pb2.FeedMessage(event=event)
-
-
-def test_the_board_lists_the_latest_calls_first_and_a_recall_once(example: Branch) -> None:
-    board = board_of(example)
-    numbers = [f"А{n:03d}" for n in range(1, RECENT_CALLS + 3)]
-    for seq, number in enumerate(numbers, start=1):
-        board.apply(call_message(seq, number, desk=seq))
-    board.apply(call_message(len(numbers) + 1, "А004", desk=4, recall=True))
-    listed = [c.number for c in board.calls]
-    assert listed[0] == "А004"
-    assert listed[1:3] == [numbers[-1], numbers[-2]]
-    assert len(listed) == RECENT_CALLS
-    assert len(set(listed)) == RECENT_CALLS
-    assert board.calls[0].recall
-
-
-def test_the_board_starts_from_a_snapshot_and_counts_the_waiting(example: Branch) -> None:
-    board = board_of(example)
-    waiting = common_pb2.Ticket(
-        id="2026-11-23/А001",
-        number="А001",
-        service_id="passport",
-        state=common_pb2.TICKET_STATE_WAITING,
-        waiting_since_unix_ms=1_000_000,
-    )
-    board.apply(
-        feed_pb2.FeedMessage(
-            snapshot=common_pb2.QueueState(sequence=41, tickets=[waiting], desks=[])
-        )
-    )
-    assert board.seq == 41
-    assert board.waiting("passport", 1_000_000 + 16 * 60_000) == (1, 16 * 60)
-    board.apply(call_message(42, "А001", desk=1))
-    assert board.waiting("passport", 1_000_000) == (0, 0)
-    assert "А001" in board.text(1_000_000)
+    return Board(services)
 
 
 async def test_the_board_resumes_from_its_last_sequence_when_the_feed_drops(
@@ -163,7 +113,8 @@ async def test_the_board_resumes_from_its_last_sequence_when_the_feed_drops(
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
             stubs = Stubs.on(channel)
             world = World(example, SimClock(MONDAY_10_00, 1.0), stubs, stop)
-            following = asyncio.create_task(follow(world, [board.apply, record]))
+            listener = BoardListener(board, world.clock)
+            following = asyncio.create_task(follow(world, [listener.feed_message, record]))
             await asyncio.wait_for(arrived.wait(), 5)  # the first snapshot
             await issue_and_see(stubs)
             hub.broker.close_all()

@@ -1,0 +1,285 @@
+"""``okno display``: the hall board or a desk display, as a device program of the branch.
+
+It joins the branch like every device (okno.runtime.program.membership, kind
+"hall_display"; the pairing code is shown on the screen), holds its session (settings
+arrive from the hub: role, desk, layout, language, voice, volume, quiet hours, ticker,
+see settings.py), follows the hall feed over the mutual-TLS channel, shows the board and
+speaks the calls. ``insecure="host:port"`` instead follows the hub's plaintext port with
+no enrollment and no session, for development and the demo.
+
+Qt and asyncio. Qt's event loop owns the main thread (the GUI must live there). The
+asyncio side (membership, session, feed client, voice) runs its own standard loop in one
+thread, "okno-display-io": PySide6-Essentials ships no QtAsyncio, and grpc.aio wants a
+standard loop anyway. Results cross to the GUI thread only as queued Qt signals
+(bridge.py); a stop crosses the other way with ``loop.call_soon_threadsafe``. The same
+arrangement runs on a screen and offscreen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from PySide6.QtCore import QCoreApplication, QSize, QTimer
+from PySide6.QtGui import QGuiApplication
+
+from hall_display.announcer import Announcer
+from hall_display.bridge import FeedBridge
+from hall_display.errors import DisplayError
+from hall_display.feed_client import Connect, FeedClient, mutual_tls, plaintext
+from hall_display.qtsignals import emit
+from hall_display.screen import BoardWindow
+from hall_display.settings import DisplaySettings
+from hall_display.sinks import choose_sink
+from hall_display.view import BoardView, wall_ms
+from hall_display.voice import Voice
+from okno.aio import until_stopped
+from okno.errors import OknoError
+from okno.runtime.enroll import Description, EnrollmentRefused
+from okno.runtime.program import membership
+from okno.runtime.session import HubSession
+
+log = logging.getLogger(__name__)
+
+KIND = "hall_display"
+TICK_MS = 250
+STOP_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayOptions:
+    """How ``okno display`` was started; the hub's settings come on top of these."""
+
+    state: Path = Path("var/display")
+    role: str = "hall"
+    desk: str = ""
+    layout: str = "auto"
+    language: str = "ru"
+    # host:port of the hub's enrollment port; empty: found by zeroconf.
+    hub: str = ""
+    interfaces: tuple[str, ...] = ("0.0.0.0",)
+    # host:port of the hub's plaintext port: no enrollment, no session (development).
+    insecure: str = ""
+    serial: str = field(default_factory=socket.gethostname)
+    model: str = "okno-display"
+    # A window of this size; None: full screen.
+    size: tuple[int, int] | None = None
+    # Save what the screen shows as DIR/display.png every screenshot_every_s, and at exit.
+    screenshots: Path | None = None
+    screenshot_every_s: float = 60.0
+    # Stop by itself after this many seconds (None: until SIGINT or SIGTERM).
+    duration_s: float | None = None
+    # Announcements written as WAV files (no sound card) play in real time times this.
+    voice_speed: float = 1.0
+
+    def settings(self) -> DisplaySettings:
+        """The settings before the hub sends any: ValueError for a bad option."""
+        return DisplaySettings(
+            role=self.role, desk=self.desk, layout=self.layout, language=self.language
+        )
+
+
+def run_display(options: DisplayOptions) -> None:
+    """Run the display until SIGINT, SIGTERM or ``duration_s``; DisplayError if it fails."""
+    try:
+        options.settings()
+    except ValueError as err:
+        raise DisplayError(str(err)) from err
+    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    display = DisplayApp(options)
+    display.bridge.failed.connect(lambda _: app.quit())
+    with _quit_on_signals(app):
+        display.start()
+        if options.duration_s is not None:
+            QTimer.singleShot(int(options.duration_s * 1000), app.quit)
+        app.exec()
+    display.stop()
+    if display.failure is not None:
+        if isinstance(display.failure, OknoError):
+            raise display.failure
+        raise DisplayError(f"the display stopped: {display.failure}") from display.failure
+
+
+class DisplayApp:
+    """The window, its view-model and the asyncio side, started and stopped together."""
+
+    def __init__(
+        self,
+        options: DisplayOptions,
+        *,
+        clock: Callable[[], int] = wall_ms,
+        voice: Voice | None = None,
+    ) -> None:
+        """``voice`` replaces the one made from the state folder (tests inject an engine)."""
+        self.options = options
+        self.view = BoardView(options.settings(), clock=clock)
+        size = QSize(*options.size) if options.size else None
+        self.window = BoardWindow(self.view, size)
+        self.bridge = FeedBridge(self.view)
+        self.io = DisplayIO(options, self.bridge, voice=voice)
+        self._tick = QTimer()
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self.view.tick)
+        self._camera = QTimer()
+        self._camera.setInterval(int(options.screenshot_every_s * 1000))
+        self._camera.timeout.connect(self.screenshot)
+
+    @property
+    def failure(self) -> BaseException | None:
+        return self.io.failure
+
+    def start(self) -> None:
+        if self.options.size is None:
+            self.window.showFullScreen()
+        else:
+            self.window.show()
+        self._tick.start()
+        if self.options.screenshots is not None:
+            self._camera.start()
+        self.io.start()
+
+    def stop(self) -> None:
+        """Stop the feed and the voice (an announcement playing is finished), then the screen."""
+        self._tick.stop()
+        self._camera.stop()
+        self.io.stop()
+        if self.options.screenshots is not None:
+            self.screenshot()
+        self.window.dispose()
+
+    def screenshot(self) -> Path | None:
+        if self.options.screenshots is None:
+            return None
+        return self.window.grab(self.options.screenshots / "display.png")
+
+
+class DisplayIO:
+    """The asyncio side, in its own thread: membership, session, feed client, voice."""
+
+    def __init__(
+        self, options: DisplayOptions, bridge: FeedBridge, *, voice: Voice | None = None
+    ) -> None:
+        self.options = options
+        self.base = options.settings()
+        self.bridge = bridge
+        self.failure: BaseException | None = None
+        self.client: FeedClient | None = None
+        self.announcer: Announcer | None = None
+        self.voice = voice
+        self.session: HubSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._main, name="okno-display-io", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout_s: float = STOP_S) -> None:
+        """Ask the loop to stop, from any thread, and wait for it."""
+        self._stopping.set()
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop already ended
+                loop.call_soon_threadsafe(stop.set)
+        if self._thread.is_alive():
+            self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                log.warning("display io did not stop within %.0f s", timeout_s)
+
+    def _main(self) -> None:
+        try:
+            asyncio.run(self._run())
+        except Exception as err:
+            self.failure = err
+            log.error("display stopped: %s", err)
+            emit(self.bridge.failed, str(err))
+
+    async def _run(self) -> None:
+        self._stop = stop = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        if self._stopping.is_set():
+            return
+        state = self.options.state
+        if self.voice is None:
+            self.voice = Voice(state / "voice-cache", volume=self.base.volume)
+        sink = choose_sink(state / "announcements", speed=self.options.voice_speed)
+        self.announcer = Announcer(self.voice, sink, quiet_hours=self.base.quiet)
+        joined = await until_stopped(self._join(), stop)
+        if joined is None:
+            return
+        connect, address, credentials = joined
+        self.client = FeedClient(
+            connect, self.bridge, announcer=self.announcer, languages=self.base.voice_languages
+        )
+        tasks = [self.client.run(stop), self.announcer.run(stop)]
+        if credentials is not None:
+            self.session = HubSession(address, credentials, on_config=self._configure)
+            tasks.append(self._hold(self.session, stop))
+        await asyncio.gather(*tasks)
+
+    async def _join(self) -> tuple[Connect, str, grpc.ChannelCredentials | None]:
+        """How to reach the feed: the plaintext port, or membership over mutual TLS."""
+        options = self.options
+        if options.insecure:
+            log.info("following the hub's plaintext port %s (no enrollment)", options.insecure)
+            return plaintext(options.insecure), options.insecure, None
+        key, member = await membership(
+            Description(KIND, options.model, options.serial),
+            options.state,
+            hub=options.hub,
+            interfaces=list(options.interfaces),
+            show_code=self.bridge.show_code,
+        )
+        self.bridge.show_code("")
+        credentials = member.credentials(key)
+        return mutual_tls(member.session_address, credentials), member.session_address, credentials
+
+    async def _hold(self, session: HubSession, stop: asyncio.Event) -> None:
+        await session.run(stop)
+        if session.refused:
+            stop.set()
+            raise EnrollmentRefused(f"the hub refused this display: {session.refused}")
+
+    def _configure(self, config: dict[str, str]) -> None:
+        """The hub's settings on top of the command line's; ValueError refuses them."""
+        settings = self.base.updated(config)
+        if self.client is not None:
+            self.client.languages = settings.voice_languages
+        if self.voice is not None:
+            self.voice.volume = settings.volume
+        if self.announcer is not None:
+            self.announcer.quiet_hours = settings.quiet
+        self.bridge.settings_changed(settings)
+        log.info("settings applied keys=%s", ",".join(sorted(config)) or "-")
+
+
+@contextlib.contextmanager
+def _quit_on_signals(app: QCoreApplication) -> Iterator[None]:
+    """SIGINT and SIGTERM quit Qt's loop, which then stops the rest cleanly."""
+    handlers = {
+        signum: signal.signal(signum, lambda *_: app.quit())
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    # Python runs a signal handler only when it gets the thread back: a timer gives it.
+    waker = QTimer()
+    waker.timeout.connect(lambda: None)
+    waker.start(200)
+    try:
+        yield
+    finally:
+        waker.stop()
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+__all__ = ["DisplayApp", "DisplayOptions", "run_display"]
