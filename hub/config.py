@@ -153,7 +153,7 @@ def _where(document: dict[str, Any], loc: Loc) -> str:
         return "the file"
     name, rest = str(parts[0]), parts[1:]
     value = document.get(name)
-    if isinstance(value, list):
+    if isinstance(value, list) and all(isinstance(entry, dict) for entry in value):
         place = f"[[{name}]]"
         if rest and isinstance(rest[0], int):
             index, rest = rest[0], rest[1:]

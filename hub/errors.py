@@ -43,6 +43,12 @@ class UnknownOperator(NotFound):
     code = "unknown_operator"
 
 
+class UnknownCode(NotFound):
+    """No booking has this code: mistyped, or made up."""
+
+    code = "unknown_code"
+
+
 class InvalidRequest(HubError, ValueError):
     """A request is malformed: a field missing, two that exclude each other, a reused id."""
 
@@ -83,6 +89,58 @@ class BranchClosed(Refused):
 
 class NotServedHere(Refused):
     code = "not_served_here"
+
+
+class BadCode(InvalidRequest):
+    """What was typed cannot be a booking code (wrong length or letters)."""
+
+    code = "bad_code"
+
+
+class NotBookable(Refused):
+    """The service takes no appointments."""
+
+    code = "not_bookable"
+
+
+class SlotUnavailable(Refused):
+    """No slot starts then: past, too far ahead, a closed day, or off the slot grid."""
+
+    code = "slot_unavailable"
+
+
+class SlotFull(Refused):
+    """Every seat of the slot is booked."""
+
+    code = "slot_full"
+
+
+class CodeUsed(Refused):
+    """The booking was checked in already; its code is spent."""
+
+    code = "code_used"
+
+
+class CodeCancelled(Refused):
+    """The booking was cancelled; its code is never valid again."""
+
+    code = "code_cancelled"
+
+
+class TooEarly(Refused):
+    """Check-in has not opened yet; ``opens_ms`` is when it does."""
+
+    code = "check_in_too_early"
+
+    def __init__(self, message: str, opens_ms: int) -> None:
+        super().__init__(message)
+        self.opens_ms = opens_ms
+
+
+class TooLate(Refused):
+    """Check-in closed: the visitor missed the slot (a no-show)."""
+
+    code = "check_in_too_late"
 
 
 class ConfigError(HubError, ValueError):

@@ -17,11 +17,14 @@ from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from hub.booking import Bookings
 from hub.committer import GroupCommitter
 from hub.config import LoadedConfig, load_branch
 from hub.devices.authority import BranchAuthority
 from hub.devices.fleet import Fleet
 from hub.devices.registry import CommandRecord, Device, DeviceCommand, Registry
+from hub.domain.appointments import AppointmentBook
+from hub.domain.appointments.book import RECENT_MS
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
@@ -72,6 +75,7 @@ class Hub:
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="okno-store")
         self._repository = Repository(open_database(db_path))
         self.engine = self._load_engine(self.loaded)
+        self.appointments = self._load_appointments(self.loaded)
         self.fleet = Fleet(
             Registry(self._repository.devices()),
             BranchAuthority.load_or_create(
@@ -89,6 +93,7 @@ class Hub:
             self._executor,
         )
         self._broken = False
+        self.bookings = Bookings(self)
 
     def _append(self, events: Sequence[Event]) -> None:
         # Looked up at each write, so a test can stand a failing repository in.
@@ -111,9 +116,15 @@ class Hub:
         )
         return engine
 
+    def _load_appointments(self, loaded: LoadedConfig) -> AppointmentBook:
+        keep_ms = (loaded.branch.appointments.keep_contacts_days + 1) * 86_400_000
+        saved = self._repository.load_appointments(self.clock() - max(RECENT_MS, keep_ms))
+        log.info("appointments loaded in_memory=%d", len(saved.appointments))
+        return AppointmentBook(loaded.branch, saved.appointments, next_id=saved.next_id)
+
     async def start(self) -> None:
         self._committer.start()
-        await self.run(lambda engine, now: engine.roll_day(now))
+        await self._look_at_the_clock()
         self._night_watch = asyncio.get_running_loop().create_task(self._end_days(), name="day-end")
 
     async def _end_days(self) -> None:
@@ -121,9 +132,14 @@ class Hub:
         while True:
             await asyncio.sleep(DAY_CHECK_S)
             try:
-                await self.run(lambda engine, now: engine.roll_day(now))
+                await self._look_at_the_clock()
             except HubError as error:
                 log.warning("day end not saved, will retry reason=%s", error)
+
+    async def _look_at_the_clock(self) -> None:
+        """End a past day; mark no-shows and erase contacts whose time has come."""
+        await self.run(lambda engine, now: engine.roll_day(now))
+        await self.run(self.appointments.sweep)
 
     async def stop(self) -> None:
         self._night_watch.cancel()
@@ -164,6 +180,7 @@ class Hub:
         # what the database holds, and make every feed subscriber resubscribe.
         try:
             self.engine = self._load_engine(self.loaded)
+            self.appointments = self._load_appointments(self.loaded)
         except Exception:
             log.exception("reload after a failed commit failed; refusing commands")
             self._broken = True
@@ -186,6 +203,22 @@ class Hub:
         """The queue as of one sequence, answered once that sequence is committed."""
         return await self._once_committed(self.engine.snapshot(self.clock()))
 
+    async def once_committed(self, value: T) -> T:
+        """A value read from memory, answered once what it shows is committed."""
+        return await self._once_committed(value)
+
+    async def read_store(self, read: Callable[[Repository], T]) -> T:
+        """Run a read of the database on its thread (for what memory no longer holds)."""
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, read, self._repository)
+        except SQLAlchemyError as err:
+            log.exception("database read failed")
+            raise StoreUnavailable(
+                "the hub could not read its database: try again; if it goes on, the hub's "
+                "disk needs a technician"
+            ) from err
+
     async def _once_committed(self, value: T) -> T:
         """Hold an answer read from memory until what it shows is on disk.
 
@@ -200,7 +233,14 @@ class Hub:
         loaded = load_branch(self.config_path)
         if loaded.digest == self.loaded.digest:
             return Reloaded(loaded.digest, changed=False)
-        await self.run(lambda engine, now: engine.reconfigure(loaded.branch, now, loaded.digest))
+
+        def reconfigure(engine: QueueEngine, now: int) -> Outcome:
+            self.appointments.check_fits(loaded.branch)
+            outcome = engine.reconfigure(loaded.branch, now, loaded.digest)
+            self.appointments.reconfigure(loaded.branch)
+            return outcome
+
+        await self.run(reconfigure)
         self.loaded = loaded
         log.info("configuration reloaded digest=%s", loaded.digest)
         return Reloaded(loaded.digest, changed=True)

@@ -191,7 +191,8 @@ def day_start_ms(day: date, timezone: str) -> int:
 
 def opening_ms(branch: Branch, day_start: int) -> tuple[int, int] | None:
     """When the branch opens and closes on the day starting at ``day_start``, or None."""
-    hours = branch.opening_hours(_weekday(branch, day_start))
+    day = datetime.fromtimestamp(day_start / 1000, ZoneInfo(branch.timezone)).date()
+    hours = branch.hours_on(day)
     if hours is None:
         return None
     opens = day_start + hours.opens_minute * MINUTE_MS
@@ -202,7 +203,7 @@ def next_open_day(branch: Branch, day: date, *, within: int = 14) -> date:
     """``day`` itself if the branch opens then, else the next day it does."""
     for offset in range(within):
         candidate = day + timedelta(days=offset)
-        if branch.opening_hours(candidate.weekday()) is not None:
+        if branch.hours_on(candidate) is not None:
             return candidate
     raise ValueError(f"the branch opens on none of the {within} days from {day}")
 

@@ -363,6 +363,102 @@ def desk(
         run_device_program(lambda stop: run_desk(setup, stop))
 
 
+@app.command()
+def display(
+    role: Annotated[str, typer.Option(help="hall (the big board) or desk (one desk's).")] = "hall",
+    desk_id: Annotated[str, typer.Option("--desk", help="The desk, for --role desk.")] = "",
+    serial: Annotated[
+        str, typer.Option(help="The display's serial number (default: hostname).")
+    ] = "",
+    state: Annotated[Path, typer.Option(help="Where it keeps its key and certificate.")] = Path(
+        "var/display"
+    ),
+    hub: Annotated[
+        str, typer.Option(help="host:port of the hub; found by zeroconf if empty.")
+    ] = "",
+    interface: Annotated[str, typer.Option(help="IPv4 address to discover and announce on.")] = (
+        "127.0.0.1"
+    ),
+    insecure: Annotated[
+        str, typer.Option(help="Follow the hub's plaintext port host:port (development only).")
+    ] = "",
+    windowed: Annotated[str, typer.Option(help="WIDTHxHEIGHT window instead of full screen.")] = "",
+    screenshots: Annotated[
+        Path | None, typer.Option(help="Save the screen as DIR/display.png now and then.")
+    ] = None,
+    verbose: bool = False,
+) -> None:
+    """Run a hall board or a desk display: calls shown and spoken, the same on every board."""
+    import socket
+
+    from hall_display.program import DisplayOptions, run_display
+
+    size = None
+    if windowed:
+        width, _, height = windowed.partition("x")
+        if not (width.isdigit() and height.isdigit()):
+            raise fail("--windowed takes WIDTHxHEIGHT, for example 1920x1080")
+        size = (int(width), int(height))
+    setup_logging(verbose)
+    options = DisplayOptions(
+        state=state,
+        role=role,
+        desk=desk_id,
+        hub=hub,
+        interfaces=(interface,),
+        insecure=insecure,
+        serial=serial or socket.gethostname(),
+        size=size,
+        screenshots=screenshots,
+    )
+    try:
+        run_display(options)
+    except OknoError as error:
+        raise fail(str(error)) from error
+
+
+@bench_app.command("display")
+def bench_display(
+    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    config: Annotated[Path, typer.Option(help="Branch to measure.")] = Path("examples/branch.toml"),
+    calls: Annotated[int, typer.Option(min=1, help="Calls timed to the painted row.")] = 200,
+    hours: Annotated[
+        float, typer.Option(help="Hours of sped-up traffic for the memory run.")
+    ] = 24.0,
+) -> None:
+    """Call to row painted on the board, voice latency, memory over a sped-up day."""
+    import tempfile
+
+    from rich.console import Console
+
+    from hall_display.bench import measure_display
+    from okno.bench import report
+
+    setup_logging()
+    with tempfile.TemporaryDirectory(prefix="okno-bench-display-") as scratch:
+        figures = measure_display(Path(scratch), config=config, calls=calls, hours=hours)
+    report("display", figures, out, Console())
+
+
+@bench_app.command("appointments")
+def bench_appointments(
+    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    config: Annotated[Path, typer.Option(help="Branch to measure.")] = Path("examples/branch.toml"),
+    clients: Annotated[int, typer.Option(min=1, help="Clients booking at once.")] = 50,
+    slots: Annotated[int, typer.Option(min=1, help="Slots they all try to book.")] = 100,
+    seats: Annotated[int, typer.Option(min=1, max=100, help="Seats in each slot.")] = 2,
+) -> None:
+    """Concurrent bookings of the same slots: double bookings (none), latency, throughput."""
+    from rich.console import Console
+
+    from hub.bench.appointments import measure_appointments
+    from okno.bench import report
+
+    setup_logging()
+    figures = asyncio.run(measure_appointments(config, clients, slots, seats=seats))
+    report("appointments", figures, out, Console())
+
+
 @bench_app.command("desk")
 def bench_desk(
     out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hub.domain.appointments import SlotCalendar, SlotView, contacts
 from hub.domain.model import (
+    Appointment,
+    AppointmentState,
+    Channel,
     Desk,
     DeskState,
     Event,
@@ -13,7 +17,7 @@ from hub.domain.model import (
     TicketState,
     WaitEstimate,
 )
-from protos.okno.v1 import common_pb2, feed_pb2
+from protos.okno.v1 import appointments_pb2, common_pb2, feed_pb2
 
 _TICKET_STATES = {
     TicketState.WAITING: common_pb2.TICKET_STATE_WAITING,
@@ -29,6 +33,15 @@ _DESK_STATES = {
     DeskState.PAUSED: common_pb2.DESK_STATE_PAUSED,
 }
 _EVENT_KINDS = {kind: feed_pb2.EventKind.Value(f"EVENT_KIND_{kind.name}") for kind in EventKind}
+_BOOKING_STATES = {
+    state: appointments_pb2.BookingState.Value(f"BOOKING_STATE_{state.name}")
+    for state in AppointmentState
+}
+_CHANNELS = {
+    channel: appointments_pb2.BookingChannel.Value(f"BOOKING_CHANNEL_{channel.name}")
+    for channel in Channel
+}
+_CHANNELS_BACK = {number: channel for channel, number in _CHANNELS.items()}
 
 
 def ticket(value: Ticket) -> common_pb2.Ticket:
@@ -106,3 +119,42 @@ def event(value: Event) -> feed_pb2.Event:
     if value.desk is not None:
         message.desk.CopyFrom(desk(value.desk))
     return message
+
+
+def slot(value: SlotView) -> appointments_pb2.Slot:
+    return appointments_pb2.Slot(
+        service_id=value.slot.service_id,
+        start_unix_ms=value.slot.start_ms,
+        end_unix_ms=value.slot.end_ms,
+        day=value.slot.day.isoformat(),
+        time=value.slot.time,
+        capacity=value.capacity,
+        free=value.free,
+    )
+
+
+def booking(value: Appointment, calendar: SlotCalendar) -> appointments_pb2.Booking:
+    """A booking for its holder: the code, the slot in local time, the contact half hidden."""
+    opens, closes = calendar.check_in_window(value.slot_ms)
+    local = calendar.local(value.slot_ms)
+    return appointments_pb2.Booking(
+        code=value.code,
+        service_id=value.service_id,
+        slot_start_unix_ms=value.slot_ms,
+        slot_end_unix_ms=value.slot_ms + calendar.rules.slot_min * 60_000,
+        day=local.date().isoformat(),
+        time=f"{local:%H:%M}",
+        state=_BOOKING_STATES[value.state],
+        channel=_CHANNELS[value.channel],
+        booked_at_unix_ms=value.booked_at_ms,
+        check_in_from_unix_ms=opens,
+        check_in_until_unix_ms=closes,
+        ticket_id=value.ticket_id,
+        phone_hint=contacts.phone_hint(value.phone),
+        email_hint=contacts.email_hint(value.email),
+    )
+
+
+def channel(value: appointments_pb2.BookingChannel.ValueType) -> Channel | None:
+    """The channel a request names; None when it names none."""
+    return _CHANNELS_BACK.get(value)

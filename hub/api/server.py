@@ -1,4 +1,4 @@
-"""The hub's gRPC server: queue, feed, admin, health and reflection on one port."""
+"""The hub's gRPC server: queue, feed, appointments, admin, health and reflection on one port."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from hub.api.admin import AdminServicer
+from hub.api.appointments import AppointmentsServicer
 from hub.api.devices import EnrollmentServicer, ProvisioningServicer
 from hub.api.feed import HallFeedServicer
 from hub.api.printing import PrintingServicer
@@ -17,6 +18,8 @@ from hub.service import Hub
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,
+    appointments_pb2,
+    appointments_pb2_grpc,
     devices_pb2,
     devices_pb2_grpc,
     feed_pb2,
@@ -41,6 +44,7 @@ async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
         queue_pb2.DESCRIPTOR.services_by_name["QueueService"].full_name,
         feed_pb2.DESCRIPTOR.services_by_name["HallFeed"].full_name,
         printing_pb2.DESCRIPTOR.services_by_name["Printing"].full_name,
+        appointments_pb2.DESCRIPTOR.services_by_name["Appointments"].full_name,
         admin_pb2.DESCRIPTOR.services_by_name["Admin"].full_name,
         devices_pb2.DESCRIPTOR.services_by_name["Enrollment"].full_name,
         devices_pb2.DESCRIPTOR.services_by_name["Provisioning"].full_name,
@@ -65,7 +69,8 @@ async def create_device_server(
     """The mutual-TLS port for admitted devices; ``hosts`` are the names devices dial.
 
     Besides their session, devices reach the queue (a kiosk issues tickets), the hall
-    feed (a board shows calls) and printing here: all they say is mutual TLS.
+    feed (a board shows calls), printing and appointments (a kiosk books and checks in)
+    here: all they say is mutual TLS.
     """
     key, certificate = hub.fleet.server_credentials(hosts)
     credentials = grpc.ssl_server_credentials(
@@ -82,7 +87,8 @@ async def create_device_server(
 
 
 def _add_hall_services(server: grpc.aio.Server, hub: Hub) -> None:
-    """What the hall's devices use: the queue, the hall feed, printing."""
+    """What the hall's devices use: the queue, the hall feed, printing, appointments."""
     queue_pb2_grpc.add_QueueServiceServicer_to_server(QueueServicer(hub), server)
     feed_pb2_grpc.add_HallFeedServicer_to_server(HallFeedServicer(hub), server)
     printing_pb2_grpc.add_PrintingServicer_to_server(PrintingServicer(hub), server)
+    appointments_pb2_grpc.add_AppointmentsServicer_to_server(AppointmentsServicer(hub), server)

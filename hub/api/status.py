@@ -46,7 +46,7 @@ def status_code(error: HubError) -> grpc.StatusCode:
 MAX_ID = 64
 MAX_TEXT = 500
 MAX_BYTES = 16 * 1024
-_LONGER = {"comment": MAX_TEXT, "reason": MAX_TEXT, "payload_json": MAX_BYTES}
+_LONGER = {"comment": MAX_TEXT, "reason": MAX_TEXT, "payload_json": MAX_BYTES, "email": 254}
 
 
 def check_sizes(request: Message) -> None:

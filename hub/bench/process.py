@@ -13,6 +13,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 def round_the_clock(config_text: str) -> str:
     """The same branch, open every day all day, so a measurement runs at any hour."""
     text = re.sub(r'^(mon|tue|wed|thu|fri|sat|sun) = ".*"$\n?', "", config_text, flags=re.M)
+    text = re.sub(r"^closed_dates = \[[^\]]*\]$\n?", "", text, flags=re.M)
     days = "".join(f'{d} = "00:00-24:00"\n' for d in WEEKDAYS)
     return text.replace("[hours]\n", f"[hours]\n{days}")
 

@@ -47,6 +47,9 @@ class AttemptLimit:
     tries: int = 5
     hub_tries: int = 50
     window_ms: int = 15 * 60_000
+    # What is being guessed and what an honest person should do, for the message.
+    what: str = "pairing codes"
+    advice: str = "read the code again from the device's screen"
     _failures: dict[str, deque[int]] = field(default_factory=dict)
 
     def check(self, source: str, now_ms: int) -> None:
@@ -59,8 +62,7 @@ class AttemptLimit:
             if len(recent) >= limit:
                 wait_s = (recent[0] + self.window_ms - now_ms + 999) // 1000
                 raise TooManyAttempts(
-                    f"too many wrong pairing codes {who}: wait {wait_s} s and read the code "
-                    "again from the device's screen"
+                    f"too many wrong {self.what} {who}: wait {wait_s} s and {self.advice}"
                 )
 
     def failed(self, source: str, now_ms: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, datetime, time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -115,6 +115,34 @@ class Operator(_Model):
     roles: tuple[Role, ...] = ("operator",)
 
 
+class Appointments(_Model):
+    """Booked visits: 20-minute slots for today and the next 7 days, checked in on arrival."""
+
+    slot_min: int = Field(default=20, ge=5, le=240)
+    # Today and this many days after it can be booked.
+    days_ahead: int = Field(default=7, ge=0, le=60)
+    # Check-in opens this many minutes before the slot and closes this many after its
+    # start; a booking not checked in by then is a no-show.
+    early_min: int = Field(default=15, ge=0, le=120)
+    late_min: int = Field(default=10, ge=0, le=120)
+    # The [[priorities]] category of the ticket a checked-in visitor gets.
+    priority: Identifier = "appointment"
+    # Phone, e-mail and name are erased this many days after the slot.
+    keep_contacts_days: int = Field(default=1, ge=0, le=90)
+    # Service id -> visitors per slot; a service not listed takes no appointments.
+    capacity: dict[Identifier, Annotated[int, Field(ge=1, le=100)]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _late_within_slot(self) -> Appointments:
+        if self.late_min >= self.slot_min:
+            raise ConfigProblem(
+                ("appointments", "late_min"),
+                f"late_min ({self.late_min}) is not shorter than a slot ({self.slot_min} min): "
+                "a late visitor would check in during the next slot; make it shorter",
+            )
+        return self
+
+
 class Branch(_Model):
     id: Identifier
     name: str = Field(min_length=1)
@@ -128,11 +156,14 @@ class Branch(_Model):
     hours: dict[Weekday, HoursText] = Field(
         default_factory=lambda: dict.fromkeys(WEEKDAYS, "00:00-24:00")
     )
+    # Holidays and other days the branch does not open, whatever [hours] says.
+    closed_dates: tuple[date, ...] = ()
     groups: tuple[Group, ...] = ()
     services: tuple[Service, ...] = Field(min_length=1)
     desks: tuple[Desk, ...] = Field(min_length=1)
     priorities: tuple[Priority, ...] = ()
     operators: tuple[Operator, ...] = ()
+    appointments: Appointments = Field(default_factory=Appointments)
 
     @field_validator("timezone")
     @classmethod
@@ -141,6 +172,23 @@ class Branch(_Model):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as err:
             raise ValueError(f'unknown time zone "{value}" (use e.g. "Europe/Moscow")') from err
+        return value
+
+    @field_validator("closed_dates", mode="before")
+    @classmethod
+    def _dates(cls, value: object) -> object:
+        if not isinstance(value, list | tuple):
+            return value
+        for item in value:
+            if isinstance(item, datetime) or not isinstance(item, date | str):
+                raise ValueError(f"closed dates are written like 2027-01-01, not {item!r}")
+            if isinstance(item, str):
+                try:
+                    date.fromisoformat(item)
+                except ValueError:
+                    raise ValueError(
+                        f'closed dates are written like 2027-01-01, not "{item}"'
+                    ) from None
         return value
 
     @model_validator(mode="after")
@@ -170,7 +218,24 @@ class Branch(_Model):
                         f'desk "{desk.id}" serves "{service_id}", which is not among '
                         "[[services]]: add the service or fix the name",
                     )
+        self._appointments_consistent(services)
         return self
+
+    def _appointments_consistent(self, services: set[str]) -> None:
+        rules = self.appointments
+        for service_id in rules.capacity:
+            if service_id not in services:
+                raise ConfigProblem(
+                    ("appointments", "capacity", service_id),
+                    f'appointments are offered for "{service_id}", which is not among '
+                    "[[services]]: add the service or fix the name",
+                )
+        if rules.capacity and rules.priority not in {p.id for p in self.priorities}:
+            raise ConfigProblem(
+                ("appointments", "priority"),
+                f'checked-in visitors get priority "{rules.priority}", which is not among '
+                '[[priorities]]: add it (id = "appointment", ratio = 3 is usual) or name another',
+            )
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
@@ -188,6 +253,10 @@ class Branch(_Model):
         """Hours for a weekday (0 is Monday); a weekday not listed is closed."""
         text = self.hours.get(WEEKDAYS[weekday])
         return OpeningHours.parse(text) if text is not None else None
+
+    def hours_on(self, day: date) -> OpeningHours | None:
+        """Hours on a date: its weekday's, or None on a closed date."""
+        return None if day in self.closed_dates else self.opening_hours(day.weekday())
 
 
 class ConfigProblem(Exception):
@@ -238,6 +307,7 @@ class BranchIndex:
     services: dict[str, Service]
     desks: dict[str, Desk]
     hours: list[OpeningHours | None]
+    closed_dates: frozenset[date]
     categories: tuple[str, ...]
     ratios: dict[str, int]
     targets_ms: dict[str, int]
@@ -248,6 +318,7 @@ class BranchIndex:
             services={s.id: s for s in config.services},
             desks={d.id: d for d in config.desks},
             hours=[config.opening_hours(day) for day in range(7)],
+            closed_dates=frozenset(config.closed_dates),
             categories=tuple(p.id for p in config.priorities),
             ratios={p.id: p.ratio for p in config.priorities},
             targets_ms={s.id: config.target_wait_ms(s) for s in config.services},

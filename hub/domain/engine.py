@@ -17,6 +17,7 @@ from hub.domain.branch import Branch, BranchIndex
 from hub.domain.dispatcher import pick
 from hub.domain.estimate import ServiceTimes, estimate_wait
 from hub.domain.model import (
+    Appointment,
     Desk,
     DeskState,
     Event,
@@ -487,6 +488,25 @@ class QueueEngine:
     def _release(self, desk_id: str) -> Desk:
         return self._put_desk(replace(self._desks[desk_id], current_ticket_id=""))
 
+    def record(
+        self,
+        kind: EventKind,
+        now_ms: int,
+        appointment: Appointment,
+        *,
+        detail: str = "",
+        request_id: str = "",
+    ) -> Event:
+        """Number a change of an appointment in the branch's one sequence of events.
+
+        A past day is ended first, as for any command; its events wait for
+        take_undelivered, which the caller must put before this one.
+        """
+        self._roll_day(now_ms)
+        return self._emit(
+            kind, now_ms, detail=detail, request_id=request_id, appointment=appointment
+        )
+
     def _emit(
         self,
         kind: EventKind,
@@ -496,13 +516,16 @@ class QueueEngine:
         detail: str = "",
         *,
         request_id: str = "",
+        appointment: Appointment | None = None,
     ) -> Event:
         self.seq += 1
         if request_id:
             self._requests[request_id] = RequestRecord(
                 kind, ticket.id if ticket else "", desk.id if desk else ""
             )
-        return Event(self.seq, now_ms, self.day, kind, ticket, desk, detail, request_id)
+        return Event(
+            self.seq, now_ms, self.day, kind, ticket, desk, detail, request_id, appointment
+        )
 
     def _replay(
         self,
@@ -588,7 +611,7 @@ class QueueEngine:
     def _check_open(self, service_id: str, last_ticket_before_close_min: int, now_ms: int) -> None:
         local = local_time(now_ms, self.config.timezone)
         hours = self._index.hours[local.weekday()]
-        if hours is None:
+        if hours is None or local.date() in self._index.closed_dates:
             raise BranchClosed("the branch is closed today: tickets are issued on working days")
         minute = local.hour * 60 + local.minute
         opens, closes = hours.opens_minute, hours.closes_minute

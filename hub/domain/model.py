@@ -46,6 +46,33 @@ class EventKind(enum.Enum):
     DESK_CLOSED = "desk_closed"
     DESK_PAUSED = "desk_paused"
     CONFIG_RELOADED = "config_reloaded"
+    APPOINTMENT_BOOKED = "appointment_booked"
+    APPOINTMENT_MOVED = "appointment_moved"
+    APPOINTMENT_CANCELLED = "appointment_cancelled"
+    APPOINTMENT_CHECKED_IN = "appointment_checked_in"
+    APPOINTMENT_NO_SHOW = "appointment_no_show"
+    # The visitor's phone, e-mail and name were erased, the days they are kept being over.
+    APPOINTMENT_CONTACT_ERASED = "appointment_contact_erased"
+
+
+class AppointmentState(enum.Enum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+    @property
+    def holds_seat(self) -> bool:
+        """Whether the booking occupies its seat: all but a cancelled one do."""
+        return self is not AppointmentState.CANCELLED
+
+
+class Channel(enum.Enum):
+    """Where a booking was made."""
+
+    KIOSK = "kiosk"
+    CALL_CENTRE = "call_centre"
+    ONLINE = "online"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +112,38 @@ class Desk:
 
 
 @dataclass(frozen=True, slots=True)
+class Appointment:
+    """A booked visit: one seat of one slot of one service, found by its code.
+
+    ``slot_ms`` is the slot's start (UTC); ``seat`` numbers the visitors of a slot from
+    0 below its capacity. Phone, e-mail and name are optional and erased some days after
+    the slot; the code stays, so that it is never given again.
+    """
+
+    id: int
+    code: str
+    service_id: str
+    slot_ms: int
+    seat: int
+    state: AppointmentState
+    channel: Channel
+    booked_at_ms: int
+    changed_at_ms: int
+    request_id: str = ""
+    phone: str = ""
+    email: str = ""
+    name: str = ""
+    ticket_id: str = ""
+    # The device (kiosk) that checked the visitor in, when known.
+    checked_in_by: str = ""
+    check_in_request_id: str = ""
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.phone or self.email or self.name)
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One change of the branch, numbered in the branch's single order."""
 
@@ -96,6 +155,7 @@ class Event:
     desk: Desk | None = None
     detail: str = ""
     request_id: str = ""
+    appointment: Appointment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +175,7 @@ class Outcome:
     events: list[Event] = field(default_factory=list)
     estimate: WaitEstimate | None = None
     replayed: bool = False
+    appointment: Appointment | None = None
 
 
 @dataclass(frozen=True, slots=True)

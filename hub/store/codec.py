@@ -7,10 +7,25 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
-from hub.domain.model import Desk, DeskState, Event, EventKind, Ticket, TicketState
+from hub.domain.model import (
+    Appointment,
+    AppointmentState,
+    Channel,
+    Desk,
+    DeskState,
+    Event,
+    EventKind,
+    Ticket,
+    TicketState,
+)
 
 _TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
 _DESK_FIELDS = tuple(f.name for f in fields(Desk))
+_APPOINTMENT_FIELDS = tuple(f.name for f in fields(Appointment))
+# What the event log (and the back office, and notifications following it) may read of a
+# booking: not its code, which admits to the booking, nor the visitor's contact, which is
+# erased from the appointments table after some days and must not outlive it in the log.
+_PRIVATE = frozenset({"code", "phone", "email", "name", "request_id", "check_in_request_id"})
 
 
 def ticket_row(ticket: Ticket) -> dict[str, Any]:
@@ -59,6 +74,7 @@ def event_to_json(event: Event) -> str:
             "desk": _desk_json(event.desk) if event.desk else None,
             "detail": event.detail,
             "request_id": event.request_id,
+            "appointment": _appointment_json(event.appointment) if event.appointment else None,
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -81,7 +97,36 @@ def event_from_json(text: str) -> Event:
         else None,
         detail=data["detail"],
         request_id=data["request_id"],
+        appointment=_appointment_from_json(data["appointment"])
+        if data.get("appointment")
+        else None,
     )
+
+
+def appointment_row(appointment: Appointment) -> dict[str, Any]:
+    row = {name: getattr(appointment, name) for name in _APPOINTMENT_FIELDS}
+    row["state"] = appointment.state.value
+    row["channel"] = appointment.channel.value
+    return row
+
+
+def appointment_from_row(row: Mapping[Any, Any]) -> Appointment:
+    values = dict(row)
+    values["state"] = AppointmentState(values["state"])
+    values["channel"] = Channel(values["channel"])
+    return Appointment(**values)
+
+
+def _appointment_json(appointment: Appointment) -> dict[str, Any]:
+    data = {k: v for k, v in appointment_row(appointment).items() if k not in _PRIVATE}
+    data["has_contact"] = appointment.has_contact
+    return data
+
+
+def _appointment_from_json(data: dict[str, Any]) -> Appointment:
+    """A booking as the log tells it: without its code and contact (see _PRIVATE)."""
+    values = {k: v for k, v in data.items() if k in _APPOINTMENT_FIELDS}
+    return appointment_from_row({**values, "code": ""})
 
 
 def _desk_json(desk: Desk) -> dict[str, Any]:

@@ -6,12 +6,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import Insert, insert
 
 from hub.devices.registry import Admission, CommandRecord, Device, DeviceCommand
-from hub.domain.model import Desk, Event, EventKind, RequestRecord, Ticket, TicketState
+from hub.domain.model import (
+    Appointment,
+    AppointmentState,
+    Desk,
+    Event,
+    EventKind,
+    RequestRecord,
+    Ticket,
+    TicketState,
+)
 from hub.store import codec, schema
 from hub.store.database import Database
 
@@ -23,6 +32,12 @@ class SavedState:
     tickets: list[Ticket]
     desks: list[Desk]
     requests: dict[str, RequestRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedAppointments:
+    appointments: list[Appointment]
+    next_id: int
 
 
 class Repository:
@@ -38,6 +53,9 @@ class Repository:
         self._upsert_desks = str(_upsert(schema.desks).compile(dialect=dialect))
         self._ticket_columns = [c.name for c in schema.tickets.columns]
         self._desk_columns = [c.name for c in schema.desks.columns]
+        self._insert_appointment = str(schema.appointments.insert().compile(dialect=dialect))
+        self._upsert_appointment = str(_upsert(schema.appointments).compile(dialect=dialect))
+        self._appointment_columns = [c.name for c in schema.appointments.columns]
 
     def append(self, events: Sequence[Event]) -> None:
         """Write a batch of events and the tickets and desks they leave, all or nothing."""
@@ -74,6 +92,25 @@ class Repository:
                     self._upsert_desks,
                     [_values(codec.desk_row(d), self._desk_columns) for d in desks.values()],
                 )
+            self._write_appointments(connection, events)
+
+    def _write_appointments(self, connection: Connection, events: Sequence[Event]) -> None:
+        """Every version of each booking, in event order, each checked by the database.
+
+        Not only the last version: a seat freed and taken again in one batch must be
+        freed first, or the seat index would refuse the second holder. A new booking is
+        INSERTed, so that a code or seat given twice is refused, never overwritten.
+        """
+        for event in events:
+            if event.appointment is None:
+                continue
+            sql = (
+                self._insert_appointment
+                if event.kind is EventKind.APPOINTMENT_BOOKED
+                else self._upsert_appointment
+            )
+            row = _values(codec.appointment_row(event.appointment), self._appointment_columns)
+            connection.exec_driver_sql(sql, row)
 
     def close(self) -> None:
         """Close the database file; the hub calls it last when it stops."""
@@ -113,6 +150,38 @@ class Repository:
                 )
             }
         return SavedState(seq, day, tickets, desks, requests)
+
+    def load_appointments(self, since_ms: int) -> SavedAppointments:
+        """Bookings the book keeps in memory: slots from ``since_ms``, and any still booked
+        or holding a contact (to be marked or erased); and the id the next one gets."""
+        table = schema.appointments
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(table).where(
+                    (table.c.slot_ms >= since_ms)
+                    | (table.c.state == AppointmentState.BOOKED.value)
+                    | (table.c.phone != "")
+                    | (table.c.email != "")
+                    | (table.c.name != "")
+                )
+            ).mappings()
+            appointments = [codec.appointment_from_row(r) for r in rows]
+            last = connection.execute(select(func.max(table.c.id))).scalar()
+        return SavedAppointments(appointments, (last or 0) + 1)
+
+    def appointment_by_code(self, code: str) -> Appointment | None:
+        table = schema.appointments
+        with self._engine.connect() as connection:
+            row = connection.execute(select(table).where(table.c.code == code)).mappings().first()
+        return codec.appointment_from_row(row) if row else None
+
+    def codes_taken(self, codes: Sequence[str]) -> set[str]:
+        """Which of these codes were ever given to a booking."""
+        table = schema.appointments
+        with self._engine.connect() as connection:
+            return set(
+                connection.execute(select(table.c.code).where(table.c.code.in_(codes))).scalars()
+            )
 
     def save_device(self, device: Device) -> None:
         """Keep a device's admission; presence is live and not kept."""

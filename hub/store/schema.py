@@ -1,8 +1,9 @@
 """Tables of the hub's database, in SQLAlchemy Core.
 
-``events`` is the append-only log, the record of truth; ``tickets`` and ``desks`` are
-read tables updated in the same transaction, so a restart loads them directly instead
-of replaying the whole log. The schema itself comes from the Alembic migrations.
+``events`` is the append-only log, the record of truth; ``tickets``, ``desks`` and
+``appointments`` are read tables updated in the same transaction, so a restart loads them
+directly instead of replaying the whole log. The schema itself comes from the Alembic
+migrations.
 """
 
 from __future__ import annotations
@@ -112,4 +113,38 @@ device_commands = Table(
         unique=True,
         sqlite_where=text("dedupe_key != ''"),
     ),
+)
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    # Never given twice, even after the booking is over: a spent code stays spent.
+    Column("code", String(8), nullable=False),
+    Column("service_id", String(40), nullable=False),
+    Column("slot_ms", BigInteger, nullable=False),
+    Column("seat", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("booked_at_ms", BigInteger, nullable=False),
+    Column("changed_at_ms", BigInteger, nullable=False),
+    Column("request_id", String(64), nullable=False),
+    # Personal data, erased keep_contacts_days after the slot's day (see docs/appointments.md).
+    Column("phone", String(16), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("ticket_id", String(32), nullable=False),
+    Column("checked_in_by", String(80), nullable=False),
+    Column("check_in_request_id", String(64), nullable=False),
+    UniqueConstraint("code", name="appointments_code_once"),
+    # One visitor per seat of a slot: the database itself refuses a double booking.
+    Index(
+        "appointments_seat_once",
+        "service_id",
+        "slot_ms",
+        "seat",
+        unique=True,
+        sqlite_where=text("state != 'cancelled'"),
+    ),
+    Index("appointments_slot", "slot_ms"),
 )

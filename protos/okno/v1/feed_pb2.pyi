@@ -40,6 +40,16 @@ class _EventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EventKind.V
     EVENT_KIND_DESK_CLOSED: _EventKind.ValueType  # 10
     EVENT_KIND_DESK_PAUSED: _EventKind.ValueType  # 11
     EVENT_KIND_CONFIG_RELOADED: _EventKind.ValueType  # 12
+    EVENT_KIND_APPOINTMENT_BOOKED: _EventKind.ValueType  # 13
+    """Appointments. In the hall feed they carry only their kind and time: a booking is
+    personal, and the hall is public. Staff read them through Appointments.
+    """
+    EVENT_KIND_APPOINTMENT_MOVED: _EventKind.ValueType  # 14
+    EVENT_KIND_APPOINTMENT_CANCELLED: _EventKind.ValueType  # 15
+    EVENT_KIND_APPOINTMENT_CHECKED_IN: _EventKind.ValueType  # 16
+    EVENT_KIND_APPOINTMENT_NO_SHOW: _EventKind.ValueType  # 17
+    EVENT_KIND_APPOINTMENT_CONTACT_ERASED: _EventKind.ValueType  # 18
+    """The visitor's phone, e-mail and name were erased, their keeping time being over."""
 
 class EventKind(_EventKind, metaclass=_EventKindEnumTypeWrapper): ...
 
@@ -56,6 +66,16 @@ EVENT_KIND_DESK_OPENED: EventKind.ValueType  # 9
 EVENT_KIND_DESK_CLOSED: EventKind.ValueType  # 10
 EVENT_KIND_DESK_PAUSED: EventKind.ValueType  # 11
 EVENT_KIND_CONFIG_RELOADED: EventKind.ValueType  # 12
+EVENT_KIND_APPOINTMENT_BOOKED: EventKind.ValueType  # 13
+"""Appointments. In the hall feed they carry only their kind and time: a booking is
+personal, and the hall is public. Staff read them through Appointments.
+"""
+EVENT_KIND_APPOINTMENT_MOVED: EventKind.ValueType  # 14
+EVENT_KIND_APPOINTMENT_CANCELLED: EventKind.ValueType  # 15
+EVENT_KIND_APPOINTMENT_CHECKED_IN: EventKind.ValueType  # 16
+EVENT_KIND_APPOINTMENT_NO_SHOW: EventKind.ValueType  # 17
+EVENT_KIND_APPOINTMENT_CONTACT_ERASED: EventKind.ValueType  # 18
+"""The visitor's phone, e-mail and name were erased, their keeping time being over."""
 Global___EventKind: _TypeAlias = EventKind  # noqa: Y015
 
 @_typing.final

@@ -1,0 +1,172 @@
+"""Appointments: thin over ``hub/booking.py``; every change answered once committed."""
+
+from __future__ import annotations
+
+from hub.api import convert
+from hub.api.devices import peer_host
+from hub.api.printing import Printers, slip
+from hub.api.status import Context, rpc
+from hub.domain.appointments import SlotView
+from hub.domain.model import Appointment
+from hub.errors import HubError, InvalidRequest
+from hub.service import Hub
+from protos.okno.v1 import appointments_pb2, appointments_pb2_grpc
+
+
+class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
+    def __init__(self, hub: Hub) -> None:
+        self._hub = hub
+        self._printers = Printers(hub.fleet)
+
+    @rpc
+    async def ListSlots(
+        self, request: appointments_pb2.ListSlotsRequest, context: Context
+    ) -> appointments_pb2.ListSlotsResponse:
+        _require(service_id=request.service_id)
+        views = await self._hub.bookings.slots(
+            request.service_id, request.from_day, request.to_day, only_free=request.only_free
+        )
+        return self._slots(views)
+
+    @rpc
+    async def FindFreeSlots(
+        self, request: appointments_pb2.FindFreeSlotsRequest, context: Context
+    ) -> appointments_pb2.ListSlotsResponse:
+        _require(service_id=request.service_id)
+        views = await self._hub.bookings.free_slots(
+            request.service_id, request.after_unix_ms, request.limit or 5
+        )
+        return self._slots(views)
+
+    @rpc
+    async def Book(
+        self, request: appointments_pb2.BookRequest, context: Context
+    ) -> appointments_pb2.BookingResponse:
+        _require(service_id=request.service_id)
+        if not request.slot_start_unix_ms:
+            raise InvalidRequest("missing slot_start_unix_ms: give a slot's start from ListSlots")
+        channel = convert.channel(request.channel)
+        if channel is None:
+            raise InvalidRequest(
+                "missing channel: say where the booking is made (kiosk, call centre, online)"
+            )
+        booked = await self._hub.bookings.book(
+            request.service_id,
+            request.slot_start_unix_ms,
+            channel,
+            request_id=request.request_id,
+            phone=request.phone,
+            email=request.email,
+            name=request.name,
+        )
+        return self._response(booked)
+
+    @rpc
+    async def Move(
+        self, request: appointments_pb2.MoveRequest, context: Context
+    ) -> appointments_pb2.BookingResponse:
+        _require(code=request.code)
+        if not request.slot_start_unix_ms:
+            raise InvalidRequest("missing slot_start_unix_ms: give a slot's start from ListSlots")
+        moved = await self._hub.bookings.move(
+            request.code,
+            request.slot_start_unix_ms,
+            caller=self._caller(context),
+            request_id=request.request_id,
+        )
+        return self._response(moved)
+
+    @rpc
+    async def Cancel(
+        self, request: appointments_pb2.CancelBookingRequest, context: Context
+    ) -> appointments_pb2.BookingResponse:
+        _require(code=request.code)
+        cancelled = await self._hub.bookings.cancel(
+            request.code,
+            caller=self._caller(context),
+            reason=request.reason,
+            request_id=request.request_id,
+        )
+        return self._response(cancelled)
+
+    @rpc
+    async def GetBooking(
+        self, request: appointments_pb2.GetBookingRequest, context: Context
+    ) -> appointments_pb2.BookingResponse:
+        _require(code=request.code)
+        found = await self._hub.bookings.get(request.code, caller=self._caller(context))
+        return self._response(found)
+
+    @rpc
+    async def FindBookings(
+        self, request: appointments_pb2.FindBookingsRequest, context: Context
+    ) -> appointments_pb2.FindBookingsResponse:
+        _require(phone=request.phone)
+        found = await self._hub.bookings.find(request.phone)
+        calendar = self._hub.appointments.calendar
+        return appointments_pb2.FindBookingsResponse(
+            bookings=[convert.booking(a, calendar) for a in found]
+        )
+
+    @rpc
+    async def CheckIn(
+        self, request: appointments_pb2.CheckInRequest, context: Context
+    ) -> appointments_pb2.CheckInResponse:
+        _require(code=request.code)
+        device = self._device(context)
+        checked = await self._hub.bookings.check_in(
+            request.code,
+            caller=device or peer_host(context.peer()),
+            device_id=device,
+            request_id=request.request_id,
+        )
+        response = appointments_pb2.CheckInResponse(
+            booking=convert.booking(checked.appointment, self._hub.appointments.calendar),
+            ticket=convert.ticket(checked.ticket),
+            estimate=convert.estimate(checked.estimate),
+            sequence=self._hub.committed_seq,
+        )
+        if request.printer_id:
+            # Keyed by the ticket, as IssueTicket: a retried check-in prints once.
+            job = await self._printers.submit(
+                request.printer_id,
+                slip(self._hub.loaded.branch, checked.ticket, checked.estimate),
+                key=f"ticket:{checked.ticket.id}",
+            )
+            response.print_job.CopyFrom(job)
+        return response
+
+    def _slots(self, views: list[SlotView]) -> appointments_pb2.ListSlotsResponse:
+        first, last = self._hub.bookings.horizon()
+        return appointments_pb2.ListSlotsResponse(
+            slots=[convert.slot(v) for v in views],
+            first_day=first.isoformat(),
+            last_day=last.isoformat(),
+            timezone=self._hub.loaded.branch.timezone,
+        )
+
+    def _response(self, booking: Appointment) -> appointments_pb2.BookingResponse:
+        return appointments_pb2.BookingResponse(
+            booking=convert.booking(booking, self._hub.appointments.calendar),
+            sequence=self._hub.committed_seq,
+        )
+
+    def _caller(self, context: Context) -> str:
+        """Who is asking, for counting wrong codes: the device, else the host."""
+        return self._device(context) or peer_host(context.peer())
+
+    def _device(self, context: Context) -> str:
+        """The admitted device calling over mutual TLS; "" on the plain port."""
+        certificate = next(iter(context.auth_context().get("x509_pem_cert", ())), None)
+        if certificate is None:
+            return ""
+        try:
+            return self._hub.fleet.identify(certificate).id
+        except HubError:
+            return ""
+
+
+def _require(**fields: str) -> None:
+    missing = [name for name, value in fields.items() if not value]
+    if missing:
+        raise InvalidRequest(f"missing {', '.join(missing)}: the request must name it")

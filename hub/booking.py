@@ -1,0 +1,261 @@
+"""Bookings as the API (and later the web pages) use them: durable, with codes never reused.
+
+The rules live in ``hub/domain/appointments``; this layer runs the book's commands
+through ``Hub.run``, so that a booking is acknowledged only once committed, hands out
+codes that no booking ever had, counts wrong codes per caller so that codes cannot be
+guessed, and answers about bookings too old to be in memory from the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from hub.devices.pairing import AttemptLimit
+from hub.domain.appointments import SlotView, codes
+from hub.domain.model import Appointment, AppointmentState, Channel, Ticket, WaitEstimate
+from hub.errors import InvalidRequest, UnknownCode
+
+if TYPE_CHECKING:
+    from hub.service import Hub
+
+log = logging.getLogger(__name__)
+MAX_FREE_SLOTS = 50
+
+
+def code_guesses() -> AttemptLimit:
+    """Wrong booking codes allowed: 10 per caller and 300 on the hub in 15 minutes.
+
+    With the hub's whole budget spent on guessing around the clock (28,800 a day) and
+    5,000 live bookings among 32^6 codes, a guesser finds one booking in about 7 days;
+    a caller who only mistypes never meets the limit.
+    """
+    return AttemptLimit(
+        tries=10,
+        hub_tries=300,
+        what="booking codes",
+        advice="check the code in the message or on the slip",
+    )
+
+
+class CodePool:
+    """Fresh codes, each checked against every code ever given before it is handed out.
+
+    Codes are drawn in batches and looked up in the database at once, so that a booking
+    does not wait for a read; memory holds only recent bookings, the database all.
+    """
+
+    def __init__(
+        self,
+        taken: Callable[[list[str]], Awaitable[set[str]]],
+        in_use: Callable[[str], bool],
+        *,
+        batch: int = 64,
+        draw: Callable[[], str] = codes.new_code,
+    ) -> None:
+        self._taken = taken
+        self._in_use = in_use
+        self._batch = batch
+        self._draw = draw
+        self._ready: list[str] = []
+        self._lock = asyncio.Lock()
+
+    async def take(self) -> str:
+        while not self._ready:
+            async with self._lock:
+                if not self._ready:
+                    await self._refill()
+        return self._ready.pop()
+
+    def give_back(self, code: str) -> None:
+        """A code that was not given after all (the booking was refused) may be used."""
+        if not self._in_use(code) and code not in self._ready:
+            self._ready.append(code)
+
+    async def _refill(self) -> None:
+        drawn = list({self._draw() for _ in range(self._batch)})
+        taken = await self._taken(drawn)
+        # Checked against memory after the read: a code booked meanwhile is in memory.
+        self._ready += [c for c in drawn if c not in taken and not self._in_use(c)]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedIn:
+    appointment: Appointment
+    ticket: Ticket
+    estimate: WaitEstimate
+
+
+class Bookings:
+    def __init__(self, hub: Hub, *, attempts: AttemptLimit | None = None) -> None:
+        self._hub = hub
+        self._attempts = attempts or code_guesses()
+
+        def in_use(code: str) -> bool:
+            # Looked up at each call: the hub replaces its book after a failed commit.
+            return hub.appointments.in_use(code)
+
+        self.codes = CodePool(lambda drawn: hub.read_store(lambda r: r.codes_taken(drawn)), in_use)
+
+    async def slots(
+        self, service_id: str, first: str = "", last: str = "", *, only_free: bool = False
+    ) -> list[SlotView]:
+        """Slots not yet begun on the days asked (local dates), by default all bookable."""
+        views = self._hub.appointments.slots(
+            service_id, _day(first, "from_day"), _day(last, "to_day"), self._hub.clock()
+        )
+        if only_free:
+            views = [v for v in views if v.free > 0]
+        return await self._hub.once_committed(views)
+
+    def horizon(self) -> tuple[date, date]:
+        return self._hub.appointments.calendar.horizon(self._hub.clock())
+
+    async def free_slots(
+        self, service_id: str, after_ms: int = 0, limit: int = 5
+    ) -> list[SlotView]:
+        if not 0 < limit <= MAX_FREE_SLOTS:
+            raise InvalidRequest(f"limit must be 1 to {MAX_FREE_SLOTS}, not {limit}")
+        views = self._hub.appointments.free_slots(service_id, after_ms, limit, self._hub.clock())
+        return await self._hub.once_committed(views)
+
+    async def book(
+        self,
+        service_id: str,
+        slot_ms: int,
+        channel: Channel,
+        *,
+        request_id: str = "",
+        phone: str = "",
+        email: str = "",
+        name: str = "",
+    ) -> Appointment:
+        """A seat in the slot under a fresh code, once committed; a retry gets the same."""
+        code = await self.codes.take()
+        try:
+            outcome = await self._hub.run(
+                lambda engine, now: self._hub.appointments.book(
+                    engine,
+                    now,
+                    service_id,
+                    slot_ms,
+                    channel,
+                    code=code,
+                    request_id=request_id,
+                    phone=phone,
+                    email=email,
+                    name=name,
+                )
+            )
+        except Exception:
+            self.codes.give_back(code)
+            raise
+        assert outcome.appointment is not None
+        if outcome.replayed:
+            self.codes.give_back(code)
+        else:
+            log.info(
+                "booked service=%s slot=%d seat=%d channel=%s",
+                service_id,
+                slot_ms,
+                outcome.appointment.seat,
+                channel.value,
+            )
+        return outcome.appointment
+
+    async def move(
+        self, typed_code: str, slot_ms: int, *, caller: str, request_id: str = ""
+    ) -> Appointment:
+        code, old = await self._find(typed_code, caller)
+        if old is not None:
+            raise self._closed(old, "moved")
+        outcome = await self._hub.run(
+            lambda engine, now: self._hub.appointments.move(
+                engine, now, code, slot_ms, request_id=request_id
+            )
+        )
+        assert outcome.appointment is not None
+        return outcome.appointment
+
+    async def cancel(
+        self, typed_code: str, *, caller: str, reason: str = "", request_id: str = ""
+    ) -> Appointment:
+        code, old = await self._find(typed_code, caller)
+        if old is not None:
+            if old.state is AppointmentState.CANCELLED:
+                return old
+            raise self._closed(old, "cancelled")
+        outcome = await self._hub.run(
+            lambda engine, now: self._hub.appointments.cancel(
+                engine, now, code, reason=reason, request_id=request_id
+            )
+        )
+        assert outcome.appointment is not None
+        return outcome.appointment
+
+    async def get(self, typed_code: str, *, caller: str) -> Appointment:
+        code, old = await self._find(typed_code, caller)
+        if old is not None:
+            return old
+        found = self._hub.appointments.get(code)
+        if found is None:
+            raise self._unknown(caller)
+        return await self._hub.once_committed(found)
+
+    async def find(self, phone: str) -> list[Appointment]:
+        found = self._hub.appointments.find(phone, self._hub.clock())
+        return await self._hub.once_committed(found)
+
+    async def check_in(
+        self, typed_code: str, *, caller: str, device_id: str = "", request_id: str = ""
+    ) -> CheckedIn:
+        """A priority ticket for an arrived visitor, or the refusal that says what to do."""
+        code, old = await self._find(typed_code, caller)
+        if old is not None:
+            raise self._closed(old, "checked in")
+        outcome = await self._hub.run(
+            lambda engine, now: self._hub.appointments.check_in(
+                engine, now, code, device_id=device_id, request_id=request_id
+            )
+        )
+        appointment = outcome.appointment
+        assert appointment is not None
+        ticket = outcome.ticket or await self._hub.ticket(appointment.ticket_id)
+        estimate = outcome.estimate or await self._hub.estimate(ticket.service_id)
+        if not outcome.replayed:
+            log.info("checked in ticket=%s device=%s", ticket.number, device_id or "-")
+        return CheckedIn(appointment, ticket, estimate)
+
+    async def _find(self, typed_code: str, caller: str) -> tuple[str, Appointment | None]:
+        """The normalised code, and the booking when only the database still holds it."""
+        self._attempts.check(caller, self._hub.clock())
+        code = codes.normalise(typed_code)
+        if self._hub.appointments.get(code) is not None:
+            return code, None
+        old = await self._hub.read_store(lambda r: r.appointment_by_code(code))
+        if old is None:
+            raise self._unknown(caller)
+        return code, old
+
+    def _closed(self, old: Appointment, doing: str) -> Exception:
+        """A booking over long ago (only in the database) cannot be changed any more."""
+        return self._hub.appointments.refusal(old, doing) or UnknownCode(
+            "no booking has this code: check the code in the message or on the slip"
+        )
+
+    def _unknown(self, caller: str) -> UnknownCode:
+        self._attempts.failed(caller, self._hub.clock())
+        return UnknownCode("no booking has this code: check the code in the message or on the slip")
+
+
+def _day(text: str, field: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidRequest(f'{field} must be a date like "2026-11-24", not "{text}"') from None

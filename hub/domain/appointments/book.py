@@ -1,0 +1,576 @@
+"""The appointment book: who holds which seat of which slot, and what a code may do.
+
+Pure and in memory, like the queue engine, and changed only by commands that either
+raise a HubError and change nothing, or return the events they caused, numbered by the
+engine in the branch's one sequence. The database keeps the same ledger and refuses a
+seat given twice (``hub/store/schema.py``), so no slot ever holds more visitors than its
+capacity even if this module had a bug.
+
+A booking's life: booked -> checked in (a priority ticket) | cancelled | no-show (its
+check-in window closed). Only a booked one may be moved or cancelled; its code keeps
+working across a move. Contacts are erased at the start of the ``keep_contacts_days``-th
+day after the slot's day.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from hub.domain.appointments import contacts
+from hub.domain.appointments.calendar import Slot, SlotCalendar
+from hub.domain.branch import Branch
+from hub.domain.engine import QueueEngine
+from hub.domain.model import (
+    Appointment,
+    AppointmentState,
+    Channel,
+    Event,
+    EventKind,
+    Outcome,
+)
+from hub.errors import (
+    CodeCancelled,
+    CodeUsed,
+    HubError,
+    InvalidRequest,
+    NotBookable,
+    Refused,
+    SlotFull,
+    SlotUnavailable,
+    TooEarly,
+    TooLate,
+    UnknownCode,
+    UnknownService,
+)
+
+DAY_MS = 86_400_000
+# Finished bookings stay in memory this long, so that recent codes are answered at once.
+RECENT_MS = 2 * DAY_MS
+
+
+@dataclass(frozen=True, slots=True)
+class SlotView:
+    slot: Slot
+    capacity: int
+    free: int
+
+
+class AppointmentBook:
+    def __init__(
+        self, config: Branch, appointments: Iterable[Appointment] = (), *, next_id: int = 1
+    ) -> None:
+        """Rebuild the book from what was committed; ``next_id`` follows the largest id."""
+        self._next_id = next_id
+        self._take(config, appointments)
+        self.check_fits(config)
+
+    def _take(self, config: Branch, appointments: Iterable[Appointment]) -> None:
+        """Index the bookings afresh under a configuration (its zone names their days)."""
+        self.config = config
+        self.calendar = SlotCalendar(config)
+        self._by_id: dict[int, Appointment] = {}
+        self._by_code: dict[str, int] = {}
+        self._by_request: dict[str, int] = {}
+        self._by_phone: dict[str, set[int]] = {}
+        self._seats: dict[tuple[str, int], set[int]] = {}
+        # Seats held per service and local day, so that a full day is passed over at once.
+        self._held_on: dict[tuple[str, date], int] = {}
+        # When each booking next needs a look (no-show, erasure, leaving memory).
+        self._due: list[tuple[int, int]] = []
+        self._scheduled: dict[int, int] = {}
+        for appointment in appointments:
+            self._put(appointment)
+            self._next_id = max(self._next_id, appointment.id + 1)
+
+    # -- reading ---------------------------------------------------------------
+
+    def get(self, code: str) -> Appointment | None:
+        """The booking with a (normalised) code, if it is in memory; see RECENT_MS."""
+        found = self._by_code.get(code)
+        return self._by_id[found] if found is not None else None
+
+    def in_use(self, code: str) -> bool:
+        return code in self._by_code
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def window(self, appointment: Appointment) -> tuple[int, int]:
+        """When the booking may check in: from, until (both included)."""
+        return self.calendar.check_in_window(appointment.slot_ms)
+
+    def slots(
+        self, service_id: str, first: date | None, last: date | None, now_ms: int
+    ) -> list[SlotView]:
+        """Slots still to come on the days asked (by default every bookable day)."""
+        self._bookable(service_id)
+        today, end = self.calendar.horizon(now_ms)
+        first = max(first or today, today)
+        last = min(last or end, end)
+        views = []
+        day = first
+        while day <= last:
+            views += [
+                self._view(s)
+                for s in self.calendar.day_slots(service_id, day)
+                if s.start_ms > now_ms
+            ]
+            day += timedelta(days=1)
+        return views
+
+    def free_slots(self, service_id: str, after_ms: int, limit: int, now_ms: int) -> list[SlotView]:
+        """The first ``limit`` slots with a free seat starting at ``after_ms`` or later."""
+        self._bookable(service_id)
+        after = max(after_ms, now_ms + 1)
+        today, end = self.calendar.horizon(now_ms)
+        day = max(today, self.calendar.today(after))
+        capacity = self.calendar.capacity(service_id)
+        found: list[SlotView] = []
+        while day <= end and len(found) < limit:
+            slots = self.calendar.day_slots(service_id, day)
+            if self._held_on.get((service_id, day), 0) < capacity * len(slots):
+                for slot in slots:
+                    taken = len(self._seats.get((service_id, slot.start_ms), ()))
+                    if slot.start_ms >= after and taken < capacity:
+                        found.append(SlotView(slot, capacity, capacity - taken))
+                        if len(found) == limit:
+                            break
+            day += timedelta(days=1)
+        return found
+
+    def find(self, phone: str, now_ms: int) -> list[Appointment]:
+        """Bookings still to come made with a phone number, soonest first."""
+        normalised = contacts.phone(phone)
+        if not normalised:
+            raise InvalidRequest("missing phone: the request must name it")
+        found = [
+            self._by_id[i]
+            for i in self._by_phone.get(normalised, ())
+            if self._by_id[i].state is AppointmentState.BOOKED
+            and self.window(self._by_id[i])[1] >= now_ms
+        ]
+        return sorted(found, key=lambda a: (a.slot_ms, a.id))
+
+    def refusal(self, appointment: Appointment, doing: str) -> HubError | None:
+        """Why a booking can no longer be ``doing`` ("checked in", "moved", "cancelled")."""
+        state = appointment.state
+        if state is AppointmentState.CHECKED_IN:
+            number = appointment.ticket_id.rpartition("/")[2]
+            when = self.calendar.clock(appointment.changed_at_ms)
+            more = "again" if doing == "checked in" else "any more"
+            return CodeUsed(
+                f"this booking was checked in at {when} and got ticket {number}; it cannot be "
+                f"{doing} {more}: wait for {number} to be called"
+            )
+        if state is AppointmentState.CANCELLED:
+            return CodeCancelled(
+                "this booking was cancelled and its code is no longer valid: book again or "
+                "take a ticket at the kiosk"
+            )
+        if state is AppointmentState.NO_SHOW:
+            return self._too_late(appointment)
+        return None
+
+    # -- commands --------------------------------------------------------------
+
+    def book(
+        self,
+        engine: QueueEngine,
+        now_ms: int,
+        service_id: str,
+        slot_ms: int,
+        channel: Channel,
+        *,
+        code: str,
+        request_id: str = "",
+        phone: str = "",
+        email: str = "",
+        name: str = "",
+    ) -> Outcome:
+        """Give the visitor a seat in the slot, under a fresh code the caller drew."""
+        replay = self._replay(request_id, service_id)
+        if replay is not None:
+            return replay
+        slot = self._bookable_slot(service_id, slot_ms, now_ms)
+        phone, email, name = contacts.phone(phone), contacts.email(email), contacts.name(name)
+        if channel is Channel.CALL_CENTRE and not phone:
+            raise InvalidRequest(
+                "a call-centre booking needs the caller's phone number: ask for it"
+            )
+        seat = self._free_seat(slot, now_ms)
+        if code in self._by_code:
+            raise ValueError("a booking code was drawn twice: draw codes through the code pool")
+        appointment = Appointment(
+            id=self._next_id,
+            code=code,
+            service_id=service_id,
+            slot_ms=slot.start_ms,
+            seat=seat,
+            state=AppointmentState.BOOKED,
+            channel=channel,
+            booked_at_ms=now_ms,
+            changed_at_ms=now_ms,
+            request_id=request_id,
+            phone=phone,
+            email=email,
+            name=name,
+        )
+        self._next_id += 1
+        self._put(appointment)
+        event = engine.record(
+            EventKind.APPOINTMENT_BOOKED, now_ms, appointment, request_id=request_id
+        )
+        return self._outcome(engine, [event], appointment)
+
+    def move(
+        self, engine: QueueEngine, now_ms: int, code: str, slot_ms: int, *, request_id: str = ""
+    ) -> Outcome:
+        """Move a booking to another slot of its service; the code stays the same."""
+        appointment = self._open(code, "moved")
+        if slot_ms == appointment.slot_ms:
+            return self._outcome(engine, [], appointment)
+        slot = self._bookable_slot(appointment.service_id, slot_ms, now_ms)
+        seat = self._free_seat(slot, now_ms)
+        moved = replace(appointment, slot_ms=slot.start_ms, seat=seat, changed_at_ms=now_ms)
+        self._put(moved)
+        event = engine.record(
+            EventKind.APPOINTMENT_MOVED,
+            now_ms,
+            moved,
+            detail=f"from {self.calendar.when(appointment.slot_ms)}",
+            request_id=request_id,
+        )
+        return self._outcome(engine, [event], moved)
+
+    def cancel(
+        self,
+        engine: QueueEngine,
+        now_ms: int,
+        code: str,
+        *,
+        reason: str = "",
+        request_id: str = "",
+    ) -> Outcome:
+        """Free the seat; a booking cancelled already is answered as it is."""
+        appointment = self._known(code)
+        if appointment.state is AppointmentState.CANCELLED:
+            return self._outcome(engine, [], appointment)
+        appointment = self._open(code, "cancelled")
+        cancelled = replace(appointment, state=AppointmentState.CANCELLED, changed_at_ms=now_ms)
+        self._put(cancelled)
+        event = engine.record(
+            EventKind.APPOINTMENT_CANCELLED,
+            now_ms,
+            cancelled,
+            detail=reason,
+            request_id=request_id,
+        )
+        return self._outcome(engine, [event], cancelled)
+
+    def check_in(
+        self,
+        engine: QueueEngine,
+        now_ms: int,
+        code: str,
+        *,
+        device_id: str = "",
+        request_id: str = "",
+    ) -> Outcome:
+        """Turn an arrived booking into a priority ticket, within its check-in window.
+
+        The ticket's priority counts from the slot's start: a visitor who comes early
+        waits as a regular one until then. A retry with the same request id gets the
+        first answer (its outcome has no ticket when the day has moved on).
+        """
+        appointment = self._known(code)
+        if (
+            appointment.state is AppointmentState.CHECKED_IN
+            and request_id
+            and appointment.check_in_request_id == request_id
+        ):
+            ticket = engine.ticket(appointment.ticket_id) if _today(appointment, engine) else None
+            return Outcome(ticket=ticket, appointment=appointment, replayed=True)
+        refused = self.refusal(appointment, "checked in")
+        if refused is not None:
+            raise refused
+        opens, closes = self.window(appointment)
+        if now_ms < opens:
+            raise self._too_early(appointment, opens, now_ms)
+        if now_ms > closes:
+            raise self._too_late(appointment)
+        issued = engine.issue(
+            appointment.service_id,
+            now_ms,
+            priority=self.config.appointments.priority,
+            priority_from_ms=appointment.slot_ms,
+        )
+        assert issued.ticket is not None
+        checked = replace(
+            appointment,
+            state=AppointmentState.CHECKED_IN,
+            changed_at_ms=now_ms,
+            ticket_id=issued.ticket.id,
+            checked_in_by=device_id,
+            check_in_request_id=request_id,
+        )
+        self._put(checked)
+        event = engine.record(
+            EventKind.APPOINTMENT_CHECKED_IN, now_ms, checked, request_id=request_id
+        )
+        return Outcome(
+            ticket=issued.ticket,
+            events=[*issued.events, *engine.take_undelivered(), event],
+            estimate=issued.estimate,
+            appointment=checked,
+        )
+
+    def sweep(self, engine: QueueEngine, now_ms: int) -> Outcome:
+        """Mark no-shows whose window closed, erase contacts due, forget old bookings."""
+        events: list[Event] = []
+        while self._due and self._due[0][0] <= now_ms:
+            when, appointment_id = heapq.heappop(self._due)
+            if self._scheduled.get(appointment_id) != when:
+                continue
+            del self._scheduled[appointment_id]
+            appointment = self._by_id[appointment_id]
+            if (
+                appointment.state is AppointmentState.BOOKED
+                and now_ms > self.window(appointment)[1]
+            ):
+                appointment = replace(
+                    appointment, state=AppointmentState.NO_SHOW, changed_at_ms=now_ms
+                )
+                self._put(appointment)
+                events.append(engine.record(EventKind.APPOINTMENT_NO_SHOW, now_ms, appointment))
+            if appointment.has_contact and now_ms >= self._erase_at(appointment):
+                appointment = replace(
+                    appointment, phone="", email="", name="", changed_at_ms=now_ms
+                )
+                self._put(appointment)
+                events.append(
+                    engine.record(EventKind.APPOINTMENT_CONTACT_ERASED, now_ms, appointment)
+                )
+            if self._forgettable(appointment, now_ms):
+                self._drop(appointment)
+            else:
+                self._schedule(appointment)
+        return self._outcome(engine, events, None)
+
+    # -- configuration -----------------------------------------------------------
+
+    def check_fits(self, config: Branch) -> None:
+        """Refuse a configuration that would leave a booking unable to check in."""
+        services = {s.id for s in config.services}
+        categories = {p.id for p in config.priorities}
+        for appointment in self._by_id.values():
+            if appointment.state is not AppointmentState.BOOKED:
+                continue
+            when = self.calendar.when(appointment.slot_ms)
+            if appointment.service_id not in services:
+                raise Refused(
+                    f'the configuration drops service "{appointment.service_id}" while a '
+                    f"booking for it is at {when}: keep the service until its bookings are "
+                    "over, or cancel them"
+                )
+            if config.appointments.priority not in categories:
+                raise Refused(
+                    f'the configuration has no priority "{config.appointments.priority}" for '
+                    f"checked-in visitors while a booking is at {when}: keep the category"
+                )
+
+    def reconfigure(self, config: Branch) -> None:
+        """Take a configuration that check_fits accepted; bookings made stay as they are."""
+        self._take(config, list(self._by_id.values()))
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _bookable(self, service_id: str) -> None:
+        if self.calendar.capacity(service_id):
+            return
+        if self.config.service(service_id) is None:
+            offered = ", ".join(f'"{s}"' for s in sorted(self.config.appointments.capacity))
+            raise UnknownService(
+                f'no service "{service_id}" in this branch: appointments are made for '
+                f"{offered or 'no service'}"
+            )
+        raise NotBookable(
+            f'"{service_id}" takes no appointments: take a ticket at the kiosk on the day'
+        )
+
+    def _bookable_slot(self, service_id: str, slot_ms: int, now_ms: int) -> Slot:
+        self._bookable(service_id)
+        calendar = self.calendar
+        if slot_ms <= now_ms:
+            raise SlotUnavailable(
+                f"the slot at {calendar.when(slot_ms)} has begun or passed: choose a later one"
+            )
+        _, last = calendar.horizon(now_ms)
+        day = calendar.today(slot_ms)
+        if day > last:
+            raise SlotUnavailable(
+                f"appointments are made for today and the next "
+                f"{self.config.appointments.days_ahead} days, until {last}: choose a day "
+                "up to then"
+            )
+        slot = calendar.slot(service_id, slot_ms)
+        if slot is not None:
+            return slot
+        if self.config.hours_on(day) is None:
+            raise SlotUnavailable(f"the branch is closed on {day}: choose another day")
+        raise SlotUnavailable(
+            f'no slot of "{service_id}" starts at {calendar.when(slot_ms)}: choose one of the '
+            f"slots listed (every {self.config.appointments.slot_min} minutes from opening)"
+        )
+
+    def _free_seat(self, slot: Slot, now_ms: int) -> int:
+        taken = self._seats.get((slot.service_id, slot.start_ms), set())
+        for seat in range(self.calendar.capacity(slot.service_id)):
+            if seat not in taken:
+                return seat
+        later = self.free_slots(slot.service_id, slot.start_ms + 1, 1, now_ms)
+        after = (
+            f"the next free one is at {self.calendar.when(later[0].slot.start_ms)}"
+            if later
+            else "no later slot is free either: try again tomorrow, when a new day opens"
+        )
+        raise SlotFull(f"the slot at {self.calendar.when(slot.start_ms)} is fully booked: {after}")
+
+    def _view(self, slot: Slot) -> SlotView:
+        capacity = self.calendar.capacity(slot.service_id)
+        held = len(self._seats.get((slot.service_id, slot.start_ms), ()))
+        return SlotView(slot, capacity, max(0, capacity - held))
+
+    def _known(self, code: str) -> Appointment:
+        found = self.get(code)
+        if found is None:
+            raise UnknownCode(
+                "no booking has this code: check the code in the message or on the slip"
+            )
+        return found
+
+    def _open(self, code: str, doing: str) -> Appointment:
+        appointment = self._known(code)
+        refused = self.refusal(appointment, doing)
+        if refused is not None:
+            raise refused
+        return appointment
+
+    def _replay(self, request_id: str, service_id: str) -> Outcome | None:
+        found = self._by_request.get(request_id) if request_id else None
+        if found is None:
+            return None
+        appointment = self._by_id[found]
+        if appointment.service_id != service_id:
+            raise InvalidRequest(
+                f'request id "{request_id}" was already used for another request: use a new '
+                "id for each new request"
+            )
+        return Outcome(appointment=appointment, replayed=True)
+
+    def _too_early(self, appointment: Appointment, opens_ms: int, now_ms: int) -> TooEarly:
+        calendar = self.calendar
+        at = calendar.clock(appointment.slot_ms)
+        if calendar.today(opens_ms) == calendar.today(now_ms):
+            return TooEarly(
+                f"check-in for the {at} booking opens at {calendar.clock(opens_ms)}: come "
+                "back then",
+                opens_ms,
+            )
+        return TooEarly(
+            f"the booking is for {calendar.today(appointment.slot_ms)} at {at}: check in "
+            f"that day from {calendar.clock(opens_ms)}",
+            opens_ms,
+        )
+
+    def _too_late(self, appointment: Appointment) -> TooLate:
+        calendar = self.calendar
+        closes = self.window(appointment)[1]
+        return TooLate(
+            f"check-in for the booking at {calendar.when(appointment.slot_ms)} closed at "
+            f"{calendar.clock(closes)}: take a ticket at the kiosk or book another time"
+        )
+
+    def _erase_at(self, appointment: Appointment) -> int:
+        day = self.calendar.today(appointment.slot_ms)
+        keep = self.config.appointments.keep_contacts_days
+        return self.calendar.day_start_ms(day + timedelta(days=keep + 1))
+
+    def _forgettable(self, appointment: Appointment, now_ms: int) -> bool:
+        return (
+            appointment.state is not AppointmentState.BOOKED
+            and not appointment.has_contact
+            and now_ms >= appointment.slot_ms + RECENT_MS
+        )
+
+    def _next_look_ms(self, appointment: Appointment) -> int:
+        if appointment.state is AppointmentState.BOOKED:
+            return self.window(appointment)[1] + 1
+        if appointment.has_contact:
+            return self._erase_at(appointment)
+        return appointment.slot_ms + RECENT_MS
+
+    def _schedule(self, appointment: Appointment) -> None:
+        when = self._next_look_ms(appointment)
+        if self._scheduled.get(appointment.id) != when:
+            self._scheduled[appointment.id] = when
+            heapq.heappush(self._due, (when, appointment.id))
+
+    def _put(self, appointment: Appointment) -> None:
+        old = self._by_id.get(appointment.id)
+        if old is not None:
+            self._unindex(old)
+        self._by_id[appointment.id] = appointment
+        self._by_code[appointment.code] = appointment.id
+        if appointment.request_id:
+            self._by_request[appointment.request_id] = appointment.id
+        if appointment.phone:
+            self._by_phone.setdefault(appointment.phone, set()).add(appointment.id)
+        if appointment.state.holds_seat:
+            self._seats.setdefault((appointment.service_id, appointment.slot_ms), set()).add(
+                appointment.seat
+            )
+            day = self._day_of(appointment)
+            self._held_on[day] = self._held_on.get(day, 0) + 1
+        self._schedule(appointment)
+
+    def _unindex(self, appointment: Appointment) -> None:
+        if appointment.phone:
+            ids = self._by_phone.get(appointment.phone, set())
+            ids.discard(appointment.id)
+            if not ids:
+                self._by_phone.pop(appointment.phone, None)
+        if appointment.state.holds_seat:
+            key = (appointment.service_id, appointment.slot_ms)
+            seats = self._seats.get(key, set())
+            seats.discard(appointment.seat)
+            if not seats:
+                self._seats.pop(key, None)
+            day = self._day_of(appointment)
+            self._held_on[day] -= 1
+            if not self._held_on[day]:
+                del self._held_on[day]
+
+    def _day_of(self, appointment: Appointment) -> tuple[str, date]:
+        return appointment.service_id, self.calendar.today(appointment.slot_ms)
+
+    def _drop(self, appointment: Appointment) -> None:
+        self._unindex(appointment)
+        del self._by_id[appointment.id]
+        self._by_code.pop(appointment.code, None)
+        if appointment.request_id:
+            self._by_request.pop(appointment.request_id, None)
+        self._scheduled.pop(appointment.id, None)
+
+    @staticmethod
+    def _outcome(
+        engine: QueueEngine, events: list[Event], appointment: Appointment | None
+    ) -> Outcome:
+        # A day's roll that engine.record started comes first: its events are numbered first.
+        return Outcome(events=[*engine.take_undelivered(), *events], appointment=appointment)
+
+
+def _today(appointment: Appointment, engine: QueueEngine) -> bool:
+    return appointment.ticket_id.startswith(f"{engine.day}/")

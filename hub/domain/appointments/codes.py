@@ -1,0 +1,36 @@
+"""Booking codes: six characters a visitor types at a kiosk or reads over the phone.
+
+The alphabet leaves out 0, O, 1 and I, which people confuse; 32 symbols to the power of 6
+give about 1.07e9 codes, drawn with ``secrets``. Codes are never given twice: the hub
+checks every fresh code against all it ever gave (``hub/booking.py``) and the database
+refuses a duplicate. A visitor on a Russian keyboard layout types Cyrillic letters that
+look like Latin ones; they are read as those letters.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from hub.errors import BadCode
+
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+LENGTH = 6
+_LATIN = str.maketrans("АВЕКМНРСТУХ", "ABEKMHPCTYX")
+_SEPARATORS = str.maketrans("", "", " -_.")
+
+
+def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
+    """A fresh random code; ``choice`` is replaced only by tests."""
+    return "".join(choice(ALPHABET) for _ in range(LENGTH))
+
+
+def normalise(typed: str) -> str:
+    """The code as stored, from what a person typed ("k7m 4qx", "K7M-4QX"); else BadCode."""
+    cleaned = typed.upper().translate(_SEPARATORS).translate(_LATIN)
+    if len(cleaned) != LENGTH or any(c not in ALPHABET for c in cleaned):
+        raise BadCode(
+            f"a booking code has {LENGTH} characters, letters and the digits 2-9 (there is no "
+            "0, 1, I or O in it): check the code in the message or on the slip"
+        )
+    return cleaned
