@@ -134,6 +134,10 @@ def demo(
     typer.echo(f"event log: {result.events}")
     typer.echo(f"last board: {result.board}")
     typer.echo(f"summary: {result.summary}")
+    for screen in result.screens:
+        typer.echo(f"board screenshot: {screen}")
+    if result.tickets is not None:
+        typer.echo(f"printed tickets: {result.tickets}")
 
 
 provision_app = typer.Typer(help="Admit, list and cut off the hall's devices (technicians).")

@@ -84,7 +84,7 @@ async def measure_devices(
 
 
 async def enroll_devices(
-    hub: str, count: int, root: Path, kind: str = "hall_display"
+    hub: str, count: int, root: Path, kind: str = "hall_display", serials: str = "BENCH"
 ) -> list[Path]:
     """Enroll ``count`` devices the way a technician would, and keep what each was given."""
     folders = []
@@ -94,7 +94,7 @@ async def enroll_devices(
         for index in range(count):
             folder = root / f"{index:04d}"
             key = DeviceKey.load_or_create(folder)
-            serial = f"BENCH-{index:04d}"
+            serial = f"{serials}-{index:04d}"
             ticket = await enrollment.RequestEnrollment(
                 devices_pb2.EnrollmentRequest(
                     kind=kind,

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import shutil
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -27,13 +28,14 @@ from hall_display.settings import DisplaySettings
 from hub.api.server import create_server
 from hub.config import load_branch
 from hub.replay import DayReport
-from hub.service import Hub
+from hub.service import Hub, wall_clock_ms
 from okno.demo import outputs
 from okno.demo.board import text
 from okno.demo.clock import SimClock, demo_start_ms
 from okno.demo.desks import Desks
 from okno.demo.feed import follow
 from okno.demo.kiosk import run_kiosk
+from okno.demo.printer import PRINTER_STATE, TICKETS, hall_printer
 from okno.demo.rpc import Stubs
 from okno.demo.screen import photograph, show
 from okno.demo.world import World
@@ -66,6 +68,8 @@ class DemoResult:
     report: DayReport
     # The board as the hall display draws it (PNG, landscape and portrait).
     screens: tuple[Path, ...] = ()
+    # Every ticket the virtual printer printed, as PNG and text.
+    tickets: Path | None = None
 
 
 async def run_until_signalled(options: DemoOptions) -> DemoResult:
@@ -89,8 +93,12 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
     options.out.mkdir(parents=True, exist_ok=True)
     db = options.out / DB
     _remove_database(db)
-    async with _hub_on_loopback(options.config, db, clock) as channel:
-        world = World(branch, clock, Stubs.on(channel), stop)
+    _remove_earlier(options.out)
+    async with (
+        _hub_on_loopback(options.config, db, clock) as (hub, address, channel),
+        hall_printer(hub, address, options.out) as printer_id,
+    ):
+        world = World(branch, clock, Stubs.on(channel), stop, printer_id=printer_id)
         branch_info, board = await _board(world)
         board.set_connection(Link.LIVE, clock())  # the demo's hub runs in this process
         settings = DisplaySettings(title=branch_info.name, timezone=branch_info.timezone)
@@ -116,24 +124,33 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
     )
     out = options.out
     return DemoResult(
-        out / outputs.EVENTS, out / outputs.BOARD, out / outputs.SUMMARY, report, screens
+        out / outputs.EVENTS,
+        out / outputs.BOARD,
+        out / outputs.SUMMARY,
+        report,
+        screens,
+        out / TICKETS,
     )
 
 
 @contextlib.asynccontextmanager
 async def _hub_on_loopback(
     config: Path, db: Path, clock: SimClock
-) -> AsyncIterator[grpc.aio.Channel]:
-    """A hub serving on a free loopback port, and a channel to it; all stopped on the way out."""
-    hub = Hub(config, db, clock=clock)
+) -> AsyncIterator[tuple[Hub, str, grpc.aio.Channel]]:
+    """A hub serving on a free loopback port, and a channel to it; all stopped on the way out.
+
+    Devices keep real time (heartbeats, pairing) while the queue's clock runs fast.
+    """
+    hub = Hub(config, db, clock=clock, device_clock=wall_clock_ms)
     await hub.start()
     try:
         server, port = await create_server(hub, "127.0.0.1:0")
         await server.start()
         log.info("demo hub serving port=%d speed=%g db=%s", port, clock.speed, db)
         try:
-            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-                yield channel
+            address = f"127.0.0.1:{port}"
+            async with grpc.aio.insecure_channel(address) as channel:
+                yield hub, address, channel
         finally:
             hub.broker.close_all()
             await server.stop(1)
@@ -189,3 +206,9 @@ def _remove_database(db: Path) -> None:
     for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
+
+
+def _remove_earlier(out: Path) -> None:
+    """A fresh hall each run: the last run's printer and tickets go with its database."""
+    for folder in (out / PRINTER_STATE, out / TICKETS):
+        shutil.rmtree(folder, ignore_errors=True)

@@ -42,6 +42,7 @@ async def _issue(world: World, arrival: Arrival) -> None:
         service_id=arrival.service_id,
         priority=arrival.priority,
         priority_from_unix_ms=arrival.priority_from_ms,
+        printer_id=world.printer_id,
     )
     response = await attempt(
         world.hub.queue.IssueTicket(request), "IssueTicket", service=arrival.service_id

@@ -18,3 +18,5 @@ class World:
     hub: Stubs
     stop: asyncio.Event
     visitors: Visitors = field(default_factory=Visitors)
+    # The device id of the kiosk's ticket printer; "" prints nothing.
+    printer_id: str = ""

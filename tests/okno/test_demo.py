@@ -50,6 +50,12 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     assert "Очередь / Queue" in board
     assert [p.name for p in result.screens] == ["board-landscape.png", "board-portrait.png"]
     assert all(p.stat().st_size > 10_000 for p in result.screens)
+    assert result.tickets is not None
+    printed = sorted(result.tickets.glob("ticket-*.txt"))
+    assert printed, "the kiosk's printer printed tickets"
+    numbers = {e["ticket"]["number"] for e in issued}
+    on_paper = [n for n in numbers if any(n in p.read_text() for p in printed)]
+    assert on_paper, "printed tickets carry the numbers the hub issued"
 
     summary = json.loads(result.summary.read_text())
     assert summary["issued"] == len(issued)

@@ -1,0 +1,65 @@
+"""The demo hall's ticket printer: the virtual printer on a pty, driven by the real agent.
+
+The printer joins the branch the way a technician would admit it, holds its mutual-TLS
+session, and prints every ticket the kiosk issues; the virtual printer keeps each ticket
+as a PNG and a text file, so a person can look at what visitors got.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from hub.api.printing import Printers
+from hub.api.server import create_device_server
+from hub.bench.devices import enroll_devices
+from hub.service import Hub
+from ticket_printer.program import PrinterSetup, run_printer
+from ticket_printer.sim import SimulatedPrinter
+
+log = logging.getLogger(__name__)
+TICKETS = "tickets"
+PRINTER_STATE = "printer"
+SERIALS = "DEMO"
+SERIAL = f"{SERIALS}-0000"
+PRINTER_ID = f"ticket_printer-{SERIAL}"
+ONLINE_S = 10.0
+
+
+@contextlib.asynccontextmanager
+async def hall_printer(hub: Hub, hub_address: str, out: Path) -> AsyncIterator[str]:
+    """A printer admitted and online for the demo; yields its device id."""
+    server, port = await create_device_server(hub, "127.0.0.1:0", ["127.0.0.1"])
+    await server.start()
+    hub.fleet.session_port = port
+    stop = asyncio.Event()
+    try:
+        (state,) = await enroll_devices(
+            hub_address, 1, out / PRINTER_STATE, "ticket_printer", SERIALS
+        )
+        with SimulatedPrinter(out_dir=out / TICKETS) as paper:
+            setup = PrinterSetup(f"serial://{paper.path}", state, SERIAL, hub=hub_address)
+            agent = asyncio.create_task(run_printer(setup, stop), name="printer")
+            try:
+                await _online(hub)
+                log.info("demo printer online tickets=%s", out / TICKETS)
+                yield PRINTER_ID
+            finally:
+                stop.set()
+                await agent
+    finally:
+        await server.stop(1)
+
+
+async def _online(hub: Hub) -> None:
+    """Wait until the printer's session is up, so the first visitors get paper too."""
+    printers = Printers(hub.fleet)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + ONLINE_S
+    while printers.unready(PRINTER_ID):
+        if loop.time() > deadline:
+            raise TimeoutError(f"the demo printer did not come online in {ONLINE_S:g} s")
+        await asyncio.sleep(0.05)
