@@ -210,6 +210,12 @@ class RevokedCertificate(DeviceRefused):
     code = "revoked_certificate"
 
 
+class StaffOnly(HubError, PermissionError):
+    """A call only the branch's staff tools may make, made by a device."""
+
+    code = "staff_only"
+
+
 class TechnicianOnly(DeviceRefused):
     """A provisioning call from somewhere a technician cannot be proven to be."""
 

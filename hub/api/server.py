@@ -6,7 +6,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from hub.api.admin import AdminServicer
+from hub.api.admin import AdminServicer, DeviceAdminServicer
 from hub.api.appointments import AppointmentsServicer
 from hub.api.devices import EnrollmentServicer, ProvisioningServicer
 from hub.api.feed import HallFeedServicer
@@ -78,6 +78,7 @@ async def create_device_server(
     )
     server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
     devices_pb2_grpc.add_DeviceSessionServicer_to_server(DeviceSessionServicer(hub.fleet), server)
+    admin_pb2_grpc.add_AdminServicer_to_server(DeviceAdminServicer(hub), server)
     _add_hall_services(server, hub)
     try:
         port = server.add_secure_port(address, credentials)

@@ -17,6 +17,7 @@ from hub.errors import (
     InvalidRequest,
     NotFound,
     Refused,
+    StaffOnly,
     StoreUnavailable,
     TooManyAttempts,
 )
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 _CODES: tuple[tuple[type[HubError], grpc.StatusCode], ...] = (
     (TooManyAttempts, grpc.StatusCode.RESOURCE_EXHAUSTED),
     (DeviceRefused, grpc.StatusCode.PERMISSION_DENIED),
+    (StaffOnly, grpc.StatusCode.PERMISSION_DENIED),
     (NotFound, grpc.StatusCode.NOT_FOUND),
     (InvalidRequest, grpc.StatusCode.INVALID_ARGUMENT),
     (Refused, grpc.StatusCode.FAILED_PRECONDITION),

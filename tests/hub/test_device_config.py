@@ -11,7 +11,14 @@ import pytest
 
 from okno.runtime.identity import DeviceKey
 from okno.runtime.session import HubSession
-from protos.okno.v1 import devices_pb2, devices_pb2_grpc, queue_pb2, queue_pb2_grpc
+from protos.okno.v1 import (
+    admin_pb2,
+    admin_pb2_grpc,
+    devices_pb2,
+    devices_pb2_grpc,
+    queue_pb2,
+    queue_pb2_grpc,
+)
 from tests.hub.conftest import Served, SteppedClock, serve_hub
 from tests.hub.test_session import DEVICE, device_port, enrolled, eventually
 
@@ -135,3 +142,23 @@ async def test_an_admitted_device_reaches_the_queue_only_over_mutual_tls(
                     queue_pb2.IssueTicketRequest(service_id="passport"), timeout=5
                 )
         assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+
+
+async def test_a_device_reads_the_branch_but_not_its_staff_nor_changes_it(
+    served: Served, tmp_path: Path
+) -> None:
+    credentials = await enrolled(served, DeviceKey.load_or_create(tmp_path / "device"))
+    async with (
+        device_port(served) as address,
+        grpc.aio.secure_channel(address, credentials) as channel,
+    ):
+        admin = admin_pb2_grpc.AdminStub(channel)
+        services = await admin.ListServices(admin_pb2.ListServicesRequest())
+        assert any(s.name_ru for s in services.services)
+        for refused_call in (
+            admin.ListOperators(admin_pb2.ListOperatorsRequest()),
+            admin.ReloadConfig(admin_pb2.ReloadConfigRequest()),
+        ):
+            with pytest.raises(grpc.aio.AioRpcError) as refused:
+                await refused_call
+            assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
