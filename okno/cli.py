@@ -138,6 +138,8 @@ def demo(
         typer.echo(f"board screenshot: {screen}")
     if result.tickets is not None:
         typer.echo(f"printed tickets: {result.tickets}")
+    if result.voice is not None:
+        typer.echo(f"spoken calls: {result.voice}")
 
 
 provision_app = typer.Typer(help="Admit, list and cut off the hall's devices (technicians).")

@@ -38,6 +38,7 @@ from okno.demo.kiosk import run_kiosk
 from okno.demo.printer import PRINTER_STATE, TICKETS, hall_printer
 from okno.demo.rpc import Stubs
 from okno.demo.screen import photograph, show
+from okno.demo.voice import VOICE, DemoVoice
 from okno.demo.world import World
 from protos.okno.v1 import admin_pb2
 
@@ -70,6 +71,8 @@ class DemoResult:
     screens: tuple[Path, ...] = ()
     # Every ticket the virtual printer printed, as PNG and text.
     tickets: Path | None = None
+    # The first calls, spoken into WAV files as the hall's voice says them.
+    voice: Path | None = None
 
 
 async def run_until_signalled(options: DemoOptions) -> DemoResult:
@@ -130,6 +133,7 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         report,
         screens,
         out / TICKETS,
+        out / VOICE,
     )
 
 
@@ -174,14 +178,14 @@ async def _run_people(
     """Kiosk, desks, feed and screen until the stop; then give them time to notice it."""
     rng = random.Random(options.seed)
     desks = Desks(world, random.Random(rng.random()))
+    voice = DemoVoice(options.out)
     live = sys.stdout.isatty() if options.live is None else options.live
+    listeners = [BoardListener(board, world.clock).feed_message, desks.notice, voice.notice]
     tasks = [
         asyncio.create_task(run_kiosk(world, rng), name="kiosk"),
         asyncio.create_task(desks.run(), name="desks"),
-        asyncio.create_task(
-            follow(world, [BoardListener(board, world.clock).feed_message, desks.notice]),
-            name="feed",
-        ),
+        asyncio.create_task(follow(world, listeners), name="feed"),
+        asyncio.create_task(voice.announcer.run(world.stop), name="voice"),
         asyncio.create_task(show(board, branch, world, live=live), name="screen"),
         asyncio.create_task(photograph(camera, world), name="screens"),
     ]
@@ -210,5 +214,5 @@ def _remove_database(db: Path) -> None:
 
 def _remove_earlier(out: Path) -> None:
     """A fresh hall each run: the last run's printer and tickets go with its database."""
-    for folder in (out / PRINTER_STATE, out / TICKETS):
+    for folder in (out / PRINTER_STATE, out / TICKETS, out / VOICE):
         shutil.rmtree(folder, ignore_errors=True)

@@ -56,6 +56,10 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     numbers = {e["ticket"]["number"] for e in issued}
     on_paper = [n for n in numbers if any(n in p.read_text() for p in printed)]
     assert on_paper, "printed tickets carry the numbers the hub issued"
+    assert result.voice is not None
+    spoken = sorted(result.voice.glob("announcement-*.wav"))
+    assert spoken, "the first calls were spoken"
+    assert all(p.stat().st_size > 20_000 for p in spoken)
 
     summary = json.loads(result.summary.read_text())
     assert summary["issued"] == len(issued)
