@@ -14,7 +14,7 @@ Keys a technician sets with ``okno provision config DEVICE key=value``:
 | ticker | the running line at the bottom | empty |
 | notice | text of the announcement area while no call is shown | empty |
 | title | the name at the top of the board | empty |
-| timezone | IANA zone of the clock, e.g. Europe/Moscow | the machine's |
+| timezone | IANA zone of the clock, e.g. Europe/Moscow | the branch's |
 | blink_s | seconds a new call stays highlighted | 8 |
 
 A setting the display cannot take raises ValueError with the reason: the hub shows it to

@@ -142,6 +142,7 @@ class BoardView(QObject):
         self._animate = animate
         self._tall = False
         self._branch_name = ""
+        self._branch_zone = ""
         self._pairing_code = ""
         self._values: dict[str, object] = {}
         self.refresh()
@@ -160,6 +161,7 @@ class BoardView(QObject):
         self, branch: admin_pb2.Branch, services: Sequence[admin_pb2.ServiceInfo]
     ) -> None:
         self._branch_name = branch.name
+        self._branch_zone = branch.timezone
         self.board.set_services(services)
         self.refresh()
 
@@ -271,7 +273,8 @@ class BoardView(QObject):
 
     def _local(self, ms: int) -> datetime:
         moment = datetime.fromtimestamp(ms / 1000, UTC)
-        zone = self.settings.timezone
+        # The hall's time, not the box's: a board set up in UTC still shows Moscow time.
+        zone = self.settings.timezone or self._branch_zone
         return moment.astimezone(ZoneInfo(zone)) if zone else moment.astimezone()
 
     mode = _value(str, "mode", textsChanged)

@@ -8,7 +8,9 @@ from pytestqt.qtbot import QtBot
 
 from hall_display.board import Link
 from hall_display.labels import LANGUAGES, labels
+from hall_display.settings import DisplaySettings
 from hall_display.view import LATEST_ROWS, BoardView
+from protos.okno.v1 import admin_pb2
 from tests.hall_display import scenes
 from tests.hall_display.scenes import Clock, call_event
 
@@ -73,6 +75,16 @@ def test_the_clock_ticks_in_the_branch_zone(qtbot: QtBot) -> None:
         clock.advance(60)
         view.tick()
     assert view.value("clock") == "10:01"
+
+
+def test_without_a_zone_setting_the_clock_follows_the_branch_not_the_box(
+    qtbot: QtBot,
+) -> None:
+    clock = Clock()
+    board = scenes.busy_board(clock)
+    view = BoardView(DisplaySettings(), clock=clock, board=board, animate=False)
+    view.set_hall_info(admin_pb2.Branch(name="МФЦ", timezone="Asia/Vladivostok"), board.services)
+    assert view.value("clock") == "17:00"  # 10:00 in Moscow
 
 
 def test_a_lost_link_is_said_with_the_time_it_was_lost(qtbot: QtBot) -> None:
