@@ -20,6 +20,7 @@ from okno import __version__
 from okno.runtime.discovery import Announcer, DeviceAdvert
 from okno.runtime.errors import DeviceError
 from okno.runtime.identity import DeviceKey
+from okno.runtime.session import CHANNEL_OPTIONS
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,9 @@ class Membership:
 
     def channel(self, key: DeviceKey) -> grpc.aio.Channel:
         """A mutual-TLS channel to the hub for the queue, hall feed and printing."""
-        return grpc.aio.secure_channel(self.session_address, self.credentials(key))
+        return grpc.aio.secure_channel(
+            self.session_address, self.credentials(key), options=CHANNEL_OPTIONS
+        )
 
     @classmethod
     def load(cls, folder: Path) -> Membership | None:
