@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Qt, Signal
 
 from hall_display.board import Link
-from hall_display.qtsignals import emit
 from hall_display.settings import DisplaySettings
 from hall_display.view import BoardView
+from okno.qt import emit
 from protos.okno.v1 import admin_pb2, feed_pb2
 
 _QUEUED = Qt.ConnectionType.QueuedConnection

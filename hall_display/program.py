@@ -36,7 +36,6 @@ from hall_display.announcer import Announcer
 from hall_display.bridge import FeedBridge
 from hall_display.errors import DisplayError
 from hall_display.feed_client import Connect, FeedClient, mutual_tls, plaintext
-from hall_display.qtsignals import emit
 from hall_display.screen import BoardWindow
 from hall_display.settings import DisplaySettings
 from hall_display.sinks import choose_sink
@@ -44,6 +43,7 @@ from hall_display.view import BoardView, wall_ms
 from hall_display.voice import Voice
 from okno.aio import until_stopped
 from okno.errors import OknoError
+from okno.qt import emit
 from okno.runtime.enroll import Description, EnrollmentRefused
 from okno.runtime.program import membership
 from okno.runtime.session import HubSession

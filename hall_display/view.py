@@ -28,8 +28,8 @@ from PySide6.QtCore import (
 from hall_display.board import Board, Call, Link
 from hall_display.labels import call_lines, date_text
 from hall_display.labels import labels as board_words
-from hall_display.qtsignals import emit
 from hall_display.settings import DisplaySettings
+from okno.qt import emit
 from protos.okno.v1 import admin_pb2, feed_pb2
 
 BLINK_PHASE_MS = 500

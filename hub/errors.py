@@ -220,3 +220,43 @@ class TechnicianOnly(DeviceRefused):
     """A provisioning call from somewhere a technician cannot be proven to be."""
 
     code = "technician_only"
+
+
+class Unauthenticated(HubError, PermissionError):
+    """Who is calling cannot be told: a wrong PIN, or a session that has ended."""
+
+    code = "unauthenticated"
+
+
+class WrongPin(Unauthenticated):
+    code = "wrong_pin"
+
+
+class SignedOut(Unauthenticated):
+    """The call's token is unknown or expired (signed out, PIN changed, hub restarted)."""
+
+    code = "signed_out"
+
+
+class NoPin(Refused):
+    """The operator has no PIN yet: an administrator or technician must set one."""
+
+    code = "no_pin"
+
+
+class BadPin(InvalidRequest):
+    """A new PIN breaks the rules (4 to 12 digits)."""
+
+    code = "bad_pin"
+
+
+class RoleRequired(HubError, PermissionError):
+    """The signed-in person's roles do not allow the call."""
+
+    code = "role_required"
+
+
+class NotYourDesk(RoleRequired):
+    """An operator without the administrator role acted on a desk that is not theirs."""
+
+    code = "not_your_desk"

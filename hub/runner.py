@@ -12,7 +12,9 @@ from pathlib import Path
 
 from hub.api.server import create_device_server, create_server
 from hub.errors import HubError
+from hub.notify import start_notifier
 from hub.service import Hub
+from hub.web import serve_web
 from okno import __version__
 from okno.runtime.discovery import Announcer, HubAdvert
 
@@ -21,12 +23,20 @@ GRACE_S = 5.0
 
 
 async def serve(
-    config: Path, db: Path, listen: str, device_listen: str = "", announce: bool = False
+    config: Path,
+    db: Path,
+    listen: str,
+    device_listen: str = "",
+    announce: bool = False,
+    *,
+    web_listen: str = "",
 ) -> None:
     """Serve until SIGTERM/SIGINT; SIGHUP re-reads the configuration file.
 
     ``device_listen`` ("host:port") opens the mutual-TLS port for admitted devices;
-    ``announce`` makes the hub findable by zeroconf on the interface of ``listen``.
+    ``announce`` makes the hub findable by zeroconf on the interface of ``listen``;
+    ``web_listen`` serves the web pages (docs/web.md). Notifications start when the
+    branch's [notifications] name a sender (docs/notifications.md).
     """
     # Full collections walk every live ticket and event; with a busy day's worth they
     # stalled calls for 70-90 ms (okno bench hub, docs/benchmarks.md). Nearly all garbage
@@ -50,6 +60,10 @@ async def serve(
         servers.append(devices)
         hub.fleet.session_port = device_port
         log.info("device port serving address=%s port=%d", device_listen, device_port)
+    notifier = await start_notifier(hub)
+    web = await serve_web(hub, web_listen, notifier) if web_listen else None
+    if web is not None:
+        log.info("web pages serving address=%s port=%d", web_listen, web.port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
@@ -65,7 +79,11 @@ async def serve(
         await stop.wait()
     log.info("hub stopping grace_s=%.1f", GRACE_S)
     hub.broker.close_all()
+    if web is not None:
+        await web.stop()
     await asyncio.gather(*(s.stop(GRACE_S) for s in servers))
+    if notifier is not None:
+        await notifier.stop()
     await hub.stop()
     log.info("hub stopped seq=%d", hub.committed_seq)
 

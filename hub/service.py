@@ -30,6 +30,7 @@ from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
 from hub.errors import HubError, StoreUnavailable, UnknownTicket
 from hub.feed import FeedBroker
+from hub.staff import Staff
 from hub.store.database import open_database
 from hub.store.repository import Repository
 
@@ -94,6 +95,7 @@ class Hub:
         )
         self._broken = False
         self.bookings = Bookings(self)
+        self.staff = Staff(self)
 
     def _append(self, events: Sequence[Event]) -> None:
         # Looked up at each write, so a test can stand a failing repository in.

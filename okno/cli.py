@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import sys
 from collections.abc import Awaitable, Callable
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hub.notify import cli as sms_cli
+from kiosk import cli as kiosk_cli
 from okno.errors import OknoError
 from ticket_printer import cli as printer_cli
 
@@ -58,14 +61,17 @@ def hub(
     announce: Annotated[
         bool, typer.Option(help="Announce the hub by zeroconf on the --listen interface.")
     ] = False,
+    web_listen: Annotated[
+        str, typer.Option(help="host:port for the visitors' web pages (off if empty).")
+    ] = "",
     verbose: bool = False,
 ) -> None:
-    """Run the branch hub: queue engine, event log, gRPC API."""
+    """Run the branch hub: queue engine, event log, gRPC API, web pages."""
     from hub.runner import serve
 
     setup_logging(verbose)
     try:
-        asyncio.run(serve(config, db, listen, device_listen, announce))
+        asyncio.run(serve(config, db, listen, device_listen, announce, web_listen=web_listen))
     except OknoError as error:
         raise fail(str(error)) from error
 
@@ -275,6 +281,9 @@ def run_device_program(main: Callable[[asyncio.Event], Awaitable[None]]) -> None
 printer_app = typer.Typer(help="The ticket printer's device program, and a test page.")
 app.add_typer(printer_app, name="printer")
 sim_app.command("printer")(printer_cli.sim_printer)
+sim_app.command("sms")(sms_cli.sim_sms)
+app.command("kiosk")(kiosk_cli.kiosk)
+bench_app.command("kiosk")(kiosk_cli.bench_kiosk)
 printer_app.command("test-page")(printer_cli.test_page)
 
 
@@ -463,6 +472,68 @@ def bench_appointments(
     setup_logging()
     figures = asyncio.run(measure_appointments(config, clients, slots, seats=seats))
     report("appointments", figures, out, Console())
+
+
+@app.command()
+def operator(
+    hub: HubOption = "127.0.0.1:50051",
+    language: Annotated[str, typer.Option(help="ru or en.")] = "ru",
+    large: Annotated[bool, typer.Option(help="Large type, high contrast.")] = False,
+    full_screen: Annotated[bool, typer.Option(help="Full screen instead of a window.")] = False,
+    screenshots: Annotated[
+        Path | None, typer.Option(help="Save the screen as DIR/operator.png at exit.")
+    ] = None,
+    verbose: bool = False,
+) -> None:
+    """The operator panel: sign in, open the desk, call, serve, transfer; the hall for admins."""
+    from staff_desk.panel.program import OperatorOptions, run_operator
+
+    setup_logging(verbose)
+    options = OperatorOptions(hub=hub, language=language, large=large, screenshots=screenshots)
+    if full_screen:
+        options = dataclasses.replace(options, size=None)
+    try:
+        run_operator(options)
+    except OknoError as error:
+        raise fail(str(error)) from error
+
+
+staff_app = typer.Typer(help="The branch's staff: PINs for signing in.")
+app.add_typer(staff_app, name="staff")
+
+
+@staff_app.command("set-pin")
+def staff_set_pin(
+    operator_id: Annotated[str, typer.Argument(help="The operator's id from the branch config.")],
+    hub: HubOption = "127.0.0.1:50051",
+    as_admin: Annotated[
+        str, typer.Option("--as", help="An administrator's id, when not on the hub's machine.")
+    ] = "",
+) -> None:
+    """Set an operator's PIN (asked twice, never echoed)."""
+    from okno.staff import set_pin
+
+    try:
+        typer.echo(set_pin(operator_id, hub, admin=as_admin))
+    except OknoError as error:
+        raise fail(str(error)) from error
+
+
+@bench_app.command("web")
+def bench_web(
+    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    config: Annotated[Path, typer.Option(help="Branch to measure.")] = Path("examples/branch.toml"),
+    viewers: Annotated[int, typer.Option(min=1, help="Visitors watching the status page.")] = 200,
+    seconds: Annotated[float, typer.Option(help="How long they watch.")] = 10.0,
+) -> None:
+    """The live status page under many concurrent viewers."""
+    from rich.console import Console
+
+    from hub.bench.status_page import measure_status_page
+    from okno.bench import report
+
+    setup_logging()
+    report("web", asyncio.run(measure_status_page(config, viewers, seconds)), out, Console())
 
 
 @bench_app.command("desk")

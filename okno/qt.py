@@ -1,22 +1,35 @@
-"""Emitting Qt signals from Python without wearing out ``True`` (PySide6 6.12.0).
+"""Calling Qt from Python without wearing out ``True`` and ``None`` (PySide6 6.12.0).
 
-PySide6-Essentials 6.12.0 (the newest on PyPI as of writing) returns ``True`` from
-``SignalInstance.emit`` without a reference of its own: each emit whose result is dropped
-takes one reference from ``True``, and after some hundred thousand emits (a day of a
-board's clock ticks and feed events) CPython aborts with "bool_dealloc: deallocating True
-or False". Whether this PySide6 has the flaw is measured once, at import; :func:`emit`
-then gives back the reference, and does nothing once PySide6 is fixed. Every Qt program
-of okno (hall display, kiosk) emits through it.
+PySide6-Essentials 6.12.0 (the newest on PyPI as of writing) returns some results
+without a reference of its own, so each call whose result is dropped takes one
+reference from a singleton that CPython 3.11 still counts:
+
+- ``SignalInstance.emit`` returns ``True`` that way: after some hundred thousand emits
+  (a day of a board's clock ticks and feed events) CPython aborts with "bool_dealloc:
+  deallocating True or False". :func:`emit` gives the reference back.
+- *Every* method that returns nothing (``QTimer.start``, ``processEvents``,
+  ``beginResetModel``, ``setObjectName``...) returns ``None`` that way. ``None`` starts
+  with about 5,000 references, so a program aborts ("none_dealloc: deallocating None")
+  after about as many such calls: minutes of a kiosk in use. No wrapper can catch every
+  call, so ``None`` is given 2**40 references once (what CPython 3.12 does for all
+  singletons: "immortal" objects); at one stolen reference per call it would take longer
+  than the hardware lives to use them up.
+
+Whether this PySide6 has each flaw is measured once, at import; once PySide6 is fixed
+(or on CPython 3.12+, where the singletons are immortal) nothing is changed. Every Qt
+program of okno (hall display, kiosk) imports this module before it starts Qt's loop.
 """
 
 from __future__ import annotations
 
 import ctypes
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 _PROBES = 16
+PINNED = 1 << 40
 
 
 class _Probe(QObject):
@@ -27,19 +40,33 @@ def _incref(value: object) -> None:
     ctypes.pythonapi.Py_IncRef(ctypes.py_object(value))
 
 
-def _lost_per_emit() -> bool:
-    """Whether an emit takes a reference from True; the references taken are given back."""
-    probe = _Probe()
-    before = sys.getrefcount(True)
+def _steals(value: object, call: Callable[[], object]) -> bool:
+    """Whether each ``call`` takes a reference from ``value``; the ones taken are given back."""
+    before = sys.getrefcount(value)
     for _ in range(_PROBES):
-        probe.ping.emit()
-    lost = before - sys.getrefcount(True)
+        call()
+    lost = before - sys.getrefcount(value)
     for _ in range(max(0, lost)):
-        _incref(True)
+        _incref(value)
     return lost >= _PROBES // 2
 
 
-STEALS_TRUE = _lost_per_emit()
+def _pin(value: object) -> None:
+    """Give ``value`` PINNED references at once (its count is the object's first field)."""
+    count = ctypes.c_ssize_t.from_address(id(value))
+    count.value += PINNED
+
+
+def _measure() -> tuple[bool, bool]:
+    probe = _Probe()
+    steals_true = _steals(True, probe.ping.emit)
+    steals_none = _steals(None, lambda: probe.setObjectName("okno"))
+    return steals_true, steals_none
+
+
+STEALS_TRUE, STEALS_NONE = _measure()
+if STEALS_NONE and sys.implementation.name == "cpython":
+    _pin(None)
 
 
 def emit(signal: SignalInstance, *args: object) -> None:

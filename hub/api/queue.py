@@ -7,10 +7,12 @@ from collections.abc import Callable
 from hub.api import convert
 from hub.api.printing import Printers, slip
 from hub.api.status import Context, rpc
+from hub.api.tokens import caller
 from hub.domain.engine import QueueEngine
-from hub.domain.model import Outcome
+from hub.domain.model import Desk, Outcome
 from hub.errors import InvalidRequest
 from hub.service import Hub
+from hub.staff import SignedIn, access
 from protos.okno.v1 import common_pb2, queue_pb2, queue_pb2_grpc
 
 
@@ -55,7 +57,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     async def CallNext(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.TicketResponse:
-        return await self._desk_command(request, lambda e: e.call_next)
+        return await self._desk_command(request, context, lambda e: e.call_next)
 
     @rpc
     async def CallTicket(
@@ -63,8 +65,12 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     ) -> queue_pb2.TicketResponse:
         _require(desk_id=request.desk_id, ticket_id=request.ticket_id)
         outcome = await self._hub.run(
-            lambda engine, now: engine.call_ticket(
-                request.desk_id, request.ticket_id, now, request_id=request.request_id
+            _at_desk(
+                self._who(context),
+                request.desk_id,
+                lambda engine, now: engine.call_ticket(
+                    request.desk_id, request.ticket_id, now, request_id=request.request_id
+                ),
             )
         )
         return self._ticket_response(outcome)
@@ -73,25 +79,25 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     async def Recall(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.TicketResponse:
-        return await self._desk_command(request, lambda e: e.recall)
+        return await self._desk_command(request, context, lambda e: e.recall)
 
     @rpc
     async def StartService(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.TicketResponse:
-        return await self._desk_command(request, lambda e: e.start)
+        return await self._desk_command(request, context, lambda e: e.start)
 
     @rpc
     async def FinishService(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.TicketResponse:
-        return await self._desk_command(request, lambda e: e.finish)
+        return await self._desk_command(request, context, lambda e: e.finish)
 
     @rpc
     async def MarkNoShow(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.TicketResponse:
-        return await self._desk_command(request, lambda e: e.no_show)
+        return await self._desk_command(request, context, lambda e: e.no_show)
 
     @rpc
     async def Transfer(
@@ -99,13 +105,17 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     ) -> queue_pb2.TicketResponse:
         _require(desk_id=request.desk_id)
         outcome = await self._hub.run(
-            lambda engine, now: engine.transfer(
+            _at_desk(
+                self._who(context),
                 request.desk_id,
-                now,
-                to_service_id=request.to_service_id,
-                to_desk_id=request.to_desk_id,
-                comment=request.comment,
-                request_id=request.request_id,
+                lambda engine, now: engine.transfer(
+                    request.desk_id,
+                    now,
+                    to_service_id=request.to_service_id,
+                    to_desk_id=request.to_desk_id,
+                    comment=request.comment,
+                    request_id=request.request_id,
+                ),
             )
         )
         return self._ticket_response(outcome)
@@ -115,11 +125,16 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         self, request: queue_pb2.CancelTicketRequest, context: Context
     ) -> queue_pb2.TicketResponse:
         _require(ticket_id=request.ticket_id)
-        outcome = await self._hub.run(
-            lambda engine, now: engine.cancel(
+        who = self._who(context)
+
+        def cancel(engine: QueueEngine, now: int) -> Outcome:
+            if who is not None:
+                access.check_cancel(who, engine.ticket(request.ticket_id), self._desks(engine))
+            return engine.cancel(
                 request.ticket_id, now, reason=request.reason, request_id=request.request_id
             )
-        )
+
+        outcome = await self._hub.run(cancel)
         return self._ticket_response(outcome)
 
     @rpc
@@ -127,27 +142,36 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         self, request: queue_pb2.OpenDeskRequest, context: Context
     ) -> queue_pb2.DeskResponse:
         _require(desk_id=request.desk_id)
-        outcome = await self._hub.run(
-            lambda engine, now: engine.open_desk(
-                request.desk_id,
-                now,
-                operator_id=request.operator_id,
-                request_id=request.request_id,
+        who = self._who(context)
+
+        def open_desk(engine: QueueEngine, now: int) -> Outcome:
+            operator_id = request.operator_id
+            if who is not None:
+                operator_id = access.check_open(
+                    who,
+                    engine.config,
+                    self._desks(engine),
+                    engine.desk(request.desk_id),
+                    operator_id,
+                )
+            return engine.open_desk(
+                request.desk_id, now, operator_id=operator_id, request_id=request.request_id
             )
-        )
+
+        outcome = await self._hub.run(open_desk)
         return self._desk_response(outcome)
 
     @rpc
     async def CloseDesk(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.DeskResponse:
-        return self._desk_response(await self._on_desk(request, lambda e: e.close_desk))
+        return self._desk_response(await self._on_desk(request, context, lambda e: e.close_desk))
 
     @rpc
     async def PauseDesk(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.DeskResponse:
-        return self._desk_response(await self._on_desk(request, lambda e: e.pause_desk))
+        return self._desk_response(await self._on_desk(request, context, lambda e: e.pause_desk))
 
     @rpc
     async def GetQueueState(
@@ -172,20 +196,36 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     async def _desk_command(
         self,
         request: queue_pb2.DeskRequest,
+        context: Context,
         command: Callable[[QueueEngine], Callable[..., Outcome]],
     ) -> queue_pb2.TicketResponse:
-        return self._ticket_response(await self._on_desk(request, command))
+        return self._ticket_response(await self._on_desk(request, context, command))
 
     async def _on_desk(
         self,
         request: queue_pb2.DeskRequest,
+        context: Context,
         command: Callable[[QueueEngine], Callable[..., Outcome]],
     ) -> Outcome:
         """Run a command that names only a desk (and the request id)."""
         _require(desk_id=request.desk_id)
         return await self._hub.run(
-            lambda engine, now: command(engine)(request.desk_id, now, request_id=request.request_id)
+            _at_desk(
+                self._who(context),
+                request.desk_id,
+                lambda engine, now: command(engine)(
+                    request.desk_id, now, request_id=request.request_id
+                ),
+            )
         )
+
+    def _who(self, context: Context) -> SignedIn | None:
+        """The signed-in caller, held to their roles; None for a call without a token."""
+        return caller(context, self._hub.staff)
+
+    @staticmethod
+    def _desks(engine: QueueEngine) -> list[Desk]:
+        return [engine.desk(d.id) for d in engine.config.desks]
 
     def _ticket_response(self, outcome: Outcome) -> queue_pb2.TicketResponse:
         response = queue_pb2.TicketResponse(sequence=self._hub.committed_seq)
@@ -200,6 +240,24 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         return queue_pb2.DeskResponse(
             desk=convert.desk(outcome.desk), sequence=self._hub.committed_seq
         )
+
+
+def _at_desk(
+    who: SignedIn | None, desk_id: str, command: Callable[[QueueEngine, int], Outcome]
+) -> Callable[[QueueEngine, int], Outcome]:
+    """The command, refused first when the signed-in caller may not work at the desk.
+
+    Checked inside the command, against the state it runs on: nothing can change the
+    desk between the check and the command.
+    """
+    if who is None:
+        return command
+
+    def guarded(engine: QueueEngine, now: int) -> Outcome:
+        access.check_desk(who, engine.desk(desk_id))
+        return command(engine, now)
+
+    return guarded
 
 
 def _require(**fields: str) -> None:

@@ -13,6 +13,7 @@ from hub.api.feed import HallFeedServicer
 from hub.api.printing import PrintingServicer
 from hub.api.queue import QueueServicer
 from hub.api.session import DeviceSessionServicer
+from hub.api.staff import StaffServicer
 from hub.errors import AddressInUse
 from hub.service import Hub
 from protos.okno.v1 import (
@@ -28,6 +29,8 @@ from protos.okno.v1 import (
     printing_pb2_grpc,
     queue_pb2,
     queue_pb2_grpc,
+    staff_pb2,
+    staff_pb2_grpc,
 )
 
 
@@ -37,7 +40,10 @@ async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
     _add_hall_services(server, hub)
     admin_pb2_grpc.add_AdminServicer_to_server(AdminServicer(hub), server)
     devices_pb2_grpc.add_EnrollmentServicer_to_server(EnrollmentServicer(hub.fleet), server)
-    devices_pb2_grpc.add_ProvisioningServicer_to_server(ProvisioningServicer(hub.fleet), server)
+    devices_pb2_grpc.add_ProvisioningServicer_to_server(
+        ProvisioningServicer(hub.fleet, hub.staff), server
+    )
+    staff_pb2_grpc.add_StaffServicer_to_server(StaffServicer(hub), server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = [
@@ -48,6 +54,7 @@ async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
         admin_pb2.DESCRIPTOR.services_by_name["Admin"].full_name,
         devices_pb2.DESCRIPTOR.services_by_name["Enrollment"].full_name,
         devices_pb2.DESCRIPTOR.services_by_name["Provisioning"].full_name,
+        staff_pb2.DESCRIPTOR.services_by_name["Staff"].full_name,
     ]
     reflection.enable_server_reflection(
         [*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server

@@ -17,9 +17,11 @@ from hub.errors import (
     InvalidRequest,
     NotFound,
     Refused,
+    RoleRequired,
     StaffOnly,
     StoreUnavailable,
     TooManyAttempts,
+    Unauthenticated,
 )
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,8 @@ _CODES: tuple[tuple[type[HubError], grpc.StatusCode], ...] = (
     (TooManyAttempts, grpc.StatusCode.RESOURCE_EXHAUSTED),
     (DeviceRefused, grpc.StatusCode.PERMISSION_DENIED),
     (StaffOnly, grpc.StatusCode.PERMISSION_DENIED),
+    (RoleRequired, grpc.StatusCode.PERMISSION_DENIED),
+    (Unauthenticated, grpc.StatusCode.UNAUTHENTICATED),
     (NotFound, grpc.StatusCode.NOT_FOUND),
     (InvalidRequest, grpc.StatusCode.INVALID_ARGUMENT),
     (Refused, grpc.StatusCode.FAILED_PRECONDITION),

@@ -69,6 +69,18 @@ class AttemptLimit:
         for key in (source, _EVERYONE):
             self._failures.setdefault(key, deque()).append(now_ms)
 
+    def forgive(self, source: str, now_ms: int) -> None:
+        """Take back one failure of ``source`` counted by :meth:`failed` (it was right).
+
+        Lets a slow check count an attempt as wrong before it is decided, so attempts made
+        at the same time cannot all slip under the limit.
+        """
+        for key in (source, _EVERYONE):
+            failures = self._failures.get(key)
+            if failures:
+                failures.pop()
+            self._recent(key, now_ms)
+
     def _recent(self, key: str, now_ms: int) -> deque[int]:
         failures = self._failures.get(key, deque())
         while failures and failures[0] <= now_ms - self.window_ms:

@@ -91,6 +91,8 @@ class Desk(_Model):
     name: str = ""
     # Service id -> weight: a higher weight is served sooner at this desk.
     services: dict[Identifier, float] = Field(min_length=1)
+    # Operators who may open this desk (docs/staff.md); empty: any operator may.
+    operators: tuple[Identifier, ...] = ()
 
     @field_validator("services")
     @classmethod
@@ -113,6 +115,23 @@ class Operator(_Model):
     id: Identifier
     name: str = Field(min_length=1)
     roles: tuple[Role, ...] = ("operator",)
+
+
+class Notifications(_Model):
+    """Messages to visitors (docs/notifications.md); addresses and secrets stay out of here."""
+
+    # A reminder this many minutes before the slot (0: none).
+    reminder_before_min: int = Field(default=120, ge=0, le=7 * 24 * 60)
+    # "Your turn is near" once this many people or fewer are ahead (0: none).
+    turn_near_ahead: int = Field(default=3, ge=0, le=50)
+    # The start of links in messages; empty: the origin of ticket_page_url.
+    public_url: str = Field(default="", pattern=r"^$|^https?://[^\s/]+(/\S*)?$")
+    # The SMS gateway's messages endpoint (docs/notifications.md); empty: no SMS.
+    sms_url: str = Field(default="", pattern=r"^$|^https?://\S+$")
+    sms_sender: str = Field(default="MFC", min_length=1, max_length=11)
+    # smtp://host:port, smtp+starttls://host:port or smtps://host:port; empty: no e-mail.
+    smtp_url: str = Field(default="", pattern=r"^$|^(smtp|smtp\+starttls|smtps)://\S+$")
+    mail_from: str = "noreply@okno-hub.local"
 
 
 class Appointments(_Model):
@@ -164,6 +183,7 @@ class Branch(_Model):
     priorities: tuple[Priority, ...] = ()
     operators: tuple[Operator, ...] = ()
     appointments: Appointments = Field(default_factory=Appointments)
+    notifications: Notifications = Field(default_factory=Notifications)
 
     @field_validator("timezone")
     @classmethod
@@ -217,6 +237,15 @@ class Branch(_Model):
                         ("desks", index, "services", service_id),
                         f'desk "{desk.id}" serves "{service_id}", which is not among '
                         "[[services]]: add the service or fix the name",
+                    )
+        staff = {o.id for o in self.operators}
+        for index, desk in enumerate(self.desks):
+            for operator_id in desk.operators:
+                if operator_id not in staff:
+                    raise ConfigProblem(
+                        ("desks", index, "operators"),
+                        f'desk "{desk.id}" lists operator "{operator_id}", who is not among '
+                        "[[operators]]: add the operator or fix the name",
                     )
         self._appointments_consistent(services)
         return self

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Engine, Table, func, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import Insert, insert
 
@@ -111,6 +111,11 @@ class Repository:
             )
             row = _values(codec.appointment_row(event.appointment), self._appointment_columns)
             connection.exec_driver_sql(sql, row)
+
+    @property
+    def engine(self) -> Engine:
+        """For stores beside the queue's (hub/notify), run on the same database thread."""
+        return self._engine
 
     def close(self) -> None:
         """Close the database file; the hub calls it last when it stops."""

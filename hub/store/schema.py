@@ -148,3 +148,90 @@ appointments = Table(
     ),
     Index("appointments_slot", "slot_ms"),
 )
+
+# -- notifications (hub/notify, docs/notifications.md) ----------------------------------
+
+# Messages to visitors, each under a key that makes it exist once. No address and no code
+# here: both are read when the message is sent, from the booking or the ticket's watch,
+# so that an erased contact is never used and a sent message keeps no personal data.
+notify_outbox = Table(
+    "notify_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(120), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("appointment_id", Integer, nullable=False),
+    Column("watch_id", Integer, nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("params", Text, nullable=False),
+    Column("created_at_ms", BigInteger, nullable=False),
+    # Not sent before due_at_ms; not sent at all after expires_at_ms (it would be stale).
+    Column("due_at_ms", BigInteger, nullable=False),
+    Column("expires_at_ms", BigInteger, nullable=False),
+    # pending -> sending -> sent; or dropped / stopped / expired / failed (docs).
+    Column("state", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_try_ms", BigInteger, nullable=False),
+    Column("sent_at_ms", BigInteger, nullable=False),
+    Column("provider_id", String(80), nullable=False),
+    Column("outcome", String(200), nullable=False),
+    UniqueConstraint("dedupe_key", name="notify_outbox_once"),
+    Index("notify_outbox_due", "state", "next_try_ms"),
+)
+
+# A visitor who asked to hear about a ticket ("notify me" on the ticket page), or a
+# checked-in booking whose contact the messages use (appointment_id, no contact here).
+notify_watches = Table(
+    "notify_watches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", String(32), nullable=False),
+    Column("appointment_id", Integer, nullable=False),
+    # Personal data, erased at erase_at_ms (see docs/notifications.md).
+    Column("phone", String(16), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("created_at_ms", BigInteger, nullable=False),
+    Column("erase_at_ms", BigInteger, nullable=False),
+    Column("stopped", Integer, nullable=False),
+    UniqueConstraint("ticket_id", name="notify_watches_one_per_ticket"),
+)
+
+# Addresses that said "stop", as keyed hashes (HMAC with the hub's own secret): enough
+# to recognise the address again, not to read it back.
+notify_optouts = Table(
+    "notify_optouts",
+    metadata,
+    Column("address_key", String(64), primary_key=True),
+    Column("at_ms", BigInteger, nullable=False),
+)
+
+# How far the notifier has read the event log; a replay from earlier is harmless (keys).
+notify_cursor = Table(
+    "notify_cursor",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("seq", Integer, nullable=False),
+)
+
+# Random keys the hub made for itself: signing web sessions, opt-out links, address hashes.
+hub_secrets = Table(
+    "hub_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(128), nullable=False),
+)
+
+# -- staff sign-in (hub/staff, docs/staff.md) --------------------------------------------
+
+# One PIN per operator as a salted scrypt hash (hub/staff/pins.py); never the PIN itself.
+staff_credentials = Table(
+    "staff_credentials",
+    metadata,
+    Column("operator_id", String(40), primary_key=True),
+    Column("pin_hash", String(200), nullable=False),
+    Column("set_at_ms", BigInteger, nullable=False),
+    # Who set it: "local" (the hub's own machine) or the administrator's operator id.
+    Column("set_by", String(40), nullable=False),
+)

@@ -178,24 +178,32 @@ class HubSession:
         self._outbox.put_nowait(devices_pb2.DeviceMessage(ack=ack))
 
     async def _outgoing(self, stop: asyncio.Event) -> AsyncIterator[devices_pb2.DeviceMessage]:
-        """A heartbeat at once and then every interval; a report as soon as it is made."""
+        """A heartbeat at once and then every interval; a report as soon as it is made.
+
+        The interval runs whatever else is sent: the hub counts only heartbeats as signs
+        of life, so a printer acknowledging a ticket every second must still send them.
+        """
         stopping = asyncio.ensure_future(stop.wait())
         try:
             yield _heartbeat()
+            beat_at = time.monotonic() + self._heartbeat_s
             while True:
                 report = asyncio.ensure_future(self._outbox.get())
                 done, _ = await asyncio.wait(
                     {report, stopping},
-                    timeout=self._heartbeat_s,
+                    timeout=max(0.0, beat_at - time.monotonic()),
                     return_when=asyncio.FIRST_COMPLETED,
                 )
                 if report in done:
                     yield report.result()
-                    continue
-                report.cancel()
-                if stopping in done:
-                    return
+                    if time.monotonic() < beat_at:
+                        continue
+                else:
+                    report.cancel()
+                    if stopping in done:
+                        return
                 yield _heartbeat()
+                beat_at = time.monotonic() + self._heartbeat_s
         finally:
             stopping.cancel()
 

@@ -1,0 +1,436 @@
+"""The outbox, watches and opt-outs in the hub's database: synchronous, on its one thread.
+
+Every function takes the hub's SQLAlchemy engine and runs one transaction; the notifier
+calls them through ``Hub.read_store``, so they queue behind the queue's own commits on
+the same database thread and never contend with them for the write lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy.dialects.sqlite import insert
+
+from hub.domain.model import AppointmentState
+from hub.notify.messages import Kind
+from hub.notify.planner import Planned, WatchFromBooking
+from hub.store import schema
+
+OUTBOX = schema.notify_outbox
+WATCHES = schema.notify_watches
+CHANNELS = ("sms", "email")
+# The states a message ends in; pending and sending are the open ones.
+SENT, DROPPED, STOPPED, EXPIRED, FAILED = "sent", "dropped", "stopped", "expired", "failed"
+PENDING, SENDING = "pending", "sending"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    id: int
+    key: str
+    kind: Kind
+    channel: str
+    appointment_id: int
+    watch_id: int
+    lang: str
+    params: dict[str, Any]
+    due_at_ms: int
+    expires_at_ms: int
+    state: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Where a message goes and what it may say, read when it is sent."""
+
+    phone: str
+    email: str
+    code: str = ""
+    # Why nothing can be sent, when so ("the booking was cancelled").
+    obsolete: str = ""
+    # The visitor stopped this ticket's messages (its watch).
+    stopped: bool = False
+    # Addresses that said "stop" (any booking or ticket of theirs).
+    opted_out: frozenset[str] = frozenset()
+
+    def stops(self, address: str) -> bool:
+        return self.stopped or address in self.opted_out
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    id: int
+    ticket_id: str
+    phone: str
+    email: str
+    appointment_id: int
+    stopped: bool
+
+
+def secret(engine: Engine, name: str) -> bytes:
+    """The hub's own random key ``name``, made on first use and kept in the database."""
+    table = schema.hub_secrets
+    with engine.begin() as connection:
+        connection.execute(
+            insert(table)
+            .values(name=name, value=secrets.token_hex(32))
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        value = connection.execute(select(table.c.value).where(table.c.name == name)).scalar()
+    assert value is not None
+    return bytes.fromhex(value)
+
+
+def address_key(key: bytes, address: str) -> str:
+    """A keyed hash of a phone or e-mail: recognises it again, cannot be read back."""
+    return hmac.new(key, address.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def cursor(engine: Engine) -> int | None:
+    table = schema.notify_cursor
+    with engine.connect() as connection:
+        found = connection.execute(select(table.c.seq).where(table.c.name == "events")).scalar()
+    return None if found is None else int(found)
+
+
+def enqueue(
+    engine: Engine,
+    messages: list[Planned],
+    watches: list[WatchFromBooking],
+    now_ms: int,
+    erase_after_ms: int,
+    *,
+    seq: int | None = None,
+) -> tuple[int, list[str]]:
+    """Queue each planned message once per channel its contact has; move the cursor.
+
+    Returns how many rows are new, and the tickets now watched for a checked-in booking
+    (one with a contact). A key queued before is left alone (INSERT OR IGNORE).
+    """
+    new = 0
+    watching: list[str] = []
+    with engine.begin() as connection:
+        for watch in watches:
+            phone, email = _booking_contact(connection, watch.appointment_id)
+            if not (phone or email):
+                continue
+            watching.append(watch.ticket_id)
+            connection.execute(
+                insert(WATCHES)
+                .values(
+                    ticket_id=watch.ticket_id,
+                    appointment_id=watch.appointment_id,
+                    phone="",
+                    email="",
+                    lang="ru",
+                    created_at_ms=now_ms,
+                    erase_at_ms=now_ms + erase_after_ms,
+                    stopped=0,
+                )
+                .on_conflict_do_nothing(index_elements=["ticket_id"])
+            )
+        for message in messages:
+            appointment_id, watch_id, lang, channels = _recipient(connection, message)
+            for channel in channels:
+                result = connection.execute(
+                    insert(OUTBOX)
+                    .values(
+                        dedupe_key=f"{message.key}/{channel}",
+                        kind=message.kind.value,
+                        channel=channel,
+                        appointment_id=appointment_id,
+                        watch_id=watch_id,
+                        lang=lang,
+                        params=json.dumps(message.params, ensure_ascii=False),
+                        created_at_ms=now_ms,
+                        due_at_ms=message.due_ms,
+                        expires_at_ms=message.expires_ms,
+                        state=PENDING,
+                        attempts=0,
+                        next_try_ms=message.due_ms,
+                        sent_at_ms=0,
+                        provider_id="",
+                        outcome="",
+                    )
+                    .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                )
+                new += result.rowcount
+        if seq is not None:
+            _move_cursor(connection, seq)
+    return new, watching
+
+
+def move_cursor(engine: Engine, seq: int) -> None:
+    with engine.begin() as connection:
+        _move_cursor(connection, seq)
+
+
+def _move_cursor(connection: Connection, seq: int) -> None:
+    table = schema.notify_cursor
+    statement = insert(table).values(name="events", seq=seq)
+    connection.execute(statement.on_conflict_do_update(index_elements=["name"], set_={"seq": seq}))
+
+
+def _recipient(connection: Connection, message: Planned) -> tuple[int, int, str, list[str]]:
+    """(appointment id, watch id, language, channels) of a planned message's recipient."""
+    if message.appointment_id:
+        row = connection.execute(
+            select(schema.appointments.c.phone, schema.appointments.c.email).where(
+                schema.appointments.c.id == message.appointment_id
+            )
+        ).first()
+        if row is None:
+            return message.appointment_id, 0, "ru", []
+        return message.appointment_id, 0, "ru", _channels(row.phone, row.email)
+    watch = _watch(connection, message.ticket_id)
+    if watch is None or watch.stopped:
+        return 0, 0, "ru", []
+    if watch.appointment_id:
+        _, _, _, channels = _recipient(
+            connection,
+            Planned(message.key, message.kind, 0, 0, appointment_id=watch.appointment_id),
+        )
+        return 0, watch.id, "ru", channels
+    lang = connection.execute(select(WATCHES.c.lang).where(WATCHES.c.id == watch.id)).scalar()
+    return 0, watch.id, str(lang or "ru"), _channels(watch.phone, watch.email)
+
+
+def _channels(phone: str, email: str) -> list[str]:
+    return [c for c, address in zip(CHANNELS, (phone, email), strict=True) if address]
+
+
+def _watch(connection: Connection, ticket_id: str) -> Watch | None:
+    row = connection.execute(select(WATCHES).where(WATCHES.c.ticket_id == ticket_id)).first()
+    return _watch_of(row) if row is not None else None
+
+
+def _watch_of(row: Any) -> Watch:
+    return Watch(row.id, row.ticket_id, row.phone, row.email, row.appointment_id, bool(row.stopped))
+
+
+def add_watch(
+    engine: Engine,
+    ticket_id: str,
+    *,
+    phone: str,
+    email: str,
+    lang: str,
+    now_ms: int,
+    erase_at_ms: int,
+) -> tuple[Watch, bool]:
+    """Ask for a ticket's messages; the first contact given for a ticket keeps it. (watch, new?)"""
+    with engine.begin() as connection:
+        result = connection.execute(
+            insert(WATCHES)
+            .values(
+                ticket_id=ticket_id,
+                appointment_id=0,
+                phone=phone,
+                email=email,
+                lang=lang,
+                created_at_ms=now_ms,
+                erase_at_ms=erase_at_ms,
+                stopped=0,
+            )
+            .on_conflict_do_nothing(index_elements=["ticket_id"])
+        )
+        watch = _watch(connection, ticket_id)
+    assert watch is not None
+    return watch, bool(result.rowcount)
+
+
+def watch(engine: Engine, ticket_id: str) -> Watch | None:
+    with engine.connect() as connection:
+        return _watch(connection, ticket_id)
+
+
+def watch_by_id(engine: Engine, watch_id: int) -> Watch | None:
+    with engine.connect() as connection:
+        row = connection.execute(select(WATCHES).where(WATCHES.c.id == watch_id)).first()
+    return _watch_of(row) if row is not None else None
+
+
+def watched(engine: Engine, day: str) -> set[str]:
+    """Tickets of a day with a live watch (not stopped)."""
+    with engine.connect() as connection:
+        return set(
+            connection.execute(
+                select(WATCHES.c.ticket_id).where(
+                    WATCHES.c.ticket_id.startswith(f"{day}/"), WATCHES.c.stopped == 0
+                )
+            ).scalars()
+        )
+
+
+def due(engine: Engine, channel: str, now_ms: int, limit: int) -> list[Row]:
+    """Open messages of a channel whose time to (re)try has come, oldest first."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(OUTBOX)
+            .where(
+                OUTBOX.c.state.in_((PENDING, SENDING)),
+                OUTBOX.c.channel == channel,
+                OUTBOX.c.next_try_ms <= now_ms,
+            )
+            .order_by(OUTBOX.c.id)
+            .limit(limit)
+        ).all()
+    return [
+        Row(
+            r.id,
+            r.dedupe_key,
+            Kind(r.kind),
+            r.channel,
+            r.appointment_id,
+            r.watch_id,
+            r.lang,
+            json.loads(r.params),
+            r.due_at_ms,
+            r.expires_at_ms,
+            r.state,
+            r.attempts,
+        )
+        for r in rows
+    ]
+
+
+def next_try_ms(engine: Engine) -> int | None:
+    """When the next open message is due, for the sender to sleep until then."""
+    with engine.connect() as connection:
+        found = connection.execute(
+            select(func.min(OUTBOX.c.next_try_ms)).where(OUTBOX.c.state.in_((PENDING, SENDING)))
+        ).scalar()
+    return None if found is None else int(found)
+
+
+def contact(engine: Engine, row: Row, key: bytes) -> Contact:
+    """The address and code a message needs now, or why it cannot be sent any more."""
+    table = schema.appointments
+    with engine.connect() as connection:
+        appointment_id = row.appointment_id
+        stopped = False
+        if row.watch_id:
+            found = connection.execute(select(WATCHES).where(WATCHES.c.id == row.watch_id)).first()
+            if found is None:
+                return Contact("", "", obsolete="the watch is gone")
+            watch = _watch_of(found)
+            stopped = watch.stopped
+            if not watch.appointment_id:
+                return _checked(connection, Contact(watch.phone, watch.email, stopped=stopped), key)
+            appointment_id = watch.appointment_id
+        booking = connection.execute(select(table).where(table.c.id == appointment_id)).first()
+        if booking is None:
+            return Contact("", "", obsolete="the booking is gone")
+        obsolete = ""
+        if row.kind in (Kind.BOOKED, Kind.MOVED, Kind.REMINDER):
+            if booking.state != AppointmentState.BOOKED.value:
+                obsolete = f"the booking is {booking.state}"
+            elif booking.slot_ms != row.params.get("slot_ms"):
+                obsolete = "the booking was moved"
+        found_contact = Contact(
+            booking.phone, booking.email, booking.code, obsolete=obsolete, stopped=stopped
+        )
+        return _checked(connection, found_contact, key)
+
+
+def _checked(connection: Connection, found: Contact, key: bytes) -> Contact:
+    """Note which of the contact's addresses opted out (each channel is judged alone)."""
+    addresses = {address_key(key, a): a for a in (found.phone, found.email) if a}
+    if not addresses:
+        return found
+    hits = connection.execute(
+        select(schema.notify_optouts.c.address_key).where(
+            schema.notify_optouts.c.address_key.in_(list(addresses))
+        )
+    ).scalars()
+    opted_out = frozenset(addresses[hit] for hit in hits)
+    return replace(found, opted_out=opted_out) if opted_out else found
+
+
+def claim(engine: Engine, message_id: int, now_ms: int) -> int:
+    """Written before a message goes out: ``sending``, one attempt more. Returns attempts."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == message_id)
+            .values(state=SENDING, attempts=OUTBOX.c.attempts + 1)
+        )
+        attempts = connection.execute(
+            select(OUTBOX.c.attempts).where(OUTBOX.c.id == message_id)
+        ).scalar()
+    return int(attempts or 0)
+
+
+def finish(
+    engine: Engine,
+    message_id: int,
+    state: str,
+    now_ms: int,
+    *,
+    outcome: str = "",
+    provider_id: str = "",
+    next_try_ms: int = 0,
+) -> None:
+    """Record what became of a message: sent, ended (dropped, stopped...) or retried."""
+    values: dict[str, Any] = {"state": state, "outcome": outcome[:200]}
+    if state == SENT:
+        values |= {"sent_at_ms": now_ms, "provider_id": provider_id[:80]}
+    if state == PENDING:
+        values["next_try_ms"] = next_try_ms
+    with engine.begin() as connection:
+        connection.execute(update(OUTBOX).where(OUTBOX.c.id == message_id).values(**values))
+
+
+def opt_out(engine: Engine, keys: list[str], now_ms: int, *, watch_id: int = 0) -> None:
+    """Stop messages to these addresses (keyed hashes), and to the watch if named."""
+    with engine.begin() as connection:
+        for found in keys:
+            connection.execute(
+                insert(schema.notify_optouts)
+                .values(address_key=found, at_ms=now_ms)
+                .on_conflict_do_nothing(index_elements=["address_key"])
+            )
+        if watch_id:
+            connection.execute(update(WATCHES).where(WATCHES.c.id == watch_id).values(stopped=1))
+
+
+def booking_contact(engine: Engine, appointment_id: int) -> tuple[str, str]:
+    with engine.connect() as connection:
+        return _booking_contact(connection, appointment_id)
+
+
+def _booking_contact(connection: Connection, appointment_id: int) -> tuple[str, str]:
+    table = schema.appointments
+    row = connection.execute(
+        select(table.c.phone, table.c.email).where(table.c.id == appointment_id)
+    ).first()
+    return (row.phone, row.email) if row is not None else ("", "")
+
+
+def erase_watches(engine: Engine, now_ms: int) -> int:
+    """Erase the contacts of watches whose time is over; returns how many."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(WATCHES)
+            .where(
+                WATCHES.c.erase_at_ms <= now_ms, (WATCHES.c.phone != "") | (WATCHES.c.email != "")
+            )
+            .values(phone="", email="")
+        )
+    return int(result.rowcount)
+
+
+def states(engine: Engine) -> dict[str, int]:
+    """How many messages are in each state: for tests, logs and the operator page."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(OUTBOX.c.state, func.count()).group_by(OUTBOX.c.state)
+        ).all()
+    return {state: int(count) for state, count in rows}

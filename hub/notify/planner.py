@@ -1,0 +1,199 @@
+"""Which messages the branch's events call for: pure, so every rule is tested from tables.
+
+Each planned message has a key that names what it is about ("booked:17", "called:
+2026-11-23/А001:431"); the outbox keeps one row per key and channel, so planning the
+same event twice (the notifier replays the log after a restart) plans nothing new.
+Messages go to a booking's contact or to a ticket's watch; which channels (SMS, e-mail)
+is decided when they are queued, from the contact held then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub.domain.appointments.calendar import SlotCalendar
+from hub.domain.branch import Branch
+from hub.domain.model import Appointment, Event, EventKind, Snapshot, TicketState
+from hub.domain.position import position
+from hub.notify.messages import ApplicationStatus, Kind
+
+MINUTE_MS = 60_000
+DAY_MS = 86_400_000
+# How long each kind is worth sending: a call to a desk ten minutes late helps nobody.
+CALLED_FOR_MS = 10 * MINUTE_MS
+TURN_NEAR_FOR_MS = 20 * MINUTE_MS
+CANCELLED_FOR_MS = DAY_MS
+STATUS_FOR_MS = 7 * DAY_MS
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    key: str
+    kind: Kind
+    due_ms: int
+    expires_ms: int
+    params: dict[str, Any] = field(default_factory=dict)
+    # To whom: a booking (its contact), or a ticket (its watch).
+    appointment_id: int = 0
+    ticket_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WatchFromBooking:
+    """A checked-in booking's ticket: its messages go to the booking's contact."""
+
+    ticket_id: str
+    appointment_id: int
+    day: str
+
+
+@dataclass
+class Plan:
+    messages: list[Planned] = field(default_factory=list)
+    watches: list[WatchFromBooking] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.messages or self.watches)
+
+
+class Planner:
+    def __init__(self, branch: Branch) -> None:
+        self.reconfigure(branch)
+
+    def reconfigure(self, branch: Branch) -> None:
+        self.branch = branch
+        self.rules = branch.notifications
+        self.calendar = SlotCalendar(branch)
+
+    def on_event(self, event: Event) -> Plan:
+        """The messages one committed event calls for (none for most)."""
+        plan = Plan()
+        booking = event.appointment
+        kind = event.kind
+        if booking is not None:
+            if kind is EventKind.APPOINTMENT_BOOKED:
+                plan.messages.append(
+                    self._booking(Kind.BOOKED, f"booked:{booking.id}", booking, event)
+                )
+                plan.messages += self._reminder(booking, event.at_ms)
+            elif kind is EventKind.APPOINTMENT_MOVED:
+                key = f"moved:{booking.id}:{event.seq}"
+                plan.messages.append(self._booking(Kind.MOVED, key, booking, event))
+                plan.messages += self._reminder(booking, event.at_ms)
+            elif kind is EventKind.APPOINTMENT_CANCELLED:
+                plan.messages.append(
+                    Planned(
+                        f"cancelled:{booking.id}",
+                        Kind.CANCELLED,
+                        event.at_ms,
+                        event.at_ms + CANCELLED_FOR_MS,
+                        {"service": booking.service_id, "slot_ms": booking.slot_ms},
+                        appointment_id=booking.id,
+                    )
+                )
+            elif kind is EventKind.APPOINTMENT_CHECKED_IN and booking.ticket_id:
+                plan.watches.append(
+                    WatchFromBooking(booking.ticket_id, booking.id, booking.ticket_id[:10])
+                )
+        elif kind is EventKind.TICKET_CALLED and event.ticket and event.desk:
+            ticket = event.ticket
+            plan.messages.append(
+                Planned(
+                    f"called:{ticket.id}:{event.seq}",
+                    Kind.CALLED,
+                    event.at_ms,
+                    event.at_ms + CALLED_FOR_MS,
+                    {"number": ticket.number, "desk": event.desk.number},
+                    ticket_id=ticket.id,
+                )
+            )
+        return plan
+
+    def turn_near(self, snapshot: Snapshot, watched: set[str]) -> list[Planned]:
+        """ "Your turn is near" for watched waiting tickets with few enough people ahead."""
+        limit = self.rules.turn_near_ahead
+        if not limit or not watched:
+            return []
+        found = []
+        for ticket in snapshot.tickets:
+            if ticket.id not in watched or ticket.state is not TicketState.WAITING:
+                continue
+            where = position(snapshot, ticket)
+            if where.people_ahead > limit:
+                continue
+            found.append(
+                Planned(
+                    # Once per ticket and service: a transfer to another line may tell again.
+                    f"near:{ticket.id}:{ticket.service_id}",
+                    Kind.TURN_NEAR,
+                    snapshot.at_ms,
+                    snapshot.at_ms + TURN_NEAR_FOR_MS,
+                    {
+                        "number": ticket.number,
+                        "service": ticket.service_id,
+                        "ahead": where.people_ahead,
+                        "wait_s": where.wait_s,
+                        "wait_known": where.known,
+                    },
+                    ticket_id=ticket.id,
+                )
+            )
+        return found
+
+    def status(
+        self,
+        status: ApplicationStatus,
+        now_ms: int,
+        service_id: str,
+        *,
+        appointment_id: int = 0,
+        ticket_id: str = "",
+    ) -> Planned:
+        """An application's new status; the same status told twice is sent once."""
+        about = f"a{appointment_id}" if appointment_id else f"t{ticket_id}"
+        return Planned(
+            f"status:{about}:{status.value}",
+            Kind.STATUS,
+            now_ms,
+            now_ms + STATUS_FOR_MS,
+            {"status": status.value, "service": service_id},
+            appointment_id=appointment_id,
+            ticket_id=ticket_id,
+        )
+
+    def _booking(self, kind: Kind, key: str, booking: Appointment, event: Event) -> Planned:
+        _, closes = self.calendar.check_in_window(booking.slot_ms)
+        return Planned(
+            key,
+            kind,
+            event.at_ms,
+            closes,
+            self._slot_params(booking),
+            appointment_id=booking.id,
+        )
+
+    def _reminder(self, booking: Appointment, now_ms: int) -> list[Planned]:
+        lead = self.rules.reminder_before_min * MINUTE_MS
+        due = booking.slot_ms - lead
+        if not lead or due <= now_ms:
+            return []
+        return [
+            Planned(
+                f"reminder:{booking.id}:{booking.slot_ms}",
+                Kind.REMINDER,
+                due,
+                booking.slot_ms,
+                self._slot_params(booking),
+                appointment_id=booking.id,
+            )
+        ]
+
+    def _slot_params(self, booking: Appointment) -> dict[str, Any]:
+        opens, closes = self.calendar.check_in_window(booking.slot_ms)
+        return {
+            "service": booking.service_id,
+            "slot_ms": booking.slot_ms,
+            "check_in_from_ms": opens,
+            "check_in_until_ms": closes,
+        }

@@ -1,0 +1,32 @@
+"""The hub's web pages: booking, the live queue, a ticket by its QR code, the call centre.
+
+Served by ``okno hub --web-listen HOST:PORT`` in the hub's own process and loop
+(docs/web.md); :func:`serve_web` starts them beside a running Hub.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hub.web.app import Web, create_app, create_web
+from hub.web.server import WebServer
+
+if TYPE_CHECKING:
+    from hub.notify.notifier import Notifier
+    from hub.service import Hub
+
+
+async def serve_web(hub: Hub, address: str, notifier: Notifier | None = None) -> WebServer:
+    """Start the pages on ``address`` ("host:port", port 0: any); ``server.port`` tells it."""
+    server = WebServer(create_web(hub, notifier), address)
+    await server.start()
+    return server
+
+
+__all__ = [
+    "Web",
+    "WebServer",
+    "create_app",
+    "create_web",
+    "serve_web",
+]

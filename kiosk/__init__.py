@@ -1,0 +1,1 @@
+"""The kiosk: the touchscreen where visitors take tickets and check in appointments."""

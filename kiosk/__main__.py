@@ -1,0 +1,5 @@
+"""``python -m kiosk``: the same as ``okno kiosk``."""
+
+from kiosk.cli import main
+
+main()

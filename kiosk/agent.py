@@ -1,0 +1,288 @@
+"""The kiosk's asyncio side, in its own thread: membership, session, the queue, requests.
+
+- **Membership**: an unenrolled kiosk shows its pairing code on the screen and waits for
+  the technician (okno.runtime.program.membership); then mutual TLS to the hub.
+- **Settings** arrive in the session (printer, language, PIN hash...): checked here, in
+  the session's thread, so a bad one is refused back to the technician at once.
+- **Following the hub**: the catalogue (reloaded when the branch configuration's digest
+  changes) and every service's wait every ``poll_s``; a failed read means the hub is
+  unreachable, which the screen says at once. The same read is the link's heartbeat.
+- **Requests** come from the GUI thread (the flow's :class:`~kiosk.flow.Requests`) and
+  run as tasks on this loop; their answers go back through the listener (bridge.py).
+  A ticket's print job is then followed until the printer says it printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, Protocol
+
+import grpc
+
+from hall_display.feed_client import Connect, mutual_tls, plaintext
+from kiosk.catalogue import Catalogue, Wait
+from kiosk.errors import HubUnreachable, KioskError, Refusal
+from kiosk.flow import Issued, Printer, PrintState
+from kiosk.hub_client import KioskHub
+from kiosk.settings import KioskSettings
+from okno.aio import until_stopped
+from okno.runtime.enroll import Description, EnrollmentRefused
+from okno.runtime.program import membership
+from okno.runtime.session import HubSession, backoff_s
+
+if TYPE_CHECKING:
+    from kiosk.program import KioskOptions
+
+log = logging.getLogger(__name__)
+
+KIND = "kiosk"
+STOP_S = 10.0
+RETRY_CAP_S = 1.5
+DIGEST_EVERY_S = 30.0
+FOLLOW_EVERY_S = 0.25
+FOLLOW_FOR_S = 30.0
+
+
+class KioskListener(Protocol):
+    """Where the agent's results go: the bridge to the GUI thread (or a test)."""
+
+    def catalogue_loaded(self, catalogue: Catalogue) -> None: ...
+
+    def waits_read(self, waits: dict[str, Wait], hub_ms: int) -> None: ...
+
+    def link_changed(self, up: bool) -> None: ...
+
+    def issued(self, result: Issued) -> None: ...
+
+    def refused(self, request_id: str, reason: str, detail: dict[str, str]) -> None: ...
+
+    def unreachable(self, request_id: str) -> None: ...
+
+    def print_update(self, job_id: int, state: PrintState, error: str) -> None: ...
+
+    def printer_state(self, health: Printer, error: str) -> None: ...
+
+    def settings_changed(self, settings: KioskSettings) -> None: ...
+
+    def show_code(self, code: str) -> None: ...
+
+    def stopped(self, reason: str) -> None: ...
+
+
+class KioskAgent:
+    """The flow's :class:`~kiosk.flow.Requests`, and everything else that waits on the hub."""
+
+    def __init__(
+        self, options: KioskOptions, listener: KioskListener, settings: KioskSettings
+    ) -> None:
+        self.options = options
+        self.listener = listener
+        self.base = settings
+        self.settings = settings
+        self.failure: BaseException | None = None
+        self.hub: KioskHub | None = None
+        self.session: HubSession | None = None
+        self.catalogue: Catalogue | None = None
+        self.day = ""
+        self._reload = False
+        self._rng = random.Random()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._main, name="okno-kiosk-io", daemon=True)
+
+    # -- from the GUI thread ---------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout_s: float = STOP_S) -> None:
+        """Ask the loop to stop, from any thread, and wait for it."""
+        self._stopping.set()
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop already ended
+                loop.call_soon_threadsafe(stop.set)
+        if self._thread.is_alive():
+            self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                log.warning("kiosk io did not stop within %.0f s", timeout_s)
+
+    def issue(self, request_id: str, service_id: str, printer_id: str) -> None:
+        self._submit(request_id, self._issue(request_id, service_id, printer_id))
+
+    def check_in(self, request_id: str, code: str, printer_id: str) -> None:
+        self._submit(request_id, self._check_in(request_id, code, printer_id))
+
+    def _submit(self, request_id: str, work: Coroutine[Any, Any, None]) -> None:
+        loop = self._loop
+        if loop is None or self.hub is None or self._stopping.is_set():
+            work.close()
+            self.listener.unreachable(request_id)
+            return
+        try:
+            loop.call_soon_threadsafe(self._spawn, work)
+        except RuntimeError:  # the loop ended meanwhile
+            work.close()
+            self.listener.unreachable(request_id)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def _main(self) -> None:
+        try:
+            asyncio.run(self._run())
+        except Exception as err:
+            self.failure = err
+            log.error("kiosk io stopped: %s", err)
+            self.listener.stopped(str(err))
+
+    async def _run(self) -> None:
+        self._stop = stop = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        if self._stopping.is_set():
+            return
+        joined = await until_stopped(self._join(), stop)
+        if joined is None:
+            return
+        connect, address, credentials = joined
+        channel = connect()
+        deadline = self.options.deadline_s
+        # A tap is retried (same request id) for two deadlines before it is given up.
+        self.hub = KioskHub(channel, deadline_s=deadline, issue_within_s=2 * deadline)
+        tasks = [self._follow(self.hub, stop)]
+        if credentials is not None:
+            self.session = HubSession(address, credentials, on_config=self._configure)
+            tasks.append(self._hold(self.session, stop))
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await channel.close()
+
+    async def _join(self) -> tuple[Connect, str, grpc.ChannelCredentials | None]:
+        """How to reach the hub: its plaintext port, or membership over mutual TLS."""
+        options = self.options
+        if options.insecure:
+            log.info("using the hub's plaintext port %s (no enrollment)", options.insecure)
+            return plaintext(options.insecure), options.insecure, None
+        key, member = await membership(
+            Description(KIND, options.model, options.serial),
+            options.state,
+            hub=options.hub,
+            interfaces=list(options.interfaces),
+            show_code=self.listener.show_code,
+        )
+        self.listener.show_code("")
+        credentials = member.credentials(key)
+        return mutual_tls(member.session_address, credentials), member.session_address, credentials
+
+    async def _hold(self, session: HubSession, stop: asyncio.Event) -> None:
+        await session.run(stop)
+        if session.refused:
+            stop.set()
+            raise EnrollmentRefused(f"the hub refused this kiosk: {session.refused}")
+
+    def _configure(self, config: dict[str, str]) -> None:
+        """The hub's settings on top of the command line's; ValueError refuses them."""
+        settings = self.base.updated(config)
+        self.settings = settings
+        self._reload = True
+        self.listener.settings_changed(settings)
+        log.info("settings applied keys=%s", ",".join(sorted(config)) or "-")
+
+    async def _follow(self, hub: KioskHub, stop: asyncio.Event) -> None:
+        """The catalogue and the waits, read again and again: also the link's heartbeat."""
+        attempt = 0
+        next_digest = 0.0
+        while not stop.is_set():
+            try:
+                if self.catalogue is None or self._reload:
+                    self._reload = False
+                    self.catalogue = await hub.catalogue(self.settings)
+                    self.listener.catalogue_loaded(self.catalogue)
+                    next_digest = time.monotonic() + DIGEST_EVERY_S
+                waits, hub_ms, self.day = await hub.waits()
+                self.listener.waits_read(waits, hub_ms)
+                if time.monotonic() >= next_digest:
+                    next_digest = time.monotonic() + DIGEST_EVERY_S
+                    if await hub.digest() != self.catalogue.digest:
+                        log.info("the branch configuration changed: catalogue reloaded")
+                        self._reload = True
+                attempt, pause = 0, self.options.poll_s
+            except KioskError as error:
+                if attempt == 0:
+                    log.warning("hub unreachable: %s", error)
+                self.listener.link_changed(False)
+                pause = backoff_s(attempt, self._rng, cap_s=RETRY_CAP_S)
+                attempt += 1
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), pause)
+
+    async def _issue(self, request_id: str, service_id: str, printer_id: str) -> None:
+        hub = self.hub
+        assert hub is not None
+        try:
+            result = await hub.issue(request_id, service_id, printer_id)
+        except Refusal as refusal:
+            self.listener.refused(request_id, refusal.reason, refusal.detail)
+            return
+        except HubUnreachable as error:
+            log.warning("ticket not issued: %s", error)
+            self.listener.unreachable(request_id)
+            return
+        await self._answered(result)
+
+    async def _check_in(self, request_id: str, code: str, printer_id: str) -> None:
+        hub = self.hub
+        assert hub is not None
+        zone = self.catalogue.timezone if self.catalogue else ""
+        try:
+            result = await hub.check_in(request_id, code, printer_id, zone, self.day)
+        except Refusal as refusal:
+            self.listener.refused(request_id, refusal.reason, refusal.detail)
+            return
+        except HubUnreachable as error:
+            log.warning("check-in not done: %s", error)
+            self.listener.unreachable(request_id)
+            return
+        await self._answered(result)
+
+    async def _answered(self, result: Issued) -> None:
+        log.info(
+            "ticket shown number=%s print=%s job=%d",
+            result.number,
+            result.print_state.value,
+            result.job_id,
+        )
+        self.listener.issued(result)
+        if result.print_state is PrintState.SENDING:
+            await self._follow_print(result.job_id)
+
+    async def _follow_print(self, job_id: int) -> None:
+        """Until the printer printed the job (or gave up): the ticket screen says which."""
+        hub = self.hub
+        assert hub is not None
+        deadline = time.monotonic() + FOLLOW_FOR_S
+        while time.monotonic() < deadline:
+            await asyncio.sleep(FOLLOW_EVERY_S)
+            try:
+                state, error = await hub.print_job(job_id)
+            except KioskError:
+                continue
+            if state is not PrintState.SENDING:
+                self.listener.print_update(job_id, state, error)
+                return

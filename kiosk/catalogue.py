@@ -1,0 +1,125 @@
+"""What the kiosk offers: the branch's services in groups, their waits, and search. Pure.
+
+The groups come from the branch configuration (``[[groups]]``), the waits from the hub's
+queue state. Search forgives what people type on a touchscreen: case, "ё" for "е", word
+order, and either language's name ("паспорт", "passport", "загран").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+OTHER_GROUP = ""
+_WORD = re.compile(r"[0-9a-zа-я]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    id: str
+    prefix: str
+    name_ru: str
+    name_en: str
+    group_id: str = OTHER_GROUP
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name_ru
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    name_ru: str
+    name_en: str
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name_ru
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """The current wait of a service: people waiting and the hub's estimate in minutes."""
+
+    people: int
+    minutes: int
+    # False when no open desk serves the service: nobody can tell the wait.
+    known: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    branch_name: str
+    timezone: str
+    services: tuple[Service, ...]
+    groups: tuple[Group, ...] = ()
+    # Where a visitor follows a ticket; "{ticket}" becomes the ticket's id. Empty: unknown.
+    ticket_page_url: str = ""
+    # The hub's digest of the branch configuration: a change reloads the catalogue.
+    digest: str = ""
+    _by_id: dict[str, Service] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({s.id: s for s in self.services})
+
+    def service(self, service_id: str) -> Service | None:
+        return self._by_id.get(service_id)
+
+    def group(self, group_id: str) -> Group | None:
+        return next((g for g in self.shown_groups() if g.id == group_id), None)
+
+    def in_group(self, group_id: str) -> list[Service]:
+        return [s for s in self.services if s.group_id == group_id]
+
+    def shown_groups(self) -> list[Group]:
+        """Groups with at least one service, in the configuration's order; "other" last."""
+        used = {s.group_id for s in self.services}
+        shown = [g for g in self.groups if g.id in used]
+        if OTHER_GROUP in used or any(
+            s.group_id not in {g.id for g in shown} for s in self.services
+        ):
+            shown.append(Group(OTHER_GROUP, "Другие услуги", "Other services"))
+        return shown
+
+    def search(self, text: str) -> list[Service]:
+        """Services whose Russian or English name (or prefix) holds every typed word."""
+        words = _WORD.findall(normalise(text))
+        if not words:
+            return []
+        found = []
+        for service in self.services:
+            haystack = normalise(f"{service.name_ru} {service.name_en} {service.prefix}")
+            if all(word in haystack for word in words):
+                found.append(service)
+        return found
+
+
+def normalise(text: str) -> str:
+    """Lower case, "ё" as "е", anything but letters and digits as one space."""
+    lowered = text.lower().replace("ё", "е")
+    return " ".join(_WORD.findall(lowered))
+
+
+def grouped(
+    services: Iterable[Service], groups: Iterable[Group], names: Mapping[str, tuple[str, str]]
+) -> tuple[tuple[Service, ...], tuple[Group, ...]]:
+    """Services with their groups named: from the hub, else from ``names``, else a stand-in.
+
+    A group the hub names no name for (older hubs send only group ids) takes the kiosk's
+    setting ``group_<id>`` ("Имя|Name"), and failing that the first service's name, so a
+    visitor never sees a bare identifier.
+    """
+    services = tuple(services)
+    known = {g.id: g for g in groups}
+    for service in services:
+        gid = service.group_id
+        if gid == OTHER_GROUP or gid in known:
+            continue
+        if gid in names:
+            ru, en = names[gid]
+        else:
+            ru, en = f"{service.name_ru} и другие", f"{service.name_en} and more"
+        known[gid] = Group(gid, ru, en)
+    order = [g.id for g in groups] + [s.group_id for s in services]
+    ordered = tuple(known[gid] for gid in dict.fromkeys(order) if gid in known)
+    return services, ordered

@@ -1,0 +1,123 @@
+"""Command-line entry points of the kiosk: ``okno kiosk`` and ``okno bench kiosk``.
+
+``okno`` mounts :func:`kiosk` and :func:`bench_kiosk`; ``python -m kiosk`` runs the
+kiosk alone (the benchmark starts it that way to time a cold start). Qt and the rest are
+imported only when a command runs, so ``okno --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okno.errors import OknoError
+
+
+def _fail(reason: str) -> typer.Exit:
+    typer.echo(f"okno: {reason}", err=True)
+    return typer.Exit(code=2)
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+
+def kiosk(  # noqa: PLR0917 (a Typer command is declared by its options)
+    serial: Annotated[
+        str, typer.Option(help="The kiosk's serial number (default: hostname).")
+    ] = "",
+    state: Annotated[Path, typer.Option(help="Where it keeps its key and certificate.")] = Path(
+        "var/kiosk"
+    ),
+    hub: Annotated[
+        str, typer.Option(help="host:port of the hub; found by zeroconf if empty.")
+    ] = "",
+    interface: Annotated[str, typer.Option(help="IPv4 address to discover and announce on.")] = (
+        "127.0.0.1"
+    ),
+    insecure: Annotated[
+        str, typer.Option(help="Use the hub's plaintext port host:port (development only).")
+    ] = "",
+    windowed: Annotated[
+        bool, typer.Option(help="A window instead of kiosk mode (development).")
+    ] = False,
+    size: Annotated[
+        str, typer.Option(help="The window's WIDTHxHEIGHT with --windowed.")
+    ] = "540x960",
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="A setting before the hub's, KEY=VALUE (printer=ticket_printer-P-1)."
+        ),
+    ] = None,
+    screenshots: Annotated[
+        Path | None, typer.Option(help="Save the screen as DIR/kiosk.png now and then.")
+    ] = None,
+    exit_when_ready: Annotated[
+        bool, typer.Option(hidden=True, help="Print when the home screen is usable, then quit.")
+    ] = False,
+    verbose: bool = False,
+) -> None:
+    """Run the touchscreen kiosk: tickets, appointment check-in, for everyone."""
+    from kiosk.program import KioskOptions, run_kiosk
+
+    window = None
+    if windowed:
+        width, _, height = size.partition("x")
+        if not (width.isdigit() and height.isdigit()):
+            raise _fail("--size takes WIDTHxHEIGHT, for example 1080x1920")
+        window = (int(width), int(height))
+    config = []
+    for item in setting or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise _fail(f"--set takes KEY=VALUE, not {item!r}")
+        config.append((key.strip(), value))
+    _logging(verbose)
+    options = KioskOptions(
+        state=state,
+        hub=hub,
+        interfaces=(interface,),
+        insecure=insecure,
+        serial=serial or socket.gethostname(),
+        size=window,
+        config=tuple(config),
+        screenshots=screenshots,
+        exit_when_ready=exit_when_ready,
+    )
+    try:
+        run_kiosk(options)
+    except OknoError as error:
+        raise _fail(str(error)) from error
+
+
+def bench_kiosk(
+    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    config: Annotated[Path, typer.Option(help="Branch to measure.")] = Path("examples/branch.toml"),
+    taps: Annotated[int, typer.Option(min=1, help="Tickets taken by tapping a service.")] = 200,
+    starts: Annotated[int, typer.Option(min=1, help="Cold starts timed.")] = 5,
+) -> None:
+    """Cold start to a usable home screen; tap to ticket on screen and to the printer."""
+    from rich.console import Console
+
+    from kiosk.bench import measure_kiosk
+    from okno.bench import report
+
+    _logging(False)
+    for noisy in ("kiosk", "ticket_printer", "hall_display"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    report("kiosk", measure_kiosk(config, taps=taps, starts=starts), out, Console())
+
+
+def main() -> None:
+    """``python -m kiosk``: the kiosk alone."""
+    typer.run(kiosk)

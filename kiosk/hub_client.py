@@ -1,0 +1,251 @@
+"""The kiosk's calls to the hub: the only module of the kiosk that speaks gRPC.
+
+Every call has a deadline, so a hub that hangs is a hub that is down. gRPC errors are
+mapped here, in one place: a refusal the hub explains (trailing metadata ``okno-error``)
+becomes :class:`~kiosk.errors.Refusal` with that code; no answer (UNAVAILABLE, a
+deadline) becomes :class:`~kiosk.errors.HubUnreachable`.
+
+Issuing retries on UNAVAILABLE with the *same* request id until ``issue_within_s``: the
+hub answers a repeated id with the ticket it already made, so a lost answer or a double
+send never makes a second ticket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+import grpc
+from google.protobuf.message import Message
+
+from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
+from kiosk.errors import HubUnreachable, Refusal
+from kiosk.flow import Issued, PrintState
+from kiosk.settings import KioskSettings
+from protos.okno.v1 import (
+    admin_pb2,
+    admin_pb2_grpc,
+    appointments_pb2,
+    appointments_pb2_grpc,
+    common_pb2,
+    printing_pb2,
+    printing_pb2_grpc,
+    queue_pb2,
+    queue_pb2_grpc,
+)
+
+log = logging.getLogger(__name__)
+R = TypeVar("R")
+
+DEADLINE_S = 2.0
+ISSUE_WITHIN_S = 4.0
+RETRY_S = 0.1
+_NO_ANSWER = {
+    grpc.StatusCode.UNAVAILABLE,
+    grpc.StatusCode.DEADLINE_EXCEEDED,
+    grpc.StatusCode.CANCELLED,
+    grpc.StatusCode.UNKNOWN,
+    grpc.StatusCode.INTERNAL,
+    grpc.StatusCode.PERMISSION_DENIED,
+    grpc.StatusCode.UNAUTHENTICATED,
+}
+_PRINT_STATES = {
+    common_pb2.PRINT_JOB_STATE_QUEUED: PrintState.SENDING,
+    common_pb2.PRINT_JOB_STATE_PRINTED: PrintState.PRINTED,
+    common_pb2.PRINT_JOB_STATE_FAILED: PrintState.FAILED,
+}
+
+
+def translate(error: grpc.aio.AioRpcError) -> HubUnreachable | Refusal:
+    """A gRPC error as the kiosk's: the hub's refusal code, or no answer."""
+    reason = next((str(v) for k, v in (error.trailing_metadata() or ()) if k == "okno-error"), "")
+    details = error.details() or ""
+    if reason:
+        return Refusal(reason, details, {"message": details})
+    if error.code() in _NO_ANSWER:
+        return HubUnreachable(f"the hub did not answer: {error.code().name} {details}".strip())
+    return Refusal(error.code().name.lower(), details, {"message": details})
+
+
+def _minutes(seconds: int) -> int:
+    return math.ceil(seconds / 60) if seconds > 0 else 0
+
+
+def _print(job: common_pb2.PrintJob, asked: bool) -> tuple[PrintState, str, int]:
+    if not asked:
+        return PrintState.NONE, "", 0
+    return _PRINT_STATES.get(job.state, PrintState.FAILED), job.error, job.job_id
+
+
+class KioskHub:
+    """The hub as the kiosk uses it, over one channel (mutual TLS or, in development, plain)."""
+
+    def __init__(
+        self,
+        channel: grpc.aio.Channel,
+        *,
+        deadline_s: float = DEADLINE_S,
+        issue_within_s: float = ISSUE_WITHIN_S,
+    ) -> None:
+        self._admin = admin_pb2_grpc.AdminStub(channel)
+        self._queue = queue_pb2_grpc.QueueServiceStub(channel)
+        self._printing = printing_pb2_grpc.PrintingStub(channel)
+        self._appointments = appointments_pb2_grpc.AppointmentsStub(channel)
+        self._deadline_s = deadline_s
+        self._issue_within_s = issue_within_s
+
+    async def catalogue(self, settings: KioskSettings) -> Catalogue:
+        """The branch, its services and their groups."""
+        try:
+            branch = await self._admin.GetBranch(
+                admin_pb2.GetBranchRequest(), timeout=self._deadline_s
+            )
+            listed = await self._admin.ListServices(
+                admin_pb2.ListServicesRequest(), timeout=self._deadline_s
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
+        services = [
+            Service(s.id, s.prefix, s.name_ru, s.name_en, s.group_id) for s in listed.services
+        ]
+        # Newer hubs name the groups (ListServicesResponse.groups) and the ticket page
+        # (Branch.ticket_page_url); older ones do not, and the kiosk's settings stand in.
+        sent = [Group(g.id, g.name_ru, g.name_en) for g in getattr(listed, "groups", ())]
+        services_t, groups = grouped(services, sent, settings.group_names)
+        page = str(getattr(branch, "ticket_page_url", "")) or settings.ticket_page_url
+        return Catalogue(
+            settings.title or branch.name,
+            branch.timezone,
+            services_t,
+            groups,
+            ticket_page_url=page,
+            digest=branch.config_digest,
+        )
+
+    async def digest(self) -> str:
+        try:
+            branch = await self._admin.GetBranch(
+                admin_pb2.GetBranchRequest(), timeout=self._deadline_s
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
+        return branch.config_digest
+
+    async def waits(self) -> tuple[dict[str, Wait], int, str]:
+        """Each service's wait for a newcomer, the hub's clock (Unix ms) and its day."""
+        try:
+            state = await self._queue.GetQueueState(
+                queue_pb2.GetQueueStateRequest(), timeout=self._deadline_s
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
+        waits = {
+            q.service_id: Wait(
+                q.estimate.people_ahead, _minutes(q.estimate.estimated_wait_s), q.estimate.known
+            )
+            for q in state.queues
+        }
+        return waits, state.at_unix_ms, state.day
+
+    async def issue(self, request_id: str, service_id: str, printer_id: str) -> Issued:
+        """A ticket (and its print job); Refusal or HubUnreachable, never a guess."""
+        request = queue_pb2.IssueTicketRequest(
+            request_id=request_id, service_id=service_id, printer_id=printer_id
+        )
+        answer = await self._retried(self._queue.IssueTicket, request)
+        state, error, job_id = _print(answer.print_job, bool(printer_id))
+        ticket, estimate = answer.ticket, answer.estimate
+        return Issued(
+            request_id,
+            ticket.id,
+            ticket.number,
+            ticket.service_id,
+            estimate.people_ahead,
+            _minutes(estimate.estimated_wait_s),
+            estimate.known,
+            ticket.issued_at_unix_ms,
+            job_id,
+            state,
+            error,
+        )
+
+    async def check_in(
+        self, request_id: str, code: str, printer_id: str, timezone: str, today: str
+    ) -> Issued:
+        """The priority ticket of a booking; a refusal carries the booking's times."""
+        request = appointments_pb2.CheckInRequest(
+            request_id=request_id, code=code, printer_id=printer_id
+        )
+        try:
+            answer = await self._retried(self._appointments.CheckIn, request)
+        except Refusal as refusal:
+            if refusal.reason in ("check_in_too_early", "check_in_too_late"):
+                refusal.detail.update(await self._booking_times(code, timezone, today))
+            raise
+        state, error, job_id = _print(answer.print_job, bool(printer_id))
+        ticket, estimate = answer.ticket, answer.estimate
+        return Issued(
+            request_id,
+            ticket.id,
+            ticket.number,
+            ticket.service_id,
+            estimate.people_ahead,
+            _minutes(estimate.estimated_wait_s),
+            estimate.known,
+            ticket.issued_at_unix_ms,
+            job_id,
+            state,
+            error,
+            appointment=answer.booking.time,
+        )
+
+    async def print_job(self, job_id: int) -> tuple[PrintState, str]:
+        try:
+            job = await self._printing.GetPrintJob(
+                printing_pb2.GetPrintJobRequest(job_id=job_id), timeout=self._deadline_s
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
+        return _PRINT_STATES.get(job.state, PrintState.FAILED), job.error
+
+    async def _booking_times(self, code: str, timezone: str, today: str) -> dict[str, str]:
+        """When the booking is and when its check-in opens, in the branch's local time."""
+        try:
+            booking = (
+                await self._appointments.GetBooking(
+                    appointments_pb2.GetBookingRequest(code=code), timeout=self._deadline_s
+                )
+            ).booking
+        except grpc.aio.AioRpcError as error:
+            log.info("booking times unknown: %s", translate(error))
+            return {}
+        zone = ZoneInfo(timezone) if timezone else None
+        opens = datetime.fromtimestamp(booking.check_in_from_unix_ms / 1000, UTC).astimezone(zone)
+        day = datetime.fromisoformat(booking.day) if booking.day else None
+        times = {"time": booking.time, "opens": f"{opens:%H:%M}"}
+        if day is not None:
+            times["day"] = f"{day:%d.%m}"
+            times["date"] = booking.day
+        if booking.day and booking.day != today:
+            times["other_day"] = "1"
+        return times
+
+    async def _retried(self, call: Callable[..., Awaitable[R]], request: Message) -> R:
+        """The call's answer, asked again (same request) while the hub does not answer."""
+        deadline = time.monotonic() + self._issue_within_s
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                return await call(request, timeout=max(0.05, min(self._deadline_s, left)))
+            except grpc.aio.AioRpcError as error:
+                mapped = translate(error)
+                if isinstance(mapped, Refusal) or time.monotonic() + RETRY_S >= deadline:
+                    raise mapped from error
+                log.info("no answer (%s): asking again with the same request id", error.code().name)
+            await asyncio.sleep(RETRY_S)

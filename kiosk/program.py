@@ -1,0 +1,212 @@
+"""``okno kiosk``: the touchscreen kiosk, as a device program of the branch.
+
+It joins the branch like every device (kind "kiosk"; the pairing code is shown on the
+screen), holds its session (settings from the hub: see settings.py), follows the queue
+and issues tickets over the mutual-TLS channel. ``insecure="host:port"`` uses the hub's
+plaintext port with no enrollment and no session, for development and the demo.
+
+Qt owns the main thread; the asyncio side (agent.py) runs in "okno-kiosk-io" and reaches
+Qt only through queued signals (bridge.py); the voice speaks in "okno-kiosk-voice".
+Without ``size`` the window is in kiosk mode: full screen, frameless, no cursor, closed
+only by the technician (or SIGTERM from systemd).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSize, QTimer
+from PySide6.QtGui import QGuiApplication
+
+from hall_display.sinks import AudioSink, choose_sink
+from hall_display.voice import Voice
+from kiosk import speech
+from kiosk.agent import KioskAgent
+from kiosk.bridge import KioskBridge
+from kiosk.errors import KioskError
+from kiosk.flow import KioskFlow, Screen
+from kiosk.screen import KioskWindow
+from kiosk.settings import KioskSettings
+from kiosk.view import KioskView
+from kiosk.voice import VoiceGuide
+from okno.errors import OknoError
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 250
+
+
+@dataclass(frozen=True, slots=True)
+class KioskOptions:
+    """How ``okno kiosk`` was started; the hub's settings come on top of ``config``."""
+
+    state: Path = Path("var/kiosk")
+    # host:port of the hub's enrollment port; empty: found by zeroconf.
+    hub: str = ""
+    interfaces: tuple[str, ...] = ("0.0.0.0",)
+    # host:port of the hub's plaintext port: no enrollment, no session (development).
+    insecure: str = ""
+    serial: str = field(default_factory=socket.gethostname)
+    model: str = "okno-kiosk"
+    # A window of this size (development); None: kiosk mode, full screen.
+    size: tuple[int, int] | None = None
+    # Settings before the hub sends any (the same keys: printer=..., language=...).
+    config: tuple[tuple[str, str], ...] = ()
+    # Save what the screen shows as DIR/kiosk.png every screenshot_every_s, and at exit.
+    screenshots: Path | None = None
+    screenshot_every_s: float = 60.0
+    duration_s: float | None = None
+    # Voice guidance output; off leaves the kiosk silent (benchmarks).
+    voice: bool = True
+    voice_speed: float = 1.0
+    poll_s: float = 2.0
+    deadline_s: float = 2.0
+    # Print "kiosk ready <time.monotonic()>" once the home screen is usable, then quit.
+    exit_when_ready: bool = False
+
+    def settings(self) -> KioskSettings:
+        """The settings before the hub sends any: ValueError for a bad one."""
+        return KioskSettings().updated(dict(self.config))
+
+
+def run_kiosk(options: KioskOptions) -> None:
+    """Run the kiosk until SIGINT, SIGTERM, the technician or ``duration_s``."""
+    try:
+        options.settings()
+    except ValueError as err:
+        raise KioskError(str(err)) from err
+    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    kiosk = KioskApp(options)
+    kiosk.bridge.failed.connect(lambda _: app.quit())
+    kiosk.view.quitRequested.connect(app.quit)
+    with _quit_on_signals(app):
+        kiosk.start()
+        if options.duration_s is not None:
+            QTimer.singleShot(int(options.duration_s * 1000), app.quit)
+        app.exec()
+    kiosk.stop()
+    if kiosk.failure is not None:
+        if isinstance(kiosk.failure, OknoError):
+            raise kiosk.failure
+        raise KioskError(f"the kiosk stopped: {kiosk.failure}") from kiosk.failure
+
+
+class _Silent:
+    def say(self, text: str, language: str) -> None:
+        pass
+
+
+class KioskApp:
+    """The window, its view-model and flow, the agent and the voice, started together."""
+
+    def __init__(
+        self,
+        options: KioskOptions,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        voice: Voice | None = None,
+        sink: AudioSink | None = None,
+    ) -> None:
+        """``voice`` and ``sink`` replace those made from the state folder (tests)."""
+        self.options = options
+        settings = options.settings()
+        self.bridge = KioskBridge()
+        self.agent = KioskAgent(options, self.bridge, settings)
+        self.guide: VoiceGuide | None = None
+        if options.voice:
+            voice = voice or Voice(options.state / "voice-cache", volume=settings.volume)
+            sink = sink or choose_sink(options.state / "voice", speed=options.voice_speed)
+            self.guide = VoiceGuide(voice, sink)
+        self.flow = KioskFlow(settings, self.agent, self.guide or _Silent(), clock=clock)
+        self.view = KioskView(self.flow)
+        self.bridge.attach(self.view)
+        self.bridge.settings.connect(self._volume)
+        size = QSize(*options.size) if options.size else None
+        self.window = KioskWindow(self.view, size, locked=options.size is None)
+        self.view.quitRequested.connect(self.window.allow_close)
+        self._tick = QTimer()
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self.view.tick)
+        self._camera = QTimer()
+        self._camera.setInterval(int(options.screenshot_every_s * 1000))
+        self._camera.timeout.connect(self.screenshot)
+        self._ready = False
+        if options.exit_when_ready:
+            self.window.frameSwapped.connect(self._maybe_ready)
+
+    @property
+    def failure(self) -> BaseException | None:
+        return self.agent.failure
+
+    def start(self) -> None:
+        self.window.show_kiosk()
+        self._tick.start()
+        if self.options.screenshots is not None:
+            self._camera.start()
+        if self.guide is not None:
+            self.guide.start(
+                (speech.prompt(key, language), language)
+                for language in ("ru", "en")
+                for key in ("home", "search", "checkin", "out", "voice_on")
+            )
+        self.agent.start()
+
+    def stop(self) -> None:
+        """Stop the agent and the voice (a prompt playing is finished), then the screen."""
+        self._tick.stop()
+        self._camera.stop()
+        self.agent.stop()
+        if self.guide is not None:
+            self.guide.stop()
+        if self.options.screenshots is not None:
+            self.screenshot()
+        self.window.dispose()
+
+    def screenshot(self) -> Path | None:
+        if self.options.screenshots is None:
+            return None
+        return self.window.grab(self.options.screenshots / "kiosk.png")
+
+    def _volume(self, settings: KioskSettings) -> None:
+        if self.guide is not None:
+            self.guide.voice.volume = settings.volume
+
+    def _maybe_ready(self) -> None:
+        flow = self.flow
+        if self._ready or flow.screen is not Screen.HOME or not self.view.groups.rows:
+            return
+        self._ready = True
+        print(f"kiosk ready {time.monotonic():.6f}", flush=True)
+        app = QCoreApplication.instance()
+        if app is not None:
+            QTimer.singleShot(0, app.quit)
+
+
+@contextlib.contextmanager
+def _quit_on_signals(app: QCoreApplication) -> Iterator[None]:
+    """SIGINT and SIGTERM quit Qt's loop, which then stops the rest cleanly."""
+    handlers = {
+        signum: signal.signal(signum, lambda *_: app.quit())
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    # Python runs a signal handler only when it gets the thread back: a timer gives it.
+    waker = QTimer()
+    waker.timeout.connect(lambda: None)
+    waker.start(200)
+    try:
+        yield
+    finally:
+        waker.stop()
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+__all__ = ["KioskApp", "KioskOptions", "run_kiosk"]

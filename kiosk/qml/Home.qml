@@ -1,0 +1,67 @@
+// The first screen: the service groups, search, and the way in for booked visitors.
+import QtQuick
+
+Item {
+    id: home
+    required property var view
+    required property Theme theme
+    required property real u
+    readonly property real rowHeight: view.large ? 210 : 180
+
+    Text {
+        id: heading
+        x: 30 * home.u
+        y: 24 * home.u
+        width: parent.width - 60 * home.u
+        height: 100 * home.u
+        text: home.view.labels.choose
+        color: home.theme.text
+        font.family: home.theme.face
+        font.pixelSize: 60 * home.u * home.view.scale
+        font.bold: true
+        fontSizeMode: Text.Fit
+        minimumPixelSize: 14
+        verticalAlignment: Text.AlignVCenter
+    }
+    Column {
+        x: 30 * home.u
+        anchors.top: heading.bottom
+        anchors.topMargin: 20 * home.u
+        spacing: 20 * home.u
+        Repeater {
+            model: home.view.groupsModel
+            KButton {
+                required property string key
+                required property string title
+                required property string subtitle
+                view: home.view; theme: home.theme; u: home.u
+                w: 1020; h: home.rowHeight; fontSize: 46
+                alignLeft: true
+                text: title
+                sub: subtitle
+                onTapped: home.view.openGroup(key)
+            }
+        }
+    }
+    Row {
+        x: 30 * home.u
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 30 * home.u
+        spacing: 20 * home.u
+        KButton {
+            view: home.view; theme: home.theme; u: home.u
+            w: 500; h: 200; fontSize: 44
+            text: "⌕ " + home.view.labels.search
+            sub: home.view.labels.search_sub
+            onTapped: home.view.openSearch()
+        }
+        KButton {
+            view: home.view; theme: home.theme; u: home.u
+            w: 500; h: 200; fontSize: 44
+            kind: "checkin"
+            text: home.view.labels.checkin
+            sub: home.view.labels.checkin_sub
+            onTapped: home.view.openCheckIn()
+        }
+    }
+}

@@ -1,0 +1,94 @@
+// The technician's PIN (the way out of kiosk mode). Digits are shown as dots.
+import QtQuick
+
+Item {
+    id: pad
+    required property var view
+    required property Theme theme
+    required property real u
+
+    Column {
+        anchors.horizontalCenter: parent.horizontalCenter
+        y: 140 * pad.u
+        spacing: 30 * pad.u
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: "Вход для техника / Technician"
+            color: pad.theme.text
+            font.family: pad.theme.face
+            font.pixelSize: 56 * pad.u
+            font.bold: true
+        }
+        Rectangle {
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 720 * pad.u
+            height: 140 * pad.u
+            radius: 12 * pad.u
+            color: pad.theme.surface
+            border.width: 2 * pad.theme.borderWidth
+            border.color: pad.theme.primary
+            Text {
+                anchors.centerIn: parent
+                text: pad.view.pinDots
+                color: pad.theme.text
+                font.family: pad.theme.face
+                font.pixelSize: 70 * pad.u
+            }
+        }
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            height: 70 * pad.u
+            text: pad.view.pinMessage
+            color: pad.theme.alarm
+            font.family: pad.theme.face
+            font.pixelSize: 40 * pad.u
+            font.bold: true
+        }
+        Grid {
+            anchors.horizontalCenter: parent.horizontalCenter
+            columns: 3
+            spacing: 24 * pad.u
+            Repeater {
+                model: ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+                KButton {
+                    required property string modelData
+                    view: pad.view; theme: pad.theme; u: pad.u
+                    w: 220; h: 160; fontSize: 70
+                    kind: "key"
+                    text: modelData
+                    onTapped: pad.view.pinKey(modelData)
+                }
+            }
+            KButton {
+                view: pad.view; theme: pad.theme; u: pad.u
+                w: 220; h: 160; fontSize: 50
+                kind: "key"
+                text: "⌫"
+                onTapped: pad.view.erase()
+            }
+            KButton {
+                view: pad.view; theme: pad.theme; u: pad.u
+                w: 220; h: 160; fontSize: 70
+                kind: "key"
+                text: "0"
+                onTapped: pad.view.pinKey("0")
+            }
+            KButton {
+                view: pad.view; theme: pad.theme; u: pad.u
+                w: 220; h: 160; fontSize: 40
+                kind: "primary"
+                text: "OK"
+                onTapped: pad.view.submitPin()
+            }
+        }
+    }
+    KButton {
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 60 * pad.u
+        view: pad.view; theme: pad.theme; u: pad.u
+        w: 600; h: 150; fontSize: 44
+        text: "Отмена / Cancel"
+        onTapped: pad.view.resume()
+    }
+}

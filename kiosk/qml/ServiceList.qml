@@ -1,0 +1,40 @@
+// The services of a group, page by page.
+import QtQuick
+
+Item {
+    id: list
+    required property var view
+    required property Theme theme
+    required property real u
+
+    Text {
+        id: heading
+        x: 30 * list.u
+        y: 16 * list.u
+        width: parent.width - 60 * list.u
+        height: 110 * list.u
+        text: list.view.heading
+        color: list.theme.text
+        font.family: list.theme.face
+        font.pixelSize: 52 * list.u * list.view.scale
+        font.bold: true
+        wrapMode: Text.WordWrap
+        maximumLineCount: 2
+        fontSizeMode: Text.Fit
+        minimumPixelSize: 14
+        verticalAlignment: Text.AlignVCenter
+    }
+    ServiceRows {
+        x: 30 * list.u
+        anchors.top: heading.bottom
+        anchors.topMargin: 16 * list.u
+        view: list.view; theme: list.theme; u: list.u
+        rowHeight: list.view.large ? 190 : 150
+    }
+    NavRow {
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 20 * list.u
+        width: parent.width
+        view: list.view; theme: list.theme; u: list.u
+    }
+}

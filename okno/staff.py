@@ -1,0 +1,80 @@
+"""``okno staff``: setting operators' PINs on the hub (Staff.SetPin).
+
+On the hub's own machine no sign-in is needed (as for ``okno provision``); from anywhere
+else an administrator signs in first (``admin``) and the PIN is set with their token.
+PINs are read without echo and never appear on the command line, in the shell's history
+or in a log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from collections.abc import Callable
+
+import grpc
+
+from hub.staff.pins import check_pin
+from okno.errors import OknoError
+from protos.okno.v1 import staff_pb2, staff_pb2_grpc
+
+TIMEOUT_S = 10.0
+ReadSecret = Callable[[str], str]
+
+
+class StaffCommandFailed(OknoError):
+    """The hub refused, could not be reached, or the PINs typed did not match."""
+
+    code = "staff_command_failed"
+
+
+def set_pin(
+    operator_id: str,
+    hub: str = "127.0.0.1:50051",
+    *,
+    admin: str = "",
+    read_secret: ReadSecret = getpass.getpass,
+) -> str:
+    """Ask for a new PIN twice and set it; the sentence to print. StaffCommandFailed if not."""
+    pin = read_secret(f"New PIN for {operator_id} (4-12 digits): ")
+    problem = check_pin(pin)
+    if problem is not None:
+        raise StaffCommandFailed(f"{problem}; the PIN was not changed")
+    if read_secret("The same PIN again: ") != pin:
+        raise StaffCommandFailed("the two PINs differ; the PIN was not changed")
+    admin_pin = read_secret(f"{admin}'s PIN: ") if admin else ""
+    response = asyncio.run(_set_pin(hub, operator_id, pin, admin, admin_pin))
+    ended = response.sessions_ended
+    signed_out = f"; {ended} session(s) of theirs ended" if ended else ""
+    return f"PIN set for {operator_id}{signed_out}"
+
+
+async def _set_pin(
+    hub: str, operator_id: str, pin: str, admin: str, admin_pin: str
+) -> staff_pb2.SetPinResponse:
+    async with grpc.aio.insecure_channel(hub) as channel:
+        staff = staff_pb2_grpc.StaffStub(channel)
+        try:
+            metadata: tuple[tuple[str, str], ...] = ()
+            if admin:
+                signed_in = await staff.SignIn(
+                    staff_pb2.SignInRequest(operator_id=admin, pin=admin_pin), timeout=TIMEOUT_S
+                )
+                metadata = (("authorization", f"Bearer {signed_in.token}"),)
+            try:
+                return await staff.SetPin(
+                    staff_pb2.SetPinRequest(operator_id=operator_id, pin=pin),
+                    metadata=metadata,
+                    timeout=TIMEOUT_S,
+                )
+            finally:
+                if metadata:
+                    await staff.SignOut(staff_pb2.SignOutRequest(), metadata=metadata)
+        except grpc.aio.AioRpcError as error:
+            if error.code() == grpc.StatusCode.UNAVAILABLE:
+                raise StaffCommandFailed(
+                    f"no hub answers at {hub}: is it running? (--hub host:port)"
+                ) from error
+            if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+                raise StaffCommandFailed(f"the hub at {hub} did not answer in time") from error
+            raise StaffCommandFailed(error.details() or error.code().name) from error

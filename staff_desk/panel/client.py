@@ -1,0 +1,202 @@
+"""The operator panel's way to the hub: gRPC calls that carry the staff token.
+
+Every call goes to the hub's staff port with ``authorization: Bearer <token>`` once
+signed in. A refusal becomes :class:`ActionRefused` with the hub's own sentence, a lost
+hub :class:`HubUnreachable`, an ended sign-in :class:`SessionEnded`. Nothing is retried
+behind the operator's back: a click is one request (with its own request id, so the
+hub never applies it twice), and a failure is shown at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+import grpc
+
+from protos.okno.v1 import (
+    admin_pb2,
+    admin_pb2_grpc,
+    common_pb2,
+    queue_pb2,
+    queue_pb2_grpc,
+    staff_pb2,
+    staff_pb2_grpc,
+)
+from staff_desk.panel.errors import ActionRefused, HubUnreachable, SessionEnded
+
+if TYPE_CHECKING:
+    from protos.okno.v1.admin_pb2_grpc import AdminAsyncStub
+    from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
+    from protos.okno.v1.staff_pb2_grpc import StaffAsyncStub
+
+T = TypeVar("T")
+TIMEOUT_S = 3.0
+# gRPC's own reconnect backoff grows to two minutes; a panel must see the hub back soon.
+CHANNEL_OPTIONS = (
+    ("grpc.initial_reconnect_backoff_ms", 200),
+    ("grpc.min_reconnect_backoff_ms", 200),
+    ("grpc.max_reconnect_backoff_ms", 2000),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HallInfo:
+    """What the branch is: its name and target, services, desks and staff."""
+
+    branch: admin_pb2.Branch
+    services: list[admin_pb2.ServiceInfo]
+    desks: list[admin_pb2.DeskInfo]
+    operators: list[admin_pb2.Operator]
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """One refresh: the queue, the operator's figures and, for administrators, the staff."""
+
+    state: common_pb2.QueueState
+    figures: staff_pb2.OperatorFigures | None
+    staff: list[staff_pb2.StaffMember] | None
+
+
+class StaffClient:
+    def __init__(self, address: str, *, timeout_s: float = TIMEOUT_S) -> None:
+        self.address = address
+        self.timeout_s = timeout_s
+        self.token = ""
+        self._channel = grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+        self._queue: QueueServiceAsyncStub = queue_pb2_grpc.QueueServiceStub(self._channel)
+        self._admin: AdminAsyncStub = admin_pb2_grpc.AdminStub(self._channel)
+        self._staff: StaffAsyncStub = staff_pb2_grpc.StaffStub(self._channel)
+
+    async def close(self) -> None:
+        await self._channel.close()
+
+    # -- the branch and the sign-in --------------------------------------------------
+
+    async def hall(self) -> HallInfo:
+        branch = await self._call(self._admin.GetBranch, admin_pb2.GetBranchRequest())
+        services = await self._call(self._admin.ListServices, admin_pb2.ListServicesRequest())
+        desks = await self._call(self._admin.ListDesks, admin_pb2.ListDesksRequest())
+        operators = await self._call(self._admin.ListOperators, admin_pb2.ListOperatorsRequest())
+        return HallInfo(
+            branch, list(services.services), list(desks.desks), list(operators.operators)
+        )
+
+    async def sign_in(self, operator_id: str, pin: str) -> staff_pb2.StaffSession:
+        response = await self._call(
+            self._staff.SignIn, staff_pb2.SignInRequest(operator_id=operator_id, pin=pin)
+        )
+        self.token = response.token
+        return response.session
+
+    async def sign_out(self) -> None:
+        """End the session on the hub; the token is forgotten even if the hub is away."""
+        try:
+            if self.token:
+                await self._call(self._staff.SignOut, staff_pb2.SignOutRequest())
+        finally:
+            self.token = ""
+
+    async def who(self) -> staff_pb2.StaffSession:
+        return await self._call(self._staff.WhoAmI, staff_pb2.WhoAmIRequest())
+
+    async def picture(self, *, figures: bool, staff: bool) -> Picture:
+        state = await self._call(self._queue.GetQueueState, queue_pb2.GetQueueStateRequest())
+        mine = (
+            await self._call(self._staff.GetFigures, staff_pb2.GetFiguresRequest())
+            if figures
+            else None
+        )
+        members = (
+            list((await self._call(self._staff.ListStaff, staff_pb2.ListStaffRequest())).staff)
+            if staff
+            else None
+        )
+        return Picture(state, mine, members)
+
+    # -- the desk ------------------------------------------------------------------------
+
+    async def open_desk(self, desk_id: str, operator_id: str = "") -> common_pb2.Desk:
+        request = queue_pb2.OpenDeskRequest(
+            request_id=_request_id(), desk_id=desk_id, operator_id=operator_id
+        )
+        return (await self._call(self._queue.OpenDesk, request)).desk
+
+    async def close_desk(self, desk_id: str) -> common_pb2.Desk:
+        return (await self._call(self._queue.CloseDesk, _desk(desk_id))).desk
+
+    async def pause_desk(self, desk_id: str) -> common_pb2.Desk:
+        return (await self._call(self._queue.PauseDesk, _desk(desk_id))).desk
+
+    async def call_next(self, desk_id: str) -> common_pb2.Ticket | None:
+        response = await self._call(self._queue.CallNext, _desk(desk_id))
+        return response.ticket if response.HasField("ticket") else None
+
+    async def call_ticket(self, desk_id: str, ticket_id: str) -> common_pb2.Ticket:
+        request = queue_pb2.CallTicketRequest(
+            request_id=_request_id(), desk_id=desk_id, ticket_id=ticket_id
+        )
+        return (await self._call(self._queue.CallTicket, request)).ticket
+
+    async def recall(self, desk_id: str) -> common_pb2.Ticket:
+        return (await self._call(self._queue.Recall, _desk(desk_id))).ticket
+
+    async def start(self, desk_id: str) -> common_pb2.Ticket:
+        return (await self._call(self._queue.StartService, _desk(desk_id))).ticket
+
+    async def finish(self, desk_id: str) -> common_pb2.Ticket:
+        return (await self._call(self._queue.FinishService, _desk(desk_id))).ticket
+
+    async def no_show(self, desk_id: str) -> common_pb2.Ticket:
+        return (await self._call(self._queue.MarkNoShow, _desk(desk_id))).ticket
+
+    async def transfer(
+        self, desk_id: str, *, to_service_id: str = "", to_desk_id: str = "", comment: str = ""
+    ) -> common_pb2.Ticket:
+        request = queue_pb2.TransferRequest(
+            request_id=_request_id(),
+            desk_id=desk_id,
+            to_service_id=to_service_id,
+            to_desk_id=to_desk_id,
+            comment=comment,
+        )
+        return (await self._call(self._queue.Transfer, request)).ticket
+
+    # -- one call ------------------------------------------------------------------------
+
+    async def _call(self, method: Callable[..., Awaitable[T]], request: object) -> T:
+        metadata = (("authorization", f"Bearer {self.token}"),) if self.token else ()
+        try:
+            return await method(request, metadata=metadata, timeout=self.timeout_s)
+        except grpc.aio.AioRpcError as error:
+            translated = _translated(error, self.address, self.timeout_s)
+            if isinstance(translated, SessionEnded):
+                self.token = ""
+            raise translated from error
+
+
+def _translated(error: grpc.aio.AioRpcError, address: str, timeout_s: float) -> Exception:
+    code = error.code()
+    details = error.details() or code.name
+    hub_code = dict(error.trailing_metadata() or ()).get("okno-error", "")
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return HubUnreachable(f"no answer from the hub at {address}: nothing was done")
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return HubUnreachable(
+            f"the hub did not answer within {timeout_s:g} s: look at the queue before repeating",
+            maybe_done=True,
+        )
+    if code == grpc.StatusCode.UNAUTHENTICATED and hub_code != "wrong_pin":
+        return SessionEnded(details)
+    return ActionRefused(details, str(hub_code))
+
+
+def _request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _desk(desk_id: str) -> queue_pb2.DeskRequest:
+    return queue_pb2.DeskRequest(request_id=_request_id(), desk_id=desk_id)

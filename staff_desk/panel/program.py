@@ -1,0 +1,107 @@
+"""``okno operator``: the operator panel (and the hall view) on a staff member's PC.
+
+Qt owns the main thread; the hub client runs on its own asyncio loop in one thread
+(worker.py), as in ``okno display``. The panel talks to the hub's staff port with the
+token it gets at sign-in; it keeps no state of its own, so it can be closed and opened
+again at any time (an open desk stays open in the operator's name).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSize, QTimer
+from PySide6.QtGui import QGuiApplication
+
+from staff_desk.panel.errors import PanelError
+from staff_desk.panel.screen import SIZE, PanelWindow
+from staff_desk.panel.view import PanelView
+from staff_desk.panel.words import words
+from staff_desk.panel.worker import PanelIO
+
+log = logging.getLogger(__name__)
+CLOCK_MS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorOptions:
+    """How ``okno operator`` was started."""
+
+    # host:port of the hub's staff (plaintext) port.
+    hub: str = "127.0.0.1:50051"
+    # "ru" or "en".
+    language: str = "ru"
+    # Large type and high contrast.
+    large: bool = False
+    # A window of this size; None: full screen.
+    size: tuple[int, int] | None = (SIZE.width(), SIZE.height())
+    # Save what the screen shows as DIR/operator.png at exit.
+    screenshots: Path | None = None
+    # Stop by itself after this many seconds (None: until the window closes, SIGINT or SIGTERM).
+    duration_s: float | None = None
+
+
+def run_operator(options: OperatorOptions) -> None:
+    """Run the panel until it is closed; PanelError for options it cannot run with."""
+    try:
+        words(options.language)
+    except ValueError as err:
+        raise PanelError(str(err)) from err
+    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    io = PanelIO(options.hub)
+    io.start()
+    view = PanelView(io, language=options.language, large=options.large)
+    size = QSize(*options.size) if options.size else SIZE
+    window = PanelWindow(view, size)
+    clock = QTimer()
+    clock.setInterval(CLOCK_MS)
+    clock.timeout.connect(view.tick)
+    with _quit_on_signals(app):
+        if options.size is None:
+            window.showFullScreen()
+        else:
+            window.show()
+        view.start()
+        clock.start()
+        if options.duration_s is not None:
+            QTimer.singleShot(int(options.duration_s * 1000), app.quit)
+        log.info("operator panel started hub=%s", options.hub)
+        app.exec()
+    clock.stop()
+    view.stop()
+    if options.screenshots is not None:
+        window.grab(options.screenshots / "operator.png")
+    if view.session is not None:
+        # The token would stay valid until the end of the day: end it with the panel.
+        io.run_now(lambda c: c.sign_out())
+    window.dispose()
+    io.stop()
+    log.info("operator panel stopped")
+
+
+@contextlib.contextmanager
+def _quit_on_signals(app: QCoreApplication) -> Iterator[None]:
+    """SIGINT and SIGTERM quit Qt's loop, which then stops the rest cleanly."""
+    handlers = {
+        signum: signal.signal(signum, lambda *_: app.quit())
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    # Python runs a signal handler only when it gets the thread back: a timer gives it.
+    waker = QTimer()
+    waker.timeout.connect(lambda: None)
+    waker.start(200)
+    try:
+        yield
+    finally:
+        waker.stop()
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+__all__ = ["OperatorOptions", "run_operator"]

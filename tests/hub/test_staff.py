@@ -1,0 +1,420 @@
+"""Staff sign-in over real gRPC: PINs, sessions, rate limits, roles at desks, figures."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from typing import TYPE_CHECKING
+
+import grpc
+import pytest
+
+from hub.api.devices import technician_here
+from hub.errors import NoPin, TechnicianOnly, WrongPin
+from hub.staff.pins import check_pin, hash_pin, verify_pin
+from okno.staff import StaffCommandFailed
+from okno.staff import set_pin as set_pin_command
+from protos.okno.v1 import (
+    common_pb2,
+    devices_pb2,
+    devices_pb2_grpc,
+    queue_pb2,
+    staff_pb2,
+    staff_pb2_grpc,
+)
+from tests.hub.conftest import MINUTE, Served
+
+if TYPE_CHECKING:
+    from protos.okno.v1.staff_pb2_grpc import StaffAsyncStub
+
+# examples/branch.toml: ivanova-a may open desk-01, petrov-s desk-02, smirnova-m desk-03;
+# andreev-m is an administrator and operator, zakharov-r a technician; desk-20 lists nobody.
+PIN = "482916"
+Metadata = tuple[tuple[str, str], ...]
+
+
+def bearer(token: str) -> Metadata:
+    return (("authorization", f"Bearer {token}"),)
+
+
+def staff(served: Served) -> StaffAsyncStub:
+    return staff_pb2_grpc.StaffStub(served.channel)
+
+
+async def set_pin(served: Served, operator_id: str, pin: str = PIN) -> None:
+    await staff(served).SetPin(staff_pb2.SetPinRequest(operator_id=operator_id, pin=pin))
+
+
+async def sign_in(served: Served, operator_id: str, pin: str = PIN) -> str:
+    response = await staff(served).SignIn(staff_pb2.SignInRequest(operator_id=operator_id, pin=pin))
+    return response.token
+
+
+async def staffed(served: Served, *operators: str) -> list[str]:
+    """PINs set for the operators, each signed in: their tokens, in order."""
+    await asyncio.gather(*(set_pin(served, o) for o in operators))
+    return list(await asyncio.gather(*(sign_in(served, o) for o in operators)))
+
+
+async def refused(call: object) -> grpc.aio.AioRpcError:
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await call  # type: ignore[misc]
+    return raised.value
+
+
+def error_code(error: grpc.aio.AioRpcError) -> str:
+    return str(dict(error.trailing_metadata() or ()).get("okno-error", ""))
+
+
+# -- PINs -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pin", "problem"),
+    [
+        ("4829", None),
+        ("482916304712", None),
+        ("482", "4 to 12 digits, not 3"),
+        ("4829163047125", "4 to 12 digits, not 13"),
+        ("48a9", "digits 0-9 only"),
+        ("４８２９", "digits 0-9 only"),
+        ("", "digits 0-9 only"),
+        ("0000", "one repeated digit"),
+    ],
+)
+def test_pin_rules(pin: str, problem: str | None) -> None:
+    found = check_pin(pin)
+    assert found is None if problem is None else problem in (found or "")
+
+
+def test_a_pin_is_kept_as_a_salted_hash() -> None:
+    first, second = hash_pin(PIN), hash_pin(PIN)
+    assert first.startswith("scrypt$32768$8$1$") and PIN not in first
+    assert first != second, "each hash has its own salt"
+    assert verify_pin(PIN, first) and verify_pin(PIN, second)
+    assert not verify_pin("482917", first)
+    assert not verify_pin(PIN, "md5$junk")
+
+
+# -- signing in -------------------------------------------------------------------------
+
+
+async def test_the_right_pin_signs_in_and_the_token_says_who(served: Served) -> None:
+    await set_pin(served, "andreev-m")
+    response = await staff(served).SignIn(staff_pb2.SignInRequest(operator_id="andreev-m", pin=PIN))
+    assert len(response.token) >= 43
+    session = response.session
+    assert (session.operator_id, session.name) == ("andreev-m", "Михаил Андреев")
+    assert list(session.roles) == ["administrator", "operator"]
+    assert len(session.desk_ids) == 20, "an administrator may open every desk"
+    who = await staff(served).WhoAmI(staff_pb2.WhoAmIRequest(), metadata=bearer(response.token))
+    assert who == session
+    token = await sign_in(served, *(await _pinned(served, "ivanova-a")))
+    mine = await staff(served).WhoAmI(staff_pb2.WhoAmIRequest(), metadata=bearer(token))
+    assert list(mine.desk_ids) == ["desk-01", "desk-20"], "her own desk and the unassigned one"
+
+
+async def _pinned(served: Served, operator_id: str) -> tuple[str]:
+    await set_pin(served, operator_id)
+    return (operator_id,)
+
+
+@pytest.mark.parametrize(
+    ("operator_id", "pin", "status", "code"),
+    [
+        ("ivanova-a", "111222", grpc.StatusCode.UNAUTHENTICATED, WrongPin.code),
+        ("petrov-s", PIN, grpc.StatusCode.FAILED_PRECONDITION, NoPin.code),
+        ("nobody", PIN, grpc.StatusCode.NOT_FOUND, "unknown_operator"),
+        ("ivanova-a", "", grpc.StatusCode.INVALID_ARGUMENT, "invalid_request"),
+    ],
+)
+async def test_sign_in_is_refused_with_a_reason(
+    served: Served, operator_id: str, pin: str, status: grpc.StatusCode, code: str
+) -> None:
+    await set_pin(served, "ivanova-a")
+    error = await refused(
+        staff(served).SignIn(staff_pb2.SignInRequest(operator_id=operator_id, pin=pin))
+    )
+    assert error.code() == status
+    assert error_code(error) == code
+    details = error.details() or ""
+    assert PIN not in details and (not pin or pin not in details), "a PIN is never echoed"
+
+
+async def test_five_wrong_pins_lock_the_operator_for_a_quarter_of_an_hour(served: Served) -> None:
+    await set_pin(served, "ivanova-a")
+    for _ in range(5):
+        error = await refused(sign_in(served, "ivanova-a", "111222"))
+        assert error.code() == grpc.StatusCode.UNAUTHENTICATED
+    locked = await refused(sign_in(served, "ivanova-a", PIN))
+    assert locked.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "too many wrong PINs" in (locked.details() or "")
+    served.clock.advance(15)
+    assert await sign_in(served, "ivanova-a")
+
+
+async def test_wrong_pins_at_the_same_instant_are_all_counted(served: Served) -> None:
+    """Twenty guesses at once: only five reach the PIN, the others are refused unchecked."""
+    await set_pin(served, "ivanova-a")
+    results = await asyncio.gather(
+        *(sign_in(served, "ivanova-a", f"{100000 + n}") for n in range(20)),
+        return_exceptions=True,
+    )
+    codes = sorted(r.code().name for r in results if isinstance(r, grpc.aio.AioRpcError))
+    assert codes == ["RESOURCE_EXHAUSTED"] * 15 + ["UNAUTHENTICATED"] * 5
+
+
+async def test_ten_wrong_pins_from_one_address_stop_it_for_every_operator(
+    served: Served,
+) -> None:
+    await asyncio.gather(*(set_pin(served, o) for o in ("ivanova-a", "petrov-s", "smirnova-m")))
+    for operator_id in ("ivanova-a", "petrov-s"):
+        for _ in range(5):
+            await refused(sign_in(served, operator_id, "111222"))
+    error = await refused(sign_in(served, "smirnova-m"))
+    assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "from 127.0.0.1" in (error.details() or "")
+
+
+async def test_a_session_ends_at_the_branchs_midnight_or_after_twelve_hours(
+    served: Served,
+) -> None:
+    await set_pin(served, "ivanova-a")
+    morning = await sign_in(served, "ivanova-a")  # Monday 10:00 in Moscow
+    who = await staff(served).WhoAmI(staff_pb2.WhoAmIRequest(), metadata=bearer(morning))
+    assert who.expires_at_unix_ms == served.clock() + 12 * 60 * MINUTE
+    served.clock.advance(11 * 60 + 59)
+    await staff(served).WhoAmI(staff_pb2.WhoAmIRequest(), metadata=bearer(morning))
+    evening = await sign_in(served, "ivanova-a")  # 21:59
+    served.clock.advance(1)
+    error = await refused(staff(served).WhoAmI(staff_pb2.WhoAmIRequest(), metadata=bearer(morning)))
+    assert (error.code(), error_code(error)) == (grpc.StatusCode.UNAUTHENTICATED, "signed_out")
+    late = await staff(served).WhoAmI(staff_pb2.WhoAmIRequest(), metadata=bearer(evening))
+    assert late.expires_at_unix_ms == served.clock() + 2 * 60 * MINUTE, "ends at midnight"
+
+
+async def test_signing_out_ends_the_session_and_twice_is_harmless(served: Served) -> None:
+    (token,) = await staffed(served, "ivanova-a")
+    for _ in range(2):
+        await staff(served).SignOut(staff_pb2.SignOutRequest(), metadata=bearer(token))
+    error = await refused(staff(served).WhoAmI(staff_pb2.WhoAmIRequest(), metadata=bearer(token)))
+    assert error.code() == grpc.StatusCode.UNAUTHENTICATED
+    # A queue call with a dead token is refused, not taken as an anonymous one.
+    error = await refused(
+        served.queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id="desk-01"), metadata=bearer(token))
+    )
+    assert error.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+@pytest.mark.parametrize("header", ["Basic aXZhbm92YTo=", "Bearer", "token-without-scheme"])
+async def test_a_malformed_authorization_is_refused(served: Served, header: str) -> None:
+    error = await refused(
+        staff(served).WhoAmI(staff_pb2.WhoAmIRequest(), metadata=(("authorization", header),))
+    )
+    assert error.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+# -- setting PINs ----------------------------------------------------------------------
+
+
+async def test_pins_are_set_locally_or_by_an_administrator_never_by_an_operator(
+    served: Served,
+) -> None:
+    admin, operator = await staffed(served, "andreev-m", "ivanova-a")
+    error = await refused(
+        staff(served).SetPin(
+            staff_pb2.SetPinRequest(operator_id="petrov-s", pin="735190"), metadata=bearer(operator)
+        )
+    )
+    assert (error.code(), error_code(error)) == (grpc.StatusCode.PERMISSION_DENIED, "role_required")
+    changed = await staff(served).SetPin(
+        staff_pb2.SetPinRequest(operator_id="ivanova-a", pin="735190"), metadata=bearer(admin)
+    )
+    assert changed.sessions_ended == 1, "a new PIN ends the operator's sessions"
+    assert (await refused(sign_in(served, "ivanova-a"))).code() == grpc.StatusCode.UNAUTHENTICATED
+    assert await sign_in(served, "ivanova-a", "735190")
+    bad = await refused(set_pin(served, "ivanova-a", "12"))
+    assert bad.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "4 to 12 digits" in (bad.details() or "")
+    with sqlite3.connect(served.db) as db:
+        rows = db.execute("SELECT operator_id, pin_hash, set_by FROM staff_credentials").fetchall()
+    assert {(r[0], r[2]) for r in rows} == {
+        ("andreev-m", "local"),
+        ("ivanova-a", "andreev-m"),
+    }
+    assert all(r[1].startswith("scrypt$") and "735190" not in r[1] for r in rows)
+
+
+class FakeContext:
+    """What the servicers read of a call: the peer and the metadata."""
+
+    def __init__(self, peer: str, token: str = "") -> None:
+        self._peer = peer
+        self._metadata = bearer(token) if token else ()
+
+    def peer(self) -> str:
+        return self._peer
+
+    def invocation_metadata(self) -> Metadata:
+        return self._metadata
+
+
+async def test_technicians_provision_from_anywhere_once_signed_in(served: Served) -> None:
+    technician, operator = await staffed(served, "zakharov-r", "ivanova-a")
+    staff_of_hub = served.hub.staff
+    lan = "ipv4:10.0.0.7:40000"
+    technician_here(FakeContext(lan, technician), staff_of_hub)  # type: ignore[arg-type]
+    for context in (FakeContext(lan, operator), FakeContext(lan)):
+        with pytest.raises(TechnicianOnly):
+            technician_here(context, staff_of_hub)  # type: ignore[arg-type]
+    # Over the wire, the token is honoured and an operator's is refused even on loopback.
+    provisioning = devices_pb2_grpc.ProvisioningStub(served.channel)
+    await provisioning.ListDevices(devices_pb2.ListDevicesRequest(), metadata=bearer(technician))
+    error = await refused(
+        provisioning.ListDevices(devices_pb2.ListDevicesRequest(), metadata=bearer(operator))
+    )
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+# -- the role rule at desks ---------------------------------------------------------------
+
+
+async def test_an_operator_without_the_administrator_role_cannot_open_other_desks(
+    served: Served,
+) -> None:
+    ivanova, petrov, admin, technician = await staffed(
+        served, "ivanova-a", "petrov-s", "andreev-m", "zakharov-r"
+    )
+
+    async def open_desk(token: str, desk: str, operator: str = "") -> common_pb2.Desk:
+        response = await served.queue.OpenDesk(
+            queue_pb2.OpenDeskRequest(desk_id=desk, operator_id=operator), metadata=bearer(token)
+        )
+        return response.desk
+
+    for desk, operator in (("desk-03", ""), ("desk-02", ""), ("desk-01", "petrov-s")):
+        error = await refused(open_desk(ivanova, desk, operator))
+        assert (error.code(), error_code(error)) == (
+            grpc.StatusCode.PERMISSION_DENIED,
+            "not_your_desk",
+        ), (desk, operator)
+    assert (await open_desk(ivanova, "desk-01")).operator_id == "ivanova-a"
+    error = await refused(open_desk(ivanova, "desk-20"))
+    assert "you already hold desk 1" in (error.details() or "")
+    assert (await open_desk(petrov, "desk-02")).operator_id == "petrov-s"
+    # Nor work, pause or close another operator's desk.
+    for call in (
+        served.queue.CallNext(queue_pb2.DeskRequest(desk_id="desk-02"), metadata=bearer(ivanova)),
+        served.queue.PauseDesk(queue_pb2.DeskRequest(desk_id="desk-02"), metadata=bearer(ivanova)),
+        served.queue.CloseDesk(queue_pb2.DeskRequest(desk_id="desk-02"), metadata=bearer(ivanova)),
+        served.queue.Transfer(
+            queue_pb2.TransferRequest(desk_id="desk-02", to_service_id="snils"),
+            metadata=bearer(ivanova),
+        ),
+        served.queue.CallTicket(
+            queue_pb2.CallTicketRequest(desk_id="desk-02", ticket_id="x"), metadata=bearer(ivanova)
+        ),
+    ):
+        assert (await refused(call)).code() == grpc.StatusCode.PERMISSION_DENIED
+    # A technician works at no desk.
+    error = await refused(open_desk(technician, "desk-20"))
+    assert (error.code(), error_code(error)) == (grpc.StatusCode.PERMISSION_DENIED, "role_required")
+    # An administrator opens any desk, for anyone, and closes any.
+    assert (await open_desk(admin, "desk-03", "smirnova-m")).operator_id == "smirnova-m"
+    closed = await served.queue.CloseDesk(
+        queue_pb2.DeskRequest(desk_id="desk-02"), metadata=bearer(admin)
+    )
+    assert closed.desk.state == common_pb2.DESK_STATE_CLOSED
+    # A desk paused by its operator stays theirs: nobody else resumes it.
+    await served.queue.PauseDesk(queue_pb2.DeskRequest(desk_id="desk-01"), metadata=bearer(ivanova))
+    await served.queue.CloseDesk(queue_pb2.DeskRequest(desk_id="desk-03"), metadata=bearer(admin))
+    orlova = (await staffed(served, "orlova-d"))[0]  # also listed at desk-01
+    error = await refused(open_desk(orlova, "desk-01"))
+    assert "held by another operator" in (error.details() or "")
+    resumed = await open_desk(ivanova, "desk-01")
+    assert resumed.state == common_pb2.DESK_STATE_OPEN
+
+
+async def test_calls_without_a_token_keep_working_on_the_hubs_own_port(served: Served) -> None:
+    """Desk units (mutual TLS), the demo and benchmarks call without a sign-in."""
+    opened = await served.queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id="desk-03"))
+    assert opened.desk.state == common_pb2.DESK_STATE_OPEN
+
+
+# -- figures and the staff list -------------------------------------------------------------
+
+
+async def test_figures_count_each_operators_own_work_of_the_day(served: Served) -> None:
+    ivanova, admin = await staffed(served, "ivanova-a", "andreev-m")
+    desk = queue_pb2.DeskRequest(desk_id="desk-01")
+    await served.queue.OpenDesk(
+        queue_pb2.OpenDeskRequest(desk_id="desk-01"), metadata=bearer(ivanova)
+    )
+    for minutes in (6, 10):
+        await served.queue.IssueTicket(queue_pb2.IssueTicketRequest(service_id="passport"))
+        await served.queue.CallNext(desk, metadata=bearer(ivanova))
+        await served.queue.StartService(desk, metadata=bearer(ivanova))
+        served.clock.advance(minutes)
+        await served.queue.FinishService(desk, metadata=bearer(ivanova))
+    await served.queue.IssueTicket(queue_pb2.IssueTicketRequest(service_id="passport"))
+    await served.queue.CallNext(desk, metadata=bearer(ivanova))
+    await served.queue.MarkNoShow(desk, metadata=bearer(ivanova))
+    mine = await staff(served).GetFigures(staff_pb2.GetFiguresRequest(), metadata=bearer(ivanova))
+    assert (mine.served, mine.average_service_s, mine.longest_service_s, mine.no_shows) == (
+        2,
+        480,
+        600,
+        1,
+    )
+    again = await staff(served).GetFigures(staff_pb2.GetFiguresRequest(), metadata=bearer(ivanova))
+    assert again == mine, "events are counted once"
+    error = await refused(
+        staff(served).GetFigures(
+            staff_pb2.GetFiguresRequest(operator_id="andreev-m"), metadata=bearer(ivanova)
+        )
+    )
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+    error = await refused(
+        staff(served).ListStaff(staff_pb2.ListStaffRequest(), metadata=bearer(ivanova))
+    )
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+    listed = await staff(served).ListStaff(staff_pb2.ListStaffRequest(), metadata=bearer(admin))
+    members = {m.operator_id: m for m in listed.staff}
+    assert len(members) == 25
+    her = members["ivanova-a"]
+    assert (her.signed_in, her.desk_id, her.has_pin, her.figures.served) == (
+        True,
+        "desk-01",
+        True,
+        2,
+    )
+    assert not members["petrov-s"].signed_in and not members["petrov-s"].has_pin
+
+
+# -- okno staff set-pin --------------------------------------------------------------------
+
+
+async def test_okno_staff_set_pin_asks_twice_and_sets_it(served: Served) -> None:
+    typed = iter([PIN, PIN])
+    said = await asyncio.to_thread(
+        set_pin_command, "ivanova-a", served.address, read_secret=lambda _: next(typed)
+    )
+    assert said == "PIN set for ivanova-a"
+    assert await sign_in(served, "ivanova-a")
+    mistyped = iter([PIN, "482917"])
+    with pytest.raises(StaffCommandFailed, match="the two PINs differ"):
+        set_pin_command("ivanova-a", served.address, read_secret=lambda _: next(mistyped))
+    with pytest.raises(StaffCommandFailed, match="4 to 12 digits"):
+        set_pin_command("ivanova-a", served.address, read_secret=lambda _: "12")
+    # From elsewhere an administrator signs in for it; the operator's sessions end.
+    await set_pin(served, "andreev-m")
+    typed = iter(["735190", "735190", PIN])
+    said = await asyncio.to_thread(
+        set_pin_command,
+        "ivanova-a",
+        served.address,
+        admin="andreev-m",
+        read_secret=lambda _: next(typed),
+    )
+    assert said == "PIN set for ivanova-a; 1 session(s) of theirs ended"
+    assert await sign_in(served, "ivanova-a", "735190")
