@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from card_reader import cli as card_cli
 from hub.notify import cli as sms_cli
 from kiosk import cli as kiosk_cli
 from okno.errors import OknoError
@@ -283,6 +284,9 @@ app.add_typer(printer_app, name="printer")
 sim_app.command("printer")(printer_cli.sim_printer)
 sim_app.command("sms")(sms_cli.sim_sms)
 app.command("kiosk")(kiosk_cli.kiosk)
+app.command("card-reader")(card_cli.card_reader_command)
+sim_app.command("card")(card_cli.sim_card)
+bench_app.command("card")(card_cli.bench_card)
 bench_app.command("kiosk")(kiosk_cli.bench_kiosk)
 printer_app.command("test-page")(printer_cli.test_page)
 

@@ -1,0 +1,143 @@
+"""``okno card-reader`` against a real hub: enrolled, configured, reporting, and leaking nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from card_reader.agent import CardAgent, MemorySink
+from card_reader.bench import measure_card
+from card_reader.driver import State
+from card_reader.identity import snils_hash
+from card_reader.pcscd import Pcscd
+from card_reader.program import KIND, CardReaderSetup, run_card_reader
+from card_reader.sim import SAMPLE_HOLDER, SAMPLE_PAN, EmvApplet, SimulatedCard, UecApplet, UecState
+from hub.bench.devices import enroll_devices
+from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, wait_reader
+from tests.hub.conftest import Served
+from tests.hub.test_session import eventually
+
+DEVICE = f"{KIND}-BENCH-0000"
+KEY = bytes(range(100, 132))
+PIN = "25807314"
+
+
+@asynccontextmanager
+async def card_reader_program(
+    served: Served,
+    tmp_path: Path,
+    reader: str,
+    sink: MemorySink,
+    keypad: AsyncKeypad | None = None,
+) -> AsyncIterator[CardAgent]:
+    (state,) = await enroll_devices(served.address, 1, tmp_path / "readers", KIND)
+    await devices_pb2_grpc.ProvisioningStub(served.channel).ConfigureDevice(
+        devices_pb2.ConfigureDeviceRequest(device_id=DEVICE, settings={"snils_hash_key": KEY.hex()})
+    )
+    agents: list[CardAgent] = []
+    started = asyncio.Event()
+
+    def on_agent(agent: CardAgent) -> None:
+        agents.append(agent)
+        started.set()
+
+    stop = asyncio.Event()
+    setup = CardReaderSetup(state, "BENCH-0000", reader, heartbeat_s=0.05)
+    running = asyncio.create_task(
+        run_card_reader(setup, stop, sink=sink, keypad=keypad, on_agent=on_agent)
+    )
+    try:
+        await asyncio.wait_for(started.wait(), WAIT_S)
+        yield agents[0]
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, WAIT_S)
+
+
+async def device(served: Served) -> devices_pb2.DeviceInfo:
+    listed = await devices_pb2_grpc.ProvisioningStub(served.channel).ListDevices(
+        devices_pb2.ListDevicesRequest()
+    )
+    (found,) = [d for d in listed.devices if d.id == DEVICE]
+    return found
+
+
+async def swipe(agent: CardAgent, sink: MemorySink, card: SimulatedCard) -> None:
+    """Insert a card, wait for its visitor, take it out, wait until the reader is empty."""
+    published = len(sink.published)
+    await asyncio.to_thread(card.insert)
+    await agent.until(lambda: len(sink.published) > published, WAIT_S)
+    await asyncio.to_thread(card.remove)
+    await agent.until(lambda: agent.state is State.EMPTY and sink.current is None, WAIT_S)
+    await asyncio.to_thread(wait_reader, False)
+
+
+def stored(root: Path) -> dict[str, bytes]:
+    """Every file the hub and the reader keep (the hub's database and WAL, keys, settings)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+async def test_a_missing_reader_shows_as_the_devices_error_on_the_hub(
+    served: Served, tmp_path: Path, pcscd: Pcscd
+) -> None:
+    async with card_reader_program(served, tmp_path, "pcsc://Kiosk%20Reader", MemorySink()):
+
+        async def reported() -> bool:
+            return (await device(served)).error == "no card reader 'Kiosk Reader'"
+
+        await eventually(reported, WAIT_S)
+        assert (await device(served)).presence == devices_pb2.PRESENCE_ERROR
+
+
+async def test_no_pin_snils_or_card_number_in_logs_or_the_hubs_data(
+    served: Served, tmp_path: Path, pcscd: Pcscd, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    sink = MemorySink()
+    keypad = AsyncKeypad("11111111", PIN)
+    async with card_reader_program(served, tmp_path, f"{READER_URL}?spy=1", sink, keypad) as agent:
+        await agent.until(lambda: agent.state is State.EMPTY, WAIT_S)
+        await swipe(agent, sink, SimulatedCard(UecApplet(UecState(pin=PIN))))
+        await swipe(agent, sink, SimulatedCard(EmvApplet(SAMPLE_PAN)))
+        listed = await device(served)
+    uec, bank = sink.published
+    assert uec.name == SAMPLE_HOLDER.full_name and uec.pin_verified
+    assert uec.snils_hash == snils_hash(KEY, SAMPLE_HOLDER.snils)
+    assert bank.name == "MARIA IVANOVA" and bank.snils_hash == ""
+    # Everything the PIN was typed into was wiped once the card answered.
+    assert keypad.sync.handed == [bytearray(8), bytearray(8)]
+
+    snils, oms = SAMPLE_HOLDER.snils, SAMPLE_HOLDER.oms_policy
+    secrets = {
+        "PIN": [PIN.encode(), bytes.fromhex(f"28{PIN}FFFFFF")],
+        "SNILS": [snils.encode(), b"112-233-445 95", bytes.fromhex(f"0{snils}")],
+        "OMS policy": [oms.encode(), bytes.fromhex(oms)],
+        "card number": [SAMPLE_PAN.encode(), bytes.fromhex(SAMPLE_PAN)],
+    }
+    stores = {
+        "log": caplog.text.encode(),
+        "what was published": repr(sink.published).encode(),
+        "the hub's device record": str(listed).encode(),
+    }
+    files = await asyncio.to_thread(stored, tmp_path)
+    assert any(name.startswith("hub.db") for name in files)
+    stores |= files
+    for what, forms in secrets.items():
+        for where, data in stores.items():
+            for form in forms:
+                assert form not in data, f"{what} found in {where}"
+    assert "visitor identified profile=uec" in caplog.text
+
+
+async def test_the_benchmark_identifies_within_the_target(pcscd: Pcscd) -> None:
+    figures = {f.key: f for f in await measure_card(cards=2)}
+    assert figures["cards"].value == 2
+    assert figures["insert_to_identity_max"].met
+    assert figures["apdus_per_card"].value == 7
+    assert 0 < figures["apdu_round_trip_mean"].value < 50
