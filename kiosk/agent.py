@@ -217,6 +217,9 @@ class KioskAgent:
                     next_digest = time.monotonic() + DIGEST_EVERY_S
                 waits, hub_ms, self.day = await hub.waits()
                 self.listener.waits_read(waits, hub_ms)
+                if self.settings.printer:
+                    # Before anyone taps: a kiosk whose printer is empty says so first.
+                    self.listener.printer_state(*await hub.printer(self.settings.printer))
                 if time.monotonic() >= next_digest:
                     next_digest = time.monotonic() + DIGEST_EVERY_S
                     if await hub.digest() != self.catalogue.digest:

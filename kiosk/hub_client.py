@@ -26,7 +26,7 @@ from google.protobuf.message import Message
 
 from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
 from kiosk.errors import HubUnreachable, Refusal
-from kiosk.flow import Issued, PrintState
+from kiosk.flow import Issued, Printer, PrintState, printer_health
 from kiosk.settings import KioskSettings
 from protos.okno.v1 import (
     admin_pb2,
@@ -114,11 +114,10 @@ class KioskHub:
         services = [
             Service(s.id, s.prefix, s.name_ru, s.name_en, s.group_id) for s in listed.services
         ]
-        # Newer hubs name the groups (ListServicesResponse.groups) and the ticket page
-        # (Branch.ticket_page_url); older ones do not, and the kiosk's settings stand in.
-        sent = [Group(g.id, g.name_ru, g.name_en) for g in getattr(listed, "groups", ())]
+        # The kiosk's own settings stand in where the branch names no groups or page.
+        sent = [Group(g.id, g.name_ru, g.name_en) for g in listed.groups]
         services_t, groups = grouped(services, sent, settings.group_names)
-        page = str(getattr(branch, "ticket_page_url", "")) or settings.ticket_page_url
+        page = branch.ticket_page_url or settings.ticket_page_url
         return Catalogue(
             settings.title or branch.name,
             branch.timezone,
@@ -152,6 +151,19 @@ class KioskHub:
             for q in state.queues
         }
         return waits, state.at_unix_ms, state.day
+
+    async def printer(self, printer_id: str) -> tuple[Printer, str]:
+        """Whether the kiosk's printer can print now, and why not."""
+        try:
+            state = await self._printing.GetPrinterState(
+                printing_pb2.GetPrinterStateRequest(printer_id=printer_id),
+                timeout=self._deadline_s,
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
+        if state.ready:
+            return Printer.READY, ""
+        return printer_health(state.reason), state.reason
 
     async def issue(self, request_id: str, service_id: str, printer_id: str) -> Issued:
         """A ticket (and its print job); Refusal or HubUnreachable, never a guess."""

@@ -24,6 +24,7 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
             day=self._hub.engine.day,
             max_wait_s=int(branch.max_wait_min * 60),
             config_digest=self._hub.loaded.digest,
+            ticket_page_url=branch.ticket_page_url,
         )
 
     @rpc
@@ -43,7 +44,11 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
                     average_service_s=round(s.average_service_min * 60),
                 )
                 for s in branch.services
-            ]
+            ],
+            groups=[
+                admin_pb2.ServiceGroup(id=g.id, name_ru=g.name_ru, name_en=g.name_en)
+                for g in branch.groups
+            ],
         )
 
     @rpc

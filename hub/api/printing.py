@@ -45,6 +45,10 @@ class Printers:
             return "printer offline"
         return printer.error if presence is Presence.ERROR else ""
 
+    def warning(self, printer_id: str) -> str:
+        """What a printer that still prints warns of ("paper near end"), or ""."""
+        return self._fleet.device(printer_id).warning
+
     async def submit(
         self, printer_id: str, slip: printing_pb2.TicketSlip, key: str
     ) -> common_pb2.PrintJob:
@@ -124,6 +128,18 @@ class PrintingServicer(printing_pb2_grpc.PrintingServicer):
         if job.state == common_pb2.PRINT_JOB_STATE_FAILED:
             raise Refused(f"cannot reprint ticket {ticket.number}: {job.error}")
         return job
+
+    @rpc
+    async def GetPrinterState(
+        self, request: printing_pb2.GetPrinterStateRequest, context: Context
+    ) -> printing_pb2.PrinterState:
+        if not request.printer_id:
+            raise InvalidRequest("name the printer: printer_id")
+        reason = self._printers.unready(request.printer_id)
+        if reason:
+            return printing_pb2.PrinterState(ready=False, reason=reason)
+        warning = self._printers.warning(request.printer_id)
+        return printing_pb2.PrinterState(ready=True, reason=warning)
 
     @rpc
     async def GetPrintJob(

@@ -292,3 +292,13 @@ async def test_the_hall_feed_never_carries_an_operators_comment(served: Served) 
     assert moved.event.kind == feed_pb2.EVENT_KIND_TICKET_TRANSFERRED
     assert moved.event.detail == ""
     stream.cancel()
+
+
+async def test_the_kiosk_gets_the_service_groups_and_the_ticket_page(served: Served) -> None:
+    listed = await served.admin.ListServices(admin_pb2.ListServicesRequest())
+    groups = {g.id: g for g in listed.groups}
+    assert groups, "the example branch groups its services"
+    assert all(s.group_id in groups for s in listed.services if s.group_id)
+    assert all(g.name_ru and g.name_en for g in groups.values())
+    branch = await served.admin.GetBranch(admin_pb2.GetBranchRequest())
+    assert "{ticket}" in branch.ticket_page_url

@@ -191,3 +191,28 @@ async def test_paper_near_end_is_shown_and_the_printer_still_gets_jobs(
             return [j.number for j in printer.jobs] == [issued.ticket.number]
 
         await eventually(printed)
+
+
+async def test_a_kiosk_learns_the_printer_state_before_anyone_taps(
+    served: Served, tmp_path: Path
+) -> None:
+    printing = printing_pb2_grpc.PrintingStub(served.channel)
+    request = printing_pb2.GetPrinterStateRequest(printer_id=PRINTER)
+    async with printer_online(served, tmp_path) as (printer, session):
+        assert await printing.GetPrinterState(request) == printing_pb2.PrinterState(ready=True)
+        session.report("", warning="paper near end")
+
+        async def near_end() -> bool:
+            return (await printing.GetPrinterState(request)).reason == "paper near end"
+
+        await eventually(near_end, timeout_s=2)
+        session.report("paper out")
+
+        async def out() -> bool:
+            state = await printing.GetPrinterState(request)
+            return not state.ready and state.reason == "paper out"
+
+        await eventually(out, timeout_s=2)
+        assert printer.jobs == []
+    unknown = printing_pb2.GetPrinterStateRequest(printer_id="ticket_printer-NONE")
+    assert (await printing.GetPrinterState(unknown)).reason == "no printer ticket_printer-NONE"

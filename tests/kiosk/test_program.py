@@ -101,10 +101,10 @@ async def test_a_visitor_takes_a_ticket_shown_only_once_the_hub_has_it(
     async with running(qapp, options(tmp_path, served), fake_voice, wav_sink) as kiosk:
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
         assert kiosk.view.value("title") == "МФЦ района Хамовники"
-        # This hub names no groups (ListServices has group ids only): stand-in names.
+        # The groups as the branch configuration names and orders them.
         groups = kiosk.view.groups.rows
-        assert [row[0] for row in groups] == ["documents", "property", "social", "consultations"]
-        assert groups[0][1] == "Паспорт гражданина РФ и другие"
+        assert [row[0] for row in groups] == ["documents", "social", "property", "consultations"]
+        assert groups[0][1] == "Паспорта и документы"
         kiosk.view.openGroup("documents")
         kiosk.view.tapService("passport")
         assert kiosk.view.value("busy") and kiosk.view.value("ticketNumber") == ""
@@ -207,6 +207,9 @@ async def test_with_the_hub_down_the_kiosk_says_so_and_shows_no_number(
             await server.stop(0)
 
 
+NO_PAPER = "В принтере закончилась бумага: номер талона будет показан на экране"
+
+
 async def test_paper_out_is_shown_with_the_number_and_said_before_the_next_tap(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
@@ -224,13 +227,15 @@ async def test_paper_out_is_shown_with_the_number_and_said_before_the_next_tap(
         printed = await asyncio.to_thread(hall.sim.wait_for_tickets, 2, WAIT_S)
         assert str(view.value("ticketNumber")) in printed[-1].text
 
+        view.home()
         hall.sim.set_paper_out(True)
 
         async def paper_out() -> bool:
             return (await hall.device()).error == "paper out"
 
         await eventually(paper_out)
-        view.home()
+        # Said before anyone taps: the kiosk asks the hub for its printer's state.
+        await until(qapp, lambda: view.value("banner") == NO_PAPER)
         view.openGroup("documents")
         view.tapService("passport")
         await until(qapp, lambda: view.value("ticketNumber") == "А002")
@@ -239,17 +244,11 @@ async def test_paper_out_is_shown_with_the_number_and_said_before_the_next_tap(
         )
         assert view.value("ticketPrintLevel") == "bad"
         view.home()
-        assert view.value("banner") == (
-            "В принтере закончилась бумага: номер талона будет показан на экране"
-        )
+        assert view.value("banner") == NO_PAPER
         assert view.value("bannerAlarm")
 
         hall.sim.refill()
-
-        async def refilled() -> bool:
-            return (await hall.device()).error == ""
-
-        await eventually(refilled)
+        await until(qapp, lambda: view.value("banner") == "")
         view.openGroup("documents")
         view.tapService("passport")
         await until(qapp, lambda: view.value("ticketPrint") == "Возьмите талон из принтера")
@@ -317,7 +316,7 @@ async def test_idle_language_large_type_and_voice_for_the_next_visitor(
         # The group's prompt came before the first one was spoken, or replaced it.
         log = [(s.text, s.outcome) for s in kiosk.guide.log]
         assert log[0][0].startswith("Voice guidance is on. Choose a service on the screen.")
-        assert log[-1] == ("Pension insurance number (SNILS) and more. Choose a service.", "spoken")
+        assert log[-1] == ("Social services and benefits. Choose a service.", "spoken")
         assert wav_sink.played, "what is said is played (here: written as WAV files)"
         clock.advance(61)
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)

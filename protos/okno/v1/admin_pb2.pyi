@@ -28,12 +28,15 @@ class Branch(_message.Message):
     DAY_FIELD_NUMBER: _builtins.int
     MAX_WAIT_S_FIELD_NUMBER: _builtins.int
     CONFIG_DIGEST_FIELD_NUMBER: _builtins.int
+    TICKET_PAGE_URL_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     timezone: _builtins.str
     day: _builtins.str
     max_wait_s: _builtins.int
     config_digest: _builtins.str
+    ticket_page_url: _builtins.str
+    """Where a visitor follows a ticket; "{ticket}" stands for the ticket's id."""
     def __init__(
         self,
         *,
@@ -43,14 +46,42 @@ class Branch(_message.Message):
         day: _builtins.str = ...,
         max_wait_s: _builtins.int = ...,
         config_digest: _builtins.str = ...,
+        ticket_page_url: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["config_digest", b"config_digest", "day", b"day", "id", b"id", "max_wait_s", b"max_wait_s", "name", b"name", "timezone", b"timezone"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["config_digest", b"config_digest", "day", b"day", "id", b"id", "max_wait_s", b"max_wait_s", "name", b"name", "ticket_page_url", b"ticket_page_url", "timezone", b"timezone"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Branch: _TypeAlias = Branch  # noqa: Y015
+
+@_typing.final
+class ServiceGroup(_message.Message):
+    """The kiosk's first screen: services are offered by group."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    NAME_RU_FIELD_NUMBER: _builtins.int
+    NAME_EN_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    name_ru: _builtins.str
+    name_en: _builtins.str
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        name_ru: _builtins.str = ...,
+        name_en: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "name_en", b"name_en", "name_ru", b"name_ru"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ServiceGroup: _TypeAlias = ServiceGroup  # noqa: Y015
 
 @_typing.final
 class ServiceInfo(_message.Message):
@@ -199,16 +230,20 @@ class ListServicesResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     SERVICES_FIELD_NUMBER: _builtins.int
+    GROUPS_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def services(self) -> _containers.RepeatedCompositeFieldContainer[Global___ServiceInfo]: ...
+    @_builtins.property
+    def groups(self) -> _containers.RepeatedCompositeFieldContainer[Global___ServiceGroup]: ...
     def __init__(
         self,
         *,
         services: _abc.Iterable[Global___ServiceInfo] | None = ...,
+        groups: _abc.Iterable[Global___ServiceGroup] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["services", b"services"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["groups", b"groups", "services", b"services"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

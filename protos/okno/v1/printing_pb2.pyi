@@ -21,6 +21,48 @@ else:
 DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
+class GetPrinterStateRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PRINTER_ID_FIELD_NUMBER: _builtins.int
+    printer_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        printer_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["printer_id", b"printer_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetPrinterStateRequest: _TypeAlias = GetPrinterStateRequest  # noqa: Y015
+
+@_typing.final
+class PrinterState(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    READY_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    ready: _builtins.bool
+    reason: _builtins.str
+    """Why not ("paper out", "printer offline"), or a warning while ready ("paper near end")."""
+    def __init__(
+        self,
+        *,
+        ready: _builtins.bool = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["ready", b"ready", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PrinterState: _TypeAlias = PrinterState  # noqa: Y015
+
+@_typing.final
 class ReprintTicketRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

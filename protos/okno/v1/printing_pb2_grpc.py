@@ -45,6 +45,11 @@ class PrintingStub:
                 request_serializer=okno_dot_v1_dot_printing__pb2.GetPrintJobRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_common__pb2.PrintJob.FromString,
                 _registered_method=True)
+        self.GetPrinterState = channel.unary_unary(
+                '/okno.v1.Printing/GetPrinterState',
+                request_serializer=okno_dot_v1_dot_printing__pb2.GetPrinterStateRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_printing__pb2.PrinterState.FromString,
+                _registered_method=True)
 
 
 class PrintingServicer:
@@ -64,6 +69,13 @@ class PrintingServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPrinterState(self, request, context):
+        """Whether a printer can print now, so a kiosk says "no paper" before a visitor taps.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PrintingServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -76,6 +88,11 @@ def add_PrintingServicer_to_server(servicer, server):
                     servicer.GetPrintJob,
                     request_deserializer=okno_dot_v1_dot_printing__pb2.GetPrintJobRequest.FromString,
                     response_serializer=okno_dot_v1_dot_common__pb2.PrintJob.SerializeToString,
+            ),
+            'GetPrinterState': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPrinterState,
+                    request_deserializer=okno_dot_v1_dot_printing__pb2.GetPrinterStateRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_printing__pb2.PrinterState.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -132,6 +149,33 @@ class Printing:
             '/okno.v1.Printing/GetPrintJob',
             okno_dot_v1_dot_printing__pb2.GetPrintJobRequest.SerializeToString,
             okno_dot_v1_dot_common__pb2.PrintJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPrinterState(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.Printing/GetPrinterState',
+            okno_dot_v1_dot_printing__pb2.GetPrinterStateRequest.SerializeToString,
+            okno_dot_v1_dot_printing__pb2.PrinterState.FromString,
             options,
             channel_credentials,
             insecure,

@@ -39,6 +39,8 @@ class PrintingStub:
     torn). Refused with the reason when the printer cannot print now.
     """
     GetPrintJob: _grpc.UnaryUnaryMultiCallable[_printing_pb2.GetPrintJobRequest, _common_pb2.PrintJob]
+    GetPrinterState: _grpc.UnaryUnaryMultiCallable[_printing_pb2.GetPrinterStateRequest, _printing_pb2.PrinterState]
+    """Whether a printer can print now, so a kiosk says "no paper" before a visitor taps."""
 
 @_typing.type_check_only
 class PrintingAsyncStub(PrintingStub):
@@ -48,6 +50,8 @@ class PrintingAsyncStub(PrintingStub):
     torn). Refused with the reason when the printer cannot print now.
     """
     GetPrintJob: _aio.UnaryUnaryMultiCallable[_printing_pb2.GetPrintJobRequest, _common_pb2.PrintJob]  # type: ignore[assignment]
+    GetPrinterState: _aio.UnaryUnaryMultiCallable[_printing_pb2.GetPrinterStateRequest, _printing_pb2.PrinterState]  # type: ignore[assignment]
+    """Whether a printer can print now, so a kiosk says "no paper" before a visitor taps."""
 
 class PrintingServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -66,5 +70,13 @@ class PrintingServicer(metaclass=_abc_1.ABCMeta):
         request: _printing_pb2.GetPrintJobRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_common_pb2.PrintJob, _abc.Awaitable[_common_pb2.PrintJob]]: ...
+
+    @_abc_1.abstractmethod
+    def GetPrinterState(
+        self,
+        request: _printing_pb2.GetPrinterStateRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_printing_pb2.PrinterState, _abc.Awaitable[_printing_pb2.PrinterState]]:
+        """Whether a printer can print now, so a kiosk says "no paper" before a visitor taps."""
 
 def add_PrintingServicer_to_server(servicer: PrintingServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
