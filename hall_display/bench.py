@@ -32,7 +32,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QSize, Qt, Signal
 
 from hall_display.board import CALLS
 from hall_display.bridge import FeedBridge
-from hall_display.feed_client import FeedClient, plaintext
+from hall_display.feed_client import FeedClient
 from hall_display.screen import BoardWindow, ensure_app
 from hall_display.settings import DisplaySettings
 from hall_display.view import BoardView
@@ -42,6 +42,7 @@ from hub.bench.process import round_the_clock
 from hub.service import Hub
 from okno.bench import Figure, percentile
 from okno.qt import emit
+from okno.runtime.channels import plaintext
 from protos.okno.v1 import common_pb2, feed_pb2, queue_pb2, queue_pb2_grpc
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "branch.toml"

@@ -19,7 +19,7 @@ tells when the board has caught up (``Link.RESYNCING`` until then), and a stream
 has not delivered what the hub had committed one probe earlier is taken as stalled.
 
 Reconnecting opens a new channel each time (with its own connection: see
-``CHANNEL_OPTIONS``), after ``okno.runtime.session.backoff_s`` capped at ``retry_cap_s``
+``okno.runtime.channels``), after ``okno.runtime.session.backoff_s`` capped at ``retry_cap_s``
 (1.5 s), so a board is back within 2 s of the hub's return and no gRPC reconnect backoff
 (up to 2 minutes by default) stands in the way.
 """
@@ -40,6 +40,7 @@ from hall_display.announcer import Announcement, Announcer
 from hall_display.board import CALLS, Board, Link
 from hall_display.errors import BadPhrase
 from hall_display.speech import Language
+from okno.runtime.channels import Connect
 from okno.runtime.session import backoff_s
 from protos.okno.v1 import (
     admin_pb2,
@@ -59,28 +60,6 @@ RETRY_CAP_S = 1.5
 # A call older than this (by the hub's clock) when it arrives, after a long outage, is
 # shown but not spoken: its visitor has been recalled or marked absent by then.
 STALE_CALL_S = 120.0
-
-Connect = Callable[[], grpc.aio.Channel]
-# gRPC shares one connection (subchannel) between channels to the same address, with its
-# own reconnect backoff (1 s growing to 2 minutes): a "new" channel would fail at once
-# with the old connection's error for a while after the hub is back. A local pool gives
-# each channel its own connection; the backoff cap keeps even that one prompt.
-CHANNEL_OPTIONS = (
-    ("grpc.use_local_subchannel_pool", 1),
-    ("grpc.initial_reconnect_backoff_ms", 200),
-    ("grpc.min_reconnect_backoff_ms", 200),
-    ("grpc.max_reconnect_backoff_ms", 1000),
-)
-
-
-def plaintext(address: str) -> Connect:
-    """Channels to the hub's plaintext port (development, the demo, benchmarks)."""
-    return lambda: grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
-
-
-def mutual_tls(address: str, credentials: grpc.ChannelCredentials) -> Connect:
-    """Channels to the hub's device port, as an admitted device."""
-    return lambda: grpc.aio.secure_channel(address, credentials, options=CHANNEL_OPTIONS)
 
 
 class FeedListener(Protocol):

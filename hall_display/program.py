@@ -20,22 +20,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import grpc
-from PySide6.QtCore import QCoreApplication, QSize, QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from hall_display.announcer import Announcer
 from hall_display.bridge import FeedBridge
 from hall_display.errors import DisplayError
-from hall_display.feed_client import Connect, FeedClient, mutual_tls, plaintext
+from hall_display.feed_client import FeedClient
 from hall_display.screen import BoardWindow
 from hall_display.settings import DisplaySettings
 from hall_display.sinks import choose_sink
@@ -43,9 +41,9 @@ from hall_display.view import BoardView, wall_ms
 from hall_display.voice import Voice
 from okno.aio import until_stopped
 from okno.errors import OknoError
-from okno.qt import emit
+from okno.qt import emit, quit_on_signals
+from okno.runtime.channels import hub_link
 from okno.runtime.enroll import Description, EnrollmentRefused
-from okno.runtime.program import membership
 from okno.runtime.session import HubSession
 
 log = logging.getLogger(__name__)
@@ -97,7 +95,7 @@ def run_display(options: DisplayOptions) -> None:
     app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
     display = DisplayApp(options)
     display.bridge.failed.connect(lambda _: app.quit())
-    with _quit_on_signals(app):
+    with quit_on_signals(app):
         display.start()
         if options.duration_s is not None:
             QTimer.singleShot(int(options.duration_s * 1000), app.quit)
@@ -214,10 +212,21 @@ class DisplayIO:
             self.voice = Voice(state / "voice-cache", volume=self.base.volume)
         sink = choose_sink(state / "announcements", speed=self.options.voice_speed)
         self.announcer = Announcer(self.voice, sink, quiet_hours=self.base.quiet)
-        joined = await until_stopped(self._join(), stop)
+        options = self.options
+        joined = await until_stopped(
+            hub_link(
+                Description(KIND, options.model, options.serial),
+                options.state,
+                hub=options.hub,
+                interfaces=list(options.interfaces),
+                insecure=options.insecure,
+                show_code=self.bridge.show_code,
+            ),
+            stop,
+        )
         if joined is None:
             return
-        connect, address, credentials = joined
+        connect, address, credentials = joined.connect, joined.address, joined.credentials
         self.client = FeedClient(
             connect, self.bridge, announcer=self.announcer, languages=self.base.voice_languages
         )
@@ -226,23 +235,6 @@ class DisplayIO:
             self.session = HubSession(address, credentials, on_config=self._configure)
             tasks.append(self._hold(self.session, stop))
         await asyncio.gather(*tasks)
-
-    async def _join(self) -> tuple[Connect, str, grpc.ChannelCredentials | None]:
-        """How to reach the feed: the plaintext port, or membership over mutual TLS."""
-        options = self.options
-        if options.insecure:
-            log.info("following the hub's plaintext port %s (no enrollment)", options.insecure)
-            return plaintext(options.insecure), options.insecure, None
-        key, member = await membership(
-            Description(KIND, options.model, options.serial),
-            options.state,
-            hub=options.hub,
-            interfaces=list(options.interfaces),
-            show_code=self.bridge.show_code,
-        )
-        self.bridge.show_code("")
-        credentials = member.credentials(key)
-        return mutual_tls(member.session_address, credentials), member.session_address, credentials
 
     async def _hold(self, session: HubSession, stop: asyncio.Event) -> None:
         await session.run(stop)
@@ -261,25 +253,6 @@ class DisplayIO:
             self.announcer.quiet_hours = settings.quiet
         self.bridge.settings_changed(settings)
         log.info("settings applied keys=%s", ",".join(sorted(config)) or "-")
-
-
-@contextlib.contextmanager
-def _quit_on_signals(app: QCoreApplication) -> Iterator[None]:
-    """SIGINT and SIGTERM quit Qt's loop, which then stops the rest cleanly."""
-    handlers = {
-        signum: signal.signal(signum, lambda *_: app.quit())
-        for signum in (signal.SIGINT, signal.SIGTERM)
-    }
-    # Python runs a signal handler only when it gets the thread back: a timer gives it.
-    waker = QTimer()
-    waker.timeout.connect(lambda: None)
-    waker.start(200)
-    try:
-        yield
-    finally:
-        waker.stop()
-        for signum, handler in handlers.items():
-            signal.signal(signum, handler)
 
 
 __all__ = ["DisplayApp", "DisplayOptions", "run_display"]

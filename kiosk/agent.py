@@ -23,17 +23,14 @@ import time
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
-import grpc
-
-from hall_display.feed_client import Connect, mutual_tls, plaintext
 from kiosk.catalogue import Catalogue, Wait
 from kiosk.errors import HubUnreachable, KioskError, Refusal
 from kiosk.flow import Issued, Printer, PrintState
 from kiosk.hub_client import KioskHub
 from kiosk.settings import KioskSettings
 from okno.aio import until_stopped
+from okno.runtime.channels import hub_link
 from okno.runtime.enroll import Description, EnrollmentRefused
-from okno.runtime.program import membership
 from okno.runtime.session import HubSession, backoff_s
 
 if TYPE_CHECKING:
@@ -153,10 +150,21 @@ class KioskAgent:
         self._loop = asyncio.get_running_loop()
         if self._stopping.is_set():
             return
-        joined = await until_stopped(self._join(), stop)
+        options = self.options
+        joined = await until_stopped(
+            hub_link(
+                Description(KIND, options.model, options.serial),
+                options.state,
+                hub=options.hub,
+                interfaces=list(options.interfaces),
+                insecure=options.insecure,
+                show_code=self.listener.show_code,
+            ),
+            stop,
+        )
         if joined is None:
             return
-        connect, address, credentials = joined
+        connect, address, credentials = joined.connect, joined.address, joined.credentials
         channel = connect()
         deadline = self.options.deadline_s
         # A tap is retried (same request id) for two deadlines before it is given up.
@@ -172,23 +180,6 @@ class KioskAgent:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
             await channel.close()
-
-    async def _join(self) -> tuple[Connect, str, grpc.ChannelCredentials | None]:
-        """How to reach the hub: its plaintext port, or membership over mutual TLS."""
-        options = self.options
-        if options.insecure:
-            log.info("using the hub's plaintext port %s (no enrollment)", options.insecure)
-            return plaintext(options.insecure), options.insecure, None
-        key, member = await membership(
-            Description(KIND, options.model, options.serial),
-            options.state,
-            hub=options.hub,
-            interfaces=list(options.interfaces),
-            show_code=self.listener.show_code,
-        )
-        self.listener.show_code("")
-        credentials = member.credentials(key)
-        return mutual_tls(member.session_address, credentials), member.session_address, credentials
 
     async def _hold(self, session: HubSession, stop: asyncio.Event) -> None:
         await session.run(stop)

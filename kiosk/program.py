@@ -13,13 +13,11 @@ only by the technician (or SIGTERM from systemd).
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +36,7 @@ from kiosk.settings import KioskSettings
 from kiosk.view import KioskView
 from kiosk.voice import VoiceGuide
 from okno.errors import OknoError
+from okno.qt import quit_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +86,7 @@ def run_kiosk(options: KioskOptions) -> None:
     kiosk = KioskApp(options)
     kiosk.bridge.failed.connect(lambda _: app.quit())
     kiosk.view.quitRequested.connect(app.quit)
-    with _quit_on_signals(app):
+    with quit_on_signals(app):
         kiosk.start()
         if options.duration_s is not None:
             QTimer.singleShot(int(options.duration_s * 1000), app.quit)
@@ -188,25 +187,6 @@ class KioskApp:
         app = QCoreApplication.instance()
         if app is not None:
             QTimer.singleShot(0, app.quit)
-
-
-@contextlib.contextmanager
-def _quit_on_signals(app: QCoreApplication) -> Iterator[None]:
-    """SIGINT and SIGTERM quit Qt's loop, which then stops the rest cleanly."""
-    handlers = {
-        signum: signal.signal(signum, lambda *_: app.quit())
-        for signum in (signal.SIGINT, signal.SIGTERM)
-    }
-    # Python runs a signal handler only when it gets the thread back: a timer gives it.
-    waker = QTimer()
-    waker.timeout.connect(lambda: None)
-    waker.start(200)
-    try:
-        yield
-    finally:
-        waker.stop()
-        for signum, handler in handlers.items():
-            signal.signal(signum, handler)
 
 
 __all__ = ["KioskApp", "KioskOptions", "run_kiosk"]

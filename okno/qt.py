@@ -22,11 +22,13 @@ program of okno (hall display, kiosk) imports this module before it starts Qt's 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, SignalInstance
 
 _PROBES = 16
 PINNED = 1 << 40
@@ -74,3 +76,22 @@ def emit(signal: SignalInstance, *args: object) -> None:
     result: object = signal.emit(*args)  # type: ignore[func-returns-value]  # see above
     if STEALS_TRUE:
         _incref(result)
+
+
+@contextlib.contextmanager
+def quit_on_signals(app: QCoreApplication) -> Iterator[None]:
+    """SIGINT and SIGTERM quit Qt's loop, which then stops the rest cleanly."""
+    handlers = {
+        signum: signal.signal(signum, lambda *_: app.quit())
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    # Python runs a signal handler only when it gets the thread back: a timer gives it.
+    waker = QTimer()
+    waker.timeout.connect(lambda: None)
+    waker.start(200)
+    try:
+        yield
+    finally:
+        waker.stop()
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)

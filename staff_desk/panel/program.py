@@ -8,17 +8,15 @@ again at any time (an open desk stays open in the operator's name).
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSize, QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QGuiApplication
 
+from okno.qt import quit_on_signals
 from staff_desk.panel.errors import PanelError
 from staff_desk.panel.screen import SIZE, PanelWindow
 from staff_desk.panel.view import PanelView
@@ -62,7 +60,7 @@ def run_operator(options: OperatorOptions) -> None:
     clock = QTimer()
     clock.setInterval(CLOCK_MS)
     clock.timeout.connect(view.tick)
-    with _quit_on_signals(app):
+    with quit_on_signals(app):
         if options.size is None:
             window.showFullScreen()
         else:
@@ -83,25 +81,6 @@ def run_operator(options: OperatorOptions) -> None:
     window.dispose()
     io.stop()
     log.info("operator panel stopped")
-
-
-@contextlib.contextmanager
-def _quit_on_signals(app: QCoreApplication) -> Iterator[None]:
-    """SIGINT and SIGTERM quit Qt's loop, which then stops the rest cleanly."""
-    handlers = {
-        signum: signal.signal(signum, lambda *_: app.quit())
-        for signum in (signal.SIGINT, signal.SIGTERM)
-    }
-    # Python runs a signal handler only when it gets the thread back: a timer gives it.
-    waker = QTimer()
-    waker.timeout.connect(lambda: None)
-    waker.start(200)
-    try:
-        yield
-    finally:
-        waker.stop()
-        for signum, handler in handlers.items():
-            signal.signal(signum, handler)
 
 
 __all__ = ["OperatorOptions", "run_operator"]

@@ -17,10 +17,11 @@ import pytest
 
 from hall_display.announcer import Announcer, WavFileSink
 from hall_display.board import Board, Link
-from hall_display.feed_client import FeedClient, plaintext
+from hall_display.feed_client import FeedClient
 from hall_display.voice import Voice
 from hub.bench.process import round_the_clock, start_hub
 from hub.config import load_branch
+from okno.runtime.channels import plaintext
 from protos.okno.v1 import admin_pb2, common_pb2, feed_pb2, queue_pb2, queue_pb2_grpc
 from tests.hub.conftest import EXAMPLE, Served
 
