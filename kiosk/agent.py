@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.catalogue import Catalogue, Wait
 from kiosk.errors import HubUnreachable, KioskError, Refusal
-from kiosk.flow import Issued, Printer, PrintState
+from kiosk.flow import CardVisitor, Issued, Printer, PrintState
 from kiosk.hub_client import KioskHub
 from kiosk.settings import KioskSettings
 from okno.aio import until_stopped
@@ -112,8 +112,14 @@ class KioskAgent:
             if self._thread.is_alive():
                 log.warning("kiosk io did not stop within %.0f s", timeout_s)
 
-    def issue(self, request_id: str, service_id: str, printer_id: str) -> None:
-        self._submit(request_id, self._issue(request_id, service_id, printer_id))
+    def issue(
+        self,
+        request_id: str,
+        service_id: str,
+        printer_id: str,
+        visitor: CardVisitor | None = None,
+    ) -> None:
+        self._submit(request_id, self._issue(request_id, service_id, printer_id, visitor))
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None:
         self._submit(request_id, self._check_in(request_id, code, printer_id))
@@ -226,11 +232,17 @@ class KioskAgent:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), pause)
 
-    async def _issue(self, request_id: str, service_id: str, printer_id: str) -> None:
+    async def _issue(
+        self,
+        request_id: str,
+        service_id: str,
+        printer_id: str,
+        visitor: CardVisitor | None = None,
+    ) -> None:
         hub = self.hub
         assert hub is not None
         try:
-            result = await hub.issue(request_id, service_id, printer_id)
+            result = await hub.issue(request_id, service_id, printer_id, visitor)
         except Refusal as refusal:
             self.listener.refused(request_id, refusal.reason, refusal.detail)
             return

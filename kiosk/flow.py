@@ -125,10 +125,27 @@ class Pending:
     origin: Screen = Screen.HOME
 
 
+class CardVisitor(Protocol):
+    """A visitor identified by card (``card_reader.identity.Visitor``): the name for the
+    operator's screen, the SNILS only as the branch's keyed hash (may be empty)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def snils_hash(self) -> str: ...
+
+
 class Requests(Protocol):
     """The hub's side, reached without waiting; answers come back as calls on the flow."""
 
-    def issue(self, request_id: str, service_id: str, printer_id: str) -> None: ...
+    def issue(
+        self,
+        request_id: str,
+        service_id: str,
+        printer_id: str,
+        visitor: CardVisitor | None = None,
+    ) -> None: ...
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None: ...
 
@@ -150,8 +167,13 @@ class KioskFlow:
         *,
         clock: Callable[[], float] = time.monotonic,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        identity: Callable[[], CardVisitor | None] | None = None,
     ) -> None:
         self.settings = settings
+        # The card in the kiosk's reader, if it has one (card_reader's MemorySink.current);
+        # None: no reader, no "identify with card".
+        self._identity = identity
+        self.identified: CardVisitor | None = None
         self._requests = requests
         self._speaker = speaker
         self._clock = clock
@@ -311,6 +333,31 @@ class KioskFlow:
             )
             return
         self._request("ticket", service_id)
+
+    @property
+    def can_identify(self) -> bool:
+        """The kiosk has a card reader: "Войти по карте / Identify with card" is offered."""
+        return self._identity is not None
+
+    def identify_with_card(self) -> bool:
+        """Take the visitor of the card in the reader: the next ticket carries the name
+        for the operator (never the hall) and the SNILS hash. False with no card in."""
+        if self._locked or self._identity is None or self.screen is not Screen.HOME:
+            return False
+        visitor = self._identity()
+        self.identified = visitor if visitor is not None and visitor.name else None
+        if self.identified is not None:
+            log.info("visitor identified by card")
+        return self.identified is not None
+
+    def _card_visitor(self) -> CardVisitor | None:
+        """The identified visitor while their card is still in: a card taken out
+        withdraws the visitor, and the ticket is an anonymous one."""
+        if self.identified is None or self._identity is None:
+            return None
+        if self._identity() != self.identified:
+            self.identified = None
+        return self.identified
 
     def open_check_in(self) -> None:
         if self._locked or self.screen is not Screen.HOME:
@@ -587,6 +634,7 @@ class KioskFlow:
         self._take_defaults()
         self.query = self.code = self.pin = self.code_error = ""
         self.ticket = None
+        self.identified = None
         if self.pairing_code:
             self._go(Screen.PAIRING, speak=False)
         elif not self.link:
@@ -600,7 +648,11 @@ class KioskFlow:
         printer = self.settings.printer
         if kind == "ticket":
             log.info("ticket asked service=%s request=%s", subject, request_id)
-            self._requests.issue(request_id, subject, printer)
+            visitor = self._card_visitor()
+            if visitor is None:
+                self._requests.issue(request_id, subject, printer)
+            else:
+                self._requests.issue(request_id, subject, printer, visitor)
         else:
             log.info("check-in asked request=%s", request_id)
             self._requests.check_in(request_id, subject, printer)

@@ -26,7 +26,7 @@ from google.protobuf.message import Message
 
 from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
 from kiosk.errors import HubUnreachable, Refusal
-from kiosk.flow import Issued, Printer, PrintState, printer_health
+from kiosk.flow import CardVisitor, Issued, Printer, PrintState, printer_health
 from kiosk.settings import KioskSettings
 from protos.okno.v1 import (
     admin_pb2,
@@ -165,10 +165,23 @@ class KioskHub:
             return Printer.READY, ""
         return printer_health(state.reason), state.reason
 
-    async def issue(self, request_id: str, service_id: str, printer_id: str) -> Issued:
-        """A ticket (and its print job); Refusal or HubUnreachable, never a guess."""
+    async def issue(
+        self,
+        request_id: str,
+        service_id: str,
+        printer_id: str,
+        visitor: CardVisitor | None = None,
+    ) -> Issued:
+        """A ticket (and its print job); Refusal or HubUnreachable, never a guess.
+
+        A visitor identified by card sends the name (for the operator) and the SNILS hash.
+        """
         request = queue_pb2.IssueTicketRequest(
-            request_id=request_id, service_id=service_id, printer_id=printer_id
+            request_id=request_id,
+            service_id=service_id,
+            printer_id=printer_id,
+            visitor_name=visitor.name if visitor else "",
+            snils_hash=visitor.snils_hash if visitor else "",
         )
         answer = await self._retried(self._queue.IssueTicket, request)
         state, error, job_id = _print(answer.print_job, bool(printer_id))

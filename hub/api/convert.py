@@ -44,7 +44,8 @@ _CHANNELS = {
 _CHANNELS_BACK = {number: channel for channel, number in _CHANNELS.items()}
 
 
-def ticket(value: Ticket) -> common_pb2.Ticket:
+def ticket(value: Ticket, *, public: bool = False) -> common_pb2.Ticket:
+    """A ticket; ``public`` for the hall feed leaves out the visitor's name."""
     return common_pb2.Ticket(
         id=value.id,
         number=value.number,
@@ -61,6 +62,7 @@ def ticket(value: Ticket) -> common_pb2.Ticket:
         started_at_unix_ms=value.started_at_ms,
         finished_at_unix_ms=value.finished_at_ms,
         priority_from_unix_ms=value.priority_from_ms,
+        visitor_name="" if public else value.visitor_name,
     )
 
 
@@ -94,12 +96,13 @@ def service_queue(value: ServiceQueue) -> common_pb2.ServiceQueue:
     )
 
 
-def snapshot(value: Snapshot) -> common_pb2.QueueState:
+def snapshot(value: Snapshot, *, public: bool = False) -> common_pb2.QueueState:
+    """The queue's state; ``public`` (the hall feed) without visitors' names."""
     return common_pb2.QueueState(
         sequence=value.seq,
         day=value.day,
         at_unix_ms=value.at_ms,
-        tickets=[ticket(t) for t in value.tickets],
+        tickets=[ticket(t, public=public) for t in value.tickets],
         desks=[desk(d) for d in value.desks],
         queues=[service_queue(q) for q in value.queues],
     )
@@ -109,13 +112,14 @@ def event(value: Event) -> feed_pb2.Event:
     """An event for the hall feed, which public boards show.
 
     Without ``detail``: an operator's transfer comment or cancellation reason may name a
-    person, and the hall is public (152-FZ: show as little as possible).
+    person, and the hall is public (152-FZ: show as little as possible). Without the
+    ticket's ``visitor_name`` for the same reason.
     """
     message = feed_pb2.Event(
         sequence=value.seq, at_unix_ms=value.at_ms, kind=_EVENT_KINDS[value.kind]
     )
     if value.ticket is not None:
-        message.ticket.CopyFrom(ticket(value.ticket))
+        message.ticket.CopyFrom(ticket(value.ticket, public=True))
     if value.desk is not None:
         message.desk.CopyFrom(desk(value.desk))
     return message

@@ -26,6 +26,8 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         self, request: queue_pb2.IssueTicketRequest, context: Context
     ) -> queue_pb2.IssueTicketResponse:
         _require(service_id=request.service_id)
+        visitor_name = _visitor_name(request.visitor_name)
+        _check_snils_hash(request.snils_hash)
         outcome = await self._hub.run(
             lambda engine, now: engine.issue(
                 request.service_id,
@@ -33,6 +35,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
                 priority=request.priority,
                 priority_from_ms=request.priority_from_unix_ms,
                 request_id=request.request_id,
+                visitor_name=visitor_name,
             )
         )
         assert outcome.ticket is not None
@@ -264,3 +267,33 @@ def _require(**fields: str) -> None:
     missing = [name for name, value in fields.items() if not value]
     if missing:
         raise InvalidRequest(f"missing {', '.join(missing)}: the request must name it")
+
+
+_NAME_MAX = 200
+_HEX = frozenset("0123456789abcdef")
+
+
+def _visitor_name(value: str) -> str:
+    """A card-identified visitor's name, trimmed; refused when it cannot be a name.
+
+    The refusal never repeats the name: refusals are logged.
+    """
+    name = " ".join(value.split())
+    if len(name) > _NAME_MAX:
+        raise InvalidRequest(f"visitor_name is longer than {_NAME_MAX} characters")
+    if any(not ch.isprintable() for ch in name):
+        raise InvalidRequest("visitor_name has characters that are not printable")
+    return name
+
+
+def _check_snils_hash(value: str) -> None:
+    """The SNILS as the card reader sends it: hex HMAC-SHA256 (64 characters), or nothing.
+
+    Only checked and dropped: matching it to an appointment booked with the same hash is
+    not built (bookings hold no SNILS hash yet). Never stored, logged or repeated.
+    """
+    if value and (len(value) != 64 or not set(value.lower()) <= _HEX):
+        raise InvalidRequest(
+            "snils_hash must be the hex HMAC-SHA256 of the SNILS (64 characters), never "
+            "the SNILS itself"
+        )

@@ -52,7 +52,14 @@ def status_code(error: HubError) -> grpc.StatusCode:
 MAX_ID = 64
 MAX_TEXT = 500
 MAX_BYTES = 16 * 1024
-_LONGER = {"comment": MAX_TEXT, "reason": MAX_TEXT, "payload_json": MAX_BYTES, "email": 254}
+_LONGER = {
+    "comment": MAX_TEXT,
+    "reason": MAX_TEXT,
+    "payload_json": MAX_BYTES,
+    "email": 254,
+    # A card-identified visitor's full name (IssueTicketRequest.visitor_name).
+    "visitor_name": 200,
+}
 
 
 def check_sizes(request: Message) -> None:

@@ -150,7 +150,9 @@ class QueueEngine:
         priority: str = "",
         priority_from_ms: int = 0,
         request_id: str = "",
+        visitor_name: str = "",
     ) -> Outcome:
+        """A ticket for the service; ``visitor_name`` for a visitor identified by card."""
         service = self._service(service_id)
         replay = self._replay(request_id, EventKind.TICKET_ISSUED, prefix=service.prefix)
         if replay is not None:
@@ -179,6 +181,7 @@ class QueueEngine:
             waiting_since_ms=now_ms,
             priority=priority,
             priority_from_ms=priority_from_ms,
+            visitor_name=visitor_name,
         )
         self._put(ticket)
         event = self._emit(EventKind.TICKET_ISSUED, now_ms, ticket, request_id=request_id)

@@ -94,6 +94,9 @@ class Ticket:
     called_at_ms: int = 0
     started_at_ms: int = 0
     finished_at_ms: int = 0
+    # The name of a visitor identified by card, for the operator's screen only: kept in
+    # the tickets table, never in the event log nor on the hall feed (boards are public).
+    visitor_name: str = ""
 
     def priority_applies(self, now_ms: int) -> bool:
         """A category counts from ``priority_from_ms`` on (an appointment's slot time)."""

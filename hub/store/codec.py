@@ -26,6 +26,10 @@ _APPOINTMENT_FIELDS = tuple(f.name for f in fields(Appointment))
 # booking: not its code, which admits to the booking, nor the visitor's contact, which is
 # erased from the appointments table after some days and must not outlive it in the log.
 _PRIVATE = frozenset({"code", "phone", "email", "name", "request_id", "check_in_request_id"})
+# What the event log leaves out of a ticket: the name of a visitor identified by card is
+# for the operator's screen, read from the tickets table; the log (and the feed replayed
+# from it, and the back office) never holds it.
+_PRIVATE_TICKET = frozenset({"visitor_name"})
 
 
 def ticket_row(ticket: Ticket) -> dict[str, Any]:
@@ -33,6 +37,10 @@ def ticket_row(ticket: Ticket) -> dict[str, Any]:
     row = {name: getattr(ticket, name) for name in _TICKET_FIELDS}
     row["state"] = ticket.state.value
     return row
+
+
+def _ticket_json(ticket: Ticket) -> dict[str, Any]:
+    return {k: v for k, v in ticket_row(ticket).items() if k not in _PRIVATE_TICKET}
 
 
 def ticket_from_row(row: Mapping[Any, Any]) -> Ticket:
@@ -70,7 +78,7 @@ def event_to_json(event: Event) -> str:
             "at_ms": event.at_ms,
             "day": event.day,
             "kind": event.kind.value,
-            "ticket": ticket_row(event.ticket) if event.ticket else None,
+            "ticket": _ticket_json(event.ticket) if event.ticket else None,
             "desk": _desk_json(event.desk) if event.desk else None,
             "detail": event.detail,
             "request_id": event.request_id,

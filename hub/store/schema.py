@@ -58,6 +58,8 @@ tickets = Table(
     Column("called_at_ms", BigInteger, nullable=False),
     Column("started_at_ms", BigInteger, nullable=False),
     Column("finished_at_ms", BigInteger, nullable=False),
+    # A card-identified visitor's name for the operator (migration 0009); never logged.
+    Column("visitor_name", String(200), nullable=False, server_default=""),
     UniqueConstraint("day", "prefix", "serial", name="tickets_number_once_a_day"),
     Index("tickets_state", "state"),
 )

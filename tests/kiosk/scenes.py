@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
-from kiosk.flow import Issued, KioskFlow, PrintState
+from kiosk.flow import CardVisitor, Issued, KioskFlow, PrintState
 from kiosk.settings import KioskSettings
 from kiosk.view import KioskView
 from tests.hub.conftest import MONDAY_10_00
@@ -34,9 +34,17 @@ class Requests:
     """The flow's requests, kept for the test to answer."""
 
     sent: list[tuple[str, str, str, str]] = field(default_factory=list)
+    visitors: list[CardVisitor | None] = field(default_factory=list)
 
-    def issue(self, request_id: str, service_id: str, printer_id: str) -> None:
+    def issue(
+        self,
+        request_id: str,
+        service_id: str,
+        printer_id: str,
+        visitor: CardVisitor | None = None,
+    ) -> None:
         self.sent.append(("ticket", request_id, service_id, printer_id))
+        self.visitors.append(visitor)
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None:
         self.sent.append(("checkin", request_id, code, printer_id))

@@ -112,6 +112,7 @@ class Ticket(_message.Message):
     STARTED_AT_UNIX_MS_FIELD_NUMBER: _builtins.int
     FINISHED_AT_UNIX_MS_FIELD_NUMBER: _builtins.int
     PRIORITY_FROM_UNIX_MS_FIELD_NUMBER: _builtins.int
+    VISITOR_NAME_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Unique in the branch: "<day>/<number>", for example "2026-11-23/A001"."""
     number: _builtins.str
@@ -133,6 +134,10 @@ class Ticket(_message.Message):
     finished_at_unix_ms: _builtins.int
     priority_from_unix_ms: _builtins.int
     """For appointment holders: the priority applies from this moment (0: at once)."""
+    visitor_name: _builtins.str
+    """The name of a visitor identified by card, for staff (the operator's screen). Empty
+    in the hall feed, whose boards are public.
+    """
     def __init__(
         self,
         *,
@@ -151,10 +156,11 @@ class Ticket(_message.Message):
         started_at_unix_ms: _builtins.int = ...,
         finished_at_unix_ms: _builtins.int = ...,
         priority_from_unix_ms: _builtins.int = ...,
+        visitor_name: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["called_at_unix_ms", b"called_at_unix_ms", "day", b"day", "desk_id", b"desk_id", "finished_at_unix_ms", b"finished_at_unix_ms", "id", b"id", "issued_at_unix_ms", b"issued_at_unix_ms", "number", b"number", "priority", b"priority", "priority_from_unix_ms", b"priority_from_unix_ms", "recalls", b"recalls", "service_id", b"service_id", "started_at_unix_ms", b"started_at_unix_ms", "state", b"state", "target_desk_id", b"target_desk_id", "waiting_since_unix_ms", b"waiting_since_unix_ms"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["called_at_unix_ms", b"called_at_unix_ms", "day", b"day", "desk_id", b"desk_id", "finished_at_unix_ms", b"finished_at_unix_ms", "id", b"id", "issued_at_unix_ms", b"issued_at_unix_ms", "number", b"number", "priority", b"priority", "priority_from_unix_ms", b"priority_from_unix_ms", "recalls", b"recalls", "service_id", b"service_id", "started_at_unix_ms", b"started_at_unix_ms", "state", b"state", "target_desk_id", b"target_desk_id", "visitor_name", b"visitor_name", "waiting_since_unix_ms", b"waiting_since_unix_ms"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -29,6 +29,8 @@ class IssueTicketRequest(_message.Message):
     PRIORITY_FIELD_NUMBER: _builtins.int
     PRIORITY_FROM_UNIX_MS_FIELD_NUMBER: _builtins.int
     PRINTER_ID_FIELD_NUMBER: _builtins.int
+    VISITOR_NAME_FIELD_NUMBER: _builtins.int
+    SNILS_HASH_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     service_id: _builtins.str
     priority: _builtins.str
@@ -39,6 +41,15 @@ class IssueTicketRequest(_message.Message):
     """The ticket printer (device id) to print the ticket on; empty prints nothing. The
     same request_id never prints twice.
     """
+    visitor_name: _builtins.str
+    """A visitor identified by card (card_reader): the full name, for the operator's screen
+    only. The hall feed never carries it; empty for an anonymous ticket.
+    """
+    snils_hash: _builtins.str
+    """The visitor's SNILS as hex HMAC-SHA256 under the branch key (64 characters), for
+    matching an appointment. Checked and then dropped: never stored or logged. Matching
+    appointments by it is not built yet.
+    """
     def __init__(
         self,
         *,
@@ -47,10 +58,12 @@ class IssueTicketRequest(_message.Message):
         priority: _builtins.str = ...,
         priority_from_unix_ms: _builtins.int = ...,
         printer_id: _builtins.str = ...,
+        visitor_name: _builtins.str = ...,
+        snils_hash: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["printer_id", b"printer_id", "priority", b"priority", "priority_from_unix_ms", b"priority_from_unix_ms", "request_id", b"request_id", "service_id", b"service_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["printer_id", b"printer_id", "priority", b"priority", "priority_from_unix_ms", b"priority_from_unix_ms", "request_id", b"request_id", "service_id", b"service_id", "snils_hash", b"snils_hash", "visitor_name", b"visitor_name"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
