@@ -1,0 +1,1 @@
+"""Payment terminal: ZVT (ECR interface) codec, serial link, driver and simulator."""

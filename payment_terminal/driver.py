@@ -1,0 +1,201 @@
+"""The payment terminal's operations over a ZVT link: register, sale, reversal, refund..."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from enum import Enum
+
+from payment_terminal import codec, messages
+from payment_terminal.errors import (
+    CancelledByVisitor,
+    Declined,
+    FrameError,
+    PaymentError,
+    TerminalError,
+)
+from payment_terminal.messages import Outcome
+from payment_terminal.transport import T3_ACK, Link, open_port
+
+ANSWER_TIMEOUT = 180.0  # a visitor may take minutes at the PIN pad
+
+
+class State(Enum):
+    """What the terminal is doing, as the driver knows it."""
+
+    IDLE = "idle"
+    BUSY = "busy"
+    BROKEN = "broken"  # the last command ended without an answer: state unknown
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A text the terminal wants the visitor to see."""
+
+    status: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """How a terminal command ended, with the terminal's references."""
+
+    outcome: Outcome
+    result_code: int
+    reason: str
+    amount: int | None = None
+    trace: int | None = None
+    receipt: int | None = None
+    terminal_id: int | None = None
+    receipt_lines: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def approved(self) -> bool:
+        """True when the terminal approved (and, for a sale, charged)."""
+        return self.outcome is Outcome.APPROVED
+
+    def raise_for_outcome(self) -> Result:
+        """Self when approved, else the matching typed error."""
+        if self.outcome is Outcome.DECLINED:
+            raise Declined(self.result_code, self.reason)
+        if self.outcome is Outcome.CANCELLED:
+            raise CancelledByVisitor(self.reason)
+        if self.outcome is Outcome.TERMINAL_ERROR:
+            raise TerminalError(self.result_code, self.reason)
+        return self
+
+
+class PaymentTerminal:
+    """A ZVT terminal behind a :class:`Link`; one command at a time."""
+
+    def __init__(
+        self,
+        link: Link,
+        *,
+        password: int = 123456,
+        currency: int = codec.RUB,
+        answer_timeout: float = ANSWER_TIMEOUT,
+    ) -> None:
+        self.link = link
+        self.password = password
+        self.currency = currency
+        self.answer_timeout = answer_timeout
+        self.state = State.IDLE
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls, url: str, *, ack_timeout: float = T3_ACK, answer_timeout: float = ANSWER_TIMEOUT
+    ) -> PaymentTerminal:
+        """Open the terminal at a serial URL (``serial:///dev/ttyUSB0?baudrate=9600``)."""
+        return cls(Link(open_port(url), ack_timeout=ack_timeout), answer_timeout=answer_timeout)
+
+    def close(self) -> None:
+        """Close the link."""
+        self.link.close()
+
+    def register(self) -> Result:
+        """Registration 06 00: the terminal accepts this ECR; raises unless it does."""
+        apdu = messages.registration(self.password, currency=self.currency)
+        return run(self._command(apdu)).raise_for_outcome()
+
+    def sale(self, amount: int) -> Generator[Prompt, None, Result]:
+        """Authorisation of ``amount`` kopecks: yields prompts, returns the result."""
+        if amount <= 0:
+            raise ValueError(f"amount must be positive, got {amount}")
+        return self._command(messages.authorisation(amount, self.currency))
+
+    def reversal(self, receipt: int) -> Generator[Prompt, None, Result]:
+        """Reversal 06 30 of the transaction with this receipt number."""
+        return self._command(messages.reversal(receipt, self.password))
+
+    def refund(self, amount: int) -> Generator[Prompt, None, Result]:
+        """Refund 06 31 of ``amount`` kopecks."""
+        return self._command(messages.refund(amount, self.password))
+
+    def repeat_receipt(self) -> Result:
+        """Repeat receipt 06 20: the last transaction as the terminal remembers it."""
+        return run(self._command(messages.repeat_receipt(self.password)))
+
+    def status_enquiry(self) -> Result:
+        """Status enquiry 05 01."""
+        return run(self._command(messages.status_enquiry(self.password)))
+
+    def end_of_day(self) -> Result:
+        """End of day 06 50."""
+        return run(self._command(messages.end_of_day(self.password)))
+
+    def _command(self, apdu: codec.Apdu) -> Generator[Prompt, None, Result]:
+        if not self._lock.acquire(blocking=False):
+            raise PaymentError("the terminal is busy with another command")
+        self.state = State.BUSY
+        try:
+            result = yield from self._exchange(apdu)
+        except BaseException:
+            self.state = State.BROKEN
+            raise
+        finally:
+            self._lock.release()
+        self.state = State.IDLE
+        return result
+
+    def _exchange(self, apdu: codec.Apdu) -> Generator[Prompt, None, Result]:
+        link = self.link
+        link.send(apdu.encode())
+        first = codec.decode_apdu(link.receive(link.ack_timeout))
+        if first.command[0] == 0x84:  # ZVT §2.1: 84 xx, the command is refused
+            code = first.command[1]
+            return Result(messages.classify(code), code, messages.reason(code))
+        if first.command != codec.ACK_APDU[:2]:
+            raise FrameError(f"expected 80 00, got {first.command.hex(' ')}")
+        status: messages.StatusInfo | None = None
+        lines: list[str] = []
+        while True:
+            msg = codec.decode_apdu(link.receive(self.answer_timeout))
+            link.send(codec.ACK_APDU)
+            if msg.command == codec.INTERMEDIATE_STATUS:
+                inter = messages.parse_intermediate(msg.data)
+                yield Prompt(inter.status, inter.text)
+            elif msg.command == codec.PRINT_LINE:
+                lines.append(messages.parse_print_line(msg.data))
+            elif msg.command == codec.STATUS_INFORMATION:
+                status = messages.parse_status_information(msg.data)
+            elif msg.command == codec.ABORT_FROM_PT:
+                code = messages.parse_abort(msg.data)
+                return Result(messages.classify(code), code, messages.reason(code), **_refs(status),
+                              receipt_lines=tuple(lines))  # fmt: skip
+            elif msg.command == codec.COMPLETION:
+                code = status.result_code if status else 0
+                return Result(
+                    messages.classify(code),
+                    code,
+                    messages.reason(code),
+                    **_refs(status),
+                    receipt_lines=tuple(lines),
+                )
+
+
+def _refs(status: messages.StatusInfo | None) -> dict[str, int | None]:
+    if status is None:
+        return {}
+    return {
+        "amount": status.amount,
+        "trace": status.trace,
+        "receipt": status.receipt,
+        "terminal_id": status.terminal_id,
+    }
+
+
+def run(
+    command: Generator[Prompt, None, Result], on_prompt: Callable[[Prompt], None] | None = None
+) -> Result:
+    """Drive a command to its end, passing each prompt to ``on_prompt``."""
+    while True:
+        try:
+            prompt = next(command)
+        except StopIteration as done:
+            result: Result = done.value
+            return result
+        if on_prompt is not None:
+            on_prompt(prompt)

@@ -1,0 +1,279 @@
+"""ZVT commands of the ECR and messages of the terminal, as typed values (pure).
+
+Built on :mod:`payment_terminal.codec`; section references are to the ZVT specification.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from payment_terminal.codec import (
+    ABORT,
+    AUTHORISATION,
+    BMP_AID,
+    BMP_AMOUNT,
+    BMP_CURRENCY,
+    BMP_RECEIPT,
+    BMP_RESULT,
+    BMP_TID,
+    BMP_TLV,
+    BMP_TRACE,
+    BMP_VU,
+    END_OF_DAY,
+    INTERMEDIATE_STATUS,
+    PRINT_LINE,
+    REFUND,
+    REGISTRATION,
+    REPEAT_RECEIPT,
+    REVERSAL,
+    RUB,
+    STATUS_ENQUIRY,
+    STATUS_INFORMATION,
+    Apdu,
+    bcd,
+    ber_length,
+    ber_length_at,
+    from_bcd,
+    parse_bmps,
+    parse_tlv,
+    tlv,
+)
+from payment_terminal.errors import FrameError
+
+# --- ECR commands -------------------------------------------------------------------
+
+
+def registration(password: int = 123456, config: int = 0xBA, currency: int = RUB) -> Apdu:
+    """Registration 06 00: password, config byte, currency code (no BMP tag, ZVT §2.1)."""
+    return Apdu(REGISTRATION, bcd(password, 3) + bytes([config]) + bcd(currency, 2))
+
+
+def authorisation(amount: int, currency: int = RUB) -> Apdu:
+    """Authorisation 06 01: amount in minor units (BMP 04) and currency (BMP 49)."""
+    return Apdu(AUTHORISATION, amount_bmp(amount) + bytes([BMP_CURRENCY]) + bcd(currency, 2))
+
+
+def amount_bmp(amount: int) -> bytes:
+    """BMP 04: amount in minor units, 6 bytes BCD."""
+    return bytes([BMP_AMOUNT]) + bcd(amount, 6)
+
+
+def reversal(receipt: int, password: int = 123456) -> Apdu:
+    """Reversal 06 30 of the transaction with this receipt number (BMP 87)."""
+    return Apdu(REVERSAL, bcd(password, 3) + bytes([BMP_RECEIPT]) + bcd(receipt, 2))
+
+
+def refund(amount: int, password: int = 123456) -> Apdu:
+    """Refund 06 31 of ``amount`` minor units."""
+    return Apdu(REFUND, bcd(password, 3) + amount_bmp(amount))
+
+
+def repeat_receipt(password: int = 123456) -> Apdu:
+    """Repeat receipt 06 20: the terminal prints (and reports) its last transaction."""
+    return Apdu(REPEAT_RECEIPT, bcd(password, 3))
+
+
+def end_of_day(password: int = 123456) -> Apdu:
+    """End of day 06 50."""
+    return Apdu(END_OF_DAY, bcd(password, 3))
+
+
+def status_enquiry(password: int = 123456) -> Apdu:
+    """Status enquiry 05 01."""
+    return Apdu(STATUS_ENQUIRY, bcd(password, 3))
+
+
+def abort() -> Apdu:
+    """Abort 06 B0: the ECR asks the terminal to stop the running command."""
+    return Apdu(ABORT)
+
+
+# --- Terminal messages into values --------------------------------------------------
+
+
+class Outcome(Enum):
+    """How a terminal command ended."""
+
+    APPROVED = "approved"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    TERMINAL_ERROR = "terminal_error"
+
+
+RESULT_CANCELLED = 0x6C
+
+# Result codes (ZVT §10 "Error-messages"): Russian first, then English.
+REASONS: dict[int, tuple[str, str]] = {
+    0x00: ("Операция выполнена", "no error"),
+    0x05: ("Отказ банка-эмитента", "do not honour"),
+    0x33: ("Недостаточно средств", "insufficient funds"),
+    0x37: ("Неверный PIN", "incorrect PIN"),
+    0x64: ("Карта не читается", "card not readable"),
+    0x6C: ("Отменено покупателем или по тайм-ауту", "aborted by abort key or timeout"),
+    0x6E: ("Карта в стоп-листе", "card in blocked list"),
+    0x6F: ("Неверная валюта", "wrong currency"),
+    0x71: ("Недостаточно средств", "credit not sufficient"),
+    0x78: ("Срок действия карты истёк", "card expired"),
+    0x79: ("Карта ещё не действует", "card not yet valid"),
+    0x7A: ("Неизвестная карта", "card unknown"),
+    0x7D: ("Ошибка связи", "communication error"),
+    0x9A: ("Ошибка протокола ZVT", "ZVT protocol error"),
+    0xA0: ("Получатель не готов", "receiver not ready"),
+    0xA1: ("Банк не отвечает", "remote station does not respond"),
+    0xA3: ("Нет связи с банком", "no connection"),
+    0xB4: ("Уже отменено", "already reversed"),
+    0xB5: ("Отмена невозможна", "reversal not possible"),
+    0xC3: ("Превышена максимальная сумма", "maximum amount exceeded"),
+    0xC5: ("Способ оплаты не поддерживается", "payment method not supported"),
+    0xCC: ("Принтер терминала не готов", "printer not ready"),
+    0xFF: ("Системная ошибка терминала", "system error"),
+}
+
+# Codes that mean "the card or its bank said no" rather than "the terminal failed":
+# 01..63 come from the authorisation host (ZVT §10), the rest from the card checks.
+DECLINE_CODES = frozenset(
+    {*range(0x01, 0x64), 0x64, 0x6E, 0x6F, 0x71, 0x78, 0x79, 0x7A, 0xC3, 0xC5}
+)
+
+
+def reason(code: int) -> str:
+    """'Russian / English' reason for a result code."""
+    ru, en = REASONS.get(code, ("Ошибка терминала", "terminal error"))
+    return f"{ru} / {en}"
+
+
+def classify(code: int) -> Outcome:
+    """What a result code means for the visitor."""
+    if code == 0:
+        return Outcome.APPROVED
+    if code == RESULT_CANCELLED:
+        return Outcome.CANCELLED
+    if code in DECLINE_CODES:
+        return Outcome.DECLINED
+    return Outcome.TERMINAL_ERROR
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    """Status information 04 0F: the transaction's result and references."""
+
+    result_code: int
+    amount: int | None = None
+    trace: int | None = None
+    receipt: int | None = None
+    terminal_id: int | None = None
+    aid: str | None = None
+    vu: str | None = None
+    fields: dict[int, bytes] = field(default_factory=dict, compare=False, repr=False)
+
+
+def parse_status_information(data: bytes) -> StatusInfo:
+    """Typed view of a 04 0F message's BMPs."""
+    f = parse_bmps(data)
+
+    def num(tag: int) -> int | None:
+        return from_bcd(f[tag]) if tag in f else None
+
+    def text(tag: int) -> str | None:
+        return f[tag].rstrip(b"\x00 ").decode("ascii", "replace") if tag in f else None
+
+    return StatusInfo(
+        result_code=f[BMP_RESULT][0] if BMP_RESULT in f else 0,
+        amount=num(BMP_AMOUNT),
+        trace=num(BMP_TRACE),
+        receipt=num(BMP_RECEIPT),
+        terminal_id=num(BMP_TID),
+        aid=text(BMP_AID),
+        vu=text(BMP_VU),
+        fields=f,
+    )
+
+
+def status_information(
+    result_code: int,
+    amount: int | None = None,
+    trace: int | None = None,
+    receipt: int | None = None,
+    terminal_id: int | None = None,
+) -> Apdu:
+    """Build a 04 0F message (the simulator's side)."""
+    data = bytes([BMP_RESULT, result_code])
+    if amount is not None:
+        data += amount_bmp(amount)
+    if trace is not None:
+        data += bytes([BMP_TRACE]) + bcd(trace, 3)
+    if receipt is not None:
+        data += bytes([BMP_RECEIPT]) + bcd(receipt, 2)
+    if terminal_id is not None:
+        data += bytes([BMP_TID]) + bcd(terminal_id, 4)
+    return Apdu(STATUS_INFORMATION, data)
+
+
+# Display texts of an intermediate status travel in TLV 24 (display texts), 07 (line).
+TLV_DISPLAY_TEXTS = 0x24
+TLV_TEXT_LINE = 0x07
+TEXT_ENCODING = "cp866"  # Russian terminals' display character set (ZVT default is CP437)
+
+# Intermediate status codes (ZVT §3.7) with the texts the kiosk shows when none is sent.
+INTERMEDIATE_TEXTS: dict[int, str] = {
+    0x01: "Смотрите на PIN-клавиатуру",
+    0x04: "Ожидание ответа банка",
+    0x0A: "Вставьте карту",
+    0x0B: "Заберите карту",
+    0x0E: "Подождите…",
+    0x17: "Подождите…",
+}
+
+
+@dataclass(frozen=True)
+class Intermediate:
+    """Intermediate status 04 FF: a prompt for the visitor."""
+
+    status: int
+    text: str
+
+
+def intermediate_status(status: int, text: str = "", timeout: int = 0) -> Apdu:
+    """Build a 04 FF message with an optional display text."""
+    data = bytes([status, timeout])
+    if text:
+        texts = tlv(TLV_DISPLAY_TEXTS, tlv(TLV_TEXT_LINE, text.encode(TEXT_ENCODING)))
+        data += bytes([BMP_TLV]) + ber_length(len(texts)) + texts
+    return Apdu(INTERMEDIATE_STATUS, data)
+
+
+def parse_intermediate(data: bytes) -> Intermediate:
+    """Status code and display text of a 04 FF message."""
+    if not data:
+        raise FrameError("intermediate status without a status byte")
+    status = data[0]
+    lines: list[str] = []
+    if len(data) > 2 and data[2] == BMP_TLV:
+        n, used = ber_length_at(data, 3)
+        for tag, value in parse_tlv(data[3 + used : 3 + used + n]):
+            if tag == TLV_DISPLAY_TEXTS:
+                lines += [
+                    v.decode(TEXT_ENCODING, "replace")
+                    for t, v in parse_tlv(value)
+                    if t == TLV_TEXT_LINE
+                ]
+    text = " ".join(lines) or INTERMEDIATE_TEXTS.get(status, "")
+    return Intermediate(status, text)
+
+
+def print_line(text: str, attribute: int = 0) -> Apdu:
+    """Build a 06 D1 print line."""
+    return Apdu(PRINT_LINE, bytes([attribute]) + text.encode(TEXT_ENCODING))
+
+
+def parse_print_line(data: bytes) -> str:
+    """Text of a 06 D1 print line (the attribute byte dropped)."""
+    return data[1:].decode(TEXT_ENCODING, "replace")
+
+
+def parse_abort(data: bytes) -> int:
+    """Result code of an abort 06 1E from the terminal."""
+    if not data:
+        raise FrameError("abort without a result code")
+    return data[0]

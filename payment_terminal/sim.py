@@ -1,0 +1,205 @@
+"""A simulated ZVT terminal on the far end of a pty pair, with fault switches.
+
+The driver opens :attr:`SimulatedTerminal.port_path` with pyserial; the simulator answers
+on the pty's master in its own thread. Its ledger is what a bank would have charged.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import tty
+from dataclasses import dataclass
+from enum import Enum
+from types import TracebackType
+
+from payment_terminal import codec, messages
+from payment_terminal.errors import PaymentError, TerminalTimeout
+from payment_terminal.transport import FdPort, Link
+
+POLL = 0.02  # how often the thread looks at its stop event
+
+
+class Mode(Enum):
+    """How the simulated terminal answers an authorisation."""
+
+    APPROVE = "approve"
+    DECLINE = "decline"
+    CANCEL = "cancel"  # the visitor presses Stop at the PIN pad
+    SILENT = "silent"  # acknowledges the command, then never answers
+    GARBAGE = "garbage"  # answers with bytes that are no frame
+    BAD_CRC = "bad_crc"  # every answer frame carries a wrong CRC
+
+
+@dataclass
+class Transaction:
+    """One charge (or reversal) in the simulator's ledger."""
+
+    receipt: int
+    trace: int
+    amount: int
+    reversed: bool = False
+
+
+class SimulatedTerminal:
+    """A ZVT payment terminal speaking the real wire protocol over a pty.
+
+    Faults: :attr:`mode` for how a sale ends; ``link.nak_next`` / ``link.mute_next`` to NAK
+    or leave unacknowledged the next frames from the ECR.
+    """
+
+    def __init__(
+        self,
+        mode: Mode = Mode.APPROVE,
+        *,
+        terminal_id: int = 52001233,
+        decline_code: int = 0x05,
+        prompts: tuple[str, ...] = ("Вставьте карту", "Введите PIN"),
+    ) -> None:
+        self.mode = mode
+        self.terminal_id = terminal_id
+        self.decline_code = decline_code
+        self.prompts = prompts
+        self.ledger: list[Transaction] = []
+        self.commands: list[bytes] = []  # control fields of every command executed
+        self.repeats = 0  # repeated frames recognised and not executed again
+        self._master, slave = os.openpty()
+        tty.setraw(slave)
+        self.port_path = os.ttyname(slave)
+        self._slave = slave  # kept open so the pty survives until the driver opens it
+        self.link = Link(FdPort(self._master), ack_timeout=1.0)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sim-zvt", daemon=True)
+        self._next_trace = 1
+        self._next_receipt = 1
+
+    def start(self) -> SimulatedTerminal:
+        """Start answering."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the thread and close both ends of the pty (the cable is pulled)."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+        self.link.close()
+        os.close(self._slave)
+
+    def __enter__(self) -> SimulatedTerminal:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _run(self) -> None:
+        last: bytes | None = None
+        while not self._stop.is_set():
+            try:
+                apdu = self.link.receive(POLL)
+            except TerminalTimeout:
+                continue
+            except PaymentError:
+                continue
+            if apdu == codec.ACK_APDU:
+                continue
+            if self.link.last_muted:
+                # Received but not acknowledged (as if the ACK were lost): the ECR repeats it.
+                last = apdu
+                continue
+            if apdu == last:
+                # ZVT §2.2: a repeated frame is the same request, executed once.
+                self.repeats += 1
+            last = None
+            self._execute(apdu)
+
+    def _execute(self, raw: bytes) -> None:
+        try:
+            apdu = codec.decode_apdu(raw)
+            self.commands.append(apdu.command)
+            self._handle(apdu)
+        except PaymentError:
+            return  # the ECR went away mid-command; wait for the next one
+
+    def _tell(self, apdu: codec.Apdu) -> None:
+        """Send a message to the ECR and wait for its 80 00 00."""
+        self.link.send(apdu.encode())
+        while not self._stop.is_set():
+            try:
+                if self.link.receive(POLL) == codec.ACK_APDU:
+                    return
+            except TerminalTimeout:
+                continue
+
+    def _handle(self, apdu: codec.Apdu) -> None:
+        command = apdu.command
+        if command == codec.AUTHORISATION:
+            self._authorise(apdu)
+            return
+        self.link.send(codec.ACK_APDU)
+        if command == codec.REVERSAL:
+            self._reverse(codec.parse_bmps(apdu.data[3:]))
+        elif command == codec.REPEAT_RECEIPT and self.ledger:
+            last = self.ledger[-1]
+            self._tell(self._status(0, last))
+            self._tell(messages.print_line(f"Копия чека {last.receipt}"))
+        self._tell(codec.Apdu(codec.COMPLETION, bytes([0x19, 0x00])))
+
+    def _status(self, code: int, tx: Transaction | None = None) -> codec.Apdu:
+        if tx is None:
+            return messages.status_information(code, terminal_id=self.terminal_id)
+        return messages.status_information(code, tx.amount, tx.trace, tx.receipt, self.terminal_id)
+
+    def _authorise(self, apdu: codec.Apdu) -> None:
+        amount = codec.from_bcd(codec.parse_bmps(apdu.data)[codec.BMP_AMOUNT])
+        self.link.send(codec.ACK_APDU)
+        for i, text in enumerate(self.prompts):
+            self._tell(messages.intermediate_status(0x0A if i == 0 else 0x01, text))
+        mode = self.mode
+        if mode is Mode.SILENT:
+            return
+        if mode is Mode.GARBAGE:
+            self.link.write_raw(b"\x00\xffNO CARRIER\r\n\x7f")
+            return
+        if mode is Mode.BAD_CRC:
+            frame = codec.encode_frame(codec.Apdu(codec.ABORT_FROM_PT, b"\x6c").encode())
+            for _ in range(3):
+                self.link.write_raw(frame[:-1] + bytes([frame[-1] ^ 0xFF]))
+            return
+        if mode is Mode.CANCEL:
+            self._tell(codec.Apdu(codec.ABORT_FROM_PT, bytes([messages.RESULT_CANCELLED])))
+            return
+        if mode is Mode.DECLINE:
+            self._tell(self._status(self.decline_code))
+            self._tell(codec.Apdu(codec.ABORT_FROM_PT, bytes([self.decline_code])))
+            return
+        tx = Transaction(self._next_receipt, self._next_trace, amount)
+        self._next_receipt += 1
+        self._next_trace += 1
+        self.ledger.append(tx)
+        self._tell(self._status(0, tx))
+        self._tell(messages.print_line("ОПЛАТА"))
+        self._tell(messages.print_line(f"Сумма: {amount // 100}.{amount % 100:02d} RUB"))
+        self._tell(codec.Apdu(codec.COMPLETION, bytes([0x19, 0x00])))
+
+    def _reverse(self, fields: dict[int, bytes]) -> None:
+        receipt = codec.from_bcd(fields.get(codec.BMP_RECEIPT, b"\x00\x00"))
+        tx = next((t for t in self.ledger if t.receipt == receipt), None)
+        if tx is None or tx.reversed:
+            self._tell(codec.Apdu(codec.ABORT_FROM_PT, bytes([0xB5 if tx is None else 0xB4])))
+            raise _Done
+        tx.reversed = True
+        self._tell(self._status(0, tx))
+
+    def charged(self) -> int:
+        """Kopecks charged and not reversed: what the visitors' banks took."""
+        return sum(t.amount for t in self.ledger if not t.reversed)
+
+
+class _Done(PaymentError):
+    """The command already ended (with an abort); nothing more to send."""

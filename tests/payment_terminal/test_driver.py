@@ -1,0 +1,155 @@
+"""The driver against the simulated terminal over a real pty pair."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from payment_terminal.driver import PaymentTerminal, Prompt, State, run
+from payment_terminal.errors import (
+    CancelledByVisitor,
+    Declined,
+    FrameError,
+    LinkError,
+    TerminalTimeout,
+)
+from payment_terminal.messages import Outcome
+from payment_terminal.sim import Mode, SimulatedTerminal
+
+
+@pytest.fixture
+def sim() -> Iterator[SimulatedTerminal]:
+    with SimulatedTerminal() as terminal:
+        yield terminal
+
+
+@pytest.fixture
+def terminal(sim: SimulatedTerminal) -> Iterator[PaymentTerminal]:
+    pt = PaymentTerminal.open(f"serial://{sim.port_path}?baudrate=9600", ack_timeout=0.3)
+    pt.answer_timeout = 0.4
+    yield pt
+    pt.close()
+
+
+def test_register(terminal: PaymentTerminal, sim: SimulatedTerminal) -> None:
+    assert terminal.register().approved
+    assert sim.commands == [b"\x06\x00"]
+
+
+def test_sale_approved_with_prompts_and_receipt(
+    terminal: PaymentTerminal, sim: SimulatedTerminal
+) -> None:
+    prompts: list[Prompt] = []
+    result = run(terminal.sale(150_00), prompts.append)
+    assert [p.text for p in prompts] == ["Вставьте карту", "Введите PIN"]
+    assert result.approved
+    assert (result.amount, result.trace, result.receipt) == (150_00, 1, 1)
+    assert result.terminal_id == sim.terminal_id
+    assert result.receipt_lines == ("ОПЛАТА", "Сумма: 150.00 RUB")
+    assert sim.charged() == 150_00
+    assert terminal.state is State.IDLE
+
+
+def test_declined(terminal: PaymentTerminal, sim: SimulatedTerminal) -> None:
+    sim.mode = Mode.DECLINE
+    result = run(terminal.sale(100))
+    assert result.outcome is Outcome.DECLINED
+    assert "do not honour" in result.reason
+    with pytest.raises(Declined) as caught:
+        result.raise_for_outcome()
+    assert caught.value.result_code == 0x05
+    assert sim.charged() == 0
+
+
+def test_cancelled_by_visitor(terminal: PaymentTerminal, sim: SimulatedTerminal) -> None:
+    sim.mode = Mode.CANCEL
+    result = run(terminal.sale(100))
+    assert result.outcome is Outcome.CANCELLED
+    with pytest.raises(CancelledByVisitor):
+        result.raise_for_outcome()
+    assert sim.ledger == []
+
+
+def test_terminal_that_never_answers_times_out(
+    terminal: PaymentTerminal, sim: SimulatedTerminal
+) -> None:
+    sim.mode = Mode.SILENT
+    with pytest.raises(TerminalTimeout) as caught:
+        run(terminal.sale(100))
+    assert isinstance(caught.value, TimeoutError)
+    assert terminal.state is State.BROKEN
+
+
+def test_garbage_is_a_frame_error(terminal: PaymentTerminal, sim: SimulatedTerminal) -> None:
+    sim.mode = Mode.GARBAGE
+    with pytest.raises(FrameError, match="garbage"):
+        run(terminal.sale(100))
+
+
+def test_bad_crc_is_naked_then_a_frame_error(
+    terminal: PaymentTerminal, sim: SimulatedTerminal
+) -> None:
+    sim.mode = Mode.BAD_CRC
+    with pytest.raises(FrameError, match="bad CRC"):
+        run(terminal.sale(100))
+
+
+def test_naked_frame_is_repeated_twice(terminal: PaymentTerminal, sim: SimulatedTerminal) -> None:
+    sim.link.nak_next = 2
+    assert run(terminal.sale(100)).approved
+    assert len(sim.ledger) == 1
+
+
+def test_third_nak_gives_up(terminal: PaymentTerminal, sim: SimulatedTerminal) -> None:
+    sim.link.nak_next = 3
+    with pytest.raises(FrameError, match="NAK"):
+        run(terminal.sale(100))
+    assert sim.ledger == []
+
+
+def test_repeated_frame_after_lost_ack_charges_once(
+    terminal: PaymentTerminal, sim: SimulatedTerminal
+) -> None:
+    sim.link.mute_next = 1
+    assert run(terminal.sale(500)).approved
+    assert sim.repeats == 1
+    assert len(sim.ledger) == 1
+
+
+def test_a_second_identical_sale_is_a_new_charge(
+    terminal: PaymentTerminal, sim: SimulatedTerminal
+) -> None:
+    assert run(terminal.sale(500)).approved
+    assert run(terminal.sale(500)).approved
+    assert [t.receipt for t in sim.ledger] == [1, 2]
+    assert sim.repeats == 0
+
+
+def test_repeat_receipt_and_reversal(terminal: PaymentTerminal, sim: SimulatedTerminal) -> None:
+    sale = run(terminal.sale(700))
+    again = terminal.repeat_receipt()
+    assert (again.receipt, again.trace, again.amount) == (sale.receipt, sale.trace, 700)
+    assert sale.receipt is not None
+    assert run(terminal.reversal(sale.receipt)).approved
+    assert sim.charged() == 0
+    twice = run(terminal.reversal(sale.receipt))
+    assert twice.outcome is Outcome.TERMINAL_ERROR
+    assert twice.result_code == 0xB4
+
+
+def test_status_enquiry_and_end_of_day(terminal: PaymentTerminal, sim: SimulatedTerminal) -> None:
+    assert terminal.status_enquiry().approved
+    assert terminal.end_of_day().approved
+    assert sim.commands == [b"\x05\x01", b"\x06\x50"]
+
+
+def test_amount_must_be_positive(terminal: PaymentTerminal) -> None:
+    with pytest.raises(ValueError, match="positive"):
+        terminal.sale(0)
+
+
+def test_missing_port_is_a_link_error() -> None:
+    with pytest.raises(LinkError) as caught:
+        PaymentTerminal.open("serial:///dev/no-such-terminal")
+    assert isinstance(caught.value, ConnectionError)
