@@ -154,6 +154,22 @@ class Speaker(Protocol):
     def say(self, text: str, language: str) -> None: ...
 
 
+def short_greeting(name: str) -> str:
+    """ "Иванова Мария Петровна" -> "Мария И."; "IVANOV/IVAN" (a bank card's
+    surname/given name) -> "Ivan I."; one word -> its initial. Nothing else of the name."""
+    if "/" in name:
+        surname, _, given = name.partition("/")
+        parts = [given.split()[0] if given.split() else "", surname.strip()]
+    else:
+        words = name.split()
+        parts = [words[1], words[0]] if len(words) >= 2 else ["", words[0] if words else ""]
+    given, surname = (p.strip() for p in parts)
+    if given.isupper() and len(given) > 1:
+        given = given.capitalize()
+    initial = f"{surname[0].upper()}." if surname else ""
+    return f"{given} {initial}".strip()
+
+
 def printer_health(error: str) -> Printer:
     return Printer.PAPER_OUT if error.strip().lower() == "paper out" else Printer.DOWN
 
@@ -174,6 +190,8 @@ class KioskFlow:
         # None: no reader, no "identify with card".
         self._identity = identity
         self.identified: CardVisitor | None = None
+        # "Identify with card" tapped with no card in the reader.
+        self.card_missing = False
         self._requests = requests
         self._speaker = speaker
         self._clock = clock
@@ -341,14 +359,26 @@ class KioskFlow:
 
     def identify_with_card(self) -> bool:
         """Take the visitor of the card in the reader: the next ticket carries the name
-        for the operator (never the hall) and the SNILS hash. False with no card in."""
+        for the operator (never the hall) and the SNILS hash. False with no card in
+        (``card_missing``: the home screen asks for the card)."""
         if self._locked or self._identity is None or self.screen is not Screen.HOME:
             return False
         visitor = self._identity()
         self.identified = visitor if visitor is not None and visitor.name else None
+        self.card_missing = self.identified is None
         if self.identified is not None:
             log.info("visitor identified by card")
+            self._say(speech.prompt("card_hello", self.language, name=self.greeting_name))
+        else:
+            self._say(speech.prompt("card_insert", self.language))
         return self.identified is not None
+
+    @property
+    def greeting_name(self) -> str:
+        """The identified visitor as the home screen greets them: the given name and the
+        surname's initial ("Мария И."), never more; "" when nobody is identified."""
+        visitor = self._card_visitor()
+        return short_greeting(visitor.name) if visitor is not None else ""
 
     def _card_visitor(self) -> CardVisitor | None:
         """The identified visitor while their card is still in: a card taken out
@@ -667,6 +697,7 @@ class KioskFlow:
 
     def _go(self, screen: Screen, *, speak: bool = True) -> None:
         self.screen = screen
+        self.card_missing = False
         self.page = 0
         self.selected = ""
         self._shown_at = self._clock()

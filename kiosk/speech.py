@@ -39,6 +39,8 @@ PROMPTS: dict[str, dict[str, str]] = {
         "no_printer": "Талоны здесь не печатаются. Запомните номер.",
         "group": "{name}. Выберите услугу.",
         "found": "Найдено услуг: {n}.",
+        "card_insert": "Вставьте карту в считыватель и нажмите «Войти по карте» ещё раз.",
+        "card_hello": "Здравствуйте, {name}. Выберите услугу.",
     },
     "en": {
         "home": (
@@ -55,6 +57,8 @@ PROMPTS: dict[str, dict[str, str]] = {
         "no_printer": "Tickets are not printed here. Remember the number.",
         "group": "{name}. Choose a service.",
         "found": "Services found: {n}.",
+        "card_insert": "Insert your card into the reader and tap Identify with card again.",
+        "card_hello": "Hello, {name}. Choose a service.",
     },
 }
 

@@ -64,6 +64,9 @@ _GROUPS = {
         "hasNext",
         "query",
         "searchNone",
+        "canIdentify",
+        "greeting",
+        "cardHint",
         "noticeTitle",
         "noticeText",
         "codeSlots",
@@ -183,6 +186,13 @@ class KioskView(QObject):
     @Slot()
     def openCheckIn(self) -> None:  # noqa: N802
         self._tap(self.flow.open_check_in)
+
+    @Slot()
+    def identifyWithCard(self) -> None:  # noqa: N802
+        self._tap(self._identify)
+
+    def _identify(self) -> None:
+        self.flow.identify_with_card()
 
     @Slot(str)
     def codeKey(self, key: str) -> None:  # noqa: N802
@@ -347,6 +357,18 @@ class KioskView(QObject):
             "hasNext": flow.page + 1 < pages,
             "query": flow.query,
             "searchNone": bool(flow.query.strip()) and not flow.listed(),
+            **self._card(words),
+        }
+
+    def _card(self, words: dict[str, str]) -> dict[str, object]:
+        """Identify with card: the button, the greeting (given name and an initial only),
+        or the request for the card."""
+        flow = self.flow
+        name = flow.greeting_name if flow.screen is Screen.HOME else ""
+        return {
+            "canIdentify": flow.can_identify,
+            "greeting": words["hello"].format(name=name) if name else "",
+            "cardHint": words["card_insert"] if flow.card_missing else "",
         }
 
     def _wait_texts(self, wait: Wait | None, words: dict[str, str]) -> tuple[str, str]:
@@ -501,6 +523,9 @@ class KioskView(QObject):
     hasNext = _value(bool, "hasNext", screenChanged)  # noqa: N815
     query = _value(str, "query", screenChanged)
     searchNone = _value(bool, "searchNone", screenChanged)  # noqa: N815
+    canIdentify = _value(bool, "canIdentify", screenChanged)  # noqa: N815
+    greeting = _value(str, "greeting", screenChanged)
+    cardHint = _value(str, "cardHint", screenChanged)  # noqa: N815
     noticeTitle = _value(str, "noticeTitle", screenChanged)  # noqa: N815
     noticeText = _value(str, "noticeText", screenChanged)  # noqa: N815
     codeSlots = _value("QVariantList", "codeSlots", screenChanged)  # noqa: N815

@@ -43,7 +43,38 @@ Item {
             }
         }
     }
+    // Identify with card (a kiosk with a card reader): the button, or the greeting.
+    KButton {
+        id: card
+        x: 30 * home.u
+        anchors.bottom: bottom.top
+        anchors.bottomMargin: 24 * home.u
+        visible: home.view.canIdentify && home.view.greeting === ""
+        view: home.view; theme: home.theme; u: home.u
+        w: 1020; h: 130; fontSize: 40
+        text: "▭ " + home.view.labels.card
+        sub: home.view.cardHint !== "" ? home.view.cardHint : home.view.labels.card_sub
+        onTapped: home.view.identifyWithCard()
+    }
+    Text {
+        x: 30 * home.u
+        anchors.bottom: bottom.top
+        anchors.bottomMargin: 24 * home.u
+        width: 1020 * home.u
+        height: 130 * home.u
+        visible: home.view.greeting !== ""
+        text: home.view.greeting
+        color: home.theme.text
+        font.family: home.theme.face
+        font.pixelSize: 52 * home.u * home.view.scale
+        font.bold: true
+        fontSizeMode: Text.Fit
+        minimumPixelSize: 14
+        verticalAlignment: Text.AlignVCenter
+        horizontalAlignment: Text.AlignHCenter
+    }
     Row {
+        id: bottom
         x: 30 * home.u
         anchors.bottom: parent.bottom
         anchors.bottomMargin: 30 * home.u

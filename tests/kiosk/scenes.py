@@ -132,12 +132,20 @@ def catalogue(url: str = "http://okno-hub.local:8080/t/{ticket}") -> Catalogue:
 
 
 @dataclass
+class CardSlot:
+    """A card reader: the visitor of the card in it, or None."""
+
+    current: CardVisitor | None = None
+
+
+@dataclass
 class Scene:
     flow: KioskFlow
     view: KioskView
     clock: Clock
     requests: Requests
     speaker: Speaker
+    card: CardSlot | None = None
 
     def ticket(
         self,
@@ -166,8 +174,9 @@ class Scene:
         return issued
 
 
-def scene(**settings: object) -> Scene:
-    """A kiosk at Monday 10:00 on its home screen, the branch's waits known."""
+def scene(card: CardSlot | None = None, **settings: object) -> Scene:
+    """A kiosk at Monday 10:00 on its home screen, the branch's waits known; with ``card``,
+    a card reader."""
     config = {"printer": PRINTER, "dpi": "96", **{k: str(v) for k, v in settings.items()}}
     clock = Clock()
     requests, speaker = Requests(), Speaker()
@@ -177,8 +186,9 @@ def scene(**settings: object) -> Scene:
         speaker,
         clock=clock,
         new_id=iter(f"request-{n}" for n in range(1, 10_000)).__next__,
+        identity=(lambda: card.current) if card is not None else None,
     )
     view = KioskView(flow)
     view.set_catalogue(catalogue())
     view.set_waits(WAITS, MONDAY_10_00)
-    return Scene(flow, view, clock, requests, speaker)
+    return Scene(flow, view, clock, requests, speaker, card)

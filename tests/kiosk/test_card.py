@@ -6,10 +6,10 @@ import asyncio
 
 from card_reader.agent import MemorySink
 from card_reader.identity import Visitor
-from kiosk.flow import KioskFlow, Screen
+from kiosk.flow import KioskFlow, Screen, short_greeting
 from kiosk.settings import KioskSettings
 from tests.hub.conftest import MONDAY_10_00
-from tests.kiosk.scenes import WAITS, Clock, Requests, Speaker, catalogue
+from tests.kiosk.scenes import WAITS, CardSlot, Clock, Requests, Speaker, catalogue, scene
 
 VISITOR = Visitor("uec", "Иванова Мария Петровна", "9f" * 32, pin_verified=True)
 
@@ -78,3 +78,44 @@ def test_left_alone_the_kiosk_forgets_the_identified_visitor() -> None:
     assert flow.identified is None
     take_ticket(flow)
     assert requests.visitors == [None]
+
+
+def test_the_greeting_shows_the_given_name_and_an_initial_only() -> None:
+    assert short_greeting("Иванова Мария Петровна") == "Мария И."
+    assert short_greeting("IVANOV/IVAN") == "Ivan I."
+    assert short_greeting("Иванов") == "И."
+    assert short_greeting("") == ""
+
+
+def test_the_home_screen_offers_the_card_greets_the_visitor_and_says_so() -> None:
+    card = CardSlot()
+    s = scene(card, voice="on")
+    assert s.view.value("canIdentify")
+    assert s.view.value("greeting") == ""
+    s.view.identifyWithCard()
+    assert s.view.value("cardHint") == "Вставьте карту в считыватель и нажмите ещё раз"
+    assert "Вставьте карту" in s.speaker.texts[-1]
+    card.current = VISITOR
+    s.view.identifyWithCard()
+    assert s.view.value("cardHint") == ""
+    assert s.view.value("greeting") == "Здравствуйте, Мария И."
+    assert s.speaker.texts[-1].startswith("Здравствуйте, Мария И.")
+    shown = " ".join(str(v) for v in s.view._values.values())
+    assert "Иванова" not in shown and "Петровна" not in shown and "9f9f" not in shown
+    s.view.toggleLanguage()
+    assert s.view.value("greeting") == "Hello, Мария И."
+    s.view.openGroup("documents")
+    s.view.tapService("passport")
+    s.view.tapService("passport")
+    assert s.requests.visitors == [VISITOR]
+
+
+def test_the_greeting_goes_with_the_card_and_a_kiosk_without_a_reader_offers_nothing() -> None:
+    card = CardSlot(VISITOR)
+    s = scene(card)
+    s.view.identifyWithCard()
+    assert s.view.value("greeting")
+    card.current = None
+    s.view.refresh()
+    assert s.view.value("greeting") == ""
+    assert not scene().view.value("canIdentify")

@@ -28,7 +28,8 @@ from kiosk.screen import (
 )
 from kiosk.view import KioskView, min_target_px
 from tests.hub.conftest import MONDAY_10_00
-from tests.kiosk.scenes import PIN, PIN_HASH, WAITS, Scene, scene
+from tests.kiosk.scenes import PIN, PIN_HASH, WAITS, CardSlot, Scene, scene
+from tests.kiosk.test_card import VISITOR as CARD_VISITOR
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = Path(__file__).resolve().parent / "reference"
@@ -136,6 +137,16 @@ def checked_in(s: Scene) -> None:
     s.ticket(number="А019", appointment="10:20")
 
 
+def card_hello(s: Scene) -> None:
+    assert s.card is not None
+    s.card.current = CARD_VISITOR
+    s.view.identifyWithCard()
+
+
+def card_missing(s: Scene) -> None:
+    s.view.identifyWithCard()
+
+
 def closed(s: Scene) -> None:
     s.view.set_waits(WAITS, EVENING)
     s.view.openGroup("property")
@@ -190,6 +201,8 @@ CASES: list[tuple[str, Callable[[Scene], None], tuple[QSize, ...]]] = [
     ("checkin-unknown", checkin_unknown, (DESIGN,)),
     ("checkin-early", checkin_early, (DESIGN,)),
     ("checked-in", checked_in, (DESIGN,)),
+    ("card-hello", card_hello, (DESIGN,)),
+    ("card-missing", card_missing, (DESIGN,)),
     ("closed", closed, (DESIGN,)),
     ("queue-full", queue_full, (DESIGN,)),
     ("out", out, (DESIGN,)),
@@ -203,7 +216,7 @@ CASES: list[tuple[str, Callable[[Scene], None], tuple[QSize, ...]]] = [
 def test_every_screen_matches_its_reviewed_reference(
     qtbot: QtBot, name: str, make: Callable[[Scene], None], sizes: tuple[QSize, ...]
 ) -> None:
-    s = scene(technician_pin=PIN_HASH)
+    s = scene(CardSlot() if name.startswith("card") else None, technician_pin=PIN_HASH)
     make(s)
     saved = save_screens(s.view, SCREENS, name, sizes)
     update = os.environ.get("OKNO_UPDATE_SCREENS") == "1"
@@ -224,11 +237,13 @@ def test_a_changed_screen_does_not_pass_for_its_reference(qtbot: QtBot, tmp_path
 
 
 @pytest.mark.parametrize("dpi", [69.0, 102.0, 141.0], ids=["32-inch", "21.5-inch", "15.6-inch"])
-@pytest.mark.parametrize("make", [home, search, checkin, ticket, pin, large_group, search_pages])
+@pytest.mark.parametrize(
+    "make", [home, search, checkin, ticket, pin, large_group, search_pages, card_missing]
+)
 def test_every_touch_target_is_at_least_15_mm(
     qtbot: QtBot, dpi: float, make: Callable[[Scene], None]
 ) -> None:
-    s = scene(dpi=dpi, technician_pin=PIN_HASH)
+    s = scene(CardSlot() if make is card_missing else None, dpi=dpi, technician_pin=PIN_HASH)
     make(s)
     least = math.ceil(min_target_px(dpi))
     assert s.view.value("minTarget") == least
