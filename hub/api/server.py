@@ -10,6 +10,7 @@ from hub.api.admin import AdminServicer, DeviceAdminServicer
 from hub.api.appointments import AppointmentsServicer
 from hub.api.devices import EnrollmentServicer, ProvisioningServicer
 from hub.api.feed import HallFeedServicer
+from hub.api.payments import PaymentsServicer
 from hub.api.printing import PrintingServicer
 from hub.api.queue import QueueServicer
 from hub.api.session import DeviceSessionServicer
@@ -25,6 +26,8 @@ from protos.okno.v1 import (
     devices_pb2_grpc,
     feed_pb2,
     feed_pb2_grpc,
+    payments_pb2,
+    payments_pb2_grpc,
     printing_pb2,
     printing_pb2_grpc,
     queue_pb2,
@@ -51,6 +54,7 @@ async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
         feed_pb2.DESCRIPTOR.services_by_name["HallFeed"].full_name,
         printing_pb2.DESCRIPTOR.services_by_name["Printing"].full_name,
         appointments_pb2.DESCRIPTOR.services_by_name["Appointments"].full_name,
+        payments_pb2.DESCRIPTOR.services_by_name["Payments"].full_name,
         admin_pb2.DESCRIPTOR.services_by_name["Admin"].full_name,
         devices_pb2.DESCRIPTOR.services_by_name["Enrollment"].full_name,
         devices_pb2.DESCRIPTOR.services_by_name["Provisioning"].full_name,
@@ -100,3 +104,4 @@ def _add_hall_services(server: grpc.aio.Server, hub: Hub) -> None:
     feed_pb2_grpc.add_HallFeedServicer_to_server(HallFeedServicer(hub), server)
     printing_pb2_grpc.add_PrintingServicer_to_server(PrintingServicer(hub), server)
     appointments_pb2_grpc.add_AppointmentsServicer_to_server(AppointmentsServicer(hub), server)
+    payments_pb2_grpc.add_PaymentsServicer_to_server(PaymentsServicer(hub), server)

@@ -59,6 +59,8 @@ _LONGER = {
     "email": 254,
     # A card-identified visitor's full name (IssueTicketRequest.visitor_name).
     "visitor_name": 200,
+    # A state fee's purpose as the state payments system takes it.
+    "purpose": 210,
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Index,
     Integer,
@@ -236,4 +237,28 @@ staff_credentials = Table(
     Column("set_at_ms", BigInteger, nullable=False),
     # Who set it: "local" (the hub's own machine) or the administrator's operator id.
     Column("set_by", String(40), nullable=False),
+)
+
+# -- card payments of state fees (hub/payments.py, docs/payment_terminal.md) -------------
+
+# Written PENDING under its idempotency key before the sale goes to the terminal.
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("state", String(16), nullable=False),
+    Column("service_id", String(40), nullable=False),
+    Column("amount", BigInteger, nullable=False),  # kopecks
+    Column("purpose", String(210), nullable=False),
+    Column("payer_identified", Boolean, nullable=False),
+    Column("terminal_id", String(64), nullable=False),
+    Column("created_at_ms", BigInteger, nullable=False),
+    Column("settled_at_ms", BigInteger, nullable=False),
+    Column("result_code", Integer, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("terminal_serial", String(64), nullable=False),
+    Column("terminal_trace", String(64), nullable=False),
+    Column("terminal_receipt", String(64), nullable=False),
+    Index("payments_terminal_state", "terminal_id", "state"),
 )

@@ -1,0 +1,178 @@
+"""Card payments of state fees: the record's states and the rules between them (pure).
+
+```
+            settle                            resolve (ask the terminal)
+ PENDING ─────────► APPROVED / DECLINED / CANCELLED
+    │                    ▲
+    │ settle / resolve   │ confirmed by the terminal's last transaction
+    ▼                    │
+ UNKNOWN ────────────────┴──────► REVERSED (not confirmed: reversed, or never charged)
+```
+
+A payment is written PENDING under its idempotency key before the sale goes to the
+terminal; a second Begin with that key returns the record already there, so a sale is
+never sent twice. PENDING after a crash means the sale may have gone out: it is resolved
+like UNKNOWN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from hub.errors import IllegalTransition, InvalidRequest
+
+
+class PaymentState(Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+    REVERSED = "reversed"
+
+
+FINAL = frozenset(
+    {PaymentState.APPROVED, PaymentState.DECLINED, PaymentState.CANCELLED, PaymentState.REVERSED}
+)
+UNRESOLVED = frozenset({PaymentState.PENDING, PaymentState.UNKNOWN})
+
+TRANSITIONS: dict[PaymentState, frozenset[PaymentState]] = {
+    PaymentState.PENDING: frozenset(
+        {
+            PaymentState.APPROVED,
+            PaymentState.DECLINED,
+            PaymentState.CANCELLED,
+            PaymentState.UNKNOWN,
+            PaymentState.REVERSED,
+        }
+    ),
+    PaymentState.UNKNOWN: frozenset({PaymentState.APPROVED, PaymentState.REVERSED}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """How a payment ended, with the terminal's references."""
+
+    state: PaymentState
+    result_code: int = 0
+    reason: str = ""
+    terminal_serial: str = ""
+    terminal_trace: str = ""
+    terminal_receipt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """One payment as the hub keeps it; what the state payments system needs."""
+
+    id: int
+    idempotency_key: str
+    service_id: str
+    amount: int  # kopecks
+    purpose: str
+    payer_identified: bool
+    terminal_id: str  # the hub's device id of the terminal
+    created_at_ms: int
+    state: PaymentState = PaymentState.PENDING
+    settled_at_ms: int = 0
+    result_code: int = 0
+    reason: str = ""
+    terminal_serial: str = ""
+    terminal_trace: str = ""
+    terminal_receipt: str = ""
+
+    def same_request(self, other: Payment) -> bool:
+        """Whether ``other`` asks for this same payment (a retry, not a new one)."""
+        return (
+            self.service_id,
+            self.amount,
+            self.purpose,
+            self.payer_identified,
+            self.terminal_id,
+        ) == (
+            other.service_id,
+            other.amount,
+            other.purpose,
+            other.payer_identified,
+            other.terminal_id,
+        )
+
+    def settlement(self) -> Settlement:
+        return Settlement(
+            self.state,
+            self.result_code,
+            self.reason,
+            self.terminal_serial,
+            self.terminal_trace,
+            self.terminal_receipt,
+        )
+
+
+def check_new(payment: Payment, known_services: set[str]) -> None:
+    """Refuse a payment the hub cannot record."""
+    if not payment.idempotency_key:
+        raise InvalidRequest("a payment names its idempotency_key")
+    if not payment.terminal_id:
+        raise InvalidRequest("a payment names its terminal_id")
+    if payment.service_id not in known_services:
+        raise InvalidRequest(f"no service {payment.service_id!r} in this branch")
+    if payment.amount <= 0:
+        raise InvalidRequest(f"amount_kopecks must be positive, got {payment.amount}")
+
+
+def settle(payment: Payment, settlement: Settlement, now_ms: int) -> Payment:
+    """The payment after ``settlement``; the same settlement again changes nothing."""
+    if payment.state is not PaymentState.PENDING and payment.settlement() == settlement:
+        return payment
+    if settlement.state is PaymentState.APPROVED and not settlement.terminal_receipt:
+        raise InvalidRequest("an approved payment carries the terminal's receipt number")
+    if settlement.state not in TRANSITIONS.get(payment.state, frozenset()):
+        raise IllegalTransition(
+            f"payment {payment.id} is {payment.state.value}: it cannot become "
+            f"{settlement.state.value}"
+        )
+    return replace(
+        payment,
+        state=settlement.state,
+        settled_at_ms=now_ms,
+        result_code=settlement.result_code,
+        reason=settlement.reason,
+        terminal_serial=settlement.terminal_serial,
+        terminal_trace=settlement.terminal_trace,
+        terminal_receipt=settlement.terminal_receipt,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalTransaction:
+    """The terminal's last transaction, as its repeat receipt tells it."""
+
+    amount: int
+    receipt: str
+    trace: str = ""
+    terminal_serial: str = ""
+
+
+def resolve(
+    payment: Payment, last: TerminalTransaction | None, claimed_receipts: set[str]
+) -> Settlement:
+    """Decide an unresolved payment from the terminal's last transaction.
+
+    The last transaction is this payment's when it is of the same amount and no other
+    payment already holds its receipt: then the card was charged once, and the payment
+    is APPROVED. Otherwise nothing of this payment was charged (the terminal's last
+    transaction is someone else's), and it ends REVERSED with nothing to reverse.
+    """
+    if payment.state not in UNRESOLVED:
+        raise IllegalTransition(f"payment {payment.id} is {payment.state.value}, not unresolved")
+    if last is not None and last.amount == payment.amount and last.receipt not in claimed_receipts:
+        return Settlement(
+            PaymentState.APPROVED,
+            reason="confirmed by the terminal's repeat receipt",
+            terminal_serial=last.terminal_serial,
+            terminal_trace=last.trace,
+            terminal_receipt=last.receipt,
+        )
+    return Settlement(PaymentState.REVERSED, reason="not confirmed by the terminal: not charged")

@@ -1,0 +1,111 @@
+"""Where card payments are kept; each function is one transaction on the hub's DB thread.
+
+Run through ``Hub.read_store``, beside the queue's writes, so a Begin's look-up of its
+idempotency key and its insert are never interleaved with another Begin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from hub.domain.payments import UNRESOLVED, Payment, PaymentState, Settlement, settle
+from hub.errors import InvalidRequest, NotFound
+from hub.store import schema
+from hub.store.repository import Repository
+
+_PAYMENTS = schema.payments
+
+
+def _payment(row: Any) -> Payment:
+    values = dict(row)
+    values["state"] = PaymentState(values["state"])
+    values["payer_identified"] = bool(values["payer_identified"])
+    return Payment(**values)
+
+
+def _row(payment: Payment) -> dict[str, Any]:
+    row = asdict(payment)
+    row["state"] = payment.state.value
+    return row
+
+
+def _by_id(connection: Connection, payment_id: int) -> Payment:
+    row = connection.execute(select(_PAYMENTS).where(_PAYMENTS.c.id == payment_id)).mappings()
+    found = row.first()
+    if found is None:
+        raise NotFound(f"no payment {payment_id}")
+    return _payment(found)
+
+
+def begin(repository: Repository, asked: Payment) -> tuple[Payment, bool]:
+    """Keep ``asked`` as PENDING, or return the payment its key already holds. (payment, new?)"""
+    with repository.engine.begin() as connection:
+        found = (
+            connection.execute(
+                select(_PAYMENTS).where(_PAYMENTS.c.idempotency_key == asked.idempotency_key)
+            )
+            .mappings()
+            .first()
+        )
+        if found is not None:
+            existing = _payment(found)
+            if not existing.same_request(asked):
+                raise InvalidRequest(
+                    f"idempotency_key {asked.idempotency_key!r} was used for another payment: "
+                    "use a new key for a new payment"
+                )
+            return existing, False
+        row = _row(asked)
+        del row["id"]
+        result = connection.execute(_PAYMENTS.insert().values(**row))
+        inserted = result.inserted_primary_key
+        assert inserted is not None
+        return replace(asked, id=int(inserted[0])), True
+
+
+def settle_payment(
+    repository: Repository, payment_id: int, settlement: Settlement, now_ms: int
+) -> Payment:
+    """Apply a settlement by the state machine's rules and keep the result."""
+    with repository.engine.begin() as connection:
+        payment = _by_id(connection, payment_id)
+        settled = settle(payment, settlement, now_ms)
+        if settled is not payment:
+            row = _row(settled)
+            del row["id"]
+            connection.execute(_PAYMENTS.update().where(_PAYMENTS.c.id == payment_id).values(**row))
+        return settled
+
+
+def payment(repository: Repository, payment_id: int) -> Payment:
+    with repository.engine.connect() as connection:
+        return _by_id(connection, payment_id)
+
+
+def unresolved(repository: Repository, terminal_id: str) -> list[Payment]:
+    """PENDING and UNKNOWN payments of a terminal, oldest first."""
+    with repository.engine.connect() as connection:
+        rows = connection.execute(
+            select(_PAYMENTS)
+            .where(
+                _PAYMENTS.c.terminal_id == terminal_id,
+                _PAYMENTS.c.state.in_([s.value for s in UNRESOLVED]),
+            )
+            .order_by(_PAYMENTS.c.id)
+        ).mappings()
+        return [_payment(r) for r in rows]
+
+
+def claimed_receipts(repository: Repository, terminal_id: str) -> set[str]:
+    """Terminal receipts already held by a payment of this terminal."""
+    with repository.engine.connect() as connection:
+        return set(
+            connection.execute(
+                select(_PAYMENTS.c.terminal_receipt).where(
+                    _PAYMENTS.c.terminal_id == terminal_id, _PAYMENTS.c.terminal_receipt != ""
+                )
+            ).scalars()
+        )
