@@ -87,6 +87,12 @@ class BranchClosed(Refused):
     code = "branch_closed"
 
 
+class TicketsStopped(BranchClosed):
+    """Open today, but not at this hour: before opening or past the last ticket time."""
+
+    code = "tickets_stopped"
+
+
 class NotServedHere(Refused):
     code = "not_served_here"
 

@@ -41,6 +41,7 @@ from hub.errors import (
     NotServedHere,
     RecallLimitReached,
     Refused,
+    TicketsStopped,
     UnknownDesk,
     UnknownOperator,
     UnknownPriority,
@@ -620,7 +621,7 @@ class QueueEngine:
         opens, closes = hours.opens_minute, hours.closes_minute
         last = closes - last_ticket_before_close_min
         if not opens <= minute < last:
-            raise BranchClosed(
+            raise TicketsStopped(
                 f'tickets for "{service_id}" are issued today from {_clock(opens)} '
                 f"to {_clock(last)}"
             )

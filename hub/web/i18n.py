@@ -173,6 +173,7 @@ _RU: dict[str, str] = {
         "Сервис временно недоступен, ничего не изменилось. Попробуйте через минуту."
     ),
     "err_branch_closed": "МФЦ сейчас закрыт.",
+    "err_tickets_stopped": "Талоны на эту услугу сейчас не выдаются.",
     "err_refused": "Это сейчас сделать нельзя.",
     "err_csrf": "Форма устарела. Обновите страницу и отправьте её снова.",
     "err_not_found": "Такой страницы нет.",
@@ -331,6 +332,7 @@ _EN: dict[str, str] = {
         "The service is unavailable for a moment; nothing was changed. Try again in a minute."
     ),
     "err_branch_closed": "The centre is closed now.",
+    "err_tickets_stopped": "Tickets for this service are not issued at this hour.",
     "err_refused": "This cannot be done now.",
     "err_csrf": "The form has expired. Reload the page and send it again.",
     "err_not_found": "There is no such page.",

@@ -17,6 +17,7 @@ from hub.errors import (
     NotServedHere,
     RecallLimitReached,
     Refused,
+    TicketsStopped,
     UnknownDesk,
     UnknownPriority,
     UnknownService,
@@ -124,7 +125,7 @@ def test_tickets_are_issued_only_in_opening_hours() -> None:
     evening = T + 9 * 60 * MINUTE + 30 * MINUTE  # 19:30: property stops an hour early
     engine = QueueEngine(make_branch(), evening)
     assert engine.issue("passport", evening).ticket is not None
-    with pytest.raises(BranchClosed, match="to 19:00"):
+    with pytest.raises(TicketsStopped, match="to 19:00"):
         engine.issue("property", evening)
 
 

@@ -55,7 +55,7 @@ def test_nobody_ahead_and_an_unknown_wait_are_said_plainly() -> None:
 REFUSALS = [
     ("queue_full", {}, "Очередь на эту услугу заполнена"),
     ("branch_closed", {}, "Сегодня талоны не выдаются"),
-    ("branch_closed", {"from": "08:00", "until": "19:30", "now": "19:45"}, "до 19:30"),
+    ("tickets_stopped", {"from": "08:00", "until": "19:30", "now": "19:45"}, "до 19:30"),
     ("branch_closed", {"from": "08:00", "until": "19:30", "now": "07:10"}, "с 08:00"),
     ("tickets_stopped", {"from": "08:00", "until": "19:30", "now": "19:45"}, "до 19:30"),
     ("unknown_code", {}, "Запись с таким кодом не найдена"),
