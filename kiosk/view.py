@@ -189,10 +189,7 @@ class KioskView(QObject):
 
     @Slot()
     def identifyWithCard(self) -> None:  # noqa: N802
-        self._tap(self._identify)
-
-    def _identify(self) -> None:
-        self.flow.identify_with_card()
+        self._tap(self.flow.identify_with_card)
 
     @Slot(str)
     def codeKey(self, key: str) -> None:  # noqa: N802
@@ -270,11 +267,11 @@ class KioskView(QObject):
         """The text of the QR code ``image://kiosk/qr/<key>`` (None: not the current one)."""
         return self._qr_text if key == str(self._qr_serial) else None
 
-    def _tap(self, action: Callable[[], None]) -> None:
+    def _tap(self, action: Callable[[], object]) -> None:
         self.flow.touch()
         self._do(action)
 
-    def _do(self, action: Callable[[], None]) -> None:
+    def _do(self, action: Callable[[], object]) -> None:
         action()
         self.refresh()
         if self.flow.quit_requested:

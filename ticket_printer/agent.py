@@ -70,9 +70,6 @@ class PrinterAgent:
         self._profile: PrinterProfile | None = None
         # The job the paper or cover stopped: it may still finish once the printer can.
         self._stopped: int | None = None
-        self.state = PrinterState.OFFLINE
-        # Set (from the printer thread) whenever the printer's state changes; for tests.
-        self.changed = asyncio.Event()
 
     def configure(self, config: dict[str, str]) -> None:
         """Settings from the hub: ``paper_width`` (58 or 80); a bad value is refused."""
@@ -207,16 +204,11 @@ class PrinterAgent:
         if (error, warning) == self._reported:
             return
         self._reported = (error, warning)
-        self.state = state
         log.info("printer state=%s error=%s", state.value, error or "-")
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._tell, error, warning)
+            self._loop.call_soon_threadsafe(self._report, error, warning)
 
     # -- back on the event loop --------------------------------------------------------
-
-    def _tell(self, error: str, warning: str) -> None:
-        self._report(error, warning)
-        self.changed.set()
 
     def _resolve(self, job_id: int, error: str) -> None:
         for waiter in self._waiters.pop(job_id, []):

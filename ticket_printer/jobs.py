@@ -67,14 +67,6 @@ class JobQueue:
                 return job
         return None
 
-    def pending(self) -> int:
-        return sum(
-            1
-            for job_id in self._ids()
-            if (job := self.get(job_id)) is not None
-            and job.state in (JobState.QUEUED, JobState.SENDING)
-        )
-
     def mark(self, job: Job, state: JobState, error: str = "") -> Job:
         changed = Job(job.id, job.payload_json, state, error)
         self._write(changed)

@@ -20,7 +20,6 @@ from okno import __version__
 from okno.runtime.discovery import Announcer, DeviceAdvert
 from okno.runtime.errors import DeviceError
 from okno.runtime.identity import DeviceKey
-from okno.runtime.session import CHANNEL_OPTIONS
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -56,12 +55,6 @@ class Membership:
     def credentials(self, key: DeviceKey) -> grpc.ChannelCredentials:
         """Mutual TLS: trust the branch CA, present this membership's certificate."""
         return key.client_credentials(self.ca_pem, self.certificate_pem)
-
-    def channel(self, key: DeviceKey) -> grpc.aio.Channel:
-        """A mutual-TLS channel to the hub for the queue, hall feed and printing."""
-        return grpc.aio.secure_channel(
-            self.session_address, self.credentials(key), options=CHANNEL_OPTIONS
-        )
 
     @classmethod
     def load(cls, folder: Path) -> Membership | None:

@@ -21,7 +21,10 @@ def test_a_job_is_kept_once_and_found_again_after_a_restart(tmp_path: Path) -> N
     waiting = restarted.next()
     assert waiting is not None
     assert waiting.id == 8
-    assert restarted.pending() == 2
+    restarted.mark(waiting, JobState.PRINTED)
+    left = restarted.next()
+    assert left is not None
+    assert left.id == 9, "both jobs added before the restart are still waiting"
 
 
 def test_a_job_left_sending_by_a_crash_comes_first(tmp_path: Path) -> None:
