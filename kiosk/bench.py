@@ -33,12 +33,13 @@ from pathlib import Path
 import grpc
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 
-from hub.bench.devices import enroll_devices, free_port
+from hub.bench.devices import free_port
 from hub.bench.process import round_the_clock, start_hub
 from kiosk.flow import Screen
 from kiosk.program import KioskApp, KioskOptions
 from kiosk.screen import ensure_app
 from okno.bench import Figure, percentile
+from okno.provision import enroll_devices
 from okno.qt import emit
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc, queue_pb2, queue_pb2_grpc
 from ticket_printer import codec

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import grpc
@@ -12,6 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from okno.errors import OknoError
+from okno.runtime.enroll import Membership
+from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 
 if TYPE_CHECKING:
@@ -100,3 +103,42 @@ def show(console: Console, device: devices_pb2.DeviceInfo) -> None:
 def show_settings(console: Console, device: devices_pb2.DeviceInfo) -> None:
     for key, value in sorted(device.config.items()):
         console.print(f"  {key} = {value}", markup=False)
+
+
+async def enroll_devices(
+    hub: str, count: int, root: Path, kind: str = "hall_display", serials: str = "BENCH"
+) -> list[Path]:
+    """Enroll ``count`` devices the way a technician would, and keep what each was given.
+
+    For the demo, benchmarks and tests, on the hub's own machine: each device gets its key
+    in ``root/NNNN`` and is approved at once, as if a technician had typed its code.
+    """
+    folders = []
+    async with grpc.aio.insecure_channel(hub) as channel:
+        enrollment = devices_pb2_grpc.EnrollmentStub(channel)
+        provisioning = devices_pb2_grpc.ProvisioningStub(channel)
+        for index in range(count):
+            folder = root / f"{index:04d}"
+            key = DeviceKey.load_or_create(folder)
+            serial = f"{serials}-{index:04d}"
+            ticket = await enrollment.RequestEnrollment(
+                devices_pb2.EnrollmentRequest(
+                    kind=kind,
+                    model="bench",
+                    serial=serial,
+                    software_version="bench",
+                    csr_pem=key.csr(f"{kind}-{serial}"),
+                )
+            )
+            await provisioning.ApproveDevice(
+                devices_pb2.ApproveDeviceRequest(pairing_code=ticket.pairing_code, name=serial)
+            )
+            decision = await enrollment.GetDecision(
+                devices_pb2.GetDecisionRequest(device_id=ticket.device_id)
+            )
+            host = hub.rsplit(":", 1)[0]
+            Membership(
+                decision.certificate_pem, decision.ca_pem, f"{host}:{decision.session_port}"
+            ).save(folder)
+            folders.append(folder)
+    return folders

@@ -23,9 +23,10 @@ from pathlib import Path
 import grpc
 from gpiozero.pins.mock import MockFactory
 
-from hub.bench.devices import enroll_devices, free_port
+from hub.bench.devices import free_port
 from hub.bench.process import round_the_clock, start_hub
 from okno.bench import Figure, percentile
+from okno.provision import enroll_devices
 from protos.okno.v1 import (
     devices_pb2,
     devices_pb2_grpc,

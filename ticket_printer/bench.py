@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 
 import grpc
 
-from hub.bench.devices import enroll_devices, free_port
+from hub.bench.devices import free_port
 from hub.bench.process import start_hub
 from okno.bench import Figure, percentile
+from okno.provision import enroll_devices
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc, queue_pb2, queue_pb2_grpc
 from ticket_printer import codec
 from ticket_printer.layout import Logo, TicketSlip, render_ticket

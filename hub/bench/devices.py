@@ -18,14 +18,12 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import grpc
-
 from hub.bench.process import round_the_clock, start_hub
 from okno.bench import Figure, percentile
+from okno.provision import enroll_devices
 from okno.runtime.enroll import Membership
 from okno.runtime.identity import DeviceKey
 from okno.runtime.session import HubSession
-from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -81,41 +79,6 @@ async def measure_devices(
         Figure("heartbeat_p99", percentile(round_trips, 99), "ms", 20, "<="),
         Figure("reconnect_after_restart", reconnect_s, "s", 5, "<="),
     ]
-
-
-async def enroll_devices(
-    hub: str, count: int, root: Path, kind: str = "hall_display", serials: str = "BENCH"
-) -> list[Path]:
-    """Enroll ``count`` devices the way a technician would, and keep what each was given."""
-    folders = []
-    async with grpc.aio.insecure_channel(hub) as channel:
-        enrollment = devices_pb2_grpc.EnrollmentStub(channel)
-        provisioning = devices_pb2_grpc.ProvisioningStub(channel)
-        for index in range(count):
-            folder = root / f"{index:04d}"
-            key = DeviceKey.load_or_create(folder)
-            serial = f"{serials}-{index:04d}"
-            ticket = await enrollment.RequestEnrollment(
-                devices_pb2.EnrollmentRequest(
-                    kind=kind,
-                    model="bench",
-                    serial=serial,
-                    software_version="bench",
-                    csr_pem=key.csr(f"{kind}-{serial}"),
-                )
-            )
-            await provisioning.ApproveDevice(
-                devices_pb2.ApproveDeviceRequest(pairing_code=ticket.pairing_code, name=serial)
-            )
-            decision = await enrollment.GetDecision(
-                devices_pb2.GetDecisionRequest(device_id=ticket.device_id)
-            )
-            host = hub.rsplit(":", 1)[0]
-            Membership(
-                decision.certificate_pem, decision.ca_pem, f"{host}:{decision.session_port}"
-            ).save(folder)
-            folders.append(folder)
-    return folders
 
 
 async def _all(pipes: list[Connection], word: str) -> list[list[float]]:

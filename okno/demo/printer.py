@@ -15,8 +15,8 @@ from pathlib import Path
 
 from hub.api.printing import Printers
 from hub.api.server import create_device_server
-from hub.bench.devices import enroll_devices
 from hub.service import Hub
+from okno.provision import enroll_devices
 from ticket_printer.program import PrinterSetup, run_printer
 from ticket_printer.sim import SimulatedPrinter
 

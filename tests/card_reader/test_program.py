@@ -17,7 +17,7 @@ from card_reader.identity import snils_hash
 from card_reader.pcscd import Pcscd
 from card_reader.program import KIND, CardReaderSetup, run_card_reader
 from card_reader.sim import SAMPLE_HOLDER, SAMPLE_PAN, EmvApplet, SimulatedCard, UecApplet, UecState
-from hub.bench.devices import enroll_devices
+from okno.provision import enroll_devices
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, wait_reader
 from tests.hub.conftest import Served

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gpiozero.pins.mock import MockFactory
 
-from hub.bench.devices import enroll_devices
+from okno.provision import enroll_devices
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc, queue_pb2
 from staff_desk.agent import DeskAgent
 from staff_desk.light import Light
