@@ -16,9 +16,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from hub.devices.pairing import AttemptLimit
-from hub.domain.appointments import SlotView, codes
+from hub.domain.appointments import SlotView, codes, contacts
 from hub.domain.model import Appointment, AppointmentState, Channel, Ticket, WaitEstimate
-from hub.errors import InvalidRequest, UnknownCode
+from hub.errors import InvalidRequest, NoBookingForCard, UnknownCode
 
 if TYPE_CHECKING:
     from hub.service import Hub
@@ -133,8 +133,17 @@ class Bookings:
         phone: str = "",
         email: str = "",
         name: str = "",
+        snils_hash: str = "",
+        snils: str = "",
     ) -> Appointment:
-        """A seat in the slot under a fresh code, once committed; a retry gets the same."""
+        """A seat in the slot under a fresh code, once committed; a retry gets the same.
+
+        ``snils`` (typed) is hashed here with the branch key and forgotten; ``snils_hash``
+        comes hashed from a card reader. Either lets the visitor check in by card.
+        """
+        if snils_hash and snils:
+            raise InvalidRequest("give snils_hash or snils, not both")
+        hashed = contacts.snils_hash(snils_hash) or contacts.hash_snils(self._hub.snils_key, snils)
         code = await self.codes.take()
         try:
             outcome = await self._hub.run(
@@ -149,6 +158,7 @@ class Bookings:
                     phone=phone,
                     email=email,
                     name=name,
+                    snils_hash=hashed,
                 )
             )
         except Exception:
@@ -229,6 +239,22 @@ class Bookings:
         if not outcome.replayed:
             log.info("checked in ticket=%s device=%s", ticket.number, device_id or "-")
         return CheckedIn(appointment, ticket, estimate)
+
+    async def check_in_by_card(
+        self, snils_hash: str, *, caller: str, device_id: str = "", request_id: str = ""
+    ) -> CheckedIn:
+        """Check in the booking made with this card's SNILS (hashed), as by its code."""
+        hashed = contacts.snils_hash(snils_hash)
+        if not hashed:
+            raise InvalidRequest("missing snils_hash: the card reader gives it")
+        found = self._hub.appointments.find_by_card(hashed, self._hub.clock(), request_id)
+        if found is None:
+            raise NoBookingForCard(
+                "no booking for this card today: take a ticket, or type the booking code"
+            )
+        return await self.check_in(
+            found.code, caller=caller, device_id=device_id, request_id=request_id
+        )
 
     async def _find(self, typed_code: str, caller: str) -> tuple[str, Appointment | None]:
         """The normalised code, and the booking when only the database still holds it."""

@@ -13,6 +13,7 @@
 | dpi | the screen's dots per inch, for 15 mm touch targets; 0: the screen's own | 0 |
 | ticket_page_url | the ticket's web page for the QR code (``{ticket}``: its id) | empty |
 | title | the name at the top, instead of the branch's | empty |
+| snils_hash_key | sent by the hub itself (hex): hashes the SNILS read from a card | empty |
 | group_<id> | "Имя|Name" of a service group, for hubs that send no group names | |
 
 A setting the kiosk cannot take raises ValueError with the reason: the hub shows it to
@@ -44,6 +45,7 @@ class KioskSettings:
     dpi: float = 0.0
     ticket_page_url: str = ""
     title: str = ""
+    snils_hash_key: str = ""
     group_names: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

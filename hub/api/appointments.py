@@ -6,6 +6,7 @@ from hub.api import convert
 from hub.api.devices import peer_host
 from hub.api.printing import Printers, slip
 from hub.api.status import Context, rpc
+from hub.booking import CheckedIn
 from hub.domain.appointments import SlotView
 from hub.domain.model import Appointment
 from hub.errors import HubError, InvalidRequest
@@ -58,6 +59,8 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
             phone=request.phone,
             email=request.email,
             name=request.name,
+            snils_hash=request.snils_hash,
+            snils=request.snils,
         )
         return self._response(booked)
 
@@ -120,16 +123,35 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
             device_id=device,
             request_id=request.request_id,
         )
+        return await self._checked_in(checked, request.printer_id)
+
+    @rpc
+    async def CheckInByCard(
+        self, request: appointments_pb2.CheckInByCardRequest, context: Context
+    ) -> appointments_pb2.CheckInResponse:
+        _require(snils_hash=request.snils_hash)
+        device = self._device(context)
+        checked = await self._hub.bookings.check_in_by_card(
+            request.snils_hash,
+            caller=device or peer_host(context.peer()),
+            device_id=device,
+            request_id=request.request_id,
+        )
+        return await self._checked_in(checked, request.printer_id)
+
+    async def _checked_in(
+        self, checked: CheckedIn, printer_id: str
+    ) -> appointments_pb2.CheckInResponse:
         response = appointments_pb2.CheckInResponse(
             booking=convert.booking(checked.appointment, self._hub.appointments.calendar),
             ticket=convert.ticket(checked.ticket),
             estimate=convert.estimate(checked.estimate),
             sequence=self._hub.committed_seq,
         )
-        if request.printer_id:
+        if printer_id:
             # Keyed by the ticket, as IssueTicket: a retried check-in prints once.
             job = await self._printers.submit(
-                request.printer_id,
+                printer_id,
                 slip(self._hub.loaded.branch, checked.ticket, checked.estimate),
                 key=f"ticket:{checked.ticket.id}",
             )

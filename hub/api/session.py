@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import grpc
 
 from hub.api.status import Context, status_code
-from hub.devices.fleet import Fleet, config_of
+from hub.devices.fleet import Fleet
 from hub.devices.registry import Device, DeviceCommand
 from hub.errors import ForgedCertificate, HubError
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
@@ -43,7 +43,7 @@ class DeviceSessionServicer(devices_pb2_grpc.DeviceSessionServicer):
                     name=device.name,
                     zone=device.zone,
                     heartbeat_interval_ms=HEARTBEAT_MS,
-                    config=config_of(device),
+                    config=self._fleet.settings(device),
                 )
             )
             while True:

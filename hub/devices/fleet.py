@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -57,8 +57,12 @@ class Fleet:
         authority: BranchAuthority,
         store: FleetStore,
         clock: Callable[[], int],
+        kind_settings: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
+        """``kind_settings`` are the hub's own settings for every device of a kind (its keys);
+        they are sent with the device's settings but never kept or shown with them."""
         self._registry = registry
+        self._kind_settings = kind_settings or {}
         self._authority = authority
         self._store = store
         self.now_ms = clock
@@ -242,9 +246,14 @@ class Fleet:
         _check_settings(merged)
         text = json.dumps(merged, ensure_ascii=False, sort_keys=True)
         configured = await self._kept(lambda: self._registry.configure(device_id, text))
-        await self.send(device_id, "config", text)
+        pushed = json.dumps(self.settings(configured), ensure_ascii=False, sort_keys=True)
+        await self.send(device_id, "config", pushed)
         log.info("settings changed device=%s keys=%s", device_id, ",".join(sorted(settings)))
         return configured
+
+    def settings(self, device: Device) -> dict[str, str]:
+        """What a device is sent: the hub's settings for its kind, then its own."""
+        return {**self._kind_settings.get(device.kind, {}), **config_of(device)}
 
     async def revoke(self, device_id: str) -> Device:
         device = await self._kept(lambda: self._registry.revoke(device_id))

@@ -28,9 +28,10 @@ from hub.domain.model import Event, Snapshot, TicketState
 from hub.errors import HubError, InvalidRequest, Refused
 from hub.notify import outbox
 from hub.notify.errors import DeliveryFailed, MessageRefused
-from hub.notify.messages import ApplicationStatus, render
+from hub.notify.messages import ApplicationStatus, Kind, render
 from hub.notify.planner import Plan, Planner
 from hub.notify.senders import Outgoing, Sender
+from hub.store.secrets import secret
 
 if TYPE_CHECKING:
     from hub.service import Hub
@@ -95,7 +96,7 @@ class Notifier:
         return list(self.senders)
 
     async def start(self) -> None:
-        self._key = await self._store(lambda e: outbox.secret(e, "notify"))
+        self._key = await self._store(lambda e: secret(e, "notify"))
         saved = await self._store(outbox.cursor)
         if saved is None:
             # A new outbox starts from now: the history before it is not announced.
@@ -319,7 +320,11 @@ class Notifier:
         if attempts > self._max_attempts:
             await self._finish(row, outbox.FAILED, f"gave up after {attempts - 1} attempts")
             return
-        message = self._compose(row, address, found.code)
+        rate_url = await self._rate_url(row)
+        if row.kind is Kind.RATE and not rate_url:
+            await self._finish(row, outbox.DROPPED, "no public_url to link the rating page")
+            return
+        message = self._compose(row, address, found.code, rate_url)
         try:
             provider_id = await sender.send(message)
         except MessageRefused as error:
@@ -351,7 +356,14 @@ class Notifier:
             attempts,
         )
 
-    def _compose(self, row: outbox.Row, address: str, code: str) -> Outgoing:
+    async def _rate_url(self, row: outbox.Row) -> str:
+        """The rating page of the ticket an invitation is about ("" for other messages)."""
+        base = self.public_url()
+        if row.kind is not Kind.RATE or not base:
+            return ""
+        return f"{base}/rate/{await self._hub.ratings.token(str(row.params['ticket']))}"
+
+    def _compose(self, row: outbox.Row, address: str, code: str, rate_url: str = "") -> Outgoing:
         branch = self._hub.loaded.branch
         base = self.public_url()
         stop_url = ""
@@ -359,7 +371,13 @@ class Notifier:
             token = self.stop_token(row.appointment_id, row.watch_id)
             stop_url = f"{base}/stop/{token}"
         text = render(
-            row.kind, row.params, branch=branch, lang=row.lang, code=code, stop_url=stop_url
+            row.kind,
+            row.params,
+            branch=branch,
+            lang=row.lang,
+            code=code,
+            stop_url=stop_url,
+            rate_url=rate_url,
         )
         domain = branch.notifications.mail_from.rpartition("@")[2].strip(">") or "okno-hub.local"
         # Stable for every attempt, unique to this database: the hub's key signs the row.

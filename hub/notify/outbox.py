@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -72,20 +71,6 @@ class Watch:
     email: str
     appointment_id: int
     stopped: bool
-
-
-def secret(engine: Engine, name: str) -> bytes:
-    """The hub's own random key ``name``, made on first use and kept in the database."""
-    table = schema.hub_secrets
-    with engine.begin() as connection:
-        connection.execute(
-            insert(table)
-            .values(name=name, value=secrets.token_hex(32))
-            .on_conflict_do_nothing(index_elements=["name"])
-        )
-        value = connection.execute(select(table.c.value).where(table.c.name == name)).scalar()
-    assert value is not None
-    return bytes.fromhex(value)
 
 
 def address_key(key: bytes, address: str) -> str:

@@ -21,6 +21,8 @@ from datetime import date, timedelta
 
 from hub.domain.appointments import contacts
 from hub.domain.appointments.calendar import Slot, SlotCalendar
+from hub.domain.appointments.index import BookIndex, Contact
+from hub.domain.appointments.refusals import Refusals
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
 from hub.domain.model import (
@@ -32,18 +34,11 @@ from hub.domain.model import (
     Outcome,
 )
 from hub.errors import (
-    CodeCancelled,
-    CodeUsed,
     HubError,
     InvalidRequest,
-    NotBookable,
     Refused,
     SlotFull,
-    SlotUnavailable,
-    TooEarly,
-    TooLate,
     UnknownCode,
-    UnknownService,
 )
 
 DAY_MS = 86_400_000
@@ -71,13 +66,8 @@ class AppointmentBook:
         """Index the bookings afresh under a configuration (its zone names their days)."""
         self.config = config
         self.calendar = SlotCalendar(config)
-        self._by_id: dict[int, Appointment] = {}
-        self._by_code: dict[str, int] = {}
-        self._by_request: dict[str, int] = {}
-        self._by_phone: dict[str, set[int]] = {}
-        self._seats: dict[tuple[str, int], set[int]] = {}
-        # Seats held per service and local day, so that a full day is passed over at once.
-        self._held_on: dict[tuple[str, date], int] = {}
+        self._refuse = Refusals(config, self.calendar)
+        self._index = BookIndex(self.calendar.today)
         # When each booking next needs a look (no-show, erasure, leaving memory).
         self._due: list[tuple[int, int]] = []
         self._scheduled: dict[int, int] = {}
@@ -89,14 +79,13 @@ class AppointmentBook:
 
     def get(self, code: str) -> Appointment | None:
         """The booking with a (normalised) code, if it is in memory; see RECENT_MS."""
-        found = self._by_code.get(code)
-        return self._by_id[found] if found is not None else None
+        return self._index.by_code(code)
 
     def in_use(self, code: str) -> bool:
-        return code in self._by_code
+        return self._index.by_code(code) is not None
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return len(self._index)
 
     def window(self, appointment: Appointment) -> tuple[int, int]:
         """When the booking may check in: from, until (both included)."""
@@ -106,7 +95,7 @@ class AppointmentBook:
         self, service_id: str, first: date | None, last: date | None, now_ms: int
     ) -> list[SlotView]:
         """Slots still to come on the days asked (by default every bookable day)."""
-        self._bookable(service_id)
+        self._refuse.check_bookable(service_id)
         today, end = self.calendar.horizon(now_ms)
         first = max(first or today, today)
         last = min(last or end, end)
@@ -123,7 +112,7 @@ class AppointmentBook:
 
     def free_slots(self, service_id: str, after_ms: int, limit: int, now_ms: int) -> list[SlotView]:
         """The first ``limit`` slots with a free seat starting at ``after_ms`` or later."""
-        self._bookable(service_id)
+        self._refuse.check_bookable(service_id)
         after = max(after_ms, now_ms + 1)
         today, end = self.calendar.horizon(now_ms)
         day = max(today, self.calendar.today(after))
@@ -131,9 +120,9 @@ class AppointmentBook:
         found: list[SlotView] = []
         while day <= end and len(found) < limit:
             slots = self.calendar.day_slots(service_id, day)
-            if self._held_on.get((service_id, day), 0) < capacity * len(slots):
+            if self._index.held_on(service_id, day) < capacity * len(slots):
                 for slot in slots:
-                    taken = len(self._seats.get((service_id, slot.start_ms), ()))
+                    taken = len(self._index.seats(service_id, slot.start_ms))
                     if slot.start_ms >= after and taken < capacity:
                         found.append(SlotView(slot, capacity, capacity - taken))
                         if len(found) == limit:
@@ -146,33 +135,35 @@ class AppointmentBook:
         normalised = contacts.phone(phone)
         if not normalised:
             raise InvalidRequest("missing phone: the request must name it")
+        return self._coming(("phone", normalised), now_ms)
+
+    def find_by_card(
+        self, snils_hash: str, now_ms: int, request_id: str = ""
+    ) -> Appointment | None:
+        """The booking a card's holder should check in with now: the first whose window is
+        open, else the next to come (whose check-in then says when it opens); or the one
+        this request already checked in, so that a retry gets the same ticket."""
+        key: Contact = ("snils", snils_hash)
+        if request_id:
+            for appointment in self._index.under(key):
+                if appointment.check_in_request_id == request_id:
+                    return appointment
+        coming = self._coming(key, now_ms)
+        open_now = [a for a in coming if self.window(a)[0] <= now_ms]
+        return next(iter(open_now or coming), None)
+
+    def _coming(self, key: Contact, now_ms: int) -> list[Appointment]:
+        """Booked appointments under a contact whose check-in has not closed, soonest first."""
         found = [
-            self._by_id[i]
-            for i in self._by_phone.get(normalised, ())
-            if self._by_id[i].state is AppointmentState.BOOKED
-            and self.window(self._by_id[i])[1] >= now_ms
+            a
+            for a in self._index.under(key)
+            if a.state is AppointmentState.BOOKED and self.window(a)[1] >= now_ms
         ]
         return sorted(found, key=lambda a: (a.slot_ms, a.id))
 
     def refusal(self, appointment: Appointment, doing: str) -> HubError | None:
         """Why a booking can no longer be ``doing`` ("checked in", "moved", "cancelled")."""
-        state = appointment.state
-        if state is AppointmentState.CHECKED_IN:
-            number = appointment.ticket_id.rpartition("/")[2]
-            when = self.calendar.clock(appointment.changed_at_ms)
-            more = "again" if doing == "checked in" else "any more"
-            return CodeUsed(
-                f"this booking was checked in at {when} and got ticket {number}; it cannot be "
-                f"{doing} {more}: wait for {number} to be called"
-            )
-        if state is AppointmentState.CANCELLED:
-            return CodeCancelled(
-                "this booking was cancelled and its code is no longer valid: book again or "
-                "take a ticket at the kiosk"
-            )
-        if state is AppointmentState.NO_SHOW:
-            return self._too_late(appointment)
-        return None
+        return self._refuse.closed(appointment, doing)
 
     # -- commands --------------------------------------------------------------
 
@@ -189,19 +180,20 @@ class AppointmentBook:
         phone: str = "",
         email: str = "",
         name: str = "",
+        snils_hash: str = "",
     ) -> Outcome:
         """Give the visitor a seat in the slot, under a fresh code the caller drew."""
         replay = self._replay(request_id, service_id)
         if replay is not None:
             return replay
-        slot = self._bookable_slot(service_id, slot_ms, now_ms)
+        slot = self._refuse.bookable_slot(service_id, slot_ms, now_ms)
         phone, email, name = contacts.phone(phone), contacts.email(email), contacts.name(name)
         if channel is Channel.CALL_CENTRE and not phone:
             raise InvalidRequest(
                 "a call-centre booking needs the caller's phone number: ask for it"
             )
         seat = self._free_seat(slot, now_ms)
-        if code in self._by_code:
+        if self.in_use(code):
             raise ValueError("a booking code was drawn twice: draw codes through the code pool")
         appointment = Appointment(
             id=self._next_id,
@@ -217,6 +209,7 @@ class AppointmentBook:
             phone=phone,
             email=email,
             name=name,
+            snils_hash=contacts.snils_hash(snils_hash),
         )
         self._next_id += 1
         self._put(appointment)
@@ -232,7 +225,7 @@ class AppointmentBook:
         appointment = self._open(code, "moved")
         if slot_ms == appointment.slot_ms:
             return self._outcome(engine, [], appointment)
-        slot = self._bookable_slot(appointment.service_id, slot_ms, now_ms)
+        slot = self._refuse.bookable_slot(appointment.service_id, slot_ms, now_ms)
         seat = self._free_seat(slot, now_ms)
         moved = replace(appointment, slot_ms=slot.start_ms, seat=seat, changed_at_ms=now_ms)
         self._put(moved)
@@ -298,9 +291,9 @@ class AppointmentBook:
             raise refused
         opens, closes = self.window(appointment)
         if now_ms < opens:
-            raise self._too_early(appointment, opens, now_ms)
+            raise self._refuse.too_early(appointment, opens, now_ms)
         if now_ms > closes:
-            raise self._too_late(appointment)
+            raise self._refuse.too_late(appointment)
         issued = engine.issue(
             appointment.service_id,
             now_ms,
@@ -335,7 +328,7 @@ class AppointmentBook:
             if self._scheduled.get(appointment_id) != when:
                 continue
             del self._scheduled[appointment_id]
-            appointment = self._by_id[appointment_id]
+            appointment = self._index[appointment_id]
             if (
                 appointment.state is AppointmentState.BOOKED
                 and now_ms > self.window(appointment)[1]
@@ -347,7 +340,7 @@ class AppointmentBook:
                 events.append(engine.record(EventKind.APPOINTMENT_NO_SHOW, now_ms, appointment))
             if appointment.has_contact and now_ms >= self._erase_at(appointment):
                 appointment = replace(
-                    appointment, phone="", email="", name="", changed_at_ms=now_ms
+                    appointment, phone="", email="", name="", snils_hash="", changed_at_ms=now_ms
                 )
                 self._put(appointment)
                 events.append(
@@ -365,7 +358,7 @@ class AppointmentBook:
         """Refuse a configuration that would leave a booking unable to check in."""
         services = {s.id for s in config.services}
         categories = {p.id for p in config.priorities}
-        for appointment in self._by_id.values():
+        for appointment in self._index:
             if appointment.state is not AppointmentState.BOOKED:
                 continue
             when = self.calendar.when(appointment.slot_ms)
@@ -383,50 +376,12 @@ class AppointmentBook:
 
     def reconfigure(self, config: Branch) -> None:
         """Take a configuration that check_fits accepted; bookings made stay as they are."""
-        self._take(config, list(self._by_id.values()))
+        self._take(config, list(self._index))
 
     # -- helpers -----------------------------------------------------------------
 
-    def _bookable(self, service_id: str) -> None:
-        if self.calendar.capacity(service_id):
-            return
-        if self.config.service(service_id) is None:
-            offered = ", ".join(f'"{s}"' for s in sorted(self.config.appointments.capacity))
-            raise UnknownService(
-                f'no service "{service_id}" in this branch: appointments are made for '
-                f"{offered or 'no service'}"
-            )
-        raise NotBookable(
-            f'"{service_id}" takes no appointments: take a ticket at the kiosk on the day'
-        )
-
-    def _bookable_slot(self, service_id: str, slot_ms: int, now_ms: int) -> Slot:
-        self._bookable(service_id)
-        calendar = self.calendar
-        if slot_ms <= now_ms:
-            raise SlotUnavailable(
-                f"the slot at {calendar.when(slot_ms)} has begun or passed: choose a later one"
-            )
-        _, last = calendar.horizon(now_ms)
-        day = calendar.today(slot_ms)
-        if day > last:
-            raise SlotUnavailable(
-                f"appointments are made for today and the next "
-                f"{self.config.appointments.days_ahead} days, until {last}: choose a day "
-                "up to then"
-            )
-        slot = calendar.slot(service_id, slot_ms)
-        if slot is not None:
-            return slot
-        if self.config.hours_on(day) is None:
-            raise SlotUnavailable(f"the branch is closed on {day}: choose another day")
-        raise SlotUnavailable(
-            f'no slot of "{service_id}" starts at {calendar.when(slot_ms)}: choose one of the '
-            f"slots listed (every {self.config.appointments.slot_min} minutes from opening)"
-        )
-
     def _free_seat(self, slot: Slot, now_ms: int) -> int:
-        taken = self._seats.get((slot.service_id, slot.start_ms), set())
+        taken = self._index.seats(slot.service_id, slot.start_ms)
         for seat in range(self.calendar.capacity(slot.service_id)):
             if seat not in taken:
                 return seat
@@ -440,7 +395,7 @@ class AppointmentBook:
 
     def _view(self, slot: Slot) -> SlotView:
         capacity = self.calendar.capacity(slot.service_id)
-        held = len(self._seats.get((slot.service_id, slot.start_ms), ()))
+        held = len(self._index.seats(slot.service_id, slot.start_ms))
         return SlotView(slot, capacity, max(0, capacity - held))
 
     def _known(self, code: str) -> Appointment:
@@ -459,39 +414,15 @@ class AppointmentBook:
         return appointment
 
     def _replay(self, request_id: str, service_id: str) -> Outcome | None:
-        found = self._by_request.get(request_id) if request_id else None
-        if found is None:
+        appointment = self._index.by_request(request_id)
+        if appointment is None:
             return None
-        appointment = self._by_id[found]
         if appointment.service_id != service_id:
             raise InvalidRequest(
                 f'request id "{request_id}" was already used for another request: use a new '
                 "id for each new request"
             )
         return Outcome(appointment=appointment, replayed=True)
-
-    def _too_early(self, appointment: Appointment, opens_ms: int, now_ms: int) -> TooEarly:
-        calendar = self.calendar
-        at = calendar.clock(appointment.slot_ms)
-        if calendar.today(opens_ms) == calendar.today(now_ms):
-            return TooEarly(
-                f"check-in for the {at} booking opens at {calendar.clock(opens_ms)}: come "
-                "back then",
-                opens_ms,
-            )
-        return TooEarly(
-            f"the booking is for {calendar.today(appointment.slot_ms)} at {at}: check in "
-            f"that day from {calendar.clock(opens_ms)}",
-            opens_ms,
-        )
-
-    def _too_late(self, appointment: Appointment) -> TooLate:
-        calendar = self.calendar
-        closes = self.window(appointment)[1]
-        return TooLate(
-            f"check-in for the booking at {calendar.when(appointment.slot_ms)} closed at "
-            f"{calendar.clock(closes)}: take a ticket at the kiosk or book another time"
-        )
 
     def _erase_at(self, appointment: Appointment) -> int:
         day = self.calendar.today(appointment.slot_ms)
@@ -519,49 +450,11 @@ class AppointmentBook:
             heapq.heappush(self._due, (when, appointment.id))
 
     def _put(self, appointment: Appointment) -> None:
-        old = self._by_id.get(appointment.id)
-        if old is not None:
-            self._unindex(old)
-        self._by_id[appointment.id] = appointment
-        self._by_code[appointment.code] = appointment.id
-        if appointment.request_id:
-            self._by_request[appointment.request_id] = appointment.id
-        if appointment.phone:
-            self._by_phone.setdefault(appointment.phone, set()).add(appointment.id)
-        if appointment.state.holds_seat:
-            self._seats.setdefault((appointment.service_id, appointment.slot_ms), set()).add(
-                appointment.seat
-            )
-            day = self._day_of(appointment)
-            self._held_on[day] = self._held_on.get(day, 0) + 1
+        self._index.put(appointment)
         self._schedule(appointment)
 
-    def _unindex(self, appointment: Appointment) -> None:
-        if appointment.phone:
-            ids = self._by_phone.get(appointment.phone, set())
-            ids.discard(appointment.id)
-            if not ids:
-                self._by_phone.pop(appointment.phone, None)
-        if appointment.state.holds_seat:
-            key = (appointment.service_id, appointment.slot_ms)
-            seats = self._seats.get(key, set())
-            seats.discard(appointment.seat)
-            if not seats:
-                self._seats.pop(key, None)
-            day = self._day_of(appointment)
-            self._held_on[day] -= 1
-            if not self._held_on[day]:
-                del self._held_on[day]
-
-    def _day_of(self, appointment: Appointment) -> tuple[str, date]:
-        return appointment.service_id, self.calendar.today(appointment.slot_ms)
-
     def _drop(self, appointment: Appointment) -> None:
-        self._unindex(appointment)
-        del self._by_id[appointment.id]
-        self._by_code.pop(appointment.code, None)
-        if appointment.request_id:
-            self._by_request.pop(appointment.request_id, None)
+        self._index.drop(appointment)
         self._scheduled.pop(appointment.id, None)
 
     @staticmethod

@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from card_reader.identity import snils_hash as keyed_snils_hash
+from card_reader.identity import valid_snils
 from hub.errors import InvalidRequest
 
 MAX_EMAIL = 254
 MAX_NAME = 64
 _PHONE_NOISE = str.maketrans("", "", " -().\u00a0")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_HEX = frozenset("0123456789abcdef")
+SNILS_HASH_LENGTH = 64
 
 
 def phone(typed: str) -> str:
@@ -58,6 +62,35 @@ def name(typed: str) -> str:
     if len(text) > MAX_NAME:
         raise InvalidRequest(f"the name is longer than {MAX_NAME} characters: shorten it")
     return text
+
+
+def snils_hash(value: str) -> str:
+    """The SNILS as a card reader sends it: hex HMAC-SHA256 under the branch key, or "".
+
+    Never the SNILS itself, which the hub does not keep; see :func:`hash_snils`.
+    """
+    text = value.strip().lower()
+    if text and (len(text) != SNILS_HASH_LENGTH or not set(text) <= _HEX):
+        raise InvalidRequest(
+            "snils_hash must be the hex HMAC-SHA256 of the SNILS (64 characters), never "
+            "the SNILS itself"
+        )
+    return text
+
+
+def hash_snils(key: bytes, typed: str) -> str:
+    """A SNILS typed on a web form or told to the call centre, as its keyed hash; "" stays "".
+
+    Kept only hashed, the same way the card reader hashes the card's SNILS, so that the
+    visitor can check in by card and the hub holds nothing a leak could use.
+    """
+    if not typed.strip():
+        return ""
+    if not valid_snils(typed):
+        raise InvalidRequest(
+            "the SNILS is not valid: type its 11 digits as on the green card, XXX-XXX-XXX YY"
+        )
+    return keyed_snils_hash(key, typed)
 
 
 def phone_hint(value: str) -> str:

@@ -12,7 +12,8 @@ get RESOURCE_EXHAUSTED. Changing calls take an optional request_id, as in queue.
 Refusals carry their stable code in the trailing metadata "okno-error":
   unknown_code (NOT_FOUND), bad_code (INVALID_ARGUMENT), code_used, code_cancelled,
   check_in_too_early, check_in_too_late, slot_full, slot_unavailable, not_bookable
-  (FAILED_PRECONDITION), too_many_attempts (RESOURCE_EXHAUSTED).
+  (FAILED_PRECONDITION), too_many_attempts (RESOURCE_EXHAUSTED), no_booking_for_card
+  (NOT_FOUND).
 """
 
 from collections import abc as _abc
@@ -214,6 +215,8 @@ class BookRequest(_message.Message):
     PHONE_FIELD_NUMBER: _builtins.int
     EMAIL_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
+    SNILS_HASH_FIELD_NUMBER: _builtins.int
+    SNILS_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     service_id: _builtins.str
     slot_start_unix_ms: _builtins.int
@@ -226,6 +229,11 @@ class BookRequest(_message.Message):
     email: _builtins.str
     name: _builtins.str
     """The caller's name as the call centre wrote it; at most 64 characters."""
+    snils_hash: _builtins.str
+    """For check-in by card, either: the SNILS as the card reader hashed it (kiosk), or the
+    SNILS as typed (web page, call centre), which the hub hashes at once and never keeps.
+    """
+    snils: _builtins.str
     def __init__(
         self,
         *,
@@ -236,10 +244,12 @@ class BookRequest(_message.Message):
         phone: _builtins.str = ...,
         email: _builtins.str = ...,
         name: _builtins.str = ...,
+        snils_hash: _builtins.str = ...,
+        snils: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["channel", b"channel", "email", b"email", "name", b"name", "phone", b"phone", "request_id", b"request_id", "service_id", b"service_id", "slot_start_unix_ms", b"slot_start_unix_ms"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["channel", b"channel", "email", b"email", "name", b"name", "phone", b"phone", "request_id", b"request_id", "service_id", b"service_id", "slot_start_unix_ms", b"slot_start_unix_ms", "snils", b"snils", "snils_hash", b"snils_hash"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -466,6 +476,32 @@ class CheckInRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CheckInRequest: _TypeAlias = CheckInRequest  # noqa: Y015
+
+@_typing.final
+class CheckInByCardRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    SNILS_HASH_FIELD_NUMBER: _builtins.int
+    PRINTER_ID_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    snils_hash: _builtins.str
+    """The card's SNILS as the card reader hashed it with the branch key (64 hex characters)."""
+    printer_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        snils_hash: _builtins.str = ...,
+        printer_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["printer_id", b"printer_id", "request_id", b"request_id", "snils_hash", b"snils_hash"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CheckInByCardRequest: _TypeAlias = CheckInByCardRequest  # noqa: Y015
 
 @_typing.final
 class CheckInResponse(_message.Message):

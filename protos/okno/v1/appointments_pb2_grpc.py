@@ -74,6 +74,11 @@ class AppointmentsStub:
                 request_serializer=okno_dot_v1_dot_appointments__pb2.CheckInRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_appointments__pb2.CheckInResponse.FromString,
                 _registered_method=True)
+        self.CheckInByCard = channel.unary_unary(
+                '/okno.v1.Appointments/CheckInByCard',
+                request_serializer=okno_dot_v1_dot_appointments__pb2.CheckInByCardRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_appointments__pb2.CheckInResponse.FromString,
+                _registered_method=True)
 
 
 class AppointmentsServicer:
@@ -135,6 +140,16 @@ class AppointmentsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CheckInByCard(self, request, context):
+        """The visitor identified by card at the kiosk: checks in the booking made with the same
+        SNILS (as the branch's keyed hash), the one whose window is open now, else refuses as
+        CheckIn would for the next one (too early says when). No booking for this card:
+        NOT_FOUND with "no_booking_for_card".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AppointmentsServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -176,6 +191,11 @@ def add_AppointmentsServicer_to_server(servicer, server):
             'CheckIn': grpc.unary_unary_rpc_method_handler(
                     servicer.CheckIn,
                     request_deserializer=okno_dot_v1_dot_appointments__pb2.CheckInRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_appointments__pb2.CheckInResponse.SerializeToString,
+            ),
+            'CheckInByCard': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckInByCard,
+                    request_deserializer=okno_dot_v1_dot_appointments__pb2.CheckInByCardRequest.FromString,
                     response_serializer=okno_dot_v1_dot_appointments__pb2.CheckInResponse.SerializeToString,
             ),
     }
@@ -394,6 +414,33 @@ class Appointments:
             target,
             '/okno.v1.Appointments/CheckIn',
             okno_dot_v1_dot_appointments__pb2.CheckInRequest.SerializeToString,
+            okno_dot_v1_dot_appointments__pb2.CheckInResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckInByCard(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.Appointments/CheckInByCard',
+            okno_dot_v1_dot_appointments__pb2.CheckInByCardRequest.SerializeToString,
             okno_dot_v1_dot_appointments__pb2.CheckInResponse.FromString,
             options,
             channel_credentials,

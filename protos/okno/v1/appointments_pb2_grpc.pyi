@@ -12,7 +12,8 @@ get RESOURCE_EXHAUSTED. Changing calls take an optional request_id, as in queue.
 Refusals carry their stable code in the trailing metadata "okno-error":
   unknown_code (NOT_FOUND), bad_code (INVALID_ARGUMENT), code_used, code_cancelled,
   check_in_too_early, check_in_too_late, slot_full, slot_unavailable, not_bookable
-  (FAILED_PRECONDITION), too_many_attempts (RESOURCE_EXHAUSTED).
+  (FAILED_PRECONDITION), too_many_attempts (RESOURCE_EXHAUSTED), no_booking_for_card
+  (NOT_FOUND).
 """
 
 from collections import abc as _abc
@@ -61,6 +62,12 @@ class AppointmentsStub:
     """The visitor arrived: a priority ticket, or a refusal that says what to do (too early:
     GetBooking tells check_in_from_unix_ms).
     """
+    CheckInByCard: _grpc.UnaryUnaryMultiCallable[_appointments_pb2.CheckInByCardRequest, _appointments_pb2.CheckInResponse]
+    """The visitor identified by card at the kiosk: checks in the booking made with the same
+    SNILS (as the branch's keyed hash), the one whose window is open now, else refuses as
+    CheckIn would for the next one (too early says when). No booking for this card:
+    NOT_FOUND with "no_booking_for_card".
+    """
 
 @_typing.type_check_only
 class AppointmentsAsyncStub(AppointmentsStub):
@@ -82,6 +89,12 @@ class AppointmentsAsyncStub(AppointmentsStub):
     CheckIn: _aio.UnaryUnaryMultiCallable[_appointments_pb2.CheckInRequest, _appointments_pb2.CheckInResponse]  # type: ignore[assignment]
     """The visitor arrived: a priority ticket, or a refusal that says what to do (too early:
     GetBooking tells check_in_from_unix_ms).
+    """
+    CheckInByCard: _aio.UnaryUnaryMultiCallable[_appointments_pb2.CheckInByCardRequest, _appointments_pb2.CheckInResponse]  # type: ignore[assignment]
+    """The visitor identified by card at the kiosk: checks in the booking made with the same
+    SNILS (as the branch's keyed hash), the one whose window is open now, else refuses as
+    CheckIn would for the next one (too early says when). No booking for this card:
+    NOT_FOUND with "no_booking_for_card".
     """
 
 class AppointmentsServicer(metaclass=_abc_1.ABCMeta):
@@ -149,6 +162,18 @@ class AppointmentsServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_appointments_pb2.CheckInResponse, _abc.Awaitable[_appointments_pb2.CheckInResponse]]:
         """The visitor arrived: a priority ticket, or a refusal that says what to do (too early:
         GetBooking tells check_in_from_unix_ms).
+        """
+
+    @_abc_1.abstractmethod
+    def CheckInByCard(
+        self,
+        request: _appointments_pb2.CheckInByCardRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_appointments_pb2.CheckInResponse, _abc.Awaitable[_appointments_pb2.CheckInResponse]]:
+        """The visitor identified by card at the kiosk: checks in the booking made with the same
+        SNILS (as the branch's keyed hash), the one whose window is open now, else refuses as
+        CheckIn would for the next one (too early says when). No booking for this card:
+        NOT_FOUND with "no_booking_for_card".
         """
 
 def add_AppointmentsServicer_to_server(servicer: AppointmentsServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
