@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -140,10 +141,20 @@ class PaymentTerminal:
         self.state = State.IDLE
         return result
 
+    def _acknowledgement(self) -> codec.Apdu:
+        """The terminal's 80 00 or 84 xx to our command, past messages of a broken-off one."""
+        link = self.link
+        deadline = time.monotonic() + link.ack_timeout
+        while True:
+            first = codec.decode_apdu(link.receive(max(deadline - time.monotonic(), 0.0)))
+            if not _stale(first.command):
+                return first
+
     def _exchange(self, apdu: codec.Apdu) -> Generator[Prompt, None, Result]:
         link = self.link
+        link.discard()
         link.send(apdu.encode())
-        first = codec.decode_apdu(link.receive(link.ack_timeout))
+        first = self._acknowledgement()
         if first.command[0] == 0x84:  # ZVT §2.1: 84 xx, the command is refused
             code = first.command[1]
             return Result(messages.classify(code), code, messages.reason(code))
@@ -174,6 +185,22 @@ class PaymentTerminal:
                     **_refs(status),
                     receipt_lines=tuple(lines),
                 )
+
+
+def _stale(command: bytes) -> bool:
+    """A terminal message (not an answer to a command) from a command broken off earlier."""
+    return command in _MESSAGES
+
+
+_MESSAGES = frozenset(
+    {
+        codec.INTERMEDIATE_STATUS,
+        codec.STATUS_INFORMATION,
+        codec.PRINT_LINE,
+        codec.COMPLETION,
+        codec.ABORT_FROM_PT,
+    }
+)
 
 
 def _refs(status: messages.StatusInfo | None) -> dict[str, int | None]:

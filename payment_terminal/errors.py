@@ -35,6 +35,12 @@ class LinkError(PaymentError, ConnectionError):
     code = "link_error"
 
 
+class HubUnreachable(PaymentError, ConnectionError):
+    """The hub did not answer: no payment may start; an unsettled one is settled later."""
+
+    code = "hub_unreachable"
+
+
 class Declined(PaymentError):
     """The card's bank or the terminal declined the payment; nothing was charged."""
 

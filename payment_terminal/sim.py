@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import tty
 from dataclasses import dataclass
 from enum import Enum
@@ -15,9 +16,11 @@ from types import TracebackType
 
 from payment_terminal import codec, messages
 from payment_terminal.errors import PaymentError, TerminalTimeout
-from payment_terminal.transport import FdPort, Link
+from payment_terminal.transport import FdPort, Link, Port
 
 POLL = 0.02  # how often the thread looks at its stop event
+ECR_WAIT = 3.0  # how long the terminal waits for the ECR's 80 00 00 before giving up
+SLOW_S = 2.0  # the card time of a SLOW terminal
 
 
 class Mode(Enum):
@@ -29,6 +32,8 @@ class Mode(Enum):
     SILENT = "silent"  # acknowledges the command, then never answers
     GARBAGE = "garbage"  # answers with bytes that are no frame
     BAD_CRC = "bad_crc"  # every answer frame carries a wrong CRC
+    DROP = "drop"  # charges the card, then the link drops before the result is told
+    SLOW = "slow"  # approves, after the visitor took SLOW_S seconds at the PIN pad
 
 
 @dataclass
@@ -39,6 +44,30 @@ class Transaction:
     trace: int
     amount: int
     reversed: bool = False
+
+
+class PacedPort:
+    """A port as slow as a serial line at ``baudrate`` both ways (a pty is instant).
+
+    A write leaves once its bytes would have been on the wire; bytes read are handed on
+    once their last one would have arrived. 10 bits a byte (8N1).
+    """
+
+    def __init__(self, port: Port, baudrate: int) -> None:
+        self._port = port
+        self._byte_s = 10 / baudrate
+
+    def write(self, data: bytes) -> None:
+        time.sleep(len(data) * self._byte_s)
+        self._port.write(data)
+
+    def read_some(self, timeout: float) -> bytes:
+        data = self._port.read_some(timeout)
+        time.sleep(len(data) * self._byte_s)
+        return data
+
+    def close(self) -> None:
+        self._port.close()
 
 
 class SimulatedTerminal:
@@ -55,8 +84,13 @@ class SimulatedTerminal:
         terminal_id: int = 52001233,
         decline_code: int = 0x05,
         prompts: tuple[str, ...] = ("Вставьте карту", "Введите PIN"),
+        card_time: float = 0.0,
+        baudrate: int | None = None,
     ) -> None:
         self.mode = mode
+        # Seconds the visitor spends at the PIN pad before the bank answers (a bench
+        # subtracts it to measure the protocol alone).
+        self.card_time = card_time
         self.terminal_id = terminal_id
         self.decline_code = decline_code
         self.prompts = prompts
@@ -67,7 +101,10 @@ class SimulatedTerminal:
         tty.setraw(slave)
         self.port_path = os.ttyname(slave)
         self._slave = slave  # kept open so the pty survives until the driver opens it
-        self.link = Link(FdPort(self._master), ack_timeout=1.0)
+        port: Port = FdPort(self._master)
+        if baudrate is not None:
+            port = PacedPort(port, baudrate)
+        self.link = Link(port, ack_timeout=1.0)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sim-zvt", daemon=True)
         self._next_trace = 1
@@ -119,22 +156,35 @@ class SimulatedTerminal:
             self._execute(apdu)
 
     def _execute(self, raw: bytes) -> None:
-        try:
-            apdu = codec.decode_apdu(raw)
-            self.commands.append(apdu.command)
-            self._handle(apdu)
-        except PaymentError:
-            return  # the ECR went away mid-command; wait for the next one
+        while True:
+            try:
+                apdu = codec.decode_apdu(raw)
+                self.commands.append(apdu.command)
+                self._handle(apdu)
+            except _NewCommand as new:
+                raw = new.raw  # the ECR started over: the command it sent now is served
+                continue
+            except PaymentError:
+                pass  # the ECR went away mid-command; wait for the next one
+            return
 
     def _tell(self, apdu: codec.Apdu) -> None:
-        """Send a message to the ECR and wait for its 80 00 00."""
+        """Send a message to the ECR and wait for its 80 00 00.
+
+        An ECR that stays silent for ECR_WAIT is gone (the command ends); one that sends a
+        command instead has started over (a restarted cash register).
+        """
         self.link.send(apdu.encode())
-        while not self._stop.is_set():
+        deadline = time.monotonic() + ECR_WAIT
+        while not self._stop.is_set() and time.monotonic() < deadline:
             try:
-                if self.link.receive(POLL) == codec.ACK_APDU:
-                    return
+                got = self.link.receive(POLL)
             except TerminalTimeout:
                 continue
+            if got == codec.ACK_APDU:
+                return
+            raise _NewCommand(got)
+        raise _Done
 
     def _handle(self, apdu: codec.Apdu) -> None:
         command = apdu.command
@@ -161,6 +211,7 @@ class SimulatedTerminal:
         for i, text in enumerate(self.prompts):
             self._tell(messages.intermediate_status(0x0A if i == 0 else 0x01, text))
         mode = self.mode
+        time.sleep(max(self.card_time, SLOW_S if mode is Mode.SLOW else 0.0))
         if mode is Mode.SILENT:
             return
         if mode is Mode.GARBAGE:
@@ -182,6 +233,8 @@ class SimulatedTerminal:
         self._next_receipt += 1
         self._next_trace += 1
         self.ledger.append(tx)
+        if mode is Mode.DROP:
+            return
         self._tell(self._status(0, tx))
         self._tell(messages.print_line("ОПЛАТА"))
         self._tell(messages.print_line(f"Сумма: {amount // 100}.{amount % 100:02d} RUB"))
@@ -203,3 +256,11 @@ class SimulatedTerminal:
 
 class _Done(PaymentError):
     """The command already ended (with an abort); nothing more to send."""
+
+
+class _NewCommand(PaymentError):
+    """The ECR sent a command while the terminal waited for its acknowledgement."""
+
+    def __init__(self, raw: bytes) -> None:
+        super().__init__("the ECR started a new command")
+        self.raw = raw

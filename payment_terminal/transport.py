@@ -191,6 +191,13 @@ class Link:
                 self.port.write(codec.ACK_BYTE)
             return event.apdu
 
+    def discard(self) -> None:
+        """Drop what is on the line now: left from a command an earlier ECR broke off."""
+        self._events.clear()
+        while self.port.read_some(0.0):
+            pass
+        self._decoder = codec.FrameDecoder()
+
     def write_raw(self, data: bytes) -> None:
         """Bytes straight to the line (the simulator's garbage and broken frames)."""
         self.port.write(data)

@@ -32,7 +32,7 @@ from ticket_printer.errors import (
     PrintTimeout,
 )
 from ticket_printer.jobs import Job, JobQueue, JobState
-from ticket_printer.layout import TicketSlip
+from ticket_printer.layout import TextSlip, TicketSlip
 from ticket_printer.profile import PrinterProfile
 
 log = logging.getLogger(__name__)
@@ -83,10 +83,10 @@ class PrinterAgent:
 
     async def handle(self, command: devices_pb2.Command) -> str:
         """Run a command from the hub; "" once done, else why not (shown to the technician)."""
-        if command.kind != "print":
+        if command.kind not in _READERS:
             return f'a ticket printer does not take "{command.kind}" commands'
         try:
-            ticket_slip(command.payload_json)
+            _READERS[command.kind](command.payload_json)
         except ValueError as bad:
             log.warning("print job refused job=%d reason=%s", command.id, bad)
             return f"bad print job: {bad}"[:200]
@@ -94,7 +94,9 @@ class PrinterAgent:
         waiter: asyncio.Future[str] = loop.create_future()
         # Waiting before queueing: the printer thread may finish the job at once.
         self._waiters.setdefault(command.id, []).append(waiter)
-        job = await asyncio.to_thread(self._jobs.add, command.id, command.payload_json)
+        job = await asyncio.to_thread(
+            self._jobs.add, command.id, command.payload_json, command.kind
+        )
         if job.state in (JobState.PRINTED, JobState.FAILED):
             self._resolve(job.id, job.error)
         self._wake.set()
@@ -156,15 +158,15 @@ class PrinterAgent:
 
     def _print(self, printer: TicketPrinter, job: Job) -> None:
         try:
-            slip = ticket_slip(job.payload_json)
-        except ValueError as bad:
+            slip = _READERS[job.kind](job.payload_json)
+        except (KeyError, ValueError) as bad:
             failed = self._jobs.mark(job, JobState.FAILED, f"bad print job: {bad}"[:200])
             self._finished(failed)
             return
         if self._stopped == job.id and printer.state().can_print:
             self._stopped = None
             if printer.confirmed_late(job.id, LATE_CONFIRMATION_S):
-                log.info("printed after the refill job=%d ticket=%s", job.id, slip.number)
+                log.info("printed after the refill job=%d %s", job.id, _what(slip))
                 self._finished(self._jobs.mark(job, JobState.PRINTED))
                 return
         # Left "sending" by a crash: it may have come out, so this one says it is a copy.
@@ -172,7 +174,10 @@ class PrinterAgent:
             slip = replace(slip, copy=True)
         sending = self._jobs.mark(job, JobState.SENDING)
         try:
-            printer.print_ticket(slip, job.id)
+            if isinstance(slip, TextSlip):
+                printer.print_slip(slip, job.id)
+            else:
+                printer.print_ticket(slip, job.id)
         except LinkLost:
             # Sent, perhaps printed, but the confirmation was lost with the cable: the
             # job stays "sending", so it comes out again marked as a copy.
@@ -185,7 +190,7 @@ class PrinterAgent:
                 self._stopped = job.id
             raise
         printed = self._jobs.mark(sending, JobState.PRINTED)
-        log.info("printed job=%d ticket=%s copy=%s", job.id, slip.number, slip.copy)
+        log.info("printed job=%d %s copy=%s", job.id, _what(slip), slip.copy)
         self._finished(printed)
         self._show(printer.state())
 
@@ -253,6 +258,30 @@ def ticket_slip(payload_json: str) -> TicketSlip:
         status_url=slip.status_url,
         appointment=appointment or None,
         copy=slip.copy,
+    )
+
+
+def text_slip(payload_json: str) -> TextSlip:
+    """The slip to print from a "print_slip" command's payload; ValueError says what is wrong."""
+    try:
+        slip = json_format.Parse(payload_json, printing_pb2.TextSlip())
+    except json_format.ParseError as bad:
+        raise ValueError(f"not a text slip ({bad})") from bad
+    if not slip.title:
+        raise ValueError("the slip has no title")
+    return TextSlip(slip.title, tuple(slip.lines), slip.copy)
+
+
+_READERS: dict[str, Callable[[str], TicketSlip | TextSlip]] = {
+    "print": ticket_slip,
+    "print_slip": text_slip,
+}
+
+
+def _what(slip: TicketSlip | TextSlip) -> str:
+    """For the log: a ticket's number; a slip's size (its text may name the visitor)."""
+    return (
+        f"slip lines={len(slip.lines)}" if isinstance(slip, TextSlip) else f"ticket={slip.number}"
     )
 
 

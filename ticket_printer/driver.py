@@ -32,8 +32,10 @@ from ticket_printer.errors import (
 )
 from ticket_printer.layout import (
     Logo,
+    TextSlip,
     TicketSlip,
     render_pairing_code,
+    render_slip,
     render_test_page,
     render_ticket,
 )
@@ -257,6 +259,11 @@ class TicketPrinter:
     def print_ticket(self, slip: TicketSlip, job_id: int, timeout_s: float = JOB_TIMEOUT_S) -> None:
         """Lay out and print one queue ticket (the logo from NV memory if stored)."""
         data = render_ticket(slip, self.profile, self.logo, logo_stored=self.logo_stored)
+        self.print_job(data, job_id, timeout_s)
+
+    def print_slip(self, slip: TextSlip, job_id: int, timeout_s: float = JOB_TIMEOUT_S) -> None:
+        """Lay out and print a slip of text lines (a receipt), confirmed like a ticket."""
+        data = render_slip(slip, self.profile, self.logo, logo_stored=self.logo_stored)
         self.print_job(data, job_id, timeout_s)
 
     def print_pairing_code(self, code: str, job_id: int, timeout_s: float = JOB_TIMEOUT_S) -> None:

@@ -35,6 +35,8 @@ class Job:
     state: JobState
     # Why a failed job will not print (its payload could not be read).
     error: str = ""
+    # The hub's command kind: "print" (a queue ticket) or "print_slip" (lines of text).
+    kind: str = "print"
 
 
 class JobQueue:
@@ -42,12 +44,12 @@ class JobQueue:
         self._folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def add(self, job_id: int, payload_json: str) -> Job:
+    def add(self, job_id: int, payload_json: str, kind: str = "print") -> Job:
         """Keep a new job; a job already known (any state) is returned as it is."""
         known = self.get(job_id)
         if known is not None:
             return known
-        job = Job(job_id, payload_json, JobState.QUEUED)
+        job = Job(job_id, payload_json, JobState.QUEUED, kind=kind)
         self._write(job)
         return job
 
@@ -57,7 +59,13 @@ class JobQueue:
             record = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        return Job(job_id, record["payload_json"], JobState(record["state"]), record["error"])
+        return Job(
+            job_id,
+            record["payload_json"],
+            JobState(record["state"]),
+            record["error"],
+            record.get("kind", "print"),  # jobs kept before slips existed are tickets
+        )
 
     def next(self) -> Job | None:
         """The oldest job still to print (one left "sending" by a crash comes first)."""
@@ -68,14 +76,19 @@ class JobQueue:
         return None
 
     def mark(self, job: Job, state: JobState, error: str = "") -> Job:
-        changed = Job(job.id, job.payload_json, state, error)
+        changed = Job(job.id, job.payload_json, state, error, job.kind)
         self._write(changed)
         if state is JobState.PRINTED:
             self._forget_old()
         return changed
 
     def _write(self, job: Job) -> None:
-        record = {"payload_json": job.payload_json, "state": job.state.value, "error": job.error}
+        record = {
+            "payload_json": job.payload_json,
+            "state": job.state.value,
+            "error": job.error,
+            "kind": job.kind,
+        }
         write_private(self._path(job.id), json.dumps(record, ensure_ascii=False).encode())
 
     def _forget_old(self) -> None:

@@ -59,6 +59,15 @@ class TicketSlip:
     copy: bool = False
 
 
+@dataclass(frozen=True)
+class TextSlip:
+    """A slip of text under a title: a payment receipt, a booking's details."""
+
+    title: str
+    lines: tuple[str, ...]
+    copy: bool = False
+
+
 def _lines(text: str, profile: PrinterProfile, width: int = 1) -> bytes:
     """Text wrapped at word boundaries to the line at magnification ``width``, each + LF."""
     columns = profile.chars_per_line // width
@@ -162,6 +171,29 @@ def render_ticket(
     if slip.appointment:
         out += _bold(slip.appointment, profile)
     out += _end()
+    return bytes(out)
+
+
+def render_slip(
+    slip: TextSlip,
+    profile: PrinterProfile,
+    logo: Logo | None = None,
+    *,
+    logo_stored: bool = False,
+) -> bytes:
+    """A text slip as one ESC/POS job: logo, title, then the lines left-aligned, cut."""
+    if not slip.title:
+        raise TemplateError("a slip needs a title")
+    out = bytearray(_start(profile))
+    if logo is not None:
+        out += render_logo(logo, profile, stored=logo_stored)
+    out += _bold(slip.title, profile)
+    if slip.copy:
+        out += _bold("КОПИЯ", profile)
+    out += codec.align(Align.LEFT)
+    for line in slip.lines:
+        out += _lines(line, profile)
+    out += codec.align(Align.CENTER) + _end()
     return bytes(out)
 
 

@@ -42,6 +42,9 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
                     group_id=s.group or "",
                     target_wait_s=branch.target_wait_ms(s) // 1000,
                     average_service_s=round(s.average_service_min * 60),
+                    fee_kopecks=s.fee_kopecks,
+                    fee_purpose=s.fee_purpose,
+                    bookable=bool(branch.appointments.capacity.get(s.id)),
                 )
                 for s in branch.services
             ],

@@ -7,11 +7,22 @@ sent once: it must resolve that payment, never send it again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from hub.api.status import Context, rpc
-from hub.domain.payments import Payment, PaymentState, Settlement, check_new
-from hub.errors import InvalidRequest
+from hub.domain.payments import (
+    FINAL,
+    UNRESOLVED,
+    Payment,
+    PaymentState,
+    Settlement,
+    TerminalTransaction,
+    check_new,
+    resolve,
+    settle,
+)
+from hub.errors import IllegalTransition, InvalidRequest
 from hub.service import Hub
 from hub.store import payments as store
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
@@ -52,6 +63,7 @@ def to_pb(payment: Payment) -> payments_pb2.Payment:
 class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
+        self._lock = asyncio.Lock()
 
     @rpc
     async def Begin(
@@ -95,12 +107,66 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
             request.terminal_trace,
             request.terminal_receipt,
         )
-        now = self._hub.clock()
-        payment = await self._hub.read_store(
-            lambda r: store.settle_payment(r, request.payment_id, settlement, now)
+        return to_pb(await self._settle(request.payment_id, settlement))
+
+    @rpc
+    async def Resolve(
+        self, request: payments_pb2.ResolvePaymentRequest, context: Context
+    ) -> payments_pb2.ResolvePaymentResponse:
+        last = (
+            TerminalTransaction(
+                request.last.amount_kopecks,
+                request.last.terminal_receipt,
+                request.last.terminal_trace,
+                request.last.terminal_serial,
+            )
+            if request.HasField("last")
+            else None
         )
-        log.info("payment settled id=%d state=%s", payment.id, payment.state.value)
-        return to_pb(payment)
+        async with self._lock:
+            payment = await self._hub.read_store(lambda r: store.payment(r, request.payment_id))
+            newest = await self._hub.read_store(lambda r: store.unresolved(r, payment.terminal_id))
+            if payment.state in UNRESOLVED and newest[-1].id != payment.id:
+                raise IllegalTransition(
+                    f"payment {newest[-1].id} of this terminal is newer and unresolved: "
+                    "resolve the newest first, only it may be the terminal's last sale"
+                )
+            claimed = await self._hub.read_store(
+                lambda r: store.claimed_receipts(r, payment.terminal_id)
+            )
+            settlement = resolve(payment, last, claimed)
+            if settlement is None:
+                assert last is not None
+                log.warning(
+                    "payment unconfirmed id=%d: reverse the terminal's receipt %s",
+                    payment.id,
+                    last.receipt,
+                )
+                return payments_pb2.ResolvePaymentResponse(
+                    payment=to_pb(payment), reverse_receipt=last.receipt
+                )
+            resolved = await self._apply(payment, settlement)
+        return payments_pb2.ResolvePaymentResponse(payment=to_pb(resolved))
+
+    async def _settle(self, payment_id: int, settlement: Settlement) -> Payment:
+        async with self._lock:
+            payment = await self._hub.read_store(lambda r: store.payment(r, payment_id))
+            return await self._apply(payment, settlement)
+
+    async def _apply(self, payment: Payment, settlement: Settlement) -> Payment:
+        """Keep a settlement; a final one with its payment_settled event, in one transaction.
+
+        Called under the lock: two settlements of one payment never both read its old state.
+        """
+        settled = settle(payment, settlement, self._hub.clock())
+        if settled is payment:
+            return payment
+        if settled.state in FINAL:
+            await self._hub.run(lambda engine, now: engine.settle_payment(settled, now))
+        else:
+            await self._hub.read_store(lambda r: store.save(r, settled))
+        log.info("payment settled id=%d state=%s", settled.id, settled.state.value)
+        return settled
 
     @rpc
     async def ListUnresolved(

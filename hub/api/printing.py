@@ -12,6 +12,7 @@ import logging
 import math
 
 from google.protobuf import json_format
+from google.protobuf.message import Message
 
 from hub.api.status import Context, rpc
 from hub.devices.fleet import Fleet
@@ -24,6 +25,9 @@ from protos.okno.v1 import common_pb2, printing_pb2, printing_pb2_grpc
 
 log = logging.getLogger(__name__)
 PRINTER_KIND = "ticket_printer"
+PRINT_KINDS = ("print", "print_slip")  # a ticket, a slip of text lines
+MAX_SLIP_LINES = 80
+MAX_LINE_CHARS = 200
 
 
 class Printers:
@@ -52,25 +56,34 @@ class Printers:
     async def submit(
         self, printer_id: str, slip: printing_pb2.TicketSlip, key: str
     ) -> common_pb2.PrintJob:
-        """Send the slip to the printer, once per ``key``; a refusal is a FAILED job."""
+        """Send the ticket to the printer, once per ``key``; a refusal is a FAILED job."""
+        return await self._send(printer_id, "print", slip, key, f"ticket={slip.number}")
+
+    async def submit_text(
+        self, printer_id: str, slip: printing_pb2.TextSlip, key: str
+    ) -> common_pb2.PrintJob:
+        """Send a slip of text lines to the printer, once per ``key``."""
+        return await self._send(printer_id, "print_slip", slip, key, f"lines={len(slip.lines)}")
+
+    async def _send(
+        self, printer_id: str, kind: str, slip: Message, key: str, what: str
+    ) -> common_pb2.PrintJob:
         reason = self.unready(printer_id)
         if reason:
-            log.info(
-                "print refused printer=%s ticket=%s reason=%s", printer_id, slip.number, reason
-            )
+            log.info("print refused printer=%s %s reason=%s", printer_id, what, reason)
             return common_pb2.PrintJob(
                 printer_id=printer_id, state=common_pb2.PRINT_JOB_STATE_FAILED, error=reason
             )
         payload = json_format.MessageToJson(slip, indent=None)
-        job_id = await self._fleet.send(printer_id, "print", payload, key=key)
-        log.info("print queued printer=%s ticket=%s job=%d", printer_id, slip.number, job_id)
+        job_id = await self._fleet.send(printer_id, kind, payload, key=key)
+        log.info("print queued printer=%s %s job=%d", printer_id, what, job_id)
         return common_pb2.PrintJob(
             job_id=job_id, printer_id=printer_id, state=common_pb2.PRINT_JOB_STATE_QUEUED
         )
 
     async def job(self, job_id: int) -> common_pb2.PrintJob:
         record = await self._fleet.command(job_id)
-        if record.kind != "print":
+        if record.kind not in PRINT_KINDS:
             raise NotFound(f"command {job_id} is not a print job")
         if not record.acked:
             state = common_pb2.PRINT_JOB_STATE_QUEUED
@@ -108,6 +121,21 @@ def slip(branch: Branch, ticket: Ticket, estimate: WaitEstimate | None) -> print
     return made
 
 
+def check_slip(request: printing_pb2.PrintSlipRequest) -> None:
+    """Refuse a slip no printer could print sensibly (it would waste a visitor's paper)."""
+    if not request.printer_id or not request.request_id:
+        raise InvalidRequest("a slip names printer_id and request_id")
+    if not request.title.strip():
+        raise InvalidRequest("a slip needs a title")
+    if len(request.lines) > MAX_SLIP_LINES:
+        raise InvalidRequest(
+            f"a slip holds at most {MAX_SLIP_LINES} lines, not {len(request.lines)}"
+        )
+    long = [n for n, line in enumerate(request.lines, 1) if len(line) > MAX_LINE_CHARS]
+    if long:
+        raise InvalidRequest(f"line {long[0]} is over {MAX_LINE_CHARS} characters")
+
+
 class PrintingServicer(printing_pb2_grpc.PrintingServicer):
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
@@ -127,6 +155,20 @@ class PrintingServicer(printing_pb2_grpc.PrintingServicer):
         )
         if job.state == common_pb2.PRINT_JOB_STATE_FAILED:
             raise Refused(f"cannot reprint ticket {ticket.number}: {job.error}")
+        return job
+
+    @rpc
+    async def PrintSlip(
+        self, request: printing_pb2.PrintSlipRequest, context: Context
+    ) -> common_pb2.PrintJob:
+        check_slip(request)
+        job = await self._printers.submit_text(
+            request.printer_id,
+            printing_pb2.TextSlip(title=request.title, lines=request.lines),
+            key=f"slip:{request.request_id}",
+        )
+        if job.state == common_pb2.PRINT_JOB_STATE_FAILED:
+            raise Refused(f"cannot print the slip: {job.error}")
         return job
 
     @rpc

@@ -83,6 +83,26 @@ class Service(_Model):
     average_service_min: float = Field(default=10.0, gt=0, le=8 * 60)
     # Tickets stop this many minutes before the branch closes.
     last_ticket_before_close_min: int = Field(default=0, ge=0, le=12 * 60)
+    # A state fee paid at the kiosk's terminal (0: free) and the purpose of the payment as
+    # the state payments system shows it.
+    fee_kopecks: int = 0
+    fee_purpose: str = ""
+
+    @field_validator("fee_kopecks")
+    @classmethod
+    def _fee_not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError(f"fee must be 0 (free) or a positive number of kopecks, not {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _paid_needs_purpose(self) -> Service:
+        if self.fee_kopecks > 0 and not self.fee_purpose.strip():
+            raise ValueError(
+                f"fee_kopecks is {self.fee_kopecks}: a paid service needs fee_purpose, "
+                "the purpose of the payment the state payments system shows"
+            )
+        return self
 
 
 class Desk(_Model):
@@ -124,6 +144,8 @@ class Notifications(_Model):
     reminder_before_min: int = Field(default=120, ge=0, le=7 * 24 * 60)
     # "Your turn is near" once this many people or fewer are ahead (0: none).
     turn_near_ahead: int = Field(default=3, ge=0, le=50)
+    # After a watched ticket's service, an SMS/e-mail with a link to rate it (1..5).
+    rating_invite: bool = True
     # The start of links in messages; empty: the origin of ticket_page_url.
     public_url: str = Field(default="", pattern=r"^$|^https?://[^\s/]+(/\S*)?$")
     # The SMS gateway's messages endpoint (docs/notifications.md); empty: no SMS.

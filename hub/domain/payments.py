@@ -155,19 +155,41 @@ class TerminalTransaction:
     terminal_serial: str = ""
 
 
-def resolve(
+class Verdict(Enum):
+    """What the terminal's last transaction says about an unresolved payment."""
+
+    CONFIRMED = "confirmed"  # it is this payment's charge: APPROVED
+    REVERSE = "reverse"  # a charge no payment holds, not this one's: reverse it, then REVERSED
+    NOT_CHARGED = "not_charged"  # nothing of this payment was charged: REVERSED as it is
+
+
+def judge(
     payment: Payment, last: TerminalTransaction | None, claimed_receipts: set[str]
-) -> Settlement:
+) -> Verdict:
     """Decide an unresolved payment from the terminal's last transaction.
 
     The last transaction is this payment's when it is of the same amount and no other
-    payment already holds its receipt: then the card was charged once, and the payment
-    is APPROVED. Otherwise nothing of this payment was charged (the terminal's last
-    transaction is someone else's), and it ends REVERSED with nothing to reverse.
+    payment already holds its receipt: the card was charged once. A charge no payment
+    holds but of another amount cannot be confirmed as this payment; since every sale is
+    recorded before it goes out, it is money nobody accounts for, and it is reversed at
+    the terminal. Otherwise (no transaction, or another payment's) nothing was charged.
+    Unresolved payments are judged newest first, since only the newest may have been the
+    terminal's last sale; each judged charge is then held, so an older one never claims it.
     """
     if payment.state not in UNRESOLVED:
         raise IllegalTransition(f"payment {payment.id} is {payment.state.value}, not unresolved")
-    if last is not None and last.amount == payment.amount and last.receipt not in claimed_receipts:
+    if last is None or last.receipt in claimed_receipts:
+        return Verdict.NOT_CHARGED
+    return Verdict.CONFIRMED if last.amount == payment.amount else Verdict.REVERSE
+
+
+def resolve(
+    payment: Payment, last: TerminalTransaction | None, claimed_receipts: set[str]
+) -> Settlement | None:
+    """The settlement the terminal's answer decides, or None: reverse ``last`` first."""
+    verdict = judge(payment, last, claimed_receipts)
+    if verdict is Verdict.CONFIRMED:
+        assert last is not None
         return Settlement(
             PaymentState.APPROVED,
             reason="confirmed by the terminal's repeat receipt",
@@ -175,4 +197,6 @@ def resolve(
             terminal_trace=last.trace,
             terminal_receipt=last.receipt,
         )
+    if verdict is Verdict.REVERSE:
+        return None
     return Settlement(PaymentState.REVERSED, reason="not confirmed by the terminal: not charged")

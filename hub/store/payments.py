@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from hub.domain.payments import UNRESOLVED, Payment, PaymentState, Settlement, settle
+from hub.domain.payments import UNRESOLVED, Payment, PaymentState
 from hub.errors import InvalidRequest, NotFound
 from hub.store import schema
 from hub.store.repository import Repository
@@ -66,18 +66,12 @@ def begin(repository: Repository, asked: Payment) -> tuple[Payment, bool]:
         return replace(asked, id=int(inserted[0])), True
 
 
-def settle_payment(
-    repository: Repository, payment_id: int, settlement: Settlement, now_ms: int
-) -> Payment:
-    """Apply a settlement by the state machine's rules and keep the result."""
+def save(repository: Repository, payment: Payment) -> None:
+    """Keep a payment's new state (an UNKNOWN; a final state goes with its event)."""
+    row = _row(payment)
+    del row["id"]
     with repository.engine.begin() as connection:
-        payment = _by_id(connection, payment_id)
-        settled = settle(payment, settlement, now_ms)
-        if settled is not payment:
-            row = _row(settled)
-            del row["id"]
-            connection.execute(_PAYMENTS.update().where(_PAYMENTS.c.id == payment_id).values(**row))
-        return settled
+        connection.execute(_PAYMENTS.update().where(_PAYMENTS.c.id == payment.id).values(**row))
 
 
 def payment(repository: Repository, payment_id: int) -> Payment:

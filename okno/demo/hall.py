@@ -31,6 +31,7 @@ from hub.replay import DayReport
 from hub.service import Hub, wall_clock_ms
 from okno.demo import outputs
 from okno.demo.board import text
+from okno.demo.cashier import hall_terminal
 from okno.demo.clock import SimClock, demo_start_ms
 from okno.demo.desks import Desks
 from okno.demo.feed import follow
@@ -100,8 +101,11 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
     async with (
         _hub_on_loopback(options.config, db, clock) as (hub, address, channel),
         hall_printer(hub, address, options.out) as printer_id,
+        hall_terminal(channel, printer_id) as cashier,
     ):
-        world = World(branch, clock, Stubs.on(channel), stop, printer_id=printer_id)
+        world = World(
+            branch, clock, Stubs.on(channel), stop, printer_id=printer_id, cashier=cashier
+        )
         branch_info, board = await _board(world)
         board.set_connection(Link.LIVE, clock())  # the demo's hub runs in this process
         settings = DisplaySettings(title=branch_info.name, timezone=branch_info.timezone)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hub.domain.branch import Branch
 from hub.traffic import Visitors
 from okno.demo.clock import SimClock
 from okno.demo.rpc import Stubs
+
+if TYPE_CHECKING:
+    from okno.demo.cashier import Cashier
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,3 +24,5 @@ class World:
     visitors: Visitors = field(default_factory=Visitors)
     # The device id of the kiosk's ticket printer; "" prints nothing.
     printer_id: str = ""
+    # The kiosk's card terminal, for visitors who pay a fee; None: nobody pays.
+    cashier: Cashier | None = None

@@ -247,7 +247,11 @@ async def test_health_and_lists(served: Served) -> None:
     status = await health.Check(health_pb2.HealthCheckRequest(service="okno.v1.QueueService"))
     assert status.status == health_pb2.HealthCheckResponse.SERVING
     services = await served.admin.ListServices(admin_pb2.ListServicesRequest())
-    assert len(services.services) == 12
+    assert len(services.services) == 13
+    duty = next(s for s in services.services if s.id == "state-duty")
+    assert (duty.fee_kopecks, duty.fee_purpose) == (50000, "Госпошлина за выдачу выписки")
+    bookable = {s.id for s in services.services if s.bookable}
+    assert "passport" in bookable and "state-duty" not in bookable
     desks = await served.admin.ListDesks(admin_pb2.ListDesksRequest())
     assert [d.number for d in desks.desks] == list(range(1, 21))
 

@@ -56,7 +56,10 @@ def test_example_loads() -> None:
     branch = load_branch(EXAMPLE).branch
 
     assert branch.id == "khamovniki"
-    assert len(branch.services) == 12
+    assert len(branch.services) == 13
+    duty = branch.service("state-duty")
+    assert duty is not None
+    assert (duty.fee_kopecks, duty.fee_purpose) == (50000, "Госпошлина за выдачу выписки")
     assert [d.number for d in branch.desks] == list(range(1, 21))
     monday, saturday, sunday = (branch.opening_hours(day) for day in (0, 5, 6))
     assert monday is not None
@@ -152,6 +155,35 @@ def test_first_problem_is_reported_and_the_rest_counted(tmp_path: Path) -> None:
 
     assert raised.value.line == text.split("\n").index('number = "one"') + 1
     assert raised.value.reason.endswith("(and 1 more problem)")
+
+
+@pytest.mark.parametrize(
+    ("fee", "line", "reason"),
+    [
+        pytest.param(
+            'fee_kopecks = -500\nfee_purpose = "Госпошлина"',
+            "fee_kopecks = -500",
+            ', key "fee_kopecks": fee must be 0 (free) or a positive number of kopecks, not -500',
+            id="negative",
+        ),
+        pytest.param(
+            "fee_kopecks = 500",
+            'id = "snils"',
+            ": fee_kopecks is 500: a paid service needs fee_purpose",
+            id="without-purpose",
+        ),
+    ],
+)
+def test_fee_mistake_is_reported(tmp_path: Path, fee: str, line: str, reason: str) -> None:
+    """The line of the fee, or the service's [[services]] header when no key is to blame."""
+    text = VALID.replace('name_en = "SNILS"\n', f'name_en = "SNILS"\n{fee}\n')
+    with pytest.raises(ConfigError) as raised:
+        load_branch(write(tmp_path, text))
+
+    # Lines count from 1: the line itself, or for the id the [[services]] header above it.
+    index = text.split("\n").index(line)
+    assert raised.value.line == (index if line == 'id = "snils"' else index + 1)
+    assert raised.value.reason.startswith(f'[[services]] #2 (id "snils"){reason}')
 
 
 def test_missing_key_points_at_its_table(tmp_path: Path) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
-from pathlib import Path
 
 import grpc
 import pytest
@@ -14,15 +12,14 @@ from hub.domain.payments import (
     PaymentState,
     Settlement,
     TerminalTransaction,
+    Verdict,
+    judge,
     resolve,
     settle,
 )
 from hub.errors import IllegalTransition, InvalidRequest
-from hub.store import payments as store
-from payment_terminal.adapter import SaleOutcome, SaleStatus, ZvtAdapter
-from payment_terminal.sim import Mode, SimulatedTerminal
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
-from tests.hub.conftest import Served, SteppedClock, serve_hub
+from tests.hub.conftest import Served
 
 P = PaymentState
 TERMINAL = "payment_terminal-T-1"
@@ -82,10 +79,15 @@ def test_resolve_by_the_terminals_last_transaction() -> None:
     unknown = after(P.UNKNOWN)
     mine = TerminalTransaction(500_00, "4", "9", "52001233")
     confirmed = resolve(unknown, mine, set())
+    assert confirmed is not None
     assert (confirmed.state, confirmed.terminal_receipt) == (P.APPROVED, "4")
-    assert resolve(unknown, mine, {"4"}).state is P.REVERSED  # someone else's receipt
-    assert resolve(unknown, TerminalTransaction(1, "5"), set()).state is P.REVERSED
-    assert resolve(unknown, None, set()).state is P.REVERSED
+    assert judge(unknown, mine, {"4"}) is Verdict.NOT_CHARGED  # someone else's receipt
+    # A charge nobody holds, of another amount: reversed at the terminal first.
+    assert judge(unknown, TerminalTransaction(1, "5"), set()) is Verdict.REVERSE
+    assert resolve(unknown, TerminalTransaction(1, "5"), set()) is None
+    not_charged = resolve(unknown, None, set())
+    assert not_charged is not None
+    assert not_charged.state is P.REVERSED
     with pytest.raises(IllegalTransition):
         resolve(after(P.APPROVED), mine, set())
 
@@ -138,107 +140,49 @@ async def test_settle_and_refusals(served: Served) -> None:
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
 
 
-def _settle_request(payment_id: int, outcome: SaleOutcome) -> payments_pb2.SettlePaymentRequest:
-    states = {
-        SaleStatus.APPROVED: payments_pb2.PAYMENT_STATE_APPROVED,
-        SaleStatus.DECLINED: payments_pb2.PAYMENT_STATE_DECLINED,
-        SaleStatus.CANCELLED: payments_pb2.PAYMENT_STATE_CANCELLED,
-        SaleStatus.TERMINAL_ERROR: payments_pb2.PAYMENT_STATE_DECLINED,
-        SaleStatus.UNKNOWN: payments_pb2.PAYMENT_STATE_UNKNOWN,
-    }
-    return payments_pb2.SettlePaymentRequest(
-        payment_id=payment_id,
-        state=states[outcome.status],
-        result_code=outcome.result_code,
-        reason=outcome.reason,
-        terminal_serial=outcome.terminal_id,
-        terminal_trace=outcome.trace,
-        terminal_receipt=outcome.receipt,
+def last(amount: int, receipt: str) -> payments_pb2.TerminalTransaction:
+    return payments_pb2.TerminalTransaction(amount_kopecks=amount, terminal_receipt=receipt)
+
+
+async def test_resolve_decides_newest_first_and_names_a_charge_to_reverse(
+    served: Served,
+) -> None:
+    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+    older = await stub.Begin(begin_request("kiosk-1:0001"))
+    newer = await stub.Begin(begin_request("kiosk-1:0002"))
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.Resolve(payments_pb2.ResolvePaymentRequest(payment_id=older.payment_id))
+    assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "resolve the newest first" in (caught.value.details() or "")
+
+    # The terminal's last sale is of another amount and nobody's: reverse it first.
+    answer = await stub.Resolve(
+        payments_pb2.ResolvePaymentRequest(payment_id=newer.payment_id, last=last(1_00, "7"))
+    )
+    assert answer.reverse_receipt == "7"
+    assert answer.payment.state == payments_pb2.PAYMENT_STATE_PENDING
+    await stub.Settle(
+        payments_pb2.SettlePaymentRequest(
+            payment_id=newer.payment_id,
+            state=payments_pb2.PAYMENT_STATE_REVERSED,
+            terminal_receipt="7",
+        )
+    )
+    # Receipt 7 is held now: the older payment was never charged.
+    answer = await stub.Resolve(
+        payments_pb2.ResolvePaymentRequest(payment_id=older.payment_id, last=last(1_00, "7"))
+    )
+    assert (answer.payment.state, answer.reverse_receipt) == (
+        payments_pb2.PAYMENT_STATE_REVERSED,
+        "",
     )
 
 
-async def pay(stub: payments_pb2_grpc.PaymentsAsyncStub, zvt: ZvtAdapter, key: str) -> int:
-    """An agent's sale: Begin, and only a fresh PENDING goes to the terminal."""
-    begun = await stub.Begin(begin_request(key))
-    if not begun.created:
-        return begun.payment_id  # the sale may be out already: resolve it, never resend
-    outcome = await asyncio.to_thread(zvt.sale, begun.amount_kopecks, str(begun.payment_id))
-    await stub.Settle(_settle_request(begun.payment_id, outcome))
-    return begun.payment_id
-
-
-async def recover(
-    served: Served, stub: payments_pb2_grpc.PaymentsAsyncStub, zvt: ZvtAdapter
-) -> None:
-    """What the agent does at start: resolve every unresolved payment by asking the terminal."""
-    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
-    for found in listed.payments:
-        last = await asyncio.to_thread(zvt.last_transaction)
-        claimed = await served.hub.read_store(lambda r: store.claimed_receipts(r, TERMINAL))
-        payment = await served.hub.read_store(
-            functools.partial(store.payment, payment_id=found.payment_id)
-        )
-        tx = (
-            None
-            if last is None
-            else TerminalTransaction(last.amount, last.receipt, last.trace, last.terminal_id)
-        )
-        decided = resolve(payment, tx, claimed)
-        request = payments_pb2.SettlePaymentRequest(
-            payment_id=found.payment_id,
-            state=payments_pb2.PAYMENT_STATE_APPROVED
-            if decided.state is P.APPROVED
-            else payments_pb2.PAYMENT_STATE_REVERSED,
-            reason=decided.reason,
-            terminal_serial=decided.terminal_serial,
-            terminal_trace=decided.terminal_trace,
-            terminal_receipt=decided.terminal_receipt,
-        )
-        await stub.Settle(request)
-
-
-async def test_crash_after_the_charge_is_resolved_and_never_charged_twice(
-    config_file: Path, tmp_path: Path
-) -> None:
-    db = tmp_path / "hub.db"
-    with SimulatedTerminal() as sim:
-        zvt = ZvtAdapter.open(
-            f"serial://{sim.port_path}?baudrate=9600", ack_timeout=0.3, answer_timeout=0.4
-        )
-        try:
-            # The hub records the payment, the card is charged, then the hub dies before
-            # the outcome is settled.
-            async with serve_hub(config_file, db, SteppedClock()) as served:
-                stub = payments_pb2_grpc.PaymentsStub(served.channel)
-                begun = await stub.Begin(begin_request("kiosk-1:0002"))
-                charged = await asyncio.to_thread(zvt.sale, 500_00, str(begun.payment_id))
-                assert charged.status is SaleStatus.APPROVED
-            # A second payment whose sale got no clear answer: UNKNOWN, nothing charged.
-            sim.mode = Mode.SILENT
-            async with serve_hub(config_file, db, SteppedClock()) as served:
-                stub = payments_pb2_grpc.PaymentsStub(served.channel)
-                await recover(served, stub, zvt)
-                first = await stub.Begin(begin_request("kiosk-1:0002"))
-                assert first.state == payments_pb2.PAYMENT_STATE_APPROVED
-                assert first.terminal_receipt == charged.receipt
-                # The kiosk retries its request: the same record, no second sale.
-                assert await pay(stub, zvt, "kiosk-1:0002") == first.payment_id
-                assert len(sim.ledger) == 1
-                second = await pay(stub, zvt, "kiosk-1:0003")
-                listed = await stub.ListUnresolved(
-                    payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL)
-                )
-                assert [p.state for p in listed.payments] == [payments_pb2.PAYMENT_STATE_UNKNOWN]
-            sim.mode = Mode.APPROVE
-            async with serve_hub(config_file, db, SteppedClock()) as served:
-                stub = payments_pb2_grpc.PaymentsStub(served.channel)
-                await recover(served, stub, zvt)
-                again = await stub.Begin(begin_request("kiosk-1:0003"))
-                assert again.payment_id == second
-                # The terminal's last transaction is the first payment's: not this one.
-                assert again.state == payments_pb2.PAYMENT_STATE_REVERSED
-                assert await pay(stub, zvt, "kiosk-1:0003") == second
-        finally:
-            zvt.close()
-        assert len(sim.ledger) == 1
-        assert sim.charged() == 500_00
+async def test_resolve_confirms_the_payments_own_charge(served: Served) -> None:
+    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+    begun = await stub.Begin(begin_request())
+    answer = await stub.Resolve(
+        payments_pb2.ResolvePaymentRequest(payment_id=begun.payment_id, last=last(500_00, "3"))
+    )
+    assert answer.payment.state == payments_pb2.PAYMENT_STATE_APPROVED
+    assert answer.payment.terminal_receipt == "3"

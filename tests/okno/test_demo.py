@@ -44,7 +44,9 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     issued = [e for e in events if e["kind"] == "ticket_issued"]
     called = [e for e in events if e["kind"] == "ticket_called"]
     assert issued and called
-    assert all(e["request_id"] for e in events), "every change carries a request id"
+    # Every change carries a request id; a payment's end is keyed by the payment itself.
+    changes = [e for e in events if e["kind"] != "payment_settled"]
+    assert all(e["request_id"] for e in changes), "every change carries a request id"
 
     board = result.board.read_text()
     # The board is drawn as the demo stops; calls committed after its last event are not on it.
@@ -61,6 +63,10 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     numbers = {e["ticket"]["number"] for e in issued}
     on_paper = [n for n in numbers if any(n in p.read_text() for p in printed)]
     assert on_paper, "printed tickets carry the numbers the hub issued"
+    paid = [e for e in events if e["kind"] == "payment_settled"]
+    assert [e["payment"]["state"] for e in paid][:1] == ["approved"], "a visitor paid a fee"
+    receipts = [p for p in printed if "Чек об оплате" in p.read_text()]
+    assert receipts and "500.00" in receipts[0].read_text(), "and got the receipt on paper"
     assert result.voice is not None
     spoken = sorted(result.voice.glob("announcement-*.wav"))
     assert spoken, "the first calls were spoken"

@@ -94,6 +94,9 @@ class ServiceInfo(_message.Message):
     GROUP_ID_FIELD_NUMBER: _builtins.int
     TARGET_WAIT_S_FIELD_NUMBER: _builtins.int
     AVERAGE_SERVICE_S_FIELD_NUMBER: _builtins.int
+    FEE_KOPECKS_FIELD_NUMBER: _builtins.int
+    FEE_PURPOSE_FIELD_NUMBER: _builtins.int
+    BOOKABLE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     prefix: _builtins.str
     name_ru: _builtins.str
@@ -101,6 +104,12 @@ class ServiceInfo(_message.Message):
     group_id: _builtins.str
     target_wait_s: _builtins.int
     average_service_s: _builtins.int
+    fee_kopecks: _builtins.int
+    """A state fee paid at the kiosk's terminal, in kopecks; 0: the service is free."""
+    fee_purpose: _builtins.str
+    """The payment's purpose, as the state payments system shows it."""
+    bookable: _builtins.bool
+    """Visitors may book a time for it (it has seats in the branch's [appointments])."""
     def __init__(
         self,
         *,
@@ -111,10 +120,13 @@ class ServiceInfo(_message.Message):
         group_id: _builtins.str = ...,
         target_wait_s: _builtins.int = ...,
         average_service_s: _builtins.int = ...,
+        fee_kopecks: _builtins.int = ...,
+        fee_purpose: _builtins.str = ...,
+        bookable: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["average_service_s", b"average_service_s", "group_id", b"group_id", "id", b"id", "name_en", b"name_en", "name_ru", b"name_ru", "prefix", b"prefix", "target_wait_s", b"target_wait_s"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["average_service_s", b"average_service_s", "bookable", b"bookable", "fee_kopecks", b"fee_kopecks", "fee_purpose", b"fee_purpose", "group_id", b"group_id", "id", b"id", "name_en", b"name_en", "name_ru", b"name_ru", "prefix", b"prefix", "target_wait_s", b"target_wait_s"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -231,3 +231,88 @@ class ListUnresolvedResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListUnresolvedResponse: _TypeAlias = ListUnresolvedResponse  # noqa: Y015
+
+@_typing.final
+class TerminalTransaction(_message.Message):
+    """The terminal's last transaction, as its repeat receipt tells it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    AMOUNT_KOPECKS_FIELD_NUMBER: _builtins.int
+    TERMINAL_RECEIPT_FIELD_NUMBER: _builtins.int
+    TERMINAL_TRACE_FIELD_NUMBER: _builtins.int
+    TERMINAL_SERIAL_FIELD_NUMBER: _builtins.int
+    amount_kopecks: _builtins.int
+    terminal_receipt: _builtins.str
+    terminal_trace: _builtins.str
+    terminal_serial: _builtins.str
+    def __init__(
+        self,
+        *,
+        amount_kopecks: _builtins.int = ...,
+        terminal_receipt: _builtins.str = ...,
+        terminal_trace: _builtins.str = ...,
+        terminal_serial: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_kopecks", b"amount_kopecks", "terminal_receipt", b"terminal_receipt", "terminal_serial", b"terminal_serial", "terminal_trace", b"terminal_trace"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TerminalTransaction: _TypeAlias = TerminalTransaction  # noqa: Y015
+
+@_typing.final
+class ResolvePaymentRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAYMENT_ID_FIELD_NUMBER: _builtins.int
+    LAST_FIELD_NUMBER: _builtins.int
+    payment_id: _builtins.int
+    @_builtins.property
+    def last(self) -> Global___TerminalTransaction:
+        """Unset when the terminal has no transaction to tell."""
+
+    def __init__(
+        self,
+        *,
+        payment_id: _builtins.int = ...,
+        last: Global___TerminalTransaction | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["last", b"last"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["last", b"last", "payment_id", b"payment_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ResolvePaymentRequest: _TypeAlias = ResolvePaymentRequest  # noqa: Y015
+
+@_typing.final
+class ResolvePaymentResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAYMENT_FIELD_NUMBER: _builtins.int
+    REVERSE_RECEIPT_FIELD_NUMBER: _builtins.int
+    reverse_receipt: _builtins.str
+    """The receipt of a charge that is not this payment's: reverse it at the terminal, then
+    Settle REVERSED with this receipt.
+    """
+    @_builtins.property
+    def payment(self) -> Global___Payment:
+        """The payment after the decision: APPROVED or REVERSED, or still unresolved when
+        reverse_receipt is set.
+        """
+
+    def __init__(
+        self,
+        *,
+        payment: Global___Payment | None = ...,
+        reverse_receipt: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["payment", b"payment"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["payment", b"payment", "reverse_receipt", b"reverse_receipt"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ResolvePaymentResponse: _TypeAlias = ResolvePaymentResponse  # noqa: Y015

@@ -49,6 +49,11 @@ class PaymentsStub:
                 request_serializer=okno_dot_v1_dot_payments__pb2.ListUnresolvedRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_payments__pb2.ListUnresolvedResponse.FromString,
                 _registered_method=True)
+        self.Resolve = channel.unary_unary(
+                '/okno.v1.Payments/Resolve',
+                request_serializer=okno_dot_v1_dot_payments__pb2.ResolvePaymentRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_payments__pb2.ResolvePaymentResponse.FromString,
+                _registered_method=True)
 
 
 class PaymentsServicer:
@@ -78,6 +83,16 @@ class PaymentsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Resolve(self, request, context):
+        """Decides an unresolved payment (the newest of its terminal first) from the terminal's
+        last transaction: APPROVED when it is this payment's, REVERSED when nothing of it was
+        charged; or, for a charge no payment holds that is not this one's, names the receipt
+        the agent must reverse at the terminal before settling the payment REVERSED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PaymentsServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -95,6 +110,11 @@ def add_PaymentsServicer_to_server(servicer, server):
                     servicer.ListUnresolved,
                     request_deserializer=okno_dot_v1_dot_payments__pb2.ListUnresolvedRequest.FromString,
                     response_serializer=okno_dot_v1_dot_payments__pb2.ListUnresolvedResponse.SerializeToString,
+            ),
+            'Resolve': grpc.unary_unary_rpc_method_handler(
+                    servicer.Resolve,
+                    request_deserializer=okno_dot_v1_dot_payments__pb2.ResolvePaymentRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_payments__pb2.ResolvePaymentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -178,6 +198,33 @@ class Payments:
             '/okno.v1.Payments/ListUnresolved',
             okno_dot_v1_dot_payments__pb2.ListUnresolvedRequest.SerializeToString,
             okno_dot_v1_dot_payments__pb2.ListUnresolvedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Resolve(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.Payments/Resolve',
+            okno_dot_v1_dot_payments__pb2.ResolvePaymentRequest.SerializeToString,
+            okno_dot_v1_dot_payments__pb2.ResolvePaymentResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -45,6 +45,12 @@ class PaymentsStub:
     """
     ListUnresolved: _grpc.UnaryUnaryMultiCallable[_payments_pb2.ListUnresolvedRequest, _payments_pb2.ListUnresolvedResponse]
     """PENDING and UNKNOWN payments of a terminal: what its agent resolves after a restart."""
+    Resolve: _grpc.UnaryUnaryMultiCallable[_payments_pb2.ResolvePaymentRequest, _payments_pb2.ResolvePaymentResponse]
+    """Decides an unresolved payment (the newest of its terminal first) from the terminal's
+    last transaction: APPROVED when it is this payment's, REVERSED when nothing of it was
+    charged; or, for a charge no payment holds that is not this one's, names the receipt
+    the agent must reverse at the terminal before settling the payment REVERSED.
+    """
 
 @_typing.type_check_only
 class PaymentsAsyncStub(PaymentsStub):
@@ -60,6 +66,12 @@ class PaymentsAsyncStub(PaymentsStub):
     """
     ListUnresolved: _aio.UnaryUnaryMultiCallable[_payments_pb2.ListUnresolvedRequest, _payments_pb2.ListUnresolvedResponse]  # type: ignore[assignment]
     """PENDING and UNKNOWN payments of a terminal: what its agent resolves after a restart."""
+    Resolve: _aio.UnaryUnaryMultiCallable[_payments_pb2.ResolvePaymentRequest, _payments_pb2.ResolvePaymentResponse]  # type: ignore[assignment]
+    """Decides an unresolved payment (the newest of its terminal first) from the terminal's
+    last transaction: APPROVED when it is this payment's, REVERSED when nothing of it was
+    charged; or, for a charge no payment holds that is not this one's, names the receipt
+    the agent must reverse at the terminal before settling the payment REVERSED.
+    """
 
 class PaymentsServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -90,5 +102,17 @@ class PaymentsServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_payments_pb2.ListUnresolvedResponse, _abc.Awaitable[_payments_pb2.ListUnresolvedResponse]]:
         """PENDING and UNKNOWN payments of a terminal: what its agent resolves after a restart."""
+
+    @_abc_1.abstractmethod
+    def Resolve(
+        self,
+        request: _payments_pb2.ResolvePaymentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payments_pb2.ResolvePaymentResponse, _abc.Awaitable[_payments_pb2.ResolvePaymentResponse]]:
+        """Decides an unresolved payment (the newest of its terminal first) from the terminal's
+        last transaction: APPROVED when it is this payment's, REVERSED when nothing of it was
+        charged; or, for a charge no payment holds that is not this one's, names the receipt
+        the agent must reverse at the terminal before settling the payment REVERSED.
+        """
 
 def add_PaymentsServicer_to_server(servicer: PaymentsServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -25,23 +25,27 @@ _sym_db = _symbol_database.Default()
 from protos.okno.v1 import common_pb2 as okno_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16okno/v1/printing.proto\x12\x07okno.v1\x1a\x14okno/v1/common.proto\",\n\x16GetPrinterStateRequest\x12\x12\n\nprinter_id\x18\x01 \x01(\t\"-\n\x0cPrinterState\x12\r\n\x05ready\x18\x01 \x01(\x08\x12\x0e\n\x06reason\x18\x02 \x01(\t\"Q\n\x14ReprintTicketRequest\x12\x11\n\tticket_id\x18\x01 \x01(\t\x12\x12\n\nprinter_id\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"$\n\x12GetPrintJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\x03\"\xb5\x02\n\nTicketSlip\x12\x11\n\tticket_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x14\n\x0cservice_name\x18\x03 \x01(\t\x12\x17\n\x0fservice_name_en\x18\x04 \x01(\t\x12\x19\n\x11issued_at_unix_ms\x18\x05 \x01(\x03\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\x14\n\x0cpeople_ahead\x18\x07 \x01(\x05\x12\x14\n\x0cwait_minutes\x18\x08 \x01(\x05\x12\x12\n\nwait_known\x18\t \x01(\x08\x12\x14\n\x0c\x64\x65sk_numbers\x18\n \x03(\x05\x12\x12\n\nstatus_url\x18\x0b \x01(\t\x12\x1b\n\x13\x61ppointment_unix_ms\x18\x0c \x01(\x03\x12\x13\n\x0b\x62ranch_name\x18\r \x01(\t\x12\x0c\n\x04\x63opy\x18\x0e \x01(\x08\x32\xd7\x01\n\x08Printing\x12\x41\n\rReprintTicket\x12\x1d.okno.v1.ReprintTicketRequest\x1a\x11.okno.v1.PrintJob\x12=\n\x0bGetPrintJob\x12\x1b.okno.v1.GetPrintJobRequest\x1a\x11.okno.v1.PrintJob\x12I\n\x0fGetPrinterState\x12\x1f.okno.v1.GetPrinterStateRequest\x1a\x15.okno.v1.PrinterStateb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16okno/v1/printing.proto\x12\x07okno.v1\x1a\x14okno/v1/common.proto\"X\n\x10PrintSlipRequest\x12\x12\n\nprinter_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\r\n\x05lines\x18\x04 \x03(\t\"6\n\x08TextSlip\x12\r\n\x05title\x18\x01 \x01(\t\x12\r\n\x05lines\x18\x02 \x03(\t\x12\x0c\n\x04\x63opy\x18\x03 \x01(\x08\",\n\x16GetPrinterStateRequest\x12\x12\n\nprinter_id\x18\x01 \x01(\t\"-\n\x0cPrinterState\x12\r\n\x05ready\x18\x01 \x01(\x08\x12\x0e\n\x06reason\x18\x02 \x01(\t\"Q\n\x14ReprintTicketRequest\x12\x11\n\tticket_id\x18\x01 \x01(\t\x12\x12\n\nprinter_id\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"$\n\x12GetPrintJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\x03\"\xb5\x02\n\nTicketSlip\x12\x11\n\tticket_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x14\n\x0cservice_name\x18\x03 \x01(\t\x12\x17\n\x0fservice_name_en\x18\x04 \x01(\t\x12\x19\n\x11issued_at_unix_ms\x18\x05 \x01(\x03\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\x14\n\x0cpeople_ahead\x18\x07 \x01(\x05\x12\x14\n\x0cwait_minutes\x18\x08 \x01(\x05\x12\x12\n\nwait_known\x18\t \x01(\x08\x12\x14\n\x0c\x64\x65sk_numbers\x18\n \x03(\x05\x12\x12\n\nstatus_url\x18\x0b \x01(\t\x12\x1b\n\x13\x61ppointment_unix_ms\x18\x0c \x01(\x03\x12\x13\n\x0b\x62ranch_name\x18\r \x01(\t\x12\x0c\n\x04\x63opy\x18\x0e \x01(\x08\x32\x92\x02\n\x08Printing\x12\x41\n\rReprintTicket\x12\x1d.okno.v1.ReprintTicketRequest\x1a\x11.okno.v1.PrintJob\x12=\n\x0bGetPrintJob\x12\x1b.okno.v1.GetPrintJobRequest\x1a\x11.okno.v1.PrintJob\x12I\n\x0fGetPrinterState\x12\x1f.okno.v1.GetPrinterStateRequest\x1a\x15.okno.v1.PrinterState\x12\x39\n\tPrintSlip\x12\x19.okno.v1.PrintSlipRequest\x1a\x11.okno.v1.PrintJobb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'okno.v1.printing_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_GETPRINTERSTATEREQUEST']._serialized_start=57
-  _globals['_GETPRINTERSTATEREQUEST']._serialized_end=101
-  _globals['_PRINTERSTATE']._serialized_start=103
-  _globals['_PRINTERSTATE']._serialized_end=148
-  _globals['_REPRINTTICKETREQUEST']._serialized_start=150
-  _globals['_REPRINTTICKETREQUEST']._serialized_end=231
-  _globals['_GETPRINTJOBREQUEST']._serialized_start=233
-  _globals['_GETPRINTJOBREQUEST']._serialized_end=269
-  _globals['_TICKETSLIP']._serialized_start=272
-  _globals['_TICKETSLIP']._serialized_end=581
-  _globals['_PRINTING']._serialized_start=584
-  _globals['_PRINTING']._serialized_end=799
+  _globals['_PRINTSLIPREQUEST']._serialized_start=57
+  _globals['_PRINTSLIPREQUEST']._serialized_end=145
+  _globals['_TEXTSLIP']._serialized_start=147
+  _globals['_TEXTSLIP']._serialized_end=201
+  _globals['_GETPRINTERSTATEREQUEST']._serialized_start=203
+  _globals['_GETPRINTERSTATEREQUEST']._serialized_end=247
+  _globals['_PRINTERSTATE']._serialized_start=249
+  _globals['_PRINTERSTATE']._serialized_end=294
+  _globals['_REPRINTTICKETREQUEST']._serialized_start=296
+  _globals['_REPRINTTICKETREQUEST']._serialized_end=377
+  _globals['_GETPRINTJOBREQUEST']._serialized_start=379
+  _globals['_GETPRINTJOBREQUEST']._serialized_end=415
+  _globals['_TICKETSLIP']._serialized_start=418
+  _globals['_TICKETSLIP']._serialized_end=727
+  _globals['_PRINTING']._serialized_start=730
+  _globals['_PRINTING']._serialized_end=1004
 # @@protoc_insertion_point(module_scope)

@@ -21,6 +21,67 @@ else:
 DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
+class PrintSlipRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PRINTER_ID_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    LINES_FIELD_NUMBER: _builtins.int
+    printer_id: _builtins.str
+    request_id: _builtins.str
+    """The same request_id gives the same job, never a second paper."""
+    title: _builtins.str
+    @_builtins.property
+    def lines(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Printed left-aligned, each wrapped to the paper's width; an empty line is a gap."""
+
+    def __init__(
+        self,
+        *,
+        printer_id: _builtins.str = ...,
+        request_id: _builtins.str = ...,
+        title: _builtins.str = ...,
+        lines: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["lines", b"lines", "printer_id", b"printer_id", "request_id", b"request_id", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PrintSlipRequest: _TypeAlias = PrintSlipRequest  # noqa: Y015
+
+@_typing.final
+class TextSlip(_message.Message):
+    """What a ticket printer prints for a slip: the payload (as JSON) of a "print_slip" command."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TITLE_FIELD_NUMBER: _builtins.int
+    LINES_FIELD_NUMBER: _builtins.int
+    COPY_FIELD_NUMBER: _builtins.int
+    title: _builtins.str
+    copy: _builtins.bool
+    """Printed again after a crash of the printer's agent: marked as a copy."""
+    @_builtins.property
+    def lines(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        title: _builtins.str = ...,
+        lines: _abc.Iterable[_builtins.str] | None = ...,
+        copy: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["copy", b"copy", "lines", b"lines", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TextSlip: _TypeAlias = TextSlip  # noqa: Y015
+
+@_typing.final
 class GetPrinterStateRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

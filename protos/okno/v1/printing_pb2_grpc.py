@@ -50,6 +50,11 @@ class PrintingStub:
                 request_serializer=okno_dot_v1_dot_printing__pb2.GetPrinterStateRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_printing__pb2.PrinterState.FromString,
                 _registered_method=True)
+        self.PrintSlip = channel.unary_unary(
+                '/okno.v1.Printing/PrintSlip',
+                request_serializer=okno_dot_v1_dot_printing__pb2.PrintSlipRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_common__pb2.PrintJob.FromString,
+                _registered_method=True)
 
 
 class PrintingServicer:
@@ -76,6 +81,15 @@ class PrintingServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PrintSlip(self, request, context):
+        """Prints a slip of text lines under a title (a payment receipt, a booking's details)
+        on a ticket printer, confirmed like a ticket. The same request_id gives the same job.
+        Refused with the reason when the printer cannot print now.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PrintingServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -93,6 +107,11 @@ def add_PrintingServicer_to_server(servicer, server):
                     servicer.GetPrinterState,
                     request_deserializer=okno_dot_v1_dot_printing__pb2.GetPrinterStateRequest.FromString,
                     response_serializer=okno_dot_v1_dot_printing__pb2.PrinterState.SerializeToString,
+            ),
+            'PrintSlip': grpc.unary_unary_rpc_method_handler(
+                    servicer.PrintSlip,
+                    request_deserializer=okno_dot_v1_dot_printing__pb2.PrintSlipRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_common__pb2.PrintJob.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -176,6 +195,33 @@ class Printing:
             '/okno.v1.Printing/GetPrinterState',
             okno_dot_v1_dot_printing__pb2.GetPrinterStateRequest.SerializeToString,
             okno_dot_v1_dot_printing__pb2.PrinterState.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PrintSlip(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.Printing/PrintSlip',
+            okno_dot_v1_dot_printing__pb2.PrintSlipRequest.SerializeToString,
+            okno_dot_v1_dot_common__pb2.PrintJob.FromString,
             options,
             channel_credentials,
             insecure,

@@ -41,6 +41,11 @@ class PrintingStub:
     GetPrintJob: _grpc.UnaryUnaryMultiCallable[_printing_pb2.GetPrintJobRequest, _common_pb2.PrintJob]
     GetPrinterState: _grpc.UnaryUnaryMultiCallable[_printing_pb2.GetPrinterStateRequest, _printing_pb2.PrinterState]
     """Whether a printer can print now, so a kiosk says "no paper" before a visitor taps."""
+    PrintSlip: _grpc.UnaryUnaryMultiCallable[_printing_pb2.PrintSlipRequest, _common_pb2.PrintJob]
+    """Prints a slip of text lines under a title (a payment receipt, a booking's details)
+    on a ticket printer, confirmed like a ticket. The same request_id gives the same job.
+    Refused with the reason when the printer cannot print now.
+    """
 
 @_typing.type_check_only
 class PrintingAsyncStub(PrintingStub):
@@ -52,6 +57,11 @@ class PrintingAsyncStub(PrintingStub):
     GetPrintJob: _aio.UnaryUnaryMultiCallable[_printing_pb2.GetPrintJobRequest, _common_pb2.PrintJob]  # type: ignore[assignment]
     GetPrinterState: _aio.UnaryUnaryMultiCallable[_printing_pb2.GetPrinterStateRequest, _printing_pb2.PrinterState]  # type: ignore[assignment]
     """Whether a printer can print now, so a kiosk says "no paper" before a visitor taps."""
+    PrintSlip: _aio.UnaryUnaryMultiCallable[_printing_pb2.PrintSlipRequest, _common_pb2.PrintJob]  # type: ignore[assignment]
+    """Prints a slip of text lines under a title (a payment receipt, a booking's details)
+    on a ticket printer, confirmed like a ticket. The same request_id gives the same job.
+    Refused with the reason when the printer cannot print now.
+    """
 
 class PrintingServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -78,5 +88,16 @@ class PrintingServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_printing_pb2.PrinterState, _abc.Awaitable[_printing_pb2.PrinterState]]:
         """Whether a printer can print now, so a kiosk says "no paper" before a visitor taps."""
+
+    @_abc_1.abstractmethod
+    def PrintSlip(
+        self,
+        request: _printing_pb2.PrintSlipRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_common_pb2.PrintJob, _abc.Awaitable[_common_pb2.PrintJob]]:
+        """Prints a slip of text lines under a title (a payment receipt, a booking's details)
+        on a ticket printer, confirmed like a ticket. The same request_id gives the same job.
+        Refused with the reason when the printer cannot print now.
+        """
 
 def add_PrintingServicer_to_server(servicer: PrintingServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,0 +1,147 @@
+"""``okno payment``, ``okno sim payment`` and ``okno bench payment``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import grpc
+import typer
+
+from okno.errors import OknoError
+from payment_terminal.agent import Charge, PaymentAgent, Resolved
+from payment_terminal.sim import Mode, SimulatedTerminal
+
+app = typer.Typer(help="The card payment terminal's agent, run by hand (a technician's tools).")
+
+HubOption = Annotated[str, typer.Option(help="host:port of the hub's gRPC API.")]
+PortOption = Annotated[
+    str, typer.Option(help="The terminal's serial URL, e.g. serial:///dev/ttyUSB0?baudrate=9600.")
+]
+TerminalOption = Annotated[
+    str, typer.Option(help="The hub's id of this terminal (the kiosk's terminal_id).")
+]
+
+
+def _fail(reason: str) -> typer.Exit:
+    typer.echo(f"okno: {reason}", err=True)
+    return typer.Exit(code=2)
+
+
+def _show(resolved: list[Resolved]) -> None:
+    if not resolved:
+        typer.echo("no unresolved payments")
+    for r in resolved:
+        typer.echo(f"payment {r.payment_id}: {r.state.value} ({r.reason})")
+
+
+@app.command("recover")
+def recover(
+    port: PortOption,
+    terminal_id: TerminalOption,
+    hub: HubOption = "127.0.0.1:50051",
+    verbose: bool = False,
+) -> None:
+    """Resolve the terminal's PENDING and UNKNOWN payments by asking it; report each."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO)
+
+    async def run() -> list[Resolved]:
+        async with grpc.aio.insecure_channel(hub) as channel:
+            agent = PaymentAgent.zvt(channel, terminal_id, port)
+            try:
+                return await agent.recover()
+            finally:
+                await agent.close()
+
+    try:
+        resolved = asyncio.run(run())
+    except OknoError as error:
+        raise _fail(str(error)) from error
+    _show(resolved)
+    if any(r.state.value == "unknown" for r in resolved):
+        raise typer.Exit(code=1)
+
+
+@app.command("sale")
+def sale(  # noqa: PLR0917 (a command: Typer declares it by its options)
+    port: PortOption,
+    terminal_id: TerminalOption,
+    service: Annotated[str, typer.Option(help="The paid service's id in the branch file.")],
+    amount: Annotated[int, typer.Option(min=1, help="Kopecks to charge.")],
+    purpose: Annotated[str, typer.Option(help="The payment's purpose.")] = "Тестовая оплата",
+    hub: HubOption = "127.0.0.1:50051",
+    key: Annotated[str, typer.Option(help="Idempotency key; a new one if empty.")] = "",
+    verbose: bool = False,
+) -> None:
+    """One real sale through the hub (a technician's test): recovers first, then charges once."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO)
+    charge = Charge(key or f"technician:{uuid.uuid4().hex}", service, amount, purpose, False)
+
+    async def run() -> None:
+        async with grpc.aio.insecure_channel(hub) as channel:
+            agent = PaymentAgent.zvt(channel, terminal_id, port)
+            try:
+                _show(await agent.recover())
+                paid = await agent.pay(charge, lambda text: typer.echo(f"terminal: {text}"))
+            finally:
+                await agent.close()
+        typer.echo(f"payment {paid.payment_id}: {paid.state.value} ({paid.reason_en})")
+        for line in paid.receipt_lines:
+            typer.echo(f"  | {line}")
+
+    try:
+        asyncio.run(run())
+    except OknoError as error:
+        raise _fail(str(error)) from error
+
+
+def sim_payment(
+    mode: Annotated[
+        str, typer.Option(help="approve, decline, cancel, silent, garbage, bad_crc, drop, slow.")
+    ] = "approve",
+    baud: Annotated[
+        int, typer.Option(help="Line speed the simulator keeps to (0: instant).")
+    ] = 9600,
+    card_time: Annotated[float, typer.Option(help="Seconds the visitor spends at the PIN pad.")] = (
+        1.0
+    ),
+) -> None:
+    """A ZVT payment terminal on a pty pair; prints the port for the kiosk; runs until Ctrl-C."""
+    try:
+        chosen = Mode(mode)
+    except ValueError as error:
+        raise _fail(f"no mode {mode!r}: use one of {', '.join(m.value for m in Mode)}") from error
+    with SimulatedTerminal(chosen, card_time=card_time, baudrate=baud or None) as sim:
+        typer.echo(f"serial://{sim.port_path}?baudrate={baud or 9600}", color=False)
+        stop = asyncio.Event()
+
+        async def wait() -> None:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(number, stop.set)
+            await stop.wait()
+
+        asyncio.run(wait())
+        typer.echo(f"charged {sim.charged()} kopecks in {len(sim.ledger)} transactions")
+
+
+def bench_payment(
+    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    sales: Annotated[int, typer.Option(min=1, help="Sales one after another.")] = 20,
+    baud: Annotated[int, typer.Option(min=1200, help="The line speed simulated.")] = 9600,
+) -> None:
+    """Protocol overhead of a sale against the simulator at 9,600 baud (card time taken out)."""
+    from rich.console import Console
+
+    from okno.bench import report
+    from payment_terminal.bench import measure_payment
+
+    try:
+        figures = measure_payment(sales, baud)
+    except OknoError as error:
+        raise _fail(str(error)) from error
+    report("payment", figures, out, Console())
