@@ -49,6 +49,12 @@ class UnknownCode(NotFound):
     code = "unknown_code"
 
 
+class NoBookingForCard(NotFound):
+    """The card's holder has no booking still to come today: take a ticket instead."""
+
+    code = "no_booking_for_card"
+
+
 class InvalidRequest(HubError, ValueError):
     """A request is malformed: a field missing, two that exclude each other, a reused id."""
 
@@ -59,6 +65,12 @@ class Refused(HubError, RuntimeError):
     """A well-formed request that the queue's present state does not allow."""
 
     code = "refused"
+
+
+class NotificationsOff(Refused):
+    """The branch's [notifications] name no sender: nothing can be told to visitors."""
+
+    code = "notifications_off"
 
 
 class IllegalTransition(Refused):
@@ -266,3 +278,27 @@ class NotYourDesk(RoleRequired):
     """An operator without the administrator role acted on a desk that is not theirs."""
 
     code = "not_your_desk"
+
+
+class NotRatable(Refused):
+    """Only a service that was finished can be rated (not a no-show, nor one under way)."""
+
+    code = "not_ratable"
+
+
+class RatingClosed(Refused):
+    """The time to rate this service is over."""
+
+    code = "rating_closed"
+
+
+class AlreadyRated(Refused):
+    """This ticket's service was rated already: one rating per ticket."""
+
+    code = "already_rated"
+
+
+class BadScore(InvalidRequest):
+    """A score outside 1..5, or a channel that is not one of the hall's."""
+
+    code = "bad_score"

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,11 +30,19 @@ from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
 from hub.errors import HubError, StoreUnavailable, UnknownTicket
 from hub.feed import FeedBroker
+from hub.ratings import Ratings
 from hub.staff import Staff
 from hub.store.database import open_database
 from hub.store.repository import Repository
+from hub.store.secrets import secret
+
+if TYPE_CHECKING:
+    from hub.notify.notifier import Notifier
 
 log = logging.getLogger(__name__)
+# Devices that read identity cards get the hub's SNILS key in their settings (over mutual
+# TLS only), so that a card matches a booking made with the same SNILS typed.
+READS_CARDS = ("kiosk", "card_reader")
 
 Clock = Callable[[], int]
 T = TypeVar("T")
@@ -75,6 +83,9 @@ class Hub:
         self.loaded: LoadedConfig = load_branch(config_path)
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="okno-store")
         self._repository = Repository(open_database(db_path))
+        # Hashes SNILS typed for a booking the way card readers hash the card's (they get
+        # it in their settings), so that the visitor can check in by card.
+        self.snils_key = secret(self._repository.engine, "snils")
         self.engine = self._load_engine(self.loaded)
         self.appointments = self._load_appointments(self.loaded)
         self.fleet = Fleet(
@@ -84,6 +95,7 @@ class Hub:
             ),
             _FleetInThread(self._repository, self._executor),
             device_clock or clock,
+            {kind: {"snils_hash_key": self.snils_key.hex()} for kind in READS_CARDS},
         )
         self.broker = FeedBroker(memory=feed_memory)
         self._committer = GroupCommitter(
@@ -96,6 +108,9 @@ class Hub:
         self._broken = False
         self.bookings = Bookings(self)
         self.staff = Staff(self)
+        # Set by hub.notify.start_notifier when the branch sends notifications.
+        self.notifier: Notifier | None = None
+        self.ratings = Ratings(self)
 
     def _append(self, events: Sequence[Event]) -> None:
         # Looked up at each write, so a test can stand a failing repository in.

@@ -23,7 +23,9 @@ from okno.runtime.program import membership
 from okno.runtime.session import HubSession
 from staff_desk.agent import CHANNEL_OPTIONS, DeskAgent
 from staff_desk.driver import DeskUnit, pin_factory
+from staff_desk.errors import DeskError
 from staff_desk.presses import EdgeSink
+from staff_desk.rating_agent import run_rating_box
 from staff_desk.settings import Wiring
 from staff_desk.sim import Habits, Pins, SimulatedOperator
 
@@ -103,13 +105,53 @@ async def run_desk(
         if on_agent is not None:
             on_agent(agent)
         acting = asyncio.create_task(agent.run(stop))
+        rating = asyncio.create_task(_rating_box(agent, channel, stop, factory, session.report))
         try:
             await session.run(stop)
         finally:
             stop.set()
-            await acting
+            await asyncio.gather(acting, rating)
     if session.refused:
         raise EnrollmentRefused(session.refused)
+
+
+async def _rating_box(
+    agent: DeskAgent,
+    channel: grpc.aio.Channel,
+    stop: asyncio.Event,
+    factory: object,
+    report: Callable[[str, str], None],
+) -> None:
+    """The visitors' rating box, when the first settings name its pins (rating_pins).
+
+    Its pins and desk are taken once: a change of either applies when the unit restarts.
+    """
+    if not await _until(agent, stop, agent.configured.is_set) or agent.settings is None:
+        return
+    pins = agent.settings.rating_pins
+    if not pins or not await _until(agent, stop, lambda: agent.desk_id is not None):
+        return
+    desk_id = agent.desk_id
+    assert desk_id is not None
+    try:
+        await run_rating_box(channel, desk_id, stop, pins=pins, pin_factory=factory)
+    except DeskError as error:
+        log.error("rating box not started desk=%s reason=%s", desk_id, error)
+        report(f"rating box: {error}", "")
+
+
+async def _until(agent: DeskAgent, stop: asyncio.Event, check: Callable[[], bool]) -> bool:
+    """Wait until ``check()`` holds for the agent; False if the unit stops first."""
+    while not check():
+        if stop.is_set():
+            return False
+        agent.changed.clear()
+        changed = asyncio.create_task(agent.changed.wait())
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({changed, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        changed.cancel()
+        stopping.cancel()
+    return True
 
 
 async def run_simulated_desk(
@@ -136,12 +178,7 @@ async def _operate(
     agent: DeskAgent, factory: MockFactory, stop: asyncio.Event, habits: Habits | None
 ) -> None:
     """Once the unit has its wiring, a person works at it until ``stop``."""
-    stopping = asyncio.create_task(stop.wait())
-    configured = asyncio.create_task(agent.configured.wait())
-    await asyncio.wait({stopping, configured}, return_when=asyncio.FIRST_COMPLETED)
-    stopping.cancel()
-    configured.cancel()
-    if stop.is_set() or agent.settings is None:
+    if not await _until(agent, stop, agent.configured.is_set) or agent.settings is None:
         return
     operator = SimulatedOperator(
         Pins(factory, agent.settings.wiring), lambda: agent.light, habits=habits

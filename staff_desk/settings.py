@@ -14,12 +14,15 @@ Keys (all optional but ``desk``; a key left out takes the okno desk harness defa
                             what a long press does: none, pause, close, call_next, recall,
                             start_finish or no_show
     hold_ms=1500  debounce_ms=50  lockout_ms=1500
+    rating_pins=12,16,20,21,26
+                            the visitors' rating box beside the desk: five buttons, score 1
+                            first (docs/ratings.md); "none" (the default): no box
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from staff_desk.errors import BadSettings, PinConflict
@@ -66,6 +69,8 @@ class DeskSettings:
     holds: Mapping[Button, Action] = field(default_factory=lambda: dict(DEFAULT_HOLDS))
     timing: Timing = field(default_factory=Timing)
     operator: str = ""
+    # The rating box's five buttons, score 1 first; empty: the desk has none.
+    rating_pins: tuple[int, ...] = ()
 
 
 def known_keys() -> list[str]:
@@ -78,6 +83,7 @@ def known_keys() -> list[str]:
         "button_pull_up",
         *(f"hold_{b.value}" for b in Button),
         *MS_SETTINGS,
+        "rating_pins",
     ]
 
 
@@ -108,7 +114,8 @@ def parse_settings(config: Mapping[str, str], default_desk: str = "") -> DeskSet
         for colour, default in zip(LED_COLOURS, DEFAULT_LED, strict=True)
     )
     assert red is not None and green is not None and blue is not None
-    _no_shared_pins(config, buttons, (red, green, blue))
+    rating = _rating_pins(config)
+    _no_shared_pins(config, buttons, (red, green, blue), rating)
     holds = {}
     for button in Button:
         action = _hold(config, button)
@@ -124,7 +131,7 @@ def parse_settings(config: Mapping[str, str], default_desk: str = "") -> DeskSet
         button_pull_up=_flag(config, "button_pull_up"),
     )
     timing = Timing(debounce / 1000, hold / 1000, lockout / 1000)
-    return DeskSettings(desk, wiring, holds, timing, operator)
+    return DeskSettings(desk, wiring, holds, timing, operator, rating)
 
 
 def _pin(config: Mapping[str, str], key: str, default: int, *, optional: bool) -> int | None:
@@ -149,12 +156,41 @@ def _pin(config: Mapping[str, str], key: str, default: int, *, optional: bool) -
     return number
 
 
+def check_pins(pins: Sequence[int]) -> tuple[int, ...]:
+    """Five distinct pins, the first for score 1; BadSettings (PinConflict) otherwise."""
+    if len(pins) != 5:
+        raise BadSettings(f"a rating box has five buttons (1 to 5), {len(pins)} pins were given")
+    if len(set(pins)) != 5:
+        raise PinConflict(f"the rating buttons share a pin: {list(pins)}; give five distinct pins")
+    return tuple(pins)
+
+
+def _rating_pins(config: Mapping[str, str]) -> tuple[int, ...]:
+    text = config.get("rating_pins", "").strip()
+    if not text or text.lower() == NONE:
+        return ()
+    pins = []
+    for part in text.split(","):
+        found = _PIN.fullmatch(part.strip())
+        if found is None or not FIRST_PIN <= int(found.group(1)) <= LAST_PIN:
+            raise BadSettings(
+                f"rating_pins={text!r}: give five BCM pins {FIRST_PIN}-{LAST_PIN}, score 1 "
+                "first, such as 12,16,20,21,26"
+            )
+        pins.append(int(found.group(1)))
+    return check_pins(pins)
+
+
 def _no_shared_pins(
-    config: Mapping[str, str], buttons: Mapping[Button, int], led: tuple[int, int, int]
+    config: Mapping[str, str],
+    buttons: Mapping[Button, int],
+    led: tuple[int, int, int],
+    rating: tuple[int, ...],
 ) -> None:
     owners: dict[int, list[str]] = {}
     named = [(f"pin_{b.value}", pin) for b, pin in buttons.items()]
     named += [(f"pin_led_{c}", pin) for c, pin in zip(LED_COLOURS, led, strict=True)]
+    named += [(f"rating_pins (score {score})", pin) for score, pin in enumerate(rating, 1)]
     for key, pin in named:
         shown = key if key in config else f"{key} (default)"
         owners.setdefault(pin, []).append(shown)

@@ -13,6 +13,7 @@ from hub.api.feed import HallFeedServicer
 from hub.api.payments import PaymentsServicer
 from hub.api.printing import PrintingServicer
 from hub.api.queue import QueueServicer
+from hub.api.ratings import RatingsServicer
 from hub.api.session import DeviceSessionServicer
 from hub.api.staff import StaffServicer
 from hub.errors import AddressInUse
@@ -32,6 +33,8 @@ from protos.okno.v1 import (
     printing_pb2_grpc,
     queue_pb2,
     queue_pb2_grpc,
+    ratings_pb2,
+    ratings_pb2_grpc,
     staff_pb2,
     staff_pb2_grpc,
 )
@@ -55,6 +58,7 @@ async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
         printing_pb2.DESCRIPTOR.services_by_name["Printing"].full_name,
         appointments_pb2.DESCRIPTOR.services_by_name["Appointments"].full_name,
         payments_pb2.DESCRIPTOR.services_by_name["Payments"].full_name,
+        ratings_pb2.DESCRIPTOR.services_by_name["Ratings"].full_name,
         admin_pb2.DESCRIPTOR.services_by_name["Admin"].full_name,
         devices_pb2.DESCRIPTOR.services_by_name["Enrollment"].full_name,
         devices_pb2.DESCRIPTOR.services_by_name["Provisioning"].full_name,
@@ -105,3 +109,4 @@ def _add_hall_services(server: grpc.aio.Server, hub: Hub) -> None:
     printing_pb2_grpc.add_PrintingServicer_to_server(PrintingServicer(hub), server)
     appointments_pb2_grpc.add_AppointmentsServicer_to_server(AppointmentsServicer(hub), server)
     payments_pb2_grpc.add_PaymentsServicer_to_server(PaymentsServicer(hub), server)
+    ratings_pb2_grpc.add_RatingsServicer_to_server(RatingsServicer(hub), server)

@@ -23,6 +23,7 @@ from hub.domain.model import (
     Event,
     EventKind,
     Outcome,
+    Rating,
     RequestRecord,
     ServiceQueue,
     Snapshot,
@@ -31,6 +32,7 @@ from hub.domain.model import (
     WaitEstimate,
 )
 from hub.domain.numbering import branch_day, local_time, ticket_id, ticket_number
+from hub.domain.payments import Payment
 from hub.domain.waiting import WaitingLines
 from hub.errors import (
     BranchClosed,
@@ -511,6 +513,29 @@ class QueueEngine:
             kind, now_ms, detail=detail, request_id=request_id, appointment=appointment
         )
 
+    def rate(self, rating: Rating, now_ms: int) -> Outcome:
+        """Number a visitor's rating; the rules (hub/domain/rating.py) were checked before."""
+        self._roll_day(now_ms)
+        return self._outcome(
+            None, None, [self._emit(EventKind.TICKET_RATED, now_ms, rating=rating)]
+        )
+
+    def settle_payment(self, payment: Payment, now_ms: int) -> Outcome:
+        """Number a payment's end, so the back office gets it with the rest of the log."""
+        self._roll_day(now_ms)
+        event = self._emit(EventKind.PAYMENT_SETTLED, now_ms, payment=payment)
+        return self._outcome(None, None, [event])
+
+    def last_finished(self, desk_id: str) -> Ticket | None:
+        """The ticket this desk finished last today, if any."""
+        self.desk(desk_id)
+        done = [
+            t
+            for t in self._tickets.values()
+            if t.state is TicketState.DONE and t.desk_id == desk_id
+        ]
+        return max(done, key=lambda t: t.finished_at_ms, default=None)
+
     def _emit(
         self,
         kind: EventKind,
@@ -521,6 +546,8 @@ class QueueEngine:
         *,
         request_id: str = "",
         appointment: Appointment | None = None,
+        rating: Rating | None = None,
+        payment: Payment | None = None,
     ) -> Event:
         self.seq += 1
         if request_id:
@@ -528,7 +555,17 @@ class QueueEngine:
                 kind, ticket.id if ticket else "", desk.id if desk else ""
             )
         return Event(
-            self.seq, now_ms, self.day, kind, ticket, desk, detail, request_id, appointment
+            self.seq,
+            now_ms,
+            self.day,
+            kind,
+            ticket,
+            desk,
+            detail,
+            request_id,
+            appointment,
+            rating,
+            payment,
         )
 
     def _replay(

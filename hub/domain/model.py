@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from hub.domain.payments import Payment
+
 
 class TicketState(enum.Enum):
     WAITING = "waiting"
@@ -53,6 +55,11 @@ class EventKind(enum.Enum):
     APPOINTMENT_NO_SHOW = "appointment_no_show"
     # The visitor's phone, e-mail and name were erased, the days they are kept being over.
     APPOINTMENT_CONTACT_ERASED = "appointment_contact_erased"
+    # A visitor rated a finished service 1..5 (docs/ratings.md); carries a Rating only.
+    TICKET_RATED = "ticket_rated"
+    # A card payment of a state fee ended (approved, declined, cancelled or reversed);
+    # carries the Payment, whose fields the state payments system needs.
+    PAYMENT_SETTLED = "payment_settled"
 
 
 class AppointmentState(enum.Enum):
@@ -73,6 +80,26 @@ class Channel(enum.Enum):
     KIOSK = "kiosk"
     CALL_CENTRE = "call_centre"
     ONLINE = "online"
+
+
+class RatingChannel(enum.Enum):
+    """Where a visitor rated the service."""
+
+    KIOSK = "kiosk"
+    DESK = "desk"
+    SMS = "sms"
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """A visitor's score of one finished service, with who and where served them."""
+
+    ticket_id: str
+    service_id: str
+    desk_id: str
+    operator_id: str
+    score: int
+    channel: RatingChannel
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +163,9 @@ class Appointment:
     phone: str = ""
     email: str = ""
     name: str = ""
+    # The SNILS as the branch's keyed hash (never the SNILS), for check-in by card; erased
+    # with the contacts.
+    snils_hash: str = ""
     ticket_id: str = ""
     # The device (kiosk) that checked the visitor in, when known.
     checked_in_by: str = ""
@@ -143,7 +173,7 @@ class Appointment:
 
     @property
     def has_contact(self) -> bool:
-        return bool(self.phone or self.email or self.name)
+        return bool(self.phone or self.email or self.name or self.snils_hash)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +189,8 @@ class Event:
     detail: str = ""
     request_id: str = ""
     appointment: Appointment | None = None
+    rating: Rating | None = None
+    payment: Payment | None = None
 
 
 @dataclass(frozen=True, slots=True)

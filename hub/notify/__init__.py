@@ -36,4 +36,5 @@ async def start_notifier(hub: Hub) -> Notifier | None:
         return None
     notifier = Notifier(hub, senders)
     await notifier.start()
+    hub.notifier = notifier
     return notifier

@@ -24,6 +24,8 @@ class Kind(enum.Enum):
     TURN_NEAR = "turn_near"
     CALLED = "called"
     STATUS = "status"
+    # After the service: a link to rate it (docs/ratings.md).
+    RATE = "rate"
 
 
 class ApplicationStatus(enum.Enum):
@@ -48,6 +50,7 @@ def render(
     lang: str = "ru",
     code: str = "",
     stop_url: str = "",
+    rate_url: str = "",
 ) -> Text:
     """The message for ``kind`` with the values kept in the outbox (``params``)."""
     en = lang == "en"
@@ -69,6 +72,7 @@ def render(
         "from": early,
         "until": late,
         "branch": branch.name,
+        "rate_url": rate_url,
     }
     if kind is Kind.STATUS:
         key = f"status_{params.get('status', '')}"
@@ -121,6 +125,7 @@ _RU: dict[str, tuple[str, str]] = {
         "Талон {number}: перед вами {ahead} чел. Подходите к залу.",
     ),
     "called": ("Талон {number}: пройдите к окну {desk}", "Талон {number}: пройдите к окну {desk}."),
+    "rate": ("Оцените обслуживание", "Талон {number}: оцените обслуживание от 1 до 5: {rate_url}"),
     "status_ready": (
         "Документы готовы",
         "Ваши документы готовы ({service}). Приходите за ними в {branch}.",
@@ -166,6 +171,7 @@ _EN: dict[str, tuple[str, str]] = {
         "Ticket {number}: please go to desk {desk}",
         "Ticket {number}: please go to desk {desk}.",
     ),
+    "rate": ("Rate your service", "Ticket {number}: rate your service from 1 to 5: {rate_url}"),
     "status_ready": (
         "Your documents are ready",
         "Your documents are ready ({service}). Collect them at {branch}.",

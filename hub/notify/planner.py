@@ -25,6 +25,8 @@ CALLED_FOR_MS = 10 * MINUTE_MS
 TURN_NEAR_FOR_MS = 20 * MINUTE_MS
 CANCELLED_FOR_MS = DAY_MS
 STATUS_FOR_MS = 7 * DAY_MS
+# An invitation to rate a service is sent soon after it or not at all (the link lasts a day).
+RATE_FOR_MS = 2 * 60 * MINUTE_MS
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,18 @@ class Planner:
                     event.at_ms,
                     event.at_ms + CALLED_FOR_MS,
                     {"number": ticket.number, "desk": event.desk.number},
+                    ticket_id=ticket.id,
+                )
+            )
+        elif kind is EventKind.SERVICE_FINISHED and event.ticket and self.rules.rating_invite:
+            ticket = event.ticket
+            plan.messages.append(
+                Planned(
+                    f"rate:{ticket.id}",
+                    Kind.RATE,
+                    event.at_ms,
+                    event.at_ms + RATE_FOR_MS,
+                    {"number": ticket.number, "ticket": ticket.id},
                     ticket_id=ticket.id,
                 )
             )

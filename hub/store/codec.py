@@ -15,9 +15,12 @@ from hub.domain.model import (
     DeskState,
     Event,
     EventKind,
+    Rating,
+    RatingChannel,
     Ticket,
     TicketState,
 )
+from hub.domain.payments import Payment, PaymentState
 
 _TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
 _DESK_FIELDS = tuple(f.name for f in fields(Desk))
@@ -25,7 +28,9 @@ _APPOINTMENT_FIELDS = tuple(f.name for f in fields(Appointment))
 # What the event log (and the back office, and notifications following it) may read of a
 # booking: not its code, which admits to the booking, nor the visitor's contact, which is
 # erased from the appointments table after some days and must not outlive it in the log.
-_PRIVATE = frozenset({"code", "phone", "email", "name", "request_id", "check_in_request_id"})
+_PRIVATE = frozenset(
+    {"code", "phone", "email", "name", "snils_hash", "request_id", "check_in_request_id"}
+)
 # What the event log leaves out of a ticket: the name of a visitor identified by card is
 # for the operator's screen, read from the tickets table; the log (and the feed replayed
 # from it, and the back office) never holds it.
@@ -83,6 +88,8 @@ def event_to_json(event: Event) -> str:
             "detail": event.detail,
             "request_id": event.request_id,
             "appointment": _appointment_json(event.appointment) if event.appointment else None,
+            "rating": rating_json(event.rating) if event.rating else None,
+            "payment": payment_json(event.payment) if event.payment else None,
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -108,6 +115,65 @@ def event_from_json(text: str) -> Event:
         appointment=_appointment_from_json(data["appointment"])
         if data.get("appointment")
         else None,
+        rating=rating_from_json(data["rating"]) if data.get("rating") else None,
+        payment=payment_from_json(data["payment"]) if data.get("payment") else None,
+    )
+
+
+def payment_json(payment: Payment) -> dict[str, Any]:
+    """The payload of a payment_settled event: what the state payments system needs."""
+    return {
+        "payment_id": payment.id,
+        "state": payment.state.value,
+        "amount_kopecks": payment.amount,
+        "service_id": payment.service_id,
+        "purpose": payment.purpose,
+        "payer_identified": payment.payer_identified,
+        "terminal_id": payment.terminal_id,
+        "terminal_serial": payment.terminal_serial,
+        "terminal_trace": payment.terminal_trace,
+        "terminal_receipt": payment.terminal_receipt,
+    }
+
+
+def payment_from_json(data: Mapping[str, Any]) -> Payment:
+    """A settled payment as the event log holds it (no idempotency key, no times)."""
+    return Payment(
+        id=data["payment_id"],
+        idempotency_key="",
+        service_id=data["service_id"],
+        amount=data["amount_kopecks"],
+        purpose=data["purpose"],
+        payer_identified=data["payer_identified"],
+        terminal_id=data["terminal_id"],
+        created_at_ms=0,
+        state=PaymentState(data["state"]),
+        terminal_serial=data["terminal_serial"],
+        terminal_trace=data["terminal_trace"],
+        terminal_receipt=data["terminal_receipt"],
+    )
+
+
+def rating_json(rating: Rating) -> dict[str, Any]:
+    """The payload of a ticket_rated event: exactly these six fields (docs/ratings.md)."""
+    return {
+        "ticket_id": rating.ticket_id,
+        "service_id": rating.service_id,
+        "desk_id": rating.desk_id,
+        "operator_id": rating.operator_id,
+        "score": rating.score,
+        "channel": rating.channel.value,
+    }
+
+
+def rating_from_json(data: Mapping[str, Any]) -> Rating:
+    return Rating(
+        ticket_id=data["ticket_id"],
+        service_id=data["service_id"],
+        desk_id=data["desk_id"],
+        operator_id=data["operator_id"],
+        score=int(data["score"]),
+        channel=RatingChannel(data["channel"]),
     )
 
 

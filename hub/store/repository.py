@@ -70,8 +70,8 @@ class Repository:
                 e.at_ms,
                 e.kind.value,
                 e.day,
-                e.ticket.id if e.ticket else "",
-                e.desk.id if e.desk else "",
+                _ticket_id(e),
+                _desk_id(e),
                 e.request_id,
                 codec.event_to_json(e),
             )
@@ -93,6 +93,7 @@ class Repository:
                     [_values(codec.desk_row(d), self._desk_columns) for d in desks.values()],
                 )
             self._write_appointments(connection, events)
+            _write_payments(connection, events)
 
     def _write_appointments(self, connection: Connection, events: Sequence[Event]) -> None:
         """Every version of each booking, in event order, each checked by the database.
@@ -168,6 +169,7 @@ class Repository:
                     | (table.c.phone != "")
                     | (table.c.email != "")
                     | (table.c.name != "")
+                    | (table.c.snils_hash != "")
                 )
             ).mappings()
             appointments = [codec.appointment_from_row(r) for r in rows]
@@ -310,3 +312,38 @@ def _upsert(table: Table) -> Insert:
 
 def _values(row: dict[str, Any], columns: list[str]) -> tuple[Any, ...]:
     return tuple(row[name] for name in columns)
+
+
+def _ticket_id(event: Event) -> str:
+    """The ticket an event is about, so a rating is found by its ticket like the others."""
+    if event.ticket is not None:
+        return event.ticket.id
+    return event.rating.ticket_id if event.rating is not None else ""
+
+
+def _desk_id(event: Event) -> str:
+    if event.desk is not None:
+        return event.desk.id
+    return event.rating.desk_id if event.rating is not None else ""
+
+
+def _write_payments(connection: Connection, events: Sequence[Event]) -> None:
+    """A settled payment's row, in the transaction of its payment_settled event."""
+    table = schema.payments
+    for event in events:
+        if event.payment is None:
+            continue
+        payment = event.payment
+        connection.execute(
+            table.update()
+            .where(table.c.id == payment.id)
+            .values(
+                state=payment.state.value,
+                settled_at_ms=payment.settled_at_ms,
+                result_code=payment.result_code,
+                reason=payment.reason,
+                terminal_serial=payment.terminal_serial,
+                terminal_trace=payment.terminal_trace,
+                terminal_receipt=payment.terminal_receipt,
+            )
+        )

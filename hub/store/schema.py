@@ -136,6 +136,7 @@ appointments = Table(
     Column("phone", String(16), nullable=False),
     Column("email", String(254), nullable=False),
     Column("name", String(64), nullable=False),
+    Column("snils_hash", String(64), nullable=False, server_default=""),
     Column("ticket_id", String(32), nullable=False),
     Column("checked_in_by", String(80), nullable=False),
     Column("check_in_request_id", String(64), nullable=False),

@@ -12,13 +12,25 @@ from hub.web.app import Web, create_app, create_web
 from hub.web.server import WebServer
 
 if TYPE_CHECKING:
+    from hub.metrics import Outboxes
     from hub.notify.notifier import Notifier
     from hub.service import Hub
 
 
-async def serve_web(hub: Hub, address: str, notifier: Notifier | None = None) -> WebServer:
-    """Start the pages on ``address`` ("host:port", port 0: any); ``server.port`` tells it."""
-    server = WebServer(create_web(hub, notifier), address)
+async def serve_web(
+    hub: Hub,
+    address: str,
+    notifier: Notifier | None = None,
+    outboxes: Outboxes | None = None,
+) -> WebServer:
+    """Start the pages on ``address`` ("host:port", port 0: any); ``server.port`` tells it.
+
+    ``outboxes`` (name -> last delivered seq) are reported on ``/metrics`` as lag.
+    """
+    app = create_web(hub, notifier)
+    for name, delivered in (outboxes or {}).items():
+        app.state.web.metrics.add_outbox(name, delivered)
+    server = WebServer(app, address)
     await server.start()
     return server
 

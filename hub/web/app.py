@@ -32,6 +32,7 @@ from hub.errors import (
     StoreUnavailable,
     TooManyAttempts,
 )
+from hub.metrics import HubMetrics
 from hub.staff import SignedIn
 from hub.web import i18n
 from hub.web.security import (
@@ -95,6 +96,7 @@ class Web:
         self.status_cache: dict[tuple[str, bool], tuple[int, int, str]] = {}
         # How often the live pages poll, seconds (tests make it short).
         self.refresh_s = 5.0
+        self.metrics = HubMetrics(hub)
 
     @property
     def branch(self) -> Any:
@@ -283,7 +285,7 @@ def create_web(hub: Hub, notifier: Notifier | None = None) -> Starlette:
 
 
 def create_app(web: Web) -> Starlette:
-    from hub.web import hall, staff, visitor
+    from hub.web import hall, monitoring, rating, staff, visitor
 
     def guarded(handler: Handler) -> Handler:
         async def run(request: Request) -> Response:
@@ -311,6 +313,8 @@ def create_app(web: Web) -> Starlette:
         Route("/t/{day}/{number}/notify", guarded(hall.notify), methods=["POST"]),
         Route("/stop/{token}", guarded(hall.stop), methods=["GET", "POST"]),
         Route("/sms/inbound", hall.sms_inbound, methods=["POST"]),
+        Route("/rate/{token}", guarded(rating.rate), methods=["GET", "POST"]),
+        Route("/metrics", monitoring.metrics),
         Route("/operator", guarded(staff.page)),
         Route("/operator/sign-in", guarded(staff.sign_in), methods=["GET", "POST"]),
         Route("/operator/sign-out", guarded(staff.sign_out), methods=["POST"]),

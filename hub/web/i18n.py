@@ -186,6 +186,18 @@ _RU: dict[str, str] = {
         "Что-то пошло не так. Попробуйте ещё раз; если не получится — обратитесь в МФЦ."
     ),
     "err_notifications_off": "Сообщения в этом МФЦ не настроены.",
+    "rate_title": "Оцените обслуживание",
+    "rate_lead": "Талон {number}, {service}, окно {desk}. Как вас обслужили?",
+    "rate_1": "Очень плохо",
+    "rate_2": "Плохо",
+    "rate_3": "Удовлетворительно",
+    "rate_4": "Хорошо",
+    "rate_5": "Отлично",
+    "rate_thanks": "Спасибо! Ваша оценка: {score} из 5.",
+    "err_already_rated": "Спасибо, оценка этого посещения уже получена.",
+    "err_rating_closed": "Оценить это посещение уже нельзя: прошло больше суток.",
+    "err_not_ratable": "Оценить можно только завершённое обслуживание.",
+    "err_bad_score": "Оценка — число от 1 до 5: нажмите одну из кнопок.",
 }
 
 _EN: dict[str, str] = {
@@ -341,6 +353,18 @@ _EN: dict[str, str] = {
     "err_staff_only": "This page is for call-centre staff only. Sign in with your own account.",
     "err_internal": "Something went wrong. Try again; if it does not work, ask at the centre.",
     "err_notifications_off": "Messages are not set up at this centre.",
+    "rate_title": "Rate your service",
+    "rate_lead": "Ticket {number}, {service}, desk {desk}. How were you served?",
+    "rate_1": "Very bad",
+    "rate_2": "Bad",
+    "rate_3": "Fair",
+    "rate_4": "Good",
+    "rate_5": "Excellent",
+    "rate_thanks": "Thank you! Your rating: {score} of 5.",
+    "err_already_rated": "Thank you, this visit has been rated already.",
+    "err_rating_closed": "This visit can no longer be rated: more than a day has passed.",
+    "err_not_ratable": "Only a finished service can be rated.",
+    "err_bad_score": "A rating is a number from 1 to 5: press one of the buttons.",
 }
 
 TEXTS: Mapping[str, Mapping[str, str]] = {"ru": _RU, "en": _EN}

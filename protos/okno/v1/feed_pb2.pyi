@@ -50,6 +50,10 @@ class _EventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EventKind.V
     EVENT_KIND_APPOINTMENT_NO_SHOW: _EventKind.ValueType  # 17
     EVENT_KIND_APPOINTMENT_CONTACT_ERASED: _EventKind.ValueType  # 18
     """The visitor's phone, e-mail and name were erased, their keeping time being over."""
+    EVENT_KIND_TICKET_RATED: _EventKind.ValueType  # 19
+    """A visitor rated a finished service; in the hall feed only its kind and time."""
+    EVENT_KIND_PAYMENT_SETTLED: _EventKind.ValueType  # 20
+    """A card payment of a state fee ended; in the hall feed only its kind and time."""
 
 class EventKind(_EventKind, metaclass=_EventKindEnumTypeWrapper): ...
 
@@ -76,6 +80,10 @@ EVENT_KIND_APPOINTMENT_CHECKED_IN: EventKind.ValueType  # 16
 EVENT_KIND_APPOINTMENT_NO_SHOW: EventKind.ValueType  # 17
 EVENT_KIND_APPOINTMENT_CONTACT_ERASED: EventKind.ValueType  # 18
 """The visitor's phone, e-mail and name were erased, their keeping time being over."""
+EVENT_KIND_TICKET_RATED: EventKind.ValueType  # 19
+"""A visitor rated a finished service; in the hall feed only its kind and time."""
+EVENT_KIND_PAYMENT_SETTLED: EventKind.ValueType  # 20
+"""A card payment of a state fee ended; in the hall feed only its kind and time."""
 Global___EventKind: _TypeAlias = EventKind  # noqa: Y015
 
 @_typing.final
