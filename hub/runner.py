@@ -8,12 +8,14 @@ import gc
 import logging
 import signal
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 from hub.api.server import create_device_server, create_server
 from hub.errors import HubError
 from hub.notify import start_notifier
 from hub.service import Hub
+from hub.sync import start_sync
 from hub.web import serve_web
 from okno import __version__
 from okno.runtime.discovery import Announcer, HubAdvert
@@ -30,13 +32,17 @@ async def serve(
     announce: bool = False,
     *,
     web_listen: str = "",
+    backoffice: str = "",
+    backoffice_secret: str = "",
 ) -> None:
     """Serve until SIGTERM/SIGINT; SIGHUP re-reads the configuration file.
 
     ``device_listen`` ("host:port") opens the mutual-TLS port for admitted devices;
     ``announce`` makes the hub findable by zeroconf on the interface of ``listen``;
     ``web_listen`` serves the web pages (docs/web.md). Notifications start when the
-    branch's [notifications] name a sender (docs/notifications.md).
+    branch's [notifications] name a sender (docs/notifications.md). ``backoffice``
+    ("host:port") sends the event log there, signed with ``backoffice_secret``
+    (docs/backoffice.md).
     """
     # Full collections walk every live ticket and event; with a busy day's worth they
     # stalled calls for 70-90 ms (okno bench hub, docs/benchmarks.md). Nearly all garbage
@@ -61,7 +67,12 @@ async def serve(
         hub.fleet.session_port = device_port
         log.info("device port serving address=%s port=%d", device_listen, device_port)
     notifier = await start_notifier(hub)
-    web = await serve_web(hub, web_listen, notifier) if web_listen else None
+    sync = await start_sync(hub, backoffice, backoffice_secret) if backoffice else None
+    outboxes: dict[str, Callable[[], int]] = {}
+    if sync is not None:
+        sender = sync
+        outboxes["backoffice"] = lambda: sender.acked or 0
+    web = await serve_web(hub, web_listen, notifier, outboxes) if web_listen else None
     if web is not None:
         log.info("web pages serving address=%s port=%d", web_listen, web.port)
     stop = asyncio.Event()
@@ -84,6 +95,8 @@ async def serve(
     await asyncio.gather(*(s.stop(GRACE_S) for s in servers))
     if notifier is not None:
         await notifier.stop()
+    if sync is not None:
+        await sync.stop()
     await hub.stop()
     log.info("hub stopped seq=%d", hub.committed_seq)
 

@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from card_reader import cli as card_cli
+from hub.backoffice import cli as backoffice_cli
 from hub.notify import cli as sms_cli
+from hub.sync import cli as sync_cli
 from kiosk import cli as kiosk_cli
 from okno.errors import OknoError
+from payment_terminal import cli as payment_cli
 from ticket_printer import cli as printer_cli
 
 if TYPE_CHECKING:
@@ -65,14 +68,39 @@ def hub(
     web_listen: Annotated[
         str, typer.Option(help="host:port for the visitors' web pages (off if empty).")
     ] = "",
+    backoffice: Annotated[
+        str, typer.Option(help="host:port of the region's back office to sync to (off if empty).")
+    ] = "",
+    backoffice_secret_file: Annotated[
+        Path | None, typer.Option(help="File with the branch's back office secret (hex).")
+    ] = None,
     verbose: bool = False,
 ) -> None:
     """Run the branch hub: queue engine, event log, gRPC API, web pages."""
     from hub.runner import serve
+    from hub.sync import read_secret
 
     setup_logging(verbose)
     try:
-        asyncio.run(serve(config, db, listen, device_listen, announce, web_listen=web_listen))
+        secret = ""
+        if backoffice:
+            if backoffice_secret_file is None:
+                raise fail(
+                    "--backoffice needs --backoffice-secret-file (okno backoffice add-branch)"
+                )
+            secret = read_secret(backoffice_secret_file)
+        asyncio.run(
+            serve(
+                config,
+                db,
+                listen,
+                device_listen,
+                announce,
+                web_listen=web_listen,
+                backoffice=backoffice,
+                backoffice_secret=secret,
+            )
+        )
     except OknoError as error:
         raise fail(str(error)) from error
 
@@ -288,7 +316,17 @@ app.command("card-reader")(card_cli.card_reader_command)
 sim_app.command("card")(card_cli.sim_card)
 bench_app.command("card")(card_cli.bench_card)
 bench_app.command("kiosk")(kiosk_cli.bench_kiosk)
+app.add_typer(backoffice_cli.app, name="backoffice")
+app.command("report")(backoffice_cli.report)
+sim_app.command("history")(backoffice_cli.sim_history)
+bench_app.command("backoffice")(backoffice_cli.bench_backoffice)
+sync_app = typer.Typer(help="The hub's sync to the region's back office.")
+app.add_typer(sync_app, name="sync")
+sync_app.command("push")(sync_cli.sync_push)
 printer_app.command("test-page")(printer_cli.test_page)
+app.add_typer(payment_cli.app, name="payment")
+sim_app.command("payment")(payment_cli.sim_payment)
+bench_app.command("payment")(payment_cli.bench_payment)
 
 
 @printer_app.callback(invoke_without_command=True)

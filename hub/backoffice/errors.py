@@ -1,0 +1,29 @@
+"""What the back office refuses or cannot do, each saying what to do about it."""
+
+from __future__ import annotations
+
+from okno.errors import OknoError
+
+
+class BackOfficeError(OknoError):
+    """Base of the back office's errors."""
+
+
+class BatchRefused(BackOfficeError):
+    """A batch not stored at all; ``code`` is the kind of refusal (recorded in ``refusals``)."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+class MalformedEvent(BackOfficeError):
+    """An event the back office cannot read; its batch is refused whole."""
+
+
+class UnknownReport(BackOfficeError):
+    """A report name that is not one of REPORTS."""
+
+
+class StoreUnavailable(BackOfficeError):
+    """The back office's database cannot be opened or migrated."""

@@ -1,0 +1,174 @@
+"""The dashboard's pages: the region at a glance, each branch now, each report, exports."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from hub.backoffice import reports as rp
+from hub.backoffice.web import charts, exports, i18n, vashkontrol, views
+from hub.backoffice.web.app import STALE_MS, Dashboard
+
+Handler = Callable[[Request], Awaitable[Response]]
+# The overview's charts stand two abreast: drawn at the width they are shown at.
+PAIRED = 560
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _dashboard(request: Request) -> Dashboard:
+    dashboard: Dashboard = request.app.state.dashboard
+    return dashboard
+
+
+def _report(name: str) -> rp.Report:
+    found = rp.REPORTS.get(name)
+    if found is None:
+        raise HTTPException(404)
+    return found
+
+
+async def _run(dashboard: Dashboard, report: rp.Report, period: rp.Period) -> rp.ReportTable:
+    return await dashboard.read(lambda: report.run(dashboard.engine, period))
+
+
+async def _filters(dashboard: Dashboard, request: Request) -> tuple[rp.Period, dict[str, Any]]:
+    """The period asked for, and what the filter form shows."""
+    period = dashboard.period(request)
+    shown = {
+        "period": period,
+        "branch_ids": await dashboard.branch_ids(),
+        "today": dashboard.today(),
+    }
+    return period, shown
+
+
+async def overview(request: Request) -> Response:
+    dashboard = _dashboard(request)
+    lang = dashboard.lang(request)
+    period, context = await _filters(dashboard, request)
+    tables = {n: await _run(dashboard, rp.REPORTS[n], period) for n in _OVERVIEW}
+    now = dashboard.clock()
+    live = await dashboard.read(lambda: rp.live(dashboard.engine, now))
+    if period.branches:
+        live = [b for b in live if b.branch_id in period.branches]
+    target = _target(dashboard, lang)
+
+    def chart(name: str, key: str, width: int = PAIRED) -> list[views.Chart]:
+        return views.report_charts(
+            rp.REPORTS[name], tables[name], lang, target, keys=(key,), width=width
+        )
+
+    waits = tables["waits_by_branch"]
+    return dashboard.render(
+        request,
+        "overview.html",
+        headline=views.headline(tables["by_service"], waits, tables["ratings"]),
+        waiting_now=sum(b.waiting for b in live),
+        serving_now=sum(b.serving for b in live),
+        indicator=chart("waits_by_branch", "over_15_pct", charts.WIDTH),
+        hourly=chart("attendance_by_hour", "avg_wait_min"),
+        weekly=chart("attendance_by_weekday", "avg_per_day"),
+        live=live,
+        by_branch=views.keyed(waits, "branch_id"),
+        now_ms=now,
+        stale_ms=STALE_MS,
+        target=dashboard.target_pct,
+        reports=rp.REPORTS,
+        **context,
+    )
+
+
+_OVERVIEW = (
+    "by_service",
+    "waits_by_branch",
+    "ratings",
+    "attendance_by_hour",
+    "attendance_by_weekday",
+)
+
+
+def _target(dashboard: Dashboard, lang: str) -> charts.Target:
+    value = dashboard.target_pct
+    return charts.Target(value, i18n.text(lang, "target", target=charts.number(value)))
+
+
+async def live(request: Request) -> Response:
+    dashboard = _dashboard(request)
+    branch = request.path_params.get("branch", "")
+    found = await dashboard.read(lambda: rp.live(dashboard.engine, dashboard.clock()))
+    if branch:
+        found = [b for b in found if b.branch_id == branch]
+        if not found:
+            raise HTTPException(404)
+    return dashboard.render(
+        request,
+        "live.html",
+        branches=found,
+        one=bool(branch),
+        now_ms=dashboard.clock(),
+        stale_ms=STALE_MS,
+        refresh_s=dashboard.refresh_s,
+    )
+
+
+async def report(request: Request) -> Response:
+    dashboard = _dashboard(request)
+    lang = dashboard.lang(request)
+    chosen = _report(request.path_params["name"])
+    period, context = await _filters(dashboard, request)
+    table = await _run(dashboard, chosen, period)
+    found = views.report_charts(chosen, table, lang, _target(dashboard, lang))
+    return dashboard.render(
+        request,
+        "report.html",
+        report=chosen,
+        table=table,
+        charts=found,
+        title=chosen.title_en if lang == "en" else chosen.title_ru,
+        headings=[exports.heading(c, lang) for c in table.columns],
+        reports=rp.REPORTS,
+        **context,
+    )
+
+
+async def export(request: Request) -> Response:
+    dashboard = _dashboard(request)
+    lang = dashboard.lang(request)
+    chosen = _report(request.path_params["name"])
+    fmt = request.path_params["fmt"]
+    period = dashboard.period(request)
+    table = await _run(dashboard, chosen, period)
+    stem = f"{chosen.name}_{period.start}_{period.end}"
+    if fmt == "csv":
+        return _download(exports.report_csv(table, lang), f"{stem}.csv", "text/csv; charset=utf-8")
+    if fmt == "xlsx":
+        title = chosen.title_en if lang == "en" else chosen.title_ru
+        return _download(exports.report_xlsx(table, lang, title), f"{stem}.xlsx", XLSX)
+    raise HTTPException(404)
+
+
+async def ratings_export(request: Request) -> Response:
+    """Every rating of the period, one per row, for the federal monitoring (CSV)."""
+    dashboard = _dashboard(request)
+    period = dashboard.period(request)
+    rows = await dashboard.read(lambda: vashkontrol.rows(dashboard.engine, period))
+    body = exports.csv_bytes(vashkontrol.HEADINGS, rows)
+    name = f"vashkontrol_{period.start}_{period.end}.csv"
+    return _download(body, name, "text/csv; charset=utf-8")
+
+
+def _download(body: bytes, name: str, media_type: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "content-disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "cache-control": "no-store",
+            "x-content-type-options": "nosniff",
+        },
+    )

@@ -1,0 +1,167 @@
+"""From report tables to what the pages show: chart choice, labels, headline figures. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from hub.backoffice.reports import WEEKDAYS_RU, Report, ReportTable
+from hub.backoffice.web import charts, exports
+
+# Most bars one chart shows; the table below it has every row.
+MAX_BARS = 25
+# Short labels (hours, weekdays) stand under columns; longer ones beside horizontal bars.
+SHORT_LABEL = 6
+
+
+# The reports name weekdays in Russian; an English page shows them in English.
+WEEKDAYS_EN = dict(zip(WEEKDAYS_RU, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+
+
+def shown(cell: object, lang: str) -> object:
+    """A table cell as the page's language shows it."""
+    if lang == "en" and isinstance(cell, str):
+        return WEEKDAYS_EN.get(cell, cell)
+    return cell
+
+
+def labels(table: ReportTable, lang: str = "ru") -> list[str]:
+    """Each row's name: its text cells joined ("b01 · passport"), or its first cell."""
+    names = []
+    for row in table.rows:
+        texts = [str(shown(cell, lang)) for cell in row if isinstance(cell, str)]
+        names.append(" · ".join(texts) if texts else str(row[0]))
+    return names
+
+
+def num(cell: object) -> float:
+    """A table cell as a number; text and empty cells count as 0."""
+    return float(cell) if isinstance(cell, int | float) else 0.0
+
+
+def keyed(table: ReportTable, key: str) -> dict[str, dict[str, object]]:
+    """The rows by the value of column ``key``, each as column key -> value."""
+    names = [c.key for c in table.columns]
+    rows = [dict(zip(names, row, strict=True)) for row in table.rows]
+    return {str(row[key]): row for row in rows}
+
+
+def _index(table: ReportTable, key: str) -> int:
+    return [c.key for c in table.columns].index(key)
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    title: str
+    svg: Markup
+    shown: int
+    total: int
+
+
+def report_charts(
+    report: Report,
+    table: ReportTable,
+    lang: str,
+    target: charts.Target,
+    *,
+    keys: Sequence[str] = (),
+    width: int = charts.WIDTH,
+) -> list[Chart]:
+    """One chart per measure (``keys``, else ``report.chart_columns``); none for no rows.
+
+    ``target`` is drawn on the 15-minute indicator's charts (the over_15_pct measure).
+    """
+    if report.chart == "none" or not table.rows:
+        return []
+    names = labels(table, lang)
+    result = []
+    for key in keys or report.chart_columns:
+        i = _index(table, key)
+        column = table.columns[i]
+        values = [num(row[i]) for row in table.rows]
+        heading = exports.heading(column, lang)
+        limit = target if key == "over_15_pct" else None
+        unit = exports.unit(column, lang)
+        # A scale ("1..5") is said in the title, not after every value.
+        shown = "" if ".." in unit else unit
+        result.append(
+            _chart(
+                report.chart,
+                heading=heading,
+                names=names,
+                values=values,
+                unit=shown,
+                target=limit,
+                width=width,
+            )
+        )
+    return result
+
+
+def _chart(
+    kind: str,
+    *,
+    heading: str,
+    names: Sequence[str],
+    values: Sequence[float],
+    unit: str,
+    target: charts.Target | None,
+    width: int,
+) -> Chart:
+    total = len(values)
+    if kind == "line":
+        svg = charts.line(heading, [_day(n) for n in names], values, unit=unit, width=width)
+        return Chart(heading, svg, total, total)
+    short = max(len(n) for n in names) <= SHORT_LABEL
+    if short and total <= 31:
+        svg = charts.columns(heading, names, values, unit=unit, target=target, width=width)
+        return Chart(heading, svg, total, total)
+    # Ranked, largest first: a manager looks for the best and the worst.
+    ranked = sorted(zip(names, values, strict=True), key=lambda p: p[1], reverse=True)
+    kept = ranked[:MAX_BARS]
+    svg = charts.horizontal_bars(
+        heading, [n for n, _ in kept], [v for _, v in kept], unit=unit, target=target, width=width
+    )
+    return Chart(heading, svg, len(kept), total)
+
+
+def _day(label: str) -> str:
+    """ "2026-11-23" as "23.11" under a line of days; other labels as they are."""
+    if len(label) == 10 and label[4] == label[7] == "-":
+        return f"{label[8:]}.{label[5:7]}"
+    return label
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    issued: int
+    served: int
+    avg_wait_min: float
+    over_15_pct: float
+    ratings: int
+    avg_score: float
+
+
+def weighted(rows: Sequence[Sequence[object]], value: int, weight: int) -> float:
+    """The mean of column ``value`` weighted by column ``weight`` (0.0 for no weight)."""
+    total = sum(num(r[weight]) for r in rows)
+    if not total:
+        return 0.0
+    return round(sum(num(r[value]) * num(r[weight]) for r in rows) / total, 1)
+
+
+def headline(by_service: ReportTable, waits: ReportTable, ratings: ReportTable) -> Headline:
+    """The region's figures for the period, from the per-service, wait and rating reports."""
+    s = {c.key: i for i, c in enumerate(by_service.columns)}
+    w = {c.key: i for i, c in enumerate(waits.columns)}
+    r = {c.key: i for i, c in enumerate(ratings.columns)}
+    return Headline(
+        issued=int(sum(num(row[s["issued"]]) for row in by_service.rows)),
+        served=int(sum(num(row[s["served"]]) for row in by_service.rows)),
+        avg_wait_min=weighted(waits.rows, w["avg_wait_min"], w["waits"]),
+        over_15_pct=weighted(waits.rows, w["over_15_pct"], w["waits"]),
+        ratings=int(sum(num(row[r["ratings"]]) for row in ratings.rows)),
+        avg_score=weighted(ratings.rows, r["avg_score"], r["ratings"]),
+    )

@@ -1,0 +1,57 @@
+"""Sending the hub's event log to the region's back office (docs/backoffice.md).
+
+``start_sync`` runs a ``Sender`` in the hub's loop when ``okno hub --backoffice`` is
+given: it reads the committed events from the hub's database after the seq the back
+office acknowledges, and pushes them in signed batches.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, select
+
+from hub.store import schema
+from hub.sync.errors import BadSyncSettings
+from hub.sync.sender import Sender
+
+if TYPE_CHECKING:
+    from hub.service import Hub
+
+__all__ = ["Sender", "events_after", "read_secret", "start_sync"]
+
+
+def events_after(engine: Engine, seq: int, limit: int) -> list[tuple[int, str]]:
+    """The hub's logged events after ``seq``, in order, as (seq, payload)."""
+    events = schema.events
+    query = select(events.c.seq, events.c.payload).where(events.c.seq > seq)
+    with engine.connect() as connection:
+        rows = connection.execute(query.order_by(events.c.seq).limit(limit))
+        return [(int(s), str(p)) for s, p in rows]
+
+
+def read_secret(path: Path) -> str:
+    """The branch's secret as ``okno backoffice add-branch`` printed it, from a file."""
+    try:
+        secret = path.read_text().strip()
+        bytes.fromhex(secret)
+    except (OSError, ValueError) as error:
+        raise BadSyncSettings(
+            f"cannot read the branch's back office secret from {path}: {error}; put there the "
+            "hex secret `okno backoffice add-branch` printed"
+        ) from None
+    return secret
+
+
+async def start_sync(hub: Hub, target: str, secret: str) -> Sender:
+    """Start pushing the hub's events to the back office at ``target`` (host:port)."""
+
+    async def source(after: int, limit: int) -> list[tuple[int, str]]:
+        committed = hub.committed_seq
+        found = await hub.read_store(lambda r: events_after(r.engine, after, limit))
+        return [(s, p) for s, p in found if s <= committed]
+
+    sender = Sender(source, branch_id=hub.loaded.branch.id, target=target, secret=secret)
+    await sender.start()
+    return sender

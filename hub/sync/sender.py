@@ -1,0 +1,168 @@
+"""The hub's side of the sync: its event log, in order, in signed batches, to the back office.
+
+The back office holds the cursor: it answers every push with the highest seq it has
+stored with all below it, and the sender reads on from there. So the hub keeps nothing
+about the sync in its own database, a hub killed mid-batch resends that batch (stored at
+most once, the back office skips what it has), and a hub cut off for days retries with
+backoff and then catches up in full batches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import grpc
+
+from hub.notify import Backoff
+from hub.sync.signing import sign
+from okno.errors import OknoError
+from protos.okno.v1 import sync_pb2, sync_pb2_grpc
+
+if TYPE_CHECKING:
+    from protos.okno.v1.sync_pb2_grpc import SyncAsyncStub
+
+log = logging.getLogger(__name__)
+BATCH = 2000
+# Reads the log: the events after a seq, at most so many, as (seq, payload JSON).
+Source = Callable[[int, int], Awaitable[list[tuple[int, str]]]]
+
+
+async def push(
+    stub: SyncAsyncStub, branch_id: str, secret: str, events: list[tuple[int, str]]
+) -> int:
+    """Push one signed batch; the back office's acknowledged seq (AioRpcError if refused)."""
+    request = sync_pb2.PushBatchRequest(
+        branch_id=branch_id,
+        events=[sync_pb2.SyncEvent(seq=s, payload=p) for s, p in events],
+        signature=sign(secret, branch_id, events),
+    )
+    reply = await stub.PushBatch(request, timeout=60.0)
+    return int(reply.acked_seq)
+
+
+def channel(target: str) -> grpc.aio.Channel:
+    return grpc.aio.insecure_channel(target, options=[("grpc.max_send_message_length", 64 * 2**20)])
+
+
+def sync_stub(open_channel: grpc.aio.Channel) -> SyncAsyncStub:
+    return sync_pb2_grpc.SyncStub(open_channel)
+
+
+class Sender:
+    def __init__(
+        self,
+        source: Source,
+        *,
+        branch_id: str,
+        target: str,
+        secret: str,
+        batch: int = BATCH,
+        backoff: Backoff | None = None,
+        tick_s: float = 1.0,
+    ) -> None:
+        self._source = source
+        self._branch_id = branch_id
+        self._target = target
+        self._secret = secret
+        self._batch = batch
+        self._backoff = backoff or Backoff(first_s=1.0, factor=2.0, longest_s=60.0)
+        self._tick_s = tick_s
+        self._kick = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._channel: grpc.aio.Channel | None = None
+        # What the back office last said it holds; None until it has said.
+        self.acked: int | None = None
+        self.sent = 0
+        self.refusals = 0
+
+    async def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self.run(), name="sync")
+        log.info("sync started branch=%s backoffice=%s", self._branch_id, self._target)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def kick(self) -> None:
+        """New events are committed: send now rather than at the next tick."""
+        self._kick.set()
+
+    async def run(self, *, until_seq: int | None = None) -> None:
+        """Send for ever; with ``until_seq``, return once the back office holds it."""
+        self._channel = channel(self._target)
+        sync = sync_stub(self._channel)
+        failures = 0
+        try:
+            while until_seq is None or self.acked is None or self.acked < until_seq:
+                try:
+                    idle = await self._step(sync)
+                    failures = 0
+                except grpc.aio.AioRpcError as error:
+                    failures += 1
+                    await self._failed(error, failures)
+                    continue
+                except OknoError as error:
+                    failures += 1
+                    log.warning("sync cannot read the hub's log, will retry reason=%s", error)
+                    await self._wait(self._backoff.after(failures))
+                    continue
+                if idle:
+                    if until_seq is not None and self.acked is not None:
+                        return
+                    await self._wait(self._tick_s)
+        finally:
+            await self._channel.close()
+
+    async def _step(self, stub: SyncAsyncStub) -> bool:
+        """Send one batch; True when there was nothing to send."""
+        if self.acked is None:
+            self.acked = await self._push(stub, [])
+            log.info("back office holds branch=%s acked=%d", self._branch_id, self.acked)
+        events = await self._source(self.acked, self._batch)
+        if not events:
+            return True
+        self.acked = await self._push(stub, events)
+        self.sent += len(events)
+        return False
+
+    async def _push(self, stub: SyncAsyncStub, events: list[tuple[int, str]]) -> int:
+        return await push(stub, self._branch_id, self._secret, events)
+
+    async def _failed(self, error: grpc.aio.AioRpcError, failures: int) -> None:
+        code = error.code()
+        if code is grpc.StatusCode.FAILED_PRECONDITION and failures == 1:
+            # Not where the back office is: ask it again at once and go on from there.
+            log.info(
+                "back office wants another seq branch=%s: %s", self._branch_id, error.details()
+            )
+            self.acked = None
+            return
+        wait_s = self._backoff.after(failures)
+        if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.INVALID_ARGUMENT):
+            self.refusals += 1
+            log.error(
+                "back office refuses the branch's events, fix the setting; retry_in_s=%.0f: %s",
+                wait_s,
+                error.details(),
+            )
+        else:
+            log.warning(
+                "back office unreachable attempt=%d retry_in_s=%.1f code=%s",
+                failures,
+                wait_s,
+                code.name,
+            )
+        self.acked = None
+        await self._wait(wait_s)
+
+    async def _wait(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._kick.wait(), seconds)
+        self._kick.clear()

@@ -1,0 +1,133 @@
+"""Storing batches: exactly once, all or nothing, refusals recorded; PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from sqlalchemy import Engine, Table, func, select
+
+from hub.backoffice import schema
+from hub.backoffice.errors import BatchRefused
+from hub.backoffice.store import Batch, acked, add_branch, store
+from hub.sync.signing import sign
+from tests.hub.backoffice.hand import BRANCH, history
+
+
+def signed(secret: str, events: list[tuple[int, str]], branch: str = BRANCH) -> Batch:
+    return Batch(branch, events, sign(secret, branch, events))
+
+
+def count(engine: Engine, table: Table) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(table)).scalar() or 0)
+
+
+def issued(engine: Engine) -> int:
+    with engine.connect() as connection:
+        total = connection.execute(select(func.sum(schema.agg_service_day.c.issued))).scalar()
+    return int(total or 0)
+
+
+def refusal_codes(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return [r.code for r in connection.execute(select(schema.refusals.c.code))]
+
+
+@pytest.fixture
+def secret(engine: Engine) -> str:
+    return add_branch(engine, BRANCH)
+
+
+def test_a_batch_sent_twice_is_stored_once(engine: Engine, secret: str) -> None:
+    events = history()
+    assert store(engine, signed(secret, events)) == (16, 16)
+    assert store(engine, signed(secret, events)) == (16, 0)
+    # An overlapping batch: the known part skipped, the rest stored.
+    assert store(engine, signed(secret, events[5:])) == (16, 0)
+    assert count(engine, schema.raw_events) == 16
+    assert issued(engine) == 3
+
+
+def test_overlapping_batch_stores_only_the_new_events(engine: Engine, secret: str) -> None:
+    events = history()
+    assert store(engine, signed(secret, events[:6])) == (6, 6)
+    assert store(engine, signed(secret, events[3:10])) == (10, 4)
+    assert store(engine, signed(secret, events[8:])) == (16, 6)
+    assert count(engine, schema.raw_events) == 16
+    assert issued(engine) == 3
+
+
+def test_a_gap_is_refused_and_nothing_of_it_stored(engine: Engine, secret: str) -> None:
+    events = history()
+    store(engine, signed(secret, events[:4]))
+    with pytest.raises(BatchRefused, match="expected seq 5, the batch starts at 7") as refused:
+        store(engine, signed(secret, events[6:]))
+    assert refused.value.code == "gap"
+    with pytest.raises(BatchRefused, match="skips from seq 5 to 7"):
+        store(engine, signed(secret, events[4:5] + events[6:]))
+    assert acked(engine, BRANCH) == 4
+    assert count(engine, schema.raw_events) == 4
+    assert refusal_codes(engine) == ["gap", "gap"]
+
+
+def test_batches_arriving_out_of_order_end_stored_once(engine: Engine, secret: str) -> None:
+    events = history()
+    first, second = events[:8], events[8:]
+    with pytest.raises(BatchRefused):
+        store(engine, signed(secret, second))
+    shuffled = first[:]
+    random.Random(3).shuffle(shuffled)
+    assert store(engine, signed(secret, shuffled)) == (8, 8)
+    assert store(engine, signed(secret, second)) == (16, 8)
+    with engine.connect() as connection:
+        seqs = [r.seq for r in connection.execute(select(schema.raw_events.c.seq))]
+    assert sorted(seqs) == list(range(1, 17))
+
+
+def test_unknown_branch_and_bad_signature_are_refused_and_recorded(
+    engine: Engine, secret: str
+) -> None:
+    events = history()
+    with pytest.raises(BatchRefused, match="'elsewhere' is not registered"):
+        store(engine, signed(secret, events, branch="elsewhere"))
+    forged = Batch(BRANCH, events, sign("00" * 32, BRANCH, events))
+    with pytest.raises(BatchRefused, match="signature does not match"):
+        store(engine, forged)
+    # Signed, then altered on the way.
+    batch = signed(secret, events)
+    tampered = Batch(
+        BRANCH, [(1, events[0][1].replace("op-1", "op-9")), *events[1:]], batch.signature
+    )
+    with pytest.raises(BatchRefused, match="signature"):
+        store(engine, tampered)
+    assert count(engine, schema.raw_events) == 0
+    assert refusal_codes(engine) == ["unknown_branch", "bad_signature", "bad_signature"]
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda d: "{not json", "is not JSON"),
+        (lambda d: json.dumps({**d, "seq": 99}), "says it is seq 99"),
+        (lambda d: json.dumps({**d, "ticket": {**d["ticket"], "called_at_ms": "soon"}}), "garbles"),
+        (lambda d: json.dumps({k: v for k, v in d.items() if k != "day"}), "lacks a time"),
+    ],
+)
+def test_a_malformed_event_refuses_its_whole_batch(
+    engine: Engine, secret: str, damage: object, reason: str
+) -> None:
+    events = history()
+    store(engine, signed(secret, events[:2]))
+    seq, payload = events[4]  # a ticket_called, in the middle of the batch
+    assert callable(damage)
+    bad = [*events[2:4], (seq, damage(json.loads(payload))), *events[5:]]
+    with pytest.raises(BatchRefused, match=reason) as refused:
+        store(engine, signed(secret, bad))
+    assert refused.value.code == "malformed"
+    assert acked(engine, BRANCH) == 2
+    assert count(engine, schema.raw_events) == 2
+    assert issued(engine) == 0
+    assert count(engine, schema.live_ticket) == 0
+    assert refusal_codes(engine) == ["malformed"]

@@ -1,0 +1,7 @@
+"""Fixtures of the sync's tests: the back office's real PostgreSQL."""
+
+from __future__ import annotations
+
+from tests.hub.backoffice.postgres import pg_cluster, pg_url
+
+__all__ = ["pg_cluster", "pg_url"]

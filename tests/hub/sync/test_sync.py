@@ -1,0 +1,221 @@
+"""The hub's events reach the back office exactly once: a real hub, a real PostgreSQL,
+the back office and the sender as processes killed with SIGKILL mid-batch."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, func, select
+
+from hub.backoffice import reports, schema
+from hub.backoffice.history import Shape, day_events
+from hub.backoffice.load import write_hub_log
+from hub.backoffice.pgcluster import free_port
+from hub.backoffice.server import start_server
+from hub.backoffice.store import acked, add_branch, open_store
+from hub.notify import Backoff
+from hub.sync import Sender, events_after, start_sync
+from tests.hub.conftest import Served
+
+pytestmark = pytest.mark.timeout(180)
+FAST = Backoff(first_s=0.05, factor=2.0, longest_s=0.5)
+BRANCH = "branch-01"
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 60.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.05)
+
+
+def stored(engine: Engine) -> tuple[int, int, int]:
+    """(raw events, distinct seqs, tickets issued by the aggregates) of BRANCH."""
+    raw = schema.raw_events
+    with engine.connect() as connection:
+        count = connection.execute(select(func.count()).select_from(raw)).scalar()
+        distinct = connection.execute(select(func.count(func.distinct(raw.c.seq)))).scalar()
+        issued = connection.execute(select(func.sum(schema.agg_service_day.c.issued))).scalar()
+    return int(count or 0), int(distinct or 0), int(issued or 0)
+
+
+@pytest.fixture
+def hub_log(tmp_path: Path) -> tuple[Path, int, int]:
+    """A hub database with three busy days of events: (path, events, tickets issued)."""
+    events: list[tuple[int, str]] = []
+    for day in (date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)):
+        payloads = day_events(BRANCH, day, len(events) + 1, Shape(visitors=600))
+        events += list(enumerate(payloads, start=len(events) + 1))
+    path = tmp_path / "hub.db"
+    write_hub_log(path, events)
+    issued = sum(1 for _, p in events if json.loads(p)["kind"] == "ticket_issued")
+    return path, len(events), issued
+
+
+@pytest.fixture
+def backoffice_process(pg_url: str) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    """Starts ``okno backoffice`` on pg_url at one port, as often as asked."""
+    port = free_port()
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "okno", "backoffice", "--db", pg_url]
+        process = subprocess.Popen([*command, "--listen", f"127.0.0.1:{port}"])
+        started.append(process)
+        return process
+
+    start.port = port  # type: ignore[attr-defined]
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def file_sender(path: Path, port: int, secret: str) -> Sender:
+    hub_engine = create_engine(f"sqlite:///{path}")
+
+    async def source(after: int, limit: int) -> list[tuple[int, str]]:
+        return await asyncio.to_thread(events_after, hub_engine, after, limit)
+
+    return Sender(
+        source, branch_id=BRANCH, target=f"127.0.0.1:{port}", secret=secret, batch=300, backoff=FAST
+    )
+
+
+async def test_a_hub_syncs_its_events_even_when_the_back_office_starts_late(
+    served: Served, pg_url: str
+) -> None:
+    engine = open_store(pg_url)
+    branch = served.hub.loaded.branch.id
+    secret = add_branch(engine, branch)
+    port = free_port()
+    hub = served.hub
+    sync = await start_sync(hub, f"127.0.0.1:{port}", secret)
+    try:
+        await hub.run(lambda e, now: e.open_desk("desk-01", now, operator_id="ivanova-a"))
+        for _ in range(3):
+            await hub.run(lambda e, now: e.issue("passport", now))
+        await hub.run(lambda e, now: e.call_next("desk-01", now))
+        await asyncio.sleep(0.3)  # the sender finds no back office and backs off
+        server, _ = await start_server(engine, f"127.0.0.1:{port}")
+        try:
+            sync.kick()
+
+            async def caught_up() -> bool:
+                return acked(engine, branch) == hub.committed_seq
+
+            await eventually(caught_up)
+            await hub.run(lambda e, now: e.issue("passport", now))
+            sync.kick()
+            await eventually(caught_up)
+        finally:
+            await server.stop(0)
+    finally:
+        await sync.stop()
+    count, distinct, issued = stored(engine)
+    assert count == distinct == hub.committed_seq
+    assert issued == 4
+    [view] = reports.live(engine)
+    assert (view.waiting, view.serving) == (3, 1)
+    engine.dispose()
+
+
+async def test_back_office_killed_mid_batch_loses_and_doubles_nothing(
+    pg_url: str,
+    hub_log: tuple[Path, int, int],
+    backoffice_process: Callable[[], subprocess.Popen[bytes]],
+) -> None:
+    path, total, issued = hub_log
+    engine = open_store(pg_url)
+    secret = add_branch(engine, BRANCH)
+    port = backoffice_process.port  # type: ignore[attr-defined]
+    first = backoffice_process()
+    sender = file_sender(path, port, secret)
+    running = asyncio.create_task(sender.run(until_seq=total))
+    kills = 0
+    for threshold in (total // 4, total // 2):
+
+        async def past(threshold: int = threshold) -> bool:
+            return acked(engine, BRANCH) >= threshold
+
+        await eventually(past)
+        if acked(engine, BRANCH) < total:
+            os.kill(first.pid, signal.SIGKILL)
+            first.wait()
+            kills += 1
+            await asyncio.sleep(0.2)
+            first = backoffice_process()
+    await asyncio.wait_for(running, 120)
+    assert kills >= 1
+    assert stored(engine) == (total, total, issued)
+    assert acked(engine, BRANCH) == total
+    engine.dispose()
+
+
+async def test_hub_killed_mid_batch_resends_and_nothing_is_doubled(
+    pg_url: str,
+    hub_log: tuple[Path, int, int],
+    backoffice_process: Callable[[], subprocess.Popen[bytes]],
+    tmp_path: Path,
+) -> None:
+    path, total, issued = hub_log
+    engine = open_store(pg_url)
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(add_branch(engine, BRANCH))
+    port = backoffice_process.port  # type: ignore[attr-defined]
+    backoffice_process()
+    command = [
+        *(sys.executable, "-m", "okno", "sync", "push", "--hub-db", str(path)),
+        *("--backoffice", f"127.0.0.1:{port}", "--branch", BRANCH),
+        *("--secret-file", str(secret_file), "--batch", "100"),
+    ]
+    pusher = await asyncio.create_subprocess_exec(*command)
+
+    async def started() -> bool:
+        return acked(engine, BRANCH) > 0
+
+    await eventually(started)
+    os.kill(pusher.pid, signal.SIGKILL)
+    await pusher.wait()
+    partial = acked(engine, BRANCH)
+    assert partial < total, "the pusher finished before it was killed; give it more events"
+    assert stored(engine)[0] == partial
+    finished = await asyncio.to_thread(subprocess.run, command, timeout=120)
+    assert finished.returncode == 0
+    assert stored(engine) == (total, total, issued)
+    engine.dispose()
+
+
+async def test_a_refused_sender_keeps_trying_without_storing(
+    pg_url: str, hub_log: tuple[Path, int, int]
+) -> None:
+    path, _total, _ = hub_log
+    engine = open_store(pg_url)
+    add_branch(engine, BRANCH)
+    server, port = await start_server(engine, "127.0.0.1:0")
+    sender = file_sender(path, port, "ab" * 32)  # not the branch's secret
+    await sender.start()
+    try:
+
+        async def refused_twice() -> bool:
+            return sender.refusals >= 2
+
+        await eventually(refused_twice)
+    finally:
+        await sender.stop()
+        await server.stop(0)
+    assert stored(engine) == (0, 0, 0)
+    with engine.connect() as connection:
+        codes = {r.code for r in connection.execute(select(schema.refusals.c.code))}
+    assert codes == {"bad_signature"}
+    engine.dispose()
