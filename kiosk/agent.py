@@ -20,23 +20,34 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Awaitable, Coroutine, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from card_reader.agent import CardAgent, MemorySink
+from card_reader.driver import CardReader
+from kiosk.booking import OFFERED_AFTER_TAKEN, Booked, SlotList, slip_lines
+from kiosk.card import ScreenKeypad
 from kiosk.catalogue import Catalogue, Wait
+from kiosk.core import CardVisitor
 from kiosk.errors import HubUnreachable, KioskError, Refusal
-from kiosk.flow import CardVisitor, Issued, Printer, PrintState
+from kiosk.flow import Issued
 from kiosk.hub_client import KioskHub
+from kiosk.payment import Charge, Paid, PaidState, Payer
 from kiosk.settings import KioskSettings
+from kiosk.states import Printer, PrintState
 from okno.aio import until_stopped
+from okno.errors import OknoError
 from okno.runtime.channels import hub_link
 from okno.runtime.enroll import Description, EnrollmentRefused
 from okno.runtime.session import HubSession, backoff_s
+from payment_terminal.agent import PaymentAgent
 
 if TYPE_CHECKING:
     from kiosk.program import KioskOptions
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 KIND = "kiosk"
 STOP_S = 10.0
@@ -71,14 +82,47 @@ class KioskListener(Protocol):
 
     def stopped(self, reason: str) -> None: ...
 
+    def slots_listed(self, request_id: str, listing: SlotList) -> None: ...
+
+    def booked(self, result: Booked) -> None: ...
+
+    def payment_prompt(self, request_id: str, text: str) -> None: ...
+
+    def paid(self, request_id: str, result: Paid, receipt: tuple[int, PrintState, str]) -> None: ...
+
+    def card_pin_asked(self, tries_left: int, last_wrong: bool) -> None: ...
+
+    def card_pin_closed(self) -> None: ...
+
+
+NO_PRINT = (0, PrintState.NONE, "")
+NO_TERMINAL = Paid(
+    PaidState.UNAVAILABLE,
+    0,
+    "Терминал оплаты не подключён",
+    "No payment terminal is connected",
+    (),
+)
+
 
 class KioskAgent:
     """The flow's :class:`~kiosk.flow.Requests`, and everything else that waits on the hub."""
 
     def __init__(
-        self, options: KioskOptions, listener: KioskListener, settings: KioskSettings
+        self,
+        options: KioskOptions,
+        listener: KioskListener,
+        settings: KioskSettings,
+        *,
+        payer: Payer | None = None,
     ) -> None:
+        """``payer``: the card terminal's agent (none: fees are paid at the desk)."""
         self.options = options
+        self.payer = payer
+        # The card in the kiosk's own reader (--card-reader): its visitor, its PIN keypad.
+        self.sink = MemorySink()
+        self.keypad = ScreenKeypad(listener)
+        self.card: CardAgent | None = None
         self.listener = listener
         self.base = settings
         self.settings = settings
@@ -123,6 +167,39 @@ class KioskAgent:
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None:
         self._submit(request_id, self._check_in(request_id, code, printer_id))
+
+    def check_in_by_card(self, request_id: str, snils_hash: str, printer_id: str) -> None:
+        self._submit(request_id, self._check_in_by_card(request_id, snils_hash, printer_id))
+
+    def list_slots(self, request_id: str, service_id: str) -> None:
+        self._submit(request_id, self._list_slots(request_id, service_id))
+
+    def book(
+        self,
+        request_id: str,
+        service_id: str,
+        slot_start_ms: int,
+        *,
+        phone: str,
+        printer_id: str,
+        visitor: CardVisitor | None = None,
+    ) -> None:
+        work = self._book(request_id, service_id, slot_start_ms, phone, printer_id, visitor)
+        self._submit(request_id, work)
+
+    def pay(self, request_id: str, charge: Charge, printer_id: str) -> None:
+        self._submit(request_id, self._pay(request_id, charge, printer_id))
+
+    def card_pin(self, pin: bytearray | None) -> None:
+        """The card's PIN typed on the screen, to the reader waiting on the loop."""
+        loop = self._loop
+        try:
+            if loop is None:
+                raise RuntimeError("no loop")
+            loop.call_soon_threadsafe(self.keypad.answer, pin)
+        except RuntimeError:  # the loop ended: nobody waits for it
+            if pin is not None:
+                pin[:] = bytes(len(pin))
 
     def _submit(self, request_id: str, work: Coroutine[Any, Any, None]) -> None:
         loop = self._loop
@@ -176,16 +253,45 @@ class KioskAgent:
         # A tap is retried (same request id) for two deadlines before it is given up.
         self.hub = KioskHub(channel, deadline_s=deadline, issue_within_s=2 * deadline)
         tasks = [self._follow(self.hub, stop)]
+        terminal = None
+        if self.payer is None and options.terminal:
+            terminal_id = options.terminal_id or f"{options.serial}-terminal"
+            self.payer = terminal = PaymentAgent.zvt(channel, terminal_id, options.terminal)
+            tasks.append(self._recover(terminal))
         if credentials is not None:
             self.session = HubSession(address, credentials, on_config=self._configure)
             tasks.append(self._hold(self.session, stop))
+        if options.card_reader:
+            url = "pcsc://" if options.card_reader == "auto" else options.card_reader
+            reader = CardReader(url)
+            if self.session is not None:
+                self.card = CardAgent(reader, self.sink, self.session.report, keypad=self.keypad)
+            else:
+                self.card = CardAgent(reader, self.sink, keypad=self.keypad)
+            try:
+                self.card.configure({"snils_hash_key": self.settings.snils_hash_key})
+            except OknoError as error:  # cards are still read, their SNILS left out
+                log.error("card reader without its SNILS key: %s", error)
+            tasks.append(self.card.run(stop))
         try:
             await asyncio.gather(*tasks)
         finally:
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
+            if terminal is not None:
+                await terminal.close()
             await channel.close()
+
+    async def _recover(self, terminal: PaymentAgent) -> None:
+        """Settle what a crash left open at the terminal before the first visitor pays."""
+        try:
+            resolved = await terminal.recover()
+        except OknoError as error:
+            log.warning("payments not recovered yet (the first payment will): %s", error)
+            return
+        left = sum(1 for r in resolved if r.state is PaidState.UNKNOWN)
+        log.info("payments recovered=%d unresolved=%d", len(resolved), left)
 
     async def _hold(self, session: HubSession, stop: asyncio.Event) -> None:
         await session.run(stop)
@@ -196,6 +302,11 @@ class KioskAgent:
     def _configure(self, config: dict[str, str]) -> None:
         """The hub's settings on top of the command line's; ValueError refuses them."""
         settings = self.base.updated(config)
+        if self.card is not None:
+            try:
+                self.card.configure({"snils_hash_key": settings.snils_hash_key})
+            except OknoError as error:
+                raise ValueError(str(error)) from error
         self.settings = settings
         self._reload = True
         self.listener.settings_changed(settings)
@@ -241,31 +352,126 @@ class KioskAgent:
     ) -> None:
         hub = self.hub
         assert hub is not None
-        try:
-            result = await hub.issue(request_id, service_id, printer_id, visitor)
-        except Refusal as refusal:
-            self.listener.refused(request_id, refusal.reason, refusal.detail)
-            return
-        except HubUnreachable as error:
-            log.warning("ticket not issued: %s", error)
-            self.listener.unreachable(request_id)
-            return
-        await self._answered(result)
+        result = await self._asked(
+            request_id, hub.issue(request_id, service_id, printer_id, visitor)
+        )
+        if result is not None:
+            await self._answered(result)
 
     async def _check_in(self, request_id: str, code: str, printer_id: str) -> None:
         hub = self.hub
         assert hub is not None
         zone = self.catalogue.timezone if self.catalogue else ""
+        result = await self._asked(
+            request_id, hub.check_in(request_id, code, printer_id, zone, self.day)
+        )
+        if result is not None:
+            await self._answered(result)
+
+    async def _check_in_by_card(self, request_id: str, snils_hash: str, printer_id: str) -> None:
+        hub = self.hub
+        assert hub is not None
+        result = await self._asked(
+            request_id, hub.check_in_by_card(request_id, snils_hash, printer_id)
+        )
+        if result is not None:
+            await self._answered(result)
+
+    async def _list_slots(self, request_id: str, service_id: str) -> None:
+        hub = self.hub
+        assert hub is not None
+        listing = await self._asked(request_id, hub.slots(service_id))
+        if listing is not None:
+            self.listener.slots_listed(request_id, listing)
+
+    async def _book(  # noqa: PLR0917 (the booking's facts)
+        self,
+        request_id: str,
+        service_id: str,
+        slot_start_ms: int,
+        phone: str,
+        printer_id: str,
+        visitor: CardVisitor | None,
+    ) -> None:
+        """The booking, its slip printed; a slot taken meanwhile: the next free ones."""
+        hub = self.hub
+        assert hub is not None
+        snils_hash = visitor.snils_hash if visitor is not None else ""
         try:
-            result = await hub.check_in(request_id, code, printer_id, zone, self.day)
+            booked = await hub.book(request_id, service_id, slot_start_ms, phone, snils_hash)
         except Refusal as refusal:
-            self.listener.refused(request_id, refusal.reason, refusal.detail)
+            if refusal.reason != "slot_full":
+                self.listener.refused(request_id, refusal.reason, refusal.detail)
+                return
+            log.info("slot taken meanwhile: the next free ones offered")
+            offers = await self._asked(
+                request_id, hub.free_after(service_id, slot_start_ms, OFFERED_AFTER_TAKEN)
+            )
+            if offers is not None:
+                self.listener.slots_listed(request_id, offers)
             return
         except HubUnreachable as error:
-            log.warning("check-in not done: %s", error)
+            log.warning("booking not done: %s", error)
             self.listener.unreachable(request_id)
             return
-        await self._answered(result)
+        log.info("booked service=%s day=%s time=%s", service_id, booked.day, booked.time)
+        service = self.catalogue.service(service_id) if self.catalogue else None
+        branch = self.catalogue.branch_name if self.catalogue else ""
+        lines = slip_lines(booked, service.name_ru if service else service_id, branch)
+        job = await self._slip(printer_id, f"{request_id}-slip", "Запись на приём", lines)
+        self.listener.booked(replace(booked, job_id=job[0], print_state=job[1], print_error=job[2]))
+        if job[1] is PrintState.SENDING:
+            await self._follow_print(job[0])
+
+    async def _pay(self, request_id: str, charge: Charge, printer_id: str) -> None:
+        """The fee at the terminal; its prompts on screen as they come; the receipt printed."""
+        if self.payer is None:
+            self.listener.paid(request_id, NO_TERMINAL, NO_PRINT)
+            return
+        log.info("payment started service=%s", charge.service_id)
+        try:
+            result = await self.payer.pay(
+                charge, lambda text: self.listener.payment_prompt(request_id, text)
+            )
+        except OknoError as error:
+            # Whether the terminal charged is not known: the screen says so, never "pay again".
+            log.error("payment agent failed: %s", error)
+            self.listener.unreachable(request_id)
+            return
+        receipt = NO_PRINT
+        if result.receipt_lines:
+            receipt = await self._slip(
+                printer_id, f"receipt-{charge.idempotency_key}", "Чек", result.receipt_lines
+            )
+        self.listener.paid(request_id, result, receipt)
+        if receipt[1] is PrintState.SENDING:
+            await self._follow_print(receipt[0])
+
+    async def _slip(
+        self, printer_id: str, request_id: str, title: str, lines: Sequence[str]
+    ) -> tuple[int, PrintState, str]:
+        """A slip on the kiosk's printer (NO_PRINT without one), followed like a ticket."""
+        if not printer_id or self.hub is None:
+            return NO_PRINT
+        try:
+            return await self.hub.print_slip(printer_id, request_id, title, lines)
+        except Refusal as refusal:
+            log.warning("slip not printed: %s", refusal.message)
+            return 0, PrintState.FAILED, refusal.message
+        except HubUnreachable as error:
+            log.warning("slip not printed: %s", error)
+            return 0, PrintState.FAILED, "printer offline"
+
+    async def _asked(self, request_id: str, work: Awaitable[T]) -> T | None:
+        """The hub's answer, or None once its refusal or silence went to the screen."""
+        try:
+            return await work
+        except Refusal as refusal:
+            self.listener.refused(request_id, refusal.reason, refusal.detail)
+        except HubUnreachable as error:
+            log.warning("request not done: %s", error)
+            self.listener.unreachable(request_id)
+        return None
 
     async def _answered(self, result: Issued) -> None:
         log.info(

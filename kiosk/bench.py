@@ -35,7 +35,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 
 from hub.bench.devices import free_port
 from hub.bench.process import round_the_clock, start_hub
-from kiosk.flow import Screen
+from kiosk.core import Screen
 from kiosk.program import KioskApp, KioskOptions
 from kiosk.screen import ensure_app
 from okno.bench import Figure, percentile

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from kiosk.booking import Booked, SlotList
 from kiosk.catalogue import Catalogue, Wait
-from kiosk.flow import Issued, Printer, PrintState
+from kiosk.flow import Issued
+from kiosk.payment import Paid
 from kiosk.settings import KioskSettings
+from kiosk.states import Printer, PrintState
 from kiosk.view import KioskView
 from okno.qt import emit
 
@@ -33,6 +36,12 @@ class KioskBridge(QObject):
     printer = Signal(object, str)
     settings = Signal(object)
     pairing = Signal(str)
+    slots = Signal(str, object)
+    booking = Signal(object)
+    prompt = Signal(str, str)
+    payment = Signal(str, object, object)
+    card_pin = Signal(int, bool)
+    card_pin_done = Signal()
     # The asyncio side ended with this reason: the program stops and reports it.
     failed = Signal(str)
 
@@ -47,6 +56,12 @@ class KioskBridge(QObject):
         self.printer.connect(view.set_printer, _QUEUED)
         self.settings.connect(view.apply_settings, _QUEUED)
         self.pairing.connect(view.show_pairing, _QUEUED)
+        self.slots.connect(view.slots_listed, _QUEUED)
+        self.booking.connect(view.booked, _QUEUED)
+        self.prompt.connect(view.payment_prompt, _QUEUED)
+        self.payment.connect(view.paid, _QUEUED)
+        self.card_pin.connect(view.card_pin_asked, _QUEUED)
+        self.card_pin_done.connect(view.card_pin_closed, _QUEUED)
 
     def catalogue_loaded(self, catalogue: Catalogue) -> None:
         emit(self.catalogue, catalogue)
@@ -80,3 +95,21 @@ class KioskBridge(QObject):
 
     def stopped(self, reason: str) -> None:
         emit(self.failed, reason)
+
+    def slots_listed(self, request_id: str, listing: SlotList) -> None:
+        emit(self.slots, request_id, listing)
+
+    def booked(self, result: Booked) -> None:
+        emit(self.booking, result)
+
+    def payment_prompt(self, request_id: str, text: str) -> None:
+        emit(self.prompt, request_id, text)
+
+    def paid(self, request_id: str, result: Paid, receipt: tuple[int, PrintState, str]) -> None:
+        emit(self.payment, request_id, result, receipt)
+
+    def card_pin_asked(self, tries_left: int, last_wrong: bool) -> None:
+        emit(self.card_pin, tries_left, last_wrong)
+
+    def card_pin_closed(self) -> None:
+        emit(self.card_pin_done)

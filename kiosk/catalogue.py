@@ -22,6 +22,9 @@ class Service:
     name_ru: str
     name_en: str
     group_id: str = OTHER_GROUP
+    # A state fee paid at the kiosk's terminal (0: free), and its purpose for the payment.
+    fee_kopecks: int = 0
+    fee_purpose: str = ""
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name_ru

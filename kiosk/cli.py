@@ -65,6 +65,17 @@ def kiosk(  # noqa: PLR0917 (a Typer command is declared by its options)
     exit_when_ready: Annotated[
         bool, typer.Option(hidden=True, help="Print when the home screen is usable, then quit.")
     ] = False,
+    terminal: Annotated[
+        str,
+        typer.Option(help="The card payment terminal (ZVT): serial:///dev/ttyUSB0?baudrate=9600."),
+    ] = "",
+    terminal_id: Annotated[
+        str, typer.Option(help="The terminal's id on the hub (default: SERIAL-terminal).")
+    ] = "",
+    card_reader: Annotated[
+        str,
+        typer.Option(help='The card reader in this kiosk: "auto" or pcsc://READER%20NAME.'),
+    ] = "",
     verbose: bool = False,
 ) -> None:
     """Run the touchscreen kiosk: tickets, appointment check-in, for everyone."""
@@ -93,6 +104,9 @@ def kiosk(  # noqa: PLR0917 (a Typer command is declared by its options)
         config=tuple(config),
         screenshots=screenshots,
         exit_when_ready=exit_when_ready,
+        terminal=terminal,
+        terminal_id=terminal_id,
+        card_reader=card_reader,
     )
     try:
         run_kiosk(options)

@@ -16,7 +16,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -24,10 +24,13 @@ from zoneinfo import ZoneInfo
 import grpc
 from google.protobuf.message import Message
 
+from kiosk.booking import Booked, SlotList, SlotOffer
 from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
+from kiosk.core import CardVisitor
 from kiosk.errors import HubUnreachable, Refusal
-from kiosk.flow import CardVisitor, Issued, Printer, PrintState, printer_health
+from kiosk.flow import Issued
 from kiosk.settings import KioskSettings
+from kiosk.states import Printer, PrintState, printer_health
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,
@@ -83,6 +86,31 @@ def _print(job: common_pb2.PrintJob, asked: bool) -> tuple[PrintState, str, int]
     return _PRINT_STATES.get(job.state, PrintState.FAILED), job.error, job.job_id
 
 
+def _issued(request_id: str, answer: appointments_pb2.CheckInResponse, printed: bool) -> Issued:
+    """A check-in's ticket as the kiosk shows it."""
+    state, error, job_id = _print(answer.print_job, printed)
+    ticket, estimate = answer.ticket, answer.estimate
+    return Issued(
+        request_id,
+        ticket.id,
+        ticket.number,
+        ticket.service_id,
+        estimate.people_ahead,
+        _minutes(estimate.estimated_wait_s),
+        estimate.known,
+        ticket.issued_at_unix_ms,
+        job_id,
+        state,
+        error,
+        appointment=answer.booking.time,
+    )
+
+
+def _slots(answer: appointments_pb2.ListSlotsResponse) -> SlotList:
+    offers = tuple(SlotOffer(s.start_unix_ms, s.day, s.time, s.free) for s in answer.slots)
+    return SlotList(answer.first_day, answer.last_day, offers)
+
+
 class KioskHub:
     """The hub as the kiosk uses it, over one channel (mutual TLS or, in development, plain)."""
 
@@ -112,7 +140,8 @@ class KioskHub:
         except grpc.aio.AioRpcError as error:
             raise translate(error) from error
         services = [
-            Service(s.id, s.prefix, s.name_ru, s.name_en, s.group_id) for s in listed.services
+            Service(s.id, s.prefix, s.name_ru, s.name_en, s.group_id, s.fee_kopecks, s.fee_purpose)
+            for s in listed.services
         ]
         # The kiosk's own settings stand in where the branch names no groups or page.
         sent = [Group(g.id, g.name_ru, g.name_en) for g in listed.groups]
@@ -213,22 +242,71 @@ class KioskHub:
             if refusal.reason in ("check_in_too_early", "check_in_too_late"):
                 refusal.detail.update(await self._booking_times(code, timezone, today))
             raise
-        state, error, job_id = _print(answer.print_job, bool(printer_id))
-        ticket, estimate = answer.ticket, answer.estimate
-        return Issued(
-            request_id,
-            ticket.id,
-            ticket.number,
-            ticket.service_id,
-            estimate.people_ahead,
-            _minutes(estimate.estimated_wait_s),
-            estimate.known,
-            ticket.issued_at_unix_ms,
-            job_id,
-            state,
-            error,
-            appointment=answer.booking.time,
+        return _issued(request_id, answer, bool(printer_id))
+
+    async def check_in_by_card(self, request_id: str, snils_hash: str, printer_id: str) -> Issued:
+        """The priority ticket of the booking made with this card's SNILS hash."""
+        request = appointments_pb2.CheckInByCardRequest(
+            request_id=request_id, snils_hash=snils_hash, printer_id=printer_id
         )
+        answer = await self._retried(self._appointments.CheckInByCard, request)
+        return _issued(request_id, answer, bool(printer_id))
+
+    async def slots(self, service_id: str) -> SlotList:
+        """Every slot of the service on the bookable days, with its free seats."""
+        try:
+            answer = await self._appointments.ListSlots(
+                appointments_pb2.ListSlotsRequest(service_id=service_id), timeout=self._deadline_s
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
+        return _slots(answer)
+
+    async def free_after(self, service_id: str, after_ms: int, limit: int) -> SlotList:
+        """The first slots with a free seat after a moment (a slot just taken)."""
+        try:
+            answer = await self._appointments.FindFreeSlots(
+                appointments_pb2.FindFreeSlotsRequest(
+                    service_id=service_id, after_unix_ms=after_ms, limit=limit
+                ),
+                timeout=self._deadline_s,
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
+        return _slots(answer)
+
+    async def book(
+        self,
+        request_id: str,
+        service_id: str,
+        slot_start_ms: int,
+        phone: str,
+        snils_hash: str = "",
+    ) -> Booked:
+        """A booking made at this kiosk; the same request id is the same booking."""
+        request = appointments_pb2.BookRequest(
+            request_id=request_id,
+            service_id=service_id,
+            slot_start_unix_ms=slot_start_ms,
+            channel=appointments_pb2.BOOKING_CHANNEL_KIOSK,
+            phone=phone,
+            snils_hash=snils_hash,
+        )
+        booking = (await self._retried(self._appointments.Book, request)).booking
+        return Booked(request_id, booking.code, booking.service_id, booking.day, booking.time)
+
+    async def print_slip(
+        self, printer_id: str, request_id: str, title: str, lines: Sequence[str]
+    ) -> tuple[int, PrintState, str]:
+        """A slip (a booking's code, a receipt) on the printer: its job, state and error.
+
+        The same request id is the same job, so a retried slip never prints twice."""
+        request = printing_pb2.PrintSlipRequest(
+            printer_id=printer_id, request_id=request_id, title=title, lines=list(lines)
+        )
+        job = await self._retried(self._printing.PrintSlip, request)
+        state, error, job_id = _print(job, True)
+        return job_id, state, error
 
     async def print_job(self, job_id: int) -> tuple[PrintState, str]:
         try:

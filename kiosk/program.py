@@ -29,8 +29,10 @@ from hall_display.voice import Voice
 from kiosk import speech
 from kiosk.agent import KioskAgent
 from kiosk.bridge import KioskBridge
+from kiosk.core import Screen
 from kiosk.errors import KioskError
-from kiosk.flow import KioskFlow, Screen
+from kiosk.flow import KioskFlow
+from kiosk.payment import Payer
 from kiosk.screen import KioskWindow
 from kiosk.settings import KioskSettings
 from kiosk.view import KioskView
@@ -70,6 +72,13 @@ class KioskOptions:
     deadline_s: float = 2.0
     # Print "kiosk ready <time.monotonic()>" once the home screen is usable, then quit.
     exit_when_ready: bool = False
+    # The card payment terminal's serial URL (serial:///dev/ttyUSB0?baudrate=9600), and
+    # its id on the hub (default "<serial>-terminal"); none: fees are paid at the desk.
+    terminal: str = ""
+    terminal_id: str = ""
+    # The card reader the kiosk runs in its own process: "auto" (the first reader with a
+    # card) or pcsc://READER%20NAME; none: no "identify with card".
+    card_reader: str = ""
 
     def settings(self) -> KioskSettings:
         """The settings before the hub sends any: ValueError for a bad one."""
@@ -113,18 +122,27 @@ class KioskApp:
         clock: Callable[[], float] = time.monotonic,
         voice: Voice | None = None,
         sink: AudioSink | None = None,
+        payer: Payer | None = None,
     ) -> None:
-        """``voice`` and ``sink`` replace those made from the state folder (tests)."""
+        """``voice`` and ``sink`` replace those made from the state folder (tests);
+        ``payer`` is the payment terminal's agent (none: fees are paid at the desk)."""
         self.options = options
         settings = options.settings()
         self.bridge = KioskBridge()
-        self.agent = KioskAgent(options, self.bridge, settings)
+        self.agent = KioskAgent(options, self.bridge, settings, payer=payer)
         self.guide: VoiceGuide | None = None
         if options.voice:
             voice = voice or Voice(options.state / "voice-cache", volume=settings.volume)
             sink = sink or choose_sink(options.state / "voice", speed=options.voice_speed)
             self.guide = VoiceGuide(voice, sink)
-        self.flow = KioskFlow(settings, self.agent, self.guide or _Silent(), clock=clock)
+        visitors = self.agent.sink
+        self.flow = KioskFlow(
+            settings,
+            self.agent,
+            self.guide or _Silent(),
+            clock=clock,
+            identity=(lambda: visitors.current) if options.card_reader else None,
+        )
         self.view = KioskView(self.flow)
         self.bridge.attach(self.view)
         self.bridge.settings.connect(self._volume)

@@ -41,6 +41,10 @@ PROMPTS: dict[str, dict[str, str]] = {
         "found": "Найдено услуг: {n}.",
         "card_insert": "Вставьте карту в считыватель и нажмите «Войти по карте» ещё раз.",
         "card_hello": "Здравствуйте, {name}. Выберите услугу.",
+        "card_pin": "Введите PIN-код карты на экране и нажмите OK.",
+        "booking": "Выберите услугу, затем день и время приёма.",
+        "booked": "Вы записаны. Код записи на экране и на листке из принтера.",
+        "payment": "Эта услуга платная. Оплатите картой сейчас или возьмите талон.",
     },
     "en": {
         "home": (
@@ -59,6 +63,10 @@ PROMPTS: dict[str, dict[str, str]] = {
         "found": "Services found: {n}.",
         "card_insert": "Insert your card into the reader and tap Identify with card again.",
         "card_hello": "Hello, {name}. Choose a service.",
+        "card_pin": "Enter your card's PIN on the screen and press OK.",
+        "booking": "Choose a service, then the day and time of your appointment.",
+        "booked": "You are booked. The code is on the screen and on the slip from the printer.",
+        "payment": "This service has a fee. Pay by card now, or take a ticket.",
     },
 }
 

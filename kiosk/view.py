@@ -11,35 +11,27 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from typing import cast
-from urllib.parse import quote
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from hall_display.view import RowsModel
+from kiosk import screens_view, steps_view
+from kiosk.booking import Booked, SlotList
 from kiosk.catalogue import Catalogue, Wait
-from kiosk.flow import Issued, KioskFlow, Printer, PrintState, Screen
+from kiosk.flow import Issued, KioskFlow
+from kiosk.payment import Paid
 from kiosk.settings import KioskSettings
-from kiosk.texts import (
-    CODE_KEYS,
-    KEYBOARDS,
-    PIN_KEYS,
-    WORDS,
-    minutes_text,
-    people_text,
-    printer_reason,
-    refusal,
-    services_text,
-)
+from kiosk.states import Printer, PrintState
+from kiosk.texts import CODE_KEYS, KEYBOARDS, PIN_KEYS, WORDS
 from okno.qt import emit
 
 TARGET_MM = 15.0
 MM_PER_INCH = 25.4
 DEFAULT_DPI = 96.0
-# A print still "on its way" after this long is probably waiting (for paper, a cable).
-SLOW_PRINT_S = 8.0
 LARGE_SCALE = 1.35
 GROUP_ROLES = ("key", "title", "subtitle")
 SERVICE_ROLES = ("key", "title", "wait", "ahead", "chosen")
+CHOICE_ROLES = ("key", "title", "subtitle", "active")
 _GROUPS = {
     "texts": (
         "language",
@@ -73,18 +65,14 @@ _GROUPS = {
         "codeError",
         "codeReady",
         "pinDots",
+        "pinTitle",
         "pinMessage",
         "pairingCode",
         "serviceInfo",
-        "ticketTitle",
-        "ticketNumber",
-        "ticketService",
-        "ticketAhead",
-        "ticketWait",
-        "ticketPrint",
-        "ticketPrintLevel",
-        "ticketAppointment",
-        "qrSource",
+        "cardCheckIn",
+        *screens_view.TICKET_KEYS,
+        *steps_view.BOOKING_KEYS,
+        *steps_view.PAYMENT_KEYS,
     ),
     "clock": ("clock",),
 }
@@ -111,6 +99,7 @@ class KioskView(QObject):
         self.flow = flow
         self.groups = RowsModel(GROUP_ROLES, self)
         self.services = RowsModel(SERVICE_ROLES, self)
+        self.choices = RowsModel(CHOICE_ROLES, self)
         self._screen_dpi = DEFAULT_DPI
         self._qr_serial = 0
         self._qr_text = ""
@@ -149,6 +138,24 @@ class KioskView(QObject):
     def show_pairing(self, code: str) -> None:
         self._do(lambda: self.flow.show_pairing(code))
 
+    def slots_listed(self, request_id: str, listing: SlotList) -> None:
+        self._do(lambda: self.flow.booking.slots_listed(request_id, listing))
+
+    def booked(self, result: Booked) -> None:
+        self._do(lambda: self.flow.booking.booked(result))
+
+    def payment_prompt(self, request_id: str, text: str) -> None:
+        self._do(lambda: self.flow.paying.prompt_shown(request_id, text))
+
+    def paid(self, request_id: str, result: Paid, receipt: tuple[int, PrintState, str]) -> None:
+        self._do(lambda: self.flow.paying.paid(request_id, result, receipt))
+
+    def card_pin_asked(self, tries_left: int, last_wrong: bool) -> None:
+        self._do(lambda: self.flow.card.pin_asked(tries_left, last_wrong))
+
+    def card_pin_closed(self) -> None:
+        self._do(self.flow.card.pin_closed)
+
     def set_screen_dpi(self, dpi: float) -> None:
         """The screen's own idea of its DPI; the ``dpi`` setting wins when set."""
         self._screen_dpi = dpi if dpi > 0 else DEFAULT_DPI
@@ -185,19 +192,59 @@ class KioskView(QObject):
 
     @Slot()
     def openCheckIn(self) -> None:  # noqa: N802
-        self._tap(self.flow.open_check_in)
+        self._tap(self.flow.checkin.open)
 
     @Slot()
     def identifyWithCard(self) -> None:  # noqa: N802
         self._tap(self.flow.identify_with_card)
 
+    @Slot()
+    def checkInByCard(self) -> None:  # noqa: N802
+        self._tap(self.flow.card.check_in)
+
+    @Slot()
+    def openBooking(self) -> None:  # noqa: N802
+        self._tap(self.flow.booking.open)
+
+    @Slot(str)
+    def choose(self, key: str) -> None:
+        """A row of the booking screen: a service, a day or a time, by the step shown."""
+        flow = self.flow
+        step = flow.draft.step.value if flow.draft is not None else ""
+        if step == "service":
+            self._tap(lambda: flow.booking.choose_service(key))
+        elif step == "day":
+            self._tap(lambda: flow.booking.choose_day(key))
+        elif step == "slot" and key.isdigit():
+            self._tap(lambda: flow.booking.choose_slot(int(key)))
+
+    @Slot(str)
+    def phoneKey(self, digit: str) -> None:  # noqa: N802
+        self._tap(lambda: self.flow.booking.phone_key(digit))
+
+    @Slot(bool)
+    def phoneDone(self, skip: bool) -> None:  # noqa: N802
+        self._tap(lambda: self.flow.booking.phone_done(skip))
+
+    @Slot()
+    def confirmBooking(self) -> None:  # noqa: N802
+        self._tap(self.flow.booking.confirm)
+
+    @Slot()
+    def payNow(self) -> None:  # noqa: N802
+        self._tap(self.flow.paying.pay_now)
+
+    @Slot()
+    def takeTicket(self) -> None:  # noqa: N802
+        self._tap(self.flow.paying.take_ticket)
+
     @Slot(str)
     def codeKey(self, key: str) -> None:  # noqa: N802
-        self._tap(lambda: self.flow.code_key(key))
+        self._tap(lambda: self.flow.checkin.key(key))
 
     @Slot()
     def submitCode(self) -> None:  # noqa: N802
-        self._tap(self.flow.submit_code)
+        self._tap(self.flow.checkin.submit)
 
     @Slot()
     def nextPage(self) -> None:  # noqa: N802
@@ -229,7 +276,7 @@ class KioskView(QObject):
 
     @Slot()
     def corner(self) -> None:
-        self._tap(self.flow.corner)
+        self._tap(self.flow.technician.corner)
 
     @Slot(str)
     def pinKey(self, digit: str) -> None:  # noqa: N802
@@ -245,7 +292,7 @@ class KioskView(QObject):
 
     @Slot()
     def exitApp(self) -> None:  # noqa: N802
-        self._tap(self.flow.exit_app)
+        self._tap(self.flow.technician.exit_app)
 
     @Slot(str)
     def typed(self, text: str) -> None:
@@ -274,8 +321,8 @@ class KioskView(QObject):
     def _do(self, action: Callable[[], object]) -> None:
         action()
         self.refresh()
-        if self.flow.quit_requested:
-            self.flow.quit_requested = False
+        if self.flow.technician.quit_requested:
+            self.flow.technician.quit_requested = False
             emit(self.quitRequested)
 
     def refresh(self) -> None:
@@ -298,202 +345,40 @@ class KioskView(QObject):
             "busy": flow.busy,
             "clock": self._clock(),
             **self._lists(words),
-            **self._banner(words),
-            **self._entry(words),
+            **screens_view.banner(self.flow, words),
+            **screens_view.entry(self.flow, words),
             **self._ticket(words),
+            **self._steps(words),
         }
         previous, self._values = self._values, values
         for group, keys in _GROUPS.items():
             if any(values[k] != previous.get(k) for k in keys):
                 emit(getattr(self, f"{group}Changed"))
 
+    def _steps(self, words: dict[str, str]) -> dict[str, object]:
+        """The booking and payment screens (steps_view.py)."""
+        values, rows = steps_view.booking(self.flow, words)
+        self.choices.set_rows(rows)
+        return {**values, **steps_view.payment(self.flow, words)}
+
+    def _lists(self, words: dict[str, str]) -> dict[str, object]:
+        """The home screen's groups, a list's services (screens_view.py)."""
+        values, group_rows, service_rows = screens_view.lists(self.flow, words)
+        self.groups.set_rows(group_rows)
+        self.services.set_rows(service_rows)
+        return values
+
+    def _ticket(self, words: dict[str, str]) -> dict[str, object]:
+        """The ticket screen (screens_view.py), its QR code as an image of this view's."""
+        values, qr = screens_view.ticket(self.flow, words)
+        if qr is not None:
+            self._set_qr(qr)
+            values["qrSource"] = f"image://kiosk/qr/{self._qr_serial}"
+        return values
+
     def _clock(self) -> str:
         moment = self.flow.local()
         return "" if moment is None else f"{moment:%H:%M}"
-
-    def _lists(self, words: dict[str, str]) -> dict[str, object]:
-        flow = self.flow
-        language = flow.language
-        catalogue = flow.catalogue
-        title = (flow.settings.title or catalogue.branch_name) if catalogue else ""
-        heading = words["choose"]
-        group_rows: list[tuple[object, ...]] = []
-        service_rows: list[tuple[object, ...]] = []
-        if flow.screen is Screen.HOME and catalogue is not None:
-            for group in flow.page_of(flow.groups()):
-                members = catalogue.in_group(group.id)
-                known = [w.minutes for s in members if (w := flow.wait(s.id)) and w.known]
-                subtitle = services_text(len(members), language)
-                if known:
-                    fastest = min(known)
-                    subtitle += " · " + (
-                        words["wait_from"].format(minutes=fastest)
-                        if fastest
-                        else words["some_free"]
-                    )
-                group_rows.append((group.id, group.name(language), subtitle))
-        elif flow.screen in (Screen.GROUP, Screen.SEARCH) and catalogue is not None:
-            if flow.screen is Screen.GROUP:
-                shown = catalogue.group(flow.group_id)
-                heading = shown.name(language) if shown else heading
-            else:
-                heading = words["search_title"]
-            for service in flow.page_of(flow.listed()):
-                wait, ahead = self._wait_texts(flow.wait(service.id), words)
-                service_rows.append(
-                    (service.id, service.name(language), wait, ahead, service.id == flow.selected)
-                )
-        self.groups.set_rows(group_rows)
-        self.services.set_rows(service_rows)
-        pages = flow.pages()
-        return {
-            "title": title,
-            "heading": heading,
-            "pageText": words["page"].format(page=flow.page + 1, pages=pages) if pages > 1 else "",
-            "hasPrevious": flow.page > 0,
-            "hasNext": flow.page + 1 < pages,
-            "query": flow.query,
-            "searchNone": bool(flow.query.strip()) and not flow.listed(),
-            **self._card(words),
-        }
-
-    def _card(self, words: dict[str, str]) -> dict[str, object]:
-        """Identify with card: the button, the greeting (given name and an initial only),
-        or the request for the card."""
-        flow = self.flow
-        name = flow.greeting_name if flow.screen is Screen.HOME else ""
-        return {
-            "canIdentify": flow.can_identify,
-            "greeting": words["hello"].format(name=name) if name else "",
-            "cardHint": words["card_insert"] if flow.card_missing else "",
-        }
-
-    def _wait_texts(self, wait: Wait | None, words: dict[str, str]) -> tuple[str, str]:
-        if wait is None:
-            return "", ""
-        ahead = words["ahead_short"].format(n=wait.people) if wait.people else ""
-        if not wait.known:
-            return words["wait_none"], ahead
-        if not wait.people and not wait.minutes:
-            return words["no_queue"], ""
-        return words["wait_short"].format(minutes=wait.minutes), ahead
-
-    def _banner(self, words: dict[str, str]) -> dict[str, object]:
-        printer = self.flow.printer
-        text = {
-            Printer.NONE: words["no_printer_banner"],
-            Printer.PAPER_OUT: words["paper_out"],
-            Printer.DOWN: words["printer_down"],
-        }.get(printer, "")
-        if self.flow.screen not in (Screen.HOME, Screen.GROUP, Screen.SEARCH):
-            text = ""
-        return {"banner": text, "bannerAlarm": printer in (Printer.PAPER_OUT, Printer.DOWN)}
-
-    def _entry(self, words: dict[str, str]) -> dict[str, object]:
-        flow = self.flow
-        reason, detail = flow.notice
-        notice = refusal(reason, detail, flow.language)
-        code_notice = refusal(flow.code_error, {}, flow.language) if flow.code_error else None
-        pin_message = ""
-        if flow.screen is Screen.PIN:
-            locked = flow.guard.locked_for()
-            if locked > 0:
-                until = flow.local(
-                    None if flow.hub_ms() is None else (flow.hub_ms() or 0) + int(locked * 1000)
-                )
-                pin_message = words["pin_locked"].format(
-                    until=f"{until:%H:%M}" if until else f"{math.ceil(locked / 60)} min"
-                )
-            elif flow.pin_failed:
-                pin_message = words["pin_wrong"].format(left=flow.guard.left)
-        settings = flow.settings
-        info = [
-            f"hub: {'на связи / online' if flow.link else 'нет связи / unreachable'}",
-            f"printer: {settings.printer or '—'} ({flow.printer.value})",
-        ]
-        return {
-            "noticeTitle": notice.title,
-            "noticeText": notice.text,
-            "codeSlots": [flow.code[i] if i < len(flow.code) else "" for i in range(6)],
-            "codeError": f"{code_notice.title}. {code_notice.text}" if code_notice else "",
-            "codeReady": len(flow.code) == 6,
-            "pinDots": "●" * len(flow.pin),
-            "pinMessage": pin_message,
-            "pairingCode": flow.pairing_code,
-            "serviceInfo": "\n".join(info),
-        }
-
-    def _ticket(self, words: dict[str, str]) -> dict[str, object]:
-        flow = self.flow
-        ticket = flow.ticket
-        if ticket is None:
-            return dict.fromkeys(
-                (
-                    "ticketTitle",
-                    "ticketNumber",
-                    "ticketService",
-                    "ticketAhead",
-                    "ticketWait",
-                    "ticketPrint",
-                    "ticketPrintLevel",
-                    "ticketAppointment",
-                    "qrSource",
-                ),
-                "",
-            )
-        language = flow.language
-        service = flow.catalogue.service(ticket.service_id) if flow.catalogue else None
-        service_name = service.name(language) if service else ""
-        ahead = (
-            words["ahead"].format(people=people_text(ticket.people_ahead, language))
-            if ticket.people_ahead
-            else words["nobody"]
-        )
-        wait = (
-            words["wait"].format(minutes=minutes_text(max(1, ticket.wait_minutes), language))
-            if ticket.wait_known
-            else words["wait_unknown"]
-        )
-        if ticket.wait_known and not ticket.people_ahead and not ticket.wait_minutes:
-            wait = ""
-        state = ticket.print_state
-        if state is PrintState.NONE:
-            printing, level = words["no_printer"], "warn"
-        elif state is PrintState.PRINTED:
-            printing, level = words["printed"], "ok"
-        elif state is PrintState.FAILED:
-            reason = printer_reason(ticket.print_error, language)
-            printing, level = words["not_printed"].format(reason=reason), "bad"
-        elif flow.shown_for() > SLOW_PRINT_S:
-            printing, level = words["printer_slow"], "warn"
-        else:
-            printing, level = words["printing"], "wait"
-        self._set_qr(self._qr_for(ticket, service_name))
-        return {
-            "ticketTitle": words["your_checkin" if ticket.appointment else "your_ticket"],
-            "ticketNumber": ticket.number,
-            "ticketService": service_name,
-            "ticketAhead": ahead,
-            "ticketWait": wait,
-            "ticketPrint": printing,
-            "ticketPrintLevel": level,
-            "ticketAppointment": (
-                words["appointment"].format(time=ticket.appointment) if ticket.appointment else ""
-            ),
-            "qrSource": f"image://kiosk/qr/{self._qr_serial}",
-        }
-
-    def _qr_for(self, ticket: Issued, service_name: str) -> str:
-        catalogue = self.flow.catalogue
-        if catalogue is not None and catalogue.ticket_page_url:
-            return catalogue.ticket_page_url.replace("{ticket}", quote(ticket.ticket_id, safe="/"))
-        issued = self.flow.local(ticket.issued_at_ms) if ticket.issued_at_ms else None
-        lines = [f"Талон {ticket.number}", service_name]
-        if issued is not None:
-            lines.append(f"{issued:%d.%m.%Y %H:%M}")
-        if catalogue is not None:
-            lines.append(catalogue.branch_name)
-        return "\n".join(line for line in lines if line)
 
     def _set_qr(self, text: str) -> None:
         if text != self._qr_text:
@@ -530,6 +415,7 @@ class KioskView(QObject):
     codeReady = _value(bool, "codeReady", screenChanged)  # noqa: N815
     pinDots = _value(str, "pinDots", screenChanged)  # noqa: N815
     pinMessage = _value(str, "pinMessage", screenChanged)  # noqa: N815
+    pinTitle = _value(str, "pinTitle", screenChanged)  # noqa: N815
     pairingCode = _value(str, "pairingCode", screenChanged)  # noqa: N815
     serviceInfo = _value(str, "serviceInfo", screenChanged)  # noqa: N815
     ticketTitle = _value(str, "ticketTitle", screenChanged)  # noqa: N815
@@ -542,5 +428,28 @@ class KioskView(QObject):
     ticketAppointment = _value(str, "ticketAppointment", screenChanged)  # noqa: N815
     qrSource = _value(str, "qrSource", screenChanged)  # noqa: N815
     clock = _value(str, "clock", clockChanged)
+    cardCheckIn = _value(bool, "cardCheckIn", screenChanged)  # noqa: N815
+    bookStep = _value(str, "bookStep", screenChanged)  # noqa: N815
+    bookTitle = _value(str, "bookTitle", screenChanged)  # noqa: N815
+    bookNote = _value(str, "bookNote", screenChanged)  # noqa: N815
+    phoneText = _value(str, "phoneText", screenChanged)  # noqa: N815
+    bookedCode = _value(str, "bookedCode", screenChanged)  # noqa: N815
+    bookedWhen = _value(str, "bookedWhen", screenChanged)  # noqa: N815
+    bookedService = _value(str, "bookedService", screenChanged)  # noqa: N815
+    bookedPrint = _value(str, "bookedPrint", screenChanged)  # noqa: N815
+    bookedPrintLevel = _value(str, "bookedPrintLevel", screenChanged)  # noqa: N815
+    payStep = _value(str, "payStep", screenChanged)  # noqa: N815
+    payService = _value(str, "payService", screenChanged)  # noqa: N815
+    payAmount = _value(str, "payAmount", screenChanged)  # noqa: N815
+    payPurpose = _value(str, "payPurpose", screenChanged)  # noqa: N815
+    payPrompt = _value(str, "payPrompt", screenChanged)  # noqa: N815
+    payOutcome = _value(str, "payOutcome", screenChanged)  # noqa: N815
+    payNext = _value(str, "payNext", screenChanged)  # noqa: N815
+    payLevel = _value(str, "payLevel", screenChanged)  # noqa: N815
+    payReceipt = _value(str, "payReceipt", screenChanged)  # noqa: N815
+    phoneReady = _value(bool, "phoneReady", screenChanged)  # noqa: N815
+    payRetry = _value(bool, "payRetry", screenChanged)  # noqa: N815
+    summary = _value("QVariantList", "summary", screenChanged)
+    choicesModel = Property(QObject, lambda self: self.choices, constant=True)  # noqa: N815
     groupsModel = Property(QObject, lambda self: self.groups, constant=True)  # noqa: N815
     servicesModel = Property(QObject, lambda self: self.services, constant=True)  # noqa: N815

@@ -56,22 +56,35 @@ Item {
         sub: home.view.cardHint !== "" ? home.view.cardHint : home.view.labels.card_sub
         onTapped: home.view.identifyWithCard()
     }
-    Text {
+    Row {
         x: 30 * home.u
         anchors.bottom: bottom.top
         anchors.bottomMargin: 24 * home.u
-        width: 1020 * home.u
-        height: 130 * home.u
+        spacing: 20 * home.u
         visible: home.view.greeting !== ""
-        text: home.view.greeting
-        color: home.theme.text
-        font.family: home.theme.face
-        font.pixelSize: 52 * home.u * home.view.scale
-        font.bold: true
-        fontSizeMode: Text.Fit
-        minimumPixelSize: 14
-        verticalAlignment: Text.AlignVCenter
-        horizontalAlignment: Text.AlignHCenter
+        Text {
+            width: (home.view.cardCheckIn ? 500 : 1020) * home.u
+            height: 130 * home.u
+            text: home.view.greeting
+            color: home.theme.text
+            font.family: home.theme.face
+            font.pixelSize: 52 * home.u * home.view.scale
+            font.bold: true
+            fontSizeMode: Text.Fit
+            minimumPixelSize: 14
+            verticalAlignment: Text.AlignVCenter
+            horizontalAlignment: Text.AlignHCenter
+        }
+        // The card's SNILS finds the visitor's booking: check in without the code.
+        KButton {
+            visible: home.view.cardCheckIn
+            view: home.view; theme: home.theme; u: home.u
+            w: 500; h: 130; fontSize: 36
+            kind: "checkin"
+            text: home.view.labels.card_checkin
+            sub: home.view.labels.card_checkin_sub
+            onTapped: home.view.checkInByCard()
+        }
     }
     Row {
         id: bottom
@@ -81,14 +94,21 @@ Item {
         spacing: 20 * home.u
         KButton {
             view: home.view; theme: home.theme; u: home.u
-            w: 500; h: 200; fontSize: 44
+            w: 326; h: 210; fontSize: 40
             text: "⌕ " + home.view.labels.search
             sub: home.view.labels.search_sub
             onTapped: home.view.openSearch()
         }
         KButton {
             view: home.view; theme: home.theme; u: home.u
-            w: 500; h: 200; fontSize: 44
+            w: 326; h: 210; fontSize: 40
+            text: home.view.labels.book
+            sub: home.view.labels.book_sub
+            onTapped: home.view.openBooking()
+        }
+        KButton {
+            view: home.view; theme: home.theme; u: home.u
+            w: 326; h: 210; fontSize: 40
             kind: "checkin"
             text: home.view.labels.checkin
             sub: home.view.labels.checkin_sub

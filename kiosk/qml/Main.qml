@@ -7,7 +7,7 @@ Rectangle {
     required property var view
     readonly property real u: Math.min(width / 1080, height / 1920)
     readonly property Theme theme: Theme { contrast: root.view.large }
-    readonly property var visitorScreens: ["home", "group", "search", "checkin", "ticket", "notice"]
+    readonly property var visitorScreens: ["home", "group", "search", "checkin", "ticket", "notice", "booking", "payment"]
     width: 1080
     height: 1920
     color: theme.background
@@ -73,6 +73,8 @@ Rectangle {
             CheckIn { anchors.fill: parent; visible: root.view.screen === "checkin"; view: root.view; theme: root.theme; u: root.u }
             TicketScreen { anchors.fill: parent; visible: root.view.screen === "ticket"; view: root.view; theme: root.theme; u: root.u }
             Notice { anchors.fill: parent; visible: root.view.screen === "notice"; view: root.view; theme: root.theme; u: root.u }
+            Booking { anchors.fill: parent; visible: root.view.screen === "booking"; view: root.view; theme: root.theme; u: root.u }
+            Payment { anchors.fill: parent; visible: root.view.screen === "payment"; view: root.view; theme: root.theme; u: root.u }
             Message {
                 anchors.fill: parent
                 visible: ["out", "starting", "pairing"].indexOf(root.view.screen) >= 0
@@ -80,7 +82,7 @@ Rectangle {
                 theme: root.theme
                 u: root.u
             }
-            PinPad { anchors.fill: parent; visible: root.view.screen === "pin"; view: root.view; theme: root.theme; u: root.u }
+            PinPad { anchors.fill: parent; visible: ["pin", "card_pin"].indexOf(root.view.screen) >= 0; view: root.view; theme: root.theme; u: root.u }
             ServiceMenu { anchors.fill: parent; visible: root.view.screen === "service"; view: root.view; theme: root.theme; u: root.u }
         }
 

@@ -1,4 +1,5 @@
-// The technician's PIN (the way out of kiosk mode). Digits are shown as dots.
+// A PIN typed on the screen: the technician's (the way out of kiosk mode), or the card's
+// in the kiosk's reader (view.pinTitle says which). Digits are shown as dots.
 import QtQuick
 
 Item {
@@ -13,7 +14,7 @@ Item {
         spacing: 30 * pad.u
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
-            text: "Вход для техника / Technician"
+            text: pad.view.pinTitle
             color: pad.theme.text
             font.family: pad.theme.face
             font.pixelSize: 56 * pad.u
@@ -88,7 +89,7 @@ Item {
         anchors.bottomMargin: 60 * pad.u
         view: pad.view; theme: pad.theme; u: pad.u
         w: 600; h: 150; fontSize: 44
-        text: "Отмена / Cancel"
+        text: pad.view.screen === "card_pin" ? pad.view.labels.cancel : "Отмена / Cancel"
         onTapped: pad.view.resume()
     }
 }

@@ -1,4 +1,5 @@
-"""The kiosk's tests: a fake speech engine (no espeak-ng), WAV files for the voice."""
+"""The kiosk's tests: a fake speech engine (no espeak-ng), WAV files for the voice, and
+the card reader's pcscd with its virtual cards."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import pytest
 
 from hall_display.sinks import WavFileSink
 from hall_display.voice import Voice
+from tests.card_reader.conftest import insert, pcscd
 from tests.hall_display.conftest import FakeEngine
+
+# The virtual card in pcscd's virtual reader, for the kiosk's own card reader.
+__all__ = ["insert", "pcscd"]
 
 
 @pytest.fixture

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kiosk.booking import Booked, SlotList, SlotOffer
 from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
-from kiosk.flow import CardVisitor, Issued, KioskFlow, PrintState
+from kiosk.core import CardVisitor
+from kiosk.flow import Issued, KioskFlow
+from kiosk.payment import Charge
 from kiosk.settings import KioskSettings
+from kiosk.states import PrintState
 from kiosk.view import KioskView
 from tests.hub.conftest import MONDAY_10_00
 
@@ -35,6 +39,9 @@ class Requests:
 
     sent: list[tuple[str, str, str, str]] = field(default_factory=list)
     visitors: list[CardVisitor | None] = field(default_factory=list)
+    charges: list[Charge] = field(default_factory=list)
+    # The card PINs handed to the reader, the very buffers (None: cancelled).
+    pins: list[bytearray | None] = field(default_factory=list)
 
     def issue(
         self,
@@ -48,6 +55,32 @@ class Requests:
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None:
         self.sent.append(("checkin", request_id, code, printer_id))
+
+    def check_in_by_card(self, request_id: str, snils_hash: str, printer_id: str) -> None:
+        self.sent.append(("card_checkin", request_id, snils_hash, printer_id))
+
+    def list_slots(self, request_id: str, service_id: str) -> None:
+        self.sent.append(("slots", request_id, service_id, ""))
+
+    def book(
+        self,
+        request_id: str,
+        service_id: str,
+        slot_start_ms: int,
+        *,
+        phone: str,
+        printer_id: str,
+        visitor: CardVisitor | None = None,
+    ) -> None:
+        self.sent.append(("book", request_id, f"{service_id}@{slot_start_ms}", phone))
+        self.visitors.append(visitor)
+
+    def pay(self, request_id: str, charge: Charge, printer_id: str) -> None:
+        self.sent.append(("pay", request_id, charge.idempotency_key, printer_id))
+        self.charges.append(charge)
+
+    def card_pin(self, pin: bytearray | None) -> None:
+        self.pins.append(pin)
 
     @property
     def last_id(self) -> str:
@@ -110,6 +143,16 @@ SERVICES = (
     ),
     Service("consultation", "Н", "Консультация", "Consultation", "consultations"),
 )
+# A paid service, as in examples/branch.toml: 500 ₽ at the kiosk's terminal.
+PAID = Service(
+    "state-duty",
+    "П",
+    "Оплата госпошлины",
+    "Pay a state duty",
+    "consultations",
+    50000,
+    "Госпошлина за выдачу выписки",
+)
 WAITS = {
     "passport": Wait(7, 18, True),
     "foreign-passport": Wait(3, 12, True),
@@ -123,11 +166,31 @@ WAITS = {
     "oms": Wait(12, 22, True),
     "ready-documents": Wait(0, 0, True),
     "consultation": Wait(2, 6, True),
+    "state-duty": Wait(0, 0, True),
 }
+DAY_MS = 86_400_000
+SLOT_MS = 20 * 60_000
 
 
-def catalogue(url: str = "http://okno-hub.local:8080/t/{ticket}") -> Catalogue:
-    services, groups = grouped(SERVICES, GROUPS, {})
+def slot_list(full_days: tuple[int, ...] = (), taken: tuple[str, ...] = ()) -> SlotList:
+    """Passport slots from Monday 23.11 to Monday 30.11, 10:20-17:40 (two seats each);
+    ``full_days`` (0 = today) have no seat left, ``taken`` times of today none either."""
+    slots = []
+    for n in range(8):
+        day = f"2026-11-{23 + n}"
+        for k in range(23):
+            start = MONDAY_10_00 + n * DAY_MS + (k + 1) * SLOT_MS
+            minutes = 10 * 60 + (k + 1) * 20
+            time = f"{minutes // 60:02d}:{minutes % 60:02d}"
+            full = n in full_days or (n == 0 and time in taken)
+            slots.append(SlotOffer(start, day, time, 0 if full else 2))
+    return SlotList("2026-11-23", "2026-11-30", tuple(slots))
+
+
+def catalogue(
+    url: str = "http://okno-hub.local:8080/t/{ticket}", *, paid: bool = False
+) -> Catalogue:
+    services, groups = grouped((*SERVICES, PAID) if paid else SERVICES, GROUPS, {})
     return Catalogue("МФЦ района Хамовники", "Europe/Moscow", services, groups, ticket_page_url=url)
 
 
@@ -173,8 +236,24 @@ class Scene:
         self.view.issued(issued)
         return issued
 
+    def booked(self, state: PrintState = PrintState.SENDING, code: str = "K7M4QX") -> Booked:
+        """Answer the flow's last booking request with a booking."""
+        draft = self.flow.draft
+        assert draft is not None and draft.slot is not None
+        booked = Booked(
+            self.requests.last_id,
+            code,
+            draft.service_id,
+            draft.slot.day,
+            draft.slot.time,
+            52,
+            state,
+        )
+        self.view.booked(booked)
+        return booked
 
-def scene(card: CardSlot | None = None, **settings: object) -> Scene:
+
+def scene(card: CardSlot | None = None, *, paid: bool = False, **settings: object) -> Scene:
     """A kiosk at Monday 10:00 on its home screen, the branch's waits known; with ``card``,
     a card reader."""
     config = {"printer": PRINTER, "dpi": "96", **{k: str(v) for k, v in settings.items()}}
@@ -189,6 +268,6 @@ def scene(card: CardSlot | None = None, **settings: object) -> Scene:
         identity=(lambda: card.current) if card is not None else None,
     )
     view = KioskView(flow)
-    view.set_catalogue(catalogue())
+    view.set_catalogue(catalogue(paid=paid))
     view.set_waits(WAITS, MONDAY_10_00)
     return Scene(flow, view, clock, requests, speaker, card)

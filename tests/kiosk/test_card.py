@@ -6,7 +6,8 @@ import asyncio
 
 from card_reader.agent import MemorySink
 from card_reader.identity import Visitor
-from kiosk.flow import KioskFlow, Screen, short_greeting
+from kiosk.core import Screen, short_greeting
+from kiosk.flow import KioskFlow
 from kiosk.settings import KioskSettings
 from tests.hub.conftest import MONDAY_10_00
 from tests.kiosk.scenes import WAITS, CardSlot, Clock, Requests, Speaker, catalogue, scene

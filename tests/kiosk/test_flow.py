@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.flow import PENDING_GUARD_S, Issued, KioskFlow, Printer, PrintState, Screen
+from kiosk.core import Screen
+from kiosk.flow import PENDING_GUARD_S, Issued, KioskFlow
 from kiosk.settings import KioskSettings
+from kiosk.states import Printer, PrintState
 from tests.hub.conftest import MONDAY_10_00
 from tests.kiosk.scenes import PIN, PIN_HASH, WAITS, Clock, Requests, Speaker, catalogue
 
@@ -182,30 +184,30 @@ def test_before_opening_the_same_refusal_says_from_when() -> None:
 
 def test_a_mistyped_code_stays_on_the_keypad_and_other_refusals_explain() -> None:
     flow, requests, _, _ = make()
-    flow.open_check_in()
+    flow.checkin.open()
     for key in "k7m4qxz":
-        flow.code_key(key)
-    assert flow.code == "K7M4QX"
-    flow.submit_code()
+        flow.checkin.key(key)
+    assert flow.checkin.code == "K7M4QX"
+    flow.checkin.submit()
     assert requests.sent[-1][:3] == ("checkin", "request-1", "K7M4QX")
     flow.refused("request-1", "unknown_code", {})
-    assert (shown(flow), flow.code_error) == (Screen.CHECKIN, "unknown_code")
+    assert (shown(flow), flow.checkin.error) == (Screen.CHECKIN, "unknown_code")
     flow.erase()
-    assert flow.code == "K7M4Q" and flow.code_error == ""
-    flow.code_key("X")
-    flow.submit_code()
+    assert flow.checkin.code == "K7M4Q" and flow.checkin.error == ""
+    flow.checkin.key("X")
+    flow.checkin.submit()
     flow.refused("request-2", "check_in_too_early", {"time": "10:20", "opens": "10:05"})
     assert shown(flow) is Screen.NOTICE
     flow.back()
-    assert shown(flow) is Screen.CHECKIN and flow.code == ""
+    assert shown(flow) is Screen.CHECKIN and flow.checkin.code == ""
 
 
 def test_a_short_code_is_not_sent() -> None:
     flow, requests, _, _ = make()
-    flow.open_check_in()
+    flow.checkin.open()
     for key in "K7M4":
-        flow.code_key(key)
-    flow.submit_code()
+        flow.checkin.key(key)
+    flow.checkin.submit()
     assert requests.sent == []
 
 
@@ -265,8 +267,8 @@ def test_voice_guidance_speaks_screens_the_ticket_and_keys() -> None:
         "пяти минут. Возьмите талон из принтера внизу."
     )
     flow.home()
-    flow.open_check_in()
-    flow.code_key("K")
+    flow.checkin.open()
+    flow.checkin.key("K")
     assert speaker.texts[-1] == "ка"
 
 
@@ -279,28 +281,28 @@ def test_english_is_spoken_in_english() -> None:
 def test_the_technician_gets_out_only_with_the_pin() -> None:
     flow, _, _, _ = make(technician_pin=PIN_HASH)
     for _ in range(4):
-        flow.corner()
+        flow.technician.corner()
     assert shown(flow) is Screen.HOME
-    flow.corner()
+    flow.technician.corner()
     assert shown(flow) is Screen.PIN
     for key in "1111":
         flow.pin_key(key)
     flow.submit_pin()
-    assert shown(flow) is Screen.PIN and flow.pin_failed
-    flow.exit_app()
-    assert not flow.quit_requested
+    assert shown(flow) is Screen.PIN and flow.technician.failed
+    flow.technician.exit_app()
+    assert not flow.technician.quit_requested
     for key in PIN:
         flow.pin_key(key)
     flow.submit_pin()
     assert shown(flow) is Screen.SERVICE
-    flow.exit_app()
-    assert flow.quit_requested
+    flow.technician.exit_app()
+    assert flow.technician.quit_requested
 
 
 def test_five_wrong_pins_lock_sign_in_even_for_the_right_one() -> None:
     flow, _, _, clock = make(technician_pin=PIN_HASH)
     for _ in range(5):
-        flow.corner()
+        flow.technician.corner()
     for _ in range(5):
         for key in "0000":
             flow.pin_key(key)
@@ -309,7 +311,7 @@ def test_five_wrong_pins_lock_sign_in_even_for_the_right_one() -> None:
         flow.pin_key(key)
     flow.submit_pin()
     assert shown(flow) is Screen.PIN
-    assert flow.guard.locked_for() > 0
+    assert flow.technician.guard.locked_for() > 0
     clock.advance(301)
     for key in PIN:
         flow.pin_key(key)
@@ -320,12 +322,12 @@ def test_five_wrong_pins_lock_sign_in_even_for_the_right_one() -> None:
 def test_slow_corner_taps_and_a_kiosk_without_pin_give_no_way_in() -> None:
     flow, _, _, clock = make(technician_pin=PIN_HASH)
     for _ in range(5):
-        flow.corner()
+        flow.technician.corner()
         clock.advance(1)
     assert shown(flow) is Screen.HOME
     bare, _, _, _ = make()
     for _ in range(5):
-        bare.corner()
+        bare.technician.corner()
     assert shown(bare) is Screen.HOME
 
 
@@ -364,7 +366,7 @@ def test_paging_and_search(screen: str) -> None:
         flow.erase()
         assert flow.page == 0
     else:
-        flow.open_check_in()
+        flow.checkin.open()
         flow.next_page()
         assert flow.page == 0
 
@@ -373,7 +375,7 @@ def test_a_scanned_code_opens_check_in_and_return_sends_it() -> None:
     flow, requests, _, _ = make()
     flow.typed("https://okno.example/b/k7m4qx")
     assert shown(flow) is Screen.CHECKIN
-    assert flow.code == "K7M4QX"
+    assert flow.checkin.code == "K7M4QX"
     flow.typed("\r")
     assert requests.sent == [("checkin", "request-1", "K7M4QX", "ticket_printer-P-1")]
 

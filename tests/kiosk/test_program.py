@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QApplication
 from hall_display.sinks import WavFileSink
 from hall_display.voice import Voice
 from hub.api.server import create_server
+from kiosk.core import Screen
 from kiosk.errors import KioskError
-from kiosk.flow import Screen
 from kiosk.hub_client import KioskHub
 from kiosk.program import KioskApp, KioskOptions, run_kiosk
 from protos.okno.v1 import (
@@ -71,9 +71,11 @@ async def running(
     voice: Voice,
     sink: WavFileSink,
     clock: Callable[[], float] | None = None,
+    **more: Any,
 ) -> AsyncIterator[KioskApp]:
-    extra = {"clock": clock} if clock is not None else {}
-    kiosk = KioskApp(chosen, voice=voice, sink=sink, **extra)
+    """The kiosk running; ``more`` goes to KioskApp (a payer, a card reader's sink)."""
+    extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
+    kiosk = KioskApp(chosen, voice=voice, sink=sink, **extra, **more)
     kiosk.start()
     try:
         yield kiosk

@@ -17,7 +17,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from kiosk.flow import PrintState, Screen
+from kiosk.core import Screen
 from kiosk.screen import (
     DESIGN,
     KioskWindow,
@@ -26,9 +26,11 @@ from kiosk.screen import (
     save_screens,
     touch_targets,
 )
+from kiosk.states import PrintState
 from kiosk.view import KioskView, min_target_px
 from tests.hub.conftest import MONDAY_10_00
 from tests.kiosk.scenes import PIN, PIN_HASH, WAITS, CardSlot, Scene, scene
+from tests.kiosk.steps_scenes import STEPS, book_day, book_phone, book_slot, pay_offer
 from tests.kiosk.test_card import VISITOR as CARD_VISITOR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -209,14 +211,49 @@ CASES: list[tuple[str, Callable[[Scene], None], tuple[QSize, ...]]] = [
     ("pairing", pairing, (DESIGN,)),
     ("pin", pin, (DESIGN,)),
     ("service", service, (DESIGN,)),
+    *((name, make, (DESIGN,)) for name, make in STEPS),
 ]
+# The new main screens also in English and in large type.
+MAIN_STEPS = (
+    "book-service",
+    "book-day",
+    "book-slot",
+    "book-phone",
+    "book-confirm",
+    "booked",
+    "pay-offer",
+    "paying",
+    "paid",
+    "pay-declined",
+    "card-pin",
+)
+
+
+def after(first: Callable[[Scene], None], then: Callable[[Scene], None]) -> Callable[[Scene], None]:
+    def make(s: Scene) -> None:
+        first(s)
+        then(s)
+
+    return make
+
+
+for _name, _make in STEPS:
+    if _name in MAIN_STEPS:
+        CASES.append((f"{_name}-en", after(english, _make), (DESIGN,)))
+        CASES.append((f"{_name}-large", after(large, _make), (DESIGN,)))
+
+
+def make_scene(name: str, **settings: object) -> Scene:
+    """The scene a case needs: a card reader for the card screens, a paid service."""
+    card = CardSlot() if name.startswith("card") else None
+    return scene(card, paid=name.startswith(("pay", "paid")), **settings)
 
 
 @pytest.mark.parametrize(("name", "make", "sizes"), CASES, ids=[c[0] for c in CASES])
 def test_every_screen_matches_its_reviewed_reference(
     qtbot: QtBot, name: str, make: Callable[[Scene], None], sizes: tuple[QSize, ...]
 ) -> None:
-    s = scene(CardSlot() if name.startswith("card") else None, technician_pin=PIN_HASH)
+    s = make_scene(name, technician_pin=PIN_HASH)
     make(s)
     saved = save_screens(s.view, SCREENS, name, sizes)
     update = os.environ.get("OKNO_UPDATE_SCREENS") == "1"
@@ -238,12 +275,31 @@ def test_a_changed_screen_does_not_pass_for_its_reference(qtbot: QtBot, tmp_path
 
 @pytest.mark.parametrize("dpi", [69.0, 102.0, 141.0], ids=["32-inch", "21.5-inch", "15.6-inch"])
 @pytest.mark.parametrize(
-    "make", [home, search, checkin, ticket, pin, large_group, search_pages, card_missing]
+    "make",
+    [
+        home,
+        search,
+        checkin,
+        ticket,
+        pin,
+        large_group,
+        search_pages,
+        card_missing,
+        book_day,
+        book_slot,
+        book_phone,
+        pay_offer,
+    ],
 )
 def test_every_touch_target_is_at_least_15_mm(
     qtbot: QtBot, dpi: float, make: Callable[[Scene], None]
 ) -> None:
-    s = scene(CardSlot() if make is card_missing else None, dpi=dpi, technician_pin=PIN_HASH)
+    s = scene(
+        CardSlot() if make is card_missing else None,
+        paid=make is pay_offer,
+        dpi=dpi,
+        technician_pin=PIN_HASH,
+    )
     make(s)
     least = math.ceil(min_target_px(dpi))
     assert s.view.value("minTarget") == least
@@ -309,8 +365,8 @@ def test_a_code_scanner_types_into_the_kiosk(qtbot: QtBot) -> None:
         for key in "K7M4QX":
             QTest.keyClick(window, Qt.Key(ord(key)))
         QTest.keyClick(window, Qt.Key.Key_Return)
-        assert s.flow.screen is Screen.CHECKIN, s.flow.code
-        assert s.flow.code == "K7M4QX", s.flow.code
+        assert s.flow.screen is Screen.CHECKIN, s.flow.checkin.code
+        assert s.flow.checkin.code == "K7M4QX", s.flow.checkin.code
         assert s.requests.sent[-1][:3] == ("checkin", "request-1", "K7M4QX")
     finally:
         window.dispose()
