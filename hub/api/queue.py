@@ -8,6 +8,7 @@ from hub.api import convert
 from hub.api.printing import Printers, slip
 from hub.api.status import Context, rpc
 from hub.api.tokens import caller
+from hub.domain.appointments import contacts
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Desk, Outcome
 from hub.errors import InvalidRequest
@@ -27,7 +28,9 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     ) -> queue_pb2.IssueTicketResponse:
         _require(service_id=request.service_id)
         visitor_name = _visitor_name(request.visitor_name)
-        _check_snils_hash(request.snils_hash)
+        # Checked, then dropped: a walk-in ticket keeps no SNILS hash (check-in by card
+        # matches bookings through Appointments.CheckInByCard).
+        contacts.snils_hash(request.snils_hash)
         outcome = await self._hub.run(
             lambda engine, now: engine.issue(
                 request.service_id,
@@ -180,7 +183,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     async def GetQueueState(
         self, request: queue_pb2.GetQueueStateRequest, context: Context
     ) -> common_pb2.QueueState:
-        return convert.snapshot(await self._hub.snapshot())
+        return convert.snapshot(await self._hub.snapshot(), public=self._anonymous(context))
 
     @rpc
     async def EstimateWait(
@@ -194,7 +197,13 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         self, request: queue_pb2.GetTicketRequest, context: Context
     ) -> common_pb2.Ticket:
         _require(ticket_id=request.ticket_id)
-        return convert.ticket(await self._hub.ticket(request.ticket_id))
+        found = await self._hub.ticket(request.ticket_id)
+        return convert.ticket(found, public=self._anonymous(context))
+
+    def _anonymous(self, context: Context) -> bool:
+        """Visitors' names are for staff: a read without a staff token shows none, so that
+        a kiosk, a board or anyone on the LAN never learns who is in the hall."""
+        return caller(context, self._hub.staff) is None
 
     async def _desk_command(
         self,
@@ -270,7 +279,6 @@ def _require(**fields: str) -> None:
 
 
 _NAME_MAX = 200
-_HEX = frozenset("0123456789abcdef")
 
 
 def _visitor_name(value: str) -> str:
@@ -284,16 +292,3 @@ def _visitor_name(value: str) -> str:
     if any(not ch.isprintable() for ch in name):
         raise InvalidRequest("visitor_name has characters that are not printable")
     return name
-
-
-def _check_snils_hash(value: str) -> None:
-    """The SNILS as the card reader sends it: hex HMAC-SHA256 (64 characters), or nothing.
-
-    Only checked and dropped: matching it to an appointment booked with the same hash is
-    not built (bookings hold no SNILS hash yet). Never stored, logged or repeated.
-    """
-    if value and (len(value) != 64 or not set(value.lower()) <= _HEX):
-        raise InvalidRequest(
-            "snils_hash must be the hex HMAC-SHA256 of the SNILS (64 characters), never "
-            "the SNILS itself"
-        )

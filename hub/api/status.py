@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import grpc
 from google.protobuf.message import Message
@@ -97,9 +97,15 @@ def rpc(
             return await method(servicer, request, context)
         except HubError as error:
             code = status_code(error)
-            log.info("refused rpc=%s code=%s reason=%s", method.__name__, error.code, error)
+            # A business refusal (a full slot, a code too early) is an answer, not an
+            # incident: worth a line only when debugging; anything else is logged.
+            level = logging.DEBUG if code is grpc.StatusCode.FAILED_PRECONDITION else logging.INFO
+            log.log(level, "refused rpc=%s code=%s reason=%s", method.__name__, error.code, error)
             context.set_trailing_metadata((("okno-error", error.code),))
-            await context.abort(code, str(error))
-            raise AssertionError("abort() raises") from error
+            # Not context.abort(): it raises through gRPC's machinery and cost more than
+            # the booking it refused. With a status set, the response is never sent.
+            context.set_code(code)
+            context.set_details(str(error))
+            return cast(R, None)
 
     return wrapper

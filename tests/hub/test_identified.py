@@ -13,6 +13,7 @@ import pytest
 
 from protos.okno.v1 import feed_pb2, queue_pb2
 from tests.hub.conftest import Served, SteppedClock, serve_hub
+from tests.hub.test_staff import staffed
 
 NAME = "Иванова Мария Петровна"
 SNILS_HASH = "9f" * 32
@@ -49,12 +50,22 @@ async def test_the_name_reaches_the_operator_but_not_the_hall_feed_nor_the_log(
         issued = await issue_identified(served)
         assert issued.ticket.visitor_name == NAME
         # The operator's view: the ticket itself, the queue's state, the call at the desk.
+        operator = await signed_in_operator(served)
         fetched = await served.queue.GetTicket(
-            queue_pb2.GetTicketRequest(ticket_id=issued.ticket.id)
+            queue_pb2.GetTicketRequest(ticket_id=issued.ticket.id), metadata=operator
         )
         assert fetched.visitor_name == NAME
-        state = await served.queue.GetQueueState(queue_pb2.GetQueueStateRequest())
+        state = await served.queue.GetQueueState(
+            queue_pb2.GetQueueStateRequest(), metadata=operator
+        )
         assert [t.visitor_name for t in state.tickets] == [NAME]
+        # Anyone else on the LAN (a kiosk, a board, a laptop): no name.
+        anonymous = await served.queue.GetQueueState(queue_pb2.GetQueueStateRequest())
+        assert [t.visitor_name for t in anonymous.tickets] == [""]
+        ticket = await served.queue.GetTicket(
+            queue_pb2.GetTicketRequest(ticket_id=issued.ticket.id)
+        )
+        assert ticket.visitor_name == ""
         called = await served.queue.CallNext(queue_pb2.DeskRequest(desk_id="desk-01"))
         assert called.ticket.visitor_name == NAME
 
@@ -89,9 +100,16 @@ async def test_the_name_reaches_the_operator_but_not_the_hall_feed_nor_the_log(
     # A restarted hub still shows it to the operator.
     async with serve_hub(config_file, db, SteppedClock()) as served:
         fetched = await served.queue.GetTicket(
-            queue_pb2.GetTicketRequest(ticket_id=issued.ticket.id)
+            queue_pb2.GetTicketRequest(ticket_id=issued.ticket.id),
+            metadata=await signed_in_operator(served),
         )
         assert fetched.visitor_name == NAME
+
+
+async def signed_in_operator(served: Served) -> tuple[tuple[str, str]]:
+    """The metadata of an operator's calls: a staff token, as the operator panel sends."""
+    (token,) = await staffed(served, "ivanova-a")
+    return (("authorization", f"Bearer {token}"),)
 
 
 async def test_a_snils_itself_or_a_broken_hash_is_refused_without_repeating_it(

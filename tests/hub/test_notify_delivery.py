@@ -16,10 +16,12 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
+import grpc
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
+from hub.api.server import create_server
 from hub.domain.model import Appointment, Channel
 from hub.notify import outbox
 from hub.notify.messages import ApplicationStatus
@@ -30,6 +32,7 @@ from hub.notify.smtp import SmtpSender
 from hub.service import Hub
 from hub.web import WebServer
 from hub.web.app import Web, create_app
+from protos.okno.v1 import staff_pb2, staff_pb2_grpc
 from tests.hub.conftest import EXAMPLE, MINUTE, MONDAY_10_00
 from tests.hub.test_session import eventually
 
@@ -304,6 +307,38 @@ async def test_an_application_status_is_told_once(rig: Rig) -> None:
     assert await rig.notifier.set_status(booked.code, ApplicationStatus.READY, operator="t") == 0
     [_, ready] = await rig.sms.wait_for(2)
     assert ready.text.startswith("Ваши документы готовы (Паспорт гражданина РФ).")
+
+
+async def test_an_operator_sets_the_status_over_grpc_with_a_staff_token(rig: Rig) -> None:
+    booked = await rig.book(phone="+79160000602")
+    await rig.sms.wait_for(1)
+    server, port = await create_server(rig.hub, "127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            staff = staff_pb2_grpc.StaffStub(channel)
+            ready = staff_pb2.SetApplicationStatusRequest(
+                reference=booked.code, status=staff_pb2.APPLICATION_STATUS_READY
+            )
+            with pytest.raises(grpc.aio.AioRpcError) as anonymous:
+                await staff.SetApplicationStatus(ready)
+            assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
+            await staff.SetPin(staff_pb2.SetPinRequest(operator_id="ivanova-a", pin="2468"))
+            token = (
+                await staff.SignIn(staff_pb2.SignInRequest(operator_id="ivanova-a", pin="2468"))
+            ).token
+            auth = (("authorization", f"Bearer {token}"),)
+            with pytest.raises(grpc.aio.AioRpcError) as off:
+                await staff.SetApplicationStatus(ready, metadata=auth)
+            assert off.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+            assert "[notifications]" in (off.value.details() or "")
+            rig.hub.notifier = rig.notifier
+            told = await staff.SetApplicationStatus(ready, metadata=auth)
+            assert told.messages == 1
+    finally:
+        await server.stop(1)
+    [_, sent] = await rig.sms.wait_for(2)
+    assert sent.text.startswith("Ваши документы готовы")
 
 
 async def test_a_restarted_notifier_neither_repeats_nor_loses_a_message(rig: Rig) -> None:
