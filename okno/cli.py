@@ -175,6 +175,8 @@ def demo(
         typer.echo(f"printed tickets: {result.tickets}")
     if result.voice is not None:
         typer.echo(f"spoken calls: {result.voice}")
+    if result.reports is not None:
+        typer.echo(f"back-office reports and dashboard: {result.reports}")
 
 
 provision_app = typer.Typer(help="Admit, list and cut off the hall's devices (technicians).")

@@ -17,12 +17,16 @@ from hub.traffic import Act, Shift, Step, day_start_ms, staffing, walk_in
 from okno.demo.clock import wait_any
 from okno.demo.rpc import attempt, request_id
 from okno.demo.world import World
-from protos.okno.v1 import common_pb2, feed_pb2, queue_pb2
+from protos.okno.v1 import common_pb2, feed_pb2, queue_pb2, ratings_pb2
 
 log = logging.getLogger(__name__)
 
 # Simulated seconds an idle operator waits before looking at the queue unprompted.
 IDLE_LOOK_S = 120.0
+# Half the visitors press a button of the desk's rating box on leaving, mostly content.
+RATERS = 0.5
+SCORES = (1, 2, 3, 4, 5)
+SCORE_WEIGHTS = (0.05, 0.08, 0.12, 0.25, 0.5)
 _WAITING_AGAIN = (feed_pb2.EVENT_KIND_TICKET_ISSUED, feed_pb2.EVENT_KIND_TICKET_TRANSFERRED)
 
 
@@ -131,6 +135,16 @@ class Desks:
                 return
             if step.act is Act.TRANSFER:
                 world.visitors.transferred(ticket.id)
+            if step.act is Act.FINISH and self._rng.random() < RATERS:
+                await self._rate(desk_id, ticket)
+
+    async def _rate(self, desk_id: str, ticket: common_pb2.Ticket) -> None:
+        """The visitor presses one of the five buttons of the desk's rating box."""
+        score = self._rng.choices(SCORES, SCORE_WEIGHTS)[0]
+        request = ratings_pb2.RateServiceRequest(
+            ticket_id=ticket.id, score=score, channel=ratings_pb2.RATING_CHANNEL_DESK
+        )
+        await attempt(self._world.hub.ratings.RateService(request), "RateService", desk=desk_id)
 
     async def _act(self, desk_id: str, ticket: common_pb2.Ticket, step: Step) -> bool:
         queue = self._world.hub.queue

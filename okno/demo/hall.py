@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import grpc
 
@@ -36,6 +37,7 @@ from okno.demo.clock import SimClock, demo_start_ms
 from okno.demo.desks import Desks
 from okno.demo.feed import follow
 from okno.demo.kiosk import run_kiosk
+from okno.demo.office import regional_office, write_reports
 from okno.demo.printer import PRINTER_STATE, TICKETS, hall_printer
 from okno.demo.rpc import Stubs
 from okno.demo.screen import photograph, show
@@ -74,6 +76,8 @@ class DemoResult:
     tickets: Path | None = None
     # The first calls, spoken into WAV files as the hall's voice says them.
     voice: Path | None = None
+    # The back office's standard reports of the demo's days (CSV) and dashboard (HTML).
+    reports: Path | None = None
 
 
 async def run_until_signalled(options: DemoOptions) -> DemoResult:
@@ -96,10 +100,11 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
     clock = SimClock(demo_start_ms(branch, datetime.now(UTC)), options.speed)
     options.out.mkdir(parents=True, exist_ok=True)
     db = options.out / DB
-    _remove_database(db)
+    outputs.remove_database(db)
     _remove_earlier(options.out)
     async with (
         _hub_on_loopback(options.config, db, clock) as (hub, address, channel),
+        regional_office(hub, options.out) as office,
         hall_printer(hub, address, options.out) as printer_id,
         hall_terminal(channel, printer_id) as cashier,
     ):
@@ -114,6 +119,12 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         ended_ms = clock()
         outputs.write_board(options.out, text(board, branch_info, ended_ms))
         screens = tuple(camera.shoot())
+        await office.drained()
+        zone = ZoneInfo(branch.timezone)
+        first, last = (
+            datetime.fromtimestamp(ms / 1000, zone).date() for ms in (clock.start_ms, ended_ms)
+        )
+        reported = await write_reports(office.engine, first, last, options.out)
     events = outputs.export_events(db, options.out)
     report = outputs.summarise(branch, events)
     simulated = {
@@ -138,6 +149,7 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         screens,
         out / TICKETS,
         out / VOICE,
+        reported,
     )
 
 
@@ -207,13 +219,6 @@ async def _run_people(
         if not task.cancelled() and task.exception() is not None:
             log.error("demo part failed part=%s", task.get_name(), exc_info=task.exception())
     await stopped
-
-
-def _remove_database(db: Path) -> None:
-    """A fresh day each run: drop the previous demo's database and its WAL files."""
-    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
 
 
 def _remove_earlier(out: Path) -> None:

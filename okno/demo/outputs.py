@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict
@@ -17,6 +18,13 @@ from hub.store import codec, schema
 EVENTS = "events.jsonl"
 BOARD = "board.txt"
 SUMMARY = "summary.json"
+
+
+def remove_database(db: Path) -> None:
+    """A fresh day each run: drop the previous demo's SQLite database and its WAL files."""
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 def export_events(db: Path, out: Path) -> list[Event]:

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 import grpc
 
-from protos.okno.v1 import admin_pb2_grpc, feed_pb2_grpc, queue_pb2_grpc
+from protos.okno.v1 import admin_pb2_grpc, feed_pb2_grpc, queue_pb2_grpc, ratings_pb2_grpc
 
 if TYPE_CHECKING:
     from protos.okno.v1.admin_pb2_grpc import AdminAsyncStub
     from protos.okno.v1.feed_pb2_grpc import HallFeedAsyncStub
     from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
+    from protos.okno.v1.ratings_pb2_grpc import RatingsAsyncStub
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -26,6 +27,7 @@ class Stubs:
     queue: QueueServiceAsyncStub
     feed: HallFeedAsyncStub
     admin: AdminAsyncStub
+    ratings: RatingsAsyncStub
 
     @classmethod
     def on(cls, channel: grpc.aio.Channel) -> Stubs:
@@ -33,6 +35,7 @@ class Stubs:
             queue_pb2_grpc.QueueServiceStub(channel),
             feed_pb2_grpc.HallFeedStub(channel),
             admin_pb2_grpc.AdminStub(channel),
+            ratings_pb2_grpc.RatingsStub(channel),
         )
 
 

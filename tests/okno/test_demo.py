@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import re
 from datetime import UTC, datetime
@@ -44,8 +45,9 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     issued = [e for e in events if e["kind"] == "ticket_issued"]
     called = [e for e in events if e["kind"] == "ticket_called"]
     assert issued and called
-    # Every change carries a request id; a payment's end is keyed by the payment itself.
-    changes = [e for e in events if e["kind"] != "payment_settled"]
+    # Every change carries a request id; a payment's end and a rating are keyed by the
+    # payment and the ticket themselves (each happens once).
+    changes = [e for e in events if e["kind"] not in {"payment_settled", "ticket_rated"}]
     assert all(e["request_id"] for e in changes), "every change carries a request id"
 
     board = result.board.read_text()
@@ -72,7 +74,17 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     assert spoken, "the first calls were spoken"
     assert all(p.stat().st_size > 20_000 for p in spoken)
 
+    # The regional back office got the whole log through the sync and reports on it.
+    assert result.reports is not None
+    attendance = (result.reports / "attendance_by_day.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(attendance.splitlines()))
     summary = json.loads(result.summary.read_text())
+    assert len(rows) == 2, "one day"
+    assert rows[1][1:3] == [str(summary["issued"]), str(summary["served"])]
+    assert (result.reports / "dashboard" / "overview.html").stat().st_size > 1000
+    rated = [e["rating"] for e in events if e["kind"] == "ticket_rated"]
+    assert all(1 <= r["score"] <= 5 and r["channel"] == "desk" for r in rated)
+
     assert summary["issued"] == len(issued)
     assert summary["called"] == len({e["ticket"]["id"] for e in called})
     assert summary["served"] == sum(1 for e in events if e["kind"] == "service_finished")
