@@ -46,10 +46,10 @@ async def browser() -> AsyncIterator[Browser]:
             await launched.close()
 
 
-async def page_of(browser: Browser, size: ViewportSize) -> Page:
+async def page_of(browser: Browser, size: ViewportSize, *, timeout_ms: int = 5_000) -> Page:
     context = await browser.new_context(viewport=size, locale="ru-RU")
     page = await context.new_page()
-    page.set_default_timeout(5_000)
+    page.set_default_timeout(timeout_ms)
     return page
 
 

@@ -3,13 +3,12 @@ var/screens/backoffice for a person to look at."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from tests.hub.backoffice.web.conftest import Dashboard, screens_dir
-from tests.hub.web.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, chromium_missing
+from tests.hub.web.conftest import DESKTOP, PHONE, chromium_missing
+from tests.hub.web.test_browser import browser, page_of
 
 pytestmark = [
     pytest.mark.slow,
@@ -17,25 +16,7 @@ pytestmark = [
     pytest.mark.skipif(bool(chromium_missing()), reason=chromium_missing() or "ready"),
 ]
 WIDE: ViewportSize = {"width": 1440, "height": 1000}
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-async def page_of(browser: Browser, size: ViewportSize) -> Page:
-    context = await browser.new_context(viewport=size, locale="ru-RU")
-    page = await context.new_page()
-    page.set_default_timeout(10_000)
-    return page
+__all__ = ["browser"]
 
 
 async def shoot(page: Page, name: str) -> None:
@@ -45,7 +26,7 @@ async def shoot(page: Page, name: str) -> None:
 async def test_a_manager_reads_the_overview_and_opens_a_report(
     dashboard: Dashboard, browser: Browser
 ) -> None:
-    page = await page_of(browser, WIDE)
+    page = await page_of(browser, WIDE, timeout_ms=10_000)
     await page.goto(dashboard.base + "/")
     await expect(
         page.get_by_role("heading", name="Показатель 15 минут по отделениям")
@@ -76,7 +57,7 @@ async def test_a_manager_reads_the_overview_and_opens_a_report(
 
 
 async def test_the_live_view_and_english(dashboard: Dashboard, browser: Browser) -> None:
-    page = await page_of(browser, DESKTOP)
+    page = await page_of(browser, DESKTOP, timeout_ms=10_000)
     await page.goto(dashboard.base + "/live")
     await expect(page.get_by_role("heading", name="branch-03")).to_be_visible()
     await shoot(page, "live")
@@ -87,7 +68,7 @@ async def test_the_live_view_and_english(dashboard: Dashboard, browser: Browser)
         page.get_by_role("heading", name="The 15-minute indicator by branch")
     ).to_be_visible()
     await shoot(page, "overview_en")
-    phone = await page_of(browser, PHONE)
+    phone = await page_of(browser, PHONE, timeout_ms=10_000)
     await phone.goto(dashboard.base + "/")
     await expect(phone.locator("svg.chart")).to_have_count(3)
     await shoot(phone, "overview_phone")
