@@ -41,7 +41,8 @@ from okno.errors import OknoError
 from okno.runtime.channels import hub_link
 from okno.runtime.enroll import Description, EnrollmentRefused
 from okno.runtime.session import HubSession, backoff_s
-from payment_terminal.agent import PaymentAgent
+from payment_terminal.agent import RECEIPT_TITLE, PaymentAgent
+from payment_terminal.agent import receipt as receipt_lines
 
 if TYPE_CHECKING:
     from kiosk.program import KioskOptions
@@ -439,9 +440,13 @@ class KioskAgent:
             self.listener.unreachable(request_id)
             return
         receipt = NO_PRINT
-        if result.receipt_lines:
+        if result.state is PaidState.APPROVED:
+            # What was paid for and the hub's payment number, then the terminal's own part.
             receipt = await self._slip(
-                printer_id, f"receipt-{charge.idempotency_key}", "Чек", result.receipt_lines
+                printer_id,
+                f"receipt-{charge.idempotency_key}",
+                RECEIPT_TITLE,
+                receipt_lines(charge, result),
             )
         self.listener.paid(request_id, result, receipt)
         if receipt[1] is PrintState.SENDING:

@@ -23,7 +23,7 @@ from typing import Protocol
 
 from payment_terminal.driver import PaymentTerminal, Prompt, Result, run
 from payment_terminal.errors import PaymentError
-from payment_terminal.messages import Outcome
+from payment_terminal.messages import KIOSK_RECEIPTS, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ class SaleOutcome:
     terminal_id: str = ""
     trace: str = ""
     receipt: str = ""  # the terminal's reference a reversal names
+    when: str = ""  # the terminal's date and time of it, "DD.MM hh:mm:ss"
+    card_name: str = ""  # the card's scheme as the terminal names it; never the number
     receipt_lines: tuple[str, ...] = field(default=(), repr=False)
 
 
@@ -96,6 +98,8 @@ def _outcome(result: Result) -> SaleOutcome:
         "" if result.terminal_id is None else str(result.terminal_id),
         "" if result.trace is None else str(result.trace),
         "" if result.receipt is None else str(result.receipt),
+        result.when or "",
+        result.card_name or "",
         result.receipt_lines,
     )
 
@@ -107,10 +111,13 @@ class ZvtAdapter:
         self.terminal = terminal
 
     @classmethod
-    def open(cls, url: str, *, ack_timeout: float, answer_timeout: float) -> ZvtAdapter:
-        """Open a ZVT terminal at a serial URL."""
-        terminal = PaymentTerminal.open(url, ack_timeout=ack_timeout)
-        terminal.answer_timeout = answer_timeout
+    def open(
+        cls, url: str, *, ack_timeout: float, answer_timeout: float, config: int = KIOSK_RECEIPTS
+    ) -> ZvtAdapter:
+        """Open a ZVT terminal at a serial URL; ``config`` is the registration's config byte."""
+        terminal = PaymentTerminal.open(
+            url, ack_timeout=ack_timeout, answer_timeout=answer_timeout, config=config
+        )
         return cls(terminal)
 
     def register(self) -> None:

@@ -24,6 +24,7 @@ from payment_terminal import outcomes
 from payment_terminal.adapter import SaleOutcome, SaleStatus, TerminalAdapter, ZvtAdapter
 from payment_terminal.driver import ANSWER_TIMEOUT
 from payment_terminal.errors import HubUnreachable, PaymentError
+from payment_terminal.messages import KIOSK_RECEIPTS
 from payment_terminal.outcomes import Paid, PaidState
 from payment_terminal.transport import T3_ACK
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
@@ -61,7 +62,10 @@ RECEIPT_TITLE = "Чек об оплате"
 def receipt(charge: Charge, paid: Paid) -> tuple[str, ...]:
     """The lines of the visitor's receipt slip (``Printing.PrintSlip``, title RECEIPT_TITLE).
 
-    What was paid for and the hub's payment number first, then the terminal's own slip.
+    What was paid for and the hub's payment number first, then the terminal's part: its
+    own slip when it sent print lines, else the one composed from its status information
+    (``outcomes.terminal_slip``: terminal id, trace and receipt numbers, date and time,
+    "ОДОБРЕНО"; no card number).
     """
     roubles, kopecks = divmod(charge.amount_kopecks, 100)
     return (
@@ -126,13 +130,21 @@ class PaymentAgent:
         *,
         ack_timeout: float = T3_ACK,
         answer_timeout: float = ANSWER_TIMEOUT,
+        config: int = KIOSK_RECEIPTS,
         deadline_s: float = 5.0,
         on_step: StepCallback | None = None,
     ) -> PaymentAgent:
-        """An agent for a ZVT terminal at a serial URL (``serial:///dev/ttyUSB0?baudrate=9600``)."""
+        """An agent for a ZVT terminal at a serial URL (``serial:///dev/ttyUSB0?baudrate=9600``).
+
+        ``config`` is the registration's config byte: ``KIOSK_RECEIPTS`` (the kiosk prints
+        the receipt from the status information; no print lines on the line) or
+        ``TERMINAL_PRINT_LINES`` (the terminal sends its slip as print lines).
+        """
 
         def open_terminal() -> TerminalAdapter:
-            return ZvtAdapter.open(url, ack_timeout=ack_timeout, answer_timeout=answer_timeout)
+            return ZvtAdapter.open(
+                url, ack_timeout=ack_timeout, answer_timeout=answer_timeout, config=config
+            )
 
         return cls(channel, terminal_id, open_terminal, deadline_s=deadline_s, on_step=on_step)
 
@@ -142,12 +154,17 @@ class PaymentAgent:
             await asyncio.to_thread(self._drop_terminal)
 
     async def recover(self) -> list[Resolved]:
-        """Resolve this terminal's PENDING and UNKNOWN payments (newest first); at start.
+        """Register at the terminal, resolve its PENDING and UNKNOWN payments (newest first).
 
-        Raises HubUnreachable when the hub does not answer; a payment the terminal cannot
-        be asked about stays unresolved (state UNKNOWN in the answer).
+        At start. Raises HubUnreachable when the hub does not answer; a terminal that does
+        not answer is registered at the next call, and a payment it cannot be asked about
+        stays unresolved (state UNKNOWN in the answer).
         """
         async with self._lock:
+            try:
+                await asyncio.to_thread(self._terminal)
+            except PaymentError as err:
+                log.warning("payment terminal not registered error=%s", err.code)
             return await self._recover()
 
     async def pay(self, charge: Charge, on_prompt: Callable[[str], None]) -> Paid:
@@ -302,8 +319,15 @@ class PaymentAgent:
     # --- on the worker thread: the terminal's blocking calls ---------------------------
 
     def _terminal(self) -> TerminalAdapter:
+        """The terminal, opened and registered (at start, and after a reopened port)."""
         if self._adapter is None:
-            self._adapter = self._open_terminal()
+            adapter = self._open_terminal()
+            try:
+                adapter.register()
+            except PaymentError:
+                adapter.close()
+                raise
+            self._adapter = adapter
         return self._adapter
 
     def _drop_terminal(self) -> None:

@@ -134,7 +134,10 @@ def bench_payment(
     sales: Annotated[int, typer.Option(min=1, help="Sales one after another.")] = 20,
     baud: Annotated[int, typer.Option(min=1200, help="The line speed simulated.")] = 9600,
 ) -> None:
-    """Protocol overhead of a sale against the simulator at 9,600 baud (card time taken out)."""
+    """Protocol overhead of a sale against the simulator at 9,600 baud (card time taken out).
+
+    As the kiosk registers (no print lines), then with the terminal's print lines.
+    """
     from rich.console import Console
 
     from okno.bench import report

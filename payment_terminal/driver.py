@@ -49,6 +49,8 @@ class Result:
     trace: int | None = None
     receipt: int | None = None
     terminal_id: int | None = None
+    when: str | None = None
+    card_name: str | None = None
     receipt_lines: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -76,29 +78,37 @@ class PaymentTerminal:
         *,
         password: int = 123456,
         currency: int = codec.RUB,
+        config: int = messages.KIOSK_RECEIPTS,
         answer_timeout: float = ANSWER_TIMEOUT,
     ) -> None:
         self.link = link
         self.password = password
         self.currency = currency
+        self.config = config  # the registration's config byte (messages.KIOSK_RECEIPTS...)
         self.answer_timeout = answer_timeout
         self.state = State.IDLE
         self._lock = threading.Lock()
 
     @classmethod
     def open(
-        cls, url: str, *, ack_timeout: float = T3_ACK, answer_timeout: float = ANSWER_TIMEOUT
+        cls,
+        url: str,
+        *,
+        ack_timeout: float = T3_ACK,
+        answer_timeout: float = ANSWER_TIMEOUT,
+        config: int = messages.KIOSK_RECEIPTS,
     ) -> PaymentTerminal:
         """Open the terminal at a serial URL (``serial:///dev/ttyUSB0?baudrate=9600``)."""
-        return cls(Link(open_port(url), ack_timeout=ack_timeout), answer_timeout=answer_timeout)
+        link = Link(open_port(url), ack_timeout=ack_timeout)
+        return cls(link, config=config, answer_timeout=answer_timeout)
 
     def close(self) -> None:
         """Close the link."""
         self.link.close()
 
     def register(self) -> Result:
-        """Registration 06 00: the terminal accepts this ECR; raises unless it does."""
-        apdu = messages.registration(self.password, currency=self.currency)
+        """Registration 06 00 with :attr:`config`: the terminal accepts this ECR, or raises."""
+        apdu = messages.registration(self.password, self.config, self.currency)
         return run(self._command(apdu)).raise_for_outcome()
 
     def sale(self, amount: int) -> Generator[Prompt, None, Result]:
@@ -173,18 +183,9 @@ class PaymentTerminal:
             elif msg.command == codec.STATUS_INFORMATION:
                 status = messages.parse_status_information(msg.data)
             elif msg.command == codec.ABORT_FROM_PT:
-                code = messages.parse_abort(msg.data)
-                return Result(messages.classify(code), code, messages.reason(code), **_refs(status),
-                              receipt_lines=tuple(lines))  # fmt: skip
+                return _result(messages.parse_abort(msg.data), status, lines)
             elif msg.command == codec.COMPLETION:
-                code = status.result_code if status else 0
-                return Result(
-                    messages.classify(code),
-                    code,
-                    messages.reason(code),
-                    **_refs(status),
-                    receipt_lines=tuple(lines),
-                )
+                return _result(status.result_code if status else 0, status, lines)
 
 
 def _stale(command: bytes) -> bool:
@@ -203,15 +204,23 @@ _MESSAGES = frozenset(
 )
 
 
-def _refs(status: messages.StatusInfo | None) -> dict[str, int | None]:
+def _result(code: int, status: messages.StatusInfo | None, lines: list[str]) -> Result:
+    """The command's end: its result code, the status information's references, the slip."""
+    outcome, reason = messages.classify(code), messages.reason(code)
     if status is None:
-        return {}
-    return {
-        "amount": status.amount,
-        "trace": status.trace,
-        "receipt": status.receipt,
-        "terminal_id": status.terminal_id,
-    }
+        return Result(outcome, code, reason, receipt_lines=tuple(lines))
+    return Result(
+        outcome,
+        code,
+        reason,
+        amount=status.amount,
+        trace=status.trace,
+        receipt=status.receipt,
+        terminal_id=status.terminal_id,
+        when=status.when,
+        card_name=status.card_name,
+        receipt_lines=tuple(lines),
+    )
 
 
 def run(

@@ -6,6 +6,7 @@ Built on :mod:`payment_terminal.codec`; section references are to the ZVT specif
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 
 from payment_terminal.codec import (
@@ -13,10 +14,13 @@ from payment_terminal.codec import (
     AUTHORISATION,
     BMP_AID,
     BMP_AMOUNT,
+    BMP_CARD_NAME,
     BMP_CURRENCY,
+    BMP_DATE,
     BMP_RECEIPT,
     BMP_RESULT,
     BMP_TID,
+    BMP_TIME,
     BMP_TLV,
     BMP_TRACE,
     BMP_VU,
@@ -38,15 +42,56 @@ from payment_terminal.codec import (
     parse_bmps,
     parse_tlv,
     tlv,
+    var_length,
 )
 from payment_terminal.errors import FrameError
 
 # --- ECR commands -------------------------------------------------------------------
 
+# Bits of the registration's config byte (ZVT §2.1 "Definition of config byte"; bit 0x01
+# and 0x40 are RFU).
+ECR_PRINTS_PAYMENT_RECEIPTS = 0x02  # else the terminal prints them on its own printer
+ECR_PRINTS_ADMIN_RECEIPTS = 0x04
+INTERMEDIATE_STATUS_WANTED = 0x08  # else the terminal sends no 04 FF prompts
+ECR_CONTROLS_PAYMENT = 0x10  # no amount input at the terminal
+ECR_CONTROLS_ADMIN = 0x20  # no administration functions started at the terminal
+ECR_PRINT_LINES = 0x80  # with 0x02/0x04: receipts as 06 D1 print lines, else the ECR
+#                         composes them from the status information (04 0F)
 
-def registration(password: int = 123456, config: int = 0xBA, currency: int = RUB) -> Apdu:
+_ECR_CONTROLS = INTERMEDIATE_STATUS_WANTED | ECR_CONTROLS_PAYMENT | ECR_CONTROLS_ADMIN
+# The kiosk prints its own receipt from the status information: no print lines on the
+# line, and a terminal without a printer is not asked to print (that would be 0x02 clear).
+KIOSK_RECEIPTS = _ECR_CONTROLS | ECR_PRINTS_PAYMENT_RECEIPTS
+# The register prints the terminal's own slip, sent line by line (06 D1).
+TERMINAL_PRINT_LINES = KIOSK_RECEIPTS | ECR_PRINT_LINES
+
+
+def sends_print_lines(config: int) -> bool:
+    """Whether a terminal registered with ``config`` sends its payment slip as print lines."""
+    wanted = ECR_PRINTS_PAYMENT_RECEIPTS | ECR_PRINT_LINES
+    return config & wanted == wanted
+
+
+def registration(password: int = 123456, config: int = KIOSK_RECEIPTS, currency: int = RUB) -> Apdu:
     """Registration 06 00: password, config byte, currency code (no BMP tag, ZVT §2.1)."""
     return Apdu(REGISTRATION, bcd(password, 3) + bytes([config]) + bcd(currency, 2))
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A registration as the terminal reads it."""
+
+    password: int
+    config: int
+    currency: int | None
+
+
+def parse_registration(data: bytes) -> Registration:
+    """Password, config byte and (optional) currency of a 06 00."""
+    if len(data) < 4:
+        raise FrameError(f"registration of {len(data)} bytes; password and config need 4")
+    currency = from_bcd(data[4:6]) if len(data) >= 6 else None
+    return Registration(from_bcd(data[:3]), data[3], currency)
 
 
 def authorisation(amount: int, currency: int = RUB) -> Apdu:
@@ -165,6 +210,8 @@ class StatusInfo:
     terminal_id: int | None = None
     aid: str | None = None
     vu: str | None = None
+    when: str | None = None  # "DD.MM hh:mm:ss" as the terminal tells it (no year in ZVT)
+    card_name: str | None = None
     fields: dict[int, bytes] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -186,8 +233,18 @@ def parse_status_information(data: bytes) -> StatusInfo:
         terminal_id=num(BMP_TID),
         aid=text(BMP_AID),
         vu=text(BMP_VU),
+        when=_when(f),
+        card_name=text(BMP_CARD_NAME),
         fields=f,
     )
+
+
+def _when(f: dict[int, bytes]) -> str | None:
+    """BMP 0D (MMDD) and 0C (hhmmss) as "DD.MM hh:mm:ss"."""
+    if BMP_DATE not in f or BMP_TIME not in f:
+        return None
+    date, time = f[BMP_DATE].hex(), f[BMP_TIME].hex()
+    return f"{date[2:]}.{date[:2]} {time[:2]}:{time[2:4]}:{time[4:]}"
 
 
 def status_information(
@@ -196,6 +253,9 @@ def status_information(
     trace: int | None = None,
     receipt: int | None = None,
     terminal_id: int | None = None,
+    *,
+    when: datetime | None = None,
+    card_name: str | None = None,
 ) -> Apdu:
     """Build a 04 0F message (the simulator's side)."""
     data = bytes([BMP_RESULT, result_code])
@@ -207,6 +267,12 @@ def status_information(
         data += bytes([BMP_RECEIPT]) + bcd(receipt, 2)
     if terminal_id is not None:
         data += bytes([BMP_TID]) + bcd(terminal_id, 4)
+    if when is not None:
+        data += bytes([BMP_TIME]) + bcd(int(when.strftime("%H%M%S")), 3)
+        data += bytes([BMP_DATE]) + bcd(int(when.strftime("%m%d")), 2)
+    if card_name is not None:
+        name = card_name.encode("ascii")
+        data += bytes([BMP_CARD_NAME]) + var_length(len(name), 2) + name
     return Apdu(STATUS_INFORMATION, data)
 
 

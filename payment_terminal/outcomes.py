@@ -117,7 +117,33 @@ def paid(payment_id: int, outcome: SaleOutcome) -> Paid:
     """What the visitor sees after the terminal told the sale's end."""
     found = _FROM_HUB[_TO_HUB[outcome.status]]
     ru, en = _split(outcome.reason) if found is not PaidState.APPROVED else _REASONS[found]
-    return Paid(found, payment_id, ru, en, outcome.receipt_lines if outcome.receipt else ())
+    lines = outcome.receipt_lines if outcome.receipt else ()
+    if not lines and outcome.receipt and outcome.status is SaleStatus.APPROVED:
+        lines = terminal_slip(outcome)  # registered without print lines
+    return Paid(found, payment_id, ru, en, lines)
+
+
+APPROVED_MARK = "ОДОБРЕНО"
+
+
+def terminal_slip(outcome: SaleOutcome) -> tuple[str, ...]:
+    """The terminal's part of a receipt, composed from its status information.
+
+    For a terminal registered without print lines (``messages.KIOSK_RECEIPTS``): the
+    references the bank and the terminal know the charge by. No card number: the masked
+    PAN is left out on purpose, the card's scheme is enough for the visitor.
+    """
+    roubles, kopecks = divmod(outcome.amount, 100)
+    lines = [
+        f"Сумма: {roubles}.{kopecks:02d} RUB",
+        f"Терминал: {outcome.terminal_id}",
+        f"Операция № {outcome.trace}, чек № {outcome.receipt}",
+    ]
+    if outcome.when:
+        lines.append(f"Дата и время: {outcome.when}")
+    if outcome.card_name:
+        lines.append(f"Карта: {outcome.card_name}")
+    return (*lines, APPROVED_MARK)
 
 
 def recorded(payment: pb.Payment, receipt_lines: tuple[str, ...] = ()) -> Paid:

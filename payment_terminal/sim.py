@@ -10,7 +10,9 @@ import os
 import threading
 import time
 import tty
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from types import TracebackType
 
@@ -43,6 +45,7 @@ class Transaction:
     receipt: int
     trace: int
     amount: int
+    when: datetime
     reversed: bool = False
 
 
@@ -86,8 +89,16 @@ class SimulatedTerminal:
         prompts: tuple[str, ...] = ("Вставьте карту", "Введите PIN"),
         card_time: float = 0.0,
         baudrate: int | None = None,
+        config: int = messages.TERMINAL_PRINT_LINES,
+        card_name: str = "MIR",
+        clock: Callable[[], datetime] = datetime.now,
     ) -> None:
         self.mode = mode
+        # The config byte in force: the terminal's own setup until an ECR registers
+        # (print lines and prompts, as a register that never registered gets them).
+        self.config = config
+        self.card_name = card_name
+        self.clock = clock
         # Seconds the visitor spends at the PIN pad before the bank answers (a bench
         # subtracts it to measure the protocol alone).
         self.card_time = card_time
@@ -191,24 +202,41 @@ class SimulatedTerminal:
         if command == codec.AUTHORISATION:
             self._authorise(apdu)
             return
+        if command == codec.REGISTRATION:
+            self.config = messages.parse_registration(apdu.data).config
         self.link.send(codec.ACK_APDU)
         if command == codec.REVERSAL:
             self._reverse(codec.parse_bmps(apdu.data[3:]))
         elif command == codec.REPEAT_RECEIPT and self.ledger:
             last = self.ledger[-1]
             self._tell(self._status(0, last))
-            self._tell(messages.print_line(f"Копия чека {last.receipt}"))
+            self._print(f"Копия чека {last.receipt}")
         self._tell(codec.Apdu(codec.COMPLETION, bytes([0x19, 0x00])))
 
     def _status(self, code: int, tx: Transaction | None = None) -> codec.Apdu:
         if tx is None:
             return messages.status_information(code, terminal_id=self.terminal_id)
-        return messages.status_information(code, tx.amount, tx.trace, tx.receipt, self.terminal_id)
+        return messages.status_information(
+            code,
+            tx.amount,
+            tx.trace,
+            tx.receipt,
+            self.terminal_id,
+            when=tx.when,
+            card_name=self.card_name,
+        )
+
+    def _print(self, *lines: str) -> None:
+        """The slip as print lines, if the ECR registered for them (ZVT config 0x02|0x80)."""
+        if messages.sends_print_lines(self.config):
+            for line in lines:
+                self._tell(messages.print_line(line))
 
     def _authorise(self, apdu: codec.Apdu) -> None:
         amount = codec.from_bcd(codec.parse_bmps(apdu.data)[codec.BMP_AMOUNT])
         self.link.send(codec.ACK_APDU)
-        for i, text in enumerate(self.prompts):
+        prompts = self.prompts if self.config & messages.INTERMEDIATE_STATUS_WANTED else ()
+        for i, text in enumerate(prompts):
             self._tell(messages.intermediate_status(0x0A if i == 0 else 0x01, text))
         mode = self.mode
         time.sleep(max(self.card_time, SLOW_S if mode is Mode.SLOW else 0.0))
@@ -229,15 +257,14 @@ class SimulatedTerminal:
             self._tell(self._status(self.decline_code))
             self._tell(codec.Apdu(codec.ABORT_FROM_PT, bytes([self.decline_code])))
             return
-        tx = Transaction(self._next_receipt, self._next_trace, amount)
+        tx = Transaction(self._next_receipt, self._next_trace, amount, self.clock())
         self._next_receipt += 1
         self._next_trace += 1
         self.ledger.append(tx)
         if mode is Mode.DROP:
             return
         self._tell(self._status(0, tx))
-        self._tell(messages.print_line("ОПЛАТА"))
-        self._tell(messages.print_line(f"Сумма: {amount // 100}.{amount % 100:02d} RUB"))
+        self._print("ОПЛАТА", f"Сумма: {amount // 100}.{amount % 100:02d} RUB")
         self._tell(codec.Apdu(codec.COMPLETION, bytes([0x19, 0x00])))
 
     def _reverse(self, fields: dict[int, bytes]) -> None:

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import closing
+from datetime import datetime
 from typing import Any
 
 import grpc
@@ -13,6 +14,7 @@ import pytest
 
 from payment_terminal.adapter import ZvtAdapter
 from payment_terminal.agent import Charge, PaidState, PaymentAgent, receipt
+from payment_terminal.messages import KIOSK_RECEIPTS, TERMINAL_PRINT_LINES
 from payment_terminal.sim import Mode, SimulatedTerminal
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
 from tests.hub.conftest import Served
@@ -21,19 +23,25 @@ TERMINAL = "kiosk-01-terminal"
 DUTY = Charge("kiosk-01:0001", "state-duty", 500_00, "Госпошлина за выдачу выписки", False)
 
 
+SALE_TIME = datetime(2026, 11, 23, 15, 30, 12)
+
+
 @pytest.fixture
 def sim() -> Iterator[SimulatedTerminal]:
-    with SimulatedTerminal() as terminal:
+    with SimulatedTerminal(clock=lambda: SALE_TIME) as terminal:
         yield terminal
 
 
-def agent_for(channel: grpc.aio.Channel, sim: SimulatedTerminal) -> PaymentAgent:
+def agent_for(
+    channel: grpc.aio.Channel, sim: SimulatedTerminal, config: int = KIOSK_RECEIPTS
+) -> PaymentAgent:
     return PaymentAgent.zvt(
         channel,
         TERMINAL,
         f"serial://{sim.port_path}?baudrate=9600",
         ack_timeout=0.3,
         answer_timeout=0.6,
+        config=config,
     )
 
 
@@ -65,16 +73,21 @@ async def test_approved_sale_with_prompts_receipt_and_event(
 
     assert paid.state is PaidState.APPROVED
     assert prompts == ["Вставьте карту", "Введите PIN"]
-    assert paid.receipt_lines == ("ОПЛАТА", "Сумма: 500.00 RUB")
     assert (paid.reason_ru, paid.reason_en) == ("Оплата прошла", "Payment approved")
     assert sim.charged() == 500_00
+    # Registered for kiosk receipts: no print lines; the receipt from the status information.
+    assert sim.commands[0] == b"\x06\x00" and sim.config == KIOSK_RECEIPTS
     assert receipt(DUTY, paid) == (
         "Госпошлина за выдачу выписки",
         "Сумма: 500.00 руб.",
         f"Платёж № {paid.payment_id}",
         "",
-        "ОПЛАТА",
         "Сумма: 500.00 RUB",
+        f"Терминал: {sim.terminal_id}",
+        "Операция № 1, чек № 1",
+        "Дата и время: 23.11 15:30:12",
+        "Карта: MIR",
+        "ОДОБРЕНО",
     )
     events = settled_events(served)
     assert events == [
@@ -91,6 +104,42 @@ async def test_approved_sale_with_prompts_receipt_and_event(
             "terminal_receipt": "1",
         }
     ]
+
+
+async def test_a_terminal_registered_for_print_lines_gives_its_own_slip(
+    served: Served, sim: SimulatedTerminal
+) -> None:
+    agent = agent_for(served.channel, sim, TERMINAL_PRINT_LINES)
+    try:
+        paid = await agent.pay(DUTY, print)
+    finally:
+        await agent.close()
+
+    assert paid.state is PaidState.APPROVED
+    assert receipt(DUTY, paid)[-2:] == ("ОПЛАТА", "Сумма: 500.00 RUB")
+    assert "ОДОБРЕНО" not in receipt(DUTY, paid)
+
+
+async def test_a_refusal_prints_no_approval(
+    served: Served, sim: SimulatedTerminal, agent: PaymentAgent
+) -> None:
+    sim.mode = Mode.DECLINE
+    paid = await agent.pay(DUTY, print)
+
+    assert paid.state is PaidState.DECLINED
+    assert paid.receipt_lines == ()
+
+
+async def test_a_reopened_port_registers_again(
+    served: Served, sim: SimulatedTerminal, agent: PaymentAgent
+) -> None:
+    sim.mode = Mode.SILENT  # unknown: the agent drops the port
+    await agent.pay(charge("kiosk-01:0000"), print)
+    sim.mode = Mode.APPROVE
+    paid = await agent.pay(DUTY, print)
+
+    assert paid.state is PaidState.APPROVED
+    assert sim.commands.count(b"\x06\x00") == 2
 
 
 async def test_a_retried_key_is_never_sent_again(
@@ -157,6 +206,7 @@ async def test_no_clear_answer_and_no_charge_ends_reversed_as_never_charged(
 async def test_a_nak_storm_leaves_the_payment_unknown_until_the_line_is_clean(
     served: Served, sim: SimulatedTerminal, agent: PaymentAgent
 ) -> None:
+    await agent.recover()  # registered at start
     sim.link.nak_next = 1000  # the terminal refuses every frame
     paid = await agent.pay(DUTY, print)
 
@@ -222,7 +272,7 @@ async def test_hub_unreachable_sends_nothing(sim: SimulatedTerminal) -> None:
 
     assert (paid.state, paid.payment_id) == (PaidState.UNAVAILABLE, 0)
     assert paid.reason_ru == "Оплата картой сейчас недоступна"
-    assert sim.commands == []
+    assert sim.commands == [b"\x06\x00"]  # registered at open; no sale went out
 
 
 async def test_terminal_unreachable_records_nothing(served: Served) -> None:

@@ -7,6 +7,8 @@ wirelane/ecrterm), which were captured from real terminals.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from okno.errors import OknoError
@@ -23,6 +25,14 @@ FRAMES = [
     # (what, APDU built by us, whole frame on the wire), all from ecrterm
     ("registration", messages.registration(123456, 0xBA, 978),
      "10 02 06 00 06 12 34 56 BA 09 78 10 03 24 C3"),
+    # Not from ecrterm: the two setups of this project in roubles (643), the CRC from the
+    # algorithm the ecrterm frames check. The kiosk's: intermediate status, ECR controls,
+    # ECR prints receipts from the status information (no print lines).
+    ("registration for kiosk receipts, RUB", messages.registration(123456),
+     "10 02 06 00 06 12 34 56 3A 06 43 10 03 87 F6"),
+    ("registration for print lines, RUB",
+     messages.registration(123456, messages.TERMINAL_PRINT_LINES),
+     "10 02 06 00 06 12 34 56 BA 06 43 10 03 E9 DB"),
     ("authorisation 110.00 EUR, DLE stuffed", messages.authorisation(11000, 978),
      "10 02 06 01 0A 04 00 00 00 01 10 10 00 49 09 78 10 03 F2 FF"),
     ("status enquiry", messages.status_enquiry(), "10 02 05 01 03 12 34 56 10 03 E0 43"),
@@ -155,6 +165,35 @@ def test_status_information_is_parsed_into_references() -> None:
         60099914,
     )
     assert info.fields[0x22] == h("59 66 66 66 66 D2 00 21 22 01 00")  # LLVAR F1 F1 = 11
+
+
+def test_config_bytes_of_the_two_receipt_setups() -> None:
+    assert (messages.KIOSK_RECEIPTS, messages.TERMINAL_PRINT_LINES) == (0x3A, 0xBA)
+    assert not messages.sends_print_lines(messages.KIOSK_RECEIPTS)
+    assert messages.sends_print_lines(messages.TERMINAL_PRINT_LINES)
+    # The print-type bit alone means nothing: the terminal prints on its own printer.
+    assert not messages.sends_print_lines(messages.ECR_PRINT_LINES)
+
+
+def test_registration_is_read_back() -> None:
+    reg = messages.parse_registration(messages.registration(123456).data)
+    assert reg == messages.Registration(123456, 0x3A, 643)
+    assert messages.parse_registration(h("12 34 56 BA")).currency is None
+    with pytest.raises(FrameError):
+        messages.parse_registration(h("12 34 56"))
+
+
+def test_status_information_date_and_time() -> None:
+    assert messages.parse_status_information(h(STATUS_INFO)).when == "25.04 09:38:48"
+
+
+def test_status_information_round_trip_with_time_and_card_name() -> None:
+    apdu = messages.status_information(
+        0, 500_00, 7, 3, 52001233, when=datetime(2026, 11, 23, 9, 5, 1), card_name="MIR"
+    )
+    info = messages.parse_status_information(apdu.data)
+    assert (info.amount, info.trace, info.receipt, info.terminal_id) == (500_00, 7, 3, 52001233)
+    assert (info.when, info.card_name) == ("23.11 09:05:01", "MIR")
 
 
 def test_status_information_round_trip() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 
@@ -14,7 +15,12 @@ from payment_terminal.errors import (
     LinkError,
     TerminalTimeout,
 )
-from payment_terminal.messages import Outcome
+from payment_terminal.messages import (
+    INTERMEDIATE_STATUS_WANTED,
+    KIOSK_RECEIPTS,
+    TERMINAL_PRINT_LINES,
+    Outcome,
+)
 from payment_terminal.sim import Mode, SimulatedTerminal
 
 
@@ -37,7 +43,7 @@ def test_register(terminal: PaymentTerminal, sim: SimulatedTerminal) -> None:
     assert sim.commands == [b"\x06\x00"]
 
 
-def test_sale_approved_with_prompts_and_receipt(
+def test_sale_approved_with_prompts_and_receipt(  # unregistered: the terminal's own setup
     terminal: PaymentTerminal, sim: SimulatedTerminal
 ) -> None:
     prompts: list[Prompt] = []
@@ -49,6 +55,37 @@ def test_sale_approved_with_prompts_and_receipt(
     assert result.receipt_lines == ("ОПЛАТА", "Сумма: 150.00 RUB")
     assert sim.charged() == 150_00
     assert terminal.state is State.IDLE
+
+
+def test_registered_for_kiosk_receipts_no_print_lines_and_the_status_information(
+    terminal: PaymentTerminal, sim: SimulatedTerminal
+) -> None:
+    sim.clock = lambda: datetime(2026, 11, 23, 15, 30, 12)
+    terminal.register()  # the driver's default: KIOSK_RECEIPTS
+    assert sim.config == KIOSK_RECEIPTS
+    result = run(terminal.sale(150_00))
+    assert result.approved and result.receipt_lines == ()
+    assert (result.amount, result.trace, result.receipt) == (150_00, 1, 1)
+    assert (result.when, result.card_name) == ("23.11 15:30:12", "MIR")
+
+
+def test_registered_for_print_lines_the_slip_comes_line_by_line(
+    terminal: PaymentTerminal, sim: SimulatedTerminal
+) -> None:
+    terminal.config = TERMINAL_PRINT_LINES
+    terminal.register()
+    assert run(terminal.sale(150_00)).receipt_lines == ("ОПЛАТА", "Сумма: 150.00 RUB")
+    assert terminal.repeat_receipt().receipt_lines == ("Копия чека 1",)
+
+
+def test_registered_without_intermediate_status_no_prompts(
+    terminal: PaymentTerminal, sim: SimulatedTerminal
+) -> None:
+    terminal.config = KIOSK_RECEIPTS & ~INTERMEDIATE_STATUS_WANTED
+    terminal.register()
+    prompts: list[Prompt] = []
+    assert run(terminal.sale(150_00), prompts.append).approved
+    assert prompts == []
 
 
 def test_declined(terminal: PaymentTerminal, sim: SimulatedTerminal) -> None:

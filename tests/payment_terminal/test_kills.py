@@ -169,7 +169,7 @@ async def test_hub_killed_at_a_step(tmp_path: Path, step: Step) -> None:
                     await hub.process.wait()
                     if step is Step.BEGIN:
                         assert first.state is PaidState.UNAVAILABLE
-                        assert sim.commands == []
+                        assert AUTHORISATION not in sim.commands  # registered only
                     await hub.start()
                     # The kiosk retries the visitor's request until the hub answers.
                     final = first
