@@ -21,7 +21,7 @@ from okno.provision import enroll_devices
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, wait_reader
 from tests.hub.conftest import Served
-from tests.hub.test_session import eventually
+from tests.polling import eventually
 
 DEVICE = f"{KIND}-BENCH-0000"
 KEY = bytes(range(100, 132))

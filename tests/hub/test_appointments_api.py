@@ -22,9 +22,10 @@ from protos.okno.v1 import (
     queue_pb2,
 )
 from tests.hub.conftest import MINUTE, Served, SteppedClock, serve_hub
+from tests.hub.devices import device_port, enrolled
 from tests.hub.test_api import next_messages
 from tests.hub.test_printing import PRINTER, printer_online
-from tests.hub.test_session import device_port, enrolled, eventually
+from tests.polling import eventually
 
 if TYPE_CHECKING:
     from protos.okno.v1.appointments_pb2_grpc import AppointmentsAsyncStub

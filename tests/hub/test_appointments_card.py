@@ -14,8 +14,8 @@ from okno.runtime.identity import DeviceKey
 from okno.runtime.session import HubSession
 from protos.okno.v1 import appointments_pb2, devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import MINUTE, Served
+from tests.hub.devices import device_port, enrolled
 from tests.hub.test_appointments_api import AT_10_20, ONLINE, book, refusal, stub
-from tests.hub.test_session import device_port, enrolled
 
 SNILS = "112-233-445 95"
 OTHER_SNILS = "112-233-446 94"

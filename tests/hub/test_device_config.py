@@ -20,7 +20,8 @@ from protos.okno.v1 import (
     queue_pb2_grpc,
 )
 from tests.hub.conftest import Served, SteppedClock, serve_hub
-from tests.hub.test_session import DEVICE, device_port, enrolled, eventually
+from tests.hub.devices import DEVICE, device_port, enrolled
+from tests.polling import eventually
 
 
 async def configure(served: Served, **settings: str) -> devices_pb2.DeviceInfo:

@@ -34,7 +34,7 @@ from hub.web import WebServer
 from hub.web.app import Web, create_app
 from protos.okno.v1 import staff_pb2, staff_pb2_grpc
 from tests.hub.conftest import EXAMPLE, MINUTE, MONDAY_10_00
-from tests.hub.test_session import eventually
+from tests.polling import eventually
 
 pytestmark = pytest.mark.slow
 

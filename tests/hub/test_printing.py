@@ -23,7 +23,8 @@ from protos.okno.v1 import (
     queue_pb2,
 )
 from tests.hub.conftest import Served
-from tests.hub.test_session import device_port, enrolled, eventually
+from tests.hub.devices import device_port, enrolled
+from tests.polling import eventually
 
 PRINTER = "ticket_printer-P-1"
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
 
-import grpc
 import pytest
 
 from hub.api.server import create_device_server
@@ -19,44 +16,8 @@ from okno.runtime.identity import DeviceKey
 from okno.runtime.session import HubSession, backoff_s
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import Served, SteppedClock, serve_hub
-
-DEVICE = "hall_display-D-1"
-
-
-async def enrolled(
-    served: Served,
-    key: DeviceKey,
-    kind: str = "hall_display",
-    serial: str = "D-1",
-    name: str = "Табло",
-) -> grpc.ChannelCredentials:
-    """Admit a device the way a technician would; its mutual-TLS credentials."""
-    enrollment = devices_pb2_grpc.EnrollmentStub(served.channel)
-    device_id = f"{kind}-{serial}"
-    ticket = await enrollment.RequestEnrollment(
-        devices_pb2.EnrollmentRequest(
-            kind=kind,
-            model="Model-1",
-            serial=serial,
-            software_version="0.1.0",
-            csr_pem=key.csr(device_id),
-        )
-    )
-    await devices_pb2_grpc.ProvisioningStub(served.channel).ApproveDevice(
-        devices_pb2.ApproveDeviceRequest(pairing_code=ticket.pairing_code, name=name, zone="hall")
-    )
-    decision = await enrollment.GetDecision(devices_pb2.GetDecisionRequest(device_id=device_id))
-    return key.client_credentials(decision.ca_pem, decision.certificate_pem)
-
-
-@asynccontextmanager
-async def device_port(served: Served) -> AsyncIterator[str]:
-    server, port = await create_device_server(served.hub, "127.0.0.1:0", ["127.0.0.1"])
-    await server.start()
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        await server.stop(1)
+from tests.hub.devices import DEVICE, device_port, enrolled
+from tests.polling import eventually
 
 
 async def presence(served: Served) -> tuple[int, str]:
@@ -65,14 +26,6 @@ async def presence(served: Served) -> tuple[int, str]:
     )
     (device,) = [d for d in listed.devices if d.id == DEVICE]
     return device.presence, device.error
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 5.0) -> None:
-    """Poll a condition the hub reaches asynchronously (a message in flight)."""
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.02)
 
 
 async def test_a_device_session_shows_online_errors_and_offline(

@@ -13,7 +13,7 @@ from pathlib import Path
 from okno.runtime.identity import DeviceKey
 from okno.runtime.session import HubSession
 from tests.hub.conftest import Served
-from tests.hub.test_session import device_port, enrolled
+from tests.hub.devices import device_port, enrolled
 
 
 async def test_reports_more_often_than_the_interval_do_not_silence_heartbeats(

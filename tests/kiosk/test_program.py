@@ -33,8 +33,8 @@ from protos.okno.v1 import (
     queue_pb2,
 )
 from tests.hub.conftest import Served
-from tests.hub.test_session import eventually
 from tests.kiosk.scenes import PIN_HASH, Clock
+from tests.polling import eventually
 from tests.ticket_printer.test_agent import PRINTER, admitted_printer
 
 WAIT_S = 10.0

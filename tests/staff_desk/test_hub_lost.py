@@ -18,7 +18,7 @@ from staff_desk.presses import Button
 from staff_desk.settings import DEFAULT_LED
 from staff_desk.sim import Pins
 from tests.hub.conftest import Served
-from tests.hub.test_session import enrolled
+from tests.hub.devices import enrolled
 from tests.staff_desk.conftest import WAIT_S, desk_unit, opener, tap
 from tests.staff_desk.test_agent import DESK, hub_desk, issue, open_desk, pressed, waiting
 

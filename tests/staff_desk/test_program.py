@@ -21,7 +21,7 @@ from staff_desk.settings import parse_settings
 from staff_desk.sim import Pins
 from tests.hub.conftest import Served
 from tests.hub.test_ratings import serve_one
-from tests.hub.test_session import eventually
+from tests.polling import eventually
 from tests.staff_desk.conftest import WAIT_S, tap
 from tests.staff_desk.test_agent import issue, pressed
 from tests.staff_desk.test_sim import FAST

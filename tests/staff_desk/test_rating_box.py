@@ -14,7 +14,7 @@ from staff_desk.rating_agent import RatingAgent, run_rating_box
 from staff_desk.rating_box import DEFAULT_PINS, RatingBox
 from tests.hub.conftest import Served
 from tests.hub.test_ratings import serve_one
-from tests.hub.test_session import eventually
+from tests.polling import eventually
 from tests.staff_desk.conftest import WAIT_S
 
 DESK = "desk-01"

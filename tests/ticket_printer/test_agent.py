@@ -22,7 +22,7 @@ from protos.okno.v1 import (
     queue_pb2,
 )
 from tests.hub.conftest import Served
-from tests.hub.test_session import eventually
+from tests.polling import eventually
 from ticket_printer.program import PrinterSetup, run_printer
 from ticket_printer.sim import SimulatedPrinter
 

@@ -9,7 +9,7 @@ import pytest
 
 from protos.okno.v1 import common_pb2, printing_pb2, printing_pb2_grpc
 from tests.hub.conftest import Served
-from tests.hub.test_session import eventually
+from tests.polling import eventually
 from tests.ticket_printer.test_agent import PRINTER, admitted_printer
 from ticket_printer import codec
 from ticket_printer.layout import TextSlip, render_slip

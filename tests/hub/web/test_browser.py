@@ -14,7 +14,6 @@ import pytest
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
 
 from hub.domain.model import Outcome
-from tests.hub.test_session import eventually
 from tests.hub.web.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -26,6 +25,7 @@ from tests.hub.web.conftest import (
     chromium_missing,
     shot_path,
 )
+from tests.polling import eventually
 
 pytestmark = [
     pytest.mark.slow,

@@ -7,9 +7,9 @@ import re
 import sqlite3
 
 from tests.hub.test_ratings import serve_one
-from tests.hub.test_session import eventually
 from tests.hub.web.conftest import FakeSms, Site
 from tests.hub.web.test_pages import csrf, plain
+from tests.polling import eventually
 
 
 async def test_a_visitor_rates_by_the_link_once(site: Site) -> None:

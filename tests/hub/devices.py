@@ -1,0 +1,51 @@
+"""How tests admit a device as a technician would, and open the hub's device port."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import grpc
+
+from hub.api.server import create_device_server
+from okno.runtime.identity import DeviceKey
+from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+from tests.hub.conftest import Served
+
+DEVICE = "hall_display-D-1"
+
+
+async def enrolled(
+    served: Served,
+    key: DeviceKey,
+    kind: str = "hall_display",
+    serial: str = "D-1",
+    name: str = "Табло",
+) -> grpc.ChannelCredentials:
+    """Admit a device the way a technician would; its mutual-TLS credentials."""
+    enrollment = devices_pb2_grpc.EnrollmentStub(served.channel)
+    device_id = f"{kind}-{serial}"
+    ticket = await enrollment.RequestEnrollment(
+        devices_pb2.EnrollmentRequest(
+            kind=kind,
+            model="Model-1",
+            serial=serial,
+            software_version="0.1.0",
+            csr_pem=key.csr(device_id),
+        )
+    )
+    await devices_pb2_grpc.ProvisioningStub(served.channel).ApproveDevice(
+        devices_pb2.ApproveDeviceRequest(pairing_code=ticket.pairing_code, name=name, zone="hall")
+    )
+    decision = await enrollment.GetDecision(devices_pb2.GetDecisionRequest(device_id=device_id))
+    return key.client_credentials(decision.ca_pem, decision.certificate_pem)
+
+
+@asynccontextmanager
+async def device_port(served: Served) -> AsyncIterator[str]:
+    server, port = await create_device_server(served.hub, "127.0.0.1:0", ["127.0.0.1"])
+    await server.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        await server.stop(1)
