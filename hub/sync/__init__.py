@@ -52,6 +52,12 @@ async def start_sync(hub: Hub, target: str, secret: str) -> Sender:
         found = await hub.read_store(lambda r: events_after(r.engine, after, limit))
         return [(s, p) for s, p in found if s <= committed]
 
-    sender = Sender(source, branch_id=hub.loaded.branch.id, target=target, secret=secret)
+    sender = Sender(
+        source,
+        branch_id=hub.loaded.branch.id,
+        target=target,
+        secret=secret,
+        head=lambda: hub.committed_seq,
+    )
     await sender.start()
     return sender

@@ -63,8 +63,12 @@ class Sender:
         batch: int = BATCH,
         backoff: Backoff | None = None,
         tick_s: float = 1.0,
+        head: Callable[[], int] | None = None,
     ) -> None:
+        """``head`` is the last seq of the hub's own log, to notice a back office that holds
+        more of the branch than the hub has: the hub's database was replaced or restored."""
         self._source = source
+        self._head = head
         self._branch_id = branch_id
         self._target = target
         self._secret = secret
@@ -78,6 +82,8 @@ class Sender:
         self.acked: int | None = None
         self.sent = 0
         self.refusals = 0
+        # The back office holds seqs this hub's log does not have (see ``head``).
+        self.diverged = False
 
     async def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self.run(), name="sync")
@@ -125,12 +131,34 @@ class Sender:
         if self.acked is None:
             self.acked = await self._push(stub, [])
             log.info("back office holds branch=%s acked=%d", self._branch_id, self.acked)
+        self._check_head(self.acked)
         events = await self._source(self.acked, self._batch)
         if not events:
             return True
         self.acked = await self._push(stub, events)
         self.sent += len(events)
         return False
+
+    def _check_head(self, acked: int) -> None:
+        """Say, loudly and once, when the back office is ahead of this hub's own log.
+
+        The hub then numbers new events with seqs the back office already holds, and
+        they would never be sent: the person who replaced the database must know.
+        """
+        head = self._head() if self._head is not None else None
+        diverged = head is not None and head < acked
+        if diverged and not self.diverged:
+            log.error(
+                "back office holds seq %d of branch=%s but this hub's log ends at %s: the "
+                "hub's database was replaced or restored from an older copy, and its events "
+                "up to %d will not be sent; restore the latest database, or register the "
+                "hub as a new branch (okno backoffice add-branch)",
+                acked,
+                self._branch_id,
+                head,
+                acked,
+            )
+        self.diverged = diverged
 
     async def _push(self, stub: SyncAsyncStub, events: list[tuple[int, str]]) -> int:
         return await push(stub, self._branch_id, self._secret, events)

@@ -219,3 +219,34 @@ async def test_a_refused_sender_keeps_trying_without_storing(
         codes = {r.code for r in connection.execute(select(schema.refusals.c.code))}
     assert codes == {"bad_signature"}
     engine.dispose()
+
+
+async def test_a_hub_whose_database_was_replaced_says_its_events_would_not_be_sent(
+    pg_url: str, hub_log: tuple[Path, int, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    path, total, _ = hub_log
+    engine = open_store(pg_url)
+    secret = add_branch(engine, BRANCH)
+    server, port = await start_server(engine, "127.0.0.1:0")
+    try:
+        await file_sender(path, port, secret).run(until_seq=total)
+
+        # The same branch's hub, started again on a fresh database: its log ends at 5.
+        async def nothing_new(after: int, limit: int) -> list[tuple[int, str]]:
+            return []
+
+        fresh = Sender(
+            nothing_new,
+            branch_id=BRANCH,
+            target=f"127.0.0.1:{port}",
+            secret=secret,
+            backoff=FAST,
+            head=lambda: 5,
+        )
+        await fresh.run(until_seq=total)
+    finally:
+        await server.stop(0)
+    assert fresh.diverged
+    assert f"holds seq {total} of branch={BRANCH} but this hub's log ends at 5" in caplog.text
+    assert "okno backoffice add-branch" in caplog.text
+    engine.dispose()
