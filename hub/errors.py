@@ -16,6 +16,11 @@ class HubError(OknoError):
 
     code = "hub_error"
 
+    def facts(self) -> dict[str, str]:
+        """Values a program may act on (a screen showing a time), sent with the refusal as
+        trailing metadata ``okno-<name>`` beside its code; none by default."""
+        return {}
+
 
 class NotFound(HubError, LookupError):
     """A request names a service, desk, ticket, category or operator the branch lacks."""
@@ -146,19 +151,30 @@ class CodeCancelled(Refused):
 
 
 class TooEarly(Refused):
-    """Check-in has not opened yet; ``opens_ms`` is when it does."""
+    """Check-in has not opened yet; ``opens_ms`` is when it does, for the slot at ``slot_ms``."""
 
     code = "check_in_too_early"
 
-    def __init__(self, message: str, opens_ms: int) -> None:
+    def __init__(self, message: str, opens_ms: int, slot_ms: int) -> None:
         super().__init__(message)
         self.opens_ms = opens_ms
+        self.slot_ms = slot_ms
+
+    def facts(self) -> dict[str, str]:
+        return {"slot-ms": str(self.slot_ms), "check-in-from-ms": str(self.opens_ms)}
 
 
 class TooLate(Refused):
-    """Check-in closed: the visitor missed the slot (a no-show)."""
+    """Check-in closed: the visitor missed the slot at ``slot_ms`` (a no-show)."""
 
     code = "check_in_too_late"
+
+    def __init__(self, message: str, slot_ms: int) -> None:
+        super().__init__(message)
+        self.slot_ms = slot_ms
+
+    def facts(self) -> dict[str, str]:
+        return {"slot-ms": str(self.slot_ms)}
 
 
 class ConfigError(HubError, ValueError):

@@ -372,8 +372,9 @@ class KioskAgent:
     async def _check_in_by_card(self, request_id: str, snils_hash: str, printer_id: str) -> None:
         hub = self.hub
         assert hub is not None
+        zone = self.catalogue.timezone if self.catalogue else ""
         result = await self._asked(
-            request_id, hub.check_in_by_card(request_id, snils_hash, printer_id)
+            request_id, hub.check_in_by_card(request_id, snils_hash, printer_id, zone, self.day)
         )
         if result is not None:
             await self._answered(result)

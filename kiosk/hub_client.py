@@ -67,13 +67,29 @@ _PRINT_STATES = {
 
 def translate(error: grpc.aio.AioRpcError) -> HubUnreachable | Refusal:
     """A gRPC error as the kiosk's: the hub's refusal code, or no answer."""
-    reason = next((str(v) for k, v in (error.trailing_metadata() or ()) if k == "okno-error"), "")
+    metadata = {str(k): str(v) for k, v in (error.trailing_metadata() or ())}
+    reason = metadata.pop("okno-error", "")
     details = error.details() or ""
     if reason:
-        return Refusal(reason, details, {"message": details})
+        # The refusal's facts (okno-slot-ms...) ride along under their names.
+        facts = {k.removeprefix("okno-"): v for k, v in metadata.items() if k.startswith("okno-")}
+        return Refusal(reason, details, {"message": details, **facts})
     if error.code() in _NO_ANSWER:
         return HubUnreachable(f"the hub did not answer: {error.code().name} {details}".strip())
     return Refusal(error.code().name.lower(), details, {"message": details})
+
+
+def _times(slot_ms: int, opens_ms: int, timezone: str, today: str) -> dict[str, str]:
+    """A booking's slot and the opening of its check-in, as the screen words them."""
+    zone = ZoneInfo(timezone) if timezone else None
+    slot = datetime.fromtimestamp(slot_ms / 1000, UTC).astimezone(zone)
+    times = {"time": f"{slot:%H:%M}", "day": f"{slot:%d.%m}", "date": slot.date().isoformat()}
+    if opens_ms:
+        opens = datetime.fromtimestamp(opens_ms / 1000, UTC).astimezone(zone)
+        times["opens"] = f"{opens:%H:%M}"
+    if times["date"] != today:
+        times["other_day"] = "1"
+    return times
 
 
 def _minutes(seconds: int) -> int:
@@ -244,12 +260,22 @@ class KioskHub:
             raise
         return _issued(request_id, answer, bool(printer_id))
 
-    async def check_in_by_card(self, request_id: str, snils_hash: str, printer_id: str) -> Issued:
-        """The priority ticket of the booking made with this card's SNILS hash."""
+    async def check_in_by_card(
+        self, request_id: str, snils_hash: str, printer_id: str, timezone: str, today: str
+    ) -> Issued:
+        """The priority ticket of the booking made with this card's SNILS hash; a refusal
+        carries the booking's times, which the hub sends with it (there is no code)."""
         request = appointments_pb2.CheckInByCardRequest(
             request_id=request_id, snils_hash=snils_hash, printer_id=printer_id
         )
-        answer = await self._retried(self._appointments.CheckInByCard, request)
+        try:
+            answer = await self._retried(self._appointments.CheckInByCard, request)
+        except Refusal as refusal:
+            slot_ms = int(refusal.detail.get("slot-ms", "0") or 0)
+            if slot_ms:
+                opens_ms = int(refusal.detail.get("check-in-from-ms", "0") or 0)
+                refusal.detail.update(_times(slot_ms, opens_ms, timezone, today))
+            raise
         return _issued(request_id, answer, bool(printer_id))
 
     async def slots(self, service_id: str) -> SlotList:
@@ -328,16 +354,7 @@ class KioskHub:
         except grpc.aio.AioRpcError as error:
             log.info("booking times unknown: %s", translate(error))
             return {}
-        zone = ZoneInfo(timezone) if timezone else None
-        opens = datetime.fromtimestamp(booking.check_in_from_unix_ms / 1000, UTC).astimezone(zone)
-        day = datetime.fromisoformat(booking.day) if booking.day else None
-        times = {"time": booking.time, "opens": f"{opens:%H:%M}"}
-        if day is not None:
-            times["day"] = f"{day:%d.%m}"
-            times["date"] = booking.day
-        if booking.day and booking.day != today:
-            times["other_day"] = "1"
-        return times
+        return _times(booking.slot_start_unix_ms, booking.check_in_from_unix_ms, timezone, today)
 
     async def _retried(self, call: Callable[..., Awaitable[R]], request: Message) -> R:
         """The call's answer, asked again (same request) while the hub does not answer."""

@@ -101,7 +101,8 @@ def rpc(
             # incident: worth a line only when debugging; anything else is logged.
             level = logging.DEBUG if code is grpc.StatusCode.FAILED_PRECONDITION else logging.INFO
             log.log(level, "refused rpc=%s code=%s reason=%s", method.__name__, error.code, error)
-            context.set_trailing_metadata((("okno-error", error.code),))
+            facts = tuple((f"okno-{name}", value) for name, value in error.facts().items())
+            context.set_trailing_metadata((("okno-error", error.code), *facts))
             # Not context.abort(): it raises through gRPC's machinery and cost more than
             # the booking it refused. With a status set, the response is never sent.
             context.set_code(code)

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import grpc
+import pytest
 
 from card_reader.identity import snils_hash
 from okno.runtime.identity import DeviceKey
@@ -69,9 +70,15 @@ async def test_another_card_or_no_booking_says_what_to_do(served: Served) -> Non
 
 
 async def test_a_card_too_early_is_told_when_check_in_opens(served: Served) -> None:
-    await book(served, AT_10_20 + 60 * MINUTE, channel=ONLINE, snils=SNILS)
-    status, _, code = await refusal(by_card(served, card(served)))
-    assert (status, code) == (grpc.StatusCode.FAILED_PRECONDITION, "check_in_too_early")
+    at_11_20 = AT_10_20 + 60 * MINUTE
+    await book(served, at_11_20, channel=ONLINE, snils=SNILS)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await by_card(served, card(served))
+    metadata = dict(tuple(caught.value.trailing_metadata() or ()))
+    assert metadata["okno-error"] == "check_in_too_early"
+    # For the kiosk's screen, which has no code to look the booking up with.
+    assert metadata["okno-slot-ms"] == str(at_11_20)
+    assert metadata["okno-check-in-from-ms"] == str(at_11_20 - 15 * MINUTE)
 
 
 async def test_a_wrong_snils_or_a_snils_sent_as_a_hash_is_refused_without_repeating_it(

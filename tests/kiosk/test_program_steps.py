@@ -8,12 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from card_reader.sim import simulated_card
 from hall_display.sinks import WavFileSink
 from hall_display.voice import Voice
+from kiosk import texts
 from kiosk.core import Screen
+from kiosk.errors import Refusal
 from kiosk.hub_client import KioskHub
 from kiosk.payment import Charge, Paid, PaidState
 from payment_terminal.errors import PaymentError
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 SAMPLE_SNILS = "11223344595"
 # A SNILS as a card reader hashes it with the branch key: 64 hex characters.
 VISITOR_HASH = "9f" * 32
+TIMEZONE = "Europe/Moscow"
 
 
 def appointments(served: Served) -> AppointmentsAsyncStub:
@@ -331,5 +335,20 @@ async def test_a_booking_made_with_a_cards_hash_is_checked_in_by_that_card(
     again = await hub.book("kiosk-b-1", "passport", slot.start_ms, "", snils_hash=VISITOR_HASH)
     assert booked.code == again.code and booked.time == "10:20"
     served.clock.advance(6)
-    ticket = await hub.check_in_by_card("kiosk-c-1", VISITOR_HASH, "")
+    ticket = await hub.check_in_by_card("kiosk-c-1", VISITOR_HASH, "", TIMEZONE, "2026-11-23")
     assert ticket.appointment == "10:20"
+
+
+async def test_a_card_too_early_is_told_its_booking_time_and_when_check_in_opens(
+    served: Served,
+) -> None:
+    hub = KioskHub(served.channel)
+    listing = await hub.slots("passport")
+    (slot,) = [s for s in listing.slots if (s.day, s.time) == ("2026-11-23", "11:20")]
+    await hub.book("kiosk-b-2", "passport", slot.start_ms, "", snils_hash=VISITOR_HASH)
+    with pytest.raises(Refusal) as caught:
+        await hub.check_in_by_card("kiosk-c-2", VISITOR_HASH, "", TIMEZONE, "2026-11-23")
+    refusal = caught.value
+    assert refusal.reason == "check_in_too_early"
+    notice = texts.refusal(refusal.reason, refusal.detail, "ru")
+    assert notice.title == "Регистрация на приём в 11:20 начнётся в 11:05"

@@ -92,11 +92,13 @@ class Refusals:
                 f"check-in for the {at} booking opens at {calendar.clock(opens_ms)}: come "
                 "back then",
                 opens_ms,
+                appointment.slot_ms,
             )
         return TooEarly(
             f"the booking is for {calendar.today(appointment.slot_ms)} at {at}: check in "
             f"that day from {calendar.clock(opens_ms)}",
             opens_ms,
+            appointment.slot_ms,
         )
 
     def too_late(self, appointment: Appointment) -> TooLate:
@@ -104,5 +106,6 @@ class Refusals:
         closes = calendar.check_in_window(appointment.slot_ms)[1]
         return TooLate(
             f"check-in for the booking at {calendar.when(appointment.slot_ms)} closed at "
-            f"{calendar.clock(closes)}: take a ticket at the kiosk or book another time"
+            f"{calendar.clock(closes)}: take a ticket at the kiosk or book another time",
+            appointment.slot_ms,
         )

@@ -13,7 +13,8 @@ Refusals carry their stable code in the trailing metadata "okno-error":
   unknown_code (NOT_FOUND), bad_code (INVALID_ARGUMENT), code_used, code_cancelled,
   check_in_too_early, check_in_too_late, slot_full, slot_unavailable, not_bookable
   (FAILED_PRECONDITION), too_many_attempts (RESOURCE_EXHAUSTED), no_booking_for_card
-  (NOT_FOUND).
+  (NOT_FOUND). check_in_too_early also sends okno-slot-ms and okno-check-in-from-ms,
+  check_in_too_late okno-slot-ms (decimal Unix milliseconds), for a screen to show.
 """
 
 from collections import abc as _abc
