@@ -161,6 +161,7 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
         for before, after in pairwise(events):
             if after[0] != before[0] + 1:
                 raise BatchRefused("gap", f"the batch skips from seq {before[0]} to {after[0]}")
+        _same_as_stored(connection, batch.branch_id, [e for e in events if e[0] <= row.acked_seq])
         fresh = [(seq, payload) for seq, payload in events if seq > row.acked_seq]
         if fresh and fresh[0][0] != row.acked_seq + 1:
             raise BatchRefused(
@@ -186,6 +187,28 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
             .values(acked_seq=last)
         )
     return last, len(fresh)
+
+
+def _same_as_stored(connection: Connection, branch_id: str, resent: list[tuple[int, str]]) -> None:
+    """A resent event must be the one stored under its seq: a different one means the
+    hub's log was replaced (a restored or new database), and storing on would mix two."""
+    if not resent:
+        return
+    raw = schema.raw_events
+    found = connection.execute(
+        select(raw.c.seq, raw.c.payload).where(
+            raw.c.branch_id == branch_id, raw.c.seq.in_([seq for seq, _ in resent])
+        )
+    )
+    stored = {int(row.seq): str(row.payload) for row in found}
+    for seq, payload in resent:
+        if seq in stored and stored[seq] != payload:
+            raise BatchRefused(
+                "conflict",
+                f"seq {seq} differs from the event already stored under it: the hub's log was "
+                "replaced or restored from an older copy; restore its latest database, or "
+                "register the hub as a new branch (okno backoffice add-branch)",
+            )
 
 
 def _insert_raw(connection: Connection, rows: list[tuple[Any, ...]]) -> None:

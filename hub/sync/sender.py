@@ -173,7 +173,11 @@ class Sender:
             self.acked = None
             return
         wait_s = self._backoff.after(failures)
-        if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.INVALID_ARGUMENT):
+        if code in (
+            grpc.StatusCode.UNAUTHENTICATED,
+            grpc.StatusCode.INVALID_ARGUMENT,
+            grpc.StatusCode.ALREADY_EXISTS,
+        ):
             self.refusals += 1
             log.error(
                 "back office refuses the branch's events, fix the setting; retry_in_s=%.0f: %s",

@@ -72,6 +72,21 @@ def test_a_gap_is_refused_and_nothing_of_it_stored(engine: Engine, secret: str) 
     assert refusal_codes(engine) == ["gap", "gap"]
 
 
+def test_a_different_event_under_a_stored_seq_refuses_the_batch(
+    engine: Engine, secret: str
+) -> None:
+    events = history()
+    store(engine, signed(secret, events[:6]))
+    # A hub on a replaced database numbers another day's events from 1 again.
+    seq, payload = events[4]
+    replaced = [*events[3:4], (seq, payload.replace("ticket", "TICKET", 1)), *events[5:8]]
+    with pytest.raises(BatchRefused, match="seq 5 differs from the event already stored"):
+        store(engine, signed(secret, replaced))
+    assert acked(engine, BRANCH) == 6
+    assert count(engine, schema.raw_events) == 6
+    assert refusal_codes(engine) == ["conflict"]
+
+
 def test_batches_arriving_out_of_order_end_stored_once(engine: Engine, secret: str) -> None:
     events = history()
     first, second = events[:8], events[8:]
