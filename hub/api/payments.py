@@ -132,7 +132,7 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
                     "resolve the newest first, only it may be the terminal's last sale"
                 )
             claimed = await self._hub.read_store(
-                lambda r: store.claimed_receipts(r, payment.terminal_id)
+                lambda r: store.claimed_charges(r, payment.terminal_id)
             )
             settlement = resolve(payment, last, claimed)
             if settlement is None:

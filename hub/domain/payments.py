@@ -154,6 +154,15 @@ class TerminalTransaction:
     trace: str = ""
     terminal_serial: str = ""
 
+    @property
+    def reference(self) -> tuple[str, str]:
+        """What names one charge of a terminal: its receipt and trace numbers together.
+
+        Terminals start receipt numbers again after each end of day while the trace number
+        runs on, so a receipt number alone may name two charges of different days.
+        """
+        return self.receipt, self.trace
+
 
 class Verdict(Enum):
     """What the terminal's last transaction says about an unresolved payment."""
@@ -164,12 +173,13 @@ class Verdict(Enum):
 
 
 def judge(
-    payment: Payment, last: TerminalTransaction | None, claimed_receipts: set[str]
+    payment: Payment, last: TerminalTransaction | None, claimed: set[tuple[str, str]]
 ) -> Verdict:
     """Decide an unresolved payment from the terminal's last transaction.
 
     The last transaction is this payment's when it is of the same amount and no other
-    payment already holds its receipt: the card was charged once. A charge no payment
+    payment already holds its receipt and trace numbers (``claimed``): the card was
+    charged once. A charge no payment
     holds but of another amount cannot be confirmed as this payment; since every sale is
     recorded before it goes out, it is money nobody accounts for, and it is reversed at
     the terminal. Otherwise (no transaction, or another payment's) nothing was charged.
@@ -178,16 +188,16 @@ def judge(
     """
     if payment.state not in UNRESOLVED:
         raise IllegalTransition(f"payment {payment.id} is {payment.state.value}, not unresolved")
-    if last is None or last.receipt in claimed_receipts:
+    if last is None or last.reference in claimed:
         return Verdict.NOT_CHARGED
     return Verdict.CONFIRMED if last.amount == payment.amount else Verdict.REVERSE
 
 
 def resolve(
-    payment: Payment, last: TerminalTransaction | None, claimed_receipts: set[str]
+    payment: Payment, last: TerminalTransaction | None, claimed: set[tuple[str, str]]
 ) -> Settlement | None:
     """The settlement the terminal's answer decides, or None: reverse ``last`` first."""
-    verdict = judge(payment, last, claimed_receipts)
+    verdict = judge(payment, last, claimed)
     if verdict is Verdict.CONFIRMED:
         assert last is not None
         return Settlement(

@@ -93,13 +93,12 @@ def unresolved(repository: Repository, terminal_id: str) -> list[Payment]:
         return [_payment(r) for r in rows]
 
 
-def claimed_receipts(repository: Repository, terminal_id: str) -> set[str]:
-    """Terminal receipts already held by a payment of this terminal."""
+def claimed_charges(repository: Repository, terminal_id: str) -> set[tuple[str, str]]:
+    """The (receipt, trace) of every charge a payment of this terminal already holds."""
     with repository.engine.connect() as connection:
-        return set(
-            connection.execute(
-                select(_PAYMENTS.c.terminal_receipt).where(
-                    _PAYMENTS.c.terminal_id == terminal_id, _PAYMENTS.c.terminal_receipt != ""
-                )
-            ).scalars()
+        rows = connection.execute(
+            select(_PAYMENTS.c.terminal_receipt, _PAYMENTS.c.terminal_trace).where(
+                _PAYMENTS.c.terminal_id == terminal_id, _PAYMENTS.c.terminal_receipt != ""
+            )
         )
+        return {(str(row.terminal_receipt), str(row.terminal_trace)) for row in rows}

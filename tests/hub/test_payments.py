@@ -81,7 +81,10 @@ def test_resolve_by_the_terminals_last_transaction() -> None:
     confirmed = resolve(unknown, mine, set())
     assert confirmed is not None
     assert (confirmed.state, confirmed.terminal_receipt) == (P.APPROVED, "4")
-    assert judge(unknown, mine, {"4"}) is Verdict.NOT_CHARGED  # someone else's receipt
+    assert judge(unknown, mine, {("4", "9")}) is Verdict.NOT_CHARGED  # someone else's charge
+    # The same receipt number on another day (receipts start again after end of day, the
+    # trace runs on): not someone else's, so this payment's.
+    assert judge(unknown, mine, {("4", "3")}) is Verdict.CONFIRMED
     # A charge nobody holds, of another amount: reversed at the terminal first.
     assert judge(unknown, TerminalTransaction(1, "5"), set()) is Verdict.REVERSE
     assert resolve(unknown, TerminalTransaction(1, "5"), set()) is None
