@@ -9,7 +9,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -25,17 +25,13 @@ from hub.backoffice.store import acked, add_branch, open_store
 from hub.notify import Backoff
 from hub.sync import Sender, events_after, start_sync
 from tests.hub.conftest import Served
+from tests.polling import eventually
 
 pytestmark = pytest.mark.timeout(180)
 FAST = Backoff(first_s=0.05, factor=2.0, longest_s=0.5)
+# Syncing a few thousand events to a PostgreSQL that is being killed takes its time.
+SYNC_S = 60.0
 BRANCH = "branch-01"
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 60.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.05)
 
 
 def stored(engine: Engine) -> tuple[int, int, int]:
@@ -114,10 +110,10 @@ async def test_a_hub_syncs_its_events_even_when_the_back_office_starts_late(
             async def caught_up() -> bool:
                 return acked(engine, branch) == hub.committed_seq
 
-            await eventually(caught_up)
+            await eventually(caught_up, SYNC_S)
             await hub.run(lambda e, now: e.issue("passport", now))
             sync.kick()
-            await eventually(caught_up)
+            await eventually(caught_up, SYNC_S)
         finally:
             await server.stop(0)
     finally:
@@ -148,7 +144,7 @@ async def test_back_office_killed_mid_batch_loses_and_doubles_nothing(
         async def past(threshold: int = threshold) -> bool:
             return acked(engine, BRANCH) >= threshold
 
-        await eventually(past)
+        await eventually(past, SYNC_S)
         if acked(engine, BRANCH) < total:
             os.kill(first.pid, signal.SIGKILL)
             first.wait()
@@ -184,7 +180,7 @@ async def test_hub_killed_mid_batch_resends_and_nothing_is_doubled(
     async def started() -> bool:
         return acked(engine, BRANCH) > 0
 
-    await eventually(started)
+    await eventually(started, SYNC_S)
     os.kill(pusher.pid, signal.SIGKILL)
     await pusher.wait()
     partial = acked(engine, BRANCH)
@@ -210,7 +206,7 @@ async def test_a_refused_sender_keeps_trying_without_storing(
         async def refused_twice() -> bool:
             return sender.refusals >= 2
 
-        await eventually(refused_twice)
+        await eventually(refused_twice, SYNC_S)
     finally:
         await sender.stop()
         await server.stop(0)
