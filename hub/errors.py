@@ -54,6 +54,12 @@ class UnknownCode(NotFound):
     code = "unknown_code"
 
 
+class UnknownPayment(NotFound):
+    """No payment has the id a ticket was asked with."""
+
+    code = "unknown_payment"
+
+
 class NoBookingForCard(NotFound):
     """The card's holder has no booking still to come today: take a ticket instead."""
 
@@ -70,6 +76,14 @@ class Refused(HubError, RuntimeError):
     """A well-formed request that the queue's present state does not allow."""
 
     code = "refused"
+
+
+class PaymentNotUsable(Refused):
+    """A ticket was asked with a payment that cannot stand for its fee; ``code`` says why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class NotificationsOff(Refused):

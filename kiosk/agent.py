@@ -163,8 +163,10 @@ class KioskAgent:
         service_id: str,
         printer_id: str,
         visitor: CardVisitor | None = None,
+        payment_id: int = 0,
     ) -> None:
-        self._submit(request_id, self._issue(request_id, service_id, printer_id, visitor))
+        issuing = self._issue(request_id, service_id, printer_id, visitor, payment_id)
+        self._submit(request_id, issuing)
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None:
         self._submit(request_id, self._check_in(request_id, code, printer_id))
@@ -350,11 +352,12 @@ class KioskAgent:
         service_id: str,
         printer_id: str,
         visitor: CardVisitor | None = None,
+        payment_id: int = 0,
     ) -> None:
         hub = self.hub
         assert hub is not None
         result = await self._asked(
-            request_id, hub.issue(request_id, service_id, printer_id, visitor)
+            request_id, hub.issue(request_id, service_id, printer_id, visitor, payment_id)
         )
         if result is not None:
             await self._answered(result)

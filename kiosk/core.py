@@ -89,6 +89,7 @@ class Requests(Protocol):
         service_id: str,
         printer_id: str,
         visitor: CardVisitor | None = None,
+        payment_id: int = 0,
     ) -> None: ...
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None: ...
@@ -299,11 +300,14 @@ class FlowCore(ABC):
         pending = self.pending
         return pending if pending is not None and pending.request_id == request_id else None
 
-    def request_ticket(self, service_id: str) -> None:
-        """A ticket for ``service_id``, carrying the identified visitor if any."""
+    def request_ticket(self, service_id: str, payment_id: int = 0) -> None:
+        """A ticket for ``service_id``, carrying the identified visitor if any, and the
+        payment of its fee when the visitor just paid it (the operator sees it paid)."""
         request_id = self.request("ticket", service_id)
         visitor = self.card_visitor()
-        if visitor is None:
+        if payment_id:
+            self.requests.issue(request_id, service_id, self.settings.printer, visitor, payment_id)
+        elif visitor is None:
             self.requests.issue(request_id, service_id, self.settings.printer)
         else:
             self.requests.issue(request_id, service_id, self.settings.printer, visitor)

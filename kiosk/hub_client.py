@@ -216,10 +216,12 @@ class KioskHub:
         service_id: str,
         printer_id: str,
         visitor: CardVisitor | None = None,
+        payment_id: int = 0,
     ) -> Issued:
         """A ticket (and its print job); Refusal or HubUnreachable, never a guess.
 
-        A visitor identified by card sends the name (for the operator) and the SNILS hash.
+        A visitor identified by card sends the name (for the operator) and the SNILS hash;
+        one who just paid the fee, the payment's id.
         """
         request = queue_pb2.IssueTicketRequest(
             request_id=request_id,
@@ -227,6 +229,7 @@ class KioskHub:
             printer_id=printer_id,
             visitor_name=visitor.name if visitor else "",
             snils_hash=visitor.snils_hash if visitor else "",
+            payment_id=payment_id,
         )
         answer = await self._retried(self._queue.IssueTicket, request)
         state, error, job_id = _print(answer.print_job, bool(printer_id))

@@ -64,6 +64,12 @@ class Payment:
             self.key = ""
 
     @property
+    def approved_id(self) -> int:
+        """The hub's id of the approved payment, for the ticket taken after it; else 0."""
+        approved = self.paid is not None and self.paid.state is PaidState.APPROVED
+        return self.paid.payment_id if approved and self.paid is not None else 0
+
+    @property
     def may_retry(self) -> bool:
         return self.paid is not None and self.paid.state in RETRYABLE
 

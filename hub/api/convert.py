@@ -63,6 +63,7 @@ def ticket(value: Ticket, *, public: bool = False) -> common_pb2.Ticket:
         finished_at_unix_ms=value.finished_at_ms,
         priority_from_unix_ms=value.priority_from_ms,
         visitor_name="" if public else value.visitor_name,
+        payment_id=value.payment_id,
     )
 
 

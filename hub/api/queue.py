@@ -11,9 +11,11 @@ from hub.api.tokens import caller
 from hub.domain.appointments import contacts
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Desk, Outcome
-from hub.errors import InvalidRequest
+from hub.domain.payments import check_pays_for
+from hub.errors import InvalidRequest, PaymentNotUsable
 from hub.service import Hub
 from hub.staff import SignedIn, access
+from hub.store import payments
 from protos.okno.v1 import common_pb2, queue_pb2, queue_pb2_grpc
 
 
@@ -31,6 +33,8 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         # Checked, then dropped: a walk-in ticket keeps no SNILS hash (check-in by card
         # matches bookings through Appointments.CheckInByCard).
         contacts.snils_hash(request.snils_hash)
+        if request.payment_id:
+            await self._check_payment(request.payment_id, request.service_id)
         outcome = await self._hub.run(
             lambda engine, now: engine.issue(
                 request.service_id,
@@ -39,6 +43,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
                 priority_from_ms=request.priority_from_unix_ms,
                 request_id=request.request_id,
                 visitor_name=visitor_name,
+                payment_id=request.payment_id,
             )
         )
         assert outcome.ticket is not None
@@ -199,6 +204,22 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         _require(ticket_id=request.ticket_id)
         found = await self._hub.ticket(request.ticket_id)
         return convert.ticket(found, public=self._anonymous(context))
+
+    async def _check_payment(self, payment_id: int, service_id: str) -> None:
+        """The fee's payment must be approved, for this service, and not a ticket of an
+        earlier day's already (today's the engine checks, so that a retry gets its ticket)."""
+        paid = await self._hub.read_store(lambda r: payments.payment(r, payment_id))
+        check_pays_for(paid, service_id)
+        today = self._hub.engine.day
+        used = await self._hub.read_store(
+            lambda r: payments.ticket_paid_before(r, payment_id, today)
+        )
+        if used:
+            raise PaymentNotUsable(
+                "payment_used",
+                f"payment {payment_id} was already used for ticket {used} on an earlier day: a "
+                "fee is paid for one ticket",
+            )
 
     def _anonymous(self, context: Context) -> bool:
         """Visitors' names are for staff: a read without a staff token shows none, so that

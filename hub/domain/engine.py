@@ -41,6 +41,7 @@ from hub.errors import (
     InvalidRequest,
     NoCurrentTicket,
     NotServedHere,
+    PaymentNotUsable,
     RecallLimitReached,
     Refused,
     TicketsStopped,
@@ -154,12 +155,16 @@ class QueueEngine:
         priority_from_ms: int = 0,
         request_id: str = "",
         visitor_name: str = "",
+        payment_id: int = 0,
     ) -> Outcome:
-        """A ticket for the service; ``visitor_name`` for a visitor identified by card."""
+        """A ticket for the service; ``visitor_name`` for a visitor identified by card,
+        ``payment_id`` for one who paid the fee first (checked approved by the caller)."""
         service = self._service(service_id)
         replay = self._replay(request_id, EventKind.TICKET_ISSUED, prefix=service.prefix)
         if replay is not None:
             return replay
+        if payment_id:
+            self._check_payment_unused(payment_id)
         if priority and priority not in {p.id for p in self.config.priorities}:
             raise UnknownPriority(
                 f'no priority category "{priority}": the categories are '
@@ -185,6 +190,7 @@ class QueueEngine:
             priority=priority,
             priority_from_ms=priority_from_ms,
             visitor_name=visitor_name,
+            payment_id=payment_id,
         )
         self._put(ticket)
         event = self._emit(EventKind.TICKET_ISSUED, now_ms, ticket, request_id=request_id)
@@ -661,6 +667,17 @@ class QueueEngine:
             raise TicketsStopped(
                 f'tickets for "{service_id}" are issued today from {_clock(opens)} '
                 f"to {_clock(last)}"
+            )
+
+    def _check_payment_unused(self, payment_id: int) -> None:
+        """A payment stands for one ticket: refused if today's tickets hold it already
+        (the database refuses one of an earlier day, and the caller asks it first)."""
+        held = next((t for t in self._tickets.values() if t.payment_id == payment_id), None)
+        if held is not None:
+            raise PaymentNotUsable(
+                "payment_used",
+                f"payment {payment_id} was already used for ticket {held.number}: a fee is "
+                "paid for one ticket",
             )
 
     def _idle_open_desk(self, desk_id: str) -> Desk:

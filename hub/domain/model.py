@@ -124,6 +124,8 @@ class Ticket:
     # The name of a visitor identified by card, for the operator's screen only: kept in
     # the tickets table, never in the event log nor on the hall feed (boards are public).
     visitor_name: str = ""
+    # The approved payment of the service's fee the ticket was taken with; 0: none.
+    payment_id: int = 0
 
     def priority_applies(self, now_ms: int) -> bool:
         """A category counts from ``priority_from_ms`` on (an appointment's slot time)."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from hub.errors import IllegalTransition, InvalidRequest
+from hub.errors import IllegalTransition, InvalidRequest, PaymentNotUsable
 
 
 class PaymentState(Enum):
@@ -210,3 +210,19 @@ def resolve(
     if verdict is Verdict.REVERSE:
         return None
     return Settlement(PaymentState.REVERSED, reason="not confirmed by the terminal: not charged")
+
+
+def check_pays_for(payment: Payment, service_id: str) -> None:
+    """Refuse a payment that cannot stand for the fee of a ticket for ``service_id``."""
+    if payment.state is not PaymentState.APPROVED:
+        raise PaymentNotUsable(
+            "payment_not_approved",
+            f"payment {payment.id} is {payment.state.value}, not approved: take the ticket "
+            "without it and pay at the desk",
+        )
+    if payment.service_id != service_id:
+        raise PaymentNotUsable(
+            "payment_other_service",
+            f"payment {payment.id} paid for {payment.service_id}, not {service_id}: take the "
+            "ticket for the service that was paid for",
+        )

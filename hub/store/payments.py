@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from hub.domain.payments import UNRESOLVED, Payment, PaymentState
-from hub.errors import InvalidRequest, NotFound
+from hub.errors import InvalidRequest, UnknownPayment
 from hub.store import schema
 from hub.store.repository import Repository
 
@@ -36,7 +36,7 @@ def _by_id(connection: Connection, payment_id: int) -> Payment:
     row = connection.execute(select(_PAYMENTS).where(_PAYMENTS.c.id == payment_id)).mappings()
     found = row.first()
     if found is None:
-        raise NotFound(f"no payment {payment_id}")
+        raise UnknownPayment(f"no payment {payment_id}: give the id the payment agent returned")
     return _payment(found)
 
 
@@ -102,3 +102,18 @@ def claimed_charges(repository: Repository, terminal_id: str) -> set[tuple[str, 
             )
         )
         return {(str(row.terminal_receipt), str(row.terminal_trace)) for row in rows}
+
+
+def ticket_paid_before(repository: Repository, payment_id: int, today: str) -> str:
+    """The number of a ticket of an earlier day taken with this payment, or "".
+
+    Today's tickets are the queue engine's to check (a retried request gets its ticket).
+    """
+    tickets = schema.tickets
+    with repository.engine.connect() as connection:
+        found = connection.execute(
+            select(tickets.c.number).where(
+                tickets.c.payment_id == payment_id, tickets.c.day != today
+            )
+        ).scalar()
+    return str(found or "")

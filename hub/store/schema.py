@@ -61,8 +61,17 @@ tickets = Table(
     Column("finished_at_ms", BigInteger, nullable=False),
     # A card-identified visitor's name for the operator (migration 0009); never logged.
     Column("visitor_name", String(200), nullable=False, server_default=""),
+    # The fee's payment the ticket was taken with (migration 0012); 0: none.
+    Column("payment_id", Integer, nullable=False, server_default="0"),
     UniqueConstraint("day", "prefix", "serial", name="tickets_number_once_a_day"),
     Index("tickets_state", "state"),
+    # A payment stands for one ticket only, whatever the day.
+    Index(
+        "tickets_payment_once",
+        "payment_id",
+        unique=True,
+        sqlite_where=text("payment_id != 0"),
+    ),
 )
 
 desks = Table(

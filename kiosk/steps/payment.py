@@ -62,7 +62,7 @@ class PaymentSteps:
         """The ticket for the service on the payment screen (paid, or to pay at the desk)."""
         payment = self._shown()
         if payment is not None and payment.step is not Step.PAYING:
-            self._core.request_ticket(payment.service_id)
+            self._core.request_ticket(payment.service_id, payment.approved_id)
 
     def back(self) -> None:
         self._core.go(self._came_from)

@@ -128,7 +128,15 @@ def current_ticket(
     """The visitor at the desk: number, service, called or serving and for how long."""
     ticket = _ticket(state, desk.current_ticket_id) if desk is not None else None
     if ticket is None:
-        return {"has": False, "number": "", "service": "", "state": "", "text": "", "recalls": ""}
+        return {
+            "has": False,
+            "number": "",
+            "service": "",
+            "state": "",
+            "text": "",
+            "recalls": "",
+            "paid": "",
+        }
     serving = ticket.state == common_pb2.TICKET_STATE_SERVING
     since = ticket.started_at_unix_ms if serving else ticket.called_at_unix_ms
     took = duration(state.at_unix_ms - since, language)
@@ -140,6 +148,8 @@ def current_ticket(
         "state": "serving" if serving else "called",
         "text": text,
         "recalls": words["recalls"].format(n=ticket.recalls) if ticket.recalls else "",
+        # The fee was paid at the kiosk's terminal: nothing to ask for at the desk.
+        "paid": words["fee_paid"].format(id=ticket.payment_id) if ticket.payment_id else "",
     }
 
 

@@ -40,6 +40,8 @@ class Requests:
     sent: list[tuple[str, str, str, str]] = field(default_factory=list)
     visitors: list[CardVisitor | None] = field(default_factory=list)
     charges: list[Charge] = field(default_factory=list)
+    # The payment each ticket was asked with (0: none).
+    payments: list[int] = field(default_factory=list)
     # The card PINs handed to the reader, the very buffers (None: cancelled).
     pins: list[bytearray | None] = field(default_factory=list)
 
@@ -49,9 +51,11 @@ class Requests:
         service_id: str,
         printer_id: str,
         visitor: CardVisitor | None = None,
+        payment_id: int = 0,
     ) -> None:
         self.sent.append(("ticket", request_id, service_id, printer_id))
         self.visitors.append(visitor)
+        self.payments.append(payment_id)
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None:
         self.sent.append(("checkin", request_id, code, printer_id))

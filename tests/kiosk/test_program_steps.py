@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import grpc
 import pytest
 from PySide6.QtWidgets import QApplication
 
@@ -21,7 +22,13 @@ from kiosk.hub_client import KioskHub
 from kiosk.payment import Charge, Paid, PaidState
 from payment_terminal.errors import PaymentError
 from payment_terminal.sim import Mode, SimulatedTerminal
-from protos.okno.v1 import appointments_pb2, appointments_pb2_grpc, queue_pb2
+from protos.okno.v1 import (
+    appointments_pb2,
+    appointments_pb2_grpc,
+    payments_pb2,
+    payments_pb2_grpc,
+    queue_pb2,
+)
 from tests.card_reader.conftest import READER_URL, Insert
 from tests.hub.conftest import Served
 from tests.kiosk.test_program import WAIT_S, options, running, screen, until
@@ -29,6 +36,7 @@ from tests.ticket_printer.test_agent import PRINTER, admitted_printer
 
 if TYPE_CHECKING:
     from protos.okno.v1.appointments_pb2_grpc import AppointmentsAsyncStub
+    from protos.okno.v1.payments_pb2_grpc import PaymentsAsyncStub
 
 
 # The sample holder of the virtual UEC (card_reader/applets.py).
@@ -123,12 +131,15 @@ async def test_a_slot_taken_meanwhile_offers_the_next_free_ones(
 
 
 class TerminalInTest:
-    """A payer standing in for the payment agent: prompts, then the outcome it is given."""
+    """A payer standing in for the payment agent: prompts, then the outcome it is given,
+    recorded on the hub as the agent would (so a ticket may name the payment)."""
 
-    def __init__(self, outcome: PaidState) -> None:
+    def __init__(self, outcome: PaidState, served: Served) -> None:
         self.outcome = outcome
         self.charges: list[Charge] = []
         self.go = asyncio.Event()
+        # The kiosk's agent runs its own event loop: a channel is opened on it, per sale.
+        self._hub = served.address
 
     async def pay(self, charge: Charge, on_prompt: Callable[[str], None]) -> Paid:
         self.charges.append(charge)
@@ -136,14 +147,42 @@ class TerminalInTest:
         await self.go.wait()
         on_prompt("Введите PIN-код")
         lines = ("МФЦ", "ОПЛАТА 500,00 RUB", "ОДОБРЕНО")
+        async with grpc.aio.insecure_channel(self._hub) as channel:
+            return await self._record(payments_pb2_grpc.PaymentsStub(channel), charge, lines)
+
+    async def _record(
+        self, payments: PaymentsAsyncStub, charge: Charge, lines: tuple[str, ...]
+    ) -> Paid:
         approved = self.outcome is PaidState.APPROVED
-        return Paid(self.outcome, 1, "", "", lines if approved else ())
+        begun = await payments.Begin(
+            payments_pb2.BeginPaymentRequest(
+                idempotency_key=charge.idempotency_key,
+                service_id=charge.service_id,
+                amount_kopecks=charge.amount_kopecks,
+                purpose=charge.purpose,
+                terminal_id="payment_terminal-TEST",
+            )
+        )
+        await payments.Settle(
+            payments_pb2.SettlePaymentRequest(
+                payment_id=begun.payment_id,
+                state=_HUB_STATES[self.outcome],
+                terminal_receipt="1" if approved else "",
+            )
+        )
+        return Paid(self.outcome, begun.payment_id, "", "", lines if approved else ())
+
+
+_HUB_STATES = {
+    PaidState.APPROVED: payments_pb2.PAYMENT_STATE_APPROVED,
+    PaidState.DECLINED: payments_pb2.PAYMENT_STATE_DECLINED,
+}
 
 
 async def test_a_fee_is_paid_at_the_terminal_the_receipt_printed_then_the_ticket(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
-    terminal = TerminalInTest(PaidState.APPROVED)
+    terminal = TerminalInTest(PaidState.APPROVED, served)
     chosen = options(tmp_path, served, ("printer", PRINTER))
     async with (
         admitted_printer(served, tmp_path) as hall,
@@ -169,6 +208,8 @@ async def test_a_fee_is_paid_at_the_terminal_the_receipt_printed_then_the_ticket
         await until(qapp, lambda: screen(kiosk) is Screen.TICKET)
     state = await served.queue.GetQueueState(queue_pb2.GetQueueStateRequest())
     assert [t.service_id for t in state.tickets] == ["state-duty"]
+    (paid,) = [t.payment_id for t in state.tickets]
+    assert paid, "the ticket names the payment, so the operator sees the fee paid"
 
 
 async def test_without_a_terminal_the_fee_is_paid_at_the_desk(

@@ -166,6 +166,7 @@ def test_an_unknown_outcome_offers_no_second_payment() -> None:
     assert len(s.requests.charges) == 1
     s.view.takeTicket()
     assert s.requests.sent[-1][0] == "ticket"
+    assert s.requests.payments[-1] == 0, "an unknown payment does not stand for the fee"
 
 
 def test_an_approved_payment_prints_its_receipt_then_the_ticket() -> None:
@@ -177,6 +178,7 @@ def test_an_approved_payment_prints_its_receipt_then_the_ticket() -> None:
     s.view.print_update(61, PrintState.PRINTED, "")
     assert s.view.value("payReceipt") == "Возьмите чек из принтера"
     s.view.takeTicket()
+    assert s.requests.payments[-1] == 9, "the ticket names the payment: the operator sees it paid"
     s.ticket(service="state-duty")
     assert s.flow.screen is Screen.TICKET
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 import grpc
 
 from hub.api.server import create_server
-from protos.okno.v1 import queue_pb2
+from protos.okno.v1 import payments_pb2, payments_pb2_grpc, queue_pb2
 from tests.hub.conftest import Served, SteppedClock, serve_hub
 
 T = TypeVar("T")
@@ -74,12 +74,33 @@ class HubThread:
         """One gRPC call (``served.queue.OpenDesk``...) made on the hub's loop."""
         return self.run(lambda: method(request))
 
-    def issue(self, service: str = "passport") -> str:
-        """A new ticket's number."""
-        response = self.run(
-            lambda: self.served.queue.IssueTicket(queue_pb2.IssueTicketRequest(service_id=service))
-        )
+    def issue(self, service: str = "passport", payment_id: int = 0) -> str:
+        """A new ticket's number (taken after paying the fee when ``payment_id``)."""
+        request = queue_pb2.IssueTicketRequest(service_id=service, payment_id=payment_id)
+        response = self.run(lambda: self.served.queue.IssueTicket(request))
         return response.ticket.number
+
+    def pay(self, key: str, service: str = "passport") -> int:
+        """An approved card payment of the service's fee, as the kiosk's terminal makes one."""
+        payments = payments_pb2_grpc.PaymentsStub(self.served.channel)
+        begun = self.run(
+            lambda: payments.Begin(
+                payments_pb2.BeginPaymentRequest(
+                    idempotency_key=key,
+                    service_id=service,
+                    amount_kopecks=500_00,
+                    purpose="Госпошлина",
+                    terminal_id="payment_terminal-T-1",
+                )
+            )
+        )
+        approved = payments_pb2.SettlePaymentRequest(
+            payment_id=begun.payment_id,
+            state=payments_pb2.PAYMENT_STATE_APPROVED,
+            terminal_receipt="1",
+        )
+        self.run(lambda: payments.Settle(approved))
+        return begun.payment_id
 
     def stop_serving(self) -> None:
         """The hub's port goes silent (the hub itself keeps its state and sessions)."""

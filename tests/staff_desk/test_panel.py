@@ -226,6 +226,19 @@ def test_the_buttons_on_the_screen_reach_the_hub(
     assert panel["figures"]["served"] == "1"  # type: ignore[index]
 
 
+def test_the_operator_sees_the_fee_was_paid_at_the_kiosk(
+    hall: HubThread, open_panel: Callable[..., Panel]
+) -> None:
+    panel = open_panel(hall.address, hall.clock)
+    signed_in(panel, "ivanova-a", "desk-01")
+    number = hall.issue(payment_id=hall.pay("kiosk-1:fee"))
+    panel.until(lambda: panel["canCall"] and panel["queue"])
+    panel.click("callNextButton")
+    panel.until(lambda: panel.current("number") == number)
+    assert panel.current("paid") == "пошлина оплачена, платёж № 1"
+    panel.shot("work-paid")
+
+
 def test_the_hall_view_shows_waits_against_the_target_and_opens_and_closes_desks(
     hall: HubThread, open_panel: Callable[..., Panel]
 ) -> None:

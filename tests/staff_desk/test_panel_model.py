@@ -6,7 +6,14 @@ import pytest
 
 from protos.okno.v1 import admin_pb2, common_pb2, staff_pb2
 from staff_desk.panel.client import HallInfo
-from staff_desk.panel.model import Hall, desk_choices, headline, queue_rows, service_rows
+from staff_desk.panel.model import (
+    Hall,
+    current_ticket,
+    desk_choices,
+    headline,
+    queue_rows,
+    service_rows,
+)
 from staff_desk.panel.words import duration, words
 
 MINUTE = 60_000
@@ -121,3 +128,17 @@ def test_desk_choices_say_free_yours_or_whose() -> None:
         "free": True,
         "mine": False,
     }
+
+
+def test_the_operator_sees_that_the_visitors_fee_was_paid_at_the_kiosk() -> None:
+    serving = common_pb2.TICKET_STATE_SERVING
+    paid = common_pb2.Ticket(
+        id="2026-11-23/П001", number="П001", service_id="passport", state=serving, payment_id=7
+    )
+    unpaid = common_pb2.Ticket(
+        id="2026-11-23/А001", number="А001", service_id="passport", state=serving
+    )
+    for shown, expected in ((paid, "пошлина оплачена, платёж № 7"), (unpaid, "")):
+        state = common_pb2.QueueState(at_unix_ms=NOW, tickets=[shown])
+        desk = common_pb2.Desk(id="d1", current_ticket_id=shown.id)
+        assert current_ticket(hall(), state, desk, RU, "ru")["paid"] == expected

@@ -31,6 +31,7 @@ class IssueTicketRequest(_message.Message):
     PRINTER_ID_FIELD_NUMBER: _builtins.int
     VISITOR_NAME_FIELD_NUMBER: _builtins.int
     SNILS_HASH_FIELD_NUMBER: _builtins.int
+    PAYMENT_ID_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     service_id: _builtins.str
     priority: _builtins.str
@@ -46,9 +47,15 @@ class IssueTicketRequest(_message.Message):
     only. The hall feed never carries it; empty for an anonymous ticket.
     """
     snils_hash: _builtins.str
-    """The visitor's SNILS as hex HMAC-SHA256 under the branch key (64 characters), for
-    matching an appointment. Checked and then dropped: never stored or logged. Matching
-    appointments by it is not built yet.
+    """The visitor's SNILS as hex HMAC-SHA256 under the branch key (64 characters). Checked
+    and then dropped: a walk-in ticket keeps none (check-in by card goes through
+    Appointments.CheckInByCard).
+    """
+    payment_id: _builtins.int
+    """The fee of the service paid at the kiosk's terminal first: the hub's payment id of an
+    APPROVED payment for this service. A payment names one ticket only. Refusals:
+    unknown_payment (NOT_FOUND); payment_not_approved, payment_other_service and
+    payment_used (FAILED_PRECONDITION).
     """
     def __init__(
         self,
@@ -60,10 +67,11 @@ class IssueTicketRequest(_message.Message):
         printer_id: _builtins.str = ...,
         visitor_name: _builtins.str = ...,
         snils_hash: _builtins.str = ...,
+        payment_id: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["printer_id", b"printer_id", "priority", b"priority", "priority_from_unix_ms", b"priority_from_unix_ms", "request_id", b"request_id", "service_id", b"service_id", "snils_hash", b"snils_hash", "visitor_name", b"visitor_name"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["payment_id", b"payment_id", "printer_id", b"printer_id", "priority", b"priority", "priority_from_unix_ms", b"priority_from_unix_ms", "request_id", b"request_id", "service_id", b"service_id", "snils_hash", b"snils_hash", "visitor_name", b"visitor_name"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

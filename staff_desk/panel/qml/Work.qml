@@ -89,6 +89,16 @@ Rectangle {
                     font.family: work.theme.face
                     font.pixelSize: 20 * work.u * work.theme.f
                 }
+                Text {
+                    visible: text !== ""
+                    width: parent.width
+                    wrapMode: Text.WordWrap
+                    text: work.current.paid || ""
+                    color: work.theme.good
+                    font.family: work.theme.face
+                    font.pixelSize: 20 * work.u * work.theme.f
+                    font.bold: true
+                }
             }
         }
 
