@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from okno.dates import MONTHS_RU, WEEKDAYS
+
 LANGUAGES = ("ru", "en", "ru+en")
 
 _TEXTS: Mapping[str, Mapping[str, str]] = {
@@ -55,25 +57,8 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "no_desk": "The server has no desk {desk}",
     },
 }
-_WEEKDAYS = {
-    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
 _MONTHS = {
-    "ru": (
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ),
+    "ru": MONTHS_RU,
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
 
@@ -109,6 +94,6 @@ def call_lines(ticket: str, desk: int, *, recall: bool, language: str) -> tuple[
 def date_text(moment: datetime, language: str) -> str:
     """ "пн, 23 ноября" or "Mon, 23 Nov": the weekday and date under the clock."""
     main = first(language)
-    weekday = _WEEKDAYS[main][moment.weekday()]
+    weekday = WEEKDAYS[main][moment.weekday()]
     month = _MONTHS[main][moment.month - 1]
     return f"{weekday}, {moment.day} {month}"

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from kiosk.states import PrintState
+from okno.dates import MONTHS_RU, WEEKDAYS
 
 # A Russian mobile number after +7: ten digits, the first a 9.
 PHONE_DIGITS = 10
@@ -22,20 +23,7 @@ PHONE_DIGITS = 10
 OFFERED_AFTER_TAKEN = 6
 
 _MONTHS = {
-    "ru": (
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ),
+    "ru": MONTHS_RU,
     "en": (
         "January",
         "February",
@@ -50,10 +38,6 @@ _MONTHS = {
         "November",
         "December",
     ),
-}
-_WEEKDAYS = {
-    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
 }
 
 
@@ -213,7 +197,7 @@ def day_label(day: str, today: str, language: str) -> str:
         return f"{'Today' if en else 'Сегодня'}, {when}"
     if offset == 1:
         return f"{'Tomorrow' if en else 'Завтра'}, {when}"
-    return f"{_WEEKDAYS['en' if en else 'ru'][moment.weekday()]}, {when}"
+    return f"{WEEKDAYS['en' if en else 'ru'][moment.weekday()]}, {when}"
 
 
 def slip_lines(booked: Booked, service_name: str, branch: str) -> list[str]:

@@ -42,6 +42,7 @@ from hub.web.security import (
     csrf_ok,
     new_csrf,
 )
+from okno.dates import WEEKDAYS
 
 if TYPE_CHECKING:
     from hub.notify.notifier import Notifier
@@ -211,7 +212,7 @@ class Web:
         return f"{day.day} {i18n.MONTHS[lang][day.month - 1]}"
 
     def day_text(self, day: date, lang: str) -> str:
-        return f"{i18n.WEEKDAYS[lang][day.weekday()]} {day.day} {i18n.MONTHS[lang][day.month - 1]}"
+        return f"{WEEKDAYS[lang][day.weekday()]} {day.day} {i18n.MONTHS[lang][day.month - 1]}"
 
     def when_text(self, ms: int, lang: str) -> str:
         calendar = self.hub.appointments.calendar

@@ -8,26 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from okno.dates import MONTHS_RU
+
 LANGS = ("ru", "en")
-WEEKDAYS = {
-    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
 MONTHS = {
-    "ru": (
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ),
+    "ru": MONTHS_RU,
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
 
