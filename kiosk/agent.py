@@ -356,31 +356,34 @@ class KioskAgent:
     ) -> None:
         hub = self.hub
         assert hub is not None
-        result = await self._asked(
+        await self._ticket(
             request_id, hub.issue(request_id, service_id, printer_id, visitor, payment_id)
         )
-        if result is not None:
-            await self._answered(result)
 
     async def _check_in(self, request_id: str, code: str, printer_id: str) -> None:
         hub = self.hub
         assert hub is not None
-        zone = self.catalogue.timezone if self.catalogue else ""
-        result = await self._asked(
-            request_id, hub.check_in(request_id, code, printer_id, zone, self.day)
+        await self._ticket(
+            request_id, hub.check_in(request_id, code, printer_id, self._zone(), self.day)
         )
-        if result is not None:
-            await self._answered(result)
 
     async def _check_in_by_card(self, request_id: str, snils_hash: str, printer_id: str) -> None:
         hub = self.hub
         assert hub is not None
-        zone = self.catalogue.timezone if self.catalogue else ""
-        result = await self._asked(
+        zone = self._zone()
+        await self._ticket(
             request_id, hub.check_in_by_card(request_id, snils_hash, printer_id, zone, self.day)
         )
+
+    async def _ticket(self, request_id: str, asking: Awaitable[Issued]) -> None:
+        """Hand a ticket's answer to the screen (and follow its print job)."""
+        result = await self._asked(request_id, asking)
         if result is not None:
             await self._answered(result)
+
+    def _zone(self) -> str:
+        """The branch's time zone, for the times a refusal tells."""
+        return self.catalogue.timezone if self.catalogue else ""
 
     async def _list_slots(self, request_id: str, service_id: str) -> None:
         hub = self.hub

@@ -102,10 +102,15 @@ def _print(job: common_pb2.PrintJob, asked: bool) -> tuple[PrintState, str, int]
     return _PRINT_STATES.get(job.state, PrintState.FAILED), job.error, job.job_id
 
 
-def _issued(request_id: str, answer: appointments_pb2.CheckInResponse, printed: bool) -> Issued:
-    """A check-in's ticket as the kiosk shows it."""
+def _issued(
+    request_id: str,
+    answer: appointments_pb2.CheckInResponse | queue_pb2.IssueTicketResponse,
+    printed: bool,
+) -> Issued:
+    """A ticket (a walk-in's, or a check-in's with its booking's time) as the kiosk shows it."""
     state, error, job_id = _print(answer.print_job, printed)
     ticket, estimate = answer.ticket, answer.estimate
+    booked = answer.booking.time if isinstance(answer, appointments_pb2.CheckInResponse) else ""
     return Issued(
         request_id,
         ticket.id,
@@ -118,7 +123,7 @@ def _issued(request_id: str, answer: appointments_pb2.CheckInResponse, printed: 
         job_id,
         state,
         error,
-        appointment=answer.booking.time,
+        appointment=booked,
     )
 
 
@@ -232,21 +237,7 @@ class KioskHub:
             payment_id=payment_id,
         )
         answer = await self._retried(self._queue.IssueTicket, request)
-        state, error, job_id = _print(answer.print_job, bool(printer_id))
-        ticket, estimate = answer.ticket, answer.estimate
-        return Issued(
-            request_id,
-            ticket.id,
-            ticket.number,
-            ticket.service_id,
-            estimate.people_ahead,
-            _minutes(estimate.estimated_wait_s),
-            estimate.known,
-            ticket.issued_at_unix_ms,
-            job_id,
-            state,
-            error,
-        )
+        return _issued(request_id, answer, bool(printer_id))
 
     async def check_in(
         self, request_id: str, code: str, printer_id: str, timezone: str, today: str
