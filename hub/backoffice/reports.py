@@ -2,8 +2,8 @@
 
 The contract the dashboard, the exports and ``okno report`` share: a ``Report`` has a
 name, Russian and English titles, a chart hint and ``run(engine, period)`` giving a
-``ReportTable`` (columns with titles and units, rows of plain values). ``live`` gives
-each branch's now: who waits, who is served at which desk and for how long.
+``ReportTable`` (columns with titles and units, rows of plain values). Each branch's
+now (who waits, who is served at which desk) is ``hub.backoffice.live``.
 """
 
 from __future__ import annotations
@@ -16,22 +16,6 @@ from sqlalchemy import Engine
 
 from hub.backoffice import queries
 from hub.backoffice.errors import UnknownReport
-from hub.backoffice.live import BranchLive, DeskLive, live
-from hub.backoffice.queries import NO_AUTHORITY, WEEKDAYS_RU
-
-__all__ = [
-    "NO_AUTHORITY",
-    "REPORTS",
-    "WEEKDAYS_RU",
-    "BranchLive",
-    "Column",
-    "DeskLive",
-    "Period",
-    "Report",
-    "ReportTable",
-    "live",
-    "report",
-]
 
 
 @dataclass(frozen=True)

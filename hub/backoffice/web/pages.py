@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hub.backoffice import reports as rp
+from hub.backoffice.live import live as live_state
 from hub.backoffice.web import charts, exports, i18n, vashkontrol, views
 from hub.backoffice.web.app import STALE_MS, Dashboard
 
@@ -53,9 +54,9 @@ async def overview(request: Request) -> Response:
     period, context = await _filters(dashboard, request)
     tables = {n: await _run(dashboard, rp.REPORTS[n], period) for n in _OVERVIEW}
     now = dashboard.clock()
-    live = await dashboard.read(lambda: rp.live(dashboard.engine, now))
+    branches = await dashboard.read(lambda: live_state(dashboard.engine, now))
     if period.branches:
-        live = [b for b in live if b.branch_id in period.branches]
+        branches = [b for b in branches if b.branch_id in period.branches]
     target = _target(dashboard, lang)
 
     def chart(name: str, key: str, width: int = PAIRED) -> list[views.Chart]:
@@ -68,12 +69,12 @@ async def overview(request: Request) -> Response:
         request,
         "overview.html",
         headline=views.headline(tables["by_service"], waits, tables["ratings"]),
-        waiting_now=sum(b.waiting for b in live),
-        serving_now=sum(b.serving for b in live),
+        waiting_now=sum(b.waiting for b in branches),
+        serving_now=sum(b.serving for b in branches),
         indicator=chart("waits_by_branch", "over_15_pct", charts.WIDTH),
         hourly=chart("attendance_by_hour", "avg_wait_min"),
         weekly=chart("attendance_by_weekday", "avg_per_day"),
-        live=live,
+        live=branches,
         by_branch=views.keyed(waits, "branch_id"),
         now_ms=now,
         stale_ms=STALE_MS,
@@ -100,7 +101,7 @@ def _target(dashboard: Dashboard, lang: str) -> charts.Target:
 async def live(request: Request) -> Response:
     dashboard = _dashboard(request)
     branch = request.path_params.get("branch", "")
-    found = await dashboard.read(lambda: rp.live(dashboard.engine, dashboard.clock()))
+    found = await dashboard.read(lambda: live_state(dashboard.engine, dashboard.clock()))
     if branch:
         found = [b for b in found if b.branch_id == branch]
         if not found:

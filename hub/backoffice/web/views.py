@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from hub.backoffice.reports import WEEKDAYS_RU, Report, ReportTable
+from hub.backoffice.queries import WEEKDAYS_RU
+from hub.backoffice.reports import Report, ReportTable
 from hub.backoffice.web import charts, exports
 
 # Most bars one chart shows; the table below it has every row.

@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 from hub.backoffice import reports
 from hub.backoffice.errors import UnknownReport
 from hub.backoffice.history import event
-from hub.backoffice.reports import Period, live
+from hub.backoffice.live import live
+from hub.backoffice.reports import Period
 from hub.backoffice.store import Batch, add_branch, set_authority, store
 from hub.domain.model import TicketState
 from hub.sync.signing import sign

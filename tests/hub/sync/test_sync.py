@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, func, select
 
-from hub.backoffice import reports, schema
+from hub.backoffice import schema
 from hub.backoffice.history import Shape, day_events
+from hub.backoffice.live import live
 from hub.backoffice.load import write_hub_log
 from hub.backoffice.pgcluster import free_port
 from hub.backoffice.server import start_server
@@ -121,7 +122,7 @@ async def test_a_hub_syncs_its_events_even_when_the_back_office_starts_late(
     count, distinct, issued = stored(engine)
     assert count == distinct == hub.committed_seq
     assert issued == 4
-    [view] = reports.live(engine)
+    [view] = live(engine)
     assert (view.waiting, view.serving) == (3, 1)
     engine.dispose()
 

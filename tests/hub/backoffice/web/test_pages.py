@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from prometheus_client.parser import text_string_to_metric_families
 
 from hub.backoffice import reports as rp
+from hub.backoffice.live import live as live_state
 from hub.backoffice.reports import Period
 from hub.backoffice.web.views import num
 from tests.hub.backoffice.web.conftest import TODAY, Dashboard
@@ -108,7 +109,7 @@ async def test_live_and_metrics(dashboard: Dashboard) -> None:
         nobody = await client.get("/live/branch-99")
         metrics = await client.get("/metrics")
     assert 'http-equiv="refresh"' in live.text
-    found = rp.live(dashboard.engine, 0)
+    found = live_state(dashboard.engine, 0)
     three = next(b for b in found if b.branch_id == "branch-03")
     assert f"{three.waiting} Ждут сейчас" in plain(one.text)
     assert nobody.status_code == 404
