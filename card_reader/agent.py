@@ -5,7 +5,8 @@ every change comes back to the event loop with ``call_soon_threadsafe``. A PIN a
 the reader's thread is answered by the on-screen keypad on the loop. Whatever is
 published goes through :class:`IdentitySink`: only a :class:`~card_reader.identity.Visitor`
 (a name for the operator, the SNILS as a keyed hash), then its withdrawal when the card
-is taken out. Faults (no pcscd, no reader) are reported to the hub as the device's error.
+is taken out. Faults (no pcscd, no reader, a watch thread that ended) are reported to the
+hub as the device's error.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from card_reader.driver import CardReader, ReaderEvent, State
-from card_reader.errors import BadSettings, PinTimeout
+from card_reader.driver import CardReader, ReaderEvent, State, fault_origin
+from card_reader.errors import BadSettings, PinTimeout, ReaderStopped
 from card_reader.identity import CardRead, Visitor, visitor_from
 from card_reader.pin import PinPrompt
 
@@ -171,11 +172,7 @@ class CardAgent:
         self._bridge.open(self._loop)
         halt = threading.Event()
         watcher = threading.Thread(
-            target=self._reader.watch,
-            args=(halt, self._from_thread),
-            kwargs={"retry_s": self._retry_s},
-            name="card-reader watch",
-            daemon=True,
+            target=self._watch, args=(halt,), name="card-reader watch", daemon=True
         )
         publisher = asyncio.create_task(self._publish())
         watcher.start()
@@ -192,6 +189,18 @@ class CardAgent:
                 self._outbox.put_nowait(self._sink.withdrawn)
             self._outbox.put_nowait(_done)
             await publisher
+
+    def _watch(self, halt: threading.Event) -> None:
+        """The reader's watch; if it ever ends on a fault, the hub hears the reader is down."""
+        try:
+            self._reader.watch(halt, self._from_thread, retry_s=self._retry_s)
+        except Exception as died:
+            log.error("card reader stopped error=%s", fault_origin(died))
+            stopped = ReaderStopped(
+                f"the card reader stopped on an internal error ({type(died).__name__}): "
+                "restart okno card-reader and send its log to the developers"
+            )
+            self._from_thread(ReaderEvent(State.STOPPED, error=stopped))
 
     def _from_thread(self, event: ReaderEvent) -> None:
         loop = self._loop

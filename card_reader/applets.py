@@ -42,12 +42,21 @@ class Applet(Protocol):
     def process(self, apdu: bytes) -> bytes: ...
 
 
+# ISO 7816-4 5.6: 6A82 "file or application not found".
+APPLICATION_NOT_FOUND = 0x6A82
+
+
 class IsoApplet:
     """What every applet shares: command chaining (CLA b5) and GET RESPONSE after 61xx."""
 
-    def __init__(self, *, t0: bool = False) -> None:
-        """``t0``: answer data with 61xx and hand it out by GET RESPONSE, as T=0 cards do."""
+    def __init__(self, *, t0: bool = False, absent_sw: int = APPLICATION_NOT_FOUND) -> None:
+        """``t0``: answer data with 61xx and hand it out by GET RESPONSE, as T=0 cards do.
+
+        ``absent_sw``: the answer to a SELECT of an application the card does not hold;
+        6A82, or as other cards do, 6A81, 6E00 or 6999 (Java Card's "selection failed").
+        """
         self.t0 = t0
+        self.absent_sw = absent_sw
         self._chained = bytearray()
         self._pending = b""
 
@@ -94,7 +103,7 @@ class BlankApplet(IsoApplet):
 
     def handle(self, command: Command) -> bytes:
         if command.ins == codec.INS_SELECT:
-            return sw(0x6A82)
+            return sw(self.absent_sw)
         return sw(0x6D00)
 
 
@@ -110,18 +119,29 @@ class UecState:
     exact_le: bool = True  # a READ with a wrong Le gets 6Cxx, the exact length
     needs_secure_messaging: bool = False
     pin_required: bool = True
+    # VERIFY says plain 6300 ("verification failed"), never 63Cx: the counter stays hidden.
+    hides_tries: bool = False
+    # Data objects written as these raw values instead of the holder's (a card that codes
+    # 5F2B its own way, say), by tag.
+    raw_objects: dict[int, bytes] = field(default_factory=dict)
     verified: bool = field(default=False, repr=False)
 
 
 class UecApplet(IsoApplet):
     """The identification application: SELECT, VERIFY (format 2 block), READ BINARY of SFI 1."""
 
-    def __init__(self, state: UecState | None = None, *, t0: bool = True) -> None:
-        super().__init__(t0=t0)
+    def __init__(
+        self,
+        state: UecState | None = None,
+        *,
+        t0: bool = True,
+        absent_sw: int = APPLICATION_NOT_FOUND,
+    ) -> None:
+        super().__init__(t0=t0, absent_sw=absent_sw)
         self.state = state or UecState()
         self._selected = False
         self._current_ef = False
-        self._file = uec.encode_identity(self.state.holder)
+        self._file = _identity_file(self.state)
 
     def reset(self) -> None:
         super().reset()
@@ -135,12 +155,12 @@ class UecApplet(IsoApplet):
     def handle(self, command: Command) -> bytes:
         if command.ins == codec.INS_SELECT and command.p1 == 0x04:
             if command.data != uec.UEC_ID_AID:
-                return sw(0x6A82)
+                return sw(self.absent_sw)
             self._selected, self._current_ef = True, False
             self.state.verified = False
             return sw(0x9000, self.fci())
         if not self._selected:
-            return sw(0x6A82) if command.ins == codec.INS_SELECT else sw(0x6986)
+            return sw(self.absent_sw) if command.ins == codec.INS_SELECT else sw(0x6986)
         if command.ins == codec.INS_VERIFY:
             return self._verify(command)
         if command.ins == codec.INS_READ_BINARY:
@@ -154,7 +174,7 @@ class UecApplet(IsoApplet):
         if state.tries_left == 0:
             return sw(0x6983)
         if not command.data:
-            return sw(0x9000) if state.verified else sw(0x63C0 | state.tries_left)
+            return sw(0x9000) if state.verified else self._failed()
         block = command.data
         length = block[0] & 0x0F
         if len(block) != 8 or block[0] >> 4 != 2 or not 4 <= length <= 12:
@@ -168,7 +188,13 @@ class UecApplet(IsoApplet):
             return sw(0x9000)
         state.tries_left -= 1
         state.verified = False
-        return sw(0x63C0 | state.tries_left)
+        return self._failed()
+
+    def _failed(self) -> bytes:
+        """A VERIFY not (or not yet) passed: 63Cx with the tries left, or a bare 6300."""
+        if self.state.hides_tries:
+            return sw(codec.SW_VERIFY_FAILED)
+        return sw(0x63C0 | self.state.tries_left)
 
     def _read_binary(self, command: Command) -> bytes:
         state = self.state
@@ -202,10 +228,14 @@ class EmvApplet(IsoApplet):
         aid: bytes = emv.MIR,
         *,
         with_ppse: bool = True,
+        priority: bytes = b"\x01",
+        absent_sw: int = APPLICATION_NOT_FOUND,
     ) -> None:
-        super().__init__()
+        """``priority``: the PPSE entry's ``87`` value (empty: an ``87 00`` some cards list)."""
+        super().__init__(absent_sw=absent_sw)
         self.aid = aid
         self.with_ppse = with_ppse
+        self.priority = priority
         self._pdol = bytes.fromhex("9F66049F02069F3704")
         digits = f"{pan}D3012201" + "0" * 10
         track2 = bytes.fromhex(digits + "F" * (len(digits) % 2))
@@ -242,11 +272,25 @@ class EmvApplet(IsoApplet):
 
     def _select(self, name: bytes) -> bytes:
         if name == emv.PPSE and self.with_ppse:
-            entry = tlv.encode(0x61, tlv.encode(emv.TAG_AID, self.aid) + b"\x87\x01\x01")
+            entry = tlv.encode(
+                0x61,
+                tlv.encode(emv.TAG_AID, self.aid) + tlv.encode(emv.TAG_PRIORITY, self.priority),
+            )
             fci = tlv.encode(0x84, name) + tlv.encode(0xA5, tlv.encode(0xBF0C, entry))
             return sw(0x9000, tlv.encode(0x6F, fci))
         if name == self.aid:
             self._selected = True
             body = tlv.encode(0x50, b"CARD") + tlv.encode(emv.TAG_PDOL, self._pdol)
             return sw(0x9000, tlv.encode(0x6F, tlv.encode(0x84, name) + tlv.encode(0xA5, body)))
-        return sw(0x6A82)
+        return sw(self.absent_sw)
+
+
+def _identity_file(state: UecState) -> bytes:
+    """The holder's ``70`` template, with ``state.raw_objects`` in place of their objects."""
+    template = uec.encode_identity(state.holder)
+    if not state.raw_objects:
+        return template
+    (whole,) = tlv.parse(template)
+    kept = [obj.encode() for obj in whole.children if obj.tag not in state.raw_objects]
+    raw = [tlv.encode(tag, value) for tag, value in state.raw_objects.items()]
+    return tlv.encode(uec.TEMPLATE, b"".join(kept + raw))

@@ -22,9 +22,11 @@ __all__ = [
     "bcd_digits",
     "chain",
     "check",
+    "check_verify",
     "digits_bcd",
     "error_for",
     "get_response",
+    "not_this_application",
     "parse_command",
     "pin_block",
     "read_binary",
@@ -282,6 +284,32 @@ def check(response: Response) -> Response:
     if response.sw in (0x9000, 0x6282):
         return response
     raise error_for(response.sw)
+
+
+# ISO 7816-4 11.5.6: a refused VERIFY says 63Cx with the tries left, or plain 6300
+# ("verification failed", no counter given) on cards that keep the counter to themselves.
+SW_VERIFY_FAILED = 0x6300
+
+
+def check_verify(response: Response) -> Response:
+    """:func:`check` for a VERIFY answer: a plain 6300 is a wrong PIN, its tries left unknown."""
+    if response.sw == SW_VERIFY_FAILED:
+        raise errors.WrongPin(
+            "wrong PIN (the card does not say how many tries are left)", response.sw, None
+        )
+    return check(response)
+
+
+# What a card answers a SELECT of an application it does not hold (ISO 7816-4 5.6 and
+# 11.2.2, EMV Book 1 12.3): 6A82 file or application not found, 6A81 function not
+# supported, 6D00 instruction not supported, 6E00 class not supported, and 6999 (selection
+# failed), which Java Card answers when the applet is absent or refuses to be selected.
+_NOT_THIS_APPLICATION = frozenset({0x6A81, 0x6A82, 0x6D00, 0x6E00, 0x6999})
+
+
+def not_this_application(sw: int) -> bool:
+    """Whether ``sw``, the answer to a SELECT, means "this card has no such application"."""
+    return sw in _NOT_THIS_APPLICATION
 
 
 # -- numbers, PIN blocks ------------------------------------------------------------------

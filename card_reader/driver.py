@@ -10,14 +10,23 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 from smartcard import scard
 
 from card_reader.channel import CardChannel
-from card_reader.errors import CardError, CardMute, NoReader, ReaderUnavailable, UnknownCard
+from card_reader.errors import (
+    CardError,
+    CardMute,
+    MalformedData,
+    NoReader,
+    ReaderUnavailable,
+    UnknownCard,
+)
 from card_reader.identity import CardRead
 from card_reader.pin import Keypad, NoKeypad, PinEntry, PinPrompt, choose_entry
 from card_reader.profiles import Profile, default_profiles
@@ -49,11 +58,12 @@ class State(Enum):
     PIN = "pin"  # waiting for the holder's PIN
     DONE = "done"  # read; waiting for the card to be taken out
     FAILED = "failed"  # could not be read; waiting for the card to be taken out
+    STOPPED = "stopped"  # the watch itself ended on a fault: nothing is read until a restart
 
     @property
     def faulty(self) -> bool:
         """The reader cannot work at all: the device reports it to the hub."""
-        return self in (State.UNAVAILABLE, State.NO_READER)
+        return self in (State.UNAVAILABLE, State.NO_READER, State.STOPPED)
 
     @property
     def card_in(self) -> bool:
@@ -70,6 +80,15 @@ class ReaderEvent:
 
 
 Emit = Callable[[ReaderEvent], None]
+
+
+def fault_origin(error: BaseException) -> str:
+    """``KeyError at card_reader/x.py:12``: an unexpected error's kind and line, not its text."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return type(error).__name__
+    last = frames[-1]
+    return f"{type(error).__name__} at {Path(last.filename).name}:{last.lineno}"
 
 
 class CardReader:
@@ -97,32 +116,43 @@ class CardReader:
         """Read the card in ``reader`` by the first profile that selects it.
 
         ``emit`` hears of PIN prompts. UnknownCard when no profile knows the card; the
-        other CardErrors as the card, reader or visitor cause them.
+        other CardErrors as the card, reader or visitor cause them. Whatever else goes wrong
+        with this card's answers is its MalformedData: one odd card never stops the reader.
         """
         started = time.monotonic()
         link = self._connect(reader, spy=self.url.spy, apdu_timeout_s=self._apdu_timeout_s)
         try:
-            channel = CardChannel(link)
-
-            def announce(prompt: PinPrompt) -> None:
-                if emit is not None:
-                    emit(ReaderEvent(State.PIN, reader, prompt=prompt))
-
-            def pin_entry() -> PinEntry:
-                return choose_entry(channel, self.keypad, announce)
-
-            for profile in self.profiles:
-                fci = profile.select(channel)
-                if fci is None:
-                    continue
-                holder, verified = profile.read(channel, fci, pin_entry)
-                seconds = time.monotonic() - started
-                return CardRead(
-                    profile.name, holder, verified, channel.apdus, seconds, channel.seconds
-                )
-            raise UnknownCard(f"no application of {[p.name for p in self.profiles]} on the card")
+            return self._identify(CardChannel(link), reader, emit, started)
+        except CardError:
+            raise
+        except Exception as odd:
+            # The type and the line only: the message may quote the card's bytes.
+            log.warning("card data not understood reader=%s error=%s", reader, fault_origin(odd))
+            raise MalformedData(
+                f"the card answered with data okno cannot read ({type(odd).__name__}): "
+                "take it out and identify the visitor another way"
+            ) from odd
         finally:
             link.close()
+
+    def _identify(
+        self, channel: CardChannel, reader: str, emit: Emit | None, started: float
+    ) -> CardRead:
+        def announce(prompt: PinPrompt) -> None:
+            if emit is not None:
+                emit(ReaderEvent(State.PIN, reader, prompt=prompt))
+
+        def pin_entry() -> PinEntry:
+            return choose_entry(channel, self.keypad, announce)
+
+        for profile in self.profiles:
+            fci = profile.select(channel)
+            if fci is None:
+                continue
+            holder, verified = profile.read(channel, fci, pin_entry)
+            seconds = time.monotonic() - started
+            return CardRead(profile.name, holder, verified, channel.apdus, seconds, channel.seconds)
+        raise UnknownCard(f"no application of {[p.name for p in self.profiles]} on the card")
 
     # -- watching ----------------------------------------------------------------------------
 

@@ -36,6 +36,12 @@ class NoReader(CardError, LookupError):
     code = "no_reader"
 
 
+class ReaderStopped(CardError, RuntimeError):
+    """The reader's watch thread ended on a fault of okno's own: no card is read until restart."""
+
+    code = "reader_stopped"
+
+
 class NoCard(CardError, LookupError):
     """The reader holds no card."""
 
@@ -143,11 +149,11 @@ class SecureMessagingRequired(CardStatusError, PermissionError):
 
 
 class WrongPin(CardStatusError, PermissionError):
-    """63Cx: the PIN was wrong; ``tries_left`` more tries before the card blocks it."""
+    """63Cx (or a plain 6300 to VERIFY): the PIN was wrong; ``tries_left`` None when unsaid."""
 
     code = "wrong_pin"
 
-    def __init__(self, message: str, sw: int, tries_left: int) -> None:
+    def __init__(self, message: str, sw: int, tries_left: int | None) -> None:
         super().__init__(message, sw)
         self.tries_left = tries_left
 

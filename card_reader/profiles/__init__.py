@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from card_reader import codec
 from card_reader.channel import CardChannel
 from card_reader.identity import BankCardHolder, Identity
 from card_reader.pin import PinEntry
@@ -30,6 +31,18 @@ class Profile(Protocol):
     ) -> tuple[Identity | BankCardHolder, bool]:
         """The holder, and whether the holder's PIN was verified on the way."""
         ...
+
+
+def select_application(channel: CardChannel, aid: bytes) -> bytes | None:
+    """SELECT ``aid`` by name: its FCI, None when the card says it has no such application.
+
+    Cards say so in more ways than 6A82 (see :func:`card_reader.codec.not_this_application`);
+    each means "try the next one", never a broken card. Other refusals are raised typed.
+    """
+    response = channel.exchange(codec.select_aid(aid))
+    if codec.not_this_application(response.sw):
+        return None
+    return codec.check(response).data
 
 
 def default_profiles() -> list[Profile]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from card_reader import codec, tlv
 from card_reader.channel import CardChannel
 from card_reader.codec import Command
-from card_reader.errors import CardStatusError, FileNotFound, MalformedData
+from card_reader.errors import CardStatusError, MalformedData
 from card_reader.identity import BankCardHolder, mask_pan
-from card_reader.profiles import PinEntryFactory
+from card_reader.profiles import PinEntryFactory, select_application
 
 PPSE = b"2PAY.SYS.DDF01"
 MIR = bytes.fromhex("A0000006581010")
@@ -45,8 +45,10 @@ def aids_from_ppse(fci: bytes) -> list[bytes]:
         children = {child.tag: child.value for child in entry.children}
         if TAG_AID not in children:
             continue
-        priority = children.get(TAG_PRIORITY, b"\x0f")
-        entries.append(((priority[0] & 0x0F) or 0x0F, order, children[TAG_AID]))
+        # Book 1 12.2.3: b4-b1 of the first byte, 1 highest; 0, or none given, is no priority
+        # (an empty ``87 00`` too), which ranks last.
+        priority = children.get(TAG_PRIORITY, b"")[:1] or b"\x00"
+        entries.append(((priority[0] & 0x0F) or 0x10, order, children[TAG_AID]))
     return [aid for _, _, aid in sorted(entries)]
 
 
@@ -110,15 +112,12 @@ class EmvProfile:
     name = "emv"
 
     def select(self, channel: CardChannel) -> bytes | None:
-        try:
-            aids = aids_from_ppse(channel.send(codec.select_aid(PPSE)).data)
-        except FileNotFound:
-            aids = []
+        ppse = select_application(channel, PPSE)
+        aids = aids_from_ppse(ppse) if ppse is not None else []
         for aid in [*aids, *(a for a in KNOWN_AIDS if a not in aids)]:
-            try:
-                return channel.send(codec.select_aid(aid)).data
-            except FileNotFound:
-                continue
+            fci = select_application(channel, aid)
+            if fci is not None:
+                return fci
         return None
 
     def read(

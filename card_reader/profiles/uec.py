@@ -35,7 +35,6 @@ from typing import Protocol
 from card_reader import codec, tlv
 from card_reader.channel import PLAIN, CardChannel, SecureChannel
 from card_reader.errors import (
-    FileNotFound,
     MalformedData,
     PinBlocked,
     SecureMessagingRequired,
@@ -44,7 +43,7 @@ from card_reader.errors import (
 )
 from card_reader.identity import Identity, Sex
 from card_reader.pin import PinPrompt
-from card_reader.profiles import PinEntryFactory
+from card_reader.profiles import PinEntryFactory, select_application
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +84,9 @@ def _text(value: bytes) -> str:
 
 
 def _birth_date(value: bytes) -> date:
-    digits = value.decode("ascii") if len(value) == 8 else codec.bcd_digits(value)
-    if len(digits) != 8 or not digits.isdigit():
+    # Eight bytes are ASCII digits; four are packed BCD. Anything else is no date.
+    digits = value.decode("latin-1") if len(value) == 8 else codec.bcd_digits(value)
+    if len(digits) != 8 or not (digits.isascii() and digits.isdigit()):
         raise MalformedData("a date of birth is YYYYMMDD")
     try:
         return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
@@ -158,10 +158,7 @@ class UecProfile:
         self._max_attempts = max_pin_attempts
 
     def select(self, channel: CardChannel) -> bytes | None:
-        try:
-            return channel.send(codec.select_aid(UEC_ID_AID)).data
-        except FileNotFound:
-            return None
+        return select_application(channel, UEC_ID_AID)
 
     def read(
         self, channel: CardChannel, fci: bytes, pin_entry: PinEntryFactory
@@ -195,9 +192,9 @@ class UecProfile:
             prompt = PinPrompt(self.name, tries, attempt, last_wrong)
             response = entry.verify(channel, PIN_REFERENCE, prompt)
             try:
-                codec.check(response)
+                codec.check_verify(response)
             except WrongPin as wrong:
-                log.info("wrong PIN profile=uec tries_left=%d", wrong.tries_left)
+                log.info("wrong PIN profile=uec tries_left=%s", wrong.tries_left)
                 if attempt >= self._max_attempts:
                     raise
                 tries, attempt, last_wrong = wrong.tries_left, attempt + 1, True

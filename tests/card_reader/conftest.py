@@ -19,6 +19,8 @@ from card_reader.transport import PcscContext, ReaderState
 
 WAIT_S = 5.0
 READER_URL = "pcsc://Virtual%20PCD%2000%2000"
+# How cards refuse a SELECT of an application they lack (ISO 7816-4 5.6; 6999: Java Card).
+REFUSALS = [pytest.param(sw, id=f"{sw:04X}") for sw in (0x6A81, 0x6E00, 0x6999, 0x6A82)]
 
 
 @pytest.fixture(scope="session")

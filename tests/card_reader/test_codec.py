@@ -144,6 +144,45 @@ def test_wrong_pin_says_how_many_tries_are_left() -> None:
     assert error.code == "wrong_pin"
 
 
+@pytest.mark.parametrize(
+    ("sw", "kind", "tries_left"),
+    [
+        # ISO 7816-4 11.5.6: 6300 "verification failed" says no counter; 63Cx says x tries.
+        (0x6300, errors.WrongPin, None),
+        (0x63C2, errors.WrongPin, 2),
+        (0x63C0, errors.PinBlocked, 0),
+        (0x6983, errors.PinBlocked, 0),
+    ],
+)
+def test_a_refused_verify_is_a_wrong_pin_with_or_without_a_counter(
+    sw: int, kind: type[errors.WrongPin | errors.PinBlocked], tries_left: int | None
+) -> None:
+    with pytest.raises(kind) as refused:
+        codec.check_verify(Response(b"", sw >> 8, sw & 0xFF))
+    assert type(refused.value) is kind
+    assert refused.value.code in ("wrong_pin", "pin_blocked")
+    assert refused.value.tries_left == tries_left
+    assert codec.check_verify(Response(b"", 0x90, 0x00)).ok
+
+
+@pytest.mark.parametrize(
+    ("sw", "absent"),
+    [
+        (0x6A82, True),  # file or application not found
+        (0x6A81, True),  # function not supported
+        (0x6E00, True),  # class not supported
+        (0x6D00, True),  # instruction not supported
+        (0x6999, True),  # selection failed (Java Card)
+        (0x6283, False),  # the application is there, blocked
+        (0x6982, False),
+        (0x6F00, False),
+        (0x9000, False),
+    ],
+)
+def test_which_answers_to_select_mean_no_such_application(sw: int, absent: bool) -> None:
+    assert codec.not_this_application(sw) is absent
+
+
 def test_success_and_end_of_file_pass() -> None:
     assert codec.check(Response(b"ab", 0x90, 0x00)).data == b"ab"
     assert codec.check(Response(b"ab", 0x62, 0x82)).data == b"ab"

@@ -8,13 +8,16 @@ import threading
 import pytest
 from smartcard import scard
 
-from card_reader import errors
+from card_reader import codec, errors
 from card_reader.channel import CardChannel
 from card_reader.codec import Response
 from card_reader.driver import CardReader, ReaderEvent, State
-from card_reader.identity import BankCardHolder
+from card_reader.identity import BankCardHolder, Identity
 from card_reader.part10 import FEATURE_VERIFY_PIN_DIRECT
 from card_reader.pin import KeypadEntry, PinPadEntry, PinPrompt, choose_entry
+from card_reader.profiles import PinEntryFactory
+from card_reader.profiles.emv import VISA
+from card_reader.profiles.uec import TAG_BIRTH_DATE, UEC_ID_AID
 from card_reader.sim import (
     SAMPLE_HOLDER,
     VPCD_READER,
@@ -28,6 +31,7 @@ from card_reader.sim import (
 from card_reader.transport import PcscLink, parse_url, pcsc_error
 from tests.card_reader.conftest import (
     READER_URL,
+    REFUSALS,
     WAIT_S,
     Insert,
     ScriptedKeypad,
@@ -153,6 +157,86 @@ def test_an_unknown_card_is_told_apart(insert: Insert) -> None:
         CardReader(READER_URL).read_card(VPCD_READER)
     # Every profile tried its applications: UEC, then the PPSE and three known AIDs.
     assert len(card.headers) == 5
+
+
+UEC_SELECT = "00a40400"
+
+
+@pytest.mark.parametrize("refusal", REFUSALS)
+def test_a_bank_card_that_refuses_the_uec_select_oddly_is_still_read(
+    insert: Insert, refusal: int
+) -> None:
+    # No PPSE either: the UEC, the PPSE and Mir are refused the same way, then Visa answers.
+    card = insert(SimulatedCard(EmvApplet(aid=VISA, with_ppse=False, absent_sw=refusal)))
+    result = CardReader(READER_URL).read_card(VPCD_READER)
+    assert result.profile == "emv"
+    assert result.holder == BankCardHolder("MARIA IVANOVA", "476173******0010")
+    assert [h.hex() for h in card.headers[:4]] == [UEC_SELECT] * 4
+
+
+@pytest.mark.parametrize("refusal", REFUSALS)
+def test_a_card_every_profile_refuses_is_unknown(insert: Insert, refusal: int) -> None:
+    card = insert(SimulatedCard(BlankApplet(absent_sw=refusal)))
+    with pytest.raises(errors.UnknownCard) as unknown:
+        CardReader(READER_URL).read_card(VPCD_READER)
+    assert unknown.value.code == "unknown_card"
+    assert [h.hex() for h in card.headers] == [UEC_SELECT] * 5
+
+
+def test_a_wrong_pin_answered_with_a_bare_6300_is_a_wrong_pin(insert: Insert) -> None:
+    state = UecState(pin="2580", hides_tries=True)
+    insert(uec(state))
+    keypad = ScriptedKeypad("0000", "2580")
+    result = CardReader(READER_URL, keypad=keypad).read_card(VPCD_READER)
+    assert result.pin_verified and result.holder == SAMPLE_HOLDER
+    assert [(p.attempt, p.tries_left, p.last_wrong) for p in keypad.prompts] == [
+        (1, None, False),
+        (2, None, True),
+    ]
+    assert state.tries_left == 3
+
+
+def test_wrong_pins_answered_with_6300_stop_as_a_wrong_pin(insert: Insert) -> None:
+    state = UecState(pin="2580", hides_tries=True, max_tries=10, tries_left=10)
+    insert(uec(state))
+    keypad = ScriptedKeypad("0000", "1111", "2222")
+    with pytest.raises(errors.WrongPin) as wrong:
+        CardReader(READER_URL, keypad=keypad).read_card(VPCD_READER)
+    assert (wrong.value.code, wrong.value.tries_left, wrong.value.sw) == ("wrong_pin", None, 0x6300)
+    assert len(keypad.prompts) == 3 and state.tries_left == 7
+
+
+def test_a_ppse_entry_with_an_empty_priority_is_read(insert: Insert) -> None:
+    insert(SimulatedCard(EmvApplet(priority=b"")))
+    result = CardReader(READER_URL).read_card(VPCD_READER)
+    assert result.holder == BankCardHolder("MARIA IVANOVA", "476173******0010")
+
+
+class Buggy:
+    """A profile with a fault of okno's own: it selects the UEC, then trips over the holder."""
+
+    name = "buggy"
+
+    def select(self, channel: CardChannel) -> bytes | None:
+        return channel.send(codec.select_aid(UEC_ID_AID)).data
+
+    def read(
+        self, channel: CardChannel, fci: bytes, pin_entry: PinEntryFactory
+    ) -> tuple[Identity, bool]:
+        raise KeyError(SAMPLE_HOLDER.surname)
+
+
+def test_any_failure_reading_a_card_is_that_cards_malformed_data(
+    insert: Insert, caplog: pytest.LogCaptureFixture
+) -> None:
+    insert(uec(UecState()))
+    with pytest.raises(errors.MalformedData) as malformed:
+        CardReader(READER_URL, profiles=[Buggy()]).read_card(VPCD_READER)
+    assert malformed.value.code == "malformed_data"
+    assert isinstance(malformed.value.__cause__, KeyError)
+    assert "error=KeyError at test_driver.py:" in caplog.text
+    # The failure's text, which may quote what the card holds, stays out of the log.
+    assert SAMPLE_HOLDER.surname not in caplog.text + str(malformed.value)
 
 
 def test_a_bank_card_gives_only_a_name_and_a_masked_number(insert: Insert) -> None:
@@ -297,6 +381,24 @@ def test_the_watch_reads_each_card_once_and_sees_it_go(pcscd: object) -> None:
             card.remove()
             watch.wait_for(State.EMPTY)
     assert keypad.pins == []
+
+
+def test_the_watch_refuses_an_odd_card_and_reads_the_next(pcscd: object) -> None:
+    """A date of birth in 8 non-ASCII bytes killed the watch: the next card was never read."""
+    odd = UecState(raw_objects={TAG_BIRTH_DATE: bytes.fromhex("D0D1D2D3D4D5D6D7")})
+    keypad = ScriptedKeypad("1234", "1234")
+    with Watch(CardReader(READER_URL, keypad=keypad)) as watch:
+        watch.wait_for(State.EMPTY)
+        with SimulatedCard(UecApplet(odd)):
+            failed = watch.wait_for(State.FAILED)
+            assert isinstance(failed.error, errors.MalformedData)
+            assert failed.error.code == "malformed_data"
+        watch.wait_for(State.EMPTY)
+        with simulated_card("uec"):
+            done = watch.wait_for(State.DONE)
+            assert done.read is not None and done.read.holder == SAMPLE_HOLDER
+        watch.wait_for(State.EMPTY)
+        assert watch.thread.is_alive()
 
 
 def test_the_watch_reports_a_missing_reader_and_a_failed_card(pcscd: object) -> None:

@@ -15,8 +15,15 @@ from card_reader.pin import KeypadEntry, PinEntry
 from card_reader.profiles import emv
 from card_reader.profiles.emv import EmvProfile
 from card_reader.profiles.uec import UecProfile, encode_identity, parse_identity
-from card_reader.sim import SAMPLE_HOLDER, AppletLink, EmvApplet, UecApplet, UecState
-from tests.card_reader.conftest import ScriptedKeypad
+from card_reader.sim import (
+    SAMPLE_HOLDER,
+    AppletLink,
+    BlankApplet,
+    EmvApplet,
+    UecApplet,
+    UecState,
+)
+from tests.card_reader.conftest import REFUSALS, ScriptedKeypad
 
 
 def objects(*pairs: tuple[int, bytes]) -> bytes:
@@ -52,6 +59,10 @@ def test_identity_data_objects(extra: tuple[int, bytes], field: str, value: obje
         ((0xDF2E, b"X"),),
         (*NAMES, (0x5F2B, bytes.fromhex("19851399"))),
         (*NAMES, (0x5F2B, b"1985")),
+        # Eight bytes that are not ASCII digits: not ASCII at all, or digits of other scripts.
+        (*NAMES, (0x5F2B, bytes.fromhex("D0D1D2D3D4D5D6D7"))),
+        (*NAMES, (0x5F2B, "1985031²".encode("latin-1"))),
+        (*NAMES, (0x5F2B, "дата рож".encode("iso8859_5"))),
     ],
 )
 def test_identity_without_a_surname_or_with_a_bad_date_is_malformed(
@@ -95,11 +106,36 @@ def test_track_2_and_names() -> None:
         emv.pan_from_track2(b"\x47\x61")
 
 
-def test_ppse_priorities_order_the_applications() -> None:
-    entry_low = tlv.encode(0x61, tlv.encode(0x4F, emv.VISA) + b"\x87\x01\x02")
-    entry_high = tlv.encode(0x61, tlv.encode(0x4F, emv.MIR) + b"\x87\x01\x01")
-    fci = tlv.encode(0x6F, tlv.encode(0xA5, tlv.encode(0xBF0C, entry_low + entry_high)))
-    assert emv.aids_from_ppse(fci) == [emv.MIR, emv.VISA]
+def ppse(*entries: tuple[bytes, bytes | None]) -> bytes:
+    """A PPSE's FCI listing (AID, ``87`` value or None for no ``87``) in order."""
+    listed = b"".join(
+        tlv.encode(
+            0x61, tlv.encode(0x4F, aid) + (b"" if value is None else tlv.encode(0x87, value))
+        )
+        for aid, value in entries
+    )
+    return tlv.encode(0x6F, tlv.encode(0xA5, tlv.encode(0xBF0C, listed)))
+
+
+@pytest.mark.parametrize(
+    ("entries", "order"),
+    [
+        (((emv.VISA, b"\x02"), (emv.MIR, b"\x01")), [emv.MIR, emv.VISA]),
+        # EMV Book 1 12.2.3: b8 (cardholder confirmation) is not part of the priority.
+        (((emv.VISA, b"\x82"), (emv.MIR, b"\x03")), [emv.VISA, emv.MIR]),
+        # An empty 87 (87 00), a missing one and priority 0 all mean "no priority": last.
+        (((emv.VISA, b""), (emv.MIR, b"\x0f")), [emv.MIR, emv.VISA]),
+        (((emv.VISA, None), (emv.MIR, b"")), [emv.VISA, emv.MIR]),
+        (
+            ((emv.MASTERCARD, b"\x00"), (emv.VISA, b""), (emv.MIR, b"\x01")),
+            [emv.MIR, emv.MASTERCARD, emv.VISA],
+        ),
+    ],
+)
+def test_ppse_priorities_order_the_applications(
+    entries: tuple[tuple[bytes, bytes | None], ...], order: list[bytes]
+) -> None:
+    assert emv.aids_from_ppse(ppse(*entries)) == order
 
 
 def entry(keypad: ScriptedKeypad) -> PinEntry:
@@ -116,6 +152,23 @@ def test_a_bank_card_gives_a_name_and_a_masked_number_without_a_pin() -> None:
         holder, verified = profile.read(channel, fci, partial(entry, keypad))
         assert holder == BankCardHolder("MARIA IVANOVA", "476173******0010")
         assert not verified and not keypad.prompts
+
+
+@pytest.mark.parametrize("refusal", REFUSALS)
+def test_a_card_refusing_the_uec_select_in_any_iso_way_has_no_uec(refusal: int) -> None:
+    for applet in (EmvApplet(absent_sw=refusal), BlankApplet(absent_sw=refusal)):
+        assert UecProfile().select(CardChannel(AppletLink(applet))) is None
+
+
+@pytest.mark.parametrize("refusal", REFUSALS)
+def test_a_bank_card_refusing_the_ppse_and_other_aids_is_still_read(refusal: int) -> None:
+    applet = EmvApplet(aid=emv.VISA, with_ppse=False, absent_sw=refusal)
+    channel = CardChannel(AppletLink(applet))
+    profile = EmvProfile()
+    fci = profile.select(channel)
+    assert fci is not None
+    holder, _ = profile.read(channel, fci, partial(entry, ScriptedKeypad()))
+    assert holder == BankCardHolder("MARIA IVANOVA", "476173******0010")
 
 
 def test_a_uec_that_wants_secure_messaging_says_so() -> None:
