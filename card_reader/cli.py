@@ -94,16 +94,34 @@ def sim_card(  # noqa: PLR0917 (a command: Typer declares it by its options)
     start_pcscd: Annotated[
         bool, typer.Option(help="Start pcscd (as root) when none is running.")
     ] = True,
+    absent_sw: Annotated[
+        str,
+        typer.Option(help="SW to a SELECT of an application it lacks: 6A82, 6A81, 6E00, 6999."),
+    ] = "6A82",
+    hides_tries: Annotated[
+        bool, typer.Option(help="UEC: a wrong PIN gets a bare 6300, no tries counter.")
+    ] = False,
 ) -> None:
     """Insert a virtual smart card into pcscd's vsmartcard reader until Ctrl-C or SIGTERM."""
     from card_reader.program import SimCardOptions, run_simulated_card
 
     _logging(False)
-    options = SimCardOptions(
-        kind, port, pin, tries_left, secure_messaging, mute_after, remove_after, start_pcscd
-    )
     if kind not in ("uec", "emv", "blank"):
         raise _fail(f"no simulated card {kind!r}: uec, emv or blank")
+    if len(absent_sw) != 4 or not all(c in "0123456789abcdefABCDEF" for c in absent_sw):
+        raise _fail(f"--absent-sw {absent_sw!r} is not a status word: four hex digits, as 6A82")
+    options = SimCardOptions(
+        kind,
+        port,
+        pin,
+        tries_left,
+        secure_messaging,
+        mute_after,
+        remove_after,
+        start_pcscd,
+        int(absent_sw, 16),
+        hides_tries,
+    )
     _until_signal(lambda stop: run_simulated_card(options, stop, typer.echo))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from card_reader.agent import CardAgent, IdentitySink, MemorySink, OnScreenKeypad
+from card_reader.applets import APPLICATION_NOT_FOUND
 from card_reader.driver import CardReader
 from card_reader.pcscd import running_pcscd
 from card_reader.sim import VPCD_PORT, SimulatedCard, UecState, simulated_card
@@ -49,8 +50,12 @@ async def run_card_reader(
     sink: IdentitySink | None = None,
     keypad: OnScreenKeypad | None = None,
     on_agent: Callable[[CardAgent], None] | None = None,
+    reader: CardReader | None = None,
 ) -> None:
-    """Enroll if needed, then read cards and publish visitors until ``stop``."""
+    """Enroll if needed, then read cards and publish visitors until ``stop``.
+
+    ``reader``: the driver to run, when not the one ``setup`` describes.
+    """
 
     def show_code(code: str) -> None:
         log.warning(
@@ -78,7 +83,8 @@ async def run_card_reader(
         heartbeat_s=setup.heartbeat_s,
         on_config=configure,
     )
-    reader = CardReader(setup.reader, apdu_timeout_s=setup.apdu_timeout_s)
+    if reader is None:
+        reader = CardReader(setup.reader, apdu_timeout_s=setup.apdu_timeout_s)
     agent = CardAgent(reader, sink or MemorySink(), session.report, keypad=keypad)
     if on_agent is not None:
         on_agent(agent)
@@ -104,6 +110,8 @@ class SimCardOptions:
     mute_after: int | None = None
     remove_after: int | None = None
     start_pcscd: bool = True
+    absent_sw: int = APPLICATION_NOT_FOUND
+    hides_tries: bool = False
 
 
 def make_card(options: SimCardOptions) -> SimulatedCard:
@@ -111,6 +119,7 @@ def make_card(options: SimCardOptions) -> SimulatedCard:
         pin=options.pin,
         tries_left=options.tries_left,
         needs_secure_messaging=options.secure_messaging,
+        hides_tries=options.hides_tries,
     )
     return simulated_card(
         options.kind,
@@ -118,6 +127,7 @@ def make_card(options: SimCardOptions) -> SimulatedCard:
         mute_after=options.mute_after,
         remove_after=options.remove_after,
         uec=uec,
+        absent_sw=options.absent_sw,
     )
 
 

@@ -10,7 +10,9 @@ The card runs an applet (:mod:`card_reader.applets`): :class:`UecApplet` (the UE
 identification application with a holder, PIN and tries counter), :class:`EmvApplet` (a
 bank card) or :class:`BlankApplet` (a card okno does not know). Faults: a mute card
 (answers nothing from the n-th APDU), a card pulled out in the middle of the n-th APDU,
-a card that insists on secure messaging, and a blocked PIN. Only command headers are
+a card that insists on secure messaging, a blocked PIN, a PIN counter the card keeps to
+itself (a bare 6300), other refusals of a SELECT (6A81, 6E00, 6999), data objects written
+as given bytes, and a PPSE entry's priority. Only command headers are
 kept, never their data.
 """
 
@@ -24,6 +26,7 @@ import threading
 from collections.abc import Callable
 
 from card_reader.applets import (
+    APPLICATION_NOT_FOUND,
     SAMPLE_HOLDER,
     SAMPLE_PAN,
     Applet,
@@ -221,12 +224,16 @@ def simulated_card(
     mute_after: int | None = None,
     remove_after: int | None = None,
     uec: UecState | None = None,
+    absent_sw: int = APPLICATION_NOT_FOUND,
 ) -> SimulatedCard:
-    """A card: ``uec`` (with ``uec``, else the sample holder and PIN 1234), ``emv``, ``blank``."""
+    """A card: ``uec`` (with ``uec``, else the sample holder and PIN 1234), ``emv``, ``blank``.
+
+    ``absent_sw``: what it answers a SELECT of an application it does not hold.
+    """
     applets: dict[str, tuple[Callable[[], Applet], bytes]] = {
-        "uec": (lambda: UecApplet(uec), UEC_ATR),
-        "emv": (EmvApplet, EMV_ATR),
-        "blank": (BlankApplet, BLANK_ATR),
+        "uec": (lambda: UecApplet(uec, absent_sw=absent_sw), UEC_ATR),
+        "emv": (lambda: EmvApplet(absent_sw=absent_sw), EMV_ATR),
+        "blank": (lambda: BlankApplet(absent_sw=absent_sw), BLANK_ATR),
     }
     if kind in applets:
         applet, atr = applets[kind]

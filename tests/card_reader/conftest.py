@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from card_reader.driver import CardReader, Emit, ReaderEvent, State
 from card_reader.pcscd import Pcscd, running_pcscd
 from card_reader.pin import PinPrompt
 from card_reader.sim import VPCD_READER, SimulatedCard
@@ -66,6 +67,14 @@ def insert(pcscd: Pcscd) -> Iterator[Insert]:
         card.remove()
     if cards:
         wait_reader(False)
+
+
+class DyingReader(CardReader):
+    """A reader whose watch ends on a fault of okno's own once it has seen the reader empty."""
+
+    def watch(self, halt: threading.Event, emit: Emit, *, retry_s: float = 1.0) -> None:
+        emit(ReaderEvent(State.EMPTY, VPCD_READER))
+        raise RuntimeError("a bug in the watch")
 
 
 class ScriptedKeypad:

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
 
 from card_reader.agent import CardAgent, MemorySink
-from card_reader.driver import CardReader, Emit, ReaderEvent, State
+from card_reader.driver import CardReader, State
 from card_reader.errors import BadSettings
 from card_reader.identity import snils_hash
 from card_reader.pcscd import Pcscd
 from card_reader.pin import PinPrompt
 from card_reader.sim import (
     SAMPLE_HOLDER,
-    VPCD_READER,
     SimulatedCard,
     UecApplet,
     UecState,
     simulated_card,
 )
-from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, wait_reader
+from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, DyingReader, wait_reader
 
 KEY = bytes(range(32))
 
@@ -127,14 +125,6 @@ async def test_a_missing_reader_is_reported_as_the_devices_error(pcscd: Pcscd) -
         await agent.until(lambda: agent.state is State.NO_READER, WAIT_S)
         await agent.until(lambda: bool(reports), WAIT_S)
     assert reports == [("no card reader 'No Such Reader'", "")]
-
-
-class DyingReader(CardReader):
-    """A reader whose watch ends on a fault of okno's own once it has seen the reader empty."""
-
-    def watch(self, halt: threading.Event, emit: Emit, *, retry_s: float = 1.0) -> None:
-        emit(ReaderEvent(State.EMPTY, VPCD_READER))
-        raise RuntimeError("a bug in the watch")
 
 
 async def test_a_reader_whose_watch_died_reports_an_error_instead_of_looking_healthy() -> None:

@@ -32,5 +32,8 @@ def test_the_commands_refuse_what_they_cannot_do() -> None:
     refused = runner.invoke(app, ["sim", "--kind", "passport"])
     assert refused.exit_code == 2
     assert "no simulated card 'passport'" in refused.output
+    odd = runner.invoke(app, ["sim", "--absent-sw", "6A8"])
+    assert odd.exit_code == 2
+    assert "'6A8' is not a status word: four hex digits" in odd.output
     assert runner.invoke(app, ["bench", "--help"]).exit_code == 0
     assert runner.invoke(app, ["run", "--help"]).exit_code == 0

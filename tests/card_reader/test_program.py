@@ -12,14 +12,15 @@ import pytest
 
 from card_reader.agent import CardAgent, MemorySink
 from card_reader.bench import measure_card
-from card_reader.driver import State
+from card_reader.driver import CardReader, State
 from card_reader.identity import snils_hash
 from card_reader.pcscd import Pcscd
+from card_reader.profiles.uec import TAG_BIRTH_DATE
 from card_reader.program import KIND, CardReaderSetup, run_card_reader
 from card_reader.sim import SAMPLE_HOLDER, SAMPLE_PAN, EmvApplet, SimulatedCard, UecApplet, UecState
 from okno.provision import enroll_devices
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
-from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, wait_reader
+from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, DyingReader, wait_reader
 from tests.hub.conftest import Served
 from tests.polling import eventually
 
@@ -35,6 +36,8 @@ async def card_reader_program(
     reader: str,
     sink: MemorySink,
     keypad: AsyncKeypad | None = None,
+    *,
+    driver: CardReader | None = None,
 ) -> AsyncIterator[CardAgent]:
     (state,) = await enroll_devices(served.address, 1, tmp_path / "readers", KIND)
     await devices_pb2_grpc.ProvisioningStub(served.channel).ConfigureDevice(
@@ -50,7 +53,7 @@ async def card_reader_program(
     stop = asyncio.Event()
     setup = CardReaderSetup(state, "BENCH-0000", reader, heartbeat_s=0.05)
     running = asyncio.create_task(
-        run_card_reader(setup, stop, sink=sink, keypad=keypad, on_agent=on_agent)
+        run_card_reader(setup, stop, sink=sink, keypad=keypad, on_agent=on_agent, reader=driver)
     )
     try:
         await asyncio.wait_for(started.wait(), WAIT_S)
@@ -90,6 +93,44 @@ async def test_a_missing_reader_shows_as_the_devices_error_on_the_hub(
 
         async def reported() -> bool:
             return (await device(served)).error == "no card reader 'Kiosk Reader'"
+
+        await eventually(reported, WAIT_S)
+        assert (await device(served)).presence == devices_pb2.PRESENCE_ERROR
+
+
+async def test_after_an_odd_card_the_next_is_read_and_the_fleet_view_is_right(
+    served: Served, tmp_path: Path, pcscd: Pcscd
+) -> None:
+    sink = MemorySink()
+    odd = UecState(raw_objects={TAG_BIRTH_DATE: bytes.fromhex("D0D1D2D3D4D5D6D7")})
+    keypad = AsyncKeypad("1234", "1234")
+    async with card_reader_program(served, tmp_path, READER_URL, sink, keypad) as agent:
+        await agent.until(lambda: agent.state is State.EMPTY, WAIT_S)
+        odd_card = SimulatedCard(UecApplet(odd))
+        await asyncio.to_thread(odd_card.insert)
+        try:
+            await agent.until(lambda: agent.state is State.FAILED, WAIT_S)
+            assert agent.error == "malformed_data" and sink.published == []
+        finally:
+            await asyncio.to_thread(odd_card.remove)
+        await agent.until(lambda: agent.state is State.EMPTY, WAIT_S)
+        await asyncio.to_thread(wait_reader, False)
+        await swipe(agent, sink, SimulatedCard(UecApplet(UecState())))
+        listed = await device(served)
+    assert [v.name for v in sink.published] == [SAMPLE_HOLDER.full_name]
+    assert (listed.error, listed.presence) == ("", devices_pb2.PRESENCE_ONLINE)
+
+
+async def test_a_reader_whose_watch_died_shows_an_error_in_the_fleet_view(
+    served: Served, tmp_path: Path
+) -> None:
+    async with card_reader_program(
+        served, tmp_path, READER_URL, MemorySink(), driver=DyingReader(READER_URL)
+    ) as agent:
+        await agent.until(lambda: agent.state is State.STOPPED, WAIT_S)
+
+        async def reported() -> bool:
+            return (await device(served)).error.startswith("the card reader stopped")
 
         await eventually(reported, WAIT_S)
         assert (await device(served)).presence == devices_pb2.PRESENCE_ERROR

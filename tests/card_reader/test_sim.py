@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from card_reader import codec
+from card_reader import codec, tlv
 from card_reader.channel import CardChannel
 from card_reader.codec import Command, Response
 from card_reader.profiles.uec import UEC_ID_AID, parse_identity
@@ -11,13 +11,15 @@ from card_reader.sim import (
     UEC_ATR,
     AppletLink,
     BlankApplet,
+    EmvApplet,
+    IsoApplet,
     UecApplet,
     UecState,
     make_atr,
 )
 
 
-def answer(applet: UecApplet | BlankApplet, apdu: str) -> Response:
+def answer(applet: IsoApplet, apdu: str) -> Response:
     return Response.parse(applet.process(bytes.fromhex(apdu.replace(" ", ""))))
 
 
@@ -113,6 +115,44 @@ def test_the_channel_chains_long_data_itself() -> None:
     channel = CardChannel(link)
     channel.exchange(Command(0x00, 0xA4, 0x04, 0x00, bytes(300), 256))
     assert [h[0] for h in link.sent] == [0x10, 0x00]
+
+
+def test_a_card_can_refuse_a_select_the_ways_iso_7816_4_allows() -> None:
+    for sw in (0x6A81, 0x6E00, 0x6999):
+        uec_ = UecApplet(absent_sw=sw)
+        assert answer(uec_, "00 A4 04 00 07 A0 00 00 00 03 10 10 00").sw == sw
+        assert answer(BlankApplet(absent_sw=sw), "00 A4 04 00 07 A0 00 00 00 03 10 10 00").sw == sw
+        emv_ = EmvApplet(absent_sw=sw, with_ppse=False)
+        assert answer(emv_, "00 A4 04 00 0E 32 50 41 59 2E 53 59 53 2E 44 44 46 30 31 00").sw == sw
+
+
+def test_a_uec_can_keep_its_pin_counter_to_itself() -> None:
+    state = UecState(hides_tries=True)
+    applet = selected(state)
+    assert answer(applet, "00 20 00 01").sw == 0x6300
+    assert answer(applet, "00 20 00 01 08 24 00 00 FF FF FF FF FF").sw == 0x6300
+    assert answer(applet, "00 20 00 01 08 24 12 34 FF FF FF FF FF").sw == 0x9000
+    assert answer(applet, "00 20 00 01").sw == 0x9000
+    state.tries_left = 0
+    assert answer(applet, "00 20 00 01").sw == 0x6983
+
+
+def test_a_uec_can_write_a_data_object_as_given() -> None:
+    odd = bytes.fromhex("D0D1D2D3D4D5D6D7")
+    applet = selected(UecState(pin_required=False, exact_le=False, raw_objects={0x5F2B: odd}))
+    data = answer(applet, "00 B0 81 00 00")
+    (template,) = tlv.parse(answer(applet, f"00 C0 00 00 {data.sw2:02X}").data)
+    found = {obj.tag: obj.value for obj in template.children}
+    assert found[0x5F2B] == odd
+    assert found[0xDF27] == bytes.fromhex("011223344595")
+
+
+def test_a_ppse_entry_can_carry_an_empty_priority() -> None:
+    fci = answer(
+        EmvApplet(priority=b""), "00 A4 04 00 0E 32 50 41 59 2E 53 59 53 2E 44 44 46 30 31 00"
+    )
+    assert tlv.find(fci.data, 0x87) == tlv.Tlv(0x87, b"")
+    assert bytes.fromhex("8700") in fci.data
 
 
 def test_a_blank_card_has_no_application() -> None:
