@@ -33,14 +33,17 @@ class Profile(Protocol):
         ...
 
 
-def select_application(channel: CardChannel, aid: bytes) -> bytes | None:
+def select_application(
+    channel: CardChannel, aid: bytes, *, skip: frozenset[int] = frozenset()
+) -> bytes | None:
     """SELECT ``aid`` by name: its FCI, None when the card says it has no such application.
 
     Cards say so in more ways than 6A82 (see :func:`card_reader.codec.not_this_application`);
-    each means "try the next one", never a broken card. Other refusals are raised typed.
+    each means "try the next one", never a broken card, as do the status words in ``skip``.
+    Other refusals are raised typed.
     """
     response = channel.exchange(codec.select_aid(aid))
-    if codec.not_this_application(response.sw):
+    if codec.not_this_application(response.sw) or response.sw in skip:
         return None
     return codec.check(response).data
 

@@ -36,14 +36,22 @@ TAG_TRACK2 = 0x57
 TAG_NAME = 0x5F20
 # Records read at most: the name and PAN are in the first few of any card.
 MAX_RECORDS = 16
+# ISO 7816-5: an AID is 5 to 16 bytes (RID and PIX).
+AID_SIZES = range(5, 17)
+# Book 1 12.3.2 and 12.3.3: 6283, a blocked PPSE or application, is passed over like a
+# missing one: the list of AIDs is tried, the application left out.
+BLOCKED = frozenset({0x6283})
 
 
 def aids_from_ppse(fci: bytes) -> list[bytes]:
-    """The AIDs the PPSE lists, highest priority (lowest ``87`` value) first."""
+    """The AIDs the PPSE lists, highest priority (lowest ``87`` value) first.
+
+    An entry whose ``4F`` is missing or no AID's size is left out.
+    """
     entries = []
     for order, entry in enumerate(tlv.find_all(tlv.parse(fci), TAG_APPLICATION)):
         children = {child.tag: child.value for child in entry.children}
-        if TAG_AID not in children:
+        if len(children.get(TAG_AID, b"")) not in AID_SIZES:
             continue
         # Book 1 12.2.3: b4-b1 of the first byte, 1 highest; 0, or none given, is no priority
         # (an empty ``87 00`` too), which ranks last.
@@ -112,10 +120,10 @@ class EmvProfile:
     name = "emv"
 
     def select(self, channel: CardChannel) -> bytes | None:
-        ppse = select_application(channel, PPSE)
+        ppse = select_application(channel, PPSE, skip=BLOCKED)
         aids = aids_from_ppse(ppse) if ppse is not None else []
         for aid in [*aids, *(a for a in KNOWN_AIDS if a not in aids)]:
-            fci = select_application(channel, aid)
+            fci = select_application(channel, aid, skip=BLOCKED)
             if fci is not None:
                 return fci
         return None

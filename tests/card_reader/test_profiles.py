@@ -138,6 +138,11 @@ def test_ppse_priorities_order_the_applications(
     assert emv.aids_from_ppse(ppse(*entries)) == order
 
 
+def test_ppse_entries_without_an_aid_of_iso_size_are_left_out() -> None:
+    listed = ppse((b"", b"\x01"), (b"\xa0\x00", b"\x02"), (emv.VISA, b"\x03"))
+    assert emv.aids_from_ppse(listed) == [emv.VISA]
+
+
 def entry(keypad: ScriptedKeypad) -> PinEntry:
     return KeypadEntry(keypad)
 
@@ -160,7 +165,8 @@ def test_a_card_refusing_the_uec_select_in_any_iso_way_has_no_uec(refusal: int) 
         assert UecProfile().select(CardChannel(AppletLink(applet))) is None
 
 
-@pytest.mark.parametrize("refusal", REFUSALS)
+# EMV Book 1 12.3.2-12.3.3: 6283, a blocked PPSE or application, is passed over too.
+@pytest.mark.parametrize("refusal", [*REFUSALS, pytest.param(0x6283, id="6283")])
 def test_a_bank_card_refusing_the_ppse_and_other_aids_is_still_read(refusal: int) -> None:
     applet = EmvApplet(aid=emv.VISA, with_ppse=False, absent_sw=refusal)
     channel = CardChannel(AppletLink(applet))
