@@ -83,7 +83,7 @@ Emit = Callable[[ReaderEvent], None]
 
 
 def fault_origin(error: BaseException) -> str:
-    """``KeyError at card_reader/x.py:12``: an unexpected error's kind and line, not its text."""
+    """``KeyError at uec.py:96``: an unexpected error's kind and where it rose, not its text."""
     frames = traceback.extract_tb(error.__traceback__)
     if not frames:
         return type(error).__name__
