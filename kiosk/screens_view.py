@@ -7,13 +7,13 @@ these values where QML reads them and keeps the QR code's image serial.
 from __future__ import annotations
 
 import math
-from urllib.parse import quote
 
 from kiosk.catalogue import Wait
 from kiosk.core import Screen
 from kiosk.flow import Issued, KioskFlow
 from kiosk.states import Printer, PrintState
 from kiosk.texts import minutes_text, people_text, printer_reason, refusal, services_text
+from okno.links import ticket_url
 
 # A print still "on its way" after this long is probably waiting (for paper, a cable).
 SLOW_PRINT_S = 8.0
@@ -202,7 +202,7 @@ def ticket(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], s
 def _qr_for(flow: KioskFlow, ticket: Issued, service_name: str) -> str:
     catalogue = flow.catalogue
     if catalogue is not None and catalogue.ticket_page_url:
-        return catalogue.ticket_page_url.replace("{ticket}", quote(ticket.ticket_id, safe="/"))
+        return ticket_url(catalogue.ticket_page_url, ticket.ticket_id)
     issued = flow.local(ticket.issued_at_ms) if ticket.issued_at_ms else None
     lines = [f"Талон {ticket.number}", service_name]
     if issued is not None:

@@ -349,24 +349,29 @@ def printer(
         "127.0.0.1"
     ),
     paper_width: Annotated[int, typer.Option(help="Paper width in mm: 58 or 80.")] = 80,
+    code_page: Annotated[
+        str, typer.Option(help="cp866, or ascii for a printer without Cyrillic.")
+    ] = "cp866",
+    qr: Annotated[str, typer.Option(help="native, or raster without QR firmware.")] = "native",
+    logo: Annotated[str, typer.Option(help="nv (NV memory), raster or none.")] = "nv",
     verbose: bool = False,
 ) -> None:
     """Run the printer agent: print its pairing code, then the hub's tickets, each once."""
     if context.invoked_subcommand is not None:
         return
     from ticket_printer.layout import Logo
-    from ticket_printer.profile import PrinterProfile
     from ticket_printer.program import PrinterSetup, run_printer
+    from ticket_printer.settings import PrinterSettings
 
     if not device or not serial:
         raise fail("give the printer's --device URL and its --serial number")
     try:
-        profile = PrinterProfile.for_paper(paper_width)
+        settings = PrinterSettings(paper_width, code_page, qr, logo)
     except ValueError as error:
         raise fail(str(error)) from error
     setup_logging(verbose)
     setup = PrinterSetup(
-        device, state, serial, hub=hub, interfaces=[interface], profile=profile, logo=Logo.load()
+        device, state, serial, hub=hub, interfaces=[interface], settings=settings, logo=Logo.load()
     )
     run_device_program(lambda stop: run_printer(setup, stop))
 

@@ -32,8 +32,8 @@ from ticket_printer.errors import (
     PrintTimeout,
 )
 from ticket_printer.jobs import Job, JobQueue, JobState
-from ticket_printer.layout import TextSlip, TicketSlip
-from ticket_printer.profile import PrinterProfile
+from ticket_printer.layout import Logo, TextSlip, TicketSlip
+from ticket_printer.settings import PrinterSettings
 
 log = logging.getLogger(__name__)
 POLL_S = 0.5
@@ -53,11 +53,19 @@ class PrinterAgent:
         jobs: JobQueue,
         report: Report,
         *,
+        settings: PrinterSettings | None = None,
+        logo: Logo | None = None,
         poll_s: float = POLL_S,
         retry_s: float = RETRY_S,
     ) -> None:
-        """``report(error, warning)`` tells the hub; it is called from the event loop."""
+        """``report(error, warning)`` tells the hub; it is called from the event loop.
+
+        ``settings`` are the command line's, which the hub's settings override key by key.
+        """
         self._open_printer = open_printer
+        self._base = settings or PrinterSettings()
+        self._settings = self._base
+        self._logo = logo
         self._jobs = jobs
         self._report = report
         self._poll_s = poll_s
@@ -67,18 +75,14 @@ class PrinterAgent:
         self._waiters: dict[int, list[asyncio.Future[str]]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reported: tuple[str, str] | None = None
-        self._profile: PrinterProfile | None = None
+        # The settings the open printer was last given (None: not yet).
+        self._applied: PrinterSettings | None = None
         # The job the paper or cover stopped: it may still finish once the printer can.
         self._stopped: int | None = None
 
     def configure(self, config: dict[str, str]) -> None:
-        """Settings from the hub: ``paper_width`` (58 or 80); a bad value is refused."""
-        width = config.get("paper_width")
-        if width is None:
-            return
-        if width not in {"58", "80"}:
-            raise ValueError(f"paper_width is 58 or 80 (millimetres), not {width!r}")
-        self._profile = PrinterProfile.for_paper(int(width))
+        """Settings from the hub (ticket_printer/settings.py); BadSettings says what is wrong."""
+        self._settings = self._base.updated(config)
         self._wake.set()
 
     async def handle(self, command: devices_pb2.Command) -> str:
@@ -127,10 +131,12 @@ class PrinterAgent:
             try:
                 if printer is None:
                     printer = self._open_printer()
+                    self._applied = None
                     log.info("printer link open")
-                if self._profile is not None:
-                    printer.profile = self._profile
                 job = self._jobs.next()
+                # After taking the job: settings the hub heard acknowledged before it apply.
+                while self._applied is not self._settings:
+                    self._apply(printer, self._settings)
                 if job is None:
                     self._show(printer.state())
                     self._pause(self._poll_s)
@@ -155,6 +161,24 @@ class PrinterAgent:
                 self._pause(self._retry_s)
         if printer is not None:
             printer.close()
+
+    def _apply(self, printer: TicketPrinter, settings: PrinterSettings) -> None:
+        """Print for the printer's capabilities from now on; its logo into NV memory once."""
+        try:
+            printer.configure(settings.profile, self._logo if settings.prints_logo else None)
+        except LinkLost:
+            raise
+        except PrinterError as error:
+            # Tickets still print, with the logo sent as a raster each time.
+            log.warning("logo not stored in the printer reason=%s", error)
+        self._applied = settings
+        log.info(
+            "printer settings paper_width=%d code_page=%s qr=%s logo=%s",
+            settings.paper_width,
+            settings.code_page,
+            settings.qr,
+            settings.logo,
+        )
 
     def _print(self, printer: TicketPrinter, job: Job) -> None:
         try:

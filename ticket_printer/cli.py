@@ -19,9 +19,13 @@ import typer
 from ticket_printer.driver import TicketPrinter
 from ticket_printer.errors import PrinterError
 from ticket_printer.profile import PrinterProfile
+from ticket_printer.settings import PrinterSettings
 from ticket_printer.sim import SimulatedPrinter
 
 PaperWidth = Annotated[int, typer.Option(help="Paper width in mm: 58 or 80.")]
+CodePage = Annotated[str, typer.Option(help="cp866, or ascii: a model without Cyrillic.")]
+QrKind = Annotated[str, typer.Option(help="native, or raster: a model without QR firmware.")]
+LogoKind = Annotated[str, typer.Option(help="nv, or raster/none: a model without NV memory.")]
 
 
 def _fail(reason: str) -> typer.Exit:
@@ -29,14 +33,15 @@ def _fail(reason: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _profile(paper_width: int) -> PrinterProfile:
+def _profile(paper_width: int, code_page: str, qr: str, logo: str) -> PrinterProfile:
+    """The model the settings describe (ticket_printer/settings.py); a bad one ends the command."""
     try:
-        return PrinterProfile.for_paper(paper_width)
+        return PrinterSettings(paper_width, code_page, qr, logo).profile
     except ValueError as error:
         raise _fail(str(error)) from error
 
 
-def sim_printer(
+def sim_printer(  # noqa: PLR0917 (a command: Typer declares it by its options)
     pty: Annotated[
         bool, typer.Option("--pty/--no-pty", help="Speak on a pty pair (the default).")
     ] = True,
@@ -48,6 +53,9 @@ def sim_printer(
         Path | None, typer.Option(help="Save each ticket here as ticket-NNNN.png and .txt.")
     ] = None,
     paper_width: PaperWidth = 80,
+    code_page: CodePage = "cp866",
+    qr: QrKind = "native",
+    logo: LogoKind = "nv",
     paper_tickets: Annotated[
         int | None, typer.Option(help="The paper runs out after this many tickets.")
     ] = None,
@@ -58,7 +66,7 @@ def sim_printer(
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
-    profile = _profile(paper_width)
+    profile = _profile(paper_width, code_page, qr, logo)
     if tcp is None and not pty:
         raise _fail("give --pty or --tcp PORT")
     link: Literal["pty", "tcp"] = "pty" if tcp is None else "tcp"
@@ -91,9 +99,11 @@ def test_page(
         str, typer.Argument(help="The printer's URL: serial:///dev/ttyUSB0, tcp://HOST:9100...")
     ],
     paper_width: PaperWidth = 80,  # noqa: PT028 (a command, not a test)
+    code_page: CodePage = "cp866",  # noqa: PT028
+    qr: QrKind = "native",  # noqa: PT028
 ) -> None:
     """Print a test page and wait until the printer confirms it."""
-    profile = _profile(paper_width)
+    profile = _profile(paper_width, code_page, qr, "none")
     try:
         with TicketPrinter.open(device, profile) as printer:
             printer.print_test_page()

@@ -276,6 +276,14 @@ class TicketPrinter:
 
     # -- logo ------------------------------------------------------------------------
 
+    def configure(self, profile: PrinterProfile, logo: Logo | None) -> None:
+        """Print for ``profile`` from now on, with ``logo`` (None: none) stored if it can be."""
+        self.profile = profile
+        if logo is None:
+            self.logo, self.logo_stored = None, False
+        else:
+            self.store_logo(logo)
+
     def stored_nv_keys(self) -> tuple[str, ...] | None:
         """Keys of the NV graphics the printer holds; None if it will not say."""
         self._nv_keys = None

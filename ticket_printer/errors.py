@@ -62,3 +62,9 @@ class BadPrinterUrl(PrinterError, ValueError):
     """The printer's URL names no transport this package can open."""
 
     code = "bad_printer_url"
+
+
+class BadSettings(PrinterError, ValueError):
+    """A setting from the technician the printer cannot take; the previous ones stay."""
+
+    code = "bad_settings"

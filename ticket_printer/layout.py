@@ -18,7 +18,7 @@ from PIL import Image
 from ticket_printer import codec
 from ticket_printer.codec import Align
 from ticket_printer.errors import TemplateError
-from ticket_printer.profile import PrinterProfile, encode_text
+from ticket_printer.profile import PrinterProfile, encode_text, printable
 
 # The branch logo kept in the repository (images/README.md says what it is).
 LOGO_PATH = Path(__file__).resolve().parent.parent / "images" / "logo.png"
@@ -71,16 +71,17 @@ class TextSlip:
 def _lines(text: str, profile: PrinterProfile, width: int = 1) -> bytes:
     """Text wrapped at word boundaries to the line at magnification ``width``, each + LF."""
     columns = profile.chars_per_line // width
-    wrapped = textwrap.wrap(text, columns, break_long_words=True) or [""]
+    wrapped = textwrap.wrap(printable(text, profile), columns, break_long_words=True) or [""]
     return b"".join(encode_text(line, profile) + codec.LF for line in wrapped)
 
 
 def _fit(text: str, profile: PrinterProfile, largest: int) -> int:
     """The largest magnification (up to ``largest``) at which text fits on one line."""
-    size = min(largest, profile.chars_per_line // max(len(text), 1))
+    shown = printable(text, profile)
+    size = min(largest, profile.chars_per_line // max(len(shown), 1))
     if size < 1:
         raise TemplateError(
-            f"{text!r} is {len(text)} characters; a {profile.paper_mm} mm line holds "
+            f"{shown!r} is {len(shown)} characters; a {profile.paper_mm} mm line holds "
             f"{profile.chars_per_line}"
         )
     return size

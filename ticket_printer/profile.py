@@ -127,12 +127,21 @@ def transliterate(text: str) -> str:
     return "".join(out)
 
 
+def printable(text: str, profile: PrinterProfile) -> str:
+    """The characters the printer will show, so that lines are fitted to what is printed.
+
+    Transliteration lengthens text ("Ж" is "Zh"): measured before it, a number fitted at 8x
+    would break over two lines.
+    """
+    plain = text.translate(_TYPOGRAPHY)
+    return plain if profile.has_cp866 else transliterate(plain)
+
+
 def encode_text(text: str, profile: PrinterProfile) -> bytes:
     """Text as the printer's code table wants it; what it cannot show becomes "?"."""
-    plain = text.translate(_TYPOGRAPHY)
-    if profile.has_cp866:
-        return plain.encode("cp866", errors="replace")
-    return transliterate(plain).encode("ascii", errors="replace")
+    return printable(text, profile).encode(
+        "cp866" if profile.has_cp866 else "ascii", errors="replace"
+    )
 
 
 def decode_text(data: bytes, code_page: int) -> str:

@@ -23,7 +23,7 @@ from ticket_printer.driver import TicketPrinter
 from ticket_printer.errors import PrinterError
 from ticket_printer.jobs import JobQueue
 from ticket_printer.layout import Logo
-from ticket_printer.profile import PAPER_80, PrinterProfile
+from ticket_printer.settings import PrinterSettings
 
 log = logging.getLogger(__name__)
 PAIRING_JOB_ID = 9000
@@ -39,23 +39,16 @@ class PrinterSetup:
     model: str = "ESC/POS"
     hub: str = ""
     interfaces: list[str] = field(default_factory=lambda: ["127.0.0.1"])
-    profile: PrinterProfile = PAPER_80
+    settings: PrinterSettings = field(default_factory=PrinterSettings)
     logo: Logo | None = None
     heartbeat_s: float = 3.0
 
 
 def opener(setup: PrinterSetup) -> Callable[[], TicketPrinter]:
-    """Open the link and make sure the logo is in the printer's NV memory (written once)."""
+    """Open the link; the agent then gives the printer its settings and logo."""
 
     def open_printer() -> TicketPrinter:
-        printer = TicketPrinter.open(setup.url, setup.profile, logo=setup.logo)
-        if setup.logo is not None:
-            try:
-                printer.store_logo(setup.logo)
-            except PrinterError as error:
-                # Tickets still print, with the logo sent as a raster each time.
-                log.warning("logo not stored in the printer reason=%s", error)
-        return printer
+        return TicketPrinter.open(setup.url, setup.settings.profile)
 
     return open_printer
 
@@ -88,7 +81,13 @@ async def run_printer(setup: PrinterSetup, stop: asyncio.Event) -> None:
         if session is not None:
             session.report(error, warning)
 
-    agent = PrinterAgent(open_printer, JobQueue(setup.state / "jobs"), report)
+    agent = PrinterAgent(
+        open_printer,
+        JobQueue(setup.state / "jobs"),
+        report,
+        settings=setup.settings,
+        logo=setup.logo,
+    )
     session = HubSession(
         member.session_address,
         member.credentials(key),

@@ -117,8 +117,27 @@ class Paper:
         self._qr_payloads.clear()
         self._line.clear()
 
+    def supports(self, command: cmd.Command) -> bool:
+        """Whether this model carries out ``command``; a real one ignores what it lacks.
+
+        A model without the table ESC t asks for keeps the one it has, so Cyrillic sent to
+        it prints as PC437 signs; one without QR firmware or NV memory prints nothing for
+        GS ( k or GS ( L.
+        """
+        profile = self.profile
+        match command:
+            case cmd.CodePage(table):
+                return table in (CODE_PAGE_PC437, profile.code_page)
+            case cmd.QrSetting() | cmd.QrStore() | cmd.QrPrint():
+                return profile.has_native_qr
+            case cmd.NvDefine() | cmd.NvPrint() | cmd.NvDelete() | cmd.NvKeyList():
+                return profile.has_nv_graphics
+        return True
+
     def apply(self, command: cmd.Command) -> RenderedTicket | None:
         """Carry out one command; a cut gives back the finished ticket."""
+        if not self.supports(command):
+            return None
         match command:
             case cmd.Text(data):
                 self._type(decode_text(data, self.code_page))

@@ -409,6 +409,8 @@ class SimulatedPrinter:
                 # Only a printer that is printing gets to the request at all.
                 return codec.process_id_answer(process_id) if self._printing else b""
             case cmd.NvKeyList():
+                if not self._paper.supports(command):
+                    return b""
                 return codec.nv_key_list_answer(tuple(sorted(self._paper.nv)))
         return None
 

@@ -21,6 +21,7 @@ from hub.domain.branch import Branch
 from hub.domain.model import Ticket, WaitEstimate
 from hub.errors import InvalidRequest, NotFound, Refused
 from hub.service import Hub
+from okno.links import ticket_url
 from protos.okno.v1 import common_pb2, printing_pb2, printing_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def slip(branch: Branch, ticket: Ticket, estimate: WaitEstimate | None) -> print
         issued_at_unix_ms=ticket.issued_at_ms,
         timezone=branch.timezone,
         desk_numbers=desks,
-        status_url=branch.ticket_page_url.replace("{ticket}", ticket.id),
+        status_url=ticket_url(branch.ticket_page_url, ticket.id),
         appointment_unix_ms=ticket.priority_from_ms if ticket.priority else 0,
         branch_name=branch.name,
         copy=estimate is None,

@@ -238,7 +238,7 @@ class Branch(_Model):
         _unique("groups", "id", [g.id for g in self.groups])
         _unique("services", "id", [s.id for s in self.services])
         _unique("services", "prefix", [s.prefix for s in self.services])
-        _distinct_on_the_board([s.prefix for s in self.services])
+        _cyrillic_on_the_board(self.services)
         _unique("desks", "id", [d.id for d in self.desks])
         _unique("desks", "number", [d.number for d in self.desks])
         _unique("priorities", "id", [p.id for p in self.priorities])
@@ -334,21 +334,25 @@ def _unique(table: str, key: str, values: Sequence[str | int]) -> None:
 
 
 # Latin capitals that a hall board shows exactly like Cyrillic ones.
-_LOOKALIKES = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
+_LOOKALIKES = dict(zip("ABCEHKMOPTXY", "АВСЕНКМОРТХУ", strict=True))
 
 
-def _distinct_on_the_board(prefixes: Sequence[str]) -> None:
-    """Two prefixes that differ only in alphabet ("A" and "А") read the same to visitors."""
-    seen: dict[str, str] = {}
-    for index, prefix in enumerate(prefixes):
-        shown = prefix.translate(_LOOKALIKES)
-        if shown in seen:
-            raise ConfigProblem(
-                ("services", index, "prefix"),
-                f'prefix "{prefix}" looks the same as "{seen[shown]}" on the board (one is '
-                "Latin, the other Cyrillic): choose another letter",
-            )
-        seen[shown] = prefix
+def _cyrillic_on_the_board(services: Sequence[Service]) -> None:
+    """A Latin prefix that looks Cyrillic is shown as one letter and spoken as another.
+
+    The board shows Latin "P" as the hall reads "Р" ("эр"), while the voice says "пэ"; and
+    "A" beside "А" would be two queues that look the same.
+    """
+    for index, service in enumerate(services):
+        for letter in service.prefix:
+            cyrillic = _LOOKALIKES.get(letter)
+            if cyrillic is not None:
+                raise ConfigProblem(
+                    ("services", index, "prefix"),
+                    f'service "{service.id}": prefix "{service.prefix}" has the Latin letter '
+                    f'"{letter}", which the board shows like the Cyrillic "{cyrillic}" and the '
+                    f'voice reads differently: type the Cyrillic "{cyrillic}" instead',
+                )
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from hub.domain.model import Snapshot, Ticket, TicketState
 from hub.domain.position import position
 from hub.errors import TooManyAttempts, UnknownTicket
 from hub.web.app import SECURITY_HEADERS, FormError, Web
+from okno.links import ticket_url
 
 log = logging.getLogger(__name__)
 _NUMBER = re.compile(r"^[A-ZА-ЯЁ]{1,2}\d{3,5}$")
@@ -175,7 +176,7 @@ async def _ticket_page(
         "channels": notifier.channels if notifier is not None and live else [],
         "watching": watching,
         "turn_near": web.branch.notifications.turn_near_ahead,
-        "url": f"/t/{found.day}/{found.number}",
+        "url": ticket_url("/t/{ticket}", found.id),
     }
     if _partial(request):
         body = web.templates.get_template("_ticket.html").render(

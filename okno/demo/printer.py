@@ -17,6 +17,7 @@ from hub.api.printing import Printers
 from hub.api.server import create_device_server
 from hub.service import Hub
 from okno.provision import enroll_devices
+from ticket_printer.layout import Logo
 from ticket_printer.program import PrinterSetup, run_printer
 from ticket_printer.sim import SimulatedPrinter
 
@@ -41,7 +42,10 @@ async def hall_printer(hub: Hub, hub_address: str, out: Path) -> AsyncIterator[s
             hub_address, 1, out / PRINTER_STATE, "ticket_printer", SERIALS
         )
         with SimulatedPrinter(out_dir=out / TICKETS) as paper:
-            setup = PrinterSetup(f"serial://{paper.path}", state, SERIAL, hub=hub_address)
+            # The branch's logo, as on a real printer (okno printer loads the same one).
+            setup = PrinterSetup(
+                f"serial://{paper.path}", state, SERIAL, hub=hub_address, logo=Logo.load()
+            )
             agent = asyncio.create_task(run_printer(setup, stop), name="printer")
             try:
                 await _online(hub)

@@ -100,6 +100,21 @@ def test_valid_file_loads(tmp_path: Path) -> None:
             id="duplicate-prefix",
         ),
         pytest.param(
+            'prefix = "Б"',
+            'prefix = "P"  # here',
+            '[[services]] #2 (id "snils"), key "prefix": service "snils": prefix "P" has the '
+            'Latin letter "P", which the board shows like the Cyrillic "Р" and the voice reads '
+            'differently: type the Cyrillic "Р" instead',
+            id="latin-prefix-that-looks-cyrillic",
+        ),
+        pytest.param(
+            'prefix = "А"',
+            'prefix = "ДM"  # here',
+            'service "passport": prefix "ДM" has the Latin letter "M", which the board shows '
+            'like the Cyrillic "М"',
+            id="latin-letter-in-a-two-letter-prefix",
+        ),
+        pytest.param(
             'timezone = "Europe/Moscow"',
             'timezone = "Moscow"  # here',
             'key "timezone": unknown time zone "Moscow" (use e.g. "Europe/Moscow")',

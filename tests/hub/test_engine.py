@@ -215,11 +215,12 @@ def test_estimate_uses_open_desks_and_service_times(engine: QueueEngine) -> None
 
 def test_prefixes_that_look_alike_on_the_board_are_refused() -> None:
     services = [
-        {"id": "a", "prefix": "A", "name_ru": "Латинская", "name_en": "Latin"},
         {"id": "b", "prefix": "А", "name_ru": "Кириллица", "name_en": "Cyrillic"},
+        {"id": "a", "prefix": "A", "name_ru": "Латинская", "name_en": "Latin"},
     ]
-    with pytest.raises(ConfigProblem, match='"А" looks the same as "A"'):
+    with pytest.raises(ConfigProblem, match='the Cyrillic "А"') as refused:
         make_branch(services=services, desks=[{"id": "d1", "number": 1, "services": {"a": 1}}])
+    assert refused.value.loc == ("services", 1, "prefix")
 
 
 def test_a_clock_stepped_back_never_restarts_the_numbers(engine: QueueEngine) -> None:

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import grpc
 import pytest
@@ -105,7 +106,7 @@ async def test_a_ticket_is_printed_once_with_what_the_visitor_needs(
         assert slip.wait_known
         assert slip.wait_minutes > 0
         assert slip.desk_numbers
-        assert slip.status_url.endswith(f"/t/{issued.ticket.id}")
+        assert slip.status_url.endswith(f"/t/{quote(issued.ticket.id)}")
         assert slip.timezone == "Europe/Moscow"
         assert not slip.copy
 

@@ -23,7 +23,10 @@ from protos.okno.v1 import (
 )
 from tests.hub.conftest import Served
 from tests.polling import eventually
+from ticket_printer.layout import Logo
+from ticket_printer.profile import PAPER_80, PrinterProfile, printable
 from ticket_printer.program import PrinterSetup, run_printer
+from ticket_printer.settings import PrinterSettings
 from ticket_printer.sim import SimulatedPrinter
 
 PRINTER = "ticket_printer-P-1"
@@ -81,24 +84,42 @@ class Hall:
         return numbers
 
 
-def setup_for(link: Path, state: Path, hub: str) -> PrinterSetup:
-    return PrinterSetup(f"serial://{link}", state, "P-1", hub=hub, heartbeat_s=0.2)
+def setup_for(
+    link: Path, state: Path, hub: str, settings: PrinterSettings | None = None
+) -> PrinterSetup:
+    return PrinterSetup(
+        f"serial://{link}",
+        state,
+        "P-1",
+        hub=hub,
+        heartbeat_s=0.2,
+        settings=settings or PrinterSettings(),
+        logo=Logo.load(),
+    )
 
 
 @asynccontextmanager
 async def admitted_printer(
-    served: Served, tmp_path: Path, *, hold_when_out: bool = False
+    served: Served,
+    tmp_path: Path,
+    *,
+    hold_when_out: bool = False,
+    model: PrinterProfile = PAPER_80,
+    settings: PrinterSettings | None = None,
 ) -> AsyncIterator[Hall]:
-    """A printer agent that prints its pairing code, is approved with it, and runs."""
-    with SimulatedPrinter(hold_when_out=hold_when_out) as sim:
+    """A printer agent that prints its pairing code, is approved with it, and runs.
+
+    ``model`` is what the (virtual) printer can do, ``settings`` the agent's command line.
+    """
+    with SimulatedPrinter(model, hold_when_out=hold_when_out) as sim:
         link = tmp_path / "printer.tty"
         link.symlink_to(sim.path)
         stop = asyncio.Event()
-        running = asyncio.create_task(
-            run_printer(setup_for(link, tmp_path / "printer", served.address), stop)
-        )
+        setup = setup_for(link, tmp_path / "printer", served.address, settings)
+        running = asyncio.create_task(run_printer(setup, stop))
         (paper,) = await asyncio.to_thread(sim.wait_for_tickets, 1, 10)
-        assert "Код подключения" in paper.text
+        if setup.settings.profile.has_cp866 == model.has_cp866:
+            assert printable("Код подключения", model) in paper.text
         code = CODE.search(paper.text)
         assert code is not None, paper.text
         await devices_pb2_grpc.ProvisioningStub(served.channel).ApproveDevice(

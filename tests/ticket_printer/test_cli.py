@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ticket_printer.profile import BASIC_58
 from ticket_printer.sim import SimulatedPrinter
 
 
@@ -54,5 +55,22 @@ def test_a_bad_url_or_width_fails_with_a_one_line_reason() -> None:
     result = run("sim-printer", "--paper-width", "76")
     assert (result.returncode, result.stderr) == (
         2,
-        "okno: paper width must be 58 or 80 mm, not 76\n",
+        "okno: paper_width is 58 or 80 (millimetres), not '76'\n",
     )
+    result = run("sim-printer", "--code-page", "cp1251")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "okno: code_page is cp866 or ascii, not 'cp1251'\n",
+    )
+
+
+def test_a_test_page_on_a_model_without_cyrillic_or_qr_reads_right(tmp_path: Path) -> None:
+    with SimulatedPrinter(BASIC_58, out_dir=tmp_path) as sim:
+        printed = run(
+            "test-page", sim.url, "--paper-width", "58", "--code-page", "ascii", "--qr", "raster"
+        )
+        sim.wait_for_tickets(1)
+    assert printed.returncode == 0, printed.stderr
+    text = (tmp_path / "ticket-0001.txt").read_text(encoding="utf-8")
+    assert "Testovaia stranitsa / Test page" in text
+    assert "[image " in text, "the QR code as a raster image"
