@@ -92,7 +92,11 @@ def page_of(items: Sequence[T], room: int, now_ms: int, page_ms: int) -> tuple[l
 
 
 class RowsModel(QAbstractListModel):
-    """A list for QML of same-shaped rows; replaced whole, signalled row by row."""
+    """A list for QML of same-shaped rows; replaced whole, signalled row by row.
+
+    Rows are changed, added and removed in place, never reset: a list view keeps where it
+    was scrolled to when its rows are refreshed.
+    """
 
     countChanged = Signal()  # noqa: N815 (QML's name)
 
@@ -119,18 +123,23 @@ class RowsModel(QAbstractListModel):
         return list(self._rows)
 
     def set_rows(self, rows: Sequence[tuple[object, ...]]) -> None:
-        """Replace the rows; only rows that differ are signalled when the count stays."""
+        """Replace the rows: those that differ are signalled, the rest added or removed."""
         rows = list(rows)
-        if len(rows) != len(self._rows):
-            self.beginResetModel()
-            self._rows = rows
-            self.endResetModel()
-            emit(self.countChanged)
-            return
-        for i, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
-            if old != new:
-                self._rows[i] = new
+        kept, before = min(len(rows), len(self._rows)), len(self._rows)
+        for i in range(kept):
+            if self._rows[i] != rows[i]:
+                self._rows[i] = rows[i]
                 emit(self.dataChanged, self.index(i), self.index(i))
+        if len(rows) > before:
+            self.beginInsertRows(QModelIndex(), before, len(rows) - 1)
+            self._rows.extend(rows[before:])
+            self.endInsertRows()
+        elif len(rows) < before:
+            self.beginRemoveRows(QModelIndex(), len(rows), before - 1)
+            del self._rows[len(rows) :]
+            self.endRemoveRows()
+        if len(rows) != before:
+            emit(self.countChanged)
 
     count = Property(int, lambda self: len(self._rows), notify=countChanged)
 
