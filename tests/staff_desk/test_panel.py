@@ -434,6 +434,9 @@ def test_the_sign_in_list_is_in_alphabetical_order(
     ]
     box = panel.item("operatorBox")
     assert box is not None and box.property("currentText") == "Алексей Васильев"
+    panel.click("operatorBox")
+    panel.until(lambda: box.property("down"))
+    panel.shot("signin-list")
 
 
 def _desk(panel: Panel, desk_id: str) -> dict[str, object]:
