@@ -157,3 +157,32 @@ def test_the_waiting_words_and_the_notice_are_whole_in_every_layout(
     assert ("Ожидайте вызова" in written) == (language != "en")
     assert ("Please wait" in written) == (language != "ru")
     assert (scenes.NOTICE in written) == bool(notice)
+
+
+DESKS = [(s, d) for s in (LANDSCAPE, PORTRAIT) for d in ("6", "11", "14", "42")]
+
+
+@pytest.mark.parametrize(("shape", "desk"), DESKS, ids=[f"{s.name}-desk{d}" for s, d in DESKS])
+def test_a_desk_display_in_two_languages_is_written_out_whole(
+    qtbot: QtBot, shape: Shape, desk: str
+) -> None:
+    """Its number, its ticket or its state: on the screen, not cut at an edge."""
+    clock = Clock()
+    board = scenes.busy_board(clock)
+    window = window_for(board, clock, shape, role="desk", desk=desk, language="ru+en")
+    window.grabWindow()
+    try:
+        screen = QRectF(0, 0, shape.width, shape.height)
+        shown = texts(find(window, "deskBoard"))
+        outside = [
+            t.property("text")
+            for t in shown
+            if t.property("truncated")
+            or t.property("contentWidth") > t.width() + 1
+            or not screen.contains(t.mapRectToScene(QRectF(0, 0, t.width(), t.height())))
+        ]
+        written = [str(t.property("text")) for t in shown]
+    finally:
+        window.dispose()
+    assert outside == []
+    assert f"Окно / Desk {desk}" in written

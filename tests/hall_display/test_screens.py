@@ -75,6 +75,7 @@ CASES: list[tuple[str, Callable[..., BoardView], dict[str, object], tuple[Shape,
     ("desk-called-off", lambda c, **s: between_blinks(c, role="desk", desk="6"), {}, (LANDSCAPE,)),
     ("desk-paused", desk("11"), {}, (LANDSCAPE,)),
     ("desk-closed", desk("14"), {}, (LANDSCAPE, PORTRAIT)),
+    ("desk-closed-ru-en", desk("14"), {"language": "ru+en"}, (PORTRAIT,)),
     ("desk-lost", lambda c, **s: lost(c, role="desk", desk="5"), {}, (LANDSCAPE,)),
 ]
 
