@@ -82,13 +82,19 @@ def labels(language: str) -> dict[str, str]:
     return {key: " / ".join(dict.fromkeys(_TEXTS[p][key] for p in parts)) for key in _TEXTS["ru"]}
 
 
+def lines(key: str, language: str, **values: object) -> tuple[str, str]:
+    """One phrase, a line per language: the second is "" on a one-language board.
+
+    A sentence in both languages joined on one line is too long for the board's width;
+    on two lines each stays readable at the size the board gives it.
+    """
+    said = [_TEXTS[p][key].format(**values) for p in check_language(language).split("+")]
+    return said[0], said[1] if len(said) > 1 else ""
+
+
 def call_lines(ticket: str, desk: int, *, recall: bool, language: str) -> tuple[str, str]:
     """What the announcement area shows while a call is spoken: one line per language."""
-    key = "recall" if recall else "call"
-    lines = [
-        _TEXTS[p][key].format(ticket=ticket, desk=desk) for p in check_language(language).split("+")
-    ]
-    return lines[0], lines[1] if len(lines) > 1 else ""
+    return lines("recall" if recall else "call", language, ticket=ticket, desk=desk)
 
 
 def date_text(moment: datetime, language: str) -> str:

@@ -16,6 +16,7 @@ Keys a technician sets with ``okno provision config DEVICE key=value``:
 | title | the name at the top of the board | empty |
 | timezone | IANA zone of the clock, e.g. Europe/Moscow | the branch's |
 | blink_s | seconds a new call stays highlighted | 8 |
+| page_s | seconds each page of the waiting list stays, when the services need more than one | 10 |
 
 A setting the display cannot take raises ValueError with the reason: the hub shows it to
 the technician and the display keeps its previous settings.
@@ -35,6 +36,9 @@ from hall_display.voice import QuietHours
 
 ROLES = ("hall", "desk")
 LAYOUTS = ("auto", "landscape", "portrait")
+# Long enough to find one's letter in a page of the waiting list, short enough that the
+# next page comes before a visitor looks away.
+PAGE_S = 10.0
 _VOICES = {
     "ru": (Language.RU,),
     "en": (Language.EN,),
@@ -57,6 +61,7 @@ class DisplaySettings:
     title: str = ""
     timezone: str = ""
     blink_s: float = BLINK_S
+    page_s: float = PAGE_S
 
     def __post_init__(self) -> None:
         _choice("role", self.role, ROLES)
@@ -69,6 +74,8 @@ class DisplaySettings:
             raise ValueError(f"volume {self.volume} is outside 0..1")
         if not 0.5 <= self.blink_s <= 60:
             raise ValueError(f"blink_s {self.blink_s} is outside 0.5..60 seconds")
+        if not 3 <= self.page_s <= 120:
+            raise ValueError(f"page_s {self.page_s} is outside 3..120 seconds")
         parse_quiet_hours(self.quiet_hours)
         if self.timezone:
             try:

@@ -8,10 +8,11 @@ All methods run in the GUI thread; the feed's thread reaches them through ``brid
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
@@ -26,22 +27,37 @@ from PySide6.QtCore import (
 )
 
 from hall_display.board import Board, Call, Link
-from hall_display.labels import call_lines, date_text
+from hall_display.labels import call_lines, date_text, lines
 from hall_display.labels import labels as board_words
 from hall_display.settings import DisplaySettings
 from okno.qt import emit
 from protos.okno.v1 import admin_pb2, feed_pb2
 
+T = TypeVar("T")
 BLINK_PHASE_MS = 500
 # Rows of big calls, then of history, by the board's shape (see qml/HallBoard.qml).
 LATEST_ROWS = {False: 5, True: 6}
 HISTORY_ROWS = {False: 6, True: 6}
+# Services the waiting list holds at once: 13 rows, or 7 rows of two columns when tall.
+QUEUE_ROWS = {False: 13, True: 14}
 CALL_ROLES = ("ticket", "desk", "highlighted", "blink", "recall")
 QUEUE_ROLES = ("prefix", "name", "count")
 _Index = QModelIndex | QPersistentModelIndex
 _GROUPS = {
-    "texts": ("mode", "portrait", "labels", "title", "ticker", "notice", "animate"),
-    "clock": ("clock", "date"),
+    "texts": (
+        "mode",
+        "portrait",
+        "labels",
+        "title",
+        "ticker",
+        "notice",
+        "animate",
+        "noCalls",
+        "noCalls2",
+        "watch",
+        "watch2",
+    ),
+    "clock": ("clock", "date", "queuePage", "queuePages"),
     "calls": (
         "announcing",
         "announcement",
@@ -61,8 +77,26 @@ def wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def page_of(items: Sequence[T], room: int, now_ms: int, page_ms: int) -> tuple[list[T], int, int]:
+    """The page of ``items`` shown at ``now_ms``, its number from 1, and how many there are.
+
+    Pages turn every ``page_ms`` on the board's clock, so every board with the same clock
+    shows the same page, and a screenshot at a given moment is always the same picture.
+    Pages are filled evenly (13 services on pages of 12 are 7 and 6, not 12 and 1), so no
+    page is nearly empty.
+    """
+    pages = max(1, math.ceil(len(items) / room))
+    size = math.ceil(len(items) / pages) if items else room
+    page = (now_ms // page_ms) % pages
+    return list(items[page * size : (page + 1) * size]), page + 1, pages
+
+
 class RowsModel(QAbstractListModel):
-    """A list for QML of same-shaped rows; replaced whole, signalled row by row."""
+    """A list for QML of same-shaped rows; replaced whole, signalled row by row.
+
+    Rows are changed, added and removed in place, never reset: a list view keeps where it
+    was scrolled to when its rows are refreshed.
+    """
 
     countChanged = Signal()  # noqa: N815 (QML's name)
 
@@ -89,18 +123,23 @@ class RowsModel(QAbstractListModel):
         return list(self._rows)
 
     def set_rows(self, rows: Sequence[tuple[object, ...]]) -> None:
-        """Replace the rows; only rows that differ are signalled when the count stays."""
+        """Replace the rows: those that differ are signalled, the rest added or removed."""
         rows = list(rows)
-        if len(rows) != len(self._rows):
-            self.beginResetModel()
-            self._rows = rows
-            self.endResetModel()
-            emit(self.countChanged)
-            return
-        for i, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
-            if old != new:
-                self._rows[i] = new
+        kept, before = min(len(rows), len(self._rows)), len(self._rows)
+        for i in range(kept):
+            if self._rows[i] != rows[i]:
+                self._rows[i] = rows[i]
                 emit(self.dataChanged, self.index(i), self.index(i))
+        if len(rows) > before:
+            self.beginInsertRows(QModelIndex(), before, len(rows) - 1)
+            self._rows.extend(rows[before:])
+            self.endInsertRows()
+        elif len(rows) < before:
+            self.beginRemoveRows(QModelIndex(), len(rows), before - 1)
+            del self._rows[len(rows) :]
+            self.endRemoveRows()
+        if len(rows) != before:
+            emit(self.countChanged)
 
     count = Property(int, lambda self: len(self._rows), notify=countChanged)
 
@@ -199,12 +238,14 @@ class BoardView(QObject):
         self.latest.set_rows(rows[: LATEST_ROWS[tall]])
         self.history.set_rows(rows[LATEST_ROWS[tall] :][: HISTORY_ROWS[tall]])
         main = language.split("+")[0]
-        self.queues.set_rows(
-            [
-                (w.prefix, w.name_en if main == "en" else w.name_ru, w.count)
-                for w in self.board.queues(now)
-            ]
+        shown, page, pages = page_of(
+            self.board.queues(now), QUEUE_ROWS[tall], now, int(self.settings.page_s * 1000)
         )
+        self.queues.set_rows(
+            [(w.prefix, w.name_en if main == "en" else w.name_ru, w.count) for w in shown]
+        )
+        no_calls = lines("no_calls", language)
+        watch = lines("watch", language)
         moment = self._local(now)
         newest = self.board.newest_highlighted(now)
         line1, line2 = ("", "")
@@ -230,6 +271,12 @@ class BoardView(QObject):
             "lostSince": f"{words['since']} {self._local(link.since_ms):%H:%M}",
             "pairingCode": self._pairing_code,
             "animate": self._animate,
+            "noCalls": no_calls[0],
+            "noCalls2": no_calls[1],
+            "watch": watch[0],
+            "watch2": watch[1],
+            "queuePage": page,
+            "queuePages": pages,
             **self._desk_values(now, words),
         }
         previous, self._values = self._values, values
@@ -284,7 +331,13 @@ class BoardView(QObject):
     ticker = _value(str, "ticker", textsChanged)
     notice = _value(str, "notice", textsChanged)
     animate = _value(bool, "animate", textsChanged)
+    noCalls = _value(str, "noCalls", textsChanged)  # noqa: N815 (QML property name)
+    noCalls2 = _value(str, "noCalls2", textsChanged)  # noqa: N815
+    watch = _value(str, "watch", textsChanged)
+    watch2 = _value(str, "watch2", textsChanged)
     clock = _value(str, "clock", clockChanged)
+    queuePage = _value(int, "queuePage", clockChanged)  # noqa: N815
+    queuePages = _value(int, "queuePages", clockChanged)  # noqa: N815
     date = _value(str, "date", clockChanged)
     announcing = _value(bool, "announcing", callsChanged)
     announcement = _value(str, "announcement", callsChanged)

@@ -3,19 +3,25 @@ import QtQuick
 
 Item {
     id: desk
+    objectName: "deskBoard"
     required property var view
     required property real u
     readonly property Theme theme: Theme {}
     readonly property bool calling: view.deskState === "open" && view.deskTicket !== ""
 
     Text {
-        anchors.horizontalCenter: parent.horizontalCenter
+        // "Окно / Desk 14" is wider than a portrait screen at full size: it shrinks to fit.
+        x: 48 * desk.u
+        width: parent.width - 96 * desk.u
         y: 40 * desk.u
+        horizontalAlignment: Text.AlignHCenter
         text: desk.view.labels.desk + " " + desk.view.deskNumber
         color: desk.theme.text
         font.family: desk.theme.face
         font.pixelSize: 130 * desk.u
         font.bold: true
+        fontSizeMode: Text.HorizontalFit
+        minimumPixelSize: 60 * desk.u
     }
     Rectangle {
         anchors.centerIn: parent

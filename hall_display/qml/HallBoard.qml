@@ -101,21 +101,43 @@ Item {
                 }
             }
         }
-        Text {
+        // Nobody called yet: one line per language, each fitted to the column.
+        Column {
+            objectName: "noCalls"
             y: 60 * board.u
-            width: parent.width
-            height: (board.tall ? 134 : 128) * board.u
+            x: 24 * board.u
+            width: parent.width - 48 * board.u
             visible: board.view.latestModel.count === 0
-            horizontalAlignment: Text.AlignHCenter
-            verticalAlignment: Text.AlignVCenter
-            text: board.view.labels.no_calls
-            color: board.theme.muted
-            font.family: board.theme.face
-            font.pixelSize: 44 * board.u
+            spacing: 8 * board.u
+            topPadding: 30 * board.u
+            Text {
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                text: board.view.noCalls
+                color: board.theme.muted
+                font.family: board.theme.face
+                font.pixelSize: 44 * board.u
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: 28 * board.u
+                wrapMode: Text.WordWrap
+            }
+            Text {
+                width: parent.width
+                visible: text !== ""
+                horizontalAlignment: Text.AlignHCenter
+                text: board.view.noCalls2
+                color: board.theme.muted
+                font.family: board.theme.face
+                font.pixelSize: 36 * board.u
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: 24 * board.u
+                wrapMode: Text.WordWrap
+            }
         }
     }
 
-    // Announcement area: what the voice says, written; otherwise the hall's notice.
+    // Announcement area: what the voice says, written; otherwise the hall's notice, or
+    // the advice to watch the board (one line per language).
     Rectangle {
         x: board.margin
         y: (board.tall ? 1050 : 846) * board.u
@@ -127,32 +149,40 @@ Item {
         border.color: board.view.announcing ? board.theme.accent : board.theme.line
 
         Column {
+            objectName: "announcementText"
             anchors.verticalCenter: parent.verticalCenter
             x: 28 * board.u
             width: parent.width - 56 * board.u
             spacing: 4 * board.u
+            readonly property bool noticed: !board.view.announcing && board.view.notice !== ""
+            readonly property string second: board.view.announcing ? board.view.announcement2
+                                           : noticed ? "" : board.view.watch2
             Text {
                 width: parent.width
+                // A notice is the hall's own text, of any length: it wraps, then gets smaller.
+                height: parent.noticed ? 108 * board.u : implicitHeight
+                verticalAlignment: Text.AlignVCenter
                 text: board.view.announcing ? board.view.announcement
-                    : board.view.notice !== "" ? board.view.notice : board.view.labels.watch
+                    : parent.noticed ? board.view.notice : board.view.watch
                 color: board.view.announcing ? board.theme.accent
-                    : board.view.notice !== "" ? board.theme.text : board.theme.muted
+                    : parent.noticed ? board.theme.text : board.theme.muted
                 font.family: board.theme.face
-                font.pixelSize: (board.view.announcing && board.view.announcement2 === "" ? 50 : 40) * board.u
+                font.pixelSize: (parent.second === "" ? (board.view.announcing ? 50 : 40) : 38) * board.u
                 font.bold: board.view.announcing
-                fontSizeMode: Text.HorizontalFit
-                minimumPixelSize: 20 * board.u
-                elide: Text.ElideRight
+                fontSizeMode: parent.noticed ? Text.Fit : Text.HorizontalFit
+                minimumPixelSize: 24 * board.u
+                wrapMode: parent.noticed ? Text.WordWrap : Text.NoWrap
+                elide: parent.noticed ? Text.ElideNone : Text.ElideRight
             }
             Text {
                 width: parent.width
-                visible: board.view.announcing && board.view.announcement2 !== ""
-                text: board.view.announcement2
-                color: board.theme.text
+                visible: parent.second !== ""
+                text: parent.second
+                color: board.view.announcing ? board.theme.text : board.theme.muted
                 font.family: board.theme.face
                 font.pixelSize: 34 * board.u
                 fontSizeMode: Text.HorizontalFit
-                minimumPixelSize: 18 * board.u
+                minimumPixelSize: 22 * board.u
                 elide: Text.ElideRight
             }
         }
@@ -213,35 +243,74 @@ Item {
     // Waiting per service.
     Item {
         id: queues
+        objectName: "queues"
         x: board.sideX
         y: (board.tall ? 1420 : 446) * board.u
         width: board.sideWidth
-        height: (board.tall ? 56 + 6 * 48 : 56 + 12 * 39) * board.u
+        height: (board.tall ? 56 + 7 * 48 : 56 + 13 * 36) * board.u
         clip: true
         opacity: board.view.lost ? 0.45 : 1.0
 
         Text {
+            anchors.left: parent.left
+            anchors.right: pages.left
+            anchors.rightMargin: 16 * board.u
             height: 56 * board.u
             verticalAlignment: Text.AlignVCenter
             text: board.view.labels.waiting
             color: board.theme.muted
             font.family: board.theme.face
             font.pixelSize: 38 * board.u
+            fontSizeMode: Text.HorizontalFit
+            minimumPixelSize: 26 * board.u
+            elide: Text.ElideRight
+        }
+        // More services than one page holds: which page this is, so a visitor who does
+        // not find their letter knows the list goes on.
+        Row {
+            id: pages
+            objectName: "queuePages"
+            anchors.right: parent.right
+            height: 56 * board.u
+            spacing: 10 * board.u
+            visible: board.view.queuePages > 1
+            Repeater {
+                model: pages.visible ? board.view.queuePages : 0
+                delegate: Rectangle {
+                    required property int index
+                    anchors.verticalCenter: parent.verticalCenter
+                    width: 16 * board.u
+                    height: width
+                    radius: width / 2
+                    color: index + 1 === board.view.queuePage ? board.theme.accent : "transparent"
+                    border.width: 2 * board.u
+                    border.color: board.theme.accent
+                }
+            }
+            Text {
+                anchors.verticalCenter: parent.verticalCenter
+                text: board.view.queuePage + "/" + board.view.queuePages
+                color: board.theme.accent
+                font.family: board.theme.face
+                font.pixelSize: 32 * board.u
+                font.bold: true
+            }
         }
         Grid {
             y: 56 * board.u
-            rows: board.tall ? 6 : 12
+            rows: board.tall ? 7 : 13
             flow: Grid.TopToBottom
             columnSpacing: 32 * board.u
             Repeater {
                 model: board.view.queuesModel
                 delegate: Item {
                     id: service
+                    objectName: "queue-" + prefix
                     required property string prefix
                     required property string name
                     required property int count
                     width: board.tall ? (queues.width - 32 * board.u) / 2 : queues.width
-                    height: (board.tall ? 48 : 39) * board.u
+                    height: (board.tall ? 48 : 36) * board.u
                     Rectangle {
                         id: letter
                         anchors.verticalCenter: parent.verticalCenter

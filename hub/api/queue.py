@@ -10,7 +10,7 @@ from hub.api.status import Context, rpc
 from hub.api.tokens import caller
 from hub.domain.appointments import contacts
 from hub.domain.engine import QueueEngine
-from hub.domain.model import Desk, Outcome
+from hub.domain.model import Desk, DeskState, Outcome, Ticket
 from hub.domain.payments import check_pays_for
 from hub.errors import InvalidRequest, PaymentNotUsable
 from hub.service import Hub
@@ -115,21 +115,25 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         self, request: queue_pb2.TransferRequest, context: Context
     ) -> queue_pb2.TicketResponse:
         _require(desk_id=request.desk_id)
-        outcome = await self._hub.run(
-            _at_desk(
-                self._who(context),
+        unserved: list[bool] = []
+
+        def transfer(engine: QueueEngine, now: int) -> Outcome:
+            outcome = engine.transfer(
                 request.desk_id,
-                lambda engine, now: engine.transfer(
-                    request.desk_id,
-                    now,
-                    to_service_id=request.to_service_id,
-                    to_desk_id=request.to_desk_id,
-                    comment=request.comment,
-                    request_id=request.request_id,
-                ),
+                now,
+                to_service_id=request.to_service_id,
+                to_desk_id=request.to_desk_id,
+                comment=request.comment,
+                request_id=request.request_id,
             )
-        )
-        return self._ticket_response(outcome)
+            # Judged on the state the transfer ran on: nothing opens a desk in between.
+            unserved.append(outcome.ticket is not None and not _callable(engine, outcome.ticket))
+            return outcome
+
+        outcome = await self._hub.run(_at_desk(self._who(context), request.desk_id, transfer))
+        response = self._ticket_response(outcome)
+        response.no_open_desk = unserved[-1]
+        return response
 
     @rpc
     async def CancelTicket(
@@ -273,6 +277,16 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         return queue_pb2.DeskResponse(
             desk=convert.desk(outcome.desk), sequence=self._hub.committed_seq
         )
+
+
+def _callable(engine: QueueEngine, ticket: Ticket) -> bool:
+    """Whether an open desk can call the waiting ``ticket`` now."""
+    if ticket.target_desk_id:
+        return engine.desk(ticket.target_desk_id).state is DeskState.OPEN
+    return any(
+        ticket.service_id in config.services and engine.desk(config.id).state is DeskState.OPEN
+        for config in engine.config.desks
+    )
 
 
 def _at_desk(

@@ -155,7 +155,8 @@ class StaffClient:
 
     async def transfer(
         self, desk_id: str, *, to_service_id: str = "", to_desk_id: str = "", comment: str = ""
-    ) -> common_pb2.Ticket:
+    ) -> queue_pb2.TicketResponse:
+        """The hub's answer: the ticket, and ``no_open_desk`` when nobody can call it now."""
         request = queue_pb2.TransferRequest(
             request_id=_request_id(),
             desk_id=desk_id,
@@ -163,7 +164,7 @@ class StaffClient:
             to_desk_id=to_desk_id,
             comment=comment,
         )
-        return (await self._call(self._queue.Transfer, request)).ticket
+        return await self._call(self._queue.Transfer, request)
 
     # -- one call ------------------------------------------------------------------------
 

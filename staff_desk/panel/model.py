@@ -71,6 +71,25 @@ def desk_state(desk: common_pb2.Desk) -> str:
     return _DESK_STATE.get(desk.state, "closed")
 
 
+def name_key(name: str) -> tuple[str, str]:
+    """Sorts names as a Russian reader expects: Ё with Е (Артём before Артур), any case.
+
+    Code-point order puts Ё after Я; within А..Я it is the alphabet's own order.
+    """
+    folded = name.casefold().replace("ё", "е")
+    return folded, name
+
+
+def open_desks(state: common_pb2.QueueState) -> set[str]:
+    return {d.id for d in state.desks if d.state == common_pb2.DESK_STATE_OPEN}
+
+
+def served_now(hall: Hall, state: common_pb2.QueueState, service_id: str) -> bool:
+    """Whether an open desk serves the service now, so someone will call its visitors."""
+    opened = open_desks(state)
+    return any(d.id in opened and service_id in d.service_weights for d in hall.desks)
+
+
 def held_desk(state: common_pb2.QueueState, operator_id: str) -> common_pb2.Desk | None:
     """The desk open or on a break in the operator's name, if any."""
     return next(
@@ -189,16 +208,36 @@ def queue_rows(
     return rows
 
 
-def transfer_services(hall: Hall, language: str) -> list[Row]:
-    return [
-        {"id": s.id, "label": f"{s.prefix} · {hall.service_name(s.id, language)}"}
-        for s in hall.services.values()
-    ]
+def transfer_services(
+    hall: Hall, state: common_pb2.QueueState, words: dict[str, str], language: str
+) -> list[Row]:
+    """Services to transfer to; those no open desk serves say so before the choice."""
+    rows: list[Row] = []
+    for service in hall.services.values():
+        served = served_now(hall, state, service.id)
+        rows.append(
+            {
+                "id": service.id,
+                "label": f"{service.prefix} · {hall.service_name(service.id, language)}",
+                "warning": "" if served else words["no_open_desk"],
+            }
+        )
+    return rows
 
 
-def transfer_desks(hall: Hall, desk_id: str, words: dict[str, str]) -> list[Row]:
+def transfer_desks(
+    hall: Hall, state: common_pb2.QueueState, desk_id: str, words: dict[str, str]
+) -> list[Row]:
+    """Other desks to transfer to; a desk not open says so (nobody there calls)."""
+    opened = open_desks(state)
     return [
-        {"id": d.id, "label": hall.desk_label(d.id, words)} for d in hall.desks if d.id != desk_id
+        {
+            "id": d.id,
+            "label": hall.desk_label(d.id, words),
+            "warning": "" if d.id in opened else words["desk_not_open"],
+        }
+        for d in hall.desks
+        if d.id != desk_id
     ]
 
 
@@ -234,6 +273,12 @@ def service_rows(
                 else "—",
                 "target": duration(target_s * 1000, language),
                 "over": queue.waiting > 0 and queue.longest_wait_s > target_s,
+                # People wait and no open desk will call them: open one.
+                "unserved": (
+                    words["unserved"]
+                    if queue.waiting > 0 and not served_now(hall, state, queue.service_id)
+                    else ""
+                ),
             }
         )
     return rows
@@ -297,7 +342,7 @@ def candidates(staff: Sequence[staff_pb2.StaffMember], desk_id: str) -> list[Row
         key=lambda m: (
             desk_id not in m.desk_ids or "administrator" in m.roles,
             not m.signed_in,
-            m.name,
+            name_key(m.name),
         )
     )
     return [{"id": m.operator_id, "name": m.name} for m in free]

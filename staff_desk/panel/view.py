@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
+from hall_display.view import RowsModel
 from okno.qt import emit
-from protos.okno.v1 import common_pb2, staff_pb2
+from protos.okno.v1 import common_pb2, queue_pb2, staff_pb2
 from staff_desk.panel import model
 from staff_desk.panel.client import HallInfo, Picture, StaffClient
 from staff_desk.panel.errors import ActionRefused, HubUnreachable, PanelError, SessionEnded
@@ -72,6 +73,9 @@ class PanelView(QObject):
         self._hall_view = False
         self._refreshing = False
         self._values: dict[str, object] = {}
+        # The hall view's lists, changed row by row so they keep their scroll position.
+        self.service_model = RowsModel(("entry",), self)
+        self.desk_model = RowsModel(("entry",), self)
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self.refresh)
@@ -204,9 +208,12 @@ class PanelView(QObject):
 
     @Slot(str, str, str)
     def transfer(self, service_id: str, desk_id: str, comment: str) -> None:
-        def moved(result: Result[common_pb2.Ticket]) -> None:
-            if result.error is None:
+        def moved(result: Result[queue_pb2.TicketResponse]) -> None:
+            if result.value is not None:
                 self._transfer_open = False
+                if result.value.no_open_desk:
+                    number = result.value.ticket.number
+                    self._say(self._words["transferred_unserved"].format(ticket=number), "error")
 
         self._at_desk(
             lambda c, desk: c.transfer(
@@ -338,6 +345,8 @@ class PanelView(QObject):
         values = self._compute()
         if values != self._values:
             self._values = values
+            for key, rows in (("serviceRows", self.service_model), ("deskRows", self.desk_model)):
+                rows.set_rows([(row,) for row in cast(list[model.Row], values[key])])
             emit(self.changed)
 
     def _compute(self) -> dict[str, object]:
@@ -390,8 +399,8 @@ class PanelView(QObject):
             ),
             "transferOpen": self._transfer_open and bool(current.get("has")),
             "transferTitle": w["transfer_title"].format(ticket=current.get("number", "")),
-            "transferServices": model.transfer_services(hall, language) if hall else [],
-            "transferDesks": model.transfer_desks(hall, desk_id, w) if hall else [],
+            "transferServices": (model.transfer_services(hall, state, w, language) if hall else []),
+            "transferDesks": model.transfer_desks(hall, state, desk_id, w) if hall else [],
             "canAct": ready,
             "canCall": ready and open_idle,
             "canRecall": ready and called,
@@ -419,7 +428,8 @@ class PanelView(QObject):
     def _operators(self) -> list[dict[str, object]]:
         if self.hall is None:
             return []
-        return [{"id": o.id, "name": o.name} for o in self.hall.operators.values()]
+        people = sorted(self.hall.operators.values(), key=lambda o: model.name_key(o.name))
+        return [{"id": o.id, "name": o.name} for o in people]
 
     def _clock_text(self) -> str:
         moment = datetime.fromtimestamp(self._clock() / 1000, UTC)
@@ -470,3 +480,5 @@ class PanelView(QObject):
     headline = _value("QVariantMap", "headline", changed)
     serviceRows = _value("QVariantList", "serviceRows", changed)  # noqa: N815
     deskRows = _value("QVariantList", "deskRows", changed)  # noqa: N815
+    serviceModel = Property(QObject, lambda self: self.service_model, constant=True)  # noqa: N815
+    deskModel = Property(QObject, lambda self: self.desk_model, constant=True)  # noqa: N815

@@ -56,6 +56,18 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "to_desk_title": "В окно",
         "comment": "Комментарий для сотрудников (необязательно, без персональных данных)",
         "do_transfer": "Перевести",
+        "no_open_desk": "нет открытых окон",
+        "desk_not_open": "окно не открыто",
+        "transfer_unserved": (
+            "Сейчас ни одно открытое окно не вызовет этого посетителя: он будет ждать, "
+            "пока такое окно не откроют. Предупредите администратора зала"
+        ),
+        "transferred_unserved": (
+            "Талон {ticket} переведён, но открытого окна для него нет: "
+            "предупредите администратора зала"
+        ),
+        "unserved": "ждут, а открытых окон нет",
+        "more_below": "ещё ниже ▼",
         "cancel": "Отмена",
         "break_title": "Перерыв",
         "break_hint": "Окно не вызывает посетителей, пока вы не продолжите работу",
@@ -157,6 +169,18 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "to_desk_title": "To a desk",
         "comment": "Comment for staff (optional, no personal data)",
         "do_transfer": "Transfer",
+        "no_open_desk": "no open desk",
+        "desk_not_open": "desk not open",
+        "transfer_unserved": (
+            "No open desk will call this visitor now: they wait until such a desk opens. "
+            "Tell the hall administrator"
+        ),
+        "transferred_unserved": (
+            "Ticket {ticket} was transferred, but no open desk can call it: "
+            "tell the hall administrator"
+        ),
+        "unserved": "waiting, no open desk",
+        "more_below": "more below ▼",
         "cancel": "Cancel",
         "break_title": "Break",
         "break_hint": "The desk calls nobody until you are back",

@@ -1,6 +1,6 @@
 """Boards in known states, built from feed messages, for view tests and screenshots.
 
-The hall is the example branch (twelve services, twenty desks); the clock stands still
+The hall is the example branch (thirteen services, twenty desks); the clock stands still
 at Monday 2026-11-23 10:00 in Moscow, so every screenshot is the same picture.
 """
 
@@ -135,6 +135,7 @@ WAITING = {
     "child-benefits": 2,
     "maternity-capital": 1,
     "property": 5,
+    "state-duty": 3,
 }
 PREFIXES = {
     "passport": "А",
@@ -144,6 +145,7 @@ PREFIXES = {
     "child-benefits": "Д",
     "maternity-capital": "Е",
     "property": "Ж",
+    "state-duty": "П",
 }
 
 
@@ -197,3 +199,42 @@ def hall_settings(**changes: object) -> DisplaySettings:
 
 def view_of(board: Board, clock: Callable[[], int], **settings: object) -> BoardView:
     return BoardView(hall_settings(**settings), clock=clock, board=board, animate=False)
+
+
+# A large centre's services, more than one page of the waiting list holds in any layout.
+LARGE_PREFIXES = "АБВГДЕЖИКЛМНПРСТУФХЦЧ"
+
+
+def large_branch_board(clock: Callable[[], int]) -> Board:
+    """Twenty-one services, people waiting for every third one, nobody called yet."""
+    infos = [
+        admin_pb2.ServiceInfo(
+            id=f"service-{i:02d}",
+            prefix=prefix,
+            name_ru=f"Услуга номер {i}",
+            name_en=f"Service number {i}",
+        )
+        for i, prefix in enumerate(LARGE_PREFIXES, start=1)
+    ]
+    waiting = [
+        ticket(f"{s.prefix}{n:03d}", s.id)
+        for i, s in enumerate(infos)
+        if i % 3 == 2
+        for n in range(1, 3)
+    ]
+    board = Board(infos)
+    state = common_pb2.QueueState(sequence=1, day=DAY, tickets=waiting, at_unix_ms=NOON)
+    board.apply(feed_pb2.FeedMessage(snapshot=state), clock())
+    board.set_connection(Link.LIVE, clock())
+    return board
+
+
+def empty_board(clock: Callable[[], int]) -> Board:
+    """The example branch at opening: one visitor waits for the state duty, nobody called."""
+    board = Board(services())
+    state = common_pb2.QueueState(
+        sequence=1, day=DAY, tickets=[ticket("П001", "state-duty")], at_unix_ms=NOON
+    )
+    board.apply(feed_pb2.FeedMessage(snapshot=state), clock())
+    board.set_connection(Link.LIVE, clock())
+    return board

@@ -49,6 +49,14 @@ def lost(clock: Clock, **settings: object) -> BoardView:
     return scenes.view_of(board, clock, **settings)
 
 
+def empty(clock: Clock, **settings: object) -> BoardView:
+    return scenes.view_of(scenes.empty_board(clock), clock, notice="", **settings)
+
+
+def pages(clock: Clock, **settings: object) -> BoardView:
+    return scenes.view_of(scenes.large_branch_board(clock), clock, **settings)
+
+
 def desk(number: str) -> Callable[..., BoardView]:
     def make(clock: Clock, **settings: object) -> BoardView:
         return hall(clock, role="desk", desk=number, **settings)
@@ -59,12 +67,15 @@ def desk(number: str) -> Callable[..., BoardView]:
 CASES: list[tuple[str, Callable[..., BoardView], dict[str, object], tuple[Shape, ...]]] = [
     ("hall", hall, {}, (LANDSCAPE, PORTRAIT, UHD)),
     ("hall-ru-en", between_blinks, {"language": "ru+en"}, (LANDSCAPE, PORTRAIT)),
-    ("hall-en", hall, {"language": "en"}, (LANDSCAPE,)),
+    ("hall-en", hall, {"language": "en"}, (LANDSCAPE, PORTRAIT)),
+    ("hall-empty-ru-en", empty, {"language": "ru+en"}, (LANDSCAPE, PORTRAIT)),
+    ("hall-pages", pages, {"language": "ru+en"}, (LANDSCAPE, PORTRAIT)),
     ("lost", lost, {}, (LANDSCAPE, PORTRAIT)),
     ("desk-called", desk("6"), {}, (LANDSCAPE,)),
     ("desk-called-off", lambda c, **s: between_blinks(c, role="desk", desk="6"), {}, (LANDSCAPE,)),
     ("desk-paused", desk("11"), {}, (LANDSCAPE,)),
     ("desk-closed", desk("14"), {}, (LANDSCAPE, PORTRAIT)),
+    ("desk-closed-ru-en", desk("14"), {"language": "ru+en"}, (PORTRAIT,)),
     ("desk-lost", lambda c, **s: lost(c, role="desk", desk="5"), {}, (LANDSCAPE,)),
 ]
 

@@ -33,6 +33,7 @@ def test_the_hubs_settings_go_on_top_of_the_command_lines() -> None:
         ({"quiet_hours": "22-8"}, "is not like 22:00-08:00"),
         ({"timezone": "Mars/Olympus"}, "is not an IANA zone"),
         ({"blink_s": "0"}, "blink_s 0.0 is outside"),
+        ({"page_s": "1"}, "page_s 1.0 is outside"),
     ],
 )
 def test_a_setting_the_display_cannot_take_is_refused_with_the_reason(

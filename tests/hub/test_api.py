@@ -141,6 +141,29 @@ async def test_a_whole_visit_and_a_transfer_keep_the_number(served: Served) -> N
     assert fetched.state == common_pb2.TICKET_STATE_DONE
 
 
+async def test_a_transfer_says_when_no_open_desk_can_call_the_visitor(served: Served) -> None:
+    """Desk 12 serves property, no open desk serves the state duty (only desk 18 does)."""
+    for desk in ("desk-01", "desk-12"):
+        await open_desk(served, desk)
+    answers = []
+    for target in (
+        {"to_service_id": "property"},
+        {"to_service_id": "state-duty"},
+        {"to_desk_id": "desk-12"},
+        {"to_desk_id": "desk-18"},
+    ):
+        await issue(served)
+        await call_next(served, "desk-01")
+        moved = await served.queue.Transfer(queue_pb2.TransferRequest(desk_id="desk-01", **target))
+        assert moved.ticket.state == common_pb2.TICKET_STATE_WAITING, "transferred either way"
+        answers.append(moved.no_open_desk)
+        if not moved.no_open_desk:
+            called = await call_next(served, "desk-12")
+            assert called.ticket.id == moved.ticket.id
+            await served.queue.MarkNoShow(queue_pb2.DeskRequest(desk_id="desk-12"))
+    assert answers == [False, True, False, True]
+
+
 async def next_messages(
     stream: AsyncIterator[feed_pb2.FeedMessage], count: int
 ) -> list[feed_pb2.FeedMessage]:

@@ -338,6 +338,107 @@ def test_large_type_and_english(
     panel.shot(name)
 
 
+def test_a_transfer_no_open_desk_would_call_is_warned_before_and_after(
+    hall: HubThread, open_panel: Callable[..., Panel]
+) -> None:
+    panel = open_panel(hall.address, hall.clock)
+    signed_in(panel, "ivanova-a", "desk-01")
+    hall.issue()
+    panel.until(lambda: panel["canCall"] and panel["queue"])
+    panel.view.callNext()
+    panel.until(lambda: panel.current("has"))
+    panel.view.showTransfer()
+    panel.until(lambda: panel["transferOpen"])
+    services = {r["id"]: r["warning"] for r in panel["transferServices"]}  # type: ignore[attr-defined]
+    assert services["passport"] == "", "desk 1 is open and serves it"
+    assert services["state-duty"] == "нет открытых окон"
+    assert panel.item("transferWarning") is None, "nothing chosen yet"
+    panel.click("to-desk-03")
+    panel.until(lambda: panel.item("transferWarning"))
+    warning = panel.item("transferWarning")
+    assert warning is not None and "ни одно открытое окно" in str(warning.property("text"))
+    panel.shot("transfer-unserved")
+    panel.click("transferConfirm")
+    panel.until(lambda: not panel["transferOpen"] and panel["message"])
+    assert panel["message"] == (
+        "Талон А001 переведён, но открытого окна для него нет: предупредите администратора зала"
+    )
+    state = hall.call(hall.served.queue.GetQueueState, queue_pb2.GetQueueStateRequest())
+    moved = next(t for t in state.tickets if t.number == "А001")
+    assert (moved.state, moved.target_desk_id) == (common_pb2.TICKET_STATE_WAITING, "desk-03")
+
+
+def test_the_hall_view_flags_a_queue_no_open_desk_serves_and_keeps_its_scroll(
+    hall: HubThread, open_panel: Callable[..., Panel]
+) -> None:
+    queue = hall.served.queue
+    hall.call(queue.OpenDesk, queue_pb2.OpenDeskRequest(desk_id="desk-02", operator_id="petrov-s"))
+    hall.issue()
+    hall.issue("residence")  # desk 2, open, serves it too
+    hall.issue("egrn")  # only desks 12-18 serve it: all closed
+    panel = open_panel(hall.address, hall.clock)
+    signed_in(panel, "makarova-l")
+    panel.until(lambda: panel["deskRows"] and panel["serviceRows"])
+    flags = {r["id"]: r["unserved"] for r in panel["serviceRows"]}  # type: ignore[attr-defined]
+    assert flags["passport"] == flags["residence"] == ""
+    assert flags["egrn"] == "ждут, а открытых окон нет"
+    panel.until(lambda: panel.item("unserved-egrn"))
+
+    desks = panel.item("deskList")
+    assert desks is not None
+    panel.until(lambda: desks.property("contentHeight") > desks.property("height"))
+    assert panel.item("desksMore") is not None, "a list that goes on below says so"
+    desks.setProperty("contentY", 300.0)
+    panel.until(lambda: (box := panel.item("openFor-desk-06")) and box.property("currentText"))
+    panel.shot("hall-scrolled")
+    panel.click("open-desk-06")
+    panel.until(lambda: _desk(panel, "desk-06")["state"] == "open")
+    assert desks.property("contentY") == 300.0, "an action keeps the list where it was"
+    desks.setProperty("contentY", desks.property("contentHeight") - desks.property("height"))
+    panel.until(lambda: panel.item("desksMore") is None)
+
+
+def test_the_sign_in_list_is_in_alphabetical_order(
+    hall: HubThread, open_panel: Callable[..., Panel]
+) -> None:
+    """Sorted by name (Ё as Е: see test_panel_model), not in the configuration's order."""
+    panel = open_panel(hall.address, hall.clock)
+    panel.until(lambda: panel["operators"] and panel["link"] == "ok")
+    names = [o["name"] for o in panel["operators"]]  # type: ignore[attr-defined]
+    assert names == [
+        "Алексей Васильев",
+        "Андрей Фёдоров",
+        "Анна Иванова",
+        "Артём Козлов",
+        "Виктор Николаев",
+        "Галина Зайцева",
+        "Дарья Орлова",
+        "Дмитрий Кузнецов",
+        "Екатерина Степанова",
+        "Елена Попова",
+        "Игорь Михайлов",
+        "Ирина Алексеева",
+        "Людмила Макарова",
+        "Максим Егоров",
+        "Мария Смирнова",
+        "Михаил Андреев",
+        "Наталья Новикова",
+        "Николай Лебедев",
+        "Ольга Соколова",
+        "Павел Волков",
+        "Роман Захаров",
+        "Светлана Семёнова",
+        "Сергей Петров",
+        "Татьяна Морозова",
+        "Юлия Павлова",
+    ]
+    box = panel.item("operatorBox")
+    assert box is not None and box.property("currentText") == "Алексей Васильев"
+    panel.click("operatorBox")
+    panel.until(lambda: box.property("down"))
+    panel.shot("signin-list")
+
+
 def _desk(panel: Panel, desk_id: str) -> dict[str, object]:
     return next(r for r in panel["deskRows"] if r["id"] == desk_id)  # type: ignore[attr-defined]
 

@@ -11,8 +11,11 @@ from staff_desk.panel.model import (
     current_ticket,
     desk_choices,
     headline,
+    name_key,
     queue_rows,
     service_rows,
+    transfer_desks,
+    transfer_services,
 )
 from staff_desk.panel.words import duration, words
 
@@ -142,3 +145,50 @@ def test_the_operator_sees_that_the_visitors_fee_was_paid_at_the_kiosk() -> None
         state = common_pb2.QueueState(at_unix_ms=NOW, tickets=[shown])
         desk = common_pb2.Desk(id="d1", current_ticket_id=shown.id)
         assert current_ticket(hall(), state, desk, RU, "ru")["paid"] == expected
+
+
+def test_names_sort_as_a_russian_reader_expects() -> None:
+    names = ["Юлия Павлова", "Артур Белов", "артём козлов", "Семенова Анна", "Ёлкин Пётр", "Ян"]
+    assert sorted(names, key=name_key) == [
+        "артём козлов",
+        "Артур Белов",
+        "Ёлкин Пётр",
+        "Семенова Анна",
+        "Юлия Павлова",
+        "Ян",
+    ]
+
+
+def desks_open(*open_ids: str) -> common_pb2.QueueState:
+    return common_pb2.QueueState(
+        at_unix_ms=NOW,
+        desks=[
+            common_pb2.Desk(
+                id=d,
+                state=common_pb2.DESK_STATE_OPEN if d in open_ids else common_pb2.DESK_STATE_CLOSED,
+            )
+            for d in ("d1", "d2")
+        ],
+        queues=[
+            common_pb2.ServiceQueue(service_id="passport", waiting=2, longest_wait_s=60),
+            common_pb2.ServiceQueue(service_id="egrn", waiting=1, longest_wait_s=60),
+            common_pb2.ServiceQueue(service_id="snils", waiting=0),
+        ],
+    )
+
+
+def test_a_transfer_where_no_open_desk_calls_is_marked_before_it_is_chosen() -> None:
+    state = desks_open("d1")
+    services = {r["id"]: r["warning"] for r in transfer_services(hall(), state, RU, "ru")}
+    assert services == {"passport": "", "snils": "", "egrn": "нет открытых окон"}
+    desks = {r["id"]: r["warning"] for r in transfer_desks(hall(), state, "d1", RU)}
+    assert desks == {"d2": "окно не открыто"}
+    opened = desks_open("d1", "d2")
+    assert all(not r["warning"] for r in transfer_services(hall(), opened, RU, "ru"))
+
+
+def test_the_hall_flags_people_waiting_with_no_open_desk() -> None:
+    rows = {r["id"]: r["unserved"] for r in service_rows(hall(), desks_open("d1"), RU, "ru")}
+    assert rows == {"passport": "", "egrn": "ждут, а открытых окон нет", "snils": ""}
+    nobody = {r["id"]: r["unserved"] for r in service_rows(hall(), desks_open(), RU, "ru")}
+    assert nobody["passport"] and nobody["egrn"] and not nobody["snils"]

@@ -254,7 +254,12 @@ class TicketResponse(_message.Message):
     TICKET_FIELD_NUMBER: _builtins.int
     DESK_FIELD_NUMBER: _builtins.int
     SEQUENCE_FIELD_NUMBER: _builtins.int
+    NO_OPEN_DESK_FIELD_NUMBER: _builtins.int
     sequence: _builtins.int
+    no_open_desk: _builtins.bool
+    """Transfer only: no open desk can call the ticket now (none open serves its service,
+    or the desk it was sent to is not open). It was transferred and waits until one opens.
+    """
     @_builtins.property
     def ticket(self) -> _common_pb2.Ticket:
         """Absent when CallNext found nobody waiting."""
@@ -267,10 +272,11 @@ class TicketResponse(_message.Message):
         ticket: _common_pb2.Ticket | None = ...,
         desk: _common_pb2.Desk | None = ...,
         sequence: _builtins.int = ...,
+        no_open_desk: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["desk", b"desk", "ticket", b"ticket"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["desk", b"desk", "sequence", b"sequence", "ticket", b"ticket"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["desk", b"desk", "no_open_desk", b"no_open_desk", "sequence", b"sequence", "ticket", b"ticket"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -1,5 +1,7 @@
 // The hall administrator's view: the longest wait against its target, every service's
-// queue, every desk with who holds it; desks opened and closed from here.
+// queue (flagged when people wait and no open desk serves it), every desk with who holds
+// it; desks opened and closed from here. The lists are models updated row by row, so a
+// refresh or an action keeps where the administrator scrolled to.
 import QtQuick
 import QtQuick.Controls.Basic
 
@@ -64,6 +66,8 @@ Rectangle {
             font.bold: true
         }
         ListView {
+            id: serviceList
+            objectName: "serviceList"
             anchors.top: servicesTitle.bottom
             anchors.topMargin: 8 * hall.u
             anchors.bottom: parent.bottom
@@ -72,7 +76,12 @@ Rectangle {
             width: parent.width - 16 * hall.u
             clip: true
             spacing: 4 * hall.u
-            model: hall.view.serviceRows
+            boundsBehavior: Flickable.StopAtBounds
+            ScrollBar.vertical: ScrollBar {
+                policy: serviceList.contentHeight > serviceList.height ? ScrollBar.AlwaysOn
+                                                                       : ScrollBar.AsNeeded
+            }
+            model: hall.view.serviceModel
             header: Row {
                 height: 30 * hall.u
                 Text { width: 270 * hall.u; text: hall.view.labels.service; color: hall.theme.muted
@@ -83,19 +92,23 @@ Rectangle {
                        font.family: hall.theme.face; font.pixelSize: 16 * hall.u * hall.theme.f }
             }
             delegate: Rectangle {
-                required property var modelData
-                width: ListView.view.width
-                height: 44 * hall.u
+                id: queueRow
+                required property var entry
+                readonly property bool alarm: entry.over || entry.unserved !== ""
+                objectName: "service-" + entry.id
+                width: ListView.view.width - 12 * hall.u
+                height: (entry.unserved !== "" ? 66 : 44) * hall.u
                 radius: 6 * hall.u
-                color: modelData.over ? hall.theme.alarmSoft : "transparent"
-                border.width: modelData.over ? 2 * hall.u : 0
+                color: alarm ? hall.theme.alarmSoft : "transparent"
+                border.width: alarm ? 2 * hall.u : 0
                 border.color: hall.theme.alarm
                 Row {
-                    anchors.verticalCenter: parent.verticalCenter
+                    id: figures
+                    y: 10 * hall.u
                     x: 8 * hall.u
                     Text {
                         width: 262 * hall.u
-                        text: parent.parent.modelData.prefix + "  " + parent.parent.modelData.name
+                        text: queueRow.entry.prefix + "  " + queueRow.entry.name
                         color: hall.theme.text
                         font.family: hall.theme.face
                         font.pixelSize: 18 * hall.u * hall.theme.f
@@ -103,21 +116,41 @@ Rectangle {
                     }
                     Text {
                         width: 70 * hall.u
-                        text: parent.parent.modelData.waiting
+                        text: queueRow.entry.waiting
                         color: hall.theme.text
                         font.family: hall.theme.face
                         font.pixelSize: 20 * hall.u * hall.theme.f
                         font.bold: true
                     }
                     Text {
-                        text: parent.parent.modelData.longest
-                        color: parent.parent.modelData.over ? hall.theme.alarm : hall.theme.text
+                        text: queueRow.entry.longest
+                        color: queueRow.entry.over ? hall.theme.alarm : hall.theme.text
                         font.family: hall.theme.face
                         font.pixelSize: 18 * hall.u * hall.theme.f
-                        font.bold: parent.parent.modelData.over
+                        font.bold: queueRow.entry.over
                     }
                 }
+                Text {
+                    objectName: "unserved-" + queueRow.entry.id
+                    anchors.top: figures.bottom
+                    anchors.topMargin: 2 * hall.u
+                    x: 28 * hall.u
+                    width: parent.width - 36 * hall.u
+                    visible: queueRow.entry.unserved !== ""
+                    text: "⚠ " + queueRow.entry.unserved
+                    color: hall.theme.alarm
+                    font.family: hall.theme.face
+                    font.pixelSize: 16 * hall.u * hall.theme.f
+                    font.bold: true
+                    elide: Text.ElideRight
+                }
             }
+        }
+        MoreBelow {
+            objectName: "servicesMore"
+            list: serviceList
+            theme: hall.theme; u: hall.u
+            text: hall.view.labels.more_below
         }
     }
 
@@ -153,14 +186,20 @@ Rectangle {
             anchors.bottomMargin: 8 * hall.u
             x: 8 * hall.u
             width: parent.width - 16 * hall.u
+            objectName: "deskList"
             clip: true
             spacing: 4 * hall.u
-            model: hall.view.deskRows
+            boundsBehavior: Flickable.StopAtBounds
+            ScrollBar.vertical: ScrollBar {
+                policy: deskList.contentHeight > deskList.height ? ScrollBar.AlwaysOn
+                                                                 : ScrollBar.AsNeeded
+            }
+            model: hall.view.deskModel
             delegate: Rectangle {
                 id: row
-                required property var modelData
-                readonly property bool closed: modelData.state === "closed"
-                width: deskList.width
+                required property var entry
+                readonly property bool closed: entry.state === "closed"
+                width: deskList.width - 12 * hall.u
                 height: 60 * hall.u
                 radius: 6 * hall.u
                 color: hall.theme.background
@@ -170,7 +209,7 @@ Rectangle {
                     x: 8 * hall.u
                     width: 150 * hall.u
                     anchors.verticalCenter: parent.verticalCenter
-                    text: row.modelData.label
+                    text: row.entry.label
                     color: hall.theme.text
                     font.family: hall.theme.face
                     font.pixelSize: 18 * hall.u * hall.theme.f
@@ -182,9 +221,9 @@ Rectangle {
                     anchors.left: deskName.right
                     width: 96 * hall.u
                     anchors.verticalCenter: parent.verticalCenter
-                    text: row.modelData.stateText
-                    color: row.modelData.state === "open" ? hall.theme.good
-                         : row.modelData.state === "paused" ? hall.theme.pause : hall.theme.muted
+                    text: row.entry.stateText
+                    color: row.entry.state === "open" ? hall.theme.good
+                         : row.entry.state === "paused" ? hall.theme.pause : hall.theme.muted
                     font.family: hall.theme.face
                     font.pixelSize: 17 * hall.u * hall.theme.f
                     font.bold: true
@@ -195,10 +234,10 @@ Rectangle {
                     anchors.rightMargin: 8 * hall.u
                     anchors.verticalCenter: parent.verticalCenter
                     visible: !row.closed
-                    text: row.modelData.who
-                          + (row.modelData.ticket !== "" ? " · " + row.modelData.ticket : "")
-                          + (row.modelData.served !== "" ? " · " + hall.view.labels.served + " "
-                             + row.modelData.served : "")
+                    text: row.entry.who
+                          + (row.entry.ticket !== "" ? " · " + row.entry.ticket : "")
+                          + (row.entry.served !== "" ? " · " + hall.view.labels.served + " "
+                             + row.entry.served : "")
                     color: hall.theme.text
                     font.family: hall.theme.face
                     font.pixelSize: 17 * hall.u * hall.theme.f
@@ -206,14 +245,14 @@ Rectangle {
                 }
                 ComboBox {
                     id: who
-                    objectName: "openFor-" + row.modelData.id
+                    objectName: "openFor-" + row.entry.id
                     anchors.left: deskState.right
                     anchors.right: action.left
                     anchors.rightMargin: 8 * hall.u
                     anchors.verticalCenter: parent.verticalCenter
                     height: 52 * hall.u
                     visible: row.closed
-                    model: row.modelData.candidates
+                    model: row.entry.candidates
                     textRole: "name"
                     valueRole: "id"
                     font.family: hall.theme.face
@@ -221,7 +260,7 @@ Rectangle {
                 }
                 Btn {
                     id: action
-                    objectName: (row.closed ? "open-" : "close-") + row.modelData.id
+                    objectName: (row.closed ? "open-" : "close-") + row.entry.id
                     theme: hall.theme; u: hall.u
                     anchors.right: parent.right
                     anchors.rightMargin: 6 * hall.u
@@ -231,11 +270,17 @@ Rectangle {
                     primary: row.closed
                     text: row.closed ? hall.view.labels.do_open : hall.view.labels.do_close
                     active: hall.view.canAct && (!row.closed || who.count > 0)
-                            && (row.closed || row.modelData.ticket === "")
-                    onClicked: row.closed ? hall.view.openFor(row.modelData.id, who.currentValue)
-                                          : hall.view.closeFor(row.modelData.id)
+                            && (row.closed || row.entry.ticket === "")
+                    onClicked: row.closed ? hall.view.openFor(row.entry.id, who.currentValue)
+                                          : hall.view.closeFor(row.entry.id)
                 }
             }
+        }
+        MoreBelow {
+            objectName: "desksMore"
+            list: deskList
+            theme: hall.theme; u: hall.u
+            text: hall.view.labels.more_below
         }
     }
 }

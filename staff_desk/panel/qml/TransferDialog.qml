@@ -1,5 +1,6 @@
 // Transfer the visitor: to another service (any desk serving it) or to one desk, with a
-// comment for staff only.
+// comment for staff only. A choice no open desk would call says so before it is made,
+// and again once chosen, above the button.
 import QtQuick
 import QtQuick.Controls.Basic
 
@@ -10,6 +11,13 @@ Rectangle {
     required property real u
     property string service: ""
     property string desk: ""
+    // What the chosen row says, kept up to date as desks open and close meanwhile.
+    readonly property string warning: {
+        const rows = service !== "" ? view.transferServices : view.transferDesks
+        const chosen = service !== "" ? service : desk
+        const row = rows.find(r => r.id === chosen)
+        return row !== undefined ? row.warning : ""
+    }
     color: "#99000000"
     onVisibleChanged: { service = ""; desk = ""; comment.text = "" }
 
@@ -37,7 +45,7 @@ Rectangle {
             id: lists
             anchors.top: title.bottom
             anchors.topMargin: 12 * dialog.u
-            anchors.bottom: commentLabel.top
+            anchors.bottom: warningText.visible ? warningText.top : commentLabel.top
             anchors.bottomMargin: 12 * dialog.u
             x: 24 * dialog.u
             width: parent.width - 48 * dialog.u
@@ -81,7 +89,9 @@ Rectangle {
                             primary: (column.modelData.kind === "service" ? dialog.service
                                                                           : dialog.desk)
                                      === modelData.id
+                            danger: modelData.warning !== ""
                             text: modelData.label
+                                  + (modelData.warning !== "" ? " — " + modelData.warning : "")
                             onClicked: {
                                 if (column.modelData.kind === "service") {
                                     dialog.service = modelData.id; dialog.desk = ""
@@ -91,8 +101,28 @@ Rectangle {
                             }
                         }
                     }
+                    MoreBelow {
+                        list: choices
+                        theme: dialog.theme; u: dialog.u
+                        text: dialog.view.labels.more_below
+                    }
                 }
             }
+        }
+        Text {
+            id: warningText
+            objectName: "transferWarning"
+            anchors.bottom: commentLabel.top
+            anchors.bottomMargin: 10 * dialog.u
+            x: 24 * dialog.u
+            width: parent.width - 48 * dialog.u
+            visible: dialog.warning !== ""
+            text: "⚠ " + dialog.view.labels.transfer_unserved
+            color: dialog.theme.alarm
+            font.family: dialog.theme.face
+            font.pixelSize: 19 * dialog.u * dialog.theme.f
+            font.bold: true
+            wrapMode: Text.WordWrap
         }
         Text {
             id: commentLabel
