@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -207,12 +207,36 @@ class PaymentAgent:
         log.info("payment sale id=%d amount=%d", payment_id, begun.amount_kopecks)
         outcome = await asyncio.to_thread(self._sale, begun.amount_kopecks, payment_id, forward)
         self._step(Step.ANSWERED, payment_id)
+        if outcome.status is SaleStatus.APPROVED and not outcomes.charged_as_asked(
+            outcome, begun.amount_kopecks
+        ):
+            return await self._reverse_mismatch(begun, outcome)
         settled = await self._settle_or_owe(outcomes.request(payment_id, outcome))
         if outcome.status is SaleStatus.UNKNOWN:
             return await self._resolve_now(begun)
         if settled:
             self._step(Step.SETTLED, payment_id)
         return outcomes.paid(payment_id, outcome)
+
+    async def _reverse_mismatch(self, begun: payments_pb2.Payment, outcome: SaleOutcome) -> Paid:
+        """An approval of another amount or currency: never approved, reversed at once.
+
+        If the reversal does not go through, the payment is UNKNOWN and resolved through the
+        hub, which judges the terminal's last transaction the same way; until then it is
+        held for staff (the visitor is told to ask).
+        """
+        why = outcomes.mismatch(outcome, begun.amount_kopecks)
+        log.error("payment charged wrongly id=%d: %s; reversing it", begun.payment_id, why)
+        reversal = await asyncio.to_thread(self._reversal, outcome.receipt)
+        if outcomes.reversed_at_terminal(reversal):
+            request = outcomes.reversed_request(begun, reversal, outcome.receipt, why)
+            if await self._settle_or_owe(request):
+                self._step(Step.SETTLED, begun.payment_id)
+            return outcomes.returned(begun.payment_id)
+        unknown = outcomes.request(begun.payment_id, replace(outcome, status=SaleStatus.UNKNOWN))
+        unknown.reason = f"{why}; the reversal did not go through: {reversal.reason}"
+        await self._settle_or_owe(unknown)
+        return await self._resolve_now(begun)
 
     async def _already_known(self, found: payments_pb2.Payment) -> Paid:
         """A retried key: never sent again; an unresolved one is resolved now."""
@@ -262,7 +286,9 @@ class PaymentAgent:
             log.warning("payment unresolved id=%d terminal=%s", payment.payment_id, err.code)
             return _unresolved(payment, f"the terminal could not be asked: {err}")
         request = payments_pb2.ResolvePaymentRequest(payment_id=payment.payment_id)
-        if last is not None:
+        # A reversal as the terminal's last transaction: the last charge was returned, none
+        # stands for this payment (told to the hub as no transaction).
+        if last is not None and not last.reverses:
             request.last.CopyFrom(outcomes.transaction(last))
         answer = await self._call(self._payments.Resolve, request)
         if not answer.reverse_receipt:
