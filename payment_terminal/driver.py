@@ -9,7 +9,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from payment_terminal import codec, messages
+from payment_terminal import codec, enquiry, messages
 from payment_terminal.errors import (
     CancelledByVisitor,
     Declined,
@@ -135,11 +135,11 @@ class PaymentTerminal:
         """Repeat receipt 06 20: the last transaction as the terminal remembers it."""
         return run(self._command(messages.repeat_receipt(self.password)))
 
-    def status_enquiry(self) -> messages.TerminalStatus:
+    def status_enquiry(self) -> enquiry.TerminalStatus:
         """Status enquiry 05 01: the terminal's software version and status code, or raises."""
         result = run(self._command(messages.status_enquiry(self.password)))
         result.raise_for_outcome()
-        return messages.parse_status_enquiry_completion(result.completion)
+        return enquiry.parse_status_enquiry_completion(result.completion)
 
     def end_of_day(self) -> Result:
         """End of day 06 50."""

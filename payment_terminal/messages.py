@@ -9,6 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
+from payment_terminal.bmp import (
+    ber_length,
+    ber_length_at,
+    parse_tlv,
+    read_bmps,
+    tlv,
+    var_length,
+)
 from payment_terminal.codec import (
     ABORT,
     AUTHORISATION,
@@ -25,7 +33,6 @@ from payment_terminal.codec import (
     BMP_TLV,
     BMP_TRACE,
     BMP_VU,
-    COMPLETION,
     END_OF_DAY,
     INTERMEDIATE_STATUS,
     PRINT_LINE,
@@ -39,14 +46,7 @@ from payment_terminal.codec import (
     STATUS_INFORMATION,
     Apdu,
     bcd,
-    ber_length,
-    ber_length_at,
     from_bcd,
-    parse_tlv,
-    read_bmps,
-    tlv,
-    var_length,
-    var_length_at,
 )
 from payment_terminal.errors import FrameError
 
@@ -314,53 +314,6 @@ def password_of(data: bytes) -> int:
     if len(data) < 3:
         raise FrameError(f"command of {len(data)} bytes; its password needs 3")
     return from_bcd(data[:3])
-
-
-# Terminal status codes (ZVT chapter "Terminal status codes"): what a status enquiry says.
-TERMINAL_READY = 0x00
-TERMINAL_STATES: dict[int, str] = {
-    0x00: "PT ready for operation",
-    0x51: "initialisation required",
-    0x62: "date/time incorrect",
-    0x9C: "please wait",
-    0xB1: "memory full",
-    0xDF: "out of order",
-    0xE0: "remote maintenance activated",
-    0xF0: "reconciliation required",
-}
-
-
-@dataclass(frozen=True)
-class TerminalStatus:
-    """The completion of a status enquiry 05 01: the terminal's software and its state."""
-
-    software_version: str
-    status: int
-
-    @property
-    def ready(self) -> bool:
-        return self.status == TERMINAL_READY
-
-    @property
-    def description(self) -> str:
-        return TERMINAL_STATES.get(self.status, f"terminal status {self.status:#04x}")
-
-
-def status_enquiry_completion(software_version: str, status: int = TERMINAL_READY) -> Apdu:
-    """Completion 06 0F of a status enquiry: <software version, LLLVAR> <status code> (§2.55)."""
-    version = software_version.encode("cp437")
-    return Apdu(COMPLETION, var_length(len(version), 3) + version + bytes([status]))
-
-
-def parse_status_enquiry_completion(data: bytes) -> TerminalStatus:
-    """Software version and terminal status code of a status enquiry's completion."""
-    if len(data) < 4:
-        raise FrameError(f"status enquiry completion of {len(data)} bytes: {data.hex(' ')}")
-    n = var_length_at(data, 0, 3)
-    if len(data) < 3 + n + 1:
-        raise FrameError(f"status enquiry completion cut short: {data.hex(' ')}")
-    version = data[3 : 3 + n].decode("cp437")
-    return TerminalStatus(version, data[3 + n])
 
 
 # Display texts of an intermediate status travel in TLV 24 (display texts), 07 (line).

@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import Enum
 from types import TracebackType
 
-from payment_terminal import codec, messages
+from payment_terminal import bmp, codec, enquiry, messages
 from payment_terminal.errors import PaymentError, TerminalTimeout
 from payment_terminal.transport import FdPort, Link, Port
 
@@ -259,10 +259,10 @@ class SimulatedTerminal:
         """The commands that open with the password, after the 80 00 00."""
         command = apdu.command
         if command == codec.STATUS_ENQUIRY:
-            self._tell(messages.status_enquiry_completion(SOFTWARE_VERSION))
+            self._tell(enquiry.status_enquiry_completion(SOFTWARE_VERSION))
             return
         if command == codec.REVERSAL:
-            self._reverse(codec.parse_bmps(apdu.data[3:]))
+            self._reverse(bmp.parse_bmps(apdu.data[3:]))
         elif command == codec.REPEAT_RECEIPT and (self.ledger or self.reversals):
             last = max((*self.ledger, *self.reversals), key=lambda t: t.trace)
             self._tell(self._status(0, last))
@@ -303,7 +303,7 @@ class SimulatedTerminal:
         return tx
 
     def _authorise(self, apdu: codec.Apdu) -> None:
-        fields = codec.parse_bmps(apdu.data)
+        fields = bmp.parse_bmps(apdu.data)
         asked = fields.get(codec.BMP_CURRENCY)
         if asked is not None and codec.from_bcd(asked) != self.currency:
             self._refuse(WRONG_CURRENCY)

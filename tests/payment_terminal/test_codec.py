@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 
 from okno.errors import OknoError
-from payment_terminal import codec, messages
+from payment_terminal import bmp, codec, enquiry, messages
 from payment_terminal.errors import FrameError, PaymentError
 from payment_terminal.messages import Outcome
 
@@ -209,15 +209,15 @@ def test_status_information_round_trip() -> None:
 
 def test_completion_with_tlv_is_parsed() -> None:
     # ecrterm: 06 0F 11 19 00 29 52 00 12 33 49 09 78 06 05 27 03 14 01 FF
-    fields = codec.parse_bmps(h("19 00 29 52 00 12 33 49 09 78 06 05 27 03 14 01 FF"))
+    fields = bmp.parse_bmps(h("19 00 29 52 00 12 33 49 09 78 06 05 27 03 14 01 FF"))
     assert fields[codec.BMP_TID] == h("52 00 12 33")
-    assert codec.parse_tlv(fields[codec.BMP_TLV]) == [(0x27, h("14 01 FF"))]
+    assert bmp.parse_tlv(fields[codec.BMP_TLV]) == [(0x27, h("14 01 FF"))]
 
 
 @pytest.mark.parametrize("data", ["77 00", "04 00 00", "22 F1"])
 def test_bad_bmps_are_frame_errors(data: str) -> None:
     with pytest.raises(FrameError):
-        codec.parse_bmps(h(data))
+        bmp.parse_bmps(h(data))
 
 
 # Intermediate status 04 FF "Bitte Karte einstecken", from ecrterm's test_parsing.py.
@@ -314,7 +314,7 @@ def test_every_bmp_of_the_specification_is_read_by_its_format(
     what: str, wire: str, value: str
 ) -> None:
     # Each followed by the result code, which is only found if the length was right.
-    fields = codec.parse_bmps(h(wire) + h("27 00"))
+    fields = bmp.parse_bmps(h(wire) + h("27 00"))
     assert fields == {h(wire)[0]: h(value), codec.BMP_RESULT: b"\x00"}
 
 
@@ -336,19 +336,19 @@ def test_a_bmp_outside_the_table_keeps_what_came_before_it() -> None:
     info = messages.parse_status_information(h("27 00 04 00 00 00 05 00 00 87 00 03 77 01 02"))
     assert (info.result_code, info.amount, info.receipt, info.unknown_tag) == (0, 500_00, 3, 0x77)
     with pytest.raises(FrameError, match="unknown BMP 0x77 at 12"):
-        codec.parse_bmps(h("27 00 04 00 00 00 05 00 00 87 00 03 77 01 02"))
+        bmp.parse_bmps(h("27 00 04 00 00 00 05 00 00 87 00 03 77 01 02"))
 
 
 def test_status_enquiry_completion_is_software_version_and_terminal_status() -> None:
     # The completion of the FRAMES table above: LLL "2.14.15", status 00 (ready).
-    status = messages.parse_status_enquiry_completion(h("F0 F0 F7 32 2E 31 34 2E 31 35 00"))
-    assert status == messages.TerminalStatus("2.14.15", 0x00)
+    status = enquiry.parse_status_enquiry_completion(h("F0 F0 F7 32 2E 31 34 2E 31 35 00"))
+    assert status == enquiry.TerminalStatus("2.14.15", 0x00)
     assert status.ready and status.description == "PT ready for operation"
-    built = messages.status_enquiry_completion("2.14.15")
+    built = enquiry.status_enquiry_completion("2.14.15")
     assert built.encode() == h("06 0F 0B F0 F0 F7 32 2E 31 34 2E 31 35 00")
-    assert not messages.TerminalStatus("2.14.15", 0xDF).ready
+    assert not enquiry.TerminalStatus("2.14.15", 0xDF).ready
     with pytest.raises(FrameError):
-        messages.parse_status_enquiry_completion(h("F0 F0 F9 32 00"))
+        enquiry.parse_status_enquiry_completion(h("F0 F0 F9 32 00"))
 
 
 def test_a_refusal_is_84_and_the_result_code() -> None:
