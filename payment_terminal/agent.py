@@ -227,7 +227,11 @@ class PaymentAgent:
         """
         why = outcomes.mismatch(outcome, begun.amount_kopecks)
         log.error("payment charged wrongly id=%d: %s; reversing it", begun.payment_id, why)
-        reversal = await asyncio.to_thread(self._reversal, outcome.receipt)
+        reversal = (
+            await asyncio.to_thread(self._reversal, outcome.receipt)
+            if outcome.receipt
+            else SaleOutcome(SaleStatus.UNKNOWN, "the terminal named no receipt to reverse")
+        )
         if outcomes.reversed_at_terminal(reversal):
             request = outcomes.reversed_request(begun, reversal, outcome.receipt, why)
             if await self._settle_or_owe(request):

@@ -15,7 +15,7 @@ import pytest
 
 from payment_terminal import outcomes
 from payment_terminal.adapter import SaleOutcome, SaleStatus, ZvtAdapter
-from payment_terminal.agent import PaidState, receipt
+from payment_terminal.agent import PaidState, PaymentAgent, receipt
 from payment_terminal.sim import Mode, SimulatedTerminal
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
 from tests.hub.conftest import Served
@@ -128,3 +128,43 @@ def _begin(key: str) -> payments_pb2.BeginPaymentRequest:
         terminal_id=TERMINAL,
         payer_identified=DUTY.payer_identified,
     )
+
+
+class FakeTerminal:
+    """A terminal that approves another amount and names no receipt: nothing to reverse."""
+
+    def __init__(self) -> None:
+        self.reversals: list[str] = []
+
+    def register(self) -> None:
+        return None
+
+    def sale(self, amount: int, reference: str, on_prompt: object = None) -> SaleOutcome:
+        return SaleOutcome(SaleStatus.APPROVED, amount=40_00, currency=EURO)
+
+    def reversal(self, receipt: str) -> SaleOutcome:
+        self.reversals.append(receipt)
+        return SaleOutcome(SaleStatus.UNKNOWN, "not reached")
+
+    def last_transaction(self) -> SaleOutcome | None:
+        return SaleOutcome(SaleStatus.APPROVED, amount=40_00, currency=EURO)
+
+    def close(self) -> None:
+        return None
+
+
+async def test_a_wrong_approval_that_cannot_be_reversed_is_held_unknown(served: Served) -> None:
+    fake = FakeTerminal()
+    agent = PaymentAgent(served.channel, TERMINAL, lambda: fake)
+    paid = await agent.pay(DUTY, print)
+
+    assert paid.state is PaidState.UNKNOWN  # held: the visitor is sent to staff
+    assert paid.reason_ru == "Результат оплаты пока неизвестен, обратитесь к сотруднику"
+    assert fake.reversals == []
+    listed = await payments_pb2_grpc.PaymentsStub(served.channel).ListUnresolved(
+        payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL)
+    )
+    [held] = listed.payments
+    assert held.state == payments_pb2.PAYMENT_STATE_UNKNOWN
+    assert held.reason.startswith("the terminal charged 40.00 EUR, not 500.00 RUB")
+    assert settled_events(served) == []
