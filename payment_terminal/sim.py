@@ -112,12 +112,16 @@ class SimulatedTerminal:
         password: int = 123456,
         currency: int = codec.RUB,
         charge_as: tuple[int, int] | None = None,
+        more_bmps: bytes = b"",
     ) -> None:
         self.mode = mode
         self.password = password
         self.currency = currency  # the only currency this terminal takes (ISO 4217)
         # A faulty terminal: charges (amount, currency) whatever it was asked, and says so.
         self.charge_as = charge_as
+        # BMPs a real terminal adds to an approval's status information (masked PAN,
+        # chip data, PIN data...), encoded as on the wire; the simulator's own are fewer.
+        self.more_bmps = more_bmps
         # The config byte in force: the terminal's own setup until an ECR registers
         # (print lines and prompts, as a register that never registered gets them).
         self.config = config
@@ -336,7 +340,8 @@ class SimulatedTerminal:
         self.ledger.append(tx)
         if mode is Mode.DROP:
             return
-        self._tell(self._status(0, tx))
+        told = self._status(0, tx)
+        self._tell(codec.Apdu(told.command, told.data + self.more_bmps))
         money = f"{tx.amount // 100}.{tx.amount % 100:02d} {messages.currency_name(tx.currency)}"
         self._print("ОПЛАТА", f"Сумма: {money}")
         self._tell(codec.Apdu(codec.COMPLETION, bytes([0x19, 0x00])))

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from payment_terminal.adapter import SaleStatus, ZvtAdapter
 from payment_terminal.codec import Apdu, decode_apdu
 from payment_terminal.driver import PaymentTerminal, Prompt, State, run
 from payment_terminal.errors import (
@@ -250,3 +251,21 @@ def test_missing_port_is_a_link_error() -> None:
     with pytest.raises(LinkError) as caught:
         PaymentTerminal.open("serial:///dev/no-such-terminal")
     assert isinstance(caught.value, ConnectionError)
+
+
+# What a real terminal adds to an approval: masked PAN (22), card sequence number (17),
+# ec-Cash chip offline data (92, LLLVAR), PIN data (D1, LLVAR), card type (8A).
+REAL_TERMINALS_BMPS = bytes.fromhex(
+    "22 F0 F8 67 28 EE EE EE EE 12 34 17 00 01 92 F0 F0 F4 01 02 03 04 D1 F0 F2 00 10 8A 05"
+)
+
+
+def test_an_approval_with_every_bmp_a_real_terminal_adds_is_approved() -> None:
+    with SimulatedTerminal(more_bmps=REAL_TERMINALS_BMPS) as sim:
+        zvt = ZvtAdapter.open(f"serial://{sim.port_path}", ack_timeout=0.3, answer_timeout=0.6)
+        try:
+            outcome = zvt.sale(500_00, "1")
+        finally:
+            zvt.close()
+    assert (outcome.status, outcome.amount, outcome.currency) == (SaleStatus.APPROVED, 500_00, 643)
+    assert (outcome.trace, outcome.receipt) == ("1", "1")
