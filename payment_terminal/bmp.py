@@ -169,16 +169,21 @@ def parse_bmps(data: bytes) -> dict[int, bytes]:
 
 
 def parse_tlv(data: bytes) -> list[tuple[int, bytes]]:
-    """Top-level BER-TLV objects (one- or two-byte tags) as (tag, value)."""
+    """Top-level BER-TLV objects as (tag, value); a tag of any length (ZVT §9.4: 1F xx...).
+
+    Tags we do not know are kept like any other: their length is in the object itself.
+    """
     out: list[tuple[int, bytes]] = []
     pos = 0
     while pos < len(data):
         tag = data[pos]
         pos += 1
-        if tag & 0x1F == 0x1F:
+        more = tag & 0x1F == 0x1F  # the tag goes on; each next byte with bit 8 set too
+        while more:
             if pos >= len(data):
                 raise FrameError("TLV tag cut short")
             tag = (tag << 8) | data[pos]
+            more = data[pos] & 0x80 != 0
             pos += 1
         n, used = ber_length_at(data, pos)
         pos += used

@@ -360,3 +360,17 @@ def test_a_reversal_tells_the_trace_it_reversed_and_its_currency() -> None:
     apdu = messages.status_information(0, 500_00, 8, 4, 52001233, currency=978, original_trace=7)
     info = messages.parse_status_information(apdu.data)
     assert (info.trace, info.receipt, info.original_trace, info.currency) == (8, 4, 7, 978)
+
+
+def test_a_tlv_container_keeps_tags_of_any_length_and_unknown_ones() -> None:
+    # 1F 10 card-holder authentication, a three-byte tag 1F 81 02, and one-byte 42 (name).
+    container = h("1F 10 01 02 1F 81 02 02 AB CD 42 03 4D 49 52")
+    assert bmp.parse_tlv(container) == [
+        (0x1F10, h("02")),
+        (0x1F8102, h("AB CD")),
+        (0x42, b"MIR"),
+    ]
+    fields = bmp.parse_bmps(h("27 00 06 0F") + container)
+    assert fields[codec.BMP_TLV] == container
+    with pytest.raises(FrameError, match="tag cut short"):
+        bmp.parse_tlv(h("1F 81"))
