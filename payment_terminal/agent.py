@@ -26,6 +26,7 @@ from payment_terminal.driver import ANSWER_TIMEOUT
 from payment_terminal.errors import HubUnreachable, PaymentError
 from payment_terminal.messages import KIOSK_RECEIPTS
 from payment_terminal.outcomes import Paid, PaidState
+from payment_terminal.receipts import RECEIPT_TITLE, Charge, receipt
 from payment_terminal.transport import T3_ACK
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
 
@@ -43,38 +44,6 @@ __all__ = [
     "Step",
     "receipt",
 ]
-
-
-@dataclass(frozen=True)
-class Charge:
-    """A fee the visitor pays; the key makes a retried request the same payment."""
-
-    idempotency_key: str
-    service_id: str
-    amount_kopecks: int
-    purpose: str
-    payer_identified: bool
-
-
-RECEIPT_TITLE = "Чек об оплате"
-
-
-def receipt(charge: Charge, paid: Paid) -> tuple[str, ...]:
-    """The lines of the visitor's receipt slip (``Printing.PrintSlip``, title RECEIPT_TITLE).
-
-    What was paid for and the hub's payment number first, then the terminal's part: its
-    own slip when it sent print lines, else the one composed from its status information
-    (``outcomes.terminal_slip``: terminal id, trace and receipt numbers, date and time,
-    "ОДОБРЕНО"; no card number).
-    """
-    roubles, kopecks = divmod(charge.amount_kopecks, 100)
-    return (
-        charge.purpose,
-        f"Сумма: {roubles}.{kopecks:02d} руб.",
-        f"Платёж № {paid.payment_id}",
-        "",
-        *paid.receipt_lines,
-    )
 
 
 @dataclass(frozen=True)
