@@ -304,6 +304,12 @@ def currency_name(code: int) -> str:
     return CURRENCIES.get(code, f"{code:03d}")
 
 
+def money(amount: int, currency: int = RUB) -> str:
+    """ "500.00 RUB": an amount in minor units with the currency's ISO code."""
+    whole, part = divmod(amount, 100)
+    return f"{whole}.{part:02d} {currency_name(currency)}"
+
+
 def refusal(code: int) -> Apdu:
     """A negative acknowledgement 84 xx: the command is refused with result code ``code``."""
     return Apdu(bytes([REFUSED, code]))

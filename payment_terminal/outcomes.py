@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from payment_terminal.adapter import SaleOutcome, SaleStatus
 from payment_terminal.codec import RUB
-from payment_terminal.messages import currency_name
+from payment_terminal.messages import money
 from protos.okno.v1 import payments_pb2 as pb
 
 ALREADY_REVERSED = 0xB4  # ZVT result code: the terminal had reversed it already
@@ -82,12 +82,6 @@ def request(payment_id: int, outcome: SaleOutcome) -> pb.SettlePaymentRequest:
         amount_kopecks=outcome.amount,
         currency=outcome.currency,
     )
-
-
-def money(amount: int, currency: int = RUB) -> str:
-    """ "500.00 RUB": an amount in minor units with the currency's ISO code."""
-    whole, part = divmod(amount, 100)
-    return f"{whole}.{part:02d} {currency_name(currency)}"
 
 
 def charged_as_asked(outcome: SaleOutcome, amount: int) -> bool:

@@ -343,8 +343,7 @@ class SimulatedTerminal:
         told = self._status(0, tx)
         result, references = told.data[:2], told.data[2:]  # 27 xx first, as real ones do
         self._tell(codec.Apdu(told.command, result + self.more_bmps + references))
-        money = f"{tx.amount // 100}.{tx.amount % 100:02d} {messages.currency_name(tx.currency)}"
-        self._print("ОПЛАТА", f"Сумма: {money}")
+        self._print("ОПЛАТА", f"Сумма: {messages.money(tx.amount, tx.currency)}")
         self._tell(codec.Apdu(codec.COMPLETION, bytes([0x19, 0x00])))
 
     def _reverse(self, fields: dict[int, bytes]) -> None:
