@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
+from payment_terminal.codec import RUB
 from payment_terminal.driver import PaymentTerminal, Prompt, Result, run
 from payment_terminal.errors import PaymentError
 from payment_terminal.messages import KIOSK_RECEIPTS, Outcome
@@ -46,12 +47,16 @@ class SaleOutcome:
     reason: str = ""
     result_code: int = 0
     amount: int = 0
+    # ISO 4217 numeric code of ``amount`` as the terminal reported it; a terminal that
+    # does not say runs in the currency it was registered with (it refuses any other).
+    currency: int = RUB
     terminal_id: str = ""
     trace: str = ""
     receipt: str = ""  # the terminal's reference a reversal names
     when: str = ""  # the terminal's date and time of it, "DD.MM hh:mm:ss"
     card_name: str = ""  # the card's scheme as the terminal names it; never the number
     receipt_lines: tuple[str, ...] = field(default=(), repr=False)
+    reverses: str = ""  # set when this transaction is a reversal: the trace it reversed
 
 
 PromptCallback = Callable[[str], None]
@@ -89,18 +94,21 @@ _STATUS = {
 }
 
 
-def _outcome(result: Result) -> SaleOutcome:
+def _outcome(result: Result, currency: int) -> SaleOutcome:
+    """The adapter's view of a ZVT result; ``currency`` is the registered one, if not told."""
     return SaleOutcome(
         _STATUS[result.outcome],
         result.reason,
         result.result_code,
         result.amount or 0,
+        result.currency or currency,
         "" if result.terminal_id is None else str(result.terminal_id),
         "" if result.trace is None else str(result.trace),
         "" if result.receipt is None else str(result.receipt),
         result.when or "",
         result.card_name or "",
         result.receipt_lines,
+        "" if result.original_trace is None else str(result.original_trace),
     )
 
 
@@ -136,11 +144,11 @@ class ZvtAdapter:
             # Sent, and no clear answer: the charge must be resolved, never resent.
             log.warning("sale unknown reference=%s error=%s", reference, err.code)
             return SaleOutcome(SaleStatus.UNKNOWN, str(err), amount=amount)
-        return _outcome(result)
+        return _outcome(result, self.terminal.currency)
 
     def reversal(self, receipt: str) -> SaleOutcome:
         try:
-            return _outcome(run(self.terminal.reversal(int(receipt))))
+            return _outcome(run(self.terminal.reversal(int(receipt))), self.terminal.currency)
         except PaymentError as err:
             return SaleOutcome(SaleStatus.UNKNOWN, str(err))
 
@@ -148,7 +156,7 @@ class ZvtAdapter:
         result = self.terminal.repeat_receipt()
         if result.receipt is None:
             return None
-        return _outcome(result)
+        return _outcome(result, self.terminal.currency)
 
     def close(self) -> None:
         self.terminal.close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -26,6 +26,7 @@ from payment_terminal.driver import ANSWER_TIMEOUT
 from payment_terminal.errors import HubUnreachable, PaymentError
 from payment_terminal.messages import KIOSK_RECEIPTS
 from payment_terminal.outcomes import Paid, PaidState
+from payment_terminal.receipts import RECEIPT_TITLE, Charge, receipt
 from payment_terminal.transport import T3_ACK
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
 
@@ -43,38 +44,6 @@ __all__ = [
     "Step",
     "receipt",
 ]
-
-
-@dataclass(frozen=True)
-class Charge:
-    """A fee the visitor pays; the key makes a retried request the same payment."""
-
-    idempotency_key: str
-    service_id: str
-    amount_kopecks: int
-    purpose: str
-    payer_identified: bool
-
-
-RECEIPT_TITLE = "Чек об оплате"
-
-
-def receipt(charge: Charge, paid: Paid) -> tuple[str, ...]:
-    """The lines of the visitor's receipt slip (``Printing.PrintSlip``, title RECEIPT_TITLE).
-
-    What was paid for and the hub's payment number first, then the terminal's part: its
-    own slip when it sent print lines, else the one composed from its status information
-    (``outcomes.terminal_slip``: terminal id, trace and receipt numbers, date and time,
-    "ОДОБРЕНО"; no card number).
-    """
-    roubles, kopecks = divmod(charge.amount_kopecks, 100)
-    return (
-        charge.purpose,
-        f"Сумма: {roubles}.{kopecks:02d} руб.",
-        f"Платёж № {paid.payment_id}",
-        "",
-        *paid.receipt_lines,
-    )
 
 
 @dataclass(frozen=True)
@@ -207,12 +176,40 @@ class PaymentAgent:
         log.info("payment sale id=%d amount=%d", payment_id, begun.amount_kopecks)
         outcome = await asyncio.to_thread(self._sale, begun.amount_kopecks, payment_id, forward)
         self._step(Step.ANSWERED, payment_id)
+        if outcome.status is SaleStatus.APPROVED and not outcomes.charged_as_asked(
+            outcome, begun.amount_kopecks
+        ):
+            return await self._reverse_mismatch(begun, outcome)
         settled = await self._settle_or_owe(outcomes.request(payment_id, outcome))
         if outcome.status is SaleStatus.UNKNOWN:
             return await self._resolve_now(begun)
         if settled:
             self._step(Step.SETTLED, payment_id)
         return outcomes.paid(payment_id, outcome)
+
+    async def _reverse_mismatch(self, begun: payments_pb2.Payment, outcome: SaleOutcome) -> Paid:
+        """An approval of another amount or currency: never approved, reversed at once.
+
+        If the reversal does not go through, the payment is UNKNOWN and resolved through the
+        hub, which judges the terminal's last transaction the same way; until then it is
+        held for staff (the visitor is told to ask).
+        """
+        why = outcomes.mismatch(outcome, begun.amount_kopecks)
+        log.error("payment charged wrongly id=%d: %s; reversing it", begun.payment_id, why)
+        reversal = (
+            await asyncio.to_thread(self._reversal, outcome.receipt)
+            if outcome.receipt
+            else SaleOutcome(SaleStatus.UNKNOWN, "the terminal named no receipt to reverse")
+        )
+        if outcomes.reversed_at_terminal(reversal):
+            request = outcomes.reversed_request(begun, reversal, outcome.receipt, why)
+            if await self._settle_or_owe(request):
+                self._step(Step.SETTLED, begun.payment_id)
+            return outcomes.returned(begun.payment_id)
+        unknown = outcomes.request(begun.payment_id, replace(outcome, status=SaleStatus.UNKNOWN))
+        unknown.reason = f"{why}; the reversal did not go through: {reversal.reason}"
+        await self._settle_or_owe(unknown)
+        return await self._resolve_now(begun)
 
     async def _already_known(self, found: payments_pb2.Payment) -> Paid:
         """A retried key: never sent again; an unresolved one is resolved now."""
@@ -262,7 +259,9 @@ class PaymentAgent:
             log.warning("payment unresolved id=%d terminal=%s", payment.payment_id, err.code)
             return _unresolved(payment, f"the terminal could not be asked: {err}")
         request = payments_pb2.ResolvePaymentRequest(payment_id=payment.payment_id)
-        if last is not None:
+        # A reversal as the terminal's last transaction: the last charge was returned, none
+        # stands for this payment (told to the hub as no transaction).
+        if last is not None and not last.reverses:
             request.last.CopyFrom(outcomes.transaction(last))
         answer = await self._call(self._payments.Resolve, request)
         if not answer.reverse_receipt:

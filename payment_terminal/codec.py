@@ -38,6 +38,7 @@ INTERMEDIATE_STATUS = b"\x04\xff"
 PRINT_LINE = b"\x06\xd1"
 ABORT_FROM_PT = b"\x06\x1e"
 ACK_APDU = b"\x80\x00\x00"
+REFUSED = 0x84  # class of a negative acknowledgement 84 xx (ZVT §2.1)
 
 # BMP tags (ZVT §4, "Bitmaps").
 BMP_AMOUNT = 0x04
@@ -48,27 +49,11 @@ BMP_DATE = 0x0D
 BMP_RESULT = 0x27
 BMP_TID = 0x29
 BMP_VU = 0x2A
+BMP_ORIGINAL_TRACE = 0x37
 BMP_AID = 0x3B
 BMP_CURRENCY = 0x49
 BMP_RECEIPT = 0x87
 BMP_CARD_NAME = 0x8B
-
-LLVAR = -2
-LLLVAR = -3
-TLV = -1
-
-# Fixed lengths, or LLVAR/LLLVAR/TLV (ZVT §4 table of bitmaps).
-BMP_LENGTHS: dict[int, int] = {
-    0x01: 1, 0x02: 1, 0x03: 1, 0x04: 6, 0x05: 1, 0x06: TLV, 0x0B: 3, 0x0C: 3, 0x0D: 2,
-    0x0E: 2, 0x17: 2, 0x19: 1, 0x22: LLVAR, 0x23: LLVAR, 0x24: LLLVAR, 0x27: 1, 0x29: 4,
-    0x2A: 15, 0x2D: LLVAR, 0x2E: LLLVAR, 0x37: 3, 0x3A: 2, 0x3B: 8, 0x3C: LLLVAR, 0x3D: 3,
-    0x49: 2, 0x60: LLLVAR, 0x87: 2, 0x88: 3, 0x8A: 1, 0x8B: LLVAR, 0x8C: 1, 0x9A: LLLVAR,
-    0xA0: 1, 0xA7: LLVAR, 0xAA: 3, 0xAF: LLLVAR, 0xBA: 5, 0xD0: 1, 0xD1: 2, 0xD2: 1,
-    0xD3: 1, 0xE0: 1, 0xF0: 1, 0xF9: 1, 0xFA: 1, 0xFB: 1,
-}  # fmt: skip
-for _tag in (*range(0xE1, 0xE9), *range(0xF1, 0xF9)):
-    BMP_LENGTHS[_tag] = LLVAR
-
 
 # --- CRC and framing (ZVT §2.2.4) ---------------------------------------------------
 
@@ -237,7 +222,7 @@ def decode_apdu(raw: bytes) -> Apdu:
     return Apdu(raw[:2], raw[start:])
 
 
-# --- BCD and BMP fields (ZVT §4) ----------------------------------------------------
+# --- BCD (ZVT §4): amounts, numbers, dates --------------------------------------
 
 
 def bcd(value: int, size: int) -> bytes:
@@ -254,90 +239,3 @@ def from_bcd(data: bytes) -> int:
     if not text.isdigit():
         raise FrameError(f"not BCD: {data.hex(' ')}")
     return int(text)
-
-
-def _var_length(data: bytes, pos: int, digits: int) -> int:
-    """LLVAR/LLLVAR length: each byte Fx carries one decimal digit x."""
-    chunk = data[pos : pos + digits]
-    if len(chunk) != digits or any(b >> 4 != 0xF or b & 0xF > 9 for b in chunk):
-        raise FrameError(f"bad variable length at {pos}: {chunk.hex(' ')}")
-    return int("".join(str(b & 0xF) for b in chunk))
-
-
-def var_length(n: int, digits: int) -> bytes:
-    """Encode an LLVAR (2) or LLLVAR (3) length."""
-    return bytes(0xF0 | int(d) for d in f"{n:0{digits}d}")
-
-
-def ber_length_at(data: bytes, pos: int) -> tuple[int, int]:
-    """BER-TLV length at ``pos``: (length, bytes used)."""
-    if pos >= len(data):
-        raise FrameError("TLV length missing")
-    first = data[pos]
-    if first < 0x80:
-        return first, 1
-    count = first & 0x7F
-    if count not in (1, 2) or pos + 1 + count > len(data):
-        raise FrameError(f"bad TLV length at {pos}")
-    return int.from_bytes(data[pos + 1 : pos + 1 + count], "big"), 1 + count
-
-
-def ber_length(n: int) -> bytes:
-    """Encode a BER-TLV length."""
-    if n < 0x80:
-        return bytes([n])
-    if n <= 0xFF:
-        return bytes([0x81, n])
-    return bytes([0x82]) + n.to_bytes(2, "big")
-
-
-def parse_bmps(data: bytes) -> dict[int, bytes]:
-    """BMP fields of an APDU's data: tag -> value (variable lengths stripped)."""
-    fields: dict[int, bytes] = {}
-    pos = 0
-    while pos < len(data):
-        tag = data[pos]
-        pos += 1
-        kind = BMP_LENGTHS.get(tag)
-        if kind is None:
-            raise FrameError(f"unknown BMP {tag:#04x} at {pos - 1}")
-        if kind == TLV:
-            n, used = ber_length_at(data, pos)
-            pos += used
-        elif kind in (LLVAR, LLLVAR):
-            digits = -kind
-            n = _var_length(data, pos, digits)
-            pos += digits
-        else:
-            n = kind
-        if pos + n > len(data):
-            raise FrameError(f"BMP {tag:#04x} cut short")
-        fields[tag] = data[pos : pos + n]
-        pos += n
-    return fields
-
-
-def parse_tlv(data: bytes) -> list[tuple[int, bytes]]:
-    """Top-level BER-TLV objects (one- or two-byte tags) as (tag, value)."""
-    out: list[tuple[int, bytes]] = []
-    pos = 0
-    while pos < len(data):
-        tag = data[pos]
-        pos += 1
-        if tag & 0x1F == 0x1F:
-            if pos >= len(data):
-                raise FrameError("TLV tag cut short")
-            tag = (tag << 8) | data[pos]
-            pos += 1
-        n, used = ber_length_at(data, pos)
-        pos += used
-        if pos + n > len(data):
-            raise FrameError(f"TLV {tag:#x} cut short")
-        out.append((tag, data[pos : pos + n]))
-        pos += n
-    return out
-
-
-def tlv(tag: int, value: bytes) -> bytes:
-    """One BER-TLV object with a one-byte tag."""
-    return bytes([tag]) + ber_length(len(value)) + value

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from payment_terminal import codec, messages
+from payment_terminal import codec, enquiry, messages
 from payment_terminal.errors import (
     CancelledByVisitor,
     Declined,
@@ -18,6 +19,8 @@ from payment_terminal.errors import (
 )
 from payment_terminal.messages import Outcome
 from payment_terminal.transport import T3_ACK, Link, open_port
+
+log = logging.getLogger(__name__)
 
 ANSWER_TIMEOUT = 180.0  # a visitor may take minutes at the PIN pad
 
@@ -46,12 +49,15 @@ class Result:
     result_code: int
     reason: str
     amount: int | None = None
+    currency: int | None = None  # ISO 4217 numeric, as the terminal reported it (BMP 49)
     trace: int | None = None
     receipt: int | None = None
     terminal_id: int | None = None
     when: str | None = None
     card_name: str | None = None
+    original_trace: int | None = None  # set when this transaction reversed another
     receipt_lines: tuple[str, ...] = field(default=(), repr=False)
+    completion: bytes = field(default=b"", repr=False)  # the data of the completion 06 0F
 
     @property
     def approved(self) -> bool:
@@ -129,9 +135,11 @@ class PaymentTerminal:
         """Repeat receipt 06 20: the last transaction as the terminal remembers it."""
         return run(self._command(messages.repeat_receipt(self.password)))
 
-    def status_enquiry(self) -> Result:
-        """Status enquiry 05 01."""
-        return run(self._command(messages.status_enquiry(self.password)))
+    def status_enquiry(self) -> enquiry.TerminalStatus:
+        """Status enquiry 05 01: the terminal's software version and status code, or raises."""
+        result = run(self._command(messages.status_enquiry(self.password)))
+        result.raise_for_outcome()
+        return enquiry.parse_status_enquiry_completion(result.completion)
 
     def end_of_day(self) -> Result:
         """End of day 06 50."""
@@ -165,7 +173,7 @@ class PaymentTerminal:
         link.discard()
         link.send(apdu.encode())
         first = self._acknowledgement()
-        if first.command[0] == 0x84:  # ZVT §2.1: 84 xx, the command is refused
+        if first.command[0] == codec.REFUSED:  # ZVT §2.1: 84 xx, the command is refused
             code = first.command[1]
             return Result(messages.classify(code), code, messages.reason(code))
         if first.command != codec.ACK_APDU[:2]:
@@ -182,10 +190,13 @@ class PaymentTerminal:
                 lines.append(messages.parse_print_line(msg.data))
             elif msg.command == codec.STATUS_INFORMATION:
                 status = messages.parse_status_information(msg.data)
+                if status.unknown_tag is not None:
+                    log.warning("status information read up to BMP %#04x", status.unknown_tag)
             elif msg.command == codec.ABORT_FROM_PT:
                 return _result(messages.parse_abort(msg.data), status, lines)
             elif msg.command == codec.COMPLETION:
-                return _result(status.result_code if status else 0, status, lines)
+                code = status.result_code if status else 0
+                return replace(_result(code, status, lines), completion=msg.data)
 
 
 def _stale(command: bytes) -> bool:
@@ -214,11 +225,13 @@ def _result(code: int, status: messages.StatusInfo | None, lines: list[str]) -> 
         code,
         reason,
         amount=status.amount,
+        currency=status.currency,
         trace=status.trace,
         receipt=status.receipt,
         terminal_id=status.terminal_id,
         when=status.when,
         card_name=status.card_name,
+        original_trace=status.original_trace,
         receipt_lines=tuple(lines),
     )
 

@@ -9,6 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
+from payment_terminal.bmp import (
+    ber_length,
+    ber_length_at,
+    parse_tlv,
+    read_bmps,
+    tlv,
+    var_length,
+)
 from payment_terminal.codec import (
     ABORT,
     AUTHORISATION,
@@ -17,6 +25,7 @@ from payment_terminal.codec import (
     BMP_CARD_NAME,
     BMP_CURRENCY,
     BMP_DATE,
+    BMP_ORIGINAL_TRACE,
     BMP_RECEIPT,
     BMP_RESULT,
     BMP_TID,
@@ -28,6 +37,7 @@ from payment_terminal.codec import (
     INTERMEDIATE_STATUS,
     PRINT_LINE,
     REFUND,
+    REFUSED,
     REGISTRATION,
     REPEAT_RECEIPT,
     REVERSAL,
@@ -36,13 +46,7 @@ from payment_terminal.codec import (
     STATUS_INFORMATION,
     Apdu,
     bcd,
-    ber_length,
-    ber_length_at,
     from_bcd,
-    parse_bmps,
-    parse_tlv,
-    tlv,
-    var_length,
 )
 from payment_terminal.errors import FrameError
 
@@ -155,6 +159,7 @@ REASONS: dict[int, tuple[str, str]] = {
     0x33: ("Недостаточно средств", "insufficient funds"),
     0x37: ("Неверный PIN", "incorrect PIN"),
     0x64: ("Карта не читается", "card not readable"),
+    0x6B: ("Терминал не зарегистрирован", "function deactivated (PT not registered)"),
     0x6C: ("Отменено покупателем или по тайм-ауту", "aborted by abort key or timeout"),
     0x6E: ("Карта в стоп-листе", "card in blocked list"),
     0x6F: ("Неверная валюта", "wrong currency"),
@@ -163,6 +168,7 @@ REASONS: dict[int, tuple[str, str]] = {
     0x79: ("Карта ещё не действует", "card not yet valid"),
     0x7A: ("Неизвестная карта", "card unknown"),
     0x7D: ("Ошибка связи", "communication error"),
+    0x83: ("Функция невозможна", "function not possible"),
     0x9A: ("Ошибка протокола ZVT", "ZVT protocol error"),
     0xA0: ("Получатель не готов", "receiver not ready"),
     0xA1: ("Банк не отвечает", "remote station does not respond"),
@@ -205,6 +211,7 @@ class StatusInfo:
 
     result_code: int
     amount: int | None = None
+    currency: int | None = None  # BMP 49, ISO 4217 numeric; None when not told
     trace: int | None = None
     receipt: int | None = None
     terminal_id: int | None = None
@@ -212,12 +219,15 @@ class StatusInfo:
     vu: str | None = None
     when: str | None = None  # "DD.MM hh:mm:ss" as the terminal tells it (no year in ZVT)
     card_name: str | None = None
+    original_trace: int | None = None  # BMP 37: this transaction reversed that one
+    unknown_tag: int | None = None  # a BMP not in the specification's table; read up to it
     fields: dict[int, bytes] = field(default_factory=dict, compare=False, repr=False)
 
 
 def parse_status_information(data: bytes) -> StatusInfo:
-    """Typed view of a 04 0F message's BMPs."""
-    f = parse_bmps(data)
+    """Typed view of a 04 0F message's BMPs, read up to any BMP the specification lacks."""
+    found = read_bmps(data)
+    f = found.fields
 
     def num(tag: int) -> int | None:
         return from_bcd(f[tag]) if tag in f else None
@@ -228,6 +238,7 @@ def parse_status_information(data: bytes) -> StatusInfo:
     return StatusInfo(
         result_code=f[BMP_RESULT][0] if BMP_RESULT in f else 0,
         amount=num(BMP_AMOUNT),
+        currency=num(BMP_CURRENCY),
         trace=num(BMP_TRACE),
         receipt=num(BMP_RECEIPT),
         terminal_id=num(BMP_TID),
@@ -235,6 +246,8 @@ def parse_status_information(data: bytes) -> StatusInfo:
         vu=text(BMP_VU),
         when=_when(f),
         card_name=text(BMP_CARD_NAME),
+        original_trace=num(BMP_ORIGINAL_TRACE),
+        unknown_tag=found.unknown_tag,
         fields=f,
     )
 
@@ -254,15 +267,21 @@ def status_information(
     receipt: int | None = None,
     terminal_id: int | None = None,
     *,
+    currency: int | None = None,
     when: datetime | None = None,
     card_name: str | None = None,
+    original_trace: int | None = None,
 ) -> Apdu:
     """Build a 04 0F message (the simulator's side)."""
     data = bytes([BMP_RESULT, result_code])
     if amount is not None:
         data += amount_bmp(amount)
+    if currency is not None:
+        data += bytes([BMP_CURRENCY]) + bcd(currency, 2)
     if trace is not None:
         data += bytes([BMP_TRACE]) + bcd(trace, 3)
+    if original_trace is not None:
+        data += bytes([BMP_ORIGINAL_TRACE]) + bcd(original_trace, 3)
     if receipt is not None:
         data += bytes([BMP_RECEIPT]) + bcd(receipt, 2)
     if terminal_id is not None:
@@ -274,6 +293,33 @@ def status_information(
         name = card_name.encode("ascii")
         data += bytes([BMP_CARD_NAME]) + var_length(len(name), 2) + name
     return Apdu(STATUS_INFORMATION, data)
+
+
+# Currencies a terminal may report (ISO 4217 numeric -> alphabetic), for receipts.
+CURRENCIES: dict[int, str] = {643: "RUB", 978: "EUR", 840: "USD", 933: "BYN", 398: "KZT"}
+
+
+def currency_name(code: int) -> str:
+    """ "RUB" for 643; a code not listed stays a number, so a receipt never misnames it."""
+    return CURRENCIES.get(code, f"{code:03d}")
+
+
+def money(amount: int, currency: int = RUB) -> str:
+    """ "500.00 RUB": an amount in minor units with the currency's ISO code."""
+    whole, part = divmod(amount, 100)
+    return f"{whole}.{part:02d} {currency_name(currency)}"
+
+
+def refusal(code: int) -> Apdu:
+    """A negative acknowledgement 84 xx: the command is refused with result code ``code``."""
+    return Apdu(bytes([REFUSED, code]))
+
+
+def password_of(data: bytes) -> int:
+    """The password (3 bytes BCD) that opens an administration command's data."""
+    if len(data) < 3:
+        raise FrameError(f"command of {len(data)} bytes; its password needs 3")
+    return from_bcd(data[:3])
 
 
 # Display texts of an intermediate status travel in TLV 24 (display texts), 07 (line).

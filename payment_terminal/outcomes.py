@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from payment_terminal.adapter import SaleOutcome, SaleStatus
+from payment_terminal.codec import RUB
+from payment_terminal.messages import money
 from protos.okno.v1 import payments_pb2 as pb
 
 ALREADY_REVERSED = 0xB4  # ZVT result code: the terminal had reversed it already
@@ -77,18 +79,30 @@ def request(payment_id: int, outcome: SaleOutcome) -> pb.SettlePaymentRequest:
         terminal_serial=outcome.terminal_id,
         terminal_trace=outcome.trace,
         terminal_receipt=outcome.receipt,
+        amount_kopecks=outcome.amount,
+        currency=outcome.currency,
     )
 
 
+def charged_as_asked(outcome: SaleOutcome, amount: int) -> bool:
+    """Whether the terminal charged exactly ``amount`` kopecks in roubles."""
+    return outcome.amount == amount and outcome.currency == RUB
+
+
+def mismatch(outcome: SaleOutcome, amount: int) -> str:
+    """Why an approval is not this payment's, for the hub's record and the log."""
+    return f"the terminal charged {money(outcome.amount, outcome.currency)}, not {money(amount)}"
+
+
 def reversed_request(
-    payment: pb.Payment, reversal: SaleOutcome, receipt: str
+    payment: pb.Payment, reversal: SaleOutcome, receipt: str, why: str = "charged and not confirmed"
 ) -> pb.SettlePaymentRequest:
     """REVERSED, naming the receipt reversed at the terminal (so no payment claims it)."""
     return pb.SettlePaymentRequest(
         payment_id=payment.payment_id,
         state=pb.PAYMENT_STATE_REVERSED,
         result_code=reversal.result_code,
-        reason=f"charged and not confirmed: reversed at the terminal (receipt {receipt})",
+        reason=f"{why}: reversed at the terminal (receipt {receipt})",
         terminal_serial=reversal.terminal_id,
         terminal_trace=reversal.trace,
         terminal_receipt=receipt,
@@ -106,6 +120,7 @@ def transaction(last: SaleOutcome) -> pb.TerminalTransaction:
         terminal_receipt=last.receipt,
         terminal_trace=last.trace,
         terminal_serial=last.terminal_id,
+        currency=last.currency,
     )
 
 
@@ -130,12 +145,12 @@ def terminal_slip(outcome: SaleOutcome) -> tuple[str, ...]:
     """The terminal's part of a receipt, composed from its status information.
 
     For a terminal registered without print lines (``messages.KIOSK_RECEIPTS``): the
-    references the bank and the terminal know the charge by. No card number: the masked
+    references the bank and the terminal know the charge by, and the amount in the
+    currency the terminal reported (never assumed). No card number: the masked
     PAN is left out on purpose, the card's scheme is enough for the visitor.
     """
-    roubles, kopecks = divmod(outcome.amount, 100)
     lines = [
-        f"Сумма: {roubles}.{kopecks:02d} RUB",
+        f"Сумма: {money(outcome.amount, outcome.currency)}",
         f"Терминал: {outcome.terminal_id}",
         f"Операция № {outcome.trace}, чек № {outcome.receipt}",
     ]
@@ -156,6 +171,12 @@ def recorded(payment: pb.Payment, receipt_lines: tuple[str, ...] = ()) -> Paid:
     else:
         ru, en = _split(payment.reason)
     return Paid(found, payment.payment_id, ru, en, receipt_lines)
+
+
+def returned(payment_id: int) -> Paid:
+    """A charge reversed at the terminal: the money is back on the card."""
+    ru, en = _RETURNED
+    return Paid(PaidState.REVERSED, payment_id, ru, en)
 
 
 def unavailable(payment_id: int, detail: str) -> Paid:

@@ -16,11 +16,26 @@ from datetime import datetime
 from enum import Enum
 from types import TracebackType
 
-from payment_terminal import codec, messages
+from payment_terminal import bmp, codec, enquiry, messages
 from payment_terminal.errors import PaymentError, TerminalTimeout
 from payment_terminal.transport import FdPort, Link, Port
 
 POLL = 0.02  # how often the thread looks at its stop event
+SOFTWARE_VERSION = "okno-sim ZVT 13.11"  # what a status enquiry reports
+FUNCTION_NOT_POSSIBLE = 0x83  # ZVT error list: refused, unsupported or wrong password
+WRONG_CURRENCY = 0x6F  # ZVT error list: a currency other than the terminal's own
+# What the simulator executes; every other command is refused with 84 83, as a real
+# terminal refuses a function it does not offer.
+SUPPORTED = frozenset(
+    {
+        codec.REGISTRATION,
+        codec.AUTHORISATION,
+        codec.REVERSAL,
+        codec.REPEAT_RECEIPT,
+        codec.END_OF_DAY,
+        codec.STATUS_ENQUIRY,
+    }
+)
 ECR_WAIT = 3.0  # how long the terminal waits for the ECR's 80 00 00 before giving up
 SLOW_S = 2.0  # the card time of a SLOW terminal
 
@@ -40,13 +55,15 @@ class Mode(Enum):
 
 @dataclass
 class Transaction:
-    """One charge (or reversal) in the simulator's ledger."""
+    """One charge in the simulator's ledger, or a reversal (``reverses``: its trace)."""
 
     receipt: int
     trace: int
     amount: int
     when: datetime
+    currency: int = codec.RUB
     reversed: bool = False
+    reverses: int | None = None
 
 
 class PacedPort:
@@ -92,8 +109,19 @@ class SimulatedTerminal:
         config: int = messages.TERMINAL_PRINT_LINES,
         card_name: str = "MIR",
         clock: Callable[[], datetime] = datetime.now,
+        password: int = 123456,
+        currency: int = codec.RUB,
+        charge_as: tuple[int, int] | None = None,
+        more_bmps: bytes = b"",
     ) -> None:
         self.mode = mode
+        self.password = password
+        self.currency = currency  # the only currency this terminal takes (ISO 4217)
+        # A faulty terminal: charges (amount, currency) whatever it was asked, and says so.
+        self.charge_as = charge_as
+        # BMPs a real terminal adds to an approval's status information (masked PAN,
+        # chip data, PIN data...), encoded as on the wire; the simulator's own are fewer.
+        self.more_bmps = more_bmps
         # The config byte in force: the terminal's own setup until an ECR registers
         # (print lines and prompts, as a register that never registered gets them).
         self.config = config
@@ -105,7 +133,8 @@ class SimulatedTerminal:
         self.terminal_id = terminal_id
         self.decline_code = decline_code
         self.prompts = prompts
-        self.ledger: list[Transaction] = []
+        self.ledger: list[Transaction] = []  # charges
+        self.reversals: list[Transaction] = []  # each with its own trace and receipt
         self.commands: list[bytes] = []  # control fields of every command executed
         self.repeats = 0  # repeated frames recognised and not executed again
         self._master, slave = os.openpty()
@@ -199,18 +228,52 @@ class SimulatedTerminal:
 
     def _handle(self, apdu: codec.Apdu) -> None:
         command = apdu.command
-        if command == codec.AUTHORISATION:
+        if command not in SUPPORTED:
+            self._refuse(FUNCTION_NOT_POSSIBLE)
+        elif command == codec.AUTHORISATION:
             self._authorise(apdu)
+        elif command == codec.REGISTRATION:
+            self._register(messages.parse_registration(apdu.data))
+        elif messages.password_of(apdu.data) != self.password:
+            self._refuse(FUNCTION_NOT_POSSIBLE)
+        else:
+            self.link.send(codec.ACK_APDU)
+            self._administer(apdu)
+
+    def _refuse(self, code: int) -> None:
+        """84 xx instead of 80 00 00: the command is not executed (ZVT §2.1)."""
+        self.link.send(messages.refusal(code).encode())
+
+    def _register(self, registration: messages.Registration) -> None:
+        if registration.password != self.password:
+            self._refuse(FUNCTION_NOT_POSSIBLE)
             return
-        if command == codec.REGISTRATION:
-            self.config = messages.parse_registration(apdu.data).config
+        if registration.currency not in (None, self.currency):
+            self._refuse(WRONG_CURRENCY)
+            return
+        self.config = registration.config
         self.link.send(codec.ACK_APDU)
+        # Completion: status byte, terminal id, and the currency code when the ECR sent one.
+        data = bytes([0x19, 0x00, codec.BMP_TID]) + codec.bcd(self.terminal_id, 4)
+        if registration.currency is not None:
+            data += bytes([codec.BMP_CURRENCY]) + codec.bcd(self.currency, 2)
+        self._tell(codec.Apdu(codec.COMPLETION, data))
+
+    def _administer(self, apdu: codec.Apdu) -> None:
+        """The commands that open with the password, after the 80 00 00."""
+        command = apdu.command
+        if command == codec.STATUS_ENQUIRY:
+            self._tell(enquiry.status_enquiry_completion(SOFTWARE_VERSION))
+            return
         if command == codec.REVERSAL:
-            self._reverse(codec.parse_bmps(apdu.data[3:]))
-        elif command == codec.REPEAT_RECEIPT and self.ledger:
-            last = self.ledger[-1]
+            self._reverse(bmp.parse_bmps(apdu.data[3:]))
+        elif command == codec.REPEAT_RECEIPT and (self.ledger or self.reversals):
+            last = max((*self.ledger, *self.reversals), key=lambda t: t.trace)
             self._tell(self._status(0, last))
             self._print(f"Копия чека {last.receipt}")
+        elif command == codec.END_OF_DAY:
+            self._tell(self._status(0))
+            self._next_receipt = 1  # receipt numbers start again each day; the trace runs on
         self._tell(codec.Apdu(codec.COMPLETION, bytes([0x19, 0x00])))
 
     def _status(self, code: int, tx: Transaction | None = None) -> codec.Apdu:
@@ -222,8 +285,10 @@ class SimulatedTerminal:
             tx.trace,
             tx.receipt,
             self.terminal_id,
+            currency=tx.currency,
             when=tx.when,
             card_name=self.card_name,
+            original_trace=tx.reverses,
         )
 
     def _print(self, *lines: str) -> None:
@@ -232,8 +297,22 @@ class SimulatedTerminal:
             for line in lines:
                 self._tell(messages.print_line(line))
 
+    def _transaction(self, amount: int, currency: int, reverses: int | None = None) -> Transaction:
+        """A new transaction with the next receipt and trace numbers, at the terminal's time."""
+        tx = Transaction(
+            self._next_receipt, self._next_trace, amount, self.clock(), currency, reverses=reverses
+        )
+        self._next_receipt += 1
+        self._next_trace += 1
+        return tx
+
     def _authorise(self, apdu: codec.Apdu) -> None:
-        amount = codec.from_bcd(codec.parse_bmps(apdu.data)[codec.BMP_AMOUNT])
+        fields = bmp.parse_bmps(apdu.data)
+        asked = fields.get(codec.BMP_CURRENCY)
+        if asked is not None and codec.from_bcd(asked) != self.currency:
+            self._refuse(WRONG_CURRENCY)
+            return
+        amount = codec.from_bcd(fields[codec.BMP_AMOUNT])
         self.link.send(codec.ACK_APDU)
         prompts = self.prompts if self.config & messages.INTERMEDIATE_STATUS_WANTED else ()
         for i, text in enumerate(prompts):
@@ -257,24 +336,27 @@ class SimulatedTerminal:
             self._tell(self._status(self.decline_code))
             self._tell(codec.Apdu(codec.ABORT_FROM_PT, bytes([self.decline_code])))
             return
-        tx = Transaction(self._next_receipt, self._next_trace, amount, self.clock())
-        self._next_receipt += 1
-        self._next_trace += 1
+        tx = self._transaction(*(self.charge_as or (amount, self.currency)))
         self.ledger.append(tx)
         if mode is Mode.DROP:
             return
-        self._tell(self._status(0, tx))
-        self._print("ОПЛАТА", f"Сумма: {amount // 100}.{amount % 100:02d} RUB")
+        told = self._status(0, tx)
+        result, references = told.data[:2], told.data[2:]  # 27 xx first, as real ones do
+        self._tell(codec.Apdu(told.command, result + self.more_bmps + references))
+        self._print("ОПЛАТА", f"Сумма: {messages.money(tx.amount, tx.currency)}")
         self._tell(codec.Apdu(codec.COMPLETION, bytes([0x19, 0x00])))
 
     def _reverse(self, fields: dict[int, bytes]) -> None:
+        """A reversal is a transaction of its own: new trace and receipt, BMP 37 the original."""
         receipt = codec.from_bcd(fields.get(codec.BMP_RECEIPT, b"\x00\x00"))
-        tx = next((t for t in self.ledger if t.receipt == receipt), None)
+        tx = next((t for t in reversed(self.ledger) if t.receipt == receipt), None)
         if tx is None or tx.reversed:
             self._tell(codec.Apdu(codec.ABORT_FROM_PT, bytes([0xB5 if tx is None else 0xB4])))
             raise _Done
         tx.reversed = True
-        self._tell(self._status(0, tx))
+        reversal = self._transaction(tx.amount, tx.currency, reverses=tx.trace)
+        self.reversals.append(reversal)
+        self._tell(self._status(0, reversal))
 
     def charged(self) -> int:
         """Kopecks charged and not reversed: what the visitors' banks took."""

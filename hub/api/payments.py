@@ -18,6 +18,7 @@ from hub.domain.payments import (
     PaymentState,
     Settlement,
     TerminalTransaction,
+    check_charged,
     check_new,
     resolve,
     settle,
@@ -107,7 +108,8 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
             request.terminal_trace,
             request.terminal_receipt,
         )
-        return to_pb(await self._settle(request.payment_id, settlement))
+        charged = (request.amount_kopecks, request.currency)
+        return to_pb(await self._settle(request.payment_id, settlement, charged))
 
     @rpc
     async def Resolve(
@@ -119,6 +121,7 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
                 request.last.terminal_receipt,
                 request.last.terminal_trace,
                 request.last.terminal_serial,
+                request.last.currency,
             )
             if request.HasField("last")
             else None
@@ -148,9 +151,13 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
             resolved = await self._apply(payment, settlement)
         return payments_pb2.ResolvePaymentResponse(payment=to_pb(resolved))
 
-    async def _settle(self, payment_id: int, settlement: Settlement) -> Payment:
+    async def _settle(
+        self, payment_id: int, settlement: Settlement, charged: tuple[int, int]
+    ) -> Payment:
         async with self._lock:
             payment = await self._hub.read_store(lambda r: store.payment(r, payment_id))
+            if settlement.state is PaymentState.APPROVED:
+                check_charged(payment, *charged)
             return await self._apply(payment, settlement)
 
     async def _apply(self, payment: Payment, settlement: Settlement) -> Payment:

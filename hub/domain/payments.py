@@ -22,6 +22,9 @@ from enum import Enum
 
 from hub.errors import IllegalTransition, InvalidRequest, PaymentNotUsable
 
+# Every fee is in kopecks of the rouble (ISO 4217 643); a charge in anything else is not one.
+RUB = 643
+
 
 class PaymentState(Enum):
     PENDING = "pending"
@@ -153,6 +156,7 @@ class TerminalTransaction:
     receipt: str
     trace: str = ""
     terminal_serial: str = ""
+    currency: int = 0  # ISO 4217 numeric; 0: not told, the terminal's own (roubles)
 
     @property
     def reference(self) -> tuple[str, str]:
@@ -177,7 +181,8 @@ def judge(
 ) -> Verdict:
     """Decide an unresolved payment from the terminal's last transaction.
 
-    The last transaction is this payment's when it is of the same amount and no other
+    The last transaction is this payment's when it is of the same amount, in roubles, and
+    no other
     payment already holds its receipt and trace numbers (``claimed``): the card was
     charged once. A charge no payment
     holds but of another amount cannot be confirmed as this payment; since every sale is
@@ -190,7 +195,26 @@ def judge(
         raise IllegalTransition(f"payment {payment.id} is {payment.state.value}, not unresolved")
     if last is None or last.reference in claimed:
         return Verdict.NOT_CHARGED
-    return Verdict.CONFIRMED if last.amount == payment.amount else Verdict.REVERSE
+    charged = charge_matches(payment, last.amount, last.currency)
+    return Verdict.CONFIRMED if charged else Verdict.REVERSE
+
+
+def charge_matches(payment: Payment, amount: int, currency: int) -> bool:
+    """Whether the terminal charged exactly this payment's amount, in roubles (0: not told)."""
+    return amount == payment.amount and currency in (0, RUB)
+
+
+def check_charged(payment: Payment, amount: int, currency: int) -> None:
+    """Refuse to approve ``payment`` at an amount or currency the terminal did not charge.
+
+    ``amount`` 0 means the caller did not say (an older agent); it is then taken on the
+    caller's word, as before.
+    """
+    if amount and not charge_matches(payment, amount, currency):
+        raise InvalidRequest(
+            f"payment {payment.id} is {payment.amount} kopecks in roubles, but the terminal "
+            f"charged {amount} in currency {currency}: reverse that charge, never approve it"
+        )
 
 
 def resolve(

@@ -4,6 +4,11 @@ A ZVT terminal simulator answers on a pty, and the real payment agent drives it 
 hub (PENDING before the terminal is asked, settled after), as at a real kiosk; a few of
 the day's visitors come to pay a state fee, and their receipt is printed on the hall's
 ticket printer beside their ticket.
+
+The simulated terminal keeps the hall's time: a real terminal's clock is set to local
+time, and ZVT tells it without a zone (BMP 0C/0D), so the demo's terminal reads the
+demo's accelerated clock in the branch's zone, and its receipts carry the same date and
+time as the tickets beside them.
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import grpc
 
@@ -65,10 +72,21 @@ class Cashier:
         return True
 
 
+def branch_time(clock: Callable[[], int], timezone: str) -> Callable[[], datetime]:
+    """The branch's wall time from a clock of Unix milliseconds: what a terminal shows."""
+    zone = ZoneInfo(timezone)
+    return lambda: datetime.fromtimestamp(clock() / 1000, zone)
+
+
 @contextlib.asynccontextmanager
-async def hall_terminal(channel: grpc.aio.Channel, printer_id: str) -> AsyncIterator[Cashier]:
-    """A simulated terminal with the real agent on it, its open payments resolved first."""
-    with SimulatedTerminal(baudrate=BAUD) as terminal:
+async def hall_terminal(
+    channel: grpc.aio.Channel, printer_id: str, clock: Callable[[], datetime]
+) -> AsyncIterator[Cashier]:
+    """A simulated terminal on ``clock`` (branch time) with the real agent on it.
+
+    Its open payments are resolved first.
+    """
+    with SimulatedTerminal(baudrate=BAUD, clock=clock) as terminal:
         agent = PaymentAgent.zvt(
             channel, TERMINAL_ID, f"serial://{terminal.port_path}?baudrate={BAUD}"
         )

@@ -32,7 +32,7 @@ from hub.replay import DayReport
 from hub.service import Hub, wall_clock_ms
 from okno.demo import outputs
 from okno.demo.board import text
-from okno.demo.cashier import hall_terminal
+from okno.demo.cashier import branch_time, hall_terminal
 from okno.demo.clock import SimClock, demo_start_ms
 from okno.demo.desks import Desks
 from okno.demo.feed import follow
@@ -106,7 +106,7 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         _hub_on_loopback(options.config, db, clock) as (hub, address, channel),
         regional_office(hub, options.out) as office,
         hall_printer(hub, address, options.out) as printer_id,
-        hall_terminal(channel, printer_id) as cashier,
+        hall_terminal(channel, printer_id, branch_time(clock, branch.timezone)) as cashier,
     ):
         world = World(
             branch, clock, Stubs.on(channel), stop, printer_id=printer_id, cashier=cashier

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import grpc
 import pytest
@@ -189,3 +190,12 @@ async def test_resolve_confirms_the_payments_own_charge(served: Served) -> None:
     )
     assert answer.payment.state == payments_pb2.PAYMENT_STATE_APPROVED
     assert answer.payment.terminal_receipt == "3"
+
+
+def test_a_charge_in_another_currency_is_never_this_payments() -> None:
+    unknown = after(P.UNKNOWN)
+    euro = TerminalTransaction(500_00, "4", "9", "52001233", currency=978)
+    assert judge(unknown, euro, set()) is Verdict.REVERSE
+    assert resolve(unknown, euro, set()) is None  # reverse it first
+    assert judge(unknown, replace(euro, currency=643), set()) is Verdict.CONFIRMED
+    assert judge(unknown, replace(euro, currency=0), set()) is Verdict.CONFIRMED  # not told

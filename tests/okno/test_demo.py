@@ -8,6 +8,7 @@ import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import grpc
 import pytest
@@ -69,6 +70,7 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     assert [e["payment"]["state"] for e in paid][:1] == ["approved"], "a visitor paid a fee"
     receipts = [p for p in printed if "Чек об оплате" in p.read_text()]
     assert receipts and "500.00" in receipts[0].read_text(), "and got the receipt on paper"
+    assert_dated_in_the_halls_time(receipts[0].read_text(), result.summary)
     assert result.voice is not None
     spoken = sorted(result.voice.glob("announcement-*.wav"))
     assert spoken, "the first calls were spoken"
@@ -94,6 +96,16 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     assert 0 <= summary["share_over_15_min"] <= 1
     assert summary["double_calls"] == summary["duplicate_numbers"] == 0
     assert summary["simulated_to_unix_ms"] - summary["simulated_from_unix_ms"] >= 25 * 60_000
+
+
+def assert_dated_in_the_halls_time(receipt: str, summary: Path) -> None:
+    """The terminal's date and time on a receipt are the hall's, as on the tickets."""
+    began_ms = json.loads(summary.read_text())["simulated_from_unix_ms"]
+    zone = ZoneInfo(load_branch(EXAMPLE).branch.timezone)
+    hall_day = datetime.fromtimestamp(began_ms / 1000, zone).strftime("%d.%m")
+    on_receipt = re.search(r"Дата и время: (\d\d\.\d\d) (\d\d):", receipt)
+    assert on_receipt is not None and on_receipt.group(1) == hall_day
+    assert 9 <= int(on_receipt.group(2)) < 20, "dated in the hall's opening hours"
 
 
 @pytest.mark.parametrize(

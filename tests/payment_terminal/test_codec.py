@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 
 from okno.errors import OknoError
-from payment_terminal import codec, messages
+from payment_terminal import bmp, codec, enquiry, messages
 from payment_terminal.errors import FrameError, PaymentError
 from payment_terminal.messages import Outcome
 
@@ -209,15 +209,15 @@ def test_status_information_round_trip() -> None:
 
 def test_completion_with_tlv_is_parsed() -> None:
     # ecrterm: 06 0F 11 19 00 29 52 00 12 33 49 09 78 06 05 27 03 14 01 FF
-    fields = codec.parse_bmps(h("19 00 29 52 00 12 33 49 09 78 06 05 27 03 14 01 FF"))
+    fields = bmp.parse_bmps(h("19 00 29 52 00 12 33 49 09 78 06 05 27 03 14 01 FF"))
     assert fields[codec.BMP_TID] == h("52 00 12 33")
-    assert codec.parse_tlv(fields[codec.BMP_TLV]) == [(0x27, h("14 01 FF"))]
+    assert bmp.parse_tlv(fields[codec.BMP_TLV]) == [(0x27, h("14 01 FF"))]
 
 
 @pytest.mark.parametrize("data", ["77 00", "04 00 00", "22 F1"])
 def test_bad_bmps_are_frame_errors(data: str) -> None:
     with pytest.raises(FrameError):
-        codec.parse_bmps(h(data))
+        bmp.parse_bmps(h(data))
 
 
 # Intermediate status 04 FF "Bitte Karte einstecken", from ecrterm's test_parsing.py.
@@ -269,3 +269,108 @@ def test_abort_carries_result_code() -> None:
 
 def test_errors_share_the_okno_root() -> None:
     assert issubclass(PaymentError, OknoError)
+
+
+# One BMP of every length family of the specification's table ("Summary of utilised
+# BMPs", ZVT v13.x): tag, the bytes on the wire, the value after the length is taken off.
+BMP_VECTORS = [
+    ("01 timeout, 1 byte", "01 3C", "3C"),
+    ("04 amount, 6 bytes BCD", "04 00 00 00 05 00 00", "00 00 00 05 00 00"),
+    ("0B trace, 3 bytes BCD", "0B 00 01 23", "00 01 23"),
+    ("0E expiry date YYMM", "0E 28 12", "28 12"),
+    ("17 card sequence number", "17 00 01", "00 01"),
+    ("22 masked PAN, LLVAR", "22 F0 F5 22 00 EE EE 12", "22 00 EE EE 12"),
+    ("24 track 3, LLLVAR", "24 F0 F0 F2 AB CD", "AB CD"),
+    ("2A VU number, 15 ASCII", "2A " + "31 " * 15, "31 " * 15),
+    ("37 original trace, 3 bytes", "37 00 00 42", "00 00 42"),
+    ("3C additional text, LLLVAR", "3C F0 F0 F3 41 42 43", "41 42 43"),
+    ("3D password, 3 bytes", "3D 12 34 56", "12 34 56"),
+    ("49 currency, 2 bytes", "49 09 78", "09 78"),
+    ("60 individual totals, LLLVAR", "60 F0 F0 F1 00", "00"),
+    ("70 display image id, 4 bytes", "70 00 00 00 01", "00 00 00 01"),
+    ("88 turnover number, 3 bytes", "88 00 00 07", "00 00 07"),
+    ("8A card type", "8A 05", "05"),
+    ("8C network operator card type", "8C 02", "02"),
+    ("92 ec-Cash chip offline data, LLLVAR", "92 F0 F0 F4 01 02 03 04", "01 02 03 04"),
+    ("9A GeldKarte record, LLLVAR", "9A F0 F0 F2 CA FE", "CA FE"),
+    ("A0 result code AS", "A0 00", "00"),
+    ("A7 chip data EF_ID, LLVAR", "A7 F0 F3 01 02 03", "01 02 03"),
+    ("AA date YYMMDD", "AA 26 12 07", "26 12 07"),
+    ("AF EF_Info, LLLVAR", "AF F0 F0 F1 99", "99"),
+    ("BA AID parameter, 5 bytes", "BA 01 02 03 04 05", "01 02 03 04 05"),
+    ("D1 card offset / PIN data, LLVAR", "D1 F0 F2 00 10", "00 10"),
+    ("D2 direction", "D2 01", "01"),
+    ("E4 text2 line 4, LLVAR", "E4 F0 F2 4F 4B", "4F 4B"),
+    ("E9 max input length", "E9 04", "04"),
+    ("EB MAC, 8 bytes", "EB 01 02 03 04 05 06 07 08", "01 02 03 04 05 06 07 08"),
+    ("F8 text1 line 8, LLVAR", "F8 F0 F1 21", "21"),
+    ("FC dialog control", "FC 01", "01"),
+    ("FD display device", "FD 02", "02"),
+]
+
+
+@pytest.mark.parametrize(("what", "wire", "value"), BMP_VECTORS, ids=[v[0] for v in BMP_VECTORS])
+def test_every_bmp_of_the_specification_is_read_by_its_format(
+    what: str, wire: str, value: str
+) -> None:
+    # Each followed by the result code, which is only found if the length was right.
+    fields = bmp.parse_bmps(h(wire) + h("27 00"))
+    assert fields == {h(wire)[0]: h(value), codec.BMP_RESULT: b"\x00"}
+
+
+# A real approval as a newer terminal sends it: offline chip data (92) and PIN data (D1)
+# before the amount, currency, trace and receipt.
+APPROVAL_WITH_92_AND_D1 = (
+    "27 00 92 F0 F0 F4 01 02 03 04 D1 F0 F2 00 10 04 00 00 00 05 00 00 49 06 43"
+    " 0B 00 00 07 87 00 03 29 52 00 12 33"
+)
+
+
+def test_an_approval_with_bmp_92_and_d1_is_read_whole() -> None:
+    info = messages.parse_status_information(h(APPROVAL_WITH_92_AND_D1))
+    assert (info.result_code, info.amount, info.currency) == (0, 500_00, 643)
+    assert (info.trace, info.receipt, info.terminal_id, info.unknown_tag) == (7, 3, 52001233, None)
+
+
+def test_a_bmp_outside_the_table_keeps_what_came_before_it() -> None:
+    info = messages.parse_status_information(h("27 00 04 00 00 00 05 00 00 87 00 03 77 01 02"))
+    assert (info.result_code, info.amount, info.receipt, info.unknown_tag) == (0, 500_00, 3, 0x77)
+    with pytest.raises(FrameError, match="unknown BMP 0x77 at 12"):
+        bmp.parse_bmps(h("27 00 04 00 00 00 05 00 00 87 00 03 77 01 02"))
+
+
+def test_status_enquiry_completion_is_software_version_and_terminal_status() -> None:
+    # The completion of the FRAMES table above: LLL "2.14.15", status 00 (ready).
+    status = enquiry.parse_status_enquiry_completion(h("F0 F0 F7 32 2E 31 34 2E 31 35 00"))
+    assert status == enquiry.TerminalStatus("2.14.15", 0x00)
+    assert status.ready and status.description == "PT ready for operation"
+    built = enquiry.status_enquiry_completion("2.14.15")
+    assert built.encode() == h("06 0F 0B F0 F0 F7 32 2E 31 34 2E 31 35 00")
+    assert not enquiry.TerminalStatus("2.14.15", 0xDF).ready
+    with pytest.raises(FrameError):
+        enquiry.parse_status_enquiry_completion(h("F0 F0 F9 32 00"))
+
+
+def test_a_refusal_is_84_and_the_result_code() -> None:
+    assert messages.refusal(0x83).encode() == h("84 83 00")
+    assert messages.refusal(0x6F).encode() == h("84 6F 00")
+
+
+def test_a_reversal_tells_the_trace_it_reversed_and_its_currency() -> None:
+    apdu = messages.status_information(0, 500_00, 8, 4, 52001233, currency=978, original_trace=7)
+    info = messages.parse_status_information(apdu.data)
+    assert (info.trace, info.receipt, info.original_trace, info.currency) == (8, 4, 7, 978)
+
+
+def test_a_tlv_container_keeps_tags_of_any_length_and_unknown_ones() -> None:
+    # 1F 10 card-holder authentication, a three-byte tag 1F 81 02, and one-byte 42 (name).
+    container = h("1F 10 01 02 1F 81 02 02 AB CD 42 03 4D 49 52")
+    assert bmp.parse_tlv(container) == [
+        (0x1F10, h("02")),
+        (0x1F8102, h("AB CD")),
+        (0x42, b"MIR"),
+    ]
+    fields = bmp.parse_bmps(h("27 00 06 0F") + container)
+    assert fields[codec.BMP_TLV] == container
+    with pytest.raises(FrameError, match="tag cut short"):
+        bmp.parse_tlv(h("1F 81"))

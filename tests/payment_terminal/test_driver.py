@@ -7,12 +7,15 @@ from datetime import datetime
 
 import pytest
 
+from payment_terminal.adapter import SaleStatus, ZvtAdapter
+from payment_terminal.codec import Apdu, decode_apdu
 from payment_terminal.driver import PaymentTerminal, Prompt, State, run
 from payment_terminal.errors import (
     CancelledByVisitor,
     Declined,
     FrameError,
     LinkError,
+    TerminalError,
     TerminalTimeout,
 )
 from payment_terminal.messages import (
@@ -21,7 +24,7 @@ from payment_terminal.messages import (
     TERMINAL_PRINT_LINES,
     Outcome,
 )
-from payment_terminal.sim import Mode, SimulatedTerminal
+from payment_terminal.sim import SOFTWARE_VERSION, Mode, SimulatedTerminal
 
 
 @pytest.fixture
@@ -176,9 +179,67 @@ def test_repeat_receipt_and_reversal(terminal: PaymentTerminal, sim: SimulatedTe
 
 
 def test_status_enquiry_and_end_of_day(terminal: PaymentTerminal, sim: SimulatedTerminal) -> None:
-    assert terminal.status_enquiry().approved
+    status = terminal.status_enquiry()
+    assert (status.software_version, status.ready) == (SOFTWARE_VERSION, True)
     assert terminal.end_of_day().approved
     assert sim.commands == [b"\x05\x01", b"\x06\x50"]
+
+
+def test_a_reversal_has_its_own_trace_and_receipt(
+    terminal: PaymentTerminal, sim: SimulatedTerminal
+) -> None:
+    sale = run(terminal.sale(700))
+    assert (sale.trace, sale.receipt) == (1, 1)
+    reversal = run(terminal.reversal(1))
+    assert (reversal.trace, reversal.receipt, reversal.original_trace) == (2, 2, 1)
+    assert reversal.amount == 700
+    # The terminal's last transaction is now the reversal, told as one.
+    last = terminal.repeat_receipt()
+    assert (last.trace, last.receipt, last.original_trace) == (2, 2, 1)
+    assert sim.charged() == 0
+
+
+def test_another_currency_is_refused_at_registration_and_sale(sim: SimulatedTerminal) -> None:
+    euro = PaymentTerminal.open(f"serial://{sim.port_path}?baudrate=9600", ack_timeout=0.3)
+    euro.currency = 978
+    try:
+        with pytest.raises(Declined) as refused:
+            euro.register()
+        assert refused.value.result_code == 0x6F  # wrong currency
+        sale = run(euro.sale(500_00))
+    finally:
+        euro.close()
+    assert (sale.outcome, sale.result_code) == (Outcome.DECLINED, 0x6F)
+    assert sim.ledger == [] and sim.config == TERMINAL_PRINT_LINES  # nothing charged, kept
+
+
+def test_a_wrong_password_is_refused(sim: SimulatedTerminal) -> None:
+    wrong = PaymentTerminal.open(f"serial://{sim.port_path}?baudrate=9600", ack_timeout=0.3)
+    wrong.password = 654321
+    try:
+        with pytest.raises(TerminalError) as refused:
+            wrong.register()
+        last = wrong.repeat_receipt()
+        with pytest.raises(TerminalError):
+            wrong.status_enquiry()
+    finally:
+        wrong.close()
+    assert refused.value.result_code == 0x83
+    assert (last.outcome, last.result_code) == (Outcome.TERMINAL_ERROR, 0x83)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [b"\x06\xc0", b"\x06\x31", b"\x06\x70", b"\x08\x01", b"\x06\xb0"],
+    ids=["read card", "refund", "diagnosis", "service mode", "abort when idle"],
+)
+def test_a_command_the_terminal_does_not_offer_is_refused_with_84_83(
+    terminal: PaymentTerminal, sim: SimulatedTerminal, command: bytes
+) -> None:
+    terminal.link.send(Apdu(command, bytes.fromhex("12 34 56")).encode())
+    answer = decode_apdu(terminal.link.receive(1.0))
+    assert answer.command == b"\x84\x83"
+    assert sim.ledger == []
 
 
 def test_amount_must_be_positive(terminal: PaymentTerminal) -> None:
@@ -190,3 +251,21 @@ def test_missing_port_is_a_link_error() -> None:
     with pytest.raises(LinkError) as caught:
         PaymentTerminal.open("serial:///dev/no-such-terminal")
     assert isinstance(caught.value, ConnectionError)
+
+
+# What a real terminal adds to an approval: masked PAN (22), card sequence number (17),
+# ec-Cash chip offline data (92, LLLVAR), PIN data (D1, LLVAR), card type (8A).
+REAL_TERMINALS_BMPS = bytes.fromhex(
+    "22 F0 F8 67 28 EE EE EE EE 12 34 17 00 01 92 F0 F0 F4 01 02 03 04 D1 F0 F2 00 10 8A 05"
+)
+
+
+def test_an_approval_with_every_bmp_a_real_terminal_adds_is_approved() -> None:
+    with SimulatedTerminal(more_bmps=REAL_TERMINALS_BMPS) as sim:
+        zvt = ZvtAdapter.open(f"serial://{sim.port_path}", ack_timeout=0.3, answer_timeout=0.6)
+        try:
+            outcome = zvt.sale(500_00, "1")
+        finally:
+            zvt.close()
+    assert (outcome.status, outcome.amount, outcome.currency) == (SaleStatus.APPROVED, 500_00, 643)
+    assert (outcome.trace, outcome.receipt) == ("1", "1")

@@ -24,31 +24,31 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16okno/v1/payments.proto\x12\x07okno.v1\"\x81\x03\n\x07Payment\x12\x12\n\npayment_id\x18\x01 \x01(\x03\x12\x17\n\x0fidempotency_key\x18\x02 \x01(\t\x12$\n\x05state\x18\x03 \x01(\x0e\x32\x15.okno.v1.PaymentState\x12\x12\n\nservice_id\x18\x04 \x01(\t\x12\x16\n\x0e\x61mount_kopecks\x18\x05 \x01(\x03\x12\x0f\n\x07purpose\x18\x06 \x01(\t\x12\x18\n\x10payer_identified\x18\x07 \x01(\x08\x12\x13\n\x0bterminal_id\x18\x08 \x01(\t\x12\x1a\n\x12\x63reated_at_unix_ms\x18\t \x01(\x03\x12\x1a\n\x12settled_at_unix_ms\x18\n \x01(\x03\x12\x13\n\x0bresult_code\x18\x0b \x01(\x05\x12\x0e\n\x06reason\x18\x0c \x01(\t\x12\x17\n\x0fterminal_serial\x18\r \x01(\t\x12\x16\n\x0eterminal_trace\x18\x0e \x01(\t\x12\x18\n\x10terminal_receipt\x18\x0f \x01(\t\x12\x0f\n\x07\x63reated\x18\x10 \x01(\x08\"\x9a\x01\n\x13\x42\x65ginPaymentRequest\x12\x17\n\x0fidempotency_key\x18\x01 \x01(\t\x12\x12\n\nservice_id\x18\x02 \x01(\t\x12\x16\n\x0e\x61mount_kopecks\x18\x03 \x01(\x03\x12\x0f\n\x07purpose\x18\x04 \x01(\t\x12\x13\n\x0bterminal_id\x18\x05 \x01(\t\x12\x18\n\x10payer_identified\x18\x06 \x01(\x08\"\xc0\x01\n\x14SettlePaymentRequest\x12\x12\n\npayment_id\x18\x01 \x01(\x03\x12$\n\x05state\x18\x02 \x01(\x0e\x32\x15.okno.v1.PaymentState\x12\x13\n\x0bresult_code\x18\x03 \x01(\x05\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x17\n\x0fterminal_serial\x18\x05 \x01(\t\x12\x16\n\x0eterminal_trace\x18\x06 \x01(\t\x12\x18\n\x10terminal_receipt\x18\x07 \x01(\t\",\n\x15ListUnresolvedRequest\x12\x13\n\x0bterminal_id\x18\x01 \x01(\t\"<\n\x16ListUnresolvedResponse\x12\"\n\x08payments\x18\x01 \x03(\x0b\x32\x10.okno.v1.Payment\"x\n\x13TerminalTransaction\x12\x16\n\x0e\x61mount_kopecks\x18\x01 \x01(\x03\x12\x18\n\x10terminal_receipt\x18\x02 \x01(\t\x12\x16\n\x0eterminal_trace\x18\x03 \x01(\t\x12\x17\n\x0fterminal_serial\x18\x04 \x01(\t\"W\n\x15ResolvePaymentRequest\x12\x12\n\npayment_id\x18\x01 \x01(\x03\x12*\n\x04last\x18\x02 \x01(\x0b\x32\x1c.okno.v1.TerminalTransaction\"T\n\x16ResolvePaymentResponse\x12!\n\x07payment\x18\x01 \x01(\x0b\x32\x10.okno.v1.Payment\x12\x17\n\x0freverse_receipt\x18\x02 \x01(\t*\xd4\x01\n\x0cPaymentState\x12\x1d\n\x19PAYMENT_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15PAYMENT_STATE_PENDING\x10\x01\x12\x1a\n\x16PAYMENT_STATE_APPROVED\x10\x02\x12\x1a\n\x16PAYMENT_STATE_DECLINED\x10\x03\x12\x1b\n\x17PAYMENT_STATE_CANCELLED\x10\x04\x12\x19\n\x15PAYMENT_STATE_UNKNOWN\x10\x05\x12\x1a\n\x16PAYMENT_STATE_REVERSED\x10\x06\x32\x9d\x02\n\x08Payments\x12\x37\n\x05\x42\x65gin\x12\x1c.okno.v1.BeginPaymentRequest\x1a\x10.okno.v1.Payment\x12\x39\n\x06Settle\x12\x1d.okno.v1.SettlePaymentRequest\x1a\x10.okno.v1.Payment\x12Q\n\x0eListUnresolved\x12\x1e.okno.v1.ListUnresolvedRequest\x1a\x1f.okno.v1.ListUnresolvedResponse\x12J\n\x07Resolve\x12\x1e.okno.v1.ResolvePaymentRequest\x1a\x1f.okno.v1.ResolvePaymentResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16okno/v1/payments.proto\x12\x07okno.v1\"\x81\x03\n\x07Payment\x12\x12\n\npayment_id\x18\x01 \x01(\x03\x12\x17\n\x0fidempotency_key\x18\x02 \x01(\t\x12$\n\x05state\x18\x03 \x01(\x0e\x32\x15.okno.v1.PaymentState\x12\x12\n\nservice_id\x18\x04 \x01(\t\x12\x16\n\x0e\x61mount_kopecks\x18\x05 \x01(\x03\x12\x0f\n\x07purpose\x18\x06 \x01(\t\x12\x18\n\x10payer_identified\x18\x07 \x01(\x08\x12\x13\n\x0bterminal_id\x18\x08 \x01(\t\x12\x1a\n\x12\x63reated_at_unix_ms\x18\t \x01(\x03\x12\x1a\n\x12settled_at_unix_ms\x18\n \x01(\x03\x12\x13\n\x0bresult_code\x18\x0b \x01(\x05\x12\x0e\n\x06reason\x18\x0c \x01(\t\x12\x17\n\x0fterminal_serial\x18\r \x01(\t\x12\x16\n\x0eterminal_trace\x18\x0e \x01(\t\x12\x18\n\x10terminal_receipt\x18\x0f \x01(\t\x12\x0f\n\x07\x63reated\x18\x10 \x01(\x08\"\x9a\x01\n\x13\x42\x65ginPaymentRequest\x12\x17\n\x0fidempotency_key\x18\x01 \x01(\t\x12\x12\n\nservice_id\x18\x02 \x01(\t\x12\x16\n\x0e\x61mount_kopecks\x18\x03 \x01(\x03\x12\x0f\n\x07purpose\x18\x04 \x01(\t\x12\x13\n\x0bterminal_id\x18\x05 \x01(\t\x12\x18\n\x10payer_identified\x18\x06 \x01(\x08\"\xea\x01\n\x14SettlePaymentRequest\x12\x12\n\npayment_id\x18\x01 \x01(\x03\x12$\n\x05state\x18\x02 \x01(\x0e\x32\x15.okno.v1.PaymentState\x12\x13\n\x0bresult_code\x18\x03 \x01(\x05\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x17\n\x0fterminal_serial\x18\x05 \x01(\t\x12\x16\n\x0eterminal_trace\x18\x06 \x01(\t\x12\x18\n\x10terminal_receipt\x18\x07 \x01(\t\x12\x16\n\x0e\x61mount_kopecks\x18\x08 \x01(\x03\x12\x10\n\x08\x63urrency\x18\t \x01(\x05\",\n\x15ListUnresolvedRequest\x12\x13\n\x0bterminal_id\x18\x01 \x01(\t\"<\n\x16ListUnresolvedResponse\x12\"\n\x08payments\x18\x01 \x03(\x0b\x32\x10.okno.v1.Payment\"\x8a\x01\n\x13TerminalTransaction\x12\x16\n\x0e\x61mount_kopecks\x18\x01 \x01(\x03\x12\x18\n\x10terminal_receipt\x18\x02 \x01(\t\x12\x16\n\x0eterminal_trace\x18\x03 \x01(\t\x12\x17\n\x0fterminal_serial\x18\x04 \x01(\t\x12\x10\n\x08\x63urrency\x18\x05 \x01(\x05\"W\n\x15ResolvePaymentRequest\x12\x12\n\npayment_id\x18\x01 \x01(\x03\x12*\n\x04last\x18\x02 \x01(\x0b\x32\x1c.okno.v1.TerminalTransaction\"T\n\x16ResolvePaymentResponse\x12!\n\x07payment\x18\x01 \x01(\x0b\x32\x10.okno.v1.Payment\x12\x17\n\x0freverse_receipt\x18\x02 \x01(\t*\xd4\x01\n\x0cPaymentState\x12\x1d\n\x19PAYMENT_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15PAYMENT_STATE_PENDING\x10\x01\x12\x1a\n\x16PAYMENT_STATE_APPROVED\x10\x02\x12\x1a\n\x16PAYMENT_STATE_DECLINED\x10\x03\x12\x1b\n\x17PAYMENT_STATE_CANCELLED\x10\x04\x12\x19\n\x15PAYMENT_STATE_UNKNOWN\x10\x05\x12\x1a\n\x16PAYMENT_STATE_REVERSED\x10\x06\x32\x9d\x02\n\x08Payments\x12\x37\n\x05\x42\x65gin\x12\x1c.okno.v1.BeginPaymentRequest\x1a\x10.okno.v1.Payment\x12\x39\n\x06Settle\x12\x1d.okno.v1.SettlePaymentRequest\x1a\x10.okno.v1.Payment\x12Q\n\x0eListUnresolved\x12\x1e.okno.v1.ListUnresolvedRequest\x1a\x1f.okno.v1.ListUnresolvedResponse\x12J\n\x07Resolve\x12\x1e.okno.v1.ResolvePaymentRequest\x1a\x1f.okno.v1.ResolvePaymentResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'okno.v1.payments_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PAYMENTSTATE']._serialized_start=1181
-  _globals['_PAYMENTSTATE']._serialized_end=1393
+  _globals['_PAYMENTSTATE']._serialized_start=1242
+  _globals['_PAYMENTSTATE']._serialized_end=1454
   _globals['_PAYMENT']._serialized_start=36
   _globals['_PAYMENT']._serialized_end=421
   _globals['_BEGINPAYMENTREQUEST']._serialized_start=424
   _globals['_BEGINPAYMENTREQUEST']._serialized_end=578
   _globals['_SETTLEPAYMENTREQUEST']._serialized_start=581
-  _globals['_SETTLEPAYMENTREQUEST']._serialized_end=773
-  _globals['_LISTUNRESOLVEDREQUEST']._serialized_start=775
-  _globals['_LISTUNRESOLVEDREQUEST']._serialized_end=819
-  _globals['_LISTUNRESOLVEDRESPONSE']._serialized_start=821
-  _globals['_LISTUNRESOLVEDRESPONSE']._serialized_end=881
-  _globals['_TERMINALTRANSACTION']._serialized_start=883
-  _globals['_TERMINALTRANSACTION']._serialized_end=1003
-  _globals['_RESOLVEPAYMENTREQUEST']._serialized_start=1005
-  _globals['_RESOLVEPAYMENTREQUEST']._serialized_end=1092
-  _globals['_RESOLVEPAYMENTRESPONSE']._serialized_start=1094
-  _globals['_RESOLVEPAYMENTRESPONSE']._serialized_end=1178
-  _globals['_PAYMENTS']._serialized_start=1396
-  _globals['_PAYMENTS']._serialized_end=1681
+  _globals['_SETTLEPAYMENTREQUEST']._serialized_end=815
+  _globals['_LISTUNRESOLVEDREQUEST']._serialized_start=817
+  _globals['_LISTUNRESOLVEDREQUEST']._serialized_end=861
+  _globals['_LISTUNRESOLVEDRESPONSE']._serialized_start=863
+  _globals['_LISTUNRESOLVEDRESPONSE']._serialized_end=923
+  _globals['_TERMINALTRANSACTION']._serialized_start=926
+  _globals['_TERMINALTRANSACTION']._serialized_end=1064
+  _globals['_RESOLVEPAYMENTREQUEST']._serialized_start=1066
+  _globals['_RESOLVEPAYMENTREQUEST']._serialized_end=1153
+  _globals['_RESOLVEPAYMENTRESPONSE']._serialized_start=1155
+  _globals['_RESOLVEPAYMENTRESPONSE']._serialized_end=1239
+  _globals['_PAYMENTS']._serialized_start=1457
+  _globals['_PAYMENTS']._serialized_end=1742
 # @@protoc_insertion_point(module_scope)

@@ -166,6 +166,8 @@ class SettlePaymentRequest(_message.Message):
     TERMINAL_SERIAL_FIELD_NUMBER: _builtins.int
     TERMINAL_TRACE_FIELD_NUMBER: _builtins.int
     TERMINAL_RECEIPT_FIELD_NUMBER: _builtins.int
+    AMOUNT_KOPECKS_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
     payment_id: _builtins.int
     state: Global___PaymentState.ValueType
     """APPROVED, DECLINED, CANCELLED, UNKNOWN or REVERSED."""
@@ -174,6 +176,12 @@ class SettlePaymentRequest(_message.Message):
     terminal_serial: _builtins.str
     terminal_trace: _builtins.str
     terminal_receipt: _builtins.str
+    amount_kopecks: _builtins.int
+    """The amount and currency (ISO 4217 numeric) the terminal reported it charged; 0 when
+    not told. An APPROVED settlement whose terminal charged another amount or currency
+    than the payment's is refused: such a charge is reversed, never approved.
+    """
+    currency: _builtins.int
     def __init__(
         self,
         *,
@@ -184,10 +192,12 @@ class SettlePaymentRequest(_message.Message):
         terminal_serial: _builtins.str = ...,
         terminal_trace: _builtins.str = ...,
         terminal_receipt: _builtins.str = ...,
+        amount_kopecks: _builtins.int = ...,
+        currency: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["payment_id", b"payment_id", "reason", b"reason", "result_code", b"result_code", "state", b"state", "terminal_receipt", b"terminal_receipt", "terminal_serial", b"terminal_serial", "terminal_trace", b"terminal_trace"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_kopecks", b"amount_kopecks", "currency", b"currency", "payment_id", b"payment_id", "reason", b"reason", "result_code", b"result_code", "state", b"state", "terminal_receipt", b"terminal_receipt", "terminal_serial", b"terminal_serial", "terminal_trace", b"terminal_trace"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -242,10 +252,15 @@ class TerminalTransaction(_message.Message):
     TERMINAL_RECEIPT_FIELD_NUMBER: _builtins.int
     TERMINAL_TRACE_FIELD_NUMBER: _builtins.int
     TERMINAL_SERIAL_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
     amount_kopecks: _builtins.int
     terminal_receipt: _builtins.str
     terminal_trace: _builtins.str
     terminal_serial: _builtins.str
+    currency: _builtins.int
+    """ISO 4217 numeric code of the amount; 0 when the terminal did not say (then it is
+    the currency the terminal was registered with: roubles).
+    """
     def __init__(
         self,
         *,
@@ -253,10 +268,11 @@ class TerminalTransaction(_message.Message):
         terminal_receipt: _builtins.str = ...,
         terminal_trace: _builtins.str = ...,
         terminal_serial: _builtins.str = ...,
+        currency: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_kopecks", b"amount_kopecks", "terminal_receipt", b"terminal_receipt", "terminal_serial", b"terminal_serial", "terminal_trace", b"terminal_trace"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_kopecks", b"amount_kopecks", "currency", b"currency", "terminal_receipt", b"terminal_receipt", "terminal_serial", b"terminal_serial", "terminal_trace", b"terminal_trace"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
