@@ -137,6 +137,9 @@ def _day(settings: Settings) -> list[Figure]:
         Figure("day_max_wait", report.max_wait_min, "min"),
         Figure("day_p90_wait", report.p90_wait_min, "min"),
         Figure("day_share_over_15_min", report.share_over_15_min * 100, "%"),
+        Figure("day_told_wait_error_p50", report.told_error_p50_min, "min"),
+        Figure("day_told_wait_error_p90", report.told_error_p90_min, "min", 5, "<="),
+        Figure("day_told_wait_unknown", report.told_unknown, "tickets"),
         Figure(
             "day_double_calls", report.double_calls + report.duplicate_numbers, "tickets", 0, "<="
         ),

@@ -98,9 +98,9 @@ class QueueEngine:
         self._tickets[ticket.id] = ticket
         if ticket.state is TicketState.WAITING:
             self._waiting.add(ticket)
-        if ticket.state is TicketState.DONE and ticket.started_at_ms:
+        if ticket.state is TicketState.DONE and ticket.called_at_ms:
             self._times.observe(
-                ticket.service_id, (ticket.finished_at_ms - ticket.started_at_ms) / 1000
+                ticket.service_id, (ticket.finished_at_ms - ticket.called_at_ms) / 1000
             )
 
     # -- reading ---------------------------------------------------------------
@@ -308,7 +308,7 @@ class QueueEngine:
         self._roll_day(now_ms)
         desk, ticket = self._current(desk_id)
         transitions.check("finish", ticket.number, ticket.state)
-        self._times.observe(ticket.service_id, (now_ms - ticket.started_at_ms) / 1000)
+        self._times.observe(ticket.service_id, (now_ms - ticket.called_at_ms) / 1000)
         done = self._put(replace(ticket, state=TicketState.DONE, finished_at_ms=now_ms))
         desk = self._release(desk.id)
         event = self._emit(EventKind.SERVICE_FINISHED, now_ms, done, desk, request_id=request_id)
@@ -349,7 +349,7 @@ class QueueEngine:
             raise InvalidRequest(f"ticket {ticket.number} is already at desk {desk.number}")
         service_id = self._service(to_service_id).id if to_service_id else ticket.service_id
         if ticket.state is TicketState.SERVING:
-            self._times.observe(ticket.service_id, (now_ms - ticket.started_at_ms) / 1000)
+            self._times.observe(ticket.service_id, (now_ms - ticket.called_at_ms) / 1000)
         moved = self._put(
             replace(
                 ticket,

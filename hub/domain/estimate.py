@@ -24,7 +24,9 @@ NO_OPEN_DESK = "no open desk serves this service now"
 class ServiceTimes:
     """Recent time a desk spends on one visitor of each service (exponentially weighted).
 
-    Starts from the configured averages, so the first estimates of a day are sensible.
+    Measured from the (last) call to the end of the visit: the walk to the desk holds the
+    desk too. Starts from the configured averages, so the first estimates of a day are
+    sensible.
     """
 
     def __init__(self, defaults_s: Mapping[str, float]) -> None:

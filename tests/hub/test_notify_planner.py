@@ -9,6 +9,7 @@ import pytest
 
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
+from hub.domain.estimate import people_ahead
 from hub.domain.model import (
     Appointment,
     AppointmentState,
@@ -19,7 +20,6 @@ from hub.domain.model import (
     Ticket,
     TicketState,
 )
-from hub.domain.estimate import people_ahead
 from hub.domain.position import position
 from hub.notify.messages import ApplicationStatus, Kind, render
 from hub.notify.planner import Planner
