@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import logging
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -22,6 +22,7 @@ from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Event, EventKind, Outcome, WaitEstimate
 from hub.traffic import (
+    DEFAULT_MIX,
     Act,
     Arrival,
     Shift,
@@ -73,8 +74,9 @@ class DayReport:
     double_calls: int
     duplicate_numbers: int
     # What visitors were told at issue against what they then waited (known estimates).
-    told_error_p50_min: float = 0.0
-    told_error_p90_min: float = 0.0
+    # None where no wait was told (the demo's figures, read from the event log alone).
+    told_error_p50_min: float | None = None
+    told_error_p90_min: float | None = None
     told_unknown: int = 0
 
 
@@ -142,10 +144,13 @@ class DayTally:
         if issued is not None and ticket_id not in self._waits_ms:
             self._waits_ms[ticket_id] = at_ms - issued[0]
 
-    def report(self) -> DayReport:
+    def report(self, until_ms: int = 0) -> DayReport:
+        """The figures as of ``until_ms`` (the day's last event if 0): a ticket still
+        waiting then counts with its wait so far."""
+        until_ms = until_ms or self._last_ms
         waits = dict(self._waits_ms)
         for ticket_id, (issued_ms, _) in self._issued.items():
-            waits.setdefault(ticket_id, self._last_ms - issued_ms)
+            waits.setdefault(ticket_id, until_ms - issued_ms)
         errors = [
             abs(told - waits[tid]) / 60_000
             for tid, told in self._told_ms.items()
@@ -179,8 +184,8 @@ class DayTally:
             wait_by_service_min={sid: _mean(values) for sid, values in sorted(by_service.items())},
             double_calls=self._double_calls,
             duplicate_numbers=self._duplicate_numbers,
-            told_error_p50_min=round(percentile(errors, 50), 2) if errors else 0.0,
-            told_error_p90_min=round(percentile(errors, 90), 2) if errors else 0.0,
+            told_error_p50_min=round(percentile(errors, 50), 2) if errors else None,
+            told_error_p90_min=round(percentile(errors, 90), 2) if errors else None,
             told_unknown=sum(told is None for told in self._told_ms.values()),
         )
 
@@ -192,16 +197,18 @@ def replay_day(
     *,
     day: date = REFERENCE_DAY,
     staff: bool = True,
+    mix: Mapping[str, float] = DEFAULT_MIX,
 ) -> DayReport:
-    """Replay ``total`` visitors on ``day``; with ``staff``, repeat desks as they need."""
+    """Replay ``total`` visitors on ``day`` asking for services by ``mix``; with ``staff``,
+    repeat desks as they need."""
     start = day_start_ms(day, branch.timezone)
     hours = opening_ms(branch, start)
     if hours is None:
         raise ValueError(f"the branch is closed on {day.isoformat()}: replay an open day")
     if staff:
-        branch = staffed_for(branch, total, start)
+        branch = staffed_for(branch, total, start, mix=mix)
     rng = random.Random(seed)
-    visitors = arrivals(branch, start, total, rng)
+    visitors = arrivals(branch, start, total, rng, mix=mix)
     hall = _Hall(QueueEngine(branch, hours[0]), DayTally(branch))
     hall.run(visitors, staffing(branch, start))
     report = hall.tally.report()

@@ -129,6 +129,7 @@ def _day(settings: Settings) -> list[Figure]:
     from hub.replay import replay_day
 
     report = replay_day(load_branch(settings.config).branch, total=settings.day_tickets)
+    assert report.told_error_p50_min is not None and report.told_error_p90_min is not None
     return [
         Figure("day_tickets", report.issued, "tickets"),
         Figure("day_served", report.served, "visitors"),
