@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 import httpx
 import pytest
 from google.protobuf import json_format
 
+from hub.domain.engine import QueueEngine
+from hub.domain.model import Outcome
 from hub.notify.messages import Kind, render
 from hub.notify.planner import Planner
 from hub.web import WebServer
@@ -44,14 +47,22 @@ async def _busy_passport_hall(served: Served) -> None:
     """Two passport desks each with a visitor; two regulars and a priority visitor wait."""
     hub = served.hub
     for desk in ("desk-01", "desk-03"):
-        await hub.run(lambda engine, now, d=desk: engine.open_desk(d, now))
+        await hub.run(partial(_open, desk))
     for _ in range(4):
         await hub.run(lambda engine, now: engine.issue("passport", now))
     served.clock.advance(1)
     await hub.run(lambda engine, now: engine.issue("passport", now, priority="disabled"))
     for desk in ("desk-01", "desk-03"):
         served.clock.advance(2)
-        await hub.run(lambda engine, now, d=desk: engine.call_next(d, now))
+        await hub.run(partial(_call, desk))
+
+
+def _open(desk_id: str, engine: QueueEngine, now_ms: int) -> Outcome:
+    return engine.open_desk(desk_id, now_ms)
+
+
+def _call(desk_id: str, engine: QueueEngine, now_ms: int) -> Outcome:
+    return engine.call_next(desk_id, now_ms)
 
 
 def _status_wait(html: str) -> str:
