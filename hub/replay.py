@@ -77,7 +77,7 @@ class DayReport:
     # None where no wait was told (the demo's figures, read from the event log alone).
     told_error_p50_min: float | None = None
     told_error_p90_min: float | None = None
-    told_unknown: int = 0
+    told_unknown: int | None = None
 
 
 class DayTally:
@@ -186,7 +186,9 @@ class DayTally:
             duplicate_numbers=self._duplicate_numbers,
             told_error_p50_min=round(percentile(errors, 50), 2) if errors else None,
             told_error_p90_min=round(percentile(errors, 90), 2) if errors else None,
-            told_unknown=sum(told is None for told in self._told_ms.values()),
+            told_unknown=(
+                sum(told is None for told in self._told_ms.values()) if self._told_ms else None
+            ),
         )
 
 

@@ -161,7 +161,7 @@ def _told(report: DayReport, prefix: str) -> list[Figure]:
     return [
         Figure(f"{prefix}_told_wait_error_p50", report.told_error_p50_min or 0.0, "min"),
         Figure(f"{prefix}_told_wait_error_p90", report.told_error_p90_min or 0.0, "min", 5, "<="),
-        Figure(f"{prefix}_told_wait_unknown", report.told_unknown, "tickets"),
+        Figure(f"{prefix}_told_wait_unknown", report.told_unknown or 0, "tickets"),
     ]
 
 

@@ -106,7 +106,7 @@ def test_a_visitor_never_called_counts_with_the_wait_so_far(engine: QueueEngine)
 
 
 def test_the_wait_told_at_issue_is_measured_against_the_wait_had(report: DayReport) -> None:
-    assert report.told_unknown < SMALL_DAY
+    assert report.told_unknown is not None and report.told_unknown < SMALL_DAY
     assert report.told_error_p50_min is not None and report.told_error_p90_min is not None
     assert 0 <= report.told_error_p50_min <= report.told_error_p90_min
     assert report.told_error_p90_min <= 5, "the estimate a visitor is told is close to true"
