@@ -203,7 +203,8 @@ class QueueEngine:
         )
         self._put(ticket)
         event = self._emit(EventKind.TICKET_ISSUED, now_ms, ticket, request_id=request_id)
-        return self._outcome(ticket, None, [event], self.ticket_estimate(ticket.id, now_ms))
+        ahead = self._waiting.ahead_of_newest(ticket, now_ms)
+        return self._outcome(ticket, None, [event], told(self._basis(service.id), ahead))
 
     def cancel(
         self, ticket_id_: str, now_ms: int, *, reason: str = "", request_id: str = ""

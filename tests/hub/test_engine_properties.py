@@ -417,6 +417,10 @@ class HallDay(RuleBasedStateMachine):
         result = self.send(EventKind.TICKET_ISSUED, make, with_id, wait)
         if isinstance(result, Outcome):
             assert result.ticket is not None and result.estimate is not None
+            if not result.replayed:
+                # The kiosk and the ticket are told what the page will say at once.
+                now = result.ticket.issued_at_ms
+                assert result.estimate == self.engine.ticket_estimate(result.ticket.id, now)
         else:
             assert isinstance(result, BranchClosed | InvalidRequest), repr(result)
 
