@@ -235,7 +235,7 @@ class Bookings:
         appointment = outcome.appointment
         assert appointment is not None
         ticket = outcome.ticket or await self._hub.ticket(appointment.ticket_id)
-        estimate = outcome.estimate or await self._hub.estimate(ticket.service_id)
+        estimate = outcome.estimate or await self._hub.ticket_estimate(ticket.id)
         if not outcome.replayed:
             log.info("checked in ticket=%s device=%s", ticket.number, device_id or "-")
         return CheckedIn(appointment, ticket, estimate)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import logging
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -20,8 +20,9 @@ from itertools import count
 
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
-from hub.domain.model import Event, EventKind, Outcome
+from hub.domain.model import Event, EventKind, Outcome, WaitEstimate
 from hub.traffic import (
+    DEFAULT_MIX,
     Act,
     Arrival,
     Shift,
@@ -51,7 +52,8 @@ _ENDS_VISIT = {
 
 @dataclass(frozen=True, slots=True)
 class DayReport:
-    """A day in figures; waits run from the ticket's issue to its first call."""
+    """A day in figures; waits run from the ticket's issue to its first call, and a ticket
+    never called counts with its wait until it left or the day's last event."""
 
     day: str
     desks: int
@@ -71,6 +73,11 @@ class DayReport:
     wait_by_service_min: dict[str, float]
     double_calls: int
     duplicate_numbers: int
+    # What visitors were told at issue against what they then waited (known estimates).
+    # None where no wait was told (the demo's figures, read from the event log alone).
+    told_error_p50_min: float | None = None
+    told_error_p90_min: float | None = None
+    told_unknown: int | None = None
 
 
 class DayTally:
@@ -84,6 +91,9 @@ class DayTally:
         self._issued: dict[str, tuple[int, str]] = {}
         self._numbers: set[tuple[str, str]] = set()
         self._waits_ms: dict[str, int] = {}
+        self._told_ms: dict[str, int | None] = {}
+        self._called = 0
+        self._last_ms = 0
         self._final: dict[str, EventKind] = {}
         self._at_desk: dict[str, str] = {}
         self._transfers = 0
@@ -94,9 +104,15 @@ class DayTally:
         for event in events:
             self.add(event)
 
+    def told(self, ticket_id: str, estimate: WaitEstimate | None) -> None:
+        """The wait the visitor was told when the ticket was issued (None: unknown)."""
+        known = estimate is not None and estimate.known
+        self._told_ms[ticket_id] = estimate.wait_s * 1000 if known and estimate else None
+
     def add(self, event: Event) -> None:
         self._events += 1
         self._day = event.day
+        self._last_ms = max(self._last_ms, event.at_ms)
         ticket = event.ticket
         if ticket is None:
             return
@@ -114,14 +130,32 @@ class DayTally:
             issued = self._issued.get(ticket.id)
             if issued is not None and ticket.id not in self._waits_ms:
                 self._waits_ms[ticket.id] = event.at_ms - issued[0]
+                self._called += 1
         elif event.kind in _ENDS_VISIT:
             self._at_desk.pop(ticket.id, None)
+            self._ended_uncalled(ticket.id, event.at_ms)
             if event.kind is EventKind.TICKET_TRANSFERRED:
                 self._transfers += 1
         self._final[ticket.id] = event.kind
 
-    def report(self) -> DayReport:
-        waits = self._waits_ms
+    def _ended_uncalled(self, ticket_id: str, at_ms: int) -> None:
+        """A ticket never called waited until it left (docs/hub.md, "What a wait is")."""
+        issued = self._issued.get(ticket_id)
+        if issued is not None and ticket_id not in self._waits_ms:
+            self._waits_ms[ticket_id] = at_ms - issued[0]
+
+    def report(self, until_ms: int = 0) -> DayReport:
+        """The figures as of ``until_ms`` (the day's last event if 0): a ticket still
+        waiting then counts with its wait so far."""
+        until_ms = until_ms or self._last_ms
+        waits = dict(self._waits_ms)
+        for ticket_id, (issued_ms, _) in self._issued.items():
+            waits.setdefault(ticket_id, until_ms - issued_ms)
+        errors = [
+            abs(told - waits[tid]) / 60_000
+            for tid, told in self._told_ms.items()
+            if told is not None and tid in waits
+        ]
         minutes = [ms / 60_000 for ms in waits.values()]
         over_target = sum(
             1 for tid, ms in waits.items() if ms > self._targets_ms[self._issued[tid][1]]
@@ -141,7 +175,7 @@ class DayTally:
             cancelled=finals.count(EventKind.TICKET_CANCELLED),
             transfers=self._transfers,
             still_in_hall=sum(1 for kind in finals if kind not in ended),
-            called=len(waits),
+            called=self._called,
             average_wait_min=_mean(minutes),
             max_wait_min=round(max(minutes, default=0.0), 2),
             p90_wait_min=round(percentile(minutes, 90), 2) if minutes else 0.0,
@@ -150,6 +184,11 @@ class DayTally:
             wait_by_service_min={sid: _mean(values) for sid, values in sorted(by_service.items())},
             double_calls=self._double_calls,
             duplicate_numbers=self._duplicate_numbers,
+            told_error_p50_min=round(percentile(errors, 50), 2) if errors else None,
+            told_error_p90_min=round(percentile(errors, 90), 2) if errors else None,
+            told_unknown=(
+                sum(told is None for told in self._told_ms.values()) if self._told_ms else None
+            ),
         )
 
 
@@ -160,16 +199,18 @@ def replay_day(
     *,
     day: date = REFERENCE_DAY,
     staff: bool = True,
+    mix: Mapping[str, float] = DEFAULT_MIX,
 ) -> DayReport:
-    """Replay ``total`` visitors on ``day``; with ``staff``, repeat desks as they need."""
+    """Replay ``total`` visitors on ``day`` asking for services by ``mix``; with ``staff``,
+    repeat desks as they need."""
     start = day_start_ms(day, branch.timezone)
     hours = opening_ms(branch, start)
     if hours is None:
         raise ValueError(f"the branch is closed on {day.isoformat()}: replay an open day")
     if staff:
-        branch = staffed_for(branch, total, start)
+        branch = staffed_for(branch, total, start, mix=mix)
     rng = random.Random(seed)
-    visitors = arrivals(branch, start, total, rng)
+    visitors = arrivals(branch, start, total, rng, mix=mix)
     hall = _Hall(QueueEngine(branch, hours[0]), DayTally(branch))
     hall.run(visitors, staffing(branch, start))
     report = hall.tally.report()
@@ -226,15 +267,17 @@ class _Hall:
         return outcome
 
     def _arrive(self, visitor: Arrival, now: int) -> None:
-        ticket = self._apply(
+        outcome = self._apply(
             self.engine.issue(
                 visitor.service_id,
                 now,
                 priority=visitor.priority,
                 priority_from_ms=visitor.priority_from_ms,
             )
-        ).ticket
+        )
+        ticket = outcome.ticket
         assert ticket is not None
+        self.tally.told(ticket.id, outcome.estimate)
         self._visitors.arrived(ticket.id, visitor)
         self._wake(self._serving[ticket.service_id], now)
 

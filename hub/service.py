@@ -216,6 +216,10 @@ class Hub:
     async def estimate(self, service_id: str) -> WaitEstimate:
         return await self._once_committed(self.engine.estimate(service_id))
 
+    async def ticket_estimate(self, ticket_id: str) -> WaitEstimate:
+        """The wait of one of today's tickets now, as every surface tells it."""
+        return await self._once_committed(self.engine.ticket_estimate(ticket_id, self.clock()))
+
     async def snapshot(self) -> Snapshot:
         """The queue as of one sequence, answered once that sequence is committed."""
         return await self._once_committed(self.engine.snapshot(self.clock()))

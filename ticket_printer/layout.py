@@ -163,8 +163,8 @@ def render_ticket(
     out += codec.char_size(1, 2) + _lines(slip.service_name, profile) + codec.char_size(1, 1)
     out += _lines(slip.issued_at.strftime("%d.%m.%Y %H:%M"), profile)
     out += _lines(f"Перед вами: {slip.people_ahead}", profile)
-    if slip.wait_minutes is not None:
-        out += _lines(f"Ожидание: ~{slip.wait_minutes} мин", profile)
+    if not slip.copy:
+        out += _lines(wait_line(slip.wait_minutes), profile)
     if slip.desk_hint:
         out += _lines(slip.desk_hint, profile)
     if slip.status_url:
@@ -173,6 +173,15 @@ def render_ticket(
         out += _bold(slip.appointment, profile)
     out += _end()
     return bytes(out)
+
+
+def wait_line(minutes: int | None) -> str:
+    """The hub's estimate in words (None: not known); a copy prints none, being stale."""
+    if minutes is None:
+        return "Ожидание: уточняется"
+    if not minutes:
+        return "Ожидание: вас вызовут сейчас"
+    return f"Ожидание: около {minutes} мин"
 
 
 def render_slip(

@@ -48,7 +48,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         )
         assert outcome.ticket is not None
         ticket = outcome.ticket
-        estimate = outcome.estimate or await self._hub.estimate(ticket.service_id)
+        estimate = outcome.estimate or await self._hub.ticket_estimate(ticket.id)
         response = queue_pb2.IssueTicketResponse(
             ticket=convert.ticket(ticket),
             estimate=convert.estimate(estimate),

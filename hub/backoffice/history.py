@@ -10,6 +10,7 @@ after the event, numbered in one order per branch. Deterministic for a seed.
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -45,15 +46,42 @@ HOURS = {8: 4, 9: 8, 10: 12, 11: 12, 12: 9, 13: 7, 14: 8, 15: 10, 16: 11, 17: 9,
 WEEKDAY = (1.15, 1.0, 1.0, 1.0, 1.05, 0.55, 0.0)  # Monday .. Sunday (closed)
 
 
+# Square-root staffing (as hub/traffic.py): desks kept busy R on average at the busiest
+# hour get R + SPARE * sqrt(R). A lean but good centre: most visitors are called within
+# minutes, and a busy day's peaks make a few wait over 15.
+SPARE = 0.25
+# Desk minutes a visitor takes beyond the service itself: the call and the walk up.
+WALK_MIN = 0.75
+
+
 @dataclass(frozen=True, slots=True)
 class Shape:
-    """How busy a branch is: visitors on an ordinary weekday, desks, shares."""
+    """How busy a branch is: visitors on an ordinary weekday, desks, shares.
+
+    ``desks`` 0 staffs each day as a well-run centre would for the visitors it expects
+    that weekday (staffing()); a number fixes the hall's size whatever comes.
+    """
 
     visitors: int = 520
-    desks: int = 10
+    desks: int = 0
     no_show: float = 0.05
     rated: float = 0.3
     paid: float = 0.8  # of the visitors of a service with a fee
+
+
+def staffing(shape: Shape, weekday: int) -> int:
+    """Desks open on a weekday: enough for the expected visitors of its busiest hour."""
+    if shape.desks:
+        return shape.desks
+    expected = shape.visitors * WEEKDAY[weekday]
+    if not expected:
+        return 0
+    visit_min = sum(s.weight * (s.minutes + WALK_MIN) for s in SERVICES) / sum(
+        s.weight for s in SERVICES
+    )
+    peak_share = max(HOURS.values()) / sum(HOURS.values())
+    busy = expected * peak_share * visit_min / 60
+    return math.ceil(busy + SPARE * math.sqrt(busy))
 
 
 def branch_ids(count: int) -> list[str]:
@@ -74,7 +102,7 @@ def day_events(
     iso = day.isoformat()
     desks = [
         Desk(f"desk-{n}", n, f"Окно {n}", (), DeskState.OPEN, f"op-{branch[-2:]}-{n}")
-        for n in range(1, shape.desks + 1)
+        for n in range(1, staffing(shape, day.weekday()) + 1)
     ]
     free_at = dict.fromkeys((d.id for d in desks), opens)
     for desk in desks:

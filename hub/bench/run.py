@@ -17,6 +17,7 @@ from hub.bench.feed import feed_latency
 from hub.bench.load import call_load, issue_load, repeated, stub
 from hub.bench.process import round_the_clock, start_hub
 from hub.config import load_branch
+from hub.replay import DayReport
 from okno.bench import Figure, percentile
 from protos.okno.v1 import queue_pb2
 
@@ -126,10 +127,12 @@ async def _feed(settings: Settings, config: Path, db: Path, desk: str) -> list[F
 
 
 def _day(settings: Settings) -> list[Figure]:
-    from hub.replay import replay_day
+    from hub.replay import REFERENCE_DAY, replay_day
+    from hub.traffic import day_start_ms, sustainable_total
 
-    report = replay_day(load_branch(settings.config).branch, total=settings.day_tickets)
-    return [
+    branch = load_branch(settings.config).branch
+    report = replay_day(branch, total=settings.day_tickets)
+    figures = [
         Figure("day_tickets", report.issued, "tickets"),
         Figure("day_served", report.served, "visitors"),
         Figure("day_desks", report.desks, "desks"),
@@ -137,9 +140,28 @@ def _day(settings: Settings) -> list[Figure]:
         Figure("day_max_wait", report.max_wait_min, "min"),
         Figure("day_p90_wait", report.p90_wait_min, "min"),
         Figure("day_share_over_15_min", report.share_over_15_min * 100, "%"),
+        *_told(report, "day"),
         Figure(
             "day_double_calls", report.double_calls + report.duplicate_numbers, "tickets", 0, "<="
         ),
+    ]
+    # The branch's own desks, as busy as they serve in time: waits worth estimating.
+    own = sustainable_total(branch, day_start_ms(REFERENCE_DAY, branch.timezone))
+    hall = replay_day(branch, total=own, staff=False)
+    return [
+        *figures,
+        Figure("hall_day_tickets", hall.issued, "tickets"),
+        Figure("hall_day_p90_wait", hall.p90_wait_min, "min"),
+        *_told(hall, "hall_day"),
+    ]
+
+
+def _told(report: DayReport, prefix: str) -> list[Figure]:
+    """How far the wait told at issue was from the wait had (docs/hub.md, "Wait estimates")."""
+    return [
+        Figure(f"{prefix}_told_wait_error_p50", report.told_error_p50_min or 0.0, "min"),
+        Figure(f"{prefix}_told_wait_error_p90", report.told_error_p90_min or 0.0, "min", 5, "<="),
+        Figure(f"{prefix}_told_wait_unknown", report.told_unknown or 0, "tickets"),
     ]
 
 

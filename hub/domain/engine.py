@@ -15,7 +15,7 @@ from hub.domain import branch as cfg
 from hub.domain import transitions
 from hub.domain.branch import Branch, BranchIndex
 from hub.domain.dispatcher import pick
-from hub.domain.estimate import ServiceTimes, estimate_wait
+from hub.domain.estimate import ServiceTimes, basis, people_ahead, told
 from hub.domain.model import (
     Appointment,
     Desk,
@@ -29,6 +29,7 @@ from hub.domain.model import (
     Snapshot,
     Ticket,
     TicketState,
+    WaitBasis,
     WaitEstimate,
 )
 from hub.domain.numbering import branch_day, local_time, ticket_id, ticket_number
@@ -97,9 +98,9 @@ class QueueEngine:
         self._tickets[ticket.id] = ticket
         if ticket.state is TicketState.WAITING:
             self._waiting.add(ticket)
-        if ticket.state is TicketState.DONE and ticket.started_at_ms:
+        if ticket.state is TicketState.DONE and ticket.called_at_ms:
             self._times.observe(
-                ticket.service_id, (ticket.finished_at_ms - ticket.started_at_ms) / 1000
+                ticket.service_id, (ticket.finished_at_ms - ticket.called_at_ms) / 1000
             )
 
     # -- reading ---------------------------------------------------------------
@@ -123,19 +124,27 @@ class QueueEngine:
     def estimate(self, service_id: str) -> WaitEstimate:
         """The wait of a regular visitor who would take a ticket for the service now."""
         self._service(service_id)
-        return self._estimate(service_id, self._waiting.count(service_id))
+        return told(self._basis(service_id), self._waiting.count(service_id))
+
+    def ticket_estimate(self, ticket_id_: str, now_ms: int) -> WaitEstimate:
+        """The wait of one ticket now: what every surface tells its visitor."""
+        ticket = self.ticket(ticket_id_)
+        line = self._waiting.alongside(ticket)
+        return told(self._basis(ticket.service_id), people_ahead(line, ticket, now_ms))
 
     def snapshot(self, now_ms: int) -> Snapshot:
         queues = []
         for service in self.config.services:
             since = self._waiting.longest_since_ms(service.id)
             waiting = self._waiting.count(service.id)
+            ground = self._basis(service.id)
             queues.append(
                 ServiceQueue(
                     service.id,
                     waiting,
                     max(0, (now_ms - since) // 1000) if since is not None else 0,
-                    self._estimate(service.id, waiting),
+                    told(ground, waiting),
+                    ground,
                 )
             )
         active = sorted(
@@ -194,8 +203,8 @@ class QueueEngine:
         )
         self._put(ticket)
         event = self._emit(EventKind.TICKET_ISSUED, now_ms, ticket, request_id=request_id)
-        ahead = self._waiting.ahead_of_newcomer(ticket)
-        return self._outcome(ticket, None, [event], self._estimate(service.id, ahead))
+        ahead = self._waiting.ahead_of_newest(ticket, now_ms)
+        return self._outcome(ticket, None, [event], told(self._basis(service.id), ahead))
 
     def cancel(
         self, ticket_id_: str, now_ms: int, *, reason: str = "", request_id: str = ""
@@ -300,7 +309,7 @@ class QueueEngine:
         self._roll_day(now_ms)
         desk, ticket = self._current(desk_id)
         transitions.check("finish", ticket.number, ticket.state)
-        self._times.observe(ticket.service_id, (now_ms - ticket.started_at_ms) / 1000)
+        self._times.observe(ticket.service_id, (now_ms - ticket.called_at_ms) / 1000)
         done = self._put(replace(ticket, state=TicketState.DONE, finished_at_ms=now_ms))
         desk = self._release(desk.id)
         event = self._emit(EventKind.SERVICE_FINISHED, now_ms, done, desk, request_id=request_id)
@@ -341,7 +350,7 @@ class QueueEngine:
             raise InvalidRequest(f"ticket {ticket.number} is already at desk {desk.number}")
         service_id = self._service(to_service_id).id if to_service_id else ticket.service_id
         if ticket.state is TicketState.SERVING:
-            self._times.observe(ticket.service_id, (now_ms - ticket.started_at_ms) / 1000)
+            self._times.observe(ticket.service_id, (now_ms - ticket.called_at_ms) / 1000)
         moved = self._put(
             replace(
                 ticket,
@@ -710,15 +719,14 @@ class QueueEngine:
     def _desk_config(self, desk_id: str) -> cfg.Desk:
         return self._index.desks[desk_id]
 
-    def _estimate(self, service_id: str, ahead: int) -> WaitEstimate:
+    def _basis(self, service_id: str) -> WaitBasis:
         open_desks = [
-            self._desk_config(d.id).services
+            (self._desk_config(d.id).services, bool(d.current_ticket_id))
             for d in self._desks.values()
             if d.state is DeskState.OPEN
         ]
-        waiting = self._waiting.counts()
-        return estimate_wait(
-            service_id, ahead, open_desks, waiting, self._times.average_s(service_id)
+        return basis(
+            service_id, open_desks, self._waiting.counts(), self._times.average_s(service_id)
         )
 
 

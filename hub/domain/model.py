@@ -197,10 +197,26 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class WaitEstimate:
+    """What a visitor is told; ``wait_s`` is whole minutes, meaningful only when known."""
+
     people_ahead: int
     wait_s: int
     known: bool
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WaitBasis:
+    """What the hall gives one service now: the ground of every wait told for it.
+
+    ``capacity`` is how many desks' worth of time goes to the service, ``free`` how many
+    open desks serving it have nobody at them, ``average_s`` the recent time a desk
+    spends on one of its visitors.
+    """
+
+    capacity: float
+    free: int
+    average_s: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +246,7 @@ class ServiceQueue:
     waiting: int
     longest_wait_s: int
     estimate: WaitEstimate
+    basis: WaitBasis
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,11 +71,26 @@ class WaitingLines:
     def counts(self) -> dict[str, int]:
         return dict(self._counts)
 
-    def ahead_of_newcomer(self, ticket: Ticket) -> int:
-        """People before a ticket that has just joined: its category's line, or everyone."""
-        if ticket.priority or ticket.target_desk_id:
-            return len(self._line_of(ticket)) - 1
+    def ahead_of_newest(self, ticket: Ticket, now_ms: int) -> int:
+        """People before the ticket that joined last, as estimate.people_ahead counts them,
+        without walking the service's lines (an issue must not slow with the hall):
+        everyone of its service, or for a priority that applies, those of its category
+        whose priority applies too."""
+        if ticket.priority_applies(now_ms):
+            line = self._lines.get((ticket.service_id, ticket.priority), {})
+            return sum(t.priority_applies(now_ms) for t in line.values() if t.id != ticket.id)
         return self.count(ticket.service_id) - 1
+
+    def alongside(self, ticket: Ticket) -> Iterator[Ticket]:
+        """The waiting tickets that may be called before this one: its service's, in every
+        line, and those transferred to its desk."""
+        for (service_id, _), line in self._lines.items():
+            if service_id == ticket.service_id:
+                yield from line.values()
+        for desk_id, line in self._targeted.items():
+            for other in line.values():
+                if other.service_id == ticket.service_id or desk_id == ticket.target_desk_id:
+                    yield other
 
     def longest_since_ms(self, service_id: str) -> int | None:
         """When the longest-waiting ticket of the service began to wait, in any line."""

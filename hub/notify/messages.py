@@ -68,7 +68,7 @@ def render(
         "number": number,
         "desk": params.get("desk", ""),
         "ahead": params.get("ahead", 0),
-        "minutes": max(1, round(int(params.get("wait_s", 0)) / 60)),
+        "minutes": int(params.get("wait_s", 0)) // 60,
         "from": early,
         "until": late,
         "branch": branch.name,
@@ -78,6 +78,8 @@ def render(
         key = f"status_{params.get('status', '')}"
     elif kind is Kind.TURN_NEAR and not params.get("wait_known", True):
         key = "turn_near_unknown"
+    elif kind is Kind.TURN_NEAR and not values["minutes"]:
+        key = "turn_near_now"
     else:
         key = kind.value
     subject, body = texts[key]
@@ -122,7 +124,12 @@ _RU: dict[str, tuple[str, str]] = {
     ),
     "turn_near_unknown": (
         "Талон {number}: скоро ваша очередь",
-        "Талон {number}: перед вами {ahead} чел. Подходите к залу.",
+        "Талон {number}: перед вами {ahead} чел., ожидание уточняется. Подходите к залу.",
+    ),
+    "turn_near_now": (
+        "Талон {number}: скоро ваша очередь",
+        "Талон {number}: перед вами {ahead} чел., вас вызовут с минуты на минуту. "
+        "Подходите к залу.",
     ),
     "called": ("Талон {number}: пройдите к окну {desk}", "Талон {number}: пройдите к окну {desk}."),
     "rate": ("Оцените обслуживание", "Талон {number}: оцените обслуживание от 1 до 5: {rate_url}"),
@@ -165,7 +172,13 @@ _EN: dict[str, tuple[str, str]] = {
     ),
     "turn_near_unknown": (
         "Ticket {number}: your turn is near",
-        "Ticket {number}: {ahead} people ahead of you. Please come to the hall.",
+        "Ticket {number}: {ahead} people ahead of you, the wait is not known yet. "
+        "Please come to the hall.",
+    ),
+    "turn_near_now": (
+        "Ticket {number}: your turn is near",
+        "Ticket {number}: {ahead} people ahead of you, you will be called any minute. "
+        "Please come to the hall.",
     ),
     "called": (
         "Ticket {number}: please go to desk {desk}",

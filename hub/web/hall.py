@@ -111,9 +111,10 @@ def _status_context(web: Web, snapshot: Snapshot, lang: str) -> dict[str, Any]:
 
 
 def _minutes(web: Web, lang: str, seconds: int) -> str:
-    if seconds < 60:
+    """The estimate's whole minutes (hub/domain/estimate.py), as the ticket page says them."""
+    if not seconds:
         return web.t(lang, "under_min")
-    return web.t(lang, "about_min", n=round(seconds / 60))
+    return web.t(lang, "about_min", n=seconds // 60)
 
 
 async def ticket(request: Request) -> Response:
@@ -151,10 +152,12 @@ async def _ticket_page(
             if where.people_ahead
             else web.t(lang, "ticket_ahead_none")
         )
-        if where.known:
-            lines.append(web.t(lang, "ticket_wait", n=max(1, round(where.wait_s / 60))))
-        else:
+        if not where.known:
             lines.append(web.t(lang, "ticket_wait_unknown"))
+        elif where.wait_s:
+            lines.append(web.t(lang, "ticket_wait", n=where.wait_s // 60))
+        else:
+            lines.append(web.t(lang, "ticket_wait_now"))
         lines.insert(0, web.t(lang, "ticket_waiting"))
     elif state is TicketState.CALLED:
         big = web.t(lang, "ticket_called", desk=desk_number)

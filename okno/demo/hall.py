@@ -126,7 +126,7 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         )
         reported = await write_reports(office.engine, first, last, options.out)
     events = outputs.export_events(db, options.out)
-    report = outputs.summarise(branch, events)
+    report = outputs.summarise(branch, events, ended_ms)
     simulated = {
         "simulated_from_unix_ms": clock.start_ms,
         "simulated_to_unix_ms": ended_ms,

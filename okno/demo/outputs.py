@@ -43,11 +43,12 @@ def export_events(db: Path, out: Path) -> list[Event]:
     return [codec.event_from_json(p) for p in payloads]
 
 
-def summarise(branch: Branch, events: list[Event]) -> DayReport:
-    """The figures of the demo's log, counted as the day replay counts them."""
+def summarise(branch: Branch, events: list[Event], until_ms: int) -> DayReport:
+    """The figures of the demo's log as it stopped at ``until_ms``, counted as the day
+    replay counts them: everyone issued a ticket, those still waiting with their wait so far."""
     tally = DayTally(branch)
     tally.add_all(events)
-    return tally.report()
+    return tally.report(until_ms)
 
 
 def write_summary(out: Path, report: DayReport, context: Mapping[str, object]) -> None:

@@ -41,6 +41,9 @@ def test_the_hub_benchmark_writes_comparable_figures(tmp_path: Path) -> None:
     assert figures["duplicate_numbers"]["value"] == 0
     assert figures["feed_deliveries_missing"]["value"] == 0
     assert figures["day_double_calls"]["value"] == 0
+    # The wait told at issue, against the wait had, on the example hall's own desks.
+    assert figures["hall_day_told_wait_error_p90"]["met"] is True
+    assert figures["hall_day_p90_wait"]["value"] > 0
 
 
 @pytest.mark.slow

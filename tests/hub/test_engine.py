@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from hub.domain import estimate
 from hub.domain.branch import Branch, ConfigProblem
 from hub.domain.engine import QueueEngine
-from hub.domain.model import DeskState, EventKind, TicketState
+from hub.domain.model import DeskState, EventKind, TicketState, WaitBasis
 from hub.errors import (
     BranchClosed,
     DeskBusy,
@@ -275,3 +276,37 @@ def test_a_start_with_a_configuration_that_strands_a_ticket_is_refused(branch: B
     )
     with pytest.raises(Refused, match='drops service "property" while ticket В001'):
         QueueEngine(without_property, T, tickets=[ticket], seq=engine.seq)
+
+
+@pytest.mark.parametrize(
+    ("capacity", "free", "ahead", "minutes"),
+    [
+        (2.0, 2, 1, 1),  # a free desk for everyone ahead and for them: called at once
+        (2.0, 2, 0, 0),
+        (1.0, 1, 3, 30),  # the free desk takes the first now; each next turn is a visit
+        (1.0, 0, 0, 5),  # nobody ahead, the desk busy: half a visit on average
+        (2.0, 0, 3, 18),  # (3 + 1 - 0.5) turns of 10 min over two desks, rounded up
+    ],
+)
+def test_the_wait_told_counts_free_and_busy_desks_in_whole_minutes(
+    capacity: float, free: int, ahead: int, minutes: int
+) -> None:
+    told = estimate.told(WaitBasis(capacity, free, 600.0), ahead)
+    assert told.known and (told.people_ahead, told.wait_s) == (ahead, minutes * 60)
+
+
+def test_no_desk_open_is_an_unknown_wait_not_a_number() -> None:
+    told = estimate.told(WaitBasis(0.0, 0, 600.0), 3)
+    assert (told.known, told.people_ahead, told.wait_s) == (False, 3, 0)
+
+
+def test_a_visitor_transferred_to_a_desk_is_ahead_of_the_regulars(engine: QueueEngine) -> None:
+    engine.open_desk("d1", T)
+    first = engine.issue("passport", T).ticket
+    assert first is not None
+    engine.call_next("d1", T + MINUTE)
+    engine.transfer("d1", T + 2 * MINUTE, to_desk_id="d2")
+    later = engine.issue("passport", T + 3 * MINUTE).ticket
+    assert later is not None
+    assert engine.ticket_estimate(later.id, T + 3 * MINUTE).people_ahead == 1
+    assert engine.estimate("passport").people_ahead == 2

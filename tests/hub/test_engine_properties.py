@@ -37,6 +37,7 @@ from hub.domain.branch import Branch
 from hub.domain.dispatcher import REGULAR, Candidate, pick
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Desk, DeskState, Event, EventKind, Outcome, Ticket, TicketState
+from hub.domain.position import position
 from hub.errors import BranchClosed, DeskNotOpen, HubError, InvalidRequest
 from tests.hub.conftest import MINUTE, MONDAY_10_00, make_branch
 
@@ -416,6 +417,10 @@ class HallDay(RuleBasedStateMachine):
         result = self.send(EventKind.TICKET_ISSUED, make, with_id, wait)
         if isinstance(result, Outcome):
             assert result.ticket is not None and result.estimate is not None
+            if not result.replayed:
+                # The kiosk and the ticket are told what the page will say at once.
+                now = result.ticket.issued_at_ms
+                assert result.estimate == self.engine.ticket_estimate(result.ticket.id, now)
         else:
             assert isinstance(result, BranchClosed | InvalidRequest), repr(result)
 
@@ -665,6 +670,19 @@ class HallDay(RuleBasedStateMachine):
         self.requests.clear()
 
     # -- checks ----------------------------------------------------------------------------
+
+    @invariant()
+    def every_surface_is_told_the_same_wait(self) -> None:
+        """The engine's answer for a ticket and the snapshot's (the web page, the SMS) agree,
+        in whole minutes, never no minutes with people ahead."""
+        snapshot = self.engine.snapshot(self.now)
+        for ticket in snapshot.tickets:
+            if ticket.state is not TicketState.WAITING or ticket.day != self.engine.day:
+                continue
+            told = self.engine.ticket_estimate(ticket.id, self.now)
+            assert told == position(snapshot, ticket)
+            assert told.wait_s % 60 == 0
+            assert not (told.known and told.people_ahead and not told.wait_s)
 
     @invariant()
     def events_tell_the_whole_story(self) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
+from hub.domain.estimate import people_ahead
 from hub.domain.model import (
     Appointment,
     AppointmentState,
@@ -19,7 +20,7 @@ from hub.domain.model import (
     Ticket,
     TicketState,
 )
-from hub.domain.position import people_ahead, position
+from hub.domain.position import position
 from hub.notify.messages import ApplicationStatus, Kind, render
 from hub.notify.planner import Planner
 from tests.hub.conftest import MINUTE, MONDAY_10_00, make_branch
@@ -136,9 +137,11 @@ def test_people_ahead_counts_those_called_first() -> None:
     early = issued(MONDAY_10_00 + 5, priority="appointment", priority_from_ms=AT_10_20)
     urgent = issued(MONDAY_10_00 + 6, priority="disabled")
     snapshot = engine.snapshot(MONDAY_10_00 + 10)
-    assert [people_ahead(snapshot, t) for t in (*regular, early, urgent)] == [1, 2, 3, 4, 0]
+    now = snapshot.at_ms
+    ahead = [people_ahead(snapshot.tickets, t, now) for t in (*regular, early, urgent)]
+    assert ahead == [1, 2, 3, 4, 0]
     assert position(snapshot, regular[0]).known is False
-    assert people_ahead(snapshot, replace(regular[0], state=TicketState.DONE)) == 0
+    assert people_ahead(snapshot.tickets, replace(regular[0], state=TicketState.DONE), now) == 0
 
 
 @pytest.mark.parametrize(
@@ -167,7 +170,7 @@ def test_people_ahead_counts_those_called_first() -> None:
             Kind.TURN_NEAR,
             {"number": "Б002", "ahead": 2, "wait_s": 0, "wait_known": False},
             "ru",
-            "Талон Б002: перед вами 2 чел. Подходите к залу.",
+            "Талон Б002: перед вами 2 чел., ожидание уточняется. Подходите к залу.",
         ),
     ],
 )

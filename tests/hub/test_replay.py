@@ -83,3 +83,30 @@ def test_the_tally_would_see_a_double_call_and_a_reused_number(engine: QueueEngi
     assert report.duplicate_numbers == 1
     assert report.max_wait_min == 20
     assert report.share_over_15_min == 1
+
+
+def test_a_visitor_never_called_counts_with_the_wait_so_far(engine: QueueEngine) -> None:
+    events = visit_events(engine)
+    events += engine.issue("passport", MONDAY_10_00 + 5 * MINUTE).events
+    events += engine.issue("passport", MONDAY_10_00 + 6 * MINUTE).events
+    cancelling = engine.issue("passport", MONDAY_10_00 + 10 * MINUTE)
+    assert cancelling.ticket is not None
+    left = cancelling.ticket
+    events += cancelling.events
+    events += engine.cancel(left.id, MONDAY_10_00 + 12 * MINUTE).events
+    events += engine.open_desk("d2", MONDAY_10_00 + 45 * MINUTE).events
+    tally = DayTally(engine.config)
+    tally.add_all(events)
+    report = tally.report()
+    # 20 min to the first call; 40 and 39 min still waiting at 10:45; 2 min until cancelled.
+    assert (report.issued, report.called) == (4, 1)
+    assert report.max_wait_min == 40
+    assert report.average_wait_min == round((20 + 40 + 39 + 2) / 4, 2)
+    assert report.share_over_15_min == 0.75
+
+
+def test_the_wait_told_at_issue_is_measured_against_the_wait_had(report: DayReport) -> None:
+    assert report.told_unknown is not None and report.told_unknown < SMALL_DAY
+    assert report.told_error_p50_min is not None and report.told_error_p90_min is not None
+    assert 0 <= report.told_error_p50_min <= report.told_error_p90_min
+    assert report.told_error_p90_min <= 5, "the estimate a visitor is told is close to true"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
+import random
 import re
+import statistics
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,14 +20,18 @@ from hall_display.feed_client import BoardListener
 from hub.api.server import create_server
 from hub.config import load_branch
 from hub.domain.branch import Branch
+from hub.domain.engine import QueueEngine
+from hub.replay import REFERENCE_DAY, replay_day
 from hub.service import Hub
-from okno.demo import DemoOptions, run_demo
+from hub.traffic import Arrival, Visit, day_start_ms, sustainable_total
+from okno.demo import DemoOptions, outputs, run_demo
 from okno.demo.clock import SimClock, demo_start_ms
 from okno.demo.feed import follow
+from okno.demo.kiosk import PAYER_EVERY, demo_mix, paying
 from okno.demo.rpc import Stubs, request_id
 from okno.demo.world import World
 from protos.okno.v1 import admin_pb2, feed_pb2, queue_pb2
-from tests.hub.conftest import MONDAY_10_00
+from tests.hub.conftest import MINUTE, MONDAY_10_00
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "branch.toml"
 
@@ -174,3 +180,39 @@ async def test_the_board_resumes_from_its_last_sequence_when_the_feed_drops(
     assert [m.event.sequence for m in seen[1:]] == [1, 2]
     assert board.seq == 2
     assert board.waiting("passport", MONDAY_10_00) == (2, 0)
+
+
+def test_the_figures_count_visitors_still_waiting_when_the_demo_stops(example: Branch) -> None:
+    engine = QueueEngine(example, MONDAY_10_00)
+    events = engine.open_desk("desk-01", MONDAY_10_00).events
+    for minute in (0, 1, 2):
+        events += engine.issue("passport", MONDAY_10_00 + minute * MINUTE).events
+    events += engine.call_next("desk-01", MONDAY_10_00 + 5 * MINUTE).events
+    report = outputs.summarise(example, events, MONDAY_10_00 + 35 * MINUTE)
+    # Called after 5 min; the two others still wait at 10:35, for 34 and 33 min.
+    assert (report.issued, report.called, report.still_in_hall) == (3, 1, 3)
+    assert report.max_wait_min == 34
+    assert report.average_wait_min == 24
+    assert report.share_over_15_min == round(2 / 3, 4)
+
+
+def test_a_payer_queues_for_the_paid_service_as_long_as_that_takes(example: Branch) -> None:
+    duty = example.service("state-duty")
+    assert duty is not None
+    long_visit = Arrival(MONDAY_10_00, (Visit("property", 6000.0),), "appointment", MONDAY_10_00)
+    paid = [paying(long_visit, duty, random.Random(seed)) for seed in range(200)]
+    assert {(a.service_id, a.priority, len(a.visits)) for a in paid} == {("state-duty", "", 1)}
+    minutes = [a.visits[0].duration_s / 60 for a in paid]
+    assert max(minutes) <= 6 * duty.average_service_min
+    assert abs(statistics.mean(minutes) - duty.average_service_min) < 1
+
+
+def test_the_demo_day_serves_every_queue(example: Branch) -> None:
+    mix = demo_mix(example)
+    assert mix["state-duty"] == pytest.approx(sum(mix.values()) / PAYER_EVERY)
+    total = sustainable_total(example, day_start_ms(REFERENCE_DAY, example.timezone), mix=mix)
+    for seed in (1, 2):
+        report = replay_day(example, total=total, seed=seed, staff=False, mix=mix)
+        assert report.still_in_hall == 0
+        assert max(report.wait_by_service_min.values()) <= 10, report.wait_by_service_min
+        assert report.share_over_15_min <= 0.1

@@ -52,7 +52,7 @@ def test_a_ticket_is_one_job_from_initialise_to_cut(profile: PrinterProfile) -> 
 def test_russian_text_goes_out_in_cp866() -> None:
     data = render_ticket(make_slip(), PAPER_80)
     assert "Перед вами: 3".encode("cp866") in data
-    assert "Ожидание: ~12 мин".encode("cp866") in data
+    assert "Ожидание: около 12 мин".encode("cp866") in data
     assert "По записи на 10:20".encode("cp866") in data
     assert "23.11.2026 10:05".encode("cp866") in data
     # The number is in the largest type that fits: 8 x 8 for four characters.
@@ -70,10 +70,18 @@ def test_a_number_too_long_for_the_line_is_a_template_error() -> None:
         render_ticket(make_slip(number="А" * 33), PAPER_58)
 
 
-def test_without_a_wait_estimate_or_appointment_those_lines_are_left_out() -> None:
+def test_an_unknown_wait_is_said_in_words_and_no_appointment_line_is_left_out() -> None:
     data = render_ticket(make_slip(wait_minutes=None, appointment=None), PAPER_80)
-    assert "Ожидание".encode("cp866") not in data
+    assert "Ожидание: уточняется".encode("cp866") in data
+    assert "~".encode("cp866") not in data
     assert "По записи".encode("cp866") not in data
+
+
+def test_a_wait_of_no_minutes_never_prints_zero_and_a_copy_prints_no_stale_wait() -> None:
+    now = render_ticket(make_slip(people_ahead=0, wait_minutes=0), PAPER_80)
+    assert "Ожидание: вас вызовут сейчас".encode("cp866") in now
+    assert "0 мин".encode("cp866") not in now
+    assert "Ожидание".encode("cp866") not in render_ticket(make_slip(copy=True), PAPER_80)
 
 
 def test_a_reprint_says_copy() -> None:
@@ -85,7 +93,7 @@ def test_a_printer_without_cp866_nv_or_qr_gets_latin_text_and_raster_images(logo
     data = render_ticket(make_slip(), BASIC_58, logo, logo_stored=True)
     assert data.startswith(codec.initialise() + codec.select_code_page(0))
     assert b"Pered vami: 3" in data
-    assert b"Ozhidanie: ~12 min" in data
+    assert b"Ozhidanie: okolo 12 min" in data
     assert b"Po zapisi na 10:20" in data
     assert b"A123\n" in data
     assert codec.raster_image(logo.image) in data  # stored or not: it has no NV memory

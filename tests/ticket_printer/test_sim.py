@@ -87,7 +87,7 @@ def test_the_text_version_reads_like_the_ticket(sim: SimulatedPrinter, logo: Log
         "Получение паспорта гражданина РФ",
         "23.11.2026 10:05",
         "Перед вами: 3",
-        "Ожидание: ~12 мин",
+        "Ожидание: около 12 мин",
         "Окна 1, 2, 5",
         f"[QR {SLIP.status_url}]",
         "По записи на 10:20",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hub.backoffice import reports
-from hub.backoffice.history import Shape, branch_ids, day_events
+from hub.backoffice.history import TIMEZONE, Shape, branch_ids, day_events, region, staffing
 from hub.backoffice.load import fill
 from hub.backoffice.server import start_server
 from hub.backoffice.store import open_store
+from okno.bench import percentile
 
 START = date(2026, 3, 1)  # a Sunday: closed, no events
 SHAPE = Shape(visitors=60, desks=3)
@@ -48,3 +50,41 @@ def test_the_generator_is_deterministic_and_numbered_from_the_seq_given() -> Non
     assert seqs == list(range(100, 100 + len(first)))
     at = [json.loads(p)["at_ms"] for p in first]
     assert at == sorted(at)
+
+
+def _waits_by_hour(history: Shape) -> dict[int, list[float]]:
+    """Minutes from issue to first call of every visitor of two weeks of three branches,
+    by the local hour the ticket was issued."""
+    issued: dict[tuple[str, str], int] = {}
+    waits: dict[int, list[float]] = {}
+    for branch, pairs in region(branch_ids(3), START, 14, history):
+        for _, payload in pairs:
+            event = json.loads(payload)
+            if event["ticket"] is None:
+                continue
+            key = (branch, event["ticket"]["id"])
+            if event["kind"] == "ticket_issued":
+                issued[key] = event["at_ms"]
+            elif event["kind"] == "ticket_called":
+                since = issued[key]
+                hour = datetime.fromtimestamp(since / 1000, ZoneInfo(TIMEZONE)).hour
+                waits.setdefault(hour, []).append((event["at_ms"] - since) / 60_000)
+    return waits
+
+
+def test_the_generated_region_looks_like_a_good_centre_with_a_few_peaks() -> None:
+    by_hour = _waits_by_hour(Shape())
+    waits = sorted(w for hour in by_hour.values() for w in hour)
+    over_15 = sum(w > 15 for w in waits) / len(waits)
+    assert 0 < over_15 <= 0.05, "a few wait over 15 minutes, most do not"
+    assert percentile(waits, 50) < 5
+    assert percentile(waits, 90) < 15
+    assert 15 < waits[-1] < 60, "peaks, but nobody waits an hour"
+    evening = sorted(w for hour, hour_waits in by_hour.items() if hour >= 17 for w in hour_waits)
+    assert percentile(evening, 90) < 15 and evening[-1] < 45
+
+
+def test_a_hall_of_a_fixed_size_keeps_it_and_a_busier_day_gets_more_desks() -> None:
+    assert staffing(SHAPE, 0) == 3
+    assert staffing(Shape(), 6) == 0, "closed on Sunday"
+    assert staffing(Shape(), 0) > staffing(Shape(), 5) > 0, "Monday's crowd, Saturday's half"
