@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from hub.notify.messages import Kind, render
 from hub.notify.planner import Planner
 from hub.web import WebServer
 from hub.web.app import Web, create_app
+from kiosk.catalogue import Wait
+from kiosk.flow import Issued
 from kiosk.hub_client import KioskHub
 from tests.hub.conftest import EXAMPLE, Served, SteppedClock, serve_hub
 from tests.hub.test_printing import PRINTER, printer_online
@@ -71,36 +74,56 @@ def _status_wait(html: str) -> str:
     return row[1]
 
 
+@dataclass(frozen=True)
+class Told:
+    """What each surface told at one moment about one passport ticket."""
+
+    before: Wait
+    issued: Issued
+    status: str
+    page: str
+    sms: str
+    email: str
+    printed: str
+
+
+async def _tell_everywhere(served: Served, base: str, tmp_path: Path, request_id: str) -> Told:
+    """Read the kiosk, /status, issue a ticket and read its page, SMS, e-mail and print."""
+    kiosk = KioskHub(served.channel)
+    web = httpx.AsyncClient(base_url=base, timeout=10)
+    async with printer_online(served, tmp_path) as (printer, _), web:
+        waits, _, _ = await kiosk.waits()
+        status = _status_wait((await web.get("/status?lang=ru")).text)
+        issued = await kiosk.issue(request_id, "passport", PRINTER)
+        page = (await web.get(f"/t/{issued.ticket_id}?lang=ru")).text
+        snapshot = await served.hub.snapshot()
+        branch = served.hub.loaded.branch
+        [near] = Planner(branch).turn_near(snapshot, {issued.ticket_id})
+        sms = render(Kind.TURN_NEAR, near.params, branch=branch).body
+        email = render(Kind.TURN_NEAR, near.params, branch=branch, lang="en").body
+        [job] = printer.jobs
+    printed = render_ticket(ticket_slip(json_format.MessageToJson(job)), PAPER_80).decode("cp866")
+    return Told(waits["passport"], issued, status, page, sms, email, printed)
+
+
 async def test_every_surface_tells_one_ticket_the_same_wait(
     hall: tuple[Served, str], tmp_path: Path
 ) -> None:
     served, base = hall
     await _busy_passport_hall(served)
-    kiosk = KioskHub(served.channel)
-    web = httpx.AsyncClient(base_url=base, timeout=10)
-    async with printer_online(served, tmp_path) as (printer, _), web:
-        waits, _, _ = await kiosk.waits()
-        before = waits["passport"]
-        status = _status_wait((await web.get("/status?lang=ru")).text)
-        issued = await kiosk.issue("wait-1", "passport", PRINTER)
-        page = (await web.get(f"/t/{issued.ticket_id}?lang=ru")).text
-        snapshot = await served.hub.snapshot()
-        [near] = Planner(served.hub.loaded.branch).turn_near(snapshot, {issued.ticket_id})
-        sms = render(Kind.TURN_NEAR, near.params, branch=served.hub.loaded.branch).body
-        email = render(Kind.TURN_NEAR, near.params, branch=served.hub.loaded.branch, lang="en")
-        [job] = printer.jobs
-    printed = render_ticket(ticket_slip(json_format.MessageToJson(job)), PAPER_80).decode("cp866")
+    told = await _tell_everywhere(served, base, tmp_path, "wait-1")
 
     # Two regulars and the priority visitor are ahead; both desks are busy.
-    ahead, minutes = 3, issued.wait_minutes
-    assert issued.wait_known and minutes > 0
-    assert (before.people, before.minutes, before.known) == (ahead, minutes, True)
-    assert status == f"≈ {minutes} мин"
-    assert issued.people_ahead == ahead
-    assert f"Перед вами: {ahead}" in printed and f"Ожидание: около {minutes} мин" in printed
-    assert f"Перед вами: {ahead}" in page and f"Ожидание: около {minutes} мин" in page
-    assert f"перед вами {ahead} чел., около {minutes} мин" in sms
-    assert f"{ahead} people ahead of you, about {minutes} min" in email.body
+    ahead, minutes = 3, told.issued.wait_minutes
+    assert told.issued.wait_known and minutes > 0
+    assert (told.before.people, told.before.minutes, told.before.known) == (ahead, minutes, True)
+    assert told.status == f"≈ {minutes} мин"
+    assert told.issued.people_ahead == ahead
+    assert f"Перед вами: {ahead}" in told.printed
+    assert f"Ожидание: около {minutes} мин" in told.printed
+    assert f"Перед вами: {ahead}" in told.page and f"Ожидание: около {minutes} мин" in told.page
+    assert f"перед вами {ahead} чел., около {minutes} мин" in told.sms
+    assert f"{ahead} people ahead of you, about {minutes} min" in told.email
 
 
 async def test_with_no_desk_open_every_surface_says_the_wait_is_not_known(
@@ -109,23 +132,11 @@ async def test_with_no_desk_open_every_surface_says_the_wait_is_not_known(
     served, base = hall
     for _ in range(2):
         await served.hub.run(lambda engine, now: engine.issue("passport", now))
-    kiosk = KioskHub(served.channel)
-    web = httpx.AsyncClient(base_url=base, timeout=10)
-    async with printer_online(served, tmp_path) as (printer, _), web:
-        waits, _, _ = await kiosk.waits()
-        before = waits["passport"]
-        status = _status_wait((await web.get("/status?lang=ru")).text)
-        issued = await kiosk.issue("wait-2", "passport", PRINTER)
-        page = (await web.get(f"/t/{issued.ticket_id}?lang=ru")).text
-        snapshot = await served.hub.snapshot()
-        [near] = Planner(served.hub.loaded.branch).turn_near(snapshot, {issued.ticket_id})
-        sms = render(Kind.TURN_NEAR, near.params, branch=served.hub.loaded.branch).body
-        [job] = printer.jobs
-    printed = render_ticket(ticket_slip(json_format.MessageToJson(job)), PAPER_80).decode("cp866")
+    told = await _tell_everywhere(served, base, tmp_path, "wait-2")
 
-    assert (before.people, before.known) == (2, False)
-    assert (issued.people_ahead, issued.wait_known) == (2, False)
-    assert status == "уточняется"
-    assert "Ожидание: уточняется" in printed and "~" not in printed
-    assert "Перед вами: 2" in page and "Ожидание: уточняется" in page
-    assert "перед вами 2 чел., ожидание уточняется" in sms
+    assert (told.before.people, told.before.known) == (2, False)
+    assert (told.issued.people_ahead, told.issued.wait_known) == (2, False)
+    assert told.status == "уточняется"
+    assert "Ожидание: уточняется" in told.printed and "~" not in told.printed
+    assert "Перед вами: 2" in told.page and "Ожидание: уточняется" in told.page
+    assert "перед вами 2 чел., ожидание уточняется" in told.sms
