@@ -112,11 +112,9 @@ def _apply(result: Fold, event: Parsed, timezone: str) -> None:
             amount_kopecks=int(p["amount_kopecks"]),
         )
     elif kind == "ticket_rated":
-        r = _part(data, "rating")
-        score = int(r["score"])
-        if not 1 <= score <= 5:
-            raise ValueError(f"score {score} is not 1..5")
-        key = (day, str(r["service_id"]), str(r.get("desk_id", "")), str(r.get("operator_id", "")))
+        r = rating(data)
+        score = r["score"]
+        key = (day, r["service_id"], r["desk_id"], str(r.get("operator_id", "")))
         result.add("agg_rating_day", key, ratings=1, score_sum=score, low_scores=int(score <= 2))
     if not isinstance(ticket, dict):
         return
@@ -174,6 +172,21 @@ def _ticket(
         "desk_id": str(ticket.get("desk_id", "")),
         "since_ms": int(ticket.get(since.get(state, "issued_at_ms"), 0)),
     }
+
+
+def rating(data: dict[str, Any]) -> dict[str, Any]:
+    """A ticket_rated event's rating with every field the "Ваш контроль" export reads.
+
+    Checked at ingest so that a rating stored is one the export can always write.
+    """
+    found = _part(data, "rating")
+    for name in ("service_id", "desk_id", "channel"):
+        if not isinstance(found.get(name), str):
+            raise ValueError(f"the rating lacks its {name} (text)")
+    score = found.get("score")
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise ValueError(f"the rating's score {score!r} is not a whole number 1..5")
+    return found
 
 
 def _part(data: dict[str, Any], name: str) -> dict[str, Any]:

@@ -154,11 +154,14 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
         ).first()
         if row is None:
             raise BatchRefused("unknown_branch", f"branch {batch.branch_id!r} is not registered")
-        if not hmac.compare_digest(
-            sign(row.secret, batch.branch_id, batch.events), batch.signature
-        ):
-            raise BatchRefused("bad_signature", "the batch's signature does not match its branch")
+        _check_signature(row.secret, batch)
         for before, after in pairwise(events):
+            if after[0] == before[0]:
+                raise BatchRefused(
+                    "repeated_seq",
+                    f"the batch holds seq {after[0]} more than once: each event of the hub's "
+                    "log is sent under its own seq",
+                )
             if after[0] != before[0] + 1:
                 raise BatchRefused("gap", f"the batch skips from seq {before[0]} to {after[0]}")
         _same_as_stored(connection, batch.branch_id, [e for e in events if e[0] <= row.acked_seq])
@@ -187,6 +190,19 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
             .values(acked_seq=last)
         )
     return last, len(fresh)
+
+
+def _check_signature(secret: str, batch: Batch) -> None:
+    """The signature must be the branch's HMAC: 64 hex digits, compared in constant time."""
+    given = batch.signature
+    if len(given) != 64 or not all(c in "0123456789abcdef" for c in given):
+        raise BatchRefused(
+            "bad_signature",
+            "the batch's signature is not 64 lower-case hex digits (HMAC-SHA256): the "
+            "sender is not okno's; send batches with okno hub --backoffice or okno sync push",
+        )
+    if not hmac.compare_digest(sign(secret, batch.branch_id, batch.events), given):
+        raise BatchRefused("bad_signature", "the batch's signature does not match its branch")
 
 
 def _same_as_stored(connection: Connection, branch_id: str, resent: list[tuple[int, str]]) -> None:

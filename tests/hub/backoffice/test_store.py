@@ -146,3 +146,43 @@ def test_a_malformed_event_refuses_its_whole_batch(
     assert issued(engine) == 0
     assert count(engine, schema.live_ticket) == 0
     assert refusal_codes(engine) == ["malformed"]
+
+
+def test_a_signature_with_non_ascii_characters_is_refused_and_recorded(
+    engine: Engine, secret: str
+) -> None:
+    events = history()
+    genuine = signed(secret, events).signature
+    for forged in ("ж" * 64, genuine[:-1] + "é"):
+        with pytest.raises(BatchRefused, match="64 lower-case hex digits") as refused:
+            store(engine, Batch(BRANCH, events, forged))
+        assert refused.value.code == "bad_signature"
+    assert count(engine, schema.raw_events) == 0
+    assert refusal_codes(engine) == ["bad_signature", "bad_signature"]
+
+
+def test_a_seq_repeated_inside_a_batch_is_refused_as_repeated(engine: Engine, secret: str) -> None:
+    events = history()
+    twice = [*events[:3], events[2], *events[3:]]
+    with pytest.raises(BatchRefused, match="holds seq 3 more than once") as refused:
+        store(engine, signed(secret, twice))
+    assert refused.value.code == "repeated_seq"
+    assert "skips" not in str(refused.value)
+    assert count(engine, schema.raw_events) == 0
+    assert refusal_codes(engine) == ["repeated_seq"]
+
+
+@pytest.mark.parametrize("missing", ["service_id", "desk_id", "channel", "score"])
+def test_a_rating_without_the_fields_the_vashkontrol_export_reads_is_refused(
+    engine: Engine, secret: str, missing: str
+) -> None:
+    events = history()
+    seq, payload = events[7]  # the first ticket_rated
+    data = json.loads(payload)
+    assert data["kind"] == "ticket_rated"
+    del data["rating"][missing]
+    bad = [*events[:7], (seq, json.dumps(data, ensure_ascii=False)), *events[8:]]
+    with pytest.raises(BatchRefused, match=missing) as refused:
+        store(engine, signed(secret, bad))
+    assert refused.value.code == "malformed"
+    assert count(engine, schema.raw_events) == 0
