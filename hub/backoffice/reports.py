@@ -66,8 +66,9 @@ def _col(key: str, ru: str, en: str, unit: str = "") -> Column:
 
 
 _WAIT_COLUMNS = (
-    _col("waits", "Вызвано", "Called"),
+    _col("waits", "Ожидали", "Waited"),
     _col("avg_wait_min", "Среднее ожидание", "Average wait", "min"),
+    _col("p90_wait_min", "90 % ждали не дольше", "90th percentile wait", "min"),
     _col("max_wait_min", "Наибольшее ожидание", "Longest wait", "min"),
     _col("over_15_pct", "Ждали дольше 15 минут", "Waited over 15 minutes", "%"),
 )
@@ -152,6 +153,7 @@ _LIST = (
             _col("served", "Обслужено", "Served"),
             _col("no_shows", "Неявки", "No-shows"),
             _col("avg_wait_min", "Среднее ожидание", "Average wait", "min"),
+            _col("p90_wait_min", "90 % ждали не дольше", "90th percentile wait", "min"),
             _col("avg_service_min", "Среднее обслуживание", "Average service", "min"),
         ),
         queries.by_service,

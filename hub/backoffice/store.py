@@ -24,6 +24,7 @@ from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
+    case,
     create_engine,
     delete,
     event,
@@ -256,6 +257,7 @@ def _write(connection: Connection, branch_id: str, folded: Fold) -> None:
             for name in names:
                 row.setdefault(name, 0)
         _upsert(connection, table, rows, names, add=True)
+    _write_waits(connection, branch_id, folded.waits)
     tickets = folded.tickets
     gone = [t for t, row in tickets.items() if row is None]
     if gone:
@@ -278,6 +280,27 @@ def _write(connection: Connection, branch_id: str, folded: Fold) -> None:
         schema.live_branch,
         [{"branch_id": branch_id, "day": folded.day, "last_event_ms": folded.last_event_ms}],
         ["day", "last_event_ms"],
+    )
+
+
+def _write_waits(connection: Connection, branch_id: str, waits: dict[str, dict[str, Any]]) -> None:
+    """Each ticket's wait: a new row as it is; a known row keeps its issue's day, hour,
+    service and start, and the first end it was given (a recall or a second call after a
+    transfer does not start a new wait)."""
+    if not waits:
+        return
+    table = schema.ticket_waits
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    open_now = table.c.wait_ms.is_(None)
+    values = {
+        "wait_ms": func.coalesce(table.c.wait_ms, statement.excluded.wait_ms),
+        "called": case((open_now, statement.excluded.called), else_=table.c.called),
+    }
+    rows = [{"branch_id": branch_id, "ticket_id": t, **row} for t, row in waits.items()]
+    connection.execute(
+        statement.on_conflict_do_update(index_elements=["branch_id", "ticket_id"], set_=values),
+        rows,
     )
 
 

@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hub.backoffice import queries
 from hub.backoffice import reports as rp
 from hub.backoffice.live import live as live_state
 from hub.backoffice.web import charts, exports, i18n, vashkontrol, views
@@ -68,7 +69,7 @@ async def overview(request: Request) -> Response:
     return dashboard.render(
         request,
         "overview.html",
-        headline=views.headline(tables["by_service"], waits, tables["ratings"]),
+        headline=await dashboard.read(lambda: queries.headline(dashboard.engine, period)),
         waiting_now=sum(b.waiting for b in branches),
         serving_now=sum(b.serving for b in branches),
         indicator=chart("waits_by_branch", "over_15_pct", charts.WIDTH),
@@ -85,9 +86,7 @@ async def overview(request: Request) -> Response:
 
 
 _OVERVIEW = (
-    "by_service",
     "waits_by_branch",
-    "ratings",
     "attendance_by_hour",
     "attendance_by_weekday",
 )

@@ -1,4 +1,4 @@
-"""From report tables to what the pages show: chart choice, labels, headline figures. Pure."""
+"""From report tables to what the pages show: chart choice, labels, table cells. Pure."""
 
 from __future__ import annotations
 
@@ -133,36 +133,3 @@ def _day(label: str) -> str:
     if len(label) == 10 and label[4] == label[7] == "-":
         return f"{label[8:]}.{label[5:7]}"
     return label
-
-
-@dataclass(frozen=True, slots=True)
-class Headline:
-    issued: int
-    served: int
-    avg_wait_min: float
-    over_15_pct: float
-    ratings: int
-    avg_score: float
-
-
-def weighted(rows: Sequence[Sequence[object]], value: int, weight: int) -> float:
-    """The mean of column ``value`` weighted by column ``weight`` (0.0 for no weight)."""
-    total = sum(num(r[weight]) for r in rows)
-    if not total:
-        return 0.0
-    return round(sum(num(r[value]) * num(r[weight]) for r in rows) / total, 1)
-
-
-def headline(by_service: ReportTable, waits: ReportTable, ratings: ReportTable) -> Headline:
-    """The region's figures for the period, from the per-service, wait and rating reports."""
-    s = {c.key: i for i, c in enumerate(by_service.columns)}
-    w = {c.key: i for i, c in enumerate(waits.columns)}
-    r = {c.key: i for i, c in enumerate(ratings.columns)}
-    return Headline(
-        issued=int(sum(num(row[s["issued"]]) for row in by_service.rows)),
-        served=int(sum(num(row[s["served"]]) for row in by_service.rows)),
-        avg_wait_min=weighted(waits.rows, w["avg_wait_min"], w["waits"]),
-        over_15_pct=weighted(waits.rows, w["over_15_pct"], w["waits"]),
-        ratings=int(sum(num(row[r["ratings"]]) for row in ratings.rows)),
-        avg_score=weighted(ratings.rows, r["avg_score"], r["ratings"]),
-    )
