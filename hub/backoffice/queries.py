@@ -8,6 +8,7 @@ sum divided by one count, never an average of averages.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -42,6 +43,20 @@ def _sums(
         return list(connection.execute(query))
 
 
+def natural(text: str) -> tuple[tuple[int, int, str], ...]:
+    """A sort key that orders numbers inside ids by value: desk-2 before desk-10."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
+def _by_ids(rows: list[tuple[object, ...]], ids: int) -> list[tuple[object, ...]]:
+    """The rows in the natural order of their first ``ids`` cells (branch, desk...)."""
+    return sorted(rows, key=lambda row: tuple(natural(str(cell)) for cell in row[:ids]))
+
+
 def _avg(total: Any, count: Any, scale: float = 1.0) -> float:
     return round(float(total or 0) / float(count) / scale, 1) if count else 0.0
 
@@ -58,79 +73,93 @@ def _minutes(ms: Any) -> float:
 class Waits:
     """The waits of a group (docs/backoffice.md, "One wait"), in milliseconds.
 
-    ``p90_ms`` is the nearest-rank 90th percentile: the ceil(0.9 n)-th shortest wait.
+    ``p90_tenths``: the nearest-rank 90th percentile (the ceil(0.9 n)-th shortest wait)
+    in tenths of a minute, rounded half up, as it is shown.
     """
 
     count: int = 0
     sum_ms: int = 0
     max_ms: int = 0
     over_15: int = 0
-    p90_ms: int = 0
+    p90_tenths: int = 0
     called: int = 0
+
+    @property
+    def p90_min(self) -> float:
+        return self.p90_tenths / 10
 
     def cells(self) -> tuple[object, ...]:
         """waits, average, p90, longest (minutes), share over 15 minutes (%)."""
         return (
             self.count,
             _avg(self.sum_ms, self.count, 60_000),
-            _minutes(self.p90_ms),
+            self.p90_min,
             _minutes(self.max_ms),
             _share(self.over_15, self.count),
         )
+
+
+# A wait in tenths of a minute, rounded half up: 6 s a tenth, the half at 3 s.
+_TENTH_MS = 6_000
 
 
 def wait_figures(engine: Engine, period: Period, by: list[str]) -> dict[tuple[Any, ...], Waits]:
     """Every ticket's wait of the period, summed per group of ``by`` (ticket_waits columns).
 
     A ticket still waiting uncalled counts with its wait up to its branch's last event,
-    the latest moment the back office knows it waited. The p90 is picked by rank in SQL
-    (integer arithmetic, the same on PostgreSQL and SQLite), so no wait leaves the database.
+    the latest moment the back office knows it waited. One pass in SQL groups the waits
+    by group and by the tenth of a minute they show as; the p90 is then found by counting
+    up those tenths, so it is exactly the shown value of the ceil(0.9 n)-th wait without
+    the database sorting every wait of a year.
     """
     tw, lb = schema.ticket_waits, schema.live_branch
     so_far = lb.c.last_event_ms - tw.c.start_ms
     wait = func.coalesce(tw.c.wait_ms, case((so_far > 0, so_far), else_=0))
-    chosen = (
-        select(*(tw.c[b] for b in by), wait.label("wait_ms"), tw.c.called)
+    tenth = ((wait + _TENTH_MS // 2) // _TENTH_MS).label("tenth")
+    groups = [tw.c[b] for b in by]
+    query = (
+        select(
+            *groups,
+            tenth,
+            func.count().label("waits"),
+            func.sum(wait).label("sum_ms"),
+            func.max(wait).label("max_ms"),
+            func.sum(case((wait > LONG_WAIT_MS, 1), else_=0)).label("over_15"),
+            func.sum(tw.c.called).label("called"),
+        )
         .select_from(tw.outerjoin(lb, lb.c.branch_id == tw.c.branch_id))
         .where(tw.c.day >= period.start.isoformat(), tw.c.day <= period.end.isoformat())
+        .group_by(*groups, tenth)
     )
     if period.branches:
-        chosen = chosen.where(tw.c.branch_id.in_(period.branches))
-    base = chosen.subquery()
-    parts = [base.c[b] for b in by] or None
-    ranked = select(
-        *(base.c[b] for b in by),
-        base.c.wait_ms,
-        base.c.called,
-        func.row_number().over(partition_by=parts, order_by=base.c.wait_ms).label("rank"),
-        func.count().over(partition_by=parts).label("n"),
-    ).subquery()
-    groups = [ranked.c[b] for b in by]
-    query = select(
-        *groups,
-        func.count().label("waits"),
-        func.sum(ranked.c.wait_ms).label("sum_ms"),
-        func.max(ranked.c.wait_ms).label("max_ms"),
-        func.sum(case((ranked.c.wait_ms > LONG_WAIT_MS, 1), else_=0)).label("over_15"),
-        func.max(case((ranked.c.rank == (9 * ranked.c.n + 9) // 10, ranked.c.wait_ms))).label(
-            "p90_ms"
-        ),
-        func.sum(ranked.c.called).label("called"),
-    ).group_by(*groups)
+        query = query.where(tw.c.branch_id.in_(period.branches))
     with engine.connect() as connection:
-        found = list(connection.execute(query.order_by(*groups)))
-    return {
-        tuple(getattr(r, b) for b in by): Waits(
-            int(r.waits or 0),
-            int(r.sum_ms or 0),
-            int(r.max_ms or 0),
-            int(r.over_15 or 0),
-            int(r.p90_ms or 0),
-            int(r.called or 0),
-        )
-        for r in found
-        if r.waits
-    }
+        found = list(connection.execute(query))
+    parts: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for row in found:
+        parts[tuple(getattr(row, b) for b in by)].append(row)
+    return {key: _waits(rows) for key, rows in sorted(parts.items(), key=lambda p: p[0])}
+
+
+def _waits(rows: list[Any]) -> Waits:
+    """One group's figures from its rows per tenth of a minute."""
+    count = sum(int(r.waits) for r in rows)
+    rank = (9 * count + 9) // 10
+    seen = 0
+    p90 = 0
+    for r in sorted(rows, key=lambda r: int(r.tenth)):
+        seen += int(r.waits)
+        if seen >= rank:
+            p90 = int(r.tenth)
+            break
+    return Waits(
+        count,
+        sum(int(r.sum_ms or 0) for r in rows),
+        max(int(r.max_ms or 0) for r in rows),
+        sum(int(r.over_15 or 0) for r in rows),
+        p90,
+        sum(int(r.called or 0) for r in rows),
+    )
 
 
 def _one(waits: dict[tuple[Any, ...], Waits], *key: Any) -> Waits:
@@ -188,7 +217,7 @@ def by_service(engine: Engine, period: Period) -> list[tuple[object, ...]]:
                 int(r.served),
                 int(r.no_shows),
                 _avg(wait.sum_ms, wait.count, 60_000),
-                _minutes(wait.p90_ms),
+                wait.p90_min,
                 _avg(r.service_sum_ms, r.services, 60_000),
             )
         )
@@ -230,7 +259,8 @@ def by_authority(engine: Engine, period: Period) -> list[tuple[object, ...]]:
 
 def waits(by: list[str]) -> Query:
     def query(engine: Engine, period: Period) -> list[tuple[object, ...]]:
-        return [(*key, *w.cells()) for key, w in wait_figures(engine, period, by).items()]
+        found = wait_figures(engine, period, by)
+        return _by_ids([(*key, *w.cells()) for key, w in found.items()], len(by))
 
     return query
 
@@ -238,16 +268,19 @@ def waits(by: list[str]) -> Query:
 def service_times(engine: Engine, period: Period) -> list[tuple[object, ...]]:
     values = ["services", "service_sum_ms", "service_max_ms"]
     rows = _sums(engine, schema.agg_service_day, period, ["branch_id", "service_id"], values)
-    return [
-        (
-            r.branch_id,
-            r.service_id,
-            int(r.services),
-            _avg(r.service_sum_ms, r.services, 60_000),
-            _minutes(r.service_max_ms),
-        )
-        for r in rows
-    ]
+    return _by_ids(
+        [
+            (
+                r.branch_id,
+                r.service_id,
+                int(r.services),
+                _avg(r.service_sum_ms, r.services, 60_000),
+                _minutes(r.service_max_ms),
+            )
+            for r in rows
+        ],
+        2,
+    )
 
 
 def no_shows(engine: Engine, period: Period) -> list[tuple[object, ...]]:
@@ -261,24 +294,27 @@ def no_shows(engine: Engine, period: Period) -> list[tuple[object, ...]]:
         result.append(
             (r.branch_id, r.service_id, called, int(r.no_shows), _share(r.no_shows, called))
         )
-    return result
+    return _by_ids(result, 2)
 
 
 def staff(engine: Engine, period: Period) -> list[tuple[object, ...]]:
     by = ["branch_id", "desk_id", "operator_id"]
     rows = _sums(engine, schema.agg_staff_day, period, by, ["served", "service_sum_ms", "no_shows"])
-    return [
-        (
-            r.branch_id,
-            r.desk_id,
-            r.operator_id,
-            int(r.served),
-            int(r.no_shows),
-            _minutes(r.service_sum_ms),
-            _avg(r.service_sum_ms, r.served, 60_000),
-        )
-        for r in rows
-    ]
+    return _by_ids(
+        [
+            (
+                r.branch_id,
+                r.desk_id,
+                r.operator_id,
+                int(r.served),
+                int(r.no_shows),
+                _minutes(r.service_sum_ms),
+                _avg(r.service_sum_ms, r.served, 60_000),
+            )
+            for r in rows
+        ],
+        3,
+    )
 
 
 def payments(engine: Engine, period: Period) -> list[tuple[object, ...]]:
@@ -294,7 +330,7 @@ def ratings(by: str) -> Query:
     def query(engine: Engine, period: Period) -> list[tuple[object, ...]]:
         values = ["ratings", "score_sum", "low_scores"]
         rows = _sums(engine, schema.agg_rating_day, period, ["branch_id", by], values)
-        return [
+        found: list[tuple[object, ...]] = [
             (
                 r.branch_id,
                 getattr(r, by),
@@ -304,6 +340,7 @@ def ratings(by: str) -> Query:
             )
             for r in rows
         ]
+        return _by_ids(found, 2)
 
     return query
 
@@ -330,7 +367,7 @@ def headline(engine: Engine, period: Period) -> Headline:
         issued=int(visits.issued or 0),
         served=int(visits.served or 0),
         avg_wait_min=_avg(wait.sum_ms, wait.count, 60_000),
-        p90_wait_min=_minutes(wait.p90_ms),
+        p90_wait_min=wait.p90_min,
         over_15_pct=_share(wait.over_15, wait.count),
         ratings=int(scores.ratings or 0),
         avg_score=_avg(scores.score_sum, scores.ratings),

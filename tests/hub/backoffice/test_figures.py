@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from hub.backoffice import reports
 from hub.backoffice.history import event
+from hub.backoffice.live import live
 from hub.backoffice.reports import Period
 from hub.backoffice.store import Batch, add_branch, store
 from hub.backoffice.web import create_app
@@ -216,3 +217,19 @@ async def test_the_overview_headline_is_computed_from_the_regions_sums(engine: E
     for value in (average, p90, over_15):
         assert f'<span class="kpi-value">{number(value)} <small>' in kpis
     assert count == 7
+
+
+def test_desks_are_listed_in_natural_order(engine: Engine) -> None:
+    desks = [Desk(f"desk-{n}", n, f"Окно {n}", (), DeskState.OPEN, f"op-{n}") for n in (10, 2, 1)]
+    events = [event("desk_opened", at(8, 0), DAY, None, desk) for desk in desks]
+    for n, desk in enumerate(desks, start=1):
+        issued = ticket(n, "alpha", at(9, n))
+        call = called(issued, desk, at(9, 30 + n))
+        events.append(event("ticket_issued", issued.issued_at_ms, DAY, issued, None))
+        events.append(event("ticket_called", call.called_at_ms, DAY, call, desk))
+        events += served(call, desk, at(10, n), at(10, 10 + n))
+    send(engine, B, events)
+    order = ["desk-1", "desk-2", "desk-10"]
+    assert [row[1] for row in run(engine, "desks_operators")] == order
+    [now] = live(engine, at(12, 0))
+    assert [d.desk_id for d in now.desks] == order
