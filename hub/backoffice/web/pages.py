@@ -94,7 +94,7 @@ _OVERVIEW = (
 
 def _target(dashboard: Dashboard, lang: str) -> charts.Target:
     value = dashboard.target_pct
-    return charts.Target(value, i18n.text(lang, "target", target=charts.number(value)))
+    return charts.Target(value, i18n.text(lang, "target", target=charts.number(value, lang)))
 
 
 async def live(request: Request) -> Response:
