@@ -1,4 +1,5 @@
-"""Times in milliseconds, and one wait per ticket (ticket_waits) instead of sums per call.
+"""Times in milliseconds, one wait per ticket (ticket_waits) instead of sums per call, and
+an index of the ratings among the raw events (for the "Ваш контроль" export).
 
 Revision ID: 0002
 Revises: 0001
@@ -57,6 +58,14 @@ def upgrade() -> None:
         sa.Column("called", sa.Integer, nullable=False, server_default="0"),
     )
     op.create_index("ix_ticket_waits_day", "ticket_waits", ["day"])
+    rated = sa.text("kind = 'ticket_rated'")
+    op.create_index(
+        "ix_raw_events_ratings",
+        "raw_events",
+        ["branch_id", "seq"],
+        postgresql_where=rated,
+        sqlite_where=rated,
+    )
 
 
 def downgrade() -> None:
