@@ -31,6 +31,9 @@ BATCH = 2000
 # Between attempts at an unreachable back office: a few seconds at most, so that the
 # hub resumes sending within seconds of its return; an attempt is one TCP connect.
 RETRY = Backoff(first_s=0.5, factor=2.0, longest_s=2.0)
+# A running hub retries a refusal too (a person may fix the back office's side), but
+# slowly: each attempt logs an error.
+REFUSED_RETRY = Backoff(first_s=1.0, factor=2.0, longest_s=60.0)
 # Refusals that a retry of the same batch cannot turn into success.
 PERMANENT = frozenset(
     {
@@ -201,8 +204,8 @@ class Sender:
             )
             self.acked = None
             return
-        wait_s = self._backoff.after(failures)
         if code in PERMANENT:
+            wait_s = REFUSED_RETRY.after(failures)
             self.refusals += 1
             log.error(
                 "back office refuses the branch's events, fix the setting; retry_in_s=%.0f: %s",
@@ -210,6 +213,7 @@ class Sender:
                 error.details(),
             )
         else:
+            wait_s = self._backoff.after(failures)
             # A channel that failed to connect waits out its own reconnect backoff and
             # fails calls at once meanwhile: a new channel connects on the next attempt.
             await self._close_channel()
