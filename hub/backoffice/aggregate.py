@@ -5,9 +5,11 @@ branch's live state as the batch leaves it. The store writes it in the transacti
 stores the events, with one upsert per table, so ingest costs a few statements per batch
 rather than several per event.
 
-What counts (docs/backoffice.md): a visit when its ticket is issued; a wait when a ticket
-is called, from when it began waiting (issue or transfer) to the call; a service time
-when service finishes; hours are the branch's local hours.
+What counts (docs/backoffice.md): a visit when its ticket is issued; one wait per
+ticket, from its issue to its first call (or to its cancellation, if never called); a
+service time when service finishes; all in milliseconds; a ticket's figures belong to
+the day it was issued (a ticket cancelled when the day ends is that day's); hours are
+the branch's local hours.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from hub.backoffice.errors import MalformedEvent
 
-LONG_WAIT_S = 15 * 60
+LONG_WAIT_MS = 15 * 60_000
 _ENDED = frozenset({"service_finished", "ticket_no_show", "ticket_cancelled"})
 _DESK_KINDS = frozenset({"desk_opened", "desk_closed", "desk_paused"})
 
@@ -41,10 +43,12 @@ class Parsed:
 
 @dataclass
 class Fold:
-    """What a batch adds; ``tickets``/``desks`` map id -> row, a ticket's None = left."""
+    """What a batch adds; ``tickets``/``desks`` map id -> row, a ticket's None = left;
+    ``waits`` maps ticket id -> its ticket_waits row (the first call's wait wins)."""
 
     sums: dict[str, Sums] = field(default_factory=lambda: defaultdict(_sums))
     tickets: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    waits: dict[str, dict[str, Any]] = field(default_factory=dict)
     desks: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_event_ms: int = 0
     day: str = ""
@@ -52,7 +56,7 @@ class Fold:
     def add(self, table: str, key: Key, **values: int) -> None:
         row = self.sums[table][key]
         for name, value in values.items():
-            if name.endswith("_max_s"):
+            if name.endswith("_max_ms"):
                 row[name] = max(row[name], value)
             else:
                 row[name] += value
@@ -112,11 +116,9 @@ def _apply(result: Fold, event: Parsed, timezone: str) -> None:
             amount_kopecks=int(p["amount_kopecks"]),
         )
     elif kind == "ticket_rated":
-        r = _part(data, "rating")
-        score = int(r["score"])
-        if not 1 <= score <= 5:
-            raise ValueError(f"score {score} is not 1..5")
-        key = (day, str(r["service_id"]), str(r.get("desk_id", "")), str(r.get("operator_id", "")))
+        r = rating(data)
+        score = r["score"]
+        key = (day, r["service_id"], r["desk_id"], str(r.get("operator_id", "")))
         result.add("agg_rating_day", key, ratings=1, score_sum=score, low_scores=int(score <= 2))
     if not isinstance(ticket, dict):
         return
@@ -126,41 +128,36 @@ def _apply(result: Fold, event: Parsed, timezone: str) -> None:
 def _ticket(
     result: Fold, event: Parsed, ticket: dict[str, Any], desk: dict[str, Any], timezone: str
 ) -> None:
-    kind, day = event.kind, event.day
+    kind = event.kind
+    day = str(ticket["day"])
     service = str(ticket["service_id"])
     ticket_id = str(ticket["id"])
     per_service = (day, service)
     if kind == "ticket_issued":
         result.add("agg_service_day", per_service, issued=1)
-        result.add("agg_hour", (day, _hour(event.at_ms, timezone)), issued=1)
+        result.add("agg_hour", (day, _hour(int(ticket["issued_at_ms"]), timezone)), issued=1)
+        _wait(result, ticket, timezone, None, called=0)
     elif kind == "ticket_called":
-        wait_s = max(0, (int(ticket["called_at_ms"]) - int(ticket["waiting_since_ms"])) // 1000)
-        waits = {
-            "waits": 1,
-            "wait_sum_s": wait_s,
-            "wait_max_s": wait_s,
-            "waits_over_15": int(wait_s > LONG_WAIT_S),
-        }
-        result.add("agg_service_day", per_service, **waits)
-        result.add("agg_hour", (day, _hour(event.at_ms, timezone)), **waits)
+        _wait(result, ticket, timezone, int(ticket["called_at_ms"]), called=1)
     elif kind == "service_finished":
-        service_s = max(0, (int(ticket["finished_at_ms"]) - int(ticket["started_at_ms"])) // 1000)
+        service_ms = max(0, int(ticket["finished_at_ms"]) - int(ticket["started_at_ms"]))
         result.add(
             "agg_service_day",
             per_service,
             served=1,
             services=1,
-            service_sum_s=service_s,
-            service_max_s=service_s,
+            service_sum_ms=service_ms,
+            service_max_ms=service_ms,
         )
         staff = (day, str(ticket["desk_id"]), str(desk.get("operator_id", "")))
-        result.add("agg_staff_day", staff, served=1, service_sum_s=service_s)
+        result.add("agg_staff_day", staff, served=1, service_sum_ms=service_ms)
     elif kind == "ticket_no_show":
         result.add("agg_service_day", per_service, no_shows=1)
         staff = (day, str(ticket["desk_id"]), str(desk.get("operator_id", "")))
         result.add("agg_staff_day", staff, no_shows=1)
     elif kind == "ticket_cancelled":
         result.add("agg_service_day", per_service, cancelled=1)
+        _wait(result, ticket, timezone, int(ticket.get("finished_at_ms") or event.at_ms), called=0)
     elif kind == "ticket_transferred":
         result.add("agg_service_day", per_service, transferred=1)
     if kind in _ENDED:
@@ -174,6 +171,44 @@ def _ticket(
         "desk_id": str(ticket.get("desk_id", "")),
         "since_ms": int(ticket.get(since.get(state, "issued_at_ms"), 0)),
     }
+
+
+def _wait(
+    result: Fold, ticket: dict[str, Any], timezone: str, end_ms: int | None, *, called: int
+) -> None:
+    """The ticket's one wait, ended at ``end_ms`` (None: still waiting) unless ended before.
+
+    A row made here for a ticket issued in an earlier batch loses to the stored row on
+    its day, hour, service and start (store.py's upsert), and ends it only if still open.
+    """
+    ticket_id = str(ticket["id"])
+    known = result.waits.get(ticket_id)
+    if known is not None and known["wait_ms"] is not None:
+        return
+    start_ms = int(ticket["issued_at_ms"])
+    result.waits[ticket_id] = known or {
+        "day": str(ticket["day"]),
+        "hour": _hour(start_ms, timezone),
+        "service_id": str(ticket["service_id"]),
+        "start_ms": start_ms,
+    }
+    result.waits[ticket_id]["wait_ms"] = None if end_ms is None else max(0, end_ms - start_ms)
+    result.waits[ticket_id]["called"] = called
+
+
+def rating(data: dict[str, Any]) -> dict[str, Any]:
+    """A ticket_rated event's rating with every field the "Ваш контроль" export reads.
+
+    Checked at ingest so that a rating stored is one the export can always write.
+    """
+    found = _part(data, "rating")
+    for name in ("service_id", "desk_id", "channel"):
+        if not isinstance(found.get(name), str):
+            raise ValueError(f"the rating lacks its {name} (text)")
+    score = found.get("score")
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise ValueError(f"the rating's score {score!r} is not a whole number 1..5")
+    return found
 
 
 def _part(data: dict[str, Any], name: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""``okno bench backoffice``: ingest rate, every report over a region's year, a day's catch-up.
+"""``okno bench backoffice``: ingest rate, every report and the "Ваш контроль" export over a
+region's year, a day's catch-up.
 
 The back office runs as its own process (``okno backoffice``) on PostgreSQL (a temporary
 cluster unless --db names one); the history is pushed to it over gRPC in signed batches,
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,6 +30,7 @@ from hub.backoffice.errors import StoreUnavailable
 from hub.backoffice.history import Shape, branch_ids, day_events
 from hub.backoffice.load import days_of, send, write_hub_log
 from hub.backoffice.pgcluster import free_port, temporary_cluster
+from hub.backoffice.web.vashkontrol import csv_chunks
 from hub.sync import Sender, events_after
 from hub.sync.sender import channel, sync_stub
 from okno.bench import Figure
@@ -96,9 +99,30 @@ async def _measure(settings: Settings, url: str, target: str) -> list[Figure]:
             found.run(engine, period)
             slowest = max(slowest, time.perf_counter() - began)
         figures.append(Figure(f"report_{name}_s", slowest, "s", 1.0, "<="))
+    figures += _export(engine, period)
     figures += await _catch_up(engine, target, settings)
     engine.dispose()
     return figures
+
+
+def _export(engine: Engine, period: reports.Period) -> list[Figure]:
+    """The "Ваш контроль" export of the whole period, as the dashboard streams it: timed
+    alone, then again under tracemalloc for the most memory it held at once."""
+    began = time.perf_counter()
+    size = sum(len(piece) for piece in csv_chunks(engine, period))
+    seconds = time.perf_counter() - began
+    tracemalloc.start()
+    try:
+        for _ in csv_chunks(engine, period):
+            pass
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return [
+        Figure("vashkontrol_export_mib", size / 2**20, "MiB"),
+        Figure("vashkontrol_export_s", seconds, "s", 12.0, "<="),
+        Figure("vashkontrol_export_peak_mib", peak / 2**20, "MiB", 64.0, "<="),
+    ]
 
 
 async def _catch_up(engine: Engine, target: str, settings: Settings) -> list[Figure]:

@@ -90,6 +90,9 @@ def set_authority(
         raise _fail(error) from error
 
 
+_FORMATS = ("table", "csv")
+
+
 def report(
     name: Annotated[str, typer.Argument(help="Report name; `okno report list` lists them.")],
     *,
@@ -110,14 +113,27 @@ def report(
         for found in reports.REPORTS.values():
             typer.echo(f"{found.name:24} {found.title_en}")
         return
+    if fmt not in _FORMATS:
+        typer.echo(f"okno: no format {fmt!r}; --format is one of: {', '.join(_FORMATS)}", err=True)
+        raise typer.Exit(code=2)
     try:
         chosen = reports.report(name)
         last = date.fromisoformat(end) if end else date.today()
         first = date.fromisoformat(start) if start else last - timedelta(days=29)
-        table = chosen.run(open_store(db), reports.Period(first, last, tuple(branch or ())))
     except ValueError as error:
         typer.echo(f"okno: dates are YYYY-MM-DD: {error}", err=True)
         raise typer.Exit(code=2) from error
+    except OknoError as error:
+        raise _fail(error) from error
+    if last < first:
+        typer.echo(
+            f"okno: the period ends ({last}) before it starts ({first}): give --from no later "
+            "than --to",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    try:
+        table = chosen.run(open_store(db), reports.Period(first, last, tuple(branch or ())))
     except OknoError as error:
         raise _fail(error) from error
     titles = [f"{c.title_ru} ({c.unit})" if c.unit else c.title_ru for c in table.columns]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 
 from hub.backoffice import schema
+from hub.backoffice.queries import natural
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def live(engine: Engine, now_ms: int | None = None) -> list[BranchLive]:
                 .order_by(b.c.id)
             )
         )
+        known.sort(key=lambda r: natural(r.id))
         tickets = list(connection.execute(select(t)))
         desks = list(connection.execute(select(d).order_by(d.c.branch_id, d.c.desk_id)))
     at_desk = {(r.branch_id, r.desk_id): r for r in tickets if r.desk_id and r.state != "waiting"}
@@ -51,7 +53,10 @@ def live(engine: Engine, now_ms: int | None = None) -> list[BranchLive]:
     for branch in known:
         mine = [r for r in tickets if r.branch_id == branch.id]
         desk_rows = []
-        for desk in (r for r in desks if r.branch_id == branch.id):
+        mine_desks = sorted(
+            (r for r in desks if r.branch_id == branch.id), key=lambda r: natural(r.desk_id)
+        )
+        for desk in mine_desks:
             current = at_desk.get((branch.id, desk.desk_id))
             desk_rows.append(
                 DeskLive(

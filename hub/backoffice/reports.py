@@ -65,11 +65,15 @@ def _col(key: str, ru: str, en: str, unit: str = "") -> Column:
     return Column(key, ru, en, unit)
 
 
+_AVG_WAIT = _col("avg_wait_min", "Среднее ожидание", "Average wait", "min")
+_P90_WAIT = _col("p90_wait_min", "90 % ждали не дольше", "90th percentile wait", "min")
+_OVER_15 = _col("over_15_pct", "Ждали дольше 15 минут", "Waited over 15 minutes", "%")
 _WAIT_COLUMNS = (
-    _col("waits", "Вызвано", "Called"),
-    _col("avg_wait_min", "Среднее ожидание", "Average wait", "min"),
+    _col("waits", "Ожидали", "Waited"),
+    _AVG_WAIT,
+    _P90_WAIT,
     _col("max_wait_min", "Наибольшее ожидание", "Longest wait", "min"),
-    _col("over_15_pct", "Ждали дольше 15 минут", "Waited over 15 minutes", "%"),
+    _OVER_15,
 )
 
 
@@ -151,7 +155,8 @@ _LIST = (
             _col("issued", "Выдано талонов", "Tickets issued"),
             _col("served", "Обслужено", "Served"),
             _col("no_shows", "Неявки", "No-shows"),
-            _col("avg_wait_min", "Среднее ожидание", "Average wait", "min"),
+            _AVG_WAIT,
+            _P90_WAIT,
             _col("avg_service_min", "Среднее обслуживание", "Average service", "min"),
         ),
         queries.by_service,
@@ -167,8 +172,8 @@ _LIST = (
             _col("issued", "Выдано талонов", "Tickets issued"),
             _col("served", "Обслужено", "Served"),
             _col("no_shows", "Неявки", "No-shows"),
-            _col("avg_wait_min", "Среднее ожидание", "Average wait", "min"),
-            _col("over_15_pct", "Ждали дольше 15 минут", "Waited over 15 minutes", "%"),
+            _AVG_WAIT,
+            _OVER_15,
         ),
         queries.by_authority,
     ),

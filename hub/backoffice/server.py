@@ -20,6 +20,7 @@ _STATUS = {
     "bad_signature": grpc.StatusCode.UNAUTHENTICATED,
     "gap": grpc.StatusCode.FAILED_PRECONDITION,
     "malformed": grpc.StatusCode.INVALID_ARGUMENT,
+    "repeated_seq": grpc.StatusCode.INVALID_ARGUMENT,
     "conflict": grpc.StatusCode.ALREADY_EXISTS,
 }
 

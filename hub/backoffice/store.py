@@ -24,6 +24,7 @@ from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
+    case,
     create_engine,
     delete,
     event,
@@ -154,11 +155,14 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
         ).first()
         if row is None:
             raise BatchRefused("unknown_branch", f"branch {batch.branch_id!r} is not registered")
-        if not hmac.compare_digest(
-            sign(row.secret, batch.branch_id, batch.events), batch.signature
-        ):
-            raise BatchRefused("bad_signature", "the batch's signature does not match its branch")
+        _check_signature(row.secret, batch)
         for before, after in pairwise(events):
+            if after[0] == before[0]:
+                raise BatchRefused(
+                    "repeated_seq",
+                    f"the batch holds seq {after[0]} more than once: each event of the hub's "
+                    "log is sent under its own seq",
+                )
             if after[0] != before[0] + 1:
                 raise BatchRefused("gap", f"the batch skips from seq {before[0]} to {after[0]}")
         _same_as_stored(connection, batch.branch_id, [e for e in events if e[0] <= row.acked_seq])
@@ -187,6 +191,19 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
             .values(acked_seq=last)
         )
     return last, len(fresh)
+
+
+def _check_signature(secret: str, batch: Batch) -> None:
+    """The signature must be the branch's HMAC: 64 hex digits, compared in constant time."""
+    given = batch.signature
+    if len(given) != 64 or not all(c in "0123456789abcdef" for c in given):
+        raise BatchRefused(
+            "bad_signature",
+            "the batch's signature is not 64 lower-case hex digits (HMAC-SHA256): the "
+            "sender is not okno's; send batches with okno hub --backoffice or okno sync push",
+        )
+    if not hmac.compare_digest(sign(secret, batch.branch_id, batch.events), given):
+        raise BatchRefused("bad_signature", "the batch's signature does not match its branch")
 
 
 def _same_as_stored(connection: Connection, branch_id: str, resent: list[tuple[int, str]]) -> None:
@@ -240,6 +257,7 @@ def _write(connection: Connection, branch_id: str, folded: Fold) -> None:
             for name in names:
                 row.setdefault(name, 0)
         _upsert(connection, table, rows, names, add=True)
+    _write_waits(connection, branch_id, folded.waits)
     tickets = folded.tickets
     gone = [t for t, row in tickets.items() if row is None]
     if gone:
@@ -262,6 +280,27 @@ def _write(connection: Connection, branch_id: str, folded: Fold) -> None:
         schema.live_branch,
         [{"branch_id": branch_id, "day": folded.day, "last_event_ms": folded.last_event_ms}],
         ["day", "last_event_ms"],
+    )
+
+
+def _write_waits(connection: Connection, branch_id: str, waits: dict[str, dict[str, Any]]) -> None:
+    """Each ticket's wait: a new row as it is; a known row keeps its issue's day, hour,
+    service and start, and the first end it was given (a recall or a second call after a
+    transfer does not start a new wait)."""
+    if not waits:
+        return
+    table = schema.ticket_waits
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    open_now = table.c.wait_ms.is_(None)
+    values = {
+        "wait_ms": func.coalesce(table.c.wait_ms, statement.excluded.wait_ms),
+        "called": case((open_now, statement.excluded.called), else_=table.c.called),
+    }
+    rows = [{"branch_id": branch_id, "ticket_id": t, **row} for t, row in waits.items()]
+    connection.execute(
+        statement.on_conflict_do_update(index_elements=["branch_id", "ticket_id"], set_=values),
+        rows,
     )
 
 

@@ -11,3 +11,7 @@ class SyncError(OknoError):
 
 class BadSyncSettings(SyncError):
     """--backoffice and the branch secret do not make a usable setting."""
+
+
+class SyncRefused(SyncError):
+    """The back office refuses the branch's events for good: a setting must change."""

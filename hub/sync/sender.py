@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import grpc
 
 from hub.notify import Backoff
+from hub.sync.errors import SyncRefused
 from hub.sync.signing import sign
 from okno.errors import OknoError
 from protos.okno.v1 import sync_pb2, sync_pb2_grpc
@@ -27,6 +28,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 BATCH = 2000
+# Between attempts at an unreachable back office: a few seconds at most, so that the
+# hub resumes sending within seconds of its return; an attempt is one TCP connect.
+RETRY = Backoff(first_s=0.5, factor=2.0, longest_s=2.0)
+# A running hub retries a refusal too (a person may fix the back office's side), but
+# slowly: each attempt logs an error.
+REFUSED_RETRY = Backoff(first_s=1.0, factor=2.0, longest_s=60.0)
+# Refusals that a retry of the same batch cannot turn into success.
+PERMANENT = frozenset(
+    {
+        grpc.StatusCode.UNAUTHENTICATED,
+        grpc.StatusCode.INVALID_ARGUMENT,
+        grpc.StatusCode.ALREADY_EXISTS,
+    }
+)
 # Reads the log: the events after a seq, at most so many, as (seq, payload JSON).
 Source = Callable[[int, int], Awaitable[list[tuple[int, str]]]]
 
@@ -73,7 +88,7 @@ class Sender:
         self._target = target
         self._secret = secret
         self._batch = batch
-        self._backoff = backoff or Backoff(first_s=1.0, factor=2.0, longest_s=60.0)
+        self._backoff = backoff or RETRY
         self._tick_s = tick_s
         self._kick = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -101,17 +116,24 @@ class Sender:
         self._kick.set()
 
     async def run(self, *, until_seq: int | None = None) -> None:
-        """Send for ever; with ``until_seq``, return once the back office holds it."""
-        self._channel = channel(self._target)
-        sync = sync_stub(self._channel)
+        """Send for ever; with ``until_seq``, return once the back office holds it.
+
+        With ``until_seq`` (``okno sync push``) a permanent refusal (a wrong secret, a
+        conflicting log, a malformed event) raises SyncRefused: retrying cannot help.
+        """
         failures = 0
         try:
             while until_seq is None or self.acked is None or self.acked < until_seq:
                 try:
-                    idle = await self._step(sync)
+                    idle = await self._step(self._stub())
                     failures = 0
                 except grpc.aio.AioRpcError as error:
                     failures += 1
+                    if until_seq is not None and error.code() in PERMANENT:
+                        raise SyncRefused(
+                            f"the back office refuses branch {self._branch_id}'s events and "
+                            f"would refuse them again: {error.details()}"
+                        ) from None
                     await self._failed(error, failures)
                     continue
                 except OknoError as error:
@@ -124,7 +146,17 @@ class Sender:
                         return
                     await self._wait(self._tick_s)
         finally:
+            await self._close_channel()
+
+    def _stub(self) -> SyncAsyncStub:
+        if self._channel is None:
+            self._channel = channel(self._target)
+        return sync_stub(self._channel)
+
+    async def _close_channel(self) -> None:
+        if self._channel is not None:
             await self._channel.close()
+            self._channel = None
 
     async def _step(self, stub: SyncAsyncStub) -> bool:
         """Send one batch; True when there was nothing to send."""
@@ -172,12 +204,8 @@ class Sender:
             )
             self.acked = None
             return
-        wait_s = self._backoff.after(failures)
-        if code in (
-            grpc.StatusCode.UNAUTHENTICATED,
-            grpc.StatusCode.INVALID_ARGUMENT,
-            grpc.StatusCode.ALREADY_EXISTS,
-        ):
+        if code in PERMANENT:
+            wait_s = REFUSED_RETRY.after(failures)
             self.refusals += 1
             log.error(
                 "back office refuses the branch's events, fix the setting; retry_in_s=%.0f: %s",
@@ -185,6 +213,10 @@ class Sender:
                 error.details(),
             )
         else:
+            wait_s = self._backoff.after(failures)
+            # A channel that failed to connect waits out its own reconnect backoff and
+            # fails calls at once meanwhile: a new channel connects on the next attempt.
+            await self._close_channel()
             log.warning(
                 "back office unreachable attempt=%d retry_in_s=%.1f code=%s",
                 failures,

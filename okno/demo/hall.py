@@ -124,7 +124,7 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         first, last = (
             datetime.fromtimestamp(ms / 1000, zone).date() for ms in (clock.start_ms, ended_ms)
         )
-        reported = await write_reports(office.engine, first, last, options.out)
+        reported = await write_reports(office.engine, first, last, options.out, ended_ms)
     events = outputs.export_events(db, options.out)
     report = outputs.summarise(branch, events, ended_ms)
     simulated = {

@@ -3,15 +3,17 @@
 A back office on SQLite serves the sync protocol on loopback; the demo hub pushes its
 event log there in signed batches, exactly as a branch hub does (``okno hub
 --backoffice``). When the hall stops, the office has every event, and the demo leaves
-what a manager would open: each standard report as CSV and the dashboard's pages as HTML.
+what a manager would open: each standard report as CSV and XLSX, and the dashboard's pages
+as HTML that open from disk with their styles and links.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
 import logging
+import re
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +25,9 @@ from sqlalchemy import Engine
 from hub.backoffice import reports
 from hub.backoffice.server import start_server
 from hub.backoffice.store import add_branch, open_store
-from hub.backoffice.web import create_app
+from hub.backoffice.web import create_app, exports
+from hub.backoffice.web.app import HERE
+from hub.backoffice.web.vashkontrol import csv_chunks
 from hub.service import Hub
 from hub.sync import start_sync
 from hub.sync.sender import Sender
@@ -33,6 +37,8 @@ log = logging.getLogger(__name__)
 OFFICE_DB = "backoffice.db"
 REPORTS = "reports"
 DASHBOARD = "dashboard"
+RATINGS = "vashkontrol.csv"
+STYLE = HERE / "static" / "dashboard.css"
 # Real seconds the office may take to receive the last events once the hall stops.
 DRAIN_S = 10.0
 
@@ -81,27 +87,54 @@ async def regional_office(hub: Hub, out: Path) -> AsyncIterator[Office]:
         engine.dispose()
 
 
-async def write_reports(engine: Engine, first: date, last: date, out: Path) -> Path:
-    """Every standard report of the demo's days as CSV, and the dashboard's pages as HTML."""
+async def write_reports(engine: Engine, first: date, last: date, out: Path, now_ms: int) -> Path:
+    """Every standard report of the demo's days as CSV and XLSX, as the dashboard exports
+    them (byte-order mark, titles with units), and the dashboard's pages as HTML that
+    work when opened from disk; ``now_ms`` is the demo's clock at the end."""
     folder = out / REPORTS
     folder.mkdir(parents=True, exist_ok=True)
     period = reports.Period(first, last)
     for report in reports.REPORTS.values():
         table = await asyncio.to_thread(report.run, engine, period)
-        with (folder / f"{report.name}.csv").open("w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file)
-            writer.writerow([c.title_ru for c in table.columns])
-            writer.writerows(table.rows)
+        (folder / f"{report.name}.csv").write_bytes(exports.report_csv(table, "ru"))
+        workbook = exports.report_xlsx(table, "ru", report.title_ru)
+        (folder / f"{report.name}.xlsx").write_bytes(workbook)
+    ratings = b"".join(await asyncio.to_thread(lambda: list(csv_chunks(engine, period))))
+    (folder / RATINGS).write_bytes(ratings)
     pages = folder / DASHBOARD
     pages.mkdir(exist_ok=True)
-    app = create_app(engine)
+    shutil.copyfile(STYLE, pages / STYLE.name)
+    app = create_app(engine, clock=lambda: now_ms)
     query = {"from": first.isoformat(), "to": last.isoformat()}
+    saved = [("overview", "/"), ("live", "/live"), *((r, f"/reports/{r}") for r in reports.REPORTS)]
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://office"
     ) as client:
-        for name, path in [("overview", "/"), *((r, f"/reports/{r}") for r in reports.REPORTS)]:
+        for name, path in saved:
             answer = await client.get(path, params=query)
             answer.raise_for_status()
-            (pages / f"{name}.html").write_text(answer.text, encoding="utf-8")
+            (pages / f"{name}.html").write_text(offline(answer.text), encoding="utf-8")
     log.info("reports written folder=%s", folder)
     return folder
+
+
+# Links of a served page and where they lead among the saved files (reports/dashboard/).
+_OFFLINE = (
+    (re.compile(r'href="/static/([\w.]+)"'), r'href="\1"'),
+    (re.compile(r'href="/reports/(\w+)(\?[^"]*)?"'), r'href="\1.html"'),
+    (re.compile(r'href="/export/(\w+)\.(csv|xlsx)(\?[^"]*)?"'), r'href="../\1.\2"'),
+    (re.compile(r'href="/ratings/(vashkontrol\.csv)(\?[^"]*)?"'), r'href="../\1"'),
+    (re.compile(r'href="/live(/[^"]*)?"'), r'href="live.html"'),
+    (re.compile(r'href="/(\?[^"]*)?"'), r'href="overview.html"'),
+    # The other language, the period form and its quick links need the server.
+    (re.compile(r'<a class="lang"[^>]*>[^<]*</a>'), ""),
+    (re.compile(r'<form class="filters".*?</form>', re.S), ""),
+    (re.compile(r'<meta http-equiv="refresh"[^>]*>'), ""),
+)
+
+
+def offline(html: str) -> str:
+    """A served page as a file that works from disk: its style sheet and links beside it."""
+    for pattern, replacement in _OFFLINE:
+        html = pattern.sub(replacement, html)
+    return html

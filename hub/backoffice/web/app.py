@@ -57,6 +57,12 @@ def duration(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+@jinja2.pass_context
+def _number(context: jinja2.runtime.Context, value: float) -> str:
+    """The ``number`` filter: a figure as the page's language writes it."""
+    return charts.number(value, str(context.get("lang", "ru")))
+
+
 class BadPeriod(ValueError):
     """The period's dates cannot be read, or the start is after the end."""
 
@@ -80,7 +86,7 @@ class Dashboard:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.templates.filters["number"] = charts.number
+        self.templates.filters["number"] = _number
         self.templates.filters["duration"] = duration
         self.templates.globals["timedelta"] = timedelta
         self.templates.globals["shown"] = views.shown

@@ -54,11 +54,25 @@ def ticks(top: float) -> list[float]:
     return [top * i / steps for i in range(steps + 1)]
 
 
-def number(value: float) -> str:
-    """A figure as a Russian reader writes it: thin-space thousands, decimal comma."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\u202f")
-    return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+def number(value: float, lang: str = "ru") -> str:
+    """A figure as a reader of ``lang`` writes it: "1 234,5" (thin-space thousands,
+    decimal comma) in Russian, "1,234.5" in English."""
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+# The width of a label's character at the chart's 12 px font (wide for digits and
+# Cyrillic), and the least gap between two labels, both in the chart's own units.
+CHAR_PX = 7.5
+LABEL_GAP_PX = 10.0
+
+
+def _label_step(labels: Sequence[str], slot: float) -> int:
+    """Label every n-th column so that no two labels touch ("09:00" over 40 px columns)."""
+    widest = CHAR_PX * max((len(s) for s in labels), default=1) + LABEL_GAP_PX
+    return max(1, math.ceil(widest / slot))
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
@@ -86,6 +100,7 @@ def horizontal_bars(
     labels: Sequence[str],
     values: Sequence[float],
     *,
+    lang: str = "ru",
     unit: str = "",
     target: Target | None = None,
     width: int = WIDTH,
@@ -99,7 +114,7 @@ def horizontal_bars(
     for tick in ticks(top):
         x = left + plot * tick / top
         body.append(f'<line x1="{x:.1f}" y1="24" x2="{x:.1f}" y2="{height - 22}" class="grid"/>')
-        body.append(_text(x, height - 6, number(tick), anchor="middle", cls="axis"))
+        body.append(_text(x, height - 6, number(tick, lang), anchor="middle", cls="axis"))
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = 30 + ROW * i
         length = plot * value / top
@@ -107,10 +122,10 @@ def horizontal_bars(
         body.append(
             f'<rect x="{left}" y="{y + 2}" width="{max(length, 1):.1f}" height="{ROW - 8}" '
             f'rx="3" fill="{_colour(value, target)}"><title>{escape(label)}: '
-            f"{escape(number(value))} {escape(unit)}</title></rect>"
+            f"{escape(number(value, lang))} {escape(unit)}</title></rect>"
         )
         body.append(
-            _text(left + length + 6, y + 15, f"{number(value)} {unit}".strip(), cls="value")
+            _text(left + length + 6, y + 15, f"{number(value, lang)} {unit}".strip(), cls="value")
         )
     if target is not None:
         x = left + plot * target.value / top
@@ -124,6 +139,7 @@ def columns(
     labels: Sequence[str],
     values: Sequence[float],
     *,
+    lang: str = "ru",
     unit: str = "",
     target: Target | None = None,
     width: int = WIDTH,
@@ -138,8 +154,8 @@ def columns(
     for tick in ticks(top):
         y = 24 + PLOT_HEIGHT * (1 - tick / top)
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 16}" y2="{y:.1f}" class="grid"/>')
-        body.append(_text(left - 6, y + 4, number(tick), anchor="end", cls="axis"))
-    every = max(1, math.ceil(len(labels) / 16))
+        body.append(_text(left - 6, y + 4, number(tick, lang), anchor="end", cls="axis"))
+    every = _label_step(labels, slot)
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         x = left + slot * i
         h = PLOT_HEIGHT * value / top
@@ -147,10 +163,12 @@ def columns(
         body.append(
             f'<rect x="{x + slot * 0.15:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
             f'height="{max(h, 1):.1f}" rx="2" fill="{_colour(value, target)}"><title>'
-            f"{escape(label)}: {escape(number(value))} {escape(unit)}</title></rect>"
+            f"{escape(label)}: {escape(number(value, lang))} {escape(unit)}</title></rect>"
         )
         if len(labels) <= 24:
-            body.append(_text(x + slot / 2, y - 4, number(value), anchor="middle", cls="value"))
+            body.append(
+                _text(x + slot / 2, y - 4, number(value, lang), anchor="middle", cls="value")
+            )
         if i % every == 0:
             body.append(_text(x + slot / 2, 24 + PLOT_HEIGHT + 18, label, anchor="middle"))
     if target is not None:
@@ -167,6 +185,7 @@ def line(
     labels: Sequence[str],
     values: Sequence[float],
     *,
+    lang: str = "ru",
     unit: str = "",
     width: int = WIDTH,
 ) -> Markup:
@@ -180,7 +199,7 @@ def line(
     for tick in ticks(top):
         y = 24 + PLOT_HEIGHT * (1 - tick / top)
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 40}" y2="{y:.1f}" class="grid"/>')
-        body.append(_text(left - 6, y + 4, number(tick), anchor="end", cls="axis"))
+        body.append(_text(left - 6, y + 4, number(tick, lang), anchor="end", cls="axis"))
     points = [(left + step_x * i, 24 + PLOT_HEIGHT * (1 - v / top)) for i, v in enumerate(values)]
     if points:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
@@ -189,12 +208,12 @@ def line(
     for i, ((x, y), label, value) in enumerate(zip(points, labels, values, strict=True)):
         body.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{BAR}"><title>{escape(label)}: '
-            f"{escape(number(value))} {escape(unit)}</title></circle>"
+            f"{escape(number(value, lang))} {escape(unit)}</title></circle>"
         )
         if i % every == 0:
             body.append(_text(x, 24 + PLOT_HEIGHT + 18, label, anchor="middle"))
     if values:
         best = max(range(len(values)), key=values.__getitem__)
         x, y = points[best]
-        body.append(_text(x, y - 8, number(values[best]), anchor="middle", cls="value"))
+        body.append(_text(x, y - 8, number(values[best], lang), anchor="middle", cls="value"))
     return _svg(width, height, title, body)

@@ -33,11 +33,15 @@ def heading(column: Column, lang: str) -> str:
 
 
 def csv_bytes(headings: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    """A whole CSV file: the byte-order mark, the headings, the rows."""
+    return "\ufeff".encode() + csv_body([headings, *rows])
+
+
+def csv_body(rows: Sequence[Sequence[object]]) -> bytes:
+    """CSV lines without the byte-order mark: what follows the head of a streamed file."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headings)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
 
 
 def report_csv(table: ReportTable, lang: str) -> bytes:

@@ -8,8 +8,9 @@ from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
+from hub.backoffice import queries
 from hub.backoffice import reports as rp
 from hub.backoffice.live import live as live_state
 from hub.backoffice.web import charts, exports, i18n, vashkontrol, views
@@ -68,7 +69,7 @@ async def overview(request: Request) -> Response:
     return dashboard.render(
         request,
         "overview.html",
-        headline=views.headline(tables["by_service"], waits, tables["ratings"]),
+        headline=await dashboard.read(lambda: queries.headline(dashboard.engine, period)),
         waiting_now=sum(b.waiting for b in branches),
         serving_now=sum(b.serving for b in branches),
         indicator=chart("waits_by_branch", "over_15_pct", charts.WIDTH),
@@ -85,9 +86,7 @@ async def overview(request: Request) -> Response:
 
 
 _OVERVIEW = (
-    "by_service",
     "waits_by_branch",
-    "ratings",
     "attendance_by_hour",
     "attendance_by_weekday",
 )
@@ -95,7 +94,7 @@ _OVERVIEW = (
 
 def _target(dashboard: Dashboard, lang: str) -> charts.Target:
     value = dashboard.target_pct
-    return charts.Target(value, i18n.text(lang, "target", target=charts.number(value)))
+    return charts.Target(value, i18n.text(lang, "target", target=charts.number(value, lang)))
 
 
 async def live(request: Request) -> Response:
@@ -154,22 +153,24 @@ async def export(request: Request) -> Response:
 
 
 async def ratings_export(request: Request) -> Response:
-    """Every rating of the period, one per row, for the federal monitoring (CSV)."""
+    """Every rating of the period, one per row, for the federal monitoring (CSV), streamed:
+    Starlette reads the synchronous generator on a worker thread, a chunk at a time."""
     dashboard = _dashboard(request)
     period = dashboard.period(request)
-    rows = await dashboard.read(lambda: vashkontrol.rows(dashboard.engine, period))
-    body = exports.csv_bytes(vashkontrol.HEADINGS, rows)
     name = f"vashkontrol_{period.start}_{period.end}.csv"
-    return _download(body, name, "text/csv; charset=utf-8")
+    body = vashkontrol.csv_chunks(dashboard.engine, period)
+    return StreamingResponse(
+        body, media_type="text/csv; charset=utf-8", headers=_download_headers(name)
+    )
 
 
 def _download(body: bytes, name: str, media_type: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={
-            "content-disposition": f"attachment; filename*=UTF-8''{quote(name)}",
-            "cache-control": "no-store",
-            "x-content-type-options": "nosniff",
-        },
-    )
+    return Response(body, media_type=media_type, headers=_download_headers(name))
+
+
+def _download_headers(name: str) -> dict[str, str]:
+    return {
+        "content-disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+    }

@@ -1,4 +1,4 @@
-"""From report tables to what the pages show: chart choice, labels, headline figures. Pure."""
+"""From report tables to what the pages show: chart choice, labels, table cells. Pure."""
 
 from __future__ import annotations
 
@@ -17,22 +17,40 @@ MAX_BARS = 25
 SHORT_LABEL = 6
 
 
-# The reports name weekdays in Russian; an English page shows them in English.
+# The reports name weekdays in Russian and payment states as the hub does (in English);
+# each page shows them in its language.
 WEEKDAYS_EN = dict(zip(WEEKDAYS_RU, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+PAYMENT_STATES_RU = {
+    "pending": "в обработке",
+    "approved": "одобрен",
+    "declined": "отклонён",
+    "cancelled": "отменён",
+    "unknown": "не подтверждён",
+    "reversed": "возвращён",
+}
 
 
-def shown(cell: object, lang: str) -> object:
-    """A table cell as the page's language shows it."""
-    if lang == "en" and isinstance(cell, str):
+def shown(cell: object, lang: str, key: str = "") -> object:
+    """A table cell of column ``key`` as the page's language shows it."""
+    if not isinstance(cell, str):
+        return cell
+    if key == "weekday" and lang == "en":
         return WEEKDAYS_EN.get(cell, cell)
+    if key == "state" and lang != "en":
+        return PAYMENT_STATES_RU.get(cell, cell)
     return cell
 
 
 def labels(table: ReportTable, lang: str = "ru") -> list[str]:
     """Each row's name: its text cells joined ("b01 · passport"), or its first cell."""
+    keys = [c.key for c in table.columns]
     names = []
     for row in table.rows:
-        texts = [str(shown(cell, lang)) for cell in row if isinstance(cell, str)]
+        texts = [
+            str(shown(cell, lang, key))
+            for cell, key in zip(row, keys, strict=True)
+            if isinstance(cell, str)
+        ]
         names.append(" · ".join(texts) if texts else str(row[0]))
     return names
 
@@ -96,6 +114,7 @@ def report_charts(
                 unit=shown,
                 target=limit,
                 width=width,
+                lang=lang,
             )
         )
     return result
@@ -110,20 +129,31 @@ def _chart(
     unit: str,
     target: charts.Target | None,
     width: int,
+    lang: str,
 ) -> Chart:
     total = len(values)
     if kind == "line":
-        svg = charts.line(heading, [_day(n) for n in names], values, unit=unit, width=width)
+        svg = charts.line(
+            heading, [_day(n) for n in names], values, lang=lang, unit=unit, width=width
+        )
         return Chart(heading, svg, total, total)
     short = max(len(n) for n in names) <= SHORT_LABEL
     if short and total <= 31:
-        svg = charts.columns(heading, names, values, unit=unit, target=target, width=width)
+        svg = charts.columns(
+            heading, names, values, lang=lang, unit=unit, target=target, width=width
+        )
         return Chart(heading, svg, total, total)
     # Ranked, largest first: a manager looks for the best and the worst.
     ranked = sorted(zip(names, values, strict=True), key=lambda p: p[1], reverse=True)
     kept = ranked[:MAX_BARS]
     svg = charts.horizontal_bars(
-        heading, [n for n, _ in kept], [v for _, v in kept], unit=unit, target=target, width=width
+        heading,
+        [n for n, _ in kept],
+        [v for _, v in kept],
+        lang=lang,
+        unit=unit,
+        target=target,
+        width=width,
     )
     return Chart(heading, svg, len(kept), total)
 
@@ -133,36 +163,3 @@ def _day(label: str) -> str:
     if len(label) == 10 and label[4] == label[7] == "-":
         return f"{label[8:]}.{label[5:7]}"
     return label
-
-
-@dataclass(frozen=True, slots=True)
-class Headline:
-    issued: int
-    served: int
-    avg_wait_min: float
-    over_15_pct: float
-    ratings: int
-    avg_score: float
-
-
-def weighted(rows: Sequence[Sequence[object]], value: int, weight: int) -> float:
-    """The mean of column ``value`` weighted by column ``weight`` (0.0 for no weight)."""
-    total = sum(num(r[weight]) for r in rows)
-    if not total:
-        return 0.0
-    return round(sum(num(r[value]) * num(r[weight]) for r in rows) / total, 1)
-
-
-def headline(by_service: ReportTable, waits: ReportTable, ratings: ReportTable) -> Headline:
-    """The region's figures for the period, from the per-service, wait and rating reports."""
-    s = {c.key: i for i, c in enumerate(by_service.columns)}
-    w = {c.key: i for i, c in enumerate(waits.columns)}
-    r = {c.key: i for i, c in enumerate(ratings.columns)}
-    return Headline(
-        issued=int(sum(num(row[s["issued"]]) for row in by_service.rows)),
-        served=int(sum(num(row[s["served"]]) for row in by_service.rows)),
-        avg_wait_min=weighted(waits.rows, w["avg_wait_min"], w["waits"]),
-        over_15_pct=weighted(waits.rows, w["over_15_pct"], w["waits"]),
-        ratings=int(sum(num(row[r["ratings"]]) for row in ratings.rows)),
-        avg_score=weighted(ratings.rows, r["avg_score"], r["ratings"]),
-    )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, Table, func, select
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, Table, create_engine, func, select, text
 
 from hub.backoffice import schema
 from hub.backoffice.errors import BatchRefused
-from hub.backoffice.store import Batch, acked, add_branch, store
+from hub.backoffice.store import Batch, acked, add_branch, open_store, store
 from hub.sync.signing import sign
 from tests.hub.backoffice.hand import BRANCH, history
 
@@ -146,3 +149,66 @@ def test_a_malformed_event_refuses_its_whole_batch(
     assert issued(engine) == 0
     assert count(engine, schema.live_ticket) == 0
     assert refusal_codes(engine) == ["malformed"]
+
+
+def test_a_signature_with_non_ascii_characters_is_refused_and_recorded(
+    engine: Engine, secret: str
+) -> None:
+    events = history()
+    genuine = signed(secret, events).signature
+    for forged in ("ж" * 64, genuine[:-1] + "é"):
+        with pytest.raises(BatchRefused, match="64 lower-case hex digits") as refused:
+            store(engine, Batch(BRANCH, events, forged))
+        assert refused.value.code == "bad_signature"
+    assert count(engine, schema.raw_events) == 0
+    assert refusal_codes(engine) == ["bad_signature", "bad_signature"]
+
+
+def test_a_seq_repeated_inside_a_batch_is_refused_as_repeated(engine: Engine, secret: str) -> None:
+    events = history()
+    twice = [*events[:3], events[2], *events[3:]]
+    with pytest.raises(BatchRefused, match="holds seq 3 more than once") as refused:
+        store(engine, signed(secret, twice))
+    assert refused.value.code == "repeated_seq"
+    assert "skips" not in str(refused.value)
+    assert count(engine, schema.raw_events) == 0
+    assert refusal_codes(engine) == ["repeated_seq"]
+
+
+@pytest.mark.parametrize("missing", ["service_id", "desk_id", "channel", "score"])
+def test_a_rating_without_the_fields_the_vashkontrol_export_reads_is_refused(
+    engine: Engine, secret: str, missing: str
+) -> None:
+    events = history()
+    seq, payload = events[7]  # the first ticket_rated
+    data = json.loads(payload)
+    assert data["kind"] == "ticket_rated"
+    del data["rating"][missing]
+    bad = [*events[:7], (seq, json.dumps(data, ensure_ascii=False)), *events[8:]]
+    with pytest.raises(BatchRefused, match=missing) as refused:
+        store(engine, signed(secret, bad))
+    assert refused.value.code == "malformed"
+    assert count(engine, schema.raw_events) == 0
+
+
+def test_a_database_of_the_first_schema_is_upgraded_to_milliseconds(store_url: str) -> None:
+    url = store_url.replace("postgresql://", "postgresql+psycopg://")
+    old = create_engine(url)
+    with old.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(Path(schema.__file__).parent / "migrations"))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(
+            text(
+                "INSERT INTO agg_staff_day (branch_id, day, desk_id, operator_id, served, "
+                "service_sum_s, no_shows) VALUES ('b', '2026-03-02', 'desk-1', 'op-1', 2, 75, 0)"
+            )
+        )
+    old.dispose()
+    engine = open_store(store_url)
+    with engine.connect() as connection:
+        row = connection.execute(select(schema.agg_staff_day)).one()
+        assert (row.served, row.service_sum_ms) == (2, 75_000)
+        assert count(engine, schema.ticket_waits) == 0
+    engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -247,3 +248,88 @@ async def test_a_hub_whose_database_was_replaced_says_its_events_would_not_be_se
     assert f"holds seq {total} of branch={BRANCH} but this hub's log ends at 5" in caplog.text
     assert "okno backoffice add-branch" in caplog.text
     engine.dispose()
+
+
+async def test_okno_sync_push_stops_at_a_permanent_refusal_and_says_why(
+    pg_url: str, hub_log: tuple[Path, int, int], tmp_path: Path
+) -> None:
+    path, _total, _ = hub_log
+    engine = open_store(pg_url)
+    add_branch(engine, BRANCH)
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("ab" * 32)  # not the branch's secret
+    server, port = await start_server(engine, "127.0.0.1:0")
+    command = [
+        *(sys.executable, "-m", "okno", "sync", "push", "--hub-db", str(path)),
+        *("--backoffice", f"127.0.0.1:{port}", "--branch", BRANCH),
+        *("--secret-file", str(secret_file)),
+    ]
+    try:
+        finished = await asyncio.to_thread(
+            subprocess.run, command, timeout=60, capture_output=True, text=True
+        )
+    finally:
+        await server.stop(0)
+    assert finished.returncode == 2
+    assert "refuses branch branch-01's events and would refuse them again" in finished.stderr
+    assert "bad_signature" in finished.stderr
+    assert stored(engine) == (0, 0, 0)
+    engine.dispose()
+
+
+async def test_the_hub_resumes_within_seconds_of_a_restarted_back_office(
+    pg_url: str,
+    hub_log: tuple[Path, int, int],
+    backoffice_process: Callable[[], subprocess.Popen[bytes]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A real back office process, killed and started again after the sender has failed
+    several times: the sender's own retry schedule (not a test's) brings it back."""
+    path, total, _ = hub_log
+    engine = open_store(pg_url)
+    secret = add_branch(engine, BRANCH)
+    port = backoffice_process.port  # type: ignore[attr-defined]
+    hub_engine = create_engine(f"sqlite:///{path}")
+    visible = [total // 2]
+
+    async def source(after: int, limit: int) -> list[tuple[int, str]]:
+        found = await asyncio.to_thread(events_after, hub_engine, after, limit)
+        return [(s, p) for s, p in found if s <= visible[0]]
+
+    caplog.set_level(logging.WARNING, logger="hub.sync.sender")
+    first = backoffice_process()
+    sender = Sender(source, branch_id=BRANCH, target=f"127.0.0.1:{port}", secret=secret)
+    await sender.start()
+    try:
+
+        async def holds(seq: int) -> bool:
+            return sender.acked == seq and acked(engine, BRANCH) == seq
+
+        await eventually(lambda: holds(total // 2), SYNC_S)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        visible[0] = total
+
+        async def failed_often() -> bool:
+            return "back office unreachable attempt=5 " in caplog.text
+
+        await eventually(failed_often, SYNC_S)
+        backoffice_process()
+
+        async def listening() -> bool:
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                return False
+            writer.close()
+            return True
+
+        await eventually(listening, SYNC_S)
+        back = asyncio.get_running_loop().time()
+        await eventually(lambda: holds(total), SYNC_S)
+        resumed_s = asyncio.get_running_loop().time() - back
+    finally:
+        await sender.stop()
+    assert resumed_s < 5.0, f"sending resumed {resumed_s:.1f} s after the back office was back"
+    engine.dispose()
+    hub_engine.dispose()

@@ -33,13 +33,13 @@ def test_the_chart_suits_the_labels_and_many_bars_are_cut_to_the_largest() -> No
     target = charts.Target(5.0, "")
     hours = rp.ReportTable(
         rp.REPORTS["attendance_by_hour"].columns,
-        [(f"{h:02d}:00", h, h, 1.0, 2.0, 3.0) for h in range(8, 20)],
+        [(f"{h:02d}:00", h, h, 1.0, 1.5, 2.0, 3.0) for h in range(8, 20)],
     )
     (issued, wait) = views.report_charts(rp.REPORTS["attendance_by_hour"], hours, "ru", target)
     assert issued.title == "Выдано талонов" and wait.title == "Среднее ожидание, мин"
     assert str(issued.svg).count("<rect") == 12
     rows: list[tuple[object, ...]] = [
-        (f"branch-{n:02d}", f"service-{n}", n, 1.0, 2.0, float(n)) for n in range(40)
+        (f"branch-{n:02d}", f"service-{n}", n, 1.0, 1.5, 2.0, float(n)) for n in range(40)
     ]
     many = rp.ReportTable(rp.REPORTS["waits"].columns, rows)
     (chart,) = views.report_charts(rp.REPORTS["waits"], many, "en", target)

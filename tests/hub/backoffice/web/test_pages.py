@@ -78,7 +78,7 @@ async def test_a_report_exports_to_csv_and_xlsx_as_the_table_shows(dashboard: Da
     assert missing.status_code == 404
     assert as_csv.headers["content-disposition"].endswith("waits_2026-11-02_2026-11-22.csv")
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Отделение", "Услуга", "Вызвано"]
+    assert rows[0][:3] == ["Отделение", "Услуга", "Ожидали"]
     assert rows[0][-1] == "Ждали дольше 15 минут, %"
     assert [r[:3] for r in rows[1:]] == [[str(c) for c in r[:3]] for r in expected.rows]
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
