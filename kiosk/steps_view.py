@@ -7,8 +7,8 @@ free slots, or times.
 
 from __future__ import annotations
 
+from kiosk.booking import Draft, day_label, phone_shown
 from kiosk.booking import Step as BookStep
-from kiosk.booking import day_label, phone_hint, phone_shown
 from kiosk.core import Screen
 from kiosk.flow import KioskFlow
 from kiosk.payment import PaidState, rubles
@@ -68,6 +68,15 @@ def _service_name(flow: KioskFlow, service_id: str) -> str:
     return service.name(flow.language) if service else ""
 
 
+def _no_seat(draft: Draft, day: str, today: str) -> str:
+    """Why a day offers no time: every seat taken, today's times all begun, or no
+    reception that day (the hub lists no slot of a day the centre is closed)."""
+    listing = draft.listing
+    if listing is not None and any(s.day == day for s in listing.slots):
+        return "day_full"
+    return "day_over" if day == today else "day_closed"
+
+
 def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], list[Row]]:
     """The booking screen's texts and the rows of its current step."""
     values: dict[str, object] = dict.fromkeys(BOOKING_KEYS, "")
@@ -94,7 +103,9 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
     elif step is BookStep.DAY and draft.listing is not None:
         days = draft.listing.days()
         for day, free in days:
-            subtitle = words["free_n"].format(n=free) if free else words["day_full"]
+            subtitle = (
+                words["free_n"].format(n=free) if free else words[_no_seat(draft, day, today)]
+            )
             rows.append((day, day_label(day, today, language), subtitle, free > 0))
         note = service if any(free for _, free in days) else words["book_no_free"]
     elif step is BookStep.SLOT:
@@ -112,7 +123,7 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
         if draft.offers and not rows:
             note = words["book_no_free"]
     elif step is BookStep.PHONE:
-        note = words["book_phone_hint"]
+        note = words[draft.phone_note or "book_phone_hint"]
     if draft.slot is not None:
         when = words["booked_when"].format(
             day=day_label(draft.slot.day, today, language), time=draft.slot.time
@@ -120,7 +131,10 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
         values["summary"] = [
             [words["summary_service"], service],
             [words["summary_when"], when],
-            [words["summary_phone"], phone_hint(draft.phone) or words["summary_no_phone"]],
+            [
+                words["summary_phone"],
+                phone_shown(draft.phone) if draft.phone else words["summary_no_phone"],
+            ],
         ]
         values["bookedWhen"] = when
     booked = draft.booked
