@@ -41,6 +41,8 @@ PAYMENT_KEYS = (
     "payLevel",
     "payRetry",
     "payReceipt",
+    "payCard",
+    "payWhere",
 )
 _PRINTED = {
     PrintState.SENDING: ("printing", "wait"),
@@ -157,7 +159,7 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
 def payment(flow: KioskFlow, words: dict[str, str]) -> dict[str, object]:
     """The payment screen: the offer, the terminal's prompt, the outcome and what next."""
     values: dict[str, object] = dict.fromkeys(PAYMENT_KEYS, "")
-    values["payRetry"] = False
+    values["payRetry"] = values["payCard"] = False
     pay = flow.payment
     if flow.screen is not Screen.PAYMENT or pay is None:
         return values
@@ -167,7 +169,9 @@ def payment(flow: KioskFlow, words: dict[str, str]) -> dict[str, object]:
         payAmount=rubles(pay.fee_kopecks),
         payPurpose=pay.purpose,
         payPrompt=pay.prompt or words["pay_waiting"],
-        payRetry=pay.may_retry,
+        payRetry=pay.may_retry and flow.terminal_ready,
+        payCard=flow.terminal_ready,
+        payWhere="" if flow.terminal_ready else words["pay_where"],
     )
     paid = pay.paid
     if pay.step is PayStep.OUTCOME and paid is not None:

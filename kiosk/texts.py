@@ -120,6 +120,8 @@ WORDS: dict[str, dict[str, str]] = {
         "pay_later": "Взять талон",
         "pay_later_sub": "оплатить у окна",
         "pay_waiting": "Следуйте указаниям на терминале оплаты",
+        "pay_where": "Картой здесь оплатить нельзя. Возьмите талон и оплатите у окна, "
+        "когда вас вызовут",
         "pay_take": "Взять талон",
         "pay_retry": "Попробовать снова",
         "approved": "Оплачено",
@@ -245,6 +247,8 @@ WORDS: dict[str, dict[str, str]] = {
         "pay_later": "Take a ticket",
         "pay_later_sub": "pay at the desk",
         "pay_waiting": "Follow the instructions on the payment terminal",
+        "pay_where": "Cards cannot be taken here. Take a ticket and pay at the desk "
+        "when you are called",
         "pay_take": "Take a ticket",
         "pay_retry": "Try again",
         "approved": "Paid",

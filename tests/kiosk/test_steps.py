@@ -172,6 +172,40 @@ def test_a_paid_service_offers_to_pay_now_or_at_the_desk() -> None:
     assert s.requests.sent[-1][:3] == ("ticket", "request-1", "state-duty")
 
 
+def test_without_a_terminal_that_answers_card_payment_is_not_offered_and_the_desk_is_named() -> (
+    None
+):
+    s = scene(paid=True, terminal=False, voice="on")
+    pay_offer(s)
+    s.view.tapService("state-duty")  # with voice guidance, the second tap takes it
+    assert not s.view.value("payCard")
+    assert s.view.value("payWhere") == (
+        "Картой здесь оплатить нельзя. Возьмите талон и оплатите у окна, когда вас вызовут"
+    )
+    assert "Картой здесь оплатить нельзя" in s.speaker.texts[-1]
+    s.view.payNow()
+    assert s.requests.charges == [], "a tap where no terminal answers charges nothing"
+    s.view.terminal_state(True)
+    assert s.view.value("payCard") and s.view.value("payWhere") == ""
+    s.view.payNow()
+    assert len(s.requests.charges) == 1
+
+
+def test_an_unavailable_terminal_offers_no_retry_and_the_next_visitor_no_card() -> None:
+    s = scene(paid=True)
+    paying(s)
+    down = Paid(PaidState.UNAVAILABLE, 0, "Терминал оплаты не отвечает", "No answer", ())
+    s.view.terminal_state(False)
+    s.view.paid(s.requests.last_id, down, (0, PrintState.NONE, ""))
+    assert s.view.value("payOutcome") == "Терминал оплаты не работает"
+    assert not s.view.value("payRetry")
+    s.view.payNow()
+    assert len(s.requests.charges) == 1
+    s.view.back()
+    s.view.tapService("state-duty")
+    assert not s.view.value("payCard")
+
+
 def test_a_double_tap_on_pay_starts_one_payment_with_one_key() -> None:
     s = scene(paid=True)
     pay_offer(s)
