@@ -14,6 +14,7 @@ from kiosk.flow import KioskFlow
 from kiosk.payment import PaidState, rubles
 from kiosk.payment import Step as PayStep
 from kiosk.states import PrintState
+from okno.privacy import contacts_notice
 
 Row = tuple[str, str, str, bool]
 
@@ -125,7 +126,9 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
         if draft.offers and not rows:
             note = words["book_no_free"]
     elif step is BookStep.PHONE:
-        note = words[draft.phone_note or "book_phone_hint"]
+        keep = flow.catalogue.keep_contacts_days if flow.catalogue else 0
+        privacy = f"{words['optional']} {contacts_notice(language, keep)}"
+        note = words[draft.phone_note] if draft.phone_note else privacy
     if draft.slot is not None:
         when = words["booked_when"].format(
             day=day_label(draft.slot.day, today, language), time=draft.slot.time

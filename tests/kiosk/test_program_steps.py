@@ -21,6 +21,7 @@ from kiosk.core import Screen
 from kiosk.errors import Refusal
 from kiosk.hub_client import KioskHub
 from kiosk.payment import Charge, Paid, PaidState
+from okno.privacy import contacts_notice
 from payment_terminal.agent import Resolved
 from payment_terminal.errors import PaymentError
 from payment_terminal.sim import Mode, SimulatedTerminal
@@ -71,6 +72,9 @@ async def test_a_visitor_books_a_time_and_takes_the_slip_with_the_code(
         await until(qapp, lambda: view.value("bookStep") == "slot")
         first = view.choices.rows[0]
         view.choose(str(first[0]))
+        # What the web pages say of the phone, with the branch's days (examples/branch.toml).
+        keep = served.hub.loaded.branch.appointments.keep_contacts_days
+        assert view.value("bookNote") == f"Необязательно. {contacts_notice('ru', keep)}"
         for digit in "9161234567":
             view.phoneKey(digit)
         view.phoneDone(False)

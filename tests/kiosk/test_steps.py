@@ -10,7 +10,8 @@ from kiosk.payment import Paid, PaidState, rubles
 from kiosk.payment import Step as PayStep
 from kiosk.states import PrintState
 from kiosk.steps.payment import PAYING_GUARD_S
-from tests.kiosk.scenes import CardSlot, scene, slot_list
+from okno.privacy import contacts_notice
+from tests.kiosk.scenes import CardSlot, catalogue, scene, slot_list
 from tests.kiosk.steps_scenes import (
     TEN_40,
     book_confirm,
@@ -74,7 +75,7 @@ def test_a_first_digit_other_than_9_is_refused_with_what_the_keypad_expects() ->
     assert s.view.value("bookNote") == "+7 уже набрано: наберите номер без 8, с цифры 9"
     s.view.phoneKey("9")
     assert s.view.value("phoneText") == "+7 9__ ___-__-__"
-    assert s.view.value("bookNote") == hint == "Необязательно. Номер хранится только до дня приёма"
+    assert s.view.value("bookNote") == hint
     s.view.toggleLanguage()
     s.view.erase()
     s.view.phoneKey("7")
@@ -304,3 +305,18 @@ def test_words_for_days_phones_amounts_and_the_slip() -> None:
 
     lines = slip_lines(Booked("r", "K7M4QX", "passport", "2026-11-24", "10:20"), "Паспорт", "МФЦ")
     assert "Код записи: K7M4QX" in lines and "Приём: 24.11.2026 в 10:20" in lines
+
+
+def test_the_phone_keypad_says_what_the_web_pages_say_about_the_phone_kept() -> None:
+    s = scene()
+    s.view.set_catalogue(replace(catalogue(), keep_contacts_days=2))
+    book_slot(s)
+    s.view.choose(str(TEN_40))
+    assert s.view.value("bookNote") == (
+        "Необязательно. Телефон и почта нужны только для сообщений о записи и талоне и "
+        "хранятся ещё 2 дн. после дня приёма. Ответьте СТОП на SMS, чтобы сообщения "
+        "прекратились."
+    )
+    assert s.view.value("bookNote") == f"Необязательно. {contacts_notice('ru', 2)}"
+    s.view.toggleLanguage()
+    assert s.view.value("bookNote") == f"Optional. {contacts_notice('en', 2)}"
