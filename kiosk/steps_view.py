@@ -22,6 +22,7 @@ BOOKING_KEYS = (
     "bookStep",
     "bookTitle",
     "bookNote",
+    "bookPrivacy",
     "phoneText",
     "phoneReady",
     "summary",
@@ -126,9 +127,7 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
         if draft.offers and not rows:
             note = words["book_no_free"]
     elif step is BookStep.PHONE:
-        keep = flow.catalogue.keep_contacts_days if flow.catalogue else 0
-        privacy = f"{words['optional']} {contacts_notice(language, keep)}"
-        note = words[draft.phone_note] if draft.phone_note else privacy
+        note = words[draft.phone_note or "book_phone_hint"]
     if draft.slot is not None:
         when = words["booked_when"].format(
             day=day_label(draft.slot.day, today, language), time=draft.slot.time
@@ -142,6 +141,10 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
             ],
         ]
         values["bookedWhen"] = when
+    if step is BookStep.CONFIRM and draft.phone:
+        # Said where the number is checked before it is sent: the web pages' own words.
+        keep = flow.catalogue.keep_contacts_days if flow.catalogue else 0
+        values["bookPrivacy"] = contacts_notice(language, keep)
     booked = draft.booked
     if booked is not None:
         printing, level = _PRINTED[booked.print_state]

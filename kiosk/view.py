@@ -454,6 +454,7 @@ class KioskView(QObject):
     payRetry = _value(bool, "payRetry", screenChanged)  # noqa: N815
     payCard = _value(bool, "payCard", screenChanged)  # noqa: N815
     payWhere = _value(str, "payWhere", screenChanged)  # noqa: N815
+    bookPrivacy = _value(str, "bookPrivacy", screenChanged)  # noqa: N815
     summary = _value("QVariantList", "summary", screenChanged)
     choicesModel = Property(QObject, lambda self: self.choices, constant=True)  # noqa: N815
     groupsModel = Property(QObject, lambda self: self.groups, constant=True)  # noqa: N815

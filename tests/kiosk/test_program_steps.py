@@ -72,12 +72,12 @@ async def test_a_visitor_books_a_time_and_takes_the_slip_with_the_code(
         await until(qapp, lambda: view.value("bookStep") == "slot")
         first = view.choices.rows[0]
         view.choose(str(first[0]))
-        # What the web pages say of the phone, with the branch's days (examples/branch.toml).
-        keep = served.hub.loaded.branch.appointments.keep_contacts_days
-        assert view.value("bookNote") == f"Необязательно. {contacts_notice('ru', keep)}"
         for digit in "9161234567":
             view.phoneKey(digit)
         view.phoneDone(False)
+        # What the web pages say of the phone, with the branch's days (examples/branch.toml).
+        keep = served.hub.loaded.branch.appointments.keep_contacts_days
+        assert view.value("bookPrivacy") == contacts_notice("ru", keep)
         view.confirmBooking()
         await until(qapp, lambda: view.value("bookStep") == "done")
         code = str(view.value("bookedCode"))

@@ -75,7 +75,7 @@ def test_a_first_digit_other_than_9_is_refused_with_what_the_keypad_expects() ->
     assert s.view.value("bookNote") == "+7 уже набрано: наберите номер без 8, с цифры 9"
     s.view.phoneKey("9")
     assert s.view.value("phoneText") == "+7 9__ ___-__-__"
-    assert s.view.value("bookNote") == hint
+    assert s.view.value("bookNote") == hint == "Необязательно: можно без напоминания"
     s.view.toggleLanguage()
     s.view.erase()
     s.view.phoneKey("7")
@@ -307,16 +307,17 @@ def test_words_for_days_phones_amounts_and_the_slip() -> None:
     assert "Код записи: K7M4QX" in lines and "Приём: 24.11.2026 в 10:20" in lines
 
 
-def test_the_phone_keypad_says_what_the_web_pages_say_about_the_phone_kept() -> None:
+def test_the_summary_says_what_the_web_pages_say_about_the_phone_kept() -> None:
     s = scene()
     s.view.set_catalogue(replace(catalogue(), keep_contacts_days=2))
-    book_slot(s)
-    s.view.choose(str(TEN_40))
-    assert s.view.value("bookNote") == (
-        "Необязательно. Телефон и почта нужны только для сообщений о записи и талоне и "
-        "хранятся ещё 2 дн. после дня приёма. Ответьте СТОП на SMS, чтобы сообщения "
-        "прекратились."
+    book_confirm(s)
+    assert s.view.value("bookPrivacy") == (
+        "Телефон и почта нужны только для сообщений о записи и талоне и хранятся ещё 2 дн. "
+        "после дня приёма. Ответьте СТОП на SMS, чтобы сообщения прекратились."
     )
-    assert s.view.value("bookNote") == f"Необязательно. {contacts_notice('ru', 2)}"
+    assert s.view.value("bookPrivacy") == contacts_notice("ru", 2)
     s.view.toggleLanguage()
-    assert s.view.value("bookNote") == f"Optional. {contacts_notice('en', 2)}"
+    assert s.view.value("bookPrivacy") == contacts_notice("en", 2)
+    s.view.back()
+    s.view.phoneDone(True)
+    assert s.view.value("bookPrivacy") == "", "no phone given: nothing kept to speak of"
