@@ -7,6 +7,8 @@ everything again; the templates do that with ``_field.html``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from hub.domain.appointments import contacts
 from hub.errors import InvalidRequest
 from hub.web.app import FormError
@@ -25,7 +27,7 @@ def contact(fields: dict[str, str]) -> tuple[str, str]:
     return phone, email
 
 
-def shown(error: FormError | None, fields: dict[str, str] | None = None) -> dict[str, object]:
+def shown(error: FormError | None, fields: dict[str, str] | None = None) -> dict[str, Any]:
     """A page's context for a form sent back: its error, the field it is about, and what
     was typed (to fill the inputs again)."""
     return {

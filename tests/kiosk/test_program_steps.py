@@ -286,7 +286,7 @@ async def test_the_real_payment_agent_charges_once_on_the_simulated_terminal(
             await until(qapp, lambda: screen(kiosk) is Screen.HOME)
             view.openGroup("consultations")
             view.tapService("state-duty")
-            await until(qapp, lambda: view.value("payCard"))
+            await until(qapp, lambda: bool(view.value("payCard")))
             view.payNow()
             view.payNow()
             await until(qapp, lambda: view.value("payStep") == "paying")
@@ -313,7 +313,7 @@ async def test_a_declined_card_is_said_and_a_new_try_is_a_new_payment(
             await until(qapp, lambda: screen(kiosk) is Screen.HOME)
             view.openGroup("consultations")
             view.tapService("state-duty")
-            await until(qapp, lambda: view.value("payCard"))
+            await until(qapp, lambda: bool(view.value("payCard")))
             view.payNow()
             await until(qapp, lambda: view.value("payOutcome") != "", timeout_s=30)
             assert view.value("payOutcome") == "Оплата не прошла"

@@ -155,10 +155,11 @@ def _pattern(words: Sequence[str]) -> re.Pattern[str]:
         for letter in letters:
             spellings.setdefault(letter, set()).add(char)
 
-    def letter(one: str) -> str:
+    def choices(one: str) -> str:
         return "[" + "".join(sorted({one} | spellings.get(one, set()))) + "]"
 
-    return re.compile("|".join(f"(?P<w{n}>{''.join(map(letter, w))})" for n, w in enumerate(words)))
+    spelt = ("".join(choices(one) for one in word) for word in words)
+    return re.compile("|".join(f"(?P<w{n}>{classes})" for n, classes in enumerate(spelt)))
 
 
 # Longest first, so the word found is the whole stem rather than a shorter one in it.
