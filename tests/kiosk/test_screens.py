@@ -426,7 +426,7 @@ def drawn(make: Callable[[Scene], None], name: str, *, large: bool) -> dict[str,
 # number or a booking code fills the width and cannot grow further.
 ALREADY_LARGE_PX = 80
 LARGE_CASES = ["home", "group", "checkin", "book-day", "book-phone", "book-confirm", "card-hello"]
-LARGE_CASES += ["pay-offer", "pay-declined", "closed", "voice-selected", "search"]
+LARGE_CASES += ["pay-offer", "pay-declined", "closed", "voice-selected", "search", "card-pin"]
 
 
 @pytest.mark.parametrize("name", LARGE_CASES)
