@@ -56,6 +56,8 @@ RETRY_CAP_S = 1.5
 DIGEST_EVERY_S = 30.0
 FOLLOW_EVERY_S = 0.25
 FOLLOW_FOR_S = 30.0
+# A terminal that does not answer is asked again this often (card payment offered then).
+TERMINAL_RETRY_S = 30.0
 
 
 class KioskListener(Protocol):
@@ -76,6 +78,8 @@ class KioskListener(Protocol):
     def print_update(self, job_id: int, state: PrintState, error: str) -> None: ...
 
     def printer_state(self, health: Printer, error: str) -> None: ...
+
+    def terminal_state(self, ready: bool) -> None: ...
 
     def settings_changed(self, settings: KioskSettings) -> None: ...
 
@@ -260,7 +264,8 @@ class KioskAgent:
         if self.payer is None and options.terminal:
             terminal_id = options.terminal_id or f"{options.serial}-terminal"
             self.payer = terminal = PaymentAgent.zvt(channel, terminal_id, options.terminal)
-            tasks.append(self._recover(terminal))
+        if self.payer is not None:
+            tasks.append(self._watch_terminal(self.payer, stop))
         if credentials is not None:
             self.session = HubSession(address, credentials, on_config=self._configure)
             tasks.append(self._hold(self.session, stop))
@@ -286,10 +291,24 @@ class KioskAgent:
                 await terminal.close()
             await channel.close()
 
-    async def _recover(self, terminal: PaymentAgent) -> None:
-        """Settle what a crash left open at the terminal before the first visitor pays."""
+    async def _watch_terminal(self, payer: Payer, stop: asyncio.Event) -> None:
+        """Register at the terminal, settling what a crash left open, and tell the screen
+        whether card payment can be offered; a terminal that does not answer is asked
+        again every ``TERMINAL_RETRY_S``."""
+        told: bool | None = None
+        while not stop.is_set():
+            if not payer.ready:
+                await self._recover(payer)
+            if payer.ready != told:
+                told = payer.ready
+                log.info("payment terminal %s", "ready" if told else "not answering: pay at desk")
+            self.listener.terminal_state(payer.ready)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), TERMINAL_RETRY_S)
+
+    async def _recover(self, payer: Payer) -> None:
         try:
-            resolved = await terminal.recover()
+            resolved = await payer.recover()
         except OknoError as error:
             log.warning("payments not recovered yet (the first payment will): %s", error)
             return
@@ -433,12 +452,13 @@ class KioskAgent:
 
     async def _pay(self, request_id: str, charge: Charge, printer_id: str) -> None:
         """The fee at the terminal; its prompts on screen as they come; the receipt printed."""
-        if self.payer is None:
+        payer = self.payer
+        if payer is None:
             self.listener.paid(request_id, NO_TERMINAL, NO_PRINT)
             return
         log.info("payment started service=%s", charge.service_id)
         try:
-            result = await self.payer.pay(
+            result = await payer.pay(
                 charge, lambda text: self.listener.payment_prompt(request_id, text)
             )
         except OknoError as error:
@@ -446,6 +466,9 @@ class KioskAgent:
             log.error("payment agent failed: %s", error)
             self.listener.unreachable(request_id)
             return
+        finally:
+            # The next visitor is offered card payment only if the terminal still answers.
+            self.listener.terminal_state(payer.ready)
         receipt = NO_PRINT
         if result.state is PaidState.APPROVED:
             # What was paid for and the hub's payment number, then the terminal's own part.

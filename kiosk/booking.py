@@ -101,6 +101,8 @@ class Draft:
         self.day = ""
         self.slot: SlotOffer | None = None
         self.phone = ""
+        # Why the keypad just refused a key (a words key: "phone_no_8"), else "".
+        self.phone_note = ""
         # The slots offered after the chosen one was taken (shown instead of the day's).
         self.offers: tuple[SlotOffer, ...] = ()
         self.booked: Booked | None = None
@@ -140,15 +142,22 @@ class Draft:
         self.step = Step.PHONE
         return True
 
-    def phone_key(self, digit: str) -> None:
+    def phone_key(self, digit: str) -> bool:
+        """Add a digit; False when it was refused, with ``phone_note`` saying what the
+        keypad expects (a mobile number after +7 starts with 9, and the 8 before it is
+        the +7 already there)."""
         if not digit.isdigit() or len(self.phone) >= PHONE_DIGITS:
-            return
+            return False
         if not self.phone and digit != "9":
-            return
+            self.phone_note = "phone_no_8" if digit == "8" else "phone_starts_9"
+            return False
         self.phone += digit
+        self.phone_note = ""
+        return True
 
     def erase(self) -> None:
         self.phone = self.phone[:-1]
+        self.phone_note = ""
 
     def phone_done(self, skip: bool) -> bool:
         """To the summary, with the phone (complete) or without it."""
@@ -176,14 +185,11 @@ class Draft:
 
 
 def phone_shown(digits: str) -> str:
-    """The number being typed, in the usual groups: "+7 916 123-45-__"."""
+    """The number being typed, in the usual groups: "+7 916 123-45-__". Shown in full to
+    the visitor who typed it, on the keypad and the summary before booking; the hub
+    hides it everywhere later (``contacts.phone_hint``)."""
     padded = digits.ljust(PHONE_DIGITS, "_")
     return f"+7 {padded[:3]} {padded[3:6]}-{padded[6:8]}-{padded[8:10]}"
-
-
-def phone_hint(digits: str) -> str:
-    """The number partly hidden, as the summary and the slip show it: "+7 9** ***-**-67"."""
-    return f"+7 {digits[0]}** ***-**-{digits[-2:]}" if len(digits) == PHONE_DIGITS else ""
 
 
 def day_label(day: str, today: str, language: str) -> str:

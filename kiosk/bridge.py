@@ -34,6 +34,7 @@ class KioskBridge(QObject):
     silence = Signal(str)
     job = Signal(object, object, str)
     printer = Signal(object, str)
+    terminal = Signal(bool)
     settings = Signal(object)
     pairing = Signal(str)
     slots = Signal(str, object)
@@ -54,6 +55,7 @@ class KioskBridge(QObject):
         self.silence.connect(view.unreachable, _QUEUED)
         self.job.connect(view.print_update, _QUEUED)
         self.printer.connect(view.set_printer, _QUEUED)
+        self.terminal.connect(view.terminal_state, _QUEUED)
         self.settings.connect(view.apply_settings, _QUEUED)
         self.pairing.connect(view.show_pairing, _QUEUED)
         self.slots.connect(view.slots_listed, _QUEUED)
@@ -86,6 +88,9 @@ class KioskBridge(QObject):
 
     def printer_state(self, health: Printer, error: str) -> None:
         emit(self.printer, health, error)
+
+    def terminal_state(self, ready: bool) -> None:
+        emit(self.terminal, ready)
 
     def settings_changed(self, settings: KioskSettings) -> None:
         emit(self.settings, settings)

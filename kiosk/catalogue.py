@@ -60,6 +60,8 @@ class Catalogue:
     ticket_page_url: str = ""
     # The hub's digest of the branch configuration: a change reloads the catalogue.
     digest: str = ""
+    # Days a visitor's phone is kept after the visit's day (said on the phone keypad).
+    keep_contacts_days: int = 0
     _by_id: dict[str, Service] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

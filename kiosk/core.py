@@ -165,6 +165,8 @@ class FlowCore(ABC):
         self.link = False
         self.printer = Printer.UNKNOWN if settings.printer else Printer.NONE
         self.printer_error = ""
+        # The kiosk's card terminal answers: card payment is offered (else: at the desk).
+        self.terminal_ready = False
         self.language = settings.language
         self.large = settings.large_on
         self.voice = settings.voice_on

@@ -396,6 +396,10 @@ class KioskFlow(FlowCore):
         if self.settings.printer:
             self.printer, self.printer_error = health, error
 
+    def set_terminal(self, ready: bool) -> None:
+        """Whether the kiosk's card terminal answers (a kiosk without one: never)."""
+        self.terminal_ready = ready
+
     def apply_settings(self, settings: KioskSettings) -> None:
         changed_printer = settings.printer != self.settings.printer
         self.settings = settings

@@ -175,6 +175,7 @@ class KioskHub:
             groups,
             ticket_page_url=page,
             digest=branch.config_digest,
+            keep_contacts_days=branch.keep_contacts_days,
         )
 
     async def digest(self) -> str:

@@ -6,27 +6,41 @@ the hub under the charge's idempotency key before the terminal is asked: so the 
 made once per visitor's intent (the offer screen) and reused by every tap until the
 payment ends, and a double tap never charges twice. A declined or cancelled payment ends
 that intent; trying again is a new one. An unknown outcome offers no retry: the hub
-resolves it with the terminal, and the visitor takes a ticket and shows the desk.
+resolves it with the terminal, and the visitor takes a ticket and shows the desk. Card
+payment is offered only while the kiosk's terminal answers (``Payer.ready``): a kiosk
+without one, or with one that does not answer, sends the visitor to pay at the desk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Protocol
 
 from kiosk.states import PrintState
-from payment_terminal.agent import Charge, Paid, PaidState
+from payment_terminal.agent import Charge, Paid, PaidState, Resolved
 
 __all__ = ["Charge", "Paid", "PaidState", "Payer", "Payment", "Step", "rubles"]
 
 
-# Outcomes after which the visitor may try again with a new intent (nothing was charged).
-RETRYABLE = (PaidState.DECLINED, PaidState.CANCELLED, PaidState.UNAVAILABLE)
+# Outcomes after which nothing was charged: trying again is a new intent.
+NOTHING_CHARGED = (PaidState.DECLINED, PaidState.CANCELLED, PaidState.UNAVAILABLE)
+# Those after which another try may go through (another card, or the card this time);
+# a terminal that was unavailable will not be so a second later.
+RETRYABLE = (PaidState.DECLINED, PaidState.CANCELLED)
 
 
 class Payer(Protocol):
     """The payment agent as the kiosk uses it (``payment_terminal.agent``)."""
+
+    @property
+    def ready(self) -> bool:
+        """The terminal answered its registration and no exchange broke since."""
+        ...
+
+    async def recover(self) -> Sequence[Resolved]:
+        """Register at the terminal and settle what a crash left open."""
+        ...
 
     async def pay(self, charge: Charge, on_prompt: Callable[[str], None]) -> Paid: ...
 
@@ -60,7 +74,7 @@ class Payment:
 
     def ended(self, paid: Paid) -> None:
         self.paid, self.step = paid, Step.OUTCOME
-        if paid.state in RETRYABLE:
+        if paid.state in NOTHING_CHARGED:
             self.key = ""
 
     @property

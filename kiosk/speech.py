@@ -45,6 +45,10 @@ PROMPTS: dict[str, dict[str, str]] = {
         "booking": "Выберите услугу, затем день и время приёма.",
         "booked": "Вы записаны. Код записи на экране и на листке из принтера.",
         "payment": "Эта услуга платная. Оплатите картой сейчас или возьмите талон.",
+        "payment_at_desk": (
+            "Эта услуга платная. Картой здесь оплатить нельзя: возьмите талон "
+            "и оплатите у окна, когда вас вызовут."
+        ),
     },
     "en": {
         "home": (
@@ -67,6 +71,10 @@ PROMPTS: dict[str, dict[str, str]] = {
         "booking": "Choose a service, then the day and time of your appointment.",
         "booked": "You are booked. The code is on the screen and on the slip from the printer.",
         "payment": "This service has a fee. Pay by card now, or take a ticket.",
+        "payment_at_desk": (
+            "This service has a fee. Cards cannot be taken here: take a ticket and pay "
+            "at the desk when you are called."
+        ),
     },
 }
 

@@ -7,13 +7,14 @@ free slots, or times.
 
 from __future__ import annotations
 
+from kiosk.booking import Draft, day_label, phone_shown
 from kiosk.booking import Step as BookStep
-from kiosk.booking import day_label, phone_hint, phone_shown
 from kiosk.core import Screen
 from kiosk.flow import KioskFlow
 from kiosk.payment import PaidState, rubles
 from kiosk.payment import Step as PayStep
 from kiosk.states import PrintState
+from okno.privacy import contacts_notice
 
 Row = tuple[str, str, str, bool]
 
@@ -21,6 +22,7 @@ BOOKING_KEYS = (
     "bookStep",
     "bookTitle",
     "bookNote",
+    "bookPrivacy",
     "phoneText",
     "phoneReady",
     "summary",
@@ -41,6 +43,8 @@ PAYMENT_KEYS = (
     "payLevel",
     "payRetry",
     "payReceipt",
+    "payCard",
+    "payWhere",
 )
 _PRINTED = {
     PrintState.SENDING: ("printing", "wait"),
@@ -66,6 +70,15 @@ def _today(flow: KioskFlow) -> str:
 def _service_name(flow: KioskFlow, service_id: str) -> str:
     service = flow.catalogue.service(service_id) if flow.catalogue else None
     return service.name(flow.language) if service else ""
+
+
+def _no_seat(draft: Draft, day: str, today: str) -> str:
+    """Why a day offers no time: every seat taken, today's times all begun, or no
+    reception that day (the hub lists no slot of a day the centre is closed)."""
+    listing = draft.listing
+    if listing is not None and any(s.day == day for s in listing.slots):
+        return "day_full"
+    return "day_over" if day == today else "day_closed"
 
 
 def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], list[Row]]:
@@ -94,7 +107,9 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
     elif step is BookStep.DAY and draft.listing is not None:
         days = draft.listing.days()
         for day, free in days:
-            subtitle = words["free_n"].format(n=free) if free else words["day_full"]
+            subtitle = (
+                words["free_n"].format(n=free) if free else words[_no_seat(draft, day, today)]
+            )
             rows.append((day, day_label(day, today, language), subtitle, free > 0))
         note = service if any(free for _, free in days) else words["book_no_free"]
     elif step is BookStep.SLOT:
@@ -112,7 +127,7 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
         if draft.offers and not rows:
             note = words["book_no_free"]
     elif step is BookStep.PHONE:
-        note = words["book_phone_hint"]
+        note = words[draft.phone_note or "book_phone_hint"]
     if draft.slot is not None:
         when = words["booked_when"].format(
             day=day_label(draft.slot.day, today, language), time=draft.slot.time
@@ -120,9 +135,16 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
         values["summary"] = [
             [words["summary_service"], service],
             [words["summary_when"], when],
-            [words["summary_phone"], phone_hint(draft.phone) or words["summary_no_phone"]],
+            [
+                words["summary_phone"],
+                phone_shown(draft.phone) if draft.phone else words["summary_no_phone"],
+            ],
         ]
         values["bookedWhen"] = when
+    if step is BookStep.CONFIRM and draft.phone:
+        # Said where the number is checked before it is sent: the web pages' own words.
+        keep = flow.catalogue.keep_contacts_days if flow.catalogue else 0
+        values["bookPrivacy"] = contacts_notice(language, keep)
     booked = draft.booked
     if booked is not None:
         printing, level = _PRINTED[booked.print_state]
@@ -143,7 +165,7 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
 def payment(flow: KioskFlow, words: dict[str, str]) -> dict[str, object]:
     """The payment screen: the offer, the terminal's prompt, the outcome and what next."""
     values: dict[str, object] = dict.fromkeys(PAYMENT_KEYS, "")
-    values["payRetry"] = False
+    values["payRetry"] = values["payCard"] = False
     pay = flow.payment
     if flow.screen is not Screen.PAYMENT or pay is None:
         return values
@@ -153,7 +175,9 @@ def payment(flow: KioskFlow, words: dict[str, str]) -> dict[str, object]:
         payAmount=rubles(pay.fee_kopecks),
         payPurpose=pay.purpose,
         payPrompt=pay.prompt or words["pay_waiting"],
-        payRetry=pay.may_retry,
+        payRetry=pay.may_retry and flow.terminal_ready,
+        payCard=flow.terminal_ready,
+        payWhere="" if flow.terminal_ready else words["pay_where"],
     )
     paid = pay.paid
     if pay.step is PayStep.OUTCOME and paid is not None:

@@ -132,6 +132,9 @@ class KioskView(QObject):
     def set_printer(self, health: Printer, error: str) -> None:
         self._do(lambda: self.flow.set_printer(health, error))
 
+    def terminal_state(self, ready: bool) -> None:
+        self._do(lambda: self.flow.set_terminal(ready))
+
     def apply_settings(self, settings: KioskSettings) -> None:
         self._do(lambda: self.flow.apply_settings(settings))
 
@@ -449,6 +452,9 @@ class KioskView(QObject):
     payReceipt = _value(str, "payReceipt", screenChanged)  # noqa: N815
     phoneReady = _value(bool, "phoneReady", screenChanged)  # noqa: N815
     payRetry = _value(bool, "payRetry", screenChanged)  # noqa: N815
+    payCard = _value(bool, "payCard", screenChanged)  # noqa: N815
+    payWhere = _value(str, "payWhere", screenChanged)  # noqa: N815
+    bookPrivacy = _value(str, "bookPrivacy", screenChanged)  # noqa: N815
     summary = _value("QVariantList", "summary", screenChanged)
     choicesModel = Property(QObject, lambda self: self.choices, constant=True)  # noqa: N815
     groupsModel = Property(QObject, lambda self: self.groups, constant=True)  # noqa: N815

@@ -117,6 +117,12 @@ class PaymentAgent:
 
         return cls(channel, terminal_id, open_terminal, deadline_s=deadline_s, on_step=on_step)
 
+    @property
+    def ready(self) -> bool:
+        """The terminal answered its registration and no exchange broke since: a kiosk
+        offers card payment only then."""
+        return self._adapter is not None
+
     async def close(self) -> None:
         """Release the terminal's port."""
         async with self._lock:

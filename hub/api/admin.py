@@ -25,6 +25,7 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
             max_wait_s=int(branch.max_wait_min * 60),
             config_digest=self._hub.loaded.digest,
             ticket_page_url=branch.ticket_page_url,
+            keep_contacts_days=branch.appointments.keep_contacts_days,
         )
 
     @rpc

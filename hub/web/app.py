@@ -43,6 +43,7 @@ from hub.web.security import (
     new_csrf,
 )
 from okno.dates import WEEKDAYS
+from okno.privacy import contacts_notice
 
 if TYPE_CHECKING:
     from hub.notify.notifier import Notifier
@@ -67,11 +68,13 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 class FormError(Exception):
-    """A form field is wrong; ``key`` names the visitor's text (hub/web/i18n.py)."""
+    """A form field is wrong; ``key`` names the visitor's text (hub/web/i18n.py) and
+    ``field`` the input it is about, where the page shows it (empty: the whole form)."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, field: str = "") -> None:
         super().__init__(key)
         self.key = key
+        self.field = field
 
 
 class CsrfFailed(Exception):
@@ -140,9 +143,6 @@ class Web:
         def t(key: str, **values: object) -> str:
             return i18n.text(lang, key, **values)
 
-        keep = self.branch.appointments.keep_contacts_days
-        kept = t("kept_0") if keep == 0 else t("kept_1") if keep == 1 else t("kept_n", n=keep)
-
         body = self.templates.get_template(template).render(
             t=t,
             lang=lang,
@@ -152,7 +152,7 @@ class Web:
             path=request.url.path,
             staff=self.staff(request),
             refresh_s=self.refresh_s,
-            kept=kept,
+            privacy=contacts_notice(lang, self.branch.appointments.keep_contacts_days),
             **context,
         )
         response = HTMLResponse(

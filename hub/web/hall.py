@@ -19,8 +19,9 @@ from starlette.responses import JSONResponse, Response
 
 from hub.domain.model import Snapshot, Ticket, TicketState
 from hub.domain.position import position
-from hub.errors import TooManyAttempts, UnknownTicket
+from hub.errors import InvalidRequest, TooManyAttempts, UnknownTicket
 from hub.web.app import SECURITY_HEADERS, FormError, Web
+from hub.web.forms import contact, shown
 from okno.links import ticket_url
 
 log = logging.getLogger(__name__)
@@ -135,11 +136,17 @@ async def _ticket(request: Request) -> Ticket:
 
 
 async def _ticket_page(
-    request: Request, found: Ticket, *, message: str = "", error: str = "", status: int = 200
+    request: Request,
+    found: Ticket,
+    *,
+    message: str = "",
+    error: FormError | None = None,
+    fields: dict[str, str] | None = None,
+    status: int = 200,
 ) -> Response:
     web = _web(request)
     lang = web.lang(request)
-    context: dict[str, Any] = {"ticket": found, "message": message, "error": error}
+    context: dict[str, Any] = {"ticket": found, "message": message, **shown(error, fields)}
     desk = web.branch.desk(found.desk_id) if found.desk_id else None
     desk_number = desk.number if desk is not None else ""
     state = found.state
@@ -201,13 +208,15 @@ async def notify(request: Request) -> Response:
     if wait_s:
         raise TooManyAttempts(f"too many requests from this address: wait {wait_s} s")
     try:
-        watch = await web.notifier.watch(
-            found.id, fields.get("phone", ""), fields.get("email", ""), lang
-        )
-    except FormError:
-        raise
-    except ValueError:
-        return await _ticket_page(request, found, error="err_bad_phone", status=400)
+        phone, email = contact(fields)
+    except FormError as error:
+        # Sent back as typed, the error at its field: nothing to type again.
+        return await _ticket_page(request, found, error=error, fields=fields, status=400)
+    try:
+        watch = await web.notifier.watch(found.id, phone, email, lang)
+    except InvalidRequest:
+        wrong = FormError("err_no_contact", "phone")
+        return await _ticket_page(request, found, error=wrong, fields=fields, status=400)
     where = ", ".join(x for x in (watch.phone_hint, watch.email_hint) if x)
     message = (
         web.t(lang, "notify_done", n=web.branch.notifications.turn_near_ahead)

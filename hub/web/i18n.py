@@ -34,13 +34,6 @@ _RU: dict[str, str] = {
     "phone": "Телефон",
     "email": "Эл. почта",
     "phone_placeholder": "+7 916 123-45-67",
-    "book_privacy": (
-        "Телефон и почта нужны только для сообщений о записи и талоне и хранятся {kept}. "
-        "Ответьте СТОП на SMS, чтобы сообщения прекратились."
-    ),
-    "kept_0": "до конца дня приёма",
-    "kept_1": "до конца следующего дня",
-    "kept_n": "ещё {n} дн. после дня приёма",
     "book_submit": "Записаться",
     "free_seats": "мест: {n}",
     "booked_title": "Вы записаны",
@@ -155,6 +148,7 @@ _RU: dict[str, str] = {
     "err_invalid_request": "Проверьте введённые данные.",
     "err_bad_phone": "Телефон не подходит для SMS: введите его как +7 916 123-45-67.",
     "err_bad_email": "Адрес почты не подходит: введите его как name@example.ru.",
+    "err_no_contact": "Введите телефон или адрес почты: туда придёт сообщение.",
     "err_store_unavailable": (
         "Сервис временно недоступен, ничего не изменилось. Попробуйте через минуту."
     ),
@@ -204,13 +198,6 @@ _EN: dict[str, str] = {
     "phone": "Phone",
     "email": "E-mail",
     "phone_placeholder": "+7 916 123-45-67",
-    "book_privacy": (
-        "Your phone and e-mail are used only for messages about this booking or ticket and "
-        "are kept {kept}. Reply STOP to an SMS to stop the messages."
-    ),
-    "kept_0": "until the end of the visit's day",
-    "kept_1": "until the end of the next day",
-    "kept_n": "for {n} days after the visit's day",
     "book_submit": "Book",
     "free_seats": "{n} free",
     "booked_title": "You are booked",
@@ -327,6 +314,7 @@ _EN: dict[str, str] = {
     "err_invalid_request": "Please check what you typed.",
     "err_bad_phone": "This phone number cannot get an SMS: type it like +7 916 123-45-67.",
     "err_bad_email": "This e-mail address will not work: type it like name@example.ru.",
+    "err_no_contact": "Type a phone number or an e-mail address for the message.",
     "err_store_unavailable": (
         "The service is unavailable for a moment; nothing was changed. Try again in a minute."
     ),

@@ -17,8 +17,9 @@ from starlette.responses import Response
 
 from hub.domain.appointments import SlotView, contacts
 from hub.domain.model import Appointment, AppointmentState, Channel
-from hub.errors import InvalidRequest, SlotFull, SlotUnavailable, TooManyAttempts
+from hub.errors import BadCode, SlotFull, SlotUnavailable, TooManyAttempts, UnknownCode
 from hub.web.app import FormError, Web
+from hub.web.forms import contact, shown
 
 if TYPE_CHECKING:
     from starlette.responses import HTMLResponse
@@ -52,12 +53,10 @@ async def book(request: Request) -> Response:
     fields = await web.form(request)
     day = fields.get("day", "")
     try:
-        phone, email = _contact(fields)
+        phone, email = contact(fields)
         slot_ms = _int(fields.get("slot"))
     except FormError as error:
-        return await _slots_page(
-            request, service_id, day, error=error.key, fields=fields, status=400
-        )
+        return await _slots_page(request, service_id, day, error=error, fields=fields, status=400)
     wait_s = web.bookings_made.take(web.caller(request), web.hub.clock())
     if wait_s:
         raise TooManyAttempts(f"too many bookings from this address: wait {wait_s} s")
@@ -72,7 +71,8 @@ async def book(request: Request) -> Response:
         )
     except (SlotFull, SlotUnavailable) as error:
         key = "err_slot_full" if isinstance(error, SlotFull) else "err_slot_unavailable"
-        return await _slots_page(request, service_id, day, error=key, fields=fields, status=409)
+        wrong = FormError(key, "slot")
+        return await _slots_page(request, service_id, day, error=wrong, fields=fields, status=409)
     return await _booked_page(request, booked, "booked_title")
 
 
@@ -81,7 +81,7 @@ async def _slots_page(
     service_id: str,
     day_text: str,
     *,
-    error: str = "",
+    error: FormError | None = None,
     fields: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
@@ -115,8 +115,7 @@ async def _slots_page(
         day=day.isoformat(),
         slots=[_slot(web, v, lang) for v in slots],
         later=[_slot(web, v, lang) for v in later],
-        error=error,
-        fields=fields or {},
+        **shown(error, fields),
         request_id=(fields or {}).get("request_id") or uuid.uuid4().hex,
         channels=web.notifier.channels if web.notifier else [],
     )
@@ -167,9 +166,15 @@ async def booking(request: Request) -> Response:
     """GET: the form for a code. POST: the booking, with ways to move or cancel it."""
     web = _web(request)
     if request.method == "GET":
-        return web.render(request, "lookup.html")
+        return web.render(request, "lookup.html", **shown(None))
     fields = await web.form(request)
-    found = await _find(request, fields.get("code", ""))
+    try:
+        found = await _find(request, fields.get("code", ""))
+    except (BadCode, UnknownCode) as error:
+        # The form again, with what was typed and why it is no code: a retry is one tap.
+        wrong = FormError(f"err_{error.code}", "code")
+        status = 400 if isinstance(error, BadCode) else 404
+        return web.render(request, "lookup.html", status=status, **shown(wrong, fields))
     return await _booking_page(request, found, fields.get("day", ""))
 
 
@@ -256,18 +261,6 @@ async def move(request: Request) -> Response:
         again = await web.hub.bookings.get(found.code, caller=web.caller(request))
         return await _booking_page(request, again, fields.get("day", ""), error=key, status=409)
     return await _booked_page(request, moved, "moved_title")
-
-
-def _contact(fields: dict[str, str]) -> tuple[str, str]:
-    try:
-        phone = contacts.phone(fields.get("phone", ""))
-    except InvalidRequest:
-        raise FormError("err_bad_phone") from None
-    try:
-        email = contacts.email(fields.get("email", ""))
-    except InvalidRequest:
-        raise FormError("err_bad_email") from None
-    return phone, email
 
 
 def _int(text: str | None) -> int:

@@ -15,13 +15,14 @@ Item {
         x: 30 * book.u
         y: 16 * book.u
         width: parent.width - 60 * book.u
-        height: 100 * book.u
+        height: Math.max(100 * book.u, book.view.large ? implicitHeight : 0)
         text: book.view.bookTitle
         color: book.theme.text
         font.family: book.theme.face
         font.pixelSize: 58 * book.u * book.view.scale
         font.bold: true
-        fontSizeMode: Text.Fit
+        fontSizeMode: book.view.large ? Text.FixedSize : Text.Fit
+        wrapMode: book.view.large ? Text.WordWrap : Text.NoWrap
         minimumPixelSize: 14
         verticalAlignment: Text.AlignVCenter
         horizontalAlignment: book.step === "done" ? Text.AlignHCenter : Text.AlignLeft
@@ -31,7 +32,8 @@ Item {
         x: 30 * book.u
         anchors.top: heading.bottom
         width: parent.width - 60 * book.u
-        height: visible ? 90 * book.u : 0
+        // A long note (the privacy text under the phone keypad) wraps and grows.
+        height: visible ? Math.max(90 * book.u, implicitHeight) : 0
         visible: book.view.bookNote !== "" && book.step !== "done"
         text: book.view.bookNote
         color: book.theme.muted
@@ -39,7 +41,7 @@ Item {
         font.pixelSize: 38 * book.u * book.view.scale
         font.bold: true
         wrapMode: Text.WordWrap
-        fontSizeMode: Text.Fit
+        fontSizeMode: Text.FixedSize
         minimumPixelSize: 12
         verticalAlignment: Text.AlignVCenter
     }
@@ -164,6 +166,15 @@ Item {
                     wrapMode: Text.WordWrap
                 }
             }
+        }
+        Text {
+            width: parent.width
+            visible: book.view.bookPrivacy !== ""
+            text: book.view.bookPrivacy
+            color: book.theme.muted
+            font.family: book.theme.face
+            font.pixelSize: 34 * book.u * book.view.scale
+            wrapMode: Text.WordWrap
         }
         KButton {
             view: book.view; theme: book.theme; u: book.u

@@ -13,13 +13,14 @@ Item {
         x: 30 * checkin.u
         y: 16 * checkin.u
         width: parent.width - 60 * checkin.u
-        height: 90 * checkin.u
+        height: Math.max(90 * checkin.u, checkin.view.large ? implicitHeight : 0)
         text: checkin.view.labels.code_title
         color: checkin.theme.text
         font.family: checkin.theme.face
         font.pixelSize: 56 * checkin.u * checkin.view.scale
         font.bold: true
-        fontSizeMode: Text.Fit
+        fontSizeMode: checkin.view.large ? Text.FixedSize : Text.Fit
+        wrapMode: checkin.view.large ? Text.WordWrap : Text.NoWrap
         minimumPixelSize: 14
         verticalAlignment: Text.AlignVCenter
     }
@@ -28,13 +29,13 @@ Item {
         x: 30 * checkin.u
         anchors.top: heading.bottom
         width: parent.width - 60 * checkin.u
-        height: 90 * checkin.u
+        height: Math.max(90 * checkin.u, checkin.view.large ? implicitHeight : 0)
         text: checkin.view.labels.code_hint
         color: checkin.theme.muted
         font.family: checkin.theme.face
         font.pixelSize: 34 * checkin.u * checkin.view.scale
         wrapMode: Text.WordWrap
-        fontSizeMode: Text.Fit
+        fontSizeMode: checkin.view.large ? Text.FixedSize : Text.Fit
         minimumPixelSize: 12
         verticalAlignment: Text.AlignVCenter
     }

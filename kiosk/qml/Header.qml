@@ -35,24 +35,28 @@ Rectangle {
         text: header.view.clock
         color: header.theme.headerInk
         font.family: header.theme.face
-        font.pixelSize: 56 * header.u
+        font.pixelSize: 56 * header.u * header.view.scale
         font.bold: true
         verticalAlignment: Text.AlignVCenter
     }
+    // In large type the switches grow with their words: the language one, shorter, gives
+    // the others the width "Озвучивание:" needs at the large size.
     Row {
         x: 30 * header.u
         y: 122 * header.u
-        spacing: 20 * header.u
+        spacing: (header.view.large ? 10 : 20) * header.u
         KButton {
             view: header.view; theme: header.theme; u: header.u
-            w: 326; h: 110; fontSize: 36
+            w: header.view.large ? 220 : 326; h: 110; fontSize: 36
+            inset: header.view.large ? 10 : 18
             kind: "toggle"
             text: header.view.labels.other_language
             onTapped: header.view.toggleLanguage()
         }
         KButton {
             view: header.view; theme: header.theme; u: header.u
-            w: 326; h: 110; fontSize: 34
+            w: header.view.large ? 390 : 326; h: 110; fontSize: 34
+            inset: header.view.large ? 10 : 18
             kind: "toggle"
             selected: header.view.large
             text: "Aa  " + header.view.labels.large
@@ -60,7 +64,8 @@ Rectangle {
         }
         KButton {
             view: header.view; theme: header.theme; u: header.u
-            w: 326; h: 110; fontSize: 34
+            w: header.view.large ? 390 : 326; h: 110; fontSize: 34
+            inset: header.view.large ? 10 : 18
             kind: "toggle"
             selected: header.view.voice
             text: header.view.labels.voice + ": " + (header.view.voice ? header.view.labels.voice_on : header.view.labels.voice_off)

@@ -64,13 +64,14 @@ Item {
         visible: home.view.greeting !== ""
         Text {
             width: (home.view.cardCheckIn ? 500 : 1020) * home.u
-            height: 130 * home.u
+            height: Math.max(130 * home.u, home.view.large ? implicitHeight : 0)
             text: home.view.greeting
             color: home.theme.text
             font.family: home.theme.face
             font.pixelSize: 52 * home.u * home.view.scale
             font.bold: true
-            fontSizeMode: Text.Fit
+            fontSizeMode: home.view.large ? Text.FixedSize : Text.Fit
+            wrapMode: home.view.large ? Text.WordWrap : Text.NoWrap
             minimumPixelSize: 14
             verticalAlignment: Text.AlignVCenter
             horizontalAlignment: Text.AlignHCenter
@@ -86,29 +87,35 @@ Item {
             onTapped: home.view.checkInByCard()
         }
     }
+    // In large type the longest word, "Записаться", gets the width it needs; the three
+    // stay one height.
     Row {
         id: bottom
+        readonly property bool large: home.view.large
         x: 30 * home.u
         anchors.bottom: parent.bottom
         anchors.bottomMargin: 30 * home.u
         spacing: 20 * home.u
         KButton {
             view: home.view; theme: home.theme; u: home.u
-            w: 326; h: 210; fontSize: 40
+            w: bottom.large ? 270 : 326; h: bottom.large ? 250 : 210; fontSize: 40
+            inset: bottom.large ? 10 : 18
             text: "⌕ " + home.view.labels.search
             sub: home.view.labels.search_sub
             onTapped: home.view.openSearch()
         }
         KButton {
             view: home.view; theme: home.theme; u: home.u
-            w: 326; h: 210; fontSize: 40
+            w: bottom.large ? 380 : 326; h: bottom.large ? 250 : 210; fontSize: 40
+            inset: bottom.large ? 10 : 18
             text: home.view.labels.book
             sub: home.view.labels.book_sub
             onTapped: home.view.openBooking()
         }
         KButton {
             view: home.view; theme: home.theme; u: home.u
-            w: 326; h: 210; fontSize: 40
+            w: bottom.large ? 330 : 326; h: bottom.large ? 250 : 210; fontSize: 40
+            inset: bottom.large ? 10 : 18
             kind: "checkin"
             text: home.view.labels.checkin
             sub: home.view.labels.checkin_sub

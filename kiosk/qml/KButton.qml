@@ -1,5 +1,7 @@
 // Every touch target of the kiosk: never smaller than view.minTarget (15 mm at the
-// screen's DPI), whatever the scale; its text shrinks to fit rather than spill over.
+// screen's DPI), whatever the scale. At normal size its text shrinks to fit rather than
+// spill over; in large type the text keeps its size, wraps, and the button grows to hold
+// it: a screen gives a button in large type the width its longest word needs.
 import QtQuick
 
 Rectangle {
@@ -21,11 +23,19 @@ Rectangle {
     property real fontSize: 40
     property bool bold: kind !== "key"
     readonly property bool touchTarget: true
+    // Space between the border and the text.
+    property real inset: 18
     readonly property real s: view.scale
+    readonly property bool grows: s > 1
+    readonly property real textHeight: mainText.implicitHeight
+                                       + (sub !== "" ? 4 * u + subText.implicitHeight : 0)
+    readonly property real sideHeight: (side !== "" ? sideText.implicitHeight : 0)
+                                       + (sideSub !== "" ? sideSubText.implicitHeight : 0)
     signal tapped()
 
     width: Math.max(view.minTarget, w * u)
-    height: Math.max(view.minTarget, h * u)
+    height: Math.max(view.minTarget, h * u,
+                     grows ? Math.max(textHeight, sideHeight) + 2 * inset * u : 0)
     radius: 14 * u
     opacity: active ? 1 : 0.4
     border.width: (selected ? 3 : 1) * theme.borderWidth
@@ -47,11 +57,13 @@ Rectangle {
         anchors.right: sideBox.left
         anchors.top: parent.top
         anchors.bottom: parent.bottom
-        anchors.margins: 18 * button.u
+        anchors.margins: button.inset * button.u
         Text {
             id: mainText
+            y: button.grows ? (parent.height - button.textHeight) / 2 : 0
             width: parent.width
-            height: button.sub !== "" ? parent.height * 0.6 : parent.height
+            height: button.grows ? implicitHeight
+                    : button.sub !== "" ? parent.height * 0.6 : parent.height
             text: button.text
             color: button.ink
             font.family: button.theme.face
@@ -59,16 +71,17 @@ Rectangle {
             font.bold: button.bold
             wrapMode: Text.WordWrap
             maximumLineCount: 3
-            fontSizeMode: Text.Fit
+            fontSizeMode: button.grows ? Text.FixedSize : Text.Fit
             minimumPixelSize: 14
             horizontalAlignment: button.alignLeft ? Text.AlignLeft : Text.AlignHCenter
             verticalAlignment: button.sub !== "" ? Text.AlignBottom : Text.AlignVCenter
         }
         Text {
+            id: subText
             anchors.top: mainText.bottom
             anchors.topMargin: 4 * button.u
             width: parent.width
-            height: parent.height * 0.4 - 4 * button.u
+            height: button.grows ? implicitHeight : parent.height * 0.4 - 4 * button.u
             visible: button.sub !== ""
             text: button.sub
             color: button.kind === "secondary" ? button.theme.muted : button.ink
@@ -76,7 +89,7 @@ Rectangle {
             font.pixelSize: button.fontSize * 0.7 * button.u * button.s
             wrapMode: Text.WordWrap
             maximumLineCount: 2
-            fontSizeMode: Text.Fit
+            fontSizeMode: button.grows ? Text.FixedSize : Text.Fit
             minimumPixelSize: 12
             horizontalAlignment: button.alignLeft ? Text.AlignLeft : Text.AlignHCenter
             verticalAlignment: Text.AlignTop
@@ -88,29 +101,34 @@ Rectangle {
         anchors.top: parent.top
         anchors.bottom: parent.bottom
         anchors.rightMargin: button.side !== "" ? 22 * button.u : 0
-        width: button.side !== "" ? 250 * button.u : 0
+        width: button.side !== "" ? 250 * button.u * button.s : 0
         Text {
+            id: sideText
+            y: button.grows ? (parent.height - button.sideHeight) / 2 : 0
             width: parent.width
-            height: button.sideSub !== "" ? parent.height * 0.55 : parent.height
+            height: button.grows ? implicitHeight
+                    : button.sideSub !== "" ? parent.height * 0.55 : parent.height
             text: button.side
             color: button.ink
             font.family: button.theme.face
             font.pixelSize: button.fontSize * button.u * button.s
             font.bold: true
-            fontSizeMode: Text.Fit
+            fontSizeMode: button.grows ? Text.FixedSize : Text.Fit
             minimumPixelSize: 12
             horizontalAlignment: Text.AlignRight
             verticalAlignment: button.sideSub !== "" ? Text.AlignBottom : Text.AlignVCenter
         }
         Text {
-            y: parent.height * 0.55
+            id: sideSubText
+            y: button.grows ? sideText.y + sideText.height : parent.height * 0.55
             width: parent.width
-            height: parent.height * 0.4
+            height: button.grows ? implicitHeight : parent.height * 0.4
             text: button.sideSub
             color: button.theme.muted
             font.family: button.theme.face
             font.pixelSize: button.fontSize * 0.72 * button.u * button.s
-            fontSizeMode: Text.Fit
+            wrapMode: Text.WordWrap
+            fontSizeMode: button.grows ? Text.FixedSize : Text.Fit
             minimumPixelSize: 12
             horizontalAlignment: Text.AlignRight
             verticalAlignment: Text.AlignTop

@@ -32,7 +32,7 @@ Rectangle {
         Header {
             id: header
             width: parent.width
-            height: visible ? 250 * root.u : 0
+            height: visible ? (root.view.large ? 290 : 250) * root.u : 0
             visible: root.visitorScreens.indexOf(root.view.screen) >= 0
             view: root.view
             theme: root.theme

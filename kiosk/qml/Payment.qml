@@ -48,15 +48,36 @@ Item {
         }
     }
 
-    // The offer.
+    // The offer: card payment only while the kiosk's terminal answers, else where to pay.
     Column {
         x: 30 * pay.u
+        width: parent.width - 60 * pay.u
         anchors.bottom: nav.top
         anchors.bottomMargin: 30 * pay.u
         visible: pay.step === "offer"
         spacing: 30 * pay.u
+        Rectangle {
+            visible: !pay.view.payCard
+            width: parent.width
+            height: whereText.implicitHeight + 60 * pay.u
+            radius: 20 * pay.u
+            color: pay.theme.warn
+            Text {
+                id: whereText
+                x: 30 * pay.u
+                y: 30 * pay.u
+                width: parent.width - 60 * pay.u
+                text: pay.view.payWhere
+                color: pay.theme.warnInk
+                font.family: pay.theme.face
+                font.pixelSize: 46 * pay.u * pay.view.scale
+                font.bold: true
+                wrapMode: Text.WordWrap
+            }
+        }
         KButton {
             view: pay.view; theme: pay.theme; u: pay.u
+            visible: pay.view.payCard
             w: 1020; h: 230; fontSize: 54
             kind: "primary"
             text: pay.view.labels.pay_now
@@ -66,6 +87,7 @@ Item {
         KButton {
             view: pay.view; theme: pay.theme; u: pay.u
             w: 1020; h: 200; fontSize: 50
+            kind: pay.view.payCard ? "secondary" : "primary"
             text: pay.view.labels.pay_later
             sub: pay.view.labels.pay_later_sub
             onTapped: pay.view.takeTicket()

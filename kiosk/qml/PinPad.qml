@@ -17,7 +17,7 @@ Item {
             text: pad.view.pinTitle
             color: pad.theme.text
             font.family: pad.theme.face
-            font.pixelSize: 56 * pad.u
+            font.pixelSize: 56 * pad.u * pad.view.scale
             font.bold: true
         }
         Rectangle {
@@ -33,17 +33,21 @@ Item {
                 text: pad.view.pinDots
                 color: pad.theme.text
                 font.family: pad.theme.face
-                font.pixelSize: 70 * pad.u
+                font.pixelSize: 70 * pad.u * pad.view.scale
             }
         }
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
-            height: 70 * pad.u
+            // No width without a message: the Column leaves an empty line out.
+            width: text !== "" ? 1020 * pad.u : 0
+            height: Math.max(70 * pad.u, implicitHeight)
             text: pad.view.pinMessage
             color: pad.theme.alarm
             font.family: pad.theme.face
-            font.pixelSize: 40 * pad.u
+            font.pixelSize: 40 * pad.u * pad.view.scale
             font.bold: true
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
         }
         Grid {
             anchors.horizontalCenter: parent.horizontalCenter

@@ -12,7 +12,7 @@ Item {
         x: 30 * list.u
         y: 16 * list.u
         width: parent.width - 60 * list.u
-        height: 110 * list.u
+        height: Math.max(110 * list.u, list.view.large ? implicitHeight : 0)
         text: list.view.heading
         color: list.theme.text
         font.family: list.theme.face
@@ -20,7 +20,7 @@ Item {
         font.bold: true
         wrapMode: Text.WordWrap
         maximumLineCount: 2
-        fontSizeMode: Text.Fit
+        fontSizeMode: list.view.large ? Text.FixedSize : Text.Fit
         minimumPixelSize: 14
         verticalAlignment: Text.AlignVCenter
     }

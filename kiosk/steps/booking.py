@@ -13,6 +13,7 @@ from kiosk import speech
 from kiosk.booking import Booked, Draft, SlotList, Step
 from kiosk.core import FlowCore, Screen
 from kiosk.states import PrintState
+from kiosk.texts import words
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,8 @@ class BookingSteps:
 
     def phone_key(self, digit: str) -> None:
         draft = self._at(Step.PHONE)
-        if draft is not None:
-            draft.phone_key(digit)
+        if draft is not None and not draft.phone_key(digit) and draft.phone_note:
+            self._core.say(words(self._core.language)[draft.phone_note])
 
     def phone_done(self, skip: bool) -> None:
         draft = self._at(Step.PHONE)

@@ -51,7 +51,9 @@ class PaymentSteps:
     def pay_now(self) -> None:
         """Pay the fee at the terminal; a double tap or a tap while paying starts nothing."""
         payment = self._shown()
-        if payment is None or (payment.step is Step.OUTCOME and not payment.may_retry):
+        if payment is None or not self._core.terminal_ready:
+            return
+        if payment.step is Step.OUTCOME and not payment.may_retry:
             return
         core = self._core
         request_id = core.request("pay", payment.service_id)
@@ -109,4 +111,5 @@ class PaymentSteps:
         payment = self._core.payment
         if payment is None or payment.step is not Step.OFFER:
             return ""
-        return speech.prompt("payment", self._core.language)
+        key = "payment" if self._core.terminal_ready else "payment_at_desk"
+        return speech.prompt(key, self._core.language)

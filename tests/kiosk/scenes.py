@@ -257,9 +257,16 @@ class Scene:
         return booked
 
 
-def scene(card: CardSlot | None = None, *, paid: bool = False, **settings: object) -> Scene:
+def scene(
+    card: CardSlot | None = None,
+    *,
+    paid: bool = False,
+    terminal: bool | None = None,
+    **settings: object,
+) -> Scene:
     """A kiosk at Monday 10:00 on its home screen, the branch's waits known; with ``card``,
-    a card reader."""
+    a card reader; with ``paid``, a paid service and (unless ``terminal`` is False) a card
+    terminal that answers."""
     config = {"printer": PRINTER, "dpi": "96", **{k: str(v) for k, v in settings.items()}}
     clock = Clock()
     requests, speaker = Requests(), Speaker()
@@ -274,4 +281,5 @@ def scene(card: CardSlot | None = None, *, paid: bool = False, **settings: objec
     view = KioskView(flow)
     view.set_catalogue(catalogue(paid=paid))
     view.set_waits(WAITS, MONDAY_10_00)
+    view.terminal_state(paid if terminal is None else terminal)
     return Scene(flow, view, clock, requests, speaker, card)

@@ -110,6 +110,8 @@ STEPS: list[tuple[str, Callable[[Scene], None]]] = [
     ("booked", booked),
     ("booked-printed", booked_printed),
     ("pay-offer", pay_offer),
+    # No card terminal answers: where to pay instead.
+    ("pay-desk", pay_offer),
     ("paying", paying),
     ("paid", paid_as(PaidState.APPROVED)),
     ("pay-declined", paid_as(PaidState.DECLINED, "Недостаточно средств", "Insufficient funds")),

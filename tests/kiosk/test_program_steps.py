@@ -4,6 +4,7 @@ kiosk offscreen with its agent thread, the printer agent on the virtual printer.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,8 @@ from kiosk.core import Screen
 from kiosk.errors import Refusal
 from kiosk.hub_client import KioskHub
 from kiosk.payment import Charge, Paid, PaidState
+from okno.privacy import contacts_notice
+from payment_terminal.agent import Resolved
 from payment_terminal.errors import PaymentError
 from payment_terminal.sim import Mode, SimulatedTerminal
 from protos.okno.v1 import (
@@ -72,6 +75,9 @@ async def test_a_visitor_books_a_time_and_takes_the_slip_with_the_code(
         for digit in "9161234567":
             view.phoneKey(digit)
         view.phoneDone(False)
+        # What the web pages say of the phone, with the branch's days (examples/branch.toml).
+        keep = served.hub.loaded.branch.appointments.keep_contacts_days
+        assert view.value("bookPrivacy") == contacts_notice("ru", keep)
         view.confirmBooking()
         await until(qapp, lambda: view.value("bookStep") == "done")
         code = str(view.value("bookedCode"))
@@ -133,6 +139,11 @@ async def test_a_slot_taken_meanwhile_offers_the_next_free_ones(
 class TerminalInTest:
     """A payer standing in for the payment agent: prompts, then the outcome it is given,
     recorded on the hub as the agent would (so a ticket may name the payment)."""
+
+    ready = True
+
+    async def recover(self) -> list[Resolved]:
+        return []
 
     def __init__(self, outcome: PaidState, served: Served) -> None:
         self.outcome = outcome
@@ -212,7 +223,10 @@ async def test_a_fee_is_paid_at_the_terminal_the_receipt_printed_then_the_ticket
     assert paid, "the ticket names the payment, so the operator sees the fee paid"
 
 
-async def test_without_a_terminal_the_fee_is_paid_at_the_desk(
+PAY_AT_DESK = "Картой здесь оплатить нельзя. Возьмите талон и оплатите у окна, когда вас вызовут"
+
+
+async def test_without_a_terminal_card_payment_is_not_offered_and_the_desk_is_named(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
     async with running(qapp, options(tmp_path, served), fake_voice, wav_sink) as kiosk:
@@ -220,12 +234,38 @@ async def test_without_a_terminal_the_fee_is_paid_at_the_desk(
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
         view.openGroup("consultations")
         view.tapService("state-duty")
+        assert not view.value("payCard")
+        assert view.value("payWhere") == PAY_AT_DESK
         view.payNow()
-        await until(qapp, lambda: view.value("payOutcome") == "Терминал оплаты не работает")
-        assert (
-            view.value("payNext")
-            == "Терминал оплаты не подключён. Возьмите талон и оплатите у окна"
-        )
+        view.takeTicket()
+        await until(qapp, lambda: screen(kiosk) is Screen.TICKET)
+        assert view.value("payOutcome") == ""
+
+
+async def test_a_terminal_that_does_not_answer_is_not_offered_for_card_payment(  # noqa: PLR0917
+    qapp: QApplication,
+    served: Served,
+    fake_voice: Voice,
+    wav_sink: WavFileSink,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk.agent")
+    with SimulatedTerminal() as sim:
+        url = f"serial://{sim.port_path}?baudrate=9600"
+    # The simulator is gone: its port no longer opens, as with a terminal unplugged.
+    chosen = options(tmp_path, served, terminal=url)
+    async with running(qapp, chosen, fake_voice, wav_sink) as kiosk:
+        view = kiosk.view
+        await until(qapp, lambda: screen(kiosk) is Screen.HOME)
+        view.openGroup("consultations")
+        view.tapService("state-duty")
+        await until(qapp, lambda: "payment terminal not answering" in caplog.text)
+        qapp.processEvents()
+        assert not view.value("payCard")
+        assert view.value("payWhere") == PAY_AT_DESK
+        view.payNow()
+        assert view.value("payStep") == "offer", "no payment is started"
 
 
 async def test_the_real_payment_agent_charges_once_on_the_simulated_terminal(
@@ -246,6 +286,7 @@ async def test_the_real_payment_agent_charges_once_on_the_simulated_terminal(
             await until(qapp, lambda: screen(kiosk) is Screen.HOME)
             view.openGroup("consultations")
             view.tapService("state-duty")
+            await until(qapp, lambda: bool(view.value("payCard")))
             view.payNow()
             view.payNow()
             await until(qapp, lambda: view.value("payStep") == "paying")
@@ -272,6 +313,7 @@ async def test_a_declined_card_is_said_and_a_new_try_is_a_new_payment(
             await until(qapp, lambda: screen(kiosk) is Screen.HOME)
             view.openGroup("consultations")
             view.tapService("state-duty")
+            await until(qapp, lambda: bool(view.value("payCard")))
             view.payNow()
             await until(qapp, lambda: view.value("payOutcome") != "", timeout_s=30)
             assert view.value("payOutcome") == "Оплата не прошла"
@@ -344,6 +386,11 @@ async def test_a_card_in_the_kiosks_reader_asks_its_pin_on_screen_then_checks_in
 
 class BrokenAgent:
     """A payment agent that fails mid-sale: whether the card was charged is not known."""
+
+    ready = True
+
+    async def recover(self) -> list[Resolved]:
+        return []
 
     async def pay(self, charge: Charge, on_prompt: Callable[[str], None]) -> Paid:
         on_prompt("Вставьте карту")

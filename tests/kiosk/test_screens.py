@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -244,9 +245,11 @@ for _name, _make in STEPS:
 
 
 def make_scene(name: str, **settings: object) -> Scene:
-    """The scene a case needs: a card reader for the card screens, a paid service."""
+    """The scene a case needs: a card reader for the card screens, a paid service (with
+    a card terminal that answers, but on "pay-desk")."""
     card = CardSlot() if name.startswith("card") else None
-    return scene(card, paid=name.startswith(("pay", "paid")), **settings)
+    paid = name.startswith(("pay", "paid"))
+    return scene(card, paid=paid, terminal=paid and name != "pay-desk", **settings)
 
 
 @pytest.mark.parametrize(("name", "make", "sizes"), CASES, ids=[c[0] for c in CASES])
@@ -387,3 +390,54 @@ def test_in_kiosk_mode_the_window_refuses_to_close_until_the_technician_allows(
         assert not window.isVisible()
     finally:
         window.dispose()
+
+
+def shown_texts(window: KioskWindow) -> dict[str, float]:
+    """Every visible text on screen now and the pixel size it is drawn at (after any
+    shrinking to fit its box)."""
+    found: dict[str, float] = {}
+    pending: list[QQuickItem] = [window.contentItem()]
+    while pending:
+        item = pending.pop()
+        if not item.isVisible() or item.opacity() <= 0:
+            continue
+        text = item.property("text")
+        if item.metaObject().className().startswith("QQuickText") and text:
+            drawn = item.property("fontInfo").toVariant()["pixelSize"]
+            found[str(text)] = min(float(drawn), found.get(str(text), float(drawn)))
+        pending.extend(item.childItems())
+    return found
+
+
+def drawn(make: Callable[[Scene], None], name: str, *, large: bool) -> dict[str, float]:
+    s = make_scene(name, technician_pin=PIN_HASH)
+    if large:
+        s.view.toggleLarge()
+    make(s)
+    window = KioskWindow(s.view)
+    window.show()
+    try:
+        return shown_texts(window)
+    finally:
+        window.dispose()
+
+
+# Texts at least this big (design pixels, 1080 wide) are already large: a ticket's
+# number or a booking code fills the width and cannot grow further.
+ALREADY_LARGE_PX = 80
+LARGE_CASES = ["home", "group", "checkin", "book-day", "book-phone", "book-confirm", "card-hello"]
+LARGE_CASES += ["pay-offer", "pay-declined", "closed", "voice-selected", "search", "card-pin"]
+
+
+@pytest.mark.parametrize("name", LARGE_CASES)
+def test_large_type_enlarges_every_word_on_the_screen(qtbot: QtBot, name: str) -> None:
+    make = {case[0]: case[1] for case in CASES}[name]
+    normal = drawn(make, name, large=False)
+    large = drawn(make, name, large=True)
+    assert normal, "no text found on the screen"
+    small = {
+        text: (size, large[text])
+        for text, size in normal.items()
+        if text in large and large[text] < min(1.3 * size, ALREADY_LARGE_PX)
+    }
+    assert not small, f"not enlarged in large type (normal px, large px): {small}"

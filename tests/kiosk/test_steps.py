@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kiosk.booking import Draft, day_label, phone_shown, slip_lines
 from kiosk.core import Screen
 from kiosk.payment import Paid, PaidState, rubles
 from kiosk.payment import Step as PayStep
 from kiosk.states import PrintState
 from kiosk.steps.payment import PAYING_GUARD_S
-from tests.kiosk.scenes import CardSlot, scene, slot_list
-from tests.kiosk.steps_scenes import TEN_40, book_confirm, pay_offer, paying
+from okno.privacy import contacts_notice
+from tests.kiosk.scenes import CardSlot, catalogue, scene, slot_list
+from tests.kiosk.steps_scenes import (
+    TEN_40,
+    book_confirm,
+    book_service,
+    book_slot,
+    pay_offer,
+    paying,
+)
 from tests.kiosk.test_card import VISITOR
 
 
@@ -38,7 +48,8 @@ def test_a_visitor_books_a_time_and_sees_the_code_large() -> None:
     assert s.view.value("phoneText") == "+7 916 123-45-67"
     s.view.phoneDone(False)
     summary = s.view.value("summary")
-    assert isinstance(summary, list) and summary[2] == ["СМС-напоминание", "+7 9** ***-**-67"]
+    # The visitor who just typed the number checks it in full before booking.
+    assert isinstance(summary, list) and summary[2] == ["СМС-напоминание", "+7 916 123-45-67"]
     s.view.confirmBooking()
     s.view.confirmBooking()
     books = [sent for sent in s.requests.sent if sent[0] == "book"]
@@ -49,6 +60,44 @@ def test_a_visitor_books_a_time_and_sees_the_code_large() -> None:
     assert s.view.value("bookedPrint") == "Печатаем листок с кодом…"
     s.view.print_update(52, PrintState.PRINTED, "")
     assert s.view.value("bookedPrint") == "Возьмите листок с кодом из принтера"
+
+
+def test_a_first_digit_other_than_9_is_refused_with_what_the_keypad_expects() -> None:
+    s = scene(voice="on")
+    book_slot(s)
+    s.view.choose(str(TEN_40))
+    hint = s.view.value("bookNote")
+    s.view.phoneKey("4")
+    assert s.view.value("phoneText") == "+7 ___ ___-__-__"
+    assert s.view.value("bookNote") == "Номер мобильного начинается с 9: +7 9XX XXX-XX-XX"
+    assert s.speaker.texts[-1] == "Номер мобильного начинается с 9: +7 9XX XXX-XX-XX"
+    s.view.phoneKey("8")
+    assert s.view.value("bookNote") == "+7 уже набрано: наберите номер без 8, с цифры 9"
+    s.view.phoneKey("9")
+    assert s.view.value("phoneText") == "+7 9__ ___-__-__"
+    assert s.view.value("bookNote") == hint == "Необязательно: можно без напоминания"
+    s.view.toggleLanguage()
+    s.view.erase()
+    s.view.phoneKey("7")
+    assert s.view.value("bookNote") == "A mobile number starts with 9: +7 9XX XXX-XX-XX"
+
+
+def test_a_day_the_centre_is_closed_says_so_and_a_full_day_says_no_seats() -> None:
+    s = scene()
+    book_service(s)
+    s.view.choose("passport")
+    listing = slot_list(full_days=(2,))
+    # No reception on Sunday 29.11, and today's times all begun: the hub lists no slot.
+    open_days = tuple(o for o in listing.slots if o.day not in ("2026-11-23", "2026-11-29"))
+    s.view.slots_listed(s.requests.last_id, replace(listing, slots=open_days))
+    rows = {row[1]: row[2:] for row in s.view.choices.rows}
+    assert rows["Сегодня, 23 ноября"] == ("приём окончен", False)
+    assert rows["ср, 25 ноября"] == ("мест нет", False)
+    assert rows["вс, 29 ноября"] == ("МФЦ не работает", False)
+    assert rows["пн, 30 ноября"] == ("свободно: 23", True)
+    s.view.toggleLanguage()
+    rows = {row[1]: row[2:] for row in s.view.choices.rows}
+    assert rows["Sun, November 29"] == ("the centre is closed", False)
 
 
 def test_a_slot_taken_meanwhile_offers_the_next_free_ones() -> None:
@@ -122,6 +171,40 @@ def test_a_paid_service_offers_to_pay_now_or_at_the_desk() -> None:
     assert s.view.value("payAmount") == "500\u00a0₽"
     s.view.takeTicket()
     assert s.requests.sent[-1][:3] == ("ticket", "request-1", "state-duty")
+
+
+def test_without_a_terminal_that_answers_card_payment_is_not_offered_and_the_desk_is_named() -> (
+    None
+):
+    s = scene(paid=True, terminal=False, voice="on")
+    pay_offer(s)
+    s.view.tapService("state-duty")  # with voice guidance, the second tap takes it
+    assert not s.view.value("payCard")
+    assert s.view.value("payWhere") == (
+        "Картой здесь оплатить нельзя. Возьмите талон и оплатите у окна, когда вас вызовут"
+    )
+    assert "Картой здесь оплатить нельзя" in s.speaker.texts[-1]
+    s.view.payNow()
+    assert s.requests.charges == [], "a tap where no terminal answers charges nothing"
+    s.view.terminal_state(True)
+    assert s.view.value("payCard") and s.view.value("payWhere") == ""
+    s.view.payNow()
+    assert len(s.requests.charges) == 1
+
+
+def test_an_unavailable_terminal_offers_no_retry_and_the_next_visitor_no_card() -> None:
+    s = scene(paid=True)
+    paying(s)
+    down = Paid(PaidState.UNAVAILABLE, 0, "Терминал оплаты не отвечает", "No answer", ())
+    s.view.terminal_state(False)
+    s.view.paid(s.requests.last_id, down, (0, PrintState.NONE, ""))
+    assert s.view.value("payOutcome") == "Терминал оплаты не работает"
+    assert not s.view.value("payRetry")
+    s.view.payNow()
+    assert len(s.requests.charges) == 1
+    s.view.back()
+    s.view.tapService("state-duty")
+    assert not s.view.value("payCard")
 
 
 def test_a_double_tap_on_pay_starts_one_payment_with_one_key() -> None:
@@ -222,3 +305,19 @@ def test_words_for_days_phones_amounts_and_the_slip() -> None:
 
     lines = slip_lines(Booked("r", "K7M4QX", "passport", "2026-11-24", "10:20"), "Паспорт", "МФЦ")
     assert "Код записи: K7M4QX" in lines and "Приём: 24.11.2026 в 10:20" in lines
+
+
+def test_the_summary_says_what_the_web_pages_say_about_the_phone_kept() -> None:
+    s = scene()
+    s.view.set_catalogue(replace(catalogue(), keep_contacts_days=2))
+    book_confirm(s)
+    assert s.view.value("bookPrivacy") == (
+        "Телефон и почта нужны только для сообщений о записи и талоне и хранятся ещё 2 дн. "
+        "после дня приёма. Ответьте СТОП на SMS, чтобы сообщения прекратились."
+    )
+    assert s.view.value("bookPrivacy") == contacts_notice("ru", 2)
+    s.view.toggleLanguage()
+    assert s.view.value("bookPrivacy") == contacts_notice("en", 2)
+    s.view.back()
+    s.view.phoneDone(True)
+    assert s.view.value("bookPrivacy") == "", "no phone given: nothing kept to speak of"

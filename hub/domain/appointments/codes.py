@@ -3,7 +3,9 @@
 The alphabet leaves out 0, O, 1 and I, which people confuse; 32 symbols to the power of 6
 give about 1.07e9 codes, drawn with ``secrets``. Codes are never given twice: the hub
 checks every fresh code against all it ever gave (``hub/booking.py``) and the database
-refuses a duplicate. A visitor on a Russian keyboard layout types Cyrillic letters that
+refuses a duplicate. A draw that can be read as an obscene or offensive word
+(``words.py``) is thrown away and drawn again, which leaves out only a small share of the
+codes. A visitor on a Russian keyboard layout types Cyrillic letters that
 look like Latin ones; they are read as those letters.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+from hub.domain.appointments.words import spelled
 from hub.errors import BadCode
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -21,8 +24,11 @@ _SEPARATORS = str.maketrans("", "", " -_.")
 
 
 def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
-    """A fresh random code; ``choice`` is replaced only by tests."""
-    return "".join(choice(ALPHABET) for _ in range(LENGTH))
+    """A fresh random code that spells no listed word; ``choice`` is replaced only by tests."""
+    while True:
+        code = "".join(choice(ALPHABET) for _ in range(LENGTH))
+        if not spelled(code):
+            return code
 
 
 def normalise(typed: str) -> str:

@@ -209,3 +209,42 @@ async def test_the_call_centre_page_needs_a_sign_in_then_books_for_a_caller(
     phone = await page_of(browser, PHONE)
     await phone.goto(f"{site.base}/operator/sign-in")
     await shoot(phone, "sign-in-phone")
+
+
+async def test_a_form_sent_back_keeps_what_was_typed_and_says_what_is_wrong_at_the_field(
+    site: Site, browser: Browser
+) -> None:
+    page = await page_of(browser, PHONE)
+    await page.goto(f"{site.base}/book/passport")
+    await page.locator("label.slot").first.click()
+    phone = page.get_by_role("textbox", name="Телефон")
+    await phone.fill("916 12")
+    await page.get_by_role("button", name="Записаться").click()
+    phone = page.get_by_role("textbox", name="Телефон")
+    await expect(phone).to_have_value("916 12")
+    said = "Телефон не подходит для SMS: введите его как +7 916 123-45-67."
+    await expect(phone).to_have_accessible_description(said)
+    await expect(phone).to_have_attribute("aria-invalid", "true")
+    # Right under its field, on a phone's screen.
+    field_box = await phone.bounding_box()
+    error_box = await page.locator("#phone-error").bounding_box()
+    assert field_box is not None and error_box is not None
+    assert 0 <= error_box["y"] - (field_box["y"] + field_box["height"]) < 24
+    await shoot(page, "book-phone-rejected")
+    await phone.fill("+7 916 123-45-67")
+    await page.get_by_role("button", name="Записаться").click()
+    await expect(page.get_by_role("heading", name="Вы записаны")).to_be_visible()
+    code = await page.locator("[data-code]").get_attribute("data-code")
+    assert code is not None
+
+    await page.goto(f"{site.base}/booking")
+    box = page.get_by_role("textbox", name="Код")
+    await box.fill("ZZZZZZ")
+    await page.get_by_role("button", name="Показать").click()
+    box = page.get_by_role("textbox", name="Код")
+    await expect(box).to_have_value("ZZZZZZ")
+    await expect(box).to_have_accessible_description(re.compile("^Записи с таким кодом нет"))
+    await shoot(page, "lookup-wrong-code")
+    await box.fill(code)
+    await page.get_by_role("button", name="Показать").click()
+    await expect(page.get_by_role("heading", name="Запись действует")).to_be_visible()

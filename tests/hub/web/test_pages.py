@@ -248,3 +248,78 @@ async def test_failures_show_a_page_without_a_trace(
         down = await client.get("/status?lang=en")
         assert down.status_code == 503
         assert "nothing was changed" in plain(down)
+
+
+def field_of(response: httpx.Response, name: str) -> str:
+    """The input named ``name`` as the page has it (its whole tag)."""
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*>', response.text)
+    assert found, f"no {name} input on the page"
+    return found.group(0)
+
+
+def error_beside(response: httpx.Response, name: str) -> str:
+    """The error the input ``name`` points at with aria-describedby, as the visitor reads it."""
+    tag = field_of(response, name)
+    assert 'aria-invalid="true"' in tag
+    described = re.search(r'aria-describedby="([\w-]+)"', tag)
+    assert described, tag
+    found = re.search(rf'<[^>]+id="{described.group(1)}"[^>]*>([^<]*)<', response.text)
+    assert found, f"nothing on the page has the id {described.group(1)}"
+    return found.group(1)
+
+
+async def test_a_rejected_phone_is_kept_as_typed_with_the_error_at_its_field(site: Site) -> None:
+    async with site.client() as client:
+        rejected = await book(client, phone="916 12", email="a@mail.ru")
+    assert rejected.status_code == 400
+    assert 'value="916 12"' in field_of(rejected, "phone")
+    assert 'value="a@mail.ru"' in field_of(rejected, "email")
+    assert error_beside(rejected, "phone") == (
+        "Телефон не подходит для SMS: введите его как +7 916 123-45-67."
+    )
+    assert 'aria-invalid="true"' not in field_of(rejected, "email")
+    # Beside its field only: not also at the top of the page, far from it.
+    assert rejected.text.count("Телефон не подходит для SMS") == 1
+    # The error follows the phone input directly (outside its label, which names it).
+    after = rejected.text.split(field_of(rejected, "phone"), 1)[1]
+    assert after.lstrip().startswith('</label><p class="field-error" id="phone-error"')
+
+
+async def test_a_wrong_code_shows_the_form_again_with_the_code_and_the_error_at_it(
+    site: Site,
+) -> None:
+    async with site.client() as client:
+        token = await csrf(client)
+        unknown = await client.post("/booking", data={"csrf": token, "code": "ZZZZZZ"})
+        bad = await client.post("/booking", data={"csrf": token, "code": "K7M"})
+        made = code_in(await book(client))
+        again = await client.post("/booking", data={"csrf": token, "code": made})
+    assert unknown.status_code == 404
+    assert 'value="ZZZZZZ"' in field_of(unknown, "code")
+    assert error_beside(unknown, "code").startswith("Записи с таким кодом нет")
+    assert 'action="/booking"' in unknown.text, "the form to try again"
+    assert bad.status_code == 400
+    assert error_beside(bad, "code").startswith("Код — это 6 знаков")
+    assert again.status_code == 200 and made in again.text
+
+
+async def test_a_rejected_phone_for_notifications_is_kept_with_the_error_at_its_field(
+    notifying_site: Site,
+) -> None:
+    site = notifying_site
+    outcome = await site.hub.run(lambda engine, now: engine.issue("passport", now))
+    assert outcome.ticket is not None
+    url = f"/t/{quote(outcome.ticket.id)}"
+    async with site.client() as client:
+        token = await csrf(client)
+        rejected = await client.post(f"{url}/notify", data={"csrf": token, "phone": "12-34"})
+        empty = await client.post(f"{url}/notify", data={"csrf": token, "phone": ""})
+        taken = await client.post(
+            f"{url}/notify", data={"csrf": token, "phone": "+7 916 123-45-67"}
+        )
+    assert rejected.status_code == 400
+    assert 'value="12-34"' in field_of(rejected, "phone")
+    assert error_beside(rejected, "phone").startswith("Телефон не подходит для SMS")
+    assert empty.status_code == 400
+    assert error_beside(empty, "phone") == "Введите телефон или адрес почты: туда придёт сообщение."
+    assert taken.status_code == 200 and "aria-invalid" not in taken.text
