@@ -132,6 +132,9 @@ def entry(flow: KioskFlow, words: dict[str, str]) -> dict[str, object]:
         if flow.card.tries >= 0:
             key = "card_pin_wrong" if flow.card.wrong else "card_pin_tries"
             pin_message = words[key].format(n=flow.card.tries)
+        elif flow.card.wrong:
+            # A card may refuse a PIN with a bare 6300 and keep its counter to itself.
+            pin_message = words["card_pin_wrong_no_count"]
     settings = flow.settings
     info = [
         f"hub: {'на связи / online' if flow.link else 'нет связи / unreachable'}",

@@ -140,6 +140,7 @@ WORDS: dict[str, dict[str, str]] = {
         "card_pin_title": "Введите PIN-код карты",
         "card_pin_tries": "Осталось попыток: {n}",
         "card_pin_wrong": "Неверный PIN-код. Осталось попыток: {n}",
+        "card_pin_wrong_no_count": "Неверный PIN-код. Введите его ещё раз",
     },
     "en": {
         "other_language": "Русский",
@@ -267,6 +268,7 @@ WORDS: dict[str, dict[str, str]] = {
         "card_pin_title": "Enter your card's PIN",
         "card_pin_tries": "Attempts left: {n}",
         "card_pin_wrong": "Wrong PIN. Attempts left: {n}",
+        "card_pin_wrong_no_count": "Wrong PIN. Please enter it again",
     },
 }
 

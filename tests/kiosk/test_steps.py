@@ -321,3 +321,16 @@ def test_the_summary_says_what_the_web_pages_say_about_the_phone_kept() -> None:
     s.view.back()
     s.view.phoneDone(True)
     assert s.view.value("bookPrivacy") == "", "no phone given: nothing kept to speak of"
+
+
+def test_a_wrong_pin_is_said_even_when_the_card_keeps_its_counter_to_itself() -> None:
+    s = scene()
+    s.view.card_pin_asked(3, False)
+    assert s.view.value("pinMessage") == "Осталось попыток: 3"
+    s.view.card_pin_asked(2, True)
+    assert s.view.value("pinMessage") == "Неверный PIN-код. Осталось попыток: 2"
+    # A card that answers a wrong PIN with a bare 6300 tells no count (ISO 7816-4).
+    s.view.card_pin_asked(-1, False)
+    assert s.view.value("pinMessage") == ""
+    s.view.card_pin_asked(-1, True)
+    assert s.view.value("pinMessage") == "Неверный PIN-код. Введите его ещё раз"
