@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+from zoneinfo import ZoneInfo
 
 import grpc
 from rich.console import Console
@@ -15,7 +17,7 @@ from rich.table import Table
 from okno.errors import OknoError
 from okno.runtime.enroll import Membership
 from okno.runtime.identity import DeviceKey
-from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+from protos.okno.v1 import admin_pb2, admin_pb2_grpc, devices_pb2, devices_pb2_grpc
 
 if TYPE_CHECKING:
     from protos.okno.v1.devices_pb2_grpc import ProvisioningAsyncStub
@@ -32,13 +34,16 @@ class ProvisionFailed(OknoError):
 
 def call(hub: str, action: Callable[[ProvisioningAsyncStub], Awaitable[T]]) -> T:
     """Run one call against the hub at ``hub``; a refusal becomes a one-line reason."""
+    return on_channel(hub, lambda channel: action(devices_pb2_grpc.ProvisioningStub(channel)))
+
+
+def on_channel(hub: str, action: Callable[[grpc.aio.Channel], Awaitable[T]]) -> T:
+    """Run calls on one channel to the hub at ``hub``; a refusal becomes a one-line reason."""
 
     async def run() -> T:
         async with grpc.aio.insecure_channel(hub) as channel:
             try:
-                return await asyncio.wait_for(
-                    action(devices_pb2_grpc.ProvisioningStub(channel)), TIMEOUT_S
-                )
+                return await asyncio.wait_for(action(channel), TIMEOUT_S)
             except grpc.aio.AioRpcError as error:
                 if error.code() == grpc.StatusCode.UNAVAILABLE:
                     raise ProvisionFailed(
@@ -53,25 +58,39 @@ def call(hub: str, action: Callable[[ProvisioningAsyncStub], Awaitable[T]]) -> T
     return asyncio.run(run())
 
 
-def device_table(devices: list[devices_pb2.DeviceInfo]) -> Table:
+@dataclass(frozen=True, slots=True)
+class Fleet:
+    """The devices a hub knows, and its branch's time zone, in which the hall reads times."""
+
+    devices: list[devices_pb2.DeviceInfo]
+    timezone: str
+
+
+def list_fleet(hub: str) -> Fleet:
+    async def both(channel: grpc.aio.Channel) -> Fleet:
+        listed = await devices_pb2_grpc.ProvisioningStub(channel).ListDevices(
+            devices_pb2.ListDevicesRequest()
+        )
+        branch = await admin_pb2_grpc.AdminStub(channel).GetBranch(admin_pb2.GetBranchRequest())
+        return Fleet(list(listed.devices), branch.timezone)
+
+    return on_channel(hub, both)
+
+
+def device_table(devices: list[devices_pb2.DeviceInfo], timezone: str) -> Table:
+    """The fleet as a technician reads it: times in the branch's time, ids never cut."""
     table = Table(title="okno devices")
-    for column in (
-        "id",
-        "kind",
-        "name",
-        "zone",
-        "address",
-        "version",
-        "admission",
-        "state",
-        "last seen",
-    ):
+    # A technician copies an id into the next command: it keeps its whole width and
+    # the other columns wrap instead.
+    widest = max((len(d.id) for d in devices), default=2)
+    table.add_column("id", no_wrap=True, min_width=widest)
+    for column in ("kind", "name", "zone", "address", "version", "admission", "state"):
         table.add_column(column)
+    table.add_column("last seen", no_wrap=True)
+    zone = ZoneInfo(timezone)
     for d in devices:
         seen = (
-            datetime.fromtimestamp(d.last_seen_unix_ms / 1000, UTC)
-            .astimezone()
-            .strftime("%H:%M:%S")
+            datetime.fromtimestamp(d.last_seen_unix_ms / 1000, zone).strftime("%d.%m %H:%M:%S")
             if d.last_seen_unix_ms
             else "never"
         )
