@@ -25,6 +25,8 @@ from okno.runtime.channels import plaintext
 from protos.okno.v1 import admin_pb2, common_pb2, feed_pb2, queue_pb2, queue_pb2_grpc
 from tests.hub.conftest import EXAMPLE, Served
 
+pytestmark = pytest.mark.clock
+
 WAIT = 10.0
 
 

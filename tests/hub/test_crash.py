@@ -17,6 +17,8 @@ from hub.bench.process import round_the_clock, start_hub
 from protos.okno.v1 import queue_pb2, queue_pb2_grpc
 from tests.hub.conftest import EXAMPLE
 
+pytestmark = pytest.mark.clock
+
 if TYPE_CHECKING:
     from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
+import pytest
 from rich.console import Console
 
 from hub.bench.process import start_hub
@@ -18,6 +19,8 @@ from okno.provision import device_table
 from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import EXAMPLE
+
+pytestmark = pytest.mark.clock
 
 
 def provision(*args: str, columns: int = 200) -> subprocess.CompletedProcess[str]:
@@ -105,7 +108,7 @@ def test_no_hub_is_a_one_line_reason() -> None:
     )
 
 
-async def test_a_device_id_is_listed_whole_on_an_80_column_terminal(tmp_path: Path) -> None:
+async def test_refused_settings_and_ids_whole_on_an_80_column_terminal(tmp_path: Path) -> None:
     process, port = await start_hub(EXAMPLE, tmp_path / "hub.db", "--device-listen", "127.0.0.1:0")
     hub = f"127.0.0.1:{port}"
     serial = "VKP80III-SN-0123456789ABCDEF"
@@ -114,6 +117,17 @@ async def test_a_device_id_is_listed_whole_on_an_80_column_terminal(tmp_path: Pa
         await asyncio.to_thread(
             provision, "approve", ticket.pairing_code, "--name", "Принтер у входа", "--hub", hub
         )
+        device = f"ticket_printer-{serial}"
+        for setting, reason in (
+            ("paper_width=75", "paper_width=75: one of 58, 80"),
+            ("volume=7", "a ticket_printer has no setting volume"),
+        ):
+            refused = await asyncio.to_thread(provision, "config", device, setting, "--hub", hub)
+            assert refused.returncode == 2
+            assert reason in refused.stderr
+        shown = await asyncio.to_thread(provision, "show", device, "--hub", hub)
+        assert "paper_width" not in shown.stdout
+        assert "volume" not in shown.stdout
         listed = await asyncio.to_thread(provision, "list", "--hub", hub, columns=80)
         assert listed.returncode == 0, listed.stderr
         assert f"ticket_printer-{serial}" in listed.stdout
