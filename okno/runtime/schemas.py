@@ -72,9 +72,15 @@ HALL_DISPLAY = Schema(
     ),
 )
 
+# A printer model's capabilities, chosen per printer (ticket_printer/settings.py).
 TICKET_PRINTER = Schema(
     "ticket_printer",
-    (Setting("paper_width", choice("58", "80")),),
+    (
+        Setting("paper_width", choice("58", "80")),
+        Setting("code_page", choice("cp866", "ascii")),
+        Setting("qr", choice("native", "raster")),
+        Setting("logo", choice("nv", "raster", "none")),
+    ),
 )
 
 CARD_READER = Schema("card_reader", (SNILS_HASH_KEY,))

@@ -25,7 +25,7 @@ from tests.kiosk.scenes import PIN_HASH
             + [f"{GROUP_PREFIX}<id>"],
         ),
         ("staff_desk", known_keys()),
-        ("ticket_printer", ["paper_width"]),
+        ("ticket_printer", ["paper_width", "code_page", "qr", "logo"]),
         ("card_reader", ["snils_hash_key"]),
     ],
 )
@@ -67,7 +67,7 @@ def test_a_value_the_kind_cannot_take_is_refused_with_the_reason(
         ("kiosk", {"technician_pin": PIN_HASH, "group_documents": "Документы|Documents"}),
         ("kiosk", {"dpi": "0", "ticket_page_url": "https://okno.example/t/{ticket}"}),
         ("staff_desk", {"pin_call_next": "GPIO17", "rating_pins": "12, 16,20,21,26"}),
-        ("ticket_printer", {"paper_width": "58"}),
+        ("ticket_printer", {"paper_width": "58", "code_page": "ascii", "logo": "none"}),
     ],
 )
 def test_values_the_devices_take_pass(kind: str, config: dict[str, str]) -> None:
