@@ -41,7 +41,7 @@ from hall_display.view import BoardView, wall_ms
 from hall_display.voice import Voice
 from okno.aio import until_stopped
 from okno.errors import OknoError
-from okno.qt import emit, quit_on_signals
+from okno.qt import emit, quit_after, quit_on_signals
 from okno.runtime.channels import hub_link
 from okno.runtime.enroll import Description, EnrollmentRefused
 from okno.runtime.session import HubSession
@@ -94,11 +94,12 @@ def run_display(options: DisplayOptions) -> None:
         raise DisplayError(str(err)) from err
     app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
     display = DisplayApp(options)
-    display.bridge.failed.connect(lambda _: app.quit())
-    with quit_on_signals(app):
+    leave = quit_after(app, display.screenshot)
+    display.bridge.failed.connect(lambda _: leave())
+    with quit_on_signals(app, leave):
         display.start()
         if options.duration_s is not None:
-            QTimer.singleShot(int(options.duration_s * 1000), app.quit)
+            QTimer.singleShot(int(options.duration_s * 1000), leave)
         app.exec()
     display.stop()
     if display.failure is not None:
@@ -150,8 +151,6 @@ class DisplayApp:
         self._tick.stop()
         self._camera.stop()
         self.io.stop()
-        if self.options.screenshots is not None:
-            self.screenshot()
         self.window.dispose()
 
     def screenshot(self) -> Path | None:

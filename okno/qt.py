@@ -79,10 +79,14 @@ def emit(signal: SignalInstance, *args: object) -> None:
 
 
 @contextlib.contextmanager
-def quit_on_signals(app: QCoreApplication) -> Iterator[None]:
-    """SIGINT and SIGTERM quit Qt's loop, which then stops the rest cleanly."""
+def quit_on_signals(
+    app: QCoreApplication, quit_: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """SIGINT and SIGTERM quit Qt's loop (by ``quit_``), which then stops the rest cleanly."""
+    leave = quit_ or app.quit
+    # Run from the loop, not inside the handler: ``quit_`` may paint a last screenshot.
     handlers = {
-        signum: signal.signal(signum, lambda *_: app.quit())
+        signum: signal.signal(signum, lambda *_: QTimer.singleShot(0, leave))
         for signum in (signal.SIGINT, signal.SIGTERM)
     }
     # Python runs a signal handler only when it gets the thread back: a timer gives it.
@@ -95,3 +99,19 @@ def quit_on_signals(app: QCoreApplication) -> Iterator[None]:
         waker.stop()
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
+
+
+def quit_after(app: QCoreApplication, last: Callable[[], object]) -> Callable[[], None]:
+    """A quit that first runs ``last`` (the last screenshot) while Qt's loop still runs.
+
+    After the loop (``aboutToQuit`` included) QQuickWindow.grabWindow crashes the process
+    on a real X display (xcb: SIGSEGV), so every way out of a program goes through here.
+    """
+
+    def quit_() -> None:
+        try:
+            last()
+        finally:
+            app.quit()
+
+    return quit_
