@@ -30,7 +30,7 @@ def opened_at_nine(config: Path, now_ms: int | None = None) -> tuple[str, ...]:
     """
     now = wall_clock_ms() if now_ms is None else now_ms
     morning = morning_ms(load_branch(config).branch, now)
-    return ("--clock-offset-ms", str(morning - now))
+    return (f"--clock-offset-ms={morning - now}",)
 
 
 async def start_hub(

@@ -23,8 +23,6 @@ from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, wait_rea
 from tests.hub.conftest import Served
 from tests.polling import eventually
 
-pytestmark = pytest.mark.clock
-
 DEVICE = f"{KIND}-BENCH-0000"
 KEY = bytes(range(100, 132))
 PIN = "25807314"

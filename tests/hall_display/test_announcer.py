@@ -26,6 +26,8 @@ from hall_display.speech import Language, phrases
 from hall_display.voice import QuietHours, Voice
 from hall_display.voice_bench import CACHED_CALL_TARGET_MS, measure_voice
 
+pytestmark = pytest.mark.clock
+
 WAIT = 10.0  # seconds a test waits for an event before it fails instead of hanging
 
 

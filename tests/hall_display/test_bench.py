@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from hall_display.bench import (
@@ -16,8 +15,6 @@ from hall_display.bench import (
 )
 from hall_display.board import Board
 from protos.okno.v1 import feed_pb2
-
-pytestmark = pytest.mark.clock
 
 
 def test_the_paint_benchmark_times_every_call_against_its_target(qtbot: QtBot) -> None:

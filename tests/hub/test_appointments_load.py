@@ -25,8 +25,6 @@ from hub.bench.process import start_hub
 from protos.okno.v1 import appointments_pb2, appointments_pb2_grpc
 from tests.hub.conftest import EXAMPLE, Served
 
-pytestmark = pytest.mark.clock
-
 # What one client saw acknowledged: (code, slot start, request id).
 Acknowledged = list[tuple[str, int, str]]
 

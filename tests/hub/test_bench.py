@@ -12,8 +12,6 @@ import pytest
 
 from tests.hub.conftest import EXAMPLE
 
-pytestmark = pytest.mark.clock
-
 
 def bench(name: str, out: Path, *options: str) -> dict[str, Any]:
     """Run ``okno bench NAME`` on the example branch; return its JSON document."""

@@ -8,12 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from hub.bench.process import start_hub
 from tests.hub.conftest import EXAMPLE
-
-pytestmark = pytest.mark.clock
 
 
 def run_hub(*args: str) -> subprocess.CompletedProcess[str]:

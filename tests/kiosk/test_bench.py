@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.bench import EXAMPLE, measure_kiosk
-
-pytestmark = pytest.mark.clock
 
 
 def test_the_benchmark_measures_cold_start_and_taps(qtbot: QtBot) -> None:

@@ -88,8 +88,9 @@ async def test_each_screen_comes_up_in_a_real_x_window_and_stops_cleanly(
     state = ("--state", str(tmp_path / "state")) if program != "operator" else ()
     log = tmp_path / f"{program}.log"
     with log.open("w") as out:
-        running = subprocess.Popen(
-            [sys.executable, "-m", "okno", program, *args, *state, "--screenshots", str(shots)],
+        running = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "okno", program, *args, *state),
+            *("--screenshots", str(shots)),
             env=x_env(display),
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -97,7 +98,7 @@ async def test_each_screen_comes_up_in_a_real_x_window_and_stops_cleanly(
     try:
         screen = tmp_path / "screen.png"
         for _ in range(60):
-            assert running.poll() is None, f"{program} exited:\n{log.read_text()[-3000:]}"
+            assert running.returncode is None, f"{program} exited:\n{log.read_text()[-3000:]}"
             grabbed = await asyncio.to_thread(
                 subprocess.run,
                 [sys.executable, "-c", GRAB, str(screen)],
@@ -114,7 +115,7 @@ async def test_each_screen_comes_up_in_a_real_x_window_and_stops_cleanly(
             raise AssertionError(f"no window of {program} came up:\n{log.read_text()[-3000:]}")
     finally:
         running.send_signal(signal.SIGTERM)
-        code = await asyncio.to_thread(running.wait, 20)
+        code = await asyncio.wait_for(running.wait(), 20)
     assert code == 0, log.read_text()[-3000:]
     assert "xcb" in log.read_text(), "Qt did not load its xcb plugin"
     (saved,) = shots.glob("*.png")

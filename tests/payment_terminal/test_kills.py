@@ -31,7 +31,7 @@ from payment_terminal.sim import SimulatedTerminal
 from tests.hub.conftest import EXAMPLE
 from tests.payment_terminal.agent_process import AMOUNT, TERMINAL, charge
 
-pytestmark = [pytest.mark.slow, pytest.mark.clock]
+pytestmark = pytest.mark.slow
 KEY = "kiosk-01:0042"
 # How each payment ends when the agent dies at the step: it was never sent before the
 # sale went out; the terminal gave up on a sale whose register vanished; a charge the

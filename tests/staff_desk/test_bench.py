@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from staff_desk.bench import measure_press_to_board
 from tests.hub.conftest import EXAMPLE
-
-pytestmark = pytest.mark.clock
 
 
 async def test_the_benchmark_times_press_to_board() -> None:

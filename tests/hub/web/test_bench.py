@@ -8,7 +8,7 @@ import pytest
 from hub.bench.status_page import measure_status_page
 from tests.hub.conftest import EXAMPLE
 
-pytestmark = [pytest.mark.slow, pytest.mark.clock]
+pytestmark = pytest.mark.slow
 
 
 async def test_the_status_page_benchmark_runs_against_a_hub_process() -> None:
