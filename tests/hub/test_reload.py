@@ -6,6 +6,7 @@ import asyncio
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 import pytest
@@ -15,6 +16,9 @@ from hub.notify.sim import SimulatedSmsGateway
 from protos.okno.v1 import admin_pb2, admin_pb2_grpc, appointments_pb2, appointments_pb2_grpc
 from tests.hub.conftest import EXAMPLE
 from tests.polling import eventually
+
+if TYPE_CHECKING:
+    from protos.okno.v1.appointments_pb2_grpc import AppointmentsAsyncStub
 
 pytestmark = pytest.mark.clock
 
@@ -84,9 +88,7 @@ async def test_the_reload_answer_says_what_applied_and_what_needs_a_restart(
         await asyncio.wait_for(process.wait(), 15)
 
 
-async def _book(
-    appointments: appointments_pb2_grpc.AppointmentsStub, phone: str
-) -> appointments_pb2.Booking:
+async def _book(appointments: AppointmentsAsyncStub, phone: str) -> appointments_pb2.Booking:
     free = await appointments.FindFreeSlots(
         appointments_pb2.FindFreeSlotsRequest(service_id="passport", limit=1)
     )
