@@ -38,7 +38,7 @@ from hall_display.screen import BoardWindow
 from hall_display.settings import DisplaySettings
 from hall_display.sinks import choose_sink
 from hall_display.view import BoardView, wall_ms
-from hall_display.voice import Voice
+from hall_display.voice import Voice, hall_clock
 from okno.aio import until_stopped
 from okno.errors import OknoError
 from okno.qt import emit, quit_after, quit_on_signals
@@ -167,6 +167,7 @@ class DisplayIO:
     ) -> None:
         self.options = options
         self.base = options.settings()
+        self.settings = self.base
         self.bridge = bridge
         self.failure: BaseException | None = None
         self.client: FeedClient | None = None
@@ -210,7 +211,9 @@ class DisplayIO:
         if self.voice is None:
             self.voice = Voice(state / "voice-cache", volume=self.base.volume)
         sink = choose_sink(state / "announcements", speed=self.options.voice_speed)
-        self.announcer = Announcer(self.voice, sink, quiet_hours=self.base.quiet)
+        self.announcer = Announcer(
+            self.voice, sink, quiet_hours=self.base.quiet, now=hall_clock(self._hall_zone)
+        )
         options = self.options
         joined = await until_stopped(
             hub_link(
@@ -241,9 +244,14 @@ class DisplayIO:
             stop.set()
             raise EnrollmentRefused(f"the hub refused this display: {session.refused}")
 
+    def _hall_zone(self) -> str:
+        """The zone of quiet hours: the display's timezone setting, else the branch's."""
+        return self.settings.timezone or self.bridge.branch_zone
+
     def _configure(self, config: dict[str, str]) -> None:
         """The hub's settings on top of the command line's; ValueError refuses them."""
         settings = self.base.updated(config)
+        self.settings = settings
         if self.client is not None:
             self.client.languages = settings.voice_languages
         if self.voice is not None:

@@ -8,7 +8,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import time
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from hall_display.announcer import (
 )
 from hall_display.errors import BadPhrase, PlaybackFailed
 from hall_display.speech import Language, phrases
-from hall_display.voice import QuietHours, Voice
+from hall_display.voice import QuietHours, Voice, hall_clock
 from hall_display.voice_bench import CACHED_CALL_TARGET_MS, measure_voice
 
 pytestmark = pytest.mark.clock
@@ -303,3 +303,20 @@ def test_the_benchmark_measures_a_cached_call(tmp_path: Path) -> None:
     assert figures["synthesis_ms_per_phrase"] > 0
     assert len(list((tmp_path / "announcements").glob("*.wav"))) == 4
     assert [p.name for p in tmp_path.iterdir()] == ["announcements"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "wall", "quiet"),
+    [
+        # 20:30 on a box that runs on UTC is 23:30 in the hall: quiet from 22:00.
+        ("Europe/Moscow", datetime(2026, 12, 7, 20, 30, tzinfo=UTC), True),
+        # 05:30 UTC is 08:30 in Moscow: the hall speaks again.
+        ("Europe/Moscow", datetime(2026, 12, 7, 5, 30, tzinfo=UTC), False),
+        ("Asia/Vladivostok", datetime(2026, 12, 7, 12, 30, tzinfo=UTC), True),
+    ],
+)
+def test_quiet_hours_are_the_halls_time_not_the_boxs(
+    zone: str, wall: datetime, quiet: bool
+) -> None:
+    now = hall_clock(lambda: zone, lambda: wall)
+    assert QuietHours(time(22), time(8)).covers(now()) is quiet
