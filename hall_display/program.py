@@ -21,14 +21,12 @@ import asyncio
 import contextlib
 import logging
 import socket
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QGuiApplication
 
 from hall_display.announcer import Announcer
 from hall_display.bridge import FeedBridge
@@ -41,7 +39,7 @@ from hall_display.view import BoardView, wall_ms
 from hall_display.voice import Voice, hall_clock
 from okno.aio import until_stopped
 from okno.errors import OknoError
-from okno.qt import emit, quit_after, quit_on_signals
+from okno.qt import emit, gui_app, quit_after, quit_on_signals
 from okno.runtime.channels import hub_link
 from okno.runtime.enroll import Description, EnrollmentRefused
 from okno.runtime.session import HubSession
@@ -92,7 +90,7 @@ def run_display(options: DisplayOptions) -> None:
         options.settings()
     except ValueError as err:
         raise DisplayError(str(err)) from err
-    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    app = gui_app()
     display = DisplayApp(options)
     leave = quit_after(app, display.screenshot)
     display.bridge.failed.connect(lambda _: leave())

@@ -9,14 +9,12 @@ again at any time (an open desk stays open in the operator's name).
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QGuiApplication
 
-from okno.qt import quit_after, quit_on_signals
+from okno.qt import gui_app, quit_after, quit_on_signals
 from staff_desk.panel.errors import PanelError
 from staff_desk.panel.screen import SIZE, PanelWindow
 from staff_desk.panel.view import PanelView
@@ -51,7 +49,7 @@ def run_operator(options: OperatorOptions) -> None:
         words(options.language)
     except ValueError as err:
         raise PanelError(str(err)) from err
-    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    app = gui_app()
     io = PanelIO(options.hub)
     io.start()
     view = PanelView(io, language=options.language, large=options.large)

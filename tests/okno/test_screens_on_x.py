@@ -20,6 +20,8 @@ import pytest
 from PIL import Image
 
 from hub.bench.process import opened_at_nine, start_hub
+from okno.errors import ScreenLibrariesMissing
+from okno.qt import gui_app
 from tests.hub.conftest import EXAMPLE
 
 pytestmark = pytest.mark.slow
@@ -120,3 +122,17 @@ async def test_each_screen_comes_up_in_a_real_x_window_and_stops_cleanly(
     assert "xcb" in log.read_text(), "Qt did not load its xcb plugin"
     (saved,) = shots.glob("*.png")
     assert colours(saved) > 16
+
+
+def test_a_missing_xcb_library_is_named_with_its_debian_package() -> None:
+    absent = {"xcb-icccm", "xcb-keysyms"}
+
+    def find(name: str) -> str | None:
+        return None if name in absent else f"lib{name}.so"
+
+    with pytest.raises(
+        ScreenLibrariesMissing, match="apt-get install libxcb-icccm4 libxcb-keysyms1"
+    ):
+        gui_app({"DISPLAY": ":5"}, find)
+    with pytest.raises(ScreenLibrariesMissing):
+        gui_app({"QT_QPA_PLATFORM": "xcb"}, find)
