@@ -26,8 +26,6 @@ from hall_display.speech import Language, phrases
 from hall_display.voice import QuietHours, Voice, hall_clock
 from hall_display.voice_bench import CACHED_CALL_TARGET_MS, measure_voice
 
-pytestmark = pytest.mark.clock
-
 WAIT = 10.0  # seconds a test waits for an event before it fails instead of hanging
 
 
@@ -176,6 +174,7 @@ async def test_a_repeated_feed_sequence_is_spoken_once(voice: Voice, tmp_path: P
     assert len(announcement_files(tmp_path)) == 2
 
 
+@pytest.mark.clock
 async def test_quiet_hours_lower_the_volume(voice: Voice, tmp_path: Path) -> None:
     moment = [time(12)]
     announcer = Announcer(
@@ -195,6 +194,7 @@ async def test_quiet_hours_lower_the_volume(voice: Voice, tmp_path: Path) -> Non
     assert wav.rms(night) / wav.rms(day) == pytest.approx(0.2, abs=0.01)
 
 
+@pytest.mark.clock
 async def test_silent_quiet_hours_log_the_call_but_do_not_play_it(
     voice: Voice, tmp_path: Path
 ) -> None:
@@ -305,6 +305,7 @@ def test_the_benchmark_measures_a_cached_call(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["announcements"]
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("zone", "wall", "quiet"),
     [
