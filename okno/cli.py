@@ -212,7 +212,8 @@ def provision_list(hub: HubOption = "127.0.0.1:50051") -> None:
     from okno.provision import device_table
 
     fleet = _listed(hub)
-    Console().print(device_table(fleet.devices, fleet.timezone))
+    console = Console()
+    console.print(device_table(fleet.devices, fleet.timezone, console.width))
 
 
 def _listed(hub: str) -> Fleet:
@@ -634,7 +635,7 @@ def provision_show(
     if not found:
         raise fail(f'no device "{device_id}": see okno provision list')
     console = Console()
-    console.print(device_table(found, fleet.timezone))
+    console.print(device_table(found, fleet.timezone, console.width))
     show_settings(console, found[0])
 
 

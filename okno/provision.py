@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 import grpc
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from okno.errors import OknoError
 from okno.runtime.enroll import Membership
@@ -77,40 +78,58 @@ def list_fleet(hub: str) -> Fleet:
     return on_channel(hub, both)
 
 
-def device_table(devices: list[devices_pb2.DeviceInfo], timezone: str) -> Table:
-    """The fleet as a technician reads it: times in the branch's time, ids never cut."""
-    table = Table(title="okno devices")
-    # A technician copies an id into the next command: it keeps its whole width and
-    # the other columns wrap instead.
-    widest = max((len(d.id) for d in devices), default=2)
-    table.add_column("id", no_wrap=True, min_width=widest)
-    for column in ("kind", "name", "zone", "address", "version", "admission", "state"):
-        table.add_column(column)
-    table.add_column("last seen", no_wrap=True)
+COLUMNS = ("id", "kind", "name", "zone", "address", "version", "admission", "state", "last seen")
+# What a table's borders and padding take: three characters a column, and one more.
+BORDER_PER_COLUMN = 3
+
+
+def device_table(
+    devices: list[devices_pb2.DeviceInfo], timezone: str, width: int | None = None
+) -> RenderableType:
+    """The fleet as a technician reads it: times in the branch's time, nothing cut.
+
+    A technician copies an id into the next command, so no cell is shortened: when the
+    table would not fit in ``width`` columns, each device is shown as a block of lines.
+    """
     zone = ZoneInfo(timezone)
-    for d in devices:
-        seen = (
-            datetime.fromtimestamp(d.last_seen_unix_ms / 1000, zone).strftime("%d.%m %H:%M:%S")
-            if d.last_seen_unix_ms
-            else "never"
-        )
-        state = devices_pb2.Presence.Name(d.presence).removeprefix("PRESENCE_").lower()
-        if d.error:
-            state = f"{state}: {d.error}"
-        elif d.warning:
-            state = f"{state} ({d.warning})"
-        table.add_row(
-            d.id,
-            d.kind,
-            d.name,
-            d.zone,
-            d.address,
-            d.software_version,
-            devices_pb2.Admission.Name(d.admission).removeprefix("ADMISSION_").lower(),
-            state,
-            seen,
-        )
+    rows = [_cells(d, zone) for d in devices]
+    needed = 1 + sum(
+        max(len(c) for c in (column, *(row[n] for row in rows))) + BORDER_PER_COLUMN
+        for n, column in enumerate(COLUMNS)
+    )
+    if width is not None and needed > width:
+        return Group(Text("okno devices", style="italic"), *(_block(row) for row in rows))
+    table = Table(title="okno devices")
+    for column in COLUMNS:
+        table.add_column(column, no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
     return table
+
+
+def _cells(d: devices_pb2.DeviceInfo, zone: ZoneInfo) -> tuple[str, ...]:
+    seen = (
+        datetime.fromtimestamp(d.last_seen_unix_ms / 1000, zone).strftime("%d.%m %H:%M:%S")
+        if d.last_seen_unix_ms
+        else "never"
+    )
+    state = devices_pb2.Presence.Name(d.presence).removeprefix("PRESENCE_").lower()
+    if d.error:
+        state = f"{state}: {d.error}"
+    elif d.warning:
+        state = f"{state} ({d.warning})"
+    admission = devices_pb2.Admission.Name(d.admission).removeprefix("ADMISSION_").lower()
+    return (d.id, d.kind, d.name, d.zone, d.address, d.software_version, admission, state, seen)
+
+
+def _block(row: tuple[str, ...]) -> Table:
+    block = Table.grid(padding=(0, 2))
+    block.add_column(style="dim", no_wrap=True)
+    block.add_column(overflow="fold")
+    for column, cell in zip(COLUMNS, row, strict=True):
+        block.add_row(column, cell)
+    block.add_row("", "")
+    return block
 
 
 def show(console: Console, device: devices_pb2.DeviceInfo) -> None:

@@ -127,7 +127,9 @@ async def test_refused_settings_and_ids_whole_on_an_80_column_terminal(tmp_path:
         assert "volume" not in shown.stdout
         listed = await asyncio.to_thread(provision, "list", "--hub", hub, columns=80)
         assert listed.returncode == 0, listed.stderr
-        assert f"ticket_printer-{serial}" in listed.stdout
+        # Nothing a technician reads or copies is cut to fit the terminal.
+        for whole in (f"ticket_printer-{serial}", "Принтер у входа", "approved", "never"):
+            assert whole in listed.stdout
         assert max(len(line) for line in listed.stdout.splitlines()) <= 80
     finally:
         process.send_signal(signal.SIGTERM)
@@ -140,5 +142,5 @@ def test_last_seen_is_the_branch_time_whatever_the_machine_zone() -> None:
         id="hall_display-D-1", kind="hall_display", last_seen_unix_ms=int(seen.timestamp() * 1000)
     )
     console = Console(width=80, record=True, file=io.StringIO())
-    console.print(device_table([device], "Europe/Moscow"))
+    console.print(device_table([device], "Europe/Moscow", console.width))
     assert "07.12 03:41:05" in console.export_text()
