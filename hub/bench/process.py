@@ -28,9 +28,13 @@ def opened_at_nine(config: Path, now_ms: int | None = None) -> tuple[str, ...]:
     A measurement then meets the same open hall whatever the hour and time zone of the
     machine; a hub restarted during it takes the same options so its clock goes on.
     """
+    return (f"--clock-offset-ms={morning_offset_ms(config, now_ms)}",)
+
+
+def morning_offset_ms(config: Path, now_ms: int | None = None) -> int:
+    """How far the branch's next open morning is from now: the hub's clock offset."""
     now = wall_clock_ms() if now_ms is None else now_ms
-    morning = morning_ms(load_branch(config).branch, now)
-    return (f"--clock-offset-ms={morning - now}",)
+    return morning_ms(load_branch(config).branch, now) - now
 
 
 async def start_hub(
