@@ -35,6 +35,7 @@ class FeedBridge(QObject):
 
     def __init__(self, view: BoardView) -> None:
         super().__init__()
+        self.branch_zone = ""
         self.message.connect(view.apply, _QUEUED)
         self.link.connect(view.set_link, _QUEUED)
         self.info.connect(view.set_hall_info, _QUEUED)
@@ -50,6 +51,8 @@ class FeedBridge(QObject):
     def hall_info(
         self, branch: admin_pb2.Branch, services: Sequence[admin_pb2.ServiceInfo]
     ) -> None:
+        # Read by the voice's thread for quiet hours: the branch's zone, "" until known.
+        self.branch_zone = branch.timezone
         emit(self.info, branch, list(services))
 
     def settings_changed(self, settings: DisplaySettings) -> None:

@@ -21,14 +21,12 @@ import asyncio
 import contextlib
 import logging
 import socket
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QGuiApplication
 
 from hall_display.announcer import Announcer
 from hall_display.bridge import FeedBridge
@@ -38,10 +36,10 @@ from hall_display.screen import BoardWindow
 from hall_display.settings import DisplaySettings
 from hall_display.sinks import choose_sink
 from hall_display.view import BoardView, wall_ms
-from hall_display.voice import Voice
+from hall_display.voice import Voice, hall_clock
 from okno.aio import until_stopped
 from okno.errors import OknoError
-from okno.qt import emit, quit_on_signals
+from okno.qt import emit, gui_app, quit_after, quit_on_signals
 from okno.runtime.channels import hub_link
 from okno.runtime.enroll import Description, EnrollmentRefused
 from okno.runtime.session import HubSession
@@ -92,13 +90,14 @@ def run_display(options: DisplayOptions) -> None:
         options.settings()
     except ValueError as err:
         raise DisplayError(str(err)) from err
-    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    app = gui_app()
     display = DisplayApp(options)
-    display.bridge.failed.connect(lambda _: app.quit())
-    with quit_on_signals(app):
+    leave = quit_after(app, display.screenshot)
+    display.bridge.failed.connect(lambda _: leave())
+    with quit_on_signals(app, leave):
         display.start()
         if options.duration_s is not None:
-            QTimer.singleShot(int(options.duration_s * 1000), app.quit)
+            QTimer.singleShot(int(options.duration_s * 1000), leave)
         app.exec()
     display.stop()
     if display.failure is not None:
@@ -150,8 +149,6 @@ class DisplayApp:
         self._tick.stop()
         self._camera.stop()
         self.io.stop()
-        if self.options.screenshots is not None:
-            self.screenshot()
         self.window.dispose()
 
     def screenshot(self) -> Path | None:
@@ -168,6 +165,7 @@ class DisplayIO:
     ) -> None:
         self.options = options
         self.base = options.settings()
+        self.settings = self.base
         self.bridge = bridge
         self.failure: BaseException | None = None
         self.client: FeedClient | None = None
@@ -211,7 +209,9 @@ class DisplayIO:
         if self.voice is None:
             self.voice = Voice(state / "voice-cache", volume=self.base.volume)
         sink = choose_sink(state / "announcements", speed=self.options.voice_speed)
-        self.announcer = Announcer(self.voice, sink, quiet_hours=self.base.quiet)
+        self.announcer = Announcer(
+            self.voice, sink, quiet_hours=self.base.quiet, now=hall_clock(self._hall_zone)
+        )
         options = self.options
         joined = await until_stopped(
             hub_link(
@@ -242,9 +242,14 @@ class DisplayIO:
             stop.set()
             raise EnrollmentRefused(f"the hub refused this display: {session.refused}")
 
+    def _hall_zone(self) -> str:
+        """The zone of quiet hours: the display's timezone setting, else the branch's."""
+        return self.settings.timezone or self.bridge.branch_zone
+
     def _configure(self, config: dict[str, str]) -> None:
         """The hub's settings on top of the command line's; ValueError refuses them."""
         settings = self.base.updated(config)
+        self.settings = settings
         if self.client is not None:
             self.client.languages = settings.voice_languages
         if self.voice is not None:

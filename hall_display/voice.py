@@ -28,11 +28,12 @@ import subprocess
 import threading
 import wave
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from hall_display import wav
 from hall_display.errors import BadAudio, SynthesisFailed, VoiceUnavailable
@@ -107,6 +108,23 @@ class QuietHours:
     def volume_at(self, moment: time, normal: float) -> float:
         """The volume to play at ``moment``: never louder than ``normal``."""
         return min(normal, self.volume) if self.covers(moment) else normal
+
+
+def hall_clock(
+    zone: Callable[[], str], wall: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Callable[[], time]:
+    """The time of day in the hall's zone (``zone()``; "" for the box's own).
+
+    Quiet hours are the hall's: a board whose box runs on UTC must still fall silent at
+    22:00 Moscow time, not at 01:00.
+    """
+
+    def now() -> time:
+        name = zone()
+        moment = wall()
+        return (moment.astimezone(ZoneInfo(name)) if name else moment.astimezone()).time()
+
+    return now
 
 
 class DiskCache:

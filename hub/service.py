@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,7 @@ from hub.devices.fleet import Fleet
 from hub.devices.registry import CommandRecord, Device, DeviceCommand, Registry
 from hub.domain.appointments import AppointmentBook
 from hub.domain.appointments.book import RECENT_MS
+from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
@@ -55,10 +56,24 @@ def wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+# Settings of a branch that the running hub cannot take: its certificates and the back
+# office's records carry the branch's id.
+NEEDS_RESTART = ("id",)
+
+
 @dataclass(frozen=True, slots=True)
 class Reloaded:
+    """A reload's outcome: the sections of the file that changed, by what became of them."""
+
     digest: str
     changed: bool
+    applied: tuple[str, ...] = ()
+    needs_restart: tuple[str, ...] = ()
+
+
+# Called after a reload with the branch before and after and the seq of the reload's event:
+# what the hub runs besides the queue (the notifier) takes its part of the new file.
+Reloader = Callable[[Branch, Branch, int], Awaitable[None]]
 
 
 class Hub:
@@ -110,6 +125,7 @@ class Hub:
         self.staff = Staff(self)
         # Set by hub.notify.start_notifier when the branch sends notifications.
         self.notifier: Notifier | None = None
+        self.reloaders: list[Reloader] = []
         self.ratings = Ratings(self)
 
     def _append(self, events: Sequence[Event]) -> None:
@@ -250,21 +266,40 @@ class Hub:
         return value
 
     async def reload_config(self) -> Reloaded:
-        """Re-read the configuration file; a bad one raises ConfigError and changes nothing."""
+        """Re-read the configuration file; a bad one raises ConfigError and changes nothing.
+
+        What the running hub cannot take (NEEDS_RESTART) keeps its old value until a
+        restart, and the answer says so.
+        """
         loaded = load_branch(self.config_path)
         if loaded.digest == self.loaded.digest:
             return Reloaded(loaded.digest, changed=False)
+        old = self.loaded.branch
+        changed = [
+            k for k in type(old).model_fields if getattr(old, k) != getattr(loaded.branch, k)
+        ]
+        waiting = tuple(k for k in changed if k in NEEDS_RESTART)
+        kept = {k: getattr(old, k) for k in waiting}
+        branch = loaded.branch.model_copy(update=kept)
 
         def reconfigure(engine: QueueEngine, now: int) -> Outcome:
-            self.appointments.check_fits(loaded.branch)
-            outcome = engine.reconfigure(loaded.branch, now, loaded.digest)
-            self.appointments.reconfigure(loaded.branch)
+            self.appointments.check_fits(branch)
+            outcome = engine.reconfigure(branch, now, loaded.digest)
+            self.appointments.reconfigure(branch)
             return outcome
 
-        await self.run(reconfigure)
-        self.loaded = loaded
-        log.info("configuration reloaded digest=%s", loaded.digest)
-        return Reloaded(loaded.digest, changed=True)
+        outcome = await self.run(reconfigure)
+        self.loaded = LoadedConfig(branch, loaded.digest)
+        for reloader in self.reloaders:
+            await reloader(old, branch, outcome.events[-1].seq)
+        applied = tuple(k for k in changed if k not in NEEDS_RESTART)
+        log.info(
+            "configuration reloaded digest=%s applied=%s needs_restart=%s",
+            loaded.digest,
+            ",".join(applied) or "-",
+            ",".join(waiting) or "-",
+        )
+        return Reloaded(loaded.digest, True, applied, waiting)
 
     async def follow(self, after_seq: int) -> AsyncIterator[Snapshot | Event]:
         """The hall feed: a snapshot if needed, then each committed event once, in order."""

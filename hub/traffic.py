@@ -21,6 +21,7 @@ from hub.domain.branch import Branch, Service
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
+MORNING_MS = 9 * HOUR_MS
 
 # Relative arrivals per local hour. Hours a branch opens that are not listed (a
 # round-the-clock branch at night) get NIGHT.
@@ -208,6 +209,19 @@ def next_open_day(branch: Branch, day: date, *, within: int = 14) -> date:
         if branch.hours_on(candidate) is not None:
             return candidate
     raise ValueError(f"the branch opens on none of the {within} days from {day}")
+
+
+def morning_ms(branch: Branch, now_ms: int) -> int:
+    """09:00 of the branch's day at ``now_ms``, or of the next day it opens; its opening if later.
+
+    The demo and the benchmarks start their hall here, so it is the same at any hour: a
+    hall that opens at 10:00 on Saturdays would otherwise show an empty board for an hour.
+    """
+    today = datetime.fromtimestamp(now_ms / 1000, ZoneInfo(branch.timezone)).date()
+    start = day_start_ms(next_open_day(branch, today), branch.timezone)
+    hours = opening_ms(branch, start)
+    assert hours is not None, "next_open_day returns a day the branch opens"
+    return max(start + MORNING_MS, hours[0])
 
 
 def service_duration_s(service: Service, rng: random.Random) -> float:

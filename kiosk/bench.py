@@ -1,6 +1,6 @@
 """Figures of the kiosk for ``okno bench kiosk``, measured on real parts.
 
-A hub process (``okno hub``, the example branch open round the clock), the printer
+A hub process (``okno hub``, its clock at the example branch's next open morning), the printer
 agent as ``okno printer`` runs it, driving the virtual printer on a pty pair, and the
 kiosk offscreen:
 
@@ -34,7 +34,7 @@ import grpc
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 
 from hub.bench.devices import free_port
-from hub.bench.process import round_the_clock, start_hub
+from hub.bench.process import opened_at_nine, start_hub
 from kiosk.core import Screen
 from kiosk.program import KioskApp, KioskOptions
 from kiosk.screen import ensure_app
@@ -242,10 +242,8 @@ class Hall:
     async def _run(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = stop = asyncio.Event()
-        branch = self.root / "branch.toml"
-        branch.write_text(round_the_clock(self.config.read_text()))
-        options = ("--device-listen", f"127.0.0.1:{free_port()}")
-        hub, port = await start_hub(branch, self.root / "hub.db", *options)
+        options = ("--device-listen", f"127.0.0.1:{free_port()}", *opened_at_nine(self.config))
+        hub, port = await start_hub(self.config, self.root / "hub.db", *options)
         self.address = f"127.0.0.1:{port}"
         try:
             (state,) = await enroll_devices(

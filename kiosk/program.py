@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import logging
 import socket
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSize, QTimer
-from PySide6.QtGui import QGuiApplication
 
 from hall_display.sinks import AudioSink, choose_sink
 from hall_display.voice import Voice
@@ -38,7 +36,7 @@ from kiosk.settings import KioskSettings
 from kiosk.view import KioskView
 from kiosk.voice import VoiceGuide
 from okno.errors import OknoError
-from okno.qt import quit_on_signals
+from okno.qt import gui_app, quit_after, quit_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -91,14 +89,15 @@ def run_kiosk(options: KioskOptions) -> None:
         options.settings()
     except ValueError as err:
         raise KioskError(str(err)) from err
-    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    app = gui_app()
     kiosk = KioskApp(options)
-    kiosk.bridge.failed.connect(lambda _: app.quit())
-    kiosk.view.quitRequested.connect(app.quit)
-    with quit_on_signals(app):
+    leave = quit_after(app, kiosk.screenshot)
+    kiosk.bridge.failed.connect(lambda _: leave())
+    kiosk.view.quitRequested.connect(leave)
+    with quit_on_signals(app, leave):
         kiosk.start()
         if options.duration_s is not None:
-            QTimer.singleShot(int(options.duration_s * 1000), app.quit)
+            QTimer.singleShot(int(options.duration_s * 1000), leave)
         app.exec()
     kiosk.stop()
     if kiosk.failure is not None:
@@ -183,8 +182,6 @@ class KioskApp:
         self.agent.stop()
         if self.guide is not None:
             self.guide.stop()
-        if self.options.screenshots is not None:
-            self.screenshot()
         self.window.dispose()
 
     def screenshot(self) -> Path | None:

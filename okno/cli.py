@@ -22,6 +22,7 @@ from payment_terminal import cli as payment_cli
 from ticket_printer import cli as printer_cli
 
 if TYPE_CHECKING:
+    from okno.provision import Fleet
     from protos.okno.v1 import devices_pb2
     from protos.okno.v1.devices_pb2_grpc import ProvisioningAsyncStub
 
@@ -74,6 +75,10 @@ def hub(
     backoffice_secret_file: Annotated[
         Path | None, typer.Option(help="File with the branch's back office secret (hex).")
     ] = None,
+    clock_offset_ms: Annotated[
+        int,
+        typer.Option(help="Run the branch's clock this far from the wall clock (benchmarks)."),
+    ] = 0,
     verbose: bool = False,
 ) -> None:
     """Run the branch hub: queue engine, event log, gRPC API, web pages."""
@@ -99,6 +104,7 @@ def hub(
                 web_listen=web_listen,
                 backoffice=backoffice,
                 backoffice_secret=secret,
+                clock_offset_ms=clock_offset_ms,
             )
         )
     except OknoError as error:
@@ -205,18 +211,18 @@ def provision_list(hub: HubOption = "127.0.0.1:50051") -> None:
 
     from okno.provision import device_table
 
-    Console().print(device_table(_listed(hub)))
+    fleet = _listed(hub)
+    console = Console()
+    console.print(device_table(fleet.devices, fleet.timezone, console.width))
 
 
-def _listed(hub: str) -> list[devices_pb2.DeviceInfo]:
-    from okno.provision import call
-    from protos.okno.v1 import devices_pb2
+def _listed(hub: str) -> Fleet:
+    from okno.provision import list_fleet
 
     try:
-        listed = call(hub, lambda s: s.ListDevices(devices_pb2.ListDevicesRequest()))
+        return list_fleet(hub)
     except OknoError as error:
         raise fail(str(error)) from error
-    return list(listed.devices)
 
 
 @provision_app.command("approve")
@@ -629,11 +635,12 @@ def provision_show(
 
     from okno.provision import device_table, show_settings
 
-    found = [d for d in _listed(hub) if d.id == device_id]
+    fleet = _listed(hub)
+    found = [d for d in fleet.devices if d.id == device_id]
     if not found:
         raise fail(f'no device "{device_id}": see okno provision list')
     console = Console()
-    console.print(device_table(found))
+    console.print(device_table(found, fleet.timezone, console.width))
     show_settings(console, found[0])
 
 

@@ -13,3 +13,9 @@ class OknoError(Exception):
     """Something okno refuses or cannot do, told so that a person can act on it."""
 
     code = "okno_error"
+
+
+class ScreenLibrariesMissing(OknoError, ImportError):
+    """A Qt screen on an X display lacks libraries its xcb plugin loads."""
+
+    code = "screen_libraries_missing"

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+from zoneinfo import ZoneInfo
 
 import grpc
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from okno.errors import OknoError
 from okno.runtime.enroll import Membership
 from okno.runtime.identity import DeviceKey
-from protos.okno.v1 import devices_pb2, devices_pb2_grpc
+from protos.okno.v1 import admin_pb2, admin_pb2_grpc, devices_pb2, devices_pb2_grpc
 
 if TYPE_CHECKING:
     from protos.okno.v1.devices_pb2_grpc import ProvisioningAsyncStub
@@ -32,13 +35,16 @@ class ProvisionFailed(OknoError):
 
 def call(hub: str, action: Callable[[ProvisioningAsyncStub], Awaitable[T]]) -> T:
     """Run one call against the hub at ``hub``; a refusal becomes a one-line reason."""
+    return on_channel(hub, lambda channel: action(devices_pb2_grpc.ProvisioningStub(channel)))
+
+
+def on_channel(hub: str, action: Callable[[grpc.aio.Channel], Awaitable[T]]) -> T:
+    """Run calls on one channel to the hub at ``hub``; a refusal becomes a one-line reason."""
 
     async def run() -> T:
         async with grpc.aio.insecure_channel(hub) as channel:
             try:
-                return await asyncio.wait_for(
-                    action(devices_pb2_grpc.ProvisioningStub(channel)), TIMEOUT_S
-                )
+                return await asyncio.wait_for(action(channel), TIMEOUT_S)
             except grpc.aio.AioRpcError as error:
                 if error.code() == grpc.StatusCode.UNAVAILABLE:
                     raise ProvisionFailed(
@@ -53,45 +59,77 @@ def call(hub: str, action: Callable[[ProvisioningAsyncStub], Awaitable[T]]) -> T
     return asyncio.run(run())
 
 
-def device_table(devices: list[devices_pb2.DeviceInfo]) -> Table:
+@dataclass(frozen=True, slots=True)
+class Fleet:
+    """The devices a hub knows, and its branch's time zone, in which the hall reads times."""
+
+    devices: list[devices_pb2.DeviceInfo]
+    timezone: str
+
+
+def list_fleet(hub: str) -> Fleet:
+    async def both(channel: grpc.aio.Channel) -> Fleet:
+        listed = await devices_pb2_grpc.ProvisioningStub(channel).ListDevices(
+            devices_pb2.ListDevicesRequest()
+        )
+        branch = await admin_pb2_grpc.AdminStub(channel).GetBranch(admin_pb2.GetBranchRequest())
+        return Fleet(list(listed.devices), branch.timezone)
+
+    return on_channel(hub, both)
+
+
+COLUMNS = ("id", "kind", "name", "zone", "address", "version", "admission", "state", "last seen")
+# What a table's borders and padding take: three characters a column, and one more.
+BORDER_PER_COLUMN = 3
+
+
+def device_table(
+    devices: list[devices_pb2.DeviceInfo], timezone: str, width: int | None = None
+) -> RenderableType:
+    """The fleet as a technician reads it: times in the branch's time, nothing cut.
+
+    A technician copies an id into the next command, so no cell is shortened: when the
+    table would not fit in ``width`` columns, each device is shown as a block of lines.
+    """
+    zone = ZoneInfo(timezone)
+    rows = [_cells(d, zone) for d in devices]
+    needed = 1 + sum(
+        max(len(c) for c in (column, *(row[n] for row in rows))) + BORDER_PER_COLUMN
+        for n, column in enumerate(COLUMNS)
+    )
+    if width is not None and needed > width:
+        return Group(Text("okno devices", style="italic"), *(_block(row) for row in rows))
     table = Table(title="okno devices")
-    for column in (
-        "id",
-        "kind",
-        "name",
-        "zone",
-        "address",
-        "version",
-        "admission",
-        "state",
-        "last seen",
-    ):
-        table.add_column(column)
-    for d in devices:
-        seen = (
-            datetime.fromtimestamp(d.last_seen_unix_ms / 1000, UTC)
-            .astimezone()
-            .strftime("%H:%M:%S")
-            if d.last_seen_unix_ms
-            else "never"
-        )
-        state = devices_pb2.Presence.Name(d.presence).removeprefix("PRESENCE_").lower()
-        if d.error:
-            state = f"{state}: {d.error}"
-        elif d.warning:
-            state = f"{state} ({d.warning})"
-        table.add_row(
-            d.id,
-            d.kind,
-            d.name,
-            d.zone,
-            d.address,
-            d.software_version,
-            devices_pb2.Admission.Name(d.admission).removeprefix("ADMISSION_").lower(),
-            state,
-            seen,
-        )
+    for column in COLUMNS:
+        table.add_column(column, no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
     return table
+
+
+def _cells(d: devices_pb2.DeviceInfo, zone: ZoneInfo) -> tuple[str, ...]:
+    seen = (
+        datetime.fromtimestamp(d.last_seen_unix_ms / 1000, zone).strftime("%d.%m %H:%M:%S")
+        if d.last_seen_unix_ms
+        else "never"
+    )
+    state = devices_pb2.Presence.Name(d.presence).removeprefix("PRESENCE_").lower()
+    if d.error:
+        state = f"{state}: {d.error}"
+    elif d.warning:
+        state = f"{state} ({d.warning})"
+    admission = devices_pb2.Admission.Name(d.admission).removeprefix("ADMISSION_").lower()
+    return (d.id, d.kind, d.name, d.zone, d.address, d.software_version, admission, state, seen)
+
+
+def _block(row: tuple[str, ...]) -> Table:
+    block = Table.grid(padding=(0, 2))
+    block.add_column(style="dim", no_wrap=True)
+    block.add_column(overflow="fold")
+    for column, cell in zip(COLUMNS, row, strict=True):
+        block.add_row(column, cell)
+    block.add_row("", "")
+    return block
 
 
 def show(console: Console, device: devices_pb2.DeviceInfo) -> None:

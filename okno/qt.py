@@ -24,14 +24,33 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import ctypes.util
+import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QGuiApplication
+
+from okno.errors import ScreenLibrariesMissing
 
 _PROBES = 16
 PINNED = 1 << 40
+# What Qt's xcb plugin (PySide6 6.12) loads, by library name, with its Debian package.
+# Qt's own message, when one is missing, may name another ("libxcb-cursor0 is needed").
+XCB_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-image": "libxcb-image0",
+    "xcb-randr": "libxcb-randr0",
+    "xcb-render-util": "libxcb-render-util0",
+    "xcb-shape": "libxcb-shape0",
+    "xcb-xfixes": "libxcb-xfixes0",
+    "xcb-xkb": "libxcb-xkb1",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+}
 
 
 class _Probe(QObject):
@@ -79,10 +98,14 @@ def emit(signal: SignalInstance, *args: object) -> None:
 
 
 @contextlib.contextmanager
-def quit_on_signals(app: QCoreApplication) -> Iterator[None]:
-    """SIGINT and SIGTERM quit Qt's loop, which then stops the rest cleanly."""
+def quit_on_signals(
+    app: QCoreApplication, quit_: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """SIGINT and SIGTERM quit Qt's loop (by ``quit_``), which then stops the rest cleanly."""
+    leave = quit_ or app.quit
+    # Run from the loop, not inside the handler: ``quit_`` may paint a last screenshot.
     handlers = {
-        signum: signal.signal(signum, lambda *_: app.quit())
+        signum: signal.signal(signum, lambda *_: QTimer.singleShot(0, leave))
         for signum in (signal.SIGINT, signal.SIGTERM)
     }
     # Python runs a signal handler only when it gets the thread back: a timer gives it.
@@ -95,3 +118,40 @@ def quit_on_signals(app: QCoreApplication) -> Iterator[None]:
         waker.stop()
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
+
+
+def quit_after(app: QCoreApplication, last: Callable[[], object]) -> Callable[[], None]:
+    """A quit that first runs ``last`` (the last screenshot) while Qt's loop still runs.
+
+    After the loop (``aboutToQuit`` included) QQuickWindow.grabWindow crashes the process
+    on a real X display (xcb: SIGSEGV), so every way out of a program goes through here.
+    """
+
+    def quit_() -> None:
+        try:
+            last()
+        finally:
+            app.quit()
+
+    return quit_
+
+
+def gui_app(
+    environ: Mapping[str, str] = os.environ,
+    find: Callable[[str], str | None] = ctypes.util.find_library,
+) -> QGuiApplication:
+    """Qt's application, once the screen it will open on has what it needs.
+
+    On an X display (QT_QPA_PLATFORM xcb, or unset with DISPLAY set) a missing library
+    is named with the Debian package to install, before Qt tries and names the wrong one.
+    """
+    platform = environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith("xcb") or (not platform and environ.get("DISPLAY")):
+        missing = [package for name, package in XCB_LIBRARIES.items() if find(name) is None]
+        if missing:
+            raise ScreenLibrariesMissing(
+                f"the screen cannot open on the X display: apt-get install {' '.join(missing)} "
+                "(tools/debian-packages installs them)"
+            )
+    found = QGuiApplication.instance()
+    return found if isinstance(found, QGuiApplication) else QGuiApplication([sys.argv[0]])

@@ -24,7 +24,7 @@ import grpc
 from gpiozero.pins.mock import MockFactory
 
 from hub.bench.devices import free_port
-from hub.bench.process import round_the_clock, start_hub
+from hub.bench.process import opened_at_nine, start_hub
 from okno.bench import Figure, percentile
 from okno.provision import enroll_devices
 from protos.okno.v1 import (
@@ -56,10 +56,8 @@ async def measure_press_to_board(config: Path, presses: int = 200) -> list[Figur
     """Press-to-feed latency of "call next", ``presses`` times each way; figures in ms."""
     with tempfile.TemporaryDirectory(prefix="okno-bench-desk-") as scratch:
         root = Path(scratch)
-        branch = root / "branch.toml"
-        await asyncio.to_thread(_write_branch, config, branch)
-        options = ("--device-listen", f"127.0.0.1:{free_port()}")
-        hub, port = await start_hub(branch, root / "hub.db", *options)
+        options = ("--device-listen", f"127.0.0.1:{free_port()}", *opened_at_nine(config))
+        hub, port = await start_hub(config, root / "hub.db", *options)
         address = f"127.0.0.1:{port}"
         try:
             (state,) = await enroll_devices(address, 1, root / "desks", KIND)
@@ -168,7 +166,3 @@ async def _watch_calls(
 
 def _pressed_since(agent: DeskAgent, done: int) -> Callable[[], bool]:
     return lambda: agent.pressed > done
-
-
-def _write_branch(config: Path, branch: Path) -> None:
-    branch.write_text(round_the_clock(config.read_text()))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import grpc
 
 from hub.bench.devices import free_port
-from hub.bench.process import start_hub
+from hub.bench.process import opened_at_nine, start_hub
 from okno.bench import Figure, percentile
 from okno.provision import enroll_devices
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc, queue_pb2, queue_pb2_grpc
@@ -80,7 +80,7 @@ async def measure_printer(config: Path, tickets: int) -> list[Figure]:
 async def _accepted_to_wire(config: Path, tickets: int) -> list[float]:
     with tempfile.TemporaryDirectory(prefix="okno-bench-printer-") as scratch:
         root = Path(scratch)
-        options = ("--device-listen", f"127.0.0.1:{free_port()}")
+        options = ("--device-listen", f"127.0.0.1:{free_port()}", *opened_at_nine(config))
         hub, port = await start_hub(config, root / "hub.db", *options)
         address = f"127.0.0.1:{port}"
         stop = asyncio.Event()

@@ -85,7 +85,10 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
     ) -> admin_pb2.ReloadConfigResponse:
         reloaded = await self._hub.reload_config()
         return admin_pb2.ReloadConfigResponse(
-            config_digest=reloaded.digest, changed=reloaded.changed
+            config_digest=reloaded.digest,
+            changed=reloaded.changed,
+            applied=reloaded.applied,
+            needs_restart=reloaded.needs_restart,
         )
 
 

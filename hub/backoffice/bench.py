@@ -35,6 +35,10 @@ from hub.sync import Sender, events_after
 from hub.sync.sender import channel, sync_stub
 from okno.bench import Figure
 
+# Fixed days, not today's: the first days timed are weekdays whatever the date of the run.
+FIRST_DAY = date(2025, 12, 1)  # a Monday
+BUSY_DAY = date(2026, 12, 1)  # a Tuesday, the catch-up day
+
 log = logging.getLogger(__name__)
 
 
@@ -59,7 +63,7 @@ async def _measure(settings: Settings, url: str, target: str) -> list[Figure]:
     engine = store.open_store(url)
     names = branch_ids(settings.branches)
     secrets = {b: store.add_branch(engine, b) for b in names}
-    start = date.today() - timedelta(days=settings.days)
+    start = FIRST_DAY
     days = iter(days_of(names, start, settings.days, Shape(), seed=1))
     figures: list[Figure] = []
     async with channel(target) as open_channel:
@@ -130,10 +134,7 @@ async def _catch_up(engine: Engine, target: str, settings: Settings) -> list[Fig
     branch = "branch-cut-off"
     secret = store.add_branch(engine, branch)
     busy = Shape(visitors=settings.busy_visitors, desks=max(10, settings.busy_visitors // 50))
-    day = date.today() - timedelta(days=1)
-    while day.weekday() >= 5:  # a busy day is a weekday
-        day -= timedelta(days=1)
-    payloads = day_events(branch, day, 1, busy)
+    payloads = day_events(branch, BUSY_DAY, 1, busy)
     events = list(enumerate(payloads, start=1))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "hub.db"

@@ -7,6 +7,10 @@ import re
 import sys
 from pathlib import Path
 
+from hub.config import load_branch
+from hub.service import wall_clock_ms
+from hub.traffic import morning_ms
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -16,6 +20,21 @@ def round_the_clock(config_text: str) -> str:
     text = re.sub(r"^closed_dates = \[[^\]]*\]$\n?", "", text, flags=re.M)
     days = "".join(f'{d} = "00:00-24:00"\n' for d in WEEKDAYS)
     return text.replace("[hours]\n", f"[hours]\n{days}")
+
+
+def opened_at_nine(config: Path, now_ms: int | None = None) -> tuple[str, ...]:
+    """``okno hub`` options that run the branch's clock from its next open morning.
+
+    A measurement then meets the same open hall whatever the hour and time zone of the
+    machine; a hub restarted during it takes the same options so its clock goes on.
+    """
+    return (f"--clock-offset-ms={morning_offset_ms(config, now_ms)}",)
+
+
+def morning_offset_ms(config: Path, now_ms: int | None = None) -> int:
+    """How far the branch's next open morning is from now: the hub's clock offset."""
+    now = wall_clock_ms() if now_ms is None else now_ms
+    return morning_ms(load_branch(config).branch, now) - now
 
 
 async def start_hub(

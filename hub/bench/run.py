@@ -15,7 +15,7 @@ import grpc
 
 from hub.bench.feed import feed_latency
 from hub.bench.load import call_load, issue_load, repeated, stub
-from hub.bench.process import round_the_clock, start_hub
+from hub.bench.process import opened_at_nine, start_hub
 from hub.config import load_branch
 from hub.replay import DayReport
 from okno.bench import Figure, percentile
@@ -40,23 +40,23 @@ class Settings:
 
 async def measure(settings: Settings) -> list[Figure]:
     branch = load_branch(settings.config).branch
+    # The hub's clock at the branch's next open morning: the same open hall at any hour.
+    opened = opened_at_nine(settings.config)
     with tempfile.TemporaryDirectory(prefix="okno-bench-") as scratch:
-        config = Path(scratch) / "branch.toml"
-        config.write_text(round_the_clock(settings.config.read_text()))
         services = [s.id for s in branch.services]
         desks = [d.id for d in branch.desks][: settings.desks]
         figures = await _issue_and_call(
-            settings, config, Path(scratch) / "load.db", services, desks
+            settings, opened, Path(scratch) / "load.db", services, desks
         )
-        figures += await _feed(settings, config, Path(scratch) / "feed.db", desks[0])
+        figures += await _feed(settings, opened, Path(scratch) / "feed.db", desks[0])
     figures += _day(settings)
     return figures
 
 
 async def _issue_and_call(
-    settings: Settings, config: Path, db: Path, services: list[str], desks: list[str]
+    settings: Settings, opened: tuple[str, ...], db: Path, services: list[str], desks: list[str]
 ) -> list[Figure]:
-    process, port = await start_hub(config, db)
+    process, port = await start_hub(settings.config, db, *opened)
     address = f"127.0.0.1:{port}"
     try:
         log.info(
@@ -96,13 +96,13 @@ async def _issue_and_call(
     ]
 
 
-async def _feed(settings: Settings, config: Path, db: Path, desk: str) -> list[Figure]:
-    process, port = await start_hub(config, db)
+async def _feed(settings: Settings, opened: tuple[str, ...], db: Path, desk: str) -> list[Figure]:
+    process, port = await start_hub(settings.config, db, *opened)
     address = f"127.0.0.1:{port}"
     try:
         async with grpc.aio.insecure_channel(address) as channel:
             queue = stub(channel)
-            service = next(iter(load_branch(config).branch.desk(desk).services))  # type: ignore[union-attr]
+            service = next(iter(load_branch(settings.config).branch.desk(desk).services))  # type: ignore[union-attr]
             for _ in range(settings.feed_calls):
                 await queue.IssueTicket(
                     queue_pb2.IssueTicketRequest(service_id=service, request_id=uuid.uuid4().hex)

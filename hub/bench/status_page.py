@@ -30,7 +30,7 @@ from pathlib import Path
 import grpc
 import httpx
 
-from hub.bench.process import round_the_clock
+from hub.bench.process import morning_offset_ms
 from hub.config import load_branch
 from okno.bench import Figure, percentile
 from protos.okno.v1 import queue_pb2, queue_pb2_grpc
@@ -47,7 +47,7 @@ _SERVE = (
     "logging.basicConfig(level=logging.INFO, stream=sys.stderr,"
     " format='%(asctime)s %(levelname)s %(name)s %(message)s')\n"
     "asyncio.run(serve(Path(sys.argv[1]), Path(sys.argv[2]), '127.0.0.1:0',"
-    " web_listen='127.0.0.1:0'))\n"
+    " web_listen='127.0.0.1:0', clock_offset_ms=int(sys.argv[3])))\n"
 )
 
 
@@ -64,9 +64,14 @@ class Seen:
 
 
 async def start_hub_with_web(config: Path, db: Path) -> tuple[asyncio.subprocess.Process, int, int]:
-    """A hub process serving gRPC and the web pages on free loopback ports."""
+    """A hub process serving gRPC and the web pages on free loopback ports.
+
+    Its clock runs from the branch's next open morning, so the hall is open at any hour.
+    """
+    offset = str(morning_offset_ms(config))
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", _SERVE, str(config), str(db), stderr=asyncio.subprocess.PIPE
+        *(sys.executable, "-c", _SERVE, str(config), str(db), offset),
+        stderr=asyncio.subprocess.PIPE,
     )
     assert process.stderr is not None
     grpc_port = 0
@@ -84,13 +89,8 @@ async def measure_status_page(
 ) -> list[Figure]:
     """Latency and throughput of the status page under ``viewers`` polling phones."""
     branch = load_branch(config).branch
-    text = round_the_clock(await asyncio.to_thread(config.read_text, encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="okno-bench-web-") as scratch:
-        open_config = Path(scratch) / "branch.toml"
-        await asyncio.to_thread(open_config.write_text, text, encoding="utf-8")
-        process, grpc_port, web_port = await start_hub_with_web(
-            open_config, Path(scratch) / "hub.db"
-        )
+        process, grpc_port, web_port = await start_hub_with_web(config, Path(scratch) / "hub.db")
         try:
             address = f"127.0.0.1:{grpc_port}"
             desks = [d.id for d in branch.desks[:OPEN_DESKS]]

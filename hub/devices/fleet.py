@@ -23,6 +23,8 @@ from hub.devices.registry import (
     Registry,
 )
 from hub.errors import InvalidRequest, NotFound, Refused, RevokedCertificate
+from okno.runtime.schemas import schema_for
+from okno.runtime.settings import SettingRefused
 
 log = logging.getLogger(__name__)
 MAX_SETTINGS = 64
@@ -244,6 +246,10 @@ class Fleet:
         merged = {**config_of(device), **settings}
         merged = {key: value for key, value in merged.items() if value}
         _check_settings(merged)
+        try:
+            schema_for(device.kind).check(merged)
+        except SettingRefused as refused:
+            raise InvalidRequest(f"{device_id} keeps its settings: {refused}") from refused
         text = json.dumps(merged, ensure_ascii=False, sort_keys=True)
         configured = await self._kept(lambda: self._registry.configure(device_id, text))
         pushed = json.dumps(self.settings(configured), ensure_ascii=False, sort_keys=True)

@@ -7,6 +7,7 @@ docs/notifications.md for the exactly-once argument and what is kept.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from hub.notify.messages import ApplicationStatus, Kind
@@ -14,7 +15,10 @@ from hub.notify.notifier import Backoff, Notifier, WatchView
 from hub.notify.senders import Outgoing, Sender, senders_for
 
 if TYPE_CHECKING:
+    from hub.domain.branch import Branch
     from hub.service import Hub
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ApplicationStatus",
@@ -24,17 +28,40 @@ __all__ = [
     "Outgoing",
     "Sender",
     "WatchView",
+    "restart_on_reload",
     "senders_for",
     "start_notifier",
 ]
 
 
-async def start_notifier(hub: Hub) -> Notifier | None:
+async def start_notifier(hub: Hub, since_seq: int | None = None) -> Notifier | None:
     """Start sending the messages the branch's [notifications] ask for; None if it asks none."""
     senders = senders_for(hub.loaded.branch)
     if not senders:
         return None
     notifier = Notifier(hub, senders)
-    await notifier.start()
+    await notifier.start(since_seq)
     hub.notifier = notifier
     return notifier
+
+
+def restart_on_reload(hub: Hub) -> None:
+    """Restart the hub's notifier (``hub.notifier``) when a reload changes [notifications].
+
+    Turning SMS on and reloading (SIGHUP or Admin.ReloadConfig) must send the next
+    booking's message without a restart. The outbox keeps what is owed across the swap.
+    """
+
+    async def reloaded(old: Branch, new: Branch, seq: int) -> None:
+        if old.notifications == new.notifications:
+            return
+        # Off until now: what happened while it was off is not announced (Notifier.start).
+        since = seq if hub.notifier is None else None
+        if hub.notifier is not None:
+            await hub.notifier.stop()
+            hub.notifier = None
+        notifier = await start_notifier(hub, since)
+        channels = ",".join(notifier.channels) if notifier is not None else "none"
+        log.info("notifier restarted for the new configuration channels=%s", channels)
+
+    hub.reloaders.append(reloaded)

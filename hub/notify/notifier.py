@@ -95,12 +95,17 @@ class Notifier:
     def channels(self) -> list[str]:
         return list(self.senders)
 
-    async def start(self) -> None:
+    async def start(self, since_seq: int | None = None) -> None:
+        """Follow the log from where the outbox stopped; from ``since_seq`` when given.
+
+        A new outbox starts from now: the history before it is not announced. Nor is
+        what happened while notifications were off: one turned on by a reload starts
+        from the reload, so a booking made a moment after it still gets its message.
+        """
         self._key = await self._store(lambda e: secret(e, "notify"))
         saved = await self._store(outbox.cursor)
-        if saved is None:
-            # A new outbox starts from now: the history before it is not announced.
-            saved = self._hub.committed_seq
+        if saved is None or since_seq is not None:
+            saved = self._hub.committed_seq if since_seq is None else since_seq
             await self._store(lambda e: outbox.move_cursor(e, saved))
         self._cursor = self._saved_cursor = saved
         self._watched = await self._store(lambda e: outbox.watched(e, self._hub.engine.day))

@@ -86,7 +86,7 @@ class Web:
 
     def __init__(self, hub: Hub, notifier: Notifier | None) -> None:
         self.hub = hub
-        self.notifier = notifier
+        self._notifier = notifier
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -101,6 +101,11 @@ class Web:
         # How often the live pages poll, seconds (tests make it short).
         self.refresh_s = 5.0
         self.metrics = HubMetrics(hub)
+
+    @property
+    def notifier(self) -> Notifier | None:
+        """The notifier given, else the hub's own, which a reload may start, stop or replace."""
+        return self._notifier if self._notifier is not None else self.hub.notifier
 
     @property
     def branch(self) -> Any:

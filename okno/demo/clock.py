@@ -5,13 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from hub.domain.branch import Branch
-from hub.traffic import day_start_ms, next_open_day, opening_ms
-
-DEMO_OPENS = timedelta(hours=9)
+from hub.traffic import morning_ms
 
 
 class SimClock:
@@ -42,16 +39,8 @@ class SimClock:
 
 
 def demo_start_ms(branch: Branch, now: datetime) -> int:
-    """09:00 of today in the branch's zone, or of the next day it is open; its opening if later.
-
-    A hall that opens at 10:00 on Saturdays would otherwise show an empty board for an
-    hour of simulated time.
-    """
-    today = now.astimezone(ZoneInfo(branch.timezone)).date()
-    start = day_start_ms(next_open_day(branch, today), branch.timezone)
-    hours = opening_ms(branch, start)
-    assert hours is not None, "next_open_day returns a day the branch opens"
-    return max(start + int(DEMO_OPENS.total_seconds() * 1000), hours[0])
+    """Where the demo's day starts: the branch's next open morning (hub.traffic.morning_ms)."""
+    return morning_ms(branch, int(now.timestamp() * 1000))
 
 
 async def wait_any(events: list[asyncio.Event], timeout_s: float) -> None:

@@ -9,14 +9,12 @@ again at any time (an open desk stays open in the operator's name).
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QGuiApplication
 
-from okno.qt import quit_on_signals
+from okno.qt import gui_app, quit_after, quit_on_signals
 from staff_desk.panel.errors import PanelError
 from staff_desk.panel.screen import SIZE, PanelWindow
 from staff_desk.panel.view import PanelView
@@ -51,7 +49,7 @@ def run_operator(options: OperatorOptions) -> None:
         words(options.language)
     except ValueError as err:
         raise PanelError(str(err)) from err
-    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    app = gui_app()
     io = PanelIO(options.hub)
     io.start()
     view = PanelView(io, language=options.language, large=options.large)
@@ -60,7 +58,14 @@ def run_operator(options: OperatorOptions) -> None:
     clock = QTimer()
     clock.setInterval(CLOCK_MS)
     clock.timeout.connect(view.tick)
-    with quit_on_signals(app):
+    shots = options.screenshots
+
+    def last_screen() -> None:
+        if shots is not None:
+            window.grab(shots / "operator.png")
+
+    leave = quit_after(app, last_screen)
+    with quit_on_signals(app, leave):
         if options.size is None:
             window.showFullScreen()
         else:
@@ -68,13 +73,11 @@ def run_operator(options: OperatorOptions) -> None:
         view.start()
         clock.start()
         if options.duration_s is not None:
-            QTimer.singleShot(int(options.duration_s * 1000), app.quit)
+            QTimer.singleShot(int(options.duration_s * 1000), leave)
         log.info("operator panel started hub=%s", options.hub)
         app.exec()
     clock.stop()
     view.stop()
-    if options.screenshots is not None:
-        window.grab(options.screenshots / "operator.png")
     if view.session is not None:
         # The token would stay valid until the end of the day: end it with the panel.
         io.run_now(lambda c: c.sign_out())

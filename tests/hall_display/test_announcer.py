@@ -8,7 +8,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import time
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from hall_display.announcer import (
 )
 from hall_display.errors import BadPhrase, PlaybackFailed
 from hall_display.speech import Language, phrases
-from hall_display.voice import QuietHours, Voice
+from hall_display.voice import QuietHours, Voice, hall_clock
 from hall_display.voice_bench import CACHED_CALL_TARGET_MS, measure_voice
 
 WAIT = 10.0  # seconds a test waits for an event before it fails instead of hanging
@@ -174,6 +174,7 @@ async def test_a_repeated_feed_sequence_is_spoken_once(voice: Voice, tmp_path: P
     assert len(announcement_files(tmp_path)) == 2
 
 
+@pytest.mark.clock
 async def test_quiet_hours_lower_the_volume(voice: Voice, tmp_path: Path) -> None:
     moment = [time(12)]
     announcer = Announcer(
@@ -193,6 +194,7 @@ async def test_quiet_hours_lower_the_volume(voice: Voice, tmp_path: Path) -> Non
     assert wav.rms(night) / wav.rms(day) == pytest.approx(0.2, abs=0.01)
 
 
+@pytest.mark.clock
 async def test_silent_quiet_hours_log_the_call_but_do_not_play_it(
     voice: Voice, tmp_path: Path
 ) -> None:
@@ -301,3 +303,21 @@ def test_the_benchmark_measures_a_cached_call(tmp_path: Path) -> None:
     assert figures["synthesis_ms_per_phrase"] > 0
     assert len(list((tmp_path / "announcements").glob("*.wav"))) == 4
     assert [p.name for p in tmp_path.iterdir()] == ["announcements"]
+
+
+@pytest.mark.clock
+@pytest.mark.parametrize(
+    ("zone", "wall", "quiet"),
+    [
+        # 20:30 on a box that runs on UTC is 23:30 in the hall: quiet from 22:00.
+        ("Europe/Moscow", datetime(2026, 12, 7, 20, 30, tzinfo=UTC), True),
+        # 05:30 UTC is 08:30 in Moscow: the hall speaks again.
+        ("Europe/Moscow", datetime(2026, 12, 7, 5, 30, tzinfo=UTC), False),
+        ("Asia/Vladivostok", datetime(2026, 12, 7, 12, 30, tzinfo=UTC), True),
+    ],
+)
+def test_quiet_hours_are_the_halls_time_not_the_boxs(
+    zone: str, wall: datetime, quiet: bool
+) -> None:
+    now = hall_clock(lambda: zone, lambda: wall)
+    assert QuietHours(time(22), time(8)).covers(now()) is quiet

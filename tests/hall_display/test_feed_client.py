@@ -19,7 +19,7 @@ from hall_display.announcer import Announcer, WavFileSink
 from hall_display.board import Board, Link
 from hall_display.feed_client import FeedClient
 from hall_display.voice import Voice
-from hub.bench.process import round_the_clock, start_hub
+from hub.bench.process import opened_at_nine, start_hub
 from hub.config import load_branch
 from okno.runtime.channels import plaintext
 from protos.okno.v1 import admin_pb2, common_pb2, feed_pb2, queue_pb2, queue_pb2_grpc
@@ -272,9 +272,9 @@ async def kill(process: asyncio.subprocess.Process) -> None:
 async def test_a_hub_killed_and_restarted_the_board_resyncs_to_exactly_its_state(
     fake_voice: Voice, tmp_path: Path
 ) -> None:
-    config, db = tmp_path / "branch.toml", tmp_path / "hub.db"
-    config.write_text(round_the_clock(EXAMPLE.read_text()))
-    hub, port = await start_hub(config, db)
+    # One clock for both hubs, at a morning the branch is open: no day ends mid-test.
+    opened, db = opened_at_nine(EXAMPLE), tmp_path / "hub.db"
+    hub, port = await start_hub(EXAMPLE, db, *opened)
     address = f"127.0.0.1:{port}"
     made: list[int] = []
 
@@ -300,7 +300,7 @@ async def test_a_hub_killed_and_restarted_the_board_resyncs_to_exactly_its_state
             lost = await f.seen.reached(Link.LOST, after=live)
             assert lost - killed < 5.0
 
-            hub, _ = await start_hub(config, db, "--listen", address)
+            hub, _ = await start_hub(EXAMPLE, db, "--listen", address, *opened)
             back = time.monotonic()
             resynced = await f.seen.reached(Link.LIVE, after=back)
             assert resynced - back < 2.0

@@ -17,6 +17,8 @@ from hub.errors import BadCode, ConfigError, InvalidRequest
 from tests.hub.conftest import MINUTE, make_branch
 from tests.hub.test_config import VALID, write
 
+pytestmark = pytest.mark.clock
+
 MONDAY = date(2026, 11, 23)
 
 

@@ -43,8 +43,8 @@ async def test_settings_reach_a_connected_device_and_one_that_connects_later(
     key = DeviceKey.load_or_create(tmp_path / "device")
     async with serve_hub(config_file, tmp_path / "hub.db", clock) as served:
         credentials = await enrolled(served, key)
-        info = await configure(served, paper_width="80", language="ru")
-        assert dict(info.config) == {"paper_width": "80", "language": "ru"}
+        info = await configure(served, layout="portrait", language="ru")
+        assert dict(info.config) == {"layout": "portrait", "language": "ru"}
         async with device_port(served) as address:
             seen: list[dict[str, str]] = []
             session = HubSession(address, credentials, heartbeat_s=0.05, on_config=seen.append)
@@ -52,12 +52,12 @@ async def test_settings_reach_a_connected_device_and_one_that_connects_later(
             running = asyncio.create_task(session.run(stop))
             await asyncio.wait_for(session.connected.wait(), 5)
             # In the welcome, and perhaps again as the command queued while it was away.
-            assert seen[0] == {"paper_width": "80", "language": "ru"}
+            assert seen[0] == {"layout": "portrait", "language": "ru"}
             assert all(config == seen[0] for config in seen)
-            await configure(served, paper_width="58", language="")
+            await configure(served, layout="landscape", language="")
 
             async def changed() -> bool:
-                return session.config == {"paper_width": "58"}
+                return session.config == {"layout": "landscape"}
 
             await eventually(changed)
             stop.set()
@@ -68,13 +68,13 @@ async def test_settings_reach_a_connected_device_and_one_that_connects_later(
             devices_pb2.ListDevicesRequest()
         )
         (device,) = [d for d in listed.devices if d.id == DEVICE]
-        assert dict(device.config) == {"paper_width": "58"}
+        assert dict(device.config) == {"layout": "landscape"}
         async with device_port(served) as address:
             later = HubSession(address, credentials, heartbeat_s=0.05)
             stop = asyncio.Event()
             running = asyncio.create_task(later.run(stop))
             await asyncio.wait_for(later.connected.wait(), 5)
-            assert later.config == {"paper_width": "58"}
+            assert later.config == {"layout": "landscape"}
             stop.set()
             await asyncio.wait_for(running, 5)
 
@@ -85,18 +85,20 @@ async def test_a_setting_the_device_refuses_is_shown_as_the_outcome(
     credentials = await enrolled(served, DeviceKey.load_or_create(tmp_path / "device"))
 
     def strict(config: dict[str, str]) -> None:
-        if config.get("paper_width", "80") not in {"58", "80"}:
-            raise ValueError("paper_width is 58 or 80 (millimetres)")
+        if config.get("role") == "desk":
+            raise ValueError("role=desk needs desk=NUMBER: which desk this display is above")
 
     async with device_port(served) as address:
         session = HubSession(address, credentials, heartbeat_s=0.05, on_config=strict)
         stop = asyncio.Event()
         running = asyncio.create_task(session.run(stop))
         await asyncio.wait_for(session.connected.wait(), 5)
-        await configure(served, paper_width="75")
+        await configure(served, role="desk")
 
         async def refused() -> bool:
-            return outcomes(served.db) == [("config", "paper_width is 58 or 80 (millimetres)")]
+            return outcomes(served.db) == [
+                ("config", "role=desk needs desk=NUMBER: which desk this display is above")
+            ]
 
         await eventually(refused)
         stop.set()
@@ -108,7 +110,9 @@ async def test_a_setting_the_device_refuses_is_shown_as_the_outcome(
     [
         ({"paper width": "80"}, "is not valid"),
         ({"x" * 41: "1"}, "is not valid"),
-        ({"logo": "x" * 401}, "at most 400"),
+        ({"ticker": "x" * 401}, "at most 400"),
+        ({"volume": "7"}, "hall_display-D-1 keeps its settings: volume=7: 7 is outside 0..1"),
+        ({"paper_width": "80"}, "a hall_display has no setting paper_width"),
     ],
 )
 async def test_bad_settings_are_refused_with_the_reason(

@@ -25,6 +25,8 @@ from hub.errors import (
 )
 from tests.hub.conftest import MINUTE, MONDAY_10_00, make_branch
 
+pytestmark = pytest.mark.clock
+
 T = MONDAY_10_00
 
 

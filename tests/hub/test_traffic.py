@@ -30,6 +30,8 @@ from hub.traffic import (
 )
 from tests.hub.conftest import EXAMPLE
 
+pytestmark = pytest.mark.clock
+
 MONDAY = date(2026, 11, 23)
 SATURDAY = date(2026, 11, 28)
 SUNDAY = date(2026, 11, 29)

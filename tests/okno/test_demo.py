@@ -33,6 +33,8 @@ from okno.demo.world import World
 from protos.okno.v1 import admin_pb2, feed_pb2, queue_pb2
 from tests.hub.conftest import MINUTE, MONDAY_10_00
 
+pytestmark = pytest.mark.clock
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "branch.toml"
 
 

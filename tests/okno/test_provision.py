@@ -3,45 +3,54 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
+from rich.console import Console
 
 from hub.bench.process import start_hub
+from okno.provision import device_table
 from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import EXAMPLE
 
 
-def provision(*args: str) -> subprocess.CompletedProcess[str]:
+def provision(*args: str, columns: int = 200) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "okno", "provision", *args],
         capture_output=True,
         text=True,
         timeout=30,
         check=False,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        # The machine's zone is UTC, the branch's Moscow: what is shown must be the latter.
+        env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin", "TZ": "UTC"},
     )
+
+
+async def request_enrollment(hub: str, folder: Path, serial: str) -> devices_pb2.EnrollmentTicket:
+    key = DeviceKey.load_or_create(folder)
+    async with grpc.aio.insecure_channel(hub) as channel:
+        return await devices_pb2_grpc.EnrollmentStub(channel).RequestEnrollment(
+            devices_pb2.EnrollmentRequest(
+                kind="ticket_printer",
+                model="VKP-80",
+                serial=serial,
+                software_version="0.1.0",
+                csr_pem=key.csr(f"ticket_printer-{serial}"),
+            )
+        )
 
 
 async def test_a_technician_admits_a_waiting_device_by_its_code(tmp_path: Path) -> None:
     process, port = await start_hub(EXAMPLE, tmp_path / "hub.db", "--device-listen", "127.0.0.1:0")
     hub = f"127.0.0.1:{port}"
     try:
-        key = DeviceKey.load_or_create(tmp_path / "printer")
-        async with grpc.aio.insecure_channel(hub) as channel:
-            ticket = await devices_pb2_grpc.EnrollmentStub(channel).RequestEnrollment(
-                devices_pb2.EnrollmentRequest(
-                    kind="ticket_printer",
-                    model="VKP-80",
-                    serial="P-7",
-                    software_version="0.1.0",
-                    csr_pem=key.csr("ticket_printer-P-7"),
-                )
-            )
+        ticket = await request_enrollment(hub, tmp_path / "printer", "P-7")
         wrong = await asyncio.to_thread(
             provision, "approve", "AAAA-AAAA", "--name", "x", "--hub", hub
         )
@@ -94,3 +103,44 @@ def test_no_hub_is_a_one_line_reason() -> None:
         done.stderr.strip()
         == "okno: no hub answers at 127.0.0.1:9: is it running? (--hub host:port)"
     )
+
+
+async def test_refused_settings_and_ids_whole_on_an_80_column_terminal(tmp_path: Path) -> None:
+    process, port = await start_hub(EXAMPLE, tmp_path / "hub.db", "--device-listen", "127.0.0.1:0")
+    hub = f"127.0.0.1:{port}"
+    serial = "VKP80III-SN-0123456789ABCDEF"
+    try:
+        ticket = await request_enrollment(hub, tmp_path / "printer", serial)
+        await asyncio.to_thread(
+            provision, "approve", ticket.pairing_code, "--name", "Принтер у входа", "--hub", hub
+        )
+        device = f"ticket_printer-{serial}"
+        for setting, reason in (
+            ("paper_width=75", "paper_width=75: one of 58, 80"),
+            ("volume=7", "a ticket_printer has no setting volume"),
+        ):
+            refused = await asyncio.to_thread(provision, "config", device, setting, "--hub", hub)
+            assert refused.returncode == 2
+            assert reason in refused.stderr
+        shown = await asyncio.to_thread(provision, "show", device, "--hub", hub)
+        assert "paper_width" not in shown.stdout
+        assert "volume" not in shown.stdout
+        listed = await asyncio.to_thread(provision, "list", "--hub", hub, columns=80)
+        assert listed.returncode == 0, listed.stderr
+        # Nothing a technician reads or copies is cut to fit the terminal.
+        for whole in (f"ticket_printer-{serial}", "Принтер у входа", "approved", "never"):
+            assert whole in listed.stdout
+        assert max(len(line) for line in listed.stdout.splitlines()) <= 80
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 15)
+
+
+def test_last_seen_is_the_branch_time_whatever_the_machine_zone() -> None:
+    seen = datetime(2026, 12, 7, 0, 41, 5, tzinfo=UTC)
+    device = devices_pb2.DeviceInfo(
+        id="hall_display-D-1", kind="hall_display", last_seen_unix_ms=int(seen.timestamp() * 1000)
+    )
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(device_table([device], "Europe/Moscow", console.width))
+    assert "07.12 03:41:05" in console.export_text()

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import grpc
 import pytest
 
 from protos.okno.v1 import (
@@ -201,14 +202,22 @@ async def test_a_bad_setting_is_refused_and_a_good_one_applies(
 ) -> None:
     async with admitted_printer(served, tmp_path):
         provisioning = devices_pb2_grpc.ProvisioningStub(served.channel)
-        await provisioning.ConfigureDevice(
-            devices_pb2.ConfigureDeviceRequest(device_id=PRINTER, settings={"paper_width": "75"})
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await provisioning.ConfigureDevice(
+                devices_pb2.ConfigureDeviceRequest(
+                    device_id=PRINTER, settings={"paper_width": "75"}
+                )
+            )
+        assert "paper_width=75: one of 58, 80" in (refused.value.details() or "")
+        taken = await provisioning.ConfigureDevice(
+            devices_pb2.ConfigureDeviceRequest(device_id=PRINTER, settings={"paper_width": "58"})
         )
+        assert dict(taken.config) == {"paper_width": "58"}
 
-        async def refused() -> bool:
-            return "paper_width is 58 or 80" in _last_outcome(served)
+        async def applied() -> bool:
+            return _last_outcome(served) == "done"
 
-        await eventually(refused)
+        await eventually(applied)
 
 
 def _last_outcome(served: Served) -> str:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.hub.conftest import EXAMPLE
 from ticket_printer.bench import measure_printer
+
+pytestmark = pytest.mark.clock
 
 
 async def test_the_printer_benchmark_measures_sizes_and_latency(tmp_path: Path) -> None:

@@ -356,17 +356,29 @@ class ReloadConfigResponse(_message.Message):
 
     CONFIG_DIGEST_FIELD_NUMBER: _builtins.int
     CHANGED_FIELD_NUMBER: _builtins.int
+    APPLIED_FIELD_NUMBER: _builtins.int
+    NEEDS_RESTART_FIELD_NUMBER: _builtins.int
     config_digest: _builtins.str
     changed: _builtins.bool
+    @_builtins.property
+    def applied(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The top-level settings of the file that changed and are in effect now ("desks",
+        "notifications"...), and those that keep their old value until the hub restarts ("id").
+        """
+
+    @_builtins.property
+    def needs_restart(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     def __init__(
         self,
         *,
         config_digest: _builtins.str = ...,
         changed: _builtins.bool = ...,
+        applied: _abc.Iterable[_builtins.str] | None = ...,
+        needs_restart: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed", b"changed", "config_digest", b"config_digest"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["applied", b"applied", "changed", b"changed", "config_digest", b"config_digest", "needs_restart", b"needs_restart"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
