@@ -21,13 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
+from okno.runtime.schemas import CODE_PAGES, LOGO_KINDS, PAPER_WIDTHS, QR_KINDS
 from ticket_printer.errors import BadSettings
 from ticket_printer.profile import PrinterProfile
-
-PAPER_WIDTHS = ("58", "80")
-CODE_PAGES = ("cp866", "ascii")
-QR_KINDS = ("native", "raster")
-LOGO_KINDS = ("nv", "raster", "none")
 
 
 @dataclass(frozen=True, slots=True)

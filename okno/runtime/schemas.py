@@ -69,17 +69,23 @@ HALL_DISPLAY = Schema(
         Setting("title", NAME),
         Setting("timezone", zone),
         Setting("blink_s", number(0.5, 60)),
+        Setting("page_s", number(3, 120)),
     ),
 )
 
-# A printer model's capabilities, chosen per printer (ticket_printer/settings.py).
+# A printer model's capabilities, chosen per printer (ticket_printer/settings.py reads
+# these values too, so the hub and the printer refuse the same).
+PAPER_WIDTHS = ("58", "80")
+CODE_PAGES = ("cp866", "ascii")
+QR_KINDS = ("native", "raster")
+LOGO_KINDS = ("nv", "raster", "none")
 TICKET_PRINTER = Schema(
     "ticket_printer",
     (
-        Setting("paper_width", choice("58", "80")),
-        Setting("code_page", choice("cp866", "ascii")),
-        Setting("qr", choice("native", "raster")),
-        Setting("logo", choice("nv", "raster", "none")),
+        Setting("paper_width", choice(*PAPER_WIDTHS)),
+        Setting("code_page", choice(*CODE_PAGES)),
+        Setting("qr", choice(*QR_KINDS)),
+        Setting("logo", choice(*LOGO_KINDS)),
     ),
 )
 

@@ -13,6 +13,7 @@ from okno.runtime.schemas import SCHEMAS, schema_for
 from okno.runtime.settings import SettingRefused
 from staff_desk.settings import known_keys
 from tests.kiosk.scenes import PIN_HASH
+from ticket_printer.settings import PrinterSettings
 
 
 @pytest.mark.parametrize(
@@ -25,7 +26,7 @@ from tests.kiosk.scenes import PIN_HASH
             + [f"{GROUP_PREFIX}<id>"],
         ),
         ("staff_desk", known_keys()),
-        ("ticket_printer", ["paper_width", "code_page", "qr", "logo"]),
+        ("ticket_printer", [f.name for f in fields(PrinterSettings)]),
         ("card_reader", ["snils_hash_key"]),
     ],
 )
