@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from hub.backoffice import schema
+from hub.backoffice import names, schema
 from hub.backoffice.reports import Period
 from hub.backoffice.web import charts, i18n, views
 
@@ -128,6 +128,10 @@ class Dashboard:
                 return [str(r) for r in connection.execute(query).scalars()]
 
         return await self.read(read)
+
+    async def names(self) -> names.Names:
+        """The names the hubs told, read for each page (a change shows on the next one)."""
+        return await self.read(lambda: names.load(self.engine))
 
     def render(
         self, request: Request, template: str, *, status: int = 200, **context: Any
