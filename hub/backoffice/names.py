@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, select
 
 from hub.backoffice import schema
+from hub.backoffice.queries import natural
 from hub.backoffice.reports import ReportTable
 
 # Report columns that hold an id, and the kind of name each is looked up as.
@@ -64,9 +65,12 @@ def load(engine: Engine) -> Names:
 
 
 def named(table: ReportTable, names: Names, lang: str) -> ReportTable:
-    """The table with every id cell replaced by its name in ``lang`` (the id if unnamed)."""
+    """The table with every id cell replaced by its name in ``lang`` (the id if unnamed),
+    its rows in the order of those names (naturally: "Окно 2" before "Окно 10"); rows
+    that share the names keep the report's order."""
     keys = [c.key for c in table.columns]
-    if not any(k in KINDS for k in keys):
+    at_ids = [i for i, k in enumerate(keys) if k in KINDS]
+    if not at_ids:
         return table
     at_branch = keys.index("branch_id") if "branch_id" in keys else None
     rows = []
@@ -80,4 +84,5 @@ def named(table: ReportTable, names: Names, lang: str) -> ReportTable:
                 for key, cell in zip(keys, row, strict=True)
             )
         )
+    rows.sort(key=lambda row: [natural(str(row[i])) for i in at_ids])
     return ReportTable(table.columns, rows)

@@ -70,4 +70,5 @@ async def test_the_saved_reports_name_what_the_hub_told(tmp_path: Path) -> None:
     assert "МФЦ у реки,Паспорт гражданина РФ," in waits and "alpha" not in waits
     assert "beta" in waits  # a service nobody named keeps its id
     staff = (folder / "dashboard" / "desks_operators.html").read_text(encoding="utf-8")
+    staff = staff.replace("\u00a0", " ")
     assert "Окно 1" in staff and "Иванова А." in staff and "desk-1<" not in staff

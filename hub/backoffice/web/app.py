@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
@@ -57,6 +58,16 @@ def duration(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+# A space before a short last word: "Окно 1", "Иванова А.", "гражданина РФ".
+_SHORT_TAIL = re.compile(r" (?=\S{1,3}(?: |$))")
+
+
+def unbroken(name: object) -> str:
+    """The ``unbroken`` filter: a name whose short words stay on the line of the word
+    before them (a narrow cell breaks "Окно 1" before the number otherwise)."""
+    return _SHORT_TAIL.sub("\u00a0", str(name))
+
+
 @jinja2.pass_context
 def _number(context: jinja2.runtime.Context, value: float) -> str:
     """The ``number`` filter: a figure as the page's language writes it."""
@@ -88,6 +99,7 @@ class Dashboard:
         )
         self.templates.filters["number"] = _number
         self.templates.filters["duration"] = duration
+        self.templates.filters["unbroken"] = unbroken
         self.templates.globals["timedelta"] = timedelta
         self.templates.globals["shown"] = views.shown
 
