@@ -206,3 +206,31 @@ def test_an_operator_leaves_the_hub_as_the_short_staff_name_a_report_needs() -> 
     assert short_name("Анна Иванова") == "Иванова А."
     assert short_name("Анна Сергеевна  Иванова") == "Иванова А. С."
     assert short_name("Иванова") == "Иванова"
+
+
+async def test_a_refused_directory_is_recorded_and_the_events_go_on(synced: Synced) -> None:
+    config = synced.served.config
+    too_long = "Окно " + "х" * 300
+    config.write_text(
+        config.read_text().replace('id = "desk-02"\n', f'id = "desk-02"\nname = "{too_long}"\n')
+    )
+    hub = synced.served.hub
+    assert (await hub.reload_config()).changed
+
+    async def refused() -> bool:
+        return any(code == "malformed" for code, _ in _refusals(synced.engine))
+
+    synced.sender.kick()
+    await eventually(refused, 30.0)
+    [(_, reason)] = _refusals(synced.engine)
+    assert "desks.1.name" in reason
+    await hub.run(lambda e, now: e.issue("passport", now))
+    branch = hub.loaded.branch.id
+
+    async def caught_up() -> bool:
+        return acked(synced.engine, branch) == hub.committed_seq
+
+    synced.sender.kick()
+    await eventually(caught_up, 30.0)
+    assert _names(synced.engine)["desk-02"] == "Окно 2"
+    assert len(_refusals(synced.engine)) == 1  # not resent while the names stay the same
