@@ -107,6 +107,7 @@ def report(
     from rich.table import Table
 
     from hub.backoffice import reports
+    from hub.backoffice.names import load, named
     from hub.backoffice.store import open_store
 
     if name == "list":
@@ -133,7 +134,9 @@ def report(
         )
         raise typer.Exit(code=2)
     try:
-        table = chosen.run(open_store(db), reports.Period(first, last, tuple(branch or ())))
+        engine = open_store(db)
+        table = chosen.run(engine, reports.Period(first, last, tuple(branch or ())))
+        table = named(table, load(engine), "ru")
     except OknoError as error:
         raise _fail(error) from error
     titles = [f"{c.title_ru} ({c.unit})" if c.unit else c.title_ru for c in table.columns]

@@ -10,7 +10,8 @@ class BackOfficeError(OknoError):
 
 
 class BatchRefused(BackOfficeError):
-    """A batch not stored at all; ``code`` is the kind of refusal (recorded in ``refusals``)."""
+    """A batch (or a directory) not stored at all; ``code`` is the kind of refusal (recorded
+    in ``refusals``)."""
 
     def __init__(self, code: str, reason: str) -> None:
         super().__init__(reason)

@@ -88,6 +88,50 @@ def branch_ids(count: int) -> list[str]:
     return [f"branch-{n:02d}" for n in range(1, count + 1)]
 
 
+# The names a generated branch's hub tells (hub/sync/directory.py), so that the region's
+# pages read as a real region's do.
+SERVICE_NAMES = {
+    "passport": ("Паспорт гражданина РФ", "Russian internal passport"),
+    "registration": ("Регистрация по месту жительства", "Residence registration"),
+    "benefits": ("Пособия и льготы", "Benefits and allowances"),
+    "property": ("Регистрация недвижимости", "Property registration"),
+    "licence": ("Водительское удостоверение", "Driving licence"),
+    "certificate": ("Справки", "Certificates"),
+}
+STAFF = (
+    "Иванова А.",
+    "Петров С.",
+    "Смирнова М.",
+    "Кузнецов Д.",
+    "Попова Е.",
+    "Орлова Д.",
+    "Зайцева Г.",
+    "Соколов И.",
+    "Морозова Т.",
+    "Волков П.",
+    "Лебедева О.",
+)
+
+
+def directory(branch: str, shape: Shape = Shape()) -> str:
+    """The directory (JSON) the hub of a generated ``branch`` tells the back office."""
+    number = int(branch.rsplit("-", 1)[-1])
+    desks = range(1, max(staffing(shape, weekday) for weekday in range(7)) + 1)
+    told = {
+        "name": f"МФЦ № {number}",
+        "services": [
+            {"id": s.id, "name_ru": SERVICE_NAMES[s.id][0], "name_en": SERVICE_NAMES[s.id][1]}
+            for s in SERVICES
+        ],
+        "desks": [{"id": f"desk-{n}", "number": n, "name": ""} for n in desks],
+        "operators": [
+            {"id": f"op-{branch[-2:]}-{n}", "name": STAFF[(number * 3 + n) % len(STAFF)]}
+            for n in desks
+        ],
+    }
+    return json.dumps(told, ensure_ascii=False, sort_keys=True)
+
+
 def day_events(
     branch: str, day: date, first_seq: int, shape: Shape = Shape(), seed: int = 1
 ) -> list[str]:

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import insert
 
 from hub.backoffice import store
-from hub.backoffice.history import Shape, branch_ids, day_events
+from hub.backoffice.directory import store_directory
+from hub.backoffice.history import Shape, branch_ids, day_events, directory
 from hub.store import schema
 from hub.store.database import open_database
 from hub.sync.sender import BATCH, channel, push, sync_stub
-from hub.sync.signing import sign
+from hub.sync.signing import sign, sign_directory
+from protos.okno.v1 import sync_pb2
 
 if TYPE_CHECKING:
     from protos.okno.v1.sync_pb2_grpc import SyncAsyncStub
@@ -56,14 +58,19 @@ async def fill(  # noqa: PLR0917 - the dashboard's tests call it positionally
     shape: Shape | None = None,
     seed: int = 1,
 ) -> tuple[int, float]:
-    """Register the branches on ``db``, write their history; (events, seconds)."""
+    """Register the branches on ``db``, tell their names, write their history; (events,
+    seconds)."""
     shape = shape or Shape()
     engine = store.open_store(db)
     names = branch_ids(branches)
     secrets = {b: store.add_branch(engine, b) for b in names}
+    told = {b: directory(b, shape) for b in names}
+    signed = {b: sign_directory(secrets[b], b, told[b]) for b in names}
     began = time.perf_counter()
     total = 0
     if not target:
+        for branch in names:
+            store_directory(engine, branch, told[branch], signed[branch])
         for day in days_of(names, start, days, shape, seed):
             for branch, events in day.items():
                 for chunk in chunks(events):
@@ -76,6 +83,12 @@ async def fill(  # noqa: PLR0917 - the dashboard's tests call it positionally
     engine.dispose()
     async with channel(target) as open_channel:
         stub = sync_stub(open_channel)
+        for branch in names:
+            await stub.PushDirectory(
+                sync_pb2.PushDirectoryRequest(
+                    branch_id=branch, directory=told[branch], signature=signed[branch]
+                )
+            )
         pending: asyncio.Future[list[None]] | None = None
         for day in days_of(names, start, days, shape, seed):
             if pending is not None:

@@ -63,6 +63,20 @@ service_authorities = Table(
     Column("authority", String(200), nullable=False),
 )
 
+# The names each branch's hub last told for its ids (docs/backoffice.md, "Names"): kind is
+# "branch" (entry_id ""), "service", "desk" or "operator". An id the hub no longer
+# configures keeps its last name, so that past reports keep it too.
+directory_names = Table(
+    "directory_names",
+    metadata,
+    _key("branch_id"),
+    _key("kind", 8),
+    _key("entry_id"),
+    Column("name_ru", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+)
+
 # Batches refused, with why: for the technician of the branch that keeps being refused.
 refusals = Table(
     "refusals",

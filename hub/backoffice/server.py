@@ -1,4 +1,5 @@
-"""The back office's gRPC endpoint: ``Sync.PushBatch`` for the hubs (docs/backoffice.md)."""
+"""The back office's gRPC endpoint: ``Sync.PushBatch`` and ``Sync.PushDirectory`` for the
+hubs (docs/backoffice.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import signal
 import grpc
 from sqlalchemy import Engine
 
+from hub.backoffice.directory import store_directory
 from hub.backoffice.errors import BatchRefused
 from hub.backoffice.store import Batch, store
 from protos.okno.v1 import sync_pb2, sync_pb2_grpc
@@ -44,6 +46,24 @@ class SyncService(sync_pb2_grpc.SyncServicer):
         if stored:
             log.debug("batch stored branch=%s stored=%d acked=%d", batch.branch_id, stored, acked)
         return sync_pb2.PushBatchReply(acked_seq=acked, stored=stored)
+
+    async def PushDirectory(  # noqa: N802 - the gRPC method's name
+        self,
+        request: sync_pb2.PushDirectoryRequest,
+        context: grpc.aio.ServicerContext[object, object],
+    ) -> sync_pb2.PushDirectoryReply:
+        try:
+            names = await asyncio.to_thread(
+                store_directory,
+                self._engine,
+                request.branch_id,
+                request.directory,
+                request.signature,
+            )
+        except BatchRefused as refusal:
+            await context.abort(_STATUS[refusal.code], f"{refusal.code}: {refusal}")
+        log.info("directory stored branch=%s names=%d", request.branch_id, names)
+        return sync_pb2.PushDirectoryReply(names=names)
 
 
 async def start_server(engine: Engine, listen: str) -> tuple[grpc.aio.Server, int]:

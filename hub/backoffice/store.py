@@ -107,7 +107,7 @@ def add_branch(engine: Engine, branch_id: str, timezone: str = "Europe/Moscow") 
                     id=branch_id,
                     secret=secret,
                     timezone=timezone,
-                    created_at_ms=_now_ms(),
+                    created_at_ms=now_ms(),
                     acked_seq=0,
                 )
             )
@@ -193,15 +193,20 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
     return last, len(fresh)
 
 
-def _check_signature(secret: str, batch: Batch) -> None:
-    """The signature must be the branch's HMAC: 64 hex digits, compared in constant time."""
-    given = batch.signature
+def check_signature_form(given: str, what: str = "batch") -> None:
+    """A signature must be an HMAC-SHA256 as okno writes it: 64 lower-case hex digits."""
     if len(given) != 64 or not all(c in "0123456789abcdef" for c in given):
         raise BatchRefused(
             "bad_signature",
-            "the batch's signature is not 64 lower-case hex digits (HMAC-SHA256): the "
+            f"the {what}'s signature is not 64 lower-case hex digits (HMAC-SHA256): the "
             "sender is not okno's; send batches with okno hub --backoffice or okno sync push",
         )
+
+
+def _check_signature(secret: str, batch: Batch) -> None:
+    """The signature must be the branch's HMAC: 64 hex digits, compared in constant time."""
+    given = batch.signature
+    check_signature_form(given)
     if not hmac.compare_digest(sign(secret, batch.branch_id, batch.events), given):
         raise BatchRefused("bad_signature", "the batch's signature does not match its branch")
 
@@ -256,7 +261,7 @@ def _write(connection: Connection, branch_id: str, folded: Fold) -> None:
         for row in rows:
             for name in names:
                 row.setdefault(name, 0)
-        _upsert(connection, table, rows, names, add=True)
+        upsert(connection, table, rows, names, add=True)
     _write_waits(connection, branch_id, folded.waits)
     tickets = folded.tickets
     gone = [t for t, row in tickets.items() if row is None]
@@ -269,13 +274,11 @@ def _write(connection: Connection, branch_id: str, folded: Fold) -> None:
         )
     here = [{"branch_id": branch_id, "ticket_id": t, **row} for t, row in tickets.items() if row]
     if here:
-        _upsert(
-            connection, schema.live_ticket, here, ["state", "service_id", "desk_id", "since_ms"]
-        )
+        upsert(connection, schema.live_ticket, here, ["state", "service_id", "desk_id", "since_ms"])
     desks = [{"branch_id": branch_id, "desk_id": d, **row} for d, row in folded.desks.items()]
     if desks:
-        _upsert(connection, schema.live_desk, desks, ["state", "operator_id"])
-    _upsert(
+        upsert(connection, schema.live_desk, desks, ["state", "operator_id"])
+    upsert(
         connection,
         schema.live_branch,
         [{"branch_id": branch_id, "day": folded.day, "last_event_ms": folded.last_event_ms}],
@@ -304,7 +307,7 @@ def _write_waits(connection: Connection, branch_id: str, waits: dict[str, dict[s
     )
 
 
-def _upsert(
+def upsert(
     connection: Connection,
     table: Any,
     rows: list[dict[str, Any]],
@@ -329,26 +332,31 @@ def _upsert(
 
 
 def _record(engine: Engine, batch: Batch, refusal: BatchRefused) -> None:
-    seqs = [seq for seq, _ in batch.events] or [0]
+    record_refusal(engine, batch.branch_id, refusal, [seq for seq, _ in batch.events])
+
+
+def record_refusal(
+    engine: Engine, branch_id: str, refusal: BatchRefused, seqs: Sequence[int] = ()
+) -> None:
+    """Keep a refusal in ``refusals`` for the branch's technician (seqs: what it held)."""
+    shown = branch_id[:40]
     try:
         with engine.begin() as connection:
             connection.execute(
                 insert(schema.refusals).values(
-                    at_ms=_now_ms(),
-                    branch_id=batch.branch_id[:40],
-                    first_seq=min(seqs),
-                    last_seq=max(seqs),
-                    events=len(batch.events),
+                    at_ms=now_ms(),
+                    branch_id=shown,
+                    first_seq=min(seqs, default=0),
+                    last_seq=max(seqs, default=0),
+                    events=len(seqs),
                     code=refusal.code,
                     reason=str(refusal)[:500],
                 )
             )
     except SQLAlchemyError:
-        log.exception("could not record a refusal branch=%s", batch.branch_id[:40])
-    log.warning(
-        "batch refused branch=%s code=%s reason=%s", batch.branch_id[:40], refusal.code, refusal
-    )
+        log.exception("could not record a refusal branch=%s", shown)
+    log.warning("refused branch=%s code=%s reason=%s", shown, refusal.code, refusal)
 
 
-def _now_ms() -> int:
+def now_ms() -> int:
     return int(time.time() * 1000)

@@ -2,7 +2,8 @@
 
 ``start_sync`` runs a ``Sender`` in the hub's loop when ``okno hub --backoffice`` is
 given: it reads the committed events from the hub's database after the seq the back
-office acknowledges, and pushes them in signed batches.
+office acknowledges, and pushes them in signed batches, and tells the back office the
+branch's names (hub/sync/directory.py) at start and after a reload changes them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, select
 
 from hub.store import schema
+from hub.sync.directory import directory_json
 from hub.sync.errors import BadSyncSettings
 from hub.sync.sender import Sender
 
@@ -52,12 +54,23 @@ async def start_sync(hub: Hub, target: str, secret: str) -> Sender:
         found = await hub.read_store(lambda r: events_after(r.engine, after, limit))
         return [(s, p) for s, p in found if s <= committed]
 
+    made: dict[str, str] = {}
+
+    def directory() -> str:
+        """The directory of the configuration loaded now, made once per configuration."""
+        loaded = hub.loaded
+        if loaded.digest not in made:
+            made.clear()
+            made[loaded.digest] = directory_json(loaded.branch)
+        return made[loaded.digest]
+
     sender = Sender(
         source,
         branch_id=hub.loaded.branch.id,
         target=target,
         secret=secret,
         head=lambda: hub.committed_seq,
+        directory=directory,
     )
     await sender.start()
     return sender

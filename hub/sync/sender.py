@@ -19,7 +19,7 @@ import grpc
 
 from hub.notify import Backoff
 from hub.sync.errors import SyncRefused
-from hub.sync.signing import sign
+from hub.sync.signing import sign, sign_directory
 from okno.errors import OknoError
 from protos.okno.v1 import sync_pb2, sync_pb2_grpc
 
@@ -40,6 +40,16 @@ PERMANENT = frozenset(
         grpc.StatusCode.UNAUTHENTICATED,
         grpc.StatusCode.INVALID_ARGUMENT,
         grpc.StatusCode.ALREADY_EXISTS,
+    }
+)
+# Failures of a directory push that a later attempt may get past: retried with the events.
+_TRANSIENT = frozenset(
+    {
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.CANCELLED,
+        grpc.StatusCode.INTERNAL,
+        grpc.StatusCode.UNKNOWN,
     }
 )
 # Reads the log: the events after a seq, at most so many, as (seq, payload JSON).
@@ -79,10 +89,16 @@ class Sender:
         backoff: Backoff | None = None,
         tick_s: float = 1.0,
         head: Callable[[], int] | None = None,
+        directory: Callable[[], str] | None = None,
     ) -> None:
         """``head`` is the last seq of the hub's own log, to notice a back office that holds
-        more of the branch than the hub has: the hub's database was replaced or restored."""
+        more of the branch than the hub has: the hub's database was replaced or restored.
+        ``directory`` gives the branch's names as now configured (hub/sync/directory.py):
+        told at each new contact with the back office and whenever it changes."""
         self._source = source
+        self._directory = directory
+        # The directory last told (or refused) since the last contact began.
+        self._told: str | None = None
         self._head = head
         self._branch_id = branch_id
         self._target = target
@@ -162,8 +178,10 @@ class Sender:
         """Send one batch; True when there was nothing to send."""
         if self.acked is None:
             self.acked = await self._push(stub, [])
+            self._told = None
             log.info("back office holds branch=%s acked=%d", self._branch_id, self.acked)
         self._check_head(self.acked)
+        await self._tell_directory(stub)
         events = await self._source(self.acked, self._batch)
         if not events:
             return True
@@ -194,6 +212,31 @@ class Sender:
 
     async def _push(self, stub: SyncAsyncStub, events: list[tuple[int, str]]) -> int:
         return await push(stub, self._branch_id, self._secret, events)
+
+    async def _tell_directory(self, stub: SyncAsyncStub) -> None:
+        """Send the branch's names if the back office has not had these since the contact
+        began. A refusal is logged and not repeated until the names change or the contact
+        starts again: the events go on either way, shown by their ids."""
+        directory = self._directory() if self._directory is not None else None
+        if directory is None or directory == self._told:
+            return
+        request = sync_pb2.PushDirectoryRequest(
+            branch_id=self._branch_id,
+            directory=directory,
+            signature=sign_directory(self._secret, self._branch_id, directory),
+        )
+        try:
+            reply = await stub.PushDirectory(request, timeout=60.0)
+            log.info("directory told branch=%s names=%d", self._branch_id, reply.names)
+        except grpc.aio.AioRpcError as error:
+            if error.code() in _TRANSIENT:
+                raise
+            log.error(
+                "back office refuses the branch's directory, its reports show ids; code=%s: %s",
+                error.code().name,
+                error.details(),
+            )
+        self._told = directory
 
     async def _failed(self, error: grpc.aio.AioRpcError, failures: int) -> None:
         code = error.code()

@@ -23,6 +23,7 @@ import httpx
 from sqlalchemy import Engine
 
 from hub.backoffice import reports
+from hub.backoffice.names import load, named
 from hub.backoffice.server import start_server
 from hub.backoffice.store import add_branch, open_store
 from hub.backoffice.web import create_app, exports
@@ -94,8 +95,9 @@ async def write_reports(engine: Engine, first: date, last: date, out: Path, now_
     folder = out / REPORTS
     folder.mkdir(parents=True, exist_ok=True)
     period = reports.Period(first, last)
+    known = await asyncio.to_thread(load, engine)
     for report in reports.REPORTS.values():
-        table = await asyncio.to_thread(report.run, engine, period)
+        table = named(await asyncio.to_thread(report.run, engine, period), known, "ru")
         (folder / f"{report.name}.csv").write_bytes(exports.report_csv(table, "ru"))
         workbook = exports.report_xlsx(table, "ru", report.title_ru)
         (folder / f"{report.name}.xlsx").write_bytes(workbook)

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
 
+from hub.backoffice.directory import store_directory
 from hub.backoffice.store import Batch, add_branch, open_store, store
-from hub.sync.signing import sign
+from hub.sync.signing import sign, sign_directory
 from okno.demo.office import write_reports
 from tests.hub.backoffice.hand import BRANCH, at, history
 
 MONDAY = date(2026, 3, 2)
 
 
-async def saved(tmp_path: Path, now_ms: int) -> Path:
+async def saved(tmp_path: Path, now_ms: int, directory: str = "") -> Path:
     engine = open_store(f"sqlite:///{tmp_path}/office.db")
     secret = add_branch(engine, BRANCH)
     events = history()
     store(engine, Batch(BRANCH, events, sign(secret, BRANCH, events)))
+    if directory:
+        store_directory(engine, BRANCH, directory, sign_directory(secret, BRANCH, directory))
     folder = await write_reports(engine, MONDAY, MONDAY, tmp_path, now_ms)
     engine.dispose()
     return folder
@@ -52,3 +56,19 @@ async def test_the_saved_csvs_are_the_dashboards_exports(tmp_path: Path) -> None
     assert "Среднее ожидание, мин" in header and "Ждали дольше 15 минут, %" in header
     ratings = (folder / "vashkontrol.csv").read_bytes().decode("utf-8-sig").splitlines()
     assert len(ratings) == 3  # the header and the two ratings of the hand-written day
+
+
+async def test_the_saved_reports_name_what_the_hub_told(tmp_path: Path) -> None:
+    told = {
+        "name": "МФЦ у реки",
+        "services": [{"id": "alpha", "name_ru": "Паспорт гражданина РФ", "name_en": "Passport"}],
+        "desks": [{"id": "desk-1", "number": 1, "name": ""}],
+        "operators": [{"id": "op-1", "name": "Иванова А."}],
+    }
+    folder = await saved(tmp_path, at(10, 40), json.dumps(told, ensure_ascii=False))
+    waits = (folder / "waits.csv").read_bytes().decode("utf-8-sig")
+    assert "МФЦ у реки,Паспорт гражданина РФ," in waits and "alpha" not in waits
+    assert "beta" in waits  # a service nobody named keeps its id
+    staff = (folder / "dashboard" / "desks_operators.html").read_text(encoding="utf-8")
+    staff = staff.replace("\u00a0", " ")
+    assert "Окно 1" in staff and "Иванова А." in staff and "desk-1<" not in staff

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
@@ -22,7 +23,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from hub.backoffice import schema
+from hub.backoffice import names, schema
 from hub.backoffice.reports import Period
 from hub.backoffice.web import charts, i18n, views
 
@@ -57,6 +58,16 @@ def duration(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+# A space before a short last word: "Окно 1", "Иванова А.", "гражданина РФ".
+_SHORT_TAIL = re.compile(r" (?=\S{1,3}(?: |$))")
+
+
+def unbroken(name: object) -> str:
+    """The ``unbroken`` filter: a name whose short words stay on the line of the word
+    before them (a narrow cell breaks "Окно 1" before the number otherwise)."""
+    return _SHORT_TAIL.sub("\u00a0", str(name))
+
+
 @jinja2.pass_context
 def _number(context: jinja2.runtime.Context, value: float) -> str:
     """The ``number`` filter: a figure as the page's language writes it."""
@@ -88,6 +99,7 @@ class Dashboard:
         )
         self.templates.filters["number"] = _number
         self.templates.filters["duration"] = duration
+        self.templates.filters["unbroken"] = unbroken
         self.templates.globals["timedelta"] = timedelta
         self.templates.globals["shown"] = views.shown
 
@@ -128,6 +140,10 @@ class Dashboard:
                 return [str(r) for r in connection.execute(query).scalars()]
 
         return await self.read(read)
+
+    async def names(self) -> names.Names:
+        """The names the hubs told, read for each page (a change shows on the next one)."""
+        return await self.read(lambda: names.load(self.engine))
 
     def render(
         self, request: Request, template: str, *, status: int = 200, **context: Any

@@ -13,6 +13,7 @@ from starlette.responses import Response, StreamingResponse
 from hub.backoffice import queries
 from hub.backoffice import reports as rp
 from hub.backoffice.live import live as live_state
+from hub.backoffice.names import Names, named
 from hub.backoffice.web import charts, exports, i18n, vashkontrol, views
 from hub.backoffice.web.app import STALE_MS, Dashboard
 
@@ -38,13 +39,16 @@ async def _run(dashboard: Dashboard, report: rp.Report, period: rp.Period) -> rp
     return await dashboard.read(lambda: report.run(dashboard.engine, period))
 
 
-async def _filters(dashboard: Dashboard, request: Request) -> tuple[rp.Period, dict[str, Any]]:
+async def _filters(
+    dashboard: Dashboard, request: Request, names: Names
+) -> tuple[rp.Period, dict[str, Any]]:
     """The period asked for, and what the filter form shows."""
     period = dashboard.period(request)
     shown = {
         "period": period,
         "branch_ids": await dashboard.branch_ids(),
         "today": dashboard.today(),
+        "names": names,
     }
     return period, shown
 
@@ -52,7 +56,8 @@ async def _filters(dashboard: Dashboard, request: Request) -> tuple[rp.Period, d
 async def overview(request: Request) -> Response:
     dashboard = _dashboard(request)
     lang = dashboard.lang(request)
-    period, context = await _filters(dashboard, request)
+    names = await dashboard.names()
+    period, context = await _filters(dashboard, request, names)
     tables = {n: await _run(dashboard, rp.REPORTS[n], period) for n in _OVERVIEW}
     now = dashboard.clock()
     branches = await dashboard.read(lambda: live_state(dashboard.engine, now))
@@ -61,9 +66,8 @@ async def overview(request: Request) -> Response:
     target = _target(dashboard, lang)
 
     def chart(name: str, key: str, width: int = PAIRED) -> list[views.Chart]:
-        return views.report_charts(
-            rp.REPORTS[name], tables[name], lang, target, keys=(key,), width=width
-        )
+        table = named(tables[name], names, lang)
+        return views.report_charts(rp.REPORTS[name], table, lang, target, keys=(key,), width=width)
 
     waits = tables["waits_by_branch"]
     return dashboard.render(
@@ -108,6 +112,7 @@ async def live(request: Request) -> Response:
     return dashboard.render(
         request,
         "live.html",
+        names=await dashboard.names(),
         branches=found,
         one=bool(branch),
         now_ms=dashboard.clock(),
@@ -120,8 +125,9 @@ async def report(request: Request) -> Response:
     dashboard = _dashboard(request)
     lang = dashboard.lang(request)
     chosen = _report(request.path_params["name"])
-    period, context = await _filters(dashboard, request)
-    table = await _run(dashboard, chosen, period)
+    names = await dashboard.names()
+    period, context = await _filters(dashboard, request, names)
+    table = named(await _run(dashboard, chosen, period), names, lang)
     found = views.report_charts(chosen, table, lang, _target(dashboard, lang))
     return dashboard.render(
         request,
@@ -142,7 +148,7 @@ async def export(request: Request) -> Response:
     chosen = _report(request.path_params["name"])
     fmt = request.path_params["fmt"]
     period = dashboard.period(request)
-    table = await _run(dashboard, chosen, period)
+    table = named(await _run(dashboard, chosen, period), await dashboard.names(), lang)
     stem = f"{chosen.name}_{period.start}_{period.end}"
     if fmt == "csv":
         return _download(exports.report_csv(table, lang), f"{stem}.csv", "text/csv; charset=utf-8")

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12okno/v1/sync.proto\x12\x07okno.v1\")\n\tSyncEvent\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\x0f\n\x07payload\x18\x02 \x01(\t\"\\\n\x10PushBatchRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\"\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x12.okno.v1.SyncEvent\x12\x11\n\tsignature\x18\x03 \x01(\t\"3\n\x0ePushBatchReply\x12\x11\n\tacked_seq\x18\x01 \x01(\x03\x12\x0e\n\x06stored\x18\x02 \x01(\x05\x32G\n\x04Sync\x12?\n\tPushBatch\x12\x19.okno.v1.PushBatchRequest\x1a\x17.okno.v1.PushBatchReplyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12okno/v1/sync.proto\x12\x07okno.v1\")\n\tSyncEvent\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\x0f\n\x07payload\x18\x02 \x01(\t\"\\\n\x10PushBatchRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\"\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x12.okno.v1.SyncEvent\x12\x11\n\tsignature\x18\x03 \x01(\t\"3\n\x0ePushBatchReply\x12\x11\n\tacked_seq\x18\x01 \x01(\x03\x12\x0e\n\x06stored\x18\x02 \x01(\x05\"O\n\x14PushDirectoryRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\x11\n\tdirectory\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\t\"#\n\x12PushDirectoryReply\x12\r\n\x05names\x18\x01 \x01(\x05\x32\x94\x01\n\x04Sync\x12?\n\tPushBatch\x12\x19.okno.v1.PushBatchRequest\x1a\x17.okno.v1.PushBatchReply\x12K\n\rPushDirectory\x12\x1d.okno.v1.PushDirectoryRequest\x1a\x1b.okno.v1.PushDirectoryReplyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,6 +37,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PUSHBATCHREQUEST']._serialized_end=166
   _globals['_PUSHBATCHREPLY']._serialized_start=168
   _globals['_PUSHBATCHREPLY']._serialized_end=219
-  _globals['_SYNC']._serialized_start=221
-  _globals['_SYNC']._serialized_end=292
+  _globals['_PUSHDIRECTORYREQUEST']._serialized_start=221
+  _globals['_PUSHDIRECTORYREQUEST']._serialized_end=300
+  _globals['_PUSHDIRECTORYREPLY']._serialized_start=302
+  _globals['_PUSHDIRECTORYREPLY']._serialized_end=337
+  _globals['_SYNC']._serialized_start=340
+  _globals['_SYNC']._serialized_end=488
 # @@protoc_insertion_point(module_scope)

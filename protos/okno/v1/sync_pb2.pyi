@@ -93,3 +93,61 @@ class PushBatchReply(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___PushBatchReply: _TypeAlias = PushBatchReply  # noqa: Y015
+
+@_typing.final
+class PushDirectoryRequest(_message.Message):
+    """The branch's names, sent at the hub's start and whenever its configuration changes them
+    (docs/backoffice.md, "Names"). The back office keeps the last name of every id, also of
+    ids no longer configured, so that past reports keep their names.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BRANCH_ID_FIELD_NUMBER: _builtins.int
+    DIRECTORY_FIELD_NUMBER: _builtins.int
+    SIGNATURE_FIELD_NUMBER: _builtins.int
+    branch_id: _builtins.str
+    directory: _builtins.str
+    """JSON (hub/sync/directory.py): {"name": branch name, "services": [{"id", "name_ru",
+    "name_en"}], "desks": [{"id", "number", "name"}], "operators": [{"id", "name"}]};
+    an operator's name is the short staff form a report needs ("Иванова А."). At most
+    256 KiB.
+    """
+    signature: _builtins.str
+    """HMAC-SHA256 (hex) with the branch's secret over "okno.v1.directory", the branch id
+    and the directory, each part prefixed by its length (hub/sync/signing.py).
+    """
+    def __init__(
+        self,
+        *,
+        branch_id: _builtins.str = ...,
+        directory: _builtins.str = ...,
+        signature: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["branch_id", b"branch_id", "directory", b"directory", "signature", b"signature"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PushDirectoryRequest: _TypeAlias = PushDirectoryRequest  # noqa: Y015
+
+@_typing.final
+class PushDirectoryReply(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAMES_FIELD_NUMBER: _builtins.int
+    names: _builtins.int
+    """How many names of the branch the back office holds now."""
+    def __init__(
+        self,
+        *,
+        names: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["names", b"names"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PushDirectoryReply: _TypeAlias = PushDirectoryReply  # noqa: Y015

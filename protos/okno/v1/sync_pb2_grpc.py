@@ -34,6 +34,8 @@ class SyncStub:
     UNAUTHENTICATED      unknown branch or bad signature
     FAILED_PRECONDITION  a gap: the batch does not continue what is stored (ask again)
     INVALID_ARGUMENT     a malformed event
+    PushDirectory gives the names the region's reports show for the branch's ids; it is
+    signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
     """
 
     def __init__(self, channel):
@@ -47,6 +49,11 @@ class SyncStub:
                 request_serializer=okno_dot_v1_dot_sync__pb2.PushBatchRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_sync__pb2.PushBatchReply.FromString,
                 _registered_method=True)
+        self.PushDirectory = channel.unary_unary(
+                '/okno.v1.Sync/PushDirectory',
+                request_serializer=okno_dot_v1_dot_sync__pb2.PushDirectoryRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_sync__pb2.PushDirectoryReply.FromString,
+                _registered_method=True)
 
 
 class SyncServicer:
@@ -58,9 +65,17 @@ class SyncServicer:
     UNAUTHENTICATED      unknown branch or bad signature
     FAILED_PRECONDITION  a gap: the batch does not continue what is stored (ask again)
     INVALID_ARGUMENT     a malformed event
+    PushDirectory gives the names the region's reports show for the branch's ids; it is
+    signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
     """
 
     def PushBatch(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PushDirectory(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -73,6 +88,11 @@ def add_SyncServicer_to_server(servicer, server):
                     servicer.PushBatch,
                     request_deserializer=okno_dot_v1_dot_sync__pb2.PushBatchRequest.FromString,
                     response_serializer=okno_dot_v1_dot_sync__pb2.PushBatchReply.SerializeToString,
+            ),
+            'PushDirectory': grpc.unary_unary_rpc_method_handler(
+                    servicer.PushDirectory,
+                    request_deserializer=okno_dot_v1_dot_sync__pb2.PushDirectoryRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_sync__pb2.PushDirectoryReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -91,6 +111,8 @@ class Sync:
     UNAUTHENTICATED      unknown branch or bad signature
     FAILED_PRECONDITION  a gap: the batch does not continue what is stored (ask again)
     INVALID_ARGUMENT     a malformed event
+    PushDirectory gives the names the region's reports show for the branch's ids; it is
+    signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
     """
 
     @staticmethod
@@ -110,6 +132,33 @@ class Sync:
             '/okno.v1.Sync/PushBatch',
             okno_dot_v1_dot_sync__pb2.PushBatchRequest.SerializeToString,
             okno_dot_v1_dot_sync__pb2.PushBatchReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PushDirectory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.Sync/PushDirectory',
+            okno_dot_v1_dot_sync__pb2.PushDirectoryRequest.SerializeToString,
+            okno_dot_v1_dot_sync__pb2.PushDirectoryReply.FromString,
             options,
             channel_credentials,
             insecure,

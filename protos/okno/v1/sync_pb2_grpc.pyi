@@ -35,6 +35,8 @@ class SyncStub:
       UNAUTHENTICATED      unknown branch or bad signature
       FAILED_PRECONDITION  a gap: the batch does not continue what is stored (ask again)
       INVALID_ARGUMENT     a malformed event
+    PushDirectory gives the names the region's reports show for the branch's ids; it is
+    signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
     """
 
     @_typing.overload
@@ -42,6 +44,7 @@ class SyncStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> SyncAsyncStub: ...
     PushBatch: _grpc.UnaryUnaryMultiCallable[_sync_pb2.PushBatchRequest, _sync_pb2.PushBatchReply]
+    PushDirectory: _grpc.UnaryUnaryMultiCallable[_sync_pb2.PushDirectoryRequest, _sync_pb2.PushDirectoryReply]
 
 @_typing.type_check_only
 class SyncAsyncStub(SyncStub):
@@ -53,10 +56,13 @@ class SyncAsyncStub(SyncStub):
       UNAUTHENTICATED      unknown branch or bad signature
       FAILED_PRECONDITION  a gap: the batch does not continue what is stored (ask again)
       INVALID_ARGUMENT     a malformed event
+    PushDirectory gives the names the region's reports show for the branch's ids; it is
+    signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     PushBatch: _aio.UnaryUnaryMultiCallable[_sync_pb2.PushBatchRequest, _sync_pb2.PushBatchReply]  # type: ignore[assignment]
+    PushDirectory: _aio.UnaryUnaryMultiCallable[_sync_pb2.PushDirectoryRequest, _sync_pb2.PushDirectoryReply]  # type: ignore[assignment]
 
 class SyncServicer(metaclass=_abc_1.ABCMeta):
     """A hub's events sent on to the region's back office (docs/backoffice.md).
@@ -67,6 +73,8 @@ class SyncServicer(metaclass=_abc_1.ABCMeta):
       UNAUTHENTICATED      unknown branch or bad signature
       FAILED_PRECONDITION  a gap: the batch does not continue what is stored (ask again)
       INVALID_ARGUMENT     a malformed event
+    PushDirectory gives the names the region's reports show for the branch's ids; it is
+    signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
     """
 
     @_abc_1.abstractmethod
@@ -75,5 +83,12 @@ class SyncServicer(metaclass=_abc_1.ABCMeta):
         request: _sync_pb2.PushBatchRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_sync_pb2.PushBatchReply, _abc.Awaitable[_sync_pb2.PushBatchReply]]: ...
+
+    @_abc_1.abstractmethod
+    def PushDirectory(
+        self,
+        request: _sync_pb2.PushDirectoryRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_sync_pb2.PushDirectoryReply, _abc.Awaitable[_sync_pb2.PushDirectoryReply]]: ...
 
 def add_SyncServicer_to_server(servicer: SyncServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

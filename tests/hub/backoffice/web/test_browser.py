@@ -66,7 +66,7 @@ async def test_a_manager_reads_the_overview_and_opens_a_report(
 async def test_the_live_view_and_english(dashboard: Dashboard, browser: Browser) -> None:
     page = await page_of(browser, DESKTOP, timeout_ms=10_000)
     await page.goto(dashboard.base + "/live")
-    await expect(page.get_by_role("heading", name="branch-03")).to_be_visible()
+    await expect(page.get_by_role("heading", name="МФЦ № 3")).to_be_visible()
     await shoot(page, "live")
     await page.get_by_role("link", name="English").click()
     await expect(page.get_by_role("link", name="Русский")).to_be_visible()

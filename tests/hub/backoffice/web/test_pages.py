@@ -12,6 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from hub.backoffice import reports as rp
 from hub.backoffice.live import live as live_state
+from hub.backoffice.names import load, named
 from hub.backoffice.reports import Period
 from hub.backoffice.web.views import num
 from tests.hub.backoffice.web.conftest import TODAY, Dashboard
@@ -30,7 +31,7 @@ async def test_the_overview_shows_the_region_and_the_15_minute_indicator(
     text = plain(page.text)
     assert "Ждали дольше 15 минут" in text and "Показатель 15 минут по отделениям" in text
     assert page.text.count("<svg") == 3
-    for branch in ("branch-01", "branch-02", "branch-03"):
+    for branch in ("МФЦ № 1", "МФЦ № 2", "МФЦ № 3"):
         assert branch in text
     async with dashboard.client() as client:
         english = await client.get("/?lang=en")
@@ -57,7 +58,7 @@ async def test_every_report_has_its_page_chart_and_table(dashboard: Dashboard) -
 async def test_filters_narrow_the_period_and_the_branch(dashboard: Dashboard) -> None:
     async with dashboard.client() as client:
         one = await client.get("/reports/waits_by_branch?branch=branch-02")
-        assert "branch-02" in plain(one.text) and "<td>branch-01</td>" not in one.text
+        assert "МФЦ № 2" in plain(one.text) and "<td>МФЦ № 1</td>" not in one.text
         empty = await client.get("/reports/by_service?from=2020-01-01&to=2020-01-31")
         assert "За этот период данных нет." in plain(empty.text)
         bad = await client.get("/reports/by_service?from=2026-13-01")
@@ -80,12 +81,16 @@ async def test_a_report_exports_to_csv_and_xlsx_as_the_table_shows(dashboard: Da
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Отделение", "Услуга", "Ожидали"]
     assert rows[0][-1] == "Ждали дольше 15 минут, %"
-    assert [r[:3] for r in rows[1:]] == [[str(c) for c in r[:3]] for r in expected.rows]
+    russian = named(expected, load(dashboard.engine), "ru").rows
+    assert [r[:3] for r in rows[1:]] == [[str(c) for c in r[:3]] for r in russian]
+    assert rows[1][:2] == ["МФЦ № 1", "Водительское удостоверение"]
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet is not None
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][-1] == "Waited over 15 minutes, %"
-    assert [tuple(v) for v in values[1:]] == [tuple(r) for r in expected.rows]
+    english = named(expected, load(dashboard.engine), "en").rows
+    assert [tuple(v) for v in values[1:]] == [tuple(r) for r in english]
+    assert values[1][:2] == ("МФЦ № 1", "Benefits and allowances")
 
 
 async def test_the_ratings_export_for_the_federal_monitoring(dashboard: Dashboard) -> None:
