@@ -109,6 +109,7 @@ def report(
     from hub.backoffice import reports
     from hub.backoffice.names import load, named
     from hub.backoffice.store import open_store
+    from hub.backoffice.web import exports
 
     if name == "list":
         for found in reports.REPORTS.values():
@@ -139,16 +140,15 @@ def report(
         table = named(table, load(engine), "ru")
     except OknoError as error:
         raise _fail(error) from error
-    titles = [f"{c.title_ru} ({c.unit})" if c.unit else c.title_ru for c in table.columns]
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow([c.key for c in table.columns])
         writer.writerows(table.rows)
         return
     shown = Table(title=f"{chosen.title_ru}: {first} — {last}")
-    for title in titles:
+    for title in exports.headings(table, "ru"):
         shown.add_column(title)
-    for row in table.rows:
+    for row in exports.rows(table, "ru"):
         shown.add_row(*(str(v) for v in row))
     Console().print(shown)
 

@@ -25,7 +25,7 @@ from starlette.responses import HTMLResponse, Response
 
 from hub.backoffice import names, schema
 from hub.backoffice.reports import Period
-from hub.backoffice.web import charts, i18n, views
+from hub.backoffice.web import charts, i18n, words
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -101,7 +101,7 @@ class Dashboard:
         self.templates.filters["duration"] = duration
         self.templates.filters["unbroken"] = unbroken
         self.templates.globals["timedelta"] = timedelta
-        self.templates.globals["shown"] = views.shown
+        self.templates.globals["shown"] = words.shown
 
     def today(self) -> date:
         return datetime.fromtimestamp(self.clock() / 1000, UTC).date()

@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from hub.backoffice.reports import Column, ReportTable
+from hub.backoffice.web.words import shown_row
 
 # The reports name their units in English; a Russian reader gets them in Russian.
 UNITS_RU = {"min": "мин", "s": "с", "h": "ч"}
@@ -44,8 +45,18 @@ def csv_body(rows: Sequence[Sequence[object]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def headings(table: ReportTable, lang: str) -> list[str]:
+    return [heading(c, lang) for c in table.columns]
+
+
+def rows(table: ReportTable, lang: str) -> list[list[object]]:
+    """The table's rows in ``lang``'s words ("одобрен", not "approved")."""
+    keys = [c.key for c in table.columns]
+    return [shown_row(row, keys, lang) for row in table.rows]
+
+
 def report_csv(table: ReportTable, lang: str) -> bytes:
-    return csv_bytes([heading(c, lang) for c in table.columns], table.rows)
+    return csv_bytes(headings(table, lang), rows(table, lang))
 
 
 def report_xlsx(table: ReportTable, lang: str, sheet: str) -> bytes:
@@ -54,14 +65,14 @@ def report_xlsx(table: ReportTable, lang: str, sheet: str) -> bytes:
     assert page is not None
     # Excel refuses sheet names over 31 characters or with []:*?/\ in them.
     page.title = "".join(c for c in sheet if c not in "[]:*?/\\")[:31] or "report"
-    headings = [heading(c, lang) for c in table.columns]
-    page.append(headings)
+    titles = headings(table, lang)
+    page.append(titles)
     for cell in page[1]:
         cell.font = Font(bold=True)
-    for row in table.rows:
-        page.append(list(row))
+    for row in rows(table, lang):
+        page.append(row)
     page.freeze_panes = "A2"
-    for index, title in enumerate(headings, start=1):
+    for index, title in enumerate(titles, start=1):
         page.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(title) + 2))
     out = io.BytesIO()
     book.save(out)

@@ -7,38 +7,14 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from hub.backoffice.queries import WEEKDAYS_RU
 from hub.backoffice.reports import Report, ReportTable
 from hub.backoffice.web import charts, exports
+from hub.backoffice.web.words import shown
 
 # Most bars one chart shows; the table below it has every row.
 MAX_BARS = 25
 # Short labels (hours, weekdays) stand under columns; longer ones beside horizontal bars.
 SHORT_LABEL = 6
-
-
-# The reports name weekdays in Russian and payment states as the hub does (in English);
-# each page shows them in its language.
-WEEKDAYS_EN = dict(zip(WEEKDAYS_RU, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
-PAYMENT_STATES_RU = {
-    "pending": "в обработке",
-    "approved": "одобрен",
-    "declined": "отклонён",
-    "cancelled": "отменён",
-    "unknown": "не подтверждён",
-    "reversed": "возвращён",
-}
-
-
-def shown(cell: object, lang: str, key: str = "") -> object:
-    """A table cell of column ``key`` as the page's language shows it."""
-    if not isinstance(cell, str):
-        return cell
-    if key == "weekday" and lang == "en":
-        return WEEKDAYS_EN.get(cell, cell)
-    if key == "state" and lang != "en":
-        return PAYMENT_STATES_RU.get(cell, cell)
-    return cell
 
 
 def labels(table: ReportTable, lang: str = "ru") -> list[str]:

@@ -38,6 +38,14 @@ async def test_payments_read_in_the_pages_language(tmp_path: Path) -> None:
     assert cells(english) == ["beta", "approved", "1", "1,500"]
 
 
+async def test_exports_say_payment_states_in_the_readers_language(tmp_path: Path) -> None:
+    russian, english = await pages(
+        tmp_path, "/export/payments.csv?lang=ru", "/export/payments.csv?lang=en"
+    )
+    assert "одобрен" in russian and "approved" not in russian
+    assert "approved" in english
+
+
 async def test_english_pages_write_decimals_with_a_point(tmp_path: Path) -> None:
     russian, english = await pages(
         tmp_path, "/reports/waits_by_branch?lang=ru", "/reports/waits_by_branch?lang=en"
