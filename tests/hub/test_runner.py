@@ -8,8 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from hub.bench.process import start_hub
 from tests.hub.conftest import EXAMPLE
+
+# Real hub processes on the wall clock: .ci/run repeats these at night and across midnight.
+pytestmark = pytest.mark.clock
 
 
 def run_hub(*args: str) -> subprocess.CompletedProcess[str]:

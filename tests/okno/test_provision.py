@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
+import pytest
 from rich.console import Console
 
 from hub.bench.process import start_hub
@@ -18,6 +19,9 @@ from okno.provision import device_table
 from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import EXAMPLE
+
+# Real hub processes on the wall clock: .ci/run repeats these at night and across midnight.
+pytestmark = pytest.mark.clock
 
 
 def provision(*args: str, columns: int = 200) -> subprocess.CompletedProcess[str]:

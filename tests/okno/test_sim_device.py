@@ -8,10 +8,14 @@ import sys
 from pathlib import Path
 
 import grpc
+import pytest
 
 from hub.bench.process import start_hub
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import EXAMPLE
+
+# Real hub processes on the wall clock: .ci/run repeats these at night and across midnight.
+pytestmark = pytest.mark.clock
 
 DEVICE = "ticket_printer-SIM-1"
 

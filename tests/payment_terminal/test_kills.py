@@ -31,7 +31,8 @@ from payment_terminal.sim import SimulatedTerminal
 from tests.hub.conftest import EXAMPLE
 from tests.payment_terminal.agent_process import AMOUNT, TERMINAL, charge
 
-pytestmark = pytest.mark.slow
+# Real hub processes on the wall clock: .ci/run repeats these at night and across midnight.
+pytestmark = [pytest.mark.slow, pytest.mark.clock]
 KEY = "kiosk-01:0042"
 # How each payment ends when the agent dies at the step: it was never sent before the
 # sale went out; the terminal gave up on a sale whose register vanished; a charge the
