@@ -4,7 +4,10 @@ For tests, the benchmark and ``okno sim card`` on a machine without a service ma
 pcscd reads ``/etc/reader.conf.d`` (where vsmartcard-vpcd puts its virtual readers) only
 at start, and takes about 2 s to exit after SIGTERM; a second pcscd started before the
 first has gone loses its socket to the first one's cleanup, so :func:`running_pcscd`
-waits for the exit it causes.
+waits for the exit it causes. ``--auto-exit`` ends pcscd 60 s after its last client leaves,
+which keeps a pcscd orphaned by a killed parent from lingering; while
+:func:`running_pcscd` is held it keeps a context of its own open, so a pause longer than
+that between two readers (a test suite moving on to other packages) cannot end it.
 """
 
 from __future__ import annotations
@@ -48,9 +51,13 @@ def running_pcscd(
     *, start: bool = True, wait_for_reader: str = "Virtual PCD 00 00"
 ) -> Iterator[Pcscd]:
     """A pcscd that lists ``wait_for_reader``; started (as root) if none runs and ``start``."""
-    found = readers_now()
-    if found is not None:
-        yield Pcscd(False, tuple(found))
+    try:
+        held = PcscContext()
+    except CardError:
+        pass
+    else:
+        with held:
+            yield Pcscd(False, tuple(held.readers()))
         return
     binary = shutil.which("pcscd") or next(
         (p for p in ("/usr/sbin/pcscd", "/sbin/pcscd") if shutil.which(p)), None
@@ -66,7 +73,8 @@ def running_pcscd(
     try:
         readers = _wait_ready(process, wait_for_reader)
         log.info("pcscd started pid=%d readers=%d", process.pid, len(readers))
-        yield Pcscd(True, tuple(readers))
+        with PcscContext():
+            yield Pcscd(True, tuple(readers))
     finally:
         process.terminate()
         try:
