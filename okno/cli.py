@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from backoffice import cli as backoffice_cli
 from card_reader import cli as card_cli
-from hub.backoffice import cli as backoffice_cli
 from hub.notify import cli as sms_cli
 from hub.sync import cli as sync_cli
 from kiosk import cli as kiosk_cli

@@ -22,13 +22,13 @@ from pathlib import Path
 import httpx
 from sqlalchemy import Engine
 
-from hub.backoffice import reports
-from hub.backoffice.names import load, named
-from hub.backoffice.server import start_server
-from hub.backoffice.store import add_branch, open_store
-from hub.backoffice.web import create_app, exports
-from hub.backoffice.web.app import HERE
-from hub.backoffice.web.vashkontrol import csv_chunks
+from backoffice import reports
+from backoffice.names import load, named
+from backoffice.server import start_server
+from backoffice.store import add_branch, open_store
+from backoffice.web import create_app, exports
+from backoffice.web.app import HERE
+from backoffice.web.vashkontrol import csv_chunks
 from hub.service import Hub
 from hub.sync import start_sync
 from hub.sync.sender import Sender

@@ -7,11 +7,11 @@ import re
 from datetime import date
 from pathlib import Path
 
-from hub.backoffice.directory import store_directory
-from hub.backoffice.store import Batch, add_branch, open_store, store
+from backoffice.directory import store_directory
+from backoffice.store import Batch, add_branch, open_store, store
 from hub.sync.signing import sign, sign_directory
 from okno.demo.office import write_reports
-from tests.hub.backoffice.hand import BRANCH, at, history
+from tests.backoffice.hand import BRANCH, at, history
 
 MONDAY = date(2026, 3, 2)
 

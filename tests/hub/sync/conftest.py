@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.hub.backoffice.postgres import pg_cluster, pg_url, store_url
+from tests.backoffice.postgres import pg_cluster, pg_url, store_url
 
 __all__ = ["pg_cluster", "pg_url", "store_url"]

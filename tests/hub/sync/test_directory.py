@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
-from hub.backoffice import schema
-from hub.backoffice.directory import MAX_BYTES
-from hub.backoffice.pgcluster import free_port
-from hub.backoffice.server import start_server
-from hub.backoffice.store import acked, add_branch, open_store
-from hub.backoffice.web import create_app
+from backoffice import schema
+from backoffice.directory import MAX_BYTES
+from backoffice.pgcluster import free_port
+from backoffice.server import start_server
+from backoffice.store import acked, add_branch, open_store
+from backoffice.web import create_app
 from hub.sync import start_sync
 from hub.sync.directory import short_name
 from hub.sync.sender import Sender

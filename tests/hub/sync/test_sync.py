@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, func, select
 
-from hub.backoffice import schema
-from hub.backoffice.history import Shape, day_events
-from hub.backoffice.live import live
-from hub.backoffice.load import write_hub_log
-from hub.backoffice.pgcluster import free_port
-from hub.backoffice.server import start_server
-from hub.backoffice.store import acked, add_branch, open_store
+from backoffice import schema
+from backoffice.history import Shape, day_events
+from backoffice.live import live
+from backoffice.load import write_hub_log
+from backoffice.pgcluster import free_port
+from backoffice.server import start_server
+from backoffice.store import acked, add_branch, open_store
 from hub.notify import Backoff
 from hub.sync import Sender, events_after, start_sync
 from tests.hub.conftest import Served

@@ -1,0 +1,233 @@
+"""Folding a batch of a branch's events into the sums the reports read: pure, no I/O.
+
+A batch becomes one ``Fold``: per aggregate table a dict from key to increments, and the
+branch's live state as the batch leaves it. The store writes it in the transaction that
+stores the events, with one upsert per table, so ingest costs a few statements per batch
+rather than several per event.
+
+What counts (docs/backoffice.md): a visit when its ticket is issued; one wait per
+ticket, from its issue to its first call (or to its cancellation, if never called); a
+service time when service finishes; all in milliseconds; a ticket's figures belong to
+the day it was issued (a ticket cancelled when the day ends is that day's); hours are
+the branch's local hours.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from backoffice.errors import MalformedEvent
+
+LONG_WAIT_MS = 15 * 60_000
+_ENDED = frozenset({"service_finished", "ticket_no_show", "ticket_cancelled"})
+_DESK_KINDS = frozenset({"desk_opened", "desk_closed", "desk_paused"})
+
+Key = tuple[object, ...]
+Sums = dict[Key, dict[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    seq: int
+    at_ms: int
+    day: str
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Fold:
+    """What a batch adds; ``tickets``/``desks`` map id -> row, a ticket's None = left;
+    ``waits`` maps ticket id -> its ticket_waits row (the first call's wait wins)."""
+
+    sums: dict[str, Sums] = field(default_factory=lambda: defaultdict(_sums))
+    tickets: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    waits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    desks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    last_event_ms: int = 0
+    day: str = ""
+
+    def add(self, table: str, key: Key, **values: int) -> None:
+        row = self.sums[table][key]
+        for name, value in values.items():
+            if name.endswith("_max_ms"):
+                row[name] = max(row[name], value)
+            else:
+                row[name] += value
+
+
+def _sums() -> Sums:
+    return defaultdict(lambda: defaultdict(int))
+
+
+def parse(seq: int, payload: str) -> Parsed:
+    """The event as the hub wrote it (hub/store/codec.py); MalformedEvent if it is not."""
+    try:
+        data = json.loads(payload)
+    except ValueError as error:
+        raise MalformedEvent(f"event {seq} is not JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise MalformedEvent(f"event {seq} is not a JSON object")
+    if data.get("seq") != seq:
+        raise MalformedEvent(f"event {seq} says it is seq {data.get('seq')!r}")
+    at_ms, day, kind = data.get("at_ms"), data.get("day"), data.get("kind")
+    if not isinstance(at_ms, int) or not isinstance(day, str) or len(day) != 10:
+        raise MalformedEvent(f"event {seq} lacks a time (at_ms) or a day (YYYY-MM-DD)")
+    if not isinstance(kind, str) or not kind or len(kind) > 32:
+        raise MalformedEvent(f"event {seq} lacks its kind")
+    return Parsed(seq, at_ms, day, kind, data)
+
+
+def fold(events: list[Parsed], timezone: str) -> Fold:
+    result = Fold()
+    for event in events:
+        try:
+            _apply(result, event, timezone)
+        except (KeyError, TypeError, ValueError) as error:
+            raise MalformedEvent(
+                f"event {event.seq} ({event.kind}) lacks or garbles a field: {error!r}"
+            ) from None
+        result.last_event_ms = max(result.last_event_ms, event.at_ms)
+        result.day = max(result.day, event.day)
+    return result
+
+
+def _apply(result: Fold, event: Parsed, timezone: str) -> None:
+    data, kind, day = event.data, event.kind, event.day
+    ticket = data.get("ticket")
+    desk = data.get("desk") or {}
+    if kind in _DESK_KINDS:
+        result.desks[str(desk["id"])] = {
+            "state": str(desk["state"]),
+            "operator_id": str(desk.get("operator_id", "")),
+        }
+    elif kind == "payment_settled":
+        p = _part(data, "payment")
+        result.add(
+            "agg_payment_day",
+            (day, str(p["service_id"]), str(p["state"])),
+            payments=1,
+            amount_kopecks=int(p["amount_kopecks"]),
+        )
+    elif kind == "ticket_rated":
+        r = rating(data)
+        score = r["score"]
+        key = (day, r["service_id"], r["desk_id"], str(r.get("operator_id", "")))
+        result.add("agg_rating_day", key, ratings=1, score_sum=score, low_scores=int(score <= 2))
+    if not isinstance(ticket, dict):
+        return
+    _ticket(result, event, ticket, desk, timezone)
+
+
+def _ticket(
+    result: Fold, event: Parsed, ticket: dict[str, Any], desk: dict[str, Any], timezone: str
+) -> None:
+    kind = event.kind
+    day = str(ticket["day"])
+    service = str(ticket["service_id"])
+    ticket_id = str(ticket["id"])
+    per_service = (day, service)
+    if kind == "ticket_issued":
+        result.add("agg_service_day", per_service, issued=1)
+        result.add("agg_hour", (day, _hour(int(ticket["issued_at_ms"]), timezone)), issued=1)
+        _wait(result, ticket, timezone, None, called=0)
+    elif kind == "ticket_called":
+        _wait(result, ticket, timezone, int(ticket["called_at_ms"]), called=1)
+    elif kind == "service_finished":
+        service_ms = max(0, int(ticket["finished_at_ms"]) - int(ticket["started_at_ms"]))
+        result.add(
+            "agg_service_day",
+            per_service,
+            served=1,
+            services=1,
+            service_sum_ms=service_ms,
+            service_max_ms=service_ms,
+        )
+        staff = (day, str(ticket["desk_id"]), str(desk.get("operator_id", "")))
+        result.add("agg_staff_day", staff, served=1, service_sum_ms=service_ms)
+    elif kind == "ticket_no_show":
+        result.add("agg_service_day", per_service, no_shows=1)
+        staff = (day, str(ticket["desk_id"]), str(desk.get("operator_id", "")))
+        result.add("agg_staff_day", staff, no_shows=1)
+    elif kind == "ticket_cancelled":
+        result.add("agg_service_day", per_service, cancelled=1)
+        _wait(result, ticket, timezone, int(ticket.get("finished_at_ms") or event.at_ms), called=0)
+    elif kind == "ticket_transferred":
+        result.add("agg_service_day", per_service, transferred=1)
+    if kind in _ENDED:
+        result.tickets[ticket_id] = None
+        return
+    state = str(ticket["state"])
+    since = {"waiting": "waiting_since_ms", "called": "called_at_ms", "serving": "started_at_ms"}
+    result.tickets[ticket_id] = {
+        "state": state,
+        "service_id": service,
+        "desk_id": str(ticket.get("desk_id", "")),
+        "since_ms": int(ticket.get(since.get(state, "issued_at_ms"), 0)),
+    }
+
+
+def _wait(
+    result: Fold, ticket: dict[str, Any], timezone: str, end_ms: int | None, *, called: int
+) -> None:
+    """The ticket's one wait, ended at ``end_ms`` (None: still waiting) unless ended before.
+
+    A row made here for a ticket issued in an earlier batch loses to the stored row on
+    its day, hour, service and start (store.py's upsert), and ends it only if still open.
+    """
+    ticket_id = str(ticket["id"])
+    known = result.waits.get(ticket_id)
+    if known is not None and known["wait_ms"] is not None:
+        return
+    start_ms = int(ticket["issued_at_ms"])
+    result.waits[ticket_id] = known or {
+        "day": str(ticket["day"]),
+        "hour": _hour(start_ms, timezone),
+        "service_id": str(ticket["service_id"]),
+        "start_ms": start_ms,
+    }
+    result.waits[ticket_id]["wait_ms"] = None if end_ms is None else max(0, end_ms - start_ms)
+    result.waits[ticket_id]["called"] = called
+
+
+def rating(data: dict[str, Any]) -> dict[str, Any]:
+    """A ticket_rated event's rating with every field the "Ваш контроль" export reads.
+
+    Checked at ingest so that a rating stored is one the export can always write.
+    """
+    found = _part(data, "rating")
+    for name in ("service_id", "desk_id", "channel"):
+        if not isinstance(found.get(name), str):
+            raise ValueError(f"the rating lacks its {name} (text)")
+    score = found.get("score")
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise ValueError(f"the rating's score {score!r} is not a whole number 1..5")
+    return found
+
+
+def _part(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """An event's own fields: under its name, or as a JSON object in ``detail``."""
+    part = data.get(name)
+    if isinstance(part, dict):
+        return part
+    detail = data.get("detail")
+    if isinstance(detail, str) and detail.startswith("{"):
+        found = json.loads(detail)
+        if isinstance(found, dict):
+            return found
+    raise ValueError(f"no {name} fields (neither '{name}' nor a JSON detail)")
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _hour(at_ms: int, timezone: str) -> int:
+    return datetime.fromtimestamp(at_ms / 1000, _zone(timezone)).hour

@@ -1,0 +1,210 @@
+"""The back office's commands: serve, add a branch, print a report, write a history."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import logging
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okno.errors import OknoError
+
+app = typer.Typer(help="The region's back office: sync from the hubs, reports.")
+DB_HELP = "postgresql://user@host/db or sqlite:///path"
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+
+def _fail(error: OknoError) -> typer.Exit:
+    typer.echo(f"okno: {error}", err=True)
+    return typer.Exit(code=2)
+
+
+@app.callback(invoke_without_command=True)
+def backoffice(
+    context: typer.Context,
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "sqlite:///var/backoffice.db",
+    listen: Annotated[str, typer.Option(help="host:port for the hubs' gRPC sync.")] = (
+        "127.0.0.1:50070"
+    ),
+    web_listen: Annotated[
+        str, typer.Option(help="host:port for the dashboard and /metrics; empty: none.")
+    ] = "",
+) -> None:
+    """Run the back office: receive the hubs' events, keep the aggregates."""
+    if context.invoked_subcommand is not None:
+        return
+    from backoffice.server import serve
+    from backoffice.store import open_store
+    from backoffice.web import with_dashboard
+
+    _logging()
+    try:
+        engine = open_store(db)
+        asyncio.run(with_dashboard(engine, web_listen, serve(engine, listen)))
+    except OknoError as error:
+        raise _fail(error) from error
+
+
+@app.command("add-branch")
+def add_branch(
+    branch_id: Annotated[str, typer.Argument(help="The branch id of the hub's configuration.")],
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "sqlite:///var/backoffice.db",
+    timezone: Annotated[str, typer.Option(help="The branch's time zone (local hours).")] = (
+        "Europe/Moscow"
+    ),
+) -> None:
+    """Register a branch and print its secret once (again: a new secret replaces the old)."""
+    from backoffice import store
+
+    try:
+        secret = store.add_branch(store.open_store(db), branch_id, timezone)
+    except OknoError as error:
+        raise _fail(error) from error
+    typer.echo(secret)
+
+
+@app.command("set-authority")
+def set_authority(
+    service_id: Annotated[str, typer.Argument(help="The service id of the branches' config.")],
+    authority: Annotated[str, typer.Argument(help='The authority, e.g. "МВД России"; "" unsets.')],
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "sqlite:///var/backoffice.db",
+) -> None:
+    """Say which authority provides a service, for the by_authority report."""
+    from backoffice import store
+
+    try:
+        store.set_authority(store.open_store(db), service_id, authority)
+    except OknoError as error:
+        raise _fail(error) from error
+
+
+_FORMATS = ("table", "csv")
+
+
+def report(
+    name: Annotated[str, typer.Argument(help="Report name; `okno report list` lists them.")],
+    *,
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "sqlite:///var/backoffice.db",
+    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")] = "",
+    end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (inclusive).")] = "",
+    branch: Annotated[list[str] | None, typer.Option(help="Only this branch (repeatable).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table",
+) -> None:
+    """Print a back-office report over a period (default: the last 30 days)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from backoffice import reports
+    from backoffice.names import load, named
+    from backoffice.store import open_store
+    from backoffice.web import exports
+
+    if name == "list":
+        for found in reports.REPORTS.values():
+            typer.echo(f"{found.name:24} {found.title_en}")
+        return
+    if fmt not in _FORMATS:
+        typer.echo(f"okno: no format {fmt!r}; --format is one of: {', '.join(_FORMATS)}", err=True)
+        raise typer.Exit(code=2)
+    try:
+        chosen = reports.report(name)
+        last = date.fromisoformat(end) if end else date.today()
+        first = date.fromisoformat(start) if start else last - timedelta(days=29)
+    except ValueError as error:
+        typer.echo(f"okno: dates are YYYY-MM-DD: {error}", err=True)
+        raise typer.Exit(code=2) from error
+    except OknoError as error:
+        raise _fail(error) from error
+    if last < first:
+        typer.echo(
+            f"okno: the period ends ({last}) before it starts ({first}): give --from no later "
+            "than --to",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    try:
+        engine = open_store(db)
+        table = chosen.run(engine, reports.Period(first, last, tuple(branch or ())))
+        table = named(table, load(engine), "ru")
+    except OknoError as error:
+        raise _fail(error) from error
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow([c.key for c in table.columns])
+        writer.writerows(table.rows)
+        return
+    shown = Table(title=f"{chosen.title_ru}: {first} — {last}")
+    for title in exports.headings(table, "ru"):
+        shown.add_column(title)
+    for row in exports.rows(table, "ru"):
+        shown.add_row(*(str(v) for v in row))
+    Console().print(shown)
+
+
+def sim_history(
+    *,
+    db: Annotated[str, typer.Option(help=DB_HELP + "; its branches are registered here")],
+    backoffice: Annotated[
+        str, typer.Option(help="host:port of a running back office on --db (direct if empty)")
+    ] = "",
+    branches: Annotated[int, typer.Option(min=1, help="How many branches.")] = 20,
+    days: Annotated[int, typer.Option(min=1, help="How many days, ending yesterday.")] = 365,
+    visitors: Annotated[int, typer.Option(min=1, help="Visitors on an ordinary weekday.")] = 520,
+    seed: int = 1,
+) -> None:
+    """Write a region's history of hub-shaped events through the sync path (signed batches)."""
+    from backoffice.history import Shape
+    from backoffice.load import fill
+
+    _logging()
+    start = date.today() - timedelta(days=days)
+    try:
+        events, seconds = asyncio.run(
+            fill(
+                db,
+                backoffice,
+                branches=branches,
+                start=start,
+                days=days,
+                shape=Shape(visitors=visitors),
+                seed=seed,
+            )
+        )
+    except OknoError as error:
+        raise _fail(error) from error
+    typer.echo(f"{events} events in {seconds:.1f} s ({events / max(seconds, 1e-9):,.0f}/s)")
+
+
+def bench_backoffice(
+    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    db: Annotated[str, typer.Option(help="A PostgreSQL URL; empty: a temporary cluster.")] = "",
+    days: Annotated[int, typer.Option(min=1, help="Days of history for the reports.")] = 365,
+    quick: Annotated[bool, typer.Option(help="Small loads, to check the benchmark runs.")] = False,
+) -> None:
+    """Ingest rate into PostgreSQL, every report over a region's year, a day's catch-up."""
+    from rich.console import Console
+
+    from backoffice.bench import Settings, measure
+    from okno.bench import report as write_report
+
+    _logging()
+    settings = Settings(days=days)
+    if quick:
+        settings = Settings(branches=4, days=14, ingest_days=1, busy_visitors=800)
+    try:
+        figures = measure(settings, db)
+    except OknoError as error:
+        raise _fail(error) from error
+    write_report("backoffice", figures, out, Console())

@@ -1,0 +1,362 @@
+"""The back office's database: opening it, branches, and storing a batch exactly once.
+
+A batch is all or nothing: its new events, the aggregates they add to and the branch's
+acknowledged seq are written in one transaction, after the branch row is locked (so two
+pushes of one branch take turns). Events at or below the acknowledged seq are duplicates
+and skipped; anything else must continue it without a gap.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    Connection,
+    Engine,
+    case,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from backoffice import schema
+from backoffice.aggregate import Fold, fold, parse
+from backoffice.errors import BatchRefused, MalformedEvent, StoreUnavailable
+from hub.sync.signing import sign
+
+log = logging.getLogger(__name__)
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_SQLITE_WRITER = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    branch_id: str
+    events: Sequence[tuple[int, str]]  # (seq, payload JSON)
+    signature: str
+
+
+def open_store(url: str) -> Engine:
+    """An engine on ``url`` (postgresql://... or sqlite:///path), migrated to the head."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    try:
+        if "postgresql" in url:
+            engine = create_engine(url, pool_size=8)
+        else:
+            engine = create_engine(url)
+            event.listen(engine, "connect", _sqlite_settings)
+        # Many rows in one INSERT ... VALUES (...), (...) rather than one statement a row:
+        # SQLAlchemy does so for INSERTs with RETURNING only, unless told.
+        engine.dialect.use_insertmanyvalues_wo_returning = True
+        with engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(_MIGRATIONS))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except (SQLAlchemyError, OSError) as error:
+        reason = getattr(error, "orig", None) or error
+        raise StoreUnavailable(
+            f"cannot open the back office database: {reason}; give --db a reachable "
+            "postgresql://user@host/db or a writable sqlite:///path"
+        ) from error
+    return engine
+
+
+def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
+    # WAL: the dashboard reads while a batch is written (as the hub's database does).
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def add_branch(engine: Engine, branch_id: str, timezone: str = "Europe/Moscow") -> str:
+    """Register a branch and return its new secret (a second call replaces the secret)."""
+    secret = secrets.token_hex(32)
+    with engine.begin() as connection:
+        known = connection.execute(
+            select(schema.branches.c.id).where(schema.branches.c.id == branch_id)
+        ).first()
+        if known:
+            connection.execute(
+                update(schema.branches)
+                .where(schema.branches.c.id == branch_id)
+                .values(secret=secret, timezone=timezone)
+            )
+        else:
+            connection.execute(
+                insert(schema.branches).values(
+                    id=branch_id,
+                    secret=secret,
+                    timezone=timezone,
+                    created_at_ms=now_ms(),
+                    acked_seq=0,
+                )
+            )
+    log.info("branch registered branch=%s new=%s", branch_id, not known)
+    return secret
+
+
+def set_authority(engine: Engine, service_id: str, authority: str) -> None:
+    """Say which authority provides a service (for the by_authority report); "" forgets."""
+    table = schema.service_authorities
+    with engine.begin() as connection:
+        connection.execute(delete(table).where(table.c.service_id == service_id))
+        if authority:
+            connection.execute(insert(table).values(service_id=service_id, authority=authority))
+
+
+def acked(engine: Engine, branch_id: str) -> int:
+    with engine.connect() as connection:
+        found = connection.execute(
+            select(schema.branches.c.acked_seq).where(schema.branches.c.id == branch_id)
+        ).scalar()
+    return int(found or 0)
+
+
+def store(engine: Engine, batch: Batch) -> tuple[int, int]:
+    """Store the batch; returns (acknowledged seq, events newly stored).
+
+    Raises BatchRefused (and records it in ``refusals``) when the batch is not stored.
+    """
+    try:
+        if engine.dialect.name == "sqlite":
+            with _SQLITE_WRITER:
+                return _store(engine, batch)
+        return _store(engine, batch)
+    except BatchRefused as refusal:
+        _record(engine, batch, refusal)
+        raise
+
+
+def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
+    events = sorted(batch.events)
+    with engine.begin() as connection:
+        row = connection.execute(
+            select(schema.branches).where(schema.branches.c.id == batch.branch_id).with_for_update()
+        ).first()
+        if row is None:
+            raise BatchRefused("unknown_branch", f"branch {batch.branch_id!r} is not registered")
+        _check_signature(row.secret, batch)
+        for before, after in pairwise(events):
+            if after[0] == before[0]:
+                raise BatchRefused(
+                    "repeated_seq",
+                    f"the batch holds seq {after[0]} more than once: each event of the hub's "
+                    "log is sent under its own seq",
+                )
+            if after[0] != before[0] + 1:
+                raise BatchRefused("gap", f"the batch skips from seq {before[0]} to {after[0]}")
+        _same_as_stored(connection, batch.branch_id, [e for e in events if e[0] <= row.acked_seq])
+        fresh = [(seq, payload) for seq, payload in events if seq > row.acked_seq]
+        if fresh and fresh[0][0] != row.acked_seq + 1:
+            raise BatchRefused(
+                "gap", f"expected seq {row.acked_seq + 1}, the batch starts at {fresh[0][0]}"
+            )
+        if not fresh:
+            return int(row.acked_seq), 0
+        try:
+            parsed = [parse(seq, payload) for seq, payload in fresh]
+            folded = fold(parsed, row.timezone)
+        except MalformedEvent as error:
+            raise BatchRefused("malformed", str(error)) from None
+        rows = [
+            (batch.branch_id, p.seq, p.at_ms, p.kind, p.day, payload)
+            for p, (_, payload) in zip(parsed, fresh, strict=True)
+        ]
+        _insert_raw(connection, rows)
+        _write(connection, batch.branch_id, folded)
+        last = fresh[-1][0]
+        connection.execute(
+            update(schema.branches)
+            .where(schema.branches.c.id == batch.branch_id)
+            .values(acked_seq=last)
+        )
+    return last, len(fresh)
+
+
+def check_signature_form(given: str, what: str = "batch") -> None:
+    """A signature must be an HMAC-SHA256 as okno writes it: 64 lower-case hex digits."""
+    if len(given) != 64 or not all(c in "0123456789abcdef" for c in given):
+        raise BatchRefused(
+            "bad_signature",
+            f"the {what}'s signature is not 64 lower-case hex digits (HMAC-SHA256): the "
+            "sender is not okno's; send batches with okno hub --backoffice or okno sync push",
+        )
+
+
+def _check_signature(secret: str, batch: Batch) -> None:
+    """The signature must be the branch's HMAC: 64 hex digits, compared in constant time."""
+    given = batch.signature
+    check_signature_form(given)
+    if not hmac.compare_digest(sign(secret, batch.branch_id, batch.events), given):
+        raise BatchRefused("bad_signature", "the batch's signature does not match its branch")
+
+
+def _same_as_stored(connection: Connection, branch_id: str, resent: list[tuple[int, str]]) -> None:
+    """A resent event must be the one stored under its seq: a different one means the
+    hub's log was replaced (a restored or new database), and storing on would mix two."""
+    if not resent:
+        return
+    raw = schema.raw_events
+    found = connection.execute(
+        select(raw.c.seq, raw.c.payload).where(
+            raw.c.branch_id == branch_id, raw.c.seq.in_([seq for seq, _ in resent])
+        )
+    )
+    stored = {int(row.seq): str(row.payload) for row in found}
+    for seq, payload in resent:
+        if seq in stored and stored[seq] != payload:
+            raise BatchRefused(
+                "conflict",
+                f"seq {seq} differs from the event already stored under it: the hub's log was "
+                "replaced or restored from an older copy; restore its latest database, or "
+                "register the hub as a new branch (okno backoffice add-branch)",
+            )
+
+
+def _insert_raw(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """The raw events; by COPY on PostgreSQL, several times faster than INSERTs."""
+    names = ["branch_id", "seq", "at_ms", "kind", "day", "payload"]
+    if connection.dialect.name != "postgresql":
+        connection.execute(
+            insert(schema.raw_events), [dict(zip(names, r, strict=True)) for r in rows]
+        )
+        return
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY raw_events ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _write(connection: Connection, branch_id: str, folded: Fold) -> None:
+    for table in schema.AGGREGATES:
+        sums = folded.sums.get(table.name)
+        if not sums:
+            continue
+        keys = [c.name for c in table.primary_key.columns][1:]
+        rows = [
+            {"branch_id": branch_id, **dict(zip(keys, key, strict=True)), **values}
+            for key, values in sums.items()
+        ]
+        names = sorted({name for values in sums.values() for name in values})
+        for row in rows:
+            for name in names:
+                row.setdefault(name, 0)
+        upsert(connection, table, rows, names, add=True)
+    _write_waits(connection, branch_id, folded.waits)
+    tickets = folded.tickets
+    gone = [t for t, row in tickets.items() if row is None]
+    if gone:
+        connection.execute(
+            delete(schema.live_ticket).where(
+                schema.live_ticket.c.branch_id == branch_id,
+                schema.live_ticket.c.ticket_id.in_(gone),
+            )
+        )
+    here = [{"branch_id": branch_id, "ticket_id": t, **row} for t, row in tickets.items() if row]
+    if here:
+        upsert(connection, schema.live_ticket, here, ["state", "service_id", "desk_id", "since_ms"])
+    desks = [{"branch_id": branch_id, "desk_id": d, **row} for d, row in folded.desks.items()]
+    if desks:
+        upsert(connection, schema.live_desk, desks, ["state", "operator_id"])
+    upsert(
+        connection,
+        schema.live_branch,
+        [{"branch_id": branch_id, "day": folded.day, "last_event_ms": folded.last_event_ms}],
+        ["day", "last_event_ms"],
+    )
+
+
+def _write_waits(connection: Connection, branch_id: str, waits: dict[str, dict[str, Any]]) -> None:
+    """Each ticket's wait: a new row as it is; a known row keeps its issue's day, hour,
+    service and start, and the first end it was given (a recall or a second call after a
+    transfer does not start a new wait)."""
+    if not waits:
+        return
+    table = schema.ticket_waits
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    open_now = table.c.wait_ms.is_(None)
+    values = {
+        "wait_ms": func.coalesce(table.c.wait_ms, statement.excluded.wait_ms),
+        "called": case((open_now, statement.excluded.called), else_=table.c.called),
+    }
+    rows = [{"branch_id": branch_id, "ticket_id": t, **row} for t, row in waits.items()]
+    connection.execute(
+        statement.on_conflict_do_update(index_elements=["branch_id", "ticket_id"], set_=values),
+        rows,
+    )
+
+
+def upsert(
+    connection: Connection,
+    table: Any,
+    rows: list[dict[str, Any]],
+    names: list[str],
+    *,
+    add: bool = False,
+) -> None:
+    """Insert the rows; where the key exists, add to the sums (or replace, for live rows)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    greatest = func.greatest if dialect is postgresql else func.max
+    statement = dialect.insert(table)
+    excluded = statement.excluded
+    if add:
+        values = {
+            n: greatest(table.c[n], excluded[n]) if n in schema.MAXIMA else table.c[n] + excluded[n]
+            for n in names
+        }
+    else:
+        values = {n: excluded[n] for n in names}
+    keys = [c.name for c in table.primary_key.columns]
+    connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=values), rows)
+
+
+def _record(engine: Engine, batch: Batch, refusal: BatchRefused) -> None:
+    record_refusal(engine, batch.branch_id, refusal, [seq for seq, _ in batch.events])
+
+
+def record_refusal(
+    engine: Engine, branch_id: str, refusal: BatchRefused, seqs: Sequence[int] = ()
+) -> None:
+    """Keep a refusal in ``refusals`` for the branch's technician (seqs: what it held)."""
+    shown = branch_id[:40]
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                insert(schema.refusals).values(
+                    at_ms=now_ms(),
+                    branch_id=shown,
+                    first_seq=min(seqs, default=0),
+                    last_seq=max(seqs, default=0),
+                    events=len(seqs),
+                    code=refusal.code,
+                    reason=str(refusal)[:500],
+                )
+            )
+    except SQLAlchemyError:
+        log.exception("could not record a refusal branch=%s", shown)
+    log.warning("refused branch=%s code=%s reason=%s", shown, refusal.code, refusal)
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)

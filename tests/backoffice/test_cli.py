@@ -1,0 +1,57 @@
+"""``okno report`` from the command line: wrong requests end with a reason and exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from backoffice.store import Batch, add_branch, open_store, store
+from hub.sync.signing import sign
+from okno.cli import app
+from tests.backoffice.hand import BRANCH, DAY, history
+
+
+def report(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    db = f"sqlite:///{tmp_path}/backoffice.db"
+    result = CliRunner().invoke(app, ["report", "attendance_by_day", "--db", db, *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(tmp_path: Path) -> None:
+    code, out, err = report(tmp_path, "--from", "2026-03-10", "--to", "2026-03-01")
+    assert code == 2
+    assert "ends (2026-03-01) before it starts (2026-03-10)" in err
+    assert out == ""
+
+
+def test_an_unknown_format_is_refused_with_the_known_ones(tmp_path: Path) -> None:
+    code, out, err = report(
+        tmp_path, "--from", "2026-03-01", "--to", "2026-03-01", "--format", "xml"
+    )
+    assert code == 2
+    assert "no format 'xml'" in err
+    assert "table, csv" in err
+    assert out == ""
+
+
+def test_a_good_period_in_csv_prints_the_header(tmp_path: Path) -> None:
+    code, out, _ = report(tmp_path, "--from", "2026-03-01", "--to", "2026-03-01", "--format", "csv")
+    assert code == 0
+    assert out.splitlines() == ["day,issued,served,no_shows,cancelled"]
+
+
+def test_the_table_names_its_units_and_payment_states_in_russian(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/backoffice.db"
+    engine = open_store(db)
+    secret = add_branch(engine, BRANCH)
+    events = history()
+    store(engine, Batch(BRANCH, events, sign(secret, BRANCH, events)))
+    engine.dispose()
+    runner = CliRunner(env={"COLUMNS": "200"})
+    period = ["--db", db, "--from", DAY, "--to", DAY]
+    waits = runner.invoke(app, ["report", "waits_by_branch", *period])
+    paid = runner.invoke(app, ["report", "payments", *period])
+    assert waits.exit_code == paid.exit_code == 0
+    assert "Среднее ожидание, мин" in waits.stdout and "(min)" not in waits.stdout
+    assert "одобрен" in paid.stdout and "approved" not in paid.stdout

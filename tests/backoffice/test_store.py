@@ -1,0 +1,214 @@
+"""Storing batches: exactly once, all or nothing, refusals recorded; PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, Table, create_engine, func, select, text
+
+from backoffice import schema
+from backoffice.errors import BatchRefused
+from backoffice.store import Batch, acked, add_branch, open_store, store
+from hub.sync.signing import sign
+from tests.backoffice.hand import BRANCH, history
+
+
+def signed(secret: str, events: list[tuple[int, str]], branch: str = BRANCH) -> Batch:
+    return Batch(branch, events, sign(secret, branch, events))
+
+
+def count(engine: Engine, table: Table) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(table)).scalar() or 0)
+
+
+def issued(engine: Engine) -> int:
+    with engine.connect() as connection:
+        total = connection.execute(select(func.sum(schema.agg_service_day.c.issued))).scalar()
+    return int(total or 0)
+
+
+def refusal_codes(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return [r.code for r in connection.execute(select(schema.refusals.c.code))]
+
+
+@pytest.fixture
+def secret(engine: Engine) -> str:
+    return add_branch(engine, BRANCH)
+
+
+def test_a_batch_sent_twice_is_stored_once(engine: Engine, secret: str) -> None:
+    events = history()
+    assert store(engine, signed(secret, events)) == (16, 16)
+    assert store(engine, signed(secret, events)) == (16, 0)
+    # An overlapping batch: the known part skipped, the rest stored.
+    assert store(engine, signed(secret, events[5:])) == (16, 0)
+    assert count(engine, schema.raw_events) == 16
+    assert issued(engine) == 3
+
+
+def test_overlapping_batch_stores_only_the_new_events(engine: Engine, secret: str) -> None:
+    events = history()
+    assert store(engine, signed(secret, events[:6])) == (6, 6)
+    assert store(engine, signed(secret, events[3:10])) == (10, 4)
+    assert store(engine, signed(secret, events[8:])) == (16, 6)
+    assert count(engine, schema.raw_events) == 16
+    assert issued(engine) == 3
+
+
+def test_a_gap_is_refused_and_nothing_of_it_stored(engine: Engine, secret: str) -> None:
+    events = history()
+    store(engine, signed(secret, events[:4]))
+    with pytest.raises(BatchRefused, match="expected seq 5, the batch starts at 7") as refused:
+        store(engine, signed(secret, events[6:]))
+    assert refused.value.code == "gap"
+    with pytest.raises(BatchRefused, match="skips from seq 5 to 7"):
+        store(engine, signed(secret, events[4:5] + events[6:]))
+    assert acked(engine, BRANCH) == 4
+    assert count(engine, schema.raw_events) == 4
+    assert refusal_codes(engine) == ["gap", "gap"]
+
+
+def test_a_different_event_under_a_stored_seq_refuses_the_batch(
+    engine: Engine, secret: str
+) -> None:
+    events = history()
+    store(engine, signed(secret, events[:6]))
+    # A hub on a replaced database numbers another day's events from 1 again.
+    seq, payload = events[4]
+    replaced = [*events[3:4], (seq, payload.replace("ticket", "TICKET", 1)), *events[5:8]]
+    with pytest.raises(BatchRefused, match="seq 5 differs from the event already stored"):
+        store(engine, signed(secret, replaced))
+    assert acked(engine, BRANCH) == 6
+    assert count(engine, schema.raw_events) == 6
+    assert refusal_codes(engine) == ["conflict"]
+
+
+def test_batches_arriving_out_of_order_end_stored_once(engine: Engine, secret: str) -> None:
+    events = history()
+    first, second = events[:8], events[8:]
+    with pytest.raises(BatchRefused):
+        store(engine, signed(secret, second))
+    shuffled = first[:]
+    random.Random(3).shuffle(shuffled)
+    assert store(engine, signed(secret, shuffled)) == (8, 8)
+    assert store(engine, signed(secret, second)) == (16, 8)
+    with engine.connect() as connection:
+        seqs = [r.seq for r in connection.execute(select(schema.raw_events.c.seq))]
+    assert sorted(seqs) == list(range(1, 17))
+
+
+def test_unknown_branch_and_bad_signature_are_refused_and_recorded(
+    engine: Engine, secret: str
+) -> None:
+    events = history()
+    with pytest.raises(BatchRefused, match="'elsewhere' is not registered"):
+        store(engine, signed(secret, events, branch="elsewhere"))
+    forged = Batch(BRANCH, events, sign("00" * 32, BRANCH, events))
+    with pytest.raises(BatchRefused, match="signature does not match"):
+        store(engine, forged)
+    # Signed, then altered on the way.
+    batch = signed(secret, events)
+    tampered = Batch(
+        BRANCH, [(1, events[0][1].replace("op-1", "op-9")), *events[1:]], batch.signature
+    )
+    with pytest.raises(BatchRefused, match="signature"):
+        store(engine, tampered)
+    assert count(engine, schema.raw_events) == 0
+    assert refusal_codes(engine) == ["unknown_branch", "bad_signature", "bad_signature"]
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda d: "{not json", "is not JSON"),
+        (lambda d: json.dumps({**d, "seq": 99}), "says it is seq 99"),
+        (lambda d: json.dumps({**d, "ticket": {**d["ticket"], "called_at_ms": "soon"}}), "garbles"),
+        (lambda d: json.dumps({k: v for k, v in d.items() if k != "day"}), "lacks a time"),
+    ],
+)
+def test_a_malformed_event_refuses_its_whole_batch(
+    engine: Engine, secret: str, damage: object, reason: str
+) -> None:
+    events = history()
+    store(engine, signed(secret, events[:2]))
+    seq, payload = events[4]  # a ticket_called, in the middle of the batch
+    assert callable(damage)
+    bad = [*events[2:4], (seq, damage(json.loads(payload))), *events[5:]]
+    with pytest.raises(BatchRefused, match=reason) as refused:
+        store(engine, signed(secret, bad))
+    assert refused.value.code == "malformed"
+    assert acked(engine, BRANCH) == 2
+    assert count(engine, schema.raw_events) == 2
+    assert issued(engine) == 0
+    assert count(engine, schema.live_ticket) == 0
+    assert refusal_codes(engine) == ["malformed"]
+
+
+def test_a_signature_with_non_ascii_characters_is_refused_and_recorded(
+    engine: Engine, secret: str
+) -> None:
+    events = history()
+    genuine = signed(secret, events).signature
+    for forged in ("ж" * 64, genuine[:-1] + "é"):
+        with pytest.raises(BatchRefused, match="64 lower-case hex digits") as refused:
+            store(engine, Batch(BRANCH, events, forged))
+        assert refused.value.code == "bad_signature"
+    assert count(engine, schema.raw_events) == 0
+    assert refusal_codes(engine) == ["bad_signature", "bad_signature"]
+
+
+def test_a_seq_repeated_inside_a_batch_is_refused_as_repeated(engine: Engine, secret: str) -> None:
+    events = history()
+    twice = [*events[:3], events[2], *events[3:]]
+    with pytest.raises(BatchRefused, match="holds seq 3 more than once") as refused:
+        store(engine, signed(secret, twice))
+    assert refused.value.code == "repeated_seq"
+    assert "skips" not in str(refused.value)
+    assert count(engine, schema.raw_events) == 0
+    assert refusal_codes(engine) == ["repeated_seq"]
+
+
+@pytest.mark.parametrize("missing", ["service_id", "desk_id", "channel", "score"])
+def test_a_rating_without_the_fields_the_vashkontrol_export_reads_is_refused(
+    engine: Engine, secret: str, missing: str
+) -> None:
+    events = history()
+    seq, payload = events[7]  # the first ticket_rated
+    data = json.loads(payload)
+    assert data["kind"] == "ticket_rated"
+    del data["rating"][missing]
+    bad = [*events[:7], (seq, json.dumps(data, ensure_ascii=False)), *events[8:]]
+    with pytest.raises(BatchRefused, match=missing) as refused:
+        store(engine, signed(secret, bad))
+    assert refused.value.code == "malformed"
+    assert count(engine, schema.raw_events) == 0
+
+
+def test_a_database_of_the_first_schema_is_upgraded_to_milliseconds(store_url: str) -> None:
+    url = store_url.replace("postgresql://", "postgresql+psycopg://")
+    old = create_engine(url)
+    with old.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(Path(schema.__file__).parent / "migrations"))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(
+            text(
+                "INSERT INTO agg_staff_day (branch_id, day, desk_id, operator_id, served, "
+                "service_sum_s, no_shows) VALUES ('b', '2026-03-02', 'desk-1', 'op-1', 2, 75, 0)"
+            )
+        )
+    old.dispose()
+    engine = open_store(store_url)
+    with engine.connect() as connection:
+        row = connection.execute(select(schema.agg_staff_day)).one()
+        assert (row.served, row.service_sum_ms) == (2, 75_000)
+        assert count(engine, schema.ticket_waits) == 0
+    engine.dispose()

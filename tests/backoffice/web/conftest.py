@@ -1,0 +1,86 @@
+"""A small region in a SQLite back office: three weeks of history and this morning, live.
+
+Written by the history generator straight into the store (B1's ``load.fill``), then the
+morning of "today" cut at 11:30 Moscow time, so that the live view has people waiting.
+The dashboard's clock is fixed at that moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from backoffice import store
+from backoffice.history import Shape, branch_ids, day_events
+from backoffice.load import fill
+from backoffice.web import create_app
+from hub.sync.signing import sign
+from hub.web import WebServer
+
+TODAY = date(2026, 11, 23)  # a Monday
+DAYS = 21
+BRANCHES = 3
+SHAPE = Shape(visitors=140, desks=4)
+NOW_MS = int(datetime(2026, 11, 23, 11, 30, tzinfo=ZoneInfo("Europe/Moscow")).timestamp() * 1000)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives headless Chromium (still run by make test)")
+
+
+def _morning(engine: Engine, branch: str) -> None:
+    """Today's events up to NOW_MS, sent as a hub would: signed, from the next seq."""
+    secret = store.add_branch(engine, branch)
+    first = store.acked(engine, branch) + 1
+    payloads = day_events(branch, TODAY, first, SHAPE)
+    kept = [p for p in payloads if json.loads(p)["at_ms"] <= NOW_MS]
+    events = list(enumerate(kept, start=first))
+    store.store(engine, store.Batch(branch, events, sign(secret, branch, events)))
+
+
+@pytest.fixture(scope="session")
+def region_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('backoffice') / 'region.db'}"
+    start = TODAY - timedelta(days=DAYS)
+    asyncio.run(fill(url, "", branches=BRANCHES, start=start, days=DAYS, shape=SHAPE))
+    engine = store.open_store(url)
+    for branch in branch_ids(BRANCHES):
+        _morning(engine, branch)
+    engine.dispose()
+    return url
+
+
+@dataclass
+class Dashboard:
+    base: str
+    engine: Engine
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.base, timeout=30)
+
+
+@pytest.fixture
+async def dashboard(region_url: str) -> AsyncIterator[Dashboard]:
+    engine = store.open_store(region_url)
+    server = WebServer(create_app(engine, clock=lambda: NOW_MS), "127.0.0.1:0", grace_s=1)
+    port = await server.start()
+    try:
+        yield Dashboard(f"http://127.0.0.1:{port}", engine)
+    finally:
+        await server.stop()
+        engine.dispose()
+
+
+def screens_dir() -> Path:
+    path = Path(__file__).resolve().parents[3] / "var" / "screens" / "backoffice"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
