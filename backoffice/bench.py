@@ -29,6 +29,7 @@ from backoffice import reports, schema, store
 from backoffice.errors import StoreUnavailable
 from backoffice.history import Shape, branch_ids, day_events
 from backoffice.load import days_of, send, write_hub_log
+from backoffice.period import Period
 from backoffice.pgcluster import free_port, temporary_cluster
 from backoffice.web.vashkontrol import csv_chunks
 from hub.sync import Sender, events_after
@@ -95,7 +96,7 @@ async def _measure(settings: Settings, url: str, target: str) -> list[Figure]:
     figures.append(
         Figure("events_stored_twice_or_lost", abs(stored - count - rest), "events", 0, "<=")
     )
-    period = reports.Period(start, start + timedelta(days=settings.days - 1))
+    period = Period(start, start + timedelta(days=settings.days - 1))
     for name, found in reports.REPORTS.items():
         slowest = 0.0
         for _ in range(settings.report_runs):
@@ -109,7 +110,7 @@ async def _measure(settings: Settings, url: str, target: str) -> list[Figure]:
     return figures
 
 
-def _export(engine: Engine, period: reports.Period) -> list[Figure]:
+def _export(engine: Engine, period: Period) -> list[Figure]:
     """The "Ваш контроль" export of the whole period, as the dashboard streams it: timed
     alone, then again under tracemalloc for the most memory it held at once."""
     began = time.perf_counter()

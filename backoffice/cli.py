@@ -108,6 +108,7 @@ def report(
 
     from backoffice import reports
     from backoffice.names import load, named
+    from backoffice.period import Period
     from backoffice.store import open_store
     from backoffice.web import exports
 
@@ -136,7 +137,7 @@ def report(
         raise typer.Exit(code=2)
     try:
         engine = open_store(db)
-        table = chosen.run(engine, reports.Period(first, last, tuple(branch or ())))
+        table = chosen.run(engine, Period(first, last, tuple(branch or ())))
         table = named(table, load(engine), "ru")
     except OknoError as error:
         raise _fail(error) from error

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Engine, Table, case, func, select
 
 from backoffice import schema
 from backoffice.aggregate import LONG_WAIT_MS
+from backoffice.period import Period
 
-if TYPE_CHECKING:
-    from backoffice.reports import Period, Query
+Query = Callable[[Engine, Period], list[tuple[object, ...]]]
 
 
 def _sums(

@@ -8,23 +8,13 @@ now (who waits, who is served at which desk) is ``backoffice.live``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import Engine
 
 from backoffice import queries
 from backoffice.errors import UnknownReport
-
-
-@dataclass(frozen=True)
-class Period:
-    """Days ``start`` to ``end`` inclusive (branch-local days); ``branches`` () = all."""
-
-    start: date
-    end: date
-    branches: tuple[str, ...] = ()
+from backoffice.period import Period
 
 
 @dataclass(frozen=True)
@@ -41,9 +31,6 @@ class ReportTable:
     rows: list[tuple[object, ...]]
 
 
-Query = Callable[[Engine, Period], list[tuple[object, ...]]]
-
-
 @dataclass(frozen=True)
 class Report:
     """One standard report. ``chart``: "bar", "line" or "none"; x is the first column,
@@ -55,7 +42,7 @@ class Report:
     chart: str
     chart_columns: tuple[str, ...]
     columns: tuple[Column, ...]
-    query: Query
+    query: queries.Query
 
     def run(self, engine: Engine, period: Period) -> ReportTable:
         return ReportTable(self.columns, self.query(engine, period))

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from backoffice import names, schema
-from backoffice.reports import Period
+from backoffice.period import Period
 from backoffice.web import charts, i18n, words
 
 log = logging.getLogger(__name__)

@@ -14,6 +14,7 @@ from backoffice import queries
 from backoffice import reports as rp
 from backoffice.live import live as live_state
 from backoffice.names import Names, named
+from backoffice.period import Period
 from backoffice.web import charts, exports, i18n, vashkontrol, views
 from backoffice.web.app import STALE_MS, Dashboard
 
@@ -35,13 +36,13 @@ def _report(name: str) -> rp.Report:
     return found
 
 
-async def _run(dashboard: Dashboard, report: rp.Report, period: rp.Period) -> rp.ReportTable:
+async def _run(dashboard: Dashboard, report: rp.Report, period: Period) -> rp.ReportTable:
     return await dashboard.read(lambda: report.run(dashboard.engine, period))
 
 
 async def _filters(
     dashboard: Dashboard, request: Request, names: Names
-) -> tuple[rp.Period, dict[str, Any]]:
+) -> tuple[Period, dict[str, Any]]:
     """The period asked for, and what the filter form shows."""
     period = dashboard.period(request)
     shown = {

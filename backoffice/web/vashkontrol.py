@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 
 from backoffice import schema
 from backoffice.aggregate import rating
-from backoffice.reports import Period
+from backoffice.period import Period
 from backoffice.web.exports import csv_body, csv_bytes
 
 # Our one question ("Как вас обслужили?") is an overall score; the monitoring's criteria

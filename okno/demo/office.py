@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 
 from backoffice import reports
 from backoffice.names import load, named
+from backoffice.period import Period
 from backoffice.server import start_server
 from backoffice.store import add_branch, open_store
 from backoffice.web import create_app, exports
@@ -94,7 +95,7 @@ async def write_reports(engine: Engine, first: date, last: date, out: Path, now_
     work when opened from disk; ``now_ms`` is the demo's clock at the end."""
     folder = out / REPORTS
     folder.mkdir(parents=True, exist_ok=True)
-    period = reports.Period(first, last)
+    period = Period(first, last)
     known = await asyncio.to_thread(load, engine)
     for report in reports.REPORTS.values():
         table = named(await asyncio.to_thread(report.run, engine, period), known, "ru")

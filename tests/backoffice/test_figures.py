@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from backoffice import reports
 from backoffice.history import event
 from backoffice.live import live
-from backoffice.reports import Period
+from backoffice.period import Period
 from backoffice.store import Batch, add_branch, store
 from backoffice.web import create_app
 from backoffice.web.charts import number

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from backoffice import reports
 from backoffice.history import TIMEZONE, Shape, branch_ids, day_events, region, staffing
 from backoffice.load import fill
+from backoffice.period import Period
 from backoffice.server import start_server
 from backoffice.store import open_store
 from okno.bench import percentile
@@ -36,7 +37,7 @@ async def test_a_generated_history_arrives_whole_through_grpc(store_url: str) ->
             total += len(kinds)
     assert events == total
     by_day = reports.REPORTS["attendance_by_day"].run(
-        engine, reports.Period(START, START + timedelta(days=3))
+        engine, Period(START, START + timedelta(days=3))
     )
     assert {row[0]: row[1] for row in by_day.rows} == {d: n for d, n in expected.items() if n}
     assert START.isoformat() not in {row[0] for row in by_day.rows}

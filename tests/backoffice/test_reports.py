@@ -12,7 +12,7 @@ from backoffice import reports
 from backoffice.errors import UnknownReport
 from backoffice.history import event
 from backoffice.live import live
-from backoffice.reports import Period
+from backoffice.period import Period
 from backoffice.store import Batch, add_branch, set_authority, store
 from hub.domain.model import TicketState
 from hub.sync.signing import sign

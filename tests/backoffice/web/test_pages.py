@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from backoffice import reports as rp
 from backoffice.live import live as live_state
 from backoffice.names import load, named
-from backoffice.reports import Period
+from backoffice.period import Period
 from backoffice.web.views import num
 from tests.backoffice.web.conftest import TODAY, Dashboard
 

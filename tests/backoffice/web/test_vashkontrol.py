@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import Engine
 
 from backoffice.history import event
-from backoffice.reports import Period
+from backoffice.period import Period
 from backoffice.store import Batch, add_branch, open_store, store
 from backoffice.web import create_app
 from backoffice.web.vashkontrol import csv_chunks
