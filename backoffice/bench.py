@@ -1,4 +1,4 @@
-"""``okno bench backoffice``: ingest rate, every report and the "Ваш контроль" export over a
+"""``okno backoffice bench``: ingest rate, every report and the "Ваш контроль" export over a
 region's year, a day's catch-up.
 
 The back office runs as its own process (``okno backoffice``) on PostgreSQL (a temporary

@@ -1,4 +1,4 @@
-"""The back office's commands: serve, add a branch, print a report, write a history."""
+"""``okno backoffice``: serve, add a branch, print a report, write a history, measure."""
 
 from __future__ import annotations
 
@@ -93,8 +93,11 @@ def set_authority(
 _FORMATS = ("table", "csv")
 
 
+@app.command("report")
 def report(
-    name: Annotated[str, typer.Argument(help="Report name; `okno report list` lists them.")],
+    name: Annotated[
+        str, typer.Argument(help="Report name; `okno backoffice report list` lists them.")
+    ],
     *,
     db: Annotated[str, typer.Option(help=DB_HELP)] = "sqlite:///var/backoffice.db",
     start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")] = "",
@@ -154,6 +157,7 @@ def report(
     Console().print(shown)
 
 
+@app.command("sim")
 def sim_history(
     *,
     db: Annotated[str, typer.Option(help=DB_HELP + "; its branches are registered here")],
@@ -188,7 +192,8 @@ def sim_history(
     typer.echo(f"{events} events in {seconds:.1f} s ({events / max(seconds, 1e-9):,.0f}/s)")
 
 
-def bench_backoffice(
+@app.command("bench")
+def bench(
     out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
     db: Annotated[str, typer.Option(help="A PostgreSQL URL; empty: a temporary cluster.")] = "",
     days: Annotated[int, typer.Option(min=1, help="Days of history for the reports.")] = 365,

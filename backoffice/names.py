@@ -1,8 +1,8 @@
 """Names for the ids the reports group by, as the branches' hubs told them.
 
 Reports keep ids (they are the keys, and sort naturally); whatever a person reads (the
-dashboard's pages, the CSV and XLSX exports, ``okno report``) passes its table through
-``named`` first. An id no hub has named stays as it is, so that no cell is ever empty.
+dashboard's pages, the CSV and XLSX exports, ``okno backoffice report``) passes its table
+through ``named`` first. An id no hub has named stays as it is, so that no cell is ever empty.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The back office's reports: each a query over the aggregates, never over the raw log.
 
-The contract the dashboard, the exports and ``okno report`` share: a ``Report`` has a
-name, Russian and English titles, a chart hint and ``run(engine, period)`` giving a
+The contract the dashboard, the exports and ``okno backoffice report`` share: a ``Report``
+has a name, Russian and English titles, a chart hint and ``run(engine, period)`` giving a
 ``ReportTable`` (columns with titles and units, rows of plain values). Each branch's
 now (who waits, who is served at which desk) is ``backoffice.live``.
 """

@@ -1,4 +1,4 @@
-"""The words of report cells in the reader's language: pages, exports and ``okno report``.
+"""Report cells in the reader's language: for pages, exports and ``okno backoffice report``.
 
 The reports name weekdays in Russian and payment states as the hub does (in English);
 whatever shows a cell to a person shows it in that person's language. Pure.

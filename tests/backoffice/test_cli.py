@@ -1,4 +1,5 @@
-"""``okno report`` from the command line: wrong requests end with a reason and exit 2."""
+"""``okno backoffice`` from the command line: its commands, and wrong report requests end
+with a reason and exit 2."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from backoffice.reports import REPORTS
 from backoffice.store import Batch, add_branch, open_store, store
 from hub.sync.signing import sign
 from okno.cli import app
@@ -14,7 +16,9 @@ from tests.backoffice.hand import BRANCH, DAY, history
 
 def report(tmp_path: Path, *args: str) -> tuple[int, str, str]:
     db = f"sqlite:///{tmp_path}/backoffice.db"
-    result = CliRunner().invoke(app, ["report", "attendance_by_day", "--db", db, *args])
+    result = CliRunner().invoke(
+        app, ["backoffice", "report", "attendance_by_day", "--db", db, *args]
+    )
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -50,8 +54,18 @@ def test_the_table_names_its_units_and_payment_states_in_russian(tmp_path: Path)
     engine.dispose()
     runner = CliRunner(env={"COLUMNS": "200"})
     period = ["--db", db, "--from", DAY, "--to", DAY]
-    waits = runner.invoke(app, ["report", "waits_by_branch", *period])
-    paid = runner.invoke(app, ["report", "payments", *period])
+    waits = runner.invoke(app, ["backoffice", "report", "waits_by_branch", *period])
+    paid = runner.invoke(app, ["backoffice", "report", "payments", *period])
     assert waits.exit_code == paid.exit_code == 0
     assert "Среднее ожидание, мин" in waits.stdout and "(min)" not in waits.stdout
     assert "одобрен" in paid.stdout and "approved" not in paid.stdout
+
+
+def test_reports_history_and_benchmark_are_under_okno_backoffice() -> None:
+    runner = CliRunner()
+    listed = runner.invoke(app, ["backoffice", "report", "list"])
+    assert listed.exit_code == 0
+    assert listed.stdout.split()[0] in REPORTS
+    assert runner.invoke(app, ["backoffice", "sim", "--help"]).exit_code == 0
+    assert runner.invoke(app, ["backoffice", "bench", "--help"]).exit_code == 0
+    assert runner.invoke(app, ["report", "list"]).exit_code == 2

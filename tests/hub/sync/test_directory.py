@@ -1,6 +1,6 @@
 """The back office names what the hubs configure: a real hub (examples/branch.toml) syncing
 to a real back office over gRPC, on PostgreSQL and SQLite, read through the dashboard, an
-export and ``okno report``."""
+export and ``okno backoffice report``."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ async def test_pages_exports_and_okno_report_name_what_the_hub_configures(synced
     assert rows[1][:3] == ["МФЦ района Хамовники", "Окно 1", "Иванова А."]
     printed = CliRunner().invoke(
         app,
-        ["report", "by_service", "--db", synced.url, "--from", DAY, "--to", DAY],
+        ["backoffice", "report", "by_service", "--db", synced.url, "--from", DAY, "--to", DAY],
         env={"COLUMNS": "200"},
     )
     assert printed.exit_code == 0, printed.output
