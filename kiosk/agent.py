@@ -22,7 +22,8 @@ import threading
 import time
 from collections.abc import Awaitable, Coroutine, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from card_reader.agent import CardAgent, MemorySink
 from card_reader.driver import CardReader
@@ -44,9 +45,6 @@ from okno.runtime.session import HubSession, backoff_s
 from payment_terminal.agent import RECEIPT_TITLE, PaymentAgent
 from payment_terminal.agent import receipt as receipt_lines
 
-if TYPE_CHECKING:
-    from kiosk.program import KioskOptions
-
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -58,6 +56,47 @@ FOLLOW_EVERY_S = 0.25
 FOLLOW_FOR_S = 30.0
 # A terminal that does not answer is asked again this often (card payment offered then).
 TERMINAL_RETRY_S = 30.0
+
+
+class AgentOptions(Protocol):
+    """How the kiosk was started, as far as the agent reads it.
+
+    ``kiosk.program.KioskOptions`` has these fields; a protocol here lets the agent take
+    them without importing the program that starts it.
+    """
+
+    @property
+    def state(self) -> Path: ...
+
+    @property
+    def hub(self) -> str: ...
+
+    @property
+    def interfaces(self) -> tuple[str, ...]: ...
+
+    @property
+    def insecure(self) -> str: ...
+
+    @property
+    def serial(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def poll_s(self) -> float: ...
+
+    @property
+    def deadline_s(self) -> float: ...
+
+    @property
+    def terminal(self) -> str: ...
+
+    @property
+    def terminal_id(self) -> str: ...
+
+    @property
+    def card_reader(self) -> str: ...
 
 
 class KioskListener(Protocol):
@@ -115,7 +154,7 @@ class KioskAgent:
 
     def __init__(
         self,
-        options: KioskOptions,
+        options: AgentOptions,
         listener: KioskListener,
         settings: KioskSettings,
         *,
