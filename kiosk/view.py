@@ -18,11 +18,12 @@ from hall_display.view import RowsModel
 from kiosk import screens_view, steps_view
 from kiosk.booking import Booked, SlotList
 from kiosk.catalogue import Catalogue, Wait
-from kiosk.flow import Issued, KioskFlow
+from kiosk.flow import KioskFlow
 from kiosk.payment import Paid
 from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState
 from kiosk.texts import CODE_KEYS, KEYBOARDS, PIN_KEYS, WORDS
+from kiosk.ticket import Issued
 from okno.qt import emit
 
 TARGET_MM = 15.0
@@ -171,19 +172,19 @@ class KioskView(QObject):
 
     @Slot(str)
     def openGroup(self, group_id: str) -> None:  # noqa: N802 (QML's names)
-        self._tap(lambda: self.flow.open_group(group_id))
+        self._tap(lambda: self.flow.lists.open_group(group_id))
 
     @Slot()
     def openSearch(self) -> None:  # noqa: N802
-        self._tap(self.flow.open_search)
+        self._tap(self.flow.lists.open_search)
 
     @Slot(str)
     def typeKey(self, key: str) -> None:  # noqa: N802
-        self._tap(lambda: self.flow.type_key(key))
+        self._tap(lambda: self.flow.lists.type_key(key))
 
     @Slot()
     def switchKeyboard(self) -> None:  # noqa: N802
-        self._tap(self.flow.switch_keyboard)
+        self._tap(self.flow.lists.switch_keyboard)
 
     @Slot()
     def erase(self) -> None:
@@ -251,11 +252,11 @@ class KioskView(QObject):
 
     @Slot()
     def nextPage(self) -> None:  # noqa: N802
-        self._tap(self.flow.next_page)
+        self._tap(self.flow.lists.next_page)
 
     @Slot()
     def previousPage(self) -> None:  # noqa: N802
-        self._tap(self.flow.previous_page)
+        self._tap(self.flow.lists.previous_page)
 
     @Slot()
     def back(self) -> None:
@@ -341,7 +342,7 @@ class KioskView(QObject):
             "voice": flow.voice,
             "scale": LARGE_SCALE if flow.large else 1.0,
             "minTarget": math.ceil(min_target_px(dpi)),
-            "keyboardRows": list(KEYBOARDS[flow.keyboard]),
+            "keyboardRows": list(KEYBOARDS[flow.lists.keyboard]),
             "codeKeys": list(CODE_KEYS),
             "pinKeys": list(PIN_KEYS),
             "screen": flow.screen.value,
