@@ -71,23 +71,21 @@ class RequestRunner:
         visitor: CardVisitor | None = None,
         payment_id: int = 0,
     ) -> None:
-        hub = self.hub
         await self._ticket(
-            request_id, hub.issue(request_id, service_id, printer_id, visitor, payment_id)
+            request_id, self.hub.issue(request_id, service_id, printer_id, visitor, payment_id)
         )
 
     async def check_in(self, request_id: str, code: str, printer_id: str) -> None:
-        hub = self.hub
+        zone = self._zone()
         await self._ticket(
-            request_id, hub.check_in(request_id, code, printer_id, self._zone(), self.branch.day)
+            request_id, self.hub.check_in(request_id, code, printer_id, zone, self.branch.day)
         )
 
     async def check_in_by_card(self, request_id: str, snils_hash: str, printer_id: str) -> None:
-        hub = self.hub
         zone = self._zone()
         await self._ticket(
             request_id,
-            hub.check_in_by_card(request_id, snils_hash, printer_id, zone, self.branch.day),
+            self.hub.check_in_by_card(request_id, snils_hash, printer_id, zone, self.branch.day),
         )
 
     async def _ticket(self, request_id: str, asking: Awaitable[Issued]) -> None:
@@ -101,8 +99,7 @@ class RequestRunner:
         return self.branch.catalogue.timezone if self.branch.catalogue else ""
 
     async def list_slots(self, request_id: str, service_id: str) -> None:
-        hub = self.hub
-        listing = await self._asked(request_id, hub.slots(service_id))
+        listing = await self._asked(request_id, self.hub.slots(service_id))
         if listing is not None:
             self.listener.slots_listed(request_id, listing)
 
