@@ -7,7 +7,7 @@
 - **Following the hub**: the catalogue (reloaded when the branch configuration's digest
   changes) and every service's wait every ``poll_s``; a failed read means the hub is
   unreachable, which the screen says at once. The same read is the link's heartbeat.
-- **Requests** come from the GUI thread (the flow's :class:`~kiosk.flow.Requests`) and
+- **Requests** come from the GUI thread (the flow's :class:`~kiosk.core.Requests`) and
   run as tasks on this loop (requests.py); their answers go back through the listener
   (bridge.py). A ticket's print job is then followed until the printer says it printed.
 """
@@ -93,7 +93,7 @@ class AgentOptions(Protocol):
 
 
 class KioskAgent:
-    """The flow's :class:`~kiosk.flow.Requests`, and everything else that waits on the hub."""
+    """The flow's :class:`~kiosk.core.Requests`, and everything else that waits on the hub."""
 
     def __init__(
         self,
