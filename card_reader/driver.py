@@ -29,7 +29,8 @@ from card_reader.errors import (
 )
 from card_reader.identity import CardRead
 from card_reader.pin import Keypad, NoKeypad, PinEntry, PinPrompt, choose_entry
-from card_reader.profiles import Profile, default_profiles
+from card_reader.profiles import default_profiles
+from card_reader.profiles.base import Profile
 from card_reader.transport import (
     APDU_TIMEOUT_S,
     PNP_READER,

@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from kiosk.booking import Booked, SlotList
 from kiosk.catalogue import Catalogue, Wait
-from kiosk.flow import Issued
 from kiosk.payment import Paid
 from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState
+from kiosk.ticket import Issued
 from kiosk.view import KioskView
 from okno.qt import emit
 
@@ -24,7 +24,7 @@ _QUEUED = Qt.ConnectionType.QueuedConnection
 
 
 class KioskBridge(QObject):
-    """A :class:`~kiosk.agent.KioskListener` safe to call from any thread."""
+    """A :class:`~kiosk.listener.KioskListener` safe to call from any thread."""
 
     catalogue = Signal(object)
     waits = Signal(object, object)

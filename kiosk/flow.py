@@ -1,11 +1,12 @@
 """The kiosk's behaviour: screens, taps, the hub's answers, timeouts. Pure: no Qt, no I/O.
 
 Every decision lives here and in the parts :class:`KioskFlow` composes (``core.py``: the
-state they share and the moves they all make; ``steps/``: booking, payment, the card,
-check-in by code, the technician), so tests drive a visitor's whole visit with plain calls
-and an injected clock; ``view.py`` only shows this state to QML, and the hub is reached
-through the injected :class:`~kiosk.core.Requests` (the I/O thread), whose answers come
-back as calls (``issued``, ``refused``, ``unreachable``, ``booking.booked``...).
+state they share and the moves they all make; ``steps/``: the lists and search, booking,
+payment, the card, check-in by code, the technician), so tests drive a visitor's whole
+visit with plain calls and an injected clock; ``view.py`` only shows this state to QML,
+and the hub is reached through the injected :class:`~kiosk.core.Requests` (the I/O
+thread), whose answers come back as calls (``issued``, ``refused``, ``unreachable``,
+``booking.booked``...).
 
 The rules a visitor relies on:
 - **No phantom ticket**: a number is shown only from the hub's answer to this kiosk's
@@ -26,67 +27,31 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import TypeVar
+from dataclasses import replace
 
 from kiosk import speech
-from kiosk.booking import Step as BookStep
-from kiosk.catalogue import Catalogue, Group, Service, Wait
+from kiosk.catalogue import Catalogue, Wait
 from kiosk.core import VISITOR_SCREENS, CardVisitor, FlowCore, Requests, Screen, Speaker
 from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState
 from kiosk.steps.booking import BookingSteps
 from kiosk.steps.card import CardSteps
 from kiosk.steps.checkin import RETYPE, CheckInSteps
+from kiosk.steps.lists import ListSteps
 from kiosk.steps.payment import PAYING_GUARD_S, PaymentSteps
 from kiosk.steps.technician import TechnicianSteps
 from kiosk.texts import hours_in, refusal
+from kiosk.ticket import Issued, spoken
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
-MAX_QUERY = 40
 # An answer that has not come by then will not come: the I/O side gives up sooner.
 PENDING_GUARD_S = 15.0
-# Rows of a list page, by screen and type size (see qml/: what fits a 1080x1920 screen).
-PAGE_SIZE = {
-    ("home", False): 5,
-    ("home", True): 4,
-    ("group", False): 7,
-    ("group", True): 5,
-    ("search", False): 3,
-    ("search", True): 2,
-    ("book_service", False): 7,
-    ("book_service", True): 5,
-    ("book_day", False): 8,
-    ("book_day", True): 8,
-    ("book_slot", False): 15,
-    ("book_slot", True): 9,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Issued:
-    """A ticket the hub acknowledged for one of this kiosk's requests."""
-
-    request_id: str
-    ticket_id: str
-    number: str
-    service_id: str
-    people_ahead: int
-    wait_minutes: int
-    wait_known: bool
-    issued_at_ms: int = 0
-    job_id: int = 0
-    print_state: PrintState = PrintState.NONE
-    print_error: str = ""
-    # For a check-in: the slot's local time, "10:20".
-    appointment: str = ""
 
 
 class KioskFlow(FlowCore):
-    """The whole kiosk: lists, search, tickets, the hub's answers and time passing here;
-    the other steps in ``booking``, ``paying``, ``card``, ``checkin`` and ``technician``."""
+    """The whole kiosk: taps, tickets, the hub's answers and time passing here; the steps
+    in ``lists``, ``booking``, ``paying``, ``card``, ``checkin`` and ``technician``."""
 
     def __init__(
         self,
@@ -104,10 +69,8 @@ class KioskFlow(FlowCore):
         self.card = CardSteps(self)
         self.checkin = CheckInSteps(self)
         self.technician = TechnicianSteps(self)
+        self.lists = ListSteps(self)
         self.waits: dict[str, Wait] = {}
-        self.group_id = ""
-        self.query = ""
-        self.keyboard = self.language
         self.ticket: Issued | None = None
         self.notice: tuple[str, dict[str, str]] = ("", {})
         self._notice_from = Screen.HOME
@@ -115,76 +78,17 @@ class KioskFlow(FlowCore):
 
     # -- what is shown ---------------------------------------------------------------------
 
-    def page_size(self) -> int:
-        key = self.screen.value
-        if self.screen is Screen.BOOKING and self.draft is not None:
-            key = f"book_{self.draft.step.value}"
-        return PAGE_SIZE.get((key, self.large), 1)
-
-    def groups(self) -> list[Group]:
-        return self.catalogue.shown_groups() if self.catalogue else []
-
-    def listed(self) -> list[Service]:
-        """All services the current list screen holds (every page)."""
-        if self.catalogue is None:
-            return []
-        if self.screen is Screen.GROUP:
-            return self.catalogue.in_group(self.group_id)
-        if self.screen is Screen.SEARCH:
-            return self.catalogue.search(self.query)
-        if self.screen is Screen.BOOKING and self.draft and self.draft.step is BookStep.SERVICE:
-            return list(self.catalogue.services)
-        return []
-
-    def pages(self) -> int:
-        count = len(self.groups()) if self.screen is Screen.HOME else len(self.listed())
-        if self.screen is Screen.BOOKING and self.draft and self.draft.step is BookStep.SLOT:
-            count = len(self.draft.free_slots())
-        return max(1, -(-count // self.page_size()))
-
-    def page_of(self, rows: list[T]) -> list[T]:
-        size = self.page_size()
-        return rows[self.page * size : (self.page + 1) * size]
-
     def wait(self, service_id: str) -> Wait | None:
         return self.waits.get(service_id)
 
     # -- the visitor -----------------------------------------------------------------------
-
-    def open_group(self, group_id: str) -> None:
-        if self.locked or self.screen is not Screen.HOME or self.catalogue is None:
-            return
-        group = self.catalogue.group(group_id)
-        if group is None:
-            return
-        self.group_id = group_id
-        self.go(Screen.GROUP)
-
-    def open_search(self) -> None:
-        if self.locked or self.screen is not Screen.HOME:
-            return
-        self.query = ""
-        self.keyboard = self.language
-        self.go(Screen.SEARCH)
-
-    def type_key(self, key: str) -> None:
-        if self.locked or self.screen is not Screen.SEARCH or len(self.query) >= MAX_QUERY:
-            return
-        self.query += key
-        self.page = 0
-        self.selected = ""
-
-    def switch_keyboard(self) -> None:
-        if self.screen is Screen.SEARCH and not self.locked:
-            self.keyboard = "en" if self.keyboard == "ru" else "ru"
 
     def erase(self) -> None:
         """The erase key of whichever keyboard is shown."""
         if self.pending is not None:
             return
         if self.screen is Screen.SEARCH:
-            self.query = self.query[:-1]
-            self.page = 0
+            self.lists.erase()
         elif self.screen is Screen.CHECKIN:
             self.checkin.erase()
         elif self.screen is Screen.PIN:
@@ -233,21 +137,9 @@ class KioskFlow(FlowCore):
             self.erase()
             return
         if self.screen is Screen.SEARCH:
-            for key in text:
-                if key.isalnum() or key == " ":
-                    self.type_key(key.lower())
+            self.lists.typed(text)
             return
         self.checkin.scanned(text)
-
-    def next_page(self) -> None:
-        if not self.locked and self.page + 1 < self.pages():
-            self.page += 1
-            self.selected = ""
-
-    def previous_page(self) -> None:
-        if not self.locked and self.page > 0:
-            self.page -= 1
-            self.selected = ""
 
     def back(self) -> None:
         """One step back: a notice after a check-in goes back to the keypad."""
@@ -272,7 +164,7 @@ class KioskFlow(FlowCore):
         if self.locked:
             return
         self.language = "en" if self.language == "ru" else "ru"
-        self.keyboard = self.language
+        self.lists.keyboard = self.language
         self.speak_screen()
 
     def toggle_large(self) -> None:
@@ -319,7 +211,7 @@ class KioskFlow(FlowCore):
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        if self.screen is Screen.GROUP and catalogue.group(self.group_id) is None:
+        if self.screen is Screen.GROUP and catalogue.group(self.lists.group_id) is None:
             self.go(Screen.HOME, speak=False)
         if self.screen in (Screen.STARTING, Screen.OUT) and self.link:
             self.go(Screen.HOME, speak=False)
@@ -456,12 +348,12 @@ class KioskFlow(FlowCore):
         self.language = self.settings.language
         self.large = self.settings.large_on
         self.voice = self.settings.voice_on
-        self.keyboard = self.language
+        self.lists.keyboard = self.language
 
     def _reset(self) -> None:
         """Start over for the next visitor: home (or out of service), defaults, no input."""
         self._take_defaults()
-        self.query = self.technician.pin = ""
+        self.lists.query = self.technician.pin = ""
         self.checkin.clear()
         self.ticket = None
         self.draft = self.payment = None
@@ -476,7 +368,7 @@ class KioskFlow(FlowCore):
     def screen_prompt(self) -> str:
         language = self.language
         if self.screen is Screen.GROUP and self.catalogue is not None:
-            group = self.catalogue.group(self.group_id)
+            group = self.catalogue.group(self.lists.group_id)
             return speech.prompt("group", language, name=group.name(language)) if group else ""
         if self.screen in (Screen.HOME, Screen.SEARCH, Screen.CHECKIN, Screen.OUT):
             return speech.prompt(self.screen.value, language)
@@ -488,20 +380,5 @@ class KioskFlow(FlowCore):
             reason, detail = self.notice
             return speech.notice_sentence(refusal(reason, detail, language))
         if self.screen is Screen.TICKET and self.ticket is not None:
-            return self._ticket_sentence(self.ticket)
+            return spoken(self.ticket, language)
         return ""
-
-    def _ticket_sentence(self, ticket: Issued) -> str:
-        printing = {
-            PrintState.SENDING: "printed",
-            PrintState.PRINTED: "printed",
-            PrintState.FAILED: "not_printed",
-        }.get(ticket.print_state, "no_printer")
-        return speech.ticket_sentence(
-            ticket.number,
-            people=ticket.people_ahead,
-            minutes=ticket.wait_minutes,
-            known=ticket.wait_known,
-            printing=printing,
-            language=self.language,
-        )

@@ -28,9 +28,9 @@ from kiosk.booking import Booked, SlotList, SlotOffer
 from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
 from kiosk.core import CardVisitor
 from kiosk.errors import HubUnreachable, Refusal
-from kiosk.flow import Issued
 from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState, printer_health
+from kiosk.ticket import Issued
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,

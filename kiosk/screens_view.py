@@ -10,9 +10,10 @@ import math
 
 from kiosk.catalogue import Wait
 from kiosk.core import Screen
-from kiosk.flow import Issued, KioskFlow
+from kiosk.flow import KioskFlow
 from kiosk.states import Printer, PrintState
 from kiosk.texts import minutes_text, people_text, printer_reason, refusal, services_text
+from kiosk.ticket import Issued
 from okno.links import ticket_url
 
 # A print still "on its way" after this long is probably waiting (for paper, a cable).
@@ -40,7 +41,7 @@ def lists(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], Ro
     group_rows: Rows = []
     service_rows: Rows = []
     if flow.screen is Screen.HOME and catalogue is not None:
-        for group in flow.page_of(flow.groups()):
+        for group in flow.lists.page_of(flow.lists.groups()):
             members = catalogue.in_group(group.id)
             known = [w.minutes for s in members if (w := flow.wait(s.id)) and w.known]
             subtitle = services_text(len(members), language)
@@ -52,24 +53,24 @@ def lists(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], Ro
             group_rows.append((group.id, group.name(language), subtitle))
     elif flow.screen in (Screen.GROUP, Screen.SEARCH) and catalogue is not None:
         if flow.screen is Screen.GROUP:
-            shown = catalogue.group(flow.group_id)
+            shown = catalogue.group(flow.lists.group_id)
             heading = shown.name(language) if shown else heading
         else:
             heading = words["search_title"]
-        for service in flow.page_of(flow.listed()):
+        for service in flow.lists.page_of(flow.lists.listed()):
             wait, ahead = _wait_texts(flow.wait(service.id), words)
             service_rows.append(
                 (service.id, service.name(language), wait, ahead, service.id == flow.selected)
             )
-    pages = flow.pages()
+    pages = flow.lists.pages()
     values = {
         "title": title,
         "heading": heading,
         "pageText": words["page"].format(page=flow.page + 1, pages=pages) if pages > 1 else "",
         "hasPrevious": flow.page > 0,
         "hasNext": flow.page + 1 < pages,
-        "query": flow.query,
-        "searchNone": bool(flow.query.strip()) and not flow.listed(),
+        "query": flow.lists.query,
+        "searchNone": bool(flow.lists.query.strip()) and not flow.lists.listed(),
         **_card(flow, words),
     }
     return values, group_rows, service_rows

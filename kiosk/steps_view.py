@@ -103,7 +103,7 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
     note = ""
     service = _service_name(flow, draft.service_id)
     if step is BookStep.SERVICE:
-        rows = [(s.id, s.name(language), "", True) for s in flow.page_of(flow.listed())]
+        rows = [(s.id, s.name(language), "", True) for s in flow.lists.page_of(flow.lists.listed())]
     elif step is BookStep.DAY and draft.listing is not None:
         days = draft.listing.days()
         for day, free in days:
@@ -117,7 +117,7 @@ def booking(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], 
             note = words["book_taken"]
         else:
             note = day_label(draft.day, today, language) if draft.day else ""
-        for slot in flow.page_of(draft.free_slots()):
+        for slot in flow.lists.page_of(draft.free_slots()):
             label = (
                 slot.time
                 if slot.day == draft.day

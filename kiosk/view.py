@@ -8,7 +8,6 @@ All methods run in the GUI thread; the hub's thread reaches them through ``bridg
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import cast
 
@@ -18,17 +17,14 @@ from hall_display.view import RowsModel
 from kiosk import screens_view, steps_view
 from kiosk.booking import Booked, SlotList
 from kiosk.catalogue import Catalogue, Wait
-from kiosk.flow import Issued, KioskFlow
+from kiosk.flow import KioskFlow
 from kiosk.payment import Paid
 from kiosk.settings import KioskSettings
+from kiosk.shown import DEFAULT_DPI, shown
 from kiosk.states import Printer, PrintState
-from kiosk.texts import CODE_KEYS, KEYBOARDS, PIN_KEYS, WORDS
+from kiosk.ticket import Issued
 from okno.qt import emit
 
-TARGET_MM = 15.0
-MM_PER_INCH = 25.4
-DEFAULT_DPI = 96.0
-LARGE_SCALE = 1.35
 GROUP_ROLES = ("key", "title", "subtitle")
 SERVICE_ROLES = ("key", "title", "wait", "ahead", "chosen")
 CHOICE_ROLES = ("key", "title", "subtitle", "active")
@@ -76,11 +72,6 @@ _GROUPS = {
     ),
     "clock": ("clock",),
 }
-
-
-def min_target_px(dpi: float) -> float:
-    """The side of a 15 mm touch target in pixels at ``dpi``."""
-    return TARGET_MM / MM_PER_INCH * dpi
 
 
 def _value(kind: type | str, key: str, notify: Signal) -> Property:
@@ -171,19 +162,19 @@ class KioskView(QObject):
 
     @Slot(str)
     def openGroup(self, group_id: str) -> None:  # noqa: N802 (QML's names)
-        self._tap(lambda: self.flow.open_group(group_id))
+        self._tap(lambda: self.flow.lists.open_group(group_id))
 
     @Slot()
     def openSearch(self) -> None:  # noqa: N802
-        self._tap(self.flow.open_search)
+        self._tap(self.flow.lists.open_search)
 
     @Slot(str)
     def typeKey(self, key: str) -> None:  # noqa: N802
-        self._tap(lambda: self.flow.type_key(key))
+        self._tap(lambda: self.flow.lists.type_key(key))
 
     @Slot()
     def switchKeyboard(self) -> None:  # noqa: N802
-        self._tap(self.flow.switch_keyboard)
+        self._tap(self.flow.lists.switch_keyboard)
 
     @Slot()
     def erase(self) -> None:
@@ -251,11 +242,11 @@ class KioskView(QObject):
 
     @Slot()
     def nextPage(self) -> None:  # noqa: N802
-        self._tap(self.flow.next_page)
+        self._tap(self.flow.lists.next_page)
 
     @Slot()
     def previousPage(self) -> None:  # noqa: N802
-        self._tap(self.flow.previous_page)
+        self._tap(self.flow.lists.previous_page)
 
     @Slot()
     def back(self) -> None:
@@ -330,58 +321,18 @@ class KioskView(QObject):
 
     def refresh(self) -> None:
         """Recompute everything shown from the flow; signal the groups that changed."""
-        flow = self.flow
-        language = flow.language
-        words = WORDS[language]
-        dpi = flow.settings.dpi or self._screen_dpi
-        values: dict[str, object] = {
-            "language": language,
-            "labels": words,
-            "large": flow.large,
-            "voice": flow.voice,
-            "scale": LARGE_SCALE if flow.large else 1.0,
-            "minTarget": math.ceil(min_target_px(dpi)),
-            "keyboardRows": list(KEYBOARDS[flow.keyboard]),
-            "codeKeys": list(CODE_KEYS),
-            "pinKeys": list(PIN_KEYS),
-            "screen": flow.screen.value,
-            "busy": flow.busy,
-            "clock": self._clock(),
-            **self._lists(words),
-            **screens_view.banner(self.flow, words),
-            **screens_view.entry(self.flow, words),
-            **self._ticket(words),
-            **self._steps(words),
-        }
+        now = shown(self.flow, self._screen_dpi)
+        self.groups.set_rows(now.groups)
+        self.services.set_rows(now.services)
+        self.choices.set_rows(now.choices)
+        values = now.values
+        if now.qr is not None:
+            self._set_qr(now.qr)
+            values = {**values, "qrSource": f"image://kiosk/qr/{self._qr_serial}"}
         previous, self._values = self._values, values
         for group, keys in _GROUPS.items():
             if any(values[k] != previous.get(k) for k in keys):
                 emit(getattr(self, f"{group}Changed"))
-
-    def _steps(self, words: dict[str, str]) -> dict[str, object]:
-        """The booking and payment screens (steps_view.py)."""
-        values, rows = steps_view.booking(self.flow, words)
-        self.choices.set_rows(rows)
-        return {**values, **steps_view.payment(self.flow, words)}
-
-    def _lists(self, words: dict[str, str]) -> dict[str, object]:
-        """The home screen's groups, a list's services (screens_view.py)."""
-        values, group_rows, service_rows = screens_view.lists(self.flow, words)
-        self.groups.set_rows(group_rows)
-        self.services.set_rows(service_rows)
-        return values
-
-    def _ticket(self, words: dict[str, str]) -> dict[str, object]:
-        """The ticket screen (screens_view.py), its QR code as an image of this view's."""
-        values, qr = screens_view.ticket(self.flow, words)
-        if qr is not None:
-            self._set_qr(qr)
-            values["qrSource"] = f"image://kiosk/qr/{self._qr_serial}"
-        return values
-
-    def _clock(self) -> str:
-        moment = self.flow.local()
-        return "" if moment is None else f"{moment:%H:%M}"
 
     def _set_qr(self, text: str) -> None:
         if text != self._qr_text:

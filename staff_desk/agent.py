@@ -20,21 +20,20 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol
 
 import grpc
 
-from protos.okno.v1 import common_pb2, feed_pb2, feed_pb2_grpc, queue_pb2, queue_pb2_grpc
+from protos.okno.v1 import common_pb2, feed_pb2, feed_pb2_grpc
 from staff_desk.errors import BadSettings, DeskError, HubLost, PressRefused, UnknownDesk
 from staff_desk.light import Flash, Light
 from staff_desk.picture import DeskView, Picture, light_for
-from staff_desk.presses import Action, Edge, EdgeSink, Intent, Presses
+from staff_desk.presses import Edge, EdgeSink, Intent, Presses
+from staff_desk.queue_calls import PressOutcome, QueueCalls
 from staff_desk.settings import DeskSettings, Wiring, parse_settings
 
 if TYPE_CHECKING:
     from protos.okno.v1.feed_pb2_grpc import HallFeedAsyncStub
-    from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
 
 log = logging.getLogger(__name__)
 # One attempt's time limit, and how long a press may be retried before it is dropped.
@@ -51,11 +50,8 @@ CHANNEL_OPTIONS = (
     ("grpc.min_reconnect_backoff_ms", 200),
     ("grpc.max_reconnect_backoff_ms", 2000),
 )
-_UNREACHABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 
 Report = Callable[[str, str], None]
-Q = TypeVar("Q")
-R = TypeVar("R")
 
 
 class Unit(Protocol):
@@ -71,17 +67,6 @@ class Unit(Protocol):
 
 
 OpenUnit = Callable[[Wiring, EdgeSink], Unit]
-
-
-@dataclass(frozen=True, slots=True)
-class PressOutcome:
-    """What became of one press: ``result`` is "done", "nobody" or an error's code."""
-
-    action: Action
-    request_id: str
-    result: str
-    ticket: str = ""
-    reason: str = ""
 
 
 def _no_report(error: str, warning: str) -> None:
@@ -103,7 +88,9 @@ class DeskAgent:
         session_poll_s: float = SESSION_POLL_S,
     ) -> None:
         """``hub_up`` is the session's ``connected``; ``report(error, warning)`` tells the hub."""
-        self._queue: QueueServiceAsyncStub = queue_pb2_grpc.QueueServiceStub(channel)
+        self._calls = QueueCalls(
+            channel, self._show_answer, self._refresh, clock=clock, rpc_timeout_s=rpc_timeout_s
+        )
         self._feed: HallFeedAsyncStub = feed_pb2_grpc.HallFeedStub(channel)
         self._hub_up = hub_up
         self._open_unit = open_unit
@@ -111,7 +98,6 @@ class DeskAgent:
         self._default_desk = default_desk
         self._clock = clock
         self._retry_for_s = retry_for_s
-        self._rpc_timeout_s = rpc_timeout_s
         self._session_poll_s = session_poll_s
         self._loop: asyncio.AbstractEventLoop | None = None
         self._unit: Unit | None = None
@@ -126,8 +112,6 @@ class DeskAgent:
         self._reported = ""
         self._picture = Picture()
         self._feed_live = False
-        # Presses being retried because the hub did not answer them.
-        self._retrying = 0
         self.settings: DeskSettings | None = None
         self.light = Light.OFF
         self.outcomes: deque[PressOutcome] = deque(maxlen=OUTCOMES_KEPT)
@@ -308,7 +292,14 @@ class DeskAgent:
             async with asyncio.timeout(max(0.0, deadline - self._clock())):
                 await self._turn.acquire()
             try:
-                outcome = await self._perform(intent.action, desk_id, request_id, deadline)
+                outcome = await self._calls.perform(
+                    intent.action,
+                    desk_id,
+                    request_id,
+                    deadline,
+                    view=self.view,
+                    operator=self.settings.operator if self.settings else "",
+                )
             finally:
                 self._turn.release()
             acted = True
@@ -342,83 +333,6 @@ class DeskAgent:
         if self._unit is not None:
             self._unit.flash(Flash.REFUSED)
         return PressOutcome(intent.action, request_id, result, reason=reason)
-
-    async def _perform(
-        self, action: Action, desk_id: str, request_id: str, deadline: float
-    ) -> PressOutcome:
-        queue = self._queue
-        desk = queue_pb2.DeskRequest(request_id=request_id, desk_id=desk_id)
-        if action in (Action.PAUSE, Action.CLOSE):
-            method = queue.PauseDesk if action is Action.PAUSE else queue.CloseDesk
-            changed = await self._call(method, desk, deadline)
-            self._show_answer(changed.desk, None, changed.sequence)
-            return PressOutcome(action, request_id, "done")
-        if action is Action.CALL_NEXT:
-            current = self.view.desk
-            if current is not None and current.state != common_pb2.DESK_STATE_OPEN:
-                # The unit is the operator's only way in: "call next" opens the desk first.
-                opened = await self._call(
-                    queue.OpenDesk,
-                    queue_pb2.OpenDeskRequest(
-                        request_id=f"{request_id}-open",
-                        desk_id=desk_id,
-                        operator_id=self.settings.operator if self.settings else "",
-                    ),
-                    deadline,
-                )
-                self._show_answer(opened.desk, None, opened.sequence)
-            desk.request_id = f"{request_id}-call"
-            answer = await self._call(queue.CallNext, desk, deadline)
-        elif action is Action.RECALL:
-            answer = await self._call(queue.Recall, desk, deadline)
-        elif action is Action.NO_SHOW:
-            answer = await self._call(queue.MarkNoShow, desk, deadline)
-        else:
-            ticket = self.view.ticket
-            serving = ticket is not None and ticket.state == common_pb2.TICKET_STATE_SERVING
-            toggle = queue.FinishService if serving else queue.StartService
-            answer = await self._call(toggle, desk, deadline)
-        ticket = answer.ticket if answer.HasField("ticket") else None
-        self._show_answer(answer.desk, ticket, answer.sequence)
-        if ticket is None:
-            return PressOutcome(action, request_id, "nobody")
-        return PressOutcome(action, request_id, "done", ticket.number)
-
-    async def _call(
-        self, method: grpc.aio.UnaryUnaryMultiCallable[Q, R], request: Q, deadline: float
-    ) -> R:
-        """One RPC, retried with the same request while the hub is unreachable, to ``deadline``.
-
-        The light says "hub lost" while it retries.
-        """
-        pause = 0.05
-        retrying = False
-        try:
-            while True:
-                remaining = deadline - self._clock()
-                try:
-                    return await method(
-                        request, timeout=max(0.05, min(self._rpc_timeout_s, remaining))
-                    )
-                except grpc.aio.AioRpcError as error:
-                    if error.code() not in _UNREACHABLE:
-                        raise refusal(error) from error
-                    if not retrying:
-                        retrying = True
-                        self._retrying += 1
-                        log.warning("hub not answering a press code=%s", error.code().name)
-                        self._refresh()
-                    if deadline - self._clock() <= pause:
-                        raise HubLost(
-                            f"the hub did not answer ({error.code().name}): the press was dropped",
-                            maybe_done=True,
-                        ) from error
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, 0.4)
-        finally:
-            if retrying:
-                self._retrying -= 1
-                self._refresh()
 
     def _show_answer(
         self, desk: common_pb2.Desk, ticket: common_pb2.Ticket | None, sequence: int
@@ -480,20 +394,6 @@ class DeskAgent:
     def _light(self) -> Light:
         if self.fault:
             return Light.FAULT
-        if not self.reachable or self._retrying:
+        if not self.reachable or self._calls.retrying:
             return Light.HUB_LOST
         return light_for(self.view)
-
-
-def refusal(error: grpc.aio.AioRpcError) -> DeskError:
-    """The one mapping from the hub's refusals to the desk unit's errors."""
-    hub_code = ""
-    for key, value in error.trailing_metadata() or ():
-        if key == "okno-error":
-            hub_code = str(value)
-    reason = error.details() or error.code().name
-    if error.code() in _UNREACHABLE:
-        return HubLost(reason, maybe_done=True)
-    if hub_code == "unknown_desk":
-        return UnknownDesk(reason)
-    return PressRefused(reason, hub_code)

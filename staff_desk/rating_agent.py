@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import grpc
 
 from protos.okno.v1 import ratings_pb2, ratings_pb2_grpc
-from staff_desk.agent import refusal
 from staff_desk.errors import DeskError
+from staff_desk.queue_calls import refusal
 from staff_desk.rating_box import DEFAULT_PINS, RatingBox
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from ticket_printer import interpreter as cmd
+from ticket_printer import commands as cmd
 from ticket_printer.codec import Align
 from ticket_printer.profile import (
     CODE_PAGE_PC437,

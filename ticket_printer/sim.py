@@ -30,8 +30,9 @@ from types import TracebackType
 from typing import Literal
 
 from ticket_printer import codec
-from ticket_printer import interpreter as cmd
+from ticket_printer import commands as cmd
 from ticket_printer.codec import PrinterStatus
+from ticket_printer.interpreter import Interpreter
 from ticket_printer.profile import PAPER_80, PrinterProfile
 from ticket_printer.render import Paper, RenderedTicket
 
@@ -64,7 +65,7 @@ class SimulatedPrinter:
         self._requested_port = port
         self._lock = threading.Condition()
         self._paper = Paper(profile)
-        self._interpreter = cmd.Interpreter()
+        self._interpreter = Interpreter()
         self._received = bytearray()
         # (offset in received, time.monotonic()) of each chunk read: for benchmarks.
         self._arrivals: list[tuple[int, float]] = []

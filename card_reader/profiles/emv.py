@@ -16,7 +16,7 @@ from card_reader.channel import CardChannel
 from card_reader.codec import Command
 from card_reader.errors import CardStatusError, MalformedData
 from card_reader.identity import BankCardHolder, mask_pan
-from card_reader.profiles import PinEntryFactory, select_application
+from card_reader.profiles.base import PinEntryFactory, select_application
 
 PPSE = b"2PAY.SYS.DDF01"
 MIR = bytes.fromhex("A0000006581010")

@@ -43,7 +43,7 @@ from card_reader.errors import (
 )
 from card_reader.identity import Identity, Sex
 from card_reader.pin import PinPrompt
-from card_reader.profiles import PinEntryFactory, select_application
+from card_reader.profiles.base import PinEntryFactory, select_application
 
 log = logging.getLogger(__name__)
 

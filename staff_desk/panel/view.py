@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
@@ -24,6 +22,7 @@ from staff_desk.panel import model
 from staff_desk.panel.client import HallInfo, Picture, StaffClient
 from staff_desk.panel.errors import ActionRefused, HubUnreachable, PanelError, SessionEnded
 from staff_desk.panel.model import Hall
+from staff_desk.panel.values import PanelNow, screen_values
 from staff_desk.panel.words import words as words_of
 from staff_desk.panel.worker import Backend, Result
 
@@ -350,92 +349,22 @@ class PanelView(QObject):
             emit(self.changed)
 
     def _compute(self) -> dict[str, object]:
-        w, language = self._words, self.language
-        hall, session, picture = self.hall, self.session, self.picture
-        state = picture.state if picture is not None else common_pb2.QueueState()
-        roles = list(session.roles) if session is not None else []
-        desk_id = self.desk_id
-        desk = model.live_desk(state, desk_id) if desk_id else None
-        current: dict[str, object] = (
-            model.current_ticket(hall, state, desk, w, language)
-            if hall is not None
-            else {"has": False}
+        now = PanelNow(
+            language=self.language,
+            large=self._large,
+            hall=self.hall,
+            session=self.session,
+            picture=self.picture,
+            screen=self.current_screen,
+            desk_id=self.desk_id,
+            clock_ms=self._clock(),
+            link=self._link,
+            busy=self._busy,
+            message=self._message,
+            message_kind=self._message_kind,
+            transfer_open=self._transfer_open,
         )
-        desk_state = model.desk_state(desk) if desk is not None else "closed"
-        open_idle = desk_state == "open" and not current.get("has")
-        ready = self._link == "ok" and not self._busy
-        called = current.get("state") == "called"
-        values: dict[str, object] = {
-            "screen": self.current_screen,
-            "labels": w,
-            "large": self._large,
-            "branch": hall.name if hall is not None else "",
-            "clock": self._clock_text(),
-            "link": self._link,
-            "busy": self._busy,
-            "message": self._message,
-            "messageKind": self._message_kind,
-            "operators": self._operators(),
-            "operatorName": session.name if session is not None else "",
-            "isAdmin": "administrator" in roles,
-            "isOperator": "operator" in roles,
-            "desks": (
-                model.desk_choices(hall, state, session, w)
-                if hall is not None and session is not None and picture is not None
-                else []
-            ),
-            "deskId": desk_id,
-            "deskLabel": hall.desk_label(desk_id, w) if hall is not None and desk_id else "",
-            "deskState": desk_state,
-            "deskStateText": w[desk_state],
-            "current": current,
-            "queue": (
-                model.queue_rows(hall, state, desk_id, w, language)
-                if hall is not None and desk_id
-                else []
-            ),
-            "figures": model.figures_row(
-                picture.figures if picture is not None else None, w, language
-            ),
-            "transferOpen": self._transfer_open and bool(current.get("has")),
-            "transferTitle": w["transfer_title"].format(ticket=current.get("number", "")),
-            "transferServices": (model.transfer_services(hall, state, w, language) if hall else []),
-            "transferDesks": model.transfer_desks(hall, state, desk_id, w) if hall else [],
-            "canAct": ready,
-            "canCall": ready and open_idle,
-            "canRecall": ready and called,
-            "canStart": ready and called,
-            "canFinish": ready and current.get("state") == "serving",
-            "canNoShow": ready and called,
-            "canTransfer": ready and bool(current.get("has")),
-            "canBreak": ready and open_idle,
-            "canResume": ready and desk_state == "paused",
-            "canClose": ready and desk_state != "closed" and not current.get("has"),
-            "headline": (
-                model.headline(hall, state, w, language)
-                if hall is not None
-                else {"text": "—", "target": "", "over": False, "service": ""}
-            ),
-            "serviceRows": model.service_rows(hall, state, w, language) if hall else [],
-            "deskRows": (
-                model.desk_rows(hall, state, picture.staff or [], w, language)
-                if hall is not None and picture is not None
-                else []
-            ),
-        }
-        return values
-
-    def _operators(self) -> list[dict[str, object]]:
-        if self.hall is None:
-            return []
-        people = sorted(self.hall.operators.values(), key=lambda o: model.name_key(o.name))
-        return [{"id": o.id, "name": o.name} for o in people]
-
-    def _clock_text(self) -> str:
-        moment = datetime.fromtimestamp(self._clock() / 1000, UTC)
-        if self.hall is not None and self.hall.timezone:
-            moment = moment.astimezone(ZoneInfo(self.hall.timezone))
-        return f"{moment:%H:%M}"
+        return screen_values(now, self._words)
 
     @Slot()
     def tick(self) -> None:

@@ -15,7 +15,7 @@ from card_reader.driver import CardReader, ReaderEvent, State
 from card_reader.identity import BankCardHolder, Identity
 from card_reader.part10 import FEATURE_VERIFY_PIN_DIRECT
 from card_reader.pin import KeypadEntry, PinPadEntry, PinPrompt, choose_entry
-from card_reader.profiles import PinEntryFactory
+from card_reader.profiles.base import PinEntryFactory
 from card_reader.profiles.emv import VISA
 from card_reader.profiles.uec import TAG_BIRTH_DATE, UEC_ID_AID
 from card_reader.sim import (

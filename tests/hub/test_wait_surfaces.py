@@ -24,8 +24,8 @@ from hub.notify.planner import Planner
 from hub.web import WebServer
 from hub.web.app import Web, create_app
 from kiosk.catalogue import Wait
-from kiosk.flow import Issued
 from kiosk.hub_client import KioskHub
+from kiosk.ticket import Issued
 from tests.hub.conftest import EXAMPLE, Served, SteppedClock, serve_hub
 from tests.hub.test_printing import PRINTER, printer_online
 from ticket_printer.agent import ticket_slip

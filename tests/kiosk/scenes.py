@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from kiosk.booking import Booked, SlotList, SlotOffer
 from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
 from kiosk.core import CardVisitor
-from kiosk.flow import Issued, KioskFlow
+from kiosk.flow import KioskFlow
 from kiosk.payment import Charge
 from kiosk.settings import KioskSettings
 from kiosk.states import PrintState
+from kiosk.ticket import Issued
 from kiosk.view import KioskView
 from tests.hub.conftest import MONDAY_10_00
 

@@ -31,7 +31,7 @@ def make(sink: MemorySink | None, clock: Clock | None = None) -> tuple[KioskFlow
 
 
 def take_ticket(flow: KioskFlow) -> None:
-    flow.open_group("documents")
+    flow.lists.open_group("documents")
     flow.tap_service("passport")
 
 
@@ -72,7 +72,7 @@ def test_left_alone_the_kiosk_forgets_the_identified_visitor() -> None:
     asyncio.run(sink.identified(VISITOR))
     flow, requests = make(sink, clock)
     assert flow.identify_with_card()
-    flow.open_group("documents")
+    flow.lists.open_group("documents")
     clock.advance(flow.settings.idle_s + 1)
     flow.tick()
     assert flow.screen is Screen.HOME

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kiosk.core import Screen
-from kiosk.flow import PENDING_GUARD_S, Issued, KioskFlow
+from kiosk.flow import PENDING_GUARD_S, KioskFlow
 from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState
+from kiosk.ticket import Issued
 from tests.hub.conftest import MONDAY_10_00
 from tests.kiosk.scenes import PIN, PIN_HASH, WAITS, Clock, Requests, Speaker, catalogue
 
@@ -55,7 +56,7 @@ def answer(flow: KioskFlow, request_id: str, number: str = "А001", **changes: o
 
 
 def to_group(flow: KioskFlow) -> None:
-    flow.open_group("documents")
+    flow.lists.open_group("documents")
     assert shown(flow) is Screen.GROUP
 
 
@@ -105,7 +106,7 @@ def test_the_hub_lost_turns_visitor_screens_out_of_service_but_keeps_a_ticket_sh
     to_group(flow)
     flow.set_link(False)
     assert shown(flow) is Screen.OUT
-    flow.open_group("documents")
+    flow.lists.open_group("documents")
     assert shown(flow) is Screen.OUT
     flow.set_waits(WAITS, MONDAY_10_00)
     assert shown(flow) is Screen.HOME
@@ -156,7 +157,7 @@ def test_without_a_printer_tickets_are_shown_and_nothing_is_asked_to_print() -> 
 
 def test_a_refusal_is_explained_and_back_returns_to_the_list() -> None:
     flow, requests, speaker, _ = make(voice="on")
-    flow.open_group("property")
+    flow.lists.open_group("property")
     flow.tap_service("property")  # with voice on, the first tap tells
     assert requests.sent == []
     assert "Регистрация недвижимости" in speaker.texts[-1]
@@ -168,13 +169,13 @@ def test_a_refusal_is_explained_and_back_returns_to_the_list() -> None:
     assert shown(flow) is Screen.NOTICE
     assert speaker.texts[-1].startswith("Талоны на эту услугу сегодня выдавались до 19:30")
     flow.back()
-    assert shown(flow) is Screen.GROUP and flow.group_id == "property"
+    assert shown(flow) is Screen.GROUP and flow.lists.group_id == "property"
 
 
 def test_before_opening_the_same_refusal_says_from_when() -> None:
     flow, requests, speaker, _ = make(voice="on")
     flow.set_waits(WAITS, MONDAY_10_00 - 2 * 3_600_000 - 30 * 60_000)  # 07:30
-    flow.open_group("documents")
+    flow.lists.open_group("documents")
     flow.tap_service("passport")
     flow.tap_service("passport")
     message = 'tickets for "passport" are issued today from 08:00 to 20:00'
@@ -355,19 +356,19 @@ def test_settings_from_the_hub_become_the_defaults() -> None:
 def test_paging_and_search(screen: str) -> None:
     flow, _, _, _ = make()
     if screen == "search":
-        flow.open_search()
+        flow.lists.open_search()
         for key in "ра":
-            flow.type_key(key)
-        assert len(flow.listed()) > 3
-        assert flow.pages() == 2
-        flow.next_page()
-        flow.next_page()
+            flow.lists.type_key(key)
+        assert len(flow.lists.listed()) > 3
+        assert flow.lists.pages() == 2
+        flow.lists.next_page()
+        flow.lists.next_page()
         assert flow.page == 1
         flow.erase()
         assert flow.page == 0
     else:
         flow.checkin.open()
-        flow.next_page()
+        flow.lists.next_page()
         assert flow.page == 0
 
 
@@ -382,10 +383,10 @@ def test_a_scanned_code_opens_check_in_and_return_sends_it() -> None:
 
 def test_a_keyboard_types_into_search_and_erases() -> None:
     flow, _, _, _ = make()
-    flow.open_search()
+    flow.lists.open_search()
     flow.typed("Паспорт!")
-    assert flow.query == "паспорт"
+    assert flow.lists.query == "паспорт"
     flow.typed("\b")
-    assert flow.query == "паспор"
+    assert flow.lists.query == "паспор"
     flow.typed("\r")
     assert shown(flow) is Screen.SEARCH

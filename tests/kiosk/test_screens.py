@@ -27,8 +27,9 @@ from kiosk.screen import (
     save_screens,
     touch_targets,
 )
+from kiosk.shown import min_target_px
 from kiosk.states import PrintState
-from kiosk.view import KioskView, min_target_px
+from kiosk.view import KioskView
 from tests.hub.conftest import MONDAY_10_00
 from tests.kiosk.scenes import PIN, PIN_HASH, WAITS, CardSlot, Scene, scene
 from tests.kiosk.steps_scenes import STEPS, book_day, book_phone, book_slot, pay_offer

@@ -9,7 +9,9 @@ from kiosk.catalogue import Group, Service, grouped, normalise
 from kiosk.pin import PinGuard, PinHash, hash_pin
 from kiosk.qr import image, matrix
 from kiosk.settings import KioskSettings
+from kiosk.states import PrintState
 from kiosk.texts import WORDS, hours_in, minutes_text, people_text, printer_reason, refusal
+from kiosk.ticket import Issued, spoken
 from tests.kiosk.scenes import PIN, PIN_HASH, Clock, catalogue
 
 
@@ -198,3 +200,18 @@ def test_the_qr_code_is_drawn_module_by_module_with_its_quiet_zone() -> None:
     assert picture.width() == len(matrix("okno")) * 4
     assert picture.pixelColor(0, 0).name() == "#ffffff"
     assert picture.pixelColor(4 * 4, 4 * 4).name() == "#000000"
+
+
+@pytest.mark.parametrize(
+    ("state", "printing"),
+    [
+        (PrintState.SENDING, "printed"),
+        (PrintState.PRINTED, "printed"),
+        (PrintState.FAILED, "not_printed"),
+        (PrintState.NONE, "no_printer"),
+    ],
+)
+def test_a_ticket_is_told_with_what_became_of_its_print(state: PrintState, printing: str) -> None:
+    ticket = Issued("r", "t", "А012", "passport", 3, 12, True, print_state=state)
+    told = spoken(ticket, "ru")
+    assert told.startswith("Ваш талон") and told.endswith(speech.prompt(printing, "ru"))

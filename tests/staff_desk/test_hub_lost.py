@@ -123,8 +123,8 @@ async def test_a_press_the_hub_missed_is_retried_with_the_same_request_id(
     number = await issue(served, "t1")
     await open_desk(served)
     async with desk_unit(served.channel, factory, {"desk": DESK}) as (agent, pins):
-        flaky = FlakyQueue(agent._queue, failures=2)
-        agent._queue = flaky  # type: ignore[assignment]
+        flaky = FlakyQueue(agent._calls._queue, failures=2)
+        agent._calls._queue = flaky  # type: ignore[assignment]
         tap(pins, Button.CALL_NEXT)
         await pressed(agent, 1)
         assert agent.outcomes[-1].ticket == number
@@ -141,8 +141,8 @@ async def test_a_press_the_hub_never_answers_is_dropped_not_kept(
         agent,
         pins,
     ):
-        flaky = FlakyQueue(agent._queue, failures=1000)
-        agent._queue = flaky  # type: ignore[assignment]
+        flaky = FlakyQueue(agent._calls._queue, failures=1000)
+        agent._calls._queue = flaky  # type: ignore[assignment]
         tap(pins, Button.CALL_NEXT)
         await agent.until(lambda: agent.light is Light.HUB_LOST, WAIT_S)
         await pressed(agent, 1)

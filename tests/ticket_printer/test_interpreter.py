@@ -6,7 +6,8 @@ import pytest
 
 from tests.ticket_printer.conftest import make_slip
 from ticket_printer import codec
-from ticket_printer import interpreter as cmd
+from ticket_printer import commands as cmd
+from ticket_printer.interpreter import Interpreter
 from ticket_printer.layout import Logo, render_test_page, render_ticket
 from ticket_printer.profile import BASIC_58, PAPER_80
 
@@ -49,15 +50,15 @@ def merged(commands: list[cmd.Command]) -> list[cmd.Command]:
     ],
 )
 def test_each_command_is_recognised(data: bytes, expected: list[cmd.Command]) -> None:
-    assert cmd.Interpreter().feed(data) == expected
+    assert Interpreter().feed(data) == expected
 
 
 def test_graphics_keep_their_dots(logo: Logo) -> None:
     width_bytes, height, rows = codec.pack_image(logo.image)
-    assert cmd.Interpreter().feed(codec.raster_image(logo.image)) == [
+    assert Interpreter().feed(codec.raster_image(logo.image)) == [
         cmd.Raster(width_bytes, height, rows)
     ]
-    assert cmd.Interpreter().feed(codec.nv_define("LG", logo.image)) == [
+    assert Interpreter().feed(codec.nv_define("LG", logo.image)) == [
         cmd.NvDefine("LG", logo.image.width, height, rows)
     ]
 
@@ -72,8 +73,8 @@ def test_graphics_keep_their_dots(logo: Logo) -> None:
     ids=["ticket", "raster ticket", "test page"],
 )
 def test_a_job_fed_one_byte_at_a_time_gives_the_same_commands(data: bytes) -> None:
-    whole = cmd.Interpreter().feed(data)
-    trickle = cmd.Interpreter()
+    whole = Interpreter().feed(data)
+    trickle = Interpreter()
     pieces = [c for i in range(len(data)) for c in trickle.feed(data[i : i + 1])]
     assert merged(pieces) == whole
     assert not any(isinstance(c, cmd.Skipped) for c in whole)
@@ -95,7 +96,7 @@ def test_a_job_fed_one_byte_at_a_time_gives_the_same_commands(data: bytes) -> No
 )
 def test_other_commands_are_stepped_over_by_their_length(other: bytes, skipped: bytes) -> None:
     # Parameter bytes like 0A (LF) or 1B inside them must not be taken as commands.
-    assert cmd.Interpreter().feed(other + b"OK\n") == [
+    assert Interpreter().feed(other + b"OK\n") == [
         cmd.Skipped(skipped),
         cmd.Text(b"OK"),
         cmd.LineFeed(),
@@ -103,11 +104,11 @@ def test_other_commands_are_stepped_over_by_their_length(other: bytes, skipped: 
 
 
 def test_an_unknown_escape_is_skipped_alone_and_the_rest_still_prints() -> None:
-    assert cmd.Interpreter().feed(b"\x1b\x01OK") == [cmd.Skipped(b"\x1b\x01"), cmd.Text(b"OK")]
+    assert Interpreter().feed(b"\x1b\x01OK") == [cmd.Skipped(b"\x1b\x01"), cmd.Text(b"OK")]
 
 
 def test_a_lone_dle_leaves_the_next_byte_as_data() -> None:
-    assert cmd.Interpreter().feed(b"\x10A\x10\x04\x01") == [
+    assert Interpreter().feed(b"\x10A\x10\x04\x01") == [
         cmd.Text(b"A"),
         cmd.StatusRequest(1),
     ]

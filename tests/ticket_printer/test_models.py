@@ -22,8 +22,9 @@ from tests.kiosk.scenes import catalogue, scene
 from tests.polling import eventually
 from tests.ticket_printer.conftest import connect, make_slip
 from tests.ticket_printer.test_agent import PRINTER, admitted_printer
-from ticket_printer import interpreter as cmd
+from ticket_printer import commands as cmd
 from ticket_printer.errors import BadSettings
+from ticket_printer.interpreter import Interpreter
 from ticket_printer.layout import render_ticket
 from ticket_printer.profile import BASIC_58, PAPER_80, PrinterProfile
 from ticket_printer.render import RenderedTicket
@@ -165,7 +166,7 @@ async def test_the_qr_on_paper_is_the_kiosks_url_in_ascii(
         await hall.printed(issued)
         ticket = hall.sim.tickets[-1]
         received = hall.sim.received
-    stored = [c.data for c in cmd.Interpreter().feed(received) if isinstance(c, cmd.QrStore)]
+    stored = [c.data for c in Interpreter().feed(received) if isinstance(c, cmd.QrStore)]
     kiosk = scene()
     kiosk.view.set_catalogue(catalogue(url=served.hub.loaded.branch.ticket_page_url))
     kiosk.view.openGroup("documents")
