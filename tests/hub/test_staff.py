@@ -11,9 +11,9 @@ import pytest
 
 from hub.api.devices import technician_here
 from hub.errors import NoPin, TechnicianOnly, WrongPin
+from hub.staff.cli import StaffCommandFailed
+from hub.staff.cli import set_pin as set_pin_command
 from hub.staff.pins import check_pin, hash_pin, verify_pin
-from okno.staff import StaffCommandFailed
-from okno.staff import set_pin as set_pin_command
 from protos.okno.v1 import (
     common_pb2,
     devices_pb2,

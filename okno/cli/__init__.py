@@ -566,7 +566,7 @@ def staff_set_pin(
     ] = "",
 ) -> None:
     """Set an operator's PIN (asked twice, never echoed)."""
-    from okno.staff import set_pin
+    from hub.staff.cli import set_pin
 
     try:
         typer.echo(set_pin(operator_id, hub, admin=as_admin))
