@@ -1,21 +1,22 @@
-"""``okno sim sms``: the simulated SMS gateway as a process, switched from its stdin."""
+"""``okno hub sim sms``: the simulated SMS gateway as a process, switched from its stdin."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import signal
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from okno.console import setup_logging, until_signal
 from okno.errors import OknoError
 
+app = typer.Typer(help="Simulated services the hub sends to.")
 HELP = "commands: down | up | slow SECONDS | fail [STATUS] | ok | list"
 
 
+@app.command("sms")
 def sim_sms(
     port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 9025,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -27,30 +28,18 @@ def sim_sms(
     ] = "",
 ) -> None:
     """Run a simulated SMS gateway until Ctrl-C; type down/up/slow/fail/ok/list to switch it."""
-    logging.basicConfig(
-        level=logging.INFO,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    try:
-        asyncio.run(_run(host, port, out, token))
-    except OknoError as error:
-        typer.echo(f"okno: {error}", err=True)
-        raise typer.Exit(code=2) from error
+    setup_logging()
+    until_signal(lambda stop: _serve(host, port, out, token, stop))
 
 
-async def _run(host: str, port: int, out: Path | None, token: str) -> None:
+async def _serve(host: str, port: int, out: Path | None, token: str, stop: asyncio.Event) -> None:
     from hub.notify.sim import SimulatedSmsGateway
 
     gateway = SimulatedSmsGateway(host, port, token=token, out=out)
     url = await gateway.start()
     typer.echo(f"sms gateway: {url}")
     typer.echo(HELP, err=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    commands = loop.create_task(_commands(gateway, stop))
+    commands = asyncio.get_running_loop().create_task(_commands(gateway, stop))
     await stop.wait()
     commands.cancel()
     await gateway.stop()

@@ -1,21 +1,20 @@
-"""``okno sync push``: send a hub database file's event log to the back office and stop."""
+"""``okno hub sync push``: send a hub database file's event log to the back office and stop."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import create_engine, func, select
 
-from hub.store import schema
-from hub.sync import Sender, events_after, read_secret
+from okno.console import fail, setup_logging
 from okno.errors import OknoError
 
+app = typer.Typer(help="The hub's sync to the region's back office.")
 
+
+@app.command("push")
 def sync_push(
     hub_db: Annotated[Path, typer.Option(help="The hub's SQLite database file (read only).")],
     backoffice: Annotated[str, typer.Option(help="host:port of the back office.")],
@@ -28,7 +27,12 @@ def sync_push(
     For a hub that is retired or was restored from a backup; a running hub started with
     --backoffice does this by itself.
     """
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    from sqlalchemy import create_engine, func, select
+
+    from hub.store import schema
+    from hub.sync import Sender, events_after, read_secret
+
+    setup_logging()
     try:
         secret = read_secret(secret_file)
         engine = create_engine(f"sqlite:///{hub_db}")
@@ -41,6 +45,5 @@ def sync_push(
         sender = Sender(source, branch_id=branch, target=backoffice, secret=secret, batch=batch)
         asyncio.run(sender.run(until_seq=last))
     except OknoError as error:
-        typer.echo(f"okno: {error}", err=True)
-        raise typer.Exit(code=2) from error
+        raise fail(str(error)) from error
     typer.echo(f"back office holds branch {branch} up to seq {sender.acked}")
