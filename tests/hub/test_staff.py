@@ -391,7 +391,7 @@ async def test_figures_count_each_operators_own_work_of_the_day(served: Served) 
     assert not members["petrov-s"].signed_in and not members["petrov-s"].has_pin
 
 
-# -- okno staff set-pin --------------------------------------------------------------------
+# -- okno hub staff set-pin ----------------------------------------------------------------
 
 
 async def test_okno_staff_set_pin_asks_twice_and_sets_it(served: Served) -> None:

@@ -68,4 +68,5 @@ def test_a_verb_of_a_program_does_not_start_the_program() -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["desk", "panel", "--help"]).exit_code == 0
     started = runner.invoke(app, ["desk"])
-    assert (started.exit_code, started.output) == (2, "okno: give the desk unit's --serial number\n")
+    said = "okno: give the desk unit's --serial number\n"
+    assert (started.exit_code, started.output) == (2, said)
