@@ -1,4 +1,9 @@
-"""``okno hub``: the branch hub, and the tools of its machine: bench, sync, staff, sim."""
+"""``okno hub``: the branch hub, and the tools of its machine: bench, sync, staff, sim.
+
+The verbs of ``hub.sync``, ``hub.staff`` and ``hub.notify`` are declared here and import
+their package only when run: those packages bring the store and the notifier, which would
+slow ``okno --help``.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,7 @@ from typing import Annotated
 import typer
 
 from hub.bench import cli as bench_cli
-from hub.notify import cli as notify_cli
-from hub.staff import cli as staff_cli
-from hub.sync import cli as sync_cli
-from okno.console import fail, setup_logging
+from okno.console import HubAddress, fail, setup_logging, until_signal
 from okno.errors import OknoError
 
 app = typer.Typer(help="The branch hub: queue engine, event log, gRPC API, web pages.")
@@ -80,6 +82,67 @@ def hub(
 
 
 app.add_typer(bench_cli.app, name="bench")
-app.add_typer(sync_cli.app, name="sync")
-app.add_typer(staff_cli.app, name="staff")
-app.add_typer(notify_cli.app, name="sim")
+sync = typer.Typer(help="The hub's sync to the region's back office.")
+app.add_typer(sync, name="sync")
+staff = typer.Typer(help="The branch's staff: PINs for signing in.")
+app.add_typer(staff, name="staff")
+sim = typer.Typer(help="Simulated services the hub sends to.")
+app.add_typer(sim, name="sim")
+
+
+@sync.command("push")
+def sync_push(
+    hub_db: Annotated[Path, typer.Option(help="The hub's SQLite database file (read only).")],
+    backoffice: Annotated[str, typer.Option(help="host:port of the back office.")],
+    branch: Annotated[str, typer.Option(help="The branch id the back office knows.")],
+    secret_file: Annotated[Path, typer.Option(help="File with the branch's secret (hex).")],
+    batch: Annotated[int, typer.Option(min=1, help="Events per batch.")] = 2000,
+) -> None:
+    """Push every event of a hub's database the back office lacks, then stop.
+
+    For a hub that is retired or was restored from a backup; a running hub started with
+    --backoffice does this by itself.
+    """
+    from hub.sync.cli import push
+
+    setup_logging()
+    try:
+        acked = push(hub_db, backoffice, branch, secret_file, batch)
+    except OknoError as error:
+        raise fail(str(error)) from error
+    typer.echo(f"back office holds branch {branch} up to seq {acked}")
+
+
+@staff.command("set-pin")
+def staff_set_pin(
+    operator_id: Annotated[str, typer.Argument(help="The operator's id from the branch config.")],
+    hub: HubAddress = "127.0.0.1:50051",
+    as_admin: Annotated[
+        str, typer.Option("--as", help="An administrator's id, when not on the hub's machine.")
+    ] = "",
+) -> None:
+    """Set an operator's PIN (asked twice, never echoed)."""
+    from hub.staff.cli import set_pin
+
+    try:
+        typer.echo(set_pin(operator_id, hub, admin=as_admin))
+    except OknoError as error:
+        raise fail(str(error)) from error
+
+
+@sim.command("sms")
+def sim_sms(
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 9025,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    out: Annotated[
+        Path | None, typer.Option(help="Append each accepted message here as a JSON line.")
+    ] = None,
+    token: Annotated[
+        str, typer.Option(help="Bearer token the hub must send (OKNO_SMS_TOKEN); none if empty.")
+    ] = "",
+) -> None:
+    """Run a simulated SMS gateway until Ctrl-C; type down/up/slow/fail/ok/list to switch it."""
+    from hub.notify.cli import serve_sms
+
+    setup_logging()
+    until_signal(lambda stop: serve_sms(host, port, out, token, stop))

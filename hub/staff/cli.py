@@ -11,20 +11,15 @@ from __future__ import annotations
 import asyncio
 import getpass
 from collections.abc import Callable
-from typing import Annotated
 
 import grpc
-import typer
 
 from hub.staff.pins import check_pin
-from okno.console import HubAddress, fail
 from okno.errors import OknoError
 from protos.okno.v1 import staff_pb2, staff_pb2_grpc
 
 TIMEOUT_S = 10.0
 ReadSecret = Callable[[str], str]
-
-app = typer.Typer(help="The branch's staff: PINs for signing in.")
 
 
 class StaffCommandFailed(OknoError):
@@ -83,18 +78,3 @@ async def _set_pin(
             if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
                 raise StaffCommandFailed(f"the hub at {hub} did not answer in time") from error
             raise StaffCommandFailed(error.details() or error.code().name) from error
-
-
-@app.command("set-pin")
-def staff_set_pin(
-    operator_id: Annotated[str, typer.Argument(help="The operator's id from the branch config.")],
-    hub: HubAddress = "127.0.0.1:50051",
-    as_admin: Annotated[
-        str, typer.Option("--as", help="An administrator's id, when not on the hub's machine.")
-    ] = "",
-) -> None:
-    """Set an operator's PIN (asked twice, never echoed)."""
-    try:
-        typer.echo(set_pin(operator_id, hub, admin=as_admin))
-    except OknoError as error:
-        raise fail(str(error)) from error
