@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -45,6 +48,7 @@ VERBS = {
     "card-reader": ["sim", "bench"],
     "payment": ["recover", "sale", "sim", "bench"],
 }
+ROOT = Path(__file__).resolve().parents[2]
 # A name in the first column of the help's list of commands (options start with --).
 LISTED = re.compile(r"^│ ([a-z][a-z-]*) ", re.MULTILINE)
 
@@ -70,3 +74,14 @@ def test_a_verb_of_a_program_does_not_start_the_program() -> None:
     started = runner.invoke(app, ["desk"])
     said = "okno: give the desk unit's --serial number\n"
     assert (started.exit_code, started.output) == (2, said)
+
+
+def test_mounting_the_groups_imports_no_screen_or_database() -> None:
+    probe = (
+        "import sys, okno.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'PySide6', 'sqlalchemy'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
