@@ -36,7 +36,7 @@ demo: venv
 	$(BIN)/okno demo --out $(DEMO_OUT) $(if $(DURATION),--duration $(DURATION))
 
 bench: venv
-	$(BIN)/okno bench hub --out var/bench-hub.json
+	$(BIN)/okno hub bench queue --out var/bench-hub.json
 
 protos: venv
 	$(BIN)/python -m protos.generate

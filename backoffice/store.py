@@ -199,7 +199,7 @@ def check_signature_form(given: str, what: str = "batch") -> None:
         raise BatchRefused(
             "bad_signature",
             f"the {what}'s signature is not 64 lower-case hex digits (HMAC-SHA256): the "
-            "sender is not okno's; send batches with okno hub --backoffice or okno sync push",
+            "sender is not okno's; send batches with okno hub --backoffice or okno hub sync push",
         )
 
 

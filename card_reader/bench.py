@@ -1,4 +1,4 @@
-"""``okno bench card``: a card inserted to its holder's name ready for the screen, through pcscd.
+"""``okno card-reader bench``: a card inserted to its holder's name ready for the screen, via pcscd.
 
 Real parts end to end: pcscd (started here if none runs), the vsmartcard virtual reader,
 the simulated UEC card on its TCP link, the agent with its watching thread, and an

@@ -1,6 +1,6 @@
 """pcscd without systemd: reuse a running one, or start ``pcscd --foreground --auto-exit``.
 
-For tests, the benchmark and ``okno sim card`` on a machine without a service manager.
+For tests, the benchmark and ``okno card-reader sim`` on a machine without a service manager.
 pcscd reads ``/etc/reader.conf.d`` (where vsmartcard-vpcd puts its virtual readers) only
 at start, and takes about 2 s to exit after SIGTERM; a second pcscd started before the
 first has gone loses its socket to the first one's cleanup, so :func:`running_pcscd`

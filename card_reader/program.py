@@ -1,4 +1,4 @@
-"""``okno card-reader`` and ``okno sim card``: the reader's device program, and a virtual card.
+"""``okno card-reader`` and ``okno card-reader sim``: the reader's device program, a virtual card.
 
 The device program enrolls like every device (its pairing code is logged at WARNING),
 holds its session, reports a missing pcscd or reader as its error, and publishes each
@@ -100,7 +100,7 @@ async def run_card_reader(
 
 @dataclass(frozen=True)
 class SimCardOptions:
-    """What ``okno sim card`` inserts: ``kind`` uec, emv or blank, with the UEC's PIN state."""
+    """What ``okno card-reader sim`` inserts: ``kind`` uec, emv or blank; the UEC's PIN state."""
 
     kind: str = "uec"
     port: int = VPCD_PORT

@@ -1,4 +1,4 @@
-"""Figures of the hall display for ``okno bench display``.
+"""Figures of the hall display for ``okno display bench``.
 
 - A call made at the hub to the new row painted: a real hub on loopback, the real feed
   client, bridge, view-model and QML window (offscreen); the time runs from the moment
@@ -226,7 +226,7 @@ def measure_day(hours: float = 24.0, *, seed: int = 1) -> list[Figure]:
     """Resident memory after the first hour and after ``hours`` of a busy hall's feed."""
     app = ensure_app()
     clock = _Clock(1_795_417_200_000)
-    view = BoardView(DisplaySettings(title="okno bench"), clock=clock, animate=False)
+    view = BoardView(DisplaySettings(title="okno display bench"), clock=clock, animate=False)
     window = BoardWindow(view, QSize(1920, 1080))
     window.show()
     start_rss = 0.0

@@ -1,4 +1,4 @@
-"""Figures of the hall's voice for ``okno bench display``: how soon a call is heard.
+"""Figures of the hall's voice for ``okno display bench``: how soon a call is heard.
 
 "First sample" is the moment the announcer hands the announcement to the sink; the sink
 here is :class:`WavFileSink` at speed 0, so the figures measure okno, not a sound card

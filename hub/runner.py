@@ -48,7 +48,7 @@ async def serve(
     a test opens its branch at any hour.
     """
     # Full collections walk every live ticket and event; with a busy day's worth they
-    # stalled calls for 70-90 ms (okno bench hub, docs/benchmarks.md). Nearly all garbage
+    # stalled calls for 70-90 ms (okno hub bench queue, docs/benchmarks.md). Nearly all garbage
     # here is freed by reference counting, so collect far less often, and never rescan
     # the state loaded at start.
     gc.set_threshold(50_000, 50, 100)

@@ -1,5 +1,5 @@
 """``python -m kiosk``: the same as ``okno kiosk``."""
 
-from kiosk.cli import main
+from kiosk.cli import app
 
-main()
+app()

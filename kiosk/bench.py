@@ -1,4 +1,4 @@
-"""Figures of the kiosk for ``okno bench kiosk``, measured on real parts.
+"""Figures of the kiosk for ``okno kiosk bench``, measured on real parts.
 
 A hub process (``okno hub``, its clock at the example branch's next open morning), the printer
 agent as ``okno printer`` runs it, driving the virtual printer on a pty pair, and the

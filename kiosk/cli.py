@@ -1,49 +1,36 @@
-"""Command-line entry points of the kiosk: ``okno kiosk`` and ``okno bench kiosk``.
+"""``okno kiosk``: the touchscreen kiosk, and ``okno kiosk bench``.
 
-``okno`` mounts :func:`kiosk` and :func:`bench_kiosk`; ``python -m kiosk`` runs the
-kiosk alone (the benchmark starts it that way to time a cold start). Qt and the rest are
-imported only when a command runs, so ``okno --help`` stays quick.
+``python -m kiosk`` runs the same group (the benchmark starts the kiosk that way to time a
+cold start). Qt and the rest are imported only when a command runs, so ``okno --help``
+stays quick.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from okno.console import BenchBranch, BenchOut, FoundHub, Interface, fail, setup_logging
 from okno.errors import OknoError
 
-
-def _fail(reason: str) -> typer.Exit:
-    typer.echo(f"okno: {reason}", err=True)
-    return typer.Exit(code=2)
+app = typer.Typer(help="The touchscreen kiosk: tickets, appointment check-in, for everyone.")
 
 
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-
-
-def kiosk(  # noqa: PLR0917 (a Typer command is declared by its options)
+@app.callback(invoke_without_command=True)
+def kiosk(
+    context: typer.Context,
     serial: Annotated[
         str, typer.Option(help="The kiosk's serial number (default: hostname).")
     ] = "",
     state: Annotated[Path, typer.Option(help="Where it keeps its key and certificate.")] = Path(
         "var/kiosk"
     ),
-    hub: Annotated[
-        str, typer.Option(help="host:port of the hub; found by zeroconf if empty.")
-    ] = "",
-    interface: Annotated[str, typer.Option(help="IPv4 address to discover and announce on.")] = (
-        "127.0.0.1"
-    ),
+    hub: FoundHub = "",
+    interface: Interface = "127.0.0.1",
     insecure: Annotated[
         str, typer.Option(help="Use the hub's plaintext port host:port (development only).")
     ] = "",
@@ -79,21 +66,23 @@ def kiosk(  # noqa: PLR0917 (a Typer command is declared by its options)
     verbose: bool = False,
 ) -> None:
     """Run the touchscreen kiosk: tickets, appointment check-in, for everyone."""
+    if context.invoked_subcommand is not None:
+        return
     from kiosk.program import KioskOptions, run_kiosk
 
     window = None
     if windowed:
         width, _, height = size.partition("x")
         if not (width.isdigit() and height.isdigit()):
-            raise _fail("--size takes WIDTHxHEIGHT, for example 1080x1920")
+            raise fail("--size takes WIDTHxHEIGHT, for example 1080x1920")
         window = (int(width), int(height))
     config = []
     for item in setting or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise _fail(f"--set takes KEY=VALUE, not {item!r}")
+            raise fail(f"--set takes KEY=VALUE, not {item!r}")
         config.append((key.strip(), value))
-    _logging(verbose)
+    setup_logging(verbose)
     options = KioskOptions(
         state=state,
         hub=hub,
@@ -111,12 +100,13 @@ def kiosk(  # noqa: PLR0917 (a Typer command is declared by its options)
     try:
         run_kiosk(options)
     except OknoError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
 
 
+@app.command("bench")
 def bench_kiosk(
-    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
-    config: Annotated[Path, typer.Option(help="Branch to measure.")] = Path("examples/branch.toml"),
+    out: BenchOut = None,
+    config: BenchBranch = Path("examples/branch.toml"),
     taps: Annotated[int, typer.Option(min=1, help="Tickets taken by tapping a service.")] = 200,
     starts: Annotated[int, typer.Option(min=1, help="Cold starts timed.")] = 5,
 ) -> None:
@@ -126,12 +116,7 @@ def bench_kiosk(
     from kiosk.bench import measure_kiosk
     from okno.bench import report
 
-    _logging(False)
+    setup_logging()
     for noisy in ("kiosk", "ticket_printer", "hall_display"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     report("kiosk", measure_kiosk(config, taps=taps, starts=starts), out, Console())
-
-
-def main() -> None:
-    """``python -m kiosk``: the kiosk alone."""
-    typer.run(kiosk)

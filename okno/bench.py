@@ -1,4 +1,4 @@
-"""Benchmark figures in one shape for every ``okno bench``: a table for people, JSON to compare.
+"""Benchmark figures in one shape for every bench verb: a table for people, JSON to compare.
 
 JSON: ``{"benchmark": NAME, "machine": {...}, "figures": {KEY: {"value", "unit",
 "target", "compare", "met"}}}``; ``compare`` is ">=" or "<=" and both it and ``met``
@@ -63,7 +63,7 @@ def machine() -> dict[str, object]:
 
 def report(name: str, figures: list[Figure], out: Path | None, console: Console) -> None:
     """Print the table; write the JSON when asked."""
-    table = Table(title=f"okno bench {name}")
+    table = Table(title=f"benchmark {name}")
     for column in ("figure", "value", "target", "met"):
         table.add_column(column)
     for f in figures:

@@ -1,4 +1,4 @@
-"""``okno bench payment``: the protocol's share of a sale, against the simulator at 9,600 baud.
+"""``okno payment bench``: the protocol's share of a sale, against the simulator at 9,600 baud.
 
 Real parts: the ZVT driver over pyserial on a pty pair, the simulated terminal on its far
 end. A pty moves bytes at once, so the simulator holds every byte for its time on a

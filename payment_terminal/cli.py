@@ -1,22 +1,22 @@
-"""``okno payment``, ``okno sim payment`` and ``okno bench payment``."""
+"""``okno payment``: the payment agent run by hand, a simulated terminal, the benchmark."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import signal
 import uuid
-from pathlib import Path
 from typing import Annotated
 
 import grpc
 import typer
 
+from okno.console import BenchOut, fail, setup_logging, until_signal
 from okno.errors import OknoError
 from payment_terminal.agent import Charge, PaymentAgent, Resolved
 from payment_terminal.sim import Mode, SimulatedTerminal
 
-app = typer.Typer(help="The card payment terminal's agent, run by hand (a technician's tools).")
+app = typer.Typer(
+    help="The card payment terminal: its agent run by hand (a technician's tools), a simulator."
+)
 
 HubOption = Annotated[str, typer.Option(help="host:port of the hub's gRPC API.")]
 PortOption = Annotated[
@@ -25,11 +25,6 @@ PortOption = Annotated[
 TerminalOption = Annotated[
     str, typer.Option(help="The hub's id of this terminal (the kiosk's terminal_id).")
 ]
-
-
-def _fail(reason: str) -> typer.Exit:
-    typer.echo(f"okno: {reason}", err=True)
-    return typer.Exit(code=2)
 
 
 def _show(resolved: list[Resolved]) -> None:
@@ -47,7 +42,7 @@ def recover(
     verbose: bool = False,
 ) -> None:
     """Resolve the terminal's PENDING and UNKNOWN payments by asking it; report each."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO)
+    setup_logging(verbose)
 
     async def run() -> list[Resolved]:
         async with grpc.aio.insecure_channel(hub) as channel:
@@ -60,14 +55,14 @@ def recover(
     try:
         resolved = asyncio.run(run())
     except OknoError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     _show(resolved)
     if any(r.state.value == "unknown" for r in resolved):
         raise typer.Exit(code=1)
 
 
 @app.command("sale")
-def sale(  # noqa: PLR0917 (a command: Typer declares it by its options)
+def sale(
     port: PortOption,
     terminal_id: TerminalOption,
     service: Annotated[str, typer.Option(help="The paid service's id in the branch file.")],
@@ -78,7 +73,7 @@ def sale(  # noqa: PLR0917 (a command: Typer declares it by its options)
     verbose: bool = False,
 ) -> None:
     """One real sale through the hub (a technician's test): recovers first, then charges once."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO)
+    setup_logging(verbose)
     charge = Charge(key or f"technician:{uuid.uuid4().hex}", service, amount, purpose, False)
 
     async def run() -> None:
@@ -96,9 +91,10 @@ def sale(  # noqa: PLR0917 (a command: Typer declares it by its options)
     try:
         asyncio.run(run())
     except OknoError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
 
 
+@app.command("sim")
 def sim_payment(
     mode: Annotated[
         str, typer.Option(help="approve, decline, cancel, silent, garbage, bad_crc, drop, slow.")
@@ -114,23 +110,20 @@ def sim_payment(
     try:
         chosen = Mode(mode)
     except ValueError as error:
-        raise _fail(f"no mode {mode!r}: use one of {', '.join(m.value for m in Mode)}") from error
+        raise fail(f"no mode {mode!r}: use one of {', '.join(m.value for m in Mode)}") from error
     with SimulatedTerminal(chosen, card_time=card_time, baudrate=baud or None) as sim:
-        typer.echo(f"serial://{sim.port_path}?baudrate={baud or 9600}", color=False)
-        stop = asyncio.Event()
 
-        async def wait() -> None:
-            loop = asyncio.get_running_loop()
-            for number in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(number, stop.set)
+        async def serve(stop: asyncio.Event) -> None:
+            typer.echo(f"serial://{sim.port_path}?baudrate={baud or 9600}", color=False)
             await stop.wait()
 
-        asyncio.run(wait())
+        until_signal(serve)
         typer.echo(f"charged {sim.charged()} kopecks in {len(sim.ledger)} transactions")
 
 
+@app.command("bench")
 def bench_payment(
-    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    out: BenchOut = None,
     sales: Annotated[int, typer.Option(min=1, help="Sales one after another.")] = 20,
     baud: Annotated[int, typer.Option(min=1200, help="The line speed simulated.")] = 9600,
 ) -> None:
@@ -146,5 +139,5 @@ def bench_payment(
     try:
         figures = measure_payment(sales, baud)
     except OknoError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     report("payment", figures, out, Console())

@@ -1,4 +1,4 @@
-"""``okno bench desk``: from a desk button press to the call on the hall feed.
+"""``okno desk bench``: from a desk button press to the call on the hall feed.
 
 Measured end to end on real parts: ``okno hub`` in its own process, the desk unit's
 program (as ``okno desk`` runs it, over mutual TLS) on gpiozero's mock pins, and a hall

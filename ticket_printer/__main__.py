@@ -1,4 +1,4 @@
-"""``python -m ticket_printer``: the virtual printer and the test page without ``okno``."""
+"""``python -m ticket_printer``: the same as ``okno printer``, without the rest of ``okno``."""
 
 from ticket_printer.cli import app
 

@@ -1,4 +1,4 @@
-"""``okno bench printer``: bytes per ticket, and how soon a ticket the hub took reaches paper.
+"""``okno printer bench``: bytes per ticket, and how soon a ticket the hub took reaches paper.
 
 The latency is measured end to end on real parts: ``okno hub`` in its own process, the
 printer agent (as ``okno printer`` runs it) and the virtual printer on a pty pair. It

@@ -1,36 +1,78 @@
-"""Command-line entry points of the ticket printer package, thin over sim and driver.
+"""``okno printer``: the ticket printer's device program, a test page, a virtual printer, the bench.
 
-``okno`` mounts :func:`sim_printer` as ``okno sim printer`` and :func:`test_page` as
-``okno printer test-page``; ``python -m ticket_printer`` runs the same two commands.
+``python -m ticket_printer`` runs the same group without the rest of ``okno``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import signal
-import sys
-import threading
 from pathlib import Path
-from types import FrameType
 from typing import Annotated, Literal
 
 import typer
 
+from okno.console import (
+    BenchBranch,
+    BenchOut,
+    FoundHub,
+    Interface,
+    fail,
+    setup_logging,
+    until_signal,
+)
 from ticket_printer.driver import TicketPrinter
 from ticket_printer.errors import PrinterError
 from ticket_printer.profile import PrinterProfile
 from ticket_printer.settings import PrinterSettings
 from ticket_printer.sim import SimulatedPrinter
 
+app = typer.Typer(
+    help="The ticket printer's device program, a test page, a virtual printer, the bench.",
+    pretty_exceptions_enable=False,
+)
 PaperWidth = Annotated[int, typer.Option(help="Paper width in mm: 58 or 80.")]
 CodePage = Annotated[str, typer.Option(help="cp866, or ascii: a model without Cyrillic.")]
 QrKind = Annotated[str, typer.Option(help="native, or raster: a model without QR firmware.")]
 LogoKind = Annotated[str, typer.Option(help="nv, or raster/none: a model without NV memory.")]
 
 
-def _fail(reason: str) -> typer.Exit:
-    typer.echo(f"okno: {reason}", err=True)
-    return typer.Exit(code=2)
+@app.callback(invoke_without_command=True)
+def printer(
+    context: typer.Context,
+    device: Annotated[
+        str,
+        typer.Option(help="The printer: serial:///dev/ttyUSB0?baudrate=115200, tcp://HOST:9100"),
+    ] = "",
+    serial: Annotated[str, typer.Option(help="The printer's serial number.")] = "",
+    state: Annotated[
+        Path, typer.Option(help="Where it keeps its key, certificate and job queue.")
+    ] = Path("var/printer"),
+    hub: FoundHub = "",
+    interface: Interface = "127.0.0.1",
+    paper_width: PaperWidth = 80,
+    code_page: CodePage = "cp866",
+    qr: QrKind = "native",
+    logo: LogoKind = "nv",
+    verbose: bool = False,
+) -> None:
+    """Run the printer agent: print its pairing code, then the hub's tickets, each once."""
+    if context.invoked_subcommand is not None:
+        return
+    from ticket_printer.layout import Logo
+    from ticket_printer.program import PrinterSetup, run_printer
+
+    if not device or not serial:
+        raise fail("give the printer's --device URL and its --serial number")
+    try:
+        settings = PrinterSettings(paper_width, code_page, qr, logo)
+    except ValueError as error:
+        raise fail(str(error)) from error
+    setup_logging(verbose)
+    setup = PrinterSetup(
+        device, state, serial, hub=hub, interfaces=[interface], settings=settings, logo=Logo.load()
+    )
+    until_signal(lambda stop: run_printer(setup, stop))
 
 
 def _profile(paper_width: int, code_page: str, qr: str, logo: str) -> PrinterProfile:
@@ -38,10 +80,11 @@ def _profile(paper_width: int, code_page: str, qr: str, logo: str) -> PrinterPro
     try:
         return PrinterSettings(paper_width, code_page, qr, logo).profile
     except ValueError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
 
 
-def sim_printer(  # noqa: PLR0917 (a command: Typer declares it by its options)
+@app.command("sim")
+def sim_printer(
     pty: Annotated[
         bool, typer.Option("--pty/--no-pty", help="Speak on a pty pair (the default).")
     ] = True,
@@ -61,14 +104,10 @@ def sim_printer(  # noqa: PLR0917 (a command: Typer declares it by its options)
     ] = None,
 ) -> None:
     """Run a virtual ESC/POS ticket printer until Ctrl-C or SIGTERM; print its URL."""
-    logging.basicConfig(
-        level=logging.INFO,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    setup_logging()
     profile = _profile(paper_width, code_page, qr, logo)
     if tcp is None and not pty:
-        raise _fail("give --pty or --tcp PORT")
+        raise fail("give --pty or --tcp PORT")
     link: Literal["pty", "tcp"] = "pty" if tcp is None else "tcp"
     printer = SimulatedPrinter(
         profile, link=link, port=tcp or 0, out_dir=out, paper_tickets=paper_tickets
@@ -76,24 +115,21 @@ def sim_printer(  # noqa: PLR0917 (a command: Typer declares it by its options)
     try:
         printer.start()
     except OSError as error:
-        raise _fail(f"cannot open the printer's {link}: {error}") from error
-    stop = threading.Event()
+        raise fail(f"cannot open the printer's {link}: {error}") from error
 
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    async def serve(stop: asyncio.Event) -> None:
         typer.echo(f"printer: {printer.url}")
         if out is not None:
             typer.echo(f"tickets: {out}")
-        stop.wait()
+        await stop.wait()
+
+    try:
+        until_signal(serve)
     finally:
         printer.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
+@app.command("test-page")
 def test_page(
     device: Annotated[
         str, typer.Argument(help="The printer's URL: serial:///dev/ttyUSB0, tcp://HOST:9100...")
@@ -108,14 +144,22 @@ def test_page(
         with TicketPrinter.open(device, profile) as printer:
             printer.print_test_page()
     except PrinterError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     typer.echo("test page printed")
 
 
-app = typer.Typer(
-    help="Ticket printers: a virtual printer and a test page.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
-app.command("sim-printer")(sim_printer)
-app.command("test-page")(test_page)
+@app.command("bench")
+def bench_printer(
+    out: BenchOut = None,
+    config: BenchBranch = Path("examples/branch.toml"),
+    tickets: Annotated[int, typer.Option(min=1, help="Tickets printed one after another.")] = 200,
+) -> None:
+    """Bytes per ticket (NV logo or raster) and hub-to-printer latency on a virtual printer."""
+    from rich.console import Console
+
+    from okno.bench import report
+    from ticket_printer.bench import measure_printer
+
+    setup_logging()
+    logging.getLogger("ticket_printer").setLevel(logging.WARNING)
+    report("printer", asyncio.run(measure_printer(config, tickets)), out, Console())

@@ -57,7 +57,7 @@ class StaffServicer(staff_pb2_grpc.StaffServicer):
             by = "local"
         else:
             raise StaffOnly(
-                "PINs are set on the hub's own machine (okno staff set-pin) or by a signed-in "
+                "PINs are set on the hub's own machine (okno hub staff set-pin) or by a signed-in "
                 "administrator"
             )
         if not request.operator_id or not request.pin:

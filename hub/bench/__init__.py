@@ -1,1 +1,1 @@
-"""``okno bench hub``: the hub's figures, measured over real gRPC against a real process."""
+"""``okno hub bench queue``: the hub's figures, measured over real gRPC against a real process."""

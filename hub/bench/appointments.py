@@ -1,4 +1,4 @@
-"""``okno bench appointments``: many clients fighting over the same slots of one hub.
+"""``okno hub bench appointments``: many clients fighting over the same slots of one hub.
 
 The hub runs in its own process, as in production. Every client tries every slot once,
 in its own order, so far more bookings are attempted than there are seats. Two rounds,

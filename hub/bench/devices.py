@@ -1,4 +1,4 @@
-"""``okno bench devices``: many enrolled devices holding sessions to one hub.
+"""``okno hub bench devices``: many enrolled devices holding sessions to one hub.
 
 Devices are real: each has its own key and certificate from the branch CA and holds a
 mutual-TLS session from one of a few worker processes. Figures: hub CPU and memory

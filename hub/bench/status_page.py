@@ -1,4 +1,4 @@
-"""``okno bench web``: many phones polling the live queue page of one hub.
+"""``okno hub bench web``: many phones polling the live queue page of one hub.
 
 The hub runs in its own process with its web port, as ``okno hub --web-listen`` runs it,
 with a hall in it: tickets waiting for every service, desks open, and a desk calling the

@@ -1,66 +1,35 @@
-"""``okno sim sms``: the simulated SMS gateway as a process, switched from its stdin."""
+"""The simulated SMS gateway as a process (``okno hub sim sms``), switched from its stdin."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import signal
 import sys
 from pathlib import Path
-from typing import Annotated
 
 import typer
 
+from hub.notify.sim import SimulatedSmsGateway
 from okno.errors import OknoError
 
 HELP = "commands: down | up | slow SECONDS | fail [STATUS] | ok | list"
 
 
-def sim_sms(
-    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 9025,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    out: Annotated[
-        Path | None, typer.Option(help="Append each accepted message here as a JSON line.")
-    ] = None,
-    token: Annotated[
-        str, typer.Option(help="Bearer token the hub must send (OKNO_SMS_TOKEN); none if empty.")
-    ] = "",
+async def serve_sms(
+    host: str, port: int, out: Path | None, token: str, stop: asyncio.Event
 ) -> None:
-    """Run a simulated SMS gateway until Ctrl-C; type down/up/slow/fail/ok/list to switch it."""
-    logging.basicConfig(
-        level=logging.INFO,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    try:
-        asyncio.run(_run(host, port, out, token))
-    except OknoError as error:
-        typer.echo(f"okno: {error}", err=True)
-        raise typer.Exit(code=2) from error
-
-
-async def _run(host: str, port: int, out: Path | None, token: str) -> None:
-    from hub.notify.sim import SimulatedSmsGateway
-
+    """Serve the gateway until ``stop``; its stdin switches it, its end stops it too."""
     gateway = SimulatedSmsGateway(host, port, token=token, out=out)
     url = await gateway.start()
     typer.echo(f"sms gateway: {url}")
     typer.echo(HELP, err=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    commands = loop.create_task(_commands(gateway, stop))
+    commands = asyncio.get_running_loop().create_task(_commands(gateway, stop))
     await stop.wait()
     commands.cancel()
     await gateway.stop()
     typer.echo(f"sms gateway stopped: {len(gateway.messages)} messages accepted", err=True)
 
 
-async def _commands(gateway: object, stop: asyncio.Event) -> None:
-    from hub.notify.sim import SimulatedSmsGateway
-
-    assert isinstance(gateway, SimulatedSmsGateway)
+async def _commands(gateway: SimulatedSmsGateway, stop: asyncio.Event) -> None:
     reader = asyncio.StreamReader()
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)

@@ -98,7 +98,7 @@ class Staff:
             self._forgive(operator.id, source, now)
             raise NoPin(
                 f"{operator.name} has no PIN yet: an administrator sets one "
-                f"(okno staff set-pin {operator.id})"
+                f"(okno hub staff set-pin {operator.id})"
             )
         if not await asyncio.to_thread(verify_pin, pin, stored):
             log.warning("wrong pin operator=%s source=%s", operator.id, source)

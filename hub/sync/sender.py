@@ -134,7 +134,7 @@ class Sender:
     async def run(self, *, until_seq: int | None = None) -> None:
         """Send for ever; with ``until_seq``, return once the back office holds it.
 
-        With ``until_seq`` (``okno sync push``) a permanent refusal (a wrong secret, a
+        With ``until_seq`` (``okno hub sync push``) a permanent refusal (a wrong secret, a
         conflicting log, a malformed event) raises SyncRefused: retrying cannot help.
         """
         failures = 0

@@ -1,5 +1,5 @@
-"""``okno demo``: a whole simulated hall on one machine, headless-safe."""
+"""``okno demo``: a whole simulated hall on one machine, headless-safe.
 
-from okno.demo.hall import DemoOptions, DemoResult, run_demo, run_until_signalled
-
-__all__ = ["DemoOptions", "DemoResult", "run_demo", "run_until_signalled"]
+The hall is ``okno.demo.hall``; this package imports nothing itself, so mounting the
+command (``okno.demo.cli``) does not start the hub's imports on ``okno --help``.
+"""

@@ -1,4 +1,4 @@
-"""``okno operator``: the operator panel (and the hall view) on a staff member's PC.
+"""``okno desk panel``: the operator panel (and the hall view) on a staff member's PC.
 
 Qt owns the main thread; the hub client runs on its own asyncio loop in one thread
 (worker.py), as in ``okno display``. The panel talks to the hub's staff port with the
@@ -27,7 +27,7 @@ CLOCK_MS = 10_000
 
 @dataclass(frozen=True, slots=True)
 class OperatorOptions:
-    """How ``okno operator`` was started."""
+    """How ``okno desk panel`` was started."""
 
     # host:port of the hub's staff (plaintext) port.
     hub: str = "127.0.0.1:50051"

@@ -1,4 +1,4 @@
-"""``okno sim card`` keeps a card in the reader until stopped; the commands refuse nonsense."""
+"""``okno card-reader sim`` holds a card in the reader until stopped; nonsense is refused."""
 
 from __future__ import annotations
 
@@ -36,4 +36,6 @@ def test_the_commands_refuse_what_they_cannot_do() -> None:
     assert odd.exit_code == 2
     assert "'6A8' is not a status word: four hex digits" in odd.output
     assert runner.invoke(app, ["bench", "--help"]).exit_code == 0
-    assert runner.invoke(app, ["run", "--help"]).exit_code == 0
+    assert runner.invoke(app, ["--help"]).exit_code == 0
+    unnamed = runner.invoke(app, [])
+    assert (unnamed.exit_code, unnamed.output) == (2, "okno: give the reader's --serial number\n")

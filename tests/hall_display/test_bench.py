@@ -1,4 +1,4 @@
-"""``okno bench display`` in miniature: its figures come out, shaped and plausible."""
+"""``okno display bench`` in miniature: its figures come out, shaped and plausible."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from protos.okno.v1 import feed_pb2
 
 
 def test_the_paint_benchmark_times_every_call_against_its_target(qtbot: QtBot) -> None:
-    """Whether the target is met is for ``okno bench display`` on a quiet machine to say."""
+    """Whether the target is met is for ``okno display bench`` on a quiet machine to say."""
     figures = {f.key: f for f in measure_paint(EXAMPLE, calls=12)}
     assert figures["calls_measured"].value == 12
     p99 = figures["call_to_painted_p99_ms"]

@@ -1,4 +1,4 @@
-"""``okno bench`` runs end to end and writes figures in the agreed JSON shape."""
+"""``okno hub bench`` runs end to end and writes figures in the agreed JSON shape."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from tests.hub.conftest import EXAMPLE
 
 
-def bench(name: str, out: Path, *options: str) -> dict[str, Any]:
-    """Run ``okno bench NAME`` on the example branch; return its JSON document."""
-    command = [sys.executable, "-m", "okno", "bench", name, *options]
+def bench(verb: str, name: str, out: Path, *options: str) -> dict[str, Any]:
+    """Run ``okno hub bench VERB`` on the example branch; return its JSON document NAME."""
+    command = [sys.executable, "-m", "okno", "hub", "bench", verb, *options]
     done = subprocess.run(
         [*command, "--config", str(EXAMPLE), "--out", str(out)],
         capture_output=True,
@@ -33,7 +33,7 @@ def bench(name: str, out: Path, *options: str) -> dict[str, Any]:
 
 @pytest.mark.slow
 def test_the_hub_benchmark_writes_comparable_figures(tmp_path: Path) -> None:
-    figures = bench("hub", tmp_path / "bench.json", "--quick")["figures"]
+    figures = bench("queue", "hub", tmp_path / "bench.json", "--quick")["figures"]
     for key in ("issue_throughput", "issue_p99", "call_next_p99", "feed_p99", "day_max_wait"):
         assert set(figures[key]) == {"value", "unit", "target", "compare", "met"}
         assert figures[key]["value"] > 0
@@ -49,7 +49,7 @@ def test_the_hub_benchmark_writes_comparable_figures(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_the_devices_benchmark_enrolls_holds_and_reconnects(tmp_path: Path) -> None:
     options = ("--devices", "10", "--seconds", "1")
-    figures = bench("devices", tmp_path / "devices.json", *options)["figures"]
+    figures = bench("devices", "devices", tmp_path / "devices.json", *options)["figures"]
     assert figures["devices"]["value"] == 10
     assert figures["heartbeat_round_trips"]["value"] >= 10
     assert 0 < figures["reconnect_after_restart"]["value"] < 30

@@ -11,9 +11,9 @@ import pytest
 
 from hub.api.devices import technician_here
 from hub.errors import NoPin, TechnicianOnly, WrongPin
+from hub.staff.cli import StaffCommandFailed
+from hub.staff.cli import set_pin as set_pin_command
 from hub.staff.pins import check_pin, hash_pin, verify_pin
-from okno.staff import StaffCommandFailed
-from okno.staff import set_pin as set_pin_command
 from protos.okno.v1 import (
     common_pb2,
     devices_pb2,
@@ -391,7 +391,7 @@ async def test_figures_count_each_operators_own_work_of_the_day(served: Served) 
     assert not members["petrov-s"].signed_in and not members["petrov-s"].has_pin
 
 
-# -- okno staff set-pin --------------------------------------------------------------------
+# -- okno hub staff set-pin ----------------------------------------------------------------
 
 
 async def test_okno_staff_set_pin_asks_twice_and_sets_it(served: Served) -> None:

@@ -1,4 +1,4 @@
-"""``okno bench kiosk`` runs end to end (a few taps) and says what it measured."""
+"""``okno kiosk bench`` runs end to end (a few taps) and says what it measured."""
 
 from __future__ import annotations
 

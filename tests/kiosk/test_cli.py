@@ -6,17 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import typer
 from typer.testing import CliRunner
 
-from kiosk.cli import kiosk
+from kiosk.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> tuple[int, str]:
-    app = typer.Typer()
-    app.command()(kiosk)
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.output
 

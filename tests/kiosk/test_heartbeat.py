@@ -1,6 +1,6 @@
 """A device busy reporting still heartbeats (okno/runtime/session.py).
 
-Found by ``okno bench kiosk``: a printer acknowledging a ticket every second sent no
+Found by ``okno kiosk bench``: a printer acknowledging a ticket every second sent no
 heartbeat at all (each report restarted the interval), so after 10 s the hub took it for
 offline and refused the kiosk's next print ("printer offline") while it was printing.
 """

@@ -24,9 +24,10 @@ from hub.domain.engine import QueueEngine
 from hub.replay import REFERENCE_DAY, replay_day
 from hub.service import Hub
 from hub.traffic import Arrival, Visit, day_start_ms, sustainable_total
-from okno.demo import DemoOptions, outputs, run_demo
+from okno.demo import outputs
 from okno.demo.clock import SimClock, demo_start_ms
 from okno.demo.feed import follow
+from okno.demo.hall import DemoOptions, run_demo
 from okno.demo.kiosk import PAYER_EVERY, demo_mix, paying
 from okno.demo.rpc import Stubs, request_id
 from okno.demo.world import World

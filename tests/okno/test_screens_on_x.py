@@ -79,7 +79,7 @@ def colours(png: Path) -> int:
     [
         ("kiosk", ("--windowed", "--size", "540x960", "--insecure", "{hub}", "--serial", "K-X")),
         ("display", ("--windowed", "960x540", "--insecure", "{hub}", "--serial", "D-X")),
-        ("operator", ("--hub", "{hub}")),
+        ("desk panel", ("--hub", "{hub}")),
     ],
 )
 async def test_each_screen_comes_up_in_a_real_x_window_and_stops_cleanly(
@@ -87,11 +87,11 @@ async def test_each_screen_comes_up_in_a_real_x_window_and_stops_cleanly(
 ) -> None:
     shots = tmp_path / "shots"
     args = [a.replace("{hub}", hub) for a in options]
-    state = ("--state", str(tmp_path / "state")) if program != "operator" else ()
-    log = tmp_path / f"{program}.log"
+    state = ("--state", str(tmp_path / "state")) if program != "desk panel" else ()
+    log = tmp_path / f"{program.replace(' ', '-')}.log"
     with log.open("w") as out:
         running = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "okno", program, *args, *state),
+            *(sys.executable, "-m", "okno", *program.split(), *args, *state),
             *("--screenshots", str(shots)),
             env=x_env(display),
             stdout=out,

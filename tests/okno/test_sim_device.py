@@ -22,7 +22,7 @@ DEVICE = "ticket_printer-SIM-1"
 
 async def start_device(state: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "okno", "sim", "device", "--kind", "ticket_printer"),
+        *(sys.executable, "-m", "okno", "provision", "sim-device", "--kind", "ticket_printer"),
         *("--serial", "SIM-1", "--state", str(state), "--interface", "127.0.0.1"),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,

@@ -1,4 +1,4 @@
-"""``okno sim payment`` and ``okno payment`` as a technician runs them, in real processes."""
+"""``okno payment sim`` and ``okno payment`` as a technician runs them, in real processes."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ async def okno(*args: str) -> tuple[int, str]:
 
 async def test_a_technicians_test_sale_on_the_simulator(served: Served) -> None:
     sim = await asyncio.create_subprocess_exec(
-        *OKNO, "sim", "payment", "--baud", "0", "--card-time", "0", stdout=asyncio.subprocess.PIPE
+        *OKNO, "payment", "sim", "--baud", "0", "--card-time", "0", stdout=asyncio.subprocess.PIPE
     )
     assert sim.stdout is not None
     port = (await asyncio.wait_for(sim.stdout.readline(), timeout=30)).decode().strip()
@@ -49,6 +49,6 @@ async def test_a_technicians_test_sale_on_the_simulator(served: Served) -> None:
 
 
 async def test_an_unknown_mode_is_refused_with_the_choices() -> None:
-    code, out = await okno("sim", "payment", "--mode", "explode")
+    code, out = await okno("payment", "sim", "--mode", "explode")
     assert code == 2
     assert "no mode 'explode': use one of approve, decline" in out

@@ -1,4 +1,4 @@
-"""``okno bench desk`` runs end to end on real parts and reports the figure the issue names."""
+"""``okno desk bench`` runs end to end on real parts and reports the figure the issue names."""
 
 from __future__ import annotations
 

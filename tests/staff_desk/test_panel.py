@@ -52,7 +52,7 @@ def hall(config_file: Path, tmp_path: Path) -> Iterator[HubThread]:
 
 
 class Panel:
-    """The panel as ``okno operator`` runs it: the io thread, the view-model, the window."""
+    """The panel as ``okno desk panel`` runs it: the io thread, the view-model, the window."""
 
     def __init__(
         self, qtbot: QtBot, address: str, clock: Callable[[], int], **options: object

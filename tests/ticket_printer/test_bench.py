@@ -1,4 +1,4 @@
-"""``okno bench printer`` runs end to end and reports the figures the issue names."""
+"""``okno printer bench`` runs end to end and reports the figures the issue names."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``python -m ticket_printer``: the virtual printer runs until SIGTERM; a test page prints."""
+"""``python -m ticket_printer`` (``okno printer``): a virtual printer until SIGTERM, a test page."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_virtual_printer_prints_a_test_page_and_stops_on_sigterm(tmp_path: Path) -> None:
     with subprocess.Popen(
-        [sys.executable, "-m", "ticket_printer", "sim-printer", "--out", str(tmp_path)],
+        [sys.executable, "-m", "ticket_printer", "sim", "--out", str(tmp_path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -52,12 +52,12 @@ def test_a_printer_with_no_paper_fails_with_a_one_line_reason() -> None:
 
 def test_a_bad_url_or_width_fails_with_a_one_line_reason() -> None:
     assert run("test-page", "lpt://1").stderr.startswith("okno: printer URL 'lpt://1'")
-    result = run("sim-printer", "--paper-width", "76")
+    result = run("sim", "--paper-width", "76")
     assert (result.returncode, result.stderr) == (
         2,
         "okno: paper_width is 58 or 80 (millimetres), not '76'\n",
     )
-    result = run("sim-printer", "--code-page", "cp1251")
+    result = run("sim", "--code-page", "cp1251")
     assert (result.returncode, result.stderr) == (
         2,
         "okno: code_page is cp866 or ascii, not 'cp1251'\n",

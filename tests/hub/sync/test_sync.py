@@ -173,7 +173,7 @@ async def test_hub_killed_mid_batch_resends_and_nothing_is_doubled(
     port = backoffice_process.port  # type: ignore[attr-defined]
     backoffice_process()
     command = [
-        *(sys.executable, "-m", "okno", "sync", "push", "--hub-db", str(path)),
+        *(sys.executable, "-m", "okno", "hub", "sync", "push", "--hub-db", str(path)),
         *("--backoffice", f"127.0.0.1:{port}", "--branch", BRANCH),
         *("--secret-file", str(secret_file), "--batch", "100"),
     ]
@@ -260,7 +260,7 @@ async def test_okno_sync_push_stops_at_a_permanent_refusal_and_says_why(
     secret_file.write_text("ab" * 32)  # not the branch's secret
     server, port = await start_server(engine, "127.0.0.1:0")
     command = [
-        *(sys.executable, "-m", "okno", "sync", "push", "--hub-db", str(path)),
+        *(sys.executable, "-m", "okno", "hub", "sync", "push", "--hub-db", str(path)),
         *("--backoffice", f"127.0.0.1:{port}", "--branch", BRANCH),
         *("--secret-file", str(secret_file)),
     ]

@@ -1,4 +1,4 @@
-"""``okno staff``: setting operators' PINs on the hub (Staff.SetPin).
+"""``okno hub staff set-pin``: setting operators' PINs on the hub (Staff.SetPin).
 
 On the hub's own machine no sign-in is needed (as for ``okno provision``); from anywhere
 else an administrator signs in first (``admin``) and the PIN is set with their token.

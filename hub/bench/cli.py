@@ -1,0 +1,106 @@
+"""``okno hub bench``: the hub's figures, each measured against a real hub process.
+
+The JSON names (``hub``, ``devices``, ``appointments``, ``web``) are those of earlier
+runs, so figures compare across them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okno.console import BenchBranch, BenchOut, fail, setup_logging
+from okno.errors import OknoError
+
+app = typer.Typer(help="Measure the hub; print a table and, with --out, write JSON.")
+EXAMPLE = Path("examples/branch.toml")
+
+
+@app.command("queue")
+def bench_queue(
+    out: BenchOut = None,
+    config: BenchBranch = EXAMPLE,
+    seconds: Annotated[float, typer.Option(help="Length of the issue load.")] = 10.0,
+    quick: Annotated[bool, typer.Option(help="Small loads, to check the benchmark runs.")] = False,
+) -> None:
+    """Issue throughput, concurrent desk calls, hall feed fan-out and a replayed day."""
+    from rich.console import Console
+
+    from hub.bench.run import Settings, measure
+    from okno.bench import report
+
+    setup_logging()
+    settings = Settings(config=config, issue_seconds=seconds)
+    if quick:
+        settings = Settings(
+            config=config,
+            issue_seconds=1.0,
+            calls_per_desk=5,
+            displays=10,
+            feed_calls=10,
+            day_tickets=500,
+        )
+    try:
+        figures = asyncio.run(measure(settings))
+    except OknoError as error:
+        raise fail(str(error)) from error
+    report("hub", figures, out, Console())
+
+
+@app.command("devices")
+def bench_devices(
+    out: BenchOut = None,
+    config: BenchBranch = EXAMPLE,
+    devices: Annotated[int, typer.Option(min=1, help="How many devices hold sessions.")] = 500,
+    processes: Annotated[int, typer.Option(min=1, help="Worker processes holding them.")] = 2,
+    seconds: Annotated[float, typer.Option(help="Steady heartbeating measured.")] = 10.0,
+    heartbeat: Annotated[float, typer.Option(help="Seconds between heartbeats.")] = 1.0,
+) -> None:
+    """Devices enrolled and holding mutual-TLS sessions; hub load; reconnect after restart."""
+    from rich.console import Console
+
+    from hub.bench.devices import measure_devices
+    from okno.bench import report
+
+    setup_logging()
+    figures = asyncio.run(measure_devices(config, devices, processes, seconds, heartbeat))
+    report("devices", figures, out, Console())
+
+
+@app.command("appointments")
+def bench_appointments(
+    out: BenchOut = None,
+    config: BenchBranch = EXAMPLE,
+    clients: Annotated[int, typer.Option(min=1, help="Clients booking at once.")] = 50,
+    slots: Annotated[int, typer.Option(min=1, help="Slots they all try to book.")] = 100,
+    seats: Annotated[int, typer.Option(min=1, max=100, help="Seats in each slot.")] = 2,
+) -> None:
+    """Concurrent bookings of the same slots: double bookings (none), latency, throughput."""
+    from rich.console import Console
+
+    from hub.bench.appointments import measure_appointments
+    from okno.bench import report
+
+    setup_logging()
+    figures = asyncio.run(measure_appointments(config, clients, slots, seats=seats))
+    report("appointments", figures, out, Console())
+
+
+@app.command("web")
+def bench_web(
+    out: BenchOut = None,
+    config: BenchBranch = EXAMPLE,
+    viewers: Annotated[int, typer.Option(min=1, help="Visitors watching the status page.")] = 200,
+    seconds: Annotated[float, typer.Option(help="How long they watch.")] = 10.0,
+) -> None:
+    """The live status page under many concurrent viewers."""
+    from rich.console import Console
+
+    from hub.bench.status_page import measure_status_page
+    from okno.bench import report
+
+    setup_logging()
+    report("web", asyncio.run(measure_status_page(config, viewers, seconds)), out, Console())

@@ -1,0 +1,148 @@
+"""``okno hub``: the branch hub, and the tools of its machine: bench, sync, staff, sim.
+
+The verbs of ``hub.sync``, ``hub.staff`` and ``hub.notify`` are declared here and import
+their package only when run: those packages bring the store and the notifier, which would
+slow ``okno --help``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hub.bench import cli as bench_cli
+from okno.console import HubAddress, fail, setup_logging, until_signal
+from okno.errors import OknoError
+
+app = typer.Typer(help="The branch hub: queue engine, event log, gRPC API, web pages.")
+
+
+@app.callback(invoke_without_command=True)
+def hub(
+    context: typer.Context,
+    config: Annotated[Path, typer.Option(help="The branch's TOML configuration.")] = Path(
+        "examples/branch.toml"
+    ),
+    db: Annotated[Path, typer.Option(help="The hub's SQLite database file.")] = Path("var/okno.db"),
+    listen: Annotated[str, typer.Option(help="host:port for gRPC.")] = "127.0.0.1:50051",
+    device_listen: Annotated[
+        str, typer.Option(help="host:port for devices' mutual-TLS sessions (off if empty).")
+    ] = "",
+    announce: Annotated[
+        bool, typer.Option(help="Announce the hub by zeroconf on the --listen interface.")
+    ] = False,
+    web_listen: Annotated[
+        str, typer.Option(help="host:port for the visitors' web pages (off if empty).")
+    ] = "",
+    backoffice: Annotated[
+        str, typer.Option(help="host:port of the region's back office to sync to (off if empty).")
+    ] = "",
+    backoffice_secret_file: Annotated[
+        Path | None, typer.Option(help="File with the branch's back office secret (hex).")
+    ] = None,
+    clock_offset_ms: Annotated[
+        int,
+        typer.Option(help="Run the branch's clock this far from the wall clock (benchmarks)."),
+    ] = 0,
+    verbose: bool = False,
+) -> None:
+    """Run the branch hub: queue engine, event log, gRPC API, web pages."""
+    if context.invoked_subcommand is not None:
+        return
+    from hub.runner import serve
+    from hub.sync import read_secret
+
+    setup_logging(verbose)
+    try:
+        secret = ""
+        if backoffice:
+            if backoffice_secret_file is None:
+                raise fail(
+                    "--backoffice needs --backoffice-secret-file (okno backoffice add-branch)"
+                )
+            secret = read_secret(backoffice_secret_file)
+        asyncio.run(
+            serve(
+                config,
+                db,
+                listen,
+                device_listen,
+                announce,
+                web_listen=web_listen,
+                backoffice=backoffice,
+                backoffice_secret=secret,
+                clock_offset_ms=clock_offset_ms,
+            )
+        )
+    except OknoError as error:
+        raise fail(str(error)) from error
+
+
+app.add_typer(bench_cli.app, name="bench")
+sync = typer.Typer(help="The hub's sync to the region's back office.")
+app.add_typer(sync, name="sync")
+staff = typer.Typer(help="The branch's staff: PINs for signing in.")
+app.add_typer(staff, name="staff")
+sim = typer.Typer(help="Simulated services the hub sends to.")
+app.add_typer(sim, name="sim")
+
+
+@sync.command("push")
+def sync_push(
+    hub_db: Annotated[Path, typer.Option(help="The hub's SQLite database file (read only).")],
+    backoffice: Annotated[str, typer.Option(help="host:port of the back office.")],
+    branch: Annotated[str, typer.Option(help="The branch id the back office knows.")],
+    secret_file: Annotated[Path, typer.Option(help="File with the branch's secret (hex).")],
+    batch: Annotated[int, typer.Option(min=1, help="Events per batch.")] = 2000,
+) -> None:
+    """Push every event of a hub's database the back office lacks, then stop.
+
+    For a hub that is retired or was restored from a backup; a running hub started with
+    --backoffice does this by itself.
+    """
+    from hub.sync.cli import push
+
+    setup_logging()
+    try:
+        acked = push(hub_db, backoffice, branch, secret_file, batch)
+    except OknoError as error:
+        raise fail(str(error)) from error
+    typer.echo(f"back office holds branch {branch} up to seq {acked}")
+
+
+@staff.command("set-pin")
+def staff_set_pin(
+    operator_id: Annotated[str, typer.Argument(help="The operator's id from the branch config.")],
+    hub: HubAddress = "127.0.0.1:50051",
+    as_admin: Annotated[
+        str, typer.Option("--as", help="An administrator's id, when not on the hub's machine.")
+    ] = "",
+) -> None:
+    """Set an operator's PIN (asked twice, never echoed)."""
+    from hub.staff.cli import set_pin
+
+    try:
+        typer.echo(set_pin(operator_id, hub, admin=as_admin))
+    except OknoError as error:
+        raise fail(str(error)) from error
+
+
+@sim.command("sms")
+def sim_sms(
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 9025,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    out: Annotated[
+        Path | None, typer.Option(help="Append each accepted message here as a JSON line.")
+    ] = None,
+    token: Annotated[
+        str, typer.Option(help="Bearer token the hub must send (OKNO_SMS_TOKEN); none if empty.")
+    ] = "",
+) -> None:
+    """Run a simulated SMS gateway until Ctrl-C; type down/up/slow/fail/ok/list to switch it."""
+    from hub.notify.cli import serve_sms
+
+    setup_logging()
+    until_signal(lambda stop: serve_sms(host, port, out, token, stop))
