@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -31,14 +31,12 @@ from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
 from hub.errors import HubError, StoreUnavailable, UnknownTicket
 from hub.feed import FeedBroker
+from hub.notify.notifier import Notifier
 from hub.ratings import Ratings
 from hub.staff import Staff
 from hub.store.database import open_database
 from hub.store.repository import Repository
 from hub.store.secrets import secret
-
-if TYPE_CHECKING:
-    from hub.notify.notifier import Notifier
 
 log = logging.getLogger(__name__)
 # Devices that read identity cards get the hub's SNILS key in their settings (over mutual

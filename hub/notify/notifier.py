@@ -14,27 +14,29 @@ import hashlib
 import hmac
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
+from hub.booking import Bookings
+from hub.config import LoadedConfig
 from hub.domain.appointments import contacts
 from hub.domain.appointments.calendar import SlotCalendar
-from hub.domain.model import Event, Snapshot, TicketState
+from hub.domain.engine import QueueEngine
+from hub.domain.model import Event, Snapshot, Ticket, TicketState
 from hub.errors import HubError, InvalidRequest, Refused
 from hub.notify import outbox
 from hub.notify.errors import DeliveryFailed, MessageRefused
 from hub.notify.messages import ApplicationStatus, Kind, render
+from hub.notify.outgoing import Outgoing, Sender
 from hub.notify.planner import Plan, Planner
-from hub.notify.senders import Outgoing, Sender
+from hub.ratings import Ratings
+from hub.store.repository import Repository
 from hub.store.secrets import secret
-
-if TYPE_CHECKING:
-    from hub.service import Hub
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -42,6 +44,27 @@ BATCH = 20
 MAX_ATTEMPTS = 25
 CURSOR_EVERY_S = 5.0
 ERASE_EVERY_S = 60.0
+
+
+class NotifierHost(Protocol):
+    """What the notifier needs of the hub (:class:`hub.service.Hub`)."""
+
+    loaded: LoadedConfig
+    engine: QueueEngine
+    clock: Callable[[], int]
+    bookings: Bookings
+    ratings: Ratings
+
+    @property
+    def committed_seq(self) -> int: ...
+
+    async def read_store(self, read: Callable[[Repository], T]) -> T: ...
+
+    async def ticket(self, ticket_id: str) -> Ticket: ...
+
+    async def snapshot(self) -> Snapshot: ...
+
+    def follow(self, after_seq: int) -> AsyncIterator[Snapshot | Event]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +94,7 @@ class WatchView:
 class Notifier:
     def __init__(
         self,
-        hub: Hub,
+        hub: NotifierHost,
         senders: Sequence[Sender],
         *,
         backoff: Backoff | None = None,

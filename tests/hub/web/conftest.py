@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from hub.notify.notifier import Notifier
-from hub.notify.senders import Outgoing
+from hub.notify.outgoing import Outgoing
 from hub.service import Hub
 from hub.web import WebServer
 from hub.web.app import Web, create_app
