@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hub.web.app import Web, create_app, create_web
 from hub.web.server import WebServer
+from hub.web.site import Web, create_app, create_web
 
 if TYPE_CHECKING:
     from hub.metrics import Outboxes
