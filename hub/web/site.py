@@ -1,27 +1,25 @@
-"""The hub's web pages: one Starlette app over the Hub and its bookings, in the hub's loop.
+"""What the hub's web pages share: the hub, templates, forms, and error pages.
 
-Pages are rendered on the server (Jinja2, autoescaped) and work without JavaScript; a
-small script refreshes the live pages. Every read waits for the commit of what it shows,
-like the gRPC reads (docs/hub.md), because it goes through the same Hub methods.
+Every page module takes :class:`Web` from here; the app (``hub/web/app.py``) only mounts
+the pages. Pages are rendered on the server (Jinja2, autoescaped) and work without
+JavaScript; a small script refreshes the live pages. Every read waits for the commit of
+what it shows, like the gRPC reads (docs/hub.md), because it goes through the same Hub
+methods.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 import jinja2
-from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse, RedirectResponse
 
 from hub.errors import (
     HubError,
@@ -64,7 +62,6 @@ SECURITY_HEADERS = {
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
 }
-Handler = Callable[[Request], Awaitable[Response]]
 
 
 class FormError(Exception):
@@ -255,7 +252,7 @@ def _describe(error: Exception) -> tuple[int, str, dict[str, object]]:
                 Refused: "err_refused",
                 StoreUnavailable: "err_store_unavailable",
             }.get(_family(error), "err_internal")
-        return _status(error), key, {}
+        return http_status(error), key, {}
     return 500, "err_internal", {}
 
 
@@ -266,7 +263,8 @@ def _family(error: HubError) -> type[HubError]:
     return HubError
 
 
-def _status(error: HubError) -> int:
+def http_status(error: HubError) -> int:
+    """The HTTP status that tells a browser (and a proxy's log) what kind of refusal it was."""
     if isinstance(error, NotFound):
         return 404
     if isinstance(error, InvalidRequest):
@@ -283,67 +281,6 @@ def _status(error: HubError) -> int:
 def _duration(seconds: int) -> str:
     minutes = (seconds + 59) // 60
     return f"{seconds} s" if seconds < 60 else f"{minutes} min"
-
-
-def create_web(hub: Hub, notifier: Notifier | None = None) -> Starlette:
-    """The pages of a running hub (and its notifier, when messages are set up)."""
-    return create_app(Web(hub, notifier))
-
-
-def create_app(web: Web) -> Starlette:
-    from hub.web import hall, monitoring, rating, staff, visitor
-
-    def guarded(handler: Handler) -> Handler:
-        async def run(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except (HubError, FormError, CsrfFailed) as error:
-                if isinstance(error, HubError) and _status(error) >= 500:
-                    log.warning("web request failed path=%s code=%s", request.url.path, error.code)
-                return web.error(request, error)
-            except Exception:
-                log.exception("web page failed path=%s", request.url.path)
-                return web.error(request, RuntimeError())
-
-        return run
-
-    routes = [
-        Route("/", guarded(visitor.home)),
-        Route("/book", guarded(visitor.services)),
-        Route("/book/{service}", guarded(visitor.book), methods=["GET", "POST"]),
-        Route("/booking", guarded(visitor.booking), methods=["GET", "POST"]),
-        Route("/booking/cancel", guarded(visitor.cancel), methods=["POST"]),
-        Route("/booking/move", guarded(visitor.move), methods=["POST"]),
-        Route("/status", guarded(hall.status)),
-        Route("/t/{day}/{number}", guarded(hall.ticket)),
-        Route("/t/{day}/{number}/notify", guarded(hall.notify), methods=["POST"]),
-        Route("/stop/{token}", guarded(hall.stop), methods=["GET", "POST"]),
-        Route("/sms/inbound", hall.sms_inbound, methods=["POST"]),
-        Route("/rate/{token}", guarded(rating.rate), methods=["GET", "POST"]),
-        Route("/metrics", monitoring.metrics),
-        Route("/operator", guarded(staff.page)),
-        Route("/operator/sign-in", guarded(staff.sign_in), methods=["GET", "POST"]),
-        Route("/operator/sign-out", guarded(staff.sign_out), methods=["POST"]),
-        Route("/operator/book", guarded(staff.book), methods=["POST"]),
-        Route("/operator/find", guarded(staff.find), methods=["POST"]),
-        Route("/operator/cancel", guarded(staff.cancel), methods=["POST"]),
-        Route("/operator/status", guarded(staff.set_status), methods=["POST"]),
-        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-    ]
-
-    async def not_found(request: Request, error: Exception) -> Response:
-        return web.error(request, error)
-
-    async def failed(request: Request, error: Exception) -> Response:
-        log.exception("web request failed path=%s", request.url.path, exc_info=error)
-        return web.error(request, RuntimeError())
-
-    app = Starlette(
-        routes=routes,
-        exception_handlers={HTTPException: not_found, Exception: failed},
-    )
-    app.state.web = web
-    return app
 
 
 def redirect(url: str) -> RedirectResponse:

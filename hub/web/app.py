@@ -1,0 +1,88 @@
+"""The hub's web pages: one Starlette app over the Hub and its bookings, in the hub's loop.
+
+The pages are modules of their own (visitor, hall, rating, staff, monitoring) over what
+they share (``hub/web/site.py``); this only mounts them and turns a failure into a page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from hub.errors import HubError
+from hub.web import hall, monitoring, rating, staff, visitor
+from hub.web.site import HERE, CsrfFailed, FormError, Web, http_status
+
+if TYPE_CHECKING:
+    from hub.notify.notifier import Notifier
+    from hub.service import Hub
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def create_web(hub: Hub, notifier: Notifier | None = None) -> Starlette:
+    """The pages of a running hub (and its notifier, when messages are set up)."""
+    return create_app(Web(hub, notifier))
+
+
+def create_app(web: Web) -> Starlette:
+    def guarded(handler: Handler) -> Handler:
+        async def run(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (HubError, FormError, CsrfFailed) as error:
+                if isinstance(error, HubError) and http_status(error) >= 500:
+                    log.warning("web request failed path=%s code=%s", request.url.path, error.code)
+                return web.error(request, error)
+            except Exception:
+                log.exception("web page failed path=%s", request.url.path)
+                return web.error(request, RuntimeError())
+
+        return run
+
+    routes = [
+        Route("/", guarded(visitor.home)),
+        Route("/book", guarded(visitor.services)),
+        Route("/book/{service}", guarded(visitor.book), methods=["GET", "POST"]),
+        Route("/booking", guarded(visitor.booking), methods=["GET", "POST"]),
+        Route("/booking/cancel", guarded(visitor.cancel), methods=["POST"]),
+        Route("/booking/move", guarded(visitor.move), methods=["POST"]),
+        Route("/status", guarded(hall.status)),
+        Route("/t/{day}/{number}", guarded(hall.ticket)),
+        Route("/t/{day}/{number}/notify", guarded(hall.notify), methods=["POST"]),
+        Route("/stop/{token}", guarded(hall.stop), methods=["GET", "POST"]),
+        Route("/sms/inbound", hall.sms_inbound, methods=["POST"]),
+        Route("/rate/{token}", guarded(rating.rate), methods=["GET", "POST"]),
+        Route("/metrics", monitoring.metrics),
+        Route("/operator", guarded(staff.page)),
+        Route("/operator/sign-in", guarded(staff.sign_in), methods=["GET", "POST"]),
+        Route("/operator/sign-out", guarded(staff.sign_out), methods=["POST"]),
+        Route("/operator/book", guarded(staff.book), methods=["POST"]),
+        Route("/operator/find", guarded(staff.find), methods=["POST"]),
+        Route("/operator/cancel", guarded(staff.cancel), methods=["POST"]),
+        Route("/operator/status", guarded(staff.set_status), methods=["POST"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+
+    async def not_found(request: Request, error: Exception) -> Response:
+        return web.error(request, error)
+
+    async def failed(request: Request, error: Exception) -> Response:
+        log.exception("web request failed path=%s", request.url.path, exc_info=error)
+        return web.error(request, RuntimeError())
+
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: not_found, Exception: failed},
+    )
+    app.state.web = web
+    return app
