@@ -32,11 +32,13 @@ from hub.domain.numbering import branch_day
 from hub.errors import HubError, StoreUnavailable, UnknownTicket
 from hub.feed import FeedBroker
 from hub.notify.notifier import Notifier
+from hub.payments import Payments
 from hub.ratings import Ratings
 from hub.staff import Staff
 from hub.store.database import open_database
 from hub.store.repository import Repository
 from hub.store.secrets import secret
+from hub.tickets import Tickets
 
 log = logging.getLogger(__name__)
 # Devices that read identity cards get the hub's SNILS key in their settings (over mutual
@@ -119,6 +121,8 @@ class Hub:
             self._executor,
         )
         self._broken = False
+        self.tickets = Tickets(self)
+        self.payments = Payments(self)
         self.bookings = Bookings(self)
         self.staff = Staff(self)
         # Set by hub.notify.start_notifier when the branch sends notifications.

@@ -33,7 +33,7 @@ from hub.domain.model import (
     WaitEstimate,
 )
 from hub.domain.numbering import branch_day, local_time, ticket_id, ticket_number
-from hub.domain.payments import Payment
+from hub.domain.payments import FeePaid, Payment, check_fee
 from hub.domain.waiting import WaitingLines
 from hub.errors import (
     BranchClosed,
@@ -164,14 +164,17 @@ class QueueEngine:
         priority_from_ms: int = 0,
         request_id: str = "",
         visitor_name: str = "",
-        payment_id: int = 0,
+        fee: FeePaid | None = None,
     ) -> Outcome:
         """A ticket for the service; ``visitor_name`` for a visitor identified by card,
-        ``payment_id`` for one who paid the fee first (checked approved by the caller)."""
+        ``fee`` for one who paid first: it must pay for this service and no other ticket."""
+        if fee is not None:
+            check_fee(fee, service_id)
         service = self._service(service_id)
         replay = self._replay(request_id, EventKind.TICKET_ISSUED, prefix=service.prefix)
         if replay is not None:
             return replay
+        payment_id = fee.payment.id if fee is not None else 0
         if payment_id:
             self._check_payment_unused(payment_id)
         if priority and priority not in {p.id for p in self.config.priorities}:
@@ -541,6 +544,15 @@ class QueueEngine:
         event = self._emit(EventKind.PAYMENT_SETTLED, now_ms, payment=payment)
         return self._outcome(None, None, [event])
 
+    def callable_now(self, ticket: Ticket) -> bool:
+        """Whether an open desk can call the waiting ``ticket`` now."""
+        if ticket.target_desk_id:
+            return self.desk(ticket.target_desk_id).state is DeskState.OPEN
+        return any(
+            ticket.service_id in config.services and self.desk(config.id).state is DeskState.OPEN
+            for config in self.config.desks
+        )
+
     def last_finished(self, desk_id: str) -> Ticket | None:
         """The ticket this desk finished last today, if any."""
         self.desk(desk_id)
@@ -680,7 +692,7 @@ class QueueEngine:
 
     def _check_payment_unused(self, payment_id: int) -> None:
         """A payment stands for one ticket: refused if today's tickets hold it already
-        (the database refuses one of an earlier day, and the caller asks it first)."""
+        (one of an earlier day comes from the database, in the fee: ``check_fee``)."""
         held = next((t for t in self._tickets.values() if t.payment_id == payment_id), None)
         if held is not None:
             raise PaymentNotUsable(
