@@ -131,7 +131,7 @@ class Bookings:
         self, service_id: str, first: str = "", last: str = "", *, only_free: bool = False
     ) -> list[SlotView]:
         """Slots not yet begun on the days asked (local dates), by default all bookable."""
-        views = self._hub.appointments.slots(
+        views = self._hub.appointments.seats.slots(
             service_id, _day(first, "from_day"), _day(last, "to_day"), self._hub.clock()
         )
         if only_free:
@@ -146,7 +146,9 @@ class Bookings:
     ) -> list[SlotView]:
         if not 0 < limit <= MAX_FREE_SLOTS:
             raise InvalidRequest(f"limit must be 1 to {MAX_FREE_SLOTS}, not {limit}")
-        views = self._hub.appointments.free_slots(service_id, after_ms, limit, self._hub.clock())
+        views = self._hub.appointments.seats.free_slots(
+            service_id, after_ms, limit, self._hub.clock()
+        )
         return await self._hub.once_committed(views)
 
     async def book(

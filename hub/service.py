@@ -24,7 +24,7 @@ from hub.devices.authority import BranchAuthority
 from hub.devices.fleet import Fleet
 from hub.devices.registry import CommandRecord, Device, DeviceCommand, Registry
 from hub.domain.appointments import AppointmentBook
-from hub.domain.appointments.book import RECENT_MS
+from hub.domain.appointments.timetable import RECENT_MS
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
