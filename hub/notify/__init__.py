@@ -12,8 +12,10 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from hub.domain.branch import Branch
+from hub.notify.backoff import Backoff
+from hub.notify.host import NotifierHost
 from hub.notify.messages import ApplicationStatus, Kind
-from hub.notify.notifier import Backoff, Notifier, NotifierHost, WatchView
+from hub.notify.notifier import Notifier, WatchView
 from hub.notify.outgoing import Outgoing, Sender
 from hub.notify.senders import senders_for
 

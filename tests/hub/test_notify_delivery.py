@@ -24,8 +24,9 @@ from aiosmtpd.controller import Controller
 from hub.api.server import create_server
 from hub.domain.model import Appointment, Channel
 from hub.notify import outbox
+from hub.notify.backoff import Backoff
 from hub.notify.messages import ApplicationStatus
-from hub.notify.notifier import Backoff, Notifier
+from hub.notify.notifier import Notifier
 from hub.notify.sim import SimulatedSmsGateway
 from hub.notify.sms import SmsGateway
 from hub.notify.smtp import SmtpSender
