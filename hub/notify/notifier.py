@@ -22,7 +22,7 @@ from hub.domain.appointments import contacts
 from hub.domain.appointments.calendar import SlotCalendar
 from hub.domain.model import Event, Snapshot, TicketState
 from hub.errors import HubError, InvalidRequest, Refused
-from hub.notify import outbox
+from hub.notify import outbox, watches
 from hub.notify.backoff import Backoff
 from hub.notify.delivery import MAX_ATTEMPTS, Delivery
 from hub.notify.host import NotifierHost, on_store
@@ -91,7 +91,7 @@ class Notifier:
             saved = self._hub.committed_seq if since_seq is None else since_seq
             await self._store(lambda e: outbox.move_cursor(e, saved))
         self._cursor = self._saved_cursor = saved
-        self._watched = await self._store(lambda e: outbox.watched(e, self._hub.engine.day))
+        self._watched = await self._store(lambda e: watches.watched(e, self._hub.engine.day))
         loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(self._follow(), name="notify-follow")]
         self._tasks += [
@@ -133,7 +133,7 @@ class Notifier:
         erase_at = self._erase_at(date.fromisoformat(ticket.day))
         now = self._hub.clock()
         found, new = await self._store(
-            lambda e: outbox.add_watch(
+            lambda e: watches.add_watch(
                 e, ticket_id, phone=phone, email=email, lang=lang, now_ms=now, erase_at_ms=erase_at
             )
         )
@@ -154,7 +154,7 @@ class Notifier:
         )
 
     async def watching(self, ticket_id: str) -> bool:
-        found = await self._store(lambda e: outbox.watch(e, ticket_id))
+        found = await self._store(lambda e: watches.watch(e, ticket_id))
         return found is not None and not found.stopped
 
     async def set_status(self, ref: str, status: ApplicationStatus, *, operator: str) -> int:
@@ -186,7 +186,7 @@ class Notifier:
         if whom == "a":
             addresses = await self._store(lambda e: outbox.booking_contact(e, number))
         else:
-            found = await self._store(lambda e: outbox.watch_by_id(e, number))
+            found = await self._store(lambda e: watches.watch_by_id(e, number))
             if found is None:
                 return False
             watch_id = found.id
@@ -271,7 +271,7 @@ class Notifier:
 
     async def erase_due(self) -> int:
         now = self._hub.clock()
-        erased = await self._store(lambda e: outbox.erase_watches(e, now))
+        erased = await self._store(lambda e: watches.erase_watches(e, now))
         if erased:
             log.info("watch contacts erased count=%d", erased)
         return erased
