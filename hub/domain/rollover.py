@@ -1,8 +1,8 @@
 """The day's end and a new configuration: what the hall keeps across them, and what not.
 
-Every command first ends a past day (``_roll_day``): the hub may sleep through midnight,
-and the first press of the morning must find yesterday's visitors sent home and the
-numbers starting again.
+Every command first ends a past day (``_roll_day``), so the first command of a new day,
+or of a hub started on a later day, finds yesterday's visitors sent home and the numbers
+starting again.
 """
 
 from __future__ import annotations
