@@ -23,12 +23,12 @@ from card_reader.driver import CardReader, ReaderEvent, State, fault_origin
 from card_reader.errors import BadSettings, PinTimeout, ReaderStopped
 from card_reader.identity import CardRead, Visitor, visitor_from
 from card_reader.pin import PinPrompt
+from okno.snils import HASH_KEY_MIN_BYTES
 
 log = logging.getLogger(__name__)
 # A visitor who has not typed the PIN in this long has walked away.
 PIN_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 5.0
-HASH_KEY_MIN_BYTES = 16
 
 Report = Callable[[str, str], None]
 

@@ -13,18 +13,44 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
 from hub.devices.pairing import AttemptLimit
-from hub.domain.appointments import SlotView, codes, contacts
-from hub.domain.model import Appointment, AppointmentState, Channel, Ticket, WaitEstimate
+from hub.domain.appointments import AppointmentBook, SlotView, codes, contacts
+from hub.domain.engine import QueueEngine
+from hub.domain.model import (
+    Appointment,
+    AppointmentState,
+    Channel,
+    Outcome,
+    Ticket,
+    WaitEstimate,
+)
 from hub.errors import InvalidRequest, NoBookingForCard, UnknownCode
-
-if TYPE_CHECKING:
-    from hub.service import Hub
+from hub.store.repository import Repository
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 MAX_FREE_SLOTS = 50
+
+
+class BookingHost(Protocol):
+    """What bookings need of the hub (:class:`hub.service.Hub`)."""
+
+    # Replaced by the hub after a failed commit: looked up at each use, never kept.
+    appointments: AppointmentBook
+    snils_key: bytes
+    clock: Callable[[], int]
+
+    async def run(self, command: Callable[[QueueEngine, int], Outcome]) -> Outcome: ...
+
+    async def once_committed(self, value: T) -> T: ...
+
+    async def read_store(self, read: Callable[[Repository], T]) -> T: ...
+
+    async def ticket(self, ticket_id: str) -> Ticket: ...
+
+    async def ticket_estimate(self, ticket_id: str) -> WaitEstimate: ...
 
 
 def code_guesses() -> AttemptLimit:
@@ -91,7 +117,7 @@ class CheckedIn:
 
 
 class Bookings:
-    def __init__(self, hub: Hub, *, attempts: AttemptLimit | None = None) -> None:
+    def __init__(self, hub: BookingHost, *, attempts: AttemptLimit | None = None) -> None:
         self._hub = hub
         self._attempts = attempts or code_guesses()
 
@@ -105,7 +131,7 @@ class Bookings:
         self, service_id: str, first: str = "", last: str = "", *, only_free: bool = False
     ) -> list[SlotView]:
         """Slots not yet begun on the days asked (local dates), by default all bookable."""
-        views = self._hub.appointments.slots(
+        views = self._hub.appointments.seats.slots(
             service_id, _day(first, "from_day"), _day(last, "to_day"), self._hub.clock()
         )
         if only_free:
@@ -120,7 +146,9 @@ class Bookings:
     ) -> list[SlotView]:
         if not 0 < limit <= MAX_FREE_SLOTS:
             raise InvalidRequest(f"limit must be 1 to {MAX_FREE_SLOTS}, not {limit}")
-        views = self._hub.appointments.free_slots(service_id, after_ms, limit, self._hub.clock())
+        views = self._hub.appointments.seats.free_slots(
+            service_id, after_ms, limit, self._hub.clock()
+        )
         return await self._hub.once_committed(views)
 
     async def book(

@@ -14,25 +14,37 @@ import binascii
 import hashlib
 import hmac
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from hub.domain import rating as rules
-from hub.domain.model import Event, RatingChannel, TicketState
+from hub.domain.engine import QueueEngine
+from hub.domain.model import Event, Outcome, RatingChannel, TicketState
 from hub.errors import NotFound, NotRatable
 from hub.store import ratings as store
+from hub.store.repository import Repository
 from hub.store.secrets import secret
 
-if TYPE_CHECKING:
-    from hub.service import Hub
-
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 _MAC_BYTES = 16
+
+
+class RatingHost(Protocol):
+    """What ratings need of the hub (:class:`hub.service.Hub`)."""
+
+    engine: QueueEngine
+    clock: Callable[[], int]
+
+    async def run(self, command: Callable[[QueueEngine, int], Outcome]) -> Outcome: ...
+
+    async def read_store(self, read: Callable[[Repository], T]) -> T: ...
 
 
 class Ratings:
     def __init__(
         self,
-        hub: Hub,
+        hub: RatingHost,
         *,
         window_ms: int = rules.WINDOW_MS,
         desk_window_ms: int = rules.DESK_WINDOW_MS,

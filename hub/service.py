@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,21 +24,21 @@ from hub.devices.authority import BranchAuthority
 from hub.devices.fleet import Fleet
 from hub.devices.registry import CommandRecord, Device, DeviceCommand, Registry
 from hub.domain.appointments import AppointmentBook
-from hub.domain.appointments.book import RECENT_MS
+from hub.domain.appointments.timetable import RECENT_MS
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
 from hub.errors import HubError, StoreUnavailable, UnknownTicket
 from hub.feed import FeedBroker
+from hub.notify.notifier import Notifier
+from hub.payments import Payments
 from hub.ratings import Ratings
 from hub.staff import Staff
 from hub.store.database import open_database
 from hub.store.repository import Repository
 from hub.store.secrets import secret
-
-if TYPE_CHECKING:
-    from hub.notify.notifier import Notifier
+from hub.tickets import Tickets
 
 log = logging.getLogger(__name__)
 # Devices that read identity cards get the hub's SNILS key in their settings (over mutual
@@ -121,6 +121,8 @@ class Hub:
             self._executor,
         )
         self._broken = False
+        self.tickets = Tickets(self)
+        self.payments = Payments(self)
         self.bookings = Bookings(self)
         self.staff = Staff(self)
         # Set by hub.notify.start_notifier when the branch sends notifications.

@@ -7,28 +7,11 @@ sent once: it must resolve that payment, never send it again.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from hub.api.status import Context, rpc
-from hub.domain.payments import (
-    FINAL,
-    UNRESOLVED,
-    Payment,
-    PaymentState,
-    Settlement,
-    TerminalTransaction,
-    check_charged,
-    check_new,
-    resolve,
-    settle,
-)
-from hub.errors import IllegalTransition, InvalidRequest
+from hub.domain.payments import Payment, PaymentState, Settlement, TerminalTransaction
+from hub.errors import InvalidRequest
 from hub.service import Hub
-from hub.store import payments as store
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
-
-log = logging.getLogger(__name__)
 
 _TO_PB = {
     PaymentState.PENDING: payments_pb2.PAYMENT_STATE_PENDING,
@@ -64,7 +47,6 @@ def to_pb(payment: Payment) -> payments_pb2.Payment:
 class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
-        self._lock = asyncio.Lock()
 
     @rpc
     async def Begin(
@@ -80,15 +62,7 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
             terminal_id=request.terminal_id,
             created_at_ms=self._hub.clock(),
         )
-        check_new(asked, {s.id for s in self._hub.loaded.branch.services})
-        payment, new = await self._hub.read_store(lambda r: store.begin(r, asked))
-        log.info(
-            "payment %s id=%d terminal=%s state=%s",
-            "begun" if new else "found",
-            payment.id,
-            payment.terminal_id,
-            payment.state.value,
-        )
+        payment, new = await self._hub.payments.begin(asked)
         made = to_pb(payment)
         made.created = new
         return made
@@ -109,7 +83,7 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
             request.terminal_receipt,
         )
         charged = (request.amount_kopecks, request.currency)
-        return to_pb(await self._settle(request.payment_id, settlement, charged))
+        return to_pb(await self._hub.payments.settle(request.payment_id, settlement, charged))
 
     @rpc
     async def Resolve(
@@ -126,54 +100,10 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
             if request.HasField("last")
             else None
         )
-        async with self._lock:
-            payment = await self._hub.read_store(lambda r: store.payment(r, request.payment_id))
-            newest = await self._hub.read_store(lambda r: store.unresolved(r, payment.terminal_id))
-            if payment.state in UNRESOLVED and newest[-1].id != payment.id:
-                raise IllegalTransition(
-                    f"payment {newest[-1].id} of this terminal is newer and unresolved: "
-                    "resolve the newest first, only it may be the terminal's last sale"
-                )
-            claimed = await self._hub.read_store(
-                lambda r: store.claimed_charges(r, payment.terminal_id)
-            )
-            settlement = resolve(payment, last, claimed)
-            if settlement is None:
-                assert last is not None
-                log.warning(
-                    "payment unconfirmed id=%d: reverse the terminal's receipt %s",
-                    payment.id,
-                    last.receipt,
-                )
-                return payments_pb2.ResolvePaymentResponse(
-                    payment=to_pb(payment), reverse_receipt=last.receipt
-                )
-            resolved = await self._apply(payment, settlement)
-        return payments_pb2.ResolvePaymentResponse(payment=to_pb(resolved))
-
-    async def _settle(
-        self, payment_id: int, settlement: Settlement, charged: tuple[int, int]
-    ) -> Payment:
-        async with self._lock:
-            payment = await self._hub.read_store(lambda r: store.payment(r, payment_id))
-            if settlement.state is PaymentState.APPROVED:
-                check_charged(payment, *charged)
-            return await self._apply(payment, settlement)
-
-    async def _apply(self, payment: Payment, settlement: Settlement) -> Payment:
-        """Keep a settlement; a final one with its payment_settled event, in one transaction.
-
-        Called under the lock: two settlements of one payment never both read its old state.
-        """
-        settled = settle(payment, settlement, self._hub.clock())
-        if settled is payment:
-            return payment
-        if settled.state in FINAL:
-            await self._hub.run(lambda engine, now: engine.settle_payment(settled, now))
-        else:
-            await self._hub.read_store(lambda r: store.save(r, settled))
-        log.info("payment settled id=%d state=%s", settled.id, settled.state.value)
-        return settled
+        resolved = await self._hub.payments.resolve(request.payment_id, last)
+        return payments_pb2.ResolvePaymentResponse(
+            payment=to_pb(resolved.payment), reverse_receipt=resolved.reverse_receipt
+        )
 
     @rpc
     async def ListUnresolved(
@@ -181,5 +111,5 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
     ) -> payments_pb2.ListUnresolvedResponse:
         if not request.terminal_id:
             raise InvalidRequest("name the terminal: terminal_id")
-        found = await self._hub.read_store(lambda r: store.unresolved(r, request.terminal_id))
+        found = await self._hub.payments.unresolved(request.terminal_id)
         return payments_pb2.ListUnresolvedResponse(payments=[to_pb(p) for p in found])

@@ -10,12 +10,10 @@ from hub.api.status import Context, rpc
 from hub.api.tokens import caller
 from hub.domain.appointments import contacts
 from hub.domain.engine import QueueEngine
-from hub.domain.model import Desk, DeskState, Outcome, Ticket
-from hub.domain.payments import check_pays_for
-from hub.errors import InvalidRequest, PaymentNotUsable
+from hub.domain.model import Desk, Outcome
+from hub.errors import InvalidRequest
 from hub.service import Hub
 from hub.staff import SignedIn, access
-from hub.store import payments
 from protos.okno.v1 import common_pb2, queue_pb2, queue_pb2_grpc
 
 
@@ -33,22 +31,15 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         # Checked, then dropped: a walk-in ticket keeps no SNILS hash (check-in by card
         # matches bookings through Appointments.CheckInByCard).
         contacts.snils_hash(request.snils_hash)
-        if request.payment_id:
-            await self._check_payment(request.payment_id, request.service_id)
-        outcome = await self._hub.run(
-            lambda engine, now: engine.issue(
-                request.service_id,
-                now,
-                priority=request.priority,
-                priority_from_ms=request.priority_from_unix_ms,
-                request_id=request.request_id,
-                visitor_name=visitor_name,
-                payment_id=request.payment_id,
-            )
+        issued = await self._hub.tickets.issue(
+            request.service_id,
+            priority=request.priority,
+            priority_from_ms=request.priority_from_unix_ms,
+            request_id=request.request_id,
+            visitor_name=visitor_name,
+            payment_id=request.payment_id,
         )
-        assert outcome.ticket is not None
-        ticket = outcome.ticket
-        estimate = outcome.estimate or await self._hub.ticket_estimate(ticket.id)
+        ticket, estimate = issued.ticket, issued.estimate
         response = queue_pb2.IssueTicketResponse(
             ticket=convert.ticket(ticket),
             estimate=convert.estimate(estimate),
@@ -127,7 +118,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
                 request_id=request.request_id,
             )
             # Judged on the state the transfer ran on: nothing opens a desk in between.
-            unserved.append(outcome.ticket is not None and not _callable(engine, outcome.ticket))
+            unserved.append(outcome.ticket is not None and not engine.callable_now(outcome.ticket))
             return outcome
 
         outcome = await self._hub.run(_at_desk(self._who(context), request.desk_id, transfer))
@@ -209,22 +200,6 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         found = await self._hub.ticket(request.ticket_id)
         return convert.ticket(found, public=self._anonymous(context))
 
-    async def _check_payment(self, payment_id: int, service_id: str) -> None:
-        """The fee's payment must be approved, for this service, and not a ticket of an
-        earlier day's already (today's the engine checks, so that a retry gets its ticket)."""
-        paid = await self._hub.read_store(lambda r: payments.payment(r, payment_id))
-        check_pays_for(paid, service_id)
-        today = self._hub.engine.day
-        used = await self._hub.read_store(
-            lambda r: payments.ticket_paid_before(r, payment_id, today)
-        )
-        if used:
-            raise PaymentNotUsable(
-                "payment_used",
-                f"payment {payment_id} was already used for ticket {used} on an earlier day: a "
-                "fee is paid for one ticket",
-            )
-
     def _anonymous(self, context: Context) -> bool:
         """Visitors' names are for staff: a read without a staff token shows none, so that
         a kiosk, a board or anyone on the LAN never learns who is in the hall."""
@@ -277,16 +252,6 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         return queue_pb2.DeskResponse(
             desk=convert.desk(outcome.desk), sequence=self._hub.committed_seq
         )
-
-
-def _callable(engine: QueueEngine, ticket: Ticket) -> bool:
-    """Whether an open desk can call the waiting ``ticket`` now."""
-    if ticket.target_desk_id:
-        return engine.desk(ticket.target_desk_id).state is DeskState.OPEN
-    return any(
-        ticket.service_id in config.services and engine.desk(config.id).state is DeskState.OPEN
-        for config in engine.config.desks
-    )
 
 
 def _at_desk(

@@ -2,7 +2,8 @@
 
 Files in the authority's directory: ``ca.key`` and ``ca.pem`` (the CA; losing ``ca.key``
 means re-enrolling every device, so back it up), ``hub.key`` and ``hub.pem`` (the hub's TLS
-server certificate, reissued from the CA whenever needed).
+server certificate, reissued from the CA whenever needed). The CA's own pair is opened,
+or made, by ``ca_files.py``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from hub.devices.ca_files import BACKDATE, open_ca, private_key_pem
 from hub.errors import (
-    AuthorityDamaged,
     BadCertificateRequest,
     ExpiredCertificate,
     ForgedCertificate,
@@ -32,11 +33,8 @@ from okno.files import write_private
 
 log = logging.getLogger(__name__)
 
-CA_YEARS = 10
 HUB_DAYS = 365
 HUB_RENEW_BEFORE = timedelta(days=30)
-# A device's clock may lag the hub's by minutes; a certificate must work the moment it is issued.
-BACKDATE = timedelta(hours=1)
 # RFC 5280 appendix A.1: ub-common-name and ub-organizational-unit-name are 64.
 NAME_LIMIT = 64
 MIN_RSA_BITS = 2048
@@ -81,34 +79,7 @@ class BranchAuthority:
         cls, directory: Path, branch_id: str, *, now: datetime | None = None
     ) -> BranchAuthority:
         """The branch's CA from ``directory``, created there on the hub's first start."""
-        now = now or datetime.now(UTC)
-        key_path, cert_path = directory / "ca.key", directory / "ca.pem"
-        if not key_path.exists():
-            if cert_path.exists():
-                raise AuthorityDamaged(
-                    f"{key_path} is missing while {cert_path} exists: restore ca.key from the "
-                    "hub's backup; without it every device must be enrolled again"
-                )
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            key = ec.generate_private_key(ec.SECP256R1())
-            write_private(key_path, _key_pem(key))
-            certificate = _self_signed(key, branch_id, now)
-            cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-            log.info("branch CA created branch=%s directory=%s", branch_id, directory)
-            return cls(directory, branch_id, key, certificate)
-        key = _load_ca_key(key_path)
-        if not cert_path.exists():
-            # Same key and subject: certificates already issued still verify against it.
-            certificate = _self_signed(key, branch_id, now)
-            cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-            log.warning("branch CA certificate was missing, reissued branch=%s", branch_id)
-            return cls(directory, branch_id, key, certificate)
-        certificate = _load_ca_certificate(cert_path)
-        if certificate.public_key() != key.public_key():
-            raise AuthorityDamaged(
-                f"{key_path} and {cert_path} do not belong together: restore both from the "
-                "same backup of the hub"
-            )
+        key, certificate = open_ca(directory, branch_id, now or datetime.now(UTC))
         return cls(directory, branch_id, key, certificate)
 
     @property
@@ -139,7 +110,7 @@ class BranchAuthority:
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
             .sign(self._key, hashes.SHA256())
         )
-        key_pem = _key_pem(key)
+        key_pem = private_key_pem(key)
         cert_pem = certificate.public_bytes(serialization.Encoding.PEM)
         write_private(key_path, key_pem)
         cert_path.write_bytes(cert_pem)
@@ -319,73 +290,6 @@ class BranchAuthority:
         return key_pem, cert_pem
 
 
-def _self_signed(
-    key: ec.EllipticCurvePrivateKey, branch_id: str, now: datetime
-) -> x509.Certificate:
-    """The CA certificate: a root that may sign end certificates only (path length 0)."""
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"okno {branch_id}"),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"okno {branch_id} branch CA"),
-        ]
-    )
-    public_key = key.public_key()
-    return (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - BACKDATE)
-        .not_valid_after(now + timedelta(days=365 * CA_YEARS))
-        # RFC 5280 section 4.2.1.9: critical in a CA certificate.
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        # RFC 5280 section 4.2.1.3: keyCertSign and cRLSign, nothing else, for a CA key.
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-
-
-def _load_ca_key(path: Path) -> ec.EllipticCurvePrivateKey:
-    try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except (OSError, ValueError, TypeError) as err:
-        raise AuthorityDamaged(
-            f"{path} cannot be read as the branch CA's key ({err}): restore it from the hub's "
-            "backup; without it every device must be enrolled again"
-        ) from err
-    if not isinstance(key, ec.EllipticCurvePrivateKey):
-        raise AuthorityDamaged(
-            f"{path} holds a key of another kind than the branch CA's: restore ca.key from the "
-            "hub's backup"
-        )
-    return key
-
-
-def _load_ca_certificate(path: Path) -> x509.Certificate:
-    try:
-        return x509.load_pem_x509_certificate(path.read_bytes())
-    except (OSError, ValueError) as err:
-        raise AuthorityDamaged(
-            f"{path} cannot be read as the branch CA's certificate ({err}): delete it and "
-            "restart the hub, which makes it again from ca.key"
-        ) from err
-
-
 def _general_name(host: str) -> x509.GeneralName:
     """RFC 5280 section 4.2.1.6: an address goes in iPAddress, a name in dNSName."""
     try:
@@ -408,14 +312,6 @@ def _is_client(certificate: x509.Certificate) -> bool:
     except x509.ExtensionNotFound:
         return False
     return ExtendedKeyUsageOID.CLIENT_AUTH in usage.value
-
-
-def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
 
 
 def public_key_of(csr_pem: bytes) -> bytes:

@@ -199,6 +199,19 @@ def judge(
     return Verdict.CONFIRMED if charged else Verdict.REVERSE
 
 
+def check_newest(payment: Payment, unresolved: list[Payment]) -> None:
+    """Refuse to resolve an unresolved payment while a newer one of its terminal is unresolved.
+
+    ``unresolved``: the terminal's unresolved payments, oldest first. Only the newest may
+    have been the terminal's last sale (see :func:`judge`).
+    """
+    if payment.state in UNRESOLVED and unresolved[-1].id != payment.id:
+        raise IllegalTransition(
+            f"payment {unresolved[-1].id} of this terminal is newer and unresolved: "
+            "resolve the newest first, only it may be the terminal's last sale"
+        )
+
+
 def charge_matches(payment: Payment, amount: int, currency: int) -> bool:
     """Whether the terminal charged exactly this payment's amount, in roubles (0: not told)."""
     return amount == payment.amount and currency in (0, RUB)
@@ -249,4 +262,27 @@ def check_pays_for(payment: Payment, service_id: str) -> None:
             "payment_other_service",
             f"payment {payment.id} paid for {payment.service_id}, not {service_id}: take the "
             "ticket for the service that was paid for",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FeePaid:
+    """A payment shown for a new ticket's fee, as the store holds it.
+
+    ``earlier_ticket``: the number of a ticket of an earlier day it already paid for, or
+    "" (today's tickets are the engine's to check, so that a retry gets its ticket).
+    """
+
+    payment: Payment
+    earlier_ticket: str = ""
+
+
+def check_fee(fee: FeePaid, service_id: str) -> None:
+    """Refuse a payment that cannot pay for a new ticket for ``service_id``."""
+    check_pays_for(fee.payment, service_id)
+    if fee.earlier_ticket:
+        raise PaymentNotUsable(
+            "payment_used",
+            f"payment {fee.payment.id} was already used for ticket {fee.earlier_ticket} on an "
+            "earlier day: a fee is paid for one ticket",
         )

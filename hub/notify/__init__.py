@@ -8,23 +8,34 @@ docs/notifications.md for the exactly-once argument and what is kept.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import Protocol
 
+from hub.domain.branch import Branch
+from hub.notify.backoff import Backoff
+from hub.notify.host import NotifierHost
 from hub.notify.messages import ApplicationStatus, Kind
-from hub.notify.notifier import Backoff, Notifier, WatchView
-from hub.notify.senders import Outgoing, Sender, senders_for
-
-if TYPE_CHECKING:
-    from hub.domain.branch import Branch
-    from hub.service import Hub
+from hub.notify.notifier import Notifier, WatchView
+from hub.notify.outgoing import Outgoing, Sender
+from hub.notify.senders import senders_for
 
 log = logging.getLogger(__name__)
+
+
+class NotifyingHub(NotifierHost, Protocol):
+    """A hub that holds its notifier and tells of reloads (:class:`hub.service.Hub`)."""
+
+    notifier: Notifier | None
+    reloaders: list[Callable[[Branch, Branch, int], Awaitable[None]]]
+
 
 __all__ = [
     "ApplicationStatus",
     "Backoff",
     "Kind",
     "Notifier",
+    "NotifierHost",
+    "NotifyingHub",
     "Outgoing",
     "Sender",
     "WatchView",
@@ -34,7 +45,7 @@ __all__ = [
 ]
 
 
-async def start_notifier(hub: Hub, since_seq: int | None = None) -> Notifier | None:
+async def start_notifier(hub: NotifyingHub, since_seq: int | None = None) -> Notifier | None:
     """Start sending the messages the branch's [notifications] ask for; None if it asks none."""
     senders = senders_for(hub.loaded.branch)
     if not senders:
@@ -45,7 +56,7 @@ async def start_notifier(hub: Hub, since_seq: int | None = None) -> Notifier | N
     return notifier
 
 
-def restart_on_reload(hub: Hub) -> None:
+def restart_on_reload(hub: NotifyingHub) -> None:
     """Restart the hub's notifier (``hub.notifier``) when a reload changes [notifications].
 
     Turning SMS on and reloading (SIGHUP or Admin.ReloadConfig) must send the next

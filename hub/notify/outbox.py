@@ -1,4 +1,4 @@
-"""The outbox, watches and opt-outs in the hub's database: synchronous, on its one thread.
+"""The outbox and opt-outs in the hub's database: synchronous, on its one thread.
 
 Every function takes the hub's SQLAlchemy engine and runs one transaction; the notifier
 calls them through ``Hub.read_store``, so they queue behind the queue's own commits on
@@ -19,10 +19,10 @@ from sqlalchemy.dialects.sqlite import insert
 from hub.domain.model import AppointmentState
 from hub.notify.messages import Kind
 from hub.notify.planner import Planned, WatchFromBooking
+from hub.notify.watches import WATCHES, find_watch, find_watch_by_id
 from hub.store import schema
 
 OUTBOX = schema.notify_outbox
-WATCHES = schema.notify_watches
 CHANNELS = ("sms", "email")
 # The states a message ends in; pending and sending are the open ones.
 SENT, DROPPED, STOPPED, EXPIRED, FAILED = "sent", "dropped", "stopped", "expired", "failed"
@@ -61,16 +61,6 @@ class Contact:
 
     def stops(self, address: str) -> bool:
         return self.stopped or address in self.opted_out
-
-
-@dataclass(frozen=True, slots=True)
-class Watch:
-    id: int
-    ticket_id: str
-    phone: str
-    email: str
-    appointment_id: int
-    stopped: bool
 
 
 def address_key(key: bytes, address: str) -> str:
@@ -174,7 +164,7 @@ def _recipient(connection: Connection, message: Planned) -> tuple[int, int, str,
         if row is None:
             return message.appointment_id, 0, "ru", []
         return message.appointment_id, 0, "ru", _channels(row.phone, row.email)
-    watch = _watch(connection, message.ticket_id)
+    watch = find_watch(connection, message.ticket_id)
     if watch is None or watch.stopped:
         return 0, 0, "ru", []
     if watch.appointment_id:
@@ -189,69 +179,6 @@ def _recipient(connection: Connection, message: Planned) -> tuple[int, int, str,
 
 def _channels(phone: str, email: str) -> list[str]:
     return [c for c, address in zip(CHANNELS, (phone, email), strict=True) if address]
-
-
-def _watch(connection: Connection, ticket_id: str) -> Watch | None:
-    row = connection.execute(select(WATCHES).where(WATCHES.c.ticket_id == ticket_id)).first()
-    return _watch_of(row) if row is not None else None
-
-
-def _watch_of(row: Any) -> Watch:
-    return Watch(row.id, row.ticket_id, row.phone, row.email, row.appointment_id, bool(row.stopped))
-
-
-def add_watch(
-    engine: Engine,
-    ticket_id: str,
-    *,
-    phone: str,
-    email: str,
-    lang: str,
-    now_ms: int,
-    erase_at_ms: int,
-) -> tuple[Watch, bool]:
-    """Ask for a ticket's messages; the first contact given for a ticket keeps it. (watch, new?)"""
-    with engine.begin() as connection:
-        result = connection.execute(
-            insert(WATCHES)
-            .values(
-                ticket_id=ticket_id,
-                appointment_id=0,
-                phone=phone,
-                email=email,
-                lang=lang,
-                created_at_ms=now_ms,
-                erase_at_ms=erase_at_ms,
-                stopped=0,
-            )
-            .on_conflict_do_nothing(index_elements=["ticket_id"])
-        )
-        watch = _watch(connection, ticket_id)
-    assert watch is not None
-    return watch, bool(result.rowcount)
-
-
-def watch(engine: Engine, ticket_id: str) -> Watch | None:
-    with engine.connect() as connection:
-        return _watch(connection, ticket_id)
-
-
-def watch_by_id(engine: Engine, watch_id: int) -> Watch | None:
-    with engine.connect() as connection:
-        row = connection.execute(select(WATCHES).where(WATCHES.c.id == watch_id)).first()
-    return _watch_of(row) if row is not None else None
-
-
-def watched(engine: Engine, day: str) -> set[str]:
-    """Tickets of a day with a live watch (not stopped)."""
-    with engine.connect() as connection:
-        return set(
-            connection.execute(
-                select(WATCHES.c.ticket_id).where(
-                    WATCHES.c.ticket_id.startswith(f"{day}/"), WATCHES.c.stopped == 0
-                )
-            ).scalars()
-        )
 
 
 def due(engine: Engine, channel: str, now_ms: int, limit: int) -> list[Row]:
@@ -302,10 +229,9 @@ def contact(engine: Engine, row: Row, key: bytes) -> Contact:
         appointment_id = row.appointment_id
         stopped = False
         if row.watch_id:
-            found = connection.execute(select(WATCHES).where(WATCHES.c.id == row.watch_id)).first()
-            if found is None:
+            watch = find_watch_by_id(connection, row.watch_id)
+            if watch is None:
                 return Contact("", "", obsolete="the watch is gone")
-            watch = _watch_of(found)
             stopped = watch.stopped
             if not watch.appointment_id:
                 return _checked(connection, Contact(watch.phone, watch.email, stopped=stopped), key)
@@ -397,19 +323,6 @@ def _booking_contact(connection: Connection, appointment_id: int) -> tuple[str, 
         select(table.c.phone, table.c.email).where(table.c.id == appointment_id)
     ).first()
     return (row.phone, row.email) if row is not None else ("", "")
-
-
-def erase_watches(engine: Engine, now_ms: int) -> int:
-    """Erase the contacts of watches whose time is over; returns how many."""
-    with engine.begin() as connection:
-        result = connection.execute(
-            update(WATCHES)
-            .where(
-                WATCHES.c.erase_at_ms <= now_ms, (WATCHES.c.phone != "") | (WATCHES.c.email != "")
-            )
-            .values(phone="", email="")
-        )
-    return int(result.rowcount)
 
 
 def states(engine: Engine) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""What the outbox hands a sender, and the senders a branch's configuration asks for.
+"""The senders a branch's configuration asks for.
 
 A sender is chosen by URL, like every transport in okno: ``sms_url`` names the HTTP SMS
 gateway (``hub/notify/sms.py``), ``smtp_url`` the mail server (``hub/notify/smtp.py``).
@@ -10,39 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Protocol
 
 from hub.domain.branch import Branch
-
-
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    to: str
-    subject: str
-    text: str
-    # The same for every attempt of one message: the gateway's idempotency key, and
-    # the e-mail's Message-ID (docs/notifications.md, "Exactly once").
-    key: str
-    message_id: str
-    stop_url: str = ""
-
-
-class Sender(Protocol):
-    channel: str
-
-    async def send(self, message: Outgoing) -> str:
-        """Deliver once; the provider's id. DeliveryFailed: retry; MessageRefused: drop."""
-        ...
-
-    async def close(self) -> None: ...
+from hub.notify.outgoing import Sender
+from hub.notify.sms import SmsGateway
+from hub.notify.smtp import SmtpSender
 
 
 def senders_for(branch: Branch, environ: Mapping[str, str] = os.environ) -> list[Sender]:
     """The senders the branch's [notifications] name; none when it names none."""
-    from hub.notify.sms import SmsGateway
-    from hub.notify.smtp import SmtpSender
-
     rules = branch.notifications
     found: list[Sender] = []
     if rules.sms_url:

@@ -20,7 +20,7 @@ import logging
 import httpx
 
 from hub.notify.errors import DeliveryFailed, MessageRefused
-from hub.notify.senders import Outgoing
+from hub.notify.outgoing import Outgoing
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 10.0

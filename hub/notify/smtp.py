@@ -16,7 +16,7 @@ from email.utils import formatdate
 from urllib.parse import urlsplit
 
 from hub.notify.errors import DeliveryFailed, MessageRefused
-from hub.notify.senders import Outgoing
+from hub.notify.outgoing import Outgoing
 
 TIMEOUT_S = 15.0
 

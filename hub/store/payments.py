@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from hub.domain.payments import UNRESOLVED, Payment, PaymentState
+from hub.domain.payments import UNRESOLVED, FeePaid, Payment, PaymentState
 from hub.errors import InvalidRequest, UnknownPayment
 from hub.store import schema
 from hub.store.repository import Repository
@@ -104,16 +104,17 @@ def claimed_charges(repository: Repository, terminal_id: str) -> set[tuple[str, 
         return {(str(row.terminal_receipt), str(row.terminal_trace)) for row in rows}
 
 
-def ticket_paid_before(repository: Repository, payment_id: int, today: str) -> str:
-    """The number of a ticket of an earlier day taken with this payment, or "".
+def fee_paid(repository: Repository, payment_id: int, today: str) -> FeePaid:
+    """The payment, with the number of a ticket of an earlier day it already paid for.
 
     Today's tickets are the queue engine's to check (a retried request gets its ticket).
     """
     tickets = schema.tickets
     with repository.engine.connect() as connection:
+        paid = _by_id(connection, payment_id)
         found = connection.execute(
             select(tickets.c.number).where(
                 tickets.c.payment_id == payment_id, tickets.c.day != today
             )
         ).scalar()
-    return str(found or "")
+    return FeePaid(paid, str(found or ""))

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hub.web.app import Web, create_app, create_web
+from hub.web.app import create_app, create_web
 from hub.web.server import WebServer
+from hub.web.site import Web
 
 if TYPE_CHECKING:
     from hub.metrics import Outboxes

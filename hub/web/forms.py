@@ -11,7 +11,7 @@ from typing import Any
 
 from hub.domain.appointments import contacts
 from hub.errors import InvalidRequest
-from hub.web.app import FormError
+from hub.web.site import FormError
 
 
 def contact(fields: dict[str, str]) -> tuple[str, str]:

@@ -20,8 +20,8 @@ from starlette.responses import JSONResponse, Response
 from hub.domain.model import Snapshot, Ticket, TicketState
 from hub.domain.position import position
 from hub.errors import InvalidRequest, TooManyAttempts, UnknownTicket
-from hub.web.app import SECURITY_HEADERS, FormError, Web
 from hub.web.forms import contact, shown
+from hub.web.site import SECURITY_HEADERS, FormError, Web
 from okno.links import ticket_url
 
 log = logging.getLogger(__name__)

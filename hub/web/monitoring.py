@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hub.metrics import CONTENT_TYPE
-from hub.web.app import Web
+from hub.web.site import Web
 
 
 async def metrics(request: Request) -> Response:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from hub.domain.model import RatingChannel
 from hub.errors import AlreadyRated, NotRatable
-from hub.web.app import FormError, Web
+from hub.web.site import FormError, Web
 
 
 def _web(request: Request) -> Web:

@@ -17,8 +17,8 @@ from hub.domain.model import Channel
 from hub.errors import InvalidRequest, NoPin, StaffOnly, Unauthenticated, UnknownOperator
 from hub.notify.messages import ApplicationStatus
 from hub.staff import SignedIn
-from hub.web.app import FormError, Web, redirect
 from hub.web.security import CALL_CENTRE_ROLES, STAFF_COOKIE
+from hub.web.site import FormError, Web, redirect
 
 log = logging.getLogger(__name__)
 FREE_SLOTS = 12

@@ -18,8 +18,8 @@ from starlette.responses import Response
 from hub.domain.appointments import SlotView, contacts
 from hub.domain.model import Appointment, AppointmentState, Channel
 from hub.errors import BadCode, SlotFull, SlotUnavailable, TooManyAttempts, UnknownCode
-from hub.web.app import FormError, Web
 from hub.web.forms import contact, shown
+from hub.web.site import FormError, Web
 
 if TYPE_CHECKING:
     from starlette.responses import HTMLResponse

@@ -11,7 +11,6 @@ import pytest
 from card_reader.agent import CardAgent, MemorySink
 from card_reader.driver import CardReader, State
 from card_reader.errors import BadSettings
-from card_reader.identity import snils_hash
 from card_reader.pcscd import Pcscd
 from card_reader.pin import PinPrompt
 from card_reader.sim import (
@@ -21,6 +20,7 @@ from card_reader.sim import (
     UecState,
     simulated_card,
 )
+from okno.snils import snils_hash
 from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, DyingReader, wait_reader
 
 KEY = bytes(range(32))

@@ -13,12 +13,12 @@ import pytest
 from card_reader.agent import CardAgent, MemorySink
 from card_reader.bench import measure_card
 from card_reader.driver import CardReader, State
-from card_reader.identity import snils_hash
 from card_reader.pcscd import Pcscd
 from card_reader.profiles.uec import TAG_BIRTH_DATE
 from card_reader.program import KIND, CardReaderSetup, run_card_reader
 from card_reader.sim import SAMPLE_HOLDER, SAMPLE_PAN, EmvApplet, SimulatedCard, UecApplet, UecState
 from okno.provision import enroll_devices
+from okno.snils import snils_hash
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, DyingReader, wait_reader
 from tests.hub.conftest import Served

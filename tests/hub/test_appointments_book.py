@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hub.domain.appointments import AppointmentBook, codes
-from hub.domain.appointments.book import RECENT_MS
+from hub.domain.appointments.timetable import RECENT_MS
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Appointment, AppointmentState, Channel, EventKind, TicketState
 from hub.errors import (
@@ -73,7 +73,7 @@ class Hall:
         return outcome.appointment
 
     def free(self, slot: str, service: str = "passport") -> int:
-        views = self.book.slots(service, MONDAY, MONDAY, MONDAY_10_00)
+        views = self.book.seats.slots(service, MONDAY, MONDAY, MONDAY_10_00)
         return next(v.free for v in views if v.slot.start_ms == at(slot))
 
 
@@ -192,7 +192,7 @@ def test_a_holiday_takes_no_appointments() -> None:
 def test_the_call_centre_books_by_phone_and_finds_the_bookings_again(hall: Hall) -> None:
     with pytest.raises(InvalidRequest, match="a call-centre booking needs the caller's phone"):
         hall.reserve("10:20", channel=Channel.CALL_CENTRE)
-    (free,) = hall.book.free_slots("passport", at("12:00"), 1, MONDAY_10_00)
+    (free,) = hall.book.seats.free_slots("passport", at("12:00"), 1, MONDAY_10_00)
     assert free.slot.time == "12:00"
     booked = hall.reserve(
         free.slot.start_ms, channel=Channel.CALL_CENTRE, phone="+7 916 123-45-67", name="Анна"
@@ -454,7 +454,7 @@ def test_a_configuration_that_strands_bookings_is_refused(hall: Hall) -> None:
 def test_the_bookable_days_are_the_branchs_local_days() -> None:
     branch = make_branch(timezone="Asia/Vladivostok", appointments={"capacity": {"passport": 1}})
     book = AppointmentBook(branch)
-    views = book.slots("passport", None, None, MONDAY_10_00)
+    views = book.seats.slots("passport", None, None, MONDAY_10_00)
     days = sorted({v.slot.day for v in views})
     # 10:00 in Moscow is 17:00 in Vladivostok: the 17:00 slot has begun, 17:20 is next.
     assert days[0] == MONDAY

@@ -10,9 +10,9 @@ from pathlib import Path
 import grpc
 import pytest
 
-from card_reader.identity import snils_hash
 from okno.runtime.identity import DeviceKey
 from okno.runtime.session import HubSession
+from okno.snils import snils_hash
 from protos.okno.v1 import appointments_pb2, devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import MINUTE, Served
 from tests.hub.devices import device_port, enrolled

@@ -172,6 +172,23 @@ def test_transfer_to_another_service(engine: QueueEngine) -> None:
     assert engine.call_next("d3", T).ticket.number == "А001"  # type: ignore[union-attr]
 
 
+def test_a_transferred_ticket_is_callable_only_while_a_desk_for_it_is_open(
+    engine: QueueEngine,
+) -> None:
+    engine.open_desk("d1", T)
+    engine.issue("passport", T)
+    engine.call_next("d1", T)
+    to_service = engine.transfer("d1", T, to_service_id="property").ticket
+    assert to_service is not None and not engine.callable_now(to_service)
+    engine.open_desk("d3", T)
+    assert engine.callable_now(to_service)
+    engine.call_next("d3", T)
+    to_desk = engine.transfer("d3", T, to_desk_id="d2").ticket
+    assert to_desk is not None and not engine.callable_now(to_desk)
+    engine.open_desk("d2", T)
+    assert engine.callable_now(to_desk)
+
+
 def test_desk_cannot_close_with_a_visitor(engine: QueueEngine) -> None:
     engine.open_desk("d1", T)
     engine.issue("passport", T)

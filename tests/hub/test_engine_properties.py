@@ -37,8 +37,9 @@ from hub.domain.branch import Branch
 from hub.domain.dispatcher import REGULAR, Candidate, pick
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Desk, DeskState, Event, EventKind, Outcome, Ticket, TicketState
+from hub.domain.payments import FeePaid, Payment, PaymentState
 from hub.domain.position import position
-from hub.errors import BranchClosed, DeskNotOpen, HubError, InvalidRequest
+from hub.errors import BranchClosed, DeskNotOpen, HubError, InvalidRequest, PaymentNotUsable
 from tests.hub.conftest import MINUTE, MONDAY_10_00, make_branch
 
 # Modest sizes: the whole file runs in a few seconds; raise max_examples locally to dig.
@@ -879,6 +880,77 @@ def test_urgency_decides_who_within_a_class_never_whose_turn_it_is(
     classes = {c.klass if c else None for c in (as_drawn, all_urgent, none_urgent)}
     assert len(classes) == 1
     assert rotation_as_drawn == rotation_all_urgent == rotation_none_urgent
+
+
+# -- paid tickets -----------------------------------------------------------------------
+
+
+@GIVEN_SETTINGS
+@given(
+    state=st.sampled_from(PaymentState),
+    paid_for=st.sampled_from(SERVICES),
+    asked_for=st.sampled_from(SERVICES),
+    earlier_ticket=st.sampled_from(("", "А007")),
+    used_today=st.booleans(),
+    retry=st.booleans(),
+)
+def test_a_fee_pays_for_one_ticket_of_its_own_service_once_approved(
+    *,
+    state: PaymentState,
+    paid_for: str,
+    asked_for: str,
+    earlier_ticket: str,
+    used_today: bool,
+    retry: bool,
+) -> None:
+    """A paid ticket is issued only for an approved payment of the ticket's service that
+    no ticket of any day holds; a refusal says which rule refused and changes nothing,
+    and a retry of the request that took the payment gets its ticket again."""
+    engine = QueueEngine(make_branch(), MONDAY_10_00)
+    payment = Payment(
+        id=7,
+        idempotency_key="kiosk-1:fee",
+        service_id=paid_for,
+        amount=50_000,
+        purpose="Госпошлина",
+        payer_identified=False,
+        terminal_id="payment-1",
+        created_at_ms=MONDAY_10_00,
+        state=state,
+    )
+    # Only an approved payment can have paid for a ticket already.
+    used_today = used_today and state is PaymentState.APPROVED
+    first = None
+    if used_today:
+        first = engine.issue(paid_for, MONDAY_10_00, request_id="take-1", fee=FeePaid(payment))
+    retried = used_today and retry
+    if state is not PaymentState.APPROVED:
+        refusal = "payment_not_approved"
+    elif paid_for != asked_for:
+        refusal = "payment_other_service"
+    elif earlier_ticket or (used_today and not retried):
+        refusal = "payment_used"
+    else:
+        refusal = ""
+    now = MONDAY_10_00 + MINUTE
+    before = engine.snapshot(now)
+    take = partial(
+        engine.issue,
+        asked_for,
+        now,
+        request_id="take-1" if retried else "take-2",
+        fee=FeePaid(payment, earlier_ticket),
+    )
+    if refusal:
+        with pytest.raises(PaymentNotUsable) as refused:
+            take()
+        assert refused.value.code == refusal
+        assert engine.snapshot(now) == before
+        return
+    outcome = take()
+    assert outcome.ticket is not None and outcome.ticket.payment_id == payment.id
+    if first is not None:
+        assert outcome.replayed and outcome.ticket == first.ticket
 
 
 # -- engine bugs found by the properties above (kept as pinned reproductions) ----------

@@ -23,15 +23,17 @@ from aiosmtpd.controller import Controller
 
 from hub.api.server import create_server
 from hub.domain.model import Appointment, Channel
-from hub.notify import outbox
+from hub.notify import outbox, watches
+from hub.notify.backoff import Backoff
 from hub.notify.messages import ApplicationStatus
-from hub.notify.notifier import Backoff, Notifier
+from hub.notify.notifier import Notifier
 from hub.notify.sim import SimulatedSmsGateway
 from hub.notify.sms import SmsGateway
 from hub.notify.smtp import SmtpSender
 from hub.service import Hub
 from hub.web import WebServer
-from hub.web.app import Web, create_app
+from hub.web.app import create_app
+from hub.web.site import Web
 from protos.okno.v1 import staff_pb2, staff_pb2_grpc
 from tests.hub.conftest import EXAMPLE, MINUTE, MONDAY_10_00
 from tests.polling import eventually
@@ -378,7 +380,7 @@ async def test_watch_contacts_are_erased_when_their_days_are_over(rig: Rig) -> N
     assert await rig.notifier.erase_due() == 0
     rig.clock.advance(2 * 24 * 60)
     assert await rig.notifier.erase_due() == 1
-    kept = await rig.hub.read_store(lambda r: outbox.watch(r.engine, issued.ticket.id))  # type: ignore[union-attr]
+    kept = await rig.hub.read_store(lambda r: watches.watch(r.engine, issued.ticket.id))  # type: ignore[union-attr]
     assert kept is not None and (kept.phone, kept.email) == ("", "")
 
 

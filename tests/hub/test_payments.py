@@ -14,6 +14,7 @@ from hub.domain.payments import (
     Settlement,
     TerminalTransaction,
     Verdict,
+    check_newest,
     judge,
     resolve,
     settle,
@@ -94,6 +95,15 @@ def test_resolve_by_the_terminals_last_transaction() -> None:
     assert not_charged.state is P.REVERSED
     with pytest.raises(IllegalTransition):
         resolve(after(P.APPROVED), mine, set())
+
+
+def test_only_the_newest_unresolved_payment_of_a_terminal_may_be_resolved() -> None:
+    older, newer = after(P.UNKNOWN), replace(pending(), id=8)
+    with pytest.raises(IllegalTransition, match="payment 8 of this terminal is newer"):
+        check_newest(older, [older, newer])
+    check_newest(newer, [older, newer])
+    # A payment already final is answered as it is, whatever is newer.
+    check_newest(after(P.APPROVED), [newer])
 
 
 def begin_request(key: str = "kiosk-1:0001") -> payments_pb2.BeginPaymentRequest:

@@ -22,7 +22,8 @@ from hub.domain.model import Outcome
 from hub.notify.messages import Kind, render
 from hub.notify.planner import Planner
 from hub.web import WebServer
-from hub.web.app import Web, create_app
+from hub.web.app import create_app
+from hub.web.site import Web
 from kiosk.catalogue import Wait
 from kiosk.hub_client import KioskHub
 from kiosk.ticket import Issued

@@ -14,15 +14,15 @@ day after the slot's day.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import replace
 
 from hub.domain.appointments import contacts
-from hub.domain.appointments.calendar import Slot, SlotCalendar
+from hub.domain.appointments.calendar import SlotCalendar
 from hub.domain.appointments.index import BookIndex, Contact
 from hub.domain.appointments.refusals import Refusals
+from hub.domain.appointments.seats import Seats
+from hub.domain.appointments.timetable import Timetable
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
 from hub.domain.model import (
@@ -37,20 +37,8 @@ from hub.errors import (
     HubError,
     InvalidRequest,
     Refused,
-    SlotFull,
     UnknownCode,
 )
-
-DAY_MS = 86_400_000
-# Finished bookings stay in memory this long, so that recent codes are answered at once.
-RECENT_MS = 2 * DAY_MS
-
-
-@dataclass(frozen=True, slots=True)
-class SlotView:
-    slot: Slot
-    capacity: int
-    free: int
 
 
 class AppointmentBook:
@@ -68,9 +56,8 @@ class AppointmentBook:
         self.calendar = SlotCalendar(config)
         self._refuse = Refusals(config, self.calendar)
         self._index = BookIndex(self.calendar.today)
-        # When each booking next needs a look (no-show, erasure, leaving memory).
-        self._due: list[tuple[int, int]] = []
-        self._scheduled: dict[int, int] = {}
+        self.seats = Seats(self.calendar, self._index, self._refuse)
+        self._timetable = Timetable(self.calendar, config.appointments.keep_contacts_days)
         for appointment in appointments:
             self._put(appointment)
             self._next_id = max(self._next_id, appointment.id + 1)
@@ -90,45 +77,6 @@ class AppointmentBook:
     def window(self, appointment: Appointment) -> tuple[int, int]:
         """When the booking may check in: from, until (both included)."""
         return self.calendar.check_in_window(appointment.slot_ms)
-
-    def slots(
-        self, service_id: str, first: date | None, last: date | None, now_ms: int
-    ) -> list[SlotView]:
-        """Slots still to come on the days asked (by default every bookable day)."""
-        self._refuse.check_bookable(service_id)
-        today, end = self.calendar.horizon(now_ms)
-        first = max(first or today, today)
-        last = min(last or end, end)
-        views = []
-        day = first
-        while day <= last:
-            views += [
-                self._view(s)
-                for s in self.calendar.day_slots(service_id, day)
-                if s.start_ms > now_ms
-            ]
-            day += timedelta(days=1)
-        return views
-
-    def free_slots(self, service_id: str, after_ms: int, limit: int, now_ms: int) -> list[SlotView]:
-        """The first ``limit`` slots with a free seat starting at ``after_ms`` or later."""
-        self._refuse.check_bookable(service_id)
-        after = max(after_ms, now_ms + 1)
-        today, end = self.calendar.horizon(now_ms)
-        day = max(today, self.calendar.today(after))
-        capacity = self.calendar.capacity(service_id)
-        found: list[SlotView] = []
-        while day <= end and len(found) < limit:
-            slots = self.calendar.day_slots(service_id, day)
-            if self._index.held_on(service_id, day) < capacity * len(slots):
-                for slot in slots:
-                    taken = len(self._index.seats(service_id, slot.start_ms))
-                    if slot.start_ms >= after and taken < capacity:
-                        found.append(SlotView(slot, capacity, capacity - taken))
-                        if len(found) == limit:
-                            break
-            day += timedelta(days=1)
-        return found
 
     def find(self, phone: str, now_ms: int) -> list[Appointment]:
         """Bookings still to come made with a phone number, soonest first."""
@@ -192,7 +140,7 @@ class AppointmentBook:
             raise InvalidRequest(
                 "a call-centre booking needs the caller's phone number: ask for it"
             )
-        seat = self._free_seat(slot, now_ms)
+        seat = self.seats.free_seat(slot, now_ms)
         if self.in_use(code):
             raise ValueError("a booking code was drawn twice: draw codes through the code pool")
         appointment = Appointment(
@@ -226,7 +174,7 @@ class AppointmentBook:
         if slot_ms == appointment.slot_ms:
             return self._outcome(engine, [], appointment)
         slot = self._refuse.bookable_slot(appointment.service_id, slot_ms, now_ms)
-        seat = self._free_seat(slot, now_ms)
+        seat = self.seats.free_seat(slot, now_ms)
         moved = replace(appointment, slot_ms=slot.start_ms, seat=seat, changed_at_ms=now_ms)
         self._put(moved)
         event = engine.record(
@@ -323,11 +271,7 @@ class AppointmentBook:
     def sweep(self, engine: QueueEngine, now_ms: int) -> Outcome:
         """Mark no-shows whose window closed, erase contacts due, forget old bookings."""
         events: list[Event] = []
-        while self._due and self._due[0][0] <= now_ms:
-            when, appointment_id = heapq.heappop(self._due)
-            if self._scheduled.get(appointment_id) != when:
-                continue
-            del self._scheduled[appointment_id]
+        for appointment_id in self._timetable.due(now_ms):
             appointment = self._index[appointment_id]
             if (
                 appointment.state is AppointmentState.BOOKED
@@ -338,7 +282,7 @@ class AppointmentBook:
                 )
                 self._put(appointment)
                 events.append(engine.record(EventKind.APPOINTMENT_NO_SHOW, now_ms, appointment))
-            if appointment.has_contact and now_ms >= self._erase_at(appointment):
+            if appointment.has_contact and now_ms >= self._timetable.erase_at(appointment):
                 appointment = replace(
                     appointment, phone="", email="", name="", snils_hash="", changed_at_ms=now_ms
                 )
@@ -346,10 +290,10 @@ class AppointmentBook:
                 events.append(
                     engine.record(EventKind.APPOINTMENT_CONTACT_ERASED, now_ms, appointment)
                 )
-            if self._forgettable(appointment, now_ms):
+            if self._timetable.forgettable(appointment, now_ms):
                 self._drop(appointment)
             else:
-                self._schedule(appointment)
+                self._timetable.schedule(appointment)
         return self._outcome(engine, events, None)
 
     # -- configuration -----------------------------------------------------------
@@ -380,24 +324,6 @@ class AppointmentBook:
 
     # -- helpers -----------------------------------------------------------------
 
-    def _free_seat(self, slot: Slot, now_ms: int) -> int:
-        taken = self._index.seats(slot.service_id, slot.start_ms)
-        for seat in range(self.calendar.capacity(slot.service_id)):
-            if seat not in taken:
-                return seat
-        later = self.free_slots(slot.service_id, slot.start_ms + 1, 1, now_ms)
-        after = (
-            f"the next free one is at {self.calendar.when(later[0].slot.start_ms)}"
-            if later
-            else "no later slot is free either: try again tomorrow, when a new day opens"
-        )
-        raise SlotFull(f"the slot at {self.calendar.when(slot.start_ms)} is fully booked: {after}")
-
-    def _view(self, slot: Slot) -> SlotView:
-        capacity = self.calendar.capacity(slot.service_id)
-        held = len(self._index.seats(slot.service_id, slot.start_ms))
-        return SlotView(slot, capacity, max(0, capacity - held))
-
     def _known(self, code: str) -> Appointment:
         found = self.get(code)
         if found is None:
@@ -424,38 +350,13 @@ class AppointmentBook:
             )
         return Outcome(appointment=appointment, replayed=True)
 
-    def _erase_at(self, appointment: Appointment) -> int:
-        day = self.calendar.today(appointment.slot_ms)
-        keep = self.config.appointments.keep_contacts_days
-        return self.calendar.day_start_ms(day + timedelta(days=keep + 1))
-
-    def _forgettable(self, appointment: Appointment, now_ms: int) -> bool:
-        return (
-            appointment.state is not AppointmentState.BOOKED
-            and not appointment.has_contact
-            and now_ms >= appointment.slot_ms + RECENT_MS
-        )
-
-    def _next_look_ms(self, appointment: Appointment) -> int:
-        if appointment.state is AppointmentState.BOOKED:
-            return self.window(appointment)[1] + 1
-        if appointment.has_contact:
-            return self._erase_at(appointment)
-        return appointment.slot_ms + RECENT_MS
-
-    def _schedule(self, appointment: Appointment) -> None:
-        when = self._next_look_ms(appointment)
-        if self._scheduled.get(appointment.id) != when:
-            self._scheduled[appointment.id] = when
-            heapq.heappush(self._due, (when, appointment.id))
-
     def _put(self, appointment: Appointment) -> None:
         self._index.put(appointment)
-        self._schedule(appointment)
+        self._timetable.schedule(appointment)
 
     def _drop(self, appointment: Appointment) -> None:
         self._index.drop(appointment)
-        self._scheduled.pop(appointment.id, None)
+        self._timetable.forget(appointment.id)
 
     @staticmethod
     def _outcome(

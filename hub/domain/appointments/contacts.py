@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from card_reader.identity import snils_hash as keyed_snils_hash
-from card_reader.identity import valid_snils
 from hub.errors import InvalidRequest
+from okno.snils import snils_hash as keyed_snils_hash
+from okno.snils import valid_snils
 
 MAX_EMAIL = 254
 MAX_NAME = 64

@@ -14,10 +14,11 @@ import httpx
 import pytest
 
 from hub.notify.notifier import Notifier
-from hub.notify.senders import Outgoing
+from hub.notify.outgoing import Outgoing
 from hub.service import Hub
 from hub.web import WebServer
-from hub.web.app import Web, create_app
+from hub.web.app import create_app
+from hub.web.site import Web
 from tests.hub.conftest import EXAMPLE, SteppedClock
 
 if TYPE_CHECKING:
