@@ -66,7 +66,7 @@ async def with_dashboard(engine: Engine, address: str, main: Awaitable[None]) ->
     if not address:
         await main
         return
-    from hub.web.server import WebServer
+    from hub.webserver import WebServer
 
     server = WebServer(create_app(engine), address)
     port = await server.start()

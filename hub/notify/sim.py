@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from hub.web.server import WebServer
+from hub.webserver import WebServer
 
 log = logging.getLogger(__name__)
 PATH = "/v1/messages"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hub.web.app import create_app, create_web
-from hub.web.server import WebServer
 from hub.web.site import Web
+from hub.webserver import WebServer
 
 if TYPE_CHECKING:
     from hub.metrics import Outboxes
@@ -38,7 +38,6 @@ async def serve_web(
 
 __all__ = [
     "Web",
-    "WebServer",
     "create_app",
     "create_web",
     "serve_web",

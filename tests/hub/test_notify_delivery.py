@@ -31,9 +31,9 @@ from hub.notify.sim import SimulatedSmsGateway
 from hub.notify.sms import SmsGateway
 from hub.notify.smtp import SmtpSender
 from hub.service import Hub
-from hub.web import WebServer
 from hub.web.app import create_app
 from hub.web.site import Web
+from hub.webserver import WebServer
 from protos.okno.v1 import staff_pb2, staff_pb2_grpc
 from tests.hub.conftest import EXAMPLE, MINUTE, MONDAY_10_00
 from tests.polling import eventually

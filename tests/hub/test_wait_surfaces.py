@@ -21,9 +21,9 @@ from hub.domain.engine import QueueEngine
 from hub.domain.model import Outcome
 from hub.notify.messages import Kind, render
 from hub.notify.planner import Planner
-from hub.web import WebServer
 from hub.web.app import create_app
 from hub.web.site import Web
+from hub.webserver import WebServer
 from kiosk.catalogue import Wait
 from kiosk.hub_client import KioskHub
 from kiosk.ticket import Issued

@@ -24,7 +24,7 @@ from backoffice.history import Shape, branch_ids, day_events
 from backoffice.load import fill
 from backoffice.web import create_app
 from hub.sync.signing import sign
-from hub.web import WebServer
+from hub.webserver import WebServer
 
 TODAY = date(2026, 11, 23)  # a Monday
 DAYS = 21

@@ -16,9 +16,9 @@ import pytest
 from hub.notify.notifier import Notifier
 from hub.notify.outgoing import Outgoing
 from hub.service import Hub
-from hub.web import WebServer
 from hub.web.app import create_app
 from hub.web.site import Web
+from hub.webserver import WebServer
 from tests.hub.conftest import EXAMPLE, SteppedClock
 
 if TYPE_CHECKING:
