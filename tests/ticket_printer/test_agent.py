@@ -1,4 +1,5 @@
-"""The printer agent against a real hub on loopback and the virtual printer on a real pty."""
+"""The printer agent against a real hub on loopback (or alone) and the virtual printer on a
+real pty."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from google.protobuf import json_format
 
 from protos.okno.v1 import (
     common_pb2,
@@ -24,6 +26,10 @@ from protos.okno.v1 import (
 )
 from tests.hub.conftest import Served
 from tests.polling import eventually
+from tests.ticket_printer.conftest import connect
+from ticket_printer import codec
+from ticket_printer.agent import PrinterAgent
+from ticket_printer.jobs import JobQueue
 from ticket_printer.layout import Logo
 from ticket_printer.profile import PAPER_80, PrinterProfile, printable
 from ticket_printer.program import PrinterSetup, run_printer
@@ -168,6 +174,43 @@ async def test_paper_running_out_mid_burst_loses_and_doubles_nothing(
         assert sorted(hall.printed_numbers()) == sorted(r.ticket.number for r in burst)
         assert hall.printed_numbers(copies=True) == []
         assert (await hall.device()).error == ""
+
+
+async def test_a_job_the_printer_still_holds_is_not_sent_again(tmp_path: Path) -> None:
+    """The roll ends under a ticket and the printer, refilled, is slow to start again: it
+    still holds the ticket, so sending it again would print it twice."""
+    errors: asyncio.Queue[str] = asyncio.Queue()
+    with SimulatedPrinter(hold_when_out=True, paper_tickets=0) as sim:
+        agent = PrinterAgent(
+            lambda: connect(sim),
+            JobQueue(tmp_path / "jobs"),
+            lambda error, _: errors.put_nowait(error),
+            settings=PrinterSettings(logo="none"),
+            poll_s=0.05,
+            retry_s=0.05,
+        )
+        stop = asyncio.Event()
+        running = asyncio.create_task(agent.run(stop))
+        slip = printing_pb2.TicketSlip(number="А004", service_name="Паспорт", timezone="UTC")
+        command = devices_pb2.Command(
+            id=4, kind="print", payload_json=json_format.MessageToJson(slip, indent=None)
+        )
+        printing = asyncio.create_task(agent.handle(command))
+        while await asyncio.wait_for(errors.get(), 10) != "paper out":
+            pass
+        sim.set_stalled()
+        sim.refill()
+        # Whatever the agent sends after the ticket (the ticket again, or a question) is
+        # held behind it until the mechanism moves.
+        asked = codec.process_id_request("0000")[:-4]
+        await asyncio.to_thread(sim.wait_for_received, lambda data: data.count(asked) > 1, 30)
+        sim.set_stalled(False)
+        assert await asyncio.wait_for(printing, 30) == ""
+        stop.set()
+        await asyncio.wait_for(running, 10)
+    assert [ticket.text.count("А004") for ticket in sim.tickets] == [1]
+    assert "КОПИЯ" not in sim.tickets[0].text
+    assert sim.received.count(codec.process_id_request("0004")) == 1
 
 
 async def test_a_pulled_cable_is_shown_and_queued_tickets_print_once_it_is_back(
