@@ -4,6 +4,7 @@ real pty."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sqlite3
 import sys
@@ -37,6 +38,9 @@ from ticket_printer.settings import PrinterSettings
 from ticket_printer.sim import SimulatedPrinter
 
 PRINTER = "ticket_printer-P-1"
+# okno printer always announces itself: a serial no other test process on this host uses,
+# or a second zeroconf responder for the same name stops the agent (NonUniqueNameException).
+OWN_SERIAL = f"P-{os.getpid()}"
 CODE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 
 
@@ -45,6 +49,7 @@ class Hall:
     served: Served
     sim: SimulatedPrinter
     link: Path
+    printer: str = PRINTER
 
     def replug(self) -> None:
         """Plug the cable back in; the stable name follows (as udev's symlink would)."""
@@ -55,7 +60,7 @@ class Hall:
     async def issue(self, request_id: str) -> queue_pb2.IssueTicketResponse:
         return await self.served.queue.IssueTicket(
             queue_pb2.IssueTicketRequest(
-                service_id="passport", request_id=request_id, printer_id=PRINTER
+                service_id="passport", request_id=request_id, printer_id=self.printer
             )
         )
 
@@ -63,7 +68,7 @@ class Hall:
         listed = await devices_pb2_grpc.ProvisioningStub(self.served.channel).ListDevices(
             devices_pb2.ListDevicesRequest()
         )
-        (found,) = [d for d in listed.devices if d.id == PRINTER]
+        (found,) = [d for d in listed.devices if d.id == self.printer]
         return found
 
     async def printed(self, *issued: queue_pb2.IssueTicketResponse) -> None:
@@ -99,6 +104,8 @@ def setup_for(
         state,
         "P-1",
         hub=hub,
+        # Not announced: other test processes on this host enroll a "P-1" too.
+        interfaces=[],
         heartbeat_s=0.2,
         settings=settings or PrinterSettings(),
         logo=Logo.load(),
@@ -274,7 +281,7 @@ def _last_outcome(served: Served) -> str:
 async def start_agent(hall: Hall, state: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "okno", "printer", "--device", f"serial://{hall.link}"),
-        *("--serial", "P-1", "--state", str(state), "--hub", hall.served.address),
+        *("--serial", OWN_SERIAL, "--state", str(state), "--hub", hall.served.address),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
@@ -290,7 +297,7 @@ async def test_the_agent_killed_mid_queue_prints_every_ticket_once_after_restart
     with SimulatedPrinter() as sim:
         link = tmp_path / "printer.tty"
         link.symlink_to(sim.path)
-        hall = Hall(served, sim, link)
+        hall = Hall(served, sim, link, f"ticket_printer-{OWN_SERIAL}")
         agent = await start_agent(hall, tmp_path / "printer")
         try:
             (paper,) = await asyncio.to_thread(sim.wait_for_tickets, 1, 20)
