@@ -30,7 +30,7 @@ from tests.polling import eventually
 from tests.ticket_printer.conftest import connect
 from ticket_printer import codec
 from ticket_printer.agent import PrinterAgent
-from ticket_printer.jobs import JobQueue
+from ticket_printer.jobs import JobQueue, JobState
 from ticket_printer.layout import Logo
 from ticket_printer.profile import PAPER_80, PrinterProfile, printable
 from ticket_printer.program import PrinterSetup, run_printer
@@ -183,41 +183,75 @@ async def test_paper_running_out_mid_burst_loses_and_doubles_nothing(
         assert (await hall.device()).error == ""
 
 
+@asynccontextmanager
+async def lone_agent(
+    sim: SimulatedPrinter, jobs: JobQueue
+) -> AsyncIterator[tuple[PrinterAgent, asyncio.Queue[str]]]:
+    """An agent on ``sim`` without a hub: the errors it would report arrive on the queue."""
+    errors: asyncio.Queue[str] = asyncio.Queue()
+    agent = PrinterAgent(
+        lambda: connect(sim),
+        jobs,
+        lambda error, _: errors.put_nowait(error),
+        settings=PrinterSettings(logo="none"),
+        poll_s=0.05,
+        retry_s=0.05,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(agent.run(stop))
+    try:
+        yield agent, errors
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 10)
+
+
+def ticket_command(job_id: int, number: str) -> devices_pb2.Command:
+    slip = printing_pb2.TicketSlip(number=number, service_name="Паспорт", timezone="UTC")
+    return devices_pb2.Command(
+        id=job_id, kind="print", payload_json=json_format.MessageToJson(slip, indent=None)
+    )
+
+
+async def reported(errors: asyncio.Queue[str], error: str) -> None:
+    while await asyncio.wait_for(errors.get(), 10) != error:
+        pass
+
+
 async def test_a_job_the_printer_still_holds_is_not_sent_again(tmp_path: Path) -> None:
     """The roll ends under a ticket and the printer, refilled, is slow to start again: it
     still holds the ticket, so sending it again would print it twice."""
-    errors: asyncio.Queue[str] = asyncio.Queue()
     with SimulatedPrinter(hold_when_out=True, paper_tickets=0) as sim:
-        agent = PrinterAgent(
-            lambda: connect(sim),
-            JobQueue(tmp_path / "jobs"),
-            lambda error, _: errors.put_nowait(error),
-            settings=PrinterSettings(logo="none"),
-            poll_s=0.05,
-            retry_s=0.05,
-        )
-        stop = asyncio.Event()
-        running = asyncio.create_task(agent.run(stop))
-        slip = printing_pb2.TicketSlip(number="А004", service_name="Паспорт", timezone="UTC")
-        command = devices_pb2.Command(
-            id=4, kind="print", payload_json=json_format.MessageToJson(slip, indent=None)
-        )
-        printing = asyncio.create_task(agent.handle(command))
-        while await asyncio.wait_for(errors.get(), 10) != "paper out":
-            pass
-        sim.set_stalled()
-        sim.refill()
-        # Whatever the agent sends after the ticket (the ticket again, or a question) is
-        # held behind it until the mechanism moves.
-        asked = codec.process_id_request("0000")[:-4]
-        await asyncio.to_thread(sim.wait_for_received, lambda data: data.count(asked) > 1, 30)
-        sim.set_stalled(False)
-        assert await asyncio.wait_for(printing, 30) == ""
-        stop.set()
-        await asyncio.wait_for(running, 10)
+        async with lone_agent(sim, JobQueue(tmp_path / "jobs")) as (agent, errors):
+            printing = asyncio.create_task(agent.handle(ticket_command(4, "А004")))
+            await reported(errors, "paper out")
+            sim.set_stalled()
+            sim.refill()
+            # Whatever the agent sends after the ticket (the ticket again, or a question)
+            # is held behind it until the mechanism moves.
+            asked = codec.process_id_request("0000")[:-4]
+            await asyncio.to_thread(sim.wait_for_received, lambda data: data.count(asked) > 1, 30)
+            sim.set_stalled(False)
+            assert await asyncio.wait_for(printing, 30) == ""
     assert [ticket.text.count("А004") for ticket in sim.tickets] == [1]
     assert "КОПИЯ" not in sim.tickets[0].text
     assert sim.received.count(codec.process_id_request("0004")) == 1
+
+
+async def test_a_copy_stopped_by_the_empty_roll_goes_out_again_as_a_copy(tmp_path: Path) -> None:
+    """Left "sending" by a crash, a ticket goes out as a copy; dropped by a printer that ran
+    out under it, it is sent again after the refill, still a copy."""
+    jobs = JobQueue(tmp_path / "jobs")
+    command = ticket_command(4, "А004")
+    jobs.mark(jobs.add(command.id, command.payload_json), JobState.SENDING)
+    with SimulatedPrinter(paper_tickets=0) as sim:
+        async with lone_agent(sim, jobs) as (agent, errors):
+            printing = asyncio.create_task(agent.handle(command))
+            await reported(errors, "paper out")
+            sim.refill()
+            assert await asyncio.wait_for(printing, 30) == ""
+    (ticket,) = sim.tickets
+    assert "КОПИЯ" in ticket.text
 
 
 async def test_a_pulled_cable_is_shown_and_queued_tickets_print_once_it_is_back(
