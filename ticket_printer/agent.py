@@ -194,6 +194,7 @@ class PrinterAgent:
             if came_out:
                 log.info("printed after all job=%d %s", job.id, _what(slip))
                 self._finished(self._jobs.mark(job, JobState.PRINTED))
+                self._show(printer.state())
                 return
             # Proven not on paper: it goes out again as it went (an original, unless a
             # crash had made it a copy).
