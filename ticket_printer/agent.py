@@ -38,8 +38,6 @@ from ticket_printer.settings import PrinterSettings
 log = logging.getLogger(__name__)
 POLL_S = 0.5
 RETRY_S = 1.0
-# After a refill, how long a job stopped by the empty roll may take to finish by itself.
-LATE_CONFIRMATION_S = 1.5
 DISCONNECTED = "printer disconnected"
 GARBAGE = "printer answers garbage: check the cable and baud rate"
 
@@ -77,8 +75,9 @@ class PrinterAgent:
         self._reported: tuple[str, str] | None = None
         # The settings the open printer was last given (None: not yet).
         self._applied: PrinterSettings | None = None
-        # The job the paper or cover stopped: it may still finish once the printer can.
-        self._stopped: int | None = None
+        # The job whose printing raised, and whether it went as a copy: the printer may
+        # still hold it, so it is not sent again before the printer proved it does not.
+        self._unsettled: tuple[int, bool] | None = None
 
     def configure(self, config: dict[str, str]) -> None:
         """Settings from the hub (ticket_printer/settings.py); BadSettings says what is wrong."""
@@ -187,14 +186,21 @@ class PrinterAgent:
             failed = self._jobs.mark(job, JobState.FAILED, f"bad print job: {bad}"[:200])
             self._finished(failed)
             return
-        if self._stopped == job.id and printer.state().can_print:
-            self._stopped = None
-            if printer.confirmed_late(job.id, LATE_CONFIRMATION_S):
-                log.info("printed after the refill job=%d %s", job.id, _what(slip))
+        if self._unsettled is not None and self._unsettled[0] == job.id:
+            # Raises (the job still unsettled) while the printer cannot tell.
+            came_out = printer.printed_after_all(job.id)
+            _, copy = self._unsettled
+            self._unsettled = None
+            if came_out:
+                log.info("printed after all job=%d %s", job.id, _what(slip))
                 self._finished(self._jobs.mark(job, JobState.PRINTED))
+                self._show(printer.state())
                 return
-        # Left "sending" by a crash: it may have come out, so this one says it is a copy.
-        if job.state is JobState.SENDING:
+            # Proven not on paper: it goes out again as it went (an original, unless a
+            # crash had made it a copy).
+            slip = replace(slip, copy=copy)
+        elif job.state is JobState.SENDING:
+            # Left "sending" by a crash: it may have come out, so this one says it is a copy.
             slip = replace(slip, copy=True)
         sending = self._jobs.mark(job, JobState.SENDING)
         try:
@@ -206,12 +212,10 @@ class PrinterAgent:
             # Sent, perhaps printed, but the confirmation was lost with the cable: the
             # job stays "sending", so it comes out again marked as a copy.
             raise
-        except PrinterError as stopped:
-            # The printer says why it could not finish (paper out, cover open): unless
-            # it finishes by itself once it can, it is printed again as the original.
-            self._jobs.mark(sending, JobState.QUEUED)
-            if isinstance(stopped, (PaperOut, CoverOpen)):
-                self._stopped = job.id
+        except PrinterError:
+            # Not confirmed (paper out, cover open, a status answer late): it stays
+            # "sending", a copy if the agent restarts, and is settled before it is resent.
+            self._unsettled = (job.id, slip.copy)
             raise
         printed = self._jobs.mark(sending, JobState.PRINTED)
         log.info("printed job=%d %s copy=%s", job.id, _what(slip), slip.copy)

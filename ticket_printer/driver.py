@@ -3,8 +3,9 @@
 Synchronous on purpose: the agent runs one printer in one thread. Nothing here waits
 without a deadline. A job counts as printed only when the printer answers the process ID
 request (GS ( H fn 48) sent after it: a printer answers it once it has processed every
-byte before it, and an empty or open printer never gets there. So a job that raises was
-not printed and must be printed again once the cause is fixed.
+byte before it, and an empty or open printer never gets there. A job that raises was not
+printed yet, but may still be in the printer's buffer: :meth:`TicketPrinter.printed_after_all`
+says whether it came out before the job is sent again.
 """
 
 from __future__ import annotations
@@ -146,9 +147,11 @@ class TicketPrinter:
         deadline = time.monotonic() + self.status_timeout_s
         while len(self._statuses) < len(STATUS_REQUESTS):
             left = deadline - time.monotonic()
+            # Past the deadline, still read what is waiting: on a loaded machine this
+            # thread may wake late, with the answer long in the buffer.
+            self._pump(left)
             if left <= 0:
                 break
-            self._pump(left)
         got, self._statuses = bytes(self._statuses), []
         if len(got) > len(STATUS_REQUESTS):
             self._drain()
@@ -210,13 +213,45 @@ class TicketPrinter:
         self.transport.write(data + codec.process_id_request(process_id))
         if not self.transport.answers:
             return
+        self._wait_done(process_id, what, timeout_s)
+        self._done.discard(process_id)
+        log.debug("printed job=%d bytes=%d", job_id, len(data))
+
+    def printed_after_all(self, job_id: int, timeout_s: float = JOB_TIMEOUT_S) -> bool:
+        """Whether a job whose printing raised came out after all; False only once the
+        printer proved it does not hold the job, else the reason it cannot tell yet.
+
+        A printer with a receive buffer keeps what it got while it could not print (paper
+        out, cover open) and prints it once it can; a status answer that came too late
+        says nothing of the job either. Sending the job again could give the visitor two
+        tickets. GS ( H is answered in the order received, so once a fresh request sent
+        now is answered, the job's own answer has come if it ever will.
+        """
+        if not self.transport.answers:
+            return False
+        what = f"job {job_id}"
+        self._raise_for(self.status(), what)
+        # Any ID but the job's own: only one job is ever in the printer's hands.
+        fence = codec.process_id_for(job_id + 1)
+        self._done.discard(fence)
+        self.transport.write(codec.process_id_request(fence))
+        self._wait_done(fence, what, timeout_s)
+        self._done.discard(fence)
+        process_id = codec.process_id_for(job_id)
+        printed = process_id in self._done
+        self._done.discard(process_id)
+        return printed
+
+    def _wait_done(self, process_id: str, what: str, timeout_s: float) -> None:
+        """Return once the printer answered ``process_id``; raise why it stopped, or
+        PrintTimeout after ``timeout_s``."""
         deadline = time.monotonic() + timeout_s
         next_check = time.monotonic() + self.poll_interval_s
         while process_id not in self._done:
             now = time.monotonic()
             if now >= deadline:
                 self._unconfirmed(process_id, what, timeout_s)
-                break
+                return
             if now >= next_check:
                 # Real-time status is answered even mid-job: an empty roll shows at once.
                 status = self.status()
@@ -225,25 +260,6 @@ class TicketPrinter:
                 next_check = now + self.poll_interval_s
                 continue
             self._pump(min(deadline, next_check) - now)
-        self._done.discard(process_id)
-        log.debug("printed job=%d bytes=%d", job_id, len(data))
-
-    def confirmed_late(self, job_id: int, timeout_s: float) -> bool:
-        """Whether a job that raised PaperOut or CoverOpen was finished after all.
-
-        Many printers keep what they received while the paper was out and print it once
-        a roll is in: the confirmation then arrives late, and printing the job again
-        would give the visitor two tickets.
-        """
-        process_id = codec.process_id_for(job_id)
-        deadline = time.monotonic() + timeout_s
-        while process_id not in self._done:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            self._pump(left)
-        self._done.discard(process_id)
-        return True
 
     def _unconfirmed(self, process_id: str, what: str, timeout_s: float) -> None:
         """After the deadline: the cause the printer reports, else PrintTimeout."""

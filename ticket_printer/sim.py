@@ -55,8 +55,9 @@ class SimulatedPrinter:
         paper_tickets: int | None = None,
         hold_when_out: bool = False,
     ) -> None:
-        """``hold_when_out``: keep what arrives while out of paper or open, and print it
-        once refilled or closed, as many real printers do; else it is lost."""
+        """``hold_when_out``: keep what arrives while out of paper, open or stalled, and
+        print it once refilled, closed or moving again, as many real printers do; else it
+        is lost."""
         self.profile = profile
         self.hold_when_out = hold_when_out
         self._held: list[cmd.Command] = []
@@ -223,9 +224,15 @@ class SimulatedPrinter:
             self._in_thread(self._resume)
 
     def set_stalled(self, on: bool = True) -> None:
-        """The mechanism hangs: status still answers (it is real-time), nothing prints."""
+        """The mechanism hangs: status still answers (it is real-time), nothing prints.
+
+        A printer that holds data keeps what arrives meanwhile and prints it once the
+        mechanism moves again (``on=False``), as after a refill that is slow to resume.
+        """
         with self._lock:
             self._stalled = on
+        if not on:
+            self._in_thread(self._resume)
 
     def set_offline(self, on: bool = True) -> None:
         """Stop (or resume) answering anything at all, as a printer that hung."""
@@ -366,7 +373,7 @@ class SimulatedPrinter:
             for command in commands:
                 if self._offline:
                     continue
-                holding = self._held or (self.hold_when_out and self._stopped_by_paper(command))
+                holding = self._held or (self.hold_when_out and self._must_hold(command))
                 if holding and not isinstance(command, cmd.StatusRequest):
                     if self._out_of_paper(command):
                         self._set_paper_out_now()
@@ -424,11 +431,11 @@ class SimulatedPrinter:
             and not (status.paper_out or status.cover_open or status.error)
         )
 
-    def _stopped_by_paper(self, command: cmd.Command) -> bool:
+    def _must_hold(self, command: cmd.Command) -> bool:
         """Whether a printer that holds data must hold ``command`` (status is real-time)."""
         status = self._status
         return not isinstance(command, cmd.StatusRequest) and (
-            status.paper_out or status.cover_open or self._out_of_paper(command)
+            status.paper_out or status.cover_open or self._stalled or self._out_of_paper(command)
         )
 
     def _set_paper_out_now(self) -> None:

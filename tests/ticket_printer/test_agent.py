@@ -1,8 +1,10 @@
-"""The printer agent against a real hub on loopback and the virtual printer on a real pty."""
+"""The printer agent against a real hub on loopback (or alone) and the virtual printer on a
+real pty."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sqlite3
 import sys
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from google.protobuf import json_format
 
 from protos.okno.v1 import (
     common_pb2,
@@ -24,6 +27,10 @@ from protos.okno.v1 import (
 )
 from tests.hub.conftest import Served
 from tests.polling import eventually
+from tests.ticket_printer.conftest import connect
+from ticket_printer import codec
+from ticket_printer.agent import PrinterAgent
+from ticket_printer.jobs import JobQueue, JobState
 from ticket_printer.layout import Logo
 from ticket_printer.profile import PAPER_80, PrinterProfile, printable
 from ticket_printer.program import PrinterSetup, run_printer
@@ -31,6 +38,9 @@ from ticket_printer.settings import PrinterSettings
 from ticket_printer.sim import SimulatedPrinter
 
 PRINTER = "ticket_printer-P-1"
+# okno printer always announces itself: a serial no other test process on this host uses,
+# or a second zeroconf responder for the same name stops the agent (NonUniqueNameException).
+OWN_SERIAL = f"P-{os.getpid()}"
 CODE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 
 
@@ -39,6 +49,7 @@ class Hall:
     served: Served
     sim: SimulatedPrinter
     link: Path
+    printer: str = PRINTER
 
     def replug(self) -> None:
         """Plug the cable back in; the stable name follows (as udev's symlink would)."""
@@ -49,7 +60,7 @@ class Hall:
     async def issue(self, request_id: str) -> queue_pb2.IssueTicketResponse:
         return await self.served.queue.IssueTicket(
             queue_pb2.IssueTicketRequest(
-                service_id="passport", request_id=request_id, printer_id=PRINTER
+                service_id="passport", request_id=request_id, printer_id=self.printer
             )
         )
 
@@ -57,7 +68,7 @@ class Hall:
         listed = await devices_pb2_grpc.ProvisioningStub(self.served.channel).ListDevices(
             devices_pb2.ListDevicesRequest()
         )
-        (found,) = [d for d in listed.devices if d.id == PRINTER]
+        (found,) = [d for d in listed.devices if d.id == self.printer]
         return found
 
     async def printed(self, *issued: queue_pb2.IssueTicketResponse) -> None:
@@ -93,6 +104,8 @@ def setup_for(
         state,
         "P-1",
         hub=hub,
+        # Not announced: other test processes on this host enroll a "P-1" too.
+        interfaces=[],
         heartbeat_s=0.2,
         settings=settings or PrinterSettings(),
         logo=Logo.load(),
@@ -170,6 +183,77 @@ async def test_paper_running_out_mid_burst_loses_and_doubles_nothing(
         assert (await hall.device()).error == ""
 
 
+@asynccontextmanager
+async def lone_agent(
+    sim: SimulatedPrinter, jobs: JobQueue
+) -> AsyncIterator[tuple[PrinterAgent, asyncio.Queue[str]]]:
+    """An agent on ``sim`` without a hub: the errors it would report arrive on the queue."""
+    errors: asyncio.Queue[str] = asyncio.Queue()
+    agent = PrinterAgent(
+        lambda: connect(sim),
+        jobs,
+        lambda error, _: errors.put_nowait(error),
+        settings=PrinterSettings(logo="none"),
+        poll_s=0.05,
+        retry_s=0.05,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(agent.run(stop))
+    try:
+        yield agent, errors
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 10)
+
+
+def ticket_command(job_id: int, number: str) -> devices_pb2.Command:
+    slip = printing_pb2.TicketSlip(number=number, service_name="Паспорт", timezone="UTC")
+    return devices_pb2.Command(
+        id=job_id, kind="print", payload_json=json_format.MessageToJson(slip, indent=None)
+    )
+
+
+async def reported(errors: asyncio.Queue[str], error: str) -> None:
+    while await asyncio.wait_for(errors.get(), 10) != error:
+        pass
+
+
+async def test_a_job_the_printer_still_holds_is_not_sent_again(tmp_path: Path) -> None:
+    """The roll ends under a ticket and the printer, refilled, is slow to start again: it
+    still holds the ticket, so sending it again would print it twice."""
+    with SimulatedPrinter(hold_when_out=True, paper_tickets=0) as sim:
+        async with lone_agent(sim, JobQueue(tmp_path / "jobs")) as (agent, errors):
+            printing = asyncio.create_task(agent.handle(ticket_command(4, "А004")))
+            await reported(errors, "paper out")
+            sim.set_stalled()
+            sim.refill()
+            # Whatever the agent sends after the ticket (the ticket again, or a question)
+            # is held behind it until the mechanism moves.
+            asked = codec.process_id_request("0000")[:-4]
+            await asyncio.to_thread(sim.wait_for_received, lambda data: data.count(asked) > 1, 30)
+            sim.set_stalled(False)
+            assert await asyncio.wait_for(printing, 30) == ""
+    assert [ticket.text.count("А004") for ticket in sim.tickets] == [1]
+    assert "КОПИЯ" not in sim.tickets[0].text
+    assert sim.received.count(codec.process_id_request("0004")) == 1
+
+
+async def test_a_copy_stopped_by_the_empty_roll_goes_out_again_as_a_copy(tmp_path: Path) -> None:
+    """Left "sending" by a crash, a ticket goes out as a copy; dropped by a printer that ran
+    out under it, it is sent again after the refill, still a copy."""
+    jobs = JobQueue(tmp_path / "jobs")
+    command = ticket_command(4, "А004")
+    jobs.mark(jobs.add(command.id, command.payload_json), JobState.SENDING)
+    with SimulatedPrinter(paper_tickets=0) as sim:
+        async with lone_agent(sim, jobs) as (agent, errors):
+            printing = asyncio.create_task(agent.handle(command))
+            await reported(errors, "paper out")
+            sim.refill()
+            assert await asyncio.wait_for(printing, 30) == ""
+    (ticket,) = sim.tickets
+    assert "КОПИЯ" in ticket.text
+
+
 async def test_a_pulled_cable_is_shown_and_queued_tickets_print_once_it_is_back(
     served: Served, tmp_path: Path
 ) -> None:
@@ -231,7 +315,7 @@ def _last_outcome(served: Served) -> str:
 async def start_agent(hall: Hall, state: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "okno", "printer", "--device", f"serial://{hall.link}"),
-        *("--serial", "P-1", "--state", str(state), "--hub", hall.served.address),
+        *("--serial", OWN_SERIAL, "--state", str(state), "--hub", hall.served.address),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
@@ -247,7 +331,7 @@ async def test_the_agent_killed_mid_queue_prints_every_ticket_once_after_restart
     with SimulatedPrinter() as sim:
         link = tmp_path / "printer.tty"
         link.symlink_to(sim.path)
-        hall = Hall(served, sim, link)
+        hall = Hall(served, sim, link, f"ticket_printer-{OWN_SERIAL}")
         agent = await start_agent(hall, tmp_path / "printer")
         try:
             (paper,) = await asyncio.to_thread(sim.wait_for_tickets, 1, 20)

@@ -95,6 +95,21 @@ def test_paper_running_out_mid_burst_loses_no_ticket_and_prints_none_twice(logo:
         assert numbers(sim) == ["А001", "А002", "А003", "А004", "А005"]
 
 
+@pytest.mark.parametrize("holds", [False, True], ids=["drops", "holds"])
+def test_the_printer_tells_whether_a_stopped_job_came_out_once_it_can(holds: bool) -> None:
+    with (
+        SimulatedPrinter(PAPER_80, paper_tickets=0, hold_when_out=holds) as sim,
+        connect(sim) as printer,
+    ):
+        with pytest.raises(PaperOut):
+            printer.print_ticket(make_slip(), job_id=7)
+        with pytest.raises(PaperOut):
+            printer.printed_after_all(7)  # still empty: it cannot tell yet
+        sim.refill()
+        assert printer.printed_after_all(7) is holds
+        assert numbers(sim) == (["А123"] if holds else [])
+
+
 def test_cover_open_raises_and_closing_it_lets_the_job_print(
     sim: SimulatedPrinter, printer: TicketPrinter
 ) -> None:
