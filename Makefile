@@ -27,8 +27,9 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
+# On both cores; each xdist_group's tests stay on one worker (README, Tests).
 unit: venv
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 test: lint typecheck unit
 

@@ -25,6 +25,9 @@ from okno.runtime.discovery import (
 )
 from okno.runtime.errors import HubNotFound, InvalidAdvert
 
+# Every okno advert on this machine reaches every browser on it: under xdist, one worker.
+pytestmark = pytest.mark.xdist_group("mdns")
+
 LOOPBACK = ["127.0.0.1"]
 REPO = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_S = 8.0

@@ -15,7 +15,8 @@ from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import EXAMPLE
 
 # Real hub processes on the wall clock: .ci/run repeats these at night and across midnight.
-pytestmark = pytest.mark.clock
+# The device takes the first hub it hears of: no other advert at the same time (xdist group).
+pytestmark = [pytest.mark.clock, pytest.mark.xdist_group("mdns")]
 
 DEVICE = "ticket_printer-SIM-1"
 
