@@ -38,8 +38,8 @@ from hall_display.settings import DisplaySettings
 from hall_display.view import BoardView
 from hall_display.voice_bench import CACHED_CALL_TARGET_MS, measure_voice
 from hub.api.server import create_server
-from hub.bench.process import round_the_clock
-from hub.service import Hub
+from hub.bench.process import morning_offset_ms, round_the_clock
+from hub.service import Hub, wall_clock_ms
 from okno.bench import Figure, percentile
 from okno.qt import emit
 from okno.runtime.channels import plaintext
@@ -154,9 +154,13 @@ def measure_paint(config: Path, calls: int = 200) -> list[Figure]:
     always_open = scratch / "branch.toml"
     always_open.write_text(round_the_clock(config.read_text()))
 
+    # From the branch's next open morning, so a run started just before midnight does not
+    # see the day end (and every desk closed) half-way through its calls.
+    offset_ms = morning_offset_ms(config)
+
     def drive() -> None:
         try:
-            asyncio.run(_drive(always_open, calls, bridge, probe, latencies))
+            asyncio.run(_drive(always_open, offset_ms, calls, bridge, probe, latencies))
         except BaseException as err:
             failure.append(err)
         finally:
@@ -180,10 +184,15 @@ def measure_paint(config: Path, calls: int = 200) -> list[Figure]:
     ]
 
 
-async def _drive(
-    config: Path, calls: int, bridge: FeedBridge, probe: PaintProbe, latencies: list[float]
+async def _drive(  # noqa: PLR0917 (one run's parts, passed down from measure_paint)
+    config: Path,
+    offset_ms: int,
+    calls: int,
+    bridge: FeedBridge,
+    probe: PaintProbe,
+    latencies: list[float],
 ) -> None:
-    hub = Hub(config, config.with_name("hub.db"))
+    hub = Hub(config, config.with_name("hub.db"), clock=lambda: wall_clock_ms() + offset_ms)
     await hub.start()
     server, port = await create_server(hub, "127.0.0.1:0")
     await server.start()
