@@ -64,15 +64,35 @@ def add_branch(
     timezone: Annotated[str, typer.Option(help="The branch's time zone (local hours).")] = (
         "Europe/Moscow"
     ),
+    secret_file: Annotated[
+        Path | None,
+        typer.Option(help="Write the secret to this file, owner only (0600), not to stdout."),
+    ] = None,
 ) -> None:
-    """Register a branch and print its secret once (again: a new secret replaces the old)."""
+    """Register a branch and give its secret once (again: a new secret replaces the old).
+
+    ``--secret-file`` makes the file the hub reads 0600 whatever the umask; a shell's
+    ``> file`` makes it readable by all, and the hub refuses such a file.
+    """
     from backoffice import store
+    from okno.files import write_private
 
     try:
         secret = store.add_branch(store.open_store(db), branch_id, timezone)
     except OknoError as error:
         raise _fail(error) from error
-    typer.echo(secret)
+    if secret_file is None:
+        typer.echo(secret)
+        return
+    try:
+        write_private(secret_file, f"{secret}\n".encode())
+    except OSError as error:
+        typer.echo(
+            f"okno: cannot write the secret to {secret_file} ({error.strerror}); the branch's "
+            "old secret no longer works: run add-branch again with a writable --secret-file",
+            err=True,
+        )
+        raise typer.Exit(code=2) from error
 
 
 @app.command("set-authority")

@@ -34,12 +34,14 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from backoffice import schema
 from backoffice.aggregate import Fold, fold, parse
 from backoffice.errors import BatchRefused, MalformedEvent, StoreUnavailable
 from hub.sync.signing import sign
+from okno.files import private_database
 
 log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -61,6 +63,7 @@ def open_store(url: str) -> Engine:
         if "postgresql" in url:
             engine = create_engine(url, pool_size=8)
         else:
+            _private_sqlite_file(url)
             engine = create_engine(url)
             event.listen(engine, "connect", _sqlite_settings)
         # Many rows in one INSERT ... VALUES (...), (...) rather than one statement a row:
@@ -78,6 +81,13 @@ def open_store(url: str) -> Engine:
             "postgresql://user@host/db or a writable sqlite:///path"
         ) from error
     return engine
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Every branch's events and sync secret are in the file: owner only, whatever the umask."""
+    database = make_url(url).database
+    if database and database != ":memory:":
+        private_database(Path(database))
 
 
 def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:

@@ -19,3 +19,15 @@ class ScreenLibrariesMissing(OknoError, ImportError):
     """A Qt screen on an X display lacks libraries its xcb plugin loads."""
 
     code = "screen_libraries_missing"
+
+
+class SecretExposed(OknoError, PermissionError):
+    """A file holding a secret or a key lets others than its owner reach it."""
+
+    code = "secret_exposed"
+
+    def __init__(self, path: str, mode: int) -> None:
+        super().__init__(
+            f"{path} holds a secret but its mode {mode:04o} lets others than its owner reach "
+            f"it: run `chmod 600 {path}`, then start again"
+        )

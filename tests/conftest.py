@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
                 f"--dist loadgroup left {item.nodeid} out of its group: pytest-xdist 3.8.0 "
                 "groups only on pytest below 9.2 (pytest-xdist#1386)"
             )
+
+
+@pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    """Debian's default umask: files a library makes with its own mode are world readable."""
+    before = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(before)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from hub.errors import (
     InvalidRequest,
     RevokedCertificate,
 )
-from okno.files import write_private
+from okno.files import read_private, write_private
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +269,9 @@ class BranchAuthority:
     ) -> tuple[bytes, bytes] | None:
         """The hub's certificate on disk if it names these hosts, is ours and is not ending."""
         try:
-            key_pem, cert_pem = key_path.read_bytes(), cert_path.read_bytes()
+            # A key others could read is reissued (SecretExposed is an OSError): the hub
+            # makes its own, so nobody needs to chmod it.
+            key_pem, cert_pem = read_private(key_path), cert_path.read_bytes()
             certificate = x509.load_pem_x509_certificate(cert_pem)
             certificate.verify_directly_issued_by(self._certificate)
             key = serialization.load_pem_private_key(key_pem, password=None)

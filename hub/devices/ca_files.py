@@ -16,7 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from hub.errors import AuthorityDamaged
-from okno.files import write_private
+from okno.errors import SecretExposed
+from okno.files import read_private, write_private
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,11 @@ def _self_signed(
 
 
 def _load_ca_key(path: Path) -> ec.EllipticCurvePrivateKey:
+    """The CA's key; SecretExposed when others may read it (they could issue devices)."""
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        key = serialization.load_pem_private_key(read_private(path), password=None)
+    except SecretExposed:
+        raise
     except (OSError, ValueError, TypeError) as err:
         raise AuthorityDamaged(
             f"{path} cannot be read as the branch CA's key ({err}): restore it from the hub's "

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from hub.errors import StoreUnavailable
+from okno.files import private_database
 
 log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -34,11 +35,14 @@ class Database:
 def open_database(path: Path) -> Database:
     """One connection, used by one thread at a time: the hub has a single writer.
 
+    The file and its -wal and -shm are owner only: they hold visitors' personal data.
+
     Raises StoreUnavailable with what to do when the file cannot be the hub's database.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = _lock(path)
+        private_database(path)
         engine = create_engine(
             f"sqlite:///{path}",
             poolclass=StaticPool,

@@ -17,6 +17,8 @@ from hub.store import schema
 from hub.sync.directory import directory_json
 from hub.sync.errors import BadSyncSettings
 from hub.sync.sender import Sender
+from okno.errors import SecretExposed
+from okno.files import read_private
 
 if TYPE_CHECKING:
     from hub.service import Hub
@@ -34,10 +36,16 @@ def events_after(engine: Engine, seq: int, limit: int) -> list[tuple[int, str]]:
 
 
 def read_secret(path: Path) -> str:
-    """The branch's secret as ``okno backoffice add-branch`` printed it, from a file."""
+    """The branch's secret as ``okno backoffice add-branch`` printed it, from a file.
+
+    Raises SecretExposed when others than the file's owner may read it: whoever holds the
+    secret can push events in the branch's name.
+    """
     try:
-        secret = path.read_text().strip()
+        secret = read_private(path).decode().strip()
         bytes.fromhex(secret)
+    except SecretExposed:
+        raise
     except (OSError, ValueError) as error:
         raise BadSyncSettings(
             f"cannot read the branch's back office secret from {path}: {error}; put there the "

@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from okno.files import write_private
+from okno.errors import SecretExposed
+from okno.files import read_private, write_private
 from okno.runtime.errors import IdentityDamaged
 
 log = logging.getLogger(__name__)
@@ -29,10 +30,13 @@ class DeviceKey:
 
     @classmethod
     def load_or_create(cls, directory: Path) -> DeviceKey:
-        """The key from ``directory/device.key``, made there on the device's first start."""
+        """The key from ``directory/device.key``, made there on the device's first start.
+
+        Raises SecretExposed when others may read the key: they could act as the device.
+        """
         path = directory / "device.key"
         try:
-            data = path.read_bytes()
+            data = read_private(path)
         except FileNotFoundError:
             directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             key = ec.generate_private_key(ec.SECP256R1())
@@ -40,6 +44,8 @@ class DeviceKey:
             write_private(path, made.key_pem)
             log.info("device key created directory=%s", directory)
             return made
+        except SecretExposed:
+            raise
         except OSError as err:
             raise IdentityDamaged(
                 f"{path} cannot be read ({err.strerror}): fix its permissions, or delete it "

@@ -3,12 +3,15 @@ with a reason and exit 2."""
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from backoffice.reports import REPORTS
 from backoffice.store import Batch, add_branch, open_store, store
+from hub.sync import read_secret
 from hub.sync.signing import sign
 from okno.cli import app
 from tests.backoffice.hand import BRANCH, DAY, history
@@ -69,3 +72,40 @@ def test_reports_history_and_benchmark_are_under_okno_backoffice() -> None:
     assert runner.invoke(app, ["backoffice", "sim", "--help"]).exit_code == 0
     assert runner.invoke(app, ["backoffice", "bench", "--help"]).exit_code == 0
     assert runner.invoke(app, ["report", "list"]).exit_code == 2
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_add_branch_writes_the_secret_owner_only_and_the_hub_reads_it(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/backoffice.db"
+    secret_file = tmp_path / "khamovniki.secret"
+
+    result = CliRunner().invoke(
+        app, ["backoffice", "add-branch", BRANCH, "--db", db, "--secret-file", str(secret_file)]
+    )
+
+    assert result.exit_code == 0
+    assert result.stdout == ""  # nothing on the terminal or in a redirected file
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    secret = read_secret(secret_file)
+    engine = open_store(db)
+    events = history()
+    assert store(engine, Batch(BRANCH, events, sign(secret, BRANCH, events)))[1] == len(events)
+    engine.dispose()
+
+
+def test_add_branch_to_an_unwritable_secret_file_says_the_old_secret_is_gone(
+    tmp_path: Path,
+) -> None:
+    db = f"sqlite:///{tmp_path}/backoffice.db"
+    nowhere = tmp_path / "missing" / "khamovniki.secret"
+
+    result = CliRunner().invoke(
+        app, ["backoffice", "add-branch", BRANCH, "--db", db, "--secret-file", str(nowhere)]
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"okno: cannot write the secret to {nowhere} (No such file or directory); the "
+        "branch's old secret no longer works: run add-branch again with a writable "
+        "--secret-file\n"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import stat
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,14 @@ def test_a_database_of_the_first_schema_is_upgraded_to_milliseconds(store_url: s
         assert (row.served, row.service_sum_ms) == (2, 75_000)
         assert count(engine, schema.ticket_waits) == 0
     engine.dispose()
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_a_sqlite_store_and_its_wal_and_shm_are_owner_only(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path}/office.db")
+    add_branch(engine, BRANCH)  # its secret is in the file
+
+    made = [tmp_path / name for name in ("office.db", "office.db-wal", "office.db-shm")]
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in made}
+    engine.dispose()
+    assert modes == {"office.db": 0o600, "office.db-wal": 0o600, "office.db-shm": 0o600}

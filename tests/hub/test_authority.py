@@ -22,6 +22,8 @@ from hub.errors import (
     ForgedCertificate,
     RevokedCertificate,
 )
+from okno.errors import SecretExposed
+from okno.files import write_private
 from okno.runtime.errors import IdentityDamaged
 from okno.runtime.identity import DeviceKey
 
@@ -256,8 +258,55 @@ def test_device_key_is_created_once_private_and_reloaded(tmp_path: Path) -> None
 
 
 def test_damaged_device_key_says_to_enroll_again(tmp_path: Path) -> None:
-    (tmp_path / "device.key").write_bytes(b"-----BEGIN PRIVATE KEY-----\nAAAA\n")
+    write_private(tmp_path / "device.key", b"-----BEGIN PRIVATE KEY-----\nAAAA\n")
 
     with pytest.raises(IdentityDamaged, match="enroll the device again") as caught:
         DeviceKey.load_or_create(tmp_path)
     assert caught.value.code == "identity_damaged"
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_ca_hub_and_device_keys_are_made_owner_only(tmp_path: Path) -> None:
+    authority = BranchAuthority.load_or_create(tmp_path / "ca", "msk-01", now=NOW)
+    authority.server_credentials(["okno-hub"], now=NOW)
+    DeviceKey.load_or_create(tmp_path / "device")
+
+    made = [
+        tmp_path / "ca" / "ca.key",
+        tmp_path / "ca" / "hub.key",
+        tmp_path / "device" / "device.key",
+    ]
+    assert [stat.S_IMODE(path.stat().st_mode) for path in made] == [0o600, 0o600, 0o600]
+
+
+def test_a_ca_key_others_can_read_is_refused_with_the_chmod(tmp_path: Path) -> None:
+    BranchAuthority.load_or_create(tmp_path / "ca", "msk-01", now=NOW)
+    key = tmp_path / "ca" / "ca.key"
+    key.chmod(0o644)
+
+    with pytest.raises(SecretExposed, match=f"run `chmod 600 {key}`") as caught:
+        BranchAuthority.load_or_create(tmp_path / "ca", "msk-01", now=NOW)
+    assert caught.value.code == "secret_exposed"
+
+
+def test_a_device_key_others_can_read_is_refused_with_the_chmod(tmp_path: Path) -> None:
+    DeviceKey.load_or_create(tmp_path)
+    key = tmp_path / "device.key"
+    key.chmod(0o640)
+
+    with pytest.raises(SecretExposed, match=f"mode 0640 .* run `chmod 600 {key}`"):
+        DeviceKey.load_or_create(tmp_path)
+
+
+def test_a_hub_key_others_could_read_is_replaced_by_a_private_one(
+    authority: BranchAuthority, tmp_path: Path
+) -> None:
+    exposed, _ = authority.server_credentials(["okno-hub"], now=NOW)
+    key = tmp_path / "ca" / "hub.key"
+    key.chmod(0o644)
+
+    fresh, _ = authority.server_credentials(["okno-hub"], now=NOW)
+
+    assert fresh != exposed
+    assert key.read_bytes() == fresh
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600

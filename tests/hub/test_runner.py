@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from hub.bench.process import start_hub
+from hub.devices.authority import BranchAuthority
 from tests.hub.conftest import EXAMPLE
 
 # Real hub processes on the wall clock: .ci/run repeats these at night and across midnight.
@@ -82,3 +83,35 @@ def test_a_database_path_that_cannot_be_is_refused_in_one_line(tmp_path: Path) -
     assert done.returncode == 2
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith(f"okno: cannot open the database {not_a_database}")
+
+
+def test_a_backoffice_secret_others_can_read_stops_the_start_with_the_chmod(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "backoffice.secret"
+    secret.write_text("ab" * 32)
+    secret.chmod(0o644)  # what `add-branch > file` leaves under the usual umask
+
+    done = run_hub(
+        *("--config", str(EXAMPLE), "--db", str(tmp_path / "hub.db")),
+        *("--backoffice", "127.0.0.1:50070", "--backoffice-secret-file", str(secret)),
+    )
+
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"okno: {secret} holds a secret but its mode 0644 lets others than its owner reach "
+        f"it: run `chmod 600 {secret}`, then start again"
+    )
+
+
+def test_a_ca_key_others_can_read_stops_the_start_with_the_chmod(tmp_path: Path) -> None:
+    BranchAuthority.load_or_create(tmp_path / "hub-pki", "msk-01")
+    key = tmp_path / "hub-pki" / "ca.key"
+    key.chmod(0o640)
+
+    done = run_hub("--config", str(EXAMPLE), "--db", str(tmp_path / "hub.db"))
+
+    assert done.returncode == 2
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"okno: {key} holds a secret but its mode 0640")
+    assert last.endswith(f"run `chmod 600 {key}`, then start again")

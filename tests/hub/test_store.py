@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,16 @@ def test_the_database_refuses_a_ticket_number_given_twice(tmp_path: Path) -> Non
         repository.append(again.events)
     assert [e.seq for e in repository.events_after(0, 10)] == [1]
     repository.close()
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_the_database_and_its_wal_and_shm_are_owner_only(tmp_path: Path) -> None:
+    repository = Repository(open_database(tmp_path / "hub.db"))
+    repository.append(
+        QueueEngine(make_branch(), MONDAY_10_00).issue("passport", MONDAY_10_00).events
+    )
+
+    made = [tmp_path / name for name in ("hub.db", "hub.db-wal", "hub.db-shm")]
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in made}
+    repository.close()
+    assert modes == {"hub.db": 0o600, "hub.db-wal": 0o600, "hub.db-shm": 0o600}

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import grpc
 import pytest
+from typer.testing import CliRunner
 
 from hub.bench.process import start_hub
+from okno.cli import app
+from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import EXAMPLE
 
@@ -78,3 +81,23 @@ async def test_a_new_device_finds_the_hub_is_approved_and_stays_a_member(tmp_pat
     finally:
         await stop(device)
         await stop(hub_process)
+
+
+def test_a_device_key_others_can_read_stops_the_device_with_the_chmod(tmp_path: Path) -> None:
+    DeviceKey.load_or_create(tmp_path)
+    key = tmp_path / "device.key"
+    key.chmod(0o644)
+
+    result = CliRunner().invoke(
+        app,
+        [
+            *("provision", "sim-device", "--kind", "ticket_printer", "--serial", "SIM-1"),
+            *("--state", str(tmp_path), "--hub", "127.0.0.1:9"),
+        ],
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"okno: {key} holds a secret but its mode 0644 lets others than its owner reach it: "
+        f"run `chmod 600 {key}`, then start again"
+    )

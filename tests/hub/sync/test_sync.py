@@ -25,7 +25,9 @@ from backoffice.pgcluster import free_port
 from backoffice.server import start_server
 from backoffice.store import acked, add_branch, open_store
 from hub.notify import Backoff
-from hub.sync import Sender, events_after, start_sync
+from hub.sync import Sender, events_after, read_secret, start_sync
+from okno.errors import SecretExposed
+from okno.files import write_private
 from tests.hub.conftest import Served
 from tests.polling import eventually
 
@@ -169,7 +171,7 @@ async def test_hub_killed_mid_batch_resends_and_nothing_is_doubled(
     path, total, issued = hub_log
     engine = open_store(pg_url)
     secret_file = tmp_path / "secret"
-    secret_file.write_text(add_branch(engine, BRANCH))
+    write_private(secret_file, add_branch(engine, BRANCH).encode())
     port = backoffice_process.port  # type: ignore[attr-defined]
     backoffice_process()
     command = [
@@ -257,7 +259,7 @@ async def test_okno_sync_push_stops_at_a_permanent_refusal_and_says_why(
     engine = open_store(pg_url)
     add_branch(engine, BRANCH)
     secret_file = tmp_path / "secret"
-    secret_file.write_text("ab" * 32)  # not the branch's secret
+    write_private(secret_file, b"ab" * 32)  # not the branch's secret
     server, port = await start_server(engine, "127.0.0.1:0")
     command = [
         *(sys.executable, "-m", "okno", "hub", "sync", "push", "--hub-db", str(path)),
@@ -333,3 +335,16 @@ async def test_the_hub_resumes_within_seconds_of_a_restarted_back_office(
     assert resumed_s < 5.0, f"sending resumed {resumed_s:.1f} s after the back office was back"
     engine.dispose()
     hub_engine.dispose()
+
+
+def test_a_secret_file_others_can_read_is_refused_and_a_private_one_read(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "backoffice.secret"
+    secret.write_text("ab" * 32 + "\n")
+    secret.chmod(0o604)
+    with pytest.raises(SecretExposed, match=f"run `chmod 600 {secret}`"):
+        read_secret(secret)
+
+    secret.chmod(0o600)
+    assert read_secret(secret) == "ab" * 32
