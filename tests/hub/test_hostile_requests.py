@@ -1,0 +1,80 @@
+"""What a hostile caller on the LAN sees when it sends the hub text or bytes meant to
+break it: a refusal that says what was wrong, and a log it cannot write lines into."""
+
+from __future__ import annotations
+
+import logging
+
+import grpc
+import pytest
+
+from protos.okno.v1 import appointments_pb2
+from tests.hub.conftest import Served
+from tests.hub.test_appointments_api import refusal, stub
+
+FORGED = "\n2026-12-07 05:00:00,000 INFO hub forged"
+
+
+def lines_of(caplog: pytest.LogCaptureFixture, needle: str) -> list[str]:
+    """Every line the log would hold for the records that mention ``needle``."""
+    return [
+        line
+        for record in caplog.records
+        if needle in record.getMessage() or record.exc_info
+        for line in caplog.handler.format(record).splitlines()
+    ]
+
+
+async def test_a_newline_in_a_request_field_cannot_forge_a_log_line(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="hub")
+    code, details, _ = await refusal(
+        stub(served).FindFreeSlots(appointments_pb2.FindFreeSlotsRequest(service_id="x" + FORGED))
+    )
+    assert code is grpc.StatusCode.NOT_FOUND and "no service" in details
+    (line,) = lines_of(caplog, "forged")
+    assert "refused rpc=FindFreeSlots" in line and '"x\\n2026-12-07 05:00:00,000' in line
+
+
+@pytest.mark.parametrize("after", [2**63 - 1, -1])
+async def test_a_free_slot_search_after_an_impossible_time_is_refused(
+    served: Served, after: int
+) -> None:
+    code, details, error = await refusal(
+        stub(served).FindFreeSlots(
+            appointments_pb2.FindFreeSlotsRequest(service_id="passport", after_unix_ms=after)
+        )
+    )
+    assert code is grpc.StatusCode.INVALID_ARGUMENT
+    assert error == "time_out_of_range"
+    assert f"after_unix_ms must be 0 (from now) to 4102444800000 (2100-01-01), not {after}" in (
+        details
+    )
+
+
+@pytest.mark.parametrize(
+    "method", ["/okno.v1.Appointments/GetBooking", "/okno.v1.HallFeed/Subscribe"]
+)
+async def test_bytes_that_are_not_a_message_get_invalid_argument_and_one_warning(
+    served: Served, caplog: pytest.LogCaptureFixture, method: str
+) -> None:
+    caplog.set_level(logging.INFO)
+
+    async def send() -> object:
+        if method.endswith("Subscribe"):
+            streamed: grpc.aio.UnaryStreamMultiCallable[bytes, bytes]
+            streamed = served.channel.unary_stream(method)
+            return await streamed(b"\xff\xff").read()
+        unary: grpc.aio.UnaryUnaryMultiCallable[bytes, bytes] = served.channel.unary_unary(method)
+        return await unary(b"\xff\xff")
+
+    for _ in range(3):
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await send()
+        assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        assert f"not a valid {method} message" in (caught.value.details() or "")
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 3
+    assert all(len(caplog.handler.format(r).splitlines()) == 1 for r in warnings)
