@@ -4,15 +4,20 @@ break it: a refusal that says what was wrong, and a log it cannot write lines in
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import grpc
 import pytest
 
-from protos.okno.v1 import appointments_pb2
+from okno.runtime.identity import DeviceKey
+from protos.okno.v1 import appointments_pb2, devices_pb2, devices_pb2_grpc, payments_pb2_grpc
 from tests.hub.conftest import Served
 from tests.hub.test_appointments_api import refusal, stub
+from tests.hub.test_payments import begin_request
 
 FORGED = "\n2026-12-07 05:00:00,000 INFO hub forged"
+# For fields of 40 characters at most (a device's serial).
+SHORT = "\n05:00:00 INFO hub forged"
 
 
 def lines_of(caplog: pytest.LogCaptureFixture, needle: str) -> list[str]:
@@ -35,6 +40,27 @@ async def test_a_newline_in_a_request_field_cannot_forge_a_log_line(
     assert code is grpc.StatusCode.NOT_FOUND and "no service" in details
     (line,) = lines_of(caplog, "forged")
     assert "refused rpc=FindFreeSlots" in line and '"x\\n2026-12-07 05:00:00,000' in line
+
+
+async def test_a_newline_in_what_the_hub_takes_and_logs_stays_on_one_line(
+    served: Served, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    caplog.set_level(logging.INFO, logger="hub")
+    payment = begin_request()
+    payment.terminal_id = "kiosk-1" + SHORT
+    await payments_pb2_grpc.PaymentsStub(served.channel).Begin(payment)
+    await devices_pb2_grpc.EnrollmentStub(served.channel).RequestEnrollment(
+        devices_pb2.EnrollmentRequest(
+            kind="ticket_printer",
+            model="Model-1",
+            serial="P-1" + SHORT,
+            software_version="0.1.0",
+            csr_pem=DeviceKey.load_or_create(tmp_path).csr("ticket_printer-P-1"),
+        )
+    )
+    begun, requested = lines_of(caplog, "forged")
+    assert "payment begun id=1 terminal=kiosk-1\\n05:00:00 INFO hub forged" in begun
+    assert "enrollment requested device=ticket_printer-P-1\\n05:00:00 INFO hub forged" in requested
 
 
 @pytest.mark.parametrize("after", [2**63 - 1, -1])
