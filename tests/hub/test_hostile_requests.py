@@ -10,7 +10,14 @@ import grpc
 import pytest
 
 from okno.runtime.identity import DeviceKey
-from protos.okno.v1 import appointments_pb2, devices_pb2, devices_pb2_grpc, payments_pb2_grpc
+from protos.okno.v1 import (
+    appointments_pb2,
+    devices_pb2,
+    devices_pb2_grpc,
+    payments_pb2_grpc,
+    printing_pb2,
+    printing_pb2_grpc,
+)
 from tests.hub.conftest import Served
 from tests.hub.test_appointments_api import refusal, stub
 from tests.hub.test_payments import begin_request
@@ -45,7 +52,7 @@ async def test_a_newline_in_a_request_field_cannot_forge_a_log_line(
 async def test_a_newline_in_what_the_hub_takes_and_logs_stays_on_one_line(
     served: Served, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    caplog.set_level(logging.INFO, logger="hub")
+    caplog.set_level(logging.DEBUG, logger="hub")
     payment = begin_request()
     payment.terminal_id = "kiosk-1" + SHORT
     await payments_pb2_grpc.PaymentsStub(served.channel).Begin(payment)
@@ -58,9 +65,22 @@ async def test_a_newline_in_what_the_hub_takes_and_logs_stays_on_one_line(
             csr_pem=DeviceKey.load_or_create(tmp_path).csr("ticket_printer-P-1"),
         )
     )
-    begun, requested = lines_of(caplog, "forged")
+    code, _, _ = await refusal(
+        printing_pb2_grpc.PrintingStub(served.channel).PrintSlip(
+            printing_pb2.PrintSlipRequest(
+                printer_id="printer-1" + SHORT, request_id="r-1", title="t", lines=["l"]
+            )
+        )
+    )
+    assert code is grpc.StatusCode.FAILED_PRECONDITION
+    # What a device's session tells of a command it ran (hub/api/session.py passes it on).
+    await served.hub.fleet.acked("kiosk-1", 1, "done" + SHORT)
+    begun, requested, unready, refused, acked = lines_of(caplog, "forged")
     assert "payment begun id=1 terminal=kiosk-1\\n05:00:00 INFO hub forged" in begun
     assert "enrollment requested device=ticket_printer-P-1\\n05:00:00 INFO hub forged" in requested
+    assert "print refused printer=printer-1\\n05:00:00 INFO hub forged lines=1" in unready
+    assert "refused rpc=PrintSlip" in refused and "printer-1\\n05:00:00 INFO hub" in refused
+    assert "outcome=done\\n05:00:00 INFO hub forged" in acked
 
 
 @pytest.mark.parametrize("after", [2**63 - 1, -1])
