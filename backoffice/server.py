@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from backoffice.directory import store_directory
 from backoffice.errors import BatchRefused
 from backoffice.store import Batch, store
+from okno.malformed import MalformedRequests
 from protos.okno.v1 import sync_pb2, sync_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -68,10 +69,11 @@ class SyncService(sync_pb2_grpc.SyncServicer):
 
 async def start_server(engine: Engine, listen: str) -> tuple[grpc.aio.Server, int]:
     server = grpc.aio.server(
+        interceptors=[MalformedRequests()],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE),
             ("grpc.max_send_message_length", MAX_MESSAGE),
-        ]
+        ],
     )
     sync_pb2_grpc.add_SyncServicer_to_server(SyncService(engine), server)
     port = server.add_insecure_port(listen)

@@ -42,6 +42,7 @@ from backoffice.aggregate import Fold, fold, parse
 from backoffice.errors import BatchRefused, MalformedEvent, StoreUnavailable
 from hub.sync.signing import sign
 from okno.files import private_database
+from okno.logtext import oneline
 
 log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -364,8 +365,10 @@ def record_refusal(
                 )
             )
     except SQLAlchemyError:
-        log.exception("could not record a refusal branch=%s", shown)
-    log.warning("refused branch=%s code=%s reason=%s", shown, refusal.code, refusal)
+        log.exception("could not record a refusal branch=%s", oneline(shown))
+    log.warning(
+        "refused branch=%s code=%s reason=%s", oneline(shown), refusal.code, oneline(refusal)
+    )
 
 
 def now_ms() -> int:

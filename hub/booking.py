@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Protocol, TypeVar
 
 from hub.devices.pairing import AttemptLimit
@@ -26,12 +26,16 @@ from hub.domain.model import (
     Ticket,
     WaitEstimate,
 )
-from hub.errors import InvalidRequest, NoBookingForCard, UnknownCode
+from hub.errors import InvalidRequest, NoBookingForCard, TimeOutOfRange, UnknownCode
 from hub.store.repository import Repository
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_FREE_SLOTS = 50
+# Far past any booking horizon, far inside what datetime can hold: a time from a request
+# beyond it is refused before it can overflow the calendar's arithmetic.
+LATEST_YEAR = 2100
+LATEST_MS = int(datetime(LATEST_YEAR, 1, 1, tzinfo=UTC).timestamp()) * 1000
 
 
 class BookingHost(Protocol):
@@ -146,6 +150,11 @@ class Bookings:
     ) -> list[SlotView]:
         if not 0 < limit <= MAX_FREE_SLOTS:
             raise InvalidRequest(f"limit must be 1 to {MAX_FREE_SLOTS}, not {limit}")
+        if not 0 <= after_ms <= LATEST_MS:
+            raise TimeOutOfRange(
+                f"after_unix_ms must be 0 (from now) to {LATEST_MS} ({LATEST_YEAR}-01-01), "
+                f"not {after_ms}: give a time in milliseconds since 1970"
+            )
         views = self._hub.appointments.seats.free_slots(
             service_id, after_ms, limit, self._hub.clock()
         )

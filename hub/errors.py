@@ -134,6 +134,12 @@ class BadCode(InvalidRequest):
     code = "bad_code"
 
 
+class TimeOutOfRange(InvalidRequest):
+    """A time asked about lies before 1970 or after 2100: no calendar of the branch has it."""
+
+    code = "time_out_of_range"
+
+
 class NotBookable(Refused):
     """The service takes no appointments."""
 

@@ -31,6 +31,7 @@ from hub.domain.payments import (
 )
 from hub.store import payments as store
 from hub.store.repository import Repository
+from okno.logtext import oneline
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -68,7 +69,7 @@ class Payments:
             "payment %s id=%d terminal=%s state=%s",
             "begun" if new else "found",
             payment.id,
-            payment.terminal_id,
+            oneline(payment.terminal_id),
             payment.state.value,
         )
         return payment, new
@@ -98,7 +99,7 @@ class Payments:
                 log.warning(
                     "payment unconfirmed id=%d: reverse the terminal's receipt %s",
                     payment.id,
-                    last.receipt,
+                    oneline(last.receipt),
                 )
                 return Resolved(payment, last.receipt)
             return Resolved(await self._apply(payment, settlement))

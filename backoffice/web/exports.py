@@ -2,7 +2,8 @@
 
 CSV is UTF-8 with a byte-order mark and commas, numbers with a decimal point: Excel and
 LibreOffice open it with the Cyrillic intact. XLSX keeps numbers as numbers, bolds and
-freezes the header, and sizes the columns to their titles.
+freezes the header, and sizes the columns to their titles. In both, text that a
+spreadsheet would run as a formula is written inert (:func:`inert`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,23 @@ def heading(column: Column, lang: str) -> str:
     return f"{title}, {shown}" if shown else title
 
 
+# A spreadsheet takes a cell that begins with one of these as a formula (OWASP, "CSV
+# Injection"): =HYPERLINK(...) in a service's name would run when a manager opens the file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> object:
+    """A cell a spreadsheet shows as typed: text that would start a formula gets a leading
+    ``'``; numbers, and text that is only a number ("-5", "+1.5"), stay as they are."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
+
+
 def csv_bytes(headings: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     """A whole CSV file: the byte-order mark, the headings, the rows."""
     return "\ufeff".encode() + csv_body([headings, *rows])
@@ -41,7 +59,7 @@ def csv_bytes(headings: Sequence[str], rows: Sequence[Sequence[object]]) -> byte
 def csv_body(rows: Sequence[Sequence[object]]) -> bytes:
     """CSV lines without the byte-order mark: what follows the head of a streamed file."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    csv.writer(out, lineterminator="\r\n").writerows([inert(c) for c in row] for row in rows)
     return out.getvalue().encode("utf-8")
 
 
@@ -70,7 +88,7 @@ def report_xlsx(table: ReportTable, lang: str, sheet: str) -> bytes:
     for cell in page[1]:
         cell.font = Font(bold=True)
     for row in rows(table, lang):
-        page.append(row)
+        page.append([inert(c) for c in row])
     page.freeze_panes = "A2"
     for index, title in enumerate(titles, start=1):
         page.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(title) + 2))

@@ -22,6 +22,7 @@ from hub.domain.model import Ticket, WaitEstimate
 from hub.errors import InvalidRequest, NotFound, Refused
 from hub.service import Hub
 from okno.links import ticket_url
+from okno.logtext import oneline
 from protos.okno.v1 import common_pb2, printing_pb2, printing_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -71,13 +72,15 @@ class Printers:
     ) -> common_pb2.PrintJob:
         reason = self.unready(printer_id)
         if reason:
-            log.info("print refused printer=%s %s reason=%s", printer_id, what, reason)
+            log.info(
+                "print refused printer=%s %s reason=%s", oneline(printer_id), what, oneline(reason)
+            )
             return common_pb2.PrintJob(
                 printer_id=printer_id, state=common_pb2.PRINT_JOB_STATE_FAILED, error=reason
             )
         payload = json_format.MessageToJson(slip, indent=None)
         job_id = await self._fleet.send(printer_id, kind, payload, key=key)
-        log.info("print queued printer=%s %s job=%d", printer_id, what, job_id)
+        log.info("print queued printer=%s %s job=%d", oneline(printer_id), what, job_id)
         return common_pb2.PrintJob(
             job_id=job_id, printer_id=printer_id, state=common_pb2.PRINT_JOB_STATE_QUEUED
         )

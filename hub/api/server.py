@@ -18,6 +18,7 @@ from hub.api.session import DeviceSessionServicer
 from hub.api.staff import StaffServicer
 from hub.errors import AddressInUse
 from hub.service import Hub
+from okno.malformed import MalformedRequests
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,
@@ -42,7 +43,7 @@ from protos.okno.v1 import (
 
 async def create_server(hub: Hub, address: str) -> tuple[grpc.aio.Server, int]:
     """Build the server bound to ``address`` ("host:port", port 0 picks a free one)."""
-    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    server = grpc.aio.server(interceptors=[MalformedRequests()], options=[("grpc.so_reuseport", 0)])
     _add_hall_services(server, hub)
     admin_pb2_grpc.add_AdminServicer_to_server(AdminServicer(hub), server)
     devices_pb2_grpc.add_EnrollmentServicer_to_server(EnrollmentServicer(hub.fleet), server)
@@ -91,7 +92,7 @@ async def create_device_server(
     credentials = grpc.ssl_server_credentials(
         [(key, certificate)], root_certificates=hub.fleet.ca_pem, require_client_auth=True
     )
-    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    server = grpc.aio.server(interceptors=[MalformedRequests()], options=[("grpc.so_reuseport", 0)])
     devices_pb2_grpc.add_DeviceSessionServicer_to_server(DeviceSessionServicer(hub.fleet), server)
     admin_pb2_grpc.add_AdminServicer_to_server(DeviceAdminServicer(hub), server)
     _add_hall_services(server, hub)

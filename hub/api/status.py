@@ -23,6 +23,7 @@ from hub.errors import (
     TooManyAttempts,
     Unauthenticated,
 )
+from okno.logtext import oneline
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,13 @@ def rpc(
             # A business refusal (a full slot, a code too early) is an answer, not an
             # incident: worth a line only when debugging; anything else is logged.
             level = logging.DEBUG if code is grpc.StatusCode.FAILED_PRECONDITION else logging.INFO
-            log.log(level, "refused rpc=%s code=%s reason=%s", method.__name__, error.code, error)
+            log.log(
+                level,
+                "refused rpc=%s code=%s reason=%s",
+                method.__name__,
+                error.code,
+                oneline(error),
+            )
             facts = tuple((f"okno-{name}", value) for name, value in error.facts().items())
             context.set_trailing_metadata((("okno-error", error.code), *facts))
             # Not context.abort(): it raises through gRPC's machinery and cost more than

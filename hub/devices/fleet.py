@@ -23,6 +23,7 @@ from hub.devices.registry import (
     Registry,
 )
 from hub.errors import InvalidRequest, NotFound, Refused, RevokedCertificate
+from okno.logtext import oneline
 from okno.runtime.schemas import schema_for
 from okno.runtime.settings import SettingRefused
 
@@ -174,7 +175,10 @@ class Fleet:
     async def acked(self, device_id: str, command_id: int, outcome: str) -> None:
         await self._store.ack_command(device_id, command_id, outcome, self.now_ms())
         log.info(
-            "command acknowledged device=%s command=%d outcome=%s", device_id, command_id, outcome
+            "command acknowledged device=%s command=%d outcome=%s",
+            device_id,
+            command_id,
+            oneline(outcome),
         )
 
     async def request(
@@ -199,7 +203,7 @@ class Fleet:
                 csr_pem=csr_pem.decode("ascii", errors="replace"),
             ),
         )
-        log.info("enrollment requested device=%s", device.id)
+        log.info("enrollment requested device=%s", oneline(device.id))
         return device
 
     async def approve(self, code: str, *, name: str, zone: str, source: str) -> Device:

@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from hub.errors import HubError
 from hub.web import hall, monitoring, rating, staff, visitor
 from hub.web.site import HERE, CsrfFailed, FormError, Web, http_status
+from okno.logtext import oneline
 
 if TYPE_CHECKING:
     from hub.notify.notifier import Notifier
@@ -41,10 +42,12 @@ def create_app(web: Web) -> Starlette:
                 return await handler(request)
             except (HubError, FormError, CsrfFailed) as error:
                 if isinstance(error, HubError) and http_status(error) >= 500:
-                    log.warning("web request failed path=%s code=%s", request.url.path, error.code)
+                    log.warning(
+                        "web request failed path=%s code=%s", oneline(request.url.path), error.code
+                    )
                 return web.error(request, error)
             except Exception:
-                log.exception("web page failed path=%s", request.url.path)
+                log.exception("web page failed path=%s", oneline(request.url.path))
                 return web.error(request, RuntimeError())
 
         return run
@@ -77,7 +80,7 @@ def create_app(web: Web) -> Starlette:
         return web.error(request, error)
 
     async def failed(request: Request, error: Exception) -> Response:
-        log.exception("web request failed path=%s", request.url.path, exc_info=error)
+        log.exception("web request failed path=%s", oneline(request.url.path), exc_info=error)
         return web.error(request, RuntimeError())
 
     app = Starlette(

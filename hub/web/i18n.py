@@ -145,6 +145,7 @@ _RU: dict[str, str] = {
         "Такого талона нет. Проверьте номер на талоне или отсканируйте QR-код ещё раз."
     ),
     "err_unknown_service": "Такой услуги нет. Выберите услугу из списка.",
+    "err_time_out_of_range": "Такой даты в записи нет: выберите дату от сегодня до 2099 года.",
     "err_invalid_request": "Проверьте введённые данные.",
     "err_bad_phone": "Телефон не подходит для SMS: введите его как +7 916 123-45-67.",
     "err_bad_email": "Адрес почты не подходит: введите его как name@example.ru.",
@@ -311,6 +312,7 @@ _EN: dict[str, str] = {
         "There is no such ticket. Check the number on the ticket or scan its QR code again."
     ),
     "err_unknown_service": "There is no such service. Choose one from the list.",
+    "err_time_out_of_range": "No booking has such a date: choose one from today to 2099.",
     "err_invalid_request": "Please check what you typed.",
     "err_bad_phone": "This phone number cannot get an SMS: type it like +7 916 123-45-67.",
     "err_bad_email": "This e-mail address will not work: type it like name@example.ru.",

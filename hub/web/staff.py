@@ -12,13 +12,22 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hub.booking import LATEST_YEAR
 from hub.domain.appointments import contacts
 from hub.domain.model import Channel
-from hub.errors import InvalidRequest, NoPin, StaffOnly, Unauthenticated, UnknownOperator
+from hub.errors import (
+    InvalidRequest,
+    NoPin,
+    StaffOnly,
+    TimeOutOfRange,
+    Unauthenticated,
+    UnknownOperator,
+)
 from hub.notify.messages import ApplicationStatus
 from hub.staff import SignedIn
 from hub.web.security import CALL_CENTRE_ROLES, STAFF_COOKIE
 from hub.web.site import FormError, Web, redirect
+from okno.logtext import oneline
 
 log = logging.getLogger(__name__)
 FREE_SLOTS = 12
@@ -139,6 +148,11 @@ def _after_ms(web: Web, text: str) -> int:
         wall = datetime.fromisoformat(text)
     except ValueError:
         raise FormError("err_invalid_request") from None
+    # Checked before the calendar turns it into UTC, where year 1 or 9999 would overflow.
+    if not 1970 < wall.year < LATEST_YEAR:
+        raise TimeOutOfRange(
+            f"no booking is made on {wall.date()}: choose a date from 1971 to {LATEST_YEAR - 1}"
+        )
     calendar = web.hub.appointments.calendar
     minute = wall.hour * 60 + wall.minute
     found = calendar.utc_ms(wall.date(), minute)
@@ -171,7 +185,7 @@ async def book(request: Request) -> Response:
         phone=phone,
         name=fields.get("name", ""),
     )
-    log.info("call-centre booking operator=%s service=%s", staff.operator_id, service_id)
+    log.info("call-centre booking operator=%s service=%s", staff.operator_id, oneline(service_id))
     lang = web.lang(request)
     opens, closes = web.hub.appointments.window(booked)
     return await _page(

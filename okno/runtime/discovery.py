@@ -20,6 +20,7 @@ from typing import Self
 from zeroconf import DNSQuestionType, IPVersion, ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
+from okno.logtext import oneline
 from okno.runtime.errors import HubNotFound, InvalidAdvert
 
 __all__ = [
@@ -266,7 +267,7 @@ class _Resolver:
         if await info.async_request(zeroconf, RESOLVE_TIMEOUT_MS):
             self._found.put_nowait(info)
         else:
-            log.warning("unresolved service=%s timeout_ms=%d", name, RESOLVE_TIMEOUT_MS)
+            log.warning("unresolved service=%s timeout_ms=%d", oneline(name), RESOLVE_TIMEOUT_MS)
 
 
 def _address(info: AsyncServiceInfo) -> tuple[str, int]:
@@ -289,14 +290,19 @@ async def find_hub(
                     host, port = _address(info)
                     hub = decode_hub_txt(info.properties, host=host, port=port)
                 except InvalidAdvert as err:
-                    log.warning("hub advert ignored service=%s reason=%s", info.name, err)
+                    log.warning(
+                        "hub advert ignored service=%s reason=%s", oneline(info.name), oneline(err)
+                    )
                     continue
                 if branch_id is None or hub.branch_id == branch_id:
                     log.info(
-                        "hub found branch=%s host=%s port=%d", hub.branch_id, hub.host, hub.port
+                        "hub found branch=%s host=%s port=%d",
+                        oneline(hub.branch_id),
+                        hub.host,
+                        hub.port,
                     )
                     return hub
-                log.debug("hub skipped branch=%s wanted=%s", hub.branch_id, branch_id)
+                log.debug("hub skipped branch=%s wanted=%s", oneline(hub.branch_id), branch_id)
     except TimeoutError as err:
         which = "an okno hub" if branch_id is None else f"the hub of branch {branch_id!r}"
         raise HubNotFound(
@@ -318,6 +324,10 @@ async def list_devices(*, interfaces: list[str], listen_s: float) -> list[Device
                         host, port = _address(info)
                         seen[info.name] = decode_device_txt(info.properties, host=host, port=port)
                     except InvalidAdvert as err:
-                        log.warning("device advert ignored service=%s reason=%s", info.name, err)
+                        log.warning(
+                            "device advert ignored service=%s reason=%s",
+                            oneline(info.name),
+                            oneline(err),
+                        )
     log.info("devices listed count=%d listen_s=%g", len(seen), listen_s)
     return list(seen.values())
