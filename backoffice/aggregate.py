@@ -10,6 +10,12 @@ ticket, from its issue to its first call (or to its cancellation, if never calle
 service time when service finishes; all in milliseconds; a ticket's figures belong to
 the day it was issued (a ticket cancelled when the day ends is that day's); hours are
 the branch's local hours.
+
+An event that cannot be folded (a field missing or garbled, a time or an amount out of
+range) is left out with its reason in ``Fold.refused``; the rest of the batch is folded
+without it. The bounds keep every sum far from overflowing 64 bits: one event adds at
+most ``MAX_AMOUNT`` kopecks or ``MAX_SERVICE_MS``, both below 2^30, so a day's row would
+need more than 2^33 events of one branch in one day.
 """
 
 from __future__ import annotations
@@ -23,8 +29,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from backoffice.errors import MalformedEvent
+from hub.domain.payments import MAX_AMOUNT
 
 LONG_WAIT_MS = 15 * 60_000
+# Times are Unix milliseconds up to the end of the year 9999, as datetime can show them.
+MAX_MS = 253_402_300_799_999
+# The longest service counted: a week; anything longer is a broken clock, not a visit.
+MAX_SERVICE_MS = 7 * 24 * 3_600_000
 _ENDED = frozenset({"service_finished", "ticket_no_show", "ticket_cancelled"})
 _DESK_KINDS = frozenset({"desk_opened", "desk_closed", "desk_paused"})
 
@@ -44,7 +55,8 @@ class Parsed:
 @dataclass
 class Fold:
     """What a batch adds; ``tickets``/``desks`` map id -> row, a ticket's None = left;
-    ``waits`` maps ticket id -> its ticket_waits row (the first call's wait wins)."""
+    ``waits`` maps ticket id -> its ticket_waits row (the first call's wait wins);
+    ``refused`` maps the seq of each event left out to why."""
 
     sums: dict[str, Sums] = field(default_factory=lambda: defaultdict(_sums))
     tickets: dict[str, dict[str, Any] | None] = field(default_factory=dict)
@@ -52,6 +64,7 @@ class Fold:
     desks: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_event_ms: int = 0
     day: str = ""
+    refused: dict[int, str] = field(default_factory=dict)
 
     def add(self, table: str, key: Key, **values: int) -> None:
         row = self.sums[table][key]
@@ -79,20 +92,37 @@ def parse(seq: int, payload: str) -> Parsed:
     at_ms, day, kind = data.get("at_ms"), data.get("day"), data.get("kind")
     if not isinstance(at_ms, int) or not isinstance(day, str) or len(day) != 10:
         raise MalformedEvent(f"event {seq} lacks a time (at_ms) or a day (YYYY-MM-DD)")
+    if not 0 <= at_ms <= MAX_MS:
+        raise MalformedEvent(f"event {seq}'s at_ms {at_ms} is not a time: 0..{MAX_MS}")
     if not isinstance(kind, str) or not kind or len(kind) > 32:
         raise MalformedEvent(f"event {seq} lacks its kind")
     return Parsed(seq, at_ms, day, kind, data)
 
 
 def fold(events: list[Parsed], timezone: str) -> Fold:
-    result = Fold()
+    """The batch's sums and live state, without the events that cannot be folded.
+
+    An event that fails may have added part of itself before failing; whether an event
+    fails depends on it alone, so a second pass without the failed ones is clean.
+    """
+    result = _fold(events, timezone, {})
+    if result.refused:
+        result = _fold(events, timezone, result.refused)
+    return result
+
+
+def _fold(events: list[Parsed], timezone: str, refused: dict[int, str]) -> Fold:
+    result = Fold(refused=dict(refused))
     for event in events:
+        if event.seq in refused:
+            continue
         try:
             _apply(result, event, timezone)
-        except (KeyError, TypeError, ValueError) as error:
-            raise MalformedEvent(
+        except (KeyError, TypeError, ValueError, OverflowError) as error:
+            result.refused[event.seq] = (
                 f"event {event.seq} ({event.kind}) lacks or garbles a field: {error!r}"
-            ) from None
+            )
+            continue
         result.last_event_ms = max(result.last_event_ms, event.at_ms)
         result.day = max(result.day, event.day)
     return result
@@ -113,7 +143,7 @@ def _apply(result: Fold, event: Parsed, timezone: str) -> None:
             "agg_payment_day",
             (day, str(p["service_id"]), str(p["state"])),
             payments=1,
-            amount_kopecks=int(p["amount_kopecks"]),
+            amount_kopecks=_bounded(p, "amount_kopecks", 1, MAX_AMOUNT),
         )
     elif kind == "ticket_rated":
         r = rating(data)
@@ -135,12 +165,14 @@ def _ticket(
     per_service = (day, service)
     if kind == "ticket_issued":
         result.add("agg_service_day", per_service, issued=1)
-        result.add("agg_hour", (day, _hour(int(ticket["issued_at_ms"]), timezone)), issued=1)
+        result.add("agg_hour", (day, _hour(_ms(ticket, "issued_at_ms"), timezone)), issued=1)
         _wait(result, ticket, timezone, None, called=0)
     elif kind == "ticket_called":
-        _wait(result, ticket, timezone, int(ticket["called_at_ms"]), called=1)
+        _wait(result, ticket, timezone, _ms(ticket, "called_at_ms"), called=1)
     elif kind == "service_finished":
-        service_ms = max(0, int(ticket["finished_at_ms"]) - int(ticket["started_at_ms"]))
+        service_ms = max(0, _ms(ticket, "finished_at_ms") - _ms(ticket, "started_at_ms"))
+        if service_ms > MAX_SERVICE_MS:
+            raise ValueError(f"a service of {service_ms} ms is longer than {MAX_SERVICE_MS}")
         result.add(
             "agg_service_day",
             per_service,
@@ -157,7 +189,8 @@ def _ticket(
         result.add("agg_staff_day", staff, no_shows=1)
     elif kind == "ticket_cancelled":
         result.add("agg_service_day", per_service, cancelled=1)
-        _wait(result, ticket, timezone, int(ticket.get("finished_at_ms") or event.at_ms), called=0)
+        ended = _ms(ticket, "finished_at_ms") if ticket.get("finished_at_ms") else event.at_ms
+        _wait(result, ticket, timezone, ended, called=0)
     elif kind == "ticket_transferred":
         result.add("agg_service_day", per_service, transferred=1)
     if kind in _ENDED:
@@ -169,7 +202,7 @@ def _ticket(
         "state": state,
         "service_id": service,
         "desk_id": str(ticket.get("desk_id", "")),
-        "since_ms": int(ticket.get(since.get(state, "issued_at_ms"), 0)),
+        "since_ms": _ms(ticket, since.get(state, "issued_at_ms"), missing=0),
     }
 
 
@@ -185,7 +218,7 @@ def _wait(
     known = result.waits.get(ticket_id)
     if known is not None and known["wait_ms"] is not None:
         return
-    start_ms = int(ticket["issued_at_ms"])
+    start_ms = _ms(ticket, "issued_at_ms")
     result.waits[ticket_id] = known or {
         "day": str(ticket["day"]),
         "hour": _hour(start_ms, timezone),
@@ -209,6 +242,21 @@ def rating(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise ValueError(f"the rating's score {score!r} is not a whole number 1..5")
     return found
+
+
+def _ms(fields: dict[str, Any], name: str, missing: int | None = None) -> int:
+    """A time of the event (Unix ms, 0..MAX_MS); ``missing``: the value when absent."""
+    if missing is not None and name not in fields:
+        return missing
+    return _bounded(fields, name, 0, MAX_MS)
+
+
+def _bounded(fields: dict[str, Any], name: str, low: int, high: int) -> int:
+    """A whole number field within low..high: what a sum and a 64-bit column can hold."""
+    value = int(fields[name])
+    if not low <= value <= high:
+        raise ValueError(f"{name} {value} is outside {low}..{high}")
+    return value
 
 
 def _part(data: dict[str, Any], name: str) -> dict[str, Any]:
