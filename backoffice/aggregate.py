@@ -12,10 +12,10 @@ the day it was issued (a ticket cancelled when the day ends is that day's); hour
 the branch's local hours.
 
 An event that cannot be folded (a field missing or garbled, a time or an amount out of
-range) is left out with its reason in ``Fold.refused``; the rest of the batch is folded
-without it. The bounds keep every sum far from overflowing 64 bits: one event adds at
-most ``MAX_AMOUNT`` kopecks or ``MAX_SERVICE_MS``, both below 2^30, so a day's row would
-need more than 2^33 events of one branch in one day.
+range, a text wider than its column) is left out with its reason in ``Fold.refused``; the
+rest of the batch is folded without it. The bounds keep every sum far from overflowing 64
+bits: one event adds at most ``MAX_AMOUNT`` kopecks or ``MAX_SERVICE_MS``, both below
+2^30, so a day's row would need more than 2^33 events of one branch in one day.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ LONG_WAIT_MS = 15 * 60_000
 MAX_MS = 253_402_300_799_999
 # The longest service counted: a week; anything longer is a broken clock, not a visit.
 MAX_SERVICE_MS = 7 * 24 * 3_600_000
+# The widths of the text columns an event's fields go into (backoffice/schema.py): an id,
+# a state, a ticket's id, a day. A longer one no row can hold.
+ID, STATE, TICKET, DAY = 40, 16, 32, 10
 _ENDED = frozenset({"service_finished", "ticket_no_show", "ticket_cancelled"})
 _DESK_KINDS = frozenset({"desk_opened", "desk_closed", "desk_paused"})
 
@@ -133,22 +136,27 @@ def _apply(result: Fold, event: Parsed, timezone: str) -> None:
     ticket = data.get("ticket")
     desk = data.get("desk") or {}
     if kind in _DESK_KINDS:
-        result.desks[str(desk["id"])] = {
-            "state": str(desk["state"]),
-            "operator_id": str(desk.get("operator_id", "")),
+        result.desks[_text(desk, "id")] = {
+            "state": _text(desk, "state", STATE),
+            "operator_id": _text(desk, "operator_id", missing=""),
         }
     elif kind == "payment_settled":
         p = _part(data, "payment")
         result.add(
             "agg_payment_day",
-            (day, str(p["service_id"]), str(p["state"])),
+            (day, _text(p, "service_id"), _text(p, "state", STATE)),
             payments=1,
             amount_kopecks=_bounded(p, "amount_kopecks", 1, MAX_AMOUNT),
         )
     elif kind == "ticket_rated":
         r = rating(data)
         score = r["score"]
-        key = (day, r["service_id"], r["desk_id"], str(r.get("operator_id", "")))
+        key = (
+            day,
+            _text(r, "service_id"),
+            _text(r, "desk_id"),
+            _text(r, "operator_id", missing=""),
+        )
         result.add("agg_rating_day", key, ratings=1, score_sum=score, low_scores=int(score <= 2))
     if not isinstance(ticket, dict):
         return
@@ -159,9 +167,9 @@ def _ticket(
     result: Fold, event: Parsed, ticket: dict[str, Any], desk: dict[str, Any], timezone: str
 ) -> None:
     kind = event.kind
-    day = str(ticket["day"])
-    service = str(ticket["service_id"])
-    ticket_id = str(ticket["id"])
+    day = _text(ticket, "day", DAY)
+    service = _text(ticket, "service_id")
+    ticket_id = _text(ticket, "id", TICKET)
     per_service = (day, service)
     if kind == "ticket_issued":
         result.add("agg_service_day", per_service, issued=1)
@@ -181,11 +189,11 @@ def _ticket(
             service_sum_ms=service_ms,
             service_max_ms=service_ms,
         )
-        staff = (day, str(ticket["desk_id"]), str(desk.get("operator_id", "")))
+        staff = (day, _text(ticket, "desk_id"), _text(desk, "operator_id", missing=""))
         result.add("agg_staff_day", staff, served=1, service_sum_ms=service_ms)
     elif kind == "ticket_no_show":
         result.add("agg_service_day", per_service, no_shows=1)
-        staff = (day, str(ticket["desk_id"]), str(desk.get("operator_id", "")))
+        staff = (day, _text(ticket, "desk_id"), _text(desk, "operator_id", missing=""))
         result.add("agg_staff_day", staff, no_shows=1)
     elif kind == "ticket_cancelled":
         result.add("agg_service_day", per_service, cancelled=1)
@@ -196,12 +204,12 @@ def _ticket(
     if kind in _ENDED:
         result.tickets[ticket_id] = None
         return
-    state = str(ticket["state"])
+    state = _text(ticket, "state", STATE)
     since = {"waiting": "waiting_since_ms", "called": "called_at_ms", "serving": "started_at_ms"}
     result.tickets[ticket_id] = {
         "state": state,
         "service_id": service,
-        "desk_id": str(ticket.get("desk_id", "")),
+        "desk_id": _text(ticket, "desk_id", missing=""),
         "since_ms": _ms(ticket, since.get(state, "issued_at_ms"), missing=0),
     }
 
@@ -214,15 +222,15 @@ def _wait(
     A row made here for a ticket issued in an earlier batch loses to the stored row on
     its day, hour, service and start (store.py's upsert), and ends it only if still open.
     """
-    ticket_id = str(ticket["id"])
+    ticket_id = _text(ticket, "id", TICKET)
     known = result.waits.get(ticket_id)
     if known is not None and known["wait_ms"] is not None:
         return
     start_ms = _ms(ticket, "issued_at_ms")
     result.waits[ticket_id] = known or {
-        "day": str(ticket["day"]),
+        "day": _text(ticket, "day", DAY),
         "hour": _hour(start_ms, timezone),
-        "service_id": str(ticket["service_id"]),
+        "service_id": _text(ticket, "service_id"),
         "start_ms": start_ms,
     }
     result.waits[ticket_id]["wait_ms"] = None if end_ms is None else max(0, end_ms - start_ms)
@@ -242,6 +250,16 @@ def rating(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise ValueError(f"the rating's score {score!r} is not a whole number 1..5")
     return found
+
+
+def _text(fields: dict[str, Any], name: str, limit: int = ID, missing: str | None = None) -> str:
+    """A text field that fits its column; ``missing``: the value when absent."""
+    if missing is not None and name not in fields:
+        return missing
+    value = str(fields[name])
+    if len(value) > limit:
+        raise ValueError(f"{name} is {len(value)} characters long, more than {limit}")
+    return value
 
 
 def _ms(fields: dict[str, Any], name: str, missing: int | None = None) -> int:

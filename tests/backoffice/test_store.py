@@ -138,6 +138,10 @@ def test_unknown_branch_and_bad_signature_are_refused_and_recorded(
             lambda d: json.dumps({**d, "ticket": {**d["ticket"], "called_at_ms": 2**63}}),
             f"called_at_ms {2**63} is outside",
         ),
+        (
+            lambda d: json.dumps({**d, "ticket": {**d["ticket"], "service_id": "x" * 41}}),
+            "service_id is 41 characters long, more than 40",
+        ),
     ],
 )
 def test_a_malformed_event_is_refused_alone_and_the_rest_of_its_batch_stored(
