@@ -12,10 +12,11 @@ the day it was issued (a ticket cancelled when the day ends is that day's); hour
 the branch's local hours.
 
 An event that cannot be folded (a field missing or garbled, a time or an amount out of
-range, a text wider than its column) is left out with its reason in ``Fold.refused``; the
-rest of the batch is folded without it. The bounds keep every sum far from overflowing 64
-bits: one event adds at most ``MAX_AMOUNT`` kopecks or ``MAX_SERVICE_MS``, both below
-2^30, so a day's row would need more than 2^33 events of one branch in one day.
+range, a text wider than its column or holding a NUL) is left out with its reason in
+``Fold.refused``; the rest of the batch is folded without it. The bounds keep every sum
+far from overflowing 64 bits: one event adds at most ``MAX_AMOUNT`` kopecks or
+``MAX_SERVICE_MS``, both below 2^30, so a day's row would need more than 2^33 events of
+one branch in one day.
 """
 
 from __future__ import annotations
@@ -99,6 +100,9 @@ def parse(seq: int, payload: str) -> Parsed:
         raise MalformedEvent(f"event {seq}'s at_ms {at_ms} is not a time: 0..{MAX_MS}")
     if not isinstance(kind, str) or not kind or len(kind) > 32:
         raise MalformedEvent(f"event {seq} lacks its kind")
+    for name, text in (("kind", kind), ("day", day)):
+        if "\x00" in text:
+            raise MalformedEvent(f"event {seq}'s {name} holds a NUL, which no column can hold")
     return Parsed(seq, at_ms, day, kind, data)
 
 
@@ -259,6 +263,9 @@ def _text(fields: dict[str, Any], name: str, limit: int = ID, missing: str | Non
     value = str(fields[name])
     if len(value) > limit:
         raise ValueError(f"{name} is {len(value)} characters long, more than {limit}")
+    if "\x00" in value:
+        # PostgreSQL's text types cannot hold it: the whole batch would fail for ever.
+        raise ValueError(f"{name} holds a NUL, which no column can hold")
     return value
 
 

@@ -142,6 +142,11 @@ def test_unknown_branch_and_bad_signature_are_refused_and_recorded(
             lambda d: json.dumps({**d, "ticket": {**d["ticket"], "service_id": "x" * 41}}),
             "service_id is 41 characters long, more than 40",
         ),
+        (
+            lambda d: json.dumps({**d, "ticket": {**d["ticket"], "service_id": "al\u0000pha"}}),
+            "service_id holds a NUL",
+        ),
+        (lambda d: json.dumps({**d, "kind": "ticket_called\u0000"}), "kind holds a NUL"),
     ],
 )
 def test_a_malformed_event_is_refused_alone_and_the_rest_of_its_batch_stored(
