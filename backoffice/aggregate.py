@@ -10,6 +10,13 @@ ticket, from its issue to its first call (or to its cancellation, if never calle
 service time when service finishes; all in milliseconds; a ticket's figures belong to
 the day it was issued (a ticket cancelled when the day ends is that day's); hours are
 the branch's local hours.
+
+An event that cannot be folded (a field missing or garbled, a time or an amount out of
+range, a text wider than its column or holding a NUL) is left out with its reason in
+``Fold.refused``; the rest of the batch is folded without it. The bounds keep every sum
+far from overflowing 64 bits: one event adds at most ``MAX_AMOUNT`` kopecks or
+``MAX_SERVICE_MS``, both below 2^30, so a day's row would need more than 2^33 events of
+one branch in one day.
 """
 
 from __future__ import annotations
@@ -23,8 +30,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from backoffice.errors import MalformedEvent
+from hub.domain.payments import MAX_AMOUNT
 
 LONG_WAIT_MS = 15 * 60_000
+# Times are Unix milliseconds up to the end of the year 9999, as datetime can show them.
+MAX_MS = 253_402_300_799_999
+# The longest service counted: a week; anything longer is a broken clock, not a visit.
+MAX_SERVICE_MS = 7 * 24 * 3_600_000
+# The widths of the text columns an event's fields go into (backoffice/schema.py): an id,
+# a state, a ticket's id, a day. A longer one no row can hold.
+ID, STATE, TICKET, DAY = 40, 16, 32, 10
 _ENDED = frozenset({"service_finished", "ticket_no_show", "ticket_cancelled"})
 _DESK_KINDS = frozenset({"desk_opened", "desk_closed", "desk_paused"})
 
@@ -44,7 +59,8 @@ class Parsed:
 @dataclass
 class Fold:
     """What a batch adds; ``tickets``/``desks`` map id -> row, a ticket's None = left;
-    ``waits`` maps ticket id -> its ticket_waits row (the first call's wait wins)."""
+    ``waits`` maps ticket id -> its ticket_waits row (the first call's wait wins);
+    ``refused`` maps the seq of each event left out to why."""
 
     sums: dict[str, Sums] = field(default_factory=lambda: defaultdict(_sums))
     tickets: dict[str, dict[str, Any] | None] = field(default_factory=dict)
@@ -52,6 +68,7 @@ class Fold:
     desks: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_event_ms: int = 0
     day: str = ""
+    refused: dict[int, str] = field(default_factory=dict)
 
     def add(self, table: str, key: Key, **values: int) -> None:
         row = self.sums[table][key]
@@ -79,20 +96,40 @@ def parse(seq: int, payload: str) -> Parsed:
     at_ms, day, kind = data.get("at_ms"), data.get("day"), data.get("kind")
     if not isinstance(at_ms, int) or not isinstance(day, str) or len(day) != 10:
         raise MalformedEvent(f"event {seq} lacks a time (at_ms) or a day (YYYY-MM-DD)")
+    if not 0 <= at_ms <= MAX_MS:
+        raise MalformedEvent(f"event {seq}'s at_ms {at_ms} is not a time: 0..{MAX_MS}")
     if not isinstance(kind, str) or not kind or len(kind) > 32:
         raise MalformedEvent(f"event {seq} lacks its kind")
+    for name, text in (("kind", kind), ("day", day)):
+        if "\x00" in text:
+            raise MalformedEvent(f"event {seq}'s {name} holds a NUL, which no column can hold")
     return Parsed(seq, at_ms, day, kind, data)
 
 
 def fold(events: list[Parsed], timezone: str) -> Fold:
-    result = Fold()
+    """The batch's sums and live state, without the events that cannot be folded.
+
+    An event that fails may have added part of itself before failing; whether an event
+    fails depends on it alone, so a second pass without the failed ones is clean.
+    """
+    result = _fold(events, timezone, {})
+    if result.refused:
+        result = _fold(events, timezone, result.refused)
+    return result
+
+
+def _fold(events: list[Parsed], timezone: str, refused: dict[int, str]) -> Fold:
+    result = Fold(refused=dict(refused))
     for event in events:
+        if event.seq in refused:
+            continue
         try:
             _apply(result, event, timezone)
-        except (KeyError, TypeError, ValueError) as error:
-            raise MalformedEvent(
+        except (KeyError, TypeError, ValueError, OverflowError) as error:
+            result.refused[event.seq] = (
                 f"event {event.seq} ({event.kind}) lacks or garbles a field: {error!r}"
-            ) from None
+            )
+            continue
         result.last_event_ms = max(result.last_event_ms, event.at_ms)
         result.day = max(result.day, event.day)
     return result
@@ -103,22 +140,27 @@ def _apply(result: Fold, event: Parsed, timezone: str) -> None:
     ticket = data.get("ticket")
     desk = data.get("desk") or {}
     if kind in _DESK_KINDS:
-        result.desks[str(desk["id"])] = {
-            "state": str(desk["state"]),
-            "operator_id": str(desk.get("operator_id", "")),
+        result.desks[_text(desk, "id")] = {
+            "state": _text(desk, "state", STATE),
+            "operator_id": _text(desk, "operator_id", missing=""),
         }
     elif kind == "payment_settled":
         p = _part(data, "payment")
         result.add(
             "agg_payment_day",
-            (day, str(p["service_id"]), str(p["state"])),
+            (day, _text(p, "service_id"), _text(p, "state", STATE)),
             payments=1,
-            amount_kopecks=int(p["amount_kopecks"]),
+            amount_kopecks=_bounded(p, "amount_kopecks", 1, MAX_AMOUNT),
         )
     elif kind == "ticket_rated":
         r = rating(data)
         score = r["score"]
-        key = (day, r["service_id"], r["desk_id"], str(r.get("operator_id", "")))
+        key = (
+            day,
+            _text(r, "service_id"),
+            _text(r, "desk_id"),
+            _text(r, "operator_id", missing=""),
+        )
         result.add("agg_rating_day", key, ratings=1, score_sum=score, low_scores=int(score <= 2))
     if not isinstance(ticket, dict):
         return
@@ -129,18 +171,20 @@ def _ticket(
     result: Fold, event: Parsed, ticket: dict[str, Any], desk: dict[str, Any], timezone: str
 ) -> None:
     kind = event.kind
-    day = str(ticket["day"])
-    service = str(ticket["service_id"])
-    ticket_id = str(ticket["id"])
+    day = _text(ticket, "day", DAY)
+    service = _text(ticket, "service_id")
+    ticket_id = _text(ticket, "id", TICKET)
     per_service = (day, service)
     if kind == "ticket_issued":
         result.add("agg_service_day", per_service, issued=1)
-        result.add("agg_hour", (day, _hour(int(ticket["issued_at_ms"]), timezone)), issued=1)
+        result.add("agg_hour", (day, _hour(_ms(ticket, "issued_at_ms"), timezone)), issued=1)
         _wait(result, ticket, timezone, None, called=0)
     elif kind == "ticket_called":
-        _wait(result, ticket, timezone, int(ticket["called_at_ms"]), called=1)
+        _wait(result, ticket, timezone, _ms(ticket, "called_at_ms"), called=1)
     elif kind == "service_finished":
-        service_ms = max(0, int(ticket["finished_at_ms"]) - int(ticket["started_at_ms"]))
+        service_ms = max(0, _ms(ticket, "finished_at_ms") - _ms(ticket, "started_at_ms"))
+        if service_ms > MAX_SERVICE_MS:
+            raise ValueError(f"a service of {service_ms} ms is longer than {MAX_SERVICE_MS}")
         result.add(
             "agg_service_day",
             per_service,
@@ -149,27 +193,28 @@ def _ticket(
             service_sum_ms=service_ms,
             service_max_ms=service_ms,
         )
-        staff = (day, str(ticket["desk_id"]), str(desk.get("operator_id", "")))
+        staff = (day, _text(ticket, "desk_id"), _text(desk, "operator_id", missing=""))
         result.add("agg_staff_day", staff, served=1, service_sum_ms=service_ms)
     elif kind == "ticket_no_show":
         result.add("agg_service_day", per_service, no_shows=1)
-        staff = (day, str(ticket["desk_id"]), str(desk.get("operator_id", "")))
+        staff = (day, _text(ticket, "desk_id"), _text(desk, "operator_id", missing=""))
         result.add("agg_staff_day", staff, no_shows=1)
     elif kind == "ticket_cancelled":
         result.add("agg_service_day", per_service, cancelled=1)
-        _wait(result, ticket, timezone, int(ticket.get("finished_at_ms") or event.at_ms), called=0)
+        ended = _ms(ticket, "finished_at_ms") if ticket.get("finished_at_ms") else event.at_ms
+        _wait(result, ticket, timezone, ended, called=0)
     elif kind == "ticket_transferred":
         result.add("agg_service_day", per_service, transferred=1)
     if kind in _ENDED:
         result.tickets[ticket_id] = None
         return
-    state = str(ticket["state"])
+    state = _text(ticket, "state", STATE)
     since = {"waiting": "waiting_since_ms", "called": "called_at_ms", "serving": "started_at_ms"}
     result.tickets[ticket_id] = {
         "state": state,
         "service_id": service,
-        "desk_id": str(ticket.get("desk_id", "")),
-        "since_ms": int(ticket.get(since.get(state, "issued_at_ms"), 0)),
+        "desk_id": _text(ticket, "desk_id", missing=""),
+        "since_ms": _ms(ticket, since.get(state, "issued_at_ms"), missing=0),
     }
 
 
@@ -181,15 +226,15 @@ def _wait(
     A row made here for a ticket issued in an earlier batch loses to the stored row on
     its day, hour, service and start (store.py's upsert), and ends it only if still open.
     """
-    ticket_id = str(ticket["id"])
+    ticket_id = _text(ticket, "id", TICKET)
     known = result.waits.get(ticket_id)
     if known is not None and known["wait_ms"] is not None:
         return
-    start_ms = int(ticket["issued_at_ms"])
+    start_ms = _ms(ticket, "issued_at_ms")
     result.waits[ticket_id] = known or {
-        "day": str(ticket["day"]),
+        "day": _text(ticket, "day", DAY),
         "hour": _hour(start_ms, timezone),
-        "service_id": str(ticket["service_id"]),
+        "service_id": _text(ticket, "service_id"),
         "start_ms": start_ms,
     }
     result.waits[ticket_id]["wait_ms"] = None if end_ms is None else max(0, end_ms - start_ms)
@@ -209,6 +254,34 @@ def rating(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise ValueError(f"the rating's score {score!r} is not a whole number 1..5")
     return found
+
+
+def _text(fields: dict[str, Any], name: str, limit: int = ID, missing: str | None = None) -> str:
+    """A text field that fits its column; ``missing``: the value when absent."""
+    if missing is not None and name not in fields:
+        return missing
+    value = str(fields[name])
+    if len(value) > limit:
+        raise ValueError(f"{name} is {len(value)} characters long, more than {limit}")
+    if "\x00" in value:
+        # PostgreSQL's text types cannot hold it: the whole batch would fail for ever.
+        raise ValueError(f"{name} holds a NUL, which no column can hold")
+    return value
+
+
+def _ms(fields: dict[str, Any], name: str, missing: int | None = None) -> int:
+    """A time of the event (Unix ms, 0..MAX_MS); ``missing``: the value when absent."""
+    if missing is not None and name not in fields:
+        return missing
+    return _bounded(fields, name, 0, MAX_MS)
+
+
+def _bounded(fields: dict[str, Any], name: str, low: int, high: int) -> int:
+    """A whole number field within low..high: what a sum and a 64-bit column can hold."""
+    value = int(fields[name])
+    if not low <= value <= high:
+        raise ValueError(f"{name} {value} is outside {low}..{high}")
+    return value
 
 
 def _part(data: dict[str, Any], name: str) -> dict[str, Any]:

@@ -10,8 +10,8 @@ class BackOfficeError(OknoError):
 
 
 class BatchRefused(BackOfficeError):
-    """A batch (or a directory) not stored at all; ``code`` is the kind of refusal (recorded
-    in ``refusals``)."""
+    """A batch (or a directory) not stored at all, or one event of a batch left out;
+    ``code`` is the kind of refusal (recorded in ``refusals``)."""
 
     def __init__(self, code: str, reason: str) -> None:
         super().__init__(reason)
@@ -19,7 +19,7 @@ class BatchRefused(BackOfficeError):
 
 
 class MalformedEvent(BackOfficeError):
-    """An event the back office cannot read; its batch is refused whole."""
+    """An event the back office cannot read; it is refused alone, the batch stored without it."""
 
 
 class UnknownReport(BackOfficeError):

@@ -4,6 +4,10 @@ A batch is all or nothing: its new events, the aggregates they add to and the br
 acknowledged seq are written in one transaction, after the branch row is locked (so two
 pushes of one branch take turns). Events at or below the acknowledged seq are duplicates
 and skipped; anything else must continue it without a gap.
+
+One event the back office cannot take (malformed, a time or an amount out of range) is
+refused alone: recorded in ``refusals`` with its reason, in the same transaction, and
+acknowledged with the rest, so that it never holds up the events after it.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from backoffice import schema
-from backoffice.aggregate import Fold, fold, parse
+from backoffice.aggregate import Fold, Parsed, fold, parse
 from backoffice.errors import BatchRefused, MalformedEvent, StoreUnavailable
 from hub.sync.signing import sign
 from okno.files import private_database
@@ -184,24 +188,43 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
             )
         if not fresh:
             return int(row.acked_seq), 0
-        try:
-            parsed = [parse(seq, payload) for seq, payload in fresh]
-            folded = fold(parsed, row.timezone)
-        except MalformedEvent as error:
-            raise BatchRefused("malformed", str(error)) from None
+        parsed, refused = _parse(fresh)
+        folded = fold(parsed, row.timezone)
+        refused.update(folded.refused)
+        taken = {seq: payload for seq, payload in fresh if seq not in refused}
         rows = [
-            (batch.branch_id, p.seq, p.at_ms, p.kind, p.day, payload)
-            for p, (_, payload) in zip(parsed, fresh, strict=True)
+            (batch.branch_id, p.seq, p.at_ms, p.kind, p.day, taken[p.seq])
+            for p in parsed
+            if p.seq in taken
         ]
-        _insert_raw(connection, rows)
-        _write(connection, batch.branch_id, folded)
+        if rows:
+            _insert_raw(connection, rows)
+            _write(connection, batch.branch_id, folded)
+        for seq, reason in sorted(refused.items()):
+            refusal = BatchRefused("malformed", reason)
+            connection.execute(
+                insert(schema.refusals).values(_refusal(batch.branch_id, refusal, [seq]))
+            )
+            _log_refusal(batch.branch_id, refusal)
         last = fresh[-1][0]
         connection.execute(
             update(schema.branches)
             .where(schema.branches.c.id == batch.branch_id)
             .values(acked_seq=last)
         )
-    return last, len(fresh)
+    return last, len(rows)
+
+
+def _parse(fresh: list[tuple[int, str]]) -> tuple[list[Parsed], dict[int, str]]:
+    """The events that parse, and the reason of each that does not, by seq."""
+    parsed: list[Parsed] = []
+    refused: dict[int, str] = {}
+    for seq, payload in fresh:
+        try:
+            parsed.append(parse(seq, payload))
+        except MalformedEvent as error:
+            refused[seq] = str(error)
+    return parsed, refused
 
 
 def check_signature_form(given: str, what: str = "batch") -> None:
@@ -350,24 +373,33 @@ def record_refusal(
     engine: Engine, branch_id: str, refusal: BatchRefused, seqs: Sequence[int] = ()
 ) -> None:
     """Keep a refusal in ``refusals`` for the branch's technician (seqs: what it held)."""
-    shown = branch_id[:40]
     try:
         with engine.begin() as connection:
-            connection.execute(
-                insert(schema.refusals).values(
-                    at_ms=now_ms(),
-                    branch_id=shown,
-                    first_seq=min(seqs, default=0),
-                    last_seq=max(seqs, default=0),
-                    events=len(seqs),
-                    code=refusal.code,
-                    reason=str(refusal)[:500],
-                )
-            )
+            connection.execute(insert(schema.refusals).values(_refusal(branch_id, refusal, seqs)))
     except SQLAlchemyError:
-        log.exception("could not record a refusal branch=%s", oneline(shown))
+        log.exception("could not record a refusal branch=%s", oneline(branch_id[:40]))
+    _log_refusal(branch_id, refusal)
+
+
+def _refusal(branch_id: str, refusal: BatchRefused, seqs: Sequence[int]) -> dict[str, Any]:
+    """The ``refusals`` row of a refusal of ``seqs`` (a whole batch, or one event)."""
+    return {
+        "at_ms": now_ms(),
+        "branch_id": branch_id[:40],
+        "first_seq": min(seqs, default=0),
+        "last_seq": max(seqs, default=0),
+        "events": len(seqs),
+        "code": refusal.code,
+        "reason": str(refusal)[:500],
+    }
+
+
+def _log_refusal(branch_id: str, refusal: BatchRefused) -> None:
     log.warning(
-        "refused branch=%s code=%s reason=%s", oneline(shown), refusal.code, oneline(refusal)
+        "refused branch=%s code=%s reason=%s",
+        oneline(branch_id[:40]),
+        refusal.code,
+        oneline(refusal),
     )
 
 

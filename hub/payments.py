@@ -23,6 +23,7 @@ from hub.domain.payments import (
     PaymentState,
     Settlement,
     TerminalTransaction,
+    check_amount,
     check_charged,
     check_new,
     check_newest,
@@ -77,7 +78,12 @@ class Payments:
     async def settle(
         self, payment_id: int, settlement: Settlement, charged: tuple[int, int]
     ) -> Payment:
-        """Settle as the agent says; an approval only at the amount the terminal charged."""
+        """Settle as the agent says; an approval only at the amount the terminal charged.
+
+        ``charged``: (amount, currency) the terminal reported; amount 0: not told.
+        """
+        if charged[0]:
+            check_amount(charged[0])
         async with self._lock:
             payment = await self._hub.read_store(lambda r: store.payment(r, payment_id))
             if settlement.state is PaymentState.APPROVED:

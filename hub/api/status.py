@@ -66,8 +66,14 @@ _LONGER = {
 
 
 def check_sizes(request: Message) -> None:
-    """Refuse a request whose strings are longer than any real one could be."""
+    """Refuse a request whose strings are longer than any real one could be.
+
+    A nested message's strings too (``Resolve``'s ``last.terminal_receipt``): a size
+    limit a sub-message escapes lets a 3 MB receipt into the database and the sync.
+    """
     for field, value in request.ListFields():
+        if isinstance(value, Message):
+            check_sizes(value)
         if isinstance(value, bytes) and len(value) > MAX_BYTES:
             raise InvalidRequest(f"{field.name} has {len(value)} bytes; at most {MAX_BYTES}")
         if not isinstance(value, str):

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hub.domain.payments import MAX_AMOUNT
+
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -90,9 +92,15 @@ class Service(_Model):
 
     @field_validator("fee_kopecks")
     @classmethod
-    def _fee_not_negative(cls, value: int) -> int:
+    def _fee_payable(cls, value: int) -> int:
+        """A fee the terminal can take: 0 (free) or 1..MAX_AMOUNT, the hub's bound."""
         if value < 0:
             raise ValueError(f"fee must be 0 (free) or a positive number of kopecks, not {value}")
+        if value > MAX_AMOUNT:
+            raise ValueError(
+                f"fee must be at most {MAX_AMOUNT} kopecks (10,000,000 ₽), not {value}: no "
+                "payment above that is taken"
+            )
         return value
 
     @model_validator(mode="after")

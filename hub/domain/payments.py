@@ -24,6 +24,9 @@ from hub.errors import IllegalTransition, InvalidRequest, PaymentNotUsable
 
 # Every fee is in kopecks of the rouble (ISO 4217 643); a charge in anything else is not one.
 RUB = 643
+# The largest amount the hub takes, in kopecks: 10,000,000 ₽, far above any state fee, and
+# small enough that the region's sums of a day can never overflow a 64-bit integer.
+MAX_AMOUNT = 1_000_000_000
 
 
 class PaymentState(Enum):
@@ -121,8 +124,15 @@ def check_new(payment: Payment, known_services: set[str]) -> None:
         raise InvalidRequest("a payment names its terminal_id")
     if payment.service_id not in known_services:
         raise InvalidRequest(f"no service {payment.service_id!r} in this branch")
-    if payment.amount <= 0:
-        raise InvalidRequest(f"amount_kopecks must be positive, got {payment.amount}")
+    check_amount(payment.amount)
+
+
+def check_amount(amount: int, field: str = "amount_kopecks") -> None:
+    """Refuse an amount no state fee can have: below 1 kopeck or above MAX_AMOUNT."""
+    if not 1 <= amount <= MAX_AMOUNT:
+        raise InvalidRequest(
+            f"{field} must be 1..{MAX_AMOUNT} kopecks (at most 10,000,000 ₽), got {amount}"
+        )
 
 
 def settle(payment: Payment, settlement: Settlement, now_ms: int) -> Payment:
@@ -193,6 +203,8 @@ def judge(
     """
     if payment.state not in UNRESOLVED:
         raise IllegalTransition(f"payment {payment.id} is {payment.state.value}, not unresolved")
+    if last is not None and last.amount:
+        check_amount(last.amount, "last.amount_kopecks")
     if last is None or last.reference in claimed:
         return Verdict.NOT_CHARGED
     charged = charge_matches(payment, last.amount, last.currency)

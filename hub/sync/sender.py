@@ -42,6 +42,15 @@ PERMANENT = frozenset(
         grpc.StatusCode.ALREADY_EXISTS,
     }
 )
+# What says the back office was not reached (or did not answer in time); any other
+# failure is its answer to the batch, a refusal, and is logged as one.
+_UNREACHED = frozenset(
+    {
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.CANCELLED,
+    }
+)
 # Failures of a directory push that a later attempt may get past: retried with the events.
 _TRANSIENT = frozenset(
     {
@@ -247,11 +256,13 @@ class Sender:
             )
             self.acked = None
             return
-        if code in PERMANENT:
+        if code not in _UNREACHED:
             wait_s = REFUSED_RETRY.after(failures)
             self.refusals += 1
             log.error(
-                "back office refuses the branch's events, fix the setting; retry_in_s=%.0f: %s",
+                "back office refuses the branch's events, %s; code=%s retry_in_s=%.0f: %s",
+                "fix the setting" if code in PERMANENT else "see the back office's log",
+                code.name,
                 wait_s,
                 error.details(),
             )

@@ -1,4 +1,5 @@
-"""Storing batches: exactly once, all or nothing, refusals recorded; PostgreSQL and SQLite."""
+"""Storing batches: exactly once, all or nothing but for an event refused alone, refusals
+recorded; PostgreSQL and SQLite."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from backoffice.errors import BatchRefused
 from backoffice.store import Batch, acked, add_branch, open_store, store
 from hub.sync.signing import sign
 from tests.backoffice.hand import BRANCH, history
+from tests.backoffice.refused import refusals
 
 
 def signed(secret: str, events: list[tuple[int, str]], branch: str = BRANCH) -> Batch:
@@ -132,9 +134,23 @@ def test_unknown_branch_and_bad_signature_are_refused_and_recorded(
         (lambda d: json.dumps({**d, "seq": 99}), "says it is seq 99"),
         (lambda d: json.dumps({**d, "ticket": {**d["ticket"], "called_at_ms": "soon"}}), "garbles"),
         (lambda d: json.dumps({k: v for k, v in d.items() if k != "day"}), "lacks a time"),
+        (lambda d: json.dumps({**d, "at_ms": 2**70}), f"at_ms {2**70} is not a time"),
+        (
+            lambda d: json.dumps({**d, "ticket": {**d["ticket"], "called_at_ms": 2**63}}),
+            f"called_at_ms {2**63} is outside",
+        ),
+        (
+            lambda d: json.dumps({**d, "ticket": {**d["ticket"], "service_id": "x" * 41}}),
+            "service_id is 41 characters long, more than 40",
+        ),
+        (
+            lambda d: json.dumps({**d, "ticket": {**d["ticket"], "service_id": "al\u0000pha"}}),
+            "service_id holds a NUL",
+        ),
+        (lambda d: json.dumps({**d, "kind": "ticket_called\u0000"}), "kind holds a NUL"),
     ],
 )
-def test_a_malformed_event_refuses_its_whole_batch(
+def test_a_malformed_event_is_refused_alone_and_the_rest_of_its_batch_stored(
     engine: Engine, secret: str, damage: object, reason: str
 ) -> None:
     events = history()
@@ -142,14 +158,38 @@ def test_a_malformed_event_refuses_its_whole_batch(
     seq, payload = events[4]  # a ticket_called, in the middle of the batch
     assert callable(damage)
     bad = [*events[2:4], (seq, damage(json.loads(payload))), *events[5:]]
-    with pytest.raises(BatchRefused, match=reason) as refused:
-        store(engine, signed(secret, bad))
-    assert refused.value.code == "malformed"
-    assert acked(engine, BRANCH) == 2
-    assert count(engine, schema.raw_events) == 2
-    assert issued(engine) == 0
-    assert count(engine, schema.live_ticket) == 0
-    assert refusal_codes(engine) == ["malformed"]
+    assert store(engine, signed(secret, bad)) == (16, 13)
+    assert acked(engine, BRANCH) == 16
+    assert count(engine, schema.raw_events) == 15
+    assert issued(engine) == 3
+    [(first, last, held, code, why)] = refusals(engine)
+    assert (first, last, held, code) == (seq, seq, 1, "malformed")
+    assert reason in why
+    # Sent again (a lost answer), nothing changes: the refused event is behind the cursor.
+    assert store(engine, signed(secret, bad)) == (16, 0)
+    assert len(refusals(engine)) == 1
+
+
+def test_a_service_too_long_to_sum_is_refused_and_the_sums_stay_whole(
+    engine: Engine, secret: str
+) -> None:
+    events = history()
+    seq, payload = events[6]  # the first service_finished
+    data = json.loads(payload)
+    assert data["kind"] == "service_finished"
+    data["ticket"]["started_at_ms"] = 0
+    bad = [*events[:6], (seq, json.dumps(data)), *events[7:]]
+    assert store(engine, signed(secret, bad)) == (16, 15)
+    with engine.connect() as connection:
+        served = connection.execute(
+            select(
+                func.sum(schema.agg_service_day.c.served),
+                func.max(schema.agg_service_day.c.service_max_ms),
+            )
+        ).one()
+    assert tuple(served) == (1, 30 * 60_000)
+    [(_, _, _, _, why)] = refusals(engine)
+    assert "longer than" in why
 
 
 def test_a_signature_with_non_ascii_characters_is_refused_and_recorded(
@@ -186,10 +226,14 @@ def test_a_rating_without_the_fields_the_vashkontrol_export_reads_is_refused(
     assert data["kind"] == "ticket_rated"
     del data["rating"][missing]
     bad = [*events[:7], (seq, json.dumps(data, ensure_ascii=False)), *events[8:]]
-    with pytest.raises(BatchRefused, match=missing) as refused:
-        store(engine, signed(secret, bad))
-    assert refused.value.code == "malformed"
-    assert count(engine, schema.raw_events) == 0
+    assert store(engine, signed(secret, bad)) == (16, 15)
+    assert count(engine, schema.raw_events) == 15
+    with engine.connect() as connection:
+        rated = connection.execute(select(func.sum(schema.agg_rating_day.c.ratings))).scalar()
+    assert rated == 1
+    [(_, _, _, code, why)] = refusals(engine)
+    assert code == "malformed"
+    assert missing in why
 
 
 def test_a_database_of_the_first_schema_is_upgraded_to_milliseconds(store_url: str) -> None:

@@ -182,6 +182,13 @@ def test_first_problem_is_reported_and_the_rest_counted(tmp_path: Path) -> None:
             id="negative",
         ),
         pytest.param(
+            'fee_kopecks = 1000000001\nfee_purpose = "Госпошлина"',
+            "fee_kopecks = 1000000001",
+            ', key "fee_kopecks": fee must be at most 1000000000 kopecks (10,000,000 ₽), not '
+            "1000000001",
+            id="above-the-payment-bound",
+        ),
+        pytest.param(
             "fee_kopecks = 500",
             'id = "snils"',
             ": fee_kopecks is 500: a paid service needs fee_purpose",

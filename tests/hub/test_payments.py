@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import replace
 
 import grpc
 import pytest
 
 from hub.domain.payments import (
+    MAX_AMOUNT,
     Payment,
     PaymentState,
     Settlement,
@@ -209,3 +211,79 @@ def test_a_charge_in_another_currency_is_never_this_payments() -> None:
     assert resolve(unknown, euro, set()) is None  # reverse it first
     assert judge(unknown, replace(euro, currency=643), set()) is Verdict.CONFIRMED
     assert judge(unknown, replace(euro, currency=0), set()) is Verdict.CONFIRMED  # not told
+
+
+async def refusal(call: Awaitable[object]) -> grpc.aio.AioRpcError:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await call
+    return caught.value
+
+
+@pytest.mark.parametrize("amount", [0, -1, MAX_AMOUNT + 1, 2**63 - 1])
+async def test_an_amount_outside_1_kopeck_to_10_million_roubles_is_refused(
+    served: Served, amount: int
+) -> None:
+    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+    asked = begin_request()
+    asked.amount_kopecks = amount
+    refused = await refusal(stub.Begin(asked))
+    assert refused.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert f"1..{MAX_AMOUNT} kopecks" in (refused.details() or "")
+    assert f"got {amount}" in (refused.details() or "")
+    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
+    assert list(listed.payments) == []
+
+
+async def test_the_largest_amount_is_taken(served: Served) -> None:
+    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+    asked = begin_request()
+    asked.amount_kopecks = MAX_AMOUNT
+    assert (await stub.Begin(asked)).amount_kopecks == MAX_AMOUNT
+
+
+async def test_a_charged_or_last_amount_out_of_range_is_refused_and_nothing_settled(
+    served: Served,
+) -> None:
+    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+    begun = await stub.Begin(begin_request())
+    huge = 2**63 - 1
+    settled = await refusal(
+        stub.Settle(
+            payments_pb2.SettlePaymentRequest(
+                payment_id=begun.payment_id,
+                state=payments_pb2.PAYMENT_STATE_DECLINED,
+                amount_kopecks=huge,
+            )
+        )
+    )
+    resolved = await refusal(
+        stub.Resolve(
+            payments_pb2.ResolvePaymentRequest(payment_id=begun.payment_id, last=last(huge, "7"))
+        )
+    )
+    for refused, field in ((settled, "amount_kopecks"), (resolved, "last.amount_kopecks")):
+        assert refused.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert f"{field} must be 1..{MAX_AMOUNT} kopecks" in (refused.details() or "")
+    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
+    assert [p.state for p in listed.payments] == [payments_pb2.PAYMENT_STATE_PENDING]
+
+
+async def test_a_receipt_nested_in_the_last_transaction_is_bounded_like_any_field(
+    served: Served,
+) -> None:
+    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+    begun = await stub.Begin(begin_request())
+    receipt = "9" * (3 * 2**20)
+    refused = await refusal(
+        stub.Resolve(
+            payments_pb2.ResolvePaymentRequest(
+                payment_id=begun.payment_id, last=last(500_00, receipt)
+            )
+        )
+    )
+    assert refused.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert f"terminal_receipt is {len(receipt)} characters long; at most 64" in (
+        refused.details() or ""
+    )
+    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
+    assert [p.state for p in listed.payments] == [payments_pb2.PAYMENT_STATE_PENDING]
