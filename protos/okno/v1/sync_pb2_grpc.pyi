@@ -34,7 +34,10 @@ class SyncStub:
     below it. An empty batch asks only that. A refused batch stores nothing:
       UNAUTHENTICATED      unknown branch or bad signature
       FAILED_PRECONDITION  a gap: the batch does not continue what is stored (ask again)
-      INVALID_ARGUMENT     a malformed event
+      INVALID_ARGUMENT     a seq repeated in the batch
+      ALREADY_EXISTS       a resent seq with another event (the hub's log was replaced)
+    An event the back office cannot take (malformed, a value out of range) is refused alone:
+    recorded with its reason, not stored, and acknowledged with the rest of the batch.
     PushDirectory gives the names the region's reports show for the branch's ids; it is
     signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
     """
@@ -55,7 +58,10 @@ class SyncAsyncStub(SyncStub):
     below it. An empty batch asks only that. A refused batch stores nothing:
       UNAUTHENTICATED      unknown branch or bad signature
       FAILED_PRECONDITION  a gap: the batch does not continue what is stored (ask again)
-      INVALID_ARGUMENT     a malformed event
+      INVALID_ARGUMENT     a seq repeated in the batch
+      ALREADY_EXISTS       a resent seq with another event (the hub's log was replaced)
+    An event the back office cannot take (malformed, a value out of range) is refused alone:
+    recorded with its reason, not stored, and acknowledged with the rest of the batch.
     PushDirectory gives the names the region's reports show for the branch's ids; it is
     signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
     """
@@ -72,7 +78,10 @@ class SyncServicer(metaclass=_abc_1.ABCMeta):
     below it. An empty batch asks only that. A refused batch stores nothing:
       UNAUTHENTICATED      unknown branch or bad signature
       FAILED_PRECONDITION  a gap: the batch does not continue what is stored (ask again)
-      INVALID_ARGUMENT     a malformed event
+      INVALID_ARGUMENT     a seq repeated in the batch
+      ALREADY_EXISTS       a resent seq with another event (the hub's log was replaced)
+    An event the back office cannot take (malformed, a value out of range) is refused alone:
+    recorded with its reason, not stored, and acknowledged with the rest of the batch.
     PushDirectory gives the names the region's reports show for the branch's ids; it is
     signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
     """
