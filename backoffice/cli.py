@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import logging
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,23 +11,11 @@ from typing import Annotated
 
 import typer
 
+from okno.console import fail, setup_logging
 from okno.errors import OknoError
 
 app = typer.Typer(help="The region's back office: sync from the hubs, reports.")
 DB_HELP = "postgresql://user@host/db or sqlite:///path"
-
-
-def _logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-
-
-def _fail(error: OknoError) -> typer.Exit:
-    typer.echo(f"okno: {error}", err=True)
-    return typer.Exit(code=2)
 
 
 @app.callback(invoke_without_command=True)
@@ -49,12 +36,12 @@ def backoffice(
     from backoffice.store import open_store
     from backoffice.web import with_dashboard
 
-    _logging()
+    setup_logging()
     try:
         engine = open_store(db)
         asyncio.run(with_dashboard(engine, web_listen, serve(engine, listen)))
     except OknoError as error:
-        raise _fail(error) from error
+        raise fail(str(error)) from error
 
 
 @app.command("add-branch")
@@ -80,7 +67,7 @@ def add_branch(
     try:
         secret = store.add_branch(store.open_store(db), branch_id, timezone)
     except OknoError as error:
-        raise _fail(error) from error
+        raise fail(str(error)) from error
     if secret_file is None:
         typer.echo(secret)
         return
@@ -107,7 +94,7 @@ def set_authority(
     try:
         store.set_authority(store.open_store(db), service_id, authority)
     except OknoError as error:
-        raise _fail(error) from error
+        raise fail(str(error)) from error
 
 
 _FORMATS = ("table", "csv")
@@ -150,7 +137,7 @@ def report(
         typer.echo(f"okno: dates are YYYY-MM-DD: {error}", err=True)
         raise typer.Exit(code=2) from error
     except OknoError as error:
-        raise _fail(error) from error
+        raise fail(str(error)) from error
     if last < first:
         typer.echo(
             f"okno: the period ends ({last}) before it starts ({first}): give --from no later "
@@ -163,7 +150,7 @@ def report(
         table = chosen.run(engine, Period(first, last, tuple(branch or ())))
         table = named(table, load(engine), "ru")
     except OknoError as error:
-        raise _fail(error) from error
+        raise fail(str(error)) from error
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow([c.key for c in table.columns])
@@ -193,7 +180,7 @@ def sim_history(
     from backoffice.history import Shape
     from backoffice.load import fill
 
-    _logging()
+    setup_logging()
     start = date.today() - timedelta(days=days)
     try:
         events, seconds = asyncio.run(
@@ -208,7 +195,7 @@ def sim_history(
             )
         )
     except OknoError as error:
-        raise _fail(error) from error
+        raise fail(str(error)) from error
     typer.echo(f"{events} events in {seconds:.1f} s ({events / max(seconds, 1e-9):,.0f}/s)")
 
 
@@ -225,12 +212,12 @@ def bench(
     from backoffice.bench import Settings, measure
     from okno.bench import report as write_report
 
-    _logging()
+    setup_logging()
     settings = Settings(days=days)
     if quick:
         settings = Settings(branches=4, days=14, ingest_days=1, busy_visitors=800)
     try:
         figures = measure(settings, db)
     except OknoError as error:
-        raise _fail(error) from error
+        raise fail(str(error)) from error
     write_report("backoffice", figures, out, Console())
