@@ -11,23 +11,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-# Every package import-linter reads: its root_packages.
-PACKAGES = (
-    "okno",
-    "hub",
-    "backoffice",
-    "kiosk",
-    "staff_desk",
-    "hall_display",
-    "ticket_printer",
-    "payment_terminal",
-    "card_reader",
-    "protos",
-)
+# Every package import-linter reads: its root_packages, as the contracts name them.
+PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
+    "root_packages"
+]
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
