@@ -16,6 +16,14 @@ from okno.errors import OknoError
 
 app = typer.Typer(help="The region's back office: sync from the hubs, reports.")
 DB_HELP = "postgresql://user@host/db or sqlite:///path"
+KeyFile = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="OKNO_BACKOFFICE_KEY_FILE",
+        help="The owner-only key file that seals the branch secrets (made if missing); "
+        "default beside a SQLite database, required for PostgreSQL.",
+    ),
+]
 
 
 @app.callback(invoke_without_command=True)
@@ -28,18 +36,37 @@ def backoffice(
     web_listen: Annotated[
         str, typer.Option(help="host:port for the dashboard and /metrics; empty: none.")
     ] = "",
+    web_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A name the dashboard is reached by (repeatable); other Host headers get "
+            "400. Default: localhost and 127.0.0.1."
+        ),
+    ] = None,
+    key_file: KeyFile = None,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help="Serve the hubs' sync over TLS: the certificate (PEM).")
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option(help="The certificate's private key (PEM, owner only).")
+    ] = None,
 ) -> None:
     """Run the back office: receive the hubs' events, keep the aggregates."""
     if context.invoked_subcommand is not None:
         return
-    from backoffice.server import serve
-    from backoffice.store import open_store
-    from backoffice.web import with_dashboard
+    from backoffice.server import read_tls, serve
+    from backoffice.store import check_secrets, open_store
+    from backoffice.web import DEFAULT_HOSTS, with_dashboard
 
     setup_logging()
+    if (tls_cert is None) != (tls_key is None):
+        raise fail("--tls-cert and --tls-key go together: give both, or neither for plain gRPC")
     try:
-        engine = open_store(db)
-        asyncio.run(with_dashboard(engine, web_listen, serve(engine, listen)))
+        tls = read_tls(tls_cert, tls_key) if tls_cert and tls_key else None
+        engine = open_store(db, key_file)
+        check_secrets(engine)
+        hosts = web_host or DEFAULT_HOSTS
+        asyncio.run(with_dashboard(engine, web_listen, serve(engine, listen, tls), hosts))
     except OknoError as error:
         raise fail(str(error)) from error
 
@@ -55,6 +82,7 @@ def add_branch(
         Path | None,
         typer.Option(help="Write the secret to this file, owner only (0600), not to stdout."),
     ] = None,
+    key_file: KeyFile = None,
 ) -> None:
     """Register a branch and give its secret once (again: a new secret replaces the old).
 
@@ -65,7 +93,7 @@ def add_branch(
     from okno.files import write_private
 
     try:
-        secret = store.add_branch(store.open_store(db), branch_id, timezone)
+        secret = store.add_branch(store.open_store(db, key_file), branch_id, timezone)
     except OknoError as error:
         raise fail(str(error)) from error
     if secret_file is None:
@@ -80,6 +108,43 @@ def add_branch(
             err=True,
         )
         raise typer.Exit(code=2) from error
+
+
+@app.command("add-user")
+def add_user(
+    name: Annotated[str, typer.Argument(help="The person's login, e.g. ivanova.")],
+    role: Annotated[str, typer.Option(help="regional (every branch) or branch-head (one).")],
+    branch: Annotated[
+        str | None, typer.Option(help="The branch a branch head reads (its id).")
+    ] = None,
+    password_file: Annotated[
+        Path | None,
+        typer.Option(help="Read the password from this owner-only (0600) file, not stdin."),
+    ] = None,
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "sqlite:///var/backoffice.db",
+) -> None:
+    """Make a dashboard account (again: a new role and password; its sessions end).
+
+    The password is read from ``--password-file`` (refused unless 0600) or from stdin
+    (asked twice, not echoed, on a terminal); it is never an argument, which any user of
+    the machine could read in the process list.
+    """
+    from backoffice import accounts, store
+    from okno.files import read_private
+
+    try:
+        if password_file is not None:
+            password = read_private(password_file).decode().rstrip("\n")
+        elif sys.stdin.isatty():
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\n")
+        accounts.add_user(store.open_store(db), name, role, password, branch)
+    except OknoError as error:  # SecretExposed (an OSError too) included
+        raise fail(str(error)) from error
+    except OSError as error:
+        raise fail(f"cannot read the password from {password_file}: {error.strerror}") from error
+    typer.echo(f"{name} may sign in to the dashboard as {role}")
 
 
 @app.command("set-authority")

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 
 from backoffice import schema
 from backoffice.errors import BatchRefused
+from backoffice.sealing import sealer_of
 from backoffice.store import check_signature_form, now_ms, record_refusal, upsert
 from hub.sync.signing import sign_directory
 
@@ -69,11 +70,12 @@ def store_directory(engine: Engine, branch_id: str, directory: str, signature: s
 
 def _store(engine: Engine, branch_id: str, directory: str, signature: str) -> int:
     with engine.begin() as connection:
-        secret = connection.execute(
+        sealed = connection.execute(
             select(schema.branches.c.secret).where(schema.branches.c.id == branch_id)
         ).scalar()
-        if secret is None:
+        if sealed is None:
             raise BatchRefused("unknown_branch", f"branch {branch_id!r} is not registered")
+        secret = sealer_of(engine).open(branch_id, sealed)
         check_signature_form(signature, "directory")
         if not hmac.compare_digest(sign_directory(secret, branch_id, directory), signature):
             raise BatchRefused(

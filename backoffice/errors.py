@@ -28,3 +28,21 @@ class UnknownReport(BackOfficeError):
 
 class StoreUnavailable(BackOfficeError):
     """The back office's database cannot be opened or migrated."""
+
+
+class BadAccount(BackOfficeError, ValueError):
+    """A dashboard account that cannot be made as asked (name, role, branch, password)."""
+
+    code = "bad_account"
+
+
+class KeyUnavailable(BackOfficeError, LookupError):
+    """The key that seals the branch secrets is not given, missing, or not theirs."""
+
+    code = "key_unavailable"
+
+
+class BadTlsFiles(BackOfficeError, ValueError):
+    """--tls-cert or --tls-key cannot be read, or is not PEM."""
+
+    code = "bad_tls_files"

@@ -6,8 +6,11 @@ the dashboard, a second replica) reports the same figures, and a restart loses n
 - ``okno_backoffice_events_stored_total{branch}``: a branch's events stored. The store
   keeps each event once and acknowledges only a gap-free run from seq 1, so this is the
   branch's acknowledged sequence.
-- ``okno_backoffice_batches_refused_total{branch,reason}``: from the ``refusals`` table
-  (unknown_branch, bad_signature, gap, malformed).
+- ``okno_backoffice_batches_refused_total{branch,reason}``: from the ``refusals`` table,
+  what registered branches sent and was refused (gap, repeated_seq, conflict, malformed).
+- ``okno_backoffice_unauthenticated_refused_total{reason}``: pushes that did not prove
+  they came from a branch (unknown_branch, bad_signature), from ``refusal_counts``; no
+  label per branch id, since anyone can invent one.
 - ``okno_backoffice_branch_last_event_timestamp_seconds{branch}`` and
   ``okno_backoffice_branch_lag_seconds{branch}``: the time of the newest event stored for
   the branch, and how far behind now that is (a hub cut off shows a growing lag).
@@ -31,6 +34,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from backoffice import schema
+from backoffice.store import unauthenticated_refusals
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -85,7 +89,14 @@ class BackofficeCollector(Collector):
         )
         for branch_id, code, count in refused:
             refusals.add_metric([branch_id, code], int(count))
-        yield from (stored, refusals, last, lag)
+        anonymous = CounterMetricFamily(
+            "okno_backoffice_unauthenticated_refused",
+            "Pushes refused before they proved to come from a registered branch, by reason.",
+            labels=["reason"],
+        )
+        for code, count in unauthenticated_refusals(self._engine).items():
+            anonymous.add_metric([code], count)
+        yield from (stored, refusals, anonymous, last, lag)
 
 
 def registry_for(engine: Engine) -> CollectorRegistry:

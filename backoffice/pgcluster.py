@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from backoffice.errors import StoreUnavailable
+from backoffice.sealing import ENV
 
 BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -54,7 +55,8 @@ def temporary_cluster() -> Iterator[str]:
         options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1"
         _run(BIN / "pg_ctl", "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start")
         _run(BIN / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "okno", "okno")
-        yield f"postgresql://okno@127.0.0.1:{port}/okno"
+        with _key_beside(root):
+            yield f"postgresql://okno@127.0.0.1:{port}/okno"
     except subprocess.CalledProcessError as error:
         raise StoreUnavailable(
             f"could not start a PostgreSQL cluster: {error.stderr.decode(errors='replace')}"
@@ -66,3 +68,18 @@ def temporary_cluster() -> Iterator[str]:
             check=False,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _key_beside(root: Path) -> Iterator[None]:
+    """The key of the cluster's branch secrets (backoffice/sealing.py) in its own throwaway
+    folder, named in the environment for this process and the back offices it starts."""
+    before = os.environ.get(ENV)
+    os.environ[ENV] = str(root / "secrets.key")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = before

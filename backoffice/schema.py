@@ -25,8 +25,9 @@ branches = Table(
     "branches",
     metadata,
     _key("id"),
-    # The HMAC key the branch signs its batches with (docs/backoffice.md); shown once.
-    Column("secret", String(64), nullable=False),
+    # The HMAC key the branch signs its batches with (docs/backoffice.md), shown once and
+    # kept sealed with a key outside the database (backoffice/sealing.py).
+    Column("secret", String(200), nullable=False),
     Column("timezone", String(64), nullable=False),
     Column("created_at_ms", BigInteger, nullable=False),
     # The highest seq stored with every seq below it: what the hub resends after.
@@ -89,6 +90,38 @@ refusals = Table(
     Column("events", Integer, nullable=False),
     Column("code", String(24), nullable=False),
     Column("reason", String(500), nullable=False),
+)
+
+# Pushes refused before they proved to come from a branch (unknown_branch, bad_signature):
+# anyone on the network can send them, so they are counted by code, never kept one by one.
+refusal_counts = Table(
+    "refusal_counts",
+    metadata,
+    _key("code", 24),
+    _count("refused"),
+)
+
+# The dashboard's people (backoffice/accounts.py): a regional manager sees every branch, a
+# branch head (``branch_id`` set) only theirs. The password is kept as its scrypt hash.
+users = Table(
+    "users",
+    metadata,
+    _key("name", 64),
+    Column("role", String(16), nullable=False),
+    Column("branch_id", String(40), nullable=True),
+    Column("password_hash", String(128), nullable=False),
+    Column("salt", String(32), nullable=False),
+    Column("created_at_ms", BigInteger, nullable=False),
+)
+
+# Signed-in sessions, kept here so that a restart signs nobody out; the cookie's token is
+# stored as its SHA-256, so a copy of the database signs nobody in.
+sessions = Table(
+    "sessions",
+    metadata,
+    _key("token_hash", 64),
+    Column("user_name", String(64), nullable=False, index=True),
+    Column("expires_ms", BigInteger, nullable=False),
 )
 
 # Per service and the day its tickets were issued: visits, outcomes, service times (ms).

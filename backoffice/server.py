@@ -6,18 +6,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from pathlib import Path
 
 import grpc
 from sqlalchemy import Engine
 
 from backoffice.directory import store_directory
-from backoffice.errors import BatchRefused
+from backoffice.errors import BadTlsFiles, BatchRefused
 from backoffice.store import Batch, store
+from hub.sync.sender import MAX_BATCH_BYTES
+from okno.errors import SecretExposed
+from okno.files import read_private
 from okno.malformed import MalformedRequests
 from protos.okno.v1 import sync_pb2, sync_pb2_grpc
 
 log = logging.getLogger(__name__)
-MAX_MESSAGE = 64 * 2**20
+# A longer message is refused (RESOURCE_EXHAUSTED) before it is read: the hub's sender cuts
+# its batches to fit, so only a stranger sends more.
+MAX_MESSAGE = MAX_BATCH_BYTES
 _STATUS = {
     "unknown_branch": grpc.StatusCode.UNAUTHENTICATED,
     "bad_signature": grpc.StatusCode.UNAUTHENTICATED,
@@ -67,7 +73,32 @@ class SyncService(sync_pb2_grpc.SyncServicer):
         return sync_pb2.PushDirectoryReply(names=names)
 
 
-async def start_server(engine: Engine, listen: str) -> tuple[grpc.aio.Server, int]:
+def read_tls(cert: Path, key: Path) -> tuple[bytes, bytes]:
+    """(key PEM, certificate chain PEM) for ``--tls-cert``/``--tls-key``; the key file must be
+    owner only (SecretExposed otherwise), and both must be PEM (BadTlsFiles says which)."""
+    try:
+        key_pem = read_private(key)
+        cert_pem = cert.read_bytes()
+    except SecretExposed:
+        raise
+    except OSError as error:
+        raise BadTlsFiles(
+            f"cannot read {error.filename}: {error.strerror}; give --tls-cert and --tls-key "
+            "the back office's certificate (PEM) and its key (PEM, owner only)"
+        ) from error
+    for path, pem, kind in ((cert, cert_pem, b"CERTIFICATE"), (key, key_pem, b"PRIVATE KEY")):
+        if b"-----BEGIN " not in pem or kind not in pem:
+            raise BadTlsFiles(
+                f"{path} holds no PEM {kind.decode().lower()}: --tls-cert takes the "
+                "certificate chain, --tls-key its private key, both PEM"
+            )
+    return key_pem, cert_pem
+
+
+async def start_server(
+    engine: Engine, listen: str, tls: tuple[bytes, bytes] | None = None
+) -> tuple[grpc.aio.Server, int]:
+    """Serve Sync on ``listen`` (port 0: any); over TLS with ``tls`` (key PEM, cert PEM)."""
     server = grpc.aio.server(
         interceptors=[MalformedRequests()],
         options=[
@@ -76,15 +107,18 @@ async def start_server(engine: Engine, listen: str) -> tuple[grpc.aio.Server, in
         ],
     )
     sync_pb2_grpc.add_SyncServicer_to_server(SyncService(engine), server)
-    port = server.add_insecure_port(listen)
+    if tls is None:
+        port = server.add_insecure_port(listen)
+    else:
+        port = server.add_secure_port(listen, grpc.ssl_server_credentials([tls]))
     await server.start()
-    log.info("back office serving address=%s port=%d", listen, port)
+    log.info("back office serving address=%s port=%d tls=%s", listen, port, tls is not None)
     return server, port
 
 
-async def serve(engine: Engine, listen: str) -> None:
+async def serve(engine: Engine, listen: str, tls: tuple[bytes, bytes] | None = None) -> None:
     """Serve until SIGTERM or Ctrl-C."""
-    server, _ = await start_server(engine, listen)
+    server, _ = await start_server(engine, listen, tls)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)

@@ -41,7 +41,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from backoffice import schema
+from backoffice import schema, sealing
 from backoffice.aggregate import Fold, Parsed, fold, parse
 from backoffice.errors import BatchRefused, MalformedEvent, StoreUnavailable
 from hub.sync.signing import sign
@@ -51,6 +51,8 @@ from okno.logtext import oneline
 log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _SQLITE_WRITER = threading.Lock()
+# Refusals of a push that did not prove it came from a registered branch.
+UNAUTHENTICATED = frozenset({"unknown_branch", "bad_signature"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +62,11 @@ class Batch:
     signature: str
 
 
-def open_store(url: str) -> Engine:
-    """An engine on ``url`` (postgresql://... or sqlite:///path), migrated to the head."""
+def open_store(url: str, key_file: Path | None = None) -> Engine:
+    """An engine on ``url`` (postgresql://... or sqlite:///path), migrated to the head, its
+    branch secrets sealed with the key at ``key_file`` (backoffice/sealing.py says where it
+    is when not given); secrets an older back office kept in plain text are sealed now."""
+    path = sealing.key_file(url, key_file)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     try:
@@ -85,7 +90,36 @@ def open_store(url: str) -> Engine:
             f"cannot open the back office database: {reason}; give --db a reachable "
             "postgresql://user@host/db or a writable sqlite:///path"
         ) from error
+    _seal_plain_secrets(engine, sealing.bind(engine, path))
     return engine
+
+
+def _seal_plain_secrets(engine: Engine, sealer: sealing.Sealer) -> None:
+    """Seal the secrets a back office before sealing kept in plain text."""
+    table = schema.branches
+    with engine.begin() as connection:
+        plain = connection.execute(
+            select(table.c.id, table.c.secret).where(~table.c.secret.startswith(sealing.PREFIX))
+        ).all()
+        for branch_id, secret in plain:
+            connection.execute(
+                update(table)
+                .where(table.c.id == branch_id)
+                .values(secret=sealer.seal(branch_id, secret))
+            )
+    if plain:
+        log.info("branch secrets sealed branches=%d key=%s", len(plain), sealer.path)
+
+
+def check_secrets(engine: Engine) -> int:
+    """Open every branch's secret, so that a wrong or missing key file stops the back office
+    at start rather than refusing every push; how many branches are registered."""
+    sealer = sealing.sealer_of(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(select(schema.branches.c.id, schema.branches.c.secret)).all()
+    for branch_id, secret in rows:
+        sealer.open(branch_id, secret)
+    return len(rows)
 
 
 def _private_sqlite_file(url: str) -> None:
@@ -104,8 +138,12 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
 
 
 def add_branch(engine: Engine, branch_id: str, timezone: str = "Europe/Moscow") -> str:
-    """Register a branch and return its new secret (a second call replaces the secret)."""
+    """Register a branch and return its new secret (a second call replaces the secret).
+
+    The database keeps it sealed (backoffice/sealing.py): only the hub's copy is plain.
+    """
     secret = secrets.token_hex(32)
+    sealed = sealing.sealer_of(engine).seal(branch_id, secret)
     with engine.begin() as connection:
         known = connection.execute(
             select(schema.branches.c.id).where(schema.branches.c.id == branch_id)
@@ -114,13 +152,13 @@ def add_branch(engine: Engine, branch_id: str, timezone: str = "Europe/Moscow") 
             connection.execute(
                 update(schema.branches)
                 .where(schema.branches.c.id == branch_id)
-                .values(secret=secret, timezone=timezone)
+                .values(secret=sealed, timezone=timezone)
             )
         else:
             connection.execute(
                 insert(schema.branches).values(
                     id=branch_id,
-                    secret=secret,
+                    secret=sealed,
                     timezone=timezone,
                     created_at_ms=now_ms(),
                     acked_seq=0,
@@ -170,7 +208,7 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
         ).first()
         if row is None:
             raise BatchRefused("unknown_branch", f"branch {batch.branch_id!r} is not registered")
-        _check_signature(row.secret, batch)
+        _check_signature(sealing.sealer_of(engine).open(row.id, row.secret), batch)
         for before, after in pairwise(events):
             if after[0] == before[0]:
                 raise BatchRefused(
@@ -372,13 +410,36 @@ def _record(engine: Engine, batch: Batch, refusal: BatchRefused) -> None:
 def record_refusal(
     engine: Engine, branch_id: str, refusal: BatchRefused, seqs: Sequence[int] = ()
 ) -> None:
-    """Keep a refusal in ``refusals`` for the branch's technician (seqs: what it held)."""
+    """Keep a refusal in ``refusals`` for the branch's technician (seqs: what it held).
+
+    A push that did not prove it came from a branch (UNAUTHENTICATED) is only counted in
+    ``refusal_counts``: anyone can send those, and a row each would let them fill the table.
+    """
     try:
         with engine.begin() as connection:
-            connection.execute(insert(schema.refusals).values(_refusal(branch_id, refusal, seqs)))
+            if refusal.code in UNAUTHENTICATED:
+                upsert(
+                    connection,
+                    schema.refusal_counts,
+                    [{"code": refusal.code, "refused": 1}],
+                    ["refused"],
+                    add=True,
+                )
+            else:
+                connection.execute(
+                    insert(schema.refusals).values(_refusal(branch_id, refusal, seqs))
+                )
     except SQLAlchemyError:
         log.exception("could not record a refusal branch=%s", oneline(branch_id[:40]))
     _log_refusal(branch_id, refusal)
+
+
+def unauthenticated_refusals(engine: Engine) -> dict[str, int]:
+    """How many pushes were refused before they proved to come from a branch, by code."""
+    table = schema.refusal_counts
+    with engine.connect() as connection:
+        found = connection.execute(select(table.c.code, table.c.refused).order_by(table.c.code))
+        return {str(code): int(refused) for code, refused in found}
 
 
 def _refusal(branch_id: str, refusal: BatchRefused, seqs: Sequence[int]) -> dict[str, Any]:

@@ -215,9 +215,15 @@ class Bookings:
         return outcome.appointment
 
     async def move(
-        self, typed_code: str, slot_ms: int, *, caller: str, request_id: str = ""
+        self,
+        typed_code: str,
+        slot_ms: int,
+        *,
+        caller: str,
+        request_id: str = "",
+        phone: str | None = None,
     ) -> Appointment:
-        code, old = await self._find(typed_code, caller)
+        code, old = await self._find(typed_code, caller, phone)
         if old is not None:
             raise self._closed(old, "moved")
         outcome = await self._hub.run(
@@ -229,9 +235,15 @@ class Bookings:
         return outcome.appointment
 
     async def cancel(
-        self, typed_code: str, *, caller: str, reason: str = "", request_id: str = ""
+        self,
+        typed_code: str,
+        *,
+        caller: str,
+        reason: str = "",
+        request_id: str = "",
+        phone: str | None = None,
     ) -> Appointment:
-        code, old = await self._find(typed_code, caller)
+        code, old = await self._find(typed_code, caller, phone)
         if old is not None:
             if old.state is AppointmentState.CANCELLED:
                 return old
@@ -244,8 +256,8 @@ class Bookings:
         assert outcome.appointment is not None
         return outcome.appointment
 
-    async def get(self, typed_code: str, *, caller: str) -> Appointment:
-        code, old = await self._find(typed_code, caller)
+    async def get(self, typed_code: str, *, caller: str, phone: str | None = None) -> Appointment:
+        code, old = await self._find(typed_code, caller, phone)
         if old is not None:
             return old
         found = self._hub.appointments.get(code)
@@ -258,10 +270,16 @@ class Bookings:
         return await self._hub.once_committed(found)
 
     async def check_in(
-        self, typed_code: str, *, caller: str, device_id: str = "", request_id: str = ""
+        self,
+        typed_code: str,
+        *,
+        caller: str,
+        device_id: str = "",
+        request_id: str = "",
+        phone: str | None = None,
     ) -> CheckedIn:
         """A priority ticket for an arrived visitor, or the refusal that says what to do."""
-        code, old = await self._find(typed_code, caller)
+        code, old = await self._find(typed_code, caller, phone)
         if old is not None:
             raise self._closed(old, "checked in")
         outcome = await self._hub.run(
@@ -293,15 +311,24 @@ class Bookings:
             found.code, caller=caller, device_id=device_id, request_id=request_id
         )
 
-    async def _find(self, typed_code: str, caller: str) -> tuple[str, Appointment | None]:
-        """The normalised code, and the booking when only the database still holds it."""
+    async def _find(
+        self, typed_code: str, caller: str, phone: str | None = None
+    ) -> tuple[str, Appointment | None]:
+        """The normalised code, and the booking when only the database still holds it.
+
+        ``phone`` (None: not asked, as for staff): the booking's phone number, which a
+        visitor gives with the code, since a code alone is seen on a slip over a shoulder.
+        A wrong number is refused and counted as a wrong code: it tells nothing of the code.
+        """
         self._attempts.check(caller, self._hub.clock())
         code = codes.normalise(typed_code)
-        if self._hub.appointments.get(code) is not None:
-            return code, None
-        old = await self._hub.read_store(lambda r: r.appointment_by_code(code))
-        if old is None:
-            raise self._unknown(caller)
+        live = self._hub.appointments.get(code)
+        old = None
+        if live is None:
+            old = await self._hub.read_store(lambda r: r.appointment_by_code(code))
+        found = live or old
+        if found is None or (phone is not None and not _phone_of(found, phone)):
+            raise self._unknown(caller, phone is not None)
         return code, old
 
     def _closed(self, old: Appointment, doing: str) -> Exception:
@@ -310,9 +337,19 @@ class Bookings:
             "no booking has this code: check the code in the message or on the slip"
         )
 
-    def _unknown(self, caller: str) -> UnknownCode:
+    def _unknown(self, caller: str, with_phone: bool = False) -> UnknownCode:
         self._attempts.failed(caller, self._hub.clock())
+        if with_phone:
+            return UnknownCode(
+                "no booking has this code and phone number: check the code in the message or "
+                "on the slip, and give the phone number the booking was made with"
+            )
         return UnknownCode("no booking has this code: check the code in the message or on the slip")
+
+
+def _phone_of(booking: Appointment, typed: str) -> bool:
+    """Whether ``typed`` is the booking's phone number (one without a number has none)."""
+    return bool(booking.phone) and contacts.phone(typed) == booking.phone
 
 
 def _day(text: str, field: str) -> date | None:

@@ -27,7 +27,15 @@ def hub(
         "examples/branch.toml"
     ),
     db: Annotated[Path, typer.Option(help="The hub's SQLite database file.")] = Path("var/okno.db"),
-    listen: Annotated[str, typer.Option(help="host:port for gRPC.")] = "127.0.0.1:50051",
+    listen: Annotated[
+        str, typer.Option(help="host:port for gRPC over TLS: staff sign in, devices enroll.")
+    ] = "127.0.0.1:50051",
+    admin_socket: Annotated[
+        Path | None,
+        typer.Option(
+            help="The admin socket (okno provision, staff set-pin); beside --db if unset."
+        ),
+    ] = None,
     device_listen: Annotated[
         str, typer.Option(help="host:port for devices' mutual-TLS sessions (off if empty).")
     ] = "",
@@ -35,13 +43,20 @@ def hub(
         bool, typer.Option(help="Announce the hub by zeroconf on the --listen interface.")
     ] = False,
     web_listen: Annotated[
-        str, typer.Option(help="host:port for the visitors' web pages (off if empty).")
+        str,
+        typer.Option(
+            help="host:port for the visitors' web pages (off if empty); HTTPS unless loopback."
+        ),
     ] = "",
     backoffice: Annotated[
         str, typer.Option(help="host:port of the region's back office to sync to (off if empty).")
     ] = "",
     backoffice_secret_file: Annotated[
         Path | None, typer.Option(help="File with the branch's back office secret (hex).")
+    ] = None,
+    backoffice_ca: Annotated[
+        Path | None,
+        typer.Option(help="The CA of the back office's TLS certificate (plain gRPC if unset)."),
     ] = None,
     clock_offset_ms: Annotated[
         int,
@@ -53,7 +68,7 @@ def hub(
     if context.invoked_subcommand is not None:
         return
     from hub.runner import serve
-    from hub.sync import read_secret
+    from hub.sync import read_ca, read_secret
 
     setup_logging(verbose)
     try:
@@ -74,7 +89,9 @@ def hub(
                 web_listen=web_listen,
                 backoffice=backoffice,
                 backoffice_secret=secret,
+                backoffice_ca=read_ca(backoffice_ca) if backoffice_ca else None,
                 clock_offset_ms=clock_offset_ms,
+                admin_socket=admin_socket,
             )
         )
     except OknoError as error:
@@ -97,6 +114,10 @@ def sync_push(
     branch: Annotated[str, typer.Option(help="The branch id the back office knows.")],
     secret_file: Annotated[Path, typer.Option(help="File with the branch's secret (hex).")],
     batch: Annotated[int, typer.Option(min=1, help="Events per batch.")] = 2000,
+    backoffice_ca: Annotated[
+        Path | None,
+        typer.Option(help="Dial the back office over TLS, trusting this CA (PEM) alone."),
+    ] = None,
 ) -> None:
     """Push every event of a hub's database the back office lacks, then stop.
 
@@ -107,7 +128,7 @@ def sync_push(
 
     setup_logging()
     try:
-        acked = push(hub_db, backoffice, branch, secret_file, batch)
+        acked = push(hub_db, backoffice, branch, secret_file, batch, backoffice_ca)
     except OknoError as error:
         raise fail(str(error)) from error
     typer.echo(f"back office holds branch {branch} up to seq {acked}")

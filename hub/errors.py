@@ -228,10 +228,24 @@ class TooManyAttempts(Refused):
     code = "too_many_attempts"
 
 
+class TooManyWaiting(Refused):
+    """As many enrollment requests wait for a technician as a hall ever needs (from one
+    address, or on the whole hub); more are refused until some are answered or expire."""
+
+    code = "too_many_waiting"
+
+
 class AuthorityDamaged(HubError, ValueError):
     """The branch CA's files cannot be read; the hub must not guess a new identity."""
 
     code = "authority_damaged"
+
+
+class KeyDamaged(HubError, ValueError):
+    """A key file cannot be read, or disagrees with the database; the hub must not make a
+    new key, under which nothing hashed before (a booking's SNILS, an opt-out) would match."""
+
+    code = "key_damaged"
 
 
 class BadCertificateRequest(InvalidRequest):
@@ -286,8 +300,15 @@ class WrongPin(Unauthenticated):
     code = "wrong_pin"
 
 
+class SignInRequired(Unauthenticated):
+    """A call from nobody in particular that only a device or a signed-in person may make."""
+
+    code = "sign_in_required"
+
+
 class SignedOut(Unauthenticated):
-    """The call's token is unknown or expired (signed out, PIN changed, hub restarted)."""
+    """The call's token is not the hub's, or its session ended (signed out, PIN changed,
+    expired, the staff member removed)."""
 
     code = "signed_out"
 
@@ -298,16 +319,35 @@ class NoPin(Refused):
     code = "no_pin"
 
 
+class PinTooShort(Refused):
+    """The PIN typed is shorter than the rule (6 digits): one set under the old rule of 4
+    signs in no more, and an administrator sets a new one."""
+
+    code = "pin_too_short"
+
+
 class BadPin(InvalidRequest):
-    """A new PIN breaks the rules (4 to 12 digits)."""
+    """A new PIN breaks the rules (6 to 12 digits)."""
 
     code = "bad_pin"
+
+
+class TokenKeyUnusable(HubError, ValueError):
+    """The key that signs staff tokens is not 32 bytes: the file was cut or replaced."""
+
+    code = "token_key_unusable"
 
 
 class RoleRequired(HubError, PermissionError):
     """The signed-in person's roles do not allow the call."""
 
     code = "role_required"
+
+
+class NotAllowed(RoleRequired):
+    """The permission table does not let this kind of caller make this call."""
+
+    code = "not_allowed"
 
 
 class NotYourDesk(RoleRequired):
@@ -338,3 +378,27 @@ class BadScore(InvalidRequest):
     """A score outside 1..5, or a channel that is not one of the hall's."""
 
     code = "bad_score"
+
+
+class NotYourPayment(RoleRequired):
+    """A payment terminal acted on a payment another terminal began."""
+
+    code = "not_your_payment"
+
+
+class NotYourPrinter(RoleRequired):
+    """A kiosk named a printer that is not the one its settings give it."""
+
+    code = "not_your_printer"
+
+
+class UnknownTransaction(Refused):
+    """A terminal's "last transaction" that its own earlier records contradict."""
+
+    code = "unknown_transaction"
+
+
+class PriorityNeedsCheckIn(Refused):
+    """The appointment priority is given by checking a booking in, never asked for."""
+
+    code = "priority_needs_check_in"

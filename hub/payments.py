@@ -30,6 +30,7 @@ from hub.domain.payments import (
     resolve,
     settle,
 )
+from hub.errors import NotYourPayment, UnknownTransaction
 from hub.store import payments as store
 from hub.store.repository import Repository
 from okno.logtext import oneline
@@ -76,24 +77,29 @@ class Payments:
         return payment, new
 
     async def settle(
-        self, payment_id: int, settlement: Settlement, charged: tuple[int, int]
+        self, payment_id: int, settlement: Settlement, charged: tuple[int, int], *, terminal: str
     ) -> Payment:
         """Settle as the agent says; an approval only at the amount the terminal charged.
 
         ``charged``: (amount, currency) the terminal reported; amount 0: not told.
+        ``terminal``: the device asking, which must be the one that began the payment.
         """
         if charged[0]:
             check_amount(charged[0])
         async with self._lock:
-            payment = await self._hub.read_store(lambda r: store.payment(r, payment_id))
+            payment = await self._own(payment_id, terminal)
             if settlement.state is PaymentState.APPROVED:
                 check_charged(payment, *charged)
             return await self._apply(payment, settlement)
 
-    async def resolve(self, payment_id: int, last: TerminalTransaction | None) -> Resolved:
-        """Decide an unresolved payment from the terminal's last transaction."""
+    async def resolve(
+        self, payment_id: int, last: TerminalTransaction | None, *, terminal: str
+    ) -> Resolved:
+        """Decide an unresolved payment of ``terminal`` from that terminal's last transaction."""
         async with self._lock:
-            payment = await self._hub.read_store(lambda r: store.payment(r, payment_id))
+            payment = await self._own(payment_id, terminal)
+            if last is not None:
+                await self._check_record(payment, last)
             newest = await self._hub.read_store(lambda r: store.unresolved(r, payment.terminal_id))
             check_newest(payment, newest)
             claimed = await self._hub.read_store(
@@ -109,6 +115,41 @@ class Payments:
                 )
                 return Resolved(payment, last.receipt)
             return Resolved(await self._apply(payment, settlement))
+
+    async def _own(self, payment_id: int, terminal: str) -> Payment:
+        """The payment, refused unless ``terminal`` began it: no other device's word about a
+        charge it never saw may settle it."""
+        payment = await self._hub.read_store(lambda r: store.payment(r, payment_id))
+        if payment.terminal_id != terminal:
+            log.warning(
+                "payment refused id=%d terminal=%s began_by=%s",
+                payment.id,
+                oneline(terminal),
+                oneline(payment.terminal_id),
+            )
+            raise NotYourPayment(
+                f"payment {payment.id} was begun by another terminal: a terminal settles and "
+                "resolves only the payments it began"
+            )
+        return payment
+
+    async def _check_record(self, payment: Payment, last: TerminalTransaction) -> None:
+        """Refuse a "last transaction" that is not a record of the terminal itself: it names
+        a receipt, and the terminal serial its earlier answers reported."""
+        if not last.receipt:
+            raise UnknownTransaction(
+                f"payment {payment.id}: a last transaction names the terminal's receipt "
+                "number; send none when the terminal has no transaction to tell"
+            )
+        serials = await self._hub.read_store(
+            lambda r: store.terminal_serials(r, payment.terminal_id)
+        )
+        if serials and last.terminal_serial not in serials:
+            raise UnknownTransaction(
+                f"payment {payment.id}: the last transaction is of terminal serial "
+                f"{last.terminal_serial or '(none)'}, not of the terminal this device "
+                "reported before: ask its own terminal (repeat receipt)"
+            )
 
     async def unresolved(self, terminal_id: str) -> list[Payment]:
         return await self._hub.read_store(lambda r: store.unresolved(r, terminal_id))

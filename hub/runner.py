@@ -11,13 +11,16 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from hub.api.server import create_device_server, create_server
+import grpc
+
+from hub.api.server import create_device_server, create_local_server, create_server
 from hub.errors import HubError
 from hub.notify import restart_on_reload, start_notifier
 from hub.service import Hub, wall_clock_ms
 from hub.sync import start_sync
 from hub.web import serve_web
 from okno import __version__
+from okno.console import admin_socket_for
 from okno.runtime.discovery import Announcer, HubAdvert
 
 log = logging.getLogger(__name__)
@@ -34,18 +37,25 @@ async def serve(
     web_listen: str = "",
     backoffice: str = "",
     backoffice_secret: str = "",
+    backoffice_ca: bytes | None = None,
     clock_offset_ms: int = 0,
+    admin_socket: Path | None = None,
 ) -> None:
     """Serve until SIGTERM/SIGINT; SIGHUP re-reads the configuration file.
+
+    ``listen`` is the network port (server TLS: staff sign in, devices enroll);
+    ``admin_socket`` the hub machine's administration (okno provision, staff set-pin),
+    by default ``admin_socket_for(db)``.
 
     ``device_listen`` ("host:port") opens the mutual-TLS port for admitted devices;
     ``announce`` makes the hub findable by zeroconf on the interface of ``listen``;
     ``web_listen`` serves the web pages (docs/web.md). Notifications start when the
     branch's [notifications] name a sender (docs/notifications.md). ``backoffice``
     ("host:port") sends the event log there, signed with ``backoffice_secret``
-    (docs/backoffice.md). ``clock_offset_ms`` runs the branch's clock that far from the
-    wall clock (devices' heartbeats and certificates stay on the wall clock): a benchmark or
-    a test opens its branch at any hour.
+    (docs/backoffice.md), over TLS trusting ``backoffice_ca`` when given.
+    ``clock_offset_ms`` runs the branch's clock that far from the wall clock (devices'
+    heartbeats and certificates stay on the wall clock): a benchmark or a test opens its
+    branch at any hour.
     """
     # Full collections walk every live ticket and event; with a busy day's worth they
     # stalled calls for 70-90 ms (okno hub bench queue, docs/benchmarks.md). Nearly all garbage
@@ -57,23 +67,14 @@ async def serve(
     )
     gc.freeze()
     await hub.start()
-    server, port = await create_server(hub, listen)
-    await server.start()
-    log.info("hub serving address=%s port=%d branch=%s", listen, port, hub.loaded.branch.id)
-    servers = [server]
-    if device_listen:
-        # Devices dial the host they enrolled with (that of --listen) at the device port.
-        names = _names_for(device_listen) + _names_for(listen)
-        devices, device_port = await create_device_server(
-            hub, device_listen, list(dict.fromkeys(names))
-        )
-        await devices.start()
-        servers.append(devices)
-        hub.fleet.session_port = device_port
-        log.info("device port serving address=%s port=%d", device_listen, device_port)
+    servers, port = await _open_doors(
+        hub, listen, device_listen, admin_socket or admin_socket_for(db)
+    )
     await start_notifier(hub)
     restart_on_reload(hub)
-    sync = await start_sync(hub, backoffice, backoffice_secret) if backoffice else None
+    sync = (
+        await start_sync(hub, backoffice, backoffice_secret, backoffice_ca) if backoffice else None
+    )
     outboxes: dict[str, Callable[[], int]] = {}
     if sync is not None:
         sender = sync
@@ -106,6 +107,30 @@ async def serve(
         await sync.stop()
     await hub.stop()
     log.info("hub stopped seq=%d", hub.committed_seq)
+
+
+async def _open_doors(
+    hub: Hub, listen: str, device_listen: str, admin_socket: Path
+) -> tuple[list[grpc.aio.Server], int]:
+    """The network port, the admin socket and (if asked) the device port, serving."""
+    server, port = await create_server(hub, listen, _names_for(listen))
+    await server.start()
+    log.info("hub serving address=%s port=%d branch=%s", listen, port, hub.loaded.branch.id)
+    local = await create_local_server(hub, admin_socket)
+    await local.start()
+    log.info("admin socket serving path=%s", admin_socket)
+    servers = [server, local]
+    if device_listen:
+        # Devices dial the host they enrolled with (that of --listen) at the device port.
+        names = _names_for(device_listen) + _names_for(listen)
+        devices, device_port = await create_device_server(
+            hub, device_listen, list(dict.fromkeys(names))
+        )
+        await devices.start()
+        servers.append(devices)
+        hub.fleet.session_port = device_port
+        log.info("device port serving address=%s port=%d", device_listen, device_port)
+    return servers, port
 
 
 def _names_for(address: str) -> list[str]:

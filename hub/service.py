@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,7 +28,7 @@ from hub.domain.appointments import AppointmentBook
 from hub.domain.appointments.timetable import RECENT_MS
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
-from hub.domain.model import Event, Outcome, Snapshot, Ticket, WaitEstimate
+from hub.domain.model import Event, EventKind, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
 from hub.errors import HubError, StoreUnavailable, UnknownTicket
 from hub.feed import FeedBroker
@@ -35,9 +36,11 @@ from hub.notify.notifier import Notifier
 from hub.payments import Payments
 from hub.ratings import Ratings
 from hub.staff import Staff
-from hub.store.database import open_database
+from hub.staff import store as staff_store
+from hub.store.database import forget_old_pages, open_database
 from hub.store.repository import Repository
-from hub.store.secrets import secret
+from hub.store.secrets import SNILS_KEY, file_key
+from hub.store.typed import erase_typed
 from hub.tickets import Tickets
 
 log = logging.getLogger(__name__)
@@ -57,8 +60,9 @@ def wall_clock_ms() -> int:
 
 
 # Settings of a branch that the running hub cannot take: its certificates and the back
-# office's records carry the branch's id.
-NEEDS_RESTART = ("id",)
+# office's records carry the branch's id, and [web] names the pages' TLS certificate and
+# files, read when the pages start.
+NEEDS_RESTART = ("id", "web")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +91,8 @@ class Hub:
         feed_memory: int = 20_000,
         pki_dir: Path | None = None,
     ) -> None:
-        """``pki_dir`` keeps the branch CA; by default beside the database ("okno-pki").
+        """``pki_dir`` keeps the branch CA and the keys that hash personal data; by default
+        beside the database ("okno-pki").
 
         ``device_clock`` times heartbeats, pairing codes and certificates (the queue's
         ``clock`` by default): a demo whose queue runs fast keeps devices on real time.
@@ -98,16 +103,19 @@ class Hub:
         self.loaded: LoadedConfig = load_branch(config_path)
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="okno-store")
         self._repository = Repository(open_database(db_path))
+        pki_dir = pki_dir or db_path.parent / f"{db_path.stem}-pki"
+        authority = BranchAuthority.load_or_create(pki_dir, self.loaded.branch.id)
+        # Keys that hash personal data are kept here, beside the CA, never in the database
+        # that holds the hashes.
+        self.pki_dir = pki_dir
         # Hashes SNILS typed for a booking the way card readers hash the card's (they get
         # it in their settings), so that the visitor can check in by card.
-        self.snils_key = secret(self._repository.engine, "snils")
+        self.snils_key = file_key(pki_dir, self._repository.engine, SNILS_KEY)
         self.engine = self._load_engine(self.loaded)
         self.appointments = self._load_appointments(self.loaded)
         self.fleet = Fleet(
             Registry(self._repository.devices()),
-            BranchAuthority.load_or_create(
-                pki_dir or db_path.parent / f"{db_path.stem}-pki", self.loaded.branch.id
-            ),
+            authority,
             _FleetInThread(self._repository, self._executor),
             device_clock or clock,
             {kind: {"snils_hash_key": self.snils_key.hex()} for kind in READS_CARDS},
@@ -121,10 +129,17 @@ class Hub:
             self._executor,
         )
         self._broken = False
+        # Typed text and card names are erased on the days before this one (a branch date);
+        # "" until the first look at the clock erases all that is due.
+        self._typed_erased_before = ""
         self.tickets = Tickets(self)
         self.payments = Payments(self)
         self.bookings = Bookings(self)
-        self.staff = Staff(self)
+        self.staff = Staff(
+            self,
+            staff_store.token_key(self.pki_dir),
+            staff_store.live_sessions(self._repository, clock()),
+        )
         # Set by hub.notify.start_notifier when the branch sends notifications.
         self.notifier: Notifier | None = None
         self.reloaders: list[Reloader] = []
@@ -172,9 +187,26 @@ class Hub:
                 log.warning("day end not saved, will retry reason=%s", error)
 
     async def _look_at_the_clock(self) -> None:
-        """End a past day; mark no-shows and erase contacts whose time has come."""
+        """End a past day; mark no-shows and erase personal data whose time has come."""
         await self.run(lambda engine, now: engine.roll_day(now))
-        await self.run(self.appointments.sweep)
+        swept = await self.run(self.appointments.sweep)
+        contacts = any(e.kind is EventKind.APPOINTMENT_CONTACT_ERASED for e in swept.events)
+        await self._erase_typed(contacts_erased=contacts)
+
+    async def _erase_typed(self, *, contacts_erased: bool) -> None:
+        """Erase what people typed and the names cards gave on days whose contacts are
+        erased; after any erasure, empty the WAL, which would keep the erased bytes."""
+        keep = self.loaded.branch.appointments.keep_contacts_days
+        today = date.fromisoformat(branch_day(self.clock(), self.loaded.branch.timezone))
+        before = (today - timedelta(days=keep)).isoformat()
+        typed = 0
+        if before > self._typed_erased_before:
+            since = self._typed_erased_before
+            typed = await self.read_store(lambda r: erase_typed(r.engine, since, before))
+            self._typed_erased_before = before
+        if typed or contacts_erased:
+            await self.read_store(lambda r: forget_old_pages(r.engine))
+            log.info("personal data erased typed=%d contacts=%s", typed, contacts_erased)
 
     async def stop(self) -> None:
         self._night_watch.cancel()

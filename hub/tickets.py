@@ -2,7 +2,8 @@
 
 The rules are the engine's (``QueueEngine.issue``, and ``hub.domain.payments.check_fee``
 for a paid one); this reads first what only the database holds, a paid ticket's payment
-and whether a ticket of an earlier day took it already.
+and whether a ticket of an earlier day took it already, and holds its amount to the fee
+the branch's configuration sets.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Protocol, TypeVar
 
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Outcome, Ticket, WaitEstimate
+from hub.domain.payments import Payment
+from hub.errors import PaymentNotUsable
 from hub.store import payments
 from hub.store.repository import Repository
 
@@ -56,6 +59,7 @@ class Tickets:
         if payment_id:
             today = self._hub.engine.day
             fee = await self._hub.read_store(lambda r: payments.fee_paid(r, payment_id, today))
+            self._check_amount(fee.payment, service_id)
         outcome = await self._hub.run(
             lambda engine, now: engine.issue(
                 service_id,
@@ -71,3 +75,15 @@ class Tickets:
         assert ticket is not None
         estimate = outcome.estimate or await self._hub.ticket_estimate(ticket.id)
         return Issued(ticket, estimate)
+
+    def _check_amount(self, payment: Payment, service_id: str) -> None:
+        """Refuse a payment of another amount than the service's fee in the configuration:
+        the amount of a payment is its terminal's word, the fee is the branch's."""
+        service = next((s for s in self._hub.engine.config.services if s.id == service_id), None)
+        if service is not None and payment.amount != service.fee_kopecks:
+            raise PaymentNotUsable(
+                "payment_wrong_amount",
+                f"payment {payment.id} is {payment.amount} kopecks, but the fee for "
+                f"{service_id} is {service.fee_kopecks}: take the ticket without it and pay "
+                "at the desk",
+            )

@@ -19,6 +19,9 @@ import typer
 from okno.errors import OknoError
 
 HubAddress = Annotated[str, typer.Option("--hub", help="The hub's host:port.")]
+AdminSocket = Annotated[
+    Path, typer.Option("--socket", help="The hub's admin socket (run on its machine, as its user).")
+]
 FoundHub = Annotated[str, typer.Option(help="host:port of the hub; found by zeroconf if empty.")]
 Interface = Annotated[str, typer.Option(help="IPv4 address to discover and announce on.")]
 BenchOut = Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")]
@@ -57,3 +60,16 @@ def until_signal(
         asyncio.run(run())
     except refusals as error:
         raise fail(str(error)) from error
+
+
+def admin_socket_for(db: Path) -> Path:
+    """Where the hub with database ``db`` opens its admin socket, and its tools find it.
+
+    In a folder of its own beside the database (``var/okno.db`` -> ``var/okno-run/``),
+    which the hub makes 0700: the socket's permissions are the check.
+    """
+    return db.absolute().parent / f"{db.stem}-run" / "admin.sock"
+
+
+# The admin socket of a hub run with the default --db (var/okno.db).
+DEFAULT_SOCKET = Path("var/okno-run/admin.sock")

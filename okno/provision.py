@@ -17,6 +17,7 @@ from rich.text import Text
 
 from okno.errors import OknoError
 from okno.runtime.enroll import Membership
+from okno.runtime.hubtls import admin_socket, hub_tls, presented_authority
 from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import admin_pb2, admin_pb2_grpc, devices_pb2, devices_pb2_grpc
 
@@ -33,22 +34,27 @@ class ProvisionFailed(OknoError):
     code = "provision_failed"
 
 
-def call(hub: str, action: Callable[[ProvisioningAsyncStub], Awaitable[T]]) -> T:
-    """Run one call against the hub at ``hub``; a refusal becomes a one-line reason."""
-    return on_channel(hub, lambda channel: action(devices_pb2_grpc.ProvisioningStub(channel)))
+def call(socket: Path, action: Callable[[ProvisioningAsyncStub], Awaitable[T]]) -> T:
+    """Run one call through the hub's admin socket; a refusal becomes a one-line reason."""
+    return on_channel(socket, lambda channel: action(devices_pb2_grpc.ProvisioningStub(channel)))
 
 
-def on_channel(hub: str, action: Callable[[grpc.aio.Channel], Awaitable[T]]) -> T:
-    """Run calls on one channel to the hub at ``hub``; a refusal becomes a one-line reason."""
+def on_channel(socket: Path, action: Callable[[grpc.aio.Channel], Awaitable[T]]) -> T:
+    """Run calls through the hub's admin socket; a refusal becomes a one-line reason.
+
+    The socket's file permissions are the check: run as the hub's user, on its machine.
+    """
+    hub = str(socket)
 
     async def run() -> T:
-        async with grpc.aio.insecure_channel(hub) as channel:
+        async with admin_socket(socket)() as channel:
             try:
                 return await asyncio.wait_for(action(channel), TIMEOUT_S)
             except grpc.aio.AioRpcError as error:
                 if error.code() == grpc.StatusCode.UNAVAILABLE:
                     raise ProvisionFailed(
-                        f"no hub answers at {hub}: is it running? (--hub host:port)"
+                        f"no hub answers at {hub}: is it running, and are you its user? "
+                        "(--socket PATH)"
                     ) from error
                 raise ProvisionFailed(error.details() or error.code().name) from error
             except TimeoutError as error:
@@ -65,17 +71,18 @@ class Fleet:
 
     devices: list[devices_pb2.DeviceInfo]
     timezone: str
+    authority_fingerprint: str
 
 
-def list_fleet(hub: str) -> Fleet:
+def list_fleet(socket: Path) -> Fleet:
     async def both(channel: grpc.aio.Channel) -> Fleet:
         listed = await devices_pb2_grpc.ProvisioningStub(channel).ListDevices(
             devices_pb2.ListDevicesRequest()
         )
         branch = await admin_pb2_grpc.AdminStub(channel).GetBranch(admin_pb2.GetBranchRequest())
-        return Fleet(list(listed.devices), branch.timezone)
+        return Fleet(list(listed.devices), branch.timezone, listed.authority_fingerprint)
 
-    return on_channel(hub, both)
+    return on_channel(socket, both)
 
 
 COLUMNS = ("id", "kind", "name", "zone", "address", "version", "admission", "state", "last seen")
@@ -144,17 +151,24 @@ def show_settings(console: Console, device: devices_pb2.DeviceInfo) -> None:
 
 
 async def enroll_devices(
-    hub: str, count: int, root: Path, kind: str = "hall_display", serials: str = "BENCH"
+    hub: str,
+    socket: Path,
+    count: int,
+    root: Path,
+    kind: str = "hall_display",
+    serials: str = "BENCH",
 ) -> list[Path]:
     """Enroll ``count`` devices the way a technician would, and keep what each was given.
 
-    For the demo, benchmarks and tests, on the hub's own machine: each device gets its key
-    in ``root/NNNN`` and is approved at once, as if a technician had typed its code.
+    For the demo, benchmarks and tests, on the hub's own machine: each device asks over
+    the network port ``hub`` (TLS) with its key in ``root/NNNN`` and is approved at once
+    through the admin socket, as if a technician had typed its code there.
     """
     folders = []
-    async with grpc.aio.insecure_channel(hub) as channel:
+    ca_pem = await asyncio.to_thread(presented_authority, hub)
+    async with hub_tls(hub, ca_pem)() as channel, admin_socket(socket)() as local:
         enrollment = devices_pb2_grpc.EnrollmentStub(channel)
-        provisioning = devices_pb2_grpc.ProvisioningStub(channel)
+        provisioning = devices_pb2_grpc.ProvisioningStub(local)
         for index in range(count):
             folder = root / f"{index:04d}"
             key = DeviceKey.load_or_create(folder)

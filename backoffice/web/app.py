@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from backoffice import names, schema
+from backoffice.accounts import User
 from backoffice.period import Period
 from backoffice.web import charts, i18n, words
 
@@ -78,6 +79,16 @@ class BadPeriod(ValueError):
     """The period's dates cannot be read, or the start is after the end."""
 
 
+class Forbidden(PermissionError):
+    """A branch head asked for another branch than their own."""
+
+
+def user_of(request: Request) -> User:
+    """Who is signed in; set by ``backoffice.web.signin.signed_in`` before a page runs."""
+    user: User = request.state.user
+    return user
+
+
 class Dashboard:
     def __init__(
         self,
@@ -128,18 +139,31 @@ class Dashboard:
         if start > end or (end - start).days > MAX_DAYS:
             raise BadPeriod(f"{start} to {end}")
         branches = tuple(b for b in params.getlist("branch") if b)
-        return Period(start, end, branches)
+        return Period(start, end, self.scope(request, branches))
+
+    def scope(self, request: Request, branches: tuple[str, ...]) -> tuple[str, ...]:
+        """The branches a page shows: those asked for, or for a branch head their own
+        (all when nothing is asked, for a regional manager); Forbidden for another's."""
+        user = user_of(request)
+        if user.branch_id is None:
+            return branches
+        if any(not user.sees(b) for b in branches):
+            raise Forbidden(f"{user.role} of {user.branch_id}")
+        return (user.branch_id,)
 
     async def read(self, work: Callable[[], T]) -> T:
         return await asyncio.to_thread(work)
 
-    async def branch_ids(self) -> list[str]:
+    async def branch_ids(self, request: Request) -> list[str]:
+        """The registered branches the signed-in person may read."""
+
         def read() -> list[str]:
             with self.engine.connect() as connection:
                 query = select(schema.branches.c.id).order_by(schema.branches.c.id)
                 return [str(r) for r in connection.execute(query).scalars()]
 
-        return await self.read(read)
+        user = user_of(request)
+        return [b for b in await self.read(read) if user.sees(b)]
 
     async def names(self) -> names.Names:
         """The names the hubs told, read for each page (a change shows on the next one)."""
@@ -162,6 +186,7 @@ class Dashboard:
             path=request.url.path,
             qs=f"?{period}" if period else "",
             keep=urlencode([(k, v) for k, v in items if k != "lang"]),
+            user=getattr(request.state, "user", None),
             **context,
         )
         response = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
@@ -173,6 +198,8 @@ class Dashboard:
     def error(self, request: Request, error: Exception) -> HTMLResponse:
         if isinstance(error, BadPeriod):
             status, key = 400, "err_bad_period"
+        elif isinstance(error, Forbidden):
+            status, key = 403, "err_forbidden"
         elif isinstance(error, HTTPException) and error.status_code == 404:
             status, key = 404, "err_not_found"
         else:
@@ -185,7 +212,7 @@ def guarded(dashboard: Dashboard, handler: Handler) -> Handler:
     async def run(request: Request) -> Response:
         try:
             return await handler(request)
-        except (BadPeriod, HTTPException) as error:
+        except (BadPeriod, Forbidden, HTTPException) as error:
             return dashboard.error(request, error)
         except Exception as error:
             log.exception("dashboard page failed path=%s", request.url.path)

@@ -60,6 +60,13 @@ _RU = {
     "err_not_found": "Такой страницы нет.",
     "err_bad_period": "Период задан неверно: даты в виде 2026-11-23, начало не позже конца.",
     "err_internal": "Что-то пошло не так. Попробуйте ещё раз.",
+    "err_forbidden": "Это отделение вам не доступно: руководитель отделения видит только своё.",
+    "sign_in": "Вход",
+    "sign_in_button": "Войти",
+    "sign_out": "Выйти",
+    "user_name": "Имя",
+    "password": "Пароль",
+    "bad_sign_in": "Неверное имя или пароль.",
 }
 
 _EN = {
@@ -118,6 +125,13 @@ _EN = {
     "err_not_found": "There is no such page.",
     "err_bad_period": "The period is wrong: dates like 2026-11-23, the start not after the end.",
     "err_internal": "Something went wrong. Try again.",
+    "err_forbidden": "This branch is not yours to see: a branch head sees their own only.",
+    "sign_in": "Sign in",
+    "sign_in_button": "Sign in",
+    "sign_out": "Sign out",
+    "user_name": "Name",
+    "password": "Password",
+    "bad_sign_in": "Wrong name or password.",
 }
 
 TEXTS = {"ru": _RU, "en": _EN}

@@ -47,7 +47,7 @@ async def _filters(
     period = dashboard.period(request)
     shown = {
         "period": period,
-        "branch_ids": await dashboard.branch_ids(),
+        "branch_ids": await dashboard.branch_ids(request),
         "today": dashboard.today(),
         "names": names,
     }
@@ -105,11 +105,12 @@ def _target(dashboard: Dashboard, lang: str) -> charts.Target:
 async def live(request: Request) -> Response:
     dashboard = _dashboard(request)
     branch = request.path_params.get("branch", "")
+    shown = dashboard.scope(request, (branch,) if branch else ())
     found = await dashboard.read(lambda: live_state(dashboard.engine, dashboard.clock()))
-    if branch:
-        found = [b for b in found if b.branch_id == branch]
-        if not found:
-            raise HTTPException(404)
+    if shown:
+        found = [b for b in found if b.branch_id in shown]
+    if branch and not found:
+        raise HTTPException(404)
     return dashboard.render(
         request,
         "live.html",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from hub.api.status import Context, rpc
-from hub.errors import StaffOnly
 from hub.service import Hub
 from protos.okno.v1 import admin_pb2, admin_pb2_grpc
 
@@ -90,23 +89,3 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
             applied=reloaded.applied,
             needs_restart=reloaded.needs_restart,
         )
-
-
-class DeviceAdminServicer(AdminServicer):
-    """What admitted devices may read (the branch, its services and desks); no changes.
-
-    Boards and kiosks show service names from here; who works at the branch and
-    reloading its configuration stay with the hub's own port.
-    """
-
-    @rpc
-    async def ListOperators(
-        self, request: admin_pb2.ListOperatorsRequest, context: Context
-    ) -> admin_pb2.ListOperatorsResponse:
-        raise StaffOnly("devices do not see the branch's staff: ask on the hub's own port")
-
-    @rpc
-    async def ReloadConfig(
-        self, request: admin_pb2.ReloadConfigRequest, context: Context
-    ) -> admin_pb2.ReloadConfigResponse:
-        raise StaffOnly("a device cannot reload the branch's configuration")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from hub.api import convert
+from hub.api import convert, permissions, scope
 from hub.api.devices import peer_host
+from hub.api.doorkeeper import current
 from hub.api.printing import Printers, slip
 from hub.api.status import Context, rpc
 from hub.booking import CheckedIn
 from hub.domain.appointments import SlotView
 from hub.domain.model import Appointment
-from hub.errors import HubError, InvalidRequest
+from hub.errors import InvalidRequest
 from hub.service import Hub
 from protos.okno.v1 import appointments_pb2, appointments_pb2_grpc
 
@@ -76,6 +77,7 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
             request.slot_start_unix_ms,
             caller=self._caller(context),
             request_id=request.request_id,
+            phone=_visitors_phone(request.phone),
         )
         return self._response(moved)
 
@@ -89,6 +91,7 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
             caller=self._caller(context),
             reason=request.reason,
             request_id=request.request_id,
+            phone=_visitors_phone(request.phone),
         )
         return self._response(cancelled)
 
@@ -97,7 +100,11 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         self, request: appointments_pb2.GetBookingRequest, context: Context
     ) -> appointments_pb2.BookingResponse:
         _require(code=request.code)
-        found = await self._hub.bookings.get(request.code, caller=self._caller(context))
+        found = await self._hub.bookings.get(
+            request.code,
+            caller=self._caller(context),
+            phone=_visitors_phone(request.phone, required=False),
+        )
         return self._response(found)
 
     @rpc
@@ -116,12 +123,14 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         self, request: appointments_pb2.CheckInRequest, context: Context
     ) -> appointments_pb2.CheckInResponse:
         _require(code=request.code)
-        device = self._device(context)
+        scope.check_printer(current(), request.printer_id)
+        device = _device()
         checked = await self._hub.bookings.check_in(
             request.code,
             caller=device or peer_host(context.peer()),
             device_id=device,
             request_id=request.request_id,
+            phone=_visitors_phone(request.phone, required=False),
         )
         return await self._checked_in(checked, request.printer_id)
 
@@ -130,7 +139,8 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         self, request: appointments_pb2.CheckInByCardRequest, context: Context
     ) -> appointments_pb2.CheckInResponse:
         _require(snils_hash=request.snils_hash)
-        device = self._device(context)
+        scope.check_printer(current(), request.printer_id)
+        device = _device()
         checked = await self._hub.bookings.check_in_by_card(
             request.snils_hash,
             caller=device or peer_host(context.peer()),
@@ -175,17 +185,26 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
 
     def _caller(self, context: Context) -> str:
         """Who is asking, for counting wrong codes: the device, else the host."""
-        return self._device(context) or peer_host(context.peer())
+        return _device() or peer_host(context.peer())
 
-    def _device(self, context: Context) -> str:
-        """The admitted device calling over mutual TLS; "" on the plain port."""
-        certificate = next(iter(context.auth_context().get("x509_pem_cert", ())), None)
-        if certificate is None:
-            return ""
-        try:
-            return self._hub.fleet.identify(certificate).id
-        except HubError:
-            return ""
+
+def _device() -> str:
+    """The id of the device calling (the doorkeeper identified it); "" for a person."""
+    device = current().device
+    return "" if device is None else device.id
+
+
+def _visitors_phone(phone: str, *, required: bool = True) -> str | None:
+    """The phone a kiosk must give with a booking's code to change it (the visitor's own
+    booking), or None for staff, who reach any booking by its code.
+
+    Looking a booking up and checking in at the kiosk take the code alone (``required``
+    False): the visitor stands there with it, and the answer shows no contact (only its
+    hint) and no name; a phone given then must still match.
+    """
+    if permissions.KIOSK not in current().kinds:
+        return None
+    return phone if phone or required else None
 
 
 def _require(**fields: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hub.domain.appointments import SlotCalendar, SlotView, contacts
 from hub.domain.model import (
     Appointment,
@@ -44,8 +46,9 @@ _CHANNELS = {
 _CHANNELS_BACK = {number: channel for channel, number in _CHANNELS.items()}
 
 
-def ticket(value: Ticket, *, public: bool = False) -> common_pb2.Ticket:
-    """A ticket; ``public`` for the hall feed leaves out the visitor's name."""
+def ticket(value: Ticket, *, named: bool = False) -> common_pb2.Ticket:
+    """A ticket, with the visitor's name only when ``named``: hub.api.scope.sees_names
+    says who may read it, and nobody else gets it by default."""
     return common_pb2.Ticket(
         id=value.id,
         number=value.number,
@@ -62,7 +65,7 @@ def ticket(value: Ticket, *, public: bool = False) -> common_pb2.Ticket:
         started_at_unix_ms=value.started_at_ms,
         finished_at_unix_ms=value.finished_at_ms,
         priority_from_unix_ms=value.priority_from_ms,
-        visitor_name="" if public else value.visitor_name,
+        visitor_name=value.visitor_name if named else "",
         payment_id=value.payment_id,
     )
 
@@ -97,13 +100,19 @@ def service_queue(value: ServiceQueue) -> common_pb2.ServiceQueue:
     )
 
 
-def snapshot(value: Snapshot, *, public: bool = False) -> common_pb2.QueueState:
-    """The queue's state; ``public`` (the hall feed) without visitors' names."""
+def _nobody(_: Ticket) -> bool:
+    return False
+
+
+def snapshot(
+    value: Snapshot, *, named: Callable[[Ticket], bool] = _nobody
+) -> common_pb2.QueueState:
+    """The queue's state; a visitor's name only on the tickets ``named`` lets through."""
     return common_pb2.QueueState(
         sequence=value.seq,
         day=value.day,
         at_unix_ms=value.at_ms,
-        tickets=[ticket(t, public=public) for t in value.tickets],
+        tickets=[ticket(t, named=named(t)) for t in value.tickets],
         desks=[desk(d) for d in value.desks],
         queues=[service_queue(q) for q in value.queues],
     )
@@ -120,7 +129,7 @@ def event(value: Event) -> feed_pb2.Event:
         sequence=value.seq, at_unix_ms=value.at_ms, kind=_EVENT_KINDS[value.kind]
     )
     if value.ticket is not None:
-        message.ticket.CopyFrom(ticket(value.ticket, public=True))
+        message.ticket.CopyFrom(ticket(value.ticket))
     if value.desk is not None:
         message.desk.CopyFrom(desk(value.desk))
     return message

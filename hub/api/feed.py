@@ -28,7 +28,7 @@ class HallFeedServicer(feed_pb2_grpc.HallFeedServicer):
                 raise InvalidRequest("after_sequence cannot be negative: send 0 for a snapshot")
             async for item in self._hub.follow(request.after_sequence):
                 if isinstance(item, Snapshot):
-                    yield feed_pb2.FeedMessage(snapshot=convert.snapshot(item, public=True))
+                    yield feed_pb2.FeedMessage(snapshot=convert.snapshot(item))
                 else:
                     yield feed_pb2.FeedMessage(event=convert.event(item))
         except HubError as error:

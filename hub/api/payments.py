@@ -7,9 +7,10 @@ sent once: it must resolve that payment, never send it again.
 
 from __future__ import annotations
 
+from hub.api.doorkeeper import current
 from hub.api.status import Context, rpc
 from hub.domain.payments import Payment, PaymentState, Settlement, TerminalTransaction
-from hub.errors import InvalidRequest
+from hub.errors import InvalidRequest, NotYourPayment
 from hub.service import Hub
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
 
@@ -52,6 +53,12 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
     async def Begin(
         self, request: payments_pb2.BeginPaymentRequest, context: Context
     ) -> payments_pb2.Payment:
+        terminal = _terminal()
+        if request.terminal_id not in ("", terminal):
+            raise NotYourPayment(
+                f"terminal_id names {request.terminal_id}, but this is {terminal}: a terminal "
+                "begins payments as itself (leave terminal_id empty or give its own id)"
+            )
         asked = Payment(
             id=0,
             idempotency_key=request.idempotency_key,
@@ -59,7 +66,7 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
             amount=request.amount_kopecks,
             purpose=request.purpose,
             payer_identified=request.payer_identified,
-            terminal_id=request.terminal_id,
+            terminal_id=terminal,
             created_at_ms=self._hub.clock(),
         )
         payment, new = await self._hub.payments.begin(asked)
@@ -83,7 +90,10 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
             request.terminal_receipt,
         )
         charged = (request.amount_kopecks, request.currency)
-        return to_pb(await self._hub.payments.settle(request.payment_id, settlement, charged))
+        settled = await self._hub.payments.settle(
+            request.payment_id, settlement, charged, terminal=_terminal()
+        )
+        return to_pb(settled)
 
     @rpc
     async def Resolve(
@@ -100,7 +110,7 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
             if request.HasField("last")
             else None
         )
-        resolved = await self._hub.payments.resolve(request.payment_id, last)
+        resolved = await self._hub.payments.resolve(request.payment_id, last, terminal=_terminal())
         return payments_pb2.ResolvePaymentResponse(
             payment=to_pb(resolved.payment), reverse_receipt=resolved.reverse_receipt
         )
@@ -109,7 +119,21 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
     async def ListUnresolved(
         self, request: payments_pb2.ListUnresolvedRequest, context: Context
     ) -> payments_pb2.ListUnresolvedResponse:
-        if not request.terminal_id:
+        terminal, own = request.terminal_id, _terminal()
+        if own:
+            # A terminal lists its own: another's unresolved sales are none of its business.
+            if terminal not in ("", own):
+                raise NotYourPayment(
+                    f"a terminal lists its own unresolved payments, not those of {terminal}"
+                )
+            terminal = own
+        if not terminal:
             raise InvalidRequest("name the terminal: terminal_id")
-        found = await self._hub.payments.unresolved(request.terminal_id)
+        found = await self._hub.payments.unresolved(terminal)
         return payments_pb2.ListUnresolvedResponse(payments=[to_pb(p) for p in found])
+
+
+def _terminal() -> str:
+    """The calling terminal's device id: what a payment is bound to when it begins."""
+    device = current().device
+    return "" if device is None else device.id

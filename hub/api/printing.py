@@ -14,6 +14,8 @@ import math
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
+from hub.api import scope
+from hub.api.doorkeeper import current
 from hub.api.status import Context, rpc
 from hub.devices.fleet import Fleet
 from hub.devices.registry import Admission, Presence
@@ -191,4 +193,7 @@ class PrintingServicer(printing_pb2_grpc.PrintingServicer):
     async def GetPrintJob(
         self, request: printing_pb2.GetPrintJobRequest, context: Context
     ) -> common_pb2.PrintJob:
-        return await self._printers.job(request.job_id)
+        job = await self._printers.job(request.job_id)
+        # A kiosk follows the jobs of its own printer only: others' say who printed when.
+        scope.check_printer(current(), job.printer_id)
+        return job

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hub.api import convert
+from hub.api import convert, scope
+from hub.api.doorkeeper import current
 from hub.api.printing import Printers, slip
 from hub.api.status import Context, rpc
-from hub.api.tokens import caller
 from hub.domain.appointments import contacts
 from hub.domain.engine import QueueEngine
-from hub.domain.model import Desk, Outcome
-from hub.errors import InvalidRequest
+from hub.domain.model import Desk, Outcome, Ticket
+from hub.errors import InvalidRequest, PriorityNeedsCheckIn
 from hub.service import Hub
-from hub.staff import SignedIn, access
+from hub.staff import access
 from protos.okno.v1 import common_pb2, queue_pb2, queue_pb2_grpc
 
 
@@ -27,6 +27,13 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         self, request: queue_pb2.IssueTicketRequest, context: Context
     ) -> queue_pb2.IssueTicketResponse:
         _require(service_id=request.service_id)
+        appointment = self._hub.loaded.branch.appointments.priority
+        if request.priority == appointment:
+            raise PriorityNeedsCheckIn(
+                f'the "{appointment}" priority comes with checking a booking in: check in '
+                "with the booking's code (Appointments.CheckIn), or take a ticket without it"
+            )
+        scope.check_printer(current(), request.printer_id)
         visitor_name = _visitor_name(request.visitor_name)
         # Checked, then dropped: a walk-in ticket keeps no SNILS hash (check-in by card
         # matches bookings through Appointments.CheckInByCard).
@@ -41,7 +48,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         )
         ticket, estimate = issued.ticket, issued.estimate
         response = queue_pb2.IssueTicketResponse(
-            ticket=convert.ticket(ticket),
+            ticket=self._ticket(ticket),
             estimate=convert.estimate(estimate),
             sequence=self._hub.committed_seq,
         )
@@ -59,7 +66,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     async def CallNext(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.TicketResponse:
-        return await self._desk_command(request, context, lambda e: e.call_next)
+        return await self._desk_command(request, lambda e: e.call_next)
 
     @rpc
     async def CallTicket(
@@ -68,7 +75,6 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         _require(desk_id=request.desk_id, ticket_id=request.ticket_id)
         outcome = await self._hub.run(
             _at_desk(
-                self._who(context),
                 request.desk_id,
                 lambda engine, now: engine.call_ticket(
                     request.desk_id, request.ticket_id, now, request_id=request.request_id
@@ -81,25 +87,25 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     async def Recall(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.TicketResponse:
-        return await self._desk_command(request, context, lambda e: e.recall)
+        return await self._desk_command(request, lambda e: e.recall)
 
     @rpc
     async def StartService(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.TicketResponse:
-        return await self._desk_command(request, context, lambda e: e.start)
+        return await self._desk_command(request, lambda e: e.start)
 
     @rpc
     async def FinishService(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.TicketResponse:
-        return await self._desk_command(request, context, lambda e: e.finish)
+        return await self._desk_command(request, lambda e: e.finish)
 
     @rpc
     async def MarkNoShow(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.TicketResponse:
-        return await self._desk_command(request, context, lambda e: e.no_show)
+        return await self._desk_command(request, lambda e: e.no_show)
 
     @rpc
     async def Transfer(
@@ -121,7 +127,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
             unserved.append(outcome.ticket is not None and not engine.callable_now(outcome.ticket))
             return outcome
 
-        outcome = await self._hub.run(_at_desk(self._who(context), request.desk_id, transfer))
+        outcome = await self._hub.run(_at_desk(request.desk_id, transfer))
         response = self._ticket_response(outcome)
         response.no_open_desk = unserved[-1]
         return response
@@ -131,7 +137,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         self, request: queue_pb2.CancelTicketRequest, context: Context
     ) -> queue_pb2.TicketResponse:
         _require(ticket_id=request.ticket_id)
-        who = self._who(context)
+        who = current().staff
 
         def cancel(engine: QueueEngine, now: int) -> Outcome:
             if who is not None:
@@ -148,9 +154,11 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         self, request: queue_pb2.OpenDeskRequest, context: Context
     ) -> queue_pb2.DeskResponse:
         _require(desk_id=request.desk_id)
-        who = self._who(context)
+        caller = current()
+        who = caller.staff
 
         def open_desk(engine: QueueEngine, now: int) -> Outcome:
+            scope.check_desk(caller, request.desk_id, engine.config)
             operator_id = request.operator_id
             if who is not None:
                 operator_id = access.check_open(
@@ -171,19 +179,21 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     async def CloseDesk(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.DeskResponse:
-        return self._desk_response(await self._on_desk(request, context, lambda e: e.close_desk))
+        return self._desk_response(await self._on_desk(request, lambda e: e.close_desk))
 
     @rpc
     async def PauseDesk(
         self, request: queue_pb2.DeskRequest, context: Context
     ) -> queue_pb2.DeskResponse:
-        return self._desk_response(await self._on_desk(request, context, lambda e: e.pause_desk))
+        return self._desk_response(await self._on_desk(request, lambda e: e.pause_desk))
 
     @rpc
     async def GetQueueState(
         self, request: queue_pb2.GetQueueStateRequest, context: Context
     ) -> common_pb2.QueueState:
-        return convert.snapshot(await self._hub.snapshot(), public=self._anonymous(context))
+        who = current()
+        state = await self._hub.snapshot()
+        return convert.snapshot(state, named=lambda t: scope.sees_names(who, t, state.desks))
 
     @rpc
     async def EstimateWait(
@@ -197,43 +207,35 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         self, request: queue_pb2.GetTicketRequest, context: Context
     ) -> common_pb2.Ticket:
         _require(ticket_id=request.ticket_id)
-        found = await self._hub.ticket(request.ticket_id)
-        return convert.ticket(found, public=self._anonymous(context))
+        return self._ticket(await self._hub.ticket(request.ticket_id))
 
-    def _anonymous(self, context: Context) -> bool:
-        """Visitors' names are for staff: a read without a staff token shows none, so that
-        a kiosk, a board or anyone on the LAN never learns who is in the hall."""
-        return caller(context, self._hub.staff) is None
+    def _ticket(self, ticket: Ticket) -> common_pb2.Ticket:
+        """The ticket, with the visitor's name only for who may read it (hub.api.scope)."""
+        named = scope.sees_names(current(), ticket, self._desks(self._hub.engine))
+        return convert.ticket(ticket, named=named)
 
     async def _desk_command(
         self,
         request: queue_pb2.DeskRequest,
-        context: Context,
         command: Callable[[QueueEngine], Callable[..., Outcome]],
     ) -> queue_pb2.TicketResponse:
-        return self._ticket_response(await self._on_desk(request, context, command))
+        return self._ticket_response(await self._on_desk(request, command))
 
     async def _on_desk(
         self,
         request: queue_pb2.DeskRequest,
-        context: Context,
         command: Callable[[QueueEngine], Callable[..., Outcome]],
     ) -> Outcome:
         """Run a command that names only a desk (and the request id)."""
         _require(desk_id=request.desk_id)
         return await self._hub.run(
             _at_desk(
-                self._who(context),
                 request.desk_id,
                 lambda engine, now: command(engine)(
                     request.desk_id, now, request_id=request.request_id
                 ),
             )
         )
-
-    def _who(self, context: Context) -> SignedIn | None:
-        """The signed-in caller, held to their roles; None for a call without a token."""
-        return caller(context, self._hub.staff)
 
     @staticmethod
     def _desks(engine: QueueEngine) -> list[Desk]:
@@ -242,7 +244,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     def _ticket_response(self, outcome: Outcome) -> queue_pb2.TicketResponse:
         response = queue_pb2.TicketResponse(sequence=self._hub.committed_seq)
         if outcome.ticket is not None:
-            response.ticket.CopyFrom(convert.ticket(outcome.ticket))
+            response.ticket.CopyFrom(self._ticket(outcome.ticket))
         if outcome.desk is not None:
             response.desk.CopyFrom(convert.desk(outcome.desk))
         return response
@@ -255,18 +257,20 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
 
 
 def _at_desk(
-    who: SignedIn | None, desk_id: str, command: Callable[[QueueEngine, int], Outcome]
+    desk_id: str, command: Callable[[QueueEngine, int], Outcome]
 ) -> Callable[[QueueEngine, int], Outcome]:
-    """The command, refused first when the signed-in caller may not work at the desk.
+    """The command, refused first when the caller may not work at the desk: staff by their
+    roles, a desk unit anywhere but its own desk.
 
     Checked inside the command, against the state it runs on: nothing can change the
     desk between the check and the command.
     """
-    if who is None:
-        return command
+    caller = current()
 
     def guarded(engine: QueueEngine, now: int) -> Outcome:
-        access.check_desk(who, engine.desk(desk_id))
+        scope.check_desk(caller, desk_id, engine.config)
+        if caller.staff is not None:
+            access.check_desk(caller.staff, engine.desk(desk_id))
         return command(engine, now)
 
     return guarded

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hub.api import scope
+from hub.api.doorkeeper import current
 from hub.api.status import Context, rpc
 from hub.domain.model import Event, RatingChannel
 from hub.errors import BadScore, InvalidRequest
@@ -27,6 +29,8 @@ class RatingsServicer(ratings_pb2_grpc.RatingsServicer):
             raise InvalidRequest(
                 "give exactly one of: the ticket or the desk whose service is rated"
             )
+        # The rating box rates the service of its own desk, never another desk's operator.
+        scope.check_desk(current(), request.desk_id, self._hub.loaded.branch)
         ratings = self._hub.ratings
         if request.desk_id:
             event = await ratings.rate_at_desk(request.desk_id, request.score)

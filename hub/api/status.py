@@ -21,6 +21,7 @@ from hub.errors import (
     StaffOnly,
     StoreUnavailable,
     TooManyAttempts,
+    TooManyWaiting,
     Unauthenticated,
 )
 from okno.logtext import oneline
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 _CODES: tuple[tuple[type[HubError], grpc.StatusCode], ...] = (
     (TooManyAttempts, grpc.StatusCode.RESOURCE_EXHAUSTED),
+    (TooManyWaiting, grpc.StatusCode.RESOURCE_EXHAUSTED),
     (DeviceRefused, grpc.StatusCode.PERMISSION_DENIED),
     (StaffOnly, grpc.StatusCode.PERMISSION_DENIED),
     (RoleRequired, grpc.StatusCode.PERMISSION_DENIED),

@@ -2,7 +2,8 @@
 
 Files in the authority's directory: ``ca.key`` and ``ca.pem`` (the CA; losing ``ca.key``
 means re-enrolling every device, so back it up), ``hub.key`` and ``hub.pem`` (the hub's TLS
-server certificate, reissued from the CA whenever needed). The CA's own pair is opened,
+server certificate, reissued from the CA whenever needed), ``web.key`` and ``web.pem`` (the
+web pages', for their own names). The CA's own pair is opened,
 or made, by ``ca_files.py``.
 """
 
@@ -88,12 +89,16 @@ class BranchAuthority:
         return self._certificate.public_bytes(serialization.Encoding.PEM)
 
     def server_credentials(
-        self, hosts: list[str], *, now: datetime | None = None
+        self, hosts: list[str], *, now: datetime | None = None, door: str = "hub"
     ) -> tuple[bytes, bytes]:
-        """Key PEM and certificate PEM for the hub's TLS server, reused while still fit."""
+        """Key PEM and certificate PEM for the hub's TLS server, reused while still fit.
+
+        Each ``door`` ("hub", "web") keeps its own files: doors with different names would
+        otherwise reissue each other's at every start.
+        """
         now = now or datetime.now(UTC)
         names = [_general_name(host) for host in hosts]
-        key_path, cert_path = self._directory / "hub.key", self._directory / "hub.pem"
+        key_path, cert_path = self._directory / f"{door}.key", self._directory / f"{door}.pem"
         kept = self._kept_server_credentials(key_path, cert_path, names, now)
         if kept is not None:
             return kept
@@ -101,7 +106,7 @@ class BranchAuthority:
         subject = x509.Name(
             [
                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"okno {self._branch_id}"),
-                x509.NameAttribute(NameOID.COMMON_NAME, f"okno {self._branch_id} hub"),
+                x509.NameAttribute(NameOID.COMMON_NAME, f"okno {self._branch_id} {door}"),
             ]
         )
         certificate = (
@@ -115,8 +120,9 @@ class BranchAuthority:
         write_private(key_path, key_pem)
         cert_path.write_bytes(cert_pem)
         log.info(
-            "hub certificate issued branch=%s hosts=%s not_after=%s",
+            "hub certificate issued branch=%s door=%s hosts=%s not_after=%s",
             self._branch_id,
+            door,
             ",".join(hosts),
             certificate.not_valid_after_utc.isoformat(),
         )

@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from hub.devices.authority import BranchAuthority, public_key_of
+from hub.devices.authority import BranchAuthority, DeviceIdentity, public_key_of
 from hub.devices.registry import (
     PENDING_FOR_MS,
     Admission,
@@ -29,6 +31,8 @@ from okno.runtime.settings import SettingRefused
 
 log = logging.getLogger(__name__)
 MAX_SETTINGS = 64
+# Device certificates whose signature was checked, kept so as not to check it per call.
+KNOWN_CERTIFICATES = 4096
 MAX_SETTING_KEY = 40
 MAX_SETTING_VALUE = 400
 
@@ -70,6 +74,7 @@ class Fleet:
         self._store = store
         self.now_ms = clock
         self._sessions: dict[str, asyncio.Event] = {}
+        self._identities: OrderedDict[bytes, DeviceIdentity] = OrderedDict()
         self._deliveries: dict[str, Callable[[DeviceCommand], None]] = {}
         # Set once the device port listens; approved devices are told to connect there.
         self.session_port = 0
@@ -78,9 +83,10 @@ class Fleet:
     def ca_pem(self) -> bytes:
         return self._authority.ca_pem
 
-    def server_credentials(self, hosts: list[str]) -> tuple[bytes, bytes]:
-        """The hub's TLS key and certificate for ``hosts``, signed by the branch CA."""
-        return self._authority.server_credentials(hosts, now=_moment(self.now_ms()))
+    def server_credentials(self, hosts: list[str], door: str = "hub") -> tuple[bytes, bytes]:
+        """The TLS key and certificate of one of the hub's doors ("hub", "web") for
+        ``hosts``, signed by the branch CA."""
+        return self._authority.server_credentials(hosts, now=_moment(self.now_ms()), door=door)
 
     def devices(self) -> list[Device]:
         return self._registry.devices()
@@ -94,9 +100,16 @@ class Fleet:
     def identify(self, certificate_pem: bytes) -> Device:
         """The admitted device a TLS peer certificate belongs to, or DeviceRefused."""
         now = self.now_ms()
-        identity = self._authority.identify(
-            certificate_pem, _moment(now), self._registry.revoked_serials()
-        )
+        identity = self._identities.get(certificate_pem)
+        if identity is None or _moment(now) > identity.not_after:
+            identity = self._authority.identify(
+                certificate_pem, _moment(now), self._registry.revoked_serials()
+            )
+            # Every call on the device port is identified: the signature is checked once
+            # per certificate, the registry (revocation) every time.
+            self._identities[certificate_pem] = identity
+            if len(self._identities) > KNOWN_CERTIFICATES:
+                self._identities.popitem(last=False)
         device = self._registry.device(identity.device_id)
         if device.admission is not Admission.APPROVED or device.certificate_serial != str(
             identity.serial
@@ -121,6 +134,7 @@ class Fleet:
         previous = self._sessions.get(device_id)
         if previous is not None:
             previous.set()
+        deliver = self._with_hub_settings(device_id, deliver)
         cut = self._sessions[device_id] = asyncio.Event()
         # Commands sent while the backlog loads wait behind it, so they keep their order.
         arriving: list[DeviceCommand] = []
@@ -256,14 +270,33 @@ class Fleet:
             raise InvalidRequest(f"{device_id} keeps its settings: {refused}") from refused
         text = json.dumps(merged, ensure_ascii=False, sort_keys=True)
         configured = await self._kept(lambda: self._registry.configure(device_id, text))
-        pushed = json.dumps(self.settings(configured), ensure_ascii=False, sort_keys=True)
-        await self.send(device_id, "config", pushed)
+        # Kept without the hub's settings for the kind: those are keys (the SNILS key),
+        # which a copy of the database must not hold; the delivery adds them.
+        await self.send(device_id, "config", text)
         log.info("settings changed device=%s keys=%s", device_id, ",".join(sorted(settings)))
         return configured
 
     def settings(self, device: Device) -> dict[str, str]:
         """What a device is sent: the hub's settings for its kind, then its own."""
         return {**self._kind_settings.get(device.kind, {}), **config_of(device)}
+
+    def _with_hub_settings(
+        self, device_id: str, deliver: Callable[[DeviceCommand], None]
+    ) -> Callable[[DeviceCommand], None]:
+        """``deliver`` giving each config command the hub's settings for the device's kind,
+        which are added on the way out and never kept with the command."""
+        hub_settings = self._kind_settings.get(self._registry.device(device_id).kind)
+        if not hub_settings:
+            return deliver
+
+        def whole(command: DeviceCommand) -> None:
+            kept = _json_object(command.payload_json) if command.kind == "config" else None
+            if kept is not None:
+                payload = json.dumps({**hub_settings, **kept}, ensure_ascii=False, sort_keys=True)
+                command = replace(command, payload_json=payload)
+            deliver(command)
+
+        return whole
 
     async def revoke(self, device_id: str) -> Device:
         device = await self._kept(lambda: self._registry.revoke(device_id))
@@ -276,7 +309,11 @@ class Fleet:
 
     def _same_key_as_pending(self, device_id: str, csr_pem: bytes) -> None:
         """A device asking again must hold the key it asked with: no one else's request
-        may replace a waiting device's (and take over its identity when approved)."""
+        may replace a waiting device's (and take over its identity when approved).
+
+        The refusal names revoke, not reject: the technician has no code for a request
+        that the device in front of them did not make.
+        """
         try:
             waiting = self._registry.device(device_id)
         except NotFound:
@@ -284,8 +321,9 @@ class Fleet:
         pending = waiting.admission is Admission.PENDING and waiting.csr_pem
         if pending and public_key_of(waiting.csr_pem.encode()) != public_key_of(csr_pem):
             raise Refused(
-                f"another device already asks to join as {device_id}: a technician "
-                "rejects the waiting request (okno provision reject CODE) first"
+                f"another device already asks to join as {device_id}: if this is the real "
+                f"one, a technician drops that request (okno provision revoke {device_id}) "
+                "and this device asks again"
             )
 
     async def _kept(self, change: Callable[[], Device]) -> Device:
@@ -305,6 +343,15 @@ def config_of(device: Device) -> dict[str, str]:
     """A device's settings as a dict (kept as JSON, written only by ``Fleet.configure``)."""
     loaded = json.loads(device.config_json or "{}")
     return {str(key): str(value) for key, value in loaded.items()}
+
+
+def _json_object(text: str) -> dict[str, object] | None:
+    """``text`` as a JSON object; None when it is not one (a technician's own command)."""
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _check_settings(settings: dict[str, str]) -> None:

@@ -9,9 +9,9 @@ one of a handful of pending codes would take millennia.
 from __future__ import annotations
 
 import secrets
-from collections import deque
 from dataclasses import dataclass, field
 
+from hub.attempts import WINDOW_MS, Window, whole_seconds
 from hub.errors import InvalidRequest, TooManyAttempts
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -39,56 +39,41 @@ def normalise(typed: str) -> str:
 
 @dataclass
 class AttemptLimit:
-    """Wrong codes allowed per source, and for the whole hub, in a sliding window.
+    """Wrong guesses allowed per source, and for the whole hub, in a sliding window.
 
     The hub-wide budget stops a guesser who has many addresses (an IPv6 /64 has plenty).
     """
 
     tries: int = 5
     hub_tries: int = 50
-    window_ms: int = 15 * 60_000
+    window_ms: int = WINDOW_MS
     # What is being guessed and what an honest person should do, for the message.
     what: str = "pairing codes"
     advice: str = "read the code again from the device's screen"
-    _failures: dict[str, deque[int]] = field(default_factory=dict)
+    _sources: Window = field(init=False)
+    _hub: Window = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._sources = Window(self.tries, self.window_ms)
+        self._hub = Window(self.hub_tries, self.window_ms)
 
     def check(self, source: str, now_ms: int) -> None:
         """Raise TooManyAttempts while ``source``, or the hub as a whole, is out of tries."""
-        for key, limit, who in (
-            (source, self.tries, f"from {source}"),
-            (_EVERYONE, self.hub_tries, "on this hub"),
+        for window, key, who in (
+            (self._sources, source, f"from {source}"),
+            (self._hub, _EVERYONE, "on this hub"),
         ):
-            recent = self._recent(key, now_ms)
-            if len(recent) >= limit:
-                wait_s = (recent[0] + self.window_ms - now_ms + 999) // 1000
+            wait = window.wait_ms(key, now_ms)
+            if wait:
                 raise TooManyAttempts(
-                    f"too many wrong {self.what} {who}: wait {wait_s} s and {self.advice}"
+                    f"too many wrong {self.what} {who}: wait {whole_seconds(wait)} s and "
+                    f"{self.advice}"
                 )
 
     def failed(self, source: str, now_ms: int) -> None:
-        for key in (source, _EVERYONE):
-            self._failures.setdefault(key, deque()).append(now_ms)
-
-    def forgive(self, source: str, now_ms: int) -> None:
-        """Take back one failure of ``source`` counted by :meth:`failed` (it was right).
-
-        Lets a slow check count an attempt as wrong before it is decided, so attempts made
-        at the same time cannot all slip under the limit.
-        """
-        for key in (source, _EVERYONE):
-            failures = self._failures.get(key)
-            if failures:
-                failures.pop()
-            self._recent(key, now_ms)
-
-    def _recent(self, key: str, now_ms: int) -> deque[int]:
-        failures = self._failures.get(key, deque())
-        while failures and failures[0] <= now_ms - self.window_ms:
-            failures.popleft()
-        if not failures:
-            # Forget quiet sources, so that memory does not grow with every address seen.
-            self._failures.pop(key, None)
-        return failures
+        self._sources.failed(source, now_ms)
+        self._hub.failed(_EVERYONE, now_ms)
 
 
+# The hub's window has a single key: every source's failures together.
 _EVERYONE = "*"

@@ -14,11 +14,14 @@ import enum
 from dataclasses import dataclass, replace
 
 from hub.devices.pairing import AttemptLimit, new_code, normalise
-from hub.errors import InvalidRequest, NotFound, Refused
+from hub.errors import InvalidRequest, NotFound, Refused, TooManyWaiting
 
 PENDING_FOR_MS = 15 * 60_000
-# Requests waiting at once from one address: a hall has a few new devices, not hundreds.
+# Requests waiting at once from one address, and on the whole hub: a hall has a few new
+# devices at a time, not hundreds. The hub's cap holds against a sender who changes its
+# address for every request, and bounds what an anonymous caller can make the hub keep.
 PENDING_PER_HOST = 10
+PENDING_AT_ONCE = 50
 OFFLINE_AFTER_MS = 10_000
 # Fits a zeroconf name and, with the kind, a certificate's 64-character common name.
 MAX_SERIAL = 40
@@ -132,23 +135,31 @@ class Registry:
                 f"{MAX_SERIAL}: the device's maker must report a shorter one"
             )
         known = self._devices.get(device_id)
-        waiting_here = sum(
-            1
-            for d in self._devices.values()
-            if d.admission is Admission.PENDING
-            and d.address == address
-            and d.id != device_id
-            and now_ms - d.requested_at_ms <= PENDING_FOR_MS
-        )
-        if waiting_here >= PENDING_PER_HOST:
-            raise Refused(
-                f"{PENDING_PER_HOST} devices from {address} already wait for a technician: "
-                "approve or reject them (okno provision list) before more may ask"
-            )
         if known is not None and known.admission is Admission.APPROVED:
+            # Whoever asks, with whatever key: an admitted device's id, certificate and
+            # settings stay its own until a technician revokes it.
             raise Refused(
                 f"device {device_id} is already admitted: a technician revokes it "
                 "(okno provision revoke) before it can be enrolled again"
+            )
+        # Asking again renews a request: it is not one more.
+        waiting = [
+            d
+            for d in self._devices.values()
+            if d.admission is Admission.PENDING
+            and d.id != device_id
+            and now_ms - d.requested_at_ms <= PENDING_FOR_MS
+        ]
+        if len(waiting) >= PENDING_AT_ONCE:
+            raise TooManyWaiting(
+                "too many devices are waiting for approval: approve or reject them with "
+                "okno provision list (okno provision revoke ID drops one whose code you do "
+                "not have); an unanswered request lapses after 15 minutes"
+            )
+        if sum(1 for d in waiting if d.address == address) >= PENDING_PER_HOST:
+            raise TooManyWaiting(
+                f"{PENDING_PER_HOST} devices from {address} already wait for a technician: "
+                "approve or reject them (okno provision list) before more may ask"
             )
         device = Device(
             device_id,

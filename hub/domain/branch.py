@@ -6,6 +6,7 @@ TOML file and turns a validation error into the file's line.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -164,6 +165,49 @@ class Notifications(_Model):
     mail_from: str = "noreply@okno-hub.local"
 
 
+_HOST = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+)
+
+
+def _host_name(value: str) -> str:
+    """A DNS name (RFC 1123 labels) or an IP address, lowercased as Host is compared."""
+    name = value.strip().lower().rstrip(".")
+    try:
+        return str(ipaddress.ip_address(name))
+    except ValueError:
+        pass
+    if not _HOST.match(name):
+        raise ValueError(f'host names are written like okno.mfc.local or 10.0.5.2, not "{value}"')
+    return name
+
+
+HostName = Annotated[str, AfterValidator(_host_name)]
+
+
+class WebPages(_Model):
+    """The hub's web pages on the LAN (docs/web.md): the names they answer to, their TLS."""
+
+    # Names visitors and staff type or follow besides those the hub knows already (the
+    # host of --web-listen and of ticket_page_url and public_url, this machine's name,
+    # localhost): any other Host header is refused, against DNS rebinding.
+    hosts: tuple[HostName, ...] = ()
+    # PEM files of a certificate the visitors' phones trust, and its key (0600); relative
+    # to this file. Empty: the branch CA issues one for the names above.
+    certificate: str = ""
+    key: str = ""
+
+    @model_validator(mode="after")
+    def _both_files(self) -> WebPages:
+        if bool(self.certificate) != bool(self.key):
+            raise ConfigProblem(
+                ("web", "certificate" if not self.certificate else "key"),
+                "give both certificate and key (PEM files), or neither for a certificate "
+                "from the branch CA",
+            )
+        return self
+
+
 class Appointments(_Model):
     """Booked visits: 20-minute slots for today and the next 7 days, checked in on arrival."""
 
@@ -214,6 +258,7 @@ class Branch(_Model):
     operators: tuple[Operator, ...] = ()
     appointments: Appointments = Field(default_factory=Appointments)
     notifications: Notifications = Field(default_factory=Notifications)
+    web: WebPages = Field(default_factory=WebPages)
 
     @field_validator("timezone")
     @classmethod

@@ -62,6 +62,15 @@ class EventKind(enum.Enum):
     PAYMENT_SETTLED = "payment_settled"
 
 
+# Events whose ``detail`` is what a person typed: a transfer's comment, a cancellation's
+# reason. It may name a visitor or give a phone or passport number, so it never leaves
+# the hub (the back office counts, it needs no comments) and is erased on the hub with
+# the contacts (docs/appointments.md, "Data kept").
+TYPED_DETAIL = frozenset(
+    {EventKind.TICKET_TRANSFERRED, EventKind.TICKET_CANCELLED, EventKind.APPOINTMENT_CANCELLED}
+)
+
+
 class AppointmentState(enum.Enum):
     BOOKED = "booked"
     CHECKED_IN = "checked_in"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from sqlalchemy import Engine
@@ -25,6 +26,8 @@ class NotifierHost(Protocol):
     clock: Callable[[], int]
     bookings: Bookings
     ratings: Ratings
+    # Where the keys that hash personal data are kept (hub/store/secrets.py).
+    pki_dir: Path
 
     @property
     def committed_seq(self) -> int: ...

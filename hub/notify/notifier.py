@@ -30,7 +30,8 @@ from hub.notify.messages import ApplicationStatus
 from hub.notify.outgoing import Sender
 from hub.notify.planner import Plan, Planner
 from hub.notify.signing import Signer
-from hub.store.secrets import secret
+from hub.store.database import forget_old_pages
+from hub.store.secrets import NOTIFY_KEY, file_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -85,7 +86,9 @@ class Notifier:
         what happened while notifications were off: one turned on by a reload starts
         from the reload, so a booking made a moment after it still gets its message.
         """
-        self._signer.key = await self._store(lambda e: secret(e, "notify"))
+        # Hashes the addresses that opted out: kept beside the CA, never in the database.
+        pki_dir = self._hub.pki_dir
+        self._signer.key = await self._store(lambda e: file_key(pki_dir, e, NOTIFY_KEY))
         saved = await self._store(outbox.cursor)
         if saved is None or since_seq is not None:
             saved = self._hub.committed_seq if since_seq is None else since_seq
@@ -273,6 +276,8 @@ class Notifier:
         now = self._hub.clock()
         erased = await self._store(lambda e: watches.erase_watches(e, now))
         if erased:
+            # Or the WAL would keep the erased contacts as long as the hub runs.
+            await self._store(forget_old_pages)
             log.info("watch contacts erased count=%d", erased)
         return erased
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import hmac
 from collections.abc import Callable
 
 import grpc
 
-from hub.staff.pins import check_pin
+from hub.staff.pins import MAX_DIGITS, MIN_DIGITS, check_pin
 from okno.errors import OknoError
 from protos.okno.v1 import staff_pb2, staff_pb2_grpc
 
@@ -36,11 +37,11 @@ def set_pin(
     read_secret: ReadSecret = getpass.getpass,
 ) -> str:
     """Ask for a new PIN twice and set it; the sentence to print. StaffCommandFailed if not."""
-    pin = read_secret(f"New PIN for {operator_id} (4-12 digits): ")
+    pin = read_secret(f"New PIN for {operator_id} ({MIN_DIGITS}-{MAX_DIGITS} digits): ")
     problem = check_pin(pin)
     if problem is not None:
         raise StaffCommandFailed(f"{problem}; the PIN was not changed")
-    if read_secret("The same PIN again: ") != pin:
+    if not hmac.compare_digest(read_secret("The same PIN again: ").encode(), pin.encode()):
         raise StaffCommandFailed("the two PINs differ; the PIN was not changed")
     admin_pin = read_secret(f"{admin}'s PIN: ") if admin else ""
     response = asyncio.run(_set_pin(hub, operator_id, pin, admin, admin_pin))

@@ -10,7 +10,9 @@ import hashlib
 import hmac
 import secrets
 
-MIN_DIGITS = 4
+# Six digits: at five wrong PINs per account in 15 minutes (hub/staff/limits.py), a
+# guesser needs about 3 years on average for one account; four digits took ten days.
+MIN_DIGITS = 6
 MAX_DIGITS = 12
 # 2^15 x 8 x 1: about 70 ms and 32 MiB per check on the hub's CPU (measured, 2 cores),
 # which makes trying every 6-digit PIN against a stolen database cost about a CPU-day.
@@ -23,7 +25,7 @@ __all__ = ["MAX_DIGITS", "MIN_DIGITS", "check_pin", "hash_pin", "verify_pin"]
 
 
 def check_pin(pin: str) -> str | None:
-    """Why ``pin`` cannot be a PIN, or None when it can: 4 to 12 digits 0-9."""
+    """Why ``pin`` cannot be a PIN, or None when it can: 6 to 12 digits 0-9."""
     if not pin.isascii() or not pin.isdigit():
         return "a PIN is made of the digits 0-9 only"
     if not MIN_DIGITS <= len(pin) <= MAX_DIGITS:

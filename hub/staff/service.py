@@ -1,16 +1,15 @@
-"""Staff sign-in on the hub: PINs checked against their hash, tokens, figures.
+"""Staff sign-in on the hub: PINs checked against their hash, signed tokens, figures.
 
-Sessions live in the hub's memory only: a token is worth a PIN, and one that never
-touches the disk cannot be read back from a copied database or a backup. The price is
-that a hub restart signs everyone out (the panel then asks for the PIN again); queue
-state and desks are unaffected.
+A token is signed with a key kept beside the branch CA (hub/staff/tokens.py), and the
+ids of sessions not yet ended are kept in the hub's database: signed-in staff stay signed
+in across a hub restart, and a sign-out or a new PIN holds across one. The hub reads the
+live sessions once as it starts and answers every call from memory.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -18,22 +17,22 @@ from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from hub.config import LoadedConfig
-from hub.devices.pairing import AttemptLimit
 from hub.domain.branch import Operator
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Desk, DeskState
-from hub.errors import BadPin, NoPin, SignedOut, UnknownOperator, WrongPin
-from hub.staff import store
+from hub.errors import BadPin, NoPin, PinTooShort, SignedOut, UnknownOperator, WrongPin
+from hub.staff import store, tokens
 from hub.staff.access import SignedIn, may_open
 from hub.staff.figures import Figures, Tally
-from hub.staff.pins import check_pin, hash_pin, verify_pin
+from hub.staff.limits import WrongPins
+from hub.staff.pins import MIN_DIGITS, check_pin, hash_pin, verify_pin
+from hub.staff.store import KeptSession
 from hub.store.repository import Repository
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 # A session ends at the branch's midnight (when the day's desks close) or after this.
 SESSION_HOURS = 12
-TOKEN_BYTES = 32
 
 
 class StaffHost(Protocol):
@@ -59,43 +58,40 @@ class Member:
     desk_ids: list[str]
 
 
-def wrong_pin_limits() -> tuple[AttemptLimit, AttemptLimit]:
-    """Wrong PINs allowed per operator and per address in 15 minutes.
-
-    Five per operator: a 6-digit PIN then takes a guesser years. The hub-wide budget of
-    the per-address limit stops one who has many addresses; it also means a flood of
-    wrong PINs stops sign-ins for a quarter of an hour, which the log shows.
-    """
-    advice = "type it slowly, or ask an administrator to set a new one"
-    return (
-        AttemptLimit(tries=5, hub_tries=10_000, what="PINs", advice=advice),
-        AttemptLimit(tries=10, hub_tries=100, what="PINs", advice=advice),
-    )
-
-
 class Staff:
-    def __init__(self, hub: StaffHost) -> None:
+    def __init__(self, hub: StaffHost, key: bytes, live: list[KeptSession]) -> None:
+        """``key`` signs tokens (:func:`store.token_key`); ``live`` are the sessions the
+        database kept (:func:`store.live_sessions`)."""
         self._hub = hub
-        self._sessions: dict[str, SignedIn] = {}
-        self._by_operator, self._by_source = wrong_pin_limits()
+        self._key = key
+        self._live = {kept.claims.token_id: kept for kept in live}
+        self._wrong_pins = WrongPins()
         self._tally = Tally(day="")
         self._counting = asyncio.Lock()
 
     # -- signing in and out ------------------------------------------------------------
 
     async def sign_in(self, operator_id: str, pin: str, source: str) -> tuple[str, SignedIn]:
-        """A new token and its session; WrongPin, NoPin, UnknownOperator or TooManyAttempts."""
+        """A new token and its session.
+
+        WrongPin, NoPin, PinTooShort, UnknownOperator or TooManyAttempts.
+        """
         operator = self.operator(operator_id)
+        if len(pin) < MIN_DIGITS:
+            # Refused without looking at the stored hash, so it tells nothing about it.
+            raise PinTooShort(
+                f"a PIN has at least {MIN_DIGITS} digits; one set under the old rule of 4 "
+                "signs in no more: ask an administrator to set a new one "
+                f"(okno hub staff set-pin {operator.id})"
+            )
         now = self._hub.clock()
-        self._by_operator.check(operator.id, now)
-        self._by_source.check(source, now)
+        self._wrong_pins.check(operator.id, source, now)
         # Counted as wrong before the (slow) check, so that attempts made at the same time
         # cannot all pass the limit; forgiven when the PIN is right.
-        self._by_operator.failed(operator.id, now)
-        self._by_source.failed(source, now)
+        self._wrong_pins.failed(operator.id, source, now)
         stored = await self._hub.read_store(lambda r: store.pin_of(r, operator.id))
         if stored is None:
-            self._forgive(operator.id, source, now)
+            self._wrong_pins.forgive(operator.id, source, now)
             raise NoPin(
                 f"{operator.name} has no PIN yet: an administrator sets one "
                 f"(okno hub staff set-pin {operator.id})"
@@ -103,57 +99,64 @@ class Staff:
         if not await asyncio.to_thread(verify_pin, pin, stored):
             log.warning("wrong pin operator=%s source=%s", operator.id, source)
             raise WrongPin("wrong operator or PIN: try again")
-        self._forgive(operator.id, source, now)
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        session = SignedIn(
-            operator.id, operator.name, tuple(operator.roles), now, self._expiry(now), source
+        self._wrong_pins.forgive(operator.id, source, now)
+        kept = KeptSession(
+            tokens.Claims(tokens.new_token_id(), operator.id, now, self._expiry(now)), source
         )
-        self._sessions[token] = session
+        if not await self._hub.read_store(lambda r: store.save_session(r, kept, stored)):
+            raise WrongPin("your PIN was changed a moment ago: sign in with the new one")
+        self._live = {i: k for i, k in self._live.items() if now < k.claims.expires_ms}
+        self._live[kept.claims.token_id] = kept
         log.info(
             "signed in operator=%s roles=%s source=%s",
             operator.id,
             ",".join(operator.roles),
             source,
         )
-        return token, session
+        return tokens.sign(kept.claims, self._key), self._signed_in(operator, kept)
 
-    def _forgive(self, operator_id: str, source: str, now: int) -> None:
-        self._by_operator.forgive(operator_id, now)
-        self._by_source.forgive(source, now)
-
-    def sign_out(self, token: str) -> None:
-        session = self._sessions.pop(token, None)
-        if session is not None:
-            log.info("signed out operator=%s", session.operator_id)
+    async def sign_out(self, token: str) -> None:
+        """End the token's session, for good; a token already ended or not ours is let be."""
+        try:
+            claims = tokens.read(token, self._key)
+        except SignedOut:
+            return
+        kept = self._live.pop(claims.token_id, None)
+        await self._hub.read_store(lambda r: store.end_session(r, claims.token_id))
+        if kept is not None:
+            log.info("signed out operator=%s", claims.operator_id)
 
     def session(self, token: str) -> SignedIn:
-        """The live session a token stands for; SignedOut when it has ended or never was."""
-        session = self._sessions.get(token)
-        now = self._hub.clock()
-        if session is None or now >= session.expires_ms:
-            if session is not None:
-                del self._sessions[token]
+        """The live session a token stands for; SignedOut when it has ended or never was.
+
+        The roles and name are the configuration's at this moment, not the sign-in's.
+        """
+        claims = tokens.read(token, self._key)
+        kept = self._live.get(claims.token_id)
+        if kept is None or kept.claims != claims or self._hub.clock() >= claims.expires_ms:
+            self._live.pop(claims.token_id, None)
             raise SignedOut("your session has ended: sign in again")
-        operator = self._configured(session.operator_id)
+        operator = self._configured(claims.operator_id)
         if operator is None:
-            del self._sessions[token]
+            del self._live[claims.token_id]
             raise SignedOut("you are no longer among the branch's staff: ask an administrator")
-        if tuple(operator.roles) != session.roles or operator.name != session.name:
-            # A reloaded configuration changed the roles: they count from now on.
-            session = SignedIn(
-                operator.id,
-                operator.name,
-                tuple(operator.roles),
-                session.signed_in_ms,
-                session.expires_ms,
-                session.source,
-            )
-            self._sessions[token] = session
-        return session
+        return self._signed_in(operator, kept)
 
     def signed_in(self) -> set[str]:
         now = self._hub.clock()
-        return {s.operator_id for s in self._sessions.values() if now < s.expires_ms}
+        return {k.claims.operator_id for k in self._live.values() if now < k.claims.expires_ms}
+
+    @staticmethod
+    def _signed_in(operator: Operator, kept: KeptSession) -> SignedIn:
+        claims = kept.claims
+        return SignedIn(
+            operator.id,
+            operator.name,
+            tuple(operator.roles),
+            claims.issued_ms,
+            claims.expires_ms,
+            kept.source,
+        )
 
     def _expiry(self, now: int) -> int:
         zone = ZoneInfo(self._hub.loaded.branch.timezone)
@@ -164,7 +167,10 @@ class Staff:
     # -- PINs --------------------------------------------------------------------------
 
     async def set_pin(self, operator_id: str, pin: str, by: str) -> tuple[int, int]:
-        """Keep a new PIN's hash; end the operator's sessions. (set at, sessions ended)"""
+        """Keep a new PIN's hash; end the operator's sessions and lift their lockout.
+
+        (set at, sessions ended)
+        """
         operator = self.operator(operator_id)
         problem = check_pin(pin)
         if problem is not None:
@@ -172,9 +178,10 @@ class Staff:
         stored = await asyncio.to_thread(hash_pin, pin)
         now = self._hub.clock()
         await self._hub.read_store(lambda r: store.save_pin(r, operator.id, stored, now, by))
-        ended = [t for t, s in self._sessions.items() if s.operator_id == operator.id]
-        for token in ended:
-            del self._sessions[token]
+        ended = [i for i, k in self._live.items() if k.claims.operator_id == operator.id]
+        for token_id in ended:
+            del self._live[token_id]
+        self._wrong_pins.unlock(operator.id)
         log.info("pin set operator=%s by=%s sessions_ended=%d", operator.id, by, len(ended))
         return now, len(ended)
 

@@ -83,4 +83,18 @@ def _durable_settings(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
+    # What is deleted or overwritten (an erased contact, a moved key) is zeroed on its
+    # page, not left in the file's free space for a copy of the file to show: whatever
+    # the SQLite build's default (Debian's is on, SQLite's own is off).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def forget_old_pages(engine: Engine) -> None:
+    """Copy the WAL into the database and empty it, after an erasure.
+
+    The WAL keeps every page as it was written, erased personal data included, until a
+    checkpoint: without this it would linger there as long as the hub runs.
+    """
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

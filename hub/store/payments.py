@@ -104,6 +104,17 @@ def claimed_charges(repository: Repository, terminal_id: str) -> set[tuple[str, 
         return {(str(row.terminal_receipt), str(row.terminal_trace)) for row in rows}
 
 
+def terminal_serials(repository: Repository, terminal_id: str) -> set[str]:
+    """The serial numbers the terminal behind ``terminal_id`` has reported on its payments."""
+    with repository.engine.connect() as connection:
+        rows = connection.execute(
+            select(_PAYMENTS.c.terminal_serial)
+            .where(_PAYMENTS.c.terminal_id == terminal_id, _PAYMENTS.c.terminal_serial != "")
+            .distinct()
+        )
+        return {str(row.terminal_serial) for row in rows}
+
+
 def fee_paid(repository: Repository, payment_id: int, today: str) -> FeePaid:
     """The payment, with the number of a ticket of an earlier day it already paid for.
 

@@ -249,6 +249,20 @@ staff_credentials = Table(
     Column("set_by", String(40), nullable=False),
 )
 
+# Staff sessions that have not ended (hub/staff/tokens.py): a token is honoured only while
+# its id is here, so signing out and a new PIN hold across restarts. Ids alone make no
+# token: the signing key is outside the database.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("token_id", String(32), primary_key=True),
+    Column("operator_id", String(40), nullable=False),
+    Column("issued_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    # The address signed in from, for the log and the administrator.
+    Column("source", String(100), nullable=False),
+)
+
 # -- card payments of state fees (hub/payments.py, docs/payment_terminal.md) -------------
 
 # Written PENDING under its idempotency key before the sale goes to the terminal.

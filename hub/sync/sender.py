@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 BATCH = 2000
+# The largest PushBatch the back office takes, encoded: it refuses a longer message before
+# parsing it (RESOURCE_EXHAUSTED), so the sender cuts its batches to fit. 2,000 events of a
+# busy hall are about 2 MiB; one event is bounded far below this by the hub's field limits.
+MAX_BATCH_BYTES = 4 * 2**20
+# What a PushBatch holds besides its events' payloads: the branch id (40 characters) and
+# the signature (64), with their tags and lengths; and per event, its seq (a varint of at
+# most 10 bytes), the payload's tag and length, and the event's own tag and length.
+_BATCH_OVERHEAD = 256
+_EVENT_OVERHEAD = 24
 # Between attempts at an unreachable back office: a few seconds at most, so that the
 # hub resumes sending within seconds of its return; an attempt is one TCP connect.
 RETRY = Backoff(first_s=0.5, factor=2.0, longest_s=2.0)
@@ -78,8 +87,24 @@ async def push(
     return int(reply.acked_seq)
 
 
-def channel(target: str) -> grpc.aio.Channel:
-    return grpc.aio.insecure_channel(target, options=[("grpc.max_send_message_length", 64 * 2**20)])
+def fit(events: list[tuple[int, str]], limit: int = MAX_BATCH_BYTES) -> list[tuple[int, str]]:
+    """The longest run of ``events`` from the first whose PushBatch stays within ``limit``
+    bytes (at least the first event: one the back office refuses is refused with its size)."""
+    size = _BATCH_OVERHEAD
+    for count, (_seq, payload) in enumerate(events):
+        size += len(payload.encode()) + _EVENT_OVERHEAD
+        if size > limit and count:
+            return events[:count]
+    return events
+
+
+def channel(target: str, ca: bytes | None = None) -> grpc.aio.Channel:
+    """A channel to the back office; over TLS, trusting only ``ca`` (PEM), when given."""
+    options = [("grpc.max_send_message_length", MAX_BATCH_BYTES)]
+    if ca is None:
+        return grpc.aio.insecure_channel(target, options=options)
+    credentials = grpc.ssl_channel_credentials(root_certificates=ca)
+    return grpc.aio.secure_channel(target, credentials, options=options)
 
 
 def sync_stub(open_channel: grpc.aio.Channel) -> SyncAsyncStub:
@@ -99,8 +124,10 @@ class Sender:
         tick_s: float = 1.0,
         head: Callable[[], int] | None = None,
         directory: Callable[[], str] | None = None,
+        ca: bytes | None = None,
     ) -> None:
-        """``head`` is the last seq of the hub's own log, to notice a back office that holds
+        """``ca`` (PEM): dial the back office over TLS, trusting that authority alone.
+        ``head`` is the last seq of the hub's own log, to notice a back office that holds
         more of the branch than the hub has: the hub's database was replaced or restored.
         ``directory`` gives the branch's names as now configured (hub/sync/directory.py):
         told at each new contact with the back office and whenever it changes."""
@@ -111,6 +138,7 @@ class Sender:
         self._head = head
         self._branch_id = branch_id
         self._target = target
+        self._ca = ca
         self._secret = secret
         self._batch = batch
         self._backoff = backoff or RETRY
@@ -175,7 +203,7 @@ class Sender:
 
     def _stub(self) -> SyncAsyncStub:
         if self._channel is None:
-            self._channel = channel(self._target)
+            self._channel = channel(self._target, self._ca)
         return sync_stub(self._channel)
 
     async def _close_channel(self) -> None:
@@ -191,7 +219,7 @@ class Sender:
             log.info("back office holds branch=%s acked=%d", self._branch_id, self.acked)
         self._check_head(self.acked)
         await self._tell_directory(stub)
-        events = await self._source(self.acked, self._batch)
+        events = fit(await self._source(self.acked, self._batch))
         if not events:
             return True
         self.acked = await self._push(stub, events)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -19,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from hub.errors import HubError
 from hub.web import hall, monitoring, rating, staff, visitor
+from hub.web.security import AllowedHosts, LimitedBody
 from hub.web.site import HERE, CsrfFailed, FormError, Web, http_status
 from okno.logtext import oneline
 
@@ -30,9 +32,9 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def create_web(hub: Hub, notifier: Notifier | None = None) -> Starlette:
+def create_web(hub: Hub, notifier: Notifier | None = None, listen_host: str = "") -> Starlette:
     """The pages of a running hub (and its notifier, when messages are set up)."""
-    return create_app(Web(hub, notifier))
+    return create_app(Web(hub, notifier, listen_host))
 
 
 def create_app(web: Web) -> Starlette:
@@ -85,6 +87,8 @@ def create_app(web: Web) -> Starlette:
 
     app = Starlette(
         routes=routes,
+        # The Host is checked before a byte of the body is read.
+        middleware=[Middleware(AllowedHosts, names=web.host_names), Middleware(LimitedBody)],
         exception_handlers={HTTPException: not_found, Exception: failed},
     )
     app.state.web = web

@@ -7,6 +7,7 @@ browser that polls with If-None-Match gets 304 while nothing has changed.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
@@ -243,11 +244,21 @@ async def sms_inbound(request: Request) -> Response:
     """The SMS gateway posts a visitor's reply here; "СТОП" stops messages to that phone.
 
     The gateway proves itself with the same bearer token the hub sends it
-    (OKNO_SMS_TOKEN); without a token configured, any caller is believed.
+    (OKNO_SMS_TOKEN). Without a token configured nobody can prove to be the gateway, so
+    replies are refused: anyone could otherwise stop another person's messages.
     """
     web = _web(request)
     token = os.environ.get("OKNO_SMS_TOKEN", "")
-    if token and request.headers.get("authorization") != f"Bearer {token}":
+    if not token:
+        return JSONResponse(
+            {
+                "error": "SMS replies are off: the hub has no OKNO_SMS_TOKEN; set the same "
+                "token for the hub and the gateway"
+            },
+            status_code=403,
+        )
+    given = request.headers.get("authorization", "").encode()
+    if not hmac.compare_digest(given, f"Bearer {token}".encode()):
         return JSONResponse({"error": "unknown token"}, status_code=401)
     if web.notifier is None:
         return JSONResponse({"error": "notifications are off"}, status_code=404)

@@ -160,6 +160,9 @@ _RU: dict[str, str] = {
     "err_not_found": "Такой страницы нет.",
     "err_sign_in": "Неверный id или PIN-код.",
     "err_no_pin": "PIN-код ещё не задан: попросите администратора задать его.",
+    "err_pin_too_short": (
+        "PIN-код короче 6 цифр больше не подходит: попросите администратора задать новый."
+    ),
     "err_staff_only": (
         "Эта страница только для сотрудников колл-центра. Войдите со своей учётной записью."
     ),
@@ -327,6 +330,9 @@ _EN: dict[str, str] = {
     "err_not_found": "There is no such page.",
     "err_sign_in": "Wrong id or PIN.",
     "err_no_pin": "No PIN is set for you yet: ask an administrator to set one.",
+    "err_pin_too_short": (
+        "A PIN shorter than 6 digits no longer signs in: ask an administrator to set a new one."
+    ),
     "err_staff_only": "This page is for call-centre staff only. Sign in with your own account.",
     "err_internal": "Something went wrong. Try again; if it does not work, ask at the centre.",
     "err_notifications_off": "Messages are not set up at this centre.",

@@ -38,6 +38,7 @@ from hub.web.security import (
     STAFF_COOKIE,
     RateLimit,
     csrf_ok,
+    host_names,
     new_csrf,
 )
 from okno.dates import WEEKDAYS
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
-MAX_FORM = 16 * 1024
 HOUR_MS = 3_600_000
 _WAIT = re.compile(r"wait (\d+) s")
 SECURITY_HEADERS = {
@@ -81,9 +81,12 @@ class CsrfFailed(Exception):
 class Web:
     """What the pages share: the hub, the notifier, templates, keys and limits."""
 
-    def __init__(self, hub: Hub, notifier: Notifier | None) -> None:
+    def __init__(self, hub: Hub, notifier: Notifier | None, listen_host: str = "") -> None:
+        """``listen_host`` is the host of the address the pages listen on ("": all)."""
         self.hub = hub
         self._notifier = notifier
+        self.listen_host = listen_host
+        self._names: tuple[Any, frozenset[str]] | None = None
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -107,6 +110,14 @@ class Web:
     @property
     def branch(self) -> Any:
         return self.hub.loaded.branch
+
+    def host_names(self) -> frozenset[str]:
+        """The names the pages answer to (``security.host_names``), for the running branch:
+        a reload that changes ticket_page_url changes them."""
+        branch = self.branch
+        if self._names is None or self._names[0] is not branch:
+            self._names = (branch, host_names(branch, self.listen_host))
+        return self._names[1]
 
     def lang(self, request: Request) -> str:
         asked = request.query_params.get("lang")
@@ -162,16 +173,23 @@ class Web:
         )
         response.headers["cache-control"] = "no-store" if private else "no-cache"
         if request.cookies.get(CSRF_COOKIE) != csrf:
-            response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="lax")
+            response.set_cookie(
+                CSRF_COOKIE,
+                csrf,
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+            )
         if request.query_params.get("lang") in i18n.LANGS:
             response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
         return response
 
     async def form(self, request: Request) -> dict[str, str]:
-        """The posted form's fields (first value each), once its CSRF token is checked."""
+        """The posted form's fields (first value each), once its CSRF token is checked.
+
+        The body is at most ``MAX_BODY``: the app reads no more (``LimitedBody``).
+        """
         body = await request.body()
-        if len(body) > MAX_FORM:
-            raise FormError("err_invalid_request")
         fields = {
             k: v[0]
             for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()

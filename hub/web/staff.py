@@ -18,6 +18,7 @@ from hub.domain.model import Channel
 from hub.errors import (
     InvalidRequest,
     NoPin,
+    PinTooShort,
     StaffOnly,
     TimeOutOfRange,
     Unauthenticated,
@@ -62,12 +63,12 @@ async def sign_in(request: Request) -> Response:
         return web.render(
             request, "sign_in.html", status=401, error="err_sign_in", operator_id=operator_id
         )
-    except NoPin:
+    except (NoPin, PinTooShort) as error:
         return web.render(
-            request, "sign_in.html", status=409, error="err_no_pin", operator_id=operator_id
+            request, "sign_in.html", status=409, error=f"err_{error.code}", operator_id=operator_id
         )
     if not CALL_CENTRE_ROLES & set(session.roles):
-        web.hub.staff.sign_out(token)
+        await web.hub.staff.sign_out(token)
         raise StaffOnly("the call-centre page is for operators and administrators")
     response = redirect("/operator")
     response.set_cookie(
@@ -77,6 +78,8 @@ async def sign_in(request: Request) -> Response:
         httponly=True,
         samesite="strict",
         path="/operator",
+        # Over HTTPS the browser must never send it in clear (docs/web.md, "On the branch LAN").
+        secure=request.url.scheme == "https",
     )
     return response
 
@@ -86,7 +89,7 @@ async def sign_out(request: Request) -> Response:
     await web.form(request)
     token = request.cookies.get(STAFF_COOKIE)
     if token:
-        web.hub.staff.sign_out(token)
+        await web.hub.staff.sign_out(token)
     response = redirect("/operator/sign-in")
     response.delete_cookie(STAFF_COOKIE, path="/operator")
     return response

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import secrets
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -23,12 +24,14 @@ import httpx
 from sqlalchemy import Engine
 
 from backoffice import reports
+from backoffice.accounts import REGIONAL, add_user, open_session
 from backoffice.names import load, named
 from backoffice.period import Period
 from backoffice.server import start_server
 from backoffice.store import add_branch, open_store
 from backoffice.web import create_app, exports
 from backoffice.web.app import HERE
+from backoffice.web.signin import COOKIE
 from backoffice.web.vashkontrol import csv_chunks
 from hub.service import Hub
 from hub.sync import start_sync
@@ -43,6 +46,7 @@ RATINGS = "vashkontrol.csv"
 STYLE = HERE / "static" / "dashboard.css"
 # Real seconds the office may take to receive the last events once the hall stops.
 DRAIN_S = 10.0
+DEMO_READER = "demo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +111,12 @@ async def write_reports(engine: Engine, first: date, last: date, out: Path, now_
     pages = folder / DASHBOARD
     pages.mkdir(exist_ok=True)
     shutil.copyfile(STYLE, pages / STYLE.name)
-    app = create_app(engine, clock=lambda: now_ms)
+    app = create_app(engine, hosts=["office"], clock=lambda: now_ms)
     query = {"from": first.isoformat(), "to": last.isoformat()}
     saved = [("overview", "/"), ("live", "/live"), *((r, f"/reports/{r}") for r in reports.REPORTS)]
+    cookies = await asyncio.to_thread(_signed_in, engine)
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://office"
+        transport=httpx.ASGITransport(app=app), base_url="http://office", cookies=cookies
     ) as client:
         for name, path in saved:
             answer = await client.get(path, params=query)
@@ -119,6 +124,13 @@ async def write_reports(engine: Engine, first: date, last: date, out: Path, now_
             (pages / f"{name}.html").write_text(offline(answer.text), encoding="utf-8")
     log.info("reports written folder=%s", folder)
     return folder
+
+
+def _signed_in(engine: Engine) -> dict[str, str]:
+    """The session cookie of a regional manager made for saving the pages, whose password
+    (random, never shown) nobody can sign in with."""
+    add_user(engine, DEMO_READER, REGIONAL, secrets.token_urlsafe(24))
+    return {COOKIE: open_session(engine, DEMO_READER)}
 
 
 # Links of a served page and where they lead among the saved files (reports/dashboard/).

@@ -10,16 +10,11 @@ from pathlib import Path
 import grpc
 
 from okno.runtime.enroll import Description
+from okno.runtime.hubtls import Connect
 from okno.runtime.program import membership
 from okno.runtime.session import CHANNEL_OPTIONS
 
 log = logging.getLogger(__name__)
-Connect = Callable[[], grpc.aio.Channel]
-
-
-def plaintext(address: str) -> Connect:
-    """Channels to the hub's plaintext port (development, the demo, benchmarks)."""
-    return lambda: grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
 
 
 def mutual_tls(address: str, credentials: grpc.ChannelCredentials) -> Connect:
@@ -29,11 +24,11 @@ def mutual_tls(address: str, credentials: grpc.ChannelCredentials) -> Connect:
 
 @dataclass(frozen=True)
 class HubLink:
-    """How a device program reaches its hub; no credentials: the plaintext port, no session."""
+    """How a device program reaches its hub: the device port, as the device it enrolled as."""
 
     connect: Connect
     address: str
-    credentials: grpc.ChannelCredentials | None
+    credentials: grpc.ChannelCredentials
 
 
 async def hub_link(
@@ -42,17 +37,13 @@ async def hub_link(
     *,
     hub: str,
     interfaces: list[str],
-    insecure: str,
     show_code: Callable[[str], None],
 ) -> HubLink:
-    """The plaintext port ``insecure`` (development), or membership over mutual TLS.
+    """Membership over mutual TLS, enrolling first when the device has none.
 
     ``show_code`` shows the pairing code while the device waits for the technician, and
     "" once it is admitted.
     """
-    if insecure:
-        log.info("using the hub's plaintext port %s (no enrollment)", insecure)
-        return HubLink(plaintext(insecure), insecure, None)
     key, member = await membership(
         device, state, hub=hub, interfaces=interfaces, show_code=show_code
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import TracebackType
@@ -42,6 +43,10 @@ log = logging.getLogger(__name__)
 HUB_TYPE = "_okno-hub._tcp.local."
 DEVICE_TYPE = "_okno-device._tcp.local."
 RESOLVE_TIMEOUT_MS = 3000
+# How long an announcer listens for another host answering for its name before taking
+# it: a responder that multicast the record in the last second keeps quiet (RFC 6762
+# section 6), so the second question, about 1 s in, is the first sure to be answered.
+TAKEN_WAIT_MS = 1500
 
 # Longest value per TXT key in UTF-8 bytes; branch, kind and serial also name the instance,
 # whose DNS label must stay under 63 bytes (RFC 6763 section 4.1.1). Required unless optional.
@@ -164,33 +169,63 @@ def _open(interfaces: list[str]) -> AsyncZeroconf:
 
 
 class Announcer:
-    """Announces one hub or device while the ``async with`` block runs."""
+    """Announces one hub or device while the ``async with`` block runs.
+
+    A name another host already announces is not taken twice: the advert goes out under
+    the name with a random suffix (the TXT record, not the name, says what it is), so that
+    a stranger on the LAN cannot stop a hub or a device by announcing its name first.
+    """
 
     def __init__(self, advert: HubAdvert | DeviceAdvert, *, interfaces: list[str]) -> None:
         self._interfaces = interfaces
         self._zc: AsyncZeroconf | None = None
+        self._advert = advert
         if isinstance(advert, HubAdvert):
-            instance, type_ = f"okno-hub-{advert.branch_id}", HUB_TYPE
-            properties = encode_hub_txt(advert)
+            self._instance, self._type = f"okno-hub-{advert.branch_id}", HUB_TYPE
+            self._properties = encode_hub_txt(advert)
         else:
-            instance, type_ = f"{advert.kind}-{advert.serial}", DEVICE_TYPE
-            properties = encode_device_txt(advert)
-        self._info = AsyncServiceInfo(
-            type_,
-            f"{instance}.{type_}",
-            port=advert.port,
-            properties=properties,
+            self._instance, self._type = f"{advert.kind}-{advert.serial}", DEVICE_TYPE
+            self._properties = encode_device_txt(advert)
+        self._info = self._service(self._instance)
+
+    def _service(self, instance: str) -> AsyncServiceInfo:
+        """The advert as a service named ``instance``, on a host of the same name."""
+        return AsyncServiceInfo(
+            self._type,
+            f"{instance}.{self._type}",
+            port=self._advert.port,
+            properties=self._properties,
             server=f"{instance}.local.",
-            parsed_addresses=[advert.host],
+            parsed_addresses=[self._advert.host],
         )
+
+    @property
+    def name(self) -> str:
+        """The service name announced: another than the advert's if the LAN had that one."""
+        return self._info.name
 
     async def __aenter__(self) -> Self:
         self._zc = _open(self._interfaces)
+        wanted = self._info.name
         try:
-            await (await self._zc.async_register_service(self._info))
+            if await self._taken(self._zc.zeroconf):
+                # Unforeseeable, so that nobody can announce this one first as well; three
+                # hex digits keep the longest instance (57 bytes), with the "-2" zeroconf
+                # may add, within a DNS label (63 bytes).
+                self._info = self._service(f"{self._instance}-{secrets.randbelow(0x1000):03x}")
+            # Zeroconf's own probe renames too, on the rare conflict it notices itself.
+            await (await self._zc.async_register_service(self._info, allow_name_change=True))
         except BaseException:
             await self._zc.async_close()
             raise
+        if self._info.name != wanted:
+            log.warning(
+                "service name taken service=%s announced_as=%s: another host on the LAN "
+                "announces it; if it is not a second hub of this branch or a device with "
+                "this serial, find that host, as it may be posing as this one",
+                wanted,
+                self._info.name,
+            )
         log.info("announced service=%s port=%d", self._info.name, self._info.port)
         return self
 
@@ -208,6 +243,13 @@ class Announcer:
             await self._zc.async_close()
             self._zc = None
         log.info("withdrawn service=%s", self._info.name)
+
+    async def _taken(self, zeroconf: Zeroconf) -> bool:
+        """Whether another host answers for our name: zeroconf's probe does not tell, as
+        it only looks for a pointer record, which a probe's answer does not carry."""
+        asked = AsyncServiceInfo(self._type, self._info.name)
+        answered = await asked.async_request(zeroconf, TAKEN_WAIT_MS, DNSQuestionType.QM)
+        return answered or bool(zeroconf.cache.async_entries_with_name(self._info.name))
 
 
 class _Resolver:

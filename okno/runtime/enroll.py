@@ -19,6 +19,7 @@ import grpc
 from okno import __version__
 from okno.runtime.discovery import Announcer, DeviceAdvert
 from okno.runtime.errors import DeviceError
+from okno.runtime.hubtls import fingerprint, hub_tls, presented_authority
 from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 
@@ -79,10 +80,22 @@ async def join(
     announce_on: list[str],
     show_code: Callable[[str], None],
 ) -> Membership:
-    """Ask to join, show the pairing code (and announce it), wait for the technician."""
+    """Ask to join over TLS, show the pairing code (and announce it), wait for the technician.
+
+    The hub's CA is taken as presented and its fingerprint logged beside the code; the
+    approval must come with that same CA, or a stranger answered in the hub's place.
+    """
     device_id = f"{device.kind}-{device.serial}"
     host = hub_address.rsplit(":", 1)[0]
-    async with grpc.aio.insecure_channel(hub_address) as channel:
+    ca_pem = await asyncio.to_thread(presented_authority, hub_address)
+    log.info(
+        "enrolling device=%s hub=%s ca_fingerprint=%s: the technician compares it with "
+        "okno provision list",
+        device_id,
+        hub_address,
+        fingerprint(ca_pem),
+    )
+    async with hub_tls(hub_address, ca_pem)() as channel:
         enrollment = devices_pb2_grpc.EnrollmentStub(channel)
         while True:
             ticket = await enrollment.RequestEnrollment(
@@ -105,6 +118,11 @@ async def join(
                     await stack.enter_async_context(Announcer(advert, interfaces=announce_on))
                 decision = await _decided(enrollment, ticket)
             if decision is not None:
+                if decision.ca_pem.strip() != ca_pem.strip():
+                    raise EnrollmentBroken(
+                        f"the hub approved {device_id} under another CA than the one it "
+                        "presented: check the network and enroll again"
+                    )
                 return accept_decision(decision, key, host, device_id)
             log.info("pairing code expired, asking again device=%s", device_id)
 

@@ -27,3 +27,9 @@ class HubNotFound(DeviceError, TimeoutError):
     """No hub answered on the LAN in time, so the device cannot enroll or connect."""
 
     code = "hub_not_found"
+
+
+class HubUnreachable(DeviceError, ConnectionError):
+    """The hub's network port did not answer with TLS, or without its CA."""
+
+    code = "hub_unreachable"

@@ -7,8 +7,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
+from backoffice import schema
+from backoffice.accounts import User, authenticate
 from backoffice.reports import REPORTS
 from backoffice.store import Batch, add_branch, open_store, store
 from hub.sync import read_secret
@@ -109,3 +112,62 @@ def test_add_branch_to_an_unwritable_secret_file_says_the_old_secret_is_gone(
         "branch's old secret no longer works: run add-branch again with a writable "
         "--secret-file\n"
     )
+
+
+def add_user(tmp_path: Path, *args: str, password: str = "") -> tuple[int, str]:
+    db = f"sqlite:///{tmp_path}/backoffice.db"
+    result = CliRunner().invoke(app, ["backoffice", "add-user", *args, "--db", db], input=password)
+    return result.exit_code, result.stdout + result.stderr
+
+
+def test_add_user_keeps_a_salted_hash_and_the_person_signs_in(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path}/backoffice.db")
+    add_branch(engine, BRANCH)
+    password = "пароль-из-stdin-42"
+    code, out = add_user(
+        tmp_path, "ivanova", "--role", "branch-head", "--branch", BRANCH, password=f"{password}\n"
+    )
+    assert (code, out) == (0, "ivanova may sign in to the dashboard as branch-head\n")
+    code, _ = add_user(tmp_path, "petrov", "--role", "regional", password=f"{password}\n")
+    assert code == 0
+    assert authenticate(engine, "ivanova", password) == User("ivanova", "branch-head", BRANCH)
+    assert authenticate(engine, "ivanova", password + "x") is None
+    with engine.connect() as connection:
+        kept = [tuple(row) for row in connection.execute(select(schema.users))]
+    held = repr(kept)
+    assert password not in held and password.encode().hex() not in held
+    assert kept[0][3] != kept[1][3]  # the same password, another salt: another hash
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["ivanova", "--role", "branch-head"], "give --branch"),
+        (["ivanova", "--role", "branch-head", "--branch", "nowhere"], "'nowhere' is not regis"),
+        (["ivanova", "--role", "regional", "--branch", BRANCH], "leave out --branch"),
+        (["ivanova", "--role", "boss"], "--role is one of regional, branch-head"),
+        (["Иванова", "--role", "regional"], "choose a login"),
+    ],
+)
+def test_add_user_refuses_what_it_cannot_make(tmp_path: Path, args: list[str], reason: str) -> None:
+    add_branch(open_store(f"sqlite:///{tmp_path}/backoffice.db"), BRANCH)
+    code, out = add_user(tmp_path, *args, password="a long enough password\n")
+    assert code == 2
+    assert reason in out
+
+
+def test_add_user_refuses_a_short_password_and_a_readable_password_file(tmp_path: Path) -> None:
+    code, out = add_user(tmp_path, "petrov", "--role", "regional", password="123456\n")
+    assert code == 2 and "the password has 6 characters; give at least 12" in out
+    shared = tmp_path / "password"
+    shared.write_text("a long enough password\n")
+    shared.chmod(0o644)
+    code, out = add_user(tmp_path, "petrov", "--role", "regional", "--password-file", str(shared))
+    assert code == 2 and f"chmod 600 {shared}" in out
+    shared.chmod(0o600)
+    code, _ = add_user(tmp_path, "petrov", "--role", "regional", "--password-file", str(shared))
+    assert code == 0
+    engine = open_store(f"sqlite:///{tmp_path}/backoffice.db")
+    assert authenticate(engine, "petrov", "a long enough password") is not None
+    engine.dispose()

@@ -24,6 +24,7 @@ from backoffice.web.charts import number
 from hub.domain.model import Desk, DeskState, Ticket, TicketState
 from hub.sync.signing import sign
 from tests.backoffice.hand import DAY, DESK_1, DESK_2, at, numbered, ticket
+from tests.backoffice.web.signed import manager
 
 B = "branch-exact"
 MONDAY = Period(date(2026, 3, 2), date(2026, 3, 2))
@@ -208,9 +209,11 @@ async def test_the_overview_headline_is_computed_from_the_regions_sums(engine: E
     waits = region(engine)
     count, average, p90, _longest, over_15 = figures(waits)
     assert (average, over_15) == (10.1, 28.6)  # averaged again from rounded: 10.0 and 28.5
-    app = create_app(engine, clock=lambda: at(18, 0))
+    app = create_app(engine, hosts=["dashboard"], clock=lambda: at(18, 0))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://dashboard") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://dashboard", cookies=manager(engine)
+    ) as client:
         page = await client.get(f"/?from={DAY}&to={DAY}")
     assert page.status_code == 200
     kpis = page.text[page.text.index('class="kpis"') : page.text.index("</section>")]

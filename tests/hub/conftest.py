@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -11,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 import grpc
 import pytest
 
-from hub.api.server import create_device_server, create_server
+from hub.api.server import create_device_server, create_local_server, create_server
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
 from hub.service import Hub
+from okno.runtime.hubtls import admin_socket, hub_tls
+from okno.signin import set_pin_locally, signed_in_channel
 from protos.okno.v1 import admin_pb2_grpc, feed_pb2_grpc, queue_pb2_grpc
 
 if TYPE_CHECKING:
@@ -93,9 +97,19 @@ class SteppedClock:
         self.now_ms += int(minutes * MINUTE)
 
 
+# The configuration's administrator (examples/branch.toml), whose PIN the fixture sets
+# through the admin socket as `okno hub staff set-pin` would.
+ADMINISTRATOR = "andreev-m"
+PIN = "275319"
+
+
 @dataclass
 class Served:
-    """A real hub behind a real gRPC server on loopback, and stubs to call it."""
+    """A real hub behind its real doors on loopback, and stubs to call it.
+
+    ``channel`` (and the stubs) is the administrator's, signed in over TLS; ``stranger`` is
+    TLS with no sign-in; ``local`` is the admin socket; ``device_address`` the device port.
+    """
 
     hub: Hub
     server: grpc.aio.Server
@@ -107,6 +121,23 @@ class Served:
     queue: QueueServiceAsyncStub
     feed: HallFeedAsyncStub
     admin: AdminAsyncStub
+    ca_pem: bytes
+    socket: Path
+    stranger: grpc.aio.Channel
+    local: grpc.aio.Channel
+    device_address: str
+
+    async def staff_channel(self, operator_id: str, pin: str = PIN) -> grpc.aio.Channel:
+        """A channel signed in as ``operator_id`` (their PIN set first, as on the hub's machine)."""
+        return await staff_channel(self.socket, self.address, self.ca_pem, operator_id, pin)
+
+
+async def staff_channel(
+    socket: Path, address: str, ca_pem: bytes, operator_id: str, pin: str = PIN
+) -> grpc.aio.Channel:
+    """Set ``operator_id``'s PIN through the admin socket, then sign in over TLS."""
+    await set_pin_locally(socket, operator_id, pin)
+    return await signed_in_channel(address, ca_pem, operator_id, pin)
 
 
 @asynccontextmanager
@@ -115,12 +146,24 @@ async def serve_hub(
 ) -> AsyncIterator[Served]:
     hub = Hub(config, db, clock=clock, feed_memory=feed_memory)
     await hub.start()
-    server, port = await create_server(hub, "127.0.0.1:0")
+    hosts = ["127.0.0.1", "localhost"]
+    server, port = await create_server(hub, "127.0.0.1:0", hosts)
     await server.start()
-    devices, hub.fleet.session_port = await create_device_server(hub, "127.0.0.1:0", ["127.0.0.1"])
+    devices, hub.fleet.session_port = await create_device_server(hub, "127.0.0.1:0", hosts)
     await devices.start()
+    # Short: a socket's path has at most 107 bytes, and pytest's folders are deep.
+    folder = Path(tempfile.mkdtemp(prefix="okno-"))
+    socket = folder / "run" / "admin.sock"
+    local_server = await create_local_server(hub, socket)
+    await local_server.start()
     address = f"127.0.0.1:{port}"
-    channel = grpc.aio.insecure_channel(address)
+    ca_pem = hub.fleet.ca_pem
+    stranger = hub_tls(address, ca_pem)()
+    local = admin_socket(socket)()
+    if any(o.id == ADMINISTRATOR for o in hub.loaded.branch.operators):
+        channel = await staff_channel(socket, address, ca_pem, ADMINISTRATOR)
+    else:
+        channel = stranger
     try:
         yield Served(
             hub,
@@ -133,10 +176,18 @@ async def serve_hub(
             queue_pb2_grpc.QueueServiceStub(channel),
             feed_pb2_grpc.HallFeedStub(channel),
             admin_pb2_grpc.AdminStub(channel),
+            ca_pem,
+            socket,
+            stranger,
+            local,
+            f"127.0.0.1:{hub.fleet.session_port}",
         )
     finally:
-        await channel.close()
+        for open_channel in {channel, stranger, local}:
+            await open_channel.close()
         hub.broker.close_all()
         await devices.stop(0)
+        await local_server.stop(0)
         await server.stop(1)
         await hub.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -23,7 +23,7 @@ async def enrolled(
     name: str = "Табло",
 ) -> grpc.ChannelCredentials:
     """Admit a device the way a technician would; its mutual-TLS credentials."""
-    enrollment = devices_pb2_grpc.EnrollmentStub(served.channel)
+    enrollment = devices_pb2_grpc.EnrollmentStub(served.stranger)
     device_id = f"{kind}-{serial}"
     ticket = await enrollment.RequestEnrollment(
         devices_pb2.EnrollmentRequest(
@@ -34,7 +34,7 @@ async def enrolled(
             csr_pem=key.csr(device_id),
         )
     )
-    await devices_pb2_grpc.ProvisioningStub(served.channel).ApproveDevice(
+    await devices_pb2_grpc.ProvisioningStub(served.local).ApproveDevice(
         devices_pb2.ApproveDeviceRequest(pairing_code=ticket.pairing_code, name=name, zone="hall")
     )
     decision = await enrollment.GetDecision(devices_pb2.GetDecisionRequest(device_id=device_id))

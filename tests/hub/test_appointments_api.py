@@ -399,11 +399,17 @@ async def test_a_kiosk_books_and_checks_in_over_mutual_tls(served: Served, tmp_p
         kiosk = appointments_pb2_grpc.AppointmentsStub(channel)
         booked = await kiosk.Book(
             appointments_pb2.BookRequest(
-                service_id="ready-documents", slot_start_unix_ms=AT_10_20, channel=KIOSK
+                service_id="ready-documents",
+                slot_start_unix_ms=AT_10_20,
+                channel=KIOSK,
+                phone="+79161234567",
             )
         )
         served.clock.advance(5)
-        checked = await kiosk.CheckIn(appointments_pb2.CheckInRequest(code=booked.booking.code))
+        # A kiosk gives the booking's phone number with its code (the visitor's own booking).
+        checked = await kiosk.CheckIn(
+            appointments_pb2.CheckInRequest(code=booked.booking.code, phone="+79161234567")
+        )
     assert checked.ticket.service_id == "ready-documents"
     assert checked.ticket.state == common_pb2.TICKET_STATE_WAITING
     with database(served) as db:

@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import dataclasses
+import json
+import os
 import sqlite3
+import threading
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import grpc
 import pytest
 
 from hub.api.devices import technician_here
-from hub.errors import NoPin, TechnicianOnly, WrongPin
+from hub.errors import (
+    NoPin,
+    PinTooShort,
+    SignedOut,
+    TechnicianOnly,
+    TokenKeyUnusable,
+    TooManyAttempts,
+    WrongPin,
+)
+from hub.service import Hub
+from hub.staff import service as staff_service
+from hub.staff import store as staff_store
+from hub.staff import tokens
 from hub.staff.cli import StaffCommandFailed
 from hub.staff.cli import set_pin as set_pin_command
+from hub.staff.limits import WrongPins
 from hub.staff.pins import check_pin, hash_pin, verify_pin
+from okno.errors import SecretExposed
+from okno.files import write_private
 from protos.okno.v1 import (
     common_pb2,
     devices_pb2,
@@ -22,7 +44,7 @@ from protos.okno.v1 import (
     staff_pb2,
     staff_pb2_grpc,
 )
-from tests.hub.conftest import MINUTE, Served
+from tests.hub.conftest import MINUTE, MONDAY_10_00, Served, SteppedClock, serve_hub
 
 if TYPE_CHECKING:
     from protos.okno.v1.staff_pb2_grpc import StaffAsyncStub
@@ -72,14 +94,15 @@ def error_code(error: grpc.aio.AioRpcError) -> str:
 @pytest.mark.parametrize(
     ("pin", "problem"),
     [
-        ("4829", None),
+        ("482916", None),
         ("482916304712", None),
-        ("482", "4 to 12 digits, not 3"),
-        ("4829163047125", "4 to 12 digits, not 13"),
-        ("48a9", "digits 0-9 only"),
-        ("４８２９", "digits 0-9 only"),
+        ("4829", "6 to 12 digits, not 4"),
+        ("48291", "6 to 12 digits, not 5"),
+        ("4829163047125", "6 to 12 digits, not 13"),
+        ("48a916", "digits 0-9 only"),
+        ("４８２９１６", "digits 0-9 only"),
         ("", "digits 0-9 only"),
-        ("0000", "one repeated digit"),
+        ("000000", "one repeated digit"),
     ],
 )
 def test_pin_rules(pin: str, problem: str | None) -> None:
@@ -141,16 +164,23 @@ async def test_sign_in_is_refused_with_a_reason(
     assert PIN not in details and (not pin or pin not in details), "a PIN is never echoed"
 
 
-async def test_five_wrong_pins_lock_the_operator_for_a_quarter_of_an_hour(served: Served) -> None:
+async def test_five_wrong_pins_lock_the_account_whatever_the_address(served: Served) -> None:
+    """Even the right PIN from the member's own desk waits; a new PIN lifts the lockout."""
     await set_pin(served, "ivanova-a")
-    for _ in range(5):
-        error = await refused(sign_in(served, "ivanova-a", "111222"))
-        assert error.code() == grpc.StatusCode.UNAUTHENTICATED
+    for n in range(5):
+        with pytest.raises(WrongPin):
+            await served.hub.staff.sign_in("ivanova-a", "111222", f"10.0.0.{n}")
     locked = await refused(sign_in(served, "ivanova-a", PIN))
     assert locked.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-    assert "too many wrong PINs" in (locked.details() or "")
+    assert "too many wrong PINs for ivanova-a: wait 900 s, even with the right PIN" in (
+        locked.details() or ""
+    )
     served.clock.advance(15)
     assert await sign_in(served, "ivanova-a")
+    for _ in range(5):
+        await refused(sign_in(served, "ivanova-a", "111222"))
+    await set_pin(served, "ivanova-a", "735190")
+    assert await sign_in(served, "ivanova-a", "735190"), "a new PIN lifts the lockout"
 
 
 async def test_wrong_pins_at_the_same_instant_are_all_counted(served: Served) -> None:
@@ -164,16 +194,64 @@ async def test_wrong_pins_at_the_same_instant_are_all_counted(served: Served) ->
     assert codes == ["RESOURCE_EXHAUSTED"] * 15 + ["UNAUTHENTICATED"] * 5
 
 
-async def test_ten_wrong_pins_from_one_address_stop_it_for_every_operator(
-    served: Served,
+async def cheap_pins(served: Served, operators: list[str]) -> None:
+    """PIN hashes quick to check (scrypt n=2), so that a test can make a hundred guesses."""
+    for operator_id in operators:
+        stored = hash_pin(PIN, n=2)
+        await served.hub.read_store(
+            partial(staff_store.save_pin, operator_id=operator_id, pin_hash=stored, at_ms=0, by="")
+        )
+
+
+@pytest.mark.parametrize("targets", [1, 20])
+async def test_a_hundred_wrong_pins_from_ten_addresses_lock_out_only_the_accounts_tried(
+    served: Served, targets: int
 ) -> None:
-    await asyncio.gather(*(set_pin(served, o) for o in ("ivanova-a", "petrov-s", "smirnova-m")))
-    for operator_id in ("ivanova-a", "petrov-s"):
-        for _ in range(5):
-            await refused(sign_in(served, operator_id, "111222"))
-    error = await refused(sign_in(served, "smirnova-m"))
+    everyone = [o.id for o in served.hub.loaded.branch.operators]
+    await cheap_pins(served, everyone)
+    tried, others = everyone[:targets], everyone[targets:]
+    for n in range(100):
+        with pytest.raises((WrongPin, TooManyAttempts)):
+            await served.hub.staff.sign_in(tried[n % targets], "111222", f"10.0.0.{n % 10}")
+    for operator_id in others:
+        assert await sign_in(served, operator_id), operator_id
+    token, _ = await served.hub.staff.sign_in(others[0], PIN, "10.0.0.3")
+    assert token, "an address that guessed ten times still signs in"
+    for operator_id in tried:
+        with pytest.raises(TooManyAttempts, match=f"for {operator_id}"):
+            await served.hub.staff.sign_in(operator_id, PIN, "10.0.0.99")
+
+
+async def test_twenty_wrong_pins_from_one_address_stop_that_address_only(served: Served) -> None:
+    everyone = [o.id for o in served.hub.loaded.branch.operators]
+    await cheap_pins(served, everyone)
+    for n in range(20):  # four on each of five accounts: none of them locked
+        error = await refused(sign_in(served, everyone[n % 5], "111222"))
+        assert error.code() == grpc.StatusCode.UNAUTHENTICATED, "each one is checked"
+    error = await refused(sign_in(served, everyone[5]))
     assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-    assert "from 127.0.0.1" in (error.details() or "")
+    assert "too many wrong PINs from 127.0.0.1" in (error.details() or "")
+    for operator_id in (everyone[0], everyone[5]):
+        token, _ = await served.hub.staff.sign_in(operator_id, PIN, "10.0.0.7")
+        assert token, "the same accounts sign in from another address"
+    served.clock.advance(15)
+    assert await sign_in(served, everyone[5])
+
+
+async def test_a_pin_shorter_than_six_digits_signs_in_no_more(served: Served) -> None:
+    """One set under the old rule: refused, with what to do, without reading its hash."""
+    old = hash_pin("4829")
+    await served.hub.read_store(lambda r: staff_store.save_pin(r, "ivanova-a", old, 0, "local"))
+    for _ in range(6):
+        error = await refused(sign_in(served, "ivanova-a", "4829"))
+        assert (error.code(), error_code(error)) == (
+            grpc.StatusCode.FAILED_PRECONDITION,
+            PinTooShort.code,
+        )
+    assert "at least 6 digits" in (error.details() or "")
+    assert "ask an administrator to set a new one" in (error.details() or "")
+    await set_pin(served, "ivanova-a")
+    assert await sign_in(served, "ivanova-a"), "short tries counted for no lockout"
 
 
 async def test_a_session_ends_at_the_branchs_midnight_or_after_twelve_hours(
@@ -214,6 +292,183 @@ async def test_a_malformed_authorization_is_refused(served: Served, header: str)
     assert error.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
+# -- the wrong-PIN rules, pure ------------------------------------------------------------
+
+
+def test_an_account_is_locked_after_five_wrong_pins_from_any_addresses() -> None:
+    limits = WrongPins()
+    for n in range(5):
+        limits.check("ivanova-a", f"10.0.0.{n}", n * MINUTE)
+        limits.failed("ivanova-a", f"10.0.0.{n}", n * MINUTE)
+    with pytest.raises(TooManyAttempts, match="for ivanova-a: wait 660 s, even with the right"):
+        limits.check("ivanova-a", "10.0.0.9", 4 * MINUTE)
+    limits.check("petrov-s", "10.0.0.0", 4 * MINUTE)
+    limits.check("ivanova-a", "10.0.0.9", 15 * MINUTE)  # the first try has left the window
+    limits.failed("ivanova-a", "10.0.0.9", 15 * MINUTE)
+    limits.unlock("petrov-s")
+    with pytest.raises(TooManyAttempts):
+        limits.check("ivanova-a", "10.0.0.9", 15 * MINUTE)
+    limits.unlock("ivanova-a")
+    limits.check("ivanova-a", "10.0.0.9", 15 * MINUTE)
+
+
+def test_an_address_is_throttled_after_twenty_wrong_pins_on_any_accounts() -> None:
+    limits = WrongPins()
+    for n in range(20):
+        limits.failed(f"operator-{n}", "10.0.0.1", 0)
+    with pytest.raises(TooManyAttempts, match=r"from 10\.0\.0\.1: wait 900 s"):
+        limits.check("operator-99", "10.0.0.1", 0)
+    limits.check("operator-99", "10.0.0.2", 0)
+    limits.forgive("operator-19", "10.0.0.1", 0)
+    limits.check("operator-99", "10.0.0.1", 0)  # a right PIN is taken back
+
+
+# -- signed tokens --------------------------------------------------------------------------
+
+KEY = bytes(range(32))
+CLAIMS = tokens.Claims("id-1", "ivanova-a", MONDAY_10_00, MONDAY_10_00 + 60 * MINUTE)
+
+
+def test_a_token_reads_back_only_with_its_key_and_unaltered() -> None:
+    token = tokens.sign(CLAIMS, KEY)
+    assert tokens.read(token, KEY) == CLAIMS
+    version, body, mac = token.split(".")
+    forged = tokens.sign(dataclasses.replace(CLAIMS, operator_id="andreev-m"), KEY).split(".")[1]
+    for bad in (
+        token[:-2] + ("AA" if token[-2:] != "AA" else "BB"),
+        f"{version}.{forged}.{mac}",
+        f"s2.{body}.{mac}",
+        f"{version}.{body}",
+        tokens.sign(CLAIMS, bytes(32)),
+        "x" * 600,
+        "",
+        "s1.ключ.подпись",
+    ):
+        with pytest.raises(SignedOut):
+            tokens.read(bad, KEY)
+
+
+async def who_is(served: Served, token: str) -> str:
+    """The operator a token signs in, or the refusal's code."""
+    try:
+        who = await staff(served).WhoAmI(staff_pb2.WhoAmIRequest(), metadata=bearer(token))
+    except grpc.aio.AioRpcError as error:
+        return f"{error.code().name} {error_code(error)}"
+    return who.operator_id
+
+
+async def test_sessions_survive_a_restart_but_not_a_sign_out_a_new_pin_or_tampering(
+    config_file: Path, tmp_path: Path
+) -> None:
+    db, clock = tmp_path / "hub.db", SteppedClock()
+    async with serve_hub(config_file, db, clock) as served:
+        ivanova, petrov, orlova, admin = await staffed(
+            served, "ivanova-a", "petrov-s", "orlova-d", "andreev-m"
+        )
+        await staff(served).SignOut(staff_pb2.SignOutRequest(), metadata=bearer(petrov))
+        await set_pin(served, "orlova-d", "735190")
+    clock.advance(60)
+    async with serve_hub(config_file, db, clock) as served:
+        assert await who_is(served, ivanova) == "ivanova-a"
+        assert await who_is(served, admin) == "andreev-m"
+        assert await who_is(served, petrov) == "UNAUTHENTICATED signed_out", "signed out"
+        assert await who_is(served, orlova) == "UNAUTHENTICATED signed_out", "new PIN"
+        version, body, mac = ivanova.split(".")
+        as_admin = tokens.Claims(*json.loads(base64.urlsafe_b64decode(body + "==")))
+        as_admin = dataclasses.replace(as_admin, operator_id="andreev-m")
+        forged = tokens.sign(as_admin, bytes(32)).split(".")[1]
+        assert await who_is(served, f"{version}.{forged}.{mac}") == "UNAUTHENTICATED signed_out"
+        listed = await staff(served).ListStaff(staff_pb2.ListStaffRequest(), metadata=bearer(admin))
+        assert {m.operator_id for m in listed.staff if m.signed_in} == {"ivanova-a", "andreev-m"}
+        await staff(served).SignOut(staff_pb2.SignOutRequest(), metadata=bearer(admin))
+    key_file = tmp_path / "hub-pki" / "staff-tokens.key"
+    assert os.stat(key_file).st_mode & 0o777 == 0o600
+    async with serve_hub(config_file, db, clock) as served:
+        assert await who_is(served, admin) == "UNAUTHENTICATED signed_out", "signed out for good"
+        assert await who_is(served, ivanova) == "ivanova-a"
+    write_private(key_file, os.urandom(32))
+    async with serve_hub(config_file, db, clock) as served:
+        assert await who_is(served, ivanova) == "UNAUTHENTICATED signed_out", "key replaced"
+    with sqlite3.connect(db) as copy:
+        kept = " ".join(str(row) for row in copy.execute("SELECT * FROM staff_sessions"))
+    assert "ivanova-a" in kept and ivanova.split(".")[2] not in kept, (
+        "a database copy holds no token"
+    )
+
+
+def promote_ivanova_and_remove_the_technician(config_file: Path) -> None:
+    ivanova = 'id = "ivanova-a"\nname = "Анна Иванова"\n'
+    technician = (
+        '[[operators]]\nid = "zakharov-r"\nname = "Роман Захаров"\nroles = ["technician"]\n'
+    )
+    text = config_file.read_text()
+    assert ivanova in text and technician in text
+    text = text.replace(ivanova, f'{ivanova}roles = ["administrator", "operator"]\n')
+    config_file.write_text(text.replace(technician, ""))
+
+
+async def test_after_a_restart_the_roles_are_the_new_configurations(
+    config_file: Path, tmp_path: Path
+) -> None:
+    """The token carries no roles: a promotion counts at once, a removal ends the session."""
+    db, clock = tmp_path / "hub.db", SteppedClock()
+    async with serve_hub(config_file, db, clock) as served:
+        ivanova, technician = await staffed(served, "ivanova-a", "zakharov-r")
+        error = await refused(
+            staff(served).ListStaff(staff_pb2.ListStaffRequest(), metadata=bearer(ivanova))
+        )
+        assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+    promote_ivanova_and_remove_the_technician(config_file)
+    async with serve_hub(config_file, db, clock) as served:
+        listed = await staff(served).ListStaff(
+            staff_pb2.ListStaffRequest(), metadata=bearer(ivanova)
+        )
+        assert "zakharov-r" not in {m.operator_id for m in listed.staff}
+        error = await refused(
+            staff(served).WhoAmI(staff_pb2.WhoAmIRequest(), metadata=bearer(technician))
+        )
+        assert (error.code(), error_code(error)) == (grpc.StatusCode.UNAUTHENTICATED, "signed_out")
+        assert "no longer among the branch's staff" in (error.details() or "")
+
+
+async def test_a_sign_in_that_races_a_new_pin_does_not_outlive_it(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old PIN checked out, then an administrator set a new one before the session
+    was kept: no session is made."""
+    await set_pin(served, "ivanova-a")
+    checking, changed = threading.Event(), threading.Event()
+
+    def verify_meanwhile(pin: str, stored: str) -> bool:
+        checking.set()
+        changed.wait(10)
+        return verify_pin(pin, stored)
+
+    monkeypatch.setattr(staff_service, "verify_pin", verify_meanwhile)
+    signing = asyncio.ensure_future(served.hub.staff.sign_in("ivanova-a", PIN, "10.0.0.1"))
+    await asyncio.to_thread(checking.wait, 10)
+    await served.hub.staff.set_pin("ivanova-a", "735190", by="andreev-m")
+    changed.set()
+    with pytest.raises(WrongPin, match="changed a moment ago"):
+        await signing
+    assert served.hub.staff.signed_in() == set()
+
+
+async def test_a_hub_refuses_to_start_on_a_token_key_others_can_read(
+    config_file: Path, tmp_path: Path
+) -> None:
+    async with serve_hub(config_file, tmp_path / "hub.db", SteppedClock()):
+        pass
+    key_file = tmp_path / "hub-pki" / "staff-tokens.key"
+    key_file.chmod(0o644)
+    with pytest.raises(SecretExposed, match="chmod 600"):
+        Hub(config_file, tmp_path / "other.db", pki_dir=tmp_path / "hub-pki")
+    key_file.chmod(0o600)
+    key_file.write_bytes(b"short")
+    with pytest.raises(TokenKeyUnusable, match="not a 32-byte key"):
+        Hub(config_file, tmp_path / "third.db", pki_dir=tmp_path / "hub-pki")
+
+
 # -- setting PINs ----------------------------------------------------------------------
 
 
@@ -233,9 +488,9 @@ async def test_pins_are_set_locally_or_by_an_administrator_never_by_an_operator(
     assert changed.sessions_ended == 1, "a new PIN ends the operator's sessions"
     assert (await refused(sign_in(served, "ivanova-a"))).code() == grpc.StatusCode.UNAUTHENTICATED
     assert await sign_in(served, "ivanova-a", "735190")
-    bad = await refused(set_pin(served, "ivanova-a", "12"))
+    bad = await refused(set_pin(served, "ivanova-a", "4829"))
     assert bad.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "4 to 12 digits" in (bad.details() or "")
+    assert "6 to 12 digits" in (bad.details() or "")
     with sqlite3.connect(served.db) as db:
         rows = db.execute("SELECT operator_id, pin_hash, set_by FROM staff_credentials").fetchall()
     assert {(r[0], r[2]) for r in rows} == {
@@ -404,8 +659,8 @@ async def test_okno_staff_set_pin_asks_twice_and_sets_it(served: Served) -> None
     mistyped = iter([PIN, "482917"])
     with pytest.raises(StaffCommandFailed, match="the two PINs differ"):
         set_pin_command("ivanova-a", served.address, read_secret=lambda _: next(mistyped))
-    with pytest.raises(StaffCommandFailed, match="4 to 12 digits"):
-        set_pin_command("ivanova-a", served.address, read_secret=lambda _: "12")
+    with pytest.raises(StaffCommandFailed, match="6 to 12 digits"):
+        set_pin_command("ivanova-a", served.address, read_secret=lambda _: "4829")
     # From elsewhere an administrator signs in for it; the operator's sessions end.
     await set_pin(served, "andreev-m")
     typed = iter(["735190", "735190", PIN])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hub.errors import HubError, NoPin, PinTooShort, TooManyAttempts, WrongPin
 from protos.okno.v1 import admin_pb2, common_pb2, staff_pb2
 from staff_desk.panel.client import HallInfo
 from staff_desk.panel.model import (
@@ -192,3 +193,8 @@ def test_the_hall_flags_people_waiting_with_no_open_desk() -> None:
     assert rows == {"passport": "", "egrn": "ждут, а открытых окон нет", "snils": ""}
     nobody = {r["id"]: r["unserved"] for r in service_rows(hall(), desks_open(), RU, "ru")}
     assert nobody["passport"] and nobody["egrn"] and not nobody["snils"]
+
+
+@pytest.mark.parametrize("refusal", [WrongPin, NoPin, PinTooShort, TooManyAttempts])
+def test_every_refusal_of_a_sign_in_is_said_in_russian(refusal: type[HubError]) -> None:
+    assert f"error_{refusal.code}" in RU

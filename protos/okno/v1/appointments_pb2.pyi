@@ -263,19 +263,25 @@ class MoveRequest(_message.Message):
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     CODE_FIELD_NUMBER: _builtins.int
     SLOT_START_UNIX_MS_FIELD_NUMBER: _builtins.int
+    PHONE_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     code: _builtins.str
     slot_start_unix_ms: _builtins.int
+    phone: _builtins.str
+    """The booking's phone number, as the visitor gave it: a kiosk reaches a booking by its
+    code and this together (staff reach it by the code alone).
+    """
     def __init__(
         self,
         *,
         request_id: _builtins.str = ...,
         code: _builtins.str = ...,
         slot_start_unix_ms: _builtins.int = ...,
+        phone: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "request_id", b"request_id", "slot_start_unix_ms", b"slot_start_unix_ms"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "phone", b"phone", "request_id", b"request_id", "slot_start_unix_ms", b"slot_start_unix_ms"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -288,20 +294,26 @@ class CancelBookingRequest(_message.Message):
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     CODE_FIELD_NUMBER: _builtins.int
     REASON_FIELD_NUMBER: _builtins.int
+    PHONE_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     code: _builtins.str
     reason: _builtins.str
     """For staff, at most 500 characters, no personal data."""
+    phone: _builtins.str
+    """The booking's phone number, as the visitor gave it: a kiosk reaches a booking by its
+    code and this together (staff reach it by the code alone).
+    """
     def __init__(
         self,
         *,
         request_id: _builtins.str = ...,
         code: _builtins.str = ...,
         reason: _builtins.str = ...,
+        phone: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "reason", b"reason", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "phone", b"phone", "reason", b"reason", "request_id", b"request_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -312,15 +324,21 @@ class GetBookingRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     CODE_FIELD_NUMBER: _builtins.int
+    PHONE_FIELD_NUMBER: _builtins.int
     code: _builtins.str
+    phone: _builtins.str
+    """The booking's phone number, as the visitor gave it: a kiosk reaches a booking by its
+    code and this together (staff reach it by the code alone).
+    """
     def __init__(
         self,
         *,
         code: _builtins.str = ...,
+        phone: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "phone", b"phone"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -459,20 +477,26 @@ class CheckInRequest(_message.Message):
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     CODE_FIELD_NUMBER: _builtins.int
     PRINTER_ID_FIELD_NUMBER: _builtins.int
+    PHONE_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     code: _builtins.str
     printer_id: _builtins.str
     """The ticket printer (device id) to print the ticket on; empty prints nothing."""
+    phone: _builtins.str
+    """The booking's phone number, as the visitor gave it: a kiosk reaches a booking by its
+    code and this together (staff reach it by the code alone).
+    """
     def __init__(
         self,
         *,
         request_id: _builtins.str = ...,
         code: _builtins.str = ...,
         printer_id: _builtins.str = ...,
+        phone: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "printer_id", b"printer_id", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "phone", b"phone", "printer_id", b"printer_id", "request_id", b"request_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

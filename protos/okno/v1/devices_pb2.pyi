@@ -280,16 +280,22 @@ class ListDevicesResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     DEVICES_FIELD_NUMBER: _builtins.int
+    AUTHORITY_FINGERPRINT_FIELD_NUMBER: _builtins.int
+    authority_fingerprint: _builtins.str
+    """The branch CA's fingerprint ("3F2A 91C0 77E1 0B4D"): an enrolling device shows the
+    one it was presented beside its pairing code; the technician approves only on a match.
+    """
     @_builtins.property
     def devices(self) -> _containers.RepeatedCompositeFieldContainer[Global___DeviceInfo]: ...
     def __init__(
         self,
         *,
         devices: _abc.Iterable[Global___DeviceInfo] | None = ...,
+        authority_fingerprint: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["devices", b"devices"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["authority_fingerprint", b"authority_fingerprint", "devices", b"devices"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -25,6 +25,7 @@ from backoffice.load import fill
 from backoffice.web import create_app
 from hub.sync.signing import sign
 from hub.webserver import WebServer
+from tests.backoffice.web.signed import manager
 
 TODAY = date(2026, 11, 23)  # a Monday
 DAYS = 21
@@ -63,9 +64,13 @@ def region_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 class Dashboard:
     base: str
     engine: Engine
+    # The session cookie of a regional manager, signed in.
+    cookies: dict[str, str]
 
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.base, timeout=30)
+    def client(self, cookies: dict[str, str] | None = None) -> httpx.AsyncClient:
+        """A client signed in as the regional manager (or with ``cookies``: {} for nobody)."""
+        held = self.cookies if cookies is None else cookies
+        return httpx.AsyncClient(base_url=self.base, timeout=30, cookies=held)
 
 
 @pytest.fixture
@@ -74,7 +79,7 @@ async def dashboard(region_url: str) -> AsyncIterator[Dashboard]:
     server = WebServer(create_app(engine, clock=lambda: NOW_MS), "127.0.0.1:0", grace_s=1)
     port = await server.start()
     try:
-        yield Dashboard(f"http://127.0.0.1:{port}", engine)
+        yield Dashboard(f"http://127.0.0.1:{port}", engine, manager(engine))
     finally:
         await server.stop()
         engine.dispose()

@@ -14,6 +14,7 @@ from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from hall_display.screen import difference
 from tests.backoffice.web.conftest import Dashboard, screens_dir
+from tests.backoffice.web.signed import MANAGER, PASSWORD
 from tests.hub.web.conftest import DESKTOP, PHONE, chromium_missing
 from tests.hub.web.test_browser import browser, page_of
 
@@ -26,6 +27,18 @@ WIDE: ViewportSize = {"width": 1440, "height": 1000}
 __all__ = ["browser"]
 
 
+async def signed_page(dashboard: Dashboard, browser: Browser, size: ViewportSize) -> Page:
+    """A new browser that signed in as the regional manager on the sign-in page."""
+    page = await page_of(browser, size, timeout_ms=10_000)
+    await page.goto(dashboard.base + "/")
+    await expect(page).to_have_url(dashboard.base + "/signin?next=%2F")
+    await page.get_by_label("Имя").fill(MANAGER)
+    await page.get_by_label("Пароль").fill(PASSWORD)
+    await page.get_by_role("button", name="Войти").click()
+    await expect(page).to_have_url(dashboard.base + "/")
+    return page
+
+
 async def shoot(page: Page, name: str) -> None:
     await page.screenshot(path=screens_dir() / f"{name}.png", full_page=True)
 
@@ -33,7 +46,7 @@ async def shoot(page: Page, name: str) -> None:
 async def test_a_manager_reads_the_overview_and_opens_a_report(
     dashboard: Dashboard, browser: Browser
 ) -> None:
-    page = await page_of(browser, WIDE, timeout_ms=10_000)
+    page = await signed_page(dashboard, browser, WIDE)
     await page.goto(dashboard.base + "/")
     await expect(
         page.get_by_role("heading", name="Показатель 15 минут по отделениям")
@@ -64,7 +77,7 @@ async def test_a_manager_reads_the_overview_and_opens_a_report(
 
 
 async def test_the_live_view_and_english(dashboard: Dashboard, browser: Browser) -> None:
-    page = await page_of(browser, DESKTOP, timeout_ms=10_000)
+    page = await signed_page(dashboard, browser, DESKTOP)
     await page.goto(dashboard.base + "/live")
     await expect(page.get_by_role("heading", name="МФЦ № 3")).to_be_visible()
     await shoot(page, "live")
@@ -75,7 +88,7 @@ async def test_the_live_view_and_english(dashboard: Dashboard, browser: Browser)
         page.get_by_role("heading", name="The 15-minute indicator by branch")
     ).to_be_visible()
     await shoot(page, "overview_en")
-    phone = await page_of(browser, PHONE, timeout_ms=10_000)
+    phone = await signed_page(dashboard, browser, PHONE)
     await phone.goto(dashboard.base + "/")
     await expect(phone.locator("svg.chart")).to_have_count(3)
     await shoot(phone, "overview_phone")
@@ -118,7 +131,7 @@ TOLERANCE = 15.0
 async def test_tables_and_charts_read_on_a_phone(dashboard: Dashboard, browser: Browser) -> None:
     """Report tables on a phone keep their words whole (the table scrolls sideways) and
     match the reviewed references; the overview's column labels never touch."""
-    phone = await page_of(browser, PHONE, timeout_ms=10_000)
+    phone = await signed_page(dashboard, browser, PHONE)
     await phone.goto(dashboard.base + "/")
     await expect(phone.locator("svg.chart")).to_have_count(3)
     assert await phone.evaluate(TOUCHING_LABELS) == []

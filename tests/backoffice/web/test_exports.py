@@ -16,6 +16,7 @@ from backoffice.web import create_app
 from backoffice.web.exports import inert
 from hub.sync.signing import sign, sign_directory
 from tests.backoffice.hand import BRANCH, DAY, at, history
+from tests.backoffice.web.signed import manager
 
 LINK = '=HYPERLINK("http://x","y")'
 
@@ -40,8 +41,12 @@ async def exported(tmp_path: Path, *paths: str) -> list[bytes]:
         ensure_ascii=False,
     )
     store_directory(engine, BRANCH, directory, sign_directory(secret, BRANCH, directory))
-    transport = httpx.ASGITransport(app=create_app(engine, clock=lambda: at(18, 0)))
-    async with httpx.AsyncClient(transport=transport, base_url="http://dashboard") as client:
+    transport = httpx.ASGITransport(
+        app=create_app(engine, hosts=["dashboard"], clock=lambda: at(18, 0))
+    )
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://dashboard", cookies=manager(engine)
+    ) as client:
         found = [(await client.get(f"{p}&from={DAY}&to={DAY}")).content for p in paths]
     engine.dispose()
     return found

@@ -11,6 +11,7 @@ from backoffice.store import Batch, add_branch, open_store, store
 from backoffice.web import create_app
 from hub.sync.signing import sign
 from tests.backoffice.hand import BRANCH, DAY, at, history
+from tests.backoffice.web.signed import manager
 
 
 def cells(html: str) -> list[str]:
@@ -22,8 +23,12 @@ async def pages(tmp_path: Path, *paths: str) -> list[str]:
     secret = add_branch(engine, BRANCH)
     events = history()
     store(engine, Batch(BRANCH, events, sign(secret, BRANCH, events)))
-    transport = httpx.ASGITransport(app=create_app(engine, clock=lambda: at(18, 0)))
-    async with httpx.AsyncClient(transport=transport, base_url="http://dashboard") as client:
+    transport = httpx.ASGITransport(
+        app=create_app(engine, hosts=["dashboard"], clock=lambda: at(18, 0))
+    )
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://dashboard", cookies=manager(engine)
+    ) as client:
         found = [(await client.get(f"{p}&from={DAY}&to={DAY}")).text for p in paths]
     engine.dispose()
     return found

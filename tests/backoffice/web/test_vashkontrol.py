@@ -18,6 +18,7 @@ from backoffice.web import create_app
 from backoffice.web.vashkontrol import csv_chunks
 from hub.sync.signing import sign
 from tests.backoffice.hand import DAY, at, numbered
+from tests.backoffice.web.signed import manager
 
 BRANCH = "branch-rated"
 # Ratings on Monday (DAY), and five times as many on Tuesday.
@@ -70,8 +71,12 @@ def test_the_exports_memory_does_not_grow_with_its_period(tmp_path: Path) -> Non
 async def test_the_streamed_export_has_every_rating_once(tmp_path: Path) -> None:
     engine = open_store(f"sqlite:///{tmp_path}/office.db")
     rated(engine)
-    transport = httpx.ASGITransport(app=create_app(engine, clock=lambda: at(18, 0)))
-    async with httpx.AsyncClient(transport=transport, base_url="http://dashboard") as client:
+    transport = httpx.ASGITransport(
+        app=create_app(engine, hosts=["dashboard"], clock=lambda: at(18, 0))
+    )
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://dashboard", cookies=manager(engine)
+    ) as client:
         answer = await client.get(f"/ratings/vashkontrol.csv?from={DAY}&to={DAY}")
     engine.dispose()
     assert answer.status_code == 200

@@ -21,7 +21,7 @@ from backoffice import schema
 from backoffice.directory import MAX_BYTES
 from backoffice.pgcluster import free_port
 from backoffice.server import start_server
-from backoffice.store import acked, add_branch, open_store
+from backoffice.store import acked, add_branch, open_store, unauthenticated_refusals
 from backoffice.web import create_app
 from hub.sync import start_sync
 from hub.sync.directory import short_name
@@ -29,6 +29,7 @@ from hub.sync.sender import Sender
 from hub.sync.signing import sign_directory
 from okno.cli import app
 from protos.okno.v1 import sync_pb2, sync_pb2_grpc
+from tests.backoffice.web.signed import manager
 from tests.hub.conftest import Served
 from tests.polling import eventually
 
@@ -63,8 +64,12 @@ class Synced:
         await eventually(done, 30.0)
 
     def client(self) -> httpx.AsyncClient:
-        dashboard = create_app(self.engine, clock=self.served.clock)
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=dashboard), base_url="http://bo")
+        dashboard = create_app(self.engine, hosts=["bo"], clock=self.served.clock)
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=dashboard),
+            base_url="http://bo",
+            cookies=manager(self.engine),
+        )
 
 
 @pytest.fixture
@@ -197,7 +202,8 @@ async def test_a_forged_or_bad_directory_is_refused_recorded_and_changes_nothing
         refused = await _push(synced.target, signed(bad))
         assert refused.code() is grpc.StatusCode.INVALID_ARGUMENT
         assert reason in (refused.details() or "")
-    assert [code for code, _ in _refusals(synced.engine)] == ["bad_signature", *["malformed"] * 4]
+    assert [code for code, _ in _refusals(synced.engine)] == ["malformed"] * 4
+    assert unauthenticated_refusals(synced.engine) == {"bad_signature": 1}
     assert _names(synced.engine) == before
     assert before["passport"] == PASSPORT_RU
 

@@ -12,6 +12,8 @@ import httpx
 import pytest
 
 from hub.errors import StoreUnavailable
+from hub.staff import store as staff_store
+from hub.staff.pins import hash_pin
 from tests.hub.conftest import MINUTE
 from tests.hub.web.conftest import PIN, Site
 
@@ -199,6 +201,20 @@ async def test_the_call_centre_is_for_signed_in_staff_only(site: Site) -> None:
         assert "Паспорт гражданина РФ" in plain(found)
         await operator.post("/operator/sign-out", data={"csrf": token})
         assert (await operator.get("/operator")).status_code == 303
+
+
+async def test_a_pin_set_under_the_old_four_digit_rule_is_told_to_be_replaced(
+    site: Site,
+) -> None:
+    old = hash_pin("4829")
+    await site.hub.read_store(lambda r: staff_store.save_pin(r, "ivanova-a", old, 0, "local"))
+    async with site.client() as operator:
+        token = await csrf(operator)
+        refused = await operator.post(
+            "/operator/sign-in", data={"csrf": token, "operator": "ivanova-a", "pin": "4829"}
+        )
+        assert refused.status_code == 409
+        assert "короче 6 цифр больше не подходит" in plain(refused)
 
 
 async def test_the_status_page_is_cached_per_change_and_answers_304(site: Site) -> None:

@@ -1,0 +1,153 @@
+"""Who may call what: one table of RPC × caller kind, the only place the answer lives.
+
+A caller is a device (by the kind its certificate was issued for), a signed-in staff
+member (by each of their roles), the hub machine's own administrator (the Unix socket,
+``LOCAL``), or nobody (``ANYONE`` marks the few calls a stranger must be able to make:
+asking to be enrolled and signing in). Each RPC names the kinds that may call it; a
+missing RPC is a test failure (tests/hub/test_permissions.py), never a default. What a
+kind may do *within* a call (a desk unit works only its own desk, a payment agent settles
+only what it began) is scope, checked by the servicers; docs/security.md lists both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# Devices: the kinds of hub.devices.registry.KINDS.
+KIOSK = "kiosk"
+HALL_DISPLAY = "hall_display"
+TICKET_PRINTER = "ticket_printer"
+CARD_READER = "card_reader"
+PAYMENT_TERMINAL = "payment_terminal"
+STAFF_DESK = "staff_desk"
+# People: the roles of hub.staff.access.
+OPERATOR = "operator"
+ADMINISTRATOR = "administrator"
+TECHNICIAN = "technician"
+CALL_CENTRE = "call_centre"
+# The hub machine's own administrator, behind the Unix socket's file permissions.
+LOCAL = "local"
+# Anyone at all, signed in or not (only enrollment, sign-in and health).
+ANYONE = "anyone"
+
+DEVICES = frozenset(
+    {KIOSK, HALL_DISPLAY, TICKET_PRINTER, CARD_READER, PAYMENT_TERMINAL, STAFF_DESK}
+)
+STAFF = frozenset({OPERATOR, ADMINISTRATOR, TECHNICIAN, CALL_CENTRE})
+KINDS = DEVICES | STAFF | {LOCAL}
+
+_DESK_WORK = {OPERATOR, ADMINISTRATOR, STAFF_DESK}
+_SEES_HALL = {KIOSK, HALL_DISPLAY, STAFF_DESK, *STAFF, LOCAL}
+_BRANCH_READERS = {*DEVICES, *STAFF, LOCAL}
+_PROVISIONS = {TECHNICIAN, LOCAL}
+
+
+def _rules(service: str, rules: dict[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    return {f"/okno.v1.{service}/{method}": frozenset(kinds) for method, kinds in rules.items()}
+
+
+TABLE: dict[str, frozenset[str]] = {
+    **_rules(
+        "Admin",
+        {
+            "GetBranch": _BRANCH_READERS,
+            "ListServices": _BRANCH_READERS,
+            "ListDesks": _BRANCH_READERS,
+            "ListOperators": {ADMINISTRATOR, LOCAL},
+            "ReloadConfig": {ADMINISTRATOR, LOCAL},
+        },
+    ),
+    **_rules(
+        "Appointments",
+        {
+            "ListSlots": {KIOSK, OPERATOR, ADMINISTRATOR, CALL_CENTRE},
+            "FindFreeSlots": {KIOSK, OPERATOR, ADMINISTRATOR, CALL_CENTRE},
+            "Book": {KIOSK, ADMINISTRATOR, CALL_CENTRE},
+            "Move": {KIOSK, ADMINISTRATOR, CALL_CENTRE},
+            "Cancel": {KIOSK, ADMINISTRATOR, CALL_CENTRE},
+            "GetBooking": {KIOSK, ADMINISTRATOR, CALL_CENTRE},
+            # By phone number: whoever answers the branch's phone, nobody at the hall.
+            "FindBookings": {ADMINISTRATOR, CALL_CENTRE},
+            "CheckIn": {KIOSK, OPERATOR, ADMINISTRATOR},
+            "CheckInByCard": {KIOSK, ADMINISTRATOR},
+        },
+    ),
+    **_rules("Enrollment", {"RequestEnrollment": {ANYONE}, "GetDecision": {ANYONE}}),
+    **_rules("DeviceSession", {"Connect": DEVICES}),
+    **_rules(
+        "Provisioning",
+        {
+            "ListDevices": {*_PROVISIONS, ADMINISTRATOR},
+            "ApproveDevice": _PROVISIONS,
+            "RejectDevice": _PROVISIONS,
+            "RevokeDevice": {*_PROVISIONS, ADMINISTRATOR},
+            "SendCommand": _PROVISIONS,
+            "DescribeDevice": _PROVISIONS,
+            "ConfigureDevice": _PROVISIONS,
+        },
+    ),
+    **_rules("HallFeed", {"Subscribe": _SEES_HALL - {CALL_CENTRE}}),
+    **_rules(
+        "Payments",
+        {
+            "Begin": {PAYMENT_TERMINAL},
+            "Settle": {PAYMENT_TERMINAL},
+            "ListUnresolved": {PAYMENT_TERMINAL, ADMINISTRATOR},
+            "Resolve": {PAYMENT_TERMINAL},
+        },
+    ),
+    **_rules(
+        "Printing",
+        {
+            "ReprintTicket": {OPERATOR, ADMINISTRATOR},
+            "GetPrintJob": {KIOSK, OPERATOR, ADMINISTRATOR},
+            "GetPrinterState": {KIOSK, ADMINISTRATOR, TECHNICIAN},
+            "PrintSlip": {ADMINISTRATOR, TECHNICIAN},
+        },
+    ),
+    **_rules(
+        "QueueService",
+        {
+            "IssueTicket": {KIOSK, ADMINISTRATOR},
+            "CallNext": _DESK_WORK,
+            "CallTicket": _DESK_WORK,
+            "Recall": _DESK_WORK,
+            "StartService": _DESK_WORK,
+            "FinishService": _DESK_WORK,
+            "MarkNoShow": _DESK_WORK,
+            "Transfer": _DESK_WORK,
+            "CancelTicket": {OPERATOR, ADMINISTRATOR},
+            "OpenDesk": _DESK_WORK,
+            "CloseDesk": _DESK_WORK,
+            "PauseDesk": _DESK_WORK,
+            "GetQueueState": _SEES_HALL,
+            "EstimateWait": _SEES_HALL,
+            "GetTicket": {KIOSK, STAFF_DESK, OPERATOR, ADMINISTRATOR},
+        },
+    ),
+    # The rating buttons on the desk unit; the SMS link's rating comes through the web pages.
+    **_rules("Ratings", {"RateService": {STAFF_DESK}}),
+    **_rules(
+        "Staff",
+        {
+            "SignIn": {ANYONE},
+            "SignOut": STAFF,
+            "WhoAmI": STAFF,
+            "SetPin": {ADMINISTRATOR, LOCAL},
+            "GetFigures": {OPERATOR, ADMINISTRATOR},
+            "ListStaff": {ADMINISTRATOR},
+            "SetApplicationStatus": {OPERATOR, ADMINISTRATOR},
+        },
+    ),
+    # grpc's own: anyone may ask whether the hub is up; nothing else of grpc's is served.
+    "/grpc.health.v1.Health/Check": frozenset({ANYONE}),
+    "/grpc.health.v1.Health/Watch": frozenset({ANYONE}),
+    # Reflection (grpcurl) is served on the admin socket only.
+    "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": frozenset({LOCAL}),
+}
+
+
+def allowed(method: str, kinds: frozenset[str]) -> bool:
+    """Whether a caller of ``kinds`` (empty for a stranger) may call ``method``."""
+    rule = TABLE.get(method)
+    return rule is not None and (ANYONE in rule or not rule.isdisjoint(kinds))
