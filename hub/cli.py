@@ -37,8 +37,8 @@ def hub(
         ),
     ] = None,
     device_listen: Annotated[
-        str, typer.Option(help="host:port for devices' mutual-TLS sessions (off if empty).")
-    ] = "",
+        str, typer.Option(help="host:port for admitted devices' mutual-TLS sessions.")
+    ] = "127.0.0.1:50052",
     announce: Annotated[
         bool, typer.Option(help="Announce the hub by zeroconf on the --listen interface.")
     ] = False,

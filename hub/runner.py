@@ -7,13 +7,10 @@ import contextlib
 import gc
 import logging
 import signal
-import socket
 from collections.abc import Callable
 from pathlib import Path
 
-import grpc
-
-from hub.api.server import create_device_server, create_local_server, create_server
+from hub.doors import open_doors
 from hub.errors import HubError
 from hub.notify import restart_on_reload, start_notifier
 from hub.service import Hub, wall_clock_ms
@@ -31,7 +28,7 @@ async def serve(
     config: Path,
     db: Path,
     listen: str,
-    device_listen: str = "",
+    device_listen: str = "127.0.0.1:50052",
     announce: bool = False,
     *,
     web_listen: str = "",
@@ -47,7 +44,7 @@ async def serve(
     ``admin_socket`` the hub machine's administration (okno provision, staff set-pin),
     by default ``admin_socket_for(db)``.
 
-    ``device_listen`` ("host:port") opens the mutual-TLS port for admitted devices;
+    ``device_listen`` ("host:port") is the mutual-TLS port for admitted devices;
     ``announce`` makes the hub findable by zeroconf on the interface of ``listen``;
     ``web_listen`` serves the web pages (docs/web.md). Notifications start when the
     branch's [notifications] name a sender (docs/notifications.md). ``backoffice``
@@ -67,9 +64,7 @@ async def serve(
     )
     gc.freeze()
     await hub.start()
-    servers, port = await _open_doors(
-        hub, listen, device_listen, admin_socket or admin_socket_for(db)
-    )
+    doors = await open_doors(hub, listen, device_listen, admin_socket or admin_socket_for(db))
     await start_notifier(hub)
     restart_on_reload(hub)
     sync = (
@@ -91,6 +86,7 @@ async def serve(
     async with contextlib.AsyncExitStack() as stack:
         if announce:
             host = listen.rsplit(":", 1)[0]
+            port = int(doors.address.rsplit(":", 1)[1])
             advert = HubAdvert(
                 hub.loaded.branch.id, hub.loaded.branch.name, host, port, __version__
             )
@@ -100,44 +96,13 @@ async def serve(
     hub.broker.close_all()
     if web is not None:
         await web.stop()
-    await asyncio.gather(*(s.stop(GRACE_S) for s in servers))
+    await doors.close(GRACE_S)
     if hub.notifier is not None:
         await hub.notifier.stop()
     if sync is not None:
         await sync.stop()
     await hub.stop()
     log.info("hub stopped seq=%d", hub.committed_seq)
-
-
-async def _open_doors(
-    hub: Hub, listen: str, device_listen: str, admin_socket: Path
-) -> tuple[list[grpc.aio.Server], int]:
-    """The network port, the admin socket and (if asked) the device port, serving."""
-    server, port = await create_server(hub, listen, _names_for(listen))
-    await server.start()
-    log.info("hub serving address=%s port=%d branch=%s", listen, port, hub.loaded.branch.id)
-    local = await create_local_server(hub, admin_socket)
-    await local.start()
-    log.info("admin socket serving path=%s", admin_socket)
-    servers = [server, local]
-    if device_listen:
-        # Devices dial the host they enrolled with (that of --listen) at the device port.
-        names = _names_for(device_listen) + _names_for(listen)
-        devices, device_port = await create_device_server(
-            hub, device_listen, list(dict.fromkeys(names))
-        )
-        await devices.start()
-        servers.append(devices)
-        hub.fleet.session_port = device_port
-        log.info("device port serving address=%s port=%d", device_listen, device_port)
-    return servers, port
-
-
-def _names_for(address: str) -> list[str]:
-    """What devices may dial: the address's host, unless it is a wildcard, and this host."""
-    host = address.rsplit(":", 1)[0].strip("[]")
-    names = [socket.gethostname(), "localhost", "127.0.0.1"]
-    return names if host in {"", "0.0.0.0", "::"} else [host, *names]
 
 
 async def _reload(hub: Hub) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import grpc
 import pytest
 
-from hub.api.server import create_device_server, create_local_server, create_server
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
+from hub.doors import Doors, open_doors
 from hub.service import Hub
 from okno.runtime.hubtls import admin_socket, hub_tls
 from okno.signin import set_pin_locally, signed_in_channel
@@ -109,10 +107,11 @@ class Served:
 
     ``channel`` (and the stubs) is the administrator's, signed in over TLS; ``stranger`` is
     TLS with no sign-in; ``local`` is the admin socket; ``device_address`` the device port.
+    Devices enroll through these doors as real ones do (okno.provision.enroll_devices).
     """
 
     hub: Hub
-    server: grpc.aio.Server
+    doors: Doors
     address: str
     channel: grpc.aio.Channel
     clock: SteppedClock
@@ -146,29 +145,18 @@ async def serve_hub(
 ) -> AsyncIterator[Served]:
     hub = Hub(config, db, clock=clock, feed_memory=feed_memory)
     await hub.start()
-    hosts = ["127.0.0.1", "localhost"]
-    server, port = await create_server(hub, "127.0.0.1:0", hosts)
-    await server.start()
-    devices, hub.fleet.session_port = await create_device_server(hub, "127.0.0.1:0", hosts)
-    await devices.start()
-    # Short: a socket's path has at most 107 bytes, and pytest's folders are deep.
-    folder = Path(tempfile.mkdtemp(prefix="okno-"))
-    socket = folder / "run" / "admin.sock"
-    local_server = await create_local_server(hub, socket)
-    await local_server.start()
-    address = f"127.0.0.1:{port}"
-    ca_pem = hub.fleet.ca_pem
-    stranger = hub_tls(address, ca_pem)()
-    local = admin_socket(socket)()
+    doors = await open_doors(hub)
+    stranger = hub_tls(doors.address, doors.ca_pem)()
+    local = admin_socket(doors.socket)()
     if any(o.id == ADMINISTRATOR for o in hub.loaded.branch.operators):
-        channel = await staff_channel(socket, address, ca_pem, ADMINISTRATOR)
+        channel = await staff_channel(doors.socket, doors.address, doors.ca_pem, ADMINISTRATOR)
     else:
         channel = stranger
     try:
         yield Served(
             hub,
-            server,
-            address,
+            doors,
+            doors.address,
             channel,
             clock,
             config,
@@ -176,18 +164,15 @@ async def serve_hub(
             queue_pb2_grpc.QueueServiceStub(channel),
             feed_pb2_grpc.HallFeedStub(channel),
             admin_pb2_grpc.AdminStub(channel),
-            ca_pem,
-            socket,
+            doors.ca_pem,
+            doors.socket,
             stranger,
             local,
-            f"127.0.0.1:{hub.fleet.session_port}",
+            doors.device_address,
         )
     finally:
         for open_channel in {channel, stranger, local}:
             await open_channel.close()
         hub.broker.close_all()
-        await devices.stop(0)
-        await local_server.stop(0)
-        await server.stop(1)
+        await doors.close(1)
         await hub.stop()
-        shutil.rmtree(folder, ignore_errors=True)
