@@ -113,21 +113,16 @@ class Doorkeeper(grpc.aio.ServerInterceptor):
     async def _admit(self, method: str, context: Context) -> Caller:
         try:
             who = self.identify(context)
+            if not permissions.allowed(method, who.kinds):
+                raise (NotAllowed if who.kinds else SignInRequired)(_refusal(method, who))
         except HubError as error:
-            log.info("call refused rpc=%s door=%s code=%s", method, self._door.value, error.code)
-            await context.abort(status_code(error), str(error))
-        if not permissions.allowed(method, who.kinds):
-            error = (NotAllowed if who.kinds else SignInRequired)(_refusal(method, who))
-            log.info(
-                "call refused rpc=%s door=%s caller=%s code=%s",
-                method,
-                self._door.value,
-                who.label,
-                error.code,
-            )
-            await context.abort(status_code(error), str(error))
+            await self._refuse(method, error, context)
         _current.set(who)
         return who
+
+    async def _refuse(self, method: str, error: HubError, context: Context) -> None:
+        log.info("call refused rpc=%s door=%s code=%s", method, self._door.value, error.code)
+        await context.abort(status_code(error), str(error))
 
     def _guard(self, method: str, handler: Handler) -> Handler:
         serialize = handler.response_serializer
