@@ -53,6 +53,8 @@ def announced_first(request: pytest.FixtureRequest) -> Iterator[HubAdvert | Devi
     ("announced_first", "name"),
     [(HUB, f"okno-hub-clash-{RUN}.{HUB_TYPE}"), (DEVICE, f"kiosk-C-{RUN}.{DEVICE_TYPE}")],
     indirect=["announced_first"],
+    # Fixed ids: RUN differs between xdist workers, which must collect the same tests.
+    ids=["hub", "device"],
 )
 async def test_a_name_another_host_announces_is_not_taken_twice(
     announced_first: HubAdvert | DeviceAdvert, name: str, caplog: pytest.LogCaptureFixture
