@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from hub.bench import cli as bench_cli
-from okno.console import HubAddress, fail, setup_logging, until_signal
+from okno.console import DEFAULT_SOCKET, AdminSocket, fail, setup_logging, until_signal
 from okno.errors import OknoError
 
 app = typer.Typer(help="The branch hub: queue engine, event log, gRPC API, web pages.")
@@ -137,16 +137,21 @@ def sync_push(
 @staff.command("set-pin")
 def staff_set_pin(
     operator_id: Annotated[str, typer.Argument(help="The operator's id from the branch config.")],
-    hub: HubAddress = "127.0.0.1:50051",
+    socket: AdminSocket = DEFAULT_SOCKET,
     as_admin: Annotated[
         str, typer.Option("--as", help="An administrator's id, when not on the hub's machine.")
     ] = "",
+    hub: Annotated[str, typer.Option(help="With --as: host:port of the hub's network port.")] = "",
+    hub_ca: Annotated[
+        Path | None, typer.Option(help="With --as: the branch CA (PEM) to trust at --hub.")
+    ] = None,
 ) -> None:
-    """Set an operator's PIN (asked twice, never echoed)."""
+    """Set an operator's PIN (asked twice, never echoed): on the hub's machine through its
+    admin socket, or from elsewhere signed in as an administrator."""
     from hub.staff.cli import set_pin
 
     try:
-        typer.echo(set_pin(operator_id, hub, admin=as_admin))
+        typer.echo(set_pin(operator_id, socket=socket, hub=hub, ca=hub_ca, admin=as_admin))
     except OknoError as error:
         raise fail(str(error)) from error
 

@@ -649,25 +649,31 @@ async def test_figures_count_each_operators_own_work_of_the_day(served: Served) 
 # -- okno hub staff set-pin ----------------------------------------------------------------
 
 
-async def test_okno_staff_set_pin_asks_twice_and_sets_it(served: Served) -> None:
+async def test_okno_staff_set_pin_asks_twice_and_sets_it(served: Served, tmp_path: Path) -> None:
+    # On the hub's machine: the admin socket.
     typed = iter([PIN, PIN])
     said = await asyncio.to_thread(
-        set_pin_command, "ivanova-a", served.address, read_secret=lambda _: next(typed)
+        set_pin_command, "ivanova-a", socket=served.socket, read_secret=lambda _: next(typed)
     )
     assert said == "PIN set for ivanova-a"
     assert await sign_in(served, "ivanova-a")
     mistyped = iter([PIN, "482917"])
     with pytest.raises(StaffCommandFailed, match="the two PINs differ"):
-        set_pin_command("ivanova-a", served.address, read_secret=lambda _: next(mistyped))
+        set_pin_command("ivanova-a", socket=served.socket, read_secret=lambda _: next(mistyped))
     with pytest.raises(StaffCommandFailed, match="6 to 12 digits"):
-        set_pin_command("ivanova-a", served.address, read_secret=lambda _: "4829")
-    # From elsewhere an administrator signs in for it; the operator's sessions end.
+        set_pin_command("ivanova-a", socket=served.socket, read_secret=lambda _: "4829")
+    # From elsewhere an administrator signs in over TLS; the operator's sessions end.
+    with pytest.raises(StaffCommandFailed, match="--as needs --hub and --hub-ca"):
+        set_pin_command("ivanova-a", admin="andreev-m", hub=served.address)
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(served.ca_pem)
     await set_pin(served, "andreev-m")
     typed = iter(["735190", "735190", PIN])
     said = await asyncio.to_thread(
         set_pin_command,
         "ivanova-a",
-        served.address,
+        hub=served.address,
+        ca=ca,
         admin="andreev-m",
         read_secret=lambda _: next(typed),
     )
