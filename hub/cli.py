@@ -107,6 +107,14 @@ sim = typer.Typer(help="Simulated services the hub sends to.")
 app.add_typer(sim, name="sim")
 
 
+@app.command("permissions")
+def permissions() -> None:
+    """Print who may call what: the permission table of docs/security.md, in Markdown."""
+    from hub.api.permissions import markdown
+
+    typer.echo(markdown(), nl=False)
+
+
 @sync.command("push")
 def sync_push(
     hub_db: Annotated[Path, typer.Option(help="The hub's SQLite database file (read only).")],

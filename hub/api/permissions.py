@@ -151,3 +151,31 @@ def allowed(method: str, kinds: frozenset[str]) -> bool:
     """Whether a caller of ``kinds`` (empty for a stranger) may call ``method``."""
     rule = TABLE.get(method)
     return rule is not None and (ANYONE in rule or not rule.isdisjoint(kinds))
+
+
+# The table's columns in docs/security.md: devices, people, the hub's machine, a stranger.
+COLUMNS = (
+    KIOSK,
+    HALL_DISPLAY,
+    STAFF_DESK,
+    TICKET_PRINTER,
+    CARD_READER,
+    PAYMENT_TERMINAL,
+    OPERATOR,
+    ADMINISTRATOR,
+    TECHNICIAN,
+    CALL_CENTRE,
+    LOCAL,
+    ANYONE,
+)
+
+
+def markdown() -> str:
+    """The table as docs/security.md shows it (`okno hub permissions`); a test keeps them equal."""
+    head = ["RPC", *COLUMNS]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for method in sorted(TABLE):
+        rule = TABLE[method]
+        marks = ["✓" if ANYONE in rule or kind in rule else "" for kind in COLUMNS]
+        lines.append("| " + " | ".join([f"`{method.lstrip('/')}`", *marks]) + " |")
+    return "\n".join(lines) + "\n"
