@@ -380,6 +380,12 @@ class BadScore(InvalidRequest):
     code = "bad_score"
 
 
+class WrongFee(InvalidRequest):
+    """A payment begun for another amount than its service's fee in the configuration."""
+
+    code = "wrong_fee"
+
+
 class NotYourPayment(RoleRequired):
     """A payment terminal acted on a payment another terminal began."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from hub.api.doorkeeper import current
 from hub.api.status import Context, rpc
 from hub.domain.payments import Payment, PaymentState, Settlement, TerminalTransaction
-from hub.errors import InvalidRequest, NotYourPayment
+from hub.errors import InvalidRequest, NotYourPayment, UnknownService, WrongFee
 from hub.service import Hub
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
 
@@ -59,12 +59,24 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServicer):
                 f"terminal_id names {request.terminal_id}, but this is {terminal}: a terminal "
                 "begins payments as itself (leave terminal_id empty or give its own id)"
             )
+        service = self._hub.loaded.branch.service(request.service_id)
+        if service is None:
+            raise UnknownService(
+                f"no service {request.service_id!r} in this branch: a payment is for a "
+                "service's fee"
+            )
+        if service.fee_kopecks == 0 or request.amount_kopecks != service.fee_kopecks:
+            raise WrongFee(
+                f"{service.id} costs {service.fee_kopecks} kopecks in the hub's configuration, "
+                f"not {request.amount_kopecks}: a payment is exactly a service's fee"
+            )
         asked = Payment(
             id=0,
             idempotency_key=request.idempotency_key,
-            service_id=request.service_id,
-            amount=request.amount_kopecks,
-            purpose=request.purpose,
+            service_id=service.id,
+            amount=service.fee_kopecks,
+            # The configuration's words, not the caller's: nothing typed at a kiosk is kept.
+            purpose=service.fee_purpose,
             payer_identified=request.payer_identified,
             terminal_id=terminal,
             created_at_ms=self._hub.clock(),

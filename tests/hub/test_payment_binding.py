@@ -19,12 +19,12 @@ T1 = "payment_terminal-T-1"
 
 
 def begin(key: str, amount: int = FEE, terminal: str = T1) -> payments_pb2.BeginPaymentRequest:
-    """A Begin as the payment agent sends it, naming its own terminal."""
+    """A Begin naming its own terminal, with a purpose of the caller's (which the hub drops)."""
     return payments_pb2.BeginPaymentRequest(
         idempotency_key=key,
         service_id="state-duty",
         amount_kopecks=amount,
-        purpose="Госпошлина за выдачу выписки",
+        purpose="Иванов И.И. +79161234567",
         terminal_id=terminal,
     )
 
@@ -72,21 +72,27 @@ async def test_another_terminal_cannot_settle_or_resolve_a_payment_it_did_not_be
 async def test_a_one_kopeck_payment_cannot_pay_a_500_rouble_state_duty(
     served: Served, tmp_path: Path
 ) -> None:
+    wrong = (grpc.StatusCode.INVALID_ARGUMENT, "wrong_fee")
     async with (
         device(served, tmp_path, "payment_terminal", "T-1") as terminal,
         device(served, tmp_path, "kiosk", "K-1") as kiosk,
     ):
         payments = payments_pb2_grpc.PaymentsStub(terminal)
-        cheap = await payments.Begin(begin("k-1", amount=1))
-        await payments.Settle(approve(cheap.payment_id, "1"))
+        # A payment is exactly its service's fee from the hub's configuration: not one kopeck,
+        # not a free service's, not 2^63-1.
+        assert await refused(payments.Begin(begin("k-1", amount=1))) == wrong
+        assert await refused(payments.Begin(begin("k-1", amount=2**63 - 1))) == wrong
+        free = payments_pb2.BeginPaymentRequest(
+            idempotency_key="k-3", service_id="passport", amount_kopecks=1
+        )
+        assert await refused(payments.Begin(free)) == wrong
         paid = await payments.Begin(begin("k-2"))
         await payments.Settle(approve(paid.payment_id, "2"))
         tickets = queue_pb2_grpc.QueueServiceStub(kiosk)
-        forged = queue_pb2.IssueTicketRequest(service_id="state-duty", payment_id=cheap.payment_id)
-        wrong = (grpc.StatusCode.FAILED_PRECONDITION, "payment_wrong_amount")
-        assert await refused(tickets.IssueTicket(forged)) == wrong
         fair = queue_pb2.IssueTicketRequest(service_id="state-duty", payment_id=paid.payment_id)
         issued = await tickets.IssueTicket(fair)
+    # The purpose is the configuration's, whatever the caller typed.
+    assert (paid.amount_kopecks, paid.purpose) == (FEE, "Госпошлина за выдачу выписки")
     assert issued.ticket.payment_id == paid.payment_id
     state = await served.queue.GetQueueState(queue_pb2.GetQueueStateRequest())
     assert [t.payment_id for t in state.tickets] == [paid.payment_id]
