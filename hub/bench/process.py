@@ -40,10 +40,15 @@ def morning_offset_ms(config: Path, now_ms: int | None = None) -> int:
 async def start_hub(
     config: Path, db: Path, *options: str
 ) -> tuple[asyncio.subprocess.Process, int]:
-    """Start ``okno hub`` on a free loopback port; its log is drained so it never blocks."""
+    """Start ``okno hub`` on a free loopback port; its log is drained so it never blocks.
+
+    Its device port too is a free one unless ``options`` name it: two hubs of a test run
+    must not both take the default.
+    """
+    free_device_port = () if "--device-listen" in options else ("--device-listen", "127.0.0.1:0")
     process = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "okno", "hub", "--config", str(config), "--db", str(db)),
-        *("--listen", "127.0.0.1:0", *options),
+        *("--listen", "127.0.0.1:0", *free_device_port, *options),
         stderr=asyncio.subprocess.PIPE,
     )
     assert process.stderr is not None
