@@ -28,7 +28,7 @@ async def serve(
     config: Path,
     db: Path,
     listen: str,
-    device_listen: str = "127.0.0.1:50052",
+    device_listen: str = "127.0.0.1:0",
     announce: bool = False,
     *,
     web_listen: str = "",
