@@ -32,9 +32,6 @@ app = typer.Typer(help="The desk: its button unit and LED, the operator panel.")
 def desk(
     context: typer.Context,
     serial: Annotated[str, typer.Option(help="The desk unit's serial number.")] = "",
-    desk_id: Annotated[
-        str, typer.Option("--desk", help="Desk id or number, until the hub's settings name one.")
-    ] = "",
     state: Annotated[Path, typer.Option(help="Where it keeps its key and certificate.")] = Path(
         "var/desk"
     ),
@@ -53,7 +50,7 @@ def desk(
     if not serial:
         raise fail("give the desk unit's --serial number")
     setup_logging(verbose)
-    setup = DeskSetup(state, serial, desk=desk_id, hub=hub, interfaces=[interface])
+    setup = DeskSetup(state, serial, hub=hub, interfaces=[interface])
     if simulate:
         until_signal(lambda stop: run_simulated_desk(setup, stop))
     else:
