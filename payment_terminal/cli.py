@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated
 
-import grpc
 import typer
 
-from okno.console import BenchOut, fail, setup_logging, until_signal
+from okno.console import BenchOut, FoundHub, Interface, fail, setup_logging, until_signal
 from okno.errors import OknoError
+from okno.runtime.channels import hub_link
+from okno.runtime.enroll import Description, Membership
 from payment_terminal.agent import Charge, PaymentAgent, Resolved
 from payment_terminal.sim import Mode, SimulatedTerminal
 
@@ -18,13 +22,18 @@ app = typer.Typer(
     help="The card payment terminal: its agent run by hand (a technician's tools), a simulator."
 )
 
-HubOption = Annotated[str, typer.Option(help="host:port of the hub's gRPC API.")]
 PortOption = Annotated[
     str, typer.Option(help="The terminal's serial URL, e.g. serial:///dev/ttyUSB0?baudrate=9600.")
 ]
-TerminalOption = Annotated[
-    str, typer.Option(help="The hub's id of this terminal (the kiosk's terminal_id).")
+StateOption = Annotated[
+    Path,
+    typer.Option(help="Where the terminal keeps its key and certificate (enrolls if empty)."),
 ]
+SerialOption = Annotated[
+    str, typer.Option(help="The terminal's serial number, to enroll it when --state is empty.")
+]
+KIND = "payment_terminal"
+MODEL = "ZVT"
 
 
 def _show(resolved: list[Resolved]) -> None:
@@ -34,23 +43,58 @@ def _show(resolved: list[Resolved]) -> None:
         typer.echo(f"payment {r.payment_id}: {r.state.value} ({r.reason})")
 
 
+def _enrolled_or_named(state: Path, serial: str) -> None:
+    """Refuse to enroll a terminal with no serial number: the technician approves by it."""
+    if not serial and Membership.load(state) is None:
+        raise fail(f"{state} holds no enrollment yet: give the terminal's --serial to enroll it")
+
+
+@asynccontextmanager
+async def _agent(
+    state: Path, serial: str, hub: str, interface: str, port: str
+) -> AsyncIterator[PaymentAgent]:
+    """The terminal's agent as the device the hub admitted, over the device port.
+
+    Its payments are bound to its certificate's device id (the hub fills it in), so only
+    this terminal settles and resolves them. A terminal not yet admitted shows its pairing
+    code here first, for a technician to approve.
+    """
+
+    def show_code(code: str) -> None:
+        if code:
+            typer.echo(f"pairing code: {code} (approve it with okno provision approve)")
+
+    link = await hub_link(
+        Description(KIND, MODEL, serial),
+        state,
+        hub=hub,
+        interfaces=[interface],
+        show_code=show_code,
+    )
+    async with link.connect() as channel:
+        agent = PaymentAgent.zvt(channel, "", port)
+        try:
+            yield agent
+        finally:
+            await agent.close()
+
+
 @app.command("recover")
 def recover(
     port: PortOption,
-    terminal_id: TerminalOption,
-    hub: HubOption = "127.0.0.1:50051",
+    state: StateOption = Path("var/payment-terminal"),
+    serial: SerialOption = "",
+    hub: FoundHub = "",
+    interface: Interface = "127.0.0.1",
     verbose: bool = False,
 ) -> None:
     """Resolve the terminal's PENDING and UNKNOWN payments by asking it; report each."""
     setup_logging(verbose)
+    _enrolled_or_named(state, serial)
 
     async def run() -> list[Resolved]:
-        async with grpc.aio.insecure_channel(hub) as channel:
-            agent = PaymentAgent.zvt(channel, terminal_id, port)
-            try:
-                return await agent.recover()
-            finally:
-                await agent.close()
+        async with _agent(state, serial, hub, interface, port) as agent:
+            return await agent.recover()
 
     try:
         resolved = asyncio.run(run())
@@ -64,26 +108,27 @@ def recover(
 @app.command("sale")
 def sale(
     port: PortOption,
-    terminal_id: TerminalOption,
     service: Annotated[str, typer.Option(help="The paid service's id in the branch file.")],
-    amount: Annotated[int, typer.Option(min=1, help="Kopecks to charge.")],
+    amount: Annotated[
+        int, typer.Option(min=1, help="Kopecks to charge: the service's fee, or the hub refuses.")
+    ],
     purpose: Annotated[str, typer.Option(help="The payment's purpose.")] = "Тестовая оплата",
-    hub: HubOption = "127.0.0.1:50051",
+    state: StateOption = Path("var/payment-terminal"),
+    serial: SerialOption = "",
+    hub: FoundHub = "",
+    interface: Interface = "127.0.0.1",
     key: Annotated[str, typer.Option(help="Idempotency key; a new one if empty.")] = "",
     verbose: bool = False,
 ) -> None:
     """One real sale through the hub (a technician's test): recovers first, then charges once."""
     setup_logging(verbose)
+    _enrolled_or_named(state, serial)
     charge = Charge(key or f"technician:{uuid.uuid4().hex}", service, amount, purpose, False)
 
     async def run() -> None:
-        async with grpc.aio.insecure_channel(hub) as channel:
-            agent = PaymentAgent.zvt(channel, terminal_id, port)
-            try:
-                _show(await agent.recover())
-                paid = await agent.pay(charge, lambda text: typer.echo(f"terminal: {text}"))
-            finally:
-                await agent.close()
+        async with _agent(state, serial, hub, interface, port) as agent:
+            _show(await agent.recover())
+            paid = await agent.pay(charge, lambda text: typer.echo(f"terminal: {text}"))
         typer.echo(f"payment {paid.payment_id}: {paid.state.value} ({paid.reason_en})")
         for line in paid.receipt_lines:
             typer.echo(f"  | {line}")

@@ -81,7 +81,6 @@ class DeskAgent:
         open_unit: OpenUnit,
         report: Report = _no_report,
         *,
-        default_desk: str = "",
         clock: Callable[[], float] = time.monotonic,
         retry_for_s: float = RETRY_FOR_S,
         rpc_timeout_s: float = RPC_TIMEOUT_S,
@@ -95,7 +94,6 @@ class DeskAgent:
         self._hub_up = hub_up
         self._open_unit = open_unit
         self._report = report
-        self._default_desk = default_desk
         self._clock = clock
         self._retry_for_s = retry_for_s
         self._session_poll_s = session_poll_s
@@ -170,7 +168,7 @@ class DeskAgent:
         """Take the hub's settings (the session's ``on_config``); ValueError refuses them."""
         self._offered = True
         try:
-            settings = parse_settings(config, self._default_desk)
+            settings = parse_settings(config)
             if self._picture.desks is not None:
                 self._check_desk(settings)
             self._rewire(settings)

@@ -1,10 +1,11 @@
 """``okno desk bench``: from a desk button press to the call on the hall feed.
 
 Measured end to end on real parts: ``okno hub`` in its own process, the desk unit's
-program (as ``okno desk`` runs it, over mutual TLS) on gpiozero's mock pins, and a hall
-feed subscriber as a board is one. The clock starts when the pin is driven low and stops
-when the TICKET_CALLED event for the desk reaches the subscriber; the board's own paint
-is the hall display's benchmark.
+program (as ``okno desk`` runs it, enrolled and over mutual TLS) on gpiozero's mock pins,
+and a hall feed subscriber as a board is one (an administrator signed in over TLS, who
+also issues the tickets and sends each called visitor away). The clock starts when the
+pin is driven low and stops when the TICKET_CALLED event for the desk reaches the
+subscriber; the board's own paint is the hall display's benchmark.
 
 Two runs: "call next" without a hold action acts on the press; with one (a long press
 pauses the desk, the default) a short press acts on the release, so that run is timed
@@ -24,9 +25,11 @@ import grpc
 from gpiozero.pins.mock import MockFactory
 
 from hub.bench.devices import free_port
-from hub.bench.process import opened_at_nine, start_hub
+from hub.bench.process import opened_at_nine, signed_in_administrator, start_hub
 from okno.bench import Figure, percentile
+from okno.console import admin_socket_for
 from okno.provision import enroll_devices
+from okno.runtime.hubtls import admin_socket
 from protos.okno.v1 import (
     devices_pb2,
     devices_pb2_grpc,
@@ -59,11 +62,14 @@ async def measure_press_to_board(config: Path, presses: int = 200) -> list[Figur
         options = ("--device-listen", f"127.0.0.1:{free_port()}", *opened_at_nine(config))
         hub, port = await start_hub(config, root / "hub.db", *options)
         address = f"127.0.0.1:{port}"
+        socket = admin_socket_for(root / "hub.db")
         try:
-            (state,) = await enroll_devices(address, 1, root / "desks", KIND)
-            async with grpc.aio.insecure_channel(address) as channel:
-                on_press = await _run(channel, state, address, presses, hold="none")
-                on_release = await _run(channel, state, address, presses, hold="pause")
+            (state,) = await enroll_devices(address, socket, 1, root / "desks", kind=KIND)
+            ca_pem = (state / "ca.pem").read_bytes()
+            channel = await signed_in_administrator(config, socket, address, ca_pem)
+            async with channel, admin_socket(socket)() as local:
+                on_press = await _run(channel, local, state, address, presses, hold="none")
+                on_release = await _run(channel, local, state, address, presses, hold="pause")
         finally:
             hub.send_signal(signal.SIGTERM)
             await hub.wait()
@@ -78,10 +84,20 @@ async def measure_press_to_board(config: Path, presses: int = 200) -> list[Figur
 
 
 async def _run(
-    channel: grpc.aio.Channel, state: Path, address: str, presses: int, *, hold: str
+    channel: grpc.aio.Channel,
+    local: grpc.aio.Channel,
+    state: Path,
+    address: str,
+    presses: int,
+    *,
+    hold: str,
 ) -> list[float]:
-    """Run the desk program configured with ``hold_call_next=hold``; the latencies."""
-    provisioning = devices_pb2_grpc.ProvisioningStub(channel)
+    """Run the desk program configured with ``hold_call_next=hold``; the latencies.
+
+    ``channel`` is the administrator's, ``local`` the admin socket a technician configures
+    the unit through.
+    """
+    provisioning = devices_pb2_grpc.ProvisioningStub(local)
     await provisioning.ConfigureDevice(
         devices_pb2.ConfigureDeviceRequest(
             device_id=f"{KIND}-{SERIAL}",

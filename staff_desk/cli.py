@@ -24,6 +24,7 @@ from okno.console import (
     until_signal,
 )
 from okno.errors import OknoError
+from staff_desk.panel.client import DEFAULT_HUB_CA
 
 app = typer.Typer(help="The desk: its button unit and LED, the operator panel.")
 
@@ -32,9 +33,6 @@ app = typer.Typer(help="The desk: its button unit and LED, the operator panel.")
 def desk(
     context: typer.Context,
     serial: Annotated[str, typer.Option(help="The desk unit's serial number.")] = "",
-    desk_id: Annotated[
-        str, typer.Option("--desk", help="Desk id or number, until the hub's settings name one.")
-    ] = "",
     state: Annotated[Path, typer.Option(help="Where it keeps its key and certificate.")] = Path(
         "var/desk"
     ),
@@ -53,7 +51,7 @@ def desk(
     if not serial:
         raise fail("give the desk unit's --serial number")
     setup_logging(verbose)
-    setup = DeskSetup(state, serial, desk=desk_id, hub=hub, interfaces=[interface])
+    setup = DeskSetup(state, serial, hub=hub, interfaces=[interface])
     if simulate:
         until_signal(lambda stop: run_simulated_desk(setup, stop))
     else:
@@ -63,6 +61,13 @@ def desk(
 @app.command("panel")
 def panel(
     hub: HubAddress = "127.0.0.1:50051",
+    hub_ca: Annotated[
+        Path,
+        typer.Option(
+            help="The branch CA (ca.pem from the hub's pki folder, beside its database): "
+            "the panel trusts no other certificate."
+        ),
+    ] = DEFAULT_HUB_CA,
     language: Annotated[str, typer.Option(help="ru or en.")] = "ru",
     large: Annotated[bool, typer.Option(help="Large type, high contrast.")] = False,
     full_screen: Annotated[bool, typer.Option(help="Full screen instead of a window.")] = False,
@@ -75,7 +80,9 @@ def panel(
     from staff_desk.panel.program import OperatorOptions, run_operator
 
     setup_logging(verbose)
-    options = OperatorOptions(hub=hub, language=language, large=large, screenshots=screenshots)
+    options = OperatorOptions(
+        hub=hub, hub_ca=hub_ca, language=language, large=large, screenshots=screenshots
+    )
     if full_screen:
         options = dataclasses.replace(options, size=None)
     try:

@@ -37,14 +37,13 @@ KIND = "staff_desk"
 class DeskSetup:
     """Who the unit is and where its hub is; ``hub`` empty finds the hub by zeroconf.
 
-    ``desk`` (an id or a number) serves until the hub's settings name one;
+    The desk is the hub's ``desk`` setting (``okno provision config UNIT desk=desk-05``);
     ``pin_factory`` is gpiozero's (a ``MockFactory`` in tests and the demo), None for
     the one ``GPIOZERO_PIN_FACTORY`` names or gpiozero finds.
     """
 
     state: Path
     serial: str
-    desk: str = ""
     model: str = "okno desk unit"
     hub: str = ""
     interfaces: list[str] = field(default_factory=lambda: ["127.0.0.1"])
@@ -99,9 +98,7 @@ async def run_desk(
         member.session_address, member.credentials(key), options=CHANNEL_OPTIONS
     )
     async with channel:
-        agent = DeskAgent(
-            channel, session.connected, open_unit, session.report, default_desk=setup.desk
-        )
+        agent = DeskAgent(channel, session.connected, open_unit, session.report)
         if on_agent is not None:
             on_agent(agent)
         acting = asyncio.create_task(agent.run(stop))

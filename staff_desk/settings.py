@@ -87,14 +87,19 @@ def known_keys() -> list[str]:
     ]
 
 
-def parse_settings(config: Mapping[str, str], default_desk: str = "") -> DeskSettings:
-    """The settings from the hub's configuration; BadSettings says what to fix."""
+def parse_settings(config: Mapping[str, str]) -> DeskSettings:
+    """The settings from the hub's configuration; BadSettings says what to fix.
+
+    The desk comes from the hub only: it lets a unit work the desk its settings name and
+    no other (hub/api/scope.py), so a desk given on the unit's own command line could only
+    be refused there.
+    """
     unknown = sorted(set(config) - set(known_keys()))
     if unknown:
         raise BadSettings(
             f"unknown setting {', '.join(unknown)}: a desk unit takes {', '.join(known_keys())}"
         )
-    desk = config.get("desk", "").strip() or default_desk
+    desk = config.get("desk", "").strip()
     if not desk:
         raise BadSettings("no desk set: give desk=<desk id or number>, for example desk=desk-05")
     if len(desk) > 64:

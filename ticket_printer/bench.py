@@ -1,9 +1,10 @@
 """``okno printer bench``: bytes per ticket, and how soon a ticket the hub took reaches paper.
 
 The latency is measured end to end on real parts: ``okno hub`` in its own process, the
-printer agent (as ``okno printer`` runs it) and the virtual printer on a pty pair. It
-runs from the start of the kiosk's IssueTicket call, so it includes the hub's commit,
-to the first byte of the ticket (ESC @) arriving at the printer's end of the serial line.
+printer agent (as ``okno printer`` runs it, enrolled and on the device port's mutual TLS)
+and the virtual printer on a pty pair. It runs from the start of the IssueTicket call (an
+administrator's, signed in over TLS), so it includes the hub's commit, to the first byte
+of the ticket (ESC @) arriving at the printer's end of the serial line.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import TYPE_CHECKING
 import grpc
 
 from hub.bench.devices import free_port
-from hub.bench.process import opened_at_nine, start_hub
+from hub.bench.process import opened_at_nine, signed_in_administrator, start_hub
 from okno.bench import Figure, percentile
+from okno.console import admin_socket_for
 from okno.provision import enroll_devices
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc, queue_pb2, queue_pb2_grpc
 from ticket_printer import codec
@@ -83,14 +85,20 @@ async def _accepted_to_wire(config: Path, tickets: int) -> list[float]:
         options = ("--device-listen", f"127.0.0.1:{free_port()}", *opened_at_nine(config))
         hub, port = await start_hub(config, root / "hub.db", *options)
         address = f"127.0.0.1:{port}"
+        socket = admin_socket_for(root / "hub.db")
         stop = asyncio.Event()
         try:
-            (state,) = await enroll_devices(address, 1, root / "printers", "ticket_printer")
+            (state,) = await enroll_devices(
+                address, socket, 1, root / "printers", kind="ticket_printer"
+            )
+            ca_pem = (state / "ca.pem").read_bytes()
             with SimulatedPrinter(PAPER_80) as sim:
                 setup = PrinterSetup(f"serial://{sim.path}", state, "BENCH-0000", hub=address)
                 agent = asyncio.create_task(run_printer(setup, stop))
                 try:
-                    return await _issue_and_time(address, sim, tickets)
+                    channel = await signed_in_administrator(config, socket, address, ca_pem)
+                    async with channel:
+                        return await _issue_and_time(channel, sim, tickets)
                 finally:
                     stop.set()
                     await agent
@@ -99,25 +107,26 @@ async def _accepted_to_wire(config: Path, tickets: int) -> list[float]:
             await hub.wait()
 
 
-async def _issue_and_time(address: str, sim: SimulatedPrinter, tickets: int) -> list[float]:
-    async with grpc.aio.insecure_channel(address) as channel:
-        await _until_online(devices_pb2_grpc.ProvisioningStub(channel))
-        queue = queue_pb2_grpc.QueueServiceStub(channel)
-        latencies = []
-        for n in range(tickets):
-            before = len(sim.received)
-            started = time.monotonic()
-            issued = await queue.IssueTicket(
-                queue_pb2.IssueTicketRequest(
-                    service_id="passport", request_id=f"bench-{n}", printer_id=PRINTER
-                )
+async def _issue_and_time(
+    channel: grpc.aio.Channel, sim: SimulatedPrinter, tickets: int
+) -> list[float]:
+    await _until_online(devices_pb2_grpc.ProvisioningStub(channel))
+    queue = queue_pb2_grpc.QueueServiceStub(channel)
+    latencies = []
+    for n in range(tickets):
+        before = len(sim.received)
+        started = time.monotonic()
+        issued = await queue.IssueTicket(
+            queue_pb2.IssueTicketRequest(
+                service_id="passport", request_id=f"bench-{n}", printer_id=PRINTER
             )
-            if issued.print_job.error:
-                raise RuntimeError(f"the printer refused the job: {issued.print_job.error}")
-            await asyncio.to_thread(sim.wait_for_tickets, n + 1, 10)
-            first = sim.received.find(codec.initialise(), before)
-            latencies.append((sim.arrived_at(first) - started) * 1000)
-        return latencies
+        )
+        if issued.print_job.error:
+            raise RuntimeError(f"the printer refused the job: {issued.print_job.error}")
+        await asyncio.to_thread(sim.wait_for_tickets, n + 1, 10)
+        first = sim.received.find(codec.initialise(), before)
+        latencies.append((sim.arrived_at(first) - started) * 1000)
+    return latencies
 
 
 async def _until_online(provisioning: ProvisioningAsyncStub) -> None:

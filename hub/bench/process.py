@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import sys
 from pathlib import Path
 
+import grpc
+
 from hub.config import load_branch
+from hub.errors import ConfigError
 from hub.service import wall_clock_ms
 from hub.traffic import morning_ms
+from okno.signin import set_pin_locally, signed_in_channel
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -42,8 +47,9 @@ async def start_hub(
 ) -> tuple[asyncio.subprocess.Process, int]:
     """Start ``okno hub`` on a free loopback port; its log is drained so it never blocks.
 
-    Its device port too is a free one unless ``options`` name it: two hubs of a test run
-    must not both take the default.
+    Returns once all three doors serve (the device port is opened last), with the port of
+    the network one; the admin socket is okno.console.admin_socket_for(db). The device port
+    too is a free one unless ``options`` name it: two hubs must not both take the default.
     """
     free_device_port = () if "--device-listen" in options else ("--device-listen", "127.0.0.1:0")
     process = await asyncio.create_subprocess_exec(
@@ -52,9 +58,30 @@ async def start_hub(
         stderr=asyncio.subprocess.PIPE,
     )
     assert process.stderr is not None
+    port = 0
     while line := (await process.stderr.readline()).decode():
         found = re.search(r"hub serving .* port=(\d+)", line)
         if found:
+            port = int(found.group(1))
+        if port and "device port serving" in line:
             asyncio.create_task(process.stderr.read())  # noqa: RUF006 (ends with the process)
-            return process, int(found.group(1))
+            return process, port
     raise RuntimeError(f"the hub exited before serving, code {await process.wait()}")
+
+
+async def signed_in_administrator(
+    config: Path, socket: Path, address: str, ca_pem: bytes
+) -> grpc.aio.Channel:
+    """The branch's first administrator, signed in over TLS with a PIN set for this run.
+
+    A benchmark's hub has a fresh database, so nobody has a PIN yet: it is set through the
+    admin socket as ``okno hub staff set-pin`` would, and known to this run only.
+    """
+    branch = load_branch(config).branch
+    administrator = next((o.id for o in branch.operators if "administrator" in o.roles), None)
+    if administrator is None:
+        raise ConfigError(str(config), "no operator has the administrator role to run as")
+    # Between a 1 and a 0, so never one repeated digit (hub/staff/pins.py).
+    pin = f"1{secrets.randbelow(10**7):07d}0"
+    await set_pin_locally(socket, administrator, pin)
+    return await signed_in_channel(address, ca_pem, administrator, pin)

@@ -1,8 +1,11 @@
 """The operator panel's way to the hub: gRPC calls that carry the staff token.
 
-Every call goes to the hub's staff port with ``authorization: Bearer <token>`` once
-signed in. A refusal becomes :class:`ActionRefused` with the hub's own sentence, a lost
-hub :class:`HubUnreachable`, an ended sign-in :class:`SessionEnded`. Nothing is retried
+Every call goes to the hub's network port over TLS, trusting only the branch CA (the
+file a technician copied from the hub, compared by its fingerprint), with
+``authorization: Bearer <token>`` once signed in. Before that the hub answers nothing
+but the sign-in and whether it is up: even the branch's staff list is for the signed-in.
+A refusal becomes :class:`ActionRefused` with the hub's own sentence, a lost hub
+:class:`HubUnreachable`, an ended sign-in :class:`SessionEnded`. Nothing is retried
 behind the operator's back: a click is one request (with its own request id, so the
 hub never applies it twice), and a failure is shown at once.
 """
@@ -12,9 +15,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from protos.okno.v1 import (
     admin_pb2,
@@ -34,6 +39,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 TIMEOUT_S = 3.0
+# Where the hub run with its default --db (var/okno.db) keeps the branch CA (hub/service.py).
+DEFAULT_HUB_CA = Path("var/okno-pki/ca.pem")
 # gRPC's own reconnect backoff grows to two minutes; a panel must see the hub back soon.
 CHANNEL_OPTIONS = (
     ("grpc.initial_reconnect_backoff_ms", 200),
@@ -62,28 +69,42 @@ class Picture:
 
 
 class StaffClient:
-    def __init__(self, address: str, *, timeout_s: float = TIMEOUT_S) -> None:
+    def __init__(self, address: str, ca_pem: bytes, *, timeout_s: float = TIMEOUT_S) -> None:
         self.address = address
         self.timeout_s = timeout_s
         self.token = ""
-        self._channel = grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+        credentials = grpc.ssl_channel_credentials(root_certificates=ca_pem)
+        self._channel = grpc.aio.secure_channel(address, credentials, options=CHANNEL_OPTIONS)
         self._queue: QueueServiceAsyncStub = queue_pb2_grpc.QueueServiceStub(self._channel)
         self._admin: AdminAsyncStub = admin_pb2_grpc.AdminStub(self._channel)
         self._staff: StaffAsyncStub = staff_pb2_grpc.StaffStub(self._channel)
+        self._health = health_pb2_grpc.HealthStub(self._channel)
 
     async def close(self) -> None:
         await self._channel.close()
 
     # -- the branch and the sign-in --------------------------------------------------
 
-    async def hall(self) -> HallInfo:
+    async def reachable(self) -> None:
+        """Whether the hub answers (all it tells a panel nobody has signed in at)."""
+        await self._call(self._health.Check, health_pb2.HealthCheckRequest())
+
+    async def hall(self, *, staff: bool) -> HallInfo:
+        """The branch as the signed-in person may read it; ``staff`` (administrators) adds
+        the staff list, whose names the hall view shows at the desks."""
         branch = await self._call(self._admin.GetBranch, admin_pb2.GetBranchRequest())
         services = await self._call(self._admin.ListServices, admin_pb2.ListServicesRequest())
         desks = await self._call(self._admin.ListDesks, admin_pb2.ListDesksRequest())
-        operators = await self._call(self._admin.ListOperators, admin_pb2.ListOperatorsRequest())
-        return HallInfo(
-            branch, list(services.services), list(desks.desks), list(operators.operators)
+        operators = (
+            list(
+                (
+                    await self._call(self._admin.ListOperators, admin_pb2.ListOperatorsRequest())
+                ).operators
+            )
+            if staff
+            else []
         )
+        return HallInfo(branch, list(services.services), list(desks.desks), operators)
 
     async def sign_in(self, operator_id: str, pin: str) -> staff_pb2.StaffSession:
         response = await self._call(

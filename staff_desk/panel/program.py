@@ -1,9 +1,10 @@
 """``okno desk panel``: the operator panel (and the hall view) on a staff member's PC.
 
 Qt owns the main thread; the hub client runs on its own asyncio loop in one thread
-(worker.py), as in ``okno display``. The panel talks to the hub's staff port with the
-token it gets at sign-in; it keeps no state of its own, so it can be closed and opened
-again at any time (an open desk stays open in the operator's name).
+(worker.py), as in ``okno display``. The panel talks to the hub's network port over TLS,
+trusting only the branch CA from ``--hub-ca``, with the token it gets at sign-in; it
+keeps no state of its own, so it can be closed and opened again at any time (an open
+desk stays open in the operator's name).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, QTimer
 
 from okno.qt import gui_app, quit_after, quit_on_signals
+from staff_desk.panel.client import DEFAULT_HUB_CA
 from staff_desk.panel.errors import PanelError
 from staff_desk.panel.screen import SIZE, PanelWindow
 from staff_desk.panel.view import PanelView
@@ -29,8 +31,11 @@ CLOCK_MS = 10_000
 class OperatorOptions:
     """How ``okno desk panel`` was started."""
 
-    # host:port of the hub's staff (plaintext) port.
+    # host:port of the hub's network port (TLS).
     hub: str = "127.0.0.1:50051"
+    # The branch CA's certificate: the hub's own, from its pki folder (var/okno-pki/ca.pem
+    # on the hub's machine), copied to a staff PC by a technician.
+    hub_ca: Path = DEFAULT_HUB_CA
     # "ru" or "en".
     language: str = "ru"
     # Large type and high contrast.
@@ -49,8 +54,15 @@ def run_operator(options: OperatorOptions) -> None:
         words(options.language)
     except ValueError as err:
         raise PanelError(str(err)) from err
+    try:
+        ca_pem = options.hub_ca.read_bytes()
+    except OSError as err:
+        raise PanelError(
+            f"cannot read the hub's CA at {options.hub_ca} ({err.strerror}): copy ca.pem from "
+            "the hub's pki folder and give it with --hub-ca"
+        ) from err
     app = gui_app()
-    io = PanelIO(options.hub)
+    io = PanelIO(options.hub, ca_pem)
     io.start()
     view = PanelView(io, language=options.language, large=options.large)
     size = QSize(*options.size) if options.size else SIZE

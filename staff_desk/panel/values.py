@@ -62,7 +62,6 @@ def screen_values(now: PanelNow, words: dict[str, str]) -> dict[str, object]:
         "busy": now.busy,
         "message": now.message,
         "messageKind": now.message_kind,
-        "operators": operators(hall),
         "operatorName": session.name if session is not None else "",
         "isAdmin": "administrator" in roles,
         "isOperator": "operator" in roles,
@@ -109,14 +108,6 @@ def screen_values(now: PanelNow, words: dict[str, str]) -> dict[str, object]:
         ),
     }
     return values
-
-
-def operators(hall: Hall | None) -> list[dict[str, object]]:
-    """The branch's staff to sign in as, by name in the panel's alphabetical order."""
-    if hall is None:
-        return []
-    people = sorted(hall.operators.values(), key=lambda o: model.name_key(o.name))
-    return [{"id": o.id, "name": o.name} for o in people]
 
 
 def clock_text(hall: Hall | None, clock_ms: int) -> str:

@@ -92,19 +92,33 @@ class PanelView(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        """Read the hub's state again (the branch first, until it is known)."""
+        """Read the hub's state again (the branch first, until it is known).
+
+        Signed out, only whether the hub answers: it tells a stranger nothing else.
+        """
         if self._refreshing:
             return
         self._refreshing = True
-        if self.hall is None:
-            self._backend.submit(lambda c: c.hall(), self._hall_read)
-            return
         session = self.session
-        roles = set(session.roles) if session is not None else set()
+        if session is None:
+            self._backend.submit(lambda c: c.reachable(), self._reached)
+            return
+        roles = set(session.roles)
+        if self.hall is None:
+            self._backend.submit(lambda c: c.hall(staff="administrator" in roles), self._hall_read)
+            return
         self._backend.submit(
             lambda c: c.picture(figures="operator" in roles, staff="administrator" in roles),
             self._pictured,
         )
+
+    def _reached(self, result: Result[None]) -> None:
+        self._refreshing = False
+        if result.error is None:
+            self._linked()
+        else:
+            self._failed(result.error)
+        self._render()
 
     def _hall_read(self, result: Result[HallInfo]) -> None:
         self._refreshing = False
@@ -155,6 +169,8 @@ class PanelView(QObject):
 
     def _signed_out(self, message: str, kind: str) -> None:
         self.session = None
+        # The next person may read less of the branch (the staff list is administrators').
+        self.hall = None
         self.picture = None
         self._transfer_open = False
         self._hall_view = False
@@ -380,7 +396,6 @@ class PanelView(QObject):
     busy = _value(bool, "busy", changed)
     message = _value(str, "message", changed)
     messageKind = _value(str, "messageKind", changed)  # noqa: N815 (QML's names)
-    operators = _value("QVariantList", "operators", changed)
     operatorName = _value(str, "operatorName", changed)  # noqa: N815
     isAdmin = _value(bool, "isAdmin", changed)  # noqa: N815
     isOperator = _value(bool, "isOperator", changed)  # noqa: N815

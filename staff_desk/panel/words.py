@@ -10,9 +10,9 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
     "ru": {
         "title": "Рабочее место оператора",
         "sign_in": "Вход",
-        "operator": "Сотрудник",
+        "operator": "Логин сотрудника",
         "pin": "PIN-код",
-        "pin_hint": "4–12 цифр",
+        "pin_hint": "6–12 цифр",
         "enter": "Войти",
         "sign_out": "Выйти",
         "choose_desk": "Выберите окно",
@@ -126,9 +126,9 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
     "en": {
         "title": "Operator desk",
         "sign_in": "Sign in",
-        "operator": "Staff member",
+        "operator": "Staff login",
         "pin": "PIN",
-        "pin_hint": "4–12 digits",
+        "pin_hint": "6–12 digits",
         "enter": "Sign in",
         "sign_out": "Sign out",
         "choose_desk": "Choose your desk",

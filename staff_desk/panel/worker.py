@@ -62,8 +62,9 @@ class _Delivery(QObject):
 class PanelIO:
     """The hub client on its own asyncio loop, in the thread "okno-panel-io"."""
 
-    def __init__(self, address: str, *, timeout_s: float = TIMEOUT_S) -> None:
+    def __init__(self, address: str, ca_pem: bytes, *, timeout_s: float = TIMEOUT_S) -> None:
         self.address = address
+        self.ca_pem = ca_pem
         self.timeout_s = timeout_s
         self._delivery = _Delivery()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -128,7 +129,7 @@ class PanelIO:
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        self._client = StaffClient(self.address, timeout_s=self.timeout_s)
+        self._client = StaffClient(self.address, self.ca_pem, timeout_s=self.timeout_s)
         self._ready.set()
         try:
             await self._stop.wait()

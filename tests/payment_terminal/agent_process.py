@@ -1,9 +1,10 @@
 """A kiosk's payment agent in its own process, killed with SIGKILL at a chosen step.
 
 Run by tests/payment_terminal/test_kills.py:
-``python -m tests.payment_terminal.agent_process HUB PORT_URL KEY [STEP]``. It recovers
-the terminal's unresolved payments (as a kiosk does at start), then pays the charge under
-KEY and prints the outcome as JSON; with STEP it kills itself when the sale reaches it.
+``python -m tests.payment_terminal.agent_process STATE PORT_URL KEY [STEP]``, STATE being
+the terminal's folder from its enrollment (its key and membership). It recovers the
+terminal's unresolved payments (as a kiosk does at start), then pays the charge under KEY
+and prints the outcome as JSON; with STEP it kills itself when the sale reaches it.
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ import json
 import os
 import signal
 import sys
+from pathlib import Path
 
 import grpc
 
+from okno.runtime.channels import mutual_tls
+from okno.runtime.enroll import Membership
+from okno.runtime.identity import DeviceKey
 from payment_terminal.agent import Charge, PaymentAgent, Step
 
-TERMINAL = "kiosk-01-terminal"
+# What okno.provision.enroll_devices names the first terminal it enrolls with serials "T".
+TERMINAL = "payment_terminal-T-0000"
 AMOUNT = 500_00
 
 
@@ -26,12 +32,20 @@ def charge(key: str) -> Charge:
     return Charge(key, "state-duty", AMOUNT, "Госпошлина за выдачу выписки", False)
 
 
-async def main(hub: str, url: str, key: str, kill_at: str) -> None:
+def terminal_channel(state: Path) -> grpc.aio.Channel:
+    """The enrolled terminal's channel to the hub's device port (mutual TLS)."""
+    member = Membership.load(state)
+    if member is None:
+        raise FileNotFoundError(f"{state} holds no membership: enroll the terminal first")
+    return mutual_tls(member.session_address, member.credentials(DeviceKey.load_or_create(state)))()
+
+
+async def main(state: Path, url: str, key: str, kill_at: str) -> None:
     def on_step(step: Step, payment_id: int) -> None:
         if step.value == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    async with grpc.aio.insecure_channel(hub) as channel:
+    async with terminal_channel(state) as channel:
         agent = PaymentAgent.zvt(
             channel, TERMINAL, url, ack_timeout=1.0, answer_timeout=5.0, on_step=on_step
         )
@@ -51,7 +65,9 @@ async def main(hub: str, url: str, key: str, kill_at: str) -> None:
 
 
 if __name__ == "__main__":
-    hub_address, port_url, idempotency_key = sys.argv[1:4]
+    state_folder, port_url, idempotency_key = sys.argv[1:4]
     asyncio.run(
-        main(hub_address, port_url, idempotency_key, sys.argv[4] if len(sys.argv) > 4 else "")
+        main(
+            Path(state_folder), port_url, idempotency_key, sys.argv[4] if len(sys.argv) > 4 else ""
+        )
     )

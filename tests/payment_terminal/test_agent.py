@@ -18,8 +18,8 @@ from payment_terminal.messages import KIOSK_RECEIPTS, TERMINAL_PRINT_LINES
 from payment_terminal.sim import Mode, SimulatedTerminal
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
 from tests.hub.conftest import Served
+from tests.payment_terminal.conftest import TERMINAL
 
-TERMINAL = "kiosk-01-terminal"
 DUTY = Charge("kiosk-01:0001", "state-duty", 500_00, "Госпошлина за выдачу выписки", False)
 
 
@@ -46,8 +46,8 @@ def agent_for(
 
 
 @pytest.fixture
-async def agent(served: Served, sim: SimulatedTerminal) -> AsyncIterator[PaymentAgent]:
-    made = agent_for(served.channel, sim)
+async def agent(sim: SimulatedTerminal, terminal: grpc.aio.Channel) -> AsyncIterator[PaymentAgent]:
+    made = agent_for(terminal, sim)
     yield made
     await made.close()
 
@@ -107,9 +107,11 @@ async def test_approved_sale_with_prompts_receipt_and_event(
 
 
 async def test_a_terminal_registered_for_print_lines_gives_its_own_slip(
-    served: Served, sim: SimulatedTerminal
+    served: Served,
+    sim: SimulatedTerminal,
+    terminal: grpc.aio.Channel,
 ) -> None:
-    agent = agent_for(served.channel, sim, TERMINAL_PRINT_LINES)
+    agent = agent_for(terminal, sim, TERMINAL_PRINT_LINES)
     try:
         paid = await agent.pay(DUTY, print)
     finally:
@@ -204,7 +206,10 @@ async def test_no_clear_answer_and_no_charge_ends_reversed_as_never_charged(
 
 
 async def test_a_nak_storm_leaves_the_payment_unknown_until_the_line_is_clean(
-    served: Served, sim: SimulatedTerminal, agent: PaymentAgent
+    served: Served,
+    sim: SimulatedTerminal,
+    agent: PaymentAgent,
+    terminal: grpc.aio.Channel,
 ) -> None:
     await agent.recover()  # registered at start
     sim.link.nak_next = 1000  # the terminal refuses every frame
@@ -212,7 +217,7 @@ async def test_a_nak_storm_leaves_the_payment_unknown_until_the_line_is_clean(
 
     assert paid.state is PaidState.UNKNOWN
     assert paid.reason_en.startswith("The payment's result is not known yet")
-    listed = await payments_pb2_grpc.PaymentsStub(served.channel).ListUnresolved(
+    listed = await payments_pb2_grpc.PaymentsStub(terminal).ListUnresolved(
         payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL)
     )
     [kept] = listed.payments
@@ -228,11 +233,13 @@ async def test_a_nak_storm_leaves_the_payment_unknown_until_the_line_is_clean(
 
 
 async def test_a_charge_that_is_not_this_payment_is_reversed_at_the_terminal(
-    served: Served, sim: SimulatedTerminal
+    served: Served,
+    sim: SimulatedTerminal,
+    terminal: grpc.aio.Channel,
 ) -> None:
     # A payment recorded, then the agent died; the terminal's last transaction is a
     # charge of another amount that no payment holds.
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+    stub = payments_pb2_grpc.PaymentsStub(terminal)
     begun = await stub.Begin(
         payments_pb2.BeginPaymentRequest(
             idempotency_key="kiosk-01:0009",
@@ -247,7 +254,7 @@ async def test_a_charge_that_is_not_this_payment_is_reversed_at_the_terminal(
     zvt.close()
     assert sim.charged() == 300_00
 
-    agent = agent_for(served.channel, sim)
+    agent = agent_for(terminal, sim)
     try:
         [resolved] = await agent.recover()
     finally:
@@ -261,7 +268,8 @@ async def test_a_charge_that_is_not_this_payment_is_reversed_at_the_terminal(
 
 
 async def test_hub_unreachable_sends_nothing(sim: SimulatedTerminal) -> None:
-    async with grpc.aio.insecure_channel("127.0.0.1:9") as channel:
+    nowhere = grpc.ssl_channel_credentials()
+    async with grpc.aio.secure_channel("127.0.0.1:9", nowhere) as channel:
         agent = PaymentAgent.zvt(
             channel, TERMINAL, f"serial://{sim.port_path}", ack_timeout=0.3, deadline_s=0.5
         )
@@ -275,21 +283,25 @@ async def test_hub_unreachable_sends_nothing(sim: SimulatedTerminal) -> None:
     assert sim.commands == [b"\x06\x00"]  # registered at open; no sale went out
 
 
-async def test_terminal_unreachable_records_nothing(served: Served) -> None:
-    agent = PaymentAgent.zvt(served.channel, TERMINAL, "serial:///dev/no-such-terminal")
+async def test_terminal_unreachable_records_nothing(
+    served: Served, terminal: grpc.aio.Channel
+) -> None:
+    agent = PaymentAgent.zvt(terminal, TERMINAL, "serial:///dev/no-such-terminal")
     paid = await agent.pay(DUTY, print)
 
     assert paid.state is PaidState.UNAVAILABLE
     assert "cannot open the payment terminal" in paid.reason_en
     assert settled_events(served) == []
-    listed = await payments_pb2_grpc.PaymentsStub(served.channel).ListUnresolved(
+    listed = await payments_pb2_grpc.PaymentsStub(terminal).ListUnresolved(
         payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL)
     )
     assert list(listed.payments) == []
 
 
-async def test_recovery_without_the_terminal_leaves_every_payment_unknown(served: Served) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+async def test_recovery_without_the_terminal_leaves_every_payment_unknown(
+    served: Served, terminal: grpc.aio.Channel
+) -> None:
+    stub = payments_pb2_grpc.PaymentsStub(terminal)
     for key in ("kiosk-01:0001", "kiosk-01:0002"):
         await stub.Begin(
             payments_pb2.BeginPaymentRequest(
@@ -300,7 +312,7 @@ async def test_recovery_without_the_terminal_leaves_every_payment_unknown(served
                 terminal_id=TERMINAL,
             )
         )
-    agent = PaymentAgent.zvt(served.channel, TERMINAL, "serial:///dev/no-such-terminal")
+    agent = PaymentAgent.zvt(terminal, TERMINAL, "serial:///dev/no-such-terminal")
 
     resolved = await agent.recover()
 

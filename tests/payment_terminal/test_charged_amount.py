@@ -19,7 +19,8 @@ from payment_terminal.agent import PaidState, PaymentAgent, receipt
 from payment_terminal.sim import Mode, SimulatedTerminal
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
 from tests.hub.conftest import Served
-from tests.payment_terminal.test_agent import DUTY, SALE_TIME, TERMINAL, agent_for, settled_events
+from tests.payment_terminal.conftest import TERMINAL
+from tests.payment_terminal.test_agent import DUTY, SALE_TIME, agent_for, settled_events
 
 EURO = 978
 
@@ -32,9 +33,11 @@ def euro_40() -> Iterator[SimulatedTerminal]:
 
 
 async def test_an_approval_of_another_amount_and_currency_is_reversed_never_approved(
-    served: Served, euro_40: SimulatedTerminal
+    served: Served,
+    euro_40: SimulatedTerminal,
+    terminal: grpc.aio.Channel,
 ) -> None:
-    agent = agent_for(served.channel, euro_40)
+    agent = agent_for(terminal, euro_40)
     try:
         paid = await agent.pay(DUTY, print)
     finally:
@@ -47,7 +50,7 @@ async def test_an_approval_of_another_amount_and_currency_is_reversed_never_appr
     assert euro_40.commands.count(b"\x06\x30") == 1
     [event] = settled_events(served)
     assert (event["state"], event["terminal_receipt"]) == ("reversed", "1")
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+    stub = payments_pb2_grpc.PaymentsStub(terminal)
     kept = await stub.Begin(_begin("kiosk-01:0001"))  # the same key: the record kept
     assert kept.state == payments_pb2.PAYMENT_STATE_REVERSED
     assert kept.reason.startswith("the terminal charged 40.00 EUR, not 500.00 RUB")
@@ -55,11 +58,12 @@ async def test_an_approval_of_another_amount_and_currency_is_reversed_never_appr
 
 async def test_a_charge_in_another_currency_is_not_confirmed_by_the_repeat_receipt(
     served: Served,
+    terminal: grpc.aio.Channel,
 ) -> None:
     # The same amount in euros, and the link drops before the result: the agent resolves
     # it from the terminal's last transaction, which the hub must not take as this one's.
     with SimulatedTerminal(Mode.DROP, charge_as=(500_00, EURO)) as sim:
-        agent = agent_for(served.channel, sim)
+        agent = agent_for(terminal, sim)
         try:
             paid = await agent.pay(DUTY, print)
         finally:
@@ -72,15 +76,16 @@ async def test_a_charge_in_another_currency_is_not_confirmed_by_the_repeat_recei
 
 async def test_recovery_after_a_crash_reverses_a_charge_in_another_currency(
     served: Served,
+    terminal: grpc.aio.Channel,
 ) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+    stub = payments_pb2_grpc.PaymentsStub(terminal)
     begun = await stub.Begin(_begin("kiosk-01:0009"))
     with SimulatedTerminal(charge_as=(500_00, EURO)) as sim:
         # The agent that recorded the payment sent the sale and died before the answer.
         zvt = ZvtAdapter.open(f"serial://{sim.port_path}", ack_timeout=0.3, answer_timeout=0.6)
         zvt.sale(500_00, str(begun.payment_id))
         zvt.close()
-        agent = agent_for(served.channel, sim)
+        agent = agent_for(terminal, sim)
         try:
             [resolved] = await agent.recover()
         finally:
@@ -91,8 +96,10 @@ async def test_recovery_after_a_crash_reverses_a_charge_in_another_currency(
     assert "reversed at the terminal" in resolved.reason
 
 
-async def test_the_hub_refuses_to_approve_a_charge_of_another_amount(served: Served) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+async def test_the_hub_refuses_to_approve_a_charge_of_another_amount(
+    served: Served, terminal: grpc.aio.Channel
+) -> None:
+    stub = payments_pb2_grpc.PaymentsStub(terminal)
     begun = await stub.Begin(_begin("kiosk-01:0003"))
     approve = payments_pb2.SettlePaymentRequest(
         payment_id=begun.payment_id,
@@ -153,15 +160,17 @@ class FakeTerminal:
         return None
 
 
-async def test_a_wrong_approval_that_cannot_be_reversed_is_held_unknown(served: Served) -> None:
+async def test_a_wrong_approval_that_cannot_be_reversed_is_held_unknown(
+    served: Served, terminal: grpc.aio.Channel
+) -> None:
     fake = FakeTerminal()
-    agent = PaymentAgent(served.channel, TERMINAL, lambda: fake)
+    agent = PaymentAgent(terminal, TERMINAL, lambda: fake)
     paid = await agent.pay(DUTY, print)
 
     assert paid.state is PaidState.UNKNOWN  # held: the visitor is sent to staff
     assert paid.reason_ru == "Результат оплаты пока неизвестен, обратитесь к сотруднику"
     assert fake.reversals == []
-    listed = await payments_pb2_grpc.PaymentsStub(served.channel).ListUnresolved(
+    listed = await payments_pb2_grpc.PaymentsStub(terminal).ListUnresolved(
         payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL)
     )
     [held] = listed.payments

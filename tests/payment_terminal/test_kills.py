@@ -21,15 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import grpc
 import pytest
 
 from hub.bench.process import round_the_clock, start_hub
+from okno.console import admin_socket_for
+from okno.provision import enroll_devices
 from payment_terminal.agent import PaidState, PaymentAgent, Step
 from payment_terminal.codec import AUTHORISATION
 from payment_terminal.sim import SimulatedTerminal
 from tests.hub.conftest import EXAMPLE
-from tests.payment_terminal.agent_process import AMOUNT, TERMINAL, charge
+from tests.payment_terminal.agent_process import AMOUNT, TERMINAL, charge, terminal_channel
 
 # Real hub processes on the wall clock: .ci/run repeats these at night and across midnight.
 pytestmark = [pytest.mark.slow, pytest.mark.clock]
@@ -48,9 +49,16 @@ AFTER_AGENT_KILL = {
 
 @dataclass
 class HubProcess:
+    """``okno hub`` on fixed ports, so a restarted hub is where its terminal left it.
+
+    ``terminal`` is the state folder of the payment terminal enrolled with it.
+    """
+
     config: Path
     db: Path
     port: int
+    device_port: int
+    terminal: Path
     process: asyncio.subprocess.Process | None = None
 
     @property
@@ -58,7 +66,11 @@ class HubProcess:
         return f"127.0.0.1:{self.port}"
 
     async def start(self) -> None:
-        self.process, _ = await start_hub(self.config, self.db, "--listen", self.address)
+        self.process, _ = await start_hub(
+            self.config,
+            self.db,
+            *("--listen", self.address, "--device-listen", f"127.0.0.1:{self.device_port}"),
+        )
 
     def kill(self) -> None:
         """SIGKILL, callable from any thread (the agent's worker thread tells the steps)."""
@@ -82,9 +94,18 @@ def free_port() -> int:
 async def running_hub(tmp_path: Path) -> AsyncIterator[HubProcess]:
     config = tmp_path / "branch.toml"
     config.write_text(round_the_clock(EXAMPLE.read_text()))
-    hub = HubProcess(config, tmp_path / "hub.db", free_port())
+    db = tmp_path / "hub.db"
+    hub = HubProcess(config, db, free_port(), free_port(), tmp_path / "terminals" / "0000")
     await hub.start()
     try:
+        await enroll_devices(
+            hub.address,
+            admin_socket_for(db),
+            1,
+            hub.terminal.parent,
+            kind="payment_terminal",
+            serials="T",
+        )
         yield hub
     finally:
         await hub.stop()
@@ -93,7 +114,7 @@ async def running_hub(tmp_path: Path) -> AsyncIterator[HubProcess]:
 async def run_agent(hub: HubProcess, sim: SimulatedTerminal, kill_at: str = "") -> tuple[int, Any]:
     """The agent process: its exit code and, if it lived, its JSON answer."""
     process = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "tests.payment_terminal.agent_process", hub.address),
+        *(sys.executable, "-m", "tests.payment_terminal.agent_process", str(hub.terminal)),
         *(f"serial://{sim.port_path}?baudrate=9600", KEY, kill_at),
         stdout=asyncio.subprocess.PIPE,
     )
@@ -148,12 +169,7 @@ async def test_hub_killed_at_a_step(tmp_path: Path, step: Step) -> None:
                     killed = True
                     hub.kill()
 
-            options = [
-                ("grpc.initial_reconnect_backoff_ms", 100),
-                ("grpc.min_reconnect_backoff_ms", 100),
-                ("grpc.max_reconnect_backoff_ms", 300),
-            ]
-            async with grpc.aio.insecure_channel(hub.address, options=options) as channel:
+            async with terminal_channel(hub.terminal) as channel:
                 agent = PaymentAgent.zvt(
                     channel,
                     TERMINAL,

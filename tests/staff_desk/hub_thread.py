@@ -1,4 +1,5 @@
-"""A real hub on loopback, served from its own thread and loop, for tests that run Qt.
+"""A real hub behind its real doors on loopback, served from its own thread and loop, for
+tests that run Qt.
 
 Qt's event loop needs the test's main thread (pytest-qt waits by spinning it), so the
 hub cannot share the test's asyncio loop: it gets a thread of its own, and the test
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import tempfile
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -16,13 +18,19 @@ from typing import TypeVar
 
 import grpc
 
-from hub.api.server import create_server
+from hub.api.server import create_device_server, create_server
+from hub.doors import names_for
+from okno.runtime.channels import mutual_tls
+from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc, queue_pb2
 from tests.hub.conftest import Served, SteppedClock, serve_hub
+from tests.hub.devices import enrolled
 
 T = TypeVar("T")
 Q = TypeVar("Q")
 WAIT_S = 10.0
+# The network port and the device port: what stop_serving silences (the admin socket stays).
+NETWORK, DEVICES = 0, 2
 
 
 class HubThread:
@@ -32,23 +40,21 @@ class HubThread:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="test-hub")
         self._stack = contextlib.AsyncExitStack()
-        self._replacement: grpc.aio.Server | None = None
+        self._terminal: grpc.aio.Channel | None = None
         self.served: Served
-        self.port = 0
 
     def __enter__(self) -> HubThread:
         self._thread.start()
         self.served = self.run(
             lambda: self._stack.enter_async_context(serve_hub(self._config, self._db, self.clock))
         )
-        self.port = int(self.served.address.rsplit(":", 1)[1])
         return self
 
     def __exit__(self, *exc: object) -> None:
         try:
-            replacement = self._replacement
-            if replacement is not None:
-                self.run(lambda: replacement.stop(0))
+            terminal = self._terminal
+            if terminal is not None:
+                self.run(terminal.close)
             self.run(self._stack.aclose)
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
@@ -57,7 +63,13 @@ class HubThread:
 
     @property
     def address(self) -> str:
+        """The hub's network port, where staff sign in over TLS."""
         return self.served.address
+
+    @property
+    def ca_pem(self) -> bytes:
+        """The branch CA a staff tool trusts (what ``--hub-ca`` names)."""
+        return self.served.ca_pem
 
     def run(self, make: Callable[[], Awaitable[T]]) -> T:
         """Make and await something (a coroutine, a gRPC call) on the hub's loop; its result.
@@ -81,16 +93,17 @@ class HubThread:
         return response.ticket.number
 
     def pay(self, key: str, service: str = "passport") -> int:
-        """An approved card payment of the service's fee, as the kiosk's terminal makes one."""
-        payments = payments_pb2_grpc.PaymentsStub(self.served.channel)
+        """An approved card payment of the service's fee (as the branch configures it), made
+        by the kiosk's terminal: an admitted payment_terminal device, as only it may."""
+        fee = next(s for s in self.served.hub.loaded.branch.services if s.id == service)
+        payments = payments_pb2_grpc.PaymentsStub(self.run(self._terminal_channel))
         begun = self.run(
             lambda: payments.Begin(
                 payments_pb2.BeginPaymentRequest(
                     idempotency_key=key,
                     service_id=service,
-                    amount_kopecks=500_00,
-                    purpose="Госпошлина",
-                    terminal_id="payment_terminal-T-1",
+                    amount_kopecks=fee.fee_kopecks,
+                    purpose=fee.fee_purpose,
                 )
             )
         )
@@ -102,17 +115,32 @@ class HubThread:
         self.run(lambda: payments.Settle(approved))
         return begun.payment_id
 
+    async def _terminal_channel(self) -> grpc.aio.Channel:
+        """The payment terminal's channel to the device port, admitted on first use."""
+        if self._terminal is None:
+            with tempfile.TemporaryDirectory(prefix="okno-terminal-") as folder:
+                key = DeviceKey.load_or_create(Path(folder))
+                credentials = await enrolled(self.served, key, "payment_terminal", "T-1")
+            self._terminal = mutual_tls(self.served.device_address, credentials)()
+        return self._terminal
+
     def stop_serving(self) -> None:
-        """The hub's port goes silent (the hub itself keeps its state and sessions)."""
-        server = self._replacement or self.served.server
-        self.run(lambda: server.stop(0))
+        """The hub's network and device ports go silent (the hub keeps its state and sessions)."""
+        servers = self.served.doors.servers
+        self.run(lambda: asyncio.gather(servers[NETWORK].stop(0), servers[DEVICES].stop(0)))
 
     def serve_again(self) -> None:
-        """Listen again on the same port, with the same hub."""
+        """Listen again on the same two ports, with the same hub and its branch CA."""
+        address, device_address = self.served.address, self.served.device_address
 
-        async def again() -> grpc.aio.Server:
-            server, _ = await create_server(self.served.hub, f"127.0.0.1:{self.port}")
-            await server.start()
-            return server
+        async def again() -> None:
+            hub = self.served.hub
+            names = names_for(address)
+            network, _ = await create_server(hub, address, names)
+            devices, _ = await create_device_server(hub, device_address, names)
+            await network.start()
+            await devices.start()
+            self.served.doors.servers[NETWORK] = network
+            self.served.doors.servers[DEVICES] = devices
 
-        self._replacement = self.run(again)
+        self.run(again)

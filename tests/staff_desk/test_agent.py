@@ -13,7 +13,7 @@ from staff_desk.errors import BadSettings, PinConflict
 from staff_desk.light import Light
 from staff_desk.presses import Action, Button
 from tests.hub.conftest import Served
-from tests.staff_desk.conftest import WAIT_S, desk_unit, opener, tap
+from tests.staff_desk.conftest import WAIT_S, desk_unit, opener, tap, unit_channel
 
 DESK = "desk-01"
 
@@ -49,7 +49,7 @@ async def test_a_press_opens_the_desk_calls_and_the_toggle_starts_and_finishes(
 ) -> None:
     number = await issue(served, "t1")
     config = {"desk": DESK, "lockout_ms": "0"}
-    async with desk_unit(served.channel, factory, config) as (agent, pins):
+    async with desk_unit(served, factory, config) as (agent, pins):
         await agent.until(lambda: agent.light is Light.CLOSED, WAIT_S)
         tap(pins, Button.CALL_NEXT)
         await pressed(agent, 1)
@@ -80,7 +80,7 @@ async def test_bounce_and_a_double_press_call_one_visitor(
     second = await issue(served, "t2")
     await open_desk(served)
     config = {"desk": DESK, "debounce_ms": "50"}
-    async with desk_unit(served.channel, factory, config) as (agent, pins):
+    async with desk_unit(served, factory, config) as (agent, pins):
         tap(pins, Button.CALL_NEXT, bounces=3)
         await pressed(agent, 1)
         # Pressed again at once, as a nervous operator does: within the lockout.
@@ -96,7 +96,7 @@ async def test_a_long_press_pauses_and_a_short_one_comes_back(
 ) -> None:
     number = await issue(served, "t1")
     await open_desk(served)
-    async with desk_unit(served.channel, factory, {"desk": DESK, "hold_ms": "300"}) as (
+    async with desk_unit(served, factory, {"desk": DESK, "hold_ms": "300"}) as (
         agent,
         pins,
     ):
@@ -120,7 +120,7 @@ async def test_nobody_waiting_is_an_answer_not_an_error(
     served: Served, factory: MockFactory
 ) -> None:
     await open_desk(served)
-    async with desk_unit(served.channel, factory, {"desk": DESK}) as (agent, pins):
+    async with desk_unit(served, factory, {"desk": DESK}) as (agent, pins):
         tap(pins, Button.CALL_NEXT)
         await pressed(agent, 1)
         assert agent.outcomes[-1].result == "nobody"
@@ -130,7 +130,7 @@ async def test_nobody_waiting_is_an_answer_not_an_error(
 async def test_recall_then_no_show(served: Served, factory: MockFactory) -> None:
     await issue(served, "t1")
     await open_desk(served)
-    async with desk_unit(served.channel, factory, {"desk": DESK}) as (agent, pins):
+    async with desk_unit(served, factory, {"desk": DESK}) as (agent, pins):
         tap(pins, Button.CALL_NEXT)
         await pressed(agent, 1)
         tap(pins, Button.RECALL)
@@ -147,7 +147,7 @@ async def test_a_press_the_hub_refuses_says_why_and_changes_nothing(
     served: Served, factory: MockFactory
 ) -> None:
     await open_desk(served)
-    async with desk_unit(served.channel, factory, {"desk": DESK}) as (agent, pins):
+    async with desk_unit(served, factory, {"desk": DESK}) as (agent, pins):
         tap(pins, Button.START_FINISH)
         await pressed(agent, 1)
         (refused,) = agent.outcomes
@@ -157,7 +157,7 @@ async def test_a_press_the_hub_refuses_says_why_and_changes_nothing(
 
 
 async def test_the_desk_may_be_named_by_its_number(served: Served, factory: MockFactory) -> None:
-    async with desk_unit(served.channel, factory, {"desk": "2"}) as (agent, _):
+    async with desk_unit(served, factory, {"desk": "2"}) as (agent, _):
         assert agent.desk_id == "desk-02"
 
 
@@ -180,8 +180,8 @@ async def test_two_units_pressing_at_the_same_instant_never_get_the_same_visitor
     await open_desk(served, "desk-02")
     one = {"desk": "desk-01", "lockout_ms": "0", "hold_call_next": "none"}
     async with (
-        desk_unit(served.channel, factory, one) as (first, first_pins),
-        desk_unit(served.channel, factory, other) as (second, second_pins),
+        desk_unit(served, factory, one) as (first, first_pins),
+        desk_unit(served, factory, other) as (second, second_pins),
     ):
         for round_ in range(5):
             # Two visitors, then one: the two desks never share one, and one call finds none.
@@ -212,7 +212,7 @@ async def test_settings_are_refused_with_reasons_and_the_old_ones_stay(
 ) -> None:
     reports: list[str] = []
     async with desk_unit(
-        served.channel, factory, {"desk": DESK}, report=lambda error, _: reports.append(error)
+        served, factory, {"desk": DESK}, report=lambda error, _: reports.append(error)
     ) as (agent, _):
         with pytest.raises(BadSettings, match="desk 'desk-99' is not in this branch: desks are"):
             agent.configure({"desk": "desk-99"})
@@ -238,36 +238,33 @@ async def test_a_desk_not_in_the_branch_is_a_fault_shown_and_reported(
     reports: list[str] = []
     hub_up = asyncio.Event()
     hub_up.set()
-    agent = DeskAgent(
-        served.channel,
-        hub_up,
-        opener(factory),
-        lambda error, _: reports.append(error),
-    )
-    agent.configure({"desk": "desk-99"})
-    stop = asyncio.Event()
-    running = asyncio.create_task(agent.run(stop))
-    await agent.until(lambda: agent.light is Light.FAULT, WAIT_S)
-    assert reports[-1].startswith("desk 'desk-99' is not in this branch")
-    factory.pin(17).drive_low()
-    factory.pin(17).drive_high()
-    await pressed(agent, 1)
-    assert agent.outcomes[-1].result == "unknown_desk"
-    stop.set()
-    await asyncio.wait_for(running, WAIT_S)
+    async with unit_channel(served, "desk-99") as channel:
+        agent = DeskAgent(channel, hub_up, opener(factory), lambda error, _: reports.append(error))
+        agent.configure({"desk": "desk-99"})
+        stop = asyncio.Event()
+        running = asyncio.create_task(agent.run(stop))
+        await agent.until(lambda: agent.light is Light.FAULT, WAIT_S)
+        assert reports[-1].startswith("desk 'desk-99' is not in this branch")
+        factory.pin(17).drive_low()
+        factory.pin(17).drive_high()
+        await pressed(agent, 1)
+        assert agent.outcomes[-1].result == "unknown_desk"
+        stop.set()
+        await asyncio.wait_for(running, WAIT_S)
 
 
 async def test_an_unconfigured_unit_reports_why(served: Served, factory: MockFactory) -> None:
     reports: list[str] = []
     hub_up = asyncio.Event()
-    agent = DeskAgent(
-        served.channel,
-        hub_up,
-        lambda wiring, sink: pytest.fail("no pins yet"),
-        lambda e, _: reports.append(e),
-    )
-    with pytest.raises(BadSettings):
-        agent.configure({})
+    async with unit_channel(served, "") as channel:
+        agent = DeskAgent(
+            channel,
+            hub_up,
+            lambda wiring, sink: pytest.fail("no pins yet"),
+            lambda e, _: reports.append(e),
+        )
+        with pytest.raises(BadSettings):
+            agent.configure({})
     assert reports == [
         "not configured: no desk set: give desk=<desk id or number>, for example desk=desk-05"
     ]

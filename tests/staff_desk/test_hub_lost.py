@@ -31,7 +31,7 @@ async def test_a_press_while_the_hub_is_down_is_refused_and_never_sent_later(
     credentials = await enrolled(
         served, DeviceKey.load_or_create(tmp_path / "desk"), "staff_desk", "D-1", "Окно 1"
     )
-    await devices_pb2_grpc.ProvisioningStub(served.channel).ConfigureDevice(
+    await devices_pb2_grpc.ProvisioningStub(served.local).ConfigureDevice(
         devices_pb2.ConfigureDeviceRequest(device_id="staff_desk-D-1", settings=SETTINGS)
     )
     server, port = await create_device_server(served.hub, "127.0.0.1:0", ["127.0.0.1"])
@@ -122,7 +122,7 @@ async def test_a_press_the_hub_missed_is_retried_with_the_same_request_id(
 ) -> None:
     number = await issue(served, "t1")
     await open_desk(served)
-    async with desk_unit(served.channel, factory, {"desk": DESK}) as (agent, pins):
+    async with desk_unit(served, factory, {"desk": DESK}) as (agent, pins):
         flaky = FlakyQueue(agent._calls._queue, failures=2)
         agent._calls._queue = flaky  # type: ignore[assignment]
         tap(pins, Button.CALL_NEXT)
@@ -137,7 +137,7 @@ async def test_a_press_the_hub_never_answers_is_dropped_not_kept(
 ) -> None:
     number = await issue(served, "t1")
     await open_desk(served)
-    async with desk_unit(served.channel, factory, {"desk": DESK}, retry_for_s=0.3) as (
+    async with desk_unit(served, factory, {"desk": DESK}, retry_for_s=0.3) as (
         agent,
         pins,
     ):

@@ -30,7 +30,11 @@ from tests.staff_desk.test_sim import FAST
 async def test_the_desk_program_takes_its_desk_and_calls_on_a_press(
     served: Served, factory: MockFactory, tmp_path: Path
 ) -> None:
-    (state,) = await enroll_devices(served.address, 1, tmp_path / "desks", KIND)
+    (state,) = await enroll_devices(served.address, served.socket, 1, tmp_path / "desks", kind=KIND)
+    # The technician names the unit's desk by its number, as it is written on the desk.
+    await devices_pb2_grpc.ProvisioningStub(served.local).ConfigureDevice(
+        devices_pb2.ConfigureDeviceRequest(device_id=f"{KIND}-BENCH-0000", settings={"desk": "1"})
+    )
     number = await issue(served, "t1")
     agents: list[DeskAgent] = []
     started = asyncio.Event()
@@ -40,8 +44,7 @@ async def test_the_desk_program_takes_its_desk_and_calls_on_a_press(
         started.set()
 
     stop = asyncio.Event()
-    # No desk in the hub's settings for it yet: the command line's desk number serves.
-    setup = DeskSetup(state, "BENCH-0000", desk="1", pin_factory=factory, heartbeat_s=0.05)
+    setup = DeskSetup(state, "BENCH-0000", pin_factory=factory, heartbeat_s=0.05)
     running = asyncio.create_task(run_desk(setup, stop, on_agent=on_agent))
     await asyncio.wait_for(started.wait(), WAIT_S)
     (agent,) = agents
@@ -56,8 +59,8 @@ async def test_the_desk_program_takes_its_desk_and_calls_on_a_press(
 
 
 async def test_a_simulated_desk_serves_the_hall_on_its_own(served: Served, tmp_path: Path) -> None:
-    (state,) = await enroll_devices(served.address, 1, tmp_path / "desks", KIND)
-    await devices_pb2_grpc.ProvisioningStub(served.channel).ConfigureDevice(
+    (state,) = await enroll_devices(served.address, served.socket, 1, tmp_path / "desks", kind=KIND)
+    await devices_pb2_grpc.ProvisioningStub(served.local).ConfigureDevice(
         devices_pb2.ConfigureDeviceRequest(
             device_id=f"{KIND}-BENCH-0000",
             settings={"desk": "desk-01", "lockout_ms": "100", "hold_ms": "400"},
@@ -81,8 +84,8 @@ async def test_a_simulated_desk_serves_the_hall_on_its_own(served: Served, tmp_p
 async def test_a_desk_with_a_rating_box_in_its_settings_takes_the_visitors_scores(
     served: Served, factory: MockFactory, tmp_path: Path
 ) -> None:
-    (state,) = await enroll_devices(served.address, 1, tmp_path / "desks", KIND)
-    await devices_pb2_grpc.ProvisioningStub(served.channel).ConfigureDevice(
+    (state,) = await enroll_devices(served.address, served.socket, 1, tmp_path / "desks", kind=KIND)
+    await devices_pb2_grpc.ProvisioningStub(served.local).ConfigureDevice(
         devices_pb2.ConfigureDeviceRequest(
             device_id=f"{KIND}-BENCH-0000",
             settings={"desk": "1", "rating_pins": "12,16,20,21,26"},

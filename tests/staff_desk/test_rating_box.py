@@ -15,7 +15,7 @@ from staff_desk.rating_box import DEFAULT_PINS, RatingBox
 from tests.hub.conftest import Served
 from tests.hub.test_ratings import serve_one
 from tests.polling import eventually
-from tests.staff_desk.conftest import WAIT_S
+from tests.staff_desk.conftest import WAIT_S, unit_channel
 
 DESK = "desk-01"
 
@@ -29,16 +29,17 @@ def press(factory: MockFactory, score: int) -> None:
 async def test_a_press_rates_the_visitor_who_just_left(
     served: Served, factory: MockFactory
 ) -> None:
-    agent = RatingAgent(served.channel, DESK)
-    with RatingBox(agent.press_from_thread, pin_factory=factory, lockout_s=0):
-        press(factory, 1)
-        (first,) = await agent.until(1, WAIT_S)
-        assert first.result == "not_ratable"
-        ticket_id = await serve_one(served.hub, DESK)
-        press(factory, 4)
-        press(factory, 5)
-        outcomes = await agent.until(3, WAIT_S)
-    await agent.close()
+    async with unit_channel(served, DESK) as channel:
+        agent = RatingAgent(channel, DESK)
+        with RatingBox(agent.press_from_thread, pin_factory=factory, lockout_s=0):
+            press(factory, 1)
+            (first,) = await agent.until(1, WAIT_S)
+            assert first.result == "not_ratable"
+            ticket_id = await serve_one(served.hub, DESK)
+            press(factory, 4)
+            press(factory, 5)
+            outcomes = await agent.until(3, WAIT_S)
+        await agent.close()
     # The refusal may come back before the rating's commit does: order by score.
     rated, refused = sorted(outcomes[1:], key=lambda o: o.score)
     assert (rated.score, rated.result, rated.ticket_id) == (4, "done", ticket_id)
@@ -57,14 +58,15 @@ async def test_a_press_rates_the_visitor_who_just_left(
 
 async def test_presses_within_the_lockout_rate_once(served: Served, factory: MockFactory) -> None:
     ticket_id = await serve_one(served.hub, DESK)
-    agent = RatingAgent(served.channel, DESK)
     times = iter([100.0, 100.5, 101.0])
-    with RatingBox(agent.press_from_thread, pin_factory=factory, clock=lambda: next(times)):
-        press(factory, 2)
-        press(factory, 3)
-        press(factory, 5)
-        (only,) = await agent.until(1, WAIT_S)
-    await agent.close()
+    async with unit_channel(served, DESK) as channel:
+        agent = RatingAgent(channel, DESK)
+        with RatingBox(agent.press_from_thread, pin_factory=factory, clock=lambda: next(times)):
+            press(factory, 2)
+            press(factory, 3)
+            press(factory, 5)
+            (only,) = await agent.until(1, WAIT_S)
+        await agent.close()
     assert agent.outcomes == [only]
     assert (only.score, only.result, only.ticket_id) == (2, "done", ticket_id)
 
@@ -81,7 +83,6 @@ async def test_run_rating_box_serves_presses_until_stopped(
 ) -> None:
     ticket_id = await serve_one(served.hub, DESK)
     stop = asyncio.Event()
-    running = asyncio.create_task(run_rating_box(served.channel, DESK, stop, pin_factory=factory))
 
     async def box_ready() -> bool:
         return len(factory.pins) >= len(DEFAULT_PINS)
@@ -89,9 +90,11 @@ async def test_run_rating_box_serves_presses_until_stopped(
     async def rated() -> bool:
         return (await served.hub.ratings.facts(ticket_id)).rated
 
-    await eventually(box_ready)
-    press(factory, 5)
-    await eventually(rated)
-    stop.set()
-    agent = await running
+    async with unit_channel(served, DESK) as channel:
+        running = asyncio.create_task(run_rating_box(channel, DESK, stop, pin_factory=factory))
+        await eventually(box_ready)
+        press(factory, 5)
+        await eventually(rated)
+        stop.set()
+        agent = await running
     assert [(o.score, o.result) for o in agent.outcomes] == [(5, "done")]

@@ -21,11 +21,6 @@ def test_only_the_desk_is_needed_the_rest_is_the_standard_harness() -> None:
     assert settings.timing == Timing(0.05, 1.5, 1.5)
 
 
-def test_the_command_line_desk_serves_until_the_hub_names_one() -> None:
-    assert parse_settings({}, default_desk="5").desk == "5"
-    assert parse_settings({"desk": "desk-07"}, default_desk="5").desk == "desk-07"
-
-
 def test_every_setting_can_be_changed() -> None:
     settings = parse_settings(
         {

@@ -31,7 +31,7 @@ async def test_a_simulated_operator_calls_serves_and_gives_up_on_no_shows(
         await issue(served, f"t{n}")
     # Real contact bounce (the operator's buttons chatter), a short lockout to keep it fast.
     config = {"desk": DESK, "debounce_ms": "50", "lockout_ms": "100", "hold_ms": "300"}
-    async with desk_unit(served.channel, factory, config) as (agent, pins):
+    async with desk_unit(served, factory, config) as (agent, pins):
         operator = SimulatedOperator(pins, lambda: agent.light, habits=FAST, rng=random.Random(7))
         stop = asyncio.Event()
         working = asyncio.create_task(operator.run(stop))
@@ -49,7 +49,7 @@ async def test_a_simulated_operator_takes_a_break_with_a_long_press(
 ) -> None:
     await served.queue.OpenDesk(queue_pb2.OpenDeskRequest(request_id="o", desk_id=DESK))
     config = {"desk": DESK, "hold_ms": "300"}
-    async with desk_unit(served.channel, factory, config) as (agent, pins):
+    async with desk_unit(served, factory, config) as (agent, pins):
         operator = SimulatedOperator(pins, lambda: agent.light, habits=FAST)
         await operator.take_a_break()
         await agent.until(lambda: agent.pressed == 1, 5)

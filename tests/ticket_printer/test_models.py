@@ -112,7 +112,7 @@ def _config_outcomes(served: Served) -> list[str]:
 async def _configure(served: Served, settings: dict[str, str]) -> None:
     """Set the printer's settings at the hub and wait until the printer took them."""
     before = len(_config_outcomes(served))
-    await devices_pb2_grpc.ProvisioningStub(served.channel).ConfigureDevice(
+    await devices_pb2_grpc.ProvisioningStub(served.local).ConfigureDevice(
         devices_pb2.ConfigureDeviceRequest(device_id=PRINTER, settings=settings)
     )
 

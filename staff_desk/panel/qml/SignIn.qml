@@ -1,4 +1,4 @@
-// Signing in: who you are (from the branch's staff) and your PIN.
+// Signing in: your login and your PIN. The hub shows its staff list to no one signed out.
 import QtQuick
 import QtQuick.Controls.Basic
 
@@ -47,16 +47,15 @@ Rectangle {
                 font.family: signin.theme.face
                 font.pixelSize: 20 * signin.u * signin.theme.f
             }
-            ComboBox {
+            TextField {
                 id: who
-                objectName: "operatorBox"
+                objectName: "operatorField"
                 width: parent.width
                 height: 64 * signin.u
-                model: signin.view.operators
-                textRole: "name"
-                valueRole: "id"
+                inputMethodHints: Qt.ImhNoAutoUppercase | Qt.ImhNoPredictiveText
                 font.family: signin.theme.face
-                font.pixelSize: 24 * signin.u * signin.theme.f
+                font.pixelSize: 28 * signin.u * signin.theme.f
+                onAccepted: pin.forceActiveFocus()
             }
             Text {
                 text: signin.view.labels.pin + " (" + signin.view.labels.pin_hint + ")"
@@ -85,8 +84,7 @@ Rectangle {
                 text: signin.view.labels.enter
                 active: !signin.view.busy && signin.view.link !== "lost"
                 onClicked: {
-                    signin.view.signIn(who.currentValue === undefined ? "" : who.currentValue,
-                                       pin.text)
+                    signin.view.signIn(who.text.trim(), pin.text)
                     pin.text = ""
                 }
             }
