@@ -39,8 +39,10 @@ async def card_reader_program(
     *,
     driver: CardReader | None = None,
 ) -> AsyncIterator[CardAgent]:
-    (state,) = await enroll_devices(served.address, 1, tmp_path / "readers", KIND)
-    await devices_pb2_grpc.ProvisioningStub(served.channel).ConfigureDevice(
+    (state,) = await enroll_devices(
+        served.address, served.socket, 1, tmp_path / "readers", kind=KIND
+    )
+    await devices_pb2_grpc.ProvisioningStub(served.local).ConfigureDevice(
         devices_pb2.ConfigureDeviceRequest(device_id=DEVICE, settings={"snils_hash_key": KEY.hex()})
     )
     agents: list[CardAgent] = []
