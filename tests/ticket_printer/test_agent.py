@@ -65,7 +65,7 @@ class Hall:
         )
 
     async def device(self) -> devices_pb2.DeviceInfo:
-        listed = await devices_pb2_grpc.ProvisioningStub(self.served.channel).ListDevices(
+        listed = await devices_pb2_grpc.ProvisioningStub(self.served.local).ListDevices(
             devices_pb2.ListDevicesRequest()
         )
         (found,) = [d for d in listed.devices if d.id == self.printer]
@@ -136,7 +136,7 @@ async def admitted_printer(
             assert printable("Код подключения", model) in paper.text
         code = CODE.search(paper.text)
         assert code is not None, paper.text
-        await devices_pb2_grpc.ProvisioningStub(served.channel).ApproveDevice(
+        await devices_pb2_grpc.ProvisioningStub(served.local).ApproveDevice(
             devices_pb2.ApproveDeviceRequest(
                 pairing_code=code.group(0), name="Принтер у входа", zone="hall"
             )
@@ -285,7 +285,7 @@ async def test_a_bad_setting_is_refused_and_a_good_one_applies(
     served: Served, tmp_path: Path
 ) -> None:
     async with admitted_printer(served, tmp_path):
-        provisioning = devices_pb2_grpc.ProvisioningStub(served.channel)
+        provisioning = devices_pb2_grpc.ProvisioningStub(served.local)
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await provisioning.ConfigureDevice(
                 devices_pb2.ConfigureDeviceRequest(
@@ -337,7 +337,7 @@ async def test_the_agent_killed_mid_queue_prints_every_ticket_once_after_restart
             (paper,) = await asyncio.to_thread(sim.wait_for_tickets, 1, 20)
             code = CODE.search(paper.text)
             assert code is not None, paper.text
-            await devices_pb2_grpc.ProvisioningStub(served.channel).ApproveDevice(
+            await devices_pb2_grpc.ProvisioningStub(served.local).ApproveDevice(
                 devices_pb2.ApproveDeviceRequest(pairing_code=code.group(0), name="Принтер")
             )
 
