@@ -22,8 +22,8 @@ from tests.hall_display import scenes
 from tests.hall_display.scenes import Clock
 
 LANDSCAPE, PORTRAIT, UHD = SHAPES
-# Screens the tests render for a person to look at.
-SHOTS = Path("/tmp/shots/hall_display")
+# Where the pairing screens land for a person to look at (ignored by git), as in test_screens.
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screens" / "hall_display"
 LAYOUTS = [(s, lang) for s in SHAPES for lang in ("ru", "en", "ru+en")]
 
 

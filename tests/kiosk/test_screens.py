@@ -453,7 +453,7 @@ def test_the_pairing_screen_shows_the_hubs_fingerprint_beside_the_code(qtbot: Qt
     window = KioskWindow(s.view)
     window.show()
     try:
-        window.grab(Path("/tmp/shots/kiosk/pairing.png"))
+        window.grab(SCREENS / "pairing-fingerprint.png")
         shown = window.rootObject().findChild(QQuickItem, "pairingAuthority")
         assert shown is not None and shown.isVisible()
         assert shown.property("text") == FINGERPRINT
