@@ -245,6 +245,7 @@ class KioskAgent:
         if joined is None:
             return
         terminal = terminal_channel = None
+        tasks = []
         if self.payer is None and options.terminal:
             terminal_link = await until_stopped(self._terminal_link(), stop)
             if terminal_link is None:
@@ -253,11 +254,13 @@ class KioskAgent:
             self.payer = terminal = PaymentAgent.zvt(
                 terminal_channel, f"{TERMINAL_KIND}-{self._terminal_serial}", options.terminal
             )
+            # Its own session, so the fleet view shows the terminal as present.
+            tasks.append(HubSession(terminal_link.address, terminal_link.credentials).run(stop))
         channel = joined.connect()
         deadline = self.options.deadline_s
         # A tap is retried (same request id) for two deadlines before it is given up.
         hub = KioskHub(channel, deadline_s=deadline, issue_within_s=2 * deadline)
-        tasks = [self._follow(hub, stop)]
+        tasks.append(self._follow(hub, stop))
         if self.payer is not None:
             tasks.append(self._watch_terminal(self.payer, stop))
         self.runner = RequestRunner(hub, self.listener, self.branch, self.payer)

@@ -30,13 +30,15 @@ from payment_terminal.sim import Mode, SimulatedTerminal
 from protos.okno.v1 import (
     appointments_pb2,
     appointments_pb2_grpc,
+    devices_pb2,
+    devices_pb2_grpc,
     payments_pb2,
     payments_pb2_grpc,
     queue_pb2,
 )
 from tests.card_reader.conftest import READER_URL, Insert
 from tests.hub.conftest import Served
-from tests.kiosk.test_program import WAIT_S, options, running, screen, until
+from tests.kiosk.test_program import TERMINAL_SERIAL, WAIT_S, options, running, screen, until
 from tests.ticket_printer.test_agent import PRINTER, admitted_printer
 
 if TYPE_CHECKING:
@@ -303,6 +305,12 @@ async def test_the_real_payment_agent_charges_once_on_the_simulated_terminal(
             assert "Сумма: 500.00 RUB" in printed[-1].text
             view.takeTicket()
             await until(qapp, lambda: screen(kiosk) is Screen.TICKET)
+            # The terminal is a device of its own, present in the technician's fleet view.
+            listed = await devices_pb2_grpc.ProvisioningStub(served.local).ListDevices(
+                devices_pb2.ListDevicesRequest()
+            )
+            (found,) = [d for d in listed.devices if d.id == f"{TERMINAL_KIND}-{TERMINAL_SERIAL}"]
+            assert found.presence == devices_pb2.PRESENCE_ONLINE
         assert sim.charged() == 500_00 and len(sim.ledger) == 1
 
 
