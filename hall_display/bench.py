@@ -204,7 +204,13 @@ async def _drive(  # noqa: PLR0917 (one run's parts, passed down from measure_pa
     probe: PaintProbe,
     latencies: list[float],
 ) -> None:
-    hub = Hub(config, config.with_name("hub.db"), clock=lambda: wall_clock_ms() + offset_ms)
+    # Certificates go by the wall clock, as in the hub process: only the queue's is moved.
+    hub = Hub(
+        config,
+        config.with_name("hub.db"),
+        clock=lambda: wall_clock_ms() + offset_ms,
+        device_clock=wall_clock_ms,
+    )
     await hub.start()
     doors = await open_doors(hub)
     stop = asyncio.Event()
