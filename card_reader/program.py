@@ -1,6 +1,7 @@
 """``okno card-reader`` and ``okno card-reader sim``: the reader's device program, a virtual card.
 
-The device program enrolls like every device (its pairing code is logged at WARNING),
+The device program enrolls like every device (its pairing code and the hub CA's
+fingerprint, for the technician to compare, are logged at WARNING),
 holds its session, reports a missing pcscd or reader as its error, and publishes each
 visitor through an :class:`~card_reader.agent.IdentitySink`. A kiosk that runs the agent
 in its own process passes its sink and its on-screen keypad; run alone, the reader asks
@@ -64,12 +65,19 @@ async def run_card_reader(
             code,
         )
 
+    def show_authority(fingerprint: str) -> None:
+        log.warning(
+            "hub CA fingerprint %s: the technician compares it with okno provision list",
+            fingerprint,
+        )
+
     key, member = await membership(
         Description(KIND, setup.model, setup.serial),
         setup.state,
         hub=setup.hub,
         interfaces=setup.interfaces,
         show_code=show_code,
+        show_authority=show_authority,
     )
     agent: CardAgent | None = None
 

@@ -1,9 +1,11 @@
 """Figures of the hall display for ``okno display bench``.
 
-- A call made at the hub to the new row painted: a real hub on loopback, the real feed
-  client, bridge, view-model and QML window (offscreen); the time runs from the moment
-  CallNext is *sent* (so the hub's commit counts too) to the first frame swapped after
-  the view-model applied the call. Target p99 < 100 ms.
+- A call made at the hub to the new row painted: a real hub on loopback behind its real
+  doors, the real feed client (an enrolled display on the device port), bridge,
+  view-model and QML window (offscreen); tickets come from an enrolled kiosk and calls
+  from the desks' enrolled desk units. The time runs from the moment CallNext is *sent*
+  (so the hub's commit counts too) to the first frame swapped after the view-model
+  applied the call. Target p99 < 100 ms.
 - The voice: ``voice_bench.measure_voice`` (cached call to first sample < 300 ms).
 - A day on the board: 24 hours of a busy hall's feed (a call every 40 s) pushed through
   the view-model as fast as it goes, the clock moved on and the board repainted every
@@ -24,7 +26,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import grpc
@@ -37,13 +39,23 @@ from hall_display.screen import BoardWindow, ensure_app
 from hall_display.settings import DisplaySettings
 from hall_display.view import BoardView
 from hall_display.voice_bench import CACHED_CALL_TARGET_MS, measure_voice
-from hub.api.server import create_server
 from hub.bench.process import morning_offset_ms, round_the_clock
+from hub.doors import open_doors
 from hub.service import Hub, wall_clock_ms
 from okno.bench import Figure, percentile
+from okno.provision import enroll_devices
 from okno.qt import emit
-from okno.runtime.channels import plaintext
-from protos.okno.v1 import common_pb2, feed_pb2, queue_pb2, queue_pb2_grpc
+from okno.runtime.channels import HubLink, hub_link
+from okno.runtime.enroll import Description
+from okno.runtime.hubtls import admin_socket
+from protos.okno.v1 import (
+    common_pb2,
+    devices_pb2,
+    devices_pb2_grpc,
+    feed_pb2,
+    queue_pb2,
+    queue_pb2_grpc,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "branch.toml"
 PAINT_TARGET_MS = 100.0
@@ -192,41 +204,93 @@ async def _drive(  # noqa: PLR0917 (one run's parts, passed down from measure_pa
     probe: PaintProbe,
     latencies: list[float],
 ) -> None:
-    hub = Hub(config, config.with_name("hub.db"), clock=lambda: wall_clock_ms() + offset_ms)
+    # Certificates go by the wall clock, as in the hub process: only the queue's is moved.
+    hub = Hub(
+        config,
+        config.with_name("hub.db"),
+        clock=lambda: wall_clock_ms() + offset_ms,
+        device_clock=wall_clock_ms,
+    )
     await hub.start()
-    server, port = await create_server(hub, "127.0.0.1:0")
-    await server.start()
-    address = f"127.0.0.1:{port}"
+    doors = await open_doors(hub)
     stop = asyncio.Event()
-    client = FeedClient(plaintext(address), bridge, probe_s=0.5)
-    following = asyncio.create_task(client.run(stop))
+    following = None
+    channels: list[grpc.aio.Channel] = []
     try:
-        async with grpc.aio.insecure_channel(address) as channel:
-            await _calls(queue_pb2_grpc.QueueServiceStub(channel), calls, probe, latencies)
+        root = config.parent
+        display = await enrolled(doors.address, doors.socket, root, "hall_display")
+        kiosk = await enrolled(doors.address, doors.socket, root, "kiosk")
+        units = await desk_units(doors.address, doors.socket, root, _DESKS)
+        channels = [kiosk.connect(), *(unit.connect() for unit in units)]
+        client = FeedClient(display.connect, bridge, probe_s=0.5)
+        following = asyncio.create_task(client.run(stop))
+        desks = [queue_pb2_grpc.QueueServiceStub(channel) for channel in channels[1:]]
+        await _calls(queue_pb2_grpc.QueueServiceStub(channels[0]), desks, calls, probe, latencies)
     finally:
         stop.set()
-        await following
+        if following is not None:
+            await following
+        for channel in channels:
+            await channel.close()
         hub.broker.close_all()
-        await server.stop(1)
+        await doors.close(1)
         await hub.stop()
 
 
+async def enrolled(address: str, socket: Path, root: Path, kind: str) -> HubLink:
+    """A device of ``kind`` enrolled as a technician would (in ``root/kind``), and its link."""
+    (state,) = await enroll_devices(address, socket, 1, root / kind, kind=kind)
+    return await _link(address, state, kind)
+
+
+async def desk_units(address: str, socket: Path, root: Path, desks: Sequence[str]) -> list[HubLink]:
+    """A desk unit for each of ``desks``, enrolled and given its desk as a technician would.
+
+    A desk unit works only its own desk (hub/api/scope.py): the bench calls at each desk
+    through that desk's unit.
+    """
+    kind = "staff_desk"
+    states = await enroll_devices(address, socket, len(desks), root / kind, kind=kind)
+    async with admin_socket(socket)() as local:
+        provisioning = devices_pb2_grpc.ProvisioningStub(local)
+        for state, desk in zip(states, desks, strict=True):
+            await provisioning.ConfigureDevice(
+                devices_pb2.ConfigureDeviceRequest(
+                    device_id=f"{kind}-BENCH-{state.name}", settings={"desk": desk}
+                )
+            )
+    return [await _link(address, state, kind) for state in states]
+
+
+async def _link(address: str, state: Path, kind: str) -> HubLink:
+    """The mutual-TLS link of a device enrolled in ``state`` (enroll_devices' BENCH-NNNN)."""
+    return await hub_link(
+        Description(kind, "bench", f"BENCH-{state.name}"),
+        state,
+        hub=address,
+        interfaces=[],
+        show_code=lambda _: None,
+    )
+
+
 async def _calls(
-    queue: queue_pb2_grpc.QueueServiceAsyncStub,
+    kiosk: queue_pb2_grpc.QueueServiceAsyncStub,
+    desks: Sequence[queue_pb2_grpc.QueueServiceAsyncStub],
     calls: int,
     probe: PaintProbe,
     latencies: list[float],
 ) -> None:
-    for desk in _DESKS:
-        await queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id=desk))
+    """Tickets from the kiosk, then calls at each desk in turn by its own unit."""
+    for desk_id, unit in zip(_DESKS, desks, strict=True):
+        await unit.OpenDesk(queue_pb2.OpenDeskRequest(desk_id=desk_id))
     for _ in range(calls):
-        await queue.IssueTicket(queue_pb2.IssueTicketRequest(service_id="passport"))
+        await kiosk.IssueTicket(queue_pb2.IssueTicketRequest(service_id="passport"))
     for n in range(calls):
-        desk = _DESKS[n % len(_DESKS)]
+        desk_id, unit = _DESKS[n % len(_DESKS)], desks[n % len(_DESKS)]
         if n >= len(_DESKS):
-            await queue.MarkNoShow(queue_pb2.DeskRequest(desk_id=desk))
+            await unit.MarkNoShow(queue_pb2.DeskRequest(desk_id=desk_id))
         sent = time.perf_counter()
-        called = await queue.CallNext(queue_pb2.DeskRequest(desk_id=desk))
+        called = await unit.CallNext(queue_pb2.DeskRequest(desk_id=desk_id))
         painted = await asyncio.wait_for(probe.expect(called.sequence), 10)
         latencies.append((painted - sent) * 1000)
 

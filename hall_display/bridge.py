@@ -30,6 +30,7 @@ class FeedBridge(QObject):
     info = Signal(object, object)
     settings = Signal(object)
     pairing = Signal(str)
+    authority = Signal(str)
     # The asyncio side ended with this reason: the program stops and reports it.
     failed = Signal(str)
 
@@ -41,6 +42,7 @@ class FeedBridge(QObject):
         self.info.connect(view.set_hall_info, _QUEUED)
         self.settings.connect(view.set_settings, _QUEUED)
         self.pairing.connect(view.show_pairing_code, _QUEUED)
+        self.authority.connect(view.show_authority, _QUEUED)
 
     def feed_message(self, message: feed_pb2.FeedMessage) -> None:
         emit(self.message, message)
@@ -60,3 +62,6 @@ class FeedBridge(QObject):
 
     def show_code(self, code: str) -> None:
         emit(self.pairing, code)
+
+    def show_authority(self, fingerprint: str) -> None:
+        emit(self.authority, fingerprint)

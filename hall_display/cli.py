@@ -29,9 +29,6 @@ def display(
     ),
     hub: FoundHub = "",
     interface: Interface = "127.0.0.1",
-    insecure: Annotated[
-        str, typer.Option(help="Follow the hub's plaintext port host:port (development only).")
-    ] = "",
     windowed: Annotated[str, typer.Option(help="WIDTHxHEIGHT window instead of full screen.")] = "",
     screenshots: Annotated[
         Path | None, typer.Option(help="Save the screen as DIR/display.png now and then.")
@@ -58,7 +55,6 @@ def display(
         desk=desk_id,
         hub=hub,
         interfaces=(interface,),
-        insecure=insecure,
         serial=serial or socket.gethostname(),
         size=size,
         screenshots=screenshots,

@@ -40,7 +40,7 @@ from hall_display.announcer import Announcement, Announcer
 from hall_display.board import CALLS, Board, Link
 from hall_display.errors import BadPhrase
 from hall_display.speech import Language
-from okno.runtime.channels import Connect
+from okno.runtime.hubtls import Connect
 from okno.runtime.session import backoff_s
 from protos.okno.v1 import (
     admin_pb2,
@@ -181,7 +181,7 @@ class FeedClient:
             await asyncio.sleep(self._probe_s)
 
     async def _fetch_info(self, channel: grpc.aio.Channel) -> None:
-        """Branch and service names, where the port serves Admin (the plaintext one does)."""
+        """Branch and service names, where the hub serves them (an older hub may not)."""
         self._info_wanted.clear()
         if self._info_missing:
             return

@@ -4,8 +4,8 @@ It joins the branch like every device (okno.runtime.program.membership, kind
 "hall_display"; the pairing code is shown on the screen), holds its session (settings
 arrive from the hub: role, desk, layout, language, voice, volume, quiet hours, ticker,
 see settings.py), follows the hall feed over the mutual-TLS channel, shows the board and
-speaks the calls. ``insecure="host:port"`` instead follows the hub's plaintext port with
-no enrollment and no session, for development and the demo.
+speaks the calls. Until a technician admits it, the screen shows the pairing code and
+the fingerprint of the hub's CA, which the technician compares with the hub's own.
 
 Qt and asyncio. Qt's event loop owns the main thread (the GUI must live there). The
 asyncio side (membership, session, feed client, voice) runs its own standard loop in one
@@ -63,8 +63,6 @@ class DisplayOptions:
     # host:port of the hub's enrollment port; empty: found by zeroconf.
     hub: str = ""
     interfaces: tuple[str, ...] = ("0.0.0.0",)
-    # host:port of the hub's plaintext port: no enrollment, no session (development).
-    insecure: str = ""
     serial: str = field(default_factory=socket.gethostname)
     model: str = "okno-display"
     # A window of this size; None: full screen.
@@ -219,22 +217,23 @@ class DisplayIO:
                 options.state,
                 hub=options.hub,
                 interfaces=list(options.interfaces),
-                insecure=options.insecure,
                 show_code=self.bridge.show_code,
+                show_authority=self.bridge.show_authority,
             ),
             stop,
         )
         if joined is None:
             return
-        connect, address, credentials = joined.connect, joined.address, joined.credentials
         self.client = FeedClient(
-            connect, self.bridge, announcer=self.announcer, languages=self.base.voice_languages
+            joined.connect,
+            self.bridge,
+            announcer=self.announcer,
+            languages=self.base.voice_languages,
         )
-        tasks = [self.client.run(stop), self.announcer.run(stop)]
-        if credentials is not None:
-            self.session = HubSession(address, credentials, on_config=self._configure)
-            tasks.append(self._hold(self.session, stop))
-        await asyncio.gather(*tasks)
+        self.session = HubSession(joined.address, joined.credentials, on_config=self._configure)
+        await asyncio.gather(
+            self.client.run(stop), self.announcer.run(stop), self._hold(self.session, stop)
+        )
 
     async def _hold(self, session: HubSession, stop: asyncio.Event) -> None:
         await session.run(stop)

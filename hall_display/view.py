@@ -69,7 +69,7 @@ _GROUPS = {
         "deskHighlighted",
         "deskBlink",
     ),
-    "link": ("link", "lost", "lostSince", "pairingCode"),
+    "link": ("link", "lost", "lostSince", "pairingCode", "pairingAuthority"),
 }
 
 
@@ -183,6 +183,7 @@ class BoardView(QObject):
         self._branch_name = ""
         self._branch_zone = ""
         self._pairing_code = ""
+        self._authority = ""
         self._values: dict[str, object] = {}
         self.refresh()
 
@@ -212,6 +213,12 @@ class BoardView(QObject):
     def show_pairing_code(self, code: str) -> None:
         """Show the code a technician approves this display with; "" hides it."""
         self._pairing_code = code
+        self.refresh()
+
+    def show_authority(self, fingerprint: str) -> None:
+        """Show the hub CA's fingerprint beside the code, for the technician to compare
+        with the hub's own: a stranger on the network would show another."""
+        self._authority = fingerprint
         self.refresh()
 
     def set_shape(self, width: int, height: int) -> None:
@@ -270,6 +277,7 @@ class BoardView(QObject):
             "lost": link.state is Link.LOST,
             "lostSince": f"{words['since']} {self._local(link.since_ms):%H:%M}",
             "pairingCode": self._pairing_code,
+            "pairingAuthority": self._authority,
             "animate": self._animate,
             "noCalls": no_calls[0],
             "noCalls2": no_calls[1],
@@ -352,6 +360,7 @@ class BoardView(QObject):
     lost = _value(bool, "lost", linkChanged)
     lostSince = _value(str, "lostSince", linkChanged)  # noqa: N815
     pairingCode = _value(str, "pairingCode", linkChanged)  # noqa: N815
+    pairingAuthority = _value(str, "pairingAuthority", linkChanged)  # noqa: N815
     latestModel = Property(QObject, lambda self: self.latest, constant=True)  # noqa: N815
     historyModel = Property(QObject, lambda self: self.history, constant=True)  # noqa: N815
     queuesModel = Property(QObject, lambda self: self.queues, constant=True)  # noqa: N815

@@ -1,7 +1,8 @@
 """The kiosk's asyncio side, in its own thread: membership, session, the queue, requests.
 
-- **Membership**: an unenrolled kiosk shows its pairing code on the screen and waits for
-  the technician (okno.runtime.program.membership); then mutual TLS to the hub.
+- **Membership**: an unenrolled kiosk shows its pairing code on the screen, with the
+  fingerprint of the hub's CA beside it, and waits for the technician
+  (okno.runtime.program.membership); then mutual TLS to the hub, as a kiosk.
 - **Settings** arrive in the session (printer, language, PIN hash...): checked here, in
   the session's thread, so a bad one is refused back to the technician at once.
 - **Following the hub**: the catalogue (reloaded when the branch configuration's digest
@@ -36,7 +37,7 @@ from kiosk.requests import Branch, RequestRunner
 from kiosk.settings import KioskSettings
 from okno.aio import until_stopped
 from okno.errors import OknoError
-from okno.runtime.channels import hub_link
+from okno.runtime.channels import HubLink, hub_link
 from okno.runtime.enroll import Description, EnrollmentRefused
 from okno.runtime.session import HubSession, backoff_s
 from payment_terminal.agent import PaymentAgent
@@ -44,6 +45,9 @@ from payment_terminal.agent import PaymentAgent
 log = logging.getLogger(__name__)
 
 KIND = "kiosk"
+# The card terminal in the kiosk is a device of its own: the hub binds each payment to
+# the terminal's certificate, and a kiosk's may not begin one.
+TERMINAL_KIND = "payment_terminal"
 STOP_S = 10.0
 RETRY_CAP_S = 1.5
 DIGEST_EVERY_S = 30.0
@@ -66,9 +70,6 @@ class AgentOptions(Protocol):
 
     @property
     def interfaces(self) -> tuple[str, ...]: ...
-
-    @property
-    def insecure(self) -> str: ...
 
     @property
     def serial(self) -> str: ...
@@ -236,36 +237,39 @@ class KioskAgent:
                 options.state,
                 hub=options.hub,
                 interfaces=list(options.interfaces),
-                insecure=options.insecure,
                 show_code=self.listener.show_code,
+                show_authority=self.listener.show_authority,
             ),
             stop,
         )
         if joined is None:
             return
-        connect, address, credentials = joined.connect, joined.address, joined.credentials
-        channel = connect()
+        terminal = terminal_channel = None
+        tasks = []
+        if self.payer is None and options.terminal:
+            terminal_link = await until_stopped(self._terminal_link(), stop)
+            if terminal_link is None:
+                return
+            terminal_channel = terminal_link.connect()
+            self.payer = terminal = PaymentAgent.zvt(
+                terminal_channel, f"{TERMINAL_KIND}-{self._terminal_serial}", options.terminal
+            )
+            # Its own session, so the fleet view shows the terminal as present.
+            tasks.append(HubSession(terminal_link.address, terminal_link.credentials).run(stop))
+        channel = joined.connect()
         deadline = self.options.deadline_s
         # A tap is retried (same request id) for two deadlines before it is given up.
         hub = KioskHub(channel, deadline_s=deadline, issue_within_s=2 * deadline)
-        tasks = [self._follow(hub, stop)]
-        terminal = None
-        if self.payer is None and options.terminal:
-            terminal_id = options.terminal_id or f"{options.serial}-terminal"
-            self.payer = terminal = PaymentAgent.zvt(channel, terminal_id, options.terminal)
+        tasks.append(self._follow(hub, stop))
         if self.payer is not None:
             tasks.append(self._watch_terminal(self.payer, stop))
         self.runner = RequestRunner(hub, self.listener, self.branch, self.payer)
-        if credentials is not None:
-            self.session = HubSession(address, credentials, on_config=self._configure)
-            tasks.append(self._hold(self.session, stop))
+        self.session = HubSession(joined.address, joined.credentials, on_config=self._configure)
+        tasks.append(self._hold(self.session, stop))
         if options.card_reader:
             url = "pcsc://" if options.card_reader == "auto" else options.card_reader
             reader = CardReader(url)
-            if self.session is not None:
-                self.card = CardAgent(reader, self.sink, self.session.report, keypad=self.keypad)
-            else:
-                self.card = CardAgent(reader, self.sink, keypad=self.keypad)
+            self.card = CardAgent(reader, self.sink, self.session.report, keypad=self.keypad)
             try:
                 self.card.configure({"snils_hash_key": self.settings.snils_hash_key})
             except OknoError as error:  # cards are still read, their SNILS left out
@@ -279,7 +283,26 @@ class KioskAgent:
             await asyncio.gather(*self._tasks, return_exceptions=True)
             if terminal is not None:
                 await terminal.close()
+            if terminal_channel is not None:
+                await terminal_channel.close()
             await channel.close()
+
+    @property
+    def _terminal_serial(self) -> str:
+        return self.options.terminal_id or f"{self.options.serial}-terminal"
+
+    def _terminal_link(self) -> Coroutine[Any, Any, HubLink]:
+        """The kiosk's card terminal's membership, kept in ``state/terminal``: a terminal
+        new to the hub shows its own pairing code on the kiosk's screen after the kiosk's."""
+        options = self.options
+        return hub_link(
+            Description(TERMINAL_KIND, options.model, self._terminal_serial),
+            options.state / "terminal",
+            hub=options.hub,
+            interfaces=list(options.interfaces),
+            show_code=self.listener.show_code,
+            show_authority=self.listener.show_authority,
+        )
 
     async def _watch_terminal(self, payer: Payer, stop: asyncio.Event) -> None:
         """Register at the terminal, settling what a crash left open, and tell the screen

@@ -37,6 +37,7 @@ class KioskBridge(QObject):
     terminal = Signal(bool)
     settings = Signal(object)
     pairing = Signal(str)
+    authority = Signal(str)
     slots = Signal(str, object)
     booking = Signal(object)
     prompt = Signal(str, str)
@@ -58,6 +59,7 @@ class KioskBridge(QObject):
         self.terminal.connect(view.terminal_state, _QUEUED)
         self.settings.connect(view.apply_settings, _QUEUED)
         self.pairing.connect(view.show_pairing, _QUEUED)
+        self.authority.connect(view.show_authority, _QUEUED)
         self.slots.connect(view.slots_listed, _QUEUED)
         self.booking.connect(view.booked, _QUEUED)
         self.prompt.connect(view.payment_prompt, _QUEUED)
@@ -97,6 +99,9 @@ class KioskBridge(QObject):
 
     def show_code(self, code: str) -> None:
         emit(self.pairing, code)
+
+    def show_authority(self, fingerprint: str) -> None:
+        emit(self.authority, fingerprint)
 
     def stopped(self, reason: str) -> None:
         emit(self.failed, reason)

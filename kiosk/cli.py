@@ -31,9 +31,6 @@ def kiosk(
     ),
     hub: FoundHub = "",
     interface: Interface = "127.0.0.1",
-    insecure: Annotated[
-        str, typer.Option(help="Use the hub's plaintext port host:port (development only).")
-    ] = "",
     windowed: Annotated[
         bool, typer.Option(help="A window instead of kiosk mode (development).")
     ] = False,
@@ -57,7 +54,11 @@ def kiosk(
         typer.Option(help="The card payment terminal (ZVT): serial:///dev/ttyUSB0?baudrate=9600."),
     ] = "",
     terminal_id: Annotated[
-        str, typer.Option(help="The terminal's id on the hub (default: SERIAL-terminal).")
+        str,
+        typer.Option(
+            help="The terminal's serial (default: SERIAL-terminal): it enrolls as "
+            "payment_terminal-TERMINAL_ID."
+        ),
     ] = "",
     card_reader: Annotated[
         str,
@@ -87,7 +88,6 @@ def kiosk(
         state=state,
         hub=hub,
         interfaces=(interface,),
-        insecure=insecure,
         serial=serial or socket.gethostname(),
         size=window,
         config=tuple(config),

@@ -75,6 +75,9 @@ class KioskFlow(FlowCore):
         self.notice: tuple[str, dict[str, str]] = ("", {})
         self._notice_from = Screen.HOME
         self.pairing_code = ""
+        # The fingerprint of the CA the hub presented, shown with the code for the
+        # technician to compare with the hub's own (okno provision list).
+        self.pairing_authority = ""
 
     # -- what is shown ---------------------------------------------------------------------
 
@@ -302,6 +305,9 @@ class KioskFlow(FlowCore):
             self.screen is Screen.HOME and self._idle() > 1.0
         ):
             self._take_defaults()
+
+    def show_authority(self, fingerprint: str) -> None:
+        self.pairing_authority = fingerprint
 
     def show_pairing(self, code: str) -> None:
         self.pairing_code = code

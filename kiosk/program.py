@@ -1,9 +1,9 @@
 """``okno kiosk``: the touchscreen kiosk, as a device program of the branch.
 
 It joins the branch like every device (kind "kiosk"; the pairing code is shown on the
-screen), holds its session (settings from the hub: see settings.py), follows the queue
-and issues tickets over the mutual-TLS channel. ``insecure="host:port"`` uses the hub's
-plaintext port with no enrollment and no session, for development and the demo.
+screen with the hub CA's fingerprint), holds its session (settings from the hub: see
+settings.py), follows the queue and issues tickets over the mutual-TLS channel. Its card
+terminal, if it has one, joins as a device of its own (kind "payment_terminal").
 
 Qt owns the main thread; the asyncio side (agent.py) runs in "okno-kiosk-io" and reaches
 Qt only through queued signals (bridge.py); the voice speaks in "okno-kiosk-voice".
@@ -51,8 +51,6 @@ class KioskOptions:
     # host:port of the hub's enrollment port; empty: found by zeroconf.
     hub: str = ""
     interfaces: tuple[str, ...] = ("0.0.0.0",)
-    # host:port of the hub's plaintext port: no enrollment, no session (development).
-    insecure: str = ""
     serial: str = field(default_factory=socket.gethostname)
     model: str = "okno-kiosk"
     # A window of this size (development); None: kiosk mode, full screen.
@@ -71,7 +69,8 @@ class KioskOptions:
     # Print "kiosk ready <time.monotonic()>" once the home screen is usable, then quit.
     exit_when_ready: bool = False
     # The card payment terminal's serial URL (serial:///dev/ttyUSB0?baudrate=9600), and
-    # its id on the hub (default "<serial>-terminal"); none: fees are paid at the desk.
+    # its serial (default "<serial>-terminal"): it enrolls as payment_terminal-<that>,
+    # keeping its membership in state/terminal; none: fees are paid at the desk.
     terminal: str = ""
     terminal_id: str = ""
     # The card reader the kiosk runs in its own process: "auto" (the first reader with a

@@ -151,6 +151,7 @@ def entry(flow: KioskFlow, words: dict[str, str]) -> dict[str, object]:
         "pinTitle": pin_title,
         "pinMessage": pin_message,
         "pairingCode": flow.pairing_code,
+        "pairingAuthority": flow.pairing_authority,
         "serviceInfo": "\n".join(info),
     }
 

@@ -64,6 +64,7 @@ _GROUPS = {
         "pinTitle",
         "pinMessage",
         "pairingCode",
+        "pairingAuthority",
         "serviceInfo",
         "cardCheckIn",
         *screens_view.TICKET_KEYS,
@@ -131,6 +132,9 @@ class KioskView(QObject):
 
     def show_pairing(self, code: str) -> None:
         self._do(lambda: self.flow.show_pairing(code))
+
+    def show_authority(self, fingerprint: str) -> None:
+        self._do(lambda: self.flow.show_authority(fingerprint))
 
     def slots_listed(self, request_id: str, listing: SlotList) -> None:
         self._do(lambda: self.flow.booking.slots_listed(request_id, listing))
@@ -371,6 +375,7 @@ class KioskView(QObject):
     pinMessage = _value(str, "pinMessage", screenChanged)  # noqa: N815
     pinTitle = _value(str, "pinTitle", screenChanged)  # noqa: N815
     pairingCode = _value(str, "pairingCode", screenChanged)  # noqa: N815
+    pairingAuthority = _value(str, "pairingAuthority", screenChanged)  # noqa: N815
     serviceInfo = _value(str, "serviceInfo", screenChanged)  # noqa: N815
     ticketTitle = _value(str, "ticketTitle", screenChanged)  # noqa: N815
     ticketNumber = _value(str, "ticketNumber", screenChanged)  # noqa: N815

@@ -25,6 +25,7 @@ Rectangle {
         u: root.u
     }
     PairingCode {
+        objectName: "pairing"
         anchors.fill: parent
         visible: root.view.pairingCode !== ""
         view: root.view

@@ -10,4 +10,5 @@ QtObject {
     readonly property color alarm: "#b00000"
     readonly property string face: "DejaVu Sans"
     readonly property string narrow: "DejaVu Sans Condensed"
+    readonly property string mono: "DejaVu Sans Mono"
 }

@@ -102,7 +102,8 @@ TABLE: dict[str, frozenset[str]] = {
             "ReprintTicket": {OPERATOR, ADMINISTRATOR},
             "GetPrintJob": {KIOSK, OPERATOR, ADMINISTRATOR},
             "GetPrinterState": {KIOSK, ADMINISTRATOR, TECHNICIAN},
-            "PrintSlip": {ADMINISTRATOR, TECHNICIAN},
+            # A kiosk prints a booking's code and a card payment's receipt, on its own printer.
+            "PrintSlip": {KIOSK, ADMINISTRATOR, TECHNICIAN},
         },
     ),
     **_rules(

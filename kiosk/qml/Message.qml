@@ -1,5 +1,6 @@
-// Screens with nothing to tap: out of service, starting, and the pairing code. Both
-// languages at once: the visitor cannot switch here.
+// Screens with nothing to tap: out of service, starting, and the pairing code with the
+// fingerprint of the hub's CA, which the technician compares with okno provision list's.
+// Both languages at once: the visitor cannot switch here.
 import QtQuick
 
 Item {
@@ -73,6 +74,39 @@ Item {
             font.bold: true
             horizontalAlignment: Text.AlignHCenter
         }
+        Column {
+            width: parent.width
+            visible: message.mode === "pairing" && message.view.pairingAuthority !== ""
+            spacing: 12 * message.u
+            Text {
+                width: parent.width
+                text: "Отпечаток сервера / Hub fingerprint"
+                color: message.theme.muted
+                font.family: message.theme.face
+                font.pixelSize: 40 * message.u
+                wrapMode: Text.WordWrap
+                horizontalAlignment: Text.AlignHCenter
+            }
+            Text {
+                objectName: "pairingAuthority"
+                width: parent.width
+                text: message.view.pairingAuthority
+                color: message.theme.text
+                font.family: message.theme.mono
+                font.pixelSize: 64 * message.u
+                font.bold: true
+                horizontalAlignment: Text.AlignHCenter
+            }
+            Text {
+                width: parent.width
+                text: "Сверьте с okno provision list"
+                color: message.theme.muted
+                font.family: message.theme.face
+                font.pixelSize: 40 * message.u
+                wrapMode: Text.WordWrap
+                horizontalAlignment: Text.AlignHCenter
+            }
+        }
         Rectangle {
             anchors.horizontalCenter: parent.horizontalCenter
             width: 600 * message.u
@@ -95,6 +129,16 @@ Item {
             color: message.theme.muted
             font.family: message.theme.face
             font.pixelSize: 44 * message.u
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
+        }
+        Text {
+            width: parent.width
+            visible: message.mode === "pairing" && message.view.pairingAuthority !== ""
+            text: "Compare its fingerprint with okno provision list"
+            color: message.theme.muted
+            font.family: message.theme.face
+            font.pixelSize: 36 * message.u
             wrapMode: Text.WordWrap
             horizontalAlignment: Text.AlignHCenter
         }

@@ -38,14 +38,21 @@ async def hub_link(
     hub: str,
     interfaces: list[str],
     show_code: Callable[[str], None],
+    show_authority: Callable[[str], None] | None = None,
 ) -> HubLink:
     """Membership over mutual TLS, enrolling first when the device has none.
 
     ``show_code`` shows the pairing code while the device waits for the technician, and
-    "" once it is admitted.
+    "" once it is admitted; ``show_authority`` the hub CA's fingerprint, for the
+    technician to compare beside the code.
     """
     key, member = await membership(
-        device, state, hub=hub, interfaces=interfaces, show_code=show_code
+        device,
+        state,
+        hub=hub,
+        interfaces=interfaces,
+        show_code=show_code,
+        show_authority=show_authority,
     )
     show_code("")
     credentials = member.credentials(key)

@@ -79,10 +79,12 @@ async def join(
     *,
     announce_on: list[str],
     show_code: Callable[[str], None],
+    show_authority: Callable[[str], None] | None = None,
 ) -> Membership:
     """Ask to join over TLS, show the pairing code (and announce it), wait for the technician.
 
-    The hub's CA is taken as presented and its fingerprint logged beside the code; the
+    The hub's CA is taken as presented and its fingerprint logged, and given to
+    ``show_authority`` before the first code, for a screen to show beside the code; the
     approval must come with that same CA, or a stranger answered in the hub's place.
     """
     device_id = f"{device.kind}-{device.serial}"
@@ -95,6 +97,8 @@ async def join(
         hub_address,
         fingerprint(ca_pem),
     )
+    if show_authority is not None:
+        show_authority(fingerprint(ca_pem))
     async with hub_tls(hub_address, ca_pem)() as channel:
         enrollment = devices_pb2_grpc.EnrollmentStub(channel)
         while True:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from card_reader.profiles.uec import TAG_BIRTH_DATE
 from card_reader.program import KIND, CardReaderSetup, run_card_reader
 from card_reader.sim import SAMPLE_HOLDER, SAMPLE_PAN, EmvApplet, SimulatedCard, UecApplet, UecState
 from okno.provision import enroll_devices
+from okno.runtime.hubtls import fingerprint
 from okno.snils import snils_hash
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, DyingReader, wait_reader
@@ -39,8 +41,10 @@ async def card_reader_program(
     *,
     driver: CardReader | None = None,
 ) -> AsyncIterator[CardAgent]:
-    (state,) = await enroll_devices(served.address, 1, tmp_path / "readers", KIND)
-    await devices_pb2_grpc.ProvisioningStub(served.channel).ConfigureDevice(
+    (state,) = await enroll_devices(
+        served.address, served.socket, 1, tmp_path / "readers", kind=KIND
+    )
+    await devices_pb2_grpc.ProvisioningStub(served.local).ConfigureDevice(
         devices_pb2.ConfigureDeviceRequest(device_id=DEVICE, settings={"snils_hash_key": KEY.hex()})
     )
     agents: list[CardAgent] = []
@@ -182,3 +186,42 @@ async def test_the_benchmark_identifies_within_the_target(pcscd: Pcscd) -> None:
     assert figures["insert_to_identity_max"].met
     assert figures["apdus_per_card"].value == 7
     assert 0 < figures["apdu_round_trip_mean"].value < 50
+
+
+async def test_a_new_reader_logs_its_code_and_the_hubs_fingerprint_and_joins(
+    served: Served, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="card_reader.program")
+    setup = CardReaderSetup(
+        tmp_path / "reader", "R-1", READER_URL, hub=served.address, interfaces=[]
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_card_reader(setup, stop, reader=DyingReader(READER_URL)))
+    try:
+
+        async def asked() -> bool:
+            return "pairing code" in caplog.text
+
+        await eventually(asked, WAIT_S)
+        code = re.search(r"pairing code ([\w-]+)", caplog.text)
+        assert code is not None
+        assert f"hub CA fingerprint {fingerprint(served.ca_pem)}" in caplog.text
+        await devices_pb2_grpc.ProvisioningStub(served.local).ApproveDevice(
+            devices_pb2.ApproveDeviceRequest(pairing_code=code.group(1), name="Считыватель")
+        )
+
+        async def joined() -> bool:
+            listed = await devices_pb2_grpc.ProvisioningStub(served.local).ListDevices(
+                devices_pb2.ListDevicesRequest()
+            )
+            return any(
+                d.id == f"{KIND}-R-1"
+                and d.presence in (devices_pb2.PRESENCE_ONLINE, devices_pb2.PRESENCE_ERROR)
+                for d in listed.devices
+            )
+
+        await eventually(joined, WAIT_S)
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, WAIT_S)
+    assert (tmp_path / "reader" / "device.pem").exists()

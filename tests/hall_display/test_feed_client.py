@@ -12,18 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import grpc
 import pytest
 
 from hall_display.announcer import Announcer, WavFileSink
+from hall_display.bench import enrolled
 from hall_display.board import Board, Link
 from hall_display.feed_client import FeedClient
 from hall_display.voice import Voice
+from hub.bench.devices import free_port
 from hub.bench.process import opened_at_nine, start_hub
 from hub.config import load_branch
-from okno.runtime.channels import plaintext
+from okno.console import admin_socket_for
+from okno.runtime.channels import mutual_tls
+from okno.runtime.hubtls import Connect, presented_authority
 from protos.okno.v1 import admin_pb2, common_pb2, feed_pb2, queue_pb2, queue_pb2_grpc
-from tests.hub.conftest import EXAMPLE, Served
+from tests.hub.conftest import ADMINISTRATOR, EXAMPLE, Served, staff_channel
 
 WAIT = 10.0
 
@@ -80,11 +83,12 @@ class Following:
 
 @contextlib.asynccontextmanager
 async def following(
-    address: str, voice: Voice, out: Path, **options: Any
+    connect: Connect, voice: Voice, out: Path, **options: Any
 ) -> AsyncIterator[Following]:
+    """A display's feed client on ``connect``: an enrolled display's mutual-TLS channels."""
     seen = Recorder()
     announcer = Announcer(voice, WavFileSink(out, speed=0.01), prewarm=False)
-    client = FeedClient(plaintext(address), seen, announcer=announcer, **options)
+    client = FeedClient(connect, seen, announcer=announcer, **options)
     stop = asyncio.Event()
     tasks = [asyncio.create_task(client.run(stop)), asyncio.create_task(announcer.run(stop))]
     try:
@@ -141,7 +145,8 @@ async def test_ten_calls_in_a_second_are_shown_and_spoken_once_each_in_order(
     served: Served, fake_voice: Voice, tmp_path: Path
 ) -> None:
     await open_and_issue(served.queue, 10)
-    async with following(served.address, fake_voice, tmp_path) as f:
+    display = await enrolled(served.address, served.socket, tmp_path, "hall_display")
+    async with following(display.connect, fake_voice, tmp_path / "spoken") as f:
         await f.seen.reached(Link.LIVE)
         began = time.monotonic()
         calls = [await call(served.queue, desk) for desk in range(1, 11)]
@@ -168,7 +173,8 @@ async def test_calls_in_the_first_snapshot_are_shown_not_spoken_and_a_recall_is_
 ) -> None:
     await open_and_issue(served.queue, 2)
     before = [await call(served.queue, desk) for desk in (1, 2)]
-    async with following(served.address, fake_voice, tmp_path) as f:
+    display = await enrolled(served.address, served.socket, tmp_path, "hall_display")
+    async with following(display.connect, fake_voice, tmp_path / "spoken") as f:
         await f.seen.reached(Link.LIVE)
         assert {c.number for c in f.seen.board.calls} == {c.ticket.number for c in before}
         recalled = await served.queue.Recall(queue_pb2.DeskRequest(desk_id="desk-01"))
@@ -182,7 +188,8 @@ async def test_a_dropped_stream_resumes_from_the_last_sequence_missing_nothing(
     served: Served, fake_voice: Voice, tmp_path: Path
 ) -> None:
     await open_and_issue(served.queue, 4)
-    async with following(served.address, fake_voice, tmp_path) as f:
+    display = await enrolled(served.address, served.socket, tmp_path, "hall_display")
+    async with following(display.connect, fake_voice, tmp_path / "spoken") as f:
         live = await f.seen.reached(Link.LIVE)
         first = await call(served.queue, 1)
         await asyncio.wait_for(f.announcer.wait_for(first.sequence), WAIT)
@@ -245,9 +252,16 @@ async def test_a_silent_network_is_noticed_by_the_probe_and_the_feed_resumes(
     served: Served, fake_voice: Voice, tmp_path: Path
 ) -> None:
     await open_and_issue(served.queue, 2)
+    display = await enrolled(served.address, served.socket, tmp_path, "hall_display")
     async with (
-        FreezingProxy(served.address) as proxy,
-        following(proxy.address, fake_voice, tmp_path, probe_s=0.3, probe_timeout_s=0.5) as f,
+        FreezingProxy(display.address) as proxy,
+        following(
+            mutual_tls(proxy.address, display.credentials),
+            fake_voice,
+            tmp_path / "spoken",
+            probe_s=0.3,
+            probe_timeout_s=0.5,
+        ) as f,
     ):
         live = await f.seen.reached(Link.LIVE)
         proxy.flowing.clear()
@@ -273,15 +287,20 @@ async def test_a_hub_killed_and_restarted_the_board_resyncs_to_exactly_its_state
     fake_voice: Voice, tmp_path: Path
 ) -> None:
     # One clock for both hubs, at a morning the branch is open: no day ends mid-test.
+    # The restarted hub serves both its ports where the display knows them.
     opened, db = opened_at_nine(EXAMPLE), tmp_path / "hub.db"
-    hub, port = await start_hub(EXAMPLE, db, *opened)
-    address = f"127.0.0.1:{port}"
+    devices = ("--device-listen", f"127.0.0.1:{free_port()}")
+    hub, port = await start_hub(EXAMPLE, db, *devices, *opened)
+    address, socket = f"127.0.0.1:{port}", admin_socket_for(db)
+    ca_pem = await asyncio.to_thread(presented_authority, address)
     made: list[int] = []
 
     async def with_queue(
         action: Callable[[queue_pb2_grpc.QueueServiceAsyncStub], Awaitable[None]],
     ) -> None:
-        async with grpc.aio.insecure_channel(address) as channel:
+        """``action`` as the branch's administrator, signed in anew (the hub may be new)."""
+        channel = await staff_channel(socket, address, ca_pem, ADMINISTRATOR)
+        async with channel:
             await action(queue_pb2_grpc.QueueServiceStub(channel))
 
     async def calls(queue: queue_pb2_grpc.QueueServiceAsyncStub, desks: Sequence[int]) -> None:
@@ -289,7 +308,8 @@ async def test_a_hub_killed_and_restarted_the_board_resyncs_to_exactly_its_state
 
     try:
         await with_queue(lambda q: open_and_issue(q, 5))
-        async with following(address, fake_voice, tmp_path / "spoken") as f:
+        display = await enrolled(address, socket, tmp_path, "hall_display")
+        async with following(display.connect, fake_voice, tmp_path / "spoken") as f:
             live = await f.seen.reached(Link.LIVE)
             await with_queue(lambda q: calls(q, (1, 2, 3)))
             for sequence in made:
@@ -300,7 +320,7 @@ async def test_a_hub_killed_and_restarted_the_board_resyncs_to_exactly_its_state
             lost = await f.seen.reached(Link.LOST, after=live)
             assert lost - killed < 5.0
 
-            hub, _ = await start_hub(EXAMPLE, db, "--listen", address, *opened)
+            hub, _ = await start_hub(EXAMPLE, db, "--listen", address, *devices, *opened)
             back = time.monotonic()
             resynced = await f.seen.reached(Link.LIVE, after=back)
             assert resynced - back < 2.0

@@ -7,9 +7,10 @@ holds but the screen clips away is not on the board.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtQuick import QQuickItem
 from pytestqt.qtbot import QtBot
 
@@ -21,6 +22,8 @@ from tests.hall_display import scenes
 from tests.hall_display.scenes import Clock
 
 LANDSCAPE, PORTRAIT, UHD = SHAPES
+# Where the pairing screens land for a person to look at (ignored by git), as in test_screens.
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screens" / "hall_display"
 LAYOUTS = [(s, lang) for s in SHAPES for lang in ("ru", "en", "ru+en")]
 
 
@@ -186,3 +189,35 @@ def test_a_desk_display_in_two_languages_is_written_out_whole(
         window.dispose()
     assert outside == []
     assert f"Окно / Desk {desk}" in written
+
+
+FINGERPRINT = "3F2A 91C0 77E1 0B4D"
+
+
+@pytest.mark.parametrize(
+    ("shape", "language"), LAYOUTS, ids=[f"{s.name}-{la}" for s, la in LAYOUTS]
+)
+def test_the_pairing_screen_shows_the_hubs_fingerprint_beside_the_code_whole(
+    qtbot: QtBot, shape: Shape, language: str
+) -> None:
+    """The technician compares the fingerprint with okno provision list's: all of it shows."""
+    clock = Clock()
+    window = window_for(scenes.empty_board(clock), clock, shape, language=language)
+    window.view.show_pairing_code("482913")
+    window.view.show_authority(FINGERPRINT)
+    try:
+        window.grab(SHOTS / f"pairing-{shape.name}-{language}.png")
+        shown = texts(find(window, "pairing"))
+        cut = [t.property("text") for t in shown if t.property("contentWidth") > t.width() + 1]
+        outside = [
+            t.property("text")
+            for t in shown
+            if t.mapToScene(QPointF(0, 0)).x() < 0
+            or t.mapToScene(QPointF(t.width(), 0)).x() > shape.width + 1
+        ]
+        written = [str(t.property("text")) for t in shown]
+    finally:
+        window.dispose()
+    assert cut == [] and outside == []
+    assert "482913" in written and FINGERPRINT in written
+    assert any("okno provision list" in w for w in written)

@@ -15,8 +15,10 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from hall_display.errors import DisplayError
-from hall_display.program import DisplayApp, DisplayOptions, run_display
+from hall_display.program import KIND, DisplayApp, DisplayOptions, run_display
 from hall_display.voice import Voice
+from okno.provision import enroll_devices
+from okno.runtime.hubtls import fingerprint
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc, queue_pb2
 from tests.hub.conftest import Served
 
@@ -48,12 +50,16 @@ async def open_and_call(served: Served, desk: str = "desk-01") -> queue_pb2.Tick
     return await served.queue.CallNext(queue_pb2.DeskRequest(desk_id=desk))
 
 
-async def test_the_display_shows_and_speaks_a_call_from_the_hubs_plaintext_port(
+async def test_an_enrolled_display_shows_and_speaks_a_call(
     qapp: QApplication, served: Served, fake_voice: Voice, tmp_path: Path
 ) -> None:
+    (state,) = await enroll_devices(
+        served.address, served.socket, 1, tmp_path / "displays", kind=KIND
+    )
     options = DisplayOptions(
-        state=tmp_path / "display",
-        insecure=served.address,
+        state=state,
+        hub=served.address,
+        interfaces=(),
         size=(1920, 1080),
         screenshots=tmp_path / "screens",
         voice_speed=0,
@@ -87,10 +93,12 @@ async def test_a_new_display_shows_its_code_joins_over_mutual_tls_and_takes_its_
         voice_speed=0,
     )
     display = DisplayApp(options, voice=fake_voice)
-    provisioning = devices_pb2_grpc.ProvisioningStub(served.channel)
+    # The technician, on the hub's machine.
+    provisioning = devices_pb2_grpc.ProvisioningStub(served.local)
     display.start()
     try:
         await until(qapp, lambda: display.view.value("pairingCode") != "")
+        assert display.view.value("pairingAuthority") == fingerprint(served.ca_pem)
         code = str(display.view.value("pairingCode"))
         await provisioning.ApproveDevice(
             devices_pb2.ApproveDeviceRequest(pairing_code=code, name="Табло в зале", zone="hall")

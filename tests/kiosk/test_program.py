@@ -8,6 +8,7 @@ events while they wait (on conditions, never on a fixed sleep).
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -20,11 +21,15 @@ from PySide6.QtWidgets import QApplication
 
 from hall_display.sinks import WavFileSink
 from hall_display.voice import Voice
-from hub.api.server import create_server
+from hub.api.server import create_device_server
+from hub.doors import names_for
+from kiosk.agent import KIND, TERMINAL_KIND
 from kiosk.core import Screen
 from kiosk.errors import KioskError
 from kiosk.hub_client import KioskHub
 from kiosk.program import KioskApp, KioskOptions, run_kiosk
+from okno.provision import enroll_devices
+from okno.runtime.hubtls import fingerprint
 from protos.okno.v1 import (
     appointments_pb2,
     appointments_pb2_grpc,
@@ -49,11 +54,41 @@ async def until(app: QApplication, check: Callable[[], bool], timeout_s: float =
         await asyncio.sleep(0.01)
 
 
-def options(tmp_path: Path, served: Served, *config: tuple[str, str], **more: Any) -> KioskOptions:
-    """A windowed kiosk on the hub's plaintext port, quick to notice and to give up."""
+# What okno.provision.enroll_devices names the kiosk and its card terminal it enrolls.
+KIOSK = f"{KIND}-K-0000"
+TERMINAL_SERIAL = "T-0000"
+
+
+async def options(
+    tmp_path: Path, served: Served, *config: tuple[str, str], **more: Any
+) -> KioskOptions:
+    """A windowed kiosk, quick to notice and to give up, enrolled as a technician would
+    (its printer, if ``config`` names one, set at the hub too: a kiosk prints only on its
+    own; its card terminal, with ``terminal=`` in ``more``, enrolled too); with ``state=``
+    in ``more``, a kiosk of its own, not enrolled."""
+    if "state" not in more:
+        (more["state"],) = await enroll_devices(
+            served.address, served.socket, 1, tmp_path / "kiosks", kind=KIND, serials="K"
+        )
+        if more.get("terminal"):
+            (terminal,) = await enroll_devices(
+                served.address,
+                served.socket,
+                1,
+                tmp_path / "terminals",
+                kind=TERMINAL_KIND,
+                serials="T",
+            )
+            shutil.copytree(terminal, more["state"] / "terminal")
+            more["terminal_id"] = TERMINAL_SERIAL
+        printer = dict(config).get("printer")
+        if printer:
+            await devices_pb2_grpc.ProvisioningStub(served.local).ConfigureDevice(
+                devices_pb2.ConfigureDeviceRequest(device_id=KIOSK, settings={"printer": printer})
+            )
     base = KioskOptions(
-        state=tmp_path / "kiosk",
-        insecure=served.address,
+        hub=served.address,
+        interfaces=(),
         size=(1080, 1920),
         config=config,
         poll_s=0.1,
@@ -100,7 +135,7 @@ async def test_a_visitor_takes_a_ticket_shown_only_once_the_hub_has_it(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
     await served.queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id="desk-01"))
-    async with running(qapp, options(tmp_path, served), fake_voice, wav_sink) as kiosk:
+    async with running(qapp, await options(tmp_path, served), fake_voice, wav_sink) as kiosk:
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
         assert kiosk.view.value("title") == "МФЦ района Хамовники"
         # The groups as the branch configuration names and orders them.
@@ -123,7 +158,7 @@ async def test_a_visitor_takes_a_ticket_shown_only_once_the_hub_has_it(
 async def test_a_double_tap_gives_one_ticket(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
-    async with running(qapp, options(tmp_path, served), fake_voice, wav_sink) as kiosk:
+    async with running(qapp, await options(tmp_path, served), fake_voice, wav_sink) as kiosk:
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
         kiosk.view.openGroup("documents")
         kiosk.view.tapService("passport")
@@ -160,7 +195,7 @@ async def test_an_appointment_is_checked_in_by_its_code(
         )
     )
     code = booked.booking.code
-    async with running(qapp, options(tmp_path, served), fake_voice, wav_sink) as kiosk:
+    async with running(qapp, await options(tmp_path, served), fake_voice, wav_sink) as kiosk:
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
         kiosk.view.openCheckIn()
         for key in "ZZZZZZ":
@@ -191,17 +226,19 @@ async def test_an_appointment_is_checked_in_by_its_code(
 async def test_with_the_hub_down_the_kiosk_says_so_and_shows_no_number(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
-    async with running(qapp, options(tmp_path, served), fake_voice, wav_sink) as kiosk:
+    async with running(qapp, await options(tmp_path, served), fake_voice, wav_sink) as kiosk:
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
         kiosk.view.openGroup("documents")
-        await served.server.stop(0)
+        # The device port, which the kiosk calls, stops serving (open_doors' third server).
+        await served.doors.servers[2].stop(0)
         kiosk.view.tapService("passport")
         await until(qapp, lambda: screen(kiosk) is Screen.OUT)
         await until(qapp, lambda: not kiosk.view.value("busy"))
         assert kiosk.flow.ticket is None and kiosk.view.value("ticketNumber") == ""
         kiosk.view.openGroup("documents")
         assert screen(kiosk) is Screen.OUT
-        server, _ = await create_server(served.hub, served.address)
+        address = served.device_address
+        server, _ = await create_device_server(served.hub, address, names_for(address))
         await server.start()
         try:
             await until(qapp, lambda: screen(kiosk) is Screen.HOME)
@@ -215,7 +252,7 @@ NO_PAPER = "В принтере закончилась бумага: номер 
 async def test_paper_out_is_shown_with_the_number_and_said_before_the_next_tap(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
-    chosen = options(tmp_path, served, ("printer", PRINTER))
+    chosen = await options(tmp_path, served, ("printer", PRINTER))
     async with (
         admitted_printer(served, tmp_path) as hall,
         running(qapp, chosen, fake_voice, wav_sink) as kiosk,
@@ -261,10 +298,12 @@ async def test_paper_out_is_shown_with_the_number_and_said_before_the_next_tap(
 async def test_a_new_kiosk_shows_its_code_joins_and_takes_its_settings(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
-    chosen = options(tmp_path, served, insecure="", hub=served.address, interfaces=(), serial="K-1")
-    provisioning = devices_pb2_grpc.ProvisioningStub(served.channel)
+    chosen = await options(tmp_path, served, state=tmp_path / "kiosk", serial="K-1")
+    # The technician, on the hub's machine.
+    provisioning = devices_pb2_grpc.ProvisioningStub(served.local)
     async with running(qapp, chosen, fake_voice, wav_sink) as kiosk:
         await until(qapp, lambda: screen(kiosk) is Screen.PAIRING)
+        assert kiosk.view.value("pairingAuthority") == fingerprint(served.ca_pem)
         code = str(kiosk.view.value("pairingCode"))
         await provisioning.ApproveDevice(
             devices_pb2.ApproveDeviceRequest(pairing_code=code, name="Киоск 1", zone="hall")
@@ -300,7 +339,7 @@ async def test_idle_language_large_type_and_voice_for_the_next_visitor(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
     clock = Clock()
-    async with running(qapp, options(tmp_path, served), fake_voice, wav_sink, clock) as kiosk:
+    async with running(qapp, await options(tmp_path, served), fake_voice, wav_sink, clock) as kiosk:
         view = kiosk.view
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
         view.toggleLanguage()

@@ -9,32 +9,36 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import grpc
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from card_reader.sim import simulated_card
+from hall_display.bench import enrolled
 from hall_display.sinks import WavFileSink
 from hall_display.voice import Voice
 from kiosk import texts
+from kiosk.agent import TERMINAL_KIND
 from kiosk.core import Screen
 from kiosk.errors import Refusal
 from kiosk.hub_client import KioskHub
 from kiosk.payment import Charge, Paid, PaidState
 from okno.privacy import contacts_notice
+from okno.runtime.hubtls import Connect
 from payment_terminal.agent import Resolved
 from payment_terminal.errors import PaymentError
 from payment_terminal.sim import Mode, SimulatedTerminal
 from protos.okno.v1 import (
     appointments_pb2,
     appointments_pb2_grpc,
+    devices_pb2,
+    devices_pb2_grpc,
     payments_pb2,
     payments_pb2_grpc,
     queue_pb2,
 )
 from tests.card_reader.conftest import READER_URL, Insert
 from tests.hub.conftest import Served
-from tests.kiosk.test_program import WAIT_S, options, running, screen, until
+from tests.kiosk.test_program import TERMINAL_SERIAL, WAIT_S, options, running, screen, until
 from tests.ticket_printer.test_agent import PRINTER, admitted_printer
 
 if TYPE_CHECKING:
@@ -56,7 +60,7 @@ def appointments(served: Served) -> AppointmentsAsyncStub:
 async def test_a_visitor_books_a_time_and_takes_the_slip_with_the_code(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
-    chosen = options(tmp_path, served, ("printer", PRINTER))
+    chosen = await options(tmp_path, served, ("printer", PRINTER))
     async with (
         admitted_printer(served, tmp_path) as hall,
         running(qapp, chosen, fake_voice, wav_sink) as kiosk,
@@ -103,7 +107,7 @@ async def test_a_visitor_books_a_time_and_takes_the_slip_with_the_code(
 async def test_a_slot_taken_meanwhile_offers_the_next_free_ones(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
-    async with running(qapp, options(tmp_path, served), fake_voice, wav_sink) as kiosk:
+    async with running(qapp, await options(tmp_path, served), fake_voice, wav_sink) as kiosk:
         view = kiosk.view
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
         view.openBooking()
@@ -145,12 +149,13 @@ class TerminalInTest:
     async def recover(self) -> list[Resolved]:
         return []
 
-    def __init__(self, outcome: PaidState, served: Served) -> None:
+    def __init__(self, outcome: PaidState, connect: Connect) -> None:
+        """``connect``: an enrolled payment terminal's channels (payments are the terminal's)."""
         self.outcome = outcome
         self.charges: list[Charge] = []
         self.go = asyncio.Event()
         # The kiosk's agent runs its own event loop: a channel is opened on it, per sale.
-        self._hub = served.address
+        self._connect = connect
 
     async def pay(self, charge: Charge, on_prompt: Callable[[str], None]) -> Paid:
         self.charges.append(charge)
@@ -158,7 +163,7 @@ class TerminalInTest:
         await self.go.wait()
         on_prompt("Введите PIN-код")
         lines = ("МФЦ", "ОПЛАТА 500,00 RUB", "ОДОБРЕНО")
-        async with grpc.aio.insecure_channel(self._hub) as channel:
+        async with self._connect() as channel:
             return await self._record(payments_pb2_grpc.PaymentsStub(channel), charge, lines)
 
     async def _record(
@@ -171,7 +176,6 @@ class TerminalInTest:
                 service_id=charge.service_id,
                 amount_kopecks=charge.amount_kopecks,
                 purpose=charge.purpose,
-                terminal_id="payment_terminal-TEST",
             )
         )
         await payments.Settle(
@@ -193,8 +197,9 @@ _HUB_STATES = {
 async def test_a_fee_is_paid_at_the_terminal_the_receipt_printed_then_the_ticket(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
-    terminal = TerminalInTest(PaidState.APPROVED, served)
-    chosen = options(tmp_path, served, ("printer", PRINTER))
+    link = await enrolled(served.address, served.socket, tmp_path, TERMINAL_KIND)
+    terminal = TerminalInTest(PaidState.APPROVED, link.connect)
+    chosen = await options(tmp_path, served, ("printer", PRINTER))
     async with (
         admitted_printer(served, tmp_path) as hall,
         running(qapp, chosen, fake_voice, wav_sink, payer=terminal) as kiosk,
@@ -229,7 +234,7 @@ PAY_AT_DESK = "Картой здесь оплатить нельзя. Возьм
 async def test_without_a_terminal_card_payment_is_not_offered_and_the_desk_is_named(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
-    async with running(qapp, options(tmp_path, served), fake_voice, wav_sink) as kiosk:
+    async with running(qapp, await options(tmp_path, served), fake_voice, wav_sink) as kiosk:
         view = kiosk.view
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
         view.openGroup("consultations")
@@ -254,7 +259,7 @@ async def test_a_terminal_that_does_not_answer_is_not_offered_for_card_payment( 
     with SimulatedTerminal() as sim:
         url = f"serial://{sim.port_path}?baudrate=9600"
     # The simulator is gone: its port no longer opens, as with a terminal unplugged.
-    chosen = options(tmp_path, served, terminal=url)
+    chosen = await options(tmp_path, served, terminal=url)
     async with running(qapp, chosen, fake_voice, wav_sink) as kiosk:
         view = kiosk.view
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
@@ -272,7 +277,7 @@ async def test_the_real_payment_agent_charges_once_on_the_simulated_terminal(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
     with SimulatedTerminal(card_time=0.5) as sim:
-        chosen = options(
+        chosen = await options(
             tmp_path,
             served,
             ("printer", PRINTER),
@@ -300,6 +305,12 @@ async def test_the_real_payment_agent_charges_once_on_the_simulated_terminal(
             assert "Сумма: 500.00 RUB" in printed[-1].text
             view.takeTicket()
             await until(qapp, lambda: screen(kiosk) is Screen.TICKET)
+            # The terminal is a device of its own, present in the technician's fleet view.
+            listed = await devices_pb2_grpc.ProvisioningStub(served.local).ListDevices(
+                devices_pb2.ListDevicesRequest()
+            )
+            (found,) = [d for d in listed.devices if d.id == f"{TERMINAL_KIND}-{TERMINAL_SERIAL}"]
+            assert found.presence == devices_pb2.PRESENCE_ONLINE
         assert sim.charged() == 500_00 and len(sim.ledger) == 1
 
 
@@ -307,7 +318,7 @@ async def test_a_declined_card_is_said_and_a_new_try_is_a_new_payment(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
     with SimulatedTerminal(Mode.DECLINE) as sim:
-        chosen = options(tmp_path, served, terminal=f"serial://{sim.port_path}?baudrate=9600")
+        chosen = await options(tmp_path, served, terminal=f"serial://{sim.port_path}?baudrate=9600")
         async with running(qapp, chosen, fake_voice, wav_sink) as kiosk:
             view = kiosk.view
             await until(qapp, lambda: screen(kiosk) is Screen.HOME)
@@ -346,7 +357,7 @@ async def test_a_card_in_the_kiosks_reader_asks_its_pin_on_screen_then_checks_in
         )
     )
     served.clock.advance(6)  # 10:06: check-in for 10:20 is open
-    chosen = options(
+    chosen = await options(
         tmp_path,
         served,
         ("snils_hash_key", served.hub.snils_key.hex()),
@@ -400,7 +411,7 @@ class BrokenAgent:
 async def test_a_failed_payment_agent_shows_an_unknown_outcome_and_no_second_try(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
-    chosen = options(tmp_path, served)
+    chosen = await options(tmp_path, served)
     async with running(qapp, chosen, fake_voice, wav_sink, payer=BrokenAgent()) as kiosk:
         view = kiosk.view
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)

@@ -43,6 +43,7 @@ SCREENS = ROOT / "var" / "screens" / "kiosk"
 TOLERANCE = 15.0
 LANDSCAPE = QSize(1920, 1080)
 EVENING = MONDAY_10_00 + (9 * 60 + 45) * 60_000  # 19:45
+FINGERPRINT = "3F2A 91C0 77E1 0B4D"
 
 
 def home(s: Scene) -> None:
@@ -169,6 +170,7 @@ def out(s: Scene) -> None:
 
 
 def pairing(s: Scene) -> None:
+    s.view.show_authority(FINGERPRINT)
     s.view.show_pairing("K7QM-3TXD")
 
 
@@ -442,3 +444,19 @@ def test_large_type_enlarges_every_word_on_the_screen(qtbot: QtBot, name: str) -
         if text in large and large[text] < min(1.3 * size, ALREADY_LARGE_PX)
     }
     assert not small, f"not enlarged in large type (normal px, large px): {small}"
+
+
+def test_the_pairing_screen_shows_the_hubs_fingerprint_beside_the_code(qtbot: QtBot) -> None:
+    """The technician compares it with okno provision list's before approving the code."""
+    s = scene()
+    pairing(s)
+    window = KioskWindow(s.view)
+    window.show()
+    try:
+        window.grab(SCREENS / "pairing-fingerprint.png")
+        shown = window.rootObject().findChild(QQuickItem, "pairingAuthority")
+        assert shown is not None and shown.isVisible()
+        assert shown.property("text") == FINGERPRINT
+        assert shown.property("contentWidth") <= shown.width()
+    finally:
+        window.dispose()
