@@ -246,6 +246,24 @@ _LIST = (
     _rating_report("ratings", _SERVICE, "по услугам", "by service"),
     _rating_report("ratings_by_desk", _DESK, "по окнам", "by desk"),
     _rating_report("ratings_by_operator", _OPERATOR, "по операторам", "by operator"),
+    Report(
+        "journal",
+        "Журнал событий",
+        "Event journal",
+        "none",
+        (),
+        (
+            _BRANCH,
+            _col("day", "День", "Day"),
+            _col("time", "Время", "Time"),
+            _col("action", "Событие", "Event"),
+            _col("actor", "Кто", "Who"),
+            _col("subject", "Что", "What"),
+            _col("outcome", "Итог", "Outcome"),
+            _col("door", "Вход", "Door"),
+        ),
+        queries.journal,
+    ),
 )
 
 REPORTS: dict[str, Report] = {r.name: r for r in _LIST}
