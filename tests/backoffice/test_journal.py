@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from backoffice.aggregate import journal_row, parse
-from backoffice.pgcluster import free_port
 from backoffice.period import Period
+from backoffice.pgcluster import free_port
 from backoffice.reports import report
 from backoffice.server import start_server
 from backoffice.store import acked, add_branch, open_store
@@ -102,11 +102,8 @@ async def test_okno_backoffice_report_journal_prints_it(served: Served, pg_url: 
         await synced(served, engine)
     finally:
         engine.dispose()
-    result = CliRunner().invoke(
-        app,
-        ["backoffice", "report", "journal", "--db", pg_url, "--from", DAY, "--to", DAY]
-        + ["--format", "csv"],
-    )
+    period = ["--from", DAY, "--to", DAY, "--format", "csv"]
+    result = CliRunner().invoke(app, ["backoffice", "report", "journal", "--db", pg_url, *period])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "branch_id,day,time,action,actor,subject,outcome,door"
