@@ -17,8 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy import Engine, select
+
 from hub.domain.engine import QueueEngine
-from hub.domain.model import Event, JournalEntry, Outcome
+from hub.domain.model import Event, EventKind, JournalEntry, Outcome
+from hub.store import codec, schema
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +91,14 @@ class Journal:
             entry.door,
         )
         return event
+
+
+def kept(engine: Engine, day: str = "") -> list[Event]:
+    """The journal events a hub database holds, in order: of one branch day, or all."""
+    events = schema.events
+    query = select(events.c.payload).where(events.c.kind == EventKind.JOURNAL.value)
+    if day:
+        query = query.where(events.c.day == day)
+    with engine.connect() as connection:
+        rows = connection.execute(query.order_by(events.c.seq)).scalars()
+        return [codec.event_from_json(payload) for payload in rows]

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import grpc
 import pytest
+from typer.testing import CliRunner
 
 from hub.domain.model import EventKind, JournalEntry
+from okno.cli import app
 from okno.runtime.identity import DeviceKey
 from okno.signin import signed_in_channel
 from protos.okno.v1 import admin_pb2, devices_pb2, devices_pb2_grpc, staff_pb2, staff_pb2_grpc
@@ -80,3 +82,20 @@ async def test_devices_and_reloads_are_journaled_with_who(served: Served, tmp_pa
         JournalEntry("config_reloaded", "local", digest, "unchanged", "hub"),
         JournalEntry("config_reloaded", f"staff:{ADMINISTRATOR}", "", "config_error", "network"),
     ]
+
+
+async def test_okno_hub_journal_prints_it_from_the_database_file(served: Served) -> None:
+    result = CliRunner().invoke(app, ["hub", "journal", "--hub-db", str(served.db)])
+    assert result.exit_code == 0, result.output
+    assert [line.split("\t")[2:] for line in result.stdout.splitlines()] == [
+        ["pin_set", "local", ADMINISTRATOR, "ok", "local"],
+        ["sign_in", f"staff:{ADMINISTRATOR}", ADMINISTRATOR, "ok", "network"],
+    ]
+    assert result.stdout.splitlines()[0].split("\t")[1] == "2026-11-23T07:00:00Z"
+    other_day = CliRunner().invoke(
+        app, ["hub", "journal", "--hub-db", str(served.db), "--day", "2026-11-24"]
+    )
+    assert other_day.stdout == ""
+    missing = CliRunner().invoke(app, ["hub", "journal", "--hub-db", str(served.db) + ".none"])
+    assert missing.exit_code != 0
+    assert "no hub database at" in missing.stderr
