@@ -92,9 +92,10 @@ class Staff:
         except StoreUnavailable:
             raise
         except HubError as error:
-            # An id the branch does not have is not kept: it may be anything typed.
+            # An id the branch does not have is not kept: it may be anything typed. Who
+            # tried is the caller: nobody yet on the network, or the desk unit relaying.
             claimed = operator_id if self._configured(operator_id) else ""
-            await self._hub.journal.record(SIGN_IN, claimed, error.code, actor="anonymous")
+            await self._hub.journal.record(SIGN_IN, claimed, error.code)
             raise
         await self._hub.journal.record(
             SIGN_IN, session.operator_id, actor=f"staff:{session.operator_id}"
