@@ -95,7 +95,10 @@ class Staff:
             # An id the branch does not have is not kept: it may be anything typed. Who
             # tried is the caller: nobody yet on the network, or the desk unit relaying.
             claimed = operator_id if self._configured(operator_id) else ""
-            await self._hub.journal.record(SIGN_IN, claimed, error.code)
+            if self._wrong_pins.to_journal(source, self._hub.clock()):
+                await self._hub.journal.record(SIGN_IN, claimed, error.code)
+            else:
+                log.warning("sign-in refused, not journaled code=%s source=%s", error.code, source)
             raise
         await self._hub.journal.record(
             SIGN_IN, session.operator_id, actor=f"staff:{session.operator_id}"

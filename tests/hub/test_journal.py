@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hub.domain.model import EventKind, JournalEntry
+from hub.staff.limits import JOURNALED_REFUSALS
 from okno.cli import app
 from okno.runtime.identity import DeviceKey
 from okno.signin import signed_in_channel
@@ -99,3 +100,17 @@ async def test_okno_hub_journal_prints_it_from_the_database_file(served: Served)
     missing = CliRunner().invoke(app, ["hub", "journal", "--hub-db", str(served.db) + ".none"])
     assert missing.exit_code != 0
     assert "no hub database at" in missing.stderr
+
+
+async def test_an_address_that_keeps_guessing_fills_the_journal_no_further(
+    served: Served,
+) -> None:
+    stranger = staff_pb2_grpc.StaffStub(served.stranger)
+    for n in range(JOURNALED_REFUSALS + 10):
+        with pytest.raises(grpc.aio.AioRpcError):
+            await stranger.SignIn(staff_pb2.SignInRequest(operator_id=f"guess-{n}", pin=WRONG))
+    refused = [e for e in await journal(served) if e.action == "sign_in" and e.outcome != "ok"]
+    assert len(refused) == JOURNALED_REFUSALS
+    assert {(e.actor, e.subject, e.outcome) for e in refused} == {
+        ("anonymous", "", "unknown_operator")
+    }
