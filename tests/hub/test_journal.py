@@ -14,14 +14,16 @@ from okno.cli import app
 from okno.runtime.identity import DeviceKey
 from okno.signin import signed_in_channel
 from protos.okno.v1 import admin_pb2, devices_pb2, devices_pb2_grpc, staff_pb2, staff_pb2_grpc
-from tests.hub.conftest import ADMINISTRATOR, PIN, Served
+from tests.hub.conftest import ADMINISTRATOR, PIN, Served, SteppedClock
 from tests.hub.devices import DEVICE, enrolled
+from tests.hub.web.conftest import Site, serve_site
+from tests.hub.web.test_pages import csrf
 
 WRONG = "111222"
 OTHER_PIN = "735190"
 
 
-async def journal(served: Served) -> list[JournalEntry]:
+async def journal(served: Served | Site) -> list[JournalEntry]:
     """The entries as the hub's database holds them (what a restart, or a crash, keeps)."""
     events = await served.hub.read_store(lambda r: r.events_after(0, 10_000))
     return [e.entry for e in events if e.kind is EventKind.JOURNAL and e.entry is not None]
@@ -114,3 +116,18 @@ async def test_an_address_that_keeps_guessing_fills_the_journal_no_further(
     assert {(e.actor, e.subject, e.outcome) for e in refused} == {
         ("anonymous", "", "unknown_operator")
     }
+
+
+async def test_sign_ins_on_the_web_pages_are_journaled_at_the_web_door(tmp_path: Path) -> None:
+    async with serve_site(tmp_path / "okno.db", SteppedClock()) as site:
+        await site.hub.staff.set_pin("ivanova-a", PIN, by="local")
+        async with site.client() as browser:
+            token = await csrf(browser)
+            for pin in (WRONG, PIN):
+                form = {"csrf": token, "operator": "ivanova-a", "pin": pin}
+                await browser.post("/operator/sign-in", data=form)
+        assert await journal(site) == [
+            JournalEntry("pin_set", "local", "ivanova-a", "ok", "hub"),
+            JournalEntry("sign_in", "anonymous", "ivanova-a", "wrong_pin", "web"),
+            JournalEntry("sign_in", "staff:ivanova-a", "ivanova-a", "ok", "web"),
+        ]
