@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import grpc
 import pytest
 from typer.testing import CliRunner
 
+from hub.bench.process import start_hub
 from hub.domain.model import EventKind, JournalEntry
 from hub.staff.limits import JOURNALED_REFUSALS
 from okno.cli import app
 from okno.runtime.identity import DeviceKey
-from okno.signin import signed_in_channel
+from okno.signin import set_pin_locally, signed_in_channel
 from protos.okno.v1 import admin_pb2, devices_pb2, devices_pb2_grpc, staff_pb2, staff_pb2_grpc
-from tests.hub.conftest import ADMINISTRATOR, PIN, Served, SteppedClock
+from tests.hub.conftest import ADMINISTRATOR, EXAMPLE, PIN, Served, SteppedClock
 from tests.hub.devices import DEVICE, enrolled
 from tests.hub.web.conftest import Site, serve_site
 from tests.hub.web.test_pages import csrf
+from tests.polling import eventually
 
 WRONG = "111222"
 OTHER_PIN = "735190"
@@ -131,3 +134,31 @@ async def test_sign_ins_on_the_web_pages_are_journaled_at_the_web_door(tmp_path:
             JournalEntry("sign_in", "anonymous", "ivanova-a", "wrong_pin", "web"),
             JournalEntry("sign_in", "staff:ivanova-a", "ivanova-a", "ok", "web"),
         ]
+
+
+@pytest.mark.slow
+async def test_what_was_answered_is_in_the_journal_after_a_sigkill(tmp_path: Path) -> None:
+    """The hub process killed at once after its answers: every answered change is kept."""
+    db = tmp_path / "hub.db"
+    process, port = await start_hub(EXAMPLE, db, "--device-listen", "127.0.0.1:0")
+    try:
+        socket = tmp_path / "hub-run" / "admin.sock"
+
+        async def listening() -> bool:
+            return socket.exists()
+
+        await eventually(listening, 10)
+        ca_pem = (tmp_path / "hub-pki" / "ca.pem").read_bytes()
+        await set_pin_locally(socket, "ivanova-a", PIN)
+        with pytest.raises(grpc.aio.AioRpcError):
+            await signed_in_channel(f"127.0.0.1:{port}", ca_pem, "ivanova-a", WRONG)
+        await (await signed_in_channel(f"127.0.0.1:{port}", ca_pem, "ivanova-a", PIN)).close()
+    finally:
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+    result = CliRunner().invoke(app, ["hub", "journal", "--hub-db", str(db)])
+    assert [line.split("\t")[2:] for line in result.stdout.splitlines()] == [
+        ["pin_set", "local", "ivanova-a", "ok", "local"],
+        ["sign_in", "anonymous", "ivanova-a", "wrong_pin", "network"],
+        ["sign_in", "staff:ivanova-a", "ivanova-a", "ok", "network"],
+    ]
