@@ -1,4 +1,5 @@
-"""The queries behind the standard reports: sums over the aggregate tables, in SQL.
+"""The queries behind the standard reports: sums over the aggregate tables, in SQL, and
+the journal's entries from its table.
 
 Each takes the engine and the period and gives the rows of its report (reports.py holds
 the columns and titles). None reads ``raw_events``. Times are summed in milliseconds and

@@ -1,4 +1,5 @@
-"""The back office's reports: each a query over the aggregates, never over the raw log.
+"""The back office's reports: each a query over the aggregates (the journal over its own
+table), never over the raw log.
 
 The contract the dashboard, the exports and ``okno backoffice report`` share: a ``Report``
 has a name, Russian and English titles, a chart hint and ``run(engine, period)`` giving a
