@@ -40,6 +40,20 @@ MAX_SERVICE_MS = 7 * 24 * 3_600_000
 # The widths of the text columns an event's fields go into (backoffice/schema.py): an id,
 # a state, a ticket's id, a day. A longer one no row can hold.
 ID, STATE, TICKET, DAY = 40, 16, 32, 10
+# The journal's columns: an action, an actor or a subject (``device:`` and an id), an outcome.
+ACTION, ACTOR, OUTCOME = 32, 100, 200
+_APPLICATION_KINDS = frozenset(
+    {
+        "appointment_booked",
+        "appointment_moved",
+        "appointment_cancelled",
+        "appointment_checked_in",
+        "appointment_no_show",
+    }
+)
+# Who acts for a booking that no device checked in: the call centre's staff for the call
+# centre's bookings, the visitors themselves for the rest (online, at a kiosk).
+_CHANNEL_ACTORS = {"call_centre": "call_centre"}
 _ENDED = frozenset({"service_finished", "ticket_no_show", "ticket_cancelled"})
 _DESK_KINDS = frozenset({"desk_opened", "desk_closed", "desk_paused"})
 
@@ -60,12 +74,14 @@ class Parsed:
 class Fold:
     """What a batch adds; ``tickets``/``desks`` map id -> row, a ticket's None = left;
     ``waits`` maps ticket id -> its ticket_waits row (the first call's wait wins);
+    ``journal`` holds the batch's journal rows (:func:`journal_row`);
     ``refused`` maps the seq of each event left out to why."""
 
     sums: dict[str, Sums] = field(default_factory=lambda: defaultdict(_sums))
     tickets: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     waits: dict[str, dict[str, Any]] = field(default_factory=dict)
     desks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    journal: list[dict[str, Any]] = field(default_factory=list)
     last_event_ms: int = 0
     day: str = ""
     refused: dict[int, str] = field(default_factory=dict)
@@ -162,6 +178,9 @@ def _apply(result: Fold, event: Parsed, timezone: str) -> None:
             _text(r, "operator_id", missing=""),
         )
         result.add("agg_rating_day", key, ratings=1, score_sum=score, low_scores=int(score <= 2))
+    entry = journal_row(event)
+    if entry is not None:
+        result.journal.append(entry)
     if not isinstance(ticket, dict):
         return
     _ticket(result, event, ticket, desk, timezone)
@@ -239,6 +258,44 @@ def _wait(
     }
     result.waits[ticket_id]["wait_ms"] = None if end_ms is None else max(0, end_ms - start_ms)
     result.waits[ticket_id]["called"] = called
+
+
+def journal_row(event: Parsed) -> dict[str, Any] | None:
+    """The journal's row of an event (docs/journal.md), or None if it journals nothing.
+
+    A ``journal`` event carries its entry. A change of an application's status is told by
+    the booking's own event: who acted is the device that checked the visitor in, the
+    hub for a no-show it marked, else the channel the booking came by.
+    """
+    row: dict[str, Any]
+    if event.kind == "journal":
+        entry = _part(event.data, "entry")
+        row = {
+            "action": _text(entry, "action", ACTION),
+            "actor": _text(entry, "actor", ACTOR),
+            "subject": _text(entry, "subject", ACTOR),
+            "outcome": _text(entry, "outcome", OUTCOME),
+            "door": _text(entry, "door", STATE, missing=""),
+        }
+    elif event.kind in _APPLICATION_KINDS:
+        booking = _part(event.data, "appointment")
+        by = _text(booking, "checked_in_by", ACTOR - len("device:"), missing="")
+        if event.kind == "appointment_checked_in" and by:
+            actor = f"device:{by}"
+        elif event.kind == "appointment_no_show":
+            actor = "hub"
+        else:
+            actor = _CHANNEL_ACTORS.get(_text(booking, "channel", STATE), "visitor")
+        row = {
+            "action": event.kind,
+            "actor": actor,
+            "subject": f"appointment:{_bounded(booking, 'id', 0, 2**62)}",
+            "outcome": _text(booking, "state", STATE),
+            "door": "",
+        }
+    else:
+        return None
+    return {"seq": event.seq, "at_ms": event.at_ms, "day": event.day, **row}
 
 
 def rating(data: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Each branch's day is a small simulation: visitors arrive on a weekday and hour profile,
 each takes the first free desk that serves them (called, some do not come, the others are
-served for a service's typical time), some rate the service and some pay a state fee.
+served for a service's typical time), some rate the service and some pay a state fee;
+each desk's operator signs in before it opens (the journal, docs/journal.md).
 Events come out as a hub writes them (hub/store/codec.py): JSON with the ticket and desk
 after the event, numbered in one order per branch. Deterministic for a seed.
 """
@@ -18,8 +19,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hub.domain.model import Desk, DeskState, Ticket, TicketState
-from hub.store.codec import desk_row, ticket_row
+from hub.domain.model import Desk, DeskState, JournalEntry, Ticket, TicketState
+from hub.store.codec import desk_row, entry_json, ticket_row
 
 TIMEZONE = "Europe/Moscow"
 
@@ -150,7 +151,7 @@ def day_events(
     ]
     free_at = dict.fromkeys((d.id for d in desks), opens)
     for desk in desks:
-        out.append((opens, event("desk_opened", opens, iso, None, desk)))
+        out += [_signed_in(opens, iso, desk), (opens, event("desk_opened", opens, iso, None, desk))]
     arrivals = sorted(_arrival(rng, opens) for _ in range(visitors))
     serials: dict[str, int] = {}
     last = opens
@@ -223,6 +224,15 @@ def region(
 def _arrival(rng: random.Random, opens_ms: int) -> int:
     hour = rng.choices(list(HOURS), list(HOURS.values()))[0]
     return opens_ms + (hour - 8) * 3_600_000 + rng.randrange(3_600_000)
+
+
+def _signed_in(opens: int, day: str, desk: Desk) -> tuple[int, dict[str, Any]]:
+    """The desk's operator signing in five minutes before it opens."""
+    at_ms = opens - 300_000
+    data = event("journal", at_ms, day, None, None)
+    who = desk.operator_id
+    data["entry"] = entry_json(JournalEntry("sign_in", f"staff:{who}", who, "ok", "network"))
+    return at_ms, data
 
 
 def event(

@@ -1,4 +1,5 @@
-"""The queries behind the standard reports: sums over the aggregate tables, in SQL.
+"""The queries behind the standard reports: sums over the aggregate tables, in SQL, and
+the journal's entries from its table.
 
 Each takes the engine and the period and gives the rows of its report (reports.py holds
 the columns and titles). None reads ``raw_events``. Times are summed in milliseconds and
@@ -12,8 +13,9 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, Table, case, func, select
 
@@ -360,6 +362,44 @@ class Headline:
     over_15_pct: float
     ratings: int
     avg_score: float
+
+
+def journal(engine: Engine, period: Period) -> list[tuple[object, ...]]:
+    """Every journal entry of the period, each branch's in order, at its branch's time."""
+    table, branches = schema.journal, schema.branches
+    query = (
+        select(
+            table.c.branch_id,
+            table.c.day,
+            table.c.at_ms,
+            branches.c.timezone,
+            table.c.action,
+            table.c.actor,
+            table.c.subject,
+            table.c.outcome,
+            table.c.door,
+        )
+        .join(branches, branches.c.id == table.c.branch_id)
+        .where(table.c.day >= period.start.isoformat(), table.c.day <= period.end.isoformat())
+        .order_by(table.c.branch_id, table.c.seq)
+    )
+    if period.branches:
+        query = query.where(table.c.branch_id.in_(period.branches))
+    with engine.connect() as connection:
+        rows = list(connection.execute(query))
+    return [
+        (
+            r.branch_id,
+            r.day,
+            datetime.fromtimestamp(r.at_ms / 1000, ZoneInfo(r.timezone)).strftime("%H:%M:%S"),
+            r.action,
+            r.actor,
+            r.subject,
+            r.outcome,
+            r.door,
+        )
+        for r in rows
+    ]
 
 
 def headline(engine: Engine, period: Period) -> Headline:

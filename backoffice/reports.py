@@ -1,4 +1,5 @@
-"""The back office's reports: each a query over the aggregates, never over the raw log.
+"""The back office's reports: each a query over the aggregates (the journal over its own
+table), never over the raw log.
 
 The contract the dashboard, the exports and ``okno backoffice report`` share: a ``Report``
 has a name, Russian and English titles, a chart hint and ``run(engine, period)`` giving a
@@ -246,6 +247,24 @@ _LIST = (
     _rating_report("ratings", _SERVICE, "по услугам", "by service"),
     _rating_report("ratings_by_desk", _DESK, "по окнам", "by desk"),
     _rating_report("ratings_by_operator", _OPERATOR, "по операторам", "by operator"),
+    Report(
+        "journal",
+        "Журнал событий",
+        "Event journal",
+        "none",
+        (),
+        (
+            _BRANCH,
+            _col("day", "День", "Day"),
+            _col("time", "Время", "Time"),
+            _col("action", "Событие", "Event"),
+            _col("actor", "Кто", "Who"),
+            _col("subject", "Что", "What"),
+            _col("outcome", "Итог", "Outcome"),
+            _col("door", "Вход", "Door"),
+        ),
+        queries.journal,
+    ),
 )
 
 REPORTS: dict[str, Report] = {r.name: r for r in _LIST}

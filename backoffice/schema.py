@@ -55,6 +55,24 @@ Index(
     sqlite_where=RATED,
 )
 
+# The journal (docs/journal.md): sign-ins, PINs, devices, configuration and the status of
+# applications, each with who did it; ids and codes only. Kept per event, not summed: a
+# journal is read entry by entry. ``day`` is the hub's branch day of the event.
+journal = Table(
+    "journal",
+    metadata,
+    _key("branch_id"),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("subject", String(100), nullable=False),
+    Column("outcome", String(200), nullable=False),
+    Column("door", String(16), nullable=False),
+    Index("ix_journal_branch_at", "branch_id", "at_ms"),
+)
+
 # Which authority (ministry, agency) provides a service, as the region's managers set it;
 # the hubs' configuration does not carry it. A service not named here has none.
 service_authorities = Table(

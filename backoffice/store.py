@@ -335,6 +335,10 @@ def _write(connection: Connection, branch_id: str, folded: Fold) -> None:
                 row.setdefault(name, 0)
         upsert(connection, table, rows, names, add=True)
     _write_waits(connection, branch_id, folded.waits)
+    if folded.journal:
+        connection.execute(
+            insert(schema.journal), [{"branch_id": branch_id, **row} for row in folded.journal]
+        )
     tickets = folded.tickets
     gone = [t for t, row in tickets.items() if row is None]
     if gone:

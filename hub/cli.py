@@ -142,6 +142,39 @@ def sync_push(
     typer.echo(f"back office holds branch {branch} up to seq {acked}")
 
 
+@app.command("journal")
+def journal(
+    hub_db: Annotated[Path, typer.Option(help="The hub's SQLite database file (read only).")],
+    day: Annotated[str, typer.Option(help="Only this branch day, YYYY-MM-DD.")] = "",
+) -> None:
+    """Print who signed in, set PINs, changed devices and reloaded (docs/journal.md).
+
+    For the hub's machine; the back office's `okno backoffice report journal` adds the
+    applications' status changes and every branch.
+    """
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hub.journal import kept
+
+    if not hub_db.is_file():
+        raise fail(f"no hub database at {hub_db}: give the file `okno hub --db` uses")
+    engine = create_engine(f"sqlite:///file:{hub_db}?mode=ro&uri=true")
+    try:
+        events = kept(engine, day)
+    except SQLAlchemyError as error:
+        raise fail(f"{hub_db} is not a hub database: {error.__class__.__name__}") from error
+    finally:
+        engine.dispose()
+    for event in events:
+        assert event.entry is not None
+        at = datetime.fromtimestamp(event.at_ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        e = event.entry
+        typer.echo(f"{event.seq}\t{at}\t{e.action}\t{e.actor}\t{e.subject}\t{e.outcome}\t{e.door}")
+
+
 @staff.command("set-pin")
 def staff_set_pin(
     operator_id: Annotated[str, typer.Argument(help="The operator's id from the branch config.")],

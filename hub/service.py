@@ -32,6 +32,7 @@ from hub.domain.model import Event, EventKind, Outcome, Snapshot, Ticket, WaitEs
 from hub.domain.numbering import branch_day
 from hub.errors import HubError, StoreUnavailable, UnknownTicket
 from hub.feed import FeedBroker
+from hub.journal import CONFIG_RELOADED, Journal
 from hub.notify.notifier import Notifier
 from hub.payments import Payments
 from hub.ratings import Ratings
@@ -132,6 +133,7 @@ class Hub:
         # Typed text and card names are erased on the days before this one (a branch date);
         # "" until the first look at the clock erases all that is due.
         self._typed_erased_before = ""
+        self.journal = Journal(self)
         self.tickets = Tickets(self)
         self.payments = Payments(self)
         self.bookings = Bookings(self)
@@ -303,8 +305,22 @@ class Hub:
         """Re-read the configuration file; a bad one raises ConfigError and changes nothing.
 
         What the running hub cannot take (NEEDS_RESTART) keeps its old value until a
-        restart, and the answer says so.
+        restart, and the answer says so. The journal keeps who reloaded and to what digest,
+        a refused file and an unchanged one too.
         """
+        try:
+            reloaded = await self._reload_config()
+        except StoreUnavailable:
+            raise
+        except HubError as error:
+            await self.journal.record(CONFIG_RELOADED, "", error.code)
+            raise
+        await self.journal.record(
+            CONFIG_RELOADED, reloaded.digest, "changed" if reloaded.changed else "unchanged"
+        )
+        return reloaded
+
+    async def _reload_config(self) -> Reloaded:
         loaded = load_branch(self.config_path)
         if loaded.digest == self.loaded.digest:
             return Reloaded(loaded.digest, changed=False)

@@ -6,6 +6,15 @@ from hub.api.status import Context, rpc
 from hub.devices.fleet import Fleet, config_of
 from hub.devices.registry import Admission, Device, Presence
 from hub.errors import InvalidRequest
+from hub.journal import (
+    DEVICE_APPROVED,
+    DEVICE_DESCRIBED,
+    DEVICE_REJECTED,
+    DEVICE_REVOKED,
+    DEVICE_SETTINGS,
+    MAX_OUTCOME,
+    Journal,
+)
 from okno.runtime.hubtls import fingerprint
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 
@@ -50,10 +59,12 @@ class EnrollmentServicer(devices_pb2_grpc.EnrollmentServicer):
 
 
 class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
-    """Technicians' calls (who may make each: hub.api.permissions)."""
+    """Technicians' calls (who may make each: hub.api.permissions); each change of a
+    device is journaled with who made it (docs/journal.md)."""
 
-    def __init__(self, fleet: Fleet) -> None:
+    def __init__(self, fleet: Fleet, journal: Journal) -> None:
         self._fleet = fleet
+        self._journal = journal
 
     @rpc
     async def ListDevices(
@@ -75,6 +86,7 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
             zone=request.zone,
             source=peer_host(context.peer()),
         )
+        await self._journal.record(DEVICE_APPROVED, device.id)
         return self._info(device)
 
     @rpc
@@ -82,9 +94,9 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
         self, request: devices_pb2.RejectDeviceRequest, context: Context
     ) -> devices_pb2.DeviceInfo:
         _require_code(request.pairing_code)
-        return self._info(
-            await self._fleet.reject(request.pairing_code, source=peer_host(context.peer()))
-        )
+        device = await self._fleet.reject(request.pairing_code, source=peer_host(context.peer()))
+        await self._journal.record(DEVICE_REJECTED, device.id)
+        return self._info(device)
 
     @rpc
     async def RevokeDevice(
@@ -92,7 +104,9 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
     ) -> devices_pb2.DeviceInfo:
         if not request.device_id:
             raise InvalidRequest("missing device_id: see okno provision list")
-        return self._info(await self._fleet.revoke(request.device_id))
+        device = await self._fleet.revoke(request.device_id)
+        await self._journal.record(DEVICE_REVOKED, device.id)
+        return self._info(device)
 
     @rpc
     async def SendCommand(
@@ -108,6 +122,7 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
         if not request.name and not request.zone:
             raise InvalidRequest("give a new name, a new zone or desk, or both")
         device = await self._fleet.describe(request.device_id, name=request.name, zone=request.zone)
+        await self._journal.record(DEVICE_DESCRIBED, device.id)
         return self._info(device)
 
     @rpc
@@ -117,6 +132,8 @@ class ProvisioningServicer(devices_pb2_grpc.ProvisioningServicer):
         if not request.settings:
             raise InvalidRequest("give at least one KEY=VALUE setting, for example paper_width=80")
         device = await self._fleet.configure(request.device_id, dict(request.settings))
+        keys = ",".join(sorted(request.settings))[:MAX_OUTCOME]
+        await self._journal.record(DEVICE_SETTINGS, device.id, keys)
         return self._info(device)
 
     def _info(self, device: Device) -> devices_pb2.DeviceInfo:

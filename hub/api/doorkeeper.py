@@ -26,6 +26,7 @@ from hub.api.status import Context, status_code
 from hub.api.tokens import caller as staff_caller
 from hub.devices.registry import Device
 from hub.errors import ForgedCertificate, HubError, NotAllowed, SignInRequired
+from hub.journal import acting_as
 from hub.service import Hub
 from hub.staff import SignedIn
 
@@ -118,6 +119,7 @@ class Doorkeeper(grpc.aio.ServerInterceptor):
         except HubError as error:
             await self._refuse(method, error, context)
         _current.set(who)
+        acting_as(who.label, self._door.value)
         return who
 
     async def _refuse(self, method: str, error: HubError, context: Context) -> None:

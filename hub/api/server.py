@@ -78,7 +78,9 @@ async def _build(hub: Hub, door: Door) -> grpc.aio.Server:
     ratings_pb2_grpc.add_RatingsServicer_to_server(RatingsServicer(hub), server)
     admin_pb2_grpc.add_AdminServicer_to_server(AdminServicer(hub), server)
     devices_pb2_grpc.add_EnrollmentServicer_to_server(EnrollmentServicer(hub.fleet), server)
-    devices_pb2_grpc.add_ProvisioningServicer_to_server(ProvisioningServicer(hub.fleet), server)
+    devices_pb2_grpc.add_ProvisioningServicer_to_server(
+        ProvisioningServicer(hub.fleet, hub.journal), server
+    )
     devices_pb2_grpc.add_DeviceSessionServicer_to_server(DeviceSessionServicer(hub.fleet), server)
     staff_pb2_grpc.add_StaffServicer_to_server(StaffServicer(hub), server)
     health_servicer = health.aio.HealthServicer()

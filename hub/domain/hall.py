@@ -22,6 +22,7 @@ from hub.domain.model import (
     DeskState,
     Event,
     EventKind,
+    JournalEntry,
     Outcome,
     Rating,
     RequestRecord,
@@ -211,6 +212,7 @@ class HallState:
         appointment: Appointment | None = None,
         rating: Rating | None = None,
         payment: Payment | None = None,
+        entry: JournalEntry | None = None,
     ) -> Event:
         self.seq += 1
         if request_id:
@@ -229,6 +231,7 @@ class HallState:
             appointment,
             rating,
             payment,
+            entry,
         )
 
     def _replay(

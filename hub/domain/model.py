@@ -60,6 +60,9 @@ class EventKind(enum.Enum):
     # A card payment of a state fee ended (approved, declined, cancelled or reversed);
     # carries the Payment, whose fields the state payments system needs.
     PAYMENT_SETTLED = "payment_settled"
+    # Who did what to the branch's trust or settings (docs/journal.md); carries a
+    # JournalEntry only.
+    JOURNAL = "journal"
 
 
 # Events whose ``detail`` is what a person typed: a transfer's comment, a cancellation's
@@ -109,6 +112,21 @@ class Rating:
     operator_id: str
     score: int
     channel: RatingChannel
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """Who did what to which, and how it ended: ids and codes only (docs/journal.md).
+
+    ``actor`` is ``staff:<operator id>``, ``device:<device id>``, ``local`` (the hub's
+    machine), ``visitor`` or ``anonymous``; ``door`` is where the call came in.
+    """
+
+    action: str
+    actor: str
+    subject: str
+    outcome: str
+    door: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +220,7 @@ class Event:
     appointment: Appointment | None = None
     rating: Rating | None = None
     payment: Payment | None = None
+    entry: JournalEntry | None = None
 
 
 @dataclass(frozen=True, slots=True)

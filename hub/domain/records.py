@@ -1,4 +1,5 @@
-"""Events of the branch's other books (appointments, ratings, payments) in the one log.
+"""Events of the branch's other books (appointments, ratings, payments, the journal) in
+the one log.
 
 Their rules live with them (``appointments/``, ``rating.py``, ``payments.py``); the
 engine only numbers their changes in the branch's one sequence, ending a past day first.
@@ -6,7 +7,7 @@ engine only numbers their changes in the branch's one sequence, ending a past da
 
 from __future__ import annotations
 
-from hub.domain.model import Appointment, Event, EventKind, Outcome, Rating
+from hub.domain.model import Appointment, Event, EventKind, JournalEntry, Outcome, Rating
 from hub.domain.payments import Payment
 from hub.domain.rollover import Rollover
 
@@ -43,3 +44,8 @@ class Records(Rollover):
         self._roll_day(now_ms)
         event = self._emit(EventKind.PAYMENT_SETTLED, now_ms, payment=payment)
         return self._outcome(None, None, [event])
+
+    def journal(self, entry: JournalEntry, now_ms: int) -> Outcome:
+        """Number a journal entry, so it is kept and sent like every other change."""
+        self._roll_day(now_ms)
+        return self._outcome(None, None, [self._emit(EventKind.JOURNAL, now_ms, entry=entry)])

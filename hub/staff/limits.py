@@ -16,6 +16,9 @@ from hub.errors import TooManyAttempts
 
 ACCOUNT_TRIES = 5
 SOURCE_TRIES = 20
+# Refused sign-ins journaled per address in the window: its wrong PINs and as many refusals
+# after; beyond, only the log says so, so that no address can fill the journal.
+JOURNALED_REFUSALS = 2 * SOURCE_TRIES
 
 
 @dataclass
@@ -24,6 +27,7 @@ class WrongPins:
 
     accounts: Window = field(default_factory=lambda: Window(ACCOUNT_TRIES))
     sources: Window = field(default_factory=lambda: Window(SOURCE_TRIES))
+    journaled: Window = field(default_factory=lambda: Window(JOURNALED_REFUSALS))
 
     def check(self, account: str, source: str, now_ms: int) -> None:
         """Raise TooManyAttempts while the account is locked or the address throttled."""
@@ -50,6 +54,13 @@ class WrongPins:
         """Take back the try counted by :meth:`failed`: the PIN was right."""
         self.accounts.forgive(account, now_ms)
         self.sources.forgive(source, now_ms)
+
+    def to_journal(self, source: str, now_ms: int) -> bool:
+        """Whether a refused sign-in from ``source`` goes into the journal (and count it)."""
+        if self.journaled.wait_ms(source, now_ms):
+            return False
+        self.journaled.failed(source, now_ms)
+        return True
 
     def unlock(self, account: str) -> None:
         """Lift an account's lockout: an administrator set it a new PIN."""

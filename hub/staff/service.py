@@ -20,7 +20,17 @@ from hub.config import LoadedConfig
 from hub.domain.branch import Operator
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Desk, DeskState
-from hub.errors import BadPin, NoPin, PinTooShort, SignedOut, UnknownOperator, WrongPin
+from hub.errors import (
+    BadPin,
+    HubError,
+    NoPin,
+    PinTooShort,
+    SignedOut,
+    StoreUnavailable,
+    UnknownOperator,
+    WrongPin,
+)
+from hub.journal import PIN_SET, SIGN_IN, Journal
 from hub.staff import store, tokens
 from hub.staff.access import SignedIn, may_open
 from hub.staff.figures import Figures, Tally
@@ -41,6 +51,7 @@ class StaffHost(Protocol):
     loaded: LoadedConfig
     engine: QueueEngine
     clock: Callable[[], int]
+    journal: Journal
 
     async def read_store(self, read: Callable[[Repository], T]) -> T: ...
 
@@ -72,10 +83,29 @@ class Staff:
     # -- signing in and out ------------------------------------------------------------
 
     async def sign_in(self, operator_id: str, pin: str, source: str) -> tuple[str, SignedIn]:
-        """A new token and its session.
+        """A new token and its session; the journal keeps every attempt, never the PIN.
 
         WrongPin, NoPin, PinTooShort, UnknownOperator or TooManyAttempts.
         """
+        try:
+            token, session = await self._sign_in(operator_id, pin, source)
+        except StoreUnavailable:
+            raise
+        except HubError as error:
+            # An id the branch does not have is not kept: it may be anything typed. Who
+            # tried is the caller: nobody yet on the network, or the desk unit relaying.
+            claimed = operator_id if self._configured(operator_id) else ""
+            if self._wrong_pins.to_journal(source, self._hub.clock()):
+                await self._hub.journal.record(SIGN_IN, claimed, error.code)
+            else:
+                log.warning("sign-in refused, not journaled code=%s source=%s", error.code, source)
+            raise
+        await self._hub.journal.record(
+            SIGN_IN, session.operator_id, actor=f"staff:{session.operator_id}"
+        )
+        return token, session
+
+    async def _sign_in(self, operator_id: str, pin: str, source: str) -> tuple[str, SignedIn]:
         operator = self.operator(operator_id)
         if len(pin) < MIN_DIGITS:
             # Refused without looking at the stored hash, so it tells nothing about it.
@@ -182,6 +212,9 @@ class Staff:
         for token_id in ended:
             del self._live[token_id]
         self._wrong_pins.unlock(operator.id)
+        await self._hub.journal.record(
+            PIN_SET, operator.id, actor="local" if by == "local" else f"staff:{by}"
+        )
         log.info("pin set operator=%s by=%s sessions_ended=%d", operator.id, by, len(ended))
         return now, len(ended)
 

@@ -15,6 +15,7 @@ from hub.domain.model import (
     DeskState,
     Event,
     EventKind,
+    JournalEntry,
     Rating,
     RatingChannel,
     Ticket,
@@ -90,6 +91,7 @@ def event_to_json(event: Event) -> str:
             "appointment": _appointment_json(event.appointment) if event.appointment else None,
             "rating": rating_json(event.rating) if event.rating else None,
             "payment": payment_json(event.payment) if event.payment else None,
+            "entry": entry_json(event.entry) if event.entry else None,
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -117,6 +119,7 @@ def event_from_json(text: str) -> Event:
         else None,
         rating=rating_from_json(data["rating"]) if data.get("rating") else None,
         payment=payment_from_json(data["payment"]) if data.get("payment") else None,
+        entry=entry_from_json(data["entry"]) if data.get("entry") else None,
     )
 
 
@@ -151,6 +154,27 @@ def payment_from_json(data: Mapping[str, Any]) -> Payment:
         terminal_serial=data["terminal_serial"],
         terminal_trace=data["terminal_trace"],
         terminal_receipt=data["terminal_receipt"],
+    )
+
+
+def entry_json(entry: JournalEntry) -> dict[str, Any]:
+    """The payload of a journal event: these five fields, ids and codes only."""
+    return {
+        "action": entry.action,
+        "actor": entry.actor,
+        "subject": entry.subject,
+        "outcome": entry.outcome,
+        "door": entry.door,
+    }
+
+
+def entry_from_json(data: Mapping[str, Any]) -> JournalEntry:
+    return JournalEntry(
+        action=data["action"],
+        actor=data["actor"],
+        subject=data["subject"],
+        outcome=data["outcome"],
+        door=data.get("door", ""),
     )
 
 

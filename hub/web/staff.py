@@ -24,6 +24,7 @@ from hub.errors import (
     Unauthenticated,
     UnknownOperator,
 )
+from hub.journal import acting_as
 from hub.notify.messages import ApplicationStatus
 from hub.staff import SignedIn
 from hub.web.security import CALL_CENTRE_ROLES, STAFF_COOKIE
@@ -54,6 +55,7 @@ async def sign_in(request: Request) -> Response:
         return web.render(request, "sign_in.html", error="", operator_id="")
     fields = await web.form(request)
     operator_id = fields.get("operator", "").strip()[:64]
+    acting_as("anonymous", "web")
     try:
         token, session = await web.hub.staff.sign_in(
             operator_id, fields.get("pin", ""), web.caller(request)

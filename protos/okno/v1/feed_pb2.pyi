@@ -54,6 +54,10 @@ class _EventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EventKind.V
     """A visitor rated a finished service; in the hall feed only its kind and time."""
     EVENT_KIND_PAYMENT_SETTLED: _EventKind.ValueType  # 20
     """A card payment of a state fee ended; in the hall feed only its kind and time."""
+    EVENT_KIND_JOURNAL: _EventKind.ValueType  # 21
+    """A journal entry (sign-in, PIN, device, configuration: docs/journal.md); in the hall
+    feed only its kind and time.
+    """
 
 class EventKind(_EventKind, metaclass=_EventKindEnumTypeWrapper): ...
 
@@ -84,6 +88,10 @@ EVENT_KIND_TICKET_RATED: EventKind.ValueType  # 19
 """A visitor rated a finished service; in the hall feed only its kind and time."""
 EVENT_KIND_PAYMENT_SETTLED: EventKind.ValueType  # 20
 """A card payment of a state fee ended; in the hall feed only its kind and time."""
+EVENT_KIND_JOURNAL: EventKind.ValueType  # 21
+"""A journal entry (sign-in, PIN, device, configuration: docs/journal.md); in the hall
+feed only its kind and time.
+"""
 Global___EventKind: _TypeAlias = EventKind  # noqa: Y015
 
 @_typing.final
