@@ -12,6 +12,7 @@ the first time: put it last among a server's interceptors, so that one deciding 
 
 from __future__ import annotations
 
+import abc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -40,13 +41,19 @@ class _Unparsed:
     why: str
 
 
-class MalformedRequests(grpc.aio.ServerInterceptor):
-    """Answer bytes that are not the RPC's request message with INVALID_ARGUMENT."""
+class PerMethod(grpc.aio.ServerInterceptor):
+    """An interceptor that wraps each method's handler once, in :meth:`wrap`.
+
+    A method's handler never changes once the server runs: wrapped once per method the
+    server has (names that it lacks are not kept, or they would fill memory).
+    """
 
     def __init__(self) -> None:
-        # A method's handler never changes once the server runs: wrapped once per method
-        # the server has (names that it lacks are not kept, or they would fill memory).
         self._wrapped: dict[str, Handler] = {}
+
+    @abc.abstractmethod
+    def wrap(self, method: str, handler: Handler) -> Handler:
+        """The handler to serve ``method`` with in place of ``handler``."""
 
     async def intercept_service(
         self,
@@ -60,8 +67,15 @@ class MalformedRequests(grpc.aio.ServerInterceptor):
             if handler is None:
                 # No such method: grpc answers UNIMPLEMENTED itself.
                 return handler
-            wrapped = self._wrapped[method] = _guarded(method, handler)
+            wrapped = self._wrapped[method] = self.wrap(method, handler)
         return wrapped
+
+
+class MalformedRequests(PerMethod):
+    """Answer bytes that are not the RPC's request message with INVALID_ARGUMENT."""
+
+    def wrap(self, method: str, handler: Handler) -> Handler:
+        return _guarded(method, handler)
 
 
 def _guarded(method: str, handler: Handler) -> Handler:

@@ -29,6 +29,7 @@ from hub.errors import ForgedCertificate, HubError, NotAllowed, SignInRequired
 from hub.journal import acting_as
 from hub.service import Hub
 from hub.staff import SignedIn
+from okno.malformed import PerMethod
 
 if TYPE_CHECKING:
     Handler = grpc.RpcMethodHandler[Any, Any]
@@ -71,27 +72,13 @@ def current() -> Caller:
     return _current.get()
 
 
-class Doorkeeper(grpc.aio.ServerInterceptor):
+class Doorkeeper(PerMethod):
     """Refuse a call whose caller the permission table does not name; remember who it is."""
 
     def __init__(self, hub: Hub, door: Door) -> None:
+        super().__init__()
         self._hub = hub
         self._door = door
-        self._wrapped: dict[str, Handler] = {}
-
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler | None]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> Handler | None:
-        method = handler_call_details.method
-        wrapped = self._wrapped.get(method)
-        if wrapped is None:
-            handler = await continuation(handler_call_details)
-            if handler is None:
-                return None
-            wrapped = self._wrapped[method] = self._guard(method, handler)
-        return wrapped
 
     def identify(self, context: Context) -> Caller:
         """The caller as this door knows them; HubError when their proof is not good."""
@@ -126,7 +113,7 @@ class Doorkeeper(grpc.aio.ServerInterceptor):
         log.info("call refused rpc=%s door=%s code=%s", method, self._door.value, error.code)
         await context.abort(status_code(error), str(error))
 
-    def _guard(self, method: str, handler: Handler) -> Handler:
+    def wrap(self, method: str, handler: Handler) -> Handler:
         serialize = handler.response_serializer
         parse = handler.request_deserializer
         if handler.unary_unary is not None:
