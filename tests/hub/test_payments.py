@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 import pytest
@@ -24,6 +26,10 @@ from hub.domain.payments import (
 from hub.errors import IllegalTransition, InvalidRequest
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
 from tests.hub.conftest import Served
+from tests.hub.devices import device
+
+if TYPE_CHECKING:
+    from protos.okno.v1.payments_pb2_grpc import PaymentsAsyncStub
 
 P = PaymentState
 TERMINAL = "payment_terminal-T-1"
@@ -108,6 +114,13 @@ def test_only_the_newest_unresolved_payment_of_a_terminal_may_be_resolved() -> N
     check_newest(after(P.APPROVED), [newer])
 
 
+@pytest.fixture
+async def terminal(served: Served, tmp_path: Path) -> AsyncIterator[PaymentsAsyncStub]:
+    """The payments service as payment terminal T-1 calls it, with its own certificate."""
+    async with device(served, tmp_path, "payment_terminal", "T-1") as channel:
+        yield payments_pb2_grpc.PaymentsStub(channel)
+
+
 def begin_request(key: str = "kiosk-1:0001") -> payments_pb2.BeginPaymentRequest:
     return payments_pb2.BeginPaymentRequest(
         idempotency_key=key,
@@ -118,41 +131,41 @@ def begin_request(key: str = "kiosk-1:0001") -> payments_pb2.BeginPaymentRequest
     )
 
 
-async def test_begin_twice_gives_one_record(served: Served) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    first, second = await asyncio.gather(stub.Begin(begin_request()), stub.Begin(begin_request()))
+async def test_begin_twice_gives_one_record(terminal: PaymentsAsyncStub) -> None:
+    first, second = await asyncio.gather(
+        terminal.Begin(begin_request()), terminal.Begin(begin_request())
+    )
     assert first.payment_id == second.payment_id
     assert sorted([first.created, second.created]) == [False, True]
     assert first.state == payments_pb2.PAYMENT_STATE_PENDING
-    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
+    listed = await terminal.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
     assert [p.payment_id for p in listed.payments] == [first.payment_id]
     other = begin_request()
     other.amount_kopecks = 1
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.Begin(other)
+        await terminal.Begin(other)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
-async def test_settle_and_refusals(served: Served) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    begun = await stub.Begin(begin_request())
+async def test_settle_and_refusals(terminal: PaymentsAsyncStub) -> None:
+    begun = await terminal.Begin(begin_request())
     settle_request = payments_pb2.SettlePaymentRequest(
         payment_id=begun.payment_id,
         state=payments_pb2.PAYMENT_STATE_DECLINED,
         result_code=5,
         reason="отказ банка",
     )
-    declined = await stub.Settle(settle_request)
+    declined = await terminal.Settle(settle_request)
     assert declined.state == payments_pb2.PAYMENT_STATE_DECLINED
-    assert (await stub.Settle(settle_request)) == declined
+    assert (await terminal.Settle(settle_request)) == declined
     settle_request.state = payments_pb2.PAYMENT_STATE_APPROVED
     settle_request.terminal_receipt = "1"
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.Settle(settle_request)
+        await terminal.Settle(settle_request)
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     settle_request.payment_id = 999
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.Settle(settle_request)
+        await terminal.Settle(settle_request)
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
 
 
@@ -161,23 +174,22 @@ def last(amount: int, receipt: str) -> payments_pb2.TerminalTransaction:
 
 
 async def test_resolve_decides_newest_first_and_names_a_charge_to_reverse(
-    served: Served,
+    terminal: PaymentsAsyncStub,
 ) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    older = await stub.Begin(begin_request("kiosk-1:0001"))
-    newer = await stub.Begin(begin_request("kiosk-1:0002"))
+    older = await terminal.Begin(begin_request("kiosk-1:0001"))
+    newer = await terminal.Begin(begin_request("kiosk-1:0002"))
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.Resolve(payments_pb2.ResolvePaymentRequest(payment_id=older.payment_id))
+        await terminal.Resolve(payments_pb2.ResolvePaymentRequest(payment_id=older.payment_id))
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "resolve the newest first" in (caught.value.details() or "")
 
     # The terminal's last sale is of another amount and nobody's: reverse it first.
-    answer = await stub.Resolve(
+    answer = await terminal.Resolve(
         payments_pb2.ResolvePaymentRequest(payment_id=newer.payment_id, last=last(1_00, "7"))
     )
     assert answer.reverse_receipt == "7"
     assert answer.payment.state == payments_pb2.PAYMENT_STATE_PENDING
-    await stub.Settle(
+    await terminal.Settle(
         payments_pb2.SettlePaymentRequest(
             payment_id=newer.payment_id,
             state=payments_pb2.PAYMENT_STATE_REVERSED,
@@ -185,7 +197,7 @@ async def test_resolve_decides_newest_first_and_names_a_charge_to_reverse(
         )
     )
     # Receipt 7 is held now: the older payment was never charged.
-    answer = await stub.Resolve(
+    answer = await terminal.Resolve(
         payments_pb2.ResolvePaymentRequest(payment_id=older.payment_id, last=last(1_00, "7"))
     )
     assert (answer.payment.state, answer.reverse_receipt) == (
@@ -194,10 +206,9 @@ async def test_resolve_decides_newest_first_and_names_a_charge_to_reverse(
     )
 
 
-async def test_resolve_confirms_the_payments_own_charge(served: Served) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    begun = await stub.Begin(begin_request())
-    answer = await stub.Resolve(
+async def test_resolve_confirms_the_payments_own_charge(terminal: PaymentsAsyncStub) -> None:
+    begun = await terminal.Begin(begin_request())
+    answer = await terminal.Resolve(
         payments_pb2.ResolvePaymentRequest(payment_id=begun.payment_id, last=last(500_00, "3"))
     )
     assert answer.payment.state == payments_pb2.PAYMENT_STATE_APPROVED
@@ -221,34 +232,31 @@ async def refusal(call: Awaitable[object]) -> grpc.aio.AioRpcError:
 
 @pytest.mark.parametrize("amount", [0, -1, MAX_AMOUNT + 1, 2**63 - 1])
 async def test_an_amount_outside_1_kopeck_to_10_million_roubles_is_refused(
-    served: Served, amount: int
+    terminal: PaymentsAsyncStub, amount: int
 ) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
     asked = begin_request()
     asked.amount_kopecks = amount
-    refused = await refusal(stub.Begin(asked))
+    refused = await refusal(terminal.Begin(asked))
     assert refused.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert f"1..{MAX_AMOUNT} kopecks" in (refused.details() or "")
     assert f"got {amount}" in (refused.details() or "")
-    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
+    listed = await terminal.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
     assert list(listed.payments) == []
 
 
-async def test_the_largest_amount_is_taken(served: Served) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
+async def test_the_largest_amount_is_taken(terminal: PaymentsAsyncStub) -> None:
     asked = begin_request()
     asked.amount_kopecks = MAX_AMOUNT
-    assert (await stub.Begin(asked)).amount_kopecks == MAX_AMOUNT
+    assert (await terminal.Begin(asked)).amount_kopecks == MAX_AMOUNT
 
 
 async def test_a_charged_or_last_amount_out_of_range_is_refused_and_nothing_settled(
-    served: Served,
+    terminal: PaymentsAsyncStub,
 ) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    begun = await stub.Begin(begin_request())
+    begun = await terminal.Begin(begin_request())
     huge = 2**63 - 1
     settled = await refusal(
-        stub.Settle(
+        terminal.Settle(
             payments_pb2.SettlePaymentRequest(
                 payment_id=begun.payment_id,
                 state=payments_pb2.PAYMENT_STATE_DECLINED,
@@ -257,25 +265,24 @@ async def test_a_charged_or_last_amount_out_of_range_is_refused_and_nothing_sett
         )
     )
     resolved = await refusal(
-        stub.Resolve(
+        terminal.Resolve(
             payments_pb2.ResolvePaymentRequest(payment_id=begun.payment_id, last=last(huge, "7"))
         )
     )
     for refused, field in ((settled, "amount_kopecks"), (resolved, "last.amount_kopecks")):
         assert refused.code() == grpc.StatusCode.INVALID_ARGUMENT
         assert f"{field} must be 1..{MAX_AMOUNT} kopecks" in (refused.details() or "")
-    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
+    listed = await terminal.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
     assert [p.state for p in listed.payments] == [payments_pb2.PAYMENT_STATE_PENDING]
 
 
 async def test_a_receipt_nested_in_the_last_transaction_is_bounded_like_any_field(
-    served: Served,
+    terminal: PaymentsAsyncStub,
 ) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    begun = await stub.Begin(begin_request())
+    begun = await terminal.Begin(begin_request())
     receipt = "9" * (3 * 2**20)
     refused = await refusal(
-        stub.Resolve(
+        terminal.Resolve(
             payments_pb2.ResolvePaymentRequest(
                 payment_id=begun.payment_id, last=last(500_00, receipt)
             )
@@ -285,5 +292,5 @@ async def test_a_receipt_nested_in_the_last_transaction_is_bounded_like_any_fiel
     assert f"terminal_receipt is {len(receipt)} characters long; at most 64" in (
         refused.details() or ""
     )
-    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
+    listed = await terminal.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
     assert [p.state for p in listed.payments] == [payments_pb2.PAYMENT_STATE_PENDING]
