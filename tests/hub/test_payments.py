@@ -25,8 +25,9 @@ from hub.domain.payments import (
 )
 from hub.errors import IllegalTransition, InvalidRequest
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
-from tests.hub.conftest import Served
+from tests.hub.conftest import Served, SteppedClock, serve_hub
 from tests.hub.devices import device
+from tests.hub.test_payment_binding import FEE, begin
 
 if TYPE_CHECKING:
     from protos.okno.v1.payments_pb2_grpc import PaymentsAsyncStub
@@ -122,13 +123,8 @@ async def terminal(served: Served, tmp_path: Path) -> AsyncIterator[PaymentsAsyn
 
 
 def begin_request(key: str = "kiosk-1:0001") -> payments_pb2.BeginPaymentRequest:
-    return payments_pb2.BeginPaymentRequest(
-        idempotency_key=key,
-        service_id="passport",
-        amount_kopecks=500_00,
-        purpose="Государственная пошлина за выдачу паспорта",
-        terminal_id=TERMINAL,
-    )
+    """A Begin of the state duty's fee, as terminal T-1 sends it."""
+    return begin(key, terminal=TERMINAL)
 
 
 async def test_begin_twice_gives_one_record(terminal: PaymentsAsyncStub) -> None:
@@ -230,24 +226,38 @@ async def refusal(call: Awaitable[object]) -> grpc.aio.AioRpcError:
     return caught.value
 
 
-@pytest.mark.parametrize("amount", [0, -1, MAX_AMOUNT + 1, 2**63 - 1])
-async def test_an_amount_outside_1_kopeck_to_10_million_roubles_is_refused(
+@pytest.mark.parametrize("amount", [0, -1, 1, FEE - 1, FEE + 1, MAX_AMOUNT + 1, 2**63 - 1])
+async def test_an_amount_other_than_the_services_fee_is_refused(
     terminal: PaymentsAsyncStub, amount: int
 ) -> None:
     asked = begin_request()
     asked.amount_kopecks = amount
     refused = await refusal(terminal.Begin(asked))
     assert refused.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert f"1..{MAX_AMOUNT} kopecks" in (refused.details() or "")
-    assert f"got {amount}" in (refused.details() or "")
+    assert f"state-duty costs {FEE} kopecks in the hub's configuration, not {amount}" in (
+        refused.details() or ""
+    )
     listed = await terminal.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
     assert list(listed.payments) == []
 
 
-async def test_the_largest_amount_is_taken(terminal: PaymentsAsyncStub) -> None:
-    asked = begin_request()
-    asked.amount_kopecks = MAX_AMOUNT
-    assert (await terminal.Begin(asked)).amount_kopecks == MAX_AMOUNT
+@pytest.fixture
+def largest_fee(config_file: Path) -> Path:
+    """The example branch with the state duty at the largest fee a terminal may take."""
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(
+        text.replace(f"fee_kopecks = {FEE}", f"fee_kopecks = {MAX_AMOUNT}"), encoding="utf-8"
+    )
+    return config_file
+
+
+async def test_the_largest_fee_is_taken(largest_fee: Path, tmp_path: Path) -> None:
+    async with (
+        serve_hub(largest_fee, tmp_path / "hub.db", SteppedClock()) as served,
+        device(served, tmp_path, "payment_terminal", "T-1") as channel,
+    ):
+        begun = await payments_pb2_grpc.PaymentsStub(channel).Begin(begin("k-1", MAX_AMOUNT))
+    assert begun.amount_kopecks == MAX_AMOUNT
 
 
 async def test_a_charged_or_last_amount_out_of_range_is_refused_and_nothing_settled(
