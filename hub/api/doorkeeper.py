@@ -124,7 +124,9 @@ class Doorkeeper(grpc.aio.ServerInterceptor):
 
     async def _refuse(self, method: str, error: HubError, context: Context) -> None:
         log.info("call refused rpc=%s door=%s code=%s", method, self._door.value, error.code)
-        await context.abort(status_code(error), str(error))
+        # The stable code as every refusal carries it (hub.api.status.rpc): clients branch on
+        # it (signed_out: sign in again; revoked: re-enroll), not on the words.
+        await context.abort(status_code(error), str(error), (("okno-error", error.code),))
 
     def _guard(self, method: str, handler: Handler) -> Handler:
         serialize = handler.response_serializer
@@ -191,7 +193,11 @@ class Doorkeeper(grpc.aio.ServerInterceptor):
                 raise
             task.uncancel()
             log.info("stream cut rpc=%s caller=%s code=%s", method, who.label, cut[0].code)
-            await context.abort(status_code(cut[0]), f"{cut[0]}: the stream was cut")
+            await context.abort(
+                status_code(cut[0]),
+                f"{cut[0]}: the stream was cut",
+                (("okno-error", cut[0].code),),
+            )
         finally:
             handle[0].cancel()
 
