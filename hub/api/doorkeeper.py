@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import enum
+import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -140,6 +141,19 @@ class Doorkeeper(grpc.aio.ServerInterceptor):
 
             return grpc.unary_unary_rpc_method_handler(
                 answered, request_deserializer=parse, response_serializer=serialize
+            )
+        if handler.unary_stream is not None and not inspect.isasyncgenfunction(
+            handler.unary_stream
+        ):
+            # grpc's own servicers (health's Watch) write with context.write, not yield.
+            writes = cast(Callable[[Any, Context], Awaitable[None]], handler.unary_stream)
+
+            async def written(request: Any, context: Context) -> None:
+                await self._admit(method, context)
+                await writes(request, context)
+
+            return grpc.unary_stream_rpc_method_handler(
+                written, request_deserializer=parse, response_serializer=serialize
             )
         if handler.unary_stream is not None:
             stream = cast(Callable[[Any, Context], AsyncIterator[Any]], handler.unary_stream)
