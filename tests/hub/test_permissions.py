@@ -11,6 +11,8 @@ names gets past it (to whatever the empty request earns: a bad argument, an unkn
 from __future__ import annotations
 
 import asyncio
+import importlib
+import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -19,41 +21,26 @@ import grpc
 import pytest
 from google.protobuf.descriptor import MethodDescriptor
 from grpc_health.v1 import health_pb2
-from grpc_reflection.v1alpha import reflection_pb2
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from hub.api import permissions
-from protos.okno.v1 import (
-    admin_pb2,
-    appointments_pb2,
-    devices_pb2,
-    feed_pb2,
-    payments_pb2,
-    printing_pb2,
-    queue_pb2,
-    ratings_pb2,
-    staff_pb2,
-)
-from tests.hub.conftest import SteppedClock, serve_hub
+from protos.okno import v1
+from tests.hub.conftest import Served, SteppedClock, serve_hub
 from tests.hub.devices import device
 
-# What the hub serves: every okno service but the back office's Sync, grpc's health, and
-# reflection (on the admin socket, for grpcurl).
+# What the hub serves: every service of protos/okno/v1 but the back office's, grpc's health,
+# and reflection (on the admin socket, for grpcurl).
+BACK_OFFICE = {"okno.v1.Sync"}
+OKNO = [
+    importlib.import_module(f"{v1.__name__}.{module.name}")
+    for module in pkgutil.iter_modules(v1.__path__)
+    if module.name.endswith("_pb2")
+]
 SERVED = [
     service
-    for module in (
-        admin_pb2,
-        appointments_pb2,
-        devices_pb2,
-        feed_pb2,
-        payments_pb2,
-        printing_pb2,
-        queue_pb2,
-        ratings_pb2,
-        staff_pb2,
-        health_pb2,
-        reflection_pb2,
-    )
+    for module in (*OKNO, health_pb2, reflection_pb2)
     for service in module.DESCRIPTOR.services_by_name.values()
+    if service.full_name not in BACK_OFFICE
 ]
 METHODS = {f"/{s.full_name}/{m.name}": m for s in SERVED for m in s.methods}
 # In grpc's health proto, but not implemented by its servicer: the door refuses it to all.
@@ -96,6 +83,17 @@ def test_every_served_rpc_has_a_rule_and_every_rule_an_rpc() -> None:
     unknown = sorted(set(permissions.TABLE) - set(METHODS))
     assert not unknown, f"rules in permissions.TABLE for RPCs that do not exist: {unknown}"
     assert all(permissions.TABLE.values()), "a rule that names nobody"
+
+
+async def test_the_services_named_here_are_the_ones_the_hub_serves(served: Served) -> None:
+    reflection = reflection_pb2_grpc.ServerReflectionStub(served.local)
+    asked = reflection_pb2.ServerReflectionRequest(list_services="")
+    answers = reflection.ServerReflectionInfo(iter([asked]))
+    listed = await asyncio.wait_for(answers.read(), 5)
+    answers.cancel()
+    assert isinstance(listed, reflection_pb2.ServerReflectionResponse)
+    served_names = {service.name for service in listed.list_services_response.service}
+    assert served_names == {service.full_name for service in SERVED}
 
 
 @pytest.fixture
