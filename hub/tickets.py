@@ -78,9 +78,14 @@ class Tickets:
 
     def _check_amount(self, payment: Payment, service_id: str) -> None:
         """Refuse a payment of another amount than the service's fee in the configuration:
-        the amount of a payment is its terminal's word, the fee is the branch's."""
+        the amount of a payment is its terminal's word, the fee is the branch's. A payment
+        for another service is refused as that (payment_other_service), not for its amount."""
         service = next((s for s in self._hub.engine.config.services if s.id == service_id), None)
-        if service is not None and payment.amount != service.fee_kopecks:
+        if (
+            service is not None
+            and payment.service_id == service_id
+            and payment.amount != service.fee_kopecks
+        ):
             raise PaymentNotUsable(
                 "payment_wrong_amount",
                 f"payment {payment.id} is {payment.amount} kopecks, but the fee for "

@@ -13,6 +13,7 @@ the first time: put it last among a server's interceptors, so that one deciding 
 from __future__ import annotations
 
 import abc
+import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -82,6 +83,18 @@ def _guarded(method: str, handler: Handler) -> Handler:
     if handler.request_streaming or handler.request_deserializer is None:
         return handler
     parse = _parser(handler.request_deserializer)
+    if handler.response_streaming and not inspect.isasyncgenfunction(handler.unary_stream):
+        # grpc's own servicers (health's Watch) write with context.write instead of yielding.
+        writes = cast(Unary, handler.unary_stream)
+
+        async def written(request: Any, context: Any) -> None:
+            if isinstance(request, _Unparsed):
+                await _refuse(method, request, context)
+            await writes(request, context)
+
+        return grpc.unary_stream_rpc_method_handler(
+            written, request_deserializer=parse, response_serializer=handler.response_serializer
+        )
     if handler.response_streaming:
         stream = cast(Streamed, handler.unary_stream)
 

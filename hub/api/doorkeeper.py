@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import enum
+import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -111,7 +112,9 @@ class Doorkeeper(PerMethod):
 
     async def _refuse(self, method: str, error: HubError, context: Context) -> None:
         log.info("call refused rpc=%s door=%s code=%s", method, self._door.value, error.code)
-        await context.abort(status_code(error), str(error))
+        # The stable code as every refusal carries it (hub.api.status.rpc): clients branch on
+        # it (signed_out: sign in again; revoked: re-enroll), not on the words.
+        await context.abort(status_code(error), str(error), (("okno-error", error.code),))
 
     def wrap(self, method: str, handler: Handler) -> Handler:
         serialize = handler.response_serializer
@@ -125,6 +128,19 @@ class Doorkeeper(PerMethod):
 
             return grpc.unary_unary_rpc_method_handler(
                 answered, request_deserializer=parse, response_serializer=serialize
+            )
+        if handler.unary_stream is not None and not inspect.isasyncgenfunction(
+            handler.unary_stream
+        ):
+            # grpc's own servicers (health's Watch) write with context.write, not yield.
+            writes = cast(Callable[[Any, Context], Awaitable[None]], handler.unary_stream)
+
+            async def written(request: Any, context: Context) -> None:
+                await self._admit(method, context)
+                await writes(request, context)
+
+            return grpc.unary_stream_rpc_method_handler(
+                written, request_deserializer=parse, response_serializer=serialize
             )
         if handler.unary_stream is not None:
             stream = cast(Callable[[Any, Context], AsyncIterator[Any]], handler.unary_stream)
@@ -178,7 +194,11 @@ class Doorkeeper(PerMethod):
                 raise
             task.uncancel()
             log.info("stream cut rpc=%s caller=%s code=%s", method, who.label, cut[0].code)
-            await context.abort(status_code(cut[0]), f"{cut[0]}: the stream was cut")
+            await context.abort(
+                status_code(cut[0]),
+                f"{cut[0]}: the stream was cut",
+                (("okno-error", cut[0].code),),
+            )
         finally:
             handle[0].cancel()
 

@@ -101,7 +101,12 @@ class Fleet:
         """The admitted device a TLS peer certificate belongs to, or DeviceRefused."""
         now = self.now_ms()
         identity = self._identities.get(certificate_pem)
-        if identity is None or _moment(now) > identity.not_after:
+        if (
+            identity is None
+            or _moment(now) > identity.not_after
+            # The authority says why a revoked certificate is refused, and how to fix it.
+            or self._registry.device(identity.device_id).admission is Admission.REVOKED
+        ):
             identity = self._authority.identify(
                 certificate_pem, _moment(now), self._registry.revoked_serials()
             )

@@ -21,7 +21,8 @@ from hub.domain.payments import MAX_AMOUNT
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Role = Literal["operator", "administrator", "technician"]
+# call_centre: who answers the branch's phone and books by it (hub.api.permissions).
+Role = Literal["operator", "administrator", "technician", "call_centre"]
 _HOURS = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
 
 

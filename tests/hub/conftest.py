@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
 from hub.doors import Doors, open_doors
 from hub.service import Hub
-from okno.runtime.hubtls import admin_socket, hub_tls
+from okno.console import admin_socket_for
+from okno.runtime.hubtls import admin_socket, hub_tls, presented_authority
 from okno.signin import set_pin_locally, signed_in_channel
 from protos.okno.v1 import admin_pb2_grpc, feed_pb2_grpc, queue_pb2_grpc
 
@@ -137,6 +139,15 @@ async def staff_channel(
     """Set ``operator_id``'s PIN through the admin socket, then sign in over TLS."""
     await set_pin_locally(socket, operator_id, pin)
     return await signed_in_channel(address, ca_pem, operator_id, pin)
+
+
+async def administrator_of(port: int, db: Path) -> grpc.aio.Channel:
+    """The administrator signed in to an ``okno hub`` process (hub.bench.process.start_hub)
+    on loopback ``port``, as the hub machine's own administrator would: PIN through the
+    admin socket beside ``db``, then a sign-in over TLS to the CA the hub presents."""
+    address = f"127.0.0.1:{port}"
+    ca_pem = await asyncio.to_thread(presented_authority, address)
+    return await staff_channel(admin_socket_for(db), address, ca_pem, ADMINISTRATOR)
 
 
 @asynccontextmanager

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
 import grpc
+import pytest
 
 from hub.api.server import create_device_server
 from okno.runtime.identity import DeviceKey
@@ -49,3 +52,26 @@ async def device_port(served: Served) -> AsyncIterator[str]:
         yield f"127.0.0.1:{port}"
     finally:
         await server.stop(1)
+
+
+@asynccontextmanager
+async def device(
+    served: Served, folder: Path, kind: str, serial: str, **settings: str
+) -> AsyncIterator[grpc.aio.Channel]:
+    """A device enrolled as a technician would, with its settings, on the device port."""
+    key = DeviceKey.load_or_create(folder / f"{kind}-{serial}")
+    credentials = await enrolled(served, key, kind, serial)
+    if settings:
+        await devices_pb2_grpc.ProvisioningStub(served.local).ConfigureDevice(
+            devices_pb2.ConfigureDeviceRequest(device_id=f"{kind}-{serial}", settings=settings)
+        )
+    async with grpc.aio.secure_channel(served.device_address, credentials) as channel:
+        yield channel
+
+
+async def refused(call: Awaitable[Any]) -> tuple[grpc.StatusCode, str]:
+    """The status and the hub's stable error code of a call that must be refused."""
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await call
+    trailers = dict(caught.value.trailing_metadata() or ())
+    return caught.value.code(), str(trailers.get("okno-error", ""))

@@ -22,20 +22,39 @@ import pytest
 
 from hub.bench.appointments import measure_appointments, with_appointments
 from hub.bench.process import start_hub
+from okno.signin import sign_in
 from protos.okno.v1 import appointments_pb2, appointments_pb2_grpc
-from tests.hub.conftest import EXAMPLE, Served
+from tests.hub.conftest import ADMINISTRATOR, EXAMPLE, PIN, Served, administrator_of
 
 # What one client saw acknowledged: (code, slot start, request id).
 Acknowledged = list[tuple[str, int, str]]
 
 
-def book_every_slot(address: str, service: str, starts: list[int], seed: int) -> Acknowledged:
+@dataclass(frozen=True)
+class Reach:
+    """How a client thread or process reaches the hub: the administrator's sign-in, over TLS."""
+
+    address: str
+    ca_pem: bytes
+    token: str
+
+
+async def administrators_reach(served: Served) -> Reach:
+    token = await sign_in(served.address, served.ca_pem, ADMINISTRATOR, PIN)
+    return Reach(served.address, served.ca_pem, token)
+
+
+def book_every_slot(hub: Reach, service: str, starts: list[int], seed: int) -> Acknowledged:
     """One client with its own blocking channel tries each slot once, in its own order."""
     order = list(starts)
     random.Random(seed).shuffle(order)
     got: Acknowledged = []
     surprises: list[str] = []
-    with grpc.insecure_channel(address) as channel:
+    credentials = grpc.composite_channel_credentials(
+        grpc.ssl_channel_credentials(root_certificates=hub.ca_pem),
+        grpc.access_token_call_credentials(hub.token),
+    )
+    with grpc.secure_channel(hub.address, credentials) as channel:
         stub = appointments_pb2_grpc.AppointmentsStub(channel)
         for start in order:
             request_id = uuid.uuid4().hex
@@ -96,9 +115,9 @@ async def todays_slots(served: Served, service: str = "passport") -> list[int]:
 async def test_threads_booking_the_same_slots_fill_each_exactly(served: Served) -> None:
     starts = await todays_slots(served)
     assert len(starts) == 29
+    hub = await administrators_reach(served)
     clients = [
-        asyncio.to_thread(book_every_slot, served.address, "passport", starts, seed)
-        for seed in range(8)
+        asyncio.to_thread(book_every_slot, hub, "passport", starts, seed) for seed in range(8)
     ]
     acknowledged = [a for got in await asyncio.gather(*clients) for a in got]
     assert len(acknowledged) == 2 * len(starts)
@@ -109,12 +128,11 @@ async def test_threads_booking_the_same_slots_fill_each_exactly(served: Served) 
 @pytest.mark.slow
 async def test_processes_booking_the_same_slots_fill_each_exactly(served: Served) -> None:
     starts = await todays_slots(served, "ready-documents")
+    hub = await administrators_reach(served)
     loop = asyncio.get_running_loop()
     with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("spawn")) as pool:
         clients = [
-            loop.run_in_executor(
-                pool, book_every_slot, served.address, "ready-documents", starts, seed
-            )
+            loop.run_in_executor(pool, book_every_slot, hub, "ready-documents", starts, seed)
             for seed in range(4)
         ]
         acknowledged = [a for got in await asyncio.gather(*clients) for a in got]
@@ -134,7 +152,12 @@ class Seen:
 
 
 async def book_until_cut(
-    address: str, starts: list[int], seen: Seen, *, retry: list[tuple[str, int]], seed: int
+    channel: grpc.aio.Channel,
+    starts: list[int],
+    seen: Seen,
+    *,
+    retry: list[tuple[str, int]],
+    seed: int,
 ) -> None:
     """One client: resends what the last cut left unanswered, then books until cut.
 
@@ -142,31 +165,30 @@ async def book_until_cut(
     """
     rng = random.Random(seed)
     todo, mine = list(retry), []
-    async with grpc.aio.insecure_channel(address) as channel:
-        stub = appointments_pb2_grpc.AppointmentsStub(channel)
-        while True:
-            request_id, start = todo.pop() if todo else (uuid.uuid4().hex, rng.choice(starts))
-            try:
-                answer = await stub.Book(
-                    appointments_pb2.BookRequest(
-                        request_id=request_id,
-                        service_id="passport",
-                        slot_start_unix_ms=start,
-                        channel=appointments_pb2.BOOKING_CHANNEL_ONLINE,
-                    )
+    stub = appointments_pb2_grpc.AppointmentsStub(channel)
+    while True:
+        request_id, start = todo.pop() if todo else (uuid.uuid4().hex, rng.choice(starts))
+        try:
+            answer = await stub.Book(
+                appointments_pb2.BookRequest(
+                    request_id=request_id,
+                    service_id="passport",
+                    slot_start_unix_ms=start,
+                    channel=appointments_pb2.BOOKING_CHANNEL_ONLINE,
                 )
-                booking = answer.booking
-                seen.booked.append((booking.code, booking.slot_start_unix_ms, request_id))
-                mine.append(booking.code)
-                if len(mine) % 3 == 0:
-                    code = mine.pop(rng.randrange(len(mine)))
-                    await stub.Cancel(appointments_pb2.CancelBookingRequest(code=code))
-                    seen.cancelled.append(code)
-            except grpc.aio.AioRpcError as error:
-                if refusal_code(error) == "slot_full":
-                    continue
-                seen.unanswered.append((request_id, start))
-                return
+            )
+            booking = answer.booking
+            seen.booked.append((booking.code, booking.slot_start_unix_ms, request_id))
+            mine.append(booking.code)
+            if len(mine) % 3 == 0:
+                code = mine.pop(rng.randrange(len(mine)))
+                await stub.Cancel(appointments_pb2.CancelBookingRequest(code=code))
+                seen.cancelled.append(code)
+        except grpc.aio.AioRpcError as error:
+            if refusal_code(error) == "slot_full":
+                continue
+            seen.unanswered.append((request_id, start))
+            return
 
 
 @pytest.mark.slow
@@ -178,18 +200,17 @@ async def test_acknowledged_bookings_survive_repeated_sigkill(tmp_path: Path) ->
     kills, cut = 3, 0
     for round_ in range(kills + 1):
         process, port = await start_hub(config, db)
-        address = f"127.0.0.1:{port}"
+        channel = await administrator_of(port, db)
         if not starts:
-            async with grpc.aio.insecure_channel(address) as channel:
-                listed = await appointments_pb2_grpc.AppointmentsStub(channel).ListSlots(
-                    appointments_pb2.ListSlotsRequest(service_id="passport")
-                )
+            listed = await appointments_pb2_grpc.AppointmentsStub(channel).ListSlots(
+                appointments_pb2.ListSlotsRequest(service_id="passport")
+            )
             # Not the next slot: it could begin while the test runs.
             starts = [s.start_unix_ms for s in listed.slots[1:201]]
         retry, seen.unanswered = seen.unanswered, []
         clients = [
             asyncio.create_task(
-                book_until_cut(address, starts, seen, retry=retry[i::4], seed=round_ * 4 + i)
+                book_until_cut(channel, starts, seen, retry=retry[i::4], seed=round_ * 4 + i)
             )
             for i in range(4)
         ]
@@ -199,6 +220,7 @@ async def test_acknowledged_bookings_survive_repeated_sigkill(tmp_path: Path) ->
         else:
             process.kill()
         await asyncio.gather(*clients)
+        await channel.close()
         cut += bool(seen.unanswered) and round_ < kills
         expected = 0 if round_ == kills else -signal.SIGKILL
         assert await asyncio.wait_for(process.wait(), 15) == expected

@@ -15,7 +15,7 @@ import pytest
 
 from hub.bench.process import opened_at_nine, start_hub
 from protos.okno.v1 import queue_pb2, queue_pb2_grpc
-from tests.hub.conftest import EXAMPLE
+from tests.hub.conftest import EXAMPLE, administrator_of
 
 if TYPE_CHECKING:
     from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
@@ -25,32 +25,32 @@ KILLS = 4
 
 
 async def issue_until_cut(
-    port: int,
+    channel: grpc.aio.Channel,
     acknowledged: dict[str, str],
     unanswered: list[tuple[str, str]],
     retry: list[tuple[str, str]],
 ) -> None:
-    """One kiosk: first resends what the last cut left unanswered, then issues until cut.
+    """One kiosk (the administrator's channel: a kiosk's device port moves on every restart):
+    first resends what the last cut left unanswered, then issues until cut.
 
     A cut may come while it still resends: what it has not resent waits for the next round.
     """
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-        stub = queue_pb2_grpc.QueueServiceStub(channel)
-        for done, (request_id, service) in enumerate(retry):
-            try:
-                await answer(stub, request_id, acknowledged, service)
-            except grpc.aio.AioRpcError:
-                unanswered.extend(retry[done:])
-                return
-        n = 0
-        while True:
-            request_id, service = uuid.uuid4().hex, SERVICES[n % len(SERVICES)]
-            try:
-                await answer(stub, request_id, acknowledged, service)
-            except grpc.aio.AioRpcError:
-                unanswered.append((request_id, service))
-                return
-            n += 1
+    stub = queue_pb2_grpc.QueueServiceStub(channel)
+    for done, (request_id, service) in enumerate(retry):
+        try:
+            await answer(stub, request_id, acknowledged, service)
+        except grpc.aio.AioRpcError:
+            unanswered.extend(retry[done:])
+            return
+    n = 0
+    while True:
+        request_id, service = uuid.uuid4().hex, SERVICES[n % len(SERVICES)]
+        try:
+            await answer(stub, request_id, acknowledged, service)
+        except grpc.aio.AioRpcError:
+            unanswered.append((request_id, service))
+            return
+        n += 1
 
 
 async def answer(
@@ -73,9 +73,10 @@ async def test_acknowledged_tickets_survive_repeated_sigkill(tmp_path: Path) -> 
     unanswered: list[tuple[str, str]] = []
     for round_ in range(KILLS + 1):
         process, port = await start_hub(EXAMPLE, db, *opened)
+        channel = await administrator_of(port, db)
         retry, unanswered = unanswered, []
         kiosks = [
-            asyncio.create_task(issue_until_cut(port, acknowledged, unanswered, retry[i::4]))
+            asyncio.create_task(issue_until_cut(channel, acknowledged, unanswered, retry[i::4]))
             for i in range(4)
         ]
         if round_ == KILLS:
@@ -85,6 +86,7 @@ async def test_acknowledged_tickets_survive_repeated_sigkill(tmp_path: Path) -> 
             await asyncio.sleep(0.3 + 0.1 * round_)
             process.kill()
         await asyncio.gather(*kiosks)
+        await channel.close()
         # The last stop is SIGTERM and must be clean; the others are power cuts.
         expected = 0 if round_ == KILLS else -signal.SIGKILL
         assert await asyncio.wait_for(process.wait(), 10) == expected

@@ -25,7 +25,8 @@ from tests.polling import eventually
 
 
 async def configure(served: Served, **settings: str) -> devices_pb2.DeviceInfo:
-    return await devices_pb2_grpc.ProvisioningStub(served.channel).ConfigureDevice(
+    """Change a device's settings as the technician would, on the hub's machine."""
+    return await devices_pb2_grpc.ProvisioningStub(served.local).ConfigureDevice(
         devices_pb2.ConfigureDeviceRequest(device_id=DEVICE, settings=settings)
     )
 
@@ -133,7 +134,7 @@ async def test_an_admitted_device_reaches_the_queue_only_over_mutual_tls(
     served: Served, tmp_path: Path
 ) -> None:
     key = DeviceKey.load_or_create(tmp_path / "device")
-    credentials = await enrolled(served, key)
+    credentials = await enrolled(served, key, "kiosk", "K-1")
     async with device_port(served) as address:
         async with grpc.aio.secure_channel(address, credentials) as channel:
             issued = await queue_pb2_grpc.QueueServiceStub(channel).IssueTicket(

@@ -10,20 +10,22 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from hub.api.devices import peer_host, technician_here
-from hub.errors import TechnicianOnly
+from hub.api.devices import peer_host
+from okno.runtime.hubtls import hub_tls
 from okno.runtime.identity import DeviceKey
+from okno.signin import set_pin_locally, sign_in
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
-from tests.hub.conftest import Served, SteppedClock, serve_hub
+from tests.hub.conftest import PIN, Served, SteppedClock, serve_hub
 
 if TYPE_CHECKING:
     from protos.okno.v1.devices_pb2_grpc import EnrollmentAsyncStub, ProvisioningAsyncStub
 
 
 def stubs(served: Served) -> tuple[EnrollmentAsyncStub, ProvisioningAsyncStub]:
+    """The device's side (over TLS, nobody yet) and the technician's (the admin socket)."""
     return (
-        devices_pb2_grpc.EnrollmentStub(served.channel),
-        devices_pb2_grpc.ProvisioningStub(served.channel),
+        devices_pb2_grpc.EnrollmentStub(served.stranger),
+        devices_pb2_grpc.ProvisioningStub(served.local),
     )
 
 
@@ -129,9 +131,11 @@ async def test_reconnecting_does_not_reset_the_guessing_limit(
 ) -> None:
     await ask(stubs(served)[0], DeviceKey.load_or_create(tmp_path / "device"))
     wrong = devices_pb2.ApproveDeviceRequest(pairing_code="AAAA-AAAA", name="x")
+    await set_pin_locally(served.socket, "zakharov-r", PIN)
+    technician = await sign_in(served.address, served.ca_pem, "zakharov-r", PIN)
     codes = []
     for _ in range(6):
-        async with grpc.aio.insecure_channel(served.address) as channel:
+        async with hub_tls(served.address, served.ca_pem, technician)() as channel:
             try:
                 await devices_pb2_grpc.ProvisioningStub(channel).ApproveDevice(wrong)
             except grpc.aio.AioRpcError as error:
@@ -152,33 +156,23 @@ async def test_nobody_else_can_take_over_a_waiting_devices_identity(
     assert again.device_id == "kiosk-SN-0042"
 
 
-class Peer:
-    """Stands in for a gRPC context: only who is calling matters here."""
-
-    def __init__(self, peer: str) -> None:
-        self._peer = peer
-
-    def peer(self) -> str:
-        return self._peer
-
-
-@pytest.mark.parametrize(
-    ("peer", "allowed"),
-    [
-        ("ipv4:127.0.0.1:40000", True),
-        ("ipv6:[::1]:40000", True),
-        ("ipv4:10.0.0.7:40000", False),
-        ("ipv6:[fe80::1%eth0]:40000", False),
-        ("unix:/tmp/x", False),
-    ],
-)
-def test_only_the_hubs_own_machine_may_provision(peer: str, allowed: bool) -> None:
-    """Until technicians sign in, a device on the LAN must not be able to approve itself."""
-    if allowed:
-        technician_here(Peer(peer))  # type: ignore[arg-type]
-    else:
-        with pytest.raises(TechnicianOnly, match="on the hub's own machine"):
-            technician_here(Peer(peer))  # type: ignore[arg-type]
+async def test_only_a_technician_or_the_hubs_own_machine_may_approve(
+    served: Served, tmp_path: Path
+) -> None:
+    """A device on the LAN must not be able to approve itself, nor an operator approve it."""
+    ticket = await ask(stubs(served)[0], DeviceKey.load_or_create(tmp_path / "device"))
+    approve = devices_pb2.ApproveDeviceRequest(pairing_code=ticket.pairing_code, name="x")
+    async with await served.staff_channel("ivanova-a") as operator:
+        for channel, code, words in (
+            (served.stranger, grpc.StatusCode.UNAUTHENTICATED, "ApproveDevice needs a sign-in"),
+            (operator, grpc.StatusCode.PERMISSION_DENIED, "not for a caller who is operator"),
+        ):
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await devices_pb2_grpc.ProvisioningStub(channel).ApproveDevice(approve)
+            assert caught.value.code() == code
+            assert words in (caught.value.details() or "")
+    approved = await stubs(served)[1].ApproveDevice(approve)
+    assert approved.admission == devices_pb2.ADMISSION_APPROVED
 
 
 async def test_requests_never_answered_are_forgotten_after_their_code_expires(

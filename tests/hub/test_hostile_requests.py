@@ -19,6 +19,7 @@ from protos.okno.v1 import (
     printing_pb2_grpc,
 )
 from tests.hub.conftest import Served
+from tests.hub.devices import device, refused
 from tests.hub.test_appointments_api import refusal, stub
 from tests.hub.test_payments import begin_request
 
@@ -55,14 +56,15 @@ async def test_a_newline_in_what_the_hub_takes_and_logs_stays_on_one_line(
     caplog.set_level(logging.DEBUG, logger="hub")
     payment = begin_request()
     payment.terminal_id = "kiosk-1" + SHORT
-    await payments_pb2_grpc.PaymentsStub(served.channel).Begin(payment)
+    async with device(served, tmp_path, "payment_terminal", "T-1") as terminal:
+        await refused(payments_pb2_grpc.PaymentsStub(terminal).Begin(payment))
     await devices_pb2_grpc.EnrollmentStub(served.channel).RequestEnrollment(
         devices_pb2.EnrollmentRequest(
             kind="ticket_printer",
             model="Model-1",
             serial="P-1" + SHORT,
             software_version="0.1.0",
-            csr_pem=DeviceKey.load_or_create(tmp_path).csr("ticket_printer-P-1"),
+            csr_pem=DeviceKey.load_or_create(tmp_path / "printer").csr("ticket_printer-P-1"),
         )
     )
     code, _, _ = await refusal(
@@ -75,11 +77,11 @@ async def test_a_newline_in_what_the_hub_takes_and_logs_stays_on_one_line(
     assert code is grpc.StatusCode.FAILED_PRECONDITION
     # What a device's session tells of a command it ran (hub/api/session.py passes it on).
     await served.hub.fleet.acked("kiosk-1", 1, "done" + SHORT)
-    begun, requested, unready, refused, acked = lines_of(caplog, "forged")
-    assert "payment begun id=1 terminal=kiosk-1\\n05:00:00 INFO hub forged" in begun
+    other, requested, unready, printing, acked = lines_of(caplog, "forged")
+    assert "refused rpc=Begin" in other and "kiosk-1\\n05:00:00 INFO hub forged" in other
     assert "enrollment requested device=ticket_printer-P-1\\n05:00:00 INFO hub forged" in requested
     assert "print refused printer=printer-1\\n05:00:00 INFO hub forged lines=1" in unready
-    assert "refused rpc=PrintSlip" in refused and "printer-1\\n05:00:00 INFO hub" in refused
+    assert "refused rpc=PrintSlip" in printing and "printer-1\\n05:00:00 INFO hub" in printing
     assert "outcome=done\\n05:00:00 INFO hub forged" in acked
 
 

@@ -7,13 +7,17 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 import pytest
 
-from protos.okno.v1 import feed_pb2, queue_pb2
+from protos.okno.v1 import feed_pb2, queue_pb2, queue_pb2_grpc
 from tests.hub.conftest import Served, SteppedClock, serve_hub
-from tests.hub.test_staff import staffed
+from tests.hub.devices import device
+
+if TYPE_CHECKING:
+    from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
 
 NAME = "Иванова Мария Петровна"
 SNILS_HASH = "9f" * 32
@@ -25,8 +29,9 @@ async def next_messages(
     return [await asyncio.wait_for(anext(stream), 5) for _ in range(count)]
 
 
-async def issue_identified(served: Served) -> queue_pb2.IssueTicketResponse:
-    return await served.queue.IssueTicket(
+async def issue_identified(kiosk: QueueServiceAsyncStub) -> queue_pb2.IssueTicketResponse:
+    """The ticket a kiosk takes for a visitor who showed their card."""
+    return await kiosk.IssueTicket(
         queue_pb2.IssueTicketRequest(
             service_id="passport", request_id="kiosk-1", visitor_name=NAME, snils_hash=SNILS_HASH
         )
@@ -45,36 +50,38 @@ async def test_the_name_reaches_the_operator_but_not_the_hall_feed_nor_the_log(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     db = tmp_path / "hub.db"
-    async with serve_hub(config_file, db, SteppedClock(), feed_memory=memory) as served:
-        await served.queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id="desk-01"))
-        issued = await issue_identified(served)
-        assert issued.ticket.visitor_name == NAME
-        # The operator's view: the ticket itself, the queue's state, the call at the desk.
-        operator = await signed_in_operator(served)
-        fetched = await served.queue.GetTicket(
-            queue_pb2.GetTicketRequest(ticket_id=issued.ticket.id), metadata=operator
-        )
-        assert fetched.visitor_name == NAME
-        state = await served.queue.GetQueueState(
-            queue_pb2.GetQueueStateRequest(), metadata=operator
-        )
-        assert [t.visitor_name for t in state.tickets] == [NAME]
-        # Anyone else on the LAN (a kiosk, a board, a laptop): no name.
-        anonymous = await served.queue.GetQueueState(queue_pb2.GetQueueStateRequest())
-        assert [t.visitor_name for t in anonymous.tickets] == [""]
-        ticket = await served.queue.GetTicket(
-            queue_pb2.GetTicketRequest(ticket_id=issued.ticket.id)
-        )
-        assert ticket.visitor_name == ""
-        called = await served.queue.CallNext(queue_pb2.DeskRequest(desk_id="desk-01"))
+    async with (
+        serve_hub(config_file, db, SteppedClock(), feed_memory=memory) as served,
+        device(served, tmp_path, "kiosk", "K-1") as kiosk_channel,
+        await served.staff_channel("ivanova-a") as operator_channel,
+    ):
+        kiosk = queue_pb2_grpc.QueueServiceStub(kiosk_channel)
+        operator = queue_pb2_grpc.QueueServiceStub(operator_channel)
+        await operator.OpenDesk(queue_pb2.OpenDeskRequest(desk_id="desk-01"))
+        issued = await issue_identified(kiosk)
+        # The kiosk passes the name on and is not told it back; nor is the operator before
+        # the visitor is theirs.
+        assert issued.ticket.visitor_name == ""
+        waiting = queue_pb2.GetTicketRequest(ticket_id=issued.ticket.id)
+        assert (await operator.GetTicket(waiting)).visitor_name == ""
+        # The operator's view once called: the call, the ticket itself, the queue's state.
+        called = await operator.CallNext(queue_pb2.DeskRequest(desk_id="desk-01"))
         assert called.ticket.visitor_name == NAME
+        fetched = await operator.GetTicket(waiting)
+        assert fetched.visitor_name == NAME
+        state = await operator.GetQueueState(queue_pb2.GetQueueStateRequest())
+        assert [t.visitor_name for t in state.tickets] == [NAME]
+        # Anyone else in the hall (a kiosk, a board): no name.
+        anonymous = await kiosk.GetQueueState(queue_pb2.GetQueueStateRequest())
+        assert [t.visitor_name for t in anonymous.tickets] == [""]
+        assert (await kiosk.GetTicket(waiting)).visitor_name == ""
 
         # The hall feed: neither in the snapshot nor in any event, live or resumed.
         stream = served.feed.Subscribe(feed_pb2.SubscribeRequest(after_sequence=0))
         (snapshot,) = await next_messages(aiter(stream), 1)
         assert [t.number for t in snapshot.snapshot.tickets] == [issued.ticket.number]
         assert all(t.visitor_name == "" for t in snapshot.snapshot.tickets)
-        await served.queue.Recall(queue_pb2.DeskRequest(desk_id="desk-01"))
+        await operator.Recall(queue_pb2.DeskRequest(desk_id="desk-01"))
         (live,) = await next_messages(aiter(stream), 1)
         assert live.event.kind == feed_pb2.EVENT_KIND_TICKET_RECALLED
         assert live.event.ticket.id == issued.ticket.id
@@ -97,19 +104,15 @@ async def test_the_name_reaches_the_operator_but_not_the_hall_feed_nor_the_log(
     assert NAME not in caplog.text
     assert SNILS_HASH not in caplog.text
 
-    # A restarted hub still shows it to the operator.
-    async with serve_hub(config_file, db, SteppedClock()) as served:
-        fetched = await served.queue.GetTicket(
-            queue_pb2.GetTicketRequest(ticket_id=issued.ticket.id),
-            metadata=await signed_in_operator(served),
+    # A restarted hub still shows it to the operator at her desk.
+    async with (
+        serve_hub(config_file, db, SteppedClock()) as served,
+        await served.staff_channel("ivanova-a") as operator_channel,
+    ):
+        fetched = await queue_pb2_grpc.QueueServiceStub(operator_channel).GetTicket(
+            queue_pb2.GetTicketRequest(ticket_id=issued.ticket.id)
         )
         assert fetched.visitor_name == NAME
-
-
-async def signed_in_operator(served: Served) -> tuple[tuple[str, str]]:
-    """The metadata of an operator's calls: a staff token, as the operator panel sends."""
-    (token,) = await staffed(served, "ivanova-a")
-    return (("authorization", f"Bearer {token}"),)
 
 
 async def test_a_snils_itself_or_a_broken_hash_is_refused_without_repeating_it(

@@ -21,8 +21,8 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from hub.api.server import create_server
 from hub.domain.model import Appointment, Channel
+from hub.doors import open_doors
 from hub.notify import outbox, watches
 from hub.notify.backoff import Backoff
 from hub.notify.messages import ApplicationStatus
@@ -34,8 +34,9 @@ from hub.service import Hub
 from hub.web.app import create_app
 from hub.web.site import Web
 from hub.webserver import WebServer
+from okno.runtime.hubtls import hub_tls
 from protos.okno.v1 import staff_pb2, staff_pb2_grpc
-from tests.hub.conftest import EXAMPLE, MINUTE, MONDAY_10_00
+from tests.hub.conftest import EXAMPLE, MINUTE, MONDAY_10_00, staff_channel
 from tests.hub.disk import on_disk
 from tests.polling import eventually
 
@@ -320,31 +321,27 @@ async def test_an_application_status_is_told_once(rig: Rig) -> None:
 async def test_an_operator_sets_the_status_over_grpc_with_a_staff_token(rig: Rig) -> None:
     booked = await rig.book(phone="+79160000602")
     await rig.sms.wait_for(1)
-    server, port = await create_server(rig.hub, "127.0.0.1:0")
-    await server.start()
+    doors = await open_doors(rig.hub)
+    ready = staff_pb2.SetApplicationStatusRequest(
+        reference=booked.code, status=staff_pb2.APPLICATION_STATUS_READY
+    )
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            staff = staff_pb2_grpc.StaffStub(channel)
-            ready = staff_pb2.SetApplicationStatusRequest(
-                reference=booked.code, status=staff_pb2.APPLICATION_STATUS_READY
-            )
+        async with hub_tls(doors.address, doors.ca_pem)() as stranger:
             with pytest.raises(grpc.aio.AioRpcError) as anonymous:
-                await staff.SetApplicationStatus(ready)
+                await staff_pb2_grpc.StaffStub(stranger).SetApplicationStatus(ready)
             assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
-            await staff.SetPin(staff_pb2.SetPinRequest(operator_id="ivanova-a", pin="482916"))
-            token = (
-                await staff.SignIn(staff_pb2.SignInRequest(operator_id="ivanova-a", pin="482916"))
-            ).token
-            auth = (("authorization", f"Bearer {token}"),)
+        signed_in = await staff_channel(doors.socket, doors.address, doors.ca_pem, "ivanova-a")
+        async with signed_in:
+            staff = staff_pb2_grpc.StaffStub(signed_in)
             with pytest.raises(grpc.aio.AioRpcError) as off:
-                await staff.SetApplicationStatus(ready, metadata=auth)
+                await staff.SetApplicationStatus(ready)
             assert off.value.code() == grpc.StatusCode.FAILED_PRECONDITION
             assert "[notifications]" in (off.value.details() or "")
             rig.hub.notifier = rig.notifier
-            told = await staff.SetApplicationStatus(ready, metadata=auth)
+            told = await staff.SetApplicationStatus(ready)
             assert told.messages == 1
     finally:
-        await server.stop(1)
+        await doors.close(1)
     [_, sent] = await rig.sms.wait_for(2)
     assert sent.text.startswith("Ваши документы готовы")
 

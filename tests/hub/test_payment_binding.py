@@ -10,7 +10,7 @@ import grpc
 
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc, queue_pb2, queue_pb2_grpc
 from tests.hub.conftest import Served
-from tests.hub.test_scope import device, refused
+from tests.hub.devices import device, refused
 
 FEE = 50_000  # examples/branch.toml: the state duty is 500 ₽
 APPROVED = payments_pb2.PAYMENT_STATE_APPROVED

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 import pytest
@@ -23,7 +25,12 @@ from hub.domain.payments import (
 )
 from hub.errors import IllegalTransition, InvalidRequest
 from protos.okno.v1 import payments_pb2, payments_pb2_grpc
-from tests.hub.conftest import Served
+from tests.hub.conftest import Served, SteppedClock, serve_hub
+from tests.hub.devices import device
+from tests.hub.test_payment_binding import FEE, begin
+
+if TYPE_CHECKING:
+    from protos.okno.v1.payments_pb2_grpc import PaymentsAsyncStub
 
 P = PaymentState
 TERMINAL = "payment_terminal-T-1"
@@ -108,51 +115,53 @@ def test_only_the_newest_unresolved_payment_of_a_terminal_may_be_resolved() -> N
     check_newest(after(P.APPROVED), [newer])
 
 
+@pytest.fixture
+async def terminal(served: Served, tmp_path: Path) -> AsyncIterator[PaymentsAsyncStub]:
+    """The payments service as payment terminal T-1 calls it, with its own certificate."""
+    async with device(served, tmp_path, "payment_terminal", "T-1") as channel:
+        yield payments_pb2_grpc.PaymentsStub(channel)
+
+
 def begin_request(key: str = "kiosk-1:0001") -> payments_pb2.BeginPaymentRequest:
-    return payments_pb2.BeginPaymentRequest(
-        idempotency_key=key,
-        service_id="passport",
-        amount_kopecks=500_00,
-        purpose="Государственная пошлина за выдачу паспорта",
-        terminal_id=TERMINAL,
+    """A Begin of the state duty's fee, as terminal T-1 sends it."""
+    return begin(key, terminal=TERMINAL)
+
+
+async def test_begin_twice_gives_one_record(terminal: PaymentsAsyncStub) -> None:
+    first, second = await asyncio.gather(
+        terminal.Begin(begin_request()), terminal.Begin(begin_request())
     )
-
-
-async def test_begin_twice_gives_one_record(served: Served) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    first, second = await asyncio.gather(stub.Begin(begin_request()), stub.Begin(begin_request()))
     assert first.payment_id == second.payment_id
     assert sorted([first.created, second.created]) == [False, True]
     assert first.state == payments_pb2.PAYMENT_STATE_PENDING
-    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
+    listed = await terminal.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
     assert [p.payment_id for p in listed.payments] == [first.payment_id]
     other = begin_request()
     other.amount_kopecks = 1
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.Begin(other)
+        await terminal.Begin(other)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
-async def test_settle_and_refusals(served: Served) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    begun = await stub.Begin(begin_request())
+async def test_settle_and_refusals(terminal: PaymentsAsyncStub) -> None:
+    begun = await terminal.Begin(begin_request())
     settle_request = payments_pb2.SettlePaymentRequest(
         payment_id=begun.payment_id,
         state=payments_pb2.PAYMENT_STATE_DECLINED,
         result_code=5,
         reason="отказ банка",
     )
-    declined = await stub.Settle(settle_request)
+    declined = await terminal.Settle(settle_request)
     assert declined.state == payments_pb2.PAYMENT_STATE_DECLINED
-    assert (await stub.Settle(settle_request)) == declined
+    assert (await terminal.Settle(settle_request)) == declined
     settle_request.state = payments_pb2.PAYMENT_STATE_APPROVED
     settle_request.terminal_receipt = "1"
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.Settle(settle_request)
+        await terminal.Settle(settle_request)
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     settle_request.payment_id = 999
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.Settle(settle_request)
+        await terminal.Settle(settle_request)
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
 
 
@@ -161,23 +170,22 @@ def last(amount: int, receipt: str) -> payments_pb2.TerminalTransaction:
 
 
 async def test_resolve_decides_newest_first_and_names_a_charge_to_reverse(
-    served: Served,
+    terminal: PaymentsAsyncStub,
 ) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    older = await stub.Begin(begin_request("kiosk-1:0001"))
-    newer = await stub.Begin(begin_request("kiosk-1:0002"))
+    older = await terminal.Begin(begin_request("kiosk-1:0001"))
+    newer = await terminal.Begin(begin_request("kiosk-1:0002"))
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.Resolve(payments_pb2.ResolvePaymentRequest(payment_id=older.payment_id))
+        await terminal.Resolve(payments_pb2.ResolvePaymentRequest(payment_id=older.payment_id))
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "resolve the newest first" in (caught.value.details() or "")
 
     # The terminal's last sale is of another amount and nobody's: reverse it first.
-    answer = await stub.Resolve(
+    answer = await terminal.Resolve(
         payments_pb2.ResolvePaymentRequest(payment_id=newer.payment_id, last=last(1_00, "7"))
     )
     assert answer.reverse_receipt == "7"
     assert answer.payment.state == payments_pb2.PAYMENT_STATE_PENDING
-    await stub.Settle(
+    await terminal.Settle(
         payments_pb2.SettlePaymentRequest(
             payment_id=newer.payment_id,
             state=payments_pb2.PAYMENT_STATE_REVERSED,
@@ -185,7 +193,7 @@ async def test_resolve_decides_newest_first_and_names_a_charge_to_reverse(
         )
     )
     # Receipt 7 is held now: the older payment was never charged.
-    answer = await stub.Resolve(
+    answer = await terminal.Resolve(
         payments_pb2.ResolvePaymentRequest(payment_id=older.payment_id, last=last(1_00, "7"))
     )
     assert (answer.payment.state, answer.reverse_receipt) == (
@@ -194,10 +202,9 @@ async def test_resolve_decides_newest_first_and_names_a_charge_to_reverse(
     )
 
 
-async def test_resolve_confirms_the_payments_own_charge(served: Served) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    begun = await stub.Begin(begin_request())
-    answer = await stub.Resolve(
+async def test_resolve_confirms_the_payments_own_charge(terminal: PaymentsAsyncStub) -> None:
+    begun = await terminal.Begin(begin_request())
+    answer = await terminal.Resolve(
         payments_pb2.ResolvePaymentRequest(payment_id=begun.payment_id, last=last(500_00, "3"))
     )
     assert answer.payment.state == payments_pb2.PAYMENT_STATE_APPROVED
@@ -219,36 +226,47 @@ async def refusal(call: Awaitable[object]) -> grpc.aio.AioRpcError:
     return caught.value
 
 
-@pytest.mark.parametrize("amount", [0, -1, MAX_AMOUNT + 1, 2**63 - 1])
-async def test_an_amount_outside_1_kopeck_to_10_million_roubles_is_refused(
-    served: Served, amount: int
+@pytest.mark.parametrize("amount", [0, -1, 1, FEE - 1, FEE + 1, MAX_AMOUNT + 1, 2**63 - 1])
+async def test_an_amount_other_than_the_services_fee_is_refused(
+    terminal: PaymentsAsyncStub, amount: int
 ) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
     asked = begin_request()
     asked.amount_kopecks = amount
-    refused = await refusal(stub.Begin(asked))
+    refused = await refusal(terminal.Begin(asked))
     assert refused.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert f"1..{MAX_AMOUNT} kopecks" in (refused.details() or "")
-    assert f"got {amount}" in (refused.details() or "")
-    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
+    assert f"state-duty costs {FEE} kopecks in the hub's configuration, not {amount}" in (
+        refused.details() or ""
+    )
+    listed = await terminal.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
     assert list(listed.payments) == []
 
 
-async def test_the_largest_amount_is_taken(served: Served) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    asked = begin_request()
-    asked.amount_kopecks = MAX_AMOUNT
-    assert (await stub.Begin(asked)).amount_kopecks == MAX_AMOUNT
+@pytest.fixture
+def largest_fee(config_file: Path) -> Path:
+    """The example branch with the state duty at the largest fee a terminal may take."""
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(
+        text.replace(f"fee_kopecks = {FEE}", f"fee_kopecks = {MAX_AMOUNT}"), encoding="utf-8"
+    )
+    return config_file
+
+
+async def test_the_largest_fee_is_taken(largest_fee: Path, tmp_path: Path) -> None:
+    async with (
+        serve_hub(largest_fee, tmp_path / "hub.db", SteppedClock()) as served,
+        device(served, tmp_path, "payment_terminal", "T-1") as channel,
+    ):
+        begun = await payments_pb2_grpc.PaymentsStub(channel).Begin(begin("k-1", MAX_AMOUNT))
+    assert begun.amount_kopecks == MAX_AMOUNT
 
 
 async def test_a_charged_or_last_amount_out_of_range_is_refused_and_nothing_settled(
-    served: Served,
+    terminal: PaymentsAsyncStub,
 ) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    begun = await stub.Begin(begin_request())
+    begun = await terminal.Begin(begin_request())
     huge = 2**63 - 1
     settled = await refusal(
-        stub.Settle(
+        terminal.Settle(
             payments_pb2.SettlePaymentRequest(
                 payment_id=begun.payment_id,
                 state=payments_pb2.PAYMENT_STATE_DECLINED,
@@ -257,25 +275,24 @@ async def test_a_charged_or_last_amount_out_of_range_is_refused_and_nothing_sett
         )
     )
     resolved = await refusal(
-        stub.Resolve(
+        terminal.Resolve(
             payments_pb2.ResolvePaymentRequest(payment_id=begun.payment_id, last=last(huge, "7"))
         )
     )
     for refused, field in ((settled, "amount_kopecks"), (resolved, "last.amount_kopecks")):
         assert refused.code() == grpc.StatusCode.INVALID_ARGUMENT
         assert f"{field} must be 1..{MAX_AMOUNT} kopecks" in (refused.details() or "")
-    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
+    listed = await terminal.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
     assert [p.state for p in listed.payments] == [payments_pb2.PAYMENT_STATE_PENDING]
 
 
 async def test_a_receipt_nested_in_the_last_transaction_is_bounded_like_any_field(
-    served: Served,
+    terminal: PaymentsAsyncStub,
 ) -> None:
-    stub = payments_pb2_grpc.PaymentsStub(served.channel)
-    begun = await stub.Begin(begin_request())
+    begun = await terminal.Begin(begin_request())
     receipt = "9" * (3 * 2**20)
     refused = await refusal(
-        stub.Resolve(
+        terminal.Resolve(
             payments_pb2.ResolvePaymentRequest(
                 payment_id=begun.payment_id, last=last(500_00, receipt)
             )
@@ -285,5 +302,5 @@ async def test_a_receipt_nested_in_the_last_transaction_is_bounded_like_any_fiel
     assert f"terminal_receipt is {len(receipt)} characters long; at most 64" in (
         refused.details() or ""
     )
-    listed = await stub.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
+    listed = await terminal.ListUnresolved(payments_pb2.ListUnresolvedRequest(terminal_id=TERMINAL))
     assert [p.state for p in listed.payments] == [payments_pb2.PAYMENT_STATE_PENDING]

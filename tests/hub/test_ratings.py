@@ -7,7 +7,6 @@ import json
 import sqlite3
 from pathlib import Path
 
-import grpc
 import pytest
 
 from hub.domain import rating as rules
@@ -16,6 +15,7 @@ from hub.errors import AlreadyRated, BadScore, NotFound, NotRatable, RatingClose
 from hub.service import Hub
 from protos.okno.v1 import feed_pb2, ratings_pb2, ratings_pb2_grpc
 from tests.hub.conftest import Served, SteppedClock, serve_hub
+from tests.hub.devices import device, refused
 
 DESK = "desk-01"
 KIOSK = ratings_pb2.RATING_CHANNEL_KIOSK
@@ -158,31 +158,29 @@ async def test_the_desk_box_rates_the_visitor_who_just_left(served: Served) -> N
         await hub.ratings.rate_at_desk(DESK, 5)
 
 
-async def test_rate_service_over_grpc(served: Served) -> None:
-    stub = ratings_pb2_grpc.RatingsStub(served.channel)
+async def test_rate_service_over_grpc(served: Served, tmp_path: Path) -> None:
+    """The rating box of desk-01 rates the service its desk just gave, and only that."""
     ticket_id = await serve_one(served.hub)
-    answer = await stub.RateService(
-        ratings_pb2.RateServiceRequest(
-            ticket_id=ticket_id, score=5, channel=ratings_pb2.RATING_CHANNEL_KIOSK
-        )
-    )
-    assert answer.rating.operator_id == OPERATOR
-    assert answer.rating.channel == ratings_pb2.RATING_CHANNEL_KIOSK
-    assert answer.sequence == served.hub.committed_seq
-    refusals = [
-        (
-            ratings_pb2.RateServiceRequest(ticket_id=ticket_id, score=5, channel=KIOSK),
-            "already_rated",
-        ),
-        (ratings_pb2.RateServiceRequest(desk_id=DESK, score=9), "bad_score"),
-        (ratings_pb2.RateServiceRequest(ticket_id=ticket_id, desk_id=DESK, score=3), "invalid"),
-        (ratings_pb2.RateServiceRequest(ticket_id="nonsense", score=3, channel=KIOSK), "unknown"),
-    ]
-    for request, code in refusals:
-        with pytest.raises(grpc.aio.AioRpcError) as refused:
-            await stub.RateService(request)
-        trailing = dict(refused.value.trailing_metadata() or ())
-        assert str(trailing.get("okno-error", "")).startswith(code), trailing
+    async with device(served, tmp_path, "staff_desk", "U-1", desk=DESK) as unit:
+        stub = ratings_pb2_grpc.RatingsStub(unit)
+        answer = await stub.RateService(ratings_pb2.RateServiceRequest(desk_id=DESK, score=5))
+        assert (answer.rating.ticket_id, answer.rating.operator_id) == (ticket_id, OPERATOR)
+        assert answer.rating.channel == ratings_pb2.RATING_CHANNEL_DESK
+        assert answer.sequence == served.hub.committed_seq
+        refusals = [
+            (ratings_pb2.RateServiceRequest(desk_id=DESK, score=5), "already_rated"),
+            (ratings_pb2.RateServiceRequest(desk_id=DESK, score=9), "bad_score"),
+            (ratings_pb2.RateServiceRequest(ticket_id=ticket_id, desk_id=DESK, score=3), "invalid"),
+            (ratings_pb2.RateServiceRequest(desk_id="desk-02", score=3), "not_your_desk"),
+            # A ticket is rated at its own desk's box, not by its number from anywhere.
+            (
+                ratings_pb2.RateServiceRequest(ticket_id=ticket_id, score=3, channel=KIOSK),
+                "not_your_desk",
+            ),
+        ]
+        for request, code in refusals:
+            _, error = await refused(stub.RateService(request))
+            assert error.startswith(code), (request, error)
 
 
 async def test_the_hall_feed_carries_a_rating_as_its_kind_only(served: Served) -> None:

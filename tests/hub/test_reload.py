@@ -8,13 +8,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import grpc
 import pytest
 
 from hub.bench.process import opened_at_nine, start_hub
 from hub.notify.sim import SimulatedSmsGateway
 from protos.okno.v1 import admin_pb2, admin_pb2_grpc, appointments_pb2, appointments_pb2_grpc
-from tests.hub.conftest import EXAMPLE
+from tests.hub.conftest import EXAMPLE, administrator_of
 from tests.polling import eventually
 
 if TYPE_CHECKING:
@@ -42,7 +41,7 @@ async def test_sms_turned_on_by_sighup_sends_the_next_bookings_message(
     config.write_text(text, encoding="utf-8")
     process, port = await start_hub(config, tmp_path / "hub.db", *opened_at_nine(config))
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        async with await administrator_of(port, tmp_path / "hub.db") as channel:
             admin = admin_pb2_grpc.AdminStub(channel)
             before = await admin.GetBranch(admin_pb2.GetBranchRequest())
             config.write_text(text.replace(SMS_OFF, f'\nsms_url = "{sms.url}"\n'), encoding="utf-8")
@@ -70,7 +69,7 @@ async def test_the_reload_answer_says_what_applied_and_what_needs_a_restart(
     config.write_text(text, encoding="utf-8")
     process, port = await start_hub(config, tmp_path / "hub.db", *opened_at_nine(config))
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        async with await administrator_of(port, tmp_path / "hub.db") as channel:
             admin = admin_pb2_grpc.AdminStub(channel)
             changed = text.replace('id = "khamovniki"', 'id = "arbat"', 1).replace(
                 "max_recalls = 2", "max_recalls = 3", 1

@@ -4,15 +4,10 @@ only to the operator serving the visitor and to administrators)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import grpc
-import pytest
 
-from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import (
     appointments_pb2,
     appointments_pb2_grpc,
@@ -26,35 +21,12 @@ from protos.okno.v1 import (
     ratings_pb2_grpc,
 )
 from tests.hub.conftest import Served
-from tests.hub.devices import enrolled
+from tests.hub.devices import device, refused
 
 NAME = "Петров Пётр Петрович"
 PHONE = "+79161234567"
 # SteppedClock starts on Monday 2026-11-23 at 10:00 in Moscow; slots are 20 minutes.
 AT_10_20 = 1_795_418_400_000
-
-
-@asynccontextmanager
-async def device(
-    served: Served, folder: Path, kind: str, serial: str, **settings: str
-) -> AsyncIterator[grpc.aio.Channel]:
-    """A device enrolled as a technician would, with its settings, on the device port."""
-    key = DeviceKey.load_or_create(folder / f"{kind}-{serial}")
-    credentials = await enrolled(served, key, kind, serial)
-    if settings:
-        await devices_pb2_grpc.ProvisioningStub(served.local).ConfigureDevice(
-            devices_pb2.ConfigureDeviceRequest(device_id=f"{kind}-{serial}", settings=settings)
-        )
-    async with grpc.aio.secure_channel(served.device_address, credentials) as channel:
-        yield channel
-
-
-async def refused(call: Awaitable[Any]) -> tuple[grpc.StatusCode, str]:
-    """The status and the hub's stable error code of a call that must be refused."""
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await call
-    trailers = dict(caught.value.trailing_metadata() or ())
-    return caught.value.code(), str(trailers.get("okno-error", ""))
 
 
 def queue(channel: grpc.aio.Channel) -> queue_pb2_grpc.QueueServiceAsyncStub:

@@ -128,7 +128,7 @@ async def test_commands_survive_a_hub_restart_and_run_once_each(
         stop = asyncio.Event()
         running = asyncio.create_task(session.run(stop))
         await asyncio.wait_for(session.connected.wait(), 5)
-        provisioning = devices_pb2_grpc.ProvisioningStub(served.channel)
+        provisioning = devices_pb2_grpc.ProvisioningStub(served.local)
         sent = [
             (
                 await provisioning.SendCommand(
@@ -201,7 +201,7 @@ async def test_a_long_command_keeps_the_session_alive_and_is_not_started_twice(
     stop = asyncio.Event()
     running = asyncio.create_task(session.run(stop))
     await asyncio.wait_for(session.connected.wait(), 5)
-    await devices_pb2_grpc.ProvisioningStub(served.channel).SendCommand(
+    await devices_pb2_grpc.ProvisioningStub(served.local).SendCommand(
         devices_pb2.SendCommandRequest(device_id=DEVICE, kind="print", payload_json="{}")
     )
 

@@ -25,7 +25,7 @@ OPERATORS = {
 
 async def signed_in(served: Served, operator_id: str) -> StaffClient:
     await set_pin(served, operator_id)
-    client = StaffClient(served.address)
+    client = StaffClient(served.address, served.ca_pem)
     await client.sign_in(operator_id, PIN)
     return client
 
