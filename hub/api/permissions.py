@@ -102,7 +102,8 @@ TABLE: dict[str, frozenset[str]] = {
             "ReprintTicket": {OPERATOR, ADMINISTRATOR},
             "GetPrintJob": {KIOSK, OPERATOR, ADMINISTRATOR},
             "GetPrinterState": {KIOSK, ADMINISTRATOR, TECHNICIAN},
-            "PrintSlip": {ADMINISTRATOR, TECHNICIAN},
+            # A kiosk's slips (a booking's code, a fee's receipt), on its own printer only.
+            "PrintSlip": {KIOSK, ADMINISTRATOR, TECHNICIAN},
         },
     ),
     **_rules(

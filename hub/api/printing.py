@@ -168,6 +168,7 @@ class PrintingServicer(printing_pb2_grpc.PrintingServicer):
         self, request: printing_pb2.PrintSlipRequest, context: Context
     ) -> common_pb2.PrintJob:
         check_slip(request)
+        scope.check_printer(current(), request.printer_id)
         job = await self._printers.submit_text(
             request.printer_id,
             printing_pb2.TextSlip(title=request.title, lines=request.lines),

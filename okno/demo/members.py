@@ -1,0 +1,121 @@
+"""The demo hall's devices and staff, let in through the hub's doors as a real hall's are.
+
+Each device is enrolled as a technician would (okno.provision.enroll_devices), given the
+settings a technician would set (the kiosk its printer, each desk unit its desk) through
+the admin socket, and calls as its kind on the device port over mutual TLS. Operators
+get a PIN on the hub's machine (the admin socket) and sign in with it over TLS when their
+shift starts, as at the operator panel. Nothing here has a door of its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+
+from hub.doors import Doors
+from hub.staff.pins import MIN_DIGITS, check_pin
+from okno.demo.printer import SERIALS
+from okno.provision import enroll_devices
+from okno.runtime.channels import mutual_tls
+from okno.runtime.enroll import Membership
+from okno.runtime.hubtls import admin_socket
+from okno.runtime.identity import DeviceKey
+from okno.signin import set_pin_locally, signed_in_channel
+from protos.okno.v1 import devices_pb2, devices_pb2_grpc, staff_pb2, staff_pb2_grpc
+
+DEVICES = "devices"
+KIOSK = f"kiosk-{SERIALS}-0000"
+
+
+@dataclass(frozen=True, slots=True)
+class Members:
+    """Channels of the hall's devices, each calling as its kind; and the staff's way in."""
+
+    kiosk: grpc.aio.Channel
+    display: grpc.aio.Channel
+    terminal: grpc.aio.Channel
+    # A desk unit's channel by the id of the desk it works.
+    desk_units: Mapping[str, grpc.aio.Channel]
+    doors: Doors
+
+    async def sign_in(self, operator_id: str) -> grpc.aio.Channel:
+        """A channel of ``operator_id``, signed in with a PIN just set on the hub's machine.
+
+        The demo's operators know no PIN of their own: each shift the administrator sets a
+        fresh one (okno hub staff set-pin) and the operator types it at the panel.
+        """
+        pin = fresh_pin()
+        await set_pin_locally(self.doors.socket, operator_id, pin)
+        return await signed_in_channel(self.doors.address, self.doors.ca_pem, operator_id, pin)
+
+
+async def sign_out(staff: grpc.aio.Channel) -> None:
+    """End the operator's session on the hub, then close their channel."""
+    try:
+        await staff_pb2_grpc.StaffStub(staff).SignOut(staff_pb2.SignOutRequest())
+    finally:
+        await staff.close()
+
+
+def fresh_pin() -> str:
+    """A random PIN the hub accepts (hub.staff.pins.check_pin)."""
+    while True:
+        pin = "".join(secrets.choice("0123456789") for _ in range(MIN_DIGITS))
+        if check_pin(pin) is None:
+            return pin
+
+
+@contextlib.asynccontextmanager
+async def hall_members(
+    doors: Doors, desk_ids: list[str], printer_id: str, out: Path
+) -> AsyncIterator[Members]:
+    """Enroll and set up the kiosk (printing on ``printer_id``), the hall display, the
+    card terminal and a desk unit at each of ``desk_ids``; their channels, closed after."""
+    root = out / DEVICES
+    kiosk = await _enrolled(doors, root, "kiosk", 1)
+    display = await _enrolled(doors, root, "hall_display", 1)
+    terminal = await _enrolled(doors, root, "payment_terminal", 1)
+    units = await _enrolled(doors, root, "staff_desk", len(desk_ids))
+    settings = {KIOSK: {"printer": printer_id}} if printer_id else {}
+    for index, desk_id in enumerate(desk_ids):
+        settings[f"staff_desk-{SERIALS}-{index:04d}"] = {"desk": desk_id}
+    await _configure(doors.socket, settings)
+    channels = [_device_channel(folder) for folder in (*kiosk, *display, *terminal, *units)]
+    try:
+        yield Members(
+            channels[0],
+            channels[1],
+            channels[2],
+            dict(zip(desk_ids, channels[3:], strict=True)),
+            doors,
+        )
+    finally:
+        for channel in channels:
+            await channel.close()
+
+
+async def _enrolled(doors: Doors, root: Path, kind: str, count: int) -> list[Path]:
+    return await enroll_devices(doors.address, doors.socket, count, root / kind, kind, SERIALS)
+
+
+async def _configure(socket: Path, settings: Mapping[str, Mapping[str, str]]) -> None:
+    """Give devices their settings, as ``okno provision config ID KEY=VALUE`` does."""
+    async with admin_socket(socket)() as local:
+        provisioning = devices_pb2_grpc.ProvisioningStub(local)
+        for device_id, values in settings.items():
+            await provisioning.ConfigureDevice(
+                devices_pb2.ConfigureDeviceRequest(device_id=device_id, settings=values)
+            )
+
+
+def _device_channel(state: Path) -> grpc.aio.Channel:
+    """A channel to the device port as the device whose state folder is ``state``."""
+    member = Membership.load(state)
+    assert member is not None, "enroll_devices saves each device's membership"
+    credentials = member.credentials(DeviceKey.load_or_create(state))
+    return mutual_tls(member.session_address, credentials)()
