@@ -29,6 +29,7 @@ from hub.config import load_branch
 from hub.doors import Doors, open_doors
 from hub.replay import DayReport
 from hub.service import Hub, wall_clock_ms
+from hub.traffic import day_start_ms, staffing
 from okno.demo import outputs
 from okno.demo.board import text
 from okno.demo.cashier import branch_time, hall_terminal
@@ -97,7 +98,8 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
     """Run the hall until ``stop`` is set or the duration passes; write what it leaves."""
     branch = load_branch(options.config).branch
     stop = stop or asyncio.Event()
-    clock = SimClock(demo_start_ms(branch, datetime.now(UTC)), options.speed)
+    # Held at the morning's first moment while the hall is set up.
+    clock = SimClock(demo_start_ms(branch, datetime.now(UTC)), options.speed, running=False)
     options.out.mkdir(parents=True, exist_ok=True)
     db = options.out / DB
     outputs.remove_database(db)
@@ -122,17 +124,22 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
             printer_id=printer_id,
             cashier=cashier,
         )
+        zone = ZoneInfo(branch.timezone)
+        today = day_start_ms(
+            datetime.fromtimestamp(clock.start_ms / 1000, zone).date(), branch.timezone
+        )
+        await members.set_pins(s.operator_id for s in staffing(branch, today) if s.operator_id)
         display = Stubs.on(members.display)
         branch_info, board = await _board(display)
         board.set_connection(Link.LIVE, clock())  # the demo's hub runs in this process
         settings = DisplaySettings(title=branch_info.name, timezone=branch_info.timezone)
         camera = Camera(board, clock, options.out / SCREENS, settings)
+        clock.run()  # the hall is set up: the morning begins
         await _run_people(world, display, board, branch_info, camera=camera, options=options)
         ended_ms = clock()
         outputs.write_board(options.out, text(board, branch_info, ended_ms))
         screens = tuple(camera.shoot())
         await office.drained()
-        zone = ZoneInfo(branch.timezone)
         first, last = (
             datetime.fromtimestamp(ms / 1000, zone).date() for ms in (clock.start_ms, ended_ms)
         )

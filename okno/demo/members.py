@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
@@ -42,15 +42,26 @@ class Members:
     # A desk unit's channel by the id of the desk it works.
     desk_units: Mapping[str, grpc.aio.Channel]
     doors: Doors
+    # Each operator's PIN, as the administrator set it on the hub's machine.
+    pins: dict[str, str] = field(default_factory=dict)
+
+    async def set_pins(self, operator_ids: Iterable[str]) -> None:
+        """Give each operator a fresh PIN through the admin socket (okno hub staff set-pin).
+
+        The demo's operators know no PIN of their own; the administrator sets one when the
+        hall is set up, and each operator types theirs at the panel when their shift starts.
+        """
+        for operator_id in operator_ids:
+            pin = fresh_pin()
+            await set_pin_locally(self.doors.socket, operator_id, pin)
+            self.pins[operator_id] = pin
 
     async def sign_in(self, operator_id: str) -> grpc.aio.Channel:
-        """A channel of ``operator_id``, signed in with a PIN just set on the hub's machine.
-
-        The demo's operators know no PIN of their own: each shift the administrator sets a
-        fresh one (okno hub staff set-pin) and the operator types it at the panel.
-        """
-        pin = fresh_pin()
-        await set_pin_locally(self.doors.socket, operator_id, pin)
+        """A channel of ``operator_id``, signed in over TLS with their PIN (set first if
+        they have none yet)."""
+        if operator_id not in self.pins:
+            await self.set_pins([operator_id])
+        pin = self.pins[operator_id]
         return await signed_in_channel(self.doors.address, self.doors.ca_pem, operator_id, pin)
 
 
@@ -85,7 +96,7 @@ async def hall_members(
     for index, desk_id in enumerate(desk_ids):
         settings[f"staff_desk-{SERIALS}-{index:04d}"] = {"desk": desk_id}
     await _configure(doors.socket, settings)
-    channels = [_device_channel(folder) for folder in (*kiosk, *display, *terminal, *units)]
+    channels = [device_channel(folder) for folder in (*kiosk, *display, *terminal, *units)]
     try:
         yield Members(
             channels[0],
@@ -113,7 +124,7 @@ async def _configure(socket: Path, settings: Mapping[str, Mapping[str, str]]) ->
             )
 
 
-def _device_channel(state: Path) -> grpc.aio.Channel:
+def device_channel(state: Path) -> grpc.aio.Channel:
     """A channel to the device port as the device whose state folder is ``state``."""
     member = Membership.load(state)
     assert member is not None, "enroll_devices saves each device's membership"
