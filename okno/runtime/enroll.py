@@ -79,15 +79,19 @@ async def join(
     *,
     announce_on: list[str],
     show_code: Callable[[str], None],
+    show_authority: Callable[[str], None] | None = None,
 ) -> Membership:
     """Ask to join over TLS, show the pairing code (and announce it), wait for the technician.
 
-    The hub's CA is taken as presented and its fingerprint logged beside the code; the
+    The hub's CA is taken as presented and its fingerprint logged beside the code, and
+    given to ``show_authority`` (before the code) for a device that can show it too; the
     approval must come with that same CA, or a stranger answered in the hub's place.
     """
     device_id = f"{device.kind}-{device.serial}"
     host = hub_address.rsplit(":", 1)[0]
     ca_pem = await asyncio.to_thread(presented_authority, hub_address)
+    if show_authority is not None:
+        show_authority(fingerprint(ca_pem))
     log.info(
         "enrolling device=%s hub=%s ca_fingerprint=%s: the technician compares it with "
         "okno provision list",

@@ -24,11 +24,13 @@ async def membership(
     hub: str = "",
     interfaces: list[str],
     show_code: Callable[[str], None],
+    show_authority: Callable[[str], None] | None = None,
 ) -> tuple[DeviceKey, Membership]:
     """The device's key and membership from ``state``, enrolling first if it has none.
 
     ``hub`` ("host:port" of the hub's enrollment port) skips zeroconf discovery;
-    ``interfaces`` are where to look for the hub and announce the device.
+    ``interfaces`` are where to look for the hub and announce the device;
+    ``show_authority`` is as in :func:`okno.runtime.enroll.join`.
     """
     key = DeviceKey.load_or_create(state)
     known = Membership.load(state)
@@ -37,6 +39,13 @@ async def membership(
     if not hub:
         found = await find_hub(interfaces=interfaces, timeout_s=FIND_HUB_S)
         hub = f"{found.host}:{found.port}"
-    joined = await join(hub, device, key, announce_on=interfaces, show_code=show_code)
+    joined = await join(
+        hub,
+        device,
+        key,
+        announce_on=interfaces,
+        show_code=show_code,
+        show_authority=show_authority,
+    )
     joined.save(state)
     return key, joined
