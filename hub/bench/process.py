@@ -40,16 +40,27 @@ def morning_offset_ms(config: Path, now_ms: int | None = None) -> int:
 async def start_hub(
     config: Path, db: Path, *options: str
 ) -> tuple[asyncio.subprocess.Process, int]:
-    """Start ``okno hub`` on a free loopback port; its log is drained so it never blocks."""
+    """Start ``okno hub`` on a free loopback port; its network port once all its doors serve.
+
+    The device port is a free one too unless ``options`` name it (``--device-listen``):
+    the hub's default, 50052, is taken by any other hub on the machine. The hub's log is
+    drained so it never blocks.
+    """
+    if not any(option.startswith("--device-listen") for option in options):
+        options = ("--device-listen", "127.0.0.1:0", *options)
     process = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "okno", "hub", "--config", str(config), "--db", str(db)),
         *("--listen", "127.0.0.1:0", *options),
         stderr=asyncio.subprocess.PIPE,
     )
     assert process.stderr is not None
+    port = 0
     while line := (await process.stderr.readline()).decode():
         found = re.search(r"hub serving .* port=(\d+)", line)
         if found:
+            port = int(found.group(1))
+        # hub.doors opens the device port last.
+        if port and "device port serving" in line:
             asyncio.create_task(process.stderr.read())  # noqa: RUF006 (ends with the process)
-            return process, int(found.group(1))
+            return process, port
     raise RuntimeError(f"the hub exited before serving, code {await process.wait()}")
