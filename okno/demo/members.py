@@ -20,13 +20,9 @@ import grpc
 from hub.doors import Doors
 from hub.staff.pins import MIN_DIGITS, check_pin
 from okno.demo.printer import SERIALS
-from okno.provision import enroll_devices
-from okno.runtime.channels import mutual_tls
-from okno.runtime.enroll import Membership
-from okno.runtime.hubtls import admin_socket
-from okno.runtime.identity import DeviceKey
+from okno.provision import configure_devices, enroll_devices, member_channel
 from okno.signin import set_pin_locally, signed_in_channel
-from protos.okno.v1 import devices_pb2, devices_pb2_grpc, staff_pb2, staff_pb2_grpc
+from protos.okno.v1 import staff_pb2, staff_pb2_grpc
 
 DEVICES = "devices"
 KIOSK = f"kiosk-{SERIALS}-0000"
@@ -95,8 +91,8 @@ async def hall_members(
     settings = {KIOSK: {"printer": printer_id}} if printer_id else {}
     for index, desk_id in enumerate(desk_ids):
         settings[f"staff_desk-{SERIALS}-{index:04d}"] = {"desk": desk_id}
-    await _configure(doors.socket, settings)
-    channels = [device_channel(folder) for folder in (*kiosk, *display, *terminal, *units)]
+    await configure_devices(doors.socket, settings)
+    channels = [member_channel(folder) for folder in (*kiosk, *display, *terminal, *units)]
     try:
         yield Members(
             channels[0],
@@ -111,22 +107,6 @@ async def hall_members(
 
 
 async def _enrolled(doors: Doors, root: Path, kind: str, count: int) -> list[Path]:
-    return await enroll_devices(doors.address, doors.socket, count, root / kind, kind, SERIALS)
-
-
-async def _configure(socket: Path, settings: Mapping[str, Mapping[str, str]]) -> None:
-    """Give devices their settings, as ``okno provision config ID KEY=VALUE`` does."""
-    async with admin_socket(socket)() as local:
-        provisioning = devices_pb2_grpc.ProvisioningStub(local)
-        for device_id, values in settings.items():
-            await provisioning.ConfigureDevice(
-                devices_pb2.ConfigureDeviceRequest(device_id=device_id, settings=values)
-            )
-
-
-def device_channel(state: Path) -> grpc.aio.Channel:
-    """A channel to the device port as the device whose state folder is ``state``."""
-    member = Membership.load(state)
-    assert member is not None, "enroll_devices saves each device's membership"
-    credentials = member.credentials(DeviceKey.load_or_create(state))
-    return mutual_tls(member.session_address, credentials)()
+    return await enroll_devices(
+        doors.address, doors.socket, count, root / kind, kind=kind, serials=SERIALS
+    )

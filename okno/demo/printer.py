@@ -35,7 +35,7 @@ async def hall_printer(hub: Hub, doors: Doors, out: Path) -> AsyncIterator[str]:
     """A printer admitted through ``doors`` and online for the demo; yields its device id."""
     stop = asyncio.Event()
     (state,) = await enroll_devices(
-        doors.address, doors.socket, 1, out / PRINTER_STATE, "ticket_printer", SERIALS
+        doors.address, doors.socket, 1, out / PRINTER_STATE, kind="ticket_printer", serials=SERIALS
     )
     with SimulatedPrinter(out_dir=out / TICKETS) as paper:
         # The branch's logo, as on a real printer (okno printer loads the same one).

@@ -101,7 +101,9 @@ async def test_each_screen_comes_up_in_a_real_x_window_and_stops_cleanly(
     args = [a.replace("{hub}", address) for a in options]
     state: tuple[str, ...] = ()
     if kind:
-        (folder,) = await enroll_devices(address, socket, 1, tmp_path / "state", kind, "X")
+        (folder,) = await enroll_devices(
+            address, socket, 1, tmp_path / "state", kind=kind, serials="X"
+        )
         state = ("--state", str(folder))
     log = tmp_path / f"{program.replace(' ', '-')}.log"
     with log.open("w") as out:
