@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from okno.errors import OknoError
 from okno.runtime.enroll import Membership
 from okno.runtime.hubtls import admin_socket, hub_tls, presented_authority
 from okno.runtime.identity import DeviceKey
+from okno.runtime.session import CHANNEL_OPTIONS
 from protos.okno.v1 import admin_pb2, admin_pb2_grpc, devices_pb2, devices_pb2_grpc
 
 if TYPE_CHECKING:
@@ -155,6 +156,7 @@ async def enroll_devices(
     socket: Path,
     count: int,
     root: Path,
+    *,
     kind: str = "hall_display",
     serials: str = "BENCH",
 ) -> list[Path]:
@@ -194,3 +196,24 @@ async def enroll_devices(
             ).save(folder)
             folders.append(folder)
     return folders
+
+
+async def configure_devices(socket: Path, settings: Mapping[str, Mapping[str, str]]) -> None:
+    """Give each device its settings through the admin socket, as ``okno provision config
+    ID KEY=VALUE`` does (a kiosk its printer, a desk unit its desk)."""
+    async with admin_socket(socket)() as local:
+        provisioning = devices_pb2_grpc.ProvisioningStub(local)
+        for device_id, values in settings.items():
+            await provisioning.ConfigureDevice(
+                devices_pb2.ConfigureDeviceRequest(device_id=device_id, settings=values)
+            )
+
+
+def member_channel(state: Path) -> grpc.aio.Channel:
+    """A channel to the hub's device port as the admitted device whose state folder is
+    ``state`` (as :func:`enroll_devices` leaves it); the caller closes it."""
+    member = Membership.load(state)
+    if member is None:
+        raise ProvisionFailed(f"{state} holds no membership: enroll the device first")
+    credentials = member.credentials(DeviceKey.load_or_create(state))
+    return grpc.aio.secure_channel(member.session_address, credentials, options=CHANNEL_OPTIONS)

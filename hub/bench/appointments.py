@@ -1,6 +1,7 @@
 """``okno hub bench appointments``: many clients fighting over the same slots of one hub.
 
-The hub runs in its own process, as in production. Every client tries every slot once,
+The hub runs in its own process, as in production; each client is a kiosk enrolled as a
+technician would (hub.bench.callers) and books over mutual TLS. Every client tries every slot once,
 in its own order, so far more bookings are attempted than there are seats. Two rounds,
 each on its own slots:
 
@@ -32,9 +33,12 @@ from pathlib import Path
 
 import grpc
 
+from hub.bench.callers import enrolled
 from hub.bench.process import round_the_clock, start_hub
 from hub.config import load_branch
 from okno.bench import Figure, percentile
+from okno.console import admin_socket_for
+from okno.provision import member_channel
 from protos.okno.v1 import appointments_pb2, appointments_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -126,7 +130,8 @@ async def measure_appointments(
         process, port = await start_hub(measured, db)
         try:
             address = f"127.0.0.1:{port}"
-            starts = await _free_slots(address, service_id, 2 * slots)
+            kiosks = await enrolled(address, admin_socket_for(db), "kiosk", clients, root)
+            starts = await _free_slots(kiosks[0], service_id, 2 * slots)
             fought, paced = starts[:slots], starts[slots:]
             log.info(
                 "appointments back to back clients=%d slots=%d seats=%d",
@@ -134,11 +139,9 @@ async def measure_appointments(
                 len(fought),
                 seats,
             )
-            attempts = await _fight(address, service_id, fought, clients, seed)
+            attempts = await _fight(kiosks, service_id, fought, seed)
             log.info("appointments paced per_client_per_s=%.1f", paced_per_s)
-            calm = await _fight(
-                address, service_id, paced, clients, seed, interval_s=1 / paced_per_s
-            )
+            calm = await _fight(kiosks, service_id, paced, seed, interval_s=1 / paced_per_s)
         finally:
             process.send_signal(signal.SIGTERM)
             code = await asyncio.wait_for(process.wait(), 30)
@@ -172,8 +175,8 @@ async def measure_appointments(
     ]
 
 
-async def _free_slots(address: str, service_id: str, count: int) -> list[int]:
-    async with grpc.aio.insecure_channel(address) as channel:
+async def _free_slots(kiosk: Path, service_id: str, count: int) -> list[int]:
+    async with member_channel(kiosk) as channel:
         listed = await appointments_pb2_grpc.AppointmentsStub(channel).ListSlots(
             appointments_pb2.ListSlotsRequest(service_id=service_id, only_free=True)
         )
@@ -182,15 +185,15 @@ async def _free_slots(address: str, service_id: str, count: int) -> list[int]:
 
 
 async def _fight(
-    address: str,
+    kiosks: list[Path],
     service_id: str,
     starts: list[int],
-    clients: int,
     seed: int,
     *,
     interval_s: float = 0.0,
 ) -> Attempts:
-    """Every client tries every slot once, in its own order; every ``interval_s`` if set."""
+    """Every kiosk (state folder of an enrolled one) tries every slot once, in its own
+    order; every ``interval_s`` if set."""
     attempts = Attempts()
     go = asyncio.Event()
 
@@ -198,7 +201,7 @@ async def _fight(
         rng = random.Random(seed + index)
         order = list(starts)
         rng.shuffle(order)
-        async with grpc.aio.insecure_channel(address) as channel:
+        async with member_channel(kiosks[index]) as channel:
             stub = appointments_pb2_grpc.AppointmentsStub(channel)
             await channel.channel_ready()
             await go.wait()
@@ -215,7 +218,7 @@ async def _fight(
                             request_id=uuid.uuid4().hex,
                             service_id=service_id,
                             slot_start_unix_ms=start,
-                            channel=appointments_pb2.BOOKING_CHANNEL_ONLINE,
+                            channel=appointments_pb2.BOOKING_CHANNEL_KIOSK,
                         )
                     )
                 except grpc.aio.AioRpcError as error:
@@ -230,7 +233,7 @@ async def _fight(
                 attempts.last_booked_at = max(attempts.last_booked_at, done)
                 attempts.codes[answer.booking.code] = answer.booking.slot_start_unix_ms
 
-    tasks = [asyncio.create_task(client(i)) for i in range(clients)]
+    tasks = [asyncio.create_task(client(i)) for i in range(len(kiosks))]
     await asyncio.sleep(0.2)
     attempts.started_at = time.perf_counter()
     go.set()

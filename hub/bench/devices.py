@@ -18,9 +18,10 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from hub.bench.callers import enrolled
 from hub.bench.process import round_the_clock, start_hub
 from okno.bench import Figure, percentile
-from okno.provision import enroll_devices
+from okno.console import admin_socket_for
 from okno.runtime.enroll import Membership
 from okno.runtime.identity import DeviceKey
 from okno.runtime.session import HubSession
@@ -39,7 +40,8 @@ async def measure_devices(
         options = ("--device-listen", f"127.0.0.1:{session_port}")
         hub, port = await start_hub(branch, root / "hub.db", *options)
         started = time.perf_counter()
-        folders = await enroll_devices(f"127.0.0.1:{port}", devices, root / "devices")
+        socket = admin_socket_for(root / "hub.db")
+        folders = await enrolled(f"127.0.0.1:{port}", socket, "hall_display", devices, root)
         enroll_s = time.perf_counter() - started
         context = multiprocessing.get_context("spawn")
         workers = []

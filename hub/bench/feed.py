@@ -1,6 +1,7 @@
 """Many hall displays on the feed; how long a call takes to reach every one of them.
 
-Subscribers live in other processes, as displays do; a call's send time and each
+Subscribers live in other processes, as displays do, each an enrolled hall display on a
+mutual-TLS channel of its own; the calls are a desk unit's. A call's send time and each
 arrival are read from the same wall clock of this machine.
 """
 
@@ -11,10 +12,12 @@ import multiprocessing
 import time
 import uuid
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import grpc
 
+from okno.provision import member_channel
 from protos.okno.v1 import feed_pb2, feed_pb2_grpc, queue_pb2
 
 if TYPE_CHECKING:
@@ -23,12 +26,13 @@ if TYPE_CHECKING:
 from hub.bench.load import stub
 
 
-def _displays(address: str, count: int, calls: int, ready: Connection, out: Connection) -> None:
-    out.send(asyncio.run(_follow(address, count, calls, ready)))
+def _displays(states: list[str], calls: int, ready: Connection, out: Connection) -> None:
+    out.send(asyncio.run(_follow([Path(s) for s in states], calls, ready)))
 
 
-async def _follow(address: str, count: int, calls: int, ready: Connection) -> list[tuple[str, int]]:
+async def _follow(states: list[Path], calls: int, ready: Connection) -> list[tuple[str, int]]:
     """Each display notes (ticket id, arrival ns) of every call until it has seen ``calls``."""
+    count = len(states)
     arrivals: list[tuple[str, int]] = []
     subscribed = 0
     all_subscribed = asyncio.Event()
@@ -51,7 +55,7 @@ async def _follow(address: str, count: int, calls: int, ready: Connection) -> li
                     stream.cancel()
                     return
 
-    channels = [grpc.aio.insecure_channel(address) for _ in range(count)]
+    channels = [member_channel(state) for state in states]
     tasks = [asyncio.create_task(display(c)) for c in channels]
     await all_subscribed.wait()
     ready.send(True)
@@ -62,33 +66,38 @@ async def _follow(address: str, count: int, calls: int, ready: Connection) -> li
 
 
 async def feed_latency(
-    address: str, displays: int, processes: int, calls: int, rate_per_s: float
+    displays: list[Path], processes: int, desk: tuple[str, Path], calls: int, rate_per_s: float
 ) -> list[float]:
-    """Milliseconds from sending each CallNext to its arrival at each display."""
+    """Milliseconds from sending each CallNext to its arrival at each display.
+
+    ``displays`` are the displays' state folders, shared among ``processes``; ``desk`` is
+    the desk that calls and its unit's state folder.
+    """
     context = multiprocessing.get_context("spawn")
+    desk_id, unit = desk
     workers = []
     for index in range(processes):
         ready_r, ready_w = context.Pipe(duplex=False)
         out_r, out_w = context.Pipe(duplex=False)
-        share = displays // processes + (index < displays % processes)
+        share = [str(state) for state in displays[index::processes]]
         process = context.Process(
-            target=_displays, args=(address, share, calls, ready_w, out_w), daemon=True
+            target=_displays, args=(share, calls, ready_w, out_w), daemon=True
         )
         process.start()
         workers.append((process, ready_r, out_r))
     for _, ready_r, _ in workers:
         await asyncio.to_thread(ready_r.recv)
     sent: dict[str, int] = {}
-    async with grpc.aio.insecure_channel(address) as channel:
+    async with member_channel(unit) as channel:
         queue = stub(channel)
-        await queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id="desk-01"))
+        await queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id=desk_id))
         for _ in range(calls):
             started = time.time_ns()
             called = await queue.CallNext(
-                queue_pb2.DeskRequest(desk_id="desk-01", request_id=uuid.uuid4().hex)
+                queue_pb2.DeskRequest(desk_id=desk_id, request_id=uuid.uuid4().hex)
             )
             sent[called.ticket.id] = started
-            await queue.MarkNoShow(queue_pb2.DeskRequest(desk_id="desk-01"))
+            await queue.MarkNoShow(queue_pb2.DeskRequest(desk_id=desk_id))
             await asyncio.sleep(max(0.0, 1 / rate_per_s - (time.time_ns() - started) / 1e9))
     latencies: list[float] = []
     for process, _, out_r in workers:

@@ -1,4 +1,8 @@
-"""Kiosks issuing and desks calling as fast as they can, each a gRPC client of its own."""
+"""Kiosks issuing and desks calling as fast as they can, each a gRPC client of its own.
+
+Each kiosk and each desk unit calls as the enrolled device it is (hub.bench.callers), on
+a mutual-TLS channel of its own.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,14 @@ import asyncio
 import time
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import grpc
 
+from okno.provision import member_channel
 from protos.okno.v1 import queue_pb2, queue_pb2_grpc
 
 if TYPE_CHECKING:
@@ -32,16 +39,18 @@ def stub(channel: grpc.aio.Channel) -> QueueServiceAsyncStub:
 
 
 async def issue_load(
-    address: str, services: list[str], clients: int, seconds: float, warmup: float
+    kiosks: list[Path], services: list[str], seconds: float, warmup: float
 ) -> Latencies:
-    """``clients`` kiosks issue back to back; only what falls after ``warmup`` counts."""
+    """The ``kiosks`` (state folders) issue back to back; only what falls after ``warmup``
+    counts."""
     result = Latencies()
+    clients = len(kiosks)
     start = time.perf_counter()
     measured_from = start + warmup
     stop_at = measured_from + seconds
 
     async def kiosk(index: int) -> None:
-        async with grpc.aio.insecure_channel(address) as channel:
+        async with member_channel(kiosks[index]) as channel:
             queue = stub(channel)
             n = index
             while (sent := time.perf_counter()) < stop_at:
@@ -61,12 +70,13 @@ async def issue_load(
     return result
 
 
-async def call_load(address: str, desks: list[str], calls_per_desk: int) -> Latencies:
-    """Every desk opens, then calls, starts and finishes visitors, all desks at once."""
+async def call_load(units: Mapping[str, Path], calls_per_desk: int) -> Latencies:
+    """Every desk's unit (state folders by desk) opens its desk, then calls, starts and
+    finishes visitors, all desks at once."""
     result = Latencies()
 
-    async def desk(desk_id: str) -> None:
-        async with grpc.aio.insecure_channel(address) as channel:
+    async def desk(desk_id: str, unit: Path) -> None:
+        async with member_channel(unit) as channel:
             queue = stub(channel)
             await queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id=desk_id))
             for _ in range(calls_per_desk):
@@ -82,7 +92,7 @@ async def call_load(address: str, desks: list[str], calls_per_desk: int) -> Late
                 await queue.FinishService(queue_pb2.DeskRequest(desk_id=desk_id))
 
     started = time.perf_counter()
-    await asyncio.gather(*(desk(d) for d in desks))
+    await asyncio.gather(*(desk(d, unit) for d, unit in units.items()))
     result.seconds = time.perf_counter() - started
     return result
 

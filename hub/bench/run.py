@@ -1,4 +1,8 @@
-"""The hub benchmark: issue throughput, concurrent desk calls, feed fan-out, a replayed day."""
+"""The hub benchmark: issue throughput, concurrent desk calls, feed fan-out, a replayed day.
+
+Every client is an enrolled device on the device port (hub.bench.callers): kiosks issue,
+desk units call, hall displays follow the feed.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,15 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import grpc
-
+from hub.bench.callers import desk_units, enrolled
 from hub.bench.feed import feed_latency
 from hub.bench.load import call_load, issue_load, repeated, stub
 from hub.bench.process import opened_at_nine, start_hub
 from hub.config import load_branch
 from hub.replay import DayReport
 from okno.bench import Figure, percentile
+from okno.console import admin_socket_for
+from okno.provision import member_channel
 from protos.okno.v1 import queue_pb2
 
 log = logging.getLogger(__name__)
@@ -57,16 +62,16 @@ async def _issue_and_call(
     settings: Settings, opened: tuple[str, ...], db: Path, services: list[str], desks: list[str]
 ) -> list[Figure]:
     process, port = await start_hub(settings.config, db, *opened)
-    address = f"127.0.0.1:{port}"
+    address, socket = f"127.0.0.1:{port}", admin_socket_for(db)
     try:
+        kiosks = await enrolled(address, socket, "kiosk", settings.issue_clients, db.parent)
+        units = await desk_units(address, socket, desks, db.parent)
         log.info(
             "issue load clients=%d seconds=%.0f", settings.issue_clients, settings.issue_seconds
         )
-        issued = await issue_load(
-            address, services, settings.issue_clients, settings.issue_seconds, warmup=1.0
-        )
+        issued = await issue_load(kiosks, services, settings.issue_seconds, warmup=1.0)
         log.info("call load desks=%d calls_per_desk=%d", len(desks), settings.calls_per_desk)
-        calls = await call_load(address, desks, settings.calls_per_desk)
+        calls = await call_load(units, settings.calls_per_desk)
     finally:
         await _stop(process)
     with sqlite3.connect(db) as database:
@@ -98,9 +103,13 @@ async def _issue_and_call(
 
 async def _feed(settings: Settings, opened: tuple[str, ...], db: Path, desk: str) -> list[Figure]:
     process, port = await start_hub(settings.config, db, *opened)
-    address = f"127.0.0.1:{port}"
+    address, socket = f"127.0.0.1:{port}", admin_socket_for(db)
     try:
-        async with grpc.aio.insecure_channel(address) as channel:
+        root = db.parent / "feed"
+        (kiosk,) = await enrolled(address, socket, "kiosk", 1, root)
+        units = await desk_units(address, socket, [desk], root)
+        displays = await enrolled(address, socket, "hall_display", settings.displays, root)
+        async with member_channel(kiosk) as channel:
             queue = stub(channel)
             service = next(iter(load_branch(settings.config).branch.desk(desk).services))  # type: ignore[union-attr]
             for _ in range(settings.feed_calls):
@@ -109,9 +118,9 @@ async def _feed(settings: Settings, opened: tuple[str, ...], db: Path, desk: str
                 )
         log.info("feed load displays=%d calls=%d", settings.displays, settings.feed_calls)
         latencies = await feed_latency(
-            address,
-            settings.displays,
+            displays,
             settings.display_processes,
+            (desk, units[desk]),
             settings.feed_calls,
             settings.feed_rate_per_s,
         )

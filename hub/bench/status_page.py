@@ -1,9 +1,9 @@
 """``okno hub bench web``: many phones polling the live queue page of one hub.
 
 The hub runs in its own process with its web port, as ``okno hub --web-listen`` runs it,
-with a hall in it: tickets waiting for every service, desks open, and a desk calling the
-next visitor twice a second while the page is measured (each call changes the page, so
-the page is rendered again, not only served from its cache).
+with a hall in it: tickets waiting for every service (issued by an enrolled kiosk), desks
+open, and desk units calling the next visitor twice a second while the page is measured
+(each call changes the page, so the page is rendered again, not only served from its cache).
 
 - **paced**: ``viewers`` phones, each with its own connection, each loading the whole
   page once every ``poll_s`` (default 1 s: five times as often as the page itself polls).
@@ -24,15 +24,19 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
 import httpx
 
+from hub.bench.callers import desk_units, enrolled
 from hub.bench.process import morning_offset_ms
 from hub.config import load_branch
 from okno.bench import Figure, percentile
+from okno.console import admin_socket_for
+from okno.provision import member_channel
 from protos.okno.v1 import queue_pb2, queue_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -46,7 +50,7 @@ _SERVE = (
     "from hub.runner import serve\n"
     "logging.basicConfig(level=logging.INFO, stream=sys.stderr,"
     " format='%(asctime)s %(levelname)s %(name)s %(message)s')\n"
-    "asyncio.run(serve(Path(sys.argv[1]), Path(sys.argv[2]), '127.0.0.1:0',"
+    "asyncio.run(serve(Path(sys.argv[1]), Path(sys.argv[2]), '127.0.0.1:0', '127.0.0.1:0',"
     " web_listen='127.0.0.1:0', clock_offset_ms=int(sys.argv[3])))\n"
 )
 
@@ -90,14 +94,17 @@ async def measure_status_page(
     """Latency and throughput of the status page under ``viewers`` polling phones."""
     branch = load_branch(config).branch
     with tempfile.TemporaryDirectory(prefix="okno-bench-web-") as scratch:
-        process, grpc_port, web_port = await start_hub_with_web(config, Path(scratch) / "hub.db")
+        root = Path(scratch)
+        process, grpc_port, web_port = await start_hub_with_web(config, root / "hub.db")
         try:
-            address = f"127.0.0.1:{grpc_port}"
+            address, socket = f"127.0.0.1:{grpc_port}", admin_socket_for(root / "hub.db")
             desks = [d.id for d in branch.desks[:OPEN_DESKS]]
-            await _fill_the_hall(address, [s.id for s in branch.services], desks)
+            (kiosk,) = await enrolled(address, socket, "kiosk", 1, root)
+            units = await desk_units(address, socket, desks, root)
+            await _fill_the_hall(kiosk, units, [s.id for s in branch.services])
             base = f"http://127.0.0.1:{web_port}"
             stop_calls = asyncio.Event()
-            caller = asyncio.create_task(_keep_calling(address, desks, stop_calls))
+            caller = asyncio.create_task(_keep_calling(units, stop_calls))
             try:
                 paced = await _view(base, viewers, seconds, poll_s)
                 back_to_back = await _view(base, viewers, max(1.0, seconds / 3), 0.0)
@@ -123,11 +130,15 @@ async def measure_status_page(
     ]
 
 
-async def _fill_the_hall(address: str, services: list[str], desks: list[str]) -> None:
-    async with grpc.aio.insecure_channel(address) as channel:
+async def _fill_the_hall(kiosk: Path, units: Mapping[str, Path], services: list[str]) -> None:
+    """Each desk's unit opens it; the kiosk issues TICKETS tickets across ``services``."""
+    for desk, unit in units.items():
+        async with member_channel(unit) as channel:
+            await queue_pb2_grpc.QueueServiceStub(channel).OpenDesk(
+                queue_pb2.OpenDeskRequest(desk_id=desk)
+            )
+    async with member_channel(kiosk) as channel:
         queue = queue_pb2_grpc.QueueServiceStub(channel)
-        for desk in desks:
-            await queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id=desk))
         for n in range(TICKETS):
             await queue.IssueTicket(
                 queue_pb2.IssueTicketRequest(
@@ -136,13 +147,21 @@ async def _fill_the_hall(address: str, services: list[str], desks: list[str]) ->
             )
 
 
-async def _keep_calling(address: str, desks: list[str], stop: asyncio.Event) -> int:
-    """A desk calls its next visitor (finishing the last one) CALLS_PER_S times a second."""
+async def _keep_calling(units: Mapping[str, Path], stop: asyncio.Event) -> int:
+    """The desks in turn, by their units, call the next visitor (finishing the last one)
+    CALLS_PER_S times a second."""
     calls = 0
-    async with grpc.aio.insecure_channel(address) as channel:
-        queue = queue_pb2_grpc.QueueServiceStub(channel)
+    desks = list(units)
+    async with contextlib.AsyncExitStack() as stack:
+        queues = {
+            desk: queue_pb2_grpc.QueueServiceStub(
+                await stack.enter_async_context(member_channel(unit))
+            )
+            for desk, unit in units.items()
+        }
         while not stop.is_set():
             desk = desks[calls % len(desks)]
+            queue = queues[desk]
             try:
                 await queue.StartService(queue_pb2.DeskRequest(desk_id=desk))
                 await queue.FinishService(queue_pb2.DeskRequest(desk_id=desk))

@@ -80,19 +80,24 @@ def branch_time(clock: Callable[[], int], timezone: str) -> Callable[[], datetim
 
 @contextlib.asynccontextmanager
 async def hall_terminal(
-    channel: grpc.aio.Channel, printer_id: str, clock: Callable[[], datetime]
+    terminal_channel: grpc.aio.Channel,
+    kiosk_channel: grpc.aio.Channel,
+    printer_id: str,
+    clock: Callable[[], datetime],
 ) -> AsyncIterator[Cashier]:
     """A simulated terminal on ``clock`` (branch time) with the real agent on it.
 
+    The agent calls the hub as the enrolled terminal (``terminal_channel``, device id
+    TERMINAL_ID); the receipt is printed by the kiosk (``kiosk_channel``) on its printer.
     Its open payments are resolved first.
     """
     with SimulatedTerminal(baudrate=BAUD, clock=clock) as terminal:
         agent = PaymentAgent.zvt(
-            channel, TERMINAL_ID, f"serial://{terminal.port_path}?baudrate={BAUD}"
+            terminal_channel, TERMINAL_ID, f"serial://{terminal.port_path}?baudrate={BAUD}"
         )
         try:
             await agent.recover()
-            yield Cashier(agent, printing_pb2_grpc.PrintingStub(channel), printer_id)
+            yield Cashier(agent, printing_pb2_grpc.PrintingStub(kiosk_channel), printer_id)
         finally:
             await agent.close()
         log.info("demo terminal charged=%d sales=%d", terminal.charged(), len(terminal.ledger))

@@ -12,18 +12,35 @@ from hub.traffic import morning_ms
 
 
 class SimClock:
-    """Unix milliseconds of the simulated hall; the hub, kiosks and desks all read it."""
+    """Unix milliseconds of the simulated hall; the hub, kiosks and desks all read it.
+
+    With ``running=False`` it reads ``start_ms`` until :meth:`run`: the hall is set up
+    (devices enrolled, PINs hashed) at the morning's first moment, however long that takes
+    on a slow machine, so a fast run's first visitors do not find the day half gone.
+    """
 
     def __init__(
-        self, start_ms: int, speed: float, *, real: Callable[[], float] = time.monotonic
+        self,
+        start_ms: int,
+        speed: float,
+        *,
+        real: Callable[[], float] = time.monotonic,
+        running: bool = True,
     ) -> None:
         self.start_ms = start_ms
         self.speed = speed
         self._real = real
-        self._began = real()
+        self._began = real() if running else None
 
     def __call__(self) -> int:
+        if self._began is None:
+            return self.start_ms
         return self.start_ms + int((self._real() - self._began) * self.speed * 1000)
+
+    def run(self) -> None:
+        """Start counting from ``start_ms``, now (once; later calls change nothing)."""
+        if self._began is None:
+            self._began = self._real()
 
     def real_s(self, simulated_s: float) -> float:
         return max(0.0, simulated_s / self.speed)

@@ -1,23 +1,30 @@
 """Operators at the desks: open per the staffing plan, call, serve, take breaks, close.
 
-An idle operator calls again when the hall feed shows a visitor for their desk, as a
-desk display would prompt them, and otherwise looks at the queue now and then.
+An operator signs in when their shift starts and opens their desk as themselves (as at
+the operator panel); the rest is pressed on the desk's unit, which calls as that desk
+(calls, visits, breaks, the visitor's rating). An idle operator calls again when the hall
+feed shows a visitor for their desk, as a desk display would prompt them, and otherwise
+looks at the queue now and then.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import grpc
+
 from hub.traffic import Act, Shift, Step, day_start_ms, staffing, walk_in
 from okno.demo.clock import wait_any
+from okno.demo.members import sign_out
 from okno.demo.rpc import attempt, request_id
 from okno.demo.world import World
-from protos.okno.v1 import common_pb2, feed_pb2, queue_pb2, ratings_pb2
+from protos.okno.v1 import common_pb2, feed_pb2, queue_pb2, queue_pb2_grpc, ratings_pb2
 
 log = logging.getLogger(__name__)
 
@@ -72,44 +79,60 @@ class Desks:
 
     async def _shift(self, shift: Shift) -> None:
         """Work the shift; past its end, serve whoever is still waiting, then close."""
+        async with self._signed_in(shift) as staff:
+            if staff is not None:
+                await self._work(shift, staff)
+
+    @contextlib.asynccontextmanager
+    async def _signed_in(self, shift: Shift) -> AsyncIterator[grpc.aio.Channel | None]:
+        """The shift's operator signed in for the shift, signed out after; None if refused."""
+        staff = await attempt(
+            self._world.sign_in(shift.operator_id), "SignIn", operator=shift.operator_id
+        )
+        try:
+            yield staff
+        finally:
+            if staff is not None:
+                await attempt(sign_out(staff), "SignOut", operator=shift.operator_id)
+
+    async def _work(self, shift: Shift, staff: grpc.aio.Channel) -> None:
         world, desk_id = self._world, shift.desk_id
-        if not await self._open(shift):
+        unit = world.desks[desk_id].queue
+        if not await self._open(shift, staff):
             return
         breaks = [b for b in shift.breaks if b[1] > world.clock()]
         while not world.stop.is_set():
             if breaks and world.clock() >= breaks[0][0]:
                 begins, ends = breaks.pop(0)
-                await self._take_break(shift, (ends - begins) / 1000)
+                await self._take_break(shift, staff, (ends - begins) / 1000)
                 continue
             self._prompts[desk_id].clear()
-            called = await attempt(
-                world.hub.queue.CallNext(self._request(desk_id)), "CallNext", desk=desk_id
-            )
+            called = await attempt(unit.CallNext(self._request(desk_id)), "CallNext", desk=desk_id)
             if called is not None and called.HasField("ticket"):
                 await self._serve(desk_id, called.ticket)
             elif world.clock() >= shift.closes_ms:
-                await self._desk_call(world.hub.queue.CloseDesk, desk_id, "closed")
+                await self._desk_call(unit.CloseDesk, desk_id, "closed")
                 return
             else:
                 due = [shift.closes_ms, *(begins for begins, _ in breaks[:1])]
                 look_s = min(IDLE_LOOK_S, (min(due) - world.clock()) / 1000)
                 await wait_any([self._prompts[desk_id], world.stop], world.clock.real_s(look_s))
 
-    async def _open(self, shift: Shift) -> bool:
-        request = queue_pb2.OpenDeskRequest(
-            request_id=request_id(), desk_id=shift.desk_id, operator_id=shift.operator_id
-        )
+    async def _open(self, shift: Shift, staff: grpc.aio.Channel) -> bool:
+        """The operator opens the desk as themselves, as at the operator panel."""
+        request = queue_pb2.OpenDeskRequest(request_id=request_id(), desk_id=shift.desk_id)
         opened = await attempt(
-            self._world.hub.queue.OpenDesk(request), "OpenDesk", desk=shift.desk_id
+            queue_pb2_grpc.QueueServiceStub(staff).OpenDesk(request), "OpenDesk", desk=shift.desk_id
         )
         if opened is not None:
-            log.info("desk opened desk=%d", opened.desk.number)
+            log.info("desk opened desk=%d operator=%s", opened.desk.number, shift.operator_id)
         return opened is not None
 
-    async def _take_break(self, shift: Shift, length_s: float) -> None:
-        await self._desk_call(self._world.hub.queue.PauseDesk, shift.desk_id, "paused")
+    async def _take_break(self, shift: Shift, staff: grpc.aio.Channel, length_s: float) -> None:
+        unit = self._world.desks[shift.desk_id].queue
+        await self._desk_call(unit.PauseDesk, shift.desk_id, "paused")
         if await self._world.clock.sleep(length_s, self._world.stop):
-            await self._open(shift)
+            await self._open(shift, staff)
 
     async def _desk_call(
         self,
@@ -136,18 +159,20 @@ class Desks:
             if step.act is Act.TRANSFER:
                 world.visitors.transferred(ticket.id)
             if step.act is Act.FINISH and self._rng.random() < RATERS:
-                await self._rate(desk_id, ticket)
+                await self._rate(desk_id)
 
-    async def _rate(self, desk_id: str, ticket: common_pb2.Ticket) -> None:
-        """The visitor presses one of the five buttons of the desk's rating box."""
+    async def _rate(self, desk_id: str) -> None:
+        """The visitor just served presses one of the five buttons of the desk's rating box
+        (the unit names its desk; the hub knows who has just left it)."""
         score = self._rng.choices(SCORES, SCORE_WEIGHTS)[0]
         request = ratings_pb2.RateServiceRequest(
-            ticket_id=ticket.id, score=score, channel=ratings_pb2.RATING_CHANNEL_DESK
+            desk_id=desk_id, score=score, channel=ratings_pb2.RATING_CHANNEL_DESK
         )
-        await attempt(self._world.hub.ratings.RateService(request), "RateService", desk=desk_id)
+        ratings = self._world.desks[desk_id].ratings
+        await attempt(ratings.RateService(request), "RateService", desk=desk_id)
 
     async def _act(self, desk_id: str, ticket: common_pb2.Ticket, step: Step) -> bool:
-        queue = self._world.hub.queue
+        queue = self._world.desks[desk_id].queue
         request = self._request(desk_id)
         rpcs = {
             Act.RECALL: queue.Recall,

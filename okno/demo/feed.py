@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import grpc
 
 from okno.aio import until_stopped
 from okno.demo.clock import wait_any
-from okno.demo.world import World
 from protos.okno.v1 import feed_pb2
+
+if TYPE_CHECKING:
+    from protos.okno.v1.feed_pb2_grpc import HallFeedAsyncStub
 
 log = logging.getLogger(__name__)
 
@@ -18,13 +22,15 @@ RETRY_S = 0.5
 Listener = Callable[[feed_pb2.FeedMessage], None]
 
 
-async def follow(world: World, listeners: Sequence[Listener]) -> None:
-    """Hand every feed message to ``listeners`` in order, until the demo stops."""
+async def follow(
+    feed: HallFeedAsyncStub, stop: asyncio.Event, listeners: Sequence[Listener]
+) -> None:
+    """Hand every feed message to ``listeners`` in order, until ``stop`` is set."""
     after = 0
-    while not world.stop.is_set():
-        call = world.hub.feed.Subscribe(feed_pb2.SubscribeRequest(after_sequence=after))
+    while not stop.is_set():
+        call = feed.Subscribe(feed_pb2.SubscribeRequest(after_sequence=after))
         try:
-            while (message := await until_stopped(call.read(), world.stop)) is not None:
+            while (message := await until_stopped(call.read(), stop)) is not None:
                 if message is grpc.aio.EOF:
                     break
                 assert isinstance(message, feed_pb2.FeedMessage)
@@ -40,7 +46,7 @@ async def follow(world: World, listeners: Sequence[Listener]) -> None:
             )
         finally:
             call.cancel()
-        await wait_any([world.stop], RETRY_S)
+        await wait_any([stop], RETRY_S)
 
 
 def _sequence(message: feed_pb2.FeedMessage) -> int:

@@ -1,8 +1,9 @@
 """The whole simulated hall on one machine: a real hub, and its people over real gRPC.
 
-The hub runs in-process on a loopback port with an accelerated clock; kiosks, desk
-operators and the hall board are gRPC clients of it like the real devices, so the demo
-exercises the same contract they do.
+The hub runs in-process behind its three doors on loopback, with an accelerated clock;
+the kiosk, the desk units, the hall board, the card terminal and the printer are enrolled
+devices calling on the device port, and operators sign in with PINs (okno.demo.members),
+so the demo exercises the same contract, and the same checks, as a real hall.
 """
 
 from __future__ import annotations
@@ -20,16 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import grpc
-
 from hall_display.board import Board, Link
 from hall_display.feed_client import BoardListener
 from hall_display.screen import Camera
 from hall_display.settings import DisplaySettings
-from hub.api.server import create_server
 from hub.config import load_branch
+from hub.doors import Doors, open_doors
 from hub.replay import DayReport
 from hub.service import Hub, wall_clock_ms
+from hub.traffic import day_start_ms, staffing
 from okno.demo import outputs
 from okno.demo.board import text
 from okno.demo.cashier import branch_time, hall_terminal
@@ -37,6 +37,7 @@ from okno.demo.clock import SimClock, demo_start_ms
 from okno.demo.desks import Desks
 from okno.demo.feed import follow
 from okno.demo.kiosk import run_kiosk
+from okno.demo.members import DEVICES, hall_members
 from okno.demo.office import regional_office, write_reports
 from okno.demo.printer import PRINTER_STATE, TICKETS, hall_printer
 from okno.demo.rpc import Stubs
@@ -97,30 +98,48 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
     """Run the hall until ``stop`` is set or the duration passes; write what it leaves."""
     branch = load_branch(options.config).branch
     stop = stop or asyncio.Event()
-    clock = SimClock(demo_start_ms(branch, datetime.now(UTC)), options.speed)
+    # Held at the morning's first moment while the hall is set up.
+    clock = SimClock(demo_start_ms(branch, datetime.now(UTC)), options.speed, running=False)
     options.out.mkdir(parents=True, exist_ok=True)
     db = options.out / DB
     outputs.remove_database(db)
     _remove_earlier(options.out)
+    desk_ids = [desk.id for desk in branch.desks]
     async with (
-        _hub_on_loopback(options.config, db, clock) as (hub, address, channel),
+        _hub_on_loopback(options.config, db, clock) as (hub, doors),
         regional_office(hub, options.out) as office,
-        hall_printer(hub, address, options.out) as printer_id,
-        hall_terminal(channel, printer_id, branch_time(clock, branch.timezone)) as cashier,
+        hall_printer(hub, doors, options.out) as printer_id,
+        hall_members(doors, desk_ids, printer_id, options.out) as members,
+        hall_terminal(
+            members.terminal, members.kiosk, printer_id, branch_time(clock, branch.timezone)
+        ) as cashier,
     ):
         world = World(
-            branch, clock, Stubs.on(channel), stop, printer_id=printer_id, cashier=cashier
+            branch,
+            clock,
+            Stubs.on(members.kiosk),
+            {desk_id: Stubs.on(unit) for desk_id, unit in members.desk_units.items()},
+            members.sign_in,
+            stop,
+            printer_id=printer_id,
+            cashier=cashier,
         )
-        branch_info, board = await _board(world)
+        zone = ZoneInfo(branch.timezone)
+        today = day_start_ms(
+            datetime.fromtimestamp(clock.start_ms / 1000, zone).date(), branch.timezone
+        )
+        await members.set_pins(s.operator_id for s in staffing(branch, today) if s.operator_id)
+        display = Stubs.on(members.display)
+        branch_info, board = await _board(display)
         board.set_connection(Link.LIVE, clock())  # the demo's hub runs in this process
         settings = DisplaySettings(title=branch_info.name, timezone=branch_info.timezone)
         camera = Camera(board, clock, options.out / SCREENS, settings)
-        await _run_people(world, board, branch_info, camera, options)
+        clock.run()  # the hall is set up: the morning begins
+        await _run_people(world, display, board, branch_info, camera=camera, options=options)
         ended_ms = clock()
         outputs.write_board(options.out, text(board, branch_info, ended_ms))
         screens = tuple(camera.shoot())
         await office.drained()
-        zone = ZoneInfo(branch.timezone)
         first, last = (
             datetime.fromtimestamp(ms / 1000, zone).date() for ms in (clock.start_ms, ended_ms)
         )
@@ -156,38 +175,39 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
 @contextlib.asynccontextmanager
 async def _hub_on_loopback(
     config: Path, db: Path, clock: SimClock
-) -> AsyncIterator[tuple[Hub, str, grpc.aio.Channel]]:
-    """A hub serving on a free loopback port, and a channel to it; all stopped on the way out.
+) -> AsyncIterator[tuple[Hub, Doors]]:
+    """A hub behind its three doors on free loopback ports (and a private admin socket);
+    all stopped on the way out.
 
     Devices keep real time (heartbeats, pairing) while the queue's clock runs fast.
     """
     hub = Hub(config, db, clock=clock, device_clock=wall_clock_ms)
     await hub.start()
     try:
-        server, port = await create_server(hub, "127.0.0.1:0")
-        await server.start()
-        log.info("demo hub serving port=%d speed=%g db=%s", port, clock.speed, db)
+        doors = await open_doors(hub)
+        log.info("demo hub serving address=%s speed=%g db=%s", doors.address, clock.speed, db)
         try:
-            address = f"127.0.0.1:{port}"
-            async with grpc.aio.insecure_channel(address) as channel:
-                yield hub, address, channel
+            yield hub, doors
         finally:
             hub.broker.close_all()
-            await server.stop(1)
+            await doors.close(1)
     finally:
         await hub.stop()
 
 
-async def _board(world: World) -> tuple[admin_pb2.Branch, Board]:
-    branch = await world.hub.admin.GetBranch(admin_pb2.GetBranchRequest())
-    services = await world.hub.admin.ListServices(admin_pb2.ListServicesRequest())
+async def _board(display: Stubs) -> tuple[admin_pb2.Branch, Board]:
+    """The branch and its services, as the hall display asks for them."""
+    branch = await display.admin.GetBranch(admin_pb2.GetBranchRequest())
+    services = await display.admin.ListServices(admin_pb2.ListServicesRequest())
     return branch, Board(services.services)
 
 
 async def _run_people(
     world: World,
+    display: Stubs,
     board: Board,
     branch: admin_pb2.Branch,
+    *,
     camera: Camera,
     options: DemoOptions,
 ) -> None:
@@ -200,7 +220,7 @@ async def _run_people(
     tasks = [
         asyncio.create_task(run_kiosk(world, rng), name="kiosk"),
         asyncio.create_task(desks.run(), name="desks"),
-        asyncio.create_task(follow(world, listeners), name="feed"),
+        asyncio.create_task(follow(display.feed, world.stop, listeners), name="feed"),
         asyncio.create_task(voice.announcer.run(world.stop), name="voice"),
         asyncio.create_task(show(board, branch, world, live=live), name="screen"),
         asyncio.create_task(photograph(camera, world), name="screens"),
@@ -222,6 +242,6 @@ async def _run_people(
 
 
 def _remove_earlier(out: Path) -> None:
-    """A fresh hall each run: the last run's printer and tickets go with its database."""
-    for folder in (out / PRINTER_STATE, out / TICKETS, out / VOICE):
+    """A fresh hall each run: the last run's devices and tickets go with its database."""
+    for folder in (out / PRINTER_STATE, out / DEVICES, out / TICKETS, out / VOICE):
         shutil.rmtree(folder, ignore_errors=True)

@@ -93,7 +93,7 @@ async def _issue(world: World, arrival: Arrival) -> None:
         printer_id=world.printer_id,
     )
     response = await attempt(
-        world.hub.queue.IssueTicket(request), "IssueTicket", service=arrival.service_id
+        world.kiosk.queue.IssueTicket(request), "IssueTicket", service=arrival.service_id
     )
     if response is None:
         return

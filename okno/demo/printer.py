@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from hub.api.printing import Printers
-from hub.api.server import create_device_server
+from hub.doors import Doors
 from hub.service import Hub
 from okno.provision import enroll_devices
 from ticket_printer.layout import Logo
@@ -31,31 +31,25 @@ ONLINE_S = 10.0
 
 
 @contextlib.asynccontextmanager
-async def hall_printer(hub: Hub, hub_address: str, out: Path) -> AsyncIterator[str]:
-    """A printer admitted and online for the demo; yields its device id."""
-    server, port = await create_device_server(hub, "127.0.0.1:0", ["127.0.0.1"])
-    await server.start()
-    hub.fleet.session_port = port
+async def hall_printer(hub: Hub, doors: Doors, out: Path) -> AsyncIterator[str]:
+    """A printer admitted through ``doors`` and online for the demo; yields its device id."""
     stop = asyncio.Event()
-    try:
-        (state,) = await enroll_devices(
-            hub_address, 1, out / PRINTER_STATE, "ticket_printer", SERIALS
+    (state,) = await enroll_devices(
+        doors.address, doors.socket, 1, out / PRINTER_STATE, kind="ticket_printer", serials=SERIALS
+    )
+    with SimulatedPrinter(out_dir=out / TICKETS) as paper:
+        # The branch's logo, as on a real printer (okno printer loads the same one).
+        setup = PrinterSetup(
+            f"serial://{paper.path}", state, SERIAL, hub=doors.address, logo=Logo.load()
         )
-        with SimulatedPrinter(out_dir=out / TICKETS) as paper:
-            # The branch's logo, as on a real printer (okno printer loads the same one).
-            setup = PrinterSetup(
-                f"serial://{paper.path}", state, SERIAL, hub=hub_address, logo=Logo.load()
-            )
-            agent = asyncio.create_task(run_printer(setup, stop), name="printer")
-            try:
-                await _online(hub)
-                log.info("demo printer online tickets=%s", out / TICKETS)
-                yield PRINTER_ID
-            finally:
-                stop.set()
-                await agent
-    finally:
-        await server.stop(1)
+        agent = asyncio.create_task(run_printer(setup, stop), name="printer")
+        try:
+            await _online(hub)
+            log.info("demo printer online tickets=%s", out / TICKETS)
+            yield PRINTER_ID
+        finally:
+            stop.set()
+            await agent
 
 
 async def _online(hub: Hub) -> None:

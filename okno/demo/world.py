@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import grpc
 
 from hub.domain.branch import Branch
 from hub.traffic import Visitors
@@ -19,7 +22,11 @@ if TYPE_CHECKING:
 class World:
     branch: Branch
     clock: SimClock
-    hub: Stubs
+    # The hub as the kiosk calls it (an enrolled kiosk), and as each desk's unit does.
+    kiosk: Stubs
+    desks: Mapping[str, Stubs]
+    # An operator's signed-in channel (okno.demo.members.Members.sign_in).
+    sign_in: Callable[[str], Awaitable[grpc.aio.Channel]]
     stop: asyncio.Event
     visitors: Visitors = field(default_factory=Visitors)
     # The device id of the kiosk's ticket printer; "" prints nothing.

@@ -90,6 +90,8 @@ async def join(
     device_id = f"{device.kind}-{device.serial}"
     host = hub_address.rsplit(":", 1)[0]
     ca_pem = await asyncio.to_thread(presented_authority, hub_address)
+    if show_authority is not None:
+        show_authority(fingerprint(ca_pem))
     log.info(
         "enrolling device=%s hub=%s ca_fingerprint=%s: the technician compares it with "
         "okno provision list",

@@ -29,11 +29,18 @@ async def run_device(
 ) -> None:
     """Join (unless already a member) and hold the session until ``stop``.
 
-    ``say`` shows a person what the device would show: its pairing code, then that its
-    session is open.
+    ``say`` shows a person what the device would show: its pairing code with the
+    fingerprint of the CA the hub presented (which the technician compares with the one
+    ``okno provision list`` shows), then that its session is open.
     """
+    presented: list[str] = []
     key, member = await membership(
-        device, state, hub=hub, interfaces=interfaces, show_code=lambda c: say(f"pairing code: {c}")
+        device,
+        state,
+        hub=hub,
+        interfaces=interfaces,
+        show_code=lambda code: say(f"pairing code: {code}, hub CA {presented[-1]}"),
+        show_authority=presented.append,
     )
     session = HubSession(
         member.session_address,

@@ -17,22 +17,28 @@ import pytest
 
 from hall_display.board import Board
 from hall_display.feed_client import BoardListener
-from hub.api.server import create_server
 from hub.config import load_branch
 from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
 from hub.replay import REFERENCE_DAY, replay_day
-from hub.service import Hub
 from hub.traffic import Arrival, Visit, day_start_ms, sustainable_total
 from okno.demo import outputs
 from okno.demo.clock import SimClock, demo_start_ms
 from okno.demo.feed import follow
 from okno.demo.hall import DemoOptions, run_demo
 from okno.demo.kiosk import PAYER_EVERY, demo_mix, paying
+from okno.demo.members import hall_members, sign_out
 from okno.demo.rpc import Stubs, request_id
-from okno.demo.world import World
-from protos.okno.v1 import admin_pb2, feed_pb2, queue_pb2
-from tests.hub.conftest import MINUTE, MONDAY_10_00
+from protos.okno.v1 import (
+    admin_pb2,
+    common_pb2,
+    devices_pb2,
+    devices_pb2_grpc,
+    feed_pb2,
+    queue_pb2,
+    queue_pb2_grpc,
+)
+from tests.hub.conftest import MINUTE, MONDAY_10_00, Served
 
 pytestmark = pytest.mark.clock
 
@@ -141,12 +147,8 @@ def board_of(example: Branch) -> Board:
 
 
 async def test_the_board_resumes_from_its_last_sequence_when_the_feed_drops(
-    example: Branch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    example: Branch, served: Served, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    hub = Hub(EXAMPLE, tmp_path / "hub.db", clock=lambda: MONDAY_10_00)
-    await hub.start()
-    server, port = await create_server(hub, "127.0.0.1:0")
-    await server.start()
     stop = asyncio.Event()
     board = board_of(example)
     seen: list[feed_pb2.FeedMessage] = []
@@ -156,33 +158,61 @@ async def test_the_board_resumes_from_its_last_sequence_when_the_feed_drops(
         seen.append(message)
         arrived.set()
 
-    async def issue_and_see(stubs: Stubs) -> None:
+    async def issue_and_see(kiosk: Stubs) -> None:
         arrived.clear()
-        await stubs.queue.IssueTicket(
+        await kiosk.queue.IssueTicket(
             queue_pb2.IssueTicketRequest(request_id=request_id(), service_id="passport")
         )
         await asyncio.wait_for(arrived.wait(), 5)
 
-    try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            stubs = Stubs.on(channel)
-            world = World(example, SimClock(MONDAY_10_00, 1.0), stubs, stop)
-            listener = BoardListener(board, world.clock)
-            following = asyncio.create_task(follow(world, [listener.feed_message, record]))
-            await asyncio.wait_for(arrived.wait(), 5)  # the first snapshot
-            await issue_and_see(stubs)
-            hub.broker.close_all()
-            await issue_and_see(stubs)
-            stop.set()
-            await asyncio.wait_for(following, 5)
-    finally:
-        await server.stop(1)
-        await hub.stop()
+    async with hall_members(served.doors, [], "", tmp_path) as members:
+        kiosk, display = Stubs.on(members.kiosk), Stubs.on(members.display)
+        listener = BoardListener(board, SimClock(MONDAY_10_00, 1.0))
+        following = asyncio.create_task(follow(display.feed, stop, [listener.feed_message, record]))
+        await asyncio.wait_for(arrived.wait(), 5)  # the first snapshot
+        await issue_and_see(kiosk)
+        served.hub.broker.close_all()
+        await issue_and_see(kiosk)
+        stop.set()
+        await asyncio.wait_for(following, 5)
     assert "feed interrupted code=UNAVAILABLE resume_after=1" in caplog.text
     assert [m.WhichOneof("body") for m in seen] == ["snapshot", "event", "event"]
     assert [m.event.sequence for m in seen[1:]] == [1, 2]
     assert board.seq == 2
     assert board.waiting("passport", MONDAY_10_00) == (2, 0)
+
+
+async def test_the_demo_hall_calls_the_hub_as_its_devices_and_staff(
+    served: Served, tmp_path: Path
+) -> None:
+    """Each device is in the fleet as its kind, and does only what that kind may."""
+    async with hall_members(served.doors, ["desk-01", "desk-02"], "", tmp_path) as members:
+        listed = await devices_pb2_grpc.ProvisioningStub(served.local).ListDevices(
+            devices_pb2.ListDevicesRequest()
+        )
+        kinds = sorted(d.kind for d in listed.devices)
+        assert kinds == ["hall_display", "kiosk", "payment_terminal", "staff_desk", "staff_desk"]
+        desk_one = Stubs.on(members.desk_units["desk-01"]).queue
+        with pytest.raises(grpc.aio.AioRpcError) as kiosk_calls:
+            await Stubs.on(members.kiosk).queue.CallNext(
+                queue_pb2.DeskRequest(request_id=request_id(), desk_id="desk-01")
+            )
+        assert kiosk_calls.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        with pytest.raises(grpc.aio.AioRpcError) as other_desk:
+            await desk_one.PauseDesk(
+                queue_pb2.DeskRequest(request_id=request_id(), desk_id="desk-02")
+            )
+        assert other_desk.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        staff = await members.sign_in("ivanova-a")
+        opened = await queue_pb2_grpc.QueueServiceStub(staff).OpenDesk(
+            queue_pb2.OpenDeskRequest(request_id=request_id(), desk_id="desk-01")
+        )
+        assert opened.desk.operator_id == "ivanova-a"
+        await sign_out(staff)
+        paused = await desk_one.PauseDesk(
+            queue_pb2.DeskRequest(request_id=request_id(), desk_id="desk-01")
+        )
+        assert paused.desk.state == common_pb2.DESK_STATE_PAUSED
 
 
 def test_the_figures_count_visitors_still_waiting_when_the_demo_stops(example: Branch) -> None:

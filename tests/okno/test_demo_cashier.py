@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from okno.demo.cashier import branch_time, hall_terminal
+from okno.demo.members import hall_members
 from payment_terminal.agent import Charge, PaidState, receipt
 from tests.hub.conftest import Served
 
@@ -13,10 +15,15 @@ from tests.hub.conftest import Served
 HALL_NOW_MS = int(datetime(2026, 12, 7, 6, 1, 30, tzinfo=UTC).timestamp() * 1000)
 
 
-async def test_the_demo_terminal_prints_branch_time_on_the_receipt(served: Served) -> None:
+async def test_the_demo_terminal_prints_branch_time_on_the_receipt(
+    served: Served, tmp_path: Path
+) -> None:
     fee = Charge("demo-1", "state-duty", 500_00, "Госпошлина за выдачу выписки", False)
     clock = branch_time(lambda: HALL_NOW_MS, "Europe/Moscow")
-    async with hall_terminal(served.channel, "", clock) as cashier:
+    async with (
+        hall_members(served.doors, [], "", tmp_path) as members,
+        hall_terminal(members.terminal, members.kiosk, "", clock) as cashier,
+    ):
         paid = await cashier.agent.pay(fee, print)
 
     assert paid.state is PaidState.APPROVED

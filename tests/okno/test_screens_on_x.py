@@ -20,7 +20,9 @@ import pytest
 from PIL import Image
 
 from hub.bench.process import opened_at_nine, start_hub
+from okno.console import admin_socket_for
 from okno.errors import ScreenLibrariesMissing
+from okno.provision import enroll_devices
 from okno.qt import gui_app
 from tests.hub.conftest import EXAMPLE
 
@@ -55,10 +57,12 @@ def display() -> Iterator[str]:
 
 
 @pytest.fixture
-async def hub(tmp_path: Path) -> AsyncIterator[str]:
-    process, port = await start_hub(EXAMPLE, tmp_path / "hub.db", *opened_at_nine(EXAMPLE))
+async def hub(tmp_path: Path) -> AsyncIterator[tuple[str, Path]]:
+    """A hub process: its network port and its admin socket."""
+    db = tmp_path / "hub.db"
+    process, port = await start_hub(EXAMPLE, db, *opened_at_nine(EXAMPLE))
     try:
-        yield f"127.0.0.1:{port}"
+        yield f"127.0.0.1:{port}", admin_socket_for(db)
     finally:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 15)
@@ -75,19 +79,32 @@ def colours(png: Path) -> int:
 
 
 @pytest.mark.parametrize(
-    ("program", "options"),
+    ("program", "kind", "options"),
     [
-        ("kiosk", ("--windowed", "--size", "540x960", "--insecure", "{hub}", "--serial", "K-X")),
-        ("display", ("--windowed", "960x540", "--insecure", "{hub}", "--serial", "D-X")),
-        ("desk panel", ("--hub", "{hub}")),
+        ("kiosk", "kiosk", ("--windowed", "--size", "540x960", "--serial", "X-0000")),
+        ("display", "hall_display", ("--windowed", "960x540", "--serial", "X-0000")),
+        ("desk panel", "", ("--hub", "{hub}")),
     ],
 )
 async def test_each_screen_comes_up_in_a_real_x_window_and_stops_cleanly(
-    program: str, options: tuple[str, ...], display: str, hub: str, tmp_path: Path
+    program: str,
+    kind: str,
+    options: tuple[str, ...],
+    *,
+    display: str,
+    hub: tuple[str, Path],
+    tmp_path: Path,
 ) -> None:
+    """A device program starts as an admitted device (enrolled as a technician would)."""
+    address, socket = hub
     shots = tmp_path / "shots"
-    args = [a.replace("{hub}", hub) for a in options]
-    state = ("--state", str(tmp_path / "state")) if program != "desk panel" else ()
+    args = [a.replace("{hub}", address) for a in options]
+    state: tuple[str, ...] = ()
+    if kind:
+        (folder,) = await enroll_devices(
+            address, socket, 1, tmp_path / "state", kind=kind, serials="X"
+        )
+        state = ("--state", str(folder))
     log = tmp_path / f"{program.replace(' ', '-')}.log"
     with log.open("w") as out:
         running = await asyncio.create_subprocess_exec(
@@ -116,7 +133,8 @@ async def test_each_screen_comes_up_in_a_real_x_window_and_stops_cleanly(
         else:
             raise AssertionError(f"no window of {program} came up:\n{log.read_text()[-3000:]}")
     finally:
-        running.send_signal(signal.SIGTERM)
+        if running.returncode is None:  # one that exited already is reported above
+            running.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(running.wait(), 20)
     assert code == 0, log.read_text()[-3000:]
     assert "xcb" in log.read_text(), "Qt did not load its xcb plugin"

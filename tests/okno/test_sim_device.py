@@ -7,12 +7,13 @@ import signal
 import sys
 from pathlib import Path
 
-import grpc
 import pytest
 from typer.testing import CliRunner
 
 from hub.bench.process import start_hub
 from okno.cli import app
+from okno.console import admin_socket_for
+from okno.runtime.hubtls import admin_socket
 from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import EXAMPLE
@@ -33,18 +34,23 @@ async def start_device(state: Path) -> asyncio.subprocess.Process:
     )
 
 
-async def presence(hub: str) -> int:
-    async with grpc.aio.insecure_channel(hub) as channel:
-        listed = await devices_pb2_grpc.ProvisioningStub(channel).ListDevices(
+async def fleet(socket: Path) -> devices_pb2.ListDevicesResponse:
+    """The fleet as ``okno provision list`` shows it, through the hub's admin socket."""
+    async with admin_socket(socket)() as channel:
+        return await devices_pb2_grpc.ProvisioningStub(channel).ListDevices(
             devices_pb2.ListDevicesRequest()
         )
+
+
+async def presence(socket: Path) -> int:
+    listed = await fleet(socket)
     return next((d.presence for d in listed.devices if d.id == DEVICE), 0)
 
 
-async def until_online(hub: str, timeout_s: float = 15.0) -> None:
+async def until_online(socket: Path, timeout_s: float = 15.0) -> None:
     """Poll the fleet view, as a technician would, until the device shows online."""
     async with asyncio.timeout(timeout_s):
-        while await presence(hub) != devices_pb2.PRESENCE_ONLINE:  # noqa: ASYNC110 (remote state)
+        while await presence(socket) != devices_pb2.PRESENCE_ONLINE:  # noqa: ASYNC110 (remote state)
             await asyncio.sleep(0.1)
 
 
@@ -54,30 +60,32 @@ async def stop(process: asyncio.subprocess.Process) -> int:
 
 
 async def test_a_new_device_finds_the_hub_is_approved_and_stays_a_member(tmp_path: Path) -> None:
-    hub_process, port = await start_hub(
-        EXAMPLE, tmp_path / "hub.db", "--announce", "--device-listen", "127.0.0.1:0"
-    )
-    hub = f"127.0.0.1:{port}"
+    db = tmp_path / "hub.db"
+    hub_process, _ = await start_hub(EXAMPLE, db, "--announce", "--device-listen", "127.0.0.1:0")
+    socket = admin_socket_for(db)
     state = tmp_path / "printer"
     device = await start_device(state)
     try:
         assert device.stdout is not None
         line = await asyncio.wait_for(device.stdout.readline(), 20)
-        code = line.decode().removeprefix("pairing code: ").strip()
+        code, _, authority = line.decode().removeprefix("pairing code: ").strip().partition(", ")
+        # The technician compares the CA the device was shown with the one the hub lists.
+        listed = await fleet(socket)
+        assert authority == f"hub CA {listed.authority_fingerprint}"
         approve = await asyncio.create_subprocess_exec(
             *(sys.executable, "-m", "okno", "provision", "approve", code),
-            *("--name", "Принтер 1", "--zone", "hall", "--hub", hub),
+            *("--name", "Принтер 1", "--zone", "hall", "--socket", str(socket)),
             stdout=asyncio.subprocess.DEVNULL,
         )
         assert await asyncio.wait_for(approve.wait(), 20) == 0
-        await until_online(hub)
+        await until_online(socket)
         assert (await device.stdout.readline()).decode().strip() == f"session open: {DEVICE}"
         assert await stop(device) == 0
         device = await start_device(state)
         assert device.stdout is not None
         again = await asyncio.wait_for(device.stdout.readline(), 20)
         assert again.decode().strip() == f"session open: {DEVICE}", "a member asks no code again"
-        await until_online(hub)
+        await until_online(socket)
     finally:
         await stop(device)
         await stop(hub_process)
