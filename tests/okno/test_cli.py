@@ -25,7 +25,7 @@ GROUPS = [
     "demo",
 ]
 VERBS = {
-    "hub": ["bench", "sync", "staff", "sim"],
+    "hub": ["permissions", "journal", "bench", "sync", "staff", "sim"],
     "hub bench": ["queue", "devices", "appointments", "web"],
     "hub sync": ["push"],
     "hub staff": ["set-pin"],
