@@ -83,7 +83,7 @@ def colours(png: Path) -> int:
     [
         ("kiosk", "kiosk", ("--windowed", "--size", "540x960", "--serial", "X-0000")),
         ("display", "hall_display", ("--windowed", "960x540", "--serial", "X-0000")),
-        ("desk panel", "", ("--hub", "{hub}")),
+        ("desk panel", "", ("--hub", "{hub}", "--hub-ca", "{ca}")),
     ],
 )
 async def test_each_screen_comes_up_in_a_real_x_window_and_stops_cleanly(
@@ -98,7 +98,9 @@ async def test_each_screen_comes_up_in_a_real_x_window_and_stops_cleanly(
     """A device program starts as an admitted device (enrolled as a technician would)."""
     address, socket = hub
     shots = tmp_path / "shots"
-    args = [a.replace("{hub}", address) for a in options]
+    # The hub's CA, made beside its database on its first start (the panel trusts it alone).
+    ca = str(tmp_path / "hub-pki" / "ca.pem")
+    args = [a.replace("{hub}", address).replace("{ca}", ca) for a in options]
     state: tuple[str, ...] = ()
     if kind:
         (folder,) = await enroll_devices(
