@@ -41,7 +41,8 @@ async def _follow(states: list[Path], calls: int, ready: Connection) -> list[tup
         nonlocal subscribed
         feed: HallFeedAsyncStub = feed_pb2_grpc.HallFeedStub(channel)
         seen = 0
-        stream = feed.Subscribe(feed_pb2.SubscribeRequest(after_sequence=0))
+        # A hundred TLS handshakes at once lose a few; a display retries, so does this one.
+        stream = feed.Subscribe(feed_pb2.SubscribeRequest(after_sequence=0), wait_for_ready=True)
         async for message in stream:
             if message.HasField("snapshot"):
                 subscribed += 1
