@@ -64,8 +64,7 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     # Every change carries a request id; a payment's end and a rating are keyed by the
     # payment and the ticket themselves (each happens once), and the journal records who
     # did what, not a request.
-    unkeyed = {"payment_settled", "ticket_rated", "journal"}
-    changes = [e for e in events if e["kind"] not in unkeyed]
+    changes = [e for e in events if e["kind"] not in {"payment_settled", "ticket_rated", "journal"}]
     assert all(e["request_id"] for e in changes), "every change carries a request id"
 
     board = result.board.read_text()
