@@ -54,7 +54,7 @@ def example() -> Branch:
 def newest_at_a_desk(events: list[dict[str, Any]], drawn: int) -> str:
     """The newest call still at a desk (called or in service) when the board was drawn at
     sequence ``drawn``: each ticket as its last event up to then left it ("" if none)."""
-    last = {e["ticket"]["id"]: e["ticket"] for e in events if "ticket" in e and e["seq"] <= drawn}
+    last = {e["ticket"]["id"]: e["ticket"] for e in events if e.get("ticket") and e["seq"] <= drawn}
     at_desks = [t for t in last.values() if t["state"] in {"called", "serving"}]
     return max(at_desks, key=lambda t: t["called_at_ms"])["number"] if at_desks else ""
 
@@ -80,9 +80,8 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     # The board is drawn as the demo stops; calls committed after its last event are not on it.
     found = re.search(r"seq (\d+)", board)
     assert found is not None
-    drawn = int(found.group(1))
-    assert any(e["seq"] <= drawn for e in called)
-    assert newest_at_a_desk(events, drawn) in board
+    assert any(e["seq"] <= int(found.group(1)) for e in called)
+    assert newest_at_a_desk(events, int(found.group(1))) in board
     assert "Очередь / Queue" in board
     assert [p.name for p in result.screens] == ["board-landscape.png", "board-portrait.png"]
     assert all(p.stat().st_size > 10_000 for p in result.screens)
