@@ -256,9 +256,9 @@ async def test_a_terminal_that_does_not_answer_is_not_offered_for_card_payment( 
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="kiosk.agent")
-    with SimulatedTerminal() as sim:
-        url = f"serial://{sim.port_path}?baudrate=9600"
-    # The simulator is gone: its port no longer opens, as with a terminal unplugged.
+    # A port that does not open, as with a terminal unplugged. (Not a closed simulator's
+    # pty: another test's simulator may be given the same /dev/pts number meanwhile.)
+    url = f"serial://{tmp_path / 'unplugged-terminal'}?baudrate=9600"
     chosen = await options(tmp_path, served, terminal=url)
     async with running(qapp, chosen, fake_voice, wav_sink) as kiosk:
         view = kiosk.view
