@@ -137,6 +137,8 @@ async def test_sign_ins_on_the_web_pages_are_journaled_at_the_web_door(tmp_path:
 
 
 @pytest.mark.slow
+# A hub process on the wall clock: .ci/run repeats it at night and across midnight.
+@pytest.mark.clock
 async def test_what_was_answered_is_in_the_journal_after_a_sigkill(tmp_path: Path) -> None:
     """The hub process killed at once after its answers: every answered change is kept."""
     db = tmp_path / "hub.db"

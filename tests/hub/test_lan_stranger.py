@@ -31,6 +31,9 @@ from protos.okno.v1 import (
 from tests.hub.conftest import ADMINISTRATOR, EXAMPLE, PIN
 from tests.polling import eventually
 
+# A real hub process on the wall clock: .ci/run repeats it at night and across midnight.
+pytestmark = pytest.mark.clock
+
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "Петров Пётр Петрович"
 PHONE = "+79161234567"
