@@ -36,7 +36,7 @@ _READ_AHEAD = 128
 
 
 @dataclass(frozen=True, slots=True)
-class Fetch:
+class FetchRequest:
     branch_id: str
     after_seq: int
     limit: int
@@ -53,7 +53,7 @@ class Page:
 
 
 def hand_back(
-    engine: Engine, fetch: Fetch, *, most: int = MAX_FETCH, max_bytes: int = MAX_BATCH_BYTES
+    engine: Engine, fetch: FetchRequest, *, most: int = MAX_FETCH, max_bytes: int = MAX_BATCH_BYTES
 ) -> Page:
     """The branch's stored events after ``fetch.after_seq``: at most ``fetch.limit`` and
     ``most`` (a limit of 0 or less asks for ``most``), within ``max_bytes`` encoded (at least
@@ -75,7 +75,7 @@ def hand_back(
     return page
 
 
-def _hand_back(engine: Engine, fetch: Fetch, most: int, max_bytes: int) -> Page:
+def _hand_back(engine: Engine, fetch: FetchRequest, most: int, max_bytes: int) -> Page:
     limit = fetch.limit if 0 < fetch.limit <= most else most
     after = max(fetch.after_seq, 0)
     raw = schema.raw_events

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from backoffice.directory import store_directory
 from backoffice.errors import BadTlsFiles, BatchRefused
-from backoffice.handback import Fetch, hand_back
+from backoffice.handback import FetchRequest, hand_back
 from backoffice.store import Batch, store
 from hub.sync.sender import MAX_BATCH_BYTES
 from okno.errors import SecretExposed
@@ -78,7 +78,7 @@ class SyncService(sync_pb2_grpc.SyncServicer):
         request: sync_pb2.FetchEventsRequest,
         context: grpc.aio.ServicerContext[object, object],
     ) -> sync_pb2.FetchEventsReply:
-        fetch = Fetch(request.branch_id, request.after_seq, request.limit, request.signature)
+        fetch = FetchRequest(request.branch_id, request.after_seq, request.limit, request.signature)
         try:
             page = await asyncio.to_thread(hand_back, self._engine, fetch)
         except BatchRefused as refusal:
