@@ -27,9 +27,3 @@ class TargetOccupied(BackupError, FileExistsError):
     """The restore would overwrite a hub's files that are already there."""
 
     code = "target_occupied"
-
-
-class CatchUpFailed(BackupError, ConnectionError):
-    """The back office could not give the restored hub what the branch synced."""
-
-    code = "catch_up_failed"

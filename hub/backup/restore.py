@@ -28,11 +28,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import grpc
 import pyrage
 from sqlalchemy import Engine, select
 
-from hub.backup.errors import ArchiveRefused, BackupSettings, CatchUpFailed, TargetOccupied
+from hub.backup.errors import ArchiveRefused, BackupSettings, TargetOccupied
 from hub.backup.layout import CONFIG, DATABASE, PKI, SECRET, STAGING, HubFiles
 from hub.backup.manifest import Manifest
 from hub.backup.unpack import unpack
@@ -152,18 +151,11 @@ async def _catch_up(
         caught, acked = 0, described.last_seq
         if source is not None:
             fetch, secret = source
-            try:
-                async for page in fetch(secret, described.branch_id, described.last_seq):
-                    events = [_with_privates(p, kept) for _, p in page.events]
-                    await asyncio.to_thread(repository.append, events)
-                    caught += len(events)
-                    acked = max(acked, page.acked_seq)
-            except grpc.aio.AioRpcError as error:
-                raise CatchUpFailed(
-                    f"the back office could not give the events after seq {described.last_seq}: "
-                    f"{error.code().name} {error.details()}; nothing was restored, try again "
-                    "when it answers"
-                ) from error
+            async for page in fetch(secret, described.branch_id, described.last_seq):
+                events = [_with_privates(p, kept) for _, p in page.events]
+                await asyncio.to_thread(repository.append, events)
+                caught += len(events)
+                acked = max(acked, page.acked_seq)
         last_seq, last_day = await asyncio.to_thread(_last_event, repository.engine)
         seq = max(last_seq, acked) + 1
         entry = JournalEntry(
