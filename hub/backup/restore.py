@@ -239,6 +239,7 @@ def _put_in_place(root: Path, target: HubFiles, now_ms: int) -> None:
     for path in [*_targets(target), *_companions(target.db)]:
         if path.exists():
             path.rename(path.with_name(f"{path.name}.before-restore-{stamp}"))
+    sync_folder(root / PKI)
     os.replace(root / DATABASE, target.db)
     os.replace(root / PKI.rstrip("/"), target.pki)
     sync_folder(target.db.parent)
