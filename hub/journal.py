@@ -34,6 +34,8 @@ DEVICE_REVOKED = "device_revoked"
 DEVICE_SETTINGS = "device_settings_changed"
 DEVICE_DESCRIBED = "device_described"
 CONFIG_RELOADED = "config_reloaded"
+# Written by `okno restore` into the restored database, before the hub first starts.
+HUB_RESTORED = "hub_restored"
 DONE = "ok"
 # The widest outcome the back office keeps (backoffice/schema.py journal.outcome).
 MAX_OUTCOME = 200

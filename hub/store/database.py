@@ -18,7 +18,7 @@ from hub.errors import StoreUnavailable
 from okno.files import durable_sqlite, private_database
 
 log = logging.getLogger(__name__)
-_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 @dataclass
@@ -51,7 +51,7 @@ def open_database(path: Path) -> Database:
         event.listen(engine, "connect", _durable_settings)
         with engine.begin() as connection:
             config = Config()
-            config.set_main_option("script_location", str(_MIGRATIONS))
+            config.set_main_option("script_location", str(MIGRATIONS))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except (OSError, SQLAlchemyError) as err:

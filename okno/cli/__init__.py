@@ -14,6 +14,7 @@ from backoffice import cli as backoffice
 from card_reader import cli as card_reader
 from hall_display import cli as display
 from hub import cli as hub
+from hub.backup import cli as backup
 from kiosk import cli as kiosk
 from okno.cli import provision
 from okno.demo import cli as demo
@@ -35,5 +36,8 @@ app.add_typer(desk.app, name="desk")
 app.add_typer(card_reader.app, name="card-reader")
 app.add_typer(payment.app, name="payment")
 app.add_typer(backoffice.app, name="backoffice")
+app.add_typer(backup.backup_app, name="backup")
+# Mounted without a name, as the demo: its one command is ``okno restore``.
+app.add_typer(backup.restore_app)
 # Mounted without a name, its one command is ``okno demo`` itself, listed last.
 app.add_typer(demo.app)

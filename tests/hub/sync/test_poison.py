@@ -111,6 +111,13 @@ async def test_a_batch_the_back_office_fails_on_is_logged_as_refused_not_unreach
         ) -> sync_pb2.PushDirectoryReply:
             return sync_pb2.PushDirectoryReply()  # this sender has no directory to tell
 
+        async def FetchEvents(  # noqa: N802 - the gRPC method's name
+            self,
+            request: sync_pb2.FetchEventsRequest,
+            context: grpc.aio.ServicerContext[object, object],
+        ) -> sync_pb2.FetchEventsReply:
+            return sync_pb2.FetchEventsReply()  # a sender never fetches
+
     server = grpc.aio.server()
     sync_pb2_grpc.add_SyncServicer_to_server(Failing(), server)
     port = server.add_insecure_port("127.0.0.1:0")

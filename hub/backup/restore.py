@@ -1,0 +1,252 @@
+"""Restoring a hub on a new box from an archive, then catching up from the back office.
+
+Order matters: the archive is checked whole in a staging folder beside the target; the
+events the branch synced after the backup are fetched from the back office and written
+into the staged database, through the same repository the hub writes with; only then
+are the files moved where the hub will look for them. A refusal or a failure at any
+step leaves the target as it was.
+
+The back office holds every event the branch synced, but not what never leaves a hub
+readable: a booking's contact, and its code other than sealed with the hub's key
+(hub/store/sealed.py). A booking made after the backup comes back with its seat and its
+code, without its contact. Only a log written before codes were sealed leaves a booking
+with a code nobody can type (``#`` and its id), counted in
+``Restored.bookings_without_code``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterable, Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyrage
+from sqlalchemy import Engine, select
+
+from hub.backup.errors import ArchiveRefused, BackupSettings, TargetOccupied
+from hub.backup.layout import CONFIG, DATABASE, PKI, SECRET, STAGING, HubFiles
+from hub.backup.manifest import Manifest
+from hub.backup.unpack import unpack
+from hub.domain.model import Appointment, Event, EventKind, JournalEntry
+from hub.journal import HUB_MACHINE, HUB_RESTORED
+from hub.store import codec, schema
+from hub.store.database import open_database
+from hub.store.repository import Repository
+from hub.store.sealed import CODES_KEY, sealer, unseal
+from hub.store.secrets import file_key
+from okno.files import sync_folder, write_private
+
+log = logging.getLogger(__name__)
+# What a booking holds that the log leaves out (hub/store/codec.py _PRIVATE).
+_CONTACT = ("phone", "email", "name", "snils_hash")
+_PRIVATE = ("code", "request_id", "check_in_request_id", *_CONTACT)
+
+
+class Page(Protocol):
+    """Events the back office gave back, in order, and what it has acknowledged."""
+
+    @property
+    def events(self) -> Sequence[tuple[int, str]]: ...
+
+    @property
+    def acked_seq(self) -> int: ...
+
+
+# (branch secret, branch id, after seq) -> the branch's events after that seq, page by page.
+Fetch = Callable[[str, str, int], AsyncIterable[Page]]
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    manifest: Manifest
+    ca_fingerprint: str
+    # Events written after the backup's: fetched from the back office.
+    caught_up: int
+    # Seqs the back office acknowledged but could not give (events it refused as poison).
+    missing: int
+    acked_seq: int
+    # The restored hub's last seq: its journal entry of the restore.
+    seq: int
+    bookings_without_code: int
+
+
+async def restore(
+    archive: Path,
+    identity: pyrage.x25519.Identity,
+    target: HubFiles,
+    now_ms: int,
+    *,
+    fetch: Fetch | None = None,
+    replace_existing: bool = False,
+    branch_id: str = "",
+) -> Restored:
+    """Restore ``archive`` to ``target``; with ``fetch``, catch up from the back office."""
+    occupied = [p for p in _targets(target) if p.exists()]
+    if occupied and not replace_existing:
+        raise TargetOccupied(
+            f"{', '.join(map(str, occupied))} already exist: restore to a new box or an empty "
+            "folder, or give --replace to move them aside (nothing is deleted)"
+        )
+    target.db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.db.parent, prefix=STAGING))
+    try:
+        unpacked = await asyncio.to_thread(unpack, archive, identity, staging)
+        described = unpacked.manifest
+        if branch_id and described.branch_id != branch_id:
+            raise ArchiveRefused(
+                f"{archive} is a backup of branch {described.branch_id!r}, not {branch_id!r}"
+            )
+        secret = unpacked.root / SECRET
+        if fetch is not None and not secret.is_file():
+            raise BackupSettings(
+                f"{archive} holds no back office secret, so the restore cannot fetch what the "
+                "branch synced: restore without --backoffice, or from a backup taken with "
+                "--backoffice-secret-file"
+            )
+        caught = await _catch_up(
+            unpacked.root / DATABASE,
+            described,
+            archive.name,
+            now_ms,
+            None if fetch is None else (fetch, secret.read_text().strip()),
+        )
+        _put_in_place(unpacked.root, target, now_ms)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    restored = Restored(described, unpacked.ca_fingerprint, *caught)
+    log.info(
+        "hub restored branch=%s backup_seq=%d caught_up=%d missing=%d seq=%d",
+        described.branch_id,
+        described.last_seq,
+        restored.caught_up,
+        restored.missing,
+        restored.seq,
+    )
+    return restored
+
+
+async def _catch_up(
+    db: Path,
+    described: Manifest,
+    label: str,
+    now_ms: int,
+    source: tuple[Fetch, str] | None,
+) -> tuple[int, int, int, int, int]:
+    """Replay into ``db`` what the back office holds after the backup, then journal the
+    restore under a seq past everything the back office acknowledged, so that no seq it
+    holds is ever used again. (caught up, missing, acked, seq, bookings without code)."""
+    database = open_database(db)
+    codes_key = file_key(db.parent / PKI, database.engine, CODES_KEY)
+    repository = Repository(database, sealer(codes_key))
+    try:
+        kept = await asyncio.to_thread(_booking_privates, repository.engine, codes_key)
+        caught, acked = 0, described.last_seq
+        if source is not None:
+            fetch, secret = source
+            async for page in fetch(secret, described.branch_id, described.last_seq):
+                events = [_with_privates(p, kept) for _, p in page.events]
+                await asyncio.to_thread(repository.append, events)
+                caught += len(events)
+                acked = max(acked, page.acked_seq)
+        last_seq, last_day = await asyncio.to_thread(_last_event, repository.engine)
+        seq = max(last_seq, acked) + 1
+        entry = JournalEntry(
+            HUB_RESTORED,
+            "local",
+            label,
+            f"backup_seq={described.last_seq} caught_up={caught} acked={acked}",
+            HUB_MACHINE,
+        )
+        day = last_day or described.last_day
+        journal = Event(seq=seq, at_ms=now_ms, day=day, kind=EventKind.JOURNAL, entry=entry)
+        await asyncio.to_thread(repository.append, [journal])
+    finally:
+        database.close()
+    missing = max(0, acked - described.last_seq - caught)
+    return caught, missing, acked, seq, len(kept.placeholders)
+
+
+class _Privates(dict[int, dict[str, Any]]):
+    """Each booking's private fields by id; ``placeholders``: ids given an untypable code."""
+
+    def __init__(self, rows: dict[int, dict[str, Any]], codes_key: bytes) -> None:
+        super().__init__(rows)
+        self.codes_key = codes_key
+        self.placeholders: set[int] = set()
+
+
+def _booking_privates(engine: Engine, codes_key: bytes) -> _Privates:
+    table = schema.appointments
+    columns = [table.c.id, *(table.c[name] for name in _PRIVATE)]
+    with engine.connect() as connection:
+        rows = connection.execute(select(*columns)).mappings()
+        return _Privates({int(r["id"]): {n: r[n] for n in _PRIVATE} for r in rows}, codes_key)
+
+
+def _with_privates(payload: str, kept: _Privates) -> Event:
+    """The event with its booking's private fields as the restored database holds them.
+
+    A replayed booking would otherwise overwrite its code and contact with the log's
+    blanks. One made after the backup gets its code back from the log, sealed with the
+    hub's key (hub/store/sealed.py); failing that (a log written before codes were
+    sealed), a code no visitor can type, unique as the database wants it.
+    """
+    event = codec.event_from_json(payload)
+    booking = event.appointment
+    if booking is None:
+        return event
+    if booking.id not in kept:
+        sealed = json.loads(payload)["appointment"].get("sealed_code", "")
+        try:
+            code = unseal(kept.codes_key, booking.id, sealed) if sealed else ""
+        except ValueError:
+            log.warning("sealed booking code does not open appointment=%d", booking.id)
+            code = ""
+        kept[booking.id] = {**dict.fromkeys(_PRIVATE, ""), "code": code or f"#{booking.id:x}"}
+        if not code:
+            kept.placeholders.add(booking.id)
+    if event.kind is EventKind.APPOINTMENT_CONTACT_ERASED:
+        kept[booking.id].update(dict.fromkeys(_CONTACT, ""))
+    restored: Appointment = replace(booking, **kept[booking.id])
+    return replace(event, appointment=restored)
+
+
+def _last_event(engine: Engine) -> tuple[int, str]:
+    events = schema.events
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(events.c.seq, events.c.day).order_by(events.c.seq.desc()).limit(1)
+        ).first()
+    return (int(row.seq), str(row.day)) if row else (0, "")
+
+
+def _targets(target: HubFiles) -> list[Path]:
+    secret = [target.backoffice_secret] if target.backoffice_secret else []
+    return [target.db, target.pki, target.config, *secret]
+
+
+def _put_in_place(root: Path, target: HubFiles, now_ms: int) -> None:
+    """Move what was there aside (never deleted), then the restored files in."""
+    stamp = datetime.fromtimestamp(now_ms / 1000, UTC).strftime("%Y%m%dT%H%M%SZ")
+    for path in [*_targets(target), *_companions(target.db)]:
+        if path.exists():
+            path.rename(path.with_name(f"{path.name}.before-restore-{stamp}"))
+    os.replace(root / DATABASE, target.db)
+    os.replace(root / PKI.rstrip("/"), target.pki)
+    sync_folder(target.db.parent)
+    target.config.parent.mkdir(parents=True, exist_ok=True)
+    write_private(target.config, (root / CONFIG).read_bytes())
+    if target.backoffice_secret is not None and (root / SECRET).is_file():
+        write_private(target.backoffice_secret, (root / SECRET).read_bytes())
+
+
+def _companions(db: Path) -> list[Path]:
+    return [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm")]

@@ -1,0 +1,166 @@
+"""Taking a backup while the hub serves: copy, describe, sign, pack, encrypt, then name.
+
+The database is copied by SQLite's online backup API in one step: one read transaction,
+so the copy is the database as of one commit. A copy in several steps would restart
+each time the hub commits, and a busy hub commits many times a second; in WAL mode that
+one read never blocks the hub's writes. Nothing is an archive until its encrypted file
+is complete, synced and renamed to its final name, so a power cut leaves either the
+previous backups only or a ``.partial`` that no one reads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyrage
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+from hub.backup import manifest
+from hub.backup.errors import BackupSettings
+from hub.backup.layout import CONFIG, DATABASE, PARTIAL, PKI, SECRET, STAGING, SUFFIX, HubFiles
+from hub.backup.manifest import FORMAT, MANIFEST, SIGNATURE, Manifest
+from hub.config import load_branch
+from hub.domain.numbering import local_time
+from okno import __version__
+from okno.files import private_database, read_private, sync_folder
+
+log = logging.getLogger(__name__)
+# Fast over small: a year of a big branch's log is gigabytes of JSON, which level 1
+# shrinks most of what level 9 would, at several times the speed.
+COMPRESS_LEVEL = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    path: Path
+    manifest: Manifest
+
+
+def take_backup(
+    files: HubFiles, out_dir: Path, recipients: list[pyrage.x25519.Recipient], now_ms: int
+) -> Taken:
+    """Write one archive of the hub's files into ``out_dir``, encrypted to ``recipients``."""
+    files.check_present()
+    if not recipients:
+        raise BackupSettings("no recipient: give --recipient the region's public key (age1...)")
+    branch = load_branch(files.config).branch
+    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    clear_leftovers(out_dir)
+    name = f"{branch.id}-{local_time(now_ms, branch.timezone):%Y%m%d-%H%M%S}{SUFFIX}"
+    final = out_dir / name
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=STAGING) as staging:
+        root = Path(staging) / "content"
+        last_seq, last_day, schema = copy_database(files.db, root / DATABASE)
+        _copy(files.config, root / CONFIG)
+        for key_file in sorted(files.pki.iterdir()):
+            if key_file.is_file() and not key_file.name.endswith(PARTIAL):
+                _copy(key_file, root / PKI / key_file.name)
+        if files.backoffice_secret is not None:
+            _copy(files.backoffice_secret, root / SECRET)
+        described = Manifest(
+            format=FORMAT,
+            okno_version=__version__,
+            branch_id=branch.id,
+            schema=schema,
+            last_seq=last_seq,
+            last_day=last_day,
+            taken_at_ms=now_ms,
+            members={
+                str(p.relative_to(root)): manifest.member_of(p)
+                for p in sorted(root.rglob("*"))
+                if p.is_file()
+            },
+        )
+        text = described.to_bytes()
+        (root / MANIFEST).write_bytes(text)
+        (root / SIGNATURE).write_bytes(manifest.sign(text, _ca_key(files.pki / "ca.key")))
+        plain = Path(staging) / "archive.tar.gz"
+        _pack(root, plain, [MANIFEST, SIGNATURE, *described.members])
+        partial = final.with_name(final.name + PARTIAL)
+        pyrage.encrypt_file(str(plain), str(partial), recipients)
+        _fsync(partial)
+        os.replace(partial, final)
+        sync_folder(out_dir)
+    log.info(
+        "backup taken file=%s last_seq=%d schema=%s bytes=%d",
+        final,
+        last_seq,
+        schema,
+        final.stat().st_size,
+    )
+    return Taken(final, described)
+
+
+def copy_database(db: Path, target: Path) -> tuple[int, str, str]:
+    """Copy the live database to ``target`` (owner only); its last seq, day and revision."""
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_database(target)
+    try:
+        source = sqlite3.connect(f"file:{db}?mode=rw", uri=True)
+    except sqlite3.Error as error:
+        raise BackupSettings(f"cannot open the hub's database {db}: {error}") from None
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+        last = copy.execute("SELECT seq, day FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        schema = copy.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error as error:
+        raise BackupSettings(f"{db} is not a hub's database: {error}") from None
+    finally:
+        copy.close()
+        source.close()
+    seq, day = last if last else (0, "")
+    return int(seq), str(day), str(schema[0]) if schema else ""
+
+
+def clear_leftovers(out_dir: Path) -> None:
+    """Remove what a backup cut short left: they are never archives."""
+    for leftover in out_dir.iterdir():
+        if leftover.name.endswith(PARTIAL):
+            leftover.unlink()
+            log.warning("half-written backup removed file=%s", leftover)
+        elif leftover.name.startswith(STAGING) and leftover.is_dir():
+            for path in sorted(leftover.rglob("*"), reverse=True):
+                path.rmdir() if path.is_dir() else path.unlink()
+            leftover.rmdir()
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(source.read_bytes())
+
+
+def _ca_key(path: Path) -> ec.EllipticCurvePrivateKey:
+    key = load_pem_private_key(read_private(path), password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise BackupSettings(f"{path} is not the branch CA's elliptic-curve key")
+    return key
+
+
+def _pack(root: Path, plain: Path, names: list[str]) -> None:
+    """A gzip'd tar of ``names`` under ``root``, the manifest first, owner and times left out."""
+    with tarfile.open(plain, "w:gz", compresslevel=COMPRESS_LEVEL) as tar:
+        for name in names:
+            info = tar.gettarinfo(str(root / name), arcname=name)
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            info.mode = 0o600
+            with (root / name).open("rb") as file:
+                tar.addfile(info, file)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
