@@ -45,7 +45,7 @@ from backoffice import schema, sealing
 from backoffice.aggregate import Fold, Parsed, fold, parse
 from backoffice.errors import BatchRefused, MalformedEvent, StoreUnavailable
 from hub.sync.signing import sign
-from okno.files import private_database
+from okno.files import durable_sqlite, private_database
 from okno.logtext import oneline
 
 log = logging.getLogger(__name__)
@@ -130,9 +130,10 @@ def _private_sqlite_file(url: str) -> None:
 
 
 def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
-    # WAL: the dashboard reads while a batch is written (as the hub's database does).
+    # WAL: the dashboard reads while a batch is written; FULL: a batch the back office
+    # acknowledged survives a power cut, as the hub's commits do.
+    durable_sqlite(dbapi_connection)
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
