@@ -110,8 +110,8 @@ def backup(
             "command again, sends one to the back office"
         ) from error
     typer.echo(
-        f"sent to the back office at {backoffice}: it keeps {sent.kept} archives of the "
-        f"branch ({sent.pruned} older removed)"
+        f"sent to the back office at {backoffice} (it keeps {sent.kept} of the branch's "
+        f"archives, {sent.pruned} older removed)"
     )
 
 

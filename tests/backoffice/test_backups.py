@@ -4,7 +4,9 @@ and leaves no file behind."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import sys
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +16,10 @@ import pytest
 from sqlalchemy import Engine
 
 from backoffice.backups import Retention, Vault
+from backoffice.pgcluster import free_port
 from backoffice.server import start_server
 from backoffice.store import add_branch, open_store, unauthenticated_refusals
+from hub.backup.errors import OffsiteRefused, OffsiteUnreachable
 from hub.backup.offsite import CHUNK, Office, download, listed, upload
 from hub.sync.signing import sign_backup, sign_get_backup
 from protos.okno.v1 import sync_pb2, sync_pb2_grpc
@@ -260,3 +264,33 @@ async def test_a_download_is_the_branchs_own_and_signed(vaulted: Vaulted, tmp_pa
                 pass
     assert refused.value.code() is grpc.StatusCode.UNAUTHENTICATED
     assert unauthenticated_refusals(vaulted.engine) == {"bad_signature": 1}
+
+
+async def test_okno_backoffice_keeps_backups_in_the_folder_it_is_given(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/backoffice.db"
+    engine = open_store(url)
+    secret = add_branch(engine, BRANCH)
+    engine.dispose()
+    folder = tmp_path / "kept"
+    target = f"127.0.0.1:{free_port()}"
+    served = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "okno", "backoffice", "--db", url, "--listen", target),
+        *("--backups", str(folder), "--max-backup-bytes", "100"),
+    )
+    office = Office(target, secret, BRANCH)
+    try:
+
+        async def answers() -> bool:
+            try:
+                return await listed(office) == []
+            except OffsiteUnreachable:
+                return False
+
+        await eventually(answers, timeout_s=60)
+        await upload(office, archive_file(tmp_path, b"age" * 33))
+        with pytest.raises(OffsiteRefused, match=r"takes at most 100 \(--max-backup-bytes\)"):
+            await upload(office, archive_file(tmp_path, b"age" * 34, name("20261208")))
+    finally:
+        served.terminate()
+        await served.wait()
+    assert [p.name for p in (folder / BRANCH).iterdir()] == [NAME]
