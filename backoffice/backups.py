@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 # An archive at most this long is taken (--max-backup-bytes): a year of a big branch's
 # log is a few gigabytes compressed.
 MAX_BACKUP_BYTES = 20 * 2**30
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ class Vault:
         max_bytes: int = MAX_BACKUP_BYTES,
         retention: Retention | None = None,
     ) -> None:
-        self._engine = engine
+        self.engine = engine
         self.folder = folder
         self.max_bytes = max_bytes
         self._retention = retention or Retention()
@@ -109,7 +109,7 @@ class Vault:
         try:
             _check_header(header, self.max_bytes)
         except BatchRefused as refusal:
-            record_refusal(self._engine, header.branch_id, refusal)
+            record_refusal(self.engine, header.branch_id, refusal)
             raise
         final = self.folder / header.branch_id / header.name
         with self._lock:
@@ -121,7 +121,7 @@ class Vault:
         try:
             return Upload(self, header, final)
         except BaseException:
-            self._release(final)
+            self.release(final)
             raise
 
     def open(self, branch_id: str, name: str, signature: str) -> Opened:
@@ -132,7 +132,7 @@ class Vault:
         )
         if name and not _names_archive_of(name, branch_id):
             refusal = BatchRefused("bad_backup_name", _bad_name(name, branch_id))
-            record_refusal(self._engine, branch_id, refusal)
+            record_refusal(self.engine, branch_id, refusal)
             raise refusal
         found = self._archives(branch_id)
         chosen = [a for a in found if a.path.name == name] if name else found[-1:]
@@ -165,7 +165,13 @@ class Vault:
         self._authenticate(
             branch_id, signature, lambda secret: sign_list_backups(secret, branch_id)
         )
-        return [(a.path.name, a.path.stat().st_size) for a in self._archives(branch_id)]
+        found = []
+        for archive in self._archives(branch_id):
+            try:
+                found.append((archive.path.name, archive.path.stat().st_size))
+            except FileNotFoundError:
+                continue  # pruned meanwhile by an archive just kept
+        return found
 
     def _archives(self, branch_id: str) -> list[Archive]:
         if not re.fullmatch(IDENTIFIER, branch_id):
@@ -174,24 +180,26 @@ class Vault:
 
     def _authenticate(self, branch_id: str, signature: str, expected: Callable[[str], str]) -> None:
         try:
-            with self._engine.connect() as connection:
+            with self.engine.connect() as connection:
                 secret = secret_of(connection, branch_id)
             check_signature(signature, lambda: expected(secret), "backup request")
         except BatchRefused as refusal:
-            record_refusal(self._engine, branch_id, refusal)
+            record_refusal(self.engine, branch_id, refusal)
             raise
 
-    def _kept(self, final: Path) -> Kept:
-        """Prune the archive's branch folder; what it keeps now."""
+    def prune(self, final: Path, size: int) -> Kept:
+        """Prune the archive's branch folder (the archive too, if it is older than what
+        the retention keeps); what it keeps now."""
         found = archives(final.parent)
         pruned = to_prune(found, self._retention.keep_daily, self._retention.keep_weekly)
         for old in pruned:
             old.path.unlink(missing_ok=True)
         if pruned:
             sync_folder(final.parent)
-        return Kept(final.stat().st_size, len(found) - len(pruned), len(pruned))
+        return Kept(size, len(found) - len(pruned), len(pruned))
 
-    def _release(self, final: Path) -> None:
+    def release(self, final: Path) -> None:
+        """The archive's receiving has ended, kept or not."""
         with self._lock:
             self._receiving.discard(final)
 
@@ -250,7 +258,7 @@ class Upload:
         os.replace(self._partial, self._final)
         sync_folder(self._final.parent)
         self._finished = True
-        kept = self._vault._kept(self._final)
+        kept = self._vault.prune(self._final, self._size)
         log.info(
             "backup kept branch=%s name=%s bytes=%d kept=%d pruned=%d",
             header.branch_id,
@@ -264,7 +272,7 @@ class Upload:
     def refused(self, code: str, reason: str) -> BatchRefused:
         """The refusal of this archive, recorded as the branch's; the caller raises it."""
         refusal = BatchRefused(code, reason)
-        record_refusal(self._vault._engine, self._header.branch_id, refusal)
+        record_refusal(self._vault.engine, self._header.branch_id, refusal)
         return refusal
 
     def close(self) -> None:
@@ -273,13 +281,13 @@ class Upload:
         if not self._finished:
             self._partial.unlink(missing_ok=True)
             log.info("backup not kept branch=%s name=%s", self._header.branch_id, self._header.name)
-        self._vault._release(self._final)
+        self._vault.release(self._final)
 
 
 def _check_header(header: Header, max_bytes: int) -> None:
     if not _names_archive_of(header.name, header.branch_id):
         raise BatchRefused("bad_backup_name", _bad_name(header.name, header.branch_id))
-    if not _SHA256.match(header.sha256) or header.size <= 0:
+    if not _SHA256.fullmatch(header.sha256) or header.size <= 0:
         raise BatchRefused(
             "malformed",
             f"{header.name}'s header needs its length (above 0) and SHA-256 (64 lower-case hex "

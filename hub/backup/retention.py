@@ -40,7 +40,7 @@ def archives(folder: Path) -> list[Archive]:
 def archive_of(path: Path) -> Archive | None:
     """The archive ``path``'s name says it is, or None: not an archive's name (a
     ``.partial``, say), or a time that never was."""
-    named = _NAME.match(path.name)
+    named = _NAME.fullmatch(path.name)
     if named is None:
         return None
     try:

@@ -148,6 +148,12 @@ async def test_an_archive_sent_in_chunks_comes_back_byte_for_byte(
             id="a-path",
         ),
         pytest.param(
+            {"name": f"{NAME}\n"},
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "bad_backup_name",
+            id="a-line-break",
+        ),
+        pytest.param(
             {"name": f"{BRANCH}-20261399-023000.okno-backup"},
             grpc.StatusCode.INVALID_ARGUMENT,
             "bad_backup_name",
@@ -247,6 +253,10 @@ async def test_the_back_office_keeps_the_last_days_and_weeks_of_each_branch(
     assert vaulted.files() == [f"{BRANCH}/{name(d)}" for d in kept]
     newest = await download(vaulted.office, tmp_path / "new-box")
     assert newest.read_bytes() == b"20261202"
+    # An archive older than all that is kept (a hub's clock set back) goes at once.
+    late = await upload(vaulted.office, archive_file(tmp_path, b"old", name("20260101")))
+    assert (late.size, late.kept, late.pruned) == (3, 4, 1)
+    assert [n for n, _ in await listed(vaulted.office)] == [name(d) for d in kept]
 
 
 def name(day: str) -> str:
