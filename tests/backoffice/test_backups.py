@@ -25,6 +25,7 @@ from hub.sync.signing import sign_backup, sign_get_backup
 from protos.okno.v1 import sync_pb2, sync_pb2_grpc
 from tests.backoffice.hand import BRANCH
 from tests.backoffice.refused import refusals
+from tests.hub.sync.test_tls import credentials
 from tests.polling import eventually
 
 pytestmark = pytest.mark.timeout(120)
@@ -304,3 +305,23 @@ async def test_okno_backoffice_keeps_backups_in_the_folder_it_is_given(tmp_path:
         served.terminate()
         await served.wait()
     assert [p.name for p in (folder / BRANCH).iterdir()] == [NAME]
+
+
+async def test_archives_travel_over_tls_to_a_back_office_the_hub_trusts(
+    engine: Engine, tmp_path: Path
+) -> None:
+    key, cert, ca = credentials(tmp_path, "region")
+    _, _, stranger_ca = credentials(tmp_path, "elsewhere")
+    secret = add_branch(engine, BRANCH)
+    vault = Vault(engine, tmp_path / "office-backups")
+    server, port = await start_server(engine, "127.0.0.1:0", (key, cert), vault)
+    target = f"127.0.0.1:{port}"
+    try:
+        await upload(Office(target, secret, BRANCH, ca), archive_file(tmp_path, b"age" * 500))
+        with pytest.raises(OffsiteUnreachable, match="--backoffice-ca signed its certificate"):
+            await download(Office(target, secret, BRANCH, stranger_ca), tmp_path / "stranger")
+        fetched = await download(Office(target, secret, BRANCH, ca), tmp_path / "new-box")
+    finally:
+        await server.stop(0)
+    assert fetched.read_bytes() == b"age" * 500
+    assert list((tmp_path / "stranger").iterdir()) == []
