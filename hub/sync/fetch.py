@@ -16,21 +16,12 @@ from typing import TYPE_CHECKING
 import grpc
 
 from hub.sync.errors import BackOfficeUnreachable, FetchFailed, FetchRefused
-from hub.sync.sender import BATCH, channel, sync_stub
+from hub.sync.sender import BATCH, UNREACHED, channel, sync_stub
 from hub.sync.signing import sign_fetch
 from protos.okno.v1 import sync_pb2
 
 if TYPE_CHECKING:
     from protos.okno.v1.sync_pb2_grpc import SyncAsyncStub
-
-# Answers that say the back office was not reached or did not answer in time.
-_UNREACHED = frozenset(
-    {
-        grpc.StatusCode.UNAVAILABLE,
-        grpc.StatusCode.DEADLINE_EXCEEDED,
-        grpc.StatusCode.CANCELLED,
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +108,7 @@ class Fetch:
                 f"the back office refuses branch {self._branch_id!r} ({details}); restore with "
                 "the secret the region registered for the branch"
             )
-        if code in _UNREACHED:
+        if code in UNREACHED:
             return BackOfficeUnreachable(
                 f"cannot reach the back office at {self._target} ({code.name}: {details}) "
                 f"to fetch branch {self._branch_id!r}'s events after seq {after}: check the "

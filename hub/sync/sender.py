@@ -53,7 +53,7 @@ PERMANENT = frozenset(
 )
 # What says the back office was not reached (or did not answer in time); any other
 # failure is its answer to the batch, a refusal, and is logged as one.
-_UNREACHED = frozenset(
+UNREACHED = frozenset(
     {
         grpc.StatusCode.UNAVAILABLE,
         grpc.StatusCode.DEADLINE_EXCEEDED,
@@ -288,7 +288,7 @@ class Sender:
             )
             self.acked = None
             return
-        if code not in _UNREACHED:
+        if code not in UNREACHED:
             wait_s = REFUSED_RETRY.after(failures)
             self.refusals += 1
             log.error(
