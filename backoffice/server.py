@@ -56,6 +56,7 @@ class SyncService(sync_pb2_grpc.SyncServicer):
             request.branch_id,
             [(e.seq, e.payload) for e in request.events],
             request.signature,
+            request.head_seq,
         )
         try:
             acked, stored = await asyncio.to_thread(store, self._engine, batch)
@@ -98,6 +99,7 @@ class SyncService(sync_pb2_grpc.SyncServicer):
             acked_seq=page.acked_seq,
             covered_seq=page.covered_seq,
             missing=[sync_pb2.SeqRange(first=a, last=b) for a, b in page.missing],
+            hub_head_seq=page.hub_head_seq,
         )
 
     async def PutBackup(  # noqa: N802 - the gRPC method's name

@@ -60,6 +60,8 @@ class Batch:
     branch_id: str
     events: Sequence[tuple[int, str]]  # (seq, payload JSON)
     signature: str
+    # The hub's last committed seq as it says (PushBatchRequest.head_seq); 0: not told.
+    head_seq: int = 0
 
 
 def open_store(url: str, key_file: Path | None = None) -> Engine:
@@ -210,6 +212,12 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
         if row is None:
             raise BatchRefused("unknown_branch", f"branch {batch.branch_id!r} is not registered")
         _check_signature(sealing.sealer_of(engine).open(row.id, row.secret), batch)
+        if batch.head_seq > 0:
+            connection.execute(
+                update(schema.branches)
+                .where(schema.branches.c.id == batch.branch_id)
+                .values(hub_head_seq=batch.head_seq)
+            )
         for before, after in pairwise(events):
             if after[0] == before[0]:
                 raise BatchRefused(

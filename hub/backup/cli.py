@@ -266,6 +266,12 @@ def restore(
     typer.echo(f"branch CA fingerprint: {restored.ca_fingerprint} (devices must show the same)")
     if restored.missing:
         typer.echo(f"{restored.missing} events the back office acknowledged are not held there")
+    if restored.unsent:
+        typer.echo(
+            f"at least {restored.unsent} events the lost hub committed in its last moments "
+            "never reached the back office and are lost: a visitor whose ticket the hub does "
+            "not know takes a new one"
+        )
     if restored.bookings_without_code:
         typer.echo(
             f"{restored.bookings_without_code} bookings made after the backup are back without "

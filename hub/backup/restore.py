@@ -60,8 +60,22 @@ class Page(Protocol):
     def acked_seq(self) -> int: ...
 
 
-# (branch secret, branch id, after seq) -> the branch's events after that seq, page by page.
-Fetch = Callable[[str, str, int], AsyncIterable[Page]]
+class CatchUp(AsyncIterable[Page], Protocol):
+    """The branch's events after a seq, page by page; once iterated, what the back office
+    acknowledged, the seqs it could not give, and what the lost hub never sent."""
+
+    @property
+    def acked_seq(self) -> int | None: ...
+
+    @property
+    def missing(self) -> int: ...
+
+    @property
+    def unsent(self) -> int: ...
+
+
+# (branch secret, branch id, after seq) -> the catch-up from the back office.
+Fetch = Callable[[str, str, int], CatchUp]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +86,8 @@ class Restored:
     caught_up: int
     # Seqs the back office acknowledged but could not give (events it refused as poison).
     missing: int
+    # Events the lost hub committed but never sent, as its last push told (a lower bound).
+    unsent: int
     acked_seq: int
     # The restored hub's last seq: its journal entry of the restore.
     seq: int
@@ -139,30 +155,34 @@ async def _catch_up(
     label: str,
     now_ms: int,
     source: tuple[Fetch, str] | None,
-) -> tuple[int, int, int, int, int]:
+) -> tuple[int, int, int, int, int, int]:
     """Replay into ``db`` what the back office holds after the backup, then journal the
     restore under a seq past everything the back office acknowledged, so that no seq it
-    holds is ever used again. (caught up, missing, acked, seq, bookings without code)."""
+    holds is ever used again. Restored's figures: (caught up, missing, unsent, acked, seq,
+    bookings without code)."""
     database = open_database(db)
     codes_key = file_key(db.parent / PKI, database.engine, CODES_KEY)
     repository = Repository(database, sealer(codes_key))
     try:
         kept = await asyncio.to_thread(_booking_privates, repository.engine, codes_key)
-        caught, acked = 0, described.last_seq
+        caught, acked, missing, unsent = 0, described.last_seq, 0, 0
         if source is not None:
             fetch, secret = source
-            async for page in fetch(secret, described.branch_id, described.last_seq):
+            catch_up = fetch(secret, described.branch_id, described.last_seq)
+            async for page in catch_up:
                 events = [_with_privates(p, kept) for _, p in page.events]
                 await asyncio.to_thread(repository.append, events)
                 caught += len(events)
-                acked = max(acked, page.acked_seq)
+            acked = max(acked, catch_up.acked_seq or 0)
+            missing, unsent = catch_up.missing, catch_up.unsent
         last_seq, last_day = await asyncio.to_thread(_last_event, repository.engine)
         seq = max(last_seq, acked) + 1
         entry = JournalEntry(
             HUB_RESTORED,
             "local",
             label,
-            f"backup_seq={described.last_seq} caught_up={caught} acked={acked}",
+            f"backup_seq={described.last_seq} caught_up={caught} acked={acked} "
+            f"missing={missing} unsent={unsent}",
             HUB_MACHINE,
         )
         day = last_day or described.last_day
@@ -170,8 +190,7 @@ async def _catch_up(
         await asyncio.to_thread(repository.append, [journal])
     finally:
         database.close()
-    missing = max(0, acked - described.last_seq - caught)
-    return caught, missing, acked, seq, len(kept.placeholders)
+    return caught, missing, unsent, acked, seq, len(kept.placeholders)
 
 
 class _Privates(dict[int, dict[str, Any]]):

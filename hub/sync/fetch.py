@@ -34,7 +34,8 @@ class Fetch:
     """The branch's events after ``after_seq``: ``async for page in fetch`` (pages with at
     least one event, at most ``page`` each). Afterwards ``acked_seq`` is the last seq the
     back office acknowledged (below ``after_seq`` if it holds less than the backup),
-    ``missing_ranges`` the acknowledged seqs it does not hold and ``missing`` their count.
+    ``missing_ranges`` the acknowledged seqs it does not hold and ``missing`` their count,
+    ``unsent`` how many the lost hub had committed past ``acked_seq`` by its last push.
 
     ``ca`` (PEM): over TLS, trusting that authority alone. Raises FetchRefused (a secret or
     branch the back office does not take), BackOfficeUnreachable, or FetchFailed.
@@ -61,10 +62,17 @@ class Fetch:
         self.acked_seq: int | None = None
         self.missing_ranges: list[tuple[int, int]] = []
         self.fetched = 0
+        self.hub_head_seq = 0
 
     @property
     def missing(self) -> int:
         return sum(last - first + 1 for first, last in self.missing_ranges)
+
+    @property
+    def unsent(self) -> int:
+        """Events the hub had committed, by what its last push told, and never sent: a
+        lower bound, since it may have committed more after that push."""
+        return max(0, self.hub_head_seq - (self.acked_seq or 0))
 
     async def __aiter__(self) -> AsyncIterator[Page]:
         self.acked_seq, self.missing_ranges, self.fetched = None, [], 0
@@ -74,6 +82,7 @@ class Fetch:
             while True:
                 reply = await self._ask(stub, after)
                 self.acked_seq = int(reply.acked_seq)
+                self.hub_head_seq = int(reply.hub_head_seq)
                 self.missing_ranges += [(r.first, r.last) for r in reply.missing]
                 if reply.events:
                     self.fetched += len(reply.events)

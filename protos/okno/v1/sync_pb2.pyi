@@ -48,10 +48,17 @@ class PushBatchRequest(_message.Message):
     BRANCH_ID_FIELD_NUMBER: _builtins.int
     EVENTS_FIELD_NUMBER: _builtins.int
     SIGNATURE_FIELD_NUMBER: _builtins.int
+    HEAD_SEQ_FIELD_NUMBER: _builtins.int
     branch_id: _builtins.str
     signature: _builtins.str
     """HMAC-SHA256 (hex) with the branch's secret over the branch id and, in order, every
     event's seq and payload, each part prefixed by its length (hub/sync/signing.py).
+    """
+    head_seq: _builtins.int
+    """The hub's last committed seq when it sent the batch. The back office keeps the last
+    one it was told, so that a hub restored after a failure can count what its
+    predecessor committed but never sent (docs/backup.md). Not signed: a figure to
+    report, never one to act on.
     """
     @_builtins.property
     def events(self) -> _containers.RepeatedCompositeFieldContainer[Global___SyncEvent]: ...
@@ -61,10 +68,11 @@ class PushBatchRequest(_message.Message):
         branch_id: _builtins.str = ...,
         events: _abc.Iterable[Global___SyncEvent] | None = ...,
         signature: _builtins.str = ...,
+        head_seq: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["branch_id", b"branch_id", "events", b"events", "signature", b"signature"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["branch_id", b"branch_id", "events", b"events", "head_seq", b"head_seq", "signature", b"signature"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -219,11 +227,16 @@ class FetchEventsReply(_message.Message):
     ACKED_SEQ_FIELD_NUMBER: _builtins.int
     COVERED_SEQ_FIELD_NUMBER: _builtins.int
     MISSING_FIELD_NUMBER: _builtins.int
+    HUB_HEAD_SEQ_FIELD_NUMBER: _builtins.int
     acked_seq: _builtins.int
     """Every event of the branch up to this seq was acknowledged (PushBatchReply.acked_seq)."""
     covered_seq: _builtins.int
     """Every seq in (after_seq, covered_seq] is either in events or in missing: ask again
     after it until it reaches acked_seq. Equal to after_seq when that is past acked_seq.
+    """
+    hub_head_seq: _builtins.int
+    """The hub's last committed seq as its last push told it (PushBatchRequest.head_seq);
+    0 when no push told it.
     """
     @_builtins.property
     def events(self) -> _containers.RepeatedCompositeFieldContainer[Global___SyncEvent]:
@@ -244,10 +257,11 @@ class FetchEventsReply(_message.Message):
         acked_seq: _builtins.int = ...,
         covered_seq: _builtins.int = ...,
         missing: _abc.Iterable[Global___SeqRange] | None = ...,
+        hub_head_seq: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acked_seq", b"acked_seq", "covered_seq", b"covered_seq", "events", b"events", "missing", b"missing"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acked_seq", b"acked_seq", "covered_seq", b"covered_seq", "events", b"events", "hub_head_seq", b"hub_head_seq", "missing", b"missing"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

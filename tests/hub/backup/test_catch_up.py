@@ -91,7 +91,7 @@ async def test_a_lost_hub_comes_back_with_all_it_synced_after_its_backup(
     restored = await restore(taken.path, region.identity, files, clock(), fetch=fetch)
 
     assert restored.caught_up == lost_at_seq - taken.manifest.last_seq
-    assert (restored.missing, restored.bookings_without_code) == (0, 0)
+    assert (restored.missing, restored.unsent, restored.bookings_without_code) == (0, 0, 0)
     assert restored.seq == lost_at_seq + 1
     async with serve_hub(files.config, files.db, clock) as again:
         numbers = await again.hub.read_store(
