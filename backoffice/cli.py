@@ -11,10 +11,12 @@ from typing import Annotated
 
 import typer
 
+from backoffice.bench_cli import app as bench_app
 from okno.console import fail, setup_logging
 from okno.errors import OknoError
 
 app = typer.Typer(help="The region's back office: sync from the hubs, reports.")
+app.add_typer(bench_app, name="bench")
 DB_HELP = "postgresql://user@host/db or sqlite:///path"
 KeyFile = Annotated[
     Path | None,
@@ -264,25 +266,27 @@ def sim_history(
     typer.echo(f"{events} events in {seconds:.1f} s ({events / max(seconds, 1e-9):,.0f}/s)")
 
 
-@app.command("bench")
-def bench(
-    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
-    db: Annotated[str, typer.Option(help="A PostgreSQL URL; empty: a temporary cluster.")] = "",
-    days: Annotated[int, typer.Option(min=1, help="Days of history for the reports.")] = 365,
-    quick: Annotated[bool, typer.Option(help="Small loads, to check the benchmark runs.")] = False,
+@app.command("rebuild")
+def rebuild(
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "sqlite:///var/backoffice.db",
+    key_file: KeyFile = None,
 ) -> None:
-    """Ingest rate into PostgreSQL, every report over a region's year, a day's catch-up."""
-    from rich.console import Console
+    """Recompute every aggregate, wait, journal and live row from the stored raw events.
 
-    from backoffice.bench import Settings, measure
-    from okno.bench import report as write_report
+    Safe while hubs push: each branch is rebuilt in one transaction holding its row lock,
+    so its pushes wait for it and then add only their new events.
+    """
+    import time
+
+    from backoffice.rebuild import rebuild as run
+    from backoffice.store import open_store
 
     setup_logging()
-    settings = Settings(days=days)
-    if quick:
-        settings = Settings(branches=4, days=14, ingest_days=1, busy_visitors=800)
     try:
-        figures = measure(settings, db)
+        done = run(open_store(db, key_file), time.perf_counter)
     except OknoError as error:
         raise fail(str(error)) from error
-    write_report("backoffice", figures, out, Console())
+    typer.echo(
+        f"rebuilt {done.branches} branches from {done.events} events in {done.seconds:.1f} s"
+        + (f"; {done.left_out} stored events left out (see the log)" if done.left_out else "")
+    )
