@@ -11,21 +11,16 @@ from typing import Annotated
 
 import typer
 
+from backoffice import upkeep_cli as upkeep
 from backoffice.bench_cli import app as bench_app
+from backoffice.options import DB_HELP, KeyFile
 from okno.console import fail, setup_logging
 from okno.errors import OknoError
 
 app = typer.Typer(help="The region's back office: sync from the hubs, reports.")
 app.add_typer(bench_app, name="bench")
-DB_HELP = "postgresql://user@host/db or sqlite:///path"
-KeyFile = Annotated[
-    Path | None,
-    typer.Option(
-        envvar="OKNO_BACKOFFICE_KEY_FILE",
-        help="The owner-only key file that seals the branch secrets (made if missing); "
-        "default beside a SQLite database, required for PostgreSQL.",
-    ),
-]
+app.command("rebuild")(upkeep.rebuild)
+app.command("backup")(upkeep.backup)
 
 
 @app.callback(invoke_without_command=True)
@@ -264,29 +259,3 @@ def sim_history(
     except OknoError as error:
         raise fail(str(error)) from error
     typer.echo(f"{events} events in {seconds:.1f} s ({events / max(seconds, 1e-9):,.0f}/s)")
-
-
-@app.command("rebuild")
-def rebuild(
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "sqlite:///var/backoffice.db",
-    key_file: KeyFile = None,
-) -> None:
-    """Recompute every aggregate, wait, journal and live row from the stored raw events.
-
-    Safe while hubs push: each branch is rebuilt in one transaction holding its row lock,
-    so its pushes wait for it and then add only their new events.
-    """
-    import time
-
-    from backoffice.rebuild import rebuild as run
-    from backoffice.store import open_store
-
-    setup_logging()
-    try:
-        done = run(open_store(db, key_file), time.perf_counter)
-    except OknoError as error:
-        raise fail(str(error)) from error
-    typer.echo(
-        f"rebuilt {done.branches} branches from {done.events} events in {done.seconds:.1f} s"
-        + (f"; {done.left_out} stored events left out (see the log)" if done.left_out else "")
-    )

@@ -46,3 +46,9 @@ class BadTlsFiles(BackOfficeError, ValueError):
     """--tls-cert or --tls-key cannot be read, or is not PEM."""
 
     code = "bad_tls_files"
+
+
+class BackupFailed(BackOfficeError, RuntimeError):
+    """A backup not taken: pg_dump failed, or what it wrote is not a whole archive."""
+
+    code = "backup_failed"

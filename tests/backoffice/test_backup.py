@@ -8,21 +8,26 @@ import asyncio
 import os
 import shutil
 import subprocess
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
 from backoffice import reports
+from backoffice.backup import backup
+from backoffice.errors import BackupFailed
 from backoffice.history import Shape, day_events
 from backoffice.load import fill, send
 from backoffice.period import Period
-from backoffice.pgcluster import BIN, temporary_cluster
+from backoffice.pgcluster import BIN, free_port, temporary_cluster
 from backoffice.rebuild import digests
 from backoffice.sealing import ENV
 from backoffice.server import start_server
 from backoffice.store import acked, add_branch, check_secrets, open_store
 from hub.sync.sender import channel, sync_stub
+from okno.cli import app
 
 START = date(2026, 3, 2)  # a Monday
 DAYS = 2
@@ -86,3 +91,72 @@ def test_a_dump_restored_into_a_fresh_cluster_reports_the_same_and_syncs_on(
         assert acked(restored, BRANCH) == events[-1][0]
         assert answers(restored) != before[0]
         restored.dispose()
+
+
+MIDNIGHT = datetime(2026, 12, 7, 0, 30, tzinfo=UTC)
+
+
+def test_the_backup_command_keeps_only_whole_dumps_and_the_newest(
+    pg_url: str, tmp_path: Path
+) -> None:
+    engine = open_store(pg_url)
+    add_branch(engine, BRANCH)
+    engine.dispose()
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    (folder / ".backoffice-20261206-003000.dump.partial").write_bytes(b"PGDMP half")
+
+    made = [backup(pg_url, folder, MIDNIGHT + timedelta(days=d), keep=2) for d in range(3)]
+
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "backoffice-20261208-003000.dump",
+        "backoffice-20261209-003000.dump",
+    ]
+    assert made[1:] == sorted(folder.iterdir())
+    assert made[-1].stat().st_mode & 0o777 == 0o600
+    listed = subprocess.run(
+        [str(BIN / "pg_restore"), "--list", str(made[-1])], check=True, capture_output=True
+    )
+    assert b"TABLE DATA public raw_events" in listed.stdout
+
+
+def test_a_failed_or_half_written_dump_is_not_kept_and_the_dumps_before_are(
+    pg_url: str, tmp_path: Path
+) -> None:
+    open_store(pg_url).dispose()
+    folder, tools = tmp_path / "dumps", tmp_path / "bin"
+    good = backup(pg_url, folder, MIDNIGHT, keep=14)
+    gone = f"postgresql://okno@127.0.0.1:{free_port()}/okno"
+    # A pg_dump that writes half an archive (its first 4 KiB) and says it succeeded.
+    tools.mkdir()
+    (tools / "pg_restore").symlink_to(BIN / "pg_restore")
+    (tools / "pg_dump").write_text(
+        f"#!/bin/sh\nfor a; do case $a in --file=*) f=${{a#--file=}};; esac; done\n"
+        f'head -c 4096 {good} > "$f"\n'
+    )
+    (tools / "pg_dump").chmod(0o755)
+
+    with pytest.raises(BackupFailed, match=r"pg_dump failed \(.*\); no backup was taken"):
+        backup(gone, folder, MIDNIGHT + timedelta(days=1), keep=1)
+    with pytest.raises(BackupFailed, match=r"pg_restore failed \(.*\); no backup was taken"):
+        backup(pg_url, folder, MIDNIGHT + timedelta(days=1), keep=1, tools=tools)
+
+    assert list(folder.iterdir()) == [good]
+
+
+def test_the_command_line_backs_up_postgresql_and_refuses_sqlite(
+    pg_url: str, tmp_path: Path
+) -> None:
+    open_store(pg_url).dispose()
+    runner = CliRunner()
+
+    done = runner.invoke(app, ["backoffice", "backup", "--db", pg_url, "--to", str(tmp_path)])
+    refused = runner.invoke(
+        app, ["backoffice", "backup", "--db", f"sqlite:///{tmp_path}/b.db", "--to", str(tmp_path)]
+    )
+
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.startswith(f"backed up to {tmp_path}/backoffice-")
+    assert refused.exit_code == 2
+    assert "dumps PostgreSQL, not sqlite" in refused.stderr
+    assert len(list(tmp_path.glob("backoffice-*.dump"))) == 1
