@@ -12,27 +12,28 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 from typer.testing import CliRunner
 
 from backoffice import reports
 from backoffice.backup import backup
 from backoffice.errors import BackupFailed
-from backoffice.history import Shape, day_events
-from backoffice.load import fill, send
+from backoffice.history import Shape, branch_ids
+from backoffice.load import days_of, fill, write_hub_log
 from backoffice.period import Period
 from backoffice.pgcluster import BIN, free_port, temporary_cluster
 from backoffice.rebuild import digests
 from backoffice.sealing import ENV
 from backoffice.server import start_server
 from backoffice.store import acked, add_branch, check_secrets, open_store
-from hub.sync.sender import channel, sync_stub
+from hub.sync import Sender, events_after
 from okno.cli import app
 
 START = date(2026, 3, 2)  # a Monday
 DAYS = 2
 SHAPE = Shape(visitors=40, desks=3)
 BRANCH = "branch-02"
+SEED = 5
 
 
 def answers(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
@@ -41,39 +42,57 @@ def answers(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     return {name: list(found.run(engine, period).rows) for name, found in reports.REPORTS.items()}
 
 
-async def push(engine: Engine, secret: str, events: list[tuple[int, str]]) -> None:
-    """The branch's events over gRPC, as its hub's sender sends them."""
-    server, port = await start_server(engine, "127.0.0.1:0")
-    try:
-        async with channel(f"127.0.0.1:{port}") as open_channel:
-            await send(sync_stub(open_channel), BRANCH, secret, events)
-    finally:
-        await server.stop(0)
+def hub_log() -> list[tuple[int, str]]:
+    """The branch's log as its hub keeps it: the days filled, and one more after the dump."""
+    days = days_of(branch_ids(2), START, DAYS + 1, SHAPE, SEED)
+    return [event for day in days for event in day.get(BRANCH, [])]
 
 
 async def filled(url: str) -> None:
     """Two branches' days pushed over gRPC, as their hubs push them."""
     server, port = await start_server(open_store(url), "127.0.0.1:0")
     try:
-        await fill(url, f"127.0.0.1:{port}", 2, START, DAYS, SHAPE, 5)
+        await fill(url, f"127.0.0.1:{port}", 2, START, DAYS, SHAPE, SEED)
     finally:
         await server.stop(0)
 
 
-def test_a_dump_restored_into_a_fresh_cluster_reports_the_same_and_syncs_on(
+async def synced(engine: Engine, secret: str, log: list[tuple[int, str]], path: Path) -> None:
+    """The branch's hub sends its log from its database file until all of it is acknowledged."""
+    hub = create_engine(f"sqlite:///{path}")
+
+    async def source(after: int, limit: int) -> list[tuple[int, str]]:
+        return await asyncio.to_thread(events_after, hub, after, limit)
+
+    server, port = await start_server(engine, "127.0.0.1:0")
+    try:
+        sender = Sender(source, branch_id=BRANCH, target=f"127.0.0.1:{port}", secret=secret)
+        await asyncio.wait_for(sender.run(until_seq=log[-1][0]), 60)
+    finally:
+        await server.stop(0)
+        hub.dispose()
+
+
+def test_a_dump_restored_into_a_fresh_cluster_answers_the_same_and_catches_up(
     tmp_path: Path,
 ) -> None:
     dump, key = tmp_path / "backoffice.dump", tmp_path / "backoffice.key"
+    log, hub = hub_log(), tmp_path / "hub.db"
+    write_hub_log(hub, log)
     with temporary_cluster() as first:
         asyncio.run(filled(first))
         source = open_store(first)
         secret = add_branch(source, BRANCH)  # the hub's: fill does not keep its own
-        before = answers(source), digests(source), acked(source, BRANCH)
+        at_dump = answers(source), digests(source), acked(source, BRANCH)
         subprocess.run([str(BIN / "pg_dump"), "-Fc", "-f", str(dump), first], check=True)
         shutil.copy2(os.environ[ENV], key)  # kept apart from the dump, as the key must be
+        # A day synced after the dump, then the back office's disk is lost.
+        asyncio.run(synced(source, secret, log, hub))
+        lost = answers(source), digests(source), acked(source, BRANCH)
         source.dispose()
-    assert before[2] > 0
-    assert any(before[0].values()), "the reports have rows to compare"
+    assert 0 < at_dump[2] < lost[2] == log[-1][0]
+    assert any(at_dump[0].values()), "the reports have rows to compare"
+    assert lost[0] != at_dump[0]
 
     with temporary_cluster() as second:
         subprocess.run(
@@ -82,14 +101,10 @@ def test_a_dump_restored_into_a_fresh_cluster_reports_the_same_and_syncs_on(
         )
         restored = open_store(second, key)
         assert check_secrets(restored) == 2
-        assert (answers(restored), digests(restored), acked(restored, BRANCH)) == before
-        nxt = before[2] + 1
-        events = list(
-            enumerate(day_events(BRANCH, START + timedelta(days=DAYS), nxt, SHAPE, 5), start=nxt)
-        )
-        asyncio.run(push(restored, secret, events))
-        assert acked(restored, BRANCH) == events[-1][0]
-        assert answers(restored) != before[0]
+        assert (answers(restored), digests(restored), acked(restored, BRANCH)) == at_dump
+        # The hub resends what the restored back office lacks, from its own log.
+        asyncio.run(synced(restored, secret, log, hub))
+        assert (answers(restored), digests(restored), acked(restored, BRANCH)) == lost
         restored.dispose()
 
 
