@@ -8,20 +8,27 @@ import asyncio
 import os
 import shutil
 import subprocess
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, text
 from typer.testing import CliRunner
 
-from backoffice import reports
+from backoffice import reports, schema
 from backoffice.backup import backup
 from backoffice.errors import BackupFailed
 from backoffice.history import Shape, branch_ids
 from backoffice.load import days_of, fill, write_hub_log
 from backoffice.period import Period
-from backoffice.pgcluster import BIN, free_port, temporary_cluster
+from backoffice.pgcluster import (
+    BIN,
+    free_port,
+    recovered_cluster,
+    server_folder,
+    temporary_cluster,
+)
 from backoffice.rebuild import digests
 from backoffice.sealing import ENV
 from backoffice.server import start_server
@@ -175,3 +182,65 @@ def test_the_command_line_backs_up_postgresql_and_refuses_sqlite(
     assert refused.exit_code == 2
     assert "dumps PostgreSQL, not sqlite" in refused.stderr
     assert len(list(tmp_path.glob("backoffice-*.dump"))) == 1
+
+
+def test_a_base_backup_and_the_wal_archive_restore_to_just_before_a_mistake(
+    tmp_path: Path,
+) -> None:
+    base, key = tmp_path / "base", tmp_path / "backoffice.key"
+    log, hub = hub_log(), tmp_path / "hub.db"
+    write_hub_log(hub, log)
+    with server_folder("okno-wal-") as archive:
+        archiving = {"archive_mode": "on", "archive_command": archive_command(archive)}
+        with temporary_cluster(archiving) as first:
+            asyncio.run(filled(first))
+            subprocess.run(
+                [str(BIN / "pg_basebackup"), "-D", str(base), "-Fp", "-c", "fast", "-d", first],
+                check=True,
+            )
+            source = open_store(first)
+            secret = add_branch(source, BRANCH)
+            asyncio.run(synced(source, secret, log, hub))  # a day after the base backup
+            good = answers(source), digests(source), acked(source, BRANCH)
+            with source.begin() as connection:
+                connection.execute(text("SELECT pg_create_restore_point('before-the-mistake')"))
+            with source.begin() as connection:  # someone deletes a branch's events by hand
+                connection.execute(
+                    schema.raw_events.delete().where(schema.raw_events.c.branch_id == BRANCH)
+                )
+                connection.execute(schema.agg_service_day.delete())
+            assert answers(source) != good[0]
+            _archived(source, archive)
+            shutil.copy2(os.environ[ENV], key)
+            source.dispose()
+
+        recovery = {
+            "restore_command": f"cp {archive}/%f %p",
+            "recovery_target_name": "before-the-mistake",
+            "recovery_target_action": "promote",
+        }
+        with recovered_cluster(base, recovery) as second:
+            restored = open_store(second, key)
+            assert check_secrets(restored) == 2
+            assert (answers(restored), digests(restored), acked(restored, BRANCH)) == good
+            restored.dispose()
+
+
+def _archived(engine: Engine, archive: Path) -> None:
+    """Close the current WAL segment and wait until archive_command has copied it."""
+    with engine.begin() as connection:
+        name = connection.execute(text("SELECT pg_walfile_name(pg_switch_wal())")).scalar_one()
+    deadline = time.monotonic() + 30
+    while not (archive / name).exists():
+        assert time.monotonic() < deadline, f"WAL segment {name} not archived within 30 s"
+        time.sleep(0.05)
+
+
+def archive_command(archive: Path) -> str:
+    """docs/backoffice.md's archive_command: never overwrite, and a segment appears under
+    its name only whole and on disk (a plain ``cp`` leaves a short file a restore trips on)."""
+    part = f"{archive}/.%f.partial"
+    return (
+        f"test ! -f {archive}/%f && cp %p {part} && sync {part} "
+        f"&& mv {part} {archive}/%f && sync {archive}"
+    )
