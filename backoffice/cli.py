@@ -18,9 +18,6 @@ from okno.console import fail, setup_logging
 from okno.errors import OknoError
 
 app = typer.Typer(help="The region's back office: sync from the hubs, reports.")
-app.add_typer(bench_app, name="bench")
-app.command("rebuild")(upkeep.rebuild)
-app.command("backup")(upkeep.backup)
 
 
 @app.callback(invoke_without_command=True)
@@ -259,3 +256,9 @@ def sim_history(
     except OknoError as error:
         raise fail(str(error)) from error
     typer.echo(f"{events} events in {seconds:.1f} s ({events / max(seconds, 1e-9):,.0f}/s)")
+
+
+# After the commands above, in the order a technician looks for them (`--help`).
+app.command("rebuild")(upkeep.rebuild)
+app.command("backup")(upkeep.backup)
+app.add_typer(bench_app, name="bench")
