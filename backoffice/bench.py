@@ -55,7 +55,7 @@ class Settings:
 def measure(settings: Settings, db: str = "") -> list[Figure]:
     with contextlib.ExitStack() as stack:
         url = db or stack.enter_context(temporary_cluster())
-        target = stack.enter_context(_backoffice(url))
+        target = stack.enter_context(backoffice_process(url))
         return asyncio.run(_measure(settings, url, target))
     raise AssertionError("unreachable")
 
@@ -157,7 +157,7 @@ async def _catch_up(engine: Engine, target: str, settings: Settings) -> list[Fig
 
 
 @contextlib.contextmanager
-def _backoffice(url: str) -> Iterator[str]:
+def backoffice_process(url: str) -> Iterator[str]:
     """``okno backoffice`` as its own process on ``url``; yields its host:port."""
     port = free_port()
     target = f"127.0.0.1:{port}"

@@ -11,19 +11,13 @@ from typing import Annotated
 
 import typer
 
+from backoffice import upkeep_cli as upkeep
+from backoffice.bench_cli import app as bench_app
+from backoffice.options import DB_HELP, KeyFile
 from okno.console import fail, setup_logging
 from okno.errors import OknoError
 
 app = typer.Typer(help="The region's back office: sync from the hubs, reports.")
-DB_HELP = "postgresql://user@host/db or sqlite:///path"
-KeyFile = Annotated[
-    Path | None,
-    typer.Option(
-        envvar="OKNO_BACKOFFICE_KEY_FILE",
-        help="The owner-only key file that seals the branch secrets (made if missing); "
-        "default beside a SQLite database, required for PostgreSQL.",
-    ),
-]
 
 
 @app.callback(invoke_without_command=True)
@@ -290,25 +284,7 @@ def sim_history(
     typer.echo(f"{events} events in {seconds:.1f} s ({events / max(seconds, 1e-9):,.0f}/s)")
 
 
-@app.command("bench")
-def bench(
-    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
-    db: Annotated[str, typer.Option(help="A PostgreSQL URL; empty: a temporary cluster.")] = "",
-    days: Annotated[int, typer.Option(min=1, help="Days of history for the reports.")] = 365,
-    quick: Annotated[bool, typer.Option(help="Small loads, to check the benchmark runs.")] = False,
-) -> None:
-    """Ingest rate into PostgreSQL, every report over a region's year, a day's catch-up."""
-    from rich.console import Console
-
-    from backoffice.bench import Settings, measure
-    from okno.bench import report as write_report
-
-    setup_logging()
-    settings = Settings(days=days)
-    if quick:
-        settings = Settings(branches=4, days=14, ingest_days=1, busy_visitors=800)
-    try:
-        figures = measure(settings, db)
-    except OknoError as error:
-        raise fail(str(error)) from error
-    write_report("backoffice", figures, out, Console())
+# After the commands above, in the order a technician looks for them (`--help`).
+app.command("rebuild")(upkeep.rebuild)
+app.command("backup")(upkeep.backup)
+app.add_typer(bench_app, name="bench")

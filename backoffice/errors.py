@@ -64,3 +64,9 @@ class BackupBusy(BackOfficeError):
     """The same archive of the branch is being received already."""
 
     code = "backup_busy"
+
+
+class BackupFailed(BackOfficeError, RuntimeError):
+    """A backup not taken: pg_dump failed, or what it wrote is not a whole archive."""
+
+    code = "backup_failed"

@@ -12,6 +12,7 @@ acknowledged with the rest, so that it never holds up the events after it.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import logging
 import secrets
@@ -28,6 +29,7 @@ from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
+    Row,
     case,
     create_engine,
     delete,
@@ -194,10 +196,8 @@ def store(engine: Engine, batch: Batch) -> tuple[int, int]:
     Raises BatchRefused (and records it in ``refusals``) when the batch is not stored.
     """
     try:
-        if engine.dialect.name == "sqlite":
-            with _SQLITE_WRITER:
-                return _store(engine, batch)
-        return _store(engine, batch)
+        with writing(engine):
+            return _store(engine, batch)
     except BatchRefused as refusal:
         _record(engine, batch, refusal)
         raise
@@ -206,9 +206,7 @@ def store(engine: Engine, batch: Batch) -> tuple[int, int]:
 def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
     events = sorted(batch.events)
     with engine.begin() as connection:
-        row = connection.execute(
-            select(schema.branches).where(schema.branches.c.id == batch.branch_id).with_for_update()
-        ).first()
+        row = locked_branch(connection, batch.branch_id)
         if row is None:
             raise BatchRefused("unknown_branch", f"branch {batch.branch_id!r} is not registered")
         _check_signature(sealing.sealer_of(engine).open(row.id, row.secret), batch)
@@ -235,9 +233,7 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
             )
         if not fresh:
             return int(row.acked_seq), 0
-        parsed, refused = _parse(fresh)
-        folded = fold(parsed, row.timezone)
-        refused.update(folded.refused)
+        parsed, folded, refused = fold_events(fresh, row.timezone)
         taken = {seq: payload for seq, payload in fresh if seq not in refused}
         rows = [
             (batch.branch_id, p.seq, p.at_ms, p.kind, p.day, taken[p.seq])
@@ -246,7 +242,7 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
         ]
         if rows:
             _insert_raw(connection, rows)
-            _write(connection, batch.branch_id, folded)
+            write_fold(connection, batch.branch_id, folded)
         for seq, reason in sorted(refused.items()):
             refusal = BatchRefused("malformed", reason)
             connection.execute(
@@ -262,16 +258,36 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
     return last, len(rows)
 
 
-def _parse(fresh: list[tuple[int, str]]) -> tuple[list[Parsed], dict[int, str]]:
-    """The events that parse, and the reason of each that does not, by seq."""
+def writing(engine: Engine) -> contextlib.AbstractContextManager[object]:
+    """Held around every transaction that folds events: SQLite has no row locks, so its
+    writers take turns in this process; PostgreSQL's lock the branch row instead."""
+    return _SQLITE_WRITER if engine.dialect.name == "sqlite" else contextlib.nullcontext()
+
+
+def locked_branch(connection: Connection, branch_id: str) -> Row[Any] | None:
+    """The branch's row, locked until the transaction ends: whoever folds a branch's events
+    (a push, a rebuild) holds it, so that they take turns and none folds an event twice."""
+    table = schema.branches
+    return connection.execute(
+        select(table).where(table.c.id == branch_id).with_for_update()
+    ).first()
+
+
+def fold_events(
+    events: Sequence[tuple[int, str]], timezone: str
+) -> tuple[list[Parsed], Fold, dict[int, str]]:
+    """The events that parse, their fold, and the reason of each left out, by seq: the one
+    way events become aggregates, for a push and for a rebuild alike."""
     parsed: list[Parsed] = []
     refused: dict[int, str] = {}
-    for seq, payload in fresh:
+    for seq, payload in events:
         try:
             parsed.append(parse(seq, payload))
         except MalformedEvent as error:
             refused[seq] = str(error)
-    return parsed, refused
+    folded = fold(parsed, timezone)
+    refused.update(folded.refused)
+    return parsed, folded, refused
 
 
 def check_signature_form(given: str, what: str = "batch") -> None:
@@ -342,7 +358,8 @@ def _insert_raw(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
             copy.write_row(row)
 
 
-def _write(connection: Connection, branch_id: str, folded: Fold) -> None:
+def write_fold(connection: Connection, branch_id: str, folded: Fold) -> None:
+    """Add the fold to the branch's aggregates, journal and live rows."""
     for table in schema.AGGREGATES:
         sums = folded.sums.get(table.name)
         if not sums:

@@ -50,7 +50,17 @@ VERBS = {
     "desk": ["panel", "bench"],
     "card-reader": ["sim", "bench"],
     "payment": ["recover", "sale", "sim", "bench"],
-    "backoffice": ["add-branch", "add-user", "set-authority", "report", "sim", "bench"],
+    "backoffice": [
+        "add-branch",
+        "add-user",
+        "set-authority",
+        "report",
+        "sim",
+        "rebuild",
+        "backup",
+        "bench",
+    ],
+    "backoffice bench": ["rebuild"],
 }
 ROOT = Path(__file__).resolve().parents[2]
 # A name in the first column of the help's list of commands (options start with --).

@@ -1,0 +1,71 @@
+"""``okno backoffice bench``: the region's year (ingest, reports, catch-up) and, as
+``bench rebuild``, recomputing its aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from okno.console import BenchOut, fail, setup_logging
+from okno.errors import OknoError
+
+if TYPE_CHECKING:
+    from okno.bench import Figure
+
+app = typer.Typer(
+    help="Measure the back office; print a table and, with --out, write JSON.",
+    invoke_without_command=True,
+)
+PgUrl = Annotated[str, typer.Option(help="A PostgreSQL URL; empty: a temporary cluster.")]
+
+
+@app.callback()
+def bench(
+    context: typer.Context,
+    out: BenchOut = None,
+    db: PgUrl = "",
+    days: Annotated[int, typer.Option(min=1, help="Days of history for the reports.")] = 365,
+    quick: Annotated[bool, typer.Option(help="Small loads, to check the benchmark runs.")] = False,
+) -> None:
+    """Ingest rate into PostgreSQL, every report over a region's year, a day's catch-up."""
+    if context.invoked_subcommand is not None:
+        return
+    from backoffice.bench import Settings, measure
+
+    settings = Settings(days=days)
+    if quick:
+        settings = Settings(branches=4, days=14, ingest_days=1, busy_visitors=800)
+    _report("backoffice", lambda: measure(settings, db), out)
+
+
+@app.command("rebuild")
+def bench_rebuild(
+    out: BenchOut = None,
+    db: PgUrl = "",
+    branches: Annotated[int, typer.Option(min=1, help="How many branches.")] = 20,
+    days: Annotated[int, typer.Option(min=1, help="Days of history.")] = 365,
+) -> None:
+    """Rebuild a region's history loaded by sync: the time, and equal to the sync's tables.
+
+    The history is pushed over gRPC to a back office process; then `okno backoffice
+    rebuild` is timed and every derived table compared with what the sync kept.
+    """
+    from backoffice.bench_rebuild import measure
+
+    _report("backoffice-rebuild", lambda: measure(db, branches, days), out)
+
+
+def _report(name: str, run: Callable[[], list[Figure]], out: Path | None) -> None:
+    from rich.console import Console
+
+    from okno.bench import report
+
+    setup_logging()
+    try:
+        figures = run()
+    except OknoError as error:
+        raise fail(str(error)) from error
+    report(name, figures, out, Console())
