@@ -9,7 +9,6 @@ last name (past reports keep showing it).
 
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Annotated
 
@@ -18,8 +17,7 @@ from sqlalchemy import Engine, select
 
 from backoffice import schema
 from backoffice.errors import BatchRefused
-from backoffice.sealing import sealer_of
-from backoffice.store import check_signature_form, now_ms, record_refusal, upsert
+from backoffice.store import check_signature, now_ms, record_refusal, secret_of, upsert
 from hub.sync.signing import sign_directory
 
 # The longest directory taken, in UTF-8 bytes: a branch of hundreds of services, desks and
@@ -70,17 +68,10 @@ def store_directory(engine: Engine, branch_id: str, directory: str, signature: s
 
 def _store(engine: Engine, branch_id: str, directory: str, signature: str) -> int:
     with engine.begin() as connection:
-        sealed = connection.execute(
-            select(schema.branches.c.secret).where(schema.branches.c.id == branch_id)
-        ).scalar()
-        if sealed is None:
-            raise BatchRefused("unknown_branch", f"branch {branch_id!r} is not registered")
-        secret = sealer_of(engine).open(branch_id, sealed)
-        check_signature_form(signature, "directory")
-        if not hmac.compare_digest(sign_directory(secret, branch_id, directory), signature):
-            raise BatchRefused(
-                "bad_signature", "the directory's signature does not match its branch"
-            )
+        secret = secret_of(connection, branch_id)
+        check_signature(
+            signature, lambda: sign_directory(secret, branch_id, directory), "directory"
+        )
         at = now_ms()
         rows: list[dict[str, object]] = [
             {

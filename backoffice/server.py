@@ -1,5 +1,5 @@
-"""The back office's gRPC endpoint: ``Sync.PushBatch`` and ``Sync.PushDirectory`` for the
-hubs (docs/backoffice.md)."""
+"""The back office's gRPC endpoint: ``Sync.PushBatch``, ``Sync.PushDirectory`` and
+``Sync.FetchEvents`` for the hubs (docs/backoffice.md)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from backoffice.directory import store_directory
 from backoffice.errors import BadTlsFiles, BatchRefused
+from backoffice.handback import Fetch, hand_back
 from backoffice.store import Batch, store
 from hub.sync.sender import MAX_BATCH_BYTES
 from okno.errors import SecretExposed
@@ -71,6 +72,23 @@ class SyncService(sync_pb2_grpc.SyncServicer):
             await context.abort(_STATUS[refusal.code], f"{refusal.code}: {refusal}")
         log.info("directory stored branch=%s names=%d", request.branch_id, names)
         return sync_pb2.PushDirectoryReply(names=names)
+
+    async def FetchEvents(  # noqa: N802 - the gRPC method's name
+        self,
+        request: sync_pb2.FetchEventsRequest,
+        context: grpc.aio.ServicerContext[object, object],
+    ) -> sync_pb2.FetchEventsReply:
+        fetch = Fetch(request.branch_id, request.after_seq, request.limit, request.signature)
+        try:
+            page = await asyncio.to_thread(hand_back, self._engine, fetch)
+        except BatchRefused as refusal:
+            await context.abort(_STATUS[refusal.code], f"{refusal.code}: {refusal}")
+        return sync_pb2.FetchEventsReply(
+            events=[sync_pb2.SyncEvent(seq=s, payload=p) for s, p in page.events],
+            acked_seq=page.acked_seq,
+            covered_seq=page.covered_seq,
+            missing=[sync_pb2.SeqRange(first=a, last=b) for a, b in page.missing],
+        )
 
 
 def read_tls(cert: Path, key: Path) -> tuple[bytes, bytes]:

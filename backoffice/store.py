@@ -17,7 +17,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -276,11 +276,25 @@ def check_signature_form(given: str, what: str = "batch") -> None:
 
 
 def _check_signature(secret: str, batch: Batch) -> None:
-    """The signature must be the branch's HMAC: 64 hex digits, compared in constant time."""
-    given = batch.signature
-    check_signature_form(given)
-    if not hmac.compare_digest(sign(secret, batch.branch_id, batch.events), given):
-        raise BatchRefused("bad_signature", "the batch's signature does not match its branch")
+    check_signature(batch.signature, lambda: sign(secret, batch.branch_id, batch.events))
+
+
+def check_signature(given: str, expected: Callable[[], str], what: str = "batch") -> None:
+    """The signature must be the branch's HMAC (``expected``, computed once the form is
+    right): 64 hex digits, compared in constant time."""
+    check_signature_form(given, what)
+    if not hmac.compare_digest(expected(), given):
+        raise BatchRefused("bad_signature", f"the {what}'s signature does not match its branch")
+
+
+def secret_of(connection: Connection, branch_id: str) -> str:
+    """The branch's secret, opened; BatchRefused("unknown_branch") if it is not registered."""
+    sealed = connection.execute(
+        select(schema.branches.c.secret).where(schema.branches.c.id == branch_id)
+    ).scalar()
+    if sealed is None:
+        raise BatchRefused("unknown_branch", f"branch {branch_id!r} is not registered")
+    return sealing.sealer_of(connection.engine).open(branch_id, sealed)
 
 
 def _same_as_stored(connection: Connection, branch_id: str, resent: list[tuple[int, str]]) -> None:

@@ -100,7 +100,11 @@ def fit(events: list[tuple[int, str]], limit: int = MAX_BATCH_BYTES) -> list[tup
 
 def channel(target: str, ca: bytes | None = None) -> grpc.aio.Channel:
     """A channel to the back office; over TLS, trusting only ``ca`` (PEM), when given."""
-    options = [("grpc.max_send_message_length", MAX_BATCH_BYTES)]
+    # A fetch's reply is cut to the same limit as a batch (backoffice/handback.py).
+    options = [
+        ("grpc.max_send_message_length", MAX_BATCH_BYTES),
+        ("grpc.max_receive_message_length", MAX_BATCH_BYTES),
+    ]
     if ca is None:
         return grpc.aio.insecure_channel(target, options=options)
     credentials = grpc.ssl_channel_credentials(root_certificates=ca)

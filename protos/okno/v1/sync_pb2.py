@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12okno/v1/sync.proto\x12\x07okno.v1\")\n\tSyncEvent\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\x0f\n\x07payload\x18\x02 \x01(\t\"\\\n\x10PushBatchRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\"\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x12.okno.v1.SyncEvent\x12\x11\n\tsignature\x18\x03 \x01(\t\"3\n\x0ePushBatchReply\x12\x11\n\tacked_seq\x18\x01 \x01(\x03\x12\x0e\n\x06stored\x18\x02 \x01(\x05\"O\n\x14PushDirectoryRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\x11\n\tdirectory\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\t\"#\n\x12PushDirectoryReply\x12\r\n\x05names\x18\x01 \x01(\x05\x32\x94\x01\n\x04Sync\x12?\n\tPushBatch\x12\x19.okno.v1.PushBatchRequest\x1a\x17.okno.v1.PushBatchReply\x12K\n\rPushDirectory\x12\x1d.okno.v1.PushDirectoryRequest\x1a\x1b.okno.v1.PushDirectoryReplyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12okno/v1/sync.proto\x12\x07okno.v1\")\n\tSyncEvent\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\x0f\n\x07payload\x18\x02 \x01(\t\"\\\n\x10PushBatchRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\"\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x12.okno.v1.SyncEvent\x12\x11\n\tsignature\x18\x03 \x01(\t\"3\n\x0ePushBatchReply\x12\x11\n\tacked_seq\x18\x01 \x01(\x03\x12\x0e\n\x06stored\x18\x02 \x01(\x05\"O\n\x14PushDirectoryRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\x11\n\tdirectory\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\t\"#\n\x12PushDirectoryReply\x12\r\n\x05names\x18\x01 \x01(\x05\"\\\n\x12\x46\x65tchEventsRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\x11\n\tafter_seq\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x05\x12\x11\n\tsignature\x18\x04 \x01(\t\"\'\n\x08SeqRange\x12\r\n\x05\x66irst\x18\x01 \x01(\x03\x12\x0c\n\x04last\x18\x02 \x01(\x03\"\x82\x01\n\x10\x46\x65tchEventsReply\x12\"\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x12.okno.v1.SyncEvent\x12\x11\n\tacked_seq\x18\x02 \x01(\x03\x12\x13\n\x0b\x63overed_seq\x18\x03 \x01(\x03\x12\"\n\x07missing\x18\x04 \x03(\x0b\x32\x11.okno.v1.SeqRange2\xdb\x01\n\x04Sync\x12?\n\tPushBatch\x12\x19.okno.v1.PushBatchRequest\x1a\x17.okno.v1.PushBatchReply\x12K\n\rPushDirectory\x12\x1d.okno.v1.PushDirectoryRequest\x1a\x1b.okno.v1.PushDirectoryReply\x12\x45\n\x0b\x46\x65tchEvents\x12\x1b.okno.v1.FetchEventsRequest\x1a\x19.okno.v1.FetchEventsReplyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,6 +41,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PUSHDIRECTORYREQUEST']._serialized_end=300
   _globals['_PUSHDIRECTORYREPLY']._serialized_start=302
   _globals['_PUSHDIRECTORYREPLY']._serialized_end=337
-  _globals['_SYNC']._serialized_start=340
-  _globals['_SYNC']._serialized_end=488
+  _globals['_FETCHEVENTSREQUEST']._serialized_start=339
+  _globals['_FETCHEVENTSREQUEST']._serialized_end=431
+  _globals['_SEQRANGE']._serialized_start=433
+  _globals['_SEQRANGE']._serialized_end=472
+  _globals['_FETCHEVENTSREPLY']._serialized_start=475
+  _globals['_FETCHEVENTSREPLY']._serialized_end=605
+  _globals['_SYNC']._serialized_start=608
+  _globals['_SYNC']._serialized_end=827
 # @@protoc_insertion_point(module_scope)

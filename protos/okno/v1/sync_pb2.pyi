@@ -151,3 +151,104 @@ class PushDirectoryReply(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___PushDirectoryReply: _TypeAlias = PushDirectoryReply  # noqa: Y015
+
+@_typing.final
+class FetchEventsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BRANCH_ID_FIELD_NUMBER: _builtins.int
+    AFTER_SEQ_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    SIGNATURE_FIELD_NUMBER: _builtins.int
+    branch_id: _builtins.str
+    after_seq: _builtins.int
+    """The events after this seq are asked for (0: from the first)."""
+    limit: _builtins.int
+    """At most this many events in the reply; 0, or more than the back office sends at once
+    (2,000), asks for that many. A reply is also cut to fit 4 MiB (MAX_BATCH_BYTES).
+    """
+    signature: _builtins.str
+    """HMAC-SHA256 (hex) with the branch's secret over "okno.v1.fetch", the branch id,
+    after_seq and limit (in decimal), each part prefixed by its length (hub/sync/signing.py).
+    """
+    def __init__(
+        self,
+        *,
+        branch_id: _builtins.str = ...,
+        after_seq: _builtins.int = ...,
+        limit: _builtins.int = ...,
+        signature: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["after_seq", b"after_seq", "branch_id", b"branch_id", "limit", b"limit", "signature", b"signature"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FetchEventsRequest: _TypeAlias = FetchEventsRequest  # noqa: Y015
+
+@_typing.final
+class SeqRange(_message.Message):
+    """Seqs first..last (both included)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FIRST_FIELD_NUMBER: _builtins.int
+    LAST_FIELD_NUMBER: _builtins.int
+    first: _builtins.int
+    last: _builtins.int
+    def __init__(
+        self,
+        *,
+        first: _builtins.int = ...,
+        last: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["first", b"first", "last", b"last"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SeqRange: _TypeAlias = SeqRange  # noqa: Y015
+
+@_typing.final
+class FetchEventsReply(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVENTS_FIELD_NUMBER: _builtins.int
+    ACKED_SEQ_FIELD_NUMBER: _builtins.int
+    COVERED_SEQ_FIELD_NUMBER: _builtins.int
+    MISSING_FIELD_NUMBER: _builtins.int
+    acked_seq: _builtins.int
+    """Every event of the branch up to this seq was acknowledged (PushBatchReply.acked_seq)."""
+    covered_seq: _builtins.int
+    """Every seq in (after_seq, covered_seq] is either in events or in missing: ask again
+    after it until it reaches acked_seq. Equal to after_seq when that is past acked_seq.
+    """
+    @_builtins.property
+    def events(self) -> _containers.RepeatedCompositeFieldContainer[Global___SyncEvent]:
+        """The branch's stored events after after_seq, in order, up to covered_seq: each as the
+        hub pushed it, byte for byte.
+        """
+
+    @_builtins.property
+    def missing(self) -> _containers.RepeatedCompositeFieldContainer[Global___SeqRange]:
+        """The seqs in (after_seq, covered_seq] the back office acknowledged but does not hold:
+        events it refused alone (recorded in its refusals), in order.
+        """
+
+    def __init__(
+        self,
+        *,
+        events: _abc.Iterable[Global___SyncEvent] | None = ...,
+        acked_seq: _builtins.int = ...,
+        covered_seq: _builtins.int = ...,
+        missing: _abc.Iterable[Global___SeqRange] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acked_seq", b"acked_seq", "covered_seq", b"covered_seq", "events", b"events", "missing", b"missing"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FetchEventsReply: _TypeAlias = FetchEventsReply  # noqa: Y015

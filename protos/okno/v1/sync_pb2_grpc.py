@@ -39,6 +39,9 @@ class SyncStub:
     recorded with its reason, not stored, and acknowledged with the rest of the batch.
     PushDirectory gives the names the region's reports show for the branch's ids; it is
     signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
+    FetchEvents hands a branch its own stored events back, in pages, for a hub restored
+    from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
+    refused with UNAUTHENTICATED, and it stores nothing.
     """
 
     def __init__(self, channel):
@@ -57,6 +60,11 @@ class SyncStub:
                 request_serializer=okno_dot_v1_dot_sync__pb2.PushDirectoryRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_sync__pb2.PushDirectoryReply.FromString,
                 _registered_method=True)
+        self.FetchEvents = channel.unary_unary(
+                '/okno.v1.Sync/FetchEvents',
+                request_serializer=okno_dot_v1_dot_sync__pb2.FetchEventsRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_sync__pb2.FetchEventsReply.FromString,
+                _registered_method=True)
 
 
 class SyncServicer:
@@ -73,6 +81,9 @@ class SyncServicer:
     recorded with its reason, not stored, and acknowledged with the rest of the batch.
     PushDirectory gives the names the region's reports show for the branch's ids; it is
     signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
+    FetchEvents hands a branch its own stored events back, in pages, for a hub restored
+    from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
+    refused with UNAUTHENTICATED, and it stores nothing.
     """
 
     def PushBatch(self, request, context):
@@ -82,6 +93,12 @@ class SyncServicer:
         raise NotImplementedError('Method not implemented!')
 
     def PushDirectory(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FetchEvents(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -99,6 +116,11 @@ def add_SyncServicer_to_server(servicer, server):
                     servicer.PushDirectory,
                     request_deserializer=okno_dot_v1_dot_sync__pb2.PushDirectoryRequest.FromString,
                     response_serializer=okno_dot_v1_dot_sync__pb2.PushDirectoryReply.SerializeToString,
+            ),
+            'FetchEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.FetchEvents,
+                    request_deserializer=okno_dot_v1_dot_sync__pb2.FetchEventsRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_sync__pb2.FetchEventsReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -122,6 +144,9 @@ class Sync:
     recorded with its reason, not stored, and acknowledged with the rest of the batch.
     PushDirectory gives the names the region's reports show for the branch's ids; it is
     signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
+    FetchEvents hands a branch its own stored events back, in pages, for a hub restored
+    from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
+    refused with UNAUTHENTICATED, and it stores nothing.
     """
 
     @staticmethod
@@ -168,6 +193,33 @@ class Sync:
             '/okno.v1.Sync/PushDirectory',
             okno_dot_v1_dot_sync__pb2.PushDirectoryRequest.SerializeToString,
             okno_dot_v1_dot_sync__pb2.PushDirectoryReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FetchEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.Sync/FetchEvents',
+            okno_dot_v1_dot_sync__pb2.FetchEventsRequest.SerializeToString,
+            okno_dot_v1_dot_sync__pb2.FetchEventsReply.FromString,
             options,
             channel_credentials,
             insecure,

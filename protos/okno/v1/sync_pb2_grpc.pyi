@@ -40,6 +40,9 @@ class SyncStub:
     recorded with its reason, not stored, and acknowledged with the rest of the batch.
     PushDirectory gives the names the region's reports show for the branch's ids; it is
     signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
+    FetchEvents hands a branch its own stored events back, in pages, for a hub restored
+    from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
+    refused with UNAUTHENTICATED, and it stores nothing.
     """
 
     @_typing.overload
@@ -48,6 +51,7 @@ class SyncStub:
     def __new__(cls, channel: _aio.Channel) -> SyncAsyncStub: ...
     PushBatch: _grpc.UnaryUnaryMultiCallable[_sync_pb2.PushBatchRequest, _sync_pb2.PushBatchReply]
     PushDirectory: _grpc.UnaryUnaryMultiCallable[_sync_pb2.PushDirectoryRequest, _sync_pb2.PushDirectoryReply]
+    FetchEvents: _grpc.UnaryUnaryMultiCallable[_sync_pb2.FetchEventsRequest, _sync_pb2.FetchEventsReply]
 
 @_typing.type_check_only
 class SyncAsyncStub(SyncStub):
@@ -64,11 +68,15 @@ class SyncAsyncStub(SyncStub):
     recorded with its reason, not stored, and acknowledged with the rest of the batch.
     PushDirectory gives the names the region's reports show for the branch's ids; it is
     signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
+    FetchEvents hands a branch its own stored events back, in pages, for a hub restored
+    from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
+    refused with UNAUTHENTICATED, and it stores nothing.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     PushBatch: _aio.UnaryUnaryMultiCallable[_sync_pb2.PushBatchRequest, _sync_pb2.PushBatchReply]  # type: ignore[assignment]
     PushDirectory: _aio.UnaryUnaryMultiCallable[_sync_pb2.PushDirectoryRequest, _sync_pb2.PushDirectoryReply]  # type: ignore[assignment]
+    FetchEvents: _aio.UnaryUnaryMultiCallable[_sync_pb2.FetchEventsRequest, _sync_pb2.FetchEventsReply]  # type: ignore[assignment]
 
 class SyncServicer(metaclass=_abc_1.ABCMeta):
     """A hub's events sent on to the region's back office (docs/backoffice.md).
@@ -84,6 +92,9 @@ class SyncServicer(metaclass=_abc_1.ABCMeta):
     recorded with its reason, not stored, and acknowledged with the rest of the batch.
     PushDirectory gives the names the region's reports show for the branch's ids; it is
     signed and refused the same way (INVALID_ARGUMENT: oversized or malformed).
+    FetchEvents hands a branch its own stored events back, in pages, for a hub restored
+    from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
+    refused with UNAUTHENTICATED, and it stores nothing.
     """
 
     @_abc_1.abstractmethod
@@ -99,5 +110,12 @@ class SyncServicer(metaclass=_abc_1.ABCMeta):
         request: _sync_pb2.PushDirectoryRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_sync_pb2.PushDirectoryReply, _abc.Awaitable[_sync_pb2.PushDirectoryReply]]: ...
+
+    @_abc_1.abstractmethod
+    def FetchEvents(
+        self,
+        request: _sync_pb2.FetchEventsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_sync_pb2.FetchEventsReply, _abc.Awaitable[_sync_pb2.FetchEventsReply]]: ...
 
 def add_SyncServicer_to_server(servicer: SyncServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
