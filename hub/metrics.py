@@ -20,6 +20,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from hub.backup.retention import archives, taken_ms
 from hub.devices.registry import Admission
 from hub.domain.model import DeskState, EventKind, Snapshot, TicketState
 from hub.store import schema
@@ -121,6 +122,7 @@ class HubMetrics(Collector):
             lag.add_metric([name], max(0, committed - delivered()))
         yield lag
         yield self._devices()
+        yield from self._backups()
 
     def _queue(self, snapshot: Snapshot) -> Iterator[Metric]:
         waiting = GaugeMetricFamily(
@@ -148,6 +150,26 @@ class HubMetrics(Collector):
         for desk_state in DeskState:
             desks.add_metric([desk_state.value], desk_states.get(desk_state, 0))
         yield desks
+
+    def _backups(self) -> Iterator[Metric]:
+        """The newest complete archive's time and age (docs/backup.md has the alert)."""
+        found = archives(self._hub.backups_dir)
+        taken = GaugeMetricFamily(
+            "okno_backup_last_good_timestamp_seconds",
+            "When the newest complete backup beside the database was taken (0: none).",
+        )
+        age = GaugeMetricFamily(
+            "okno_backup_last_good_age_seconds",
+            "Seconds since the newest complete backup was taken (absent: none yet).",
+        )
+        if found:
+            at_ms = taken_ms(found[-1], self._hub.loaded.branch.timezone)
+            taken.add_metric([], at_ms / 1000)
+            age.add_metric([], max(0, self._hub.clock() - at_ms) / 1000)
+        else:
+            taken.add_metric([], 0)
+        yield taken
+        yield age
 
     def _devices(self) -> Metric:
         family = GaugeMetricFamily(

@@ -109,6 +109,8 @@ class Hub:
         # Keys that hash personal data are kept here, beside the CA, never in the database
         # that holds the hashes.
         self.pki_dir = pki_dir
+        # Where `okno backup` keeps the archives by default; /metrics tells their age.
+        self.backups_dir = db_path.parent / f"{db_path.stem}-backups"
         # Hashes SNILS typed for a booking the way card readers hash the card's (they get
         # it in their settings), so that the visitor can check in by card.
         self.snils_key = file_key(pki_dir, self._repository.engine, SNILS_KEY)

@@ -24,7 +24,10 @@ Config = Annotated[Path, typer.Option(help="The branch's TOML configuration.")]
 Secret = Annotated[
     Path | None, typer.Option(help="The branch's back office secret file, if it syncs.")
 ]
-Folder = Annotated[Path, typer.Option("--to", help="The folder the archives are kept in.")]
+Folder = Annotated[
+    Path | None,
+    typer.Option("--to", help="The archives' folder; <db>-backups/ beside the database if unset."),
+]
 
 
 def _now_ms() -> int:
@@ -40,7 +43,7 @@ def backup(
     db: Db = Path("var/okno.db"),
     config: Config = Path("examples/branch.toml"),
     backoffice_secret_file: Secret = None,
-    to: Folder = Path("var/backups"),
+    to: Folder = None,
     keep_daily: Annotated[int, typer.Option(help="Keep the last backup of this many days.")] = 14,
     keep_weekly: Annotated[int, typer.Option(help="...and of this many weeks.")] = 8,
 ) -> None:
@@ -57,10 +60,11 @@ def backup(
         raise fail("give --recipient the region's public key (age1...): `okno backup keygen`")
     try:
         files = HubFiles(db, config, backoffice_secret_file)
-        taken = take_backup(files, to, [parse_recipient(recipient)], _now_ms())
+        folder = to or files.backups
+        taken = take_backup(files, folder, [parse_recipient(recipient)], _now_ms())
     except OknoError as error:
         raise fail(str(error)) from error
-    pruned = to_prune(archives(to), keep_daily, keep_weekly)
+    pruned = to_prune(archives(folder), keep_daily, keep_weekly)
     for old in pruned:
         old.path.unlink()
     size = taken.path.stat().st_size
@@ -84,11 +88,12 @@ def keygen(
 
 
 @backup_app.command("list")
-def list_archives(to: Folder = Path("var/backups")) -> None:
+def list_archives(to: Folder = None, db: Db = Path("var/okno.db")) -> None:
     """The complete archives in the folder, oldest first, with their branch time."""
+    from hub.backup.layout import HubFiles
     from hub.backup.retention import archives
 
-    for archive in archives(to):
+    for archive in archives(to or HubFiles(db, Path()).backups):
         size = archive.path.stat().st_size
         typer.echo(f"{archive.taken:%Y-%m-%d %H:%M:%S}  {size / 1e6:9.1f} MB  {archive.path.name}")
 

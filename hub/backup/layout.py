@@ -31,6 +31,11 @@ class HubFiles:
     def pki(self) -> Path:
         return self.db.parent / f"{self.db.stem}-pki"
 
+    @property
+    def backups(self) -> Path:
+        """The default folder of the archives, which the hub's /metrics watches."""
+        return self.db.parent / f"{self.db.stem}-backups"
+
     def check_present(self) -> None:
         """Raises BackupSettings naming the first file a backup needs that is not there."""
         for path, option in ((self.db, "--db"), (self.config, "--config")):

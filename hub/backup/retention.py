@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hub.backup.layout import SUFFIX
 
@@ -35,6 +36,11 @@ def archives(folder: Path) -> list[Archive]:
             taken = datetime.strptime(named["at"], "%Y%m%d-%H%M%S")
             found.append(Archive(path, named["branch"], taken))
     return sorted(found, key=lambda a: (a.taken, a.path.name))
+
+
+def taken_ms(archive: Archive, timezone: str) -> int:
+    """When the archive was taken, Unix ms, from the branch time its name carries."""
+    return int(archive.taken.replace(tzinfo=ZoneInfo(timezone)).timestamp() * 1000)
 
 
 def to_prune(found: Iterable[Archive], keep_daily: int, keep_weekly: int) -> list[Archive]:
