@@ -208,6 +208,8 @@ def to_backoffice(
         events = [(r[0], r[7]) for r in day_template.events_on(day, seq)]
         store.store(engine, store.Batch(branch_id, events, sign(secret, branch_id, events)))
         seq += len(events)
+        if day.day == 1:
+            log.info("history stored in the back office up to day=%s", day)
     seconds = time.perf_counter() - began
     log.info("history stored in the back office events=%d seconds=%.1f", seq - 1, seconds)
     return seconds
