@@ -50,10 +50,24 @@ def backoffice(
     tls_key: Annotated[
         Path | None, typer.Option(help="The certificate's private key (PEM, owner only).")
     ] = None,
+    backups: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep the branches' backup archives here (DIR/<branch>/); none if unset."
+        ),
+    ] = None,
+    max_backup_bytes: Annotated[
+        int, typer.Option(min=1, help="The longest archive taken, in bytes (default 20 GiB).")
+    ] = 20 * 2**30,
+    keep_daily: Annotated[
+        int, typer.Option(min=0, help="Of each branch's archives, keep the last of this many days.")
+    ] = 14,
+    keep_weekly: Annotated[int, typer.Option(min=0, help="...and of this many weeks.")] = 8,
 ) -> None:
-    """Run the back office: receive the hubs' events, keep the aggregates."""
+    """Run the back office: receive the hubs' events, keep the aggregates (and backups)."""
     if context.invoked_subcommand is not None:
         return
+    from backoffice.backups import Retention, Vault
     from backoffice.server import read_tls, serve
     from backoffice.store import check_secrets, open_store
     from backoffice.web import DEFAULT_HOSTS, with_dashboard
@@ -65,8 +79,20 @@ def backoffice(
         tls = read_tls(tls_cert, tls_key) if tls_cert and tls_key else None
         engine = open_store(db, key_file)
         check_secrets(engine)
+        vault = None
+        if backups is not None:
+            try:
+                vault = Vault(
+                    engine,
+                    backups,
+                    max_bytes=max_backup_bytes,
+                    retention=Retention(keep_daily, keep_weekly),
+                )
+            except OSError as error:
+                raise fail(f"cannot keep backups in {backups}: {error.strerror}") from error
         hosts = web_host or DEFAULT_HOSTS
-        asyncio.run(with_dashboard(engine, web_listen, serve(engine, listen, tls), hosts))
+        served = serve(engine, listen, tls, vault)
+        asyncio.run(with_dashboard(engine, web_listen, served, hosts))
     except OknoError as error:
         raise fail(str(error)) from error
 

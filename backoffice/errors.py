@@ -10,8 +10,8 @@ class BackOfficeError(OknoError):
 
 
 class BatchRefused(BackOfficeError):
-    """A batch (or a directory) not stored at all, or one event of a batch left out;
-    ``code`` is the kind of refusal (recorded in ``refusals``)."""
+    """A batch (or a directory, a fetch, a backup) not taken at all, or one event of a
+    batch left out; ``code`` is the kind of refusal (recorded in ``refusals``)."""
 
     def __init__(self, code: str, reason: str) -> None:
         super().__init__(reason)
@@ -46,3 +46,21 @@ class BadTlsFiles(BackOfficeError, ValueError):
     """--tls-cert or --tls-key cannot be read, or is not PEM."""
 
     code = "bad_tls_files"
+
+
+class NoBackups(BackOfficeError, LookupError):
+    """This back office keeps no backups: it was started without --backups."""
+
+    code = "no_backups"
+
+
+class BackupNotFound(BackOfficeError, FileNotFoundError):
+    """The branch has no archive of that name (or none at all) at the back office."""
+
+    code = "backup_not_found"
+
+
+class BackupBusy(BackOfficeError):
+    """The same archive of the branch is being received already."""
+
+    code = "backup_busy"

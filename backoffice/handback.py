@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine, select
 
@@ -36,7 +36,7 @@ _READ_AHEAD = 128
 
 
 @dataclass(frozen=True, slots=True)
-class Fetch:
+class FetchRequest:
     branch_id: str
     after_seq: int
     limit: int
@@ -50,10 +50,12 @@ class Page:
     # Every seq in (after_seq, covered_seq] is in ``events`` or in ``missing``.
     covered_seq: int
     missing: list[tuple[int, int]]  # (first, last) seq ranges, in order
+    # The hub's last seq as its last push told it (0: never told).
+    hub_head_seq: int = 0
 
 
 def hand_back(
-    engine: Engine, fetch: Fetch, *, most: int = MAX_FETCH, max_bytes: int = MAX_BATCH_BYTES
+    engine: Engine, fetch: FetchRequest, *, most: int = MAX_FETCH, max_bytes: int = MAX_BATCH_BYTES
 ) -> Page:
     """The branch's stored events after ``fetch.after_seq``: at most ``fetch.limit`` and
     ``most`` (a limit of 0 or less asks for ``most``), within ``max_bytes`` encoded (at least
@@ -75,7 +77,7 @@ def hand_back(
     return page
 
 
-def _hand_back(engine: Engine, fetch: Fetch, most: int, max_bytes: int) -> Page:
+def _hand_back(engine: Engine, fetch: FetchRequest, most: int, max_bytes: int) -> Page:
     limit = fetch.limit if 0 < fetch.limit <= most else most
     after = max(fetch.after_seq, 0)
     raw = schema.raw_events
@@ -87,11 +89,11 @@ def _hand_back(engine: Engine, fetch: Fetch, most: int, max_bytes: int) -> Page:
             lambda: sign_fetch(secret, fetch.branch_id, fetch.after_seq, fetch.limit),
             "fetch",
         )
-        acked = int(
-            connection.execute(
-                select(branches.c.acked_seq).where(branches.c.id == fetch.branch_id)
-            ).scalar_one()
-        )
+        acked, head = connection.execute(
+            select(branches.c.acked_seq, branches.c.hub_head_seq).where(
+                branches.c.id == fetch.branch_id
+            )
+        ).one()
         # Only seqs up to the acknowledged one, read after it: a push that stores more
         # meanwhile adds seqs above it, so the page and acked_seq agree.
         rows = connection.execution_options(yield_per=_READ_AHEAD).execute(
@@ -101,7 +103,8 @@ def _hand_back(engine: Engine, fetch: Fetch, most: int, max_bytes: int) -> Page:
             .limit(limit)
         )
         try:
-            return _cut(((int(s), str(p)) for s, p in rows), after, acked, limit, max_bytes)
+            page = _cut(((int(s), str(p)) for s, p in rows), after, int(acked), limit, max_bytes)
+            return replace(page, hub_head_seq=int(head))
         finally:
             rows.close()
 

@@ -32,6 +32,9 @@ branches = Table(
     Column("created_at_ms", BigInteger, nullable=False),
     # The highest seq stored with every seq below it: what the hub resends after.
     Column("acked_seq", BigInteger, nullable=False, server_default="0"),
+    # The hub's own last seq as its last push told it: above acked_seq, what it had
+    # committed and not yet sent (a restore reports it, docs/backup.md).
+    Column("hub_head_seq", BigInteger, nullable=False, server_default="0"),
 )
 
 raw_events = Table(

@@ -1,20 +1,24 @@
-"""The back office's gRPC endpoint: ``Sync.PushBatch``, ``Sync.PushDirectory`` and
-``Sync.FetchEvents`` for the hubs (docs/backoffice.md)."""
+"""The back office's gRPC endpoint for the hubs: ``Sync.PushBatch``, ``Sync.PushDirectory``,
+``Sync.FetchEvents``, and the branches' backups (``PutBackup``, ``GetBackup``,
+``ListBackups``) when it keeps them (docs/backoffice.md)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterable, AsyncIterator
 from pathlib import Path
 
 import grpc
 from sqlalchemy import Engine
 
+from backoffice.backups import Header, Vault
 from backoffice.directory import store_directory
-from backoffice.errors import BadTlsFiles, BatchRefused
-from backoffice.handback import Fetch, hand_back
+from backoffice.errors import BackupBusy, BackupNotFound, BadTlsFiles, BatchRefused
+from backoffice.handback import FetchRequest, hand_back
 from backoffice.store import Batch, store
+from hub.backup.offsite import CHUNK
 from hub.sync.sender import MAX_BATCH_BYTES
 from okno.errors import SecretExposed
 from okno.files import read_private
@@ -32,12 +36,18 @@ _STATUS = {
     "malformed": grpc.StatusCode.INVALID_ARGUMENT,
     "repeated_seq": grpc.StatusCode.INVALID_ARGUMENT,
     "conflict": grpc.StatusCode.ALREADY_EXISTS,
+    "bad_backup_name": grpc.StatusCode.INVALID_ARGUMENT,
+    "backup_too_large": grpc.StatusCode.RESOURCE_EXHAUSTED,
+    "backup_truncated": grpc.StatusCode.DATA_LOSS,
+    "backup_damaged": grpc.StatusCode.DATA_LOSS,
 }
+Context = grpc.aio.ServicerContext[object, object]
 
 
 class SyncService(sync_pb2_grpc.SyncServicer):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, vault: Vault | None = None) -> None:
         self._engine = engine
+        self._vault = vault
 
     async def PushBatch(  # noqa: N802 - the gRPC method's name
         self, request: sync_pb2.PushBatchRequest, context: grpc.aio.ServicerContext[object, object]
@@ -46,6 +56,7 @@ class SyncService(sync_pb2_grpc.SyncServicer):
             request.branch_id,
             [(e.seq, e.payload) for e in request.events],
             request.signature,
+            request.head_seq,
         )
         try:
             acked, stored = await asyncio.to_thread(store, self._engine, batch)
@@ -78,7 +89,7 @@ class SyncService(sync_pb2_grpc.SyncServicer):
         request: sync_pb2.FetchEventsRequest,
         context: grpc.aio.ServicerContext[object, object],
     ) -> sync_pb2.FetchEventsReply:
-        fetch = Fetch(request.branch_id, request.after_seq, request.limit, request.signature)
+        fetch = FetchRequest(request.branch_id, request.after_seq, request.limit, request.signature)
         try:
             page = await asyncio.to_thread(hand_back, self._engine, fetch)
         except BatchRefused as refusal:
@@ -88,7 +99,89 @@ class SyncService(sync_pb2_grpc.SyncServicer):
             acked_seq=page.acked_seq,
             covered_seq=page.covered_seq,
             missing=[sync_pb2.SeqRange(first=a, last=b) for a, b in page.missing],
+            hub_head_seq=page.hub_head_seq,
         )
+
+    async def PutBackup(  # noqa: N802 - the gRPC method's name
+        self, request_iterator: AsyncIterable[sync_pb2.BackupChunk], context: Context
+    ) -> sync_pb2.PutBackupReply:
+        vault = await self._vault_or_abort(context)
+        chunks = aiter(request_iterator)
+        first = await anext(chunks, None)
+        if first is None or first.WhichOneof("part") != "header":
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                "malformed: a backup's stream starts with its header; send archives with "
+                "okno backup --backoffice",
+            )
+        told = first.header
+        header = Header(told.branch_id, told.name, told.size, told.sha256, told.signature)
+        try:
+            upload = await asyncio.to_thread(vault.receive, header)
+        except BackupBusy as busy:
+            await context.abort(grpc.StatusCode.ABORTED, str(busy))
+        except BatchRefused as refusal:
+            await context.abort(_STATUS[refusal.code], f"{refusal.code}: {refusal}")
+        # Closed whatever ends the call (a refusal, the hub cutting the stream): a partial
+        # not finished is removed then.
+        try:
+            async for chunk in chunks:
+                if chunk.WhichOneof("part") != "data" or not chunk.data:
+                    raise upload.refused(
+                        "malformed", "a backup's stream is its header, then its bytes only"
+                    )
+                await asyncio.to_thread(upload.write, chunk.data)
+            kept = await asyncio.to_thread(upload.finish)
+        except BatchRefused as refusal:
+            await context.abort(_STATUS[refusal.code], f"{refusal.code}: {refusal}")
+        finally:
+            upload.close()
+        return sync_pb2.PutBackupReply(size=kept.size, kept=kept.kept, pruned=kept.pruned)
+
+    async def GetBackup(  # noqa: N802 - the gRPC method's name
+        self, request: sync_pb2.GetBackupRequest, context: Context
+    ) -> AsyncIterator[sync_pb2.BackupChunk]:
+        vault = await self._vault_or_abort(context)
+        try:
+            opened = await asyncio.to_thread(
+                vault.open, request.branch_id, request.name, request.signature
+            )
+        except BackupNotFound as missing:
+            await context.abort(grpc.StatusCode.NOT_FOUND, str(missing))
+        except BatchRefused as refusal:
+            await context.abort(_STATUS[refusal.code], f"{refusal.code}: {refusal}")
+        with opened.file:
+            yield sync_pb2.BackupChunk(
+                header=sync_pb2.BackupHeader(
+                    branch_id=request.branch_id,
+                    name=opened.name,
+                    size=opened.size,
+                    sha256=opened.sha256,
+                )
+            )
+            while data := await asyncio.to_thread(opened.file.read, CHUNK):
+                yield sync_pb2.BackupChunk(data=data)
+
+    async def ListBackups(  # noqa: N802 - the gRPC method's name
+        self, request: sync_pb2.ListBackupsRequest, context: Context
+    ) -> sync_pb2.ListBackupsReply:
+        vault = await self._vault_or_abort(context)
+        try:
+            found = await asyncio.to_thread(vault.listed, request.branch_id, request.signature)
+        except BatchRefused as refusal:
+            await context.abort(_STATUS[refusal.code], f"{refusal.code}: {refusal}")
+        return sync_pb2.ListBackupsReply(
+            backups=[sync_pb2.KeptBackup(name=name, size=size) for name, size in found]
+        )
+
+    async def _vault_or_abort(self, context: Context) -> Vault:
+        if self._vault is None:
+            await context.abort(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                "no_backups: this back office keeps no backups; start it with "
+                "--backups DIR, or keep the archives elsewhere",
+            )
+        return self._vault
 
 
 def read_tls(cert: Path, key: Path) -> tuple[bytes, bytes]:
@@ -114,9 +207,13 @@ def read_tls(cert: Path, key: Path) -> tuple[bytes, bytes]:
 
 
 async def start_server(
-    engine: Engine, listen: str, tls: tuple[bytes, bytes] | None = None
+    engine: Engine,
+    listen: str,
+    tls: tuple[bytes, bytes] | None = None,
+    vault: Vault | None = None,
 ) -> tuple[grpc.aio.Server, int]:
-    """Serve Sync on ``listen`` (port 0: any); over TLS with ``tls`` (key PEM, cert PEM)."""
+    """Serve Sync on ``listen`` (port 0: any); over TLS with ``tls`` (key PEM, cert PEM);
+    keeping the branches' backups in ``vault``, if given."""
     server = grpc.aio.server(
         interceptors=[MalformedRequests()],
         options=[
@@ -124,7 +221,7 @@ async def start_server(
             ("grpc.max_send_message_length", MAX_MESSAGE),
         ],
     )
-    sync_pb2_grpc.add_SyncServicer_to_server(SyncService(engine), server)
+    sync_pb2_grpc.add_SyncServicer_to_server(SyncService(engine, vault), server)
     if tls is None:
         port = server.add_insecure_port(listen)
     else:
@@ -134,9 +231,14 @@ async def start_server(
     return server, port
 
 
-async def serve(engine: Engine, listen: str, tls: tuple[bytes, bytes] | None = None) -> None:
+async def serve(
+    engine: Engine,
+    listen: str,
+    tls: tuple[bytes, bytes] | None = None,
+    vault: Vault | None = None,
+) -> None:
     """Serve until SIGTERM or Ctrl-C."""
-    server, _ = await start_server(engine, listen, tls)
+    server, _ = await start_server(engine, listen, tls, vault)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)

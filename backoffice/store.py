@@ -45,7 +45,7 @@ from backoffice import schema, sealing
 from backoffice.aggregate import Fold, Parsed, fold, parse
 from backoffice.errors import BatchRefused, MalformedEvent, StoreUnavailable
 from hub.sync.signing import sign
-from okno.files import private_database
+from okno.files import durable_sqlite, private_database
 from okno.logtext import oneline
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,8 @@ class Batch:
     branch_id: str
     events: Sequence[tuple[int, str]]  # (seq, payload JSON)
     signature: str
+    # The hub's last committed seq as it says (PushBatchRequest.head_seq); 0: not told.
+    head_seq: int = 0
 
 
 def open_store(url: str, key_file: Path | None = None) -> Engine:
@@ -130,9 +132,10 @@ def _private_sqlite_file(url: str) -> None:
 
 
 def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
-    # WAL: the dashboard reads while a batch is written (as the hub's database does).
+    # WAL: the dashboard reads while a batch is written; FULL: a batch the back office
+    # acknowledged survives a power cut, as the hub's commits do.
+    durable_sqlite(dbapi_connection)
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
@@ -209,6 +212,12 @@ def _store(engine: Engine, batch: Batch) -> tuple[int, int]:
         if row is None:
             raise BatchRefused("unknown_branch", f"branch {batch.branch_id!r} is not registered")
         _check_signature(sealing.sealer_of(engine).open(row.id, row.secret), batch)
+        if batch.head_seq > 0:
+            connection.execute(
+                update(schema.branches)
+                .where(schema.branches.c.id == batch.branch_id)
+                .values(hub_head_seq=batch.head_seq)
+            )
         for before, after in pairwise(events):
             if after[0] == before[0]:
                 raise BatchRefused(

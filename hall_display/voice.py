@@ -135,10 +135,8 @@ class DiskCache:
         self.max_bytes = max_bytes
         directory.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        files = sorted(directory.glob("*.wav"), key=lambda p: p.stat().st_mtime)
-        self._sizes: OrderedDict[str, int] = OrderedDict(
-            (p.stem, p.stat().st_size) for p in files if not p.name.startswith(".")
-        )
+        files = sorted(_whole_files(directory), key=lambda p: p.stat().st_mtime)
+        self._sizes: OrderedDict[str, int] = OrderedDict((p.stem, p.stat().st_size) for p in files)
         self._total = sum(self._sizes.values())
 
     def path(self, key: str) -> Path:
@@ -176,6 +174,24 @@ class DiskCache:
                 self._total -= old_size
                 self.path(old).unlink(missing_ok=True)
         return path
+
+
+def _whole_files(directory: Path) -> list[Path]:
+    """The cached WAVs, less those a power cut left short: they are deleted, made again.
+
+    A cache is written without fsync (a lost entry is only made again), so after a cut a
+    file may stand under its name with less than its header counts, or nothing.
+    """
+    kept = []
+    for path in directory.glob("*.wav"):
+        if path.name.startswith("."):
+            continue
+        if wav.is_whole(path):
+            kept.append(path)
+        else:
+            log.warning("damaged cache file removed file=%s", path.name)
+            path.unlink(missing_ok=True)
+    return kept
 
 
 class Voice:

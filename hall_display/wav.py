@@ -21,6 +21,8 @@ SAMPLE_RATE = 22_050
 SAMPLE_WIDTH = 2
 CHANNELS = 1
 _FULL_SCALE = 32767
+# RIFF, fmt and data chunk headers of a plain PCM WAV: what a file holds beside its frames.
+_HEADER = 44
 _CHIME_NOTES = ((880.0, 0.28), (659.25, 0.32))  # A5 then E5: "ding-dong", 0.6 s in all
 
 
@@ -92,6 +94,16 @@ def read_frames(path: Path) -> bytes:
             return reader.readframes(reader.getnframes())
     except (wave.Error, EOFError) as err:
         raise BadAudio(f"{path}: not a readable WAV file ({err})") from err
+
+
+def is_whole(path: Path) -> bool:
+    """Whether a WAV file holds all the frames its header counts (a cut can leave less)."""
+    try:
+        with wave.open(str(path), "rb") as reader:
+            counted = reader.getnframes() * reader.getsampwidth() * reader.getnchannels()
+    except (wave.Error, EOFError):
+        return False
+    return path.stat().st_size >= _HEADER + counted
 
 
 def temporary_path(path: Path) -> Path:

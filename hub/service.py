@@ -40,6 +40,7 @@ from hub.staff import Staff
 from hub.staff import store as staff_store
 from hub.store.database import forget_old_pages, open_database
 from hub.store.repository import Repository
+from hub.store.sealed import CODES_KEY, sealer
 from hub.store.secrets import SNILS_KEY, file_key
 from hub.store.typed import erase_typed
 from hub.tickets import Tickets
@@ -103,8 +104,11 @@ class Hub:
         self.clock = clock
         self.loaded: LoadedConfig = load_branch(config_path)
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="okno-store")
-        self._repository = Repository(open_database(db_path))
+        database = open_database(db_path)
         pki_dir = pki_dir or db_path.parent / f"{db_path.stem}-pki"
+        self._repository = Repository(
+            database, sealer(file_key(pki_dir, database.engine, CODES_KEY))
+        )
         authority = BranchAuthority.load_or_create(pki_dir, self.loaded.branch.id)
         # Keys that hash personal data are kept here, beside the CA, never in the database
         # that holds the hashes.

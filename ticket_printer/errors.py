@@ -68,3 +68,9 @@ class BadSettings(PrinterError, ValueError):
     """A setting from the technician the printer cannot take; the previous ones stay."""
 
     code = "bad_settings"
+
+
+class JobDamaged(PrinterError, ValueError):
+    """A job file in the agent's queue cannot be read (half written by an older okno)."""
+
+    code = "job_damaged"

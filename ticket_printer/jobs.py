@@ -1,7 +1,8 @@
 """The printer agent's queue on disk: a job is kept from its arrival until it is printed.
 
 Each job is one small JSON file, written to a temporary name, synced and renamed, so a
-power cut leaves either the old state or the new one. A job goes queued -> sending ->
+power cut leaves either the old state or the new one (and a partial file, removed at the
+next start). A job goes queued -> sending ->
 printed. "sending" is written before the first byte goes to the printer: a job found in
 it after a restart may or may not have come out, so it is printed again marked as a copy
 (a visitor never leaves without a ticket, and a second paper says it is one). Printed
@@ -16,7 +17,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from okno.files import write_private
+from okno.files import discard_partials, write_private
+from ticket_printer.errors import JobDamaged
 
 KEEP_PRINTED = 500
 
@@ -41,8 +43,12 @@ class Job:
 
 class JobQueue:
     def __init__(self, folder: Path) -> None:
+        """The queue in ``folder``; JobDamaged, before anything prints, when a job is unreadable."""
         self._folder = folder
         folder.mkdir(parents=True, exist_ok=True)
+        discard_partials(folder)
+        for job_id in self._ids():
+            self.get(job_id)
 
     def add(self, job_id: int, payload_json: str, kind: str = "print") -> Job:
         """Keep a new job; a job already known (any state) is returned as it is."""
@@ -54,18 +60,26 @@ class JobQueue:
         return job
 
     def get(self, job_id: int) -> Job | None:
+        """The job kept under ``job_id``; JobDamaged when its file cannot be read as one."""
         path = self._path(job_id)
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
+            return Job(
+                job_id,
+                record["payload_json"],
+                JobState(record["state"]),
+                record["error"],
+                record.get("kind", "print"),  # jobs kept before slips existed are tickets
+            )
         except FileNotFoundError:
             return None
-        return Job(
-            job_id,
-            record["payload_json"],
-            JobState(record["state"]),
-            record["error"],
-            record.get("kind", "print"),  # jobs kept before slips existed are tickets
-        )
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise JobDamaged(
+                f"{path} is not a print job okno can read ({type(err).__name__}: {err}), "
+                f"perhaps half written at a power cut by an older okno: move it out of "
+                f"{self._folder} and start the printer again; its ticket may not have "
+                "printed, an operator can reprint it"
+            ) from err
 
     def next(self) -> Job | None:
         """The oldest job still to print (one left "sending" by a crash comes first)."""

@@ -1,4 +1,5 @@
-"""``okno backup`` (take, keygen, list) and ``okno restore``: the hub machine's backups.
+"""``okno backup`` (take, keygen, list, fetch) and ``okno restore``: the hub machine's
+backups, kept in a local folder and, with ``--backoffice``, at the back office too.
 
 The clock is read here, at the edge, and given to the code below; the heavy imports
 wait until a command runs, so that ``okno --help`` stays quick.
@@ -8,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from okno.console import fail, setup_logging
 from okno.errors import OknoError
+
+if TYPE_CHECKING:
+    from hub.backup.offsite import Office
 
 backup_app = typer.Typer(help="Backups of the hub: encrypted to the region's key, checked, kept.")
 restore_app = typer.Typer()
@@ -27,6 +32,12 @@ Secret = Annotated[
 Folder = Annotated[
     Path | None,
     typer.Option("--to", help="The archives' folder; <db>-backups/ beside the database if unset."),
+]
+BackOffice = Annotated[
+    str, typer.Option("--backoffice", help="host:port of the region's back office.")
+]
+BackOfficeCa = Annotated[
+    Path | None, typer.Option(help="The CA of the back office's TLS certificate.")
 ]
 
 
@@ -46,19 +57,35 @@ def backup(
     to: Folder = None,
     keep_daily: Annotated[int, typer.Option(help="Keep the last backup of this many days.")] = 14,
     keep_weekly: Annotated[int, typer.Option(help="...and of this many weeks.")] = 8,
+    backoffice: Annotated[
+        str,
+        typer.Option(help="host:port of the back office to keep a copy at too (none if empty)."),
+    ] = "",
+    backoffice_ca: BackOfficeCa = None,
 ) -> None:
-    """Take a backup while the hub serves, then drop those past the retention."""
+    """Take a backup while the hub serves, then drop those past the retention; with
+    --backoffice, send it to the back office too."""
     if context.invoked_subcommand is not None:
         return
     from hub.backup.keys import recipient as parse_recipient
     from hub.backup.layout import HubFiles
+    from hub.backup.offsite import upload
     from hub.backup.retention import archives, to_prune
     from hub.backup.take import take_backup
 
     setup_logging()
     if not recipient:
         raise fail("give --recipient the region's public key (age1...): `okno backup keygen`")
+    if backoffice and backoffice_secret_file is None:
+        raise fail(
+            "--backoffice needs --backoffice-secret-file: the branch signs its archives with "
+            "its back office secret"
+        )
     try:
+        # Read before the backup is taken: a wrong setting fails at once, not after it.
+        office = None
+        if backoffice and backoffice_secret_file is not None:
+            office = _office(backoffice, "", backoffice_secret_file, backoffice_ca)
         files = HubFiles(db, config, backoffice_secret_file)
         folder = to or files.backups
         taken = take_backup(files, folder, [parse_recipient(recipient)], _now_ms())
@@ -71,6 +98,20 @@ def backup(
     typer.echo(
         f"{taken.path}  seq {taken.manifest.last_seq}  {size / 1e6:.1f} MB"
         f"  ({len(pruned)} older removed)"
+    )
+    if office is None:
+        return
+    office = replace(office, branch_id=taken.manifest.branch_id)
+    try:
+        sent = asyncio.run(upload(office, taken.path))
+    except OknoError as error:
+        raise fail(
+            f"{error}. The archive is kept here ({taken.path}); the next backup, or this "
+            "command again, sends one to the back office"
+        ) from error
+    typer.echo(
+        f"sent to the back office at {backoffice} (it keeps {sent.kept} of the branch's "
+        f"archives, {sent.pruned} older removed)"
     )
 
 
@@ -88,14 +129,85 @@ def keygen(
 
 
 @backup_app.command("list")
-def list_archives(to: Folder = None, db: Db = Path("var/okno.db")) -> None:
-    """The complete archives in the folder, oldest first, with their branch time."""
+def list_archives(
+    to: Folder = None,
+    db: Db = Path("var/okno.db"),
+    backoffice: Annotated[
+        str, typer.Option(help="host:port: list the archives the back office keeps instead.")
+    ] = "",
+    branch: Annotated[str, typer.Option(help="With --backoffice: the branch's id.")] = "",
+    backoffice_secret_file: Secret = None,
+    backoffice_ca: BackOfficeCa = None,
+) -> None:
+    """The complete archives in the folder (or at the back office), oldest first."""
     from hub.backup.layout import HubFiles
-    from hub.backup.retention import archives
+    from hub.backup.offsite import listed
+    from hub.backup.retention import archive_of, archives
 
-    for archive in archives(to or HubFiles(db, Path()).backups):
-        size = archive.path.stat().st_size
-        typer.echo(f"{archive.taken:%Y-%m-%d %H:%M:%S}  {size / 1e6:9.1f} MB  {archive.path.name}")
+    if backoffice:
+        office = _needed_office(backoffice, branch, backoffice_secret_file, backoffice_ca)
+        try:
+            kept = asyncio.run(listed(office))
+        except OknoError as error:
+            raise fail(str(error)) from error
+        found = [(archive_of(Path(name)), size) for name, size in kept]
+    else:
+        found = [(a, a.path.stat().st_size) for a in archives(to or HubFiles(db, Path()).backups)]
+    for archive, size in found:
+        if archive is not None:
+            typer.echo(
+                f"{archive.taken:%Y-%m-%d %H:%M:%S}  {size / 1e6:9.1f} MB  {archive.path.name}"
+            )
+
+
+@backup_app.command("fetch")
+def fetch_archive(
+    backoffice: BackOffice,
+    branch: Annotated[str, typer.Option(help="The id of the branch whose archive to fetch.")],
+    backoffice_secret_file: Annotated[
+        Path, typer.Option(help="The branch's back office secret file, from the region.")
+    ],
+    backoffice_ca: BackOfficeCa = None,
+    name: Annotated[
+        str, typer.Option(help="The archive's file name (`backup list`); the newest if unset.")
+    ] = "",
+    to: Annotated[Path, typer.Option("--to", help="The folder to fetch it into.")] = Path("."),
+) -> None:
+    """Fetch the branch's archive from the back office, for `okno restore` on a new box."""
+    from hub.backup.offsite import download
+
+    office = _needed_office(backoffice, branch, backoffice_secret_file, backoffice_ca)
+    setup_logging()
+    try:
+        path = asyncio.run(download(office, to, name))
+    except OknoError as error:
+        raise fail(str(error)) from error
+    typer.echo(f"{path}  {path.stat().st_size / 1e6:.1f} MB")
+    typer.echo(f"restore it: okno restore {path} --identity REGION-KEY ... (docs/backup.md)")
+
+
+def _needed_office(
+    target: str, branch: str, secret_file: Path | None, ca_file: Path | None
+) -> Office:
+    """The back office as a command that cannot do without it is given it."""
+    if not branch or secret_file is None:
+        raise fail(
+            "--backoffice needs --branch and --backoffice-secret-file: the archives are the "
+            "branch's, and only its secret gets them"
+        )
+    try:
+        return _office(target, branch, secret_file, ca_file)
+    except OknoError as error:
+        raise fail(str(error)) from error
+
+
+def _office(target: str, branch: str, secret_file: Path, ca_file: Path | None) -> Office:
+    """The back office at ``target``, the branch signing there with its secret."""
+    from hub.backup.offsite import Office
+    from hub.sync import read_ca, read_secret
+
+    ca = read_ca(ca_file) if ca_file else None
+    return Office(target, read_secret(secret_file), branch, ca)
 
 
 @restore_app.command("restore")
@@ -154,6 +266,12 @@ def restore(
     typer.echo(f"branch CA fingerprint: {restored.ca_fingerprint} (devices must show the same)")
     if restored.missing:
         typer.echo(f"{restored.missing} events the back office acknowledged are not held there")
+    if restored.unsent:
+        typer.echo(
+            f"at least {restored.unsent} events the lost hub committed in its last moments "
+            "never reached the back office and are lost: a visitor whose ticket the hub does "
+            "not know takes a new one"
+        )
     if restored.bookings_without_code:
         typer.echo(
             f"{restored.bookings_without_code} bookings made after the backup are back without "

@@ -29,7 +29,25 @@ class TargetOccupied(BackupError, FileExistsError):
     code = "target_occupied"
 
 
-class CatchUpFailed(BackupError, ConnectionError):
-    """The back office could not give the restored hub what the branch synced."""
+class OffsiteFailed(BackupError):
+    """The back office did not take the archive, or did not hand one back."""
 
-    code = "catch_up_failed"
+    code = "offsite_failed"
+
+
+class OffsiteRefused(OffsiteFailed, PermissionError):
+    """The back office refuses the branch's secret, or the archive as sent."""
+
+    code = "offsite_refused"
+
+
+class OffsiteUnreachable(OffsiteFailed, ConnectionError):
+    """The back office was not reached, or stopped answering in the middle."""
+
+    code = "offsite_unreachable"
+
+
+class OffsiteNotFound(OffsiteFailed, FileNotFoundError):
+    """The back office keeps no such archive of the branch."""
+
+    code = "offsite_not_found"

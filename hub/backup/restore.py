@@ -6,15 +6,18 @@ into the staged database, through the same repository the hub writes with; only 
 are the files moved where the hub will look for them. A refusal or a failure at any
 step leaves the target as it was.
 
-The back office holds every event the branch synced, but not what never leaves a hub:
-a booking's code and contact (hub/store/codec.py). A booking made after the backup
-comes back holding its seat with a code nobody can type (``#`` and its id), counted in
-``Restored.bookings_without_code``: staff check its visitor in by the booking list.
+The back office holds every event the branch synced, but not what never leaves a hub
+readable: a booking's contact, and its code other than sealed with the hub's key
+(hub/store/sealed.py). A booking made after the backup comes back with its seat and its
+code, without its contact. Only a log written before codes were sealed leaves a booking
+with a code nobody can type (``#`` and its id), counted in
+``Restored.bookings_without_code``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import shutil
@@ -25,11 +28,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import grpc
 import pyrage
 from sqlalchemy import Engine, select
 
-from hub.backup.errors import ArchiveRefused, BackupSettings, CatchUpFailed, TargetOccupied
+from hub.backup.errors import ArchiveRefused, BackupSettings, TargetOccupied
 from hub.backup.layout import CONFIG, DATABASE, PKI, SECRET, STAGING, HubFiles
 from hub.backup.manifest import Manifest
 from hub.backup.unpack import unpack
@@ -38,6 +40,8 @@ from hub.journal import HUB_MACHINE, HUB_RESTORED
 from hub.store import codec, schema
 from hub.store.database import open_database
 from hub.store.repository import Repository
+from hub.store.sealed import CODES_KEY, sealer, unseal
+from hub.store.secrets import file_key
 from okno.files import sync_folder, write_private
 
 log = logging.getLogger(__name__)
@@ -56,8 +60,22 @@ class Page(Protocol):
     def acked_seq(self) -> int: ...
 
 
-# (branch secret, branch id, after seq) -> the branch's events after that seq, page by page.
-Fetch = Callable[[str, str, int], AsyncIterable[Page]]
+class CatchUp(AsyncIterable[Page], Protocol):
+    """The branch's events after a seq, page by page; once iterated, what the back office
+    acknowledged, the seqs it could not give, and what the lost hub never sent."""
+
+    @property
+    def acked_seq(self) -> int | None: ...
+
+    @property
+    def missing(self) -> int: ...
+
+    @property
+    def unsent(self) -> int: ...
+
+
+# (branch secret, branch id, after seq) -> the catch-up from the back office.
+Fetch = Callable[[str, str, int], CatchUp]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +86,8 @@ class Restored:
     caught_up: int
     # Seqs the back office acknowledged but could not give (events it refused as poison).
     missing: int
+    # Events the lost hub committed but never sent, as its last push told (a lower bound).
+    unsent: int
     acked_seq: int
     # The restored hub's last seq: its journal entry of the restore.
     seq: int
@@ -135,39 +155,35 @@ async def _catch_up(
     label: str,
     now_ms: int,
     source: tuple[Fetch, str] | None,
-) -> tuple[int, int, int, int, int]:
+) -> tuple[int, int, int, int, int, int]:
     """Replay into ``db`` what the back office holds after the backup, then journal the
     restore under a seq past everything the back office acknowledged, so that no seq it
-    holds is ever used again. (caught up, missing, acked, seq, bookings without code)."""
+    holds is ever used again. Restored's figures: (caught up, missing, unsent, acked, seq,
+    bookings without code)."""
     database = open_database(db)
-    repository = Repository(database)
+    codes_key = file_key(db.parent / PKI, database.engine, CODES_KEY)
+    repository = Repository(database, sealer(codes_key))
     try:
-        kept = await asyncio.to_thread(_booking_privates, repository.engine)
-        caught, acked = 0, described.last_seq
+        kept = await asyncio.to_thread(_booking_privates, repository.engine, codes_key)
+        caught, acked, missing, unsent = 0, described.last_seq, 0, 0
         if source is not None:
             fetch, secret = source
-            try:
-                async for page in fetch(secret, described.branch_id, described.last_seq):
-                    events = [
-                        _with_privates(codec.event_from_json(p), kept) for _, p in page.events
-                    ]
-                    await asyncio.to_thread(_payments_back, repository.engine, events)
-                    await asyncio.to_thread(repository.append, events)
-                    caught += len(events)
-                    acked = max(acked, page.acked_seq)
-            except grpc.aio.AioRpcError as error:
-                raise CatchUpFailed(
-                    f"the back office could not give the events after seq {described.last_seq}: "
-                    f"{error.code().name} {error.details()}; nothing was restored, try again "
-                    "when it answers"
-                ) from error
+            catch_up = fetch(secret, described.branch_id, described.last_seq)
+            async for page in catch_up:
+                events = [_with_privates(p, kept) for _, p in page.events]
+                await asyncio.to_thread(_payments_back, repository.engine, events)
+                await asyncio.to_thread(repository.append, events)
+                caught += len(events)
+            acked = max(acked, catch_up.acked_seq or 0)
+            missing, unsent = catch_up.missing, catch_up.unsent
         last_seq, last_day = await asyncio.to_thread(_last_event, repository.engine)
         seq = max(last_seq, acked) + 1
         entry = JournalEntry(
             HUB_RESTORED,
             "local",
             label,
-            f"backup_seq={described.last_seq} caught_up={caught} acked={acked}",
+            f"backup_seq={described.last_seq} caught_up={caught} acked={acked} "
+            f"missing={missing} unsent={unsent}",
             HUB_MACHINE,
         )
         day = last_day or described.last_day
@@ -175,39 +191,48 @@ async def _catch_up(
         await asyncio.to_thread(repository.append, [journal])
     finally:
         database.close()
-    missing = max(0, acked - described.last_seq - caught)
-    return caught, missing, acked, seq, len(kept.placeholders)
+    return caught, missing, unsent, acked, seq, len(kept.placeholders)
 
 
 class _Privates(dict[int, dict[str, Any]]):
     """Each booking's private fields by id; ``placeholders``: ids given an untypable code."""
 
-    def __init__(self, rows: dict[int, dict[str, Any]]) -> None:
+    def __init__(self, rows: dict[int, dict[str, Any]], codes_key: bytes) -> None:
         super().__init__(rows)
+        self.codes_key = codes_key
         self.placeholders: set[int] = set()
 
 
-def _booking_privates(engine: Engine) -> _Privates:
+def _booking_privates(engine: Engine, codes_key: bytes) -> _Privates:
     table = schema.appointments
     columns = [table.c.id, *(table.c[name] for name in _PRIVATE)]
     with engine.connect() as connection:
         rows = connection.execute(select(*columns)).mappings()
-        return _Privates({int(r["id"]): {n: r[n] for n in _PRIVATE} for r in rows})
+        return _Privates({int(r["id"]): {n: r[n] for n in _PRIVATE} for r in rows}, codes_key)
 
 
-def _with_privates(event: Event, kept: _Privates) -> Event:
+def _with_privates(payload: str, kept: _Privates) -> Event:
     """The event with its booking's private fields as the restored database holds them.
 
     A replayed booking would otherwise overwrite its code and contact with the log's
-    blanks; one made after the backup gets a code no visitor can type, unique as the
-    database wants it.
+    blanks. One made after the backup gets its code back from the log, sealed with the
+    hub's key (hub/store/sealed.py); failing that (a log written before codes were
+    sealed), a code no visitor can type, unique as the database wants it.
     """
+    event = codec.event_from_json(payload)
     booking = event.appointment
     if booking is None:
         return event
     if booking.id not in kept:
-        kept[booking.id] = {**dict.fromkeys(_PRIVATE, ""), "code": f"#{booking.id:x}"}
-        kept.placeholders.add(booking.id)
+        sealed = json.loads(payload)["appointment"].get("sealed_code", "")
+        try:
+            code = unseal(kept.codes_key, booking.id, sealed) if sealed else ""
+        except ValueError:
+            log.warning("sealed booking code does not open appointment=%d", booking.id)
+            code = ""
+        kept[booking.id] = {**dict.fromkeys(_PRIVATE, ""), "code": code or f"#{booking.id:x}"}
+        if not code:
+            kept.placeholders.add(booking.id)
     if event.kind is EventKind.APPOINTMENT_CONTACT_ERASED:
         kept[booking.id].update(dict.fromkeys(_CONTACT, ""))
     restored: Appointment = replace(booking, **kept[booking.id])
@@ -263,6 +288,7 @@ def _put_in_place(root: Path, target: HubFiles, now_ms: int) -> None:
     for path in [*_targets(target), *_companions(target.db)]:
         if path.exists():
             path.rename(path.with_name(f"{path.name}.before-restore-{stamp}"))
+    sync_folder(root / PKI)
     os.replace(root / DATABASE, target.db)
     os.replace(root / PKI.rstrip("/"), target.pki)
     sync_folder(target.db.parent)

@@ -31,11 +31,23 @@ def archives(folder: Path) -> list[Archive]:
     """The complete archives in ``folder``, oldest first; a ``.partial`` is none."""
     found = []
     for path in folder.iterdir() if folder.is_dir() else ():
-        named = _NAME.match(path.name)
-        if named and path.is_file():
-            taken = datetime.strptime(named["at"], "%Y%m%d-%H%M%S")
-            found.append(Archive(path, named["branch"], taken))
+        archive = archive_of(path)
+        if archive is not None and path.is_file():
+            found.append(archive)
     return sorted(found, key=lambda a: (a.taken, a.path.name))
+
+
+def archive_of(path: Path) -> Archive | None:
+    """The archive ``path``'s name says it is, or None: not an archive's name (a
+    ``.partial``, say), or a time that never was."""
+    named = _NAME.fullmatch(path.name)
+    if named is None:
+        return None
+    try:
+        taken = datetime.strptime(named["at"], "%Y%m%d-%H%M%S")
+    except ValueError:
+        return None
+    return Archive(path, named["branch"], taken)
 
 
 def taken_ms(archive: Archive, timezone: str) -> int:

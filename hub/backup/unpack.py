@@ -7,6 +7,7 @@ another key, truncated, changed after it was written, or from a newer okno.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import tarfile
 import zlib
@@ -103,6 +104,10 @@ def _extract(archive: Path, plain: Path, root: Path) -> None:
                 with source, target.open("xb") as out:
                     while chunk := source.read(1 << 20):
                         out.write(chunk)
+                    # Synced before the restore renames it into place: a power cut then
+                    # leaves the whole file under its real name, never a short one.
+                    out.flush()
+                    os.fsync(out.fileno())
                 target.chmod(0o600)
     except (tarfile.TarError, EOFError, zlib.error, FileExistsError) as error:
         raise ArchiveRefused(

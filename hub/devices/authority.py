@@ -30,7 +30,7 @@ from hub.errors import (
     InvalidRequest,
     RevokedCertificate,
 )
-from okno.files import read_private, write_private
+from okno.files import read_private, write_atomic, write_private
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class BranchAuthority:
         key_pem = private_key_pem(key)
         cert_pem = certificate.public_bytes(serialization.Encoding.PEM)
         write_private(key_path, key_pem)
-        cert_path.write_bytes(cert_pem)
+        write_atomic(cert_path, cert_pem)
         log.info(
             "hub certificate issued branch=%s door=%s hosts=%s not_after=%s",
             self._branch_id,

@@ -17,7 +17,7 @@ from cryptography.x509.oid import NameOID
 
 from hub.errors import AuthorityDamaged
 from okno.errors import SecretExposed
-from okno.files import read_private, write_private
+from okno.files import read_private, write_atomic, write_private
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +41,14 @@ def open_ca(
         key = ec.generate_private_key(ec.SECP256R1())
         write_private(key_path, private_key_pem(key))
         certificate = _self_signed(key, branch_id, now)
-        cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        write_atomic(cert_path, certificate.public_bytes(serialization.Encoding.PEM))
         log.info("branch CA created branch=%s directory=%s", branch_id, directory)
         return key, certificate
     key = _load_ca_key(key_path)
     if not cert_path.exists():
         # Same key and subject: certificates already issued still verify against it.
         certificate = _self_signed(key, branch_id, now)
-        cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        write_atomic(cert_path, certificate.public_bytes(serialization.Encoding.PEM))
         log.warning("branch CA certificate was missing, reissued branch=%s", branch_id)
         return key, certificate
     certificate = _load_ca_certificate(cert_path)

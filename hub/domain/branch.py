@@ -18,7 +18,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from hub.domain.payments import MAX_AMOUNT
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+# The ids of a branch, its services, desks...: also a folder's name (backoffice/backups.py).
+IDENTIFIER = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # call_centre: who answers the branch's phone and books by it (hub.api.permissions).

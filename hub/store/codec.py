@@ -22,6 +22,7 @@ from hub.domain.model import (
     TicketState,
 )
 from hub.domain.payments import Payment, PaymentState
+from hub.store.sealed import Sealer
 
 _TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
 _DESK_FIELDS = tuple(f.name for f in fields(Desk))
@@ -77,7 +78,14 @@ def saved_desk(row: Mapping[Any, Any]) -> Desk:
     )
 
 
-def event_to_json(event: Event) -> str:
+def event_to_json(event: Event, seal: Sealer | None = None) -> str:
+    """The event as the log keeps it; ``seal`` adds a booking's code sealed for the
+    hub's own restore (hub/store/sealed.py)."""
+    booking = None
+    if event.appointment:
+        booking = _appointment_json(event.appointment)
+        if seal is not None and event.appointment.code:
+            booking["sealed_code"] = seal(event.appointment)
     return json.dumps(
         {
             "seq": event.seq,
@@ -88,7 +96,7 @@ def event_to_json(event: Event) -> str:
             "desk": _desk_json(event.desk) if event.desk else None,
             "detail": event.detail,
             "request_id": event.request_id,
-            "appointment": _appointment_json(event.appointment) if event.appointment else None,
+            "appointment": booking,
             "rating": rating_json(event.rating) if event.rating else None,
             "payment": payment_json(event.payment) if event.payment else None,
             "entry": entry_json(event.entry) if event.entry else None,

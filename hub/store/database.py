@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from hub.errors import StoreUnavailable
-from okno.files import private_database
+from okno.files import durable_sqlite, private_database
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -78,14 +78,11 @@ def _lock(path: Path) -> IO[str]:
 
 
 def _durable_settings(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers go on while a batch commits; synchronous=FULL makes a commit
-    # survive a power cut, not only a killed process (SQLite docs, "PRAGMA synchronous").
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
+    durable_sqlite(dbapi_connection)
     # What is deleted or overwritten (an erased contact, a moved key) is zeroed on its
     # page, not left in the file's free space for a copy of the file to show: whatever
     # the SQLite build's default (Debian's is on, SQLite's own is off).
+    cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 

@@ -23,6 +23,7 @@ from hub.domain.model import (
 )
 from hub.store import codec, schema
 from hub.store.database import Database
+from hub.store.sealed import Sealer
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +42,10 @@ class SavedAppointments:
 
 
 class Repository:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, seal: Sealer | None = None) -> None:
+        """``seal`` puts each booking's code into its events, sealed (hub/store/sealed.py)."""
         self._database = database
+        self._seal = seal
         self._engine = database.engine
         # Compiled once to plain SQL: writes run for every batch, and SQLAlchemy's
         # per-row statement handling was the hub's largest cost under load.
@@ -73,7 +76,7 @@ class Repository:
                 _ticket_id(e),
                 _desk_id(e),
                 e.request_id,
-                codec.event_to_json(e),
+                codec.event_to_json(e, self._seal),
             )
             for e in events
         ]

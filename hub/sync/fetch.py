@@ -16,21 +16,12 @@ from typing import TYPE_CHECKING
 import grpc
 
 from hub.sync.errors import BackOfficeUnreachable, FetchFailed, FetchRefused
-from hub.sync.sender import BATCH, channel, sync_stub
+from hub.sync.sender import BATCH, UNREACHED, channel, sync_stub
 from hub.sync.signing import sign_fetch
 from protos.okno.v1 import sync_pb2
 
 if TYPE_CHECKING:
     from protos.okno.v1.sync_pb2_grpc import SyncAsyncStub
-
-# Answers that say the back office was not reached or did not answer in time.
-_UNREACHED = frozenset(
-    {
-        grpc.StatusCode.UNAVAILABLE,
-        grpc.StatusCode.DEADLINE_EXCEEDED,
-        grpc.StatusCode.CANCELLED,
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +34,8 @@ class Fetch:
     """The branch's events after ``after_seq``: ``async for page in fetch`` (pages with at
     least one event, at most ``page`` each). Afterwards ``acked_seq`` is the last seq the
     back office acknowledged (below ``after_seq`` if it holds less than the backup),
-    ``missing_ranges`` the acknowledged seqs it does not hold and ``missing`` their count.
+    ``missing_ranges`` the acknowledged seqs it does not hold and ``missing`` their count,
+    ``unsent`` how many the lost hub had committed past ``acked_seq`` by its last push.
 
     ``ca`` (PEM): over TLS, trusting that authority alone. Raises FetchRefused (a secret or
     branch the back office does not take), BackOfficeUnreachable, or FetchFailed.
@@ -70,10 +62,17 @@ class Fetch:
         self.acked_seq: int | None = None
         self.missing_ranges: list[tuple[int, int]] = []
         self.fetched = 0
+        self.hub_head_seq = 0
 
     @property
     def missing(self) -> int:
         return sum(last - first + 1 for first, last in self.missing_ranges)
+
+    @property
+    def unsent(self) -> int:
+        """Events the hub had committed, by what its last push told, and never sent: a
+        lower bound, since it may have committed more after that push."""
+        return max(0, self.hub_head_seq - (self.acked_seq or 0))
 
     async def __aiter__(self) -> AsyncIterator[Page]:
         self.acked_seq, self.missing_ranges, self.fetched = None, [], 0
@@ -83,6 +82,7 @@ class Fetch:
             while True:
                 reply = await self._ask(stub, after)
                 self.acked_seq = int(reply.acked_seq)
+                self.hub_head_seq = int(reply.hub_head_seq)
                 self.missing_ranges += [(r.first, r.last) for r in reply.missing]
                 if reply.events:
                     self.fetched += len(reply.events)
@@ -117,7 +117,7 @@ class Fetch:
                 f"the back office refuses branch {self._branch_id!r} ({details}); restore with "
                 "the secret the region registered for the branch"
             )
-        if code in _UNREACHED:
+        if code in UNREACHED:
             return BackOfficeUnreachable(
                 f"cannot reach the back office at {self._target} ({code.name}: {details}) "
                 f"to fetch branch {self._branch_id!r}'s events after seq {after}: check the "

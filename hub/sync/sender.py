@@ -53,7 +53,7 @@ PERMANENT = frozenset(
 )
 # What says the back office was not reached (or did not answer in time); any other
 # failure is its answer to the batch, a refusal, and is logged as one.
-_UNREACHED = frozenset(
+UNREACHED = frozenset(
     {
         grpc.StatusCode.UNAVAILABLE,
         grpc.StatusCode.DEADLINE_EXCEEDED,
@@ -75,13 +75,21 @@ Source = Callable[[int, int], Awaitable[list[tuple[int, str]]]]
 
 
 async def push(
-    stub: SyncAsyncStub, branch_id: str, secret: str, events: list[tuple[int, str]]
+    stub: SyncAsyncStub,
+    branch_id: str,
+    secret: str,
+    events: list[tuple[int, str]],
+    head_seq: int = 0,
 ) -> int:
-    """Push one signed batch; the back office's acknowledged seq (AioRpcError if refused)."""
+    """Push one signed batch; the back office's acknowledged seq (AioRpcError if refused).
+
+    ``head_seq``: the hub's last committed seq, which the back office keeps for a restore
+    to count what was never sent (0: not told)."""
     request = sync_pb2.PushBatchRequest(
         branch_id=branch_id,
         events=[sync_pb2.SyncEvent(seq=s, payload=p) for s, p in events],
         signature=sign(secret, branch_id, events),
+        head_seq=head_seq,
     )
     reply = await stub.PushBatch(request, timeout=60.0)
     return int(reply.acked_seq)
@@ -252,7 +260,8 @@ class Sender:
         self.diverged = diverged
 
     async def _push(self, stub: SyncAsyncStub, events: list[tuple[int, str]]) -> int:
-        return await push(stub, self._branch_id, self._secret, events)
+        head = self._head() if self._head is not None else 0
+        return await push(stub, self._branch_id, self._secret, events, head)
 
     async def _tell_directory(self, stub: SyncAsyncStub) -> None:
         """Send the branch's names if the back office has not had these since the contact
@@ -288,7 +297,7 @@ class Sender:
             )
             self.acked = None
             return
-        if code not in _UNREACHED:
+        if code not in UNREACHED:
             wait_s = REFUSED_RETRY.after(failures)
             self.refusals += 1
             log.error(

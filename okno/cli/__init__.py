@@ -13,8 +13,8 @@ import typer
 from backoffice import cli as backoffice
 from card_reader import cli as card_reader
 from hall_display import cli as display
-from hub.backup import cli as backup
 from hub import cli as hub
+from hub.backup import cli as backup
 from kiosk import cli as kiosk
 from okno.cli import provision
 from okno.demo import cli as demo

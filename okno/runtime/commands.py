@@ -8,18 +8,17 @@ handlers of commands that must not repeat (a print) check their own effect.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from okno.files import append_line, journal_lines
+from okno.runtime.errors import JournalDamaged
 
 
 class CommandJournal:
     def __init__(self, path: Path) -> None:
+        """The journal at ``path``; JournalDamaged when a whole line in it is not an id."""
         self._path = path
-        self._done = (
-            {int(line) for line in path.read_text().split() if line.isdigit()}
-            if path.exists()
-            else set()
-        )
+        self._done = {_command_id(path, number, line) for number, line in _lines(path)}
 
     def __contains__(self, command_id: object) -> bool:
         return command_id in self._done
@@ -27,8 +26,19 @@ class CommandJournal:
     def record(self, command_id: int) -> None:
         """Remember a command as run, on disk before returning."""
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        with self._path.open("a") as journal:
-            journal.write(f"{command_id}\n")
-            journal.flush()
-            os.fsync(journal.fileno())
+        append_line(self._path, str(command_id))
         self._done.add(command_id)
+
+
+def _lines(path: Path) -> list[tuple[int, str]]:
+    return [(number, line) for number, line in enumerate(journal_lines(path), 1) if line]
+
+
+def _command_id(path: Path, number: int, line: str) -> int:
+    if not (line.isascii() and line.isdigit()):
+        raise JournalDamaged(
+            f"{path} line {number} is not a command id ({line[:20]!r}): the device's journal "
+            "of run commands is damaged; delete the file and start the device again (the hub "
+            "resends only the commands it has not seen acknowledged)"
+        )
+    return int(line)

@@ -15,16 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
+from cryptography import x509
 
 from okno import __version__
+from okno.files import write_atomic
 from okno.runtime.discovery import Announcer, DeviceAdvert
-from okno.runtime.errors import DeviceError
+from okno.runtime.errors import DeviceError, MembershipDamaged
 from okno.runtime.hubtls import fingerprint, hub_tls, presented_authority
 from okno.runtime.identity import DeviceKey
 from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 
 log = logging.getLogger(__name__)
 POLL_S = 1.0
+# The files of a membership in the device's state folder; SESSION is written last.
+CERTIFICATE, AUTHORITY, SESSION = "device.pem", "ca.pem", "session"
 
 
 class EnrollmentRefused(DeviceError, PermissionError):
@@ -48,10 +52,16 @@ class Membership:
     session_address: str
 
     def save(self, folder: Path) -> None:
+        """Keep the membership durably; ``session`` is written last, as the mark of a whole one.
+
+        A cut before that mark leaves no membership (the device asks to join again), never
+        a certificate of one enrollment beside the CA of another.
+        """
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "device.pem").write_bytes(self.certificate_pem)
-        (folder / "ca.pem").write_bytes(self.ca_pem)
-        (folder / "session").write_text(self.session_address)
+        (folder / SESSION).unlink(missing_ok=True)
+        write_atomic(folder / CERTIFICATE, self.certificate_pem)
+        write_atomic(folder / AUTHORITY, self.ca_pem)
+        write_atomic(folder / SESSION, self.session_address.encode())
 
     def credentials(self, key: DeviceKey) -> grpc.ChannelCredentials:
         """Mutual TLS: trust the branch CA, present this membership's certificate."""
@@ -59,10 +69,34 @@ class Membership:
 
     @classmethod
     def load(cls, folder: Path) -> Membership | None:
-        files = [folder / name for name in ("device.pem", "ca.pem", "session")]
+        """The kept membership, None when there is none; MembershipDamaged when unusable."""
+        files = [folder / name for name in (CERTIFICATE, AUTHORITY, SESSION)]
         if not all(f.exists() for f in files):
             return None
-        return cls(files[0].read_bytes(), files[1].read_bytes(), files[2].read_text().strip())
+        certificate_pem, ca_pem = _certificate(files[0]), _certificate(files[1])
+        address = files[2].read_text(errors="replace").strip()
+        host, _, port = address.rpartition(":")
+        if not (host and port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+            raise MembershipDamaged(_damaged(files[2], f"{address[:40]!r} is not host:port"))
+        return cls(certificate_pem, ca_pem, address)
+
+
+def _certificate(path: Path) -> bytes:
+    pem = path.read_bytes()
+    try:
+        x509.load_pem_x509_certificate(pem)
+    except ValueError as err:
+        raise MembershipDamaged(_damaged(path, "not a PEM certificate")) from err
+    return pem
+
+
+def _damaged(path: Path, what: str) -> str:
+    folder = path.parent
+    return (
+        f"{path} is damaged ({what}), perhaps by a power cut: delete {CERTIFICATE}, "
+        f"{AUTHORITY} and {SESSION} in {folder} (keep device.key) and start the device "
+        "again to enroll it anew"
+    )
 
 
 @dataclass(frozen=True)

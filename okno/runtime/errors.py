@@ -33,3 +33,15 @@ class HubUnreachable(DeviceError, ConnectionError):
     """The hub's network port did not answer with TLS, or without its CA."""
 
     code = "hub_unreachable"
+
+
+class JournalDamaged(DeviceError, ValueError):
+    """The device's journal of run commands holds a line that is not a command id."""
+
+    code = "journal_damaged"
+
+
+class MembershipDamaged(DeviceError, ValueError):
+    """The certificate, CA or hub address the device keeps cannot be used as they are."""
+
+    code = "membership_damaged"

@@ -278,3 +278,16 @@ def test_a_sqlite_store_and_its_wal_and_shm_are_owner_only(tmp_path: Path) -> No
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in made}
     engine.dispose()
     assert modes == {"office.db": 0o600, "office.db-wal": 0o600, "office.db-shm": 0o600}
+
+
+def test_a_sqlite_store_commits_in_full_sync_through_a_wal(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path}/office.db")
+    with engine.connect() as connection:
+        settings = [
+            connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "synchronous", "busy_timeout")
+        ]
+    engine.dispose()
+
+    # synchronous=2 is FULL: a batch acknowledged to a hub survives a power cut.
+    assert settings == ["wal", 2, 10000]

@@ -62,6 +62,22 @@ def test_a_cached_phrase_is_returned_without_synthesis(voice: Voice, voice_cache
     assert not list(voice_cache.glob(".*"))  # no temporary file left behind
 
 
+@pytest.mark.parametrize("kept", [0, 44, 1000, -2], ids=["empty", "header", "begun", "short"])
+def test_a_cached_phrase_a_power_cut_left_short_is_made_again_after_a_restart(
+    voice_cache: Path, kept: int
+) -> None:
+    phrase = call_phrase("В017", 2)
+    path = Voice(voice_cache).synthesise(phrase)
+    whole = path.read_bytes()
+    path.write_bytes(whole[:kept])  # what a cut leaves of a cache file never synced
+
+    restarted = Voice(voice_cache)
+    again = restarted.synthesise(phrase)
+
+    assert restarted.synthesised == 1
+    assert again.read_bytes() == whole
+
+
 def test_rate_and_voice_are_part_of_the_key(voice_cache: Path) -> None:
     slow = Voice(voice_cache, rate=120).synthesise(EXAMPLE)
     fast = Voice(voice_cache, rate=220).synthesise(EXAMPLE)

@@ -26,6 +26,7 @@ from okno.errors import SecretExposed
 from okno.files import write_private
 from okno.runtime.errors import IdentityDamaged
 from okno.runtime.identity import DeviceKey
+from tests.killing import kill_when
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
@@ -310,3 +311,39 @@ def test_a_hub_key_others_could_read_is_replaced_by_a_private_one(
     assert fresh != exposed
     assert key.read_bytes() == fresh
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+REISSUING = """
+    import sys
+    from pathlib import Path
+    from hub.devices.authority import BranchAuthority
+
+    folder = Path(sys.argv[1])
+    for n in range(1_000_000):
+        (folder / "ca.pem").unlink()  # remade from ca.key at the next load
+        authority = BranchAuthority.load_or_create(folder, "msk-01")
+        authority.server_credentials(["okno-hub", "127.0.0.1"][: 1 + n % 2])
+        print(n, flush=True)
+"""
+
+
+@pytest.mark.parametrize("after", [0, 1, 4])
+def test_a_hub_killed_while_writing_its_certificates_loads_them_whole(
+    tmp_path: Path, after: int
+) -> None:
+    folder = tmp_path / "ca"
+    first = BranchAuthority.load_or_create(folder, "msk-01", now=NOW)
+
+    kill_when(
+        REISSUING,
+        lambda printed: len(printed) >= after and any(folder.glob("*.partial")),
+        str(folder),
+    )
+
+    again = BranchAuthority.load_or_create(folder, "msk-01")
+    assert x509.load_pem_x509_certificate(again.ca_pem).public_key() == (
+        x509.load_pem_x509_certificate(first.ca_pem).public_key()
+    )
+    key_pem, cert_pem = again.server_credentials(["okno-hub"])
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    assert x509.load_pem_x509_certificate(cert_pem).public_key() == key.public_key()

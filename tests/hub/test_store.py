@@ -47,3 +47,17 @@ def test_the_database_and_its_wal_and_shm_are_owner_only(tmp_path: Path) -> None
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in made}
     repository.close()
     assert modes == {"hub.db": 0o600, "hub.db-wal": 0o600, "hub.db-shm": 0o600}
+
+
+def test_the_database_commits_in_full_sync_through_a_wal_and_zeroes_what_it_deletes(
+    tmp_path: Path,
+) -> None:
+    database = open_database(tmp_path / "hub.db")
+    with database.engine.connect() as connection:
+        settings = [
+            connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "synchronous", "secure_delete")
+        ]
+    database.close()
+
+    assert settings == ["wal", 2, 1]  # synchronous=2 is FULL: a commit survives a power cut

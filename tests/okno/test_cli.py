@@ -22,6 +22,8 @@ GROUPS = [
     "card-reader",
     "payment",
     "backoffice",
+    "backup",
+    "restore",
     "demo",
 ]
 VERBS = {
@@ -30,6 +32,7 @@ VERBS = {
     "hub sync": ["push"],
     "hub staff": ["set-pin"],
     "hub sim": ["sms"],
+    "backup": ["keygen", "list", "fetch"],
     "provision": [
         "list",
         "approve",

@@ -5,8 +5,14 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from hub.devices.authority import BranchAuthority
+from okno.runtime.enroll import Membership
+from okno.runtime.identity import DeviceKey
 from ticket_printer.profile import BASIC_58
 from ticket_printer.sim import SimulatedPrinter
 
@@ -74,3 +80,38 @@ def test_a_test_page_on_a_model_without_cyrillic_or_qr_reads_right(tmp_path: Pat
     text = (tmp_path / "ticket-0001.txt").read_text(encoding="utf-8")
     assert "Testovaia stranitsa / Test page" in text
     assert "[image " in text, "the QR code as a raster image"
+
+
+def enrolled_state(tmp_path: Path) -> Path:
+    """A printer's state folder as its enrollment left it: key, certificate, CA, address."""
+    state = tmp_path / "printer"
+    authority = BranchAuthority.load_or_create(tmp_path / "pki", "msk-01")
+    key = DeviceKey.load_or_create(state)
+    device_id = "ticket_printer-P-1"
+    issued = authority.sign_device(
+        key.csr(device_id), device_id, "ticket_printer", datetime.now(UTC)
+    )
+    Membership(issued.pem, authority.ca_pem, "127.0.0.1:9").save(state)
+    return state
+
+
+@pytest.mark.parametrize(
+    ("name", "damage", "said"),
+    [
+        ("jobs/000000000001.job", b'{"payload_json": "{\\"numb', "is not a print job"),
+        ("ca.pem", b"-----BEGIN CERTIFICATE-----\nMIIB", "is damaged (not a PEM certificate)"),
+        ("commands", b"41\n\x00\x00\n", "line 2 is not a command id"),
+    ],
+)
+def test_a_state_file_an_older_okno_left_half_written_stops_the_printer_in_one_line(
+    tmp_path: Path, name: str, damage: bytes, said: str
+) -> None:
+    state = enrolled_state(tmp_path)
+    (state / name).parent.mkdir(exist_ok=True)
+    (state / name).write_bytes(damage)
+
+    result = run("--device", "tcp://127.0.0.1:9", "--serial", "P-1", "--state", str(state))
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"okno: {state / name} {said}")

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12okno/v1/sync.proto\x12\x07okno.v1\")\n\tSyncEvent\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\x0f\n\x07payload\x18\x02 \x01(\t\"\\\n\x10PushBatchRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\"\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x12.okno.v1.SyncEvent\x12\x11\n\tsignature\x18\x03 \x01(\t\"3\n\x0ePushBatchReply\x12\x11\n\tacked_seq\x18\x01 \x01(\x03\x12\x0e\n\x06stored\x18\x02 \x01(\x05\"O\n\x14PushDirectoryRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\x11\n\tdirectory\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\t\"#\n\x12PushDirectoryReply\x12\r\n\x05names\x18\x01 \x01(\x05\"\\\n\x12\x46\x65tchEventsRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\x11\n\tafter_seq\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x05\x12\x11\n\tsignature\x18\x04 \x01(\t\"\'\n\x08SeqRange\x12\r\n\x05\x66irst\x18\x01 \x01(\x03\x12\x0c\n\x04last\x18\x02 \x01(\x03\"\x82\x01\n\x10\x46\x65tchEventsReply\x12\"\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x12.okno.v1.SyncEvent\x12\x11\n\tacked_seq\x18\x02 \x01(\x03\x12\x13\n\x0b\x63overed_seq\x18\x03 \x01(\x03\x12\"\n\x07missing\x18\x04 \x03(\x0b\x32\x11.okno.v1.SeqRange2\xdb\x01\n\x04Sync\x12?\n\tPushBatch\x12\x19.okno.v1.PushBatchRequest\x1a\x17.okno.v1.PushBatchReply\x12K\n\rPushDirectory\x12\x1d.okno.v1.PushDirectoryRequest\x1a\x1b.okno.v1.PushDirectoryReply\x12\x45\n\x0b\x46\x65tchEvents\x12\x1b.okno.v1.FetchEventsRequest\x1a\x19.okno.v1.FetchEventsReplyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12okno/v1/sync.proto\x12\x07okno.v1\")\n\tSyncEvent\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\x0f\n\x07payload\x18\x02 \x01(\t\"n\n\x10PushBatchRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\"\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x12.okno.v1.SyncEvent\x12\x11\n\tsignature\x18\x03 \x01(\t\x12\x10\n\x08head_seq\x18\x04 \x01(\x03\"3\n\x0ePushBatchReply\x12\x11\n\tacked_seq\x18\x01 \x01(\x03\x12\x0e\n\x06stored\x18\x02 \x01(\x05\"O\n\x14PushDirectoryRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\x11\n\tdirectory\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\t\"#\n\x12PushDirectoryReply\x12\r\n\x05names\x18\x01 \x01(\x05\"\\\n\x12\x46\x65tchEventsRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\x11\n\tafter_seq\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x05\x12\x11\n\tsignature\x18\x04 \x01(\t\"\'\n\x08SeqRange\x12\r\n\x05\x66irst\x18\x01 \x01(\x03\x12\x0c\n\x04last\x18\x02 \x01(\x03\"\x98\x01\n\x10\x46\x65tchEventsReply\x12\"\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x12.okno.v1.SyncEvent\x12\x11\n\tacked_seq\x18\x02 \x01(\x03\x12\x13\n\x0b\x63overed_seq\x18\x03 \x01(\x03\x12\"\n\x07missing\x18\x04 \x03(\x0b\x32\x11.okno.v1.SeqRange\x12\x14\n\x0chub_head_seq\x18\x05 \x01(\x03\"`\n\x0c\x42\x61\x63kupHeader\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04size\x18\x03 \x01(\x03\x12\x0e\n\x06sha256\x18\x04 \x01(\t\x12\x11\n\tsignature\x18\x05 \x01(\t\"N\n\x0b\x42\x61\x63kupChunk\x12\'\n\x06header\x18\x01 \x01(\x0b\x32\x15.okno.v1.BackupHeaderH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"<\n\x0ePutBackupReply\x12\x0c\n\x04size\x18\x01 \x01(\x03\x12\x0c\n\x04kept\x18\x02 \x01(\x05\x12\x0e\n\x06pruned\x18\x03 \x01(\x05\"F\n\x10GetBackupRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\t\":\n\x12ListBackupsRequest\x12\x11\n\tbranch_id\x18\x01 \x01(\t\x12\x11\n\tsignature\x18\x02 \x01(\t\"(\n\nKeptBackup\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x03\"8\n\x10ListBackupsReply\x12$\n\x07\x62\x61\x63kups\x18\x01 \x03(\x0b\x32\x13.okno.v1.KeptBackup2\xa0\x03\n\x04Sync\x12?\n\tPushBatch\x12\x19.okno.v1.PushBatchRequest\x1a\x17.okno.v1.PushBatchReply\x12K\n\rPushDirectory\x12\x1d.okno.v1.PushDirectoryRequest\x1a\x1b.okno.v1.PushDirectoryReply\x12\x45\n\x0b\x46\x65tchEvents\x12\x1b.okno.v1.FetchEventsRequest\x1a\x19.okno.v1.FetchEventsReply\x12<\n\tPutBackup\x12\x14.okno.v1.BackupChunk\x1a\x17.okno.v1.PutBackupReply(\x01\x12>\n\tGetBackup\x12\x19.okno.v1.GetBackupRequest\x1a\x14.okno.v1.BackupChunk0\x01\x12\x45\n\x0bListBackups\x12\x1b.okno.v1.ListBackupsRequest\x1a\x19.okno.v1.ListBackupsReplyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,19 +34,33 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SYNCEVENT']._serialized_start=31
   _globals['_SYNCEVENT']._serialized_end=72
   _globals['_PUSHBATCHREQUEST']._serialized_start=74
-  _globals['_PUSHBATCHREQUEST']._serialized_end=166
-  _globals['_PUSHBATCHREPLY']._serialized_start=168
-  _globals['_PUSHBATCHREPLY']._serialized_end=219
-  _globals['_PUSHDIRECTORYREQUEST']._serialized_start=221
-  _globals['_PUSHDIRECTORYREQUEST']._serialized_end=300
-  _globals['_PUSHDIRECTORYREPLY']._serialized_start=302
-  _globals['_PUSHDIRECTORYREPLY']._serialized_end=337
-  _globals['_FETCHEVENTSREQUEST']._serialized_start=339
-  _globals['_FETCHEVENTSREQUEST']._serialized_end=431
-  _globals['_SEQRANGE']._serialized_start=433
-  _globals['_SEQRANGE']._serialized_end=472
-  _globals['_FETCHEVENTSREPLY']._serialized_start=475
-  _globals['_FETCHEVENTSREPLY']._serialized_end=605
-  _globals['_SYNC']._serialized_start=608
-  _globals['_SYNC']._serialized_end=827
+  _globals['_PUSHBATCHREQUEST']._serialized_end=184
+  _globals['_PUSHBATCHREPLY']._serialized_start=186
+  _globals['_PUSHBATCHREPLY']._serialized_end=237
+  _globals['_PUSHDIRECTORYREQUEST']._serialized_start=239
+  _globals['_PUSHDIRECTORYREQUEST']._serialized_end=318
+  _globals['_PUSHDIRECTORYREPLY']._serialized_start=320
+  _globals['_PUSHDIRECTORYREPLY']._serialized_end=355
+  _globals['_FETCHEVENTSREQUEST']._serialized_start=357
+  _globals['_FETCHEVENTSREQUEST']._serialized_end=449
+  _globals['_SEQRANGE']._serialized_start=451
+  _globals['_SEQRANGE']._serialized_end=490
+  _globals['_FETCHEVENTSREPLY']._serialized_start=493
+  _globals['_FETCHEVENTSREPLY']._serialized_end=645
+  _globals['_BACKUPHEADER']._serialized_start=647
+  _globals['_BACKUPHEADER']._serialized_end=743
+  _globals['_BACKUPCHUNK']._serialized_start=745
+  _globals['_BACKUPCHUNK']._serialized_end=823
+  _globals['_PUTBACKUPREPLY']._serialized_start=825
+  _globals['_PUTBACKUPREPLY']._serialized_end=885
+  _globals['_GETBACKUPREQUEST']._serialized_start=887
+  _globals['_GETBACKUPREQUEST']._serialized_end=957
+  _globals['_LISTBACKUPSREQUEST']._serialized_start=959
+  _globals['_LISTBACKUPSREQUEST']._serialized_end=1017
+  _globals['_KEPTBACKUP']._serialized_start=1019
+  _globals['_KEPTBACKUP']._serialized_end=1059
+  _globals['_LISTBACKUPSREPLY']._serialized_start=1061
+  _globals['_LISTBACKUPSREPLY']._serialized_end=1117
+  _globals['_SYNC']._serialized_start=1120
+  _globals['_SYNC']._serialized_end=1536
 # @@protoc_insertion_point(module_scope)

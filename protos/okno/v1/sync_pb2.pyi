@@ -48,10 +48,17 @@ class PushBatchRequest(_message.Message):
     BRANCH_ID_FIELD_NUMBER: _builtins.int
     EVENTS_FIELD_NUMBER: _builtins.int
     SIGNATURE_FIELD_NUMBER: _builtins.int
+    HEAD_SEQ_FIELD_NUMBER: _builtins.int
     branch_id: _builtins.str
     signature: _builtins.str
     """HMAC-SHA256 (hex) with the branch's secret over the branch id and, in order, every
     event's seq and payload, each part prefixed by its length (hub/sync/signing.py).
+    """
+    head_seq: _builtins.int
+    """The hub's last committed seq when it sent the batch. The back office keeps the last
+    one it was told, so that a hub restored after a failure can count what its
+    predecessor committed but never sent (docs/backup.md). Not signed: a figure to
+    report, never one to act on.
     """
     @_builtins.property
     def events(self) -> _containers.RepeatedCompositeFieldContainer[Global___SyncEvent]: ...
@@ -61,10 +68,11 @@ class PushBatchRequest(_message.Message):
         branch_id: _builtins.str = ...,
         events: _abc.Iterable[Global___SyncEvent] | None = ...,
         signature: _builtins.str = ...,
+        head_seq: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["branch_id", b"branch_id", "events", b"events", "signature", b"signature"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["branch_id", b"branch_id", "events", b"events", "head_seq", b"head_seq", "signature", b"signature"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -219,11 +227,16 @@ class FetchEventsReply(_message.Message):
     ACKED_SEQ_FIELD_NUMBER: _builtins.int
     COVERED_SEQ_FIELD_NUMBER: _builtins.int
     MISSING_FIELD_NUMBER: _builtins.int
+    HUB_HEAD_SEQ_FIELD_NUMBER: _builtins.int
     acked_seq: _builtins.int
     """Every event of the branch up to this seq was acknowledged (PushBatchReply.acked_seq)."""
     covered_seq: _builtins.int
     """Every seq in (after_seq, covered_seq] is either in events or in missing: ask again
     after it until it reaches acked_seq. Equal to after_seq when that is past acked_seq.
+    """
+    hub_head_seq: _builtins.int
+    """The hub's last committed seq as its last push told it (PushBatchRequest.head_seq);
+    0 when no push told it.
     """
     @_builtins.property
     def events(self) -> _containers.RepeatedCompositeFieldContainer[Global___SyncEvent]:
@@ -244,11 +257,211 @@ class FetchEventsReply(_message.Message):
         acked_seq: _builtins.int = ...,
         covered_seq: _builtins.int = ...,
         missing: _abc.Iterable[Global___SeqRange] | None = ...,
+        hub_head_seq: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acked_seq", b"acked_seq", "covered_seq", b"covered_seq", "events", b"events", "missing", b"missing"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acked_seq", b"acked_seq", "covered_seq", b"covered_seq", "events", b"events", "hub_head_seq", b"hub_head_seq", "missing", b"missing"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___FetchEventsReply: _TypeAlias = FetchEventsReply  # noqa: Y015
+
+@_typing.final
+class BackupHeader(_message.Message):
+    """What an archive is: the first message of PutBackup's stream and of GetBackup's."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BRANCH_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    SIZE_FIELD_NUMBER: _builtins.int
+    SHA256_FIELD_NUMBER: _builtins.int
+    SIGNATURE_FIELD_NUMBER: _builtins.int
+    branch_id: _builtins.str
+    name: _builtins.str
+    """The archive's file name as `okno backup` writes it: <branch id>-<YYYYMMDD-HHMMSS>
+    (branch time).okno-backup, the branch id in it the sender's.
+    """
+    size: _builtins.int
+    """Its length in bytes and its SHA-256 (64 lower-case hex digits): what the receiver
+    checks before it keeps the archive.
+    """
+    sha256: _builtins.str
+    signature: _builtins.str
+    """PutBackup only: HMAC-SHA256 (hex) with the branch's secret over "okno.v1.backup", the
+    branch id, name, size (in decimal) and sha256, each part prefixed by its length
+    (hub/sync/signing.py). Empty in GetBackup's stream.
+    """
+    def __init__(
+        self,
+        *,
+        branch_id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        size: _builtins.int = ...,
+        sha256: _builtins.str = ...,
+        signature: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["branch_id", b"branch_id", "name", b"name", "sha256", b"sha256", "signature", b"signature", "size", b"size"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BackupHeader: _TypeAlias = BackupHeader  # noqa: Y015
+
+@_typing.final
+class BackupChunk(_message.Message):
+    """One message of an archive's stream: the header first, then its bytes in order, in
+    chunks of at most 1 MiB.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HEADER_FIELD_NUMBER: _builtins.int
+    DATA_FIELD_NUMBER: _builtins.int
+    data: _builtins.bytes
+    @_builtins.property
+    def header(self) -> Global___BackupHeader: ...
+    def __init__(
+        self,
+        *,
+        header: Global___BackupHeader | None = ...,
+        data: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["data", b"data", "header", b"header", "part", b"part"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["data", b"data", "header", b"header", "part", b"part"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_part: _TypeAlias = _typing.Literal["header", "data"]  # noqa: Y015
+    _WhichOneofArgType_part: _TypeAlias = _typing.Literal["part", b"part"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_part) -> _WhichOneofReturnType_part | None: ...
+
+Global___BackupChunk: _TypeAlias = BackupChunk  # noqa: Y015
+
+@_typing.final
+class PutBackupReply(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SIZE_FIELD_NUMBER: _builtins.int
+    KEPT_FIELD_NUMBER: _builtins.int
+    PRUNED_FIELD_NUMBER: _builtins.int
+    size: _builtins.int
+    """The archive's bytes kept."""
+    kept: _builtins.int
+    """The branch's archives the back office keeps now, this one included, and how many
+    older ones its retention removed (docs/backoffice.md).
+    """
+    pruned: _builtins.int
+    def __init__(
+        self,
+        *,
+        size: _builtins.int = ...,
+        kept: _builtins.int = ...,
+        pruned: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["kept", b"kept", "pruned", b"pruned", "size", b"size"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PutBackupReply: _TypeAlias = PutBackupReply  # noqa: Y015
+
+@_typing.final
+class GetBackupRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BRANCH_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    SIGNATURE_FIELD_NUMBER: _builtins.int
+    branch_id: _builtins.str
+    name: _builtins.str
+    """The archive's file name; empty asks for the newest."""
+    signature: _builtins.str
+    """HMAC-SHA256 (hex) with the branch's secret over "okno.v1.get-backup", the branch id
+    and name, each part prefixed by its length (hub/sync/signing.py).
+    """
+    def __init__(
+        self,
+        *,
+        branch_id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        signature: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["branch_id", b"branch_id", "name", b"name", "signature", b"signature"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetBackupRequest: _TypeAlias = GetBackupRequest  # noqa: Y015
+
+@_typing.final
+class ListBackupsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BRANCH_ID_FIELD_NUMBER: _builtins.int
+    SIGNATURE_FIELD_NUMBER: _builtins.int
+    branch_id: _builtins.str
+    signature: _builtins.str
+    """HMAC-SHA256 (hex) with the branch's secret over "okno.v1.list-backups" and the branch
+    id, each part prefixed by its length (hub/sync/signing.py).
+    """
+    def __init__(
+        self,
+        *,
+        branch_id: _builtins.str = ...,
+        signature: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["branch_id", b"branch_id", "signature", b"signature"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListBackupsRequest: _TypeAlias = ListBackupsRequest  # noqa: Y015
+
+@_typing.final
+class KeptBackup(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    SIZE_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    size: _builtins.int
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        size: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name", "size", b"size"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___KeptBackup: _TypeAlias = KeptBackup  # noqa: Y015
+
+@_typing.final
+class ListBackupsReply(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BACKUPS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def backups(self) -> _containers.RepeatedCompositeFieldContainer[Global___KeptBackup]:
+        """The branch's complete archives, oldest first."""
+
+    def __init__(
+        self,
+        *,
+        backups: _abc.Iterable[Global___KeptBackup] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["backups", b"backups"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListBackupsReply: _TypeAlias = ListBackupsReply  # noqa: Y015

@@ -42,6 +42,19 @@ class SyncStub:
     FetchEvents hands a branch its own stored events back, in pages, for a hub restored
     from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
     refused with UNAUTHENTICATED, and it stores nothing.
+    PutBackup keeps a branch's backup archive at the back office, GetBackup hands it back
+    to the branch (a new box restores from it), ListBackups names what is kept
+    (docs/backoffice.md, "Backups kept at the back office"). The archive is encrypted to
+    the region's key: the back office stores bytes it cannot read. Signed as above; an
+    archive is kept only when whole, and a refused or cut upload keeps nothing:
+    UNAUTHENTICATED      unknown branch or bad signature
+    INVALID_ARGUMENT     a name that is not the branch's archive name, or a stream that is
+    not one header then data
+    RESOURCE_EXHAUSTED   larger than the back office takes, or more bytes than announced
+    DATA_LOSS            fewer bytes than announced, or another SHA-256
+    FAILED_PRECONDITION  the back office keeps no backups (started without --backups)
+    ABORTED              the same archive is being received already
+    NOT_FOUND            (GetBackup) no such archive of the branch
     """
 
     def __init__(self, channel):
@@ -65,6 +78,21 @@ class SyncStub:
                 request_serializer=okno_dot_v1_dot_sync__pb2.FetchEventsRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_sync__pb2.FetchEventsReply.FromString,
                 _registered_method=True)
+        self.PutBackup = channel.stream_unary(
+                '/okno.v1.Sync/PutBackup',
+                request_serializer=okno_dot_v1_dot_sync__pb2.BackupChunk.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_sync__pb2.PutBackupReply.FromString,
+                _registered_method=True)
+        self.GetBackup = channel.unary_stream(
+                '/okno.v1.Sync/GetBackup',
+                request_serializer=okno_dot_v1_dot_sync__pb2.GetBackupRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_sync__pb2.BackupChunk.FromString,
+                _registered_method=True)
+        self.ListBackups = channel.unary_unary(
+                '/okno.v1.Sync/ListBackups',
+                request_serializer=okno_dot_v1_dot_sync__pb2.ListBackupsRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_sync__pb2.ListBackupsReply.FromString,
+                _registered_method=True)
 
 
 class SyncServicer:
@@ -84,6 +112,19 @@ class SyncServicer:
     FetchEvents hands a branch its own stored events back, in pages, for a hub restored
     from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
     refused with UNAUTHENTICATED, and it stores nothing.
+    PutBackup keeps a branch's backup archive at the back office, GetBackup hands it back
+    to the branch (a new box restores from it), ListBackups names what is kept
+    (docs/backoffice.md, "Backups kept at the back office"). The archive is encrypted to
+    the region's key: the back office stores bytes it cannot read. Signed as above; an
+    archive is kept only when whole, and a refused or cut upload keeps nothing:
+    UNAUTHENTICATED      unknown branch or bad signature
+    INVALID_ARGUMENT     a name that is not the branch's archive name, or a stream that is
+    not one header then data
+    RESOURCE_EXHAUSTED   larger than the back office takes, or more bytes than announced
+    DATA_LOSS            fewer bytes than announced, or another SHA-256
+    FAILED_PRECONDITION  the back office keeps no backups (started without --backups)
+    ABORTED              the same archive is being received already
+    NOT_FOUND            (GetBackup) no such archive of the branch
     """
 
     def PushBatch(self, request, context):
@@ -99,6 +140,24 @@ class SyncServicer:
         raise NotImplementedError('Method not implemented!')
 
     def FetchEvents(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutBackup(self, request_iterator, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBackup(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBackups(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -121,6 +180,21 @@ def add_SyncServicer_to_server(servicer, server):
                     servicer.FetchEvents,
                     request_deserializer=okno_dot_v1_dot_sync__pb2.FetchEventsRequest.FromString,
                     response_serializer=okno_dot_v1_dot_sync__pb2.FetchEventsReply.SerializeToString,
+            ),
+            'PutBackup': grpc.stream_unary_rpc_method_handler(
+                    servicer.PutBackup,
+                    request_deserializer=okno_dot_v1_dot_sync__pb2.BackupChunk.FromString,
+                    response_serializer=okno_dot_v1_dot_sync__pb2.PutBackupReply.SerializeToString,
+            ),
+            'GetBackup': grpc.unary_stream_rpc_method_handler(
+                    servicer.GetBackup,
+                    request_deserializer=okno_dot_v1_dot_sync__pb2.GetBackupRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_sync__pb2.BackupChunk.SerializeToString,
+            ),
+            'ListBackups': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBackups,
+                    request_deserializer=okno_dot_v1_dot_sync__pb2.ListBackupsRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_sync__pb2.ListBackupsReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -147,6 +221,19 @@ class Sync:
     FetchEvents hands a branch its own stored events back, in pages, for a hub restored
     from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
     refused with UNAUTHENTICATED, and it stores nothing.
+    PutBackup keeps a branch's backup archive at the back office, GetBackup hands it back
+    to the branch (a new box restores from it), ListBackups names what is kept
+    (docs/backoffice.md, "Backups kept at the back office"). The archive is encrypted to
+    the region's key: the back office stores bytes it cannot read. Signed as above; an
+    archive is kept only when whole, and a refused or cut upload keeps nothing:
+    UNAUTHENTICATED      unknown branch or bad signature
+    INVALID_ARGUMENT     a name that is not the branch's archive name, or a stream that is
+    not one header then data
+    RESOURCE_EXHAUSTED   larger than the back office takes, or more bytes than announced
+    DATA_LOSS            fewer bytes than announced, or another SHA-256
+    FAILED_PRECONDITION  the back office keeps no backups (started without --backups)
+    ABORTED              the same archive is being received already
+    NOT_FOUND            (GetBackup) no such archive of the branch
     """
 
     @staticmethod
@@ -220,6 +307,87 @@ class Sync:
             '/okno.v1.Sync/FetchEvents',
             okno_dot_v1_dot_sync__pb2.FetchEventsRequest.SerializeToString,
             okno_dot_v1_dot_sync__pb2.FetchEventsReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutBackup(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/okno.v1.Sync/PutBackup',
+            okno_dot_v1_dot_sync__pb2.BackupChunk.SerializeToString,
+            okno_dot_v1_dot_sync__pb2.PutBackupReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBackup(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/okno.v1.Sync/GetBackup',
+            okno_dot_v1_dot_sync__pb2.GetBackupRequest.SerializeToString,
+            okno_dot_v1_dot_sync__pb2.BackupChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBackups(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.Sync/ListBackups',
+            okno_dot_v1_dot_sync__pb2.ListBackupsRequest.SerializeToString,
+            okno_dot_v1_dot_sync__pb2.ListBackupsReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -43,6 +43,19 @@ class SyncStub:
     FetchEvents hands a branch its own stored events back, in pages, for a hub restored
     from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
     refused with UNAUTHENTICATED, and it stores nothing.
+    PutBackup keeps a branch's backup archive at the back office, GetBackup hands it back
+    to the branch (a new box restores from it), ListBackups names what is kept
+    (docs/backoffice.md, "Backups kept at the back office"). The archive is encrypted to
+    the region's key: the back office stores bytes it cannot read. Signed as above; an
+    archive is kept only when whole, and a refused or cut upload keeps nothing:
+      UNAUTHENTICATED      unknown branch or bad signature
+      INVALID_ARGUMENT     a name that is not the branch's archive name, or a stream that is
+                           not one header then data
+      RESOURCE_EXHAUSTED   larger than the back office takes, or more bytes than announced
+      DATA_LOSS            fewer bytes than announced, or another SHA-256
+      FAILED_PRECONDITION  the back office keeps no backups (started without --backups)
+      ABORTED              the same archive is being received already
+      NOT_FOUND            (GetBackup) no such archive of the branch
     """
 
     @_typing.overload
@@ -52,6 +65,9 @@ class SyncStub:
     PushBatch: _grpc.UnaryUnaryMultiCallable[_sync_pb2.PushBatchRequest, _sync_pb2.PushBatchReply]
     PushDirectory: _grpc.UnaryUnaryMultiCallable[_sync_pb2.PushDirectoryRequest, _sync_pb2.PushDirectoryReply]
     FetchEvents: _grpc.UnaryUnaryMultiCallable[_sync_pb2.FetchEventsRequest, _sync_pb2.FetchEventsReply]
+    PutBackup: _grpc.StreamUnaryMultiCallable[_sync_pb2.BackupChunk, _sync_pb2.PutBackupReply]
+    GetBackup: _grpc.UnaryStreamMultiCallable[_sync_pb2.GetBackupRequest, _sync_pb2.BackupChunk]
+    ListBackups: _grpc.UnaryUnaryMultiCallable[_sync_pb2.ListBackupsRequest, _sync_pb2.ListBackupsReply]
 
 @_typing.type_check_only
 class SyncAsyncStub(SyncStub):
@@ -71,12 +87,28 @@ class SyncAsyncStub(SyncStub):
     FetchEvents hands a branch its own stored events back, in pages, for a hub restored
     from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
     refused with UNAUTHENTICATED, and it stores nothing.
+    PutBackup keeps a branch's backup archive at the back office, GetBackup hands it back
+    to the branch (a new box restores from it), ListBackups names what is kept
+    (docs/backoffice.md, "Backups kept at the back office"). The archive is encrypted to
+    the region's key: the back office stores bytes it cannot read. Signed as above; an
+    archive is kept only when whole, and a refused or cut upload keeps nothing:
+      UNAUTHENTICATED      unknown branch or bad signature
+      INVALID_ARGUMENT     a name that is not the branch's archive name, or a stream that is
+                           not one header then data
+      RESOURCE_EXHAUSTED   larger than the back office takes, or more bytes than announced
+      DATA_LOSS            fewer bytes than announced, or another SHA-256
+      FAILED_PRECONDITION  the back office keeps no backups (started without --backups)
+      ABORTED              the same archive is being received already
+      NOT_FOUND            (GetBackup) no such archive of the branch
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     PushBatch: _aio.UnaryUnaryMultiCallable[_sync_pb2.PushBatchRequest, _sync_pb2.PushBatchReply]  # type: ignore[assignment]
     PushDirectory: _aio.UnaryUnaryMultiCallable[_sync_pb2.PushDirectoryRequest, _sync_pb2.PushDirectoryReply]  # type: ignore[assignment]
     FetchEvents: _aio.UnaryUnaryMultiCallable[_sync_pb2.FetchEventsRequest, _sync_pb2.FetchEventsReply]  # type: ignore[assignment]
+    PutBackup: _aio.StreamUnaryMultiCallable[_sync_pb2.BackupChunk, _sync_pb2.PutBackupReply]  # type: ignore[assignment]
+    GetBackup: _aio.UnaryStreamMultiCallable[_sync_pb2.GetBackupRequest, _sync_pb2.BackupChunk]  # type: ignore[assignment]
+    ListBackups: _aio.UnaryUnaryMultiCallable[_sync_pb2.ListBackupsRequest, _sync_pb2.ListBackupsReply]  # type: ignore[assignment]
 
 class SyncServicer(metaclass=_abc_1.ABCMeta):
     """A hub's events sent on to the region's back office (docs/backoffice.md).
@@ -95,6 +127,19 @@ class SyncServicer(metaclass=_abc_1.ABCMeta):
     FetchEvents hands a branch its own stored events back, in pages, for a hub restored
     from an older backup (docs/backoffice.md, "Handing events back"); signed the same way,
     refused with UNAUTHENTICATED, and it stores nothing.
+    PutBackup keeps a branch's backup archive at the back office, GetBackup hands it back
+    to the branch (a new box restores from it), ListBackups names what is kept
+    (docs/backoffice.md, "Backups kept at the back office"). The archive is encrypted to
+    the region's key: the back office stores bytes it cannot read. Signed as above; an
+    archive is kept only when whole, and a refused or cut upload keeps nothing:
+      UNAUTHENTICATED      unknown branch or bad signature
+      INVALID_ARGUMENT     a name that is not the branch's archive name, or a stream that is
+                           not one header then data
+      RESOURCE_EXHAUSTED   larger than the back office takes, or more bytes than announced
+      DATA_LOSS            fewer bytes than announced, or another SHA-256
+      FAILED_PRECONDITION  the back office keeps no backups (started without --backups)
+      ABORTED              the same archive is being received already
+      NOT_FOUND            (GetBackup) no such archive of the branch
     """
 
     @_abc_1.abstractmethod
@@ -117,5 +162,26 @@ class SyncServicer(metaclass=_abc_1.ABCMeta):
         request: _sync_pb2.FetchEventsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_sync_pb2.FetchEventsReply, _abc.Awaitable[_sync_pb2.FetchEventsReply]]: ...
+
+    @_abc_1.abstractmethod
+    def PutBackup(
+        self,
+        request_iterator: _MaybeAsyncIterator[_sync_pb2.BackupChunk],
+        context: _ServicerContext,
+    ) -> _typing.Union[_sync_pb2.PutBackupReply, _abc.Awaitable[_sync_pb2.PutBackupReply]]: ...
+
+    @_abc_1.abstractmethod
+    def GetBackup(
+        self,
+        request: _sync_pb2.GetBackupRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_sync_pb2.BackupChunk], _abc.AsyncIterator[_sync_pb2.BackupChunk]]: ...
+
+    @_abc_1.abstractmethod
+    def ListBackups(
+        self,
+        request: _sync_pb2.ListBackupsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_sync_pb2.ListBackupsReply, _abc.Awaitable[_sync_pb2.ListBackupsReply]]: ...
 
 def add_SyncServicer_to_server(servicer: SyncServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -12,7 +12,10 @@ from hub.backup.keys import identity, make_region_key, recipient
 from hub.backup.layout import HubFiles
 from hub.backup.take import Taken, take_backup
 from protos.okno.v1 import queue_pb2
+from tests.backoffice.postgres import pg_cluster, pg_url
 from tests.hub.conftest import Served
+
+__all__ = ["pg_cluster", "pg_url"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,9 @@ async def issue(served: Served, service: str = "passport") -> str:
     return str(reply.ticket.number)
 
 
-def backup_of(served: Served, region: Region, folder: Path) -> Taken:
+def backup_of(
+    served: Served, region: Region, folder: Path, secret_file: Path | None = None
+) -> Taken:
     """A backup of the serving hub, taken at its own clock's time."""
-    files = HubFiles(served.db, served.config)
+    files = HubFiles(served.db, served.config, secret_file)
     return take_backup(files, folder, [region.recipient], served.clock())

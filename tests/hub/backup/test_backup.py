@@ -86,13 +86,18 @@ async def test_a_restore_does_not_overwrite_a_hub_already_there(
         await restore(taken.path, region.identity, target, served.clock())
 
 
-async def test_okno_backup_and_okno_restore_from_the_command_line(
+async def run_once(config: Path, db: Path) -> None:
+    """A hub that has run: its CA and keys are made."""
+    hub = Hub(config, db)
+    await hub.start()
+    await hub.stop()
+
+
+def test_okno_backup_and_okno_restore_from_the_command_line(
     config_file: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "hub" / "okno.db"
-    hub = Hub(config_file, db)  # a hub that has run once: its CA and keys are made
-    await hub.start()
-    await hub.stop()
+    asyncio.run(run_once(config_file, db))
     runner = CliRunner()
     key = tmp_path / "region.key"
     made = runner.invoke(app, ["backup", "keygen", "--out", str(key)])

@@ -97,7 +97,8 @@ def _repacked(
     pyrage.encrypt_file(str(plain), str(archive), [region.recipient])
 
 
-CASES = {
+Spoil = Callable[[Path, Region, Path], None]
+CASES: dict[Spoil, str] = {
     truncated: "truncated or damaged",
     a_flipped_byte: "truncated or damaged",
     not_age_at_all: "not an okno backup",
@@ -114,7 +115,7 @@ async def test_a_bad_archive_is_refused_and_the_target_left_alone(
     served: Served,
     region: Region,
     tmp_path: Path,
-    spoil: Callable[[Path, Region, Path], None],
+    spoil: Spoil,
 ) -> None:
     await issue(served)
     taken = backup_of(served, region, tmp_path / "backups")

@@ -20,7 +20,7 @@ from backoffice.server import start_server
 from backoffice.store import add_branch, open_store, unauthenticated_refusals
 from hub.sync.errors import BackOfficeUnreachable, FetchRefused
 from hub.sync.fetch import Fetch
-from hub.sync.sender import MAX_BATCH_BYTES
+from hub.sync.sender import MAX_BATCH_BYTES, push, sync_stub
 from hub.sync.signing import sign_fetch
 from protos.okno.v1 import sync_pb2, sync_pb2_grpc
 from tests.backoffice.hand import BRANCH, at, history, numbered, paid
@@ -87,6 +87,17 @@ async def test_pushed_events_come_back_byte_for_byte_in_pages(office: Office) ->
     assert [len(p) for p in pages] == [5, 5, 5, 1]
     assert [e for page in pages for e in page] == events
     assert (fetch.acked_seq, fetch.missing, fetch.fetched) == (16, 0, 16)
+
+
+async def test_what_the_hub_committed_and_never_sent_is_counted(office: Office) -> None:
+    """The hub's last push told its head: three events past what it sent are lost with it."""
+    events = history()
+    port = int(office.target.rsplit(":", 1)[1])
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as opened:
+        await push(sync_stub(opened), BRANCH, office.secret, events, head_seq=19)
+    fetch = Fetch(office.target, office.secret, BRANCH, 10)
+    await fetched(fetch)
+    assert (fetch.acked_seq, fetch.unsent) == (16, 3)
 
 
 async def test_a_fetch_after_a_seq_in_the_middle_starts_after_it(office: Office) -> None:

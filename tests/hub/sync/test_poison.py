@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 import grpc
 import pytest
 from sqlalchemy import Engine, func, select
 
 from backoffice import schema
-from backoffice.server import start_server
+from backoffice.server import SyncService, start_server
 from backoffice.store import acked, add_branch, open_store
 from hub.domain.payments import MAX_AMOUNT
 from hub.sync import Sender
@@ -92,9 +93,11 @@ async def test_a_poison_event_is_refused_with_its_reason_and_the_sync_flows_on(
 
 
 async def test_a_batch_the_back_office_fails_on_is_logged_as_refused_not_unreachable(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    class Failing(sync_pb2_grpc.SyncServicer):
+    class Failing(SyncService):
+        """A back office whose PushBatch fails; its other calls are the real ones."""
+
         async def PushBatch(  # noqa: N802 - the gRPC method's name
             self,
             request: sync_pb2.PushBatchRequest,
@@ -104,15 +107,9 @@ async def test_a_batch_the_back_office_fails_on_is_logged_as_refused_not_unreach
                 raise OverflowError("Python int too large to convert to C long")
             return sync_pb2.PushBatchReply(acked_seq=0)
 
-        async def PushDirectory(  # noqa: N802 - the gRPC method's name
-            self,
-            request: sync_pb2.PushDirectoryRequest,
-            context: grpc.aio.ServicerContext[object, object],
-        ) -> sync_pb2.PushDirectoryReply:
-            return sync_pb2.PushDirectoryReply()  # this sender has no directory to tell
-
     server = grpc.aio.server()
-    sync_pb2_grpc.add_SyncServicer_to_server(Failing(), server)
+    engine = open_store(f"sqlite:///{tmp_path}/backoffice.db")
+    sync_pb2_grpc.add_SyncServicer_to_server(Failing(engine), server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     caplog.set_level(logging.INFO, logger="hub.sync.sender")
@@ -127,6 +124,7 @@ async def test_a_batch_the_back_office_fails_on_is_logged_as_refused_not_unreach
     finally:
         await pushing.stop()
         await server.stop(0)
+        engine.dispose()
     assert "back office refuses the branch's events, see the back office's log" in caplog.text
     assert "code=UNKNOWN" in caplog.text
     assert "unreachable" not in caplog.text
