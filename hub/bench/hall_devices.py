@@ -27,10 +27,10 @@ FEE_KOPECKS = 50_000
 @dataclass
 class Acknowledged:
     """What the hub acknowledged to the devices: ticket ids (a number given twice shows
-    as an id twice), bookings as "slot_ms/booked_at_ms", settled payments' receipts."""
+    as an id twice), bookings' "slot_ms/booked_at_ms" by code, settled payments' receipts."""
 
     tickets: list[str] = field(default_factory=list)
-    bookings: set[str] = field(default_factory=set)
+    bookings: dict[str, str] = field(default_factory=dict)
     payments: dict[int, str] = field(default_factory=dict)
 
     def took(self, load: Latencies) -> None:
@@ -93,7 +93,9 @@ async def book(hall: Hall, service_id: str, count: int, seen: Acknowledged) -> N
                 )
             )
             booking = answer.booking
-            seen.bookings.add(f"{booking.slot_start_unix_ms}/{booking.booked_at_unix_ms}")
+            seen.bookings[booking.code] = (
+                f"{booking.slot_start_unix_ms}/{booking.booked_at_unix_ms}"
+            )
 
 
 async def pay(hall: Hall, count: int, seen: Acknowledged) -> None:

@@ -250,7 +250,12 @@ def _figures(  # noqa: PLR0917 - the drill's one call
         ),
         Figure(
             "acknowledged_bookings_missing",
-            drill.absent(box.db, "appointments", "slot_ms || '/' || booked_at_ms", seen.bookings),
+            drill.absent(
+                box.db,
+                "appointments",
+                "slot_ms || '/' || booked_at_ms",
+                set(seen.bookings.values()),
+            ),
             "bookings",
             0,
             "<=",

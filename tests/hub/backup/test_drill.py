@@ -25,7 +25,7 @@ from hub.domain.numbering import local_time
 from hub.service import wall_clock_ms
 from okno.console import admin_socket_for
 from okno.provision import member_channel
-from protos.okno.v1 import queue_pb2
+from protos.okno.v1 import appointments_pb2, appointments_pb2_grpc, queue_pb2
 from tests.backoffice.postgres import pg_cluster, pg_url
 from tests.hub.conftest import EXAMPLE
 
@@ -78,7 +78,7 @@ async def test_a_lost_box_comes_back_whole_and_the_hall_carries_on(  # noqa: PLR
         backup_seq, caught_up, held = map(int, found.groups())
         assert history.last_seq < backup_seq < held == acked_before
         assert caught_up == held - backup_seq
-        assert "2 bookings made after the backup are back without their code" in printed
+        assert "without their code" not in printed
 
         after = Acknowledged()
         process, address = await drill.start(box, options)
@@ -90,6 +90,13 @@ async def test_a_lost_box_comes_back_whole_and_the_hall_carries_on(  # noqa: PLR
                 for ticket_id in seen.tickets:
                     shown = await queue.GetTicket(queue_pb2.GetTicketRequest(ticket_id=ticket_id))
                     assert shown.id == ticket_id
+                # A visitor who booked after the backup looks the booking up by its code.
+                bookings = appointments_pb2_grpc.AppointmentsStub(channel)
+                for code, slot in seen.bookings.items():
+                    found_booking = await bookings.GetBooking(
+                        appointments_pb2.GetBookingRequest(code=code)
+                    )
+                    assert found_booking.booking.slot_start_unix_ms == int(slot.split("/")[0])
             async with member_channel(hall.units["desk-01"]) as channel:
                 next_up = await stub(channel).CallNext(
                     queue_pb2.DeskRequest(desk_id="desk-01", request_id="after-restore")
@@ -106,7 +113,7 @@ async def test_a_lost_box_comes_back_whole_and_the_hall_carries_on(  # noqa: PLR
     assert not set(after.tickets) & set(seen.tickets), "a ticket number was given twice"
     assert not set(after.payments) & set(seen.payments), "a payment id was given twice"
     assert drill.absent(box.db, "tickets", "id", set(seen.tickets)) == 0
-    bookings = "slot_ms || '/' || booked_at_ms"
-    assert drill.absent(box.db, "appointments", bookings, seen.bookings) == 0
+    booked = "slot_ms || '/' || booked_at_ms"
+    assert drill.absent(box.db, "appointments", booked, set(seen.bookings.values())) == 0
     settled = drill.settled_payments(box.db)
     assert {i: settled.get(i) for i in seen.payments} == seen.payments
