@@ -203,16 +203,7 @@ def replay_day(
 ) -> DayReport:
     """Replay ``total`` visitors on ``day`` asking for services by ``mix``; with ``staff``,
     repeat desks as they need."""
-    start = day_start_ms(day, branch.timezone)
-    hours = opening_ms(branch, start)
-    if hours is None:
-        raise ValueError(f"the branch is closed on {day.isoformat()}: replay an open day")
-    if staff:
-        branch = staffed_for(branch, total, start, mix=mix)
-    rng = random.Random(seed)
-    visitors = arrivals(branch, start, total, rng, mix=mix)
-    hall = _Hall(QueueEngine(branch, hours[0]), DayTally(branch))
-    hall.run(visitors, staffing(branch, start))
+    hall = _replayed(branch, total, seed, day, staff, mix)
     report = hall.tally.report()
     log.info(
         "day replayed day=%s desks=%d issued=%d served=%d average_wait_min=%.1f "
@@ -227,12 +218,37 @@ def replay_day(
     return report
 
 
+def replay_events(
+    branch: Branch, total: int = 5000, seed: int = 20261123, *, day: date = REFERENCE_DAY
+) -> list[Event]:
+    """The events the engine wrote in replay_day's day (desks staffed), in seq order: a
+    real day for a generated history to repeat (hub/bench/year.py)."""
+    return _replayed(branch, total, seed, day, True, DEFAULT_MIX).events
+
+
+def _replayed(  # noqa: PLR0917 - the two public replays' own arguments, in their order
+    branch: Branch, total: int, seed: int, day: date, staff: bool, mix: Mapping[str, float]
+) -> _Hall:
+    start = day_start_ms(day, branch.timezone)
+    hours = opening_ms(branch, start)
+    if hours is None:
+        raise ValueError(f"the branch is closed on {day.isoformat()}: replay an open day")
+    if staff:
+        branch = staffed_for(branch, total, start, mix=mix)
+    rng = random.Random(seed)
+    visitors = arrivals(branch, start, total, rng, mix=mix)
+    hall = _Hall(QueueEngine(branch, hours[0]), DayTally(branch))
+    hall.run(visitors, staffing(branch, start))
+    return hall
+
+
 class _Hall:
     """The day's clock and the people in the hall: visitors arrive, operators work."""
 
     def __init__(self, engine: QueueEngine, tally: DayTally) -> None:
         self.engine = engine
         self.tally = tally
+        self.events: list[Event] = []
         self._agenda: list[tuple[int, int, Callable[[int], None]]] = []
         self._order = count()
         self._visitors = Visitors()
@@ -264,6 +280,7 @@ class _Hall:
 
     def _apply(self, outcome: Outcome) -> Outcome:
         self.tally.add_all(outcome.events)
+        self.events += outcome.events
         return outcome
 
     def _arrive(self, visitor: Arrival, now: int) -> None:

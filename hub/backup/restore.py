@@ -23,7 +23,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -171,6 +171,7 @@ async def _catch_up(
             catch_up = fetch(secret, described.branch_id, described.last_seq)
             async for page in catch_up:
                 events = [_with_privates(p, kept) for _, p in page.events]
+                await asyncio.to_thread(_payments_back, repository.engine, events)
                 await asyncio.to_thread(repository.append, events)
                 caught += len(events)
             acked = max(acked, catch_up.acked_seq or 0)
@@ -236,6 +237,35 @@ def _with_privates(payload: str, kept: _Privates) -> Event:
         kept[booking.id].update(dict.fromkeys(_CONTACT, ""))
     restored: Appointment = replace(booking, **kept[booking.id])
     return replace(event, appointment=restored)
+
+
+def _payments_back(engine: Engine, events: Sequence[Event]) -> None:
+    """Give a payment settled after the backup its row again, before its event updates it.
+
+    The row was written at Begin, which leaves no event; without it the payment would be
+    missing and its id given to the next payment. The log holds all of it but the
+    idempotency key (a terminal's retry of that Begin then makes a new payment) and the
+    times, taken from the settling event.
+    """
+    settled = {e.payment.id: (e.at_ms, e.payment) for e in events if e.payment is not None}
+    if not settled:
+        return
+    table = schema.payments
+    with engine.begin() as connection:
+        held = set(connection.execute(select(table.c.id).where(table.c.id.in_(settled))).scalars())
+        rows = [
+            {
+                **asdict(payment),
+                "state": payment.state.value,
+                "idempotency_key": f"restored:{payment_id}",
+                "created_at_ms": at_ms,
+                "settled_at_ms": at_ms,
+            }
+            for payment_id, (at_ms, payment) in settled.items()
+            if payment_id not in held
+        ]
+        if rows:
+            connection.execute(table.insert(), rows)
 
 
 def _last_event(engine: Engine) -> tuple[int, str]:

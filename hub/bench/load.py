@@ -10,7 +10,7 @@ import asyncio
 import time
 import uuid
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,11 +54,7 @@ async def issue_load(
             queue = stub(channel)
             n = index
             while (sent := time.perf_counter()) < stop_at:
-                response = await queue.IssueTicket(
-                    queue_pb2.IssueTicketRequest(
-                        service_id=services[n % len(services)], request_id=uuid.uuid4().hex
-                    )
-                )
+                response = await issue(queue, services[n % len(services)])
                 if sent >= measured_from:
                     result.ms.append((time.perf_counter() - sent) * 1000)
                     result.ids.append(response.ticket.id)
@@ -68,6 +64,44 @@ async def issue_load(
     await asyncio.gather(*(kiosk(i) for i in range(clients)))
     result.seconds = seconds
     return result
+
+
+async def issue_while(
+    kiosks: list[Path], services: list[str], going: Callable[[], bool], interval_s: float
+) -> Latencies:
+    """The ``kiosks`` each issue every ``interval_s`` while ``going()`` holds: a steady
+    load whose latency is the hub's, not a queue of the clients' own making. A kiosk's
+    first ticket, which opens its TLS session, is kept but not timed."""
+    result = Latencies()
+    start = time.perf_counter()
+
+    async def kiosk(index: int) -> None:
+        async with member_channel(kiosks[index]) as channel:
+            queue = stub(channel)
+            first = await issue(queue, services[index % len(services)])
+            result.ids.append(first.ticket.id)
+            result.numbers.append(first.ticket.id)
+            due = time.perf_counter() + interval_s * index / len(kiosks)
+            n = index
+            while going():
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                due += interval_s
+                sent = time.perf_counter()
+                response = await issue(queue, services[n % len(services)])
+                result.ms.append((time.perf_counter() - sent) * 1000)
+                result.ids.append(response.ticket.id)
+                result.numbers.append(response.ticket.id)
+                n += len(kiosks)
+
+    await asyncio.gather(*(kiosk(i) for i in range(len(kiosks))))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+async def issue(queue: QueueServiceAsyncStub, service_id: str) -> queue_pb2.IssueTicketResponse:
+    return await queue.IssueTicket(
+        queue_pb2.IssueTicketRequest(service_id=service_id, request_id=uuid.uuid4().hex)
+    )
 
 
 async def call_load(units: Mapping[str, Path], calls_per_desk: int) -> Latencies:
