@@ -1,15 +1,17 @@
-"""``okno backoffice bench``: the region's year (ingest, reports, catch-up) and, as
-``bench rebuild``, recomputing its aggregates."""
+"""``okno backoffice bench``: the region's year (ingest, reports, catch-up); as ``bench
+rebuild``, recomputing its aggregates; as ``bench restore``, the restore drill of a
+branch's hub, which needs a back office to catch up from."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from okno.console import BenchOut, fail, setup_logging
+from okno.console import BenchBranch, BenchOut, fail, setup_logging
 from okno.errors import OknoError
 
 if TYPE_CHECKING:
@@ -19,6 +21,7 @@ app = typer.Typer(
     help="Measure the back office; print a table and, with --out, write JSON.",
     invoke_without_command=True,
 )
+EXAMPLE = Path("examples/branch.toml")
 PgUrl = Annotated[str, typer.Option(help="A PostgreSQL URL; empty: a temporary cluster.")]
 
 
@@ -56,6 +59,30 @@ def bench_rebuild(
     from backoffice.bench_rebuild import measure
 
     _report("backoffice-rebuild", lambda: measure(db, branches, days), out)
+
+
+@app.command("restore")
+def bench_restore(
+    out: BenchOut = None,
+    config: BenchBranch = EXAMPLE,
+    days: Annotated[int, typer.Option(min=1, help="Days of history the hub holds.")] = 365,
+    visitors: Annotated[int, typer.Option(min=10, help="Visitors on each of those days.")] = 5000,
+    kiosks: Annotated[int, typer.Option(min=1, help="Kiosks issuing during the backup.")] = 8,
+    baseline: Annotated[float, typer.Option(help="Seconds of the load without a backup.")] = 10.0,
+) -> None:
+    """The restore drill: backup under load, the box lost, restore, catch-up, checks."""
+    from rich.console import Console
+
+    from backoffice.bench_restore import Settings, measure_restore
+    from okno.bench import report
+
+    setup_logging()
+    settings = Settings(config, days, visitors, kiosks, baseline_s=baseline)
+    try:
+        figures = asyncio.run(measure_restore(settings))
+    except OknoError as error:
+        raise fail(str(error)) from error
+    report("restore", figures, out, Console())
 
 
 def _report(name: str, run: Callable[[], list[Figure]], out: Path | None) -> None:

@@ -104,27 +104,3 @@ def bench_web(
 
     setup_logging()
     report("web", asyncio.run(measure_status_page(config, viewers, seconds)), out, Console())
-
-
-@app.command("restore")
-def bench_restore(
-    out: BenchOut = None,
-    config: BenchBranch = EXAMPLE,
-    days: Annotated[int, typer.Option(min=1, help="Days of history the hub holds.")] = 365,
-    visitors: Annotated[int, typer.Option(min=10, help="Visitors on each of those days.")] = 5000,
-    kiosks: Annotated[int, typer.Option(min=1, help="Kiosks issuing during the backup.")] = 8,
-    baseline: Annotated[float, typer.Option(help="Seconds of the load without a backup.")] = 10.0,
-) -> None:
-    """The restore drill: backup under load, the box lost, restore, catch-up, checks."""
-    from rich.console import Console
-
-    from hub.bench.restore import Settings, measure_restore
-    from okno.bench import report
-
-    setup_logging()
-    settings = Settings(config, days, visitors, kiosks, baseline_s=baseline)
-    try:
-        figures = asyncio.run(measure_restore(settings))
-    except OknoError as error:
-        raise fail(str(error)) from error
-    report("restore", figures, out, Console())

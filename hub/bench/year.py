@@ -20,15 +20,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine
-
-from backoffice import store
 from hub.domain.branch import Branch
 from hub.domain.model import Event
 from hub.replay import REFERENCE_DAY, replay_events
 from hub.store import codec
 from hub.store.database import open_database
-from hub.sync.signing import sign
 from hub.traffic import day_start_ms
 
 log = logging.getLogger(__name__)
@@ -195,24 +191,6 @@ def write_hub(db: Path, day_template: Template, days: list[date]) -> Written:
         written.seconds,
     )
     return written
-
-
-def to_backoffice(
-    engine: Engine, branch_id: str, secret: str, day_template: Template, days: list[date]
-) -> float:
-    """Store the same history in the back office as a day's signed batch each, as the
-    hub's sync would have over the year; the seconds it took."""
-    began = time.perf_counter()
-    seq = 1
-    for day in days:
-        events = [(r[0], r[7]) for r in day_template.events_on(day, seq)]
-        store.store(engine, store.Batch(branch_id, events, sign(secret, branch_id, events)))
-        seq += len(events)
-        if day.day == 1:
-            log.info("history stored in the back office up to day=%s", day)
-    seconds = time.perf_counter() - began
-    log.info("history stored in the back office events=%d seconds=%.1f", seq - 1, seconds)
-    return seconds
 
 
 def _statements(day_template: Template) -> tuple[str, str, str]:

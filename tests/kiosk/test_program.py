@@ -357,12 +357,14 @@ async def test_idle_language_large_type_and_voice_for_the_next_visitor(
         assert log[-1] == ("Social services and benefits. Choose a service.", "spoken")
         assert wav_sink.played, "what is said is played (here: written as WAV files)"
         clock.advance(61)
-        await until(qapp, lambda: screen(kiosk) is Screen.HOME)
-        assert (view.value("language"), view.value("large"), view.value("voice")) == (
-            "ru",
-            False,
-            False,
-        )
+
+        def reset_for_the_next_visitor() -> bool:
+            settings = (view.value("language"), view.value("large"), view.value("voice"))
+            return screen(kiosk) is Screen.HOME and settings == ("ru", False, False)
+
+        # Not only the home screen, which may not have been left yet under load: the
+        # next visitor meets Russian, normal type and no voice.
+        await until(qapp, reset_for_the_next_visitor)
 
 
 def test_a_bad_option_is_refused_before_anything_starts() -> None:

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from backoffice import restore_drill as drill
 from backoffice import store
+from backoffice.bench_restore import to_backoffice
 from backoffice.pgcluster import free_port
+from backoffice.restore_drill import Box
 from hub.backup.keys import make_region_key
-from hub.bench import drill, hall_devices, year
-from hub.bench.drill import Box
+from hub.bench import hall_devices, year
 from hub.bench.hall_devices import Acknowledged
 from hub.bench.load import issue_while, stub
 from hub.bench.process import morning_offset_ms
@@ -47,7 +49,7 @@ async def test_a_lost_box_comes_back_whole_and_the_hall_carries_on(  # noqa: PLR
         template = year.template(branch, 300)
         days = year.history_days(today - timedelta(days=1), 3)
         history = year.write_hub(box.db, template, days)
-        year.to_backoffice(office.engine, branch.id, box.secret.read_text().strip(), template, days)
+        to_backoffice(office.engine, branch.id, box.secret.read_text().strip(), template, days)
         options = box.hub_options(office.address, f"--clock-offset-ms={offset}")
         recipient = make_region_key(tmp_path / "region.key")
         seen = Acknowledged()

@@ -1,4 +1,4 @@
-"""The pieces of the restore drill (issue 20), shared by ``okno hub bench restore`` and
+"""The pieces of the restore drill (issue 20), shared by ``okno backoffice bench restore`` and
 its test: a branch's box, its back office, the real ``okno`` commands, and what a lost
 box leaves to check.
 

@@ -1,4 +1,4 @@
-"""``okno hub bench restore``: the restore drill of issue 20, with its figures.
+"""``okno backoffice bench restore``: the restore drill of issue 20, with its figures.
 
 A hub holding a long history of a big centre (hub/bench/year.py; the same history loaded
 straight into the back office's store, as its sync would have left it) serves kiosks;
@@ -22,18 +22,23 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import Engine
+
+from backoffice import restore_drill as drill
 from backoffice import store
 from backoffice.pgcluster import free_port, temporary_cluster
+from backoffice.restore_drill import BackOffice, Box
 from hub.backup.keys import make_region_key
-from hub.bench import drill, hall_devices, year
-from hub.bench.drill import BackOffice, Box
+from hub.bench import hall_devices, year
 from hub.bench.hall_devices import Acknowledged, Hall
 from hub.bench.load import issue_while, repeated
 from hub.bench.process import morning_offset_ms
+from hub.bench.year import Template
 from hub.config import load_branch
 from hub.domain.branch import Branch
 from hub.domain.numbering import local_time
 from hub.service import wall_clock_ms
+from hub.sync.signing import sign
 from okno.bench import Figure, percentile
 from okno.console import admin_socket_for
 
@@ -145,7 +150,7 @@ async def _history(  # noqa: PLR0917 - the drill's one call
     with ProcessPoolExecutor(1) as pool:
         written = loop.run_in_executor(pool, year.write_hub, box.db, template, days)
         run.backoffice_load_s = await asyncio.to_thread(
-            year.to_backoffice, office.engine, branch.id, secret, template, days
+            to_backoffice, office.engine, branch.id, secret, template, days
         )
         run.history = await written
     run.history_mb = box.db.stat().st_size / 1e6
@@ -277,3 +282,21 @@ def _figures(  # noqa: PLR0917 - the drill's one call
         Figure("backoffice_acked_growth", office.acked(branch_id) - before_kill, "events", 1, ">="),
         Figure("backoffice_refusals", office.refusals(branch_id), "batches", 0, "<="),
     ]
+
+
+def to_backoffice(
+    engine: Engine, branch_id: str, secret: str, day_template: Template, days: list[date]
+) -> float:
+    """Store the same history in the back office as a day's signed batch each, as the
+    hub's sync would have over the year; the seconds it took."""
+    began = time.perf_counter()
+    seq = 1
+    for day in days:
+        events = [(r[0], r[7]) for r in day_template.events_on(day, seq)]
+        store.store(engine, store.Batch(branch_id, events, sign(secret, branch_id, events)))
+        seq += len(events)
+        if day.day == 1:
+            log.info("history stored in the back office up to day=%s", day)
+    seconds = time.perf_counter() - began
+    log.info("history stored in the back office events=%d seconds=%.1f", seq - 1, seconds)
+    return seconds
