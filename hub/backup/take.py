@@ -1,9 +1,10 @@
 """Taking a backup while the hub serves: copy, describe, sign, pack, encrypt, then name.
 
-The database is copied by SQLite's online backup API in one step: one read transaction,
-so the copy is the database as of one commit. A copy in several steps would restart
-each time the hub commits, and a busy hub commits many times a second; in WAL mode that
-one read never blocks the hub's writes. Nothing is an archive until its encrypted file
+The database is copied by SQLite's online backup API inside one read transaction, so
+the copy is the database as of one commit: without it, a copy in steps would restart
+each time the hub commits, and a busy hub commits many times a second. In WAL mode that
+read never blocks the hub's writes; the steps are paced so that the copy's writes do not
+queue the hub's synced commits behind them (docs/benchmarks.md). Nothing is an archive until its encrypted file
 is complete, synced and renamed to its final name, so a power cut leaves either the
 previous backups only or a ``.partial`` that no one reads.
 """
