@@ -4,9 +4,9 @@ The database is copied by SQLite's online backup API inside one read transaction
 the copy is the database as of one commit: without it, a copy in steps would restart
 each time the hub commits, and a busy hub commits many times a second. In WAL mode that
 read never blocks the hub's writes; the steps are paced so that the copy's writes do not
-queue the hub's synced commits behind them (docs/benchmarks.md). Nothing is an archive until its encrypted file
-is complete, synced and renamed to its final name, so a power cut leaves either the
-previous backups only or a ``.partial`` that no one reads.
+queue the hub's synced commits behind them (docs/benchmarks.md). Nothing is an archive
+until its encrypted file is complete, synced and renamed to its final name, so a power
+cut leaves either the previous backups only or a ``.partial`` that no one reads.
 """
 
 from __future__ import annotations
