@@ -32,7 +32,7 @@ from tests.backoffice.postgres import pg_cluster, pg_url
 from tests.hub.conftest import EXAMPLE
 
 __all__ = ["pg_cluster", "pg_url"]
-pytestmark = pytest.mark.timeout(180)
+pytestmark = [pytest.mark.timeout(180), pytest.mark.clock]
 SYNC_S = 60.0
 SERVICES = ["passport", "snils", "consultation"]
 

@@ -30,7 +30,7 @@ from tests.hub.backup.test_backup import run_once
 from tests.hub.backup.test_catch_up import synced
 from tests.hub.conftest import SteppedClock, serve_hub
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = [pytest.mark.timeout(180), pytest.mark.clock]
 BRANCH = "khamovniki"  # the branch of tests/hub's configuration
 
 
