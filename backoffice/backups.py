@@ -27,11 +27,10 @@ from sqlalchemy import Engine
 
 from backoffice.errors import BackupBusy, BackupNotFound, BatchRefused
 from backoffice.store import check_signature, record_refusal, secret_of
-from hub.backup.layout import PARTIAL
 from hub.backup.retention import Archive, archive_of, archives, to_prune
 from hub.domain.branch import IDENTIFIER
 from hub.sync.signing import sign_backup, sign_get_backup, sign_list_backups
-from okno.files import sync_folder
+from okno.files import PARTIAL, sync_folder
 
 log = logging.getLogger(__name__)
 # An archive at most this long is taken (--max-backup-bytes): a year of a big branch's

@@ -12,9 +12,8 @@ CONFIG = "config/branch.toml"
 SECRET = "backoffice.secret"
 PKI = "pki/"
 SUFFIX = ".okno-backup"
-# A cut leaves an archive under this suffix, or a staging folder with this prefix: both
-# are never taken for a backup, and the next backup removes them.
-PARTIAL = ".partial"
+# A cut leaves a staging folder with this prefix (or an archive ending in okno.files'
+# PARTIAL): never taken for a backup, and the next backup removes it.
 STAGING = ".staging-"
 
 

@@ -22,11 +22,10 @@ from typing import TypeVar
 import grpc
 
 from hub.backup.errors import OffsiteFailed, OffsiteNotFound, OffsiteRefused, OffsiteUnreachable
-from hub.backup.layout import PARTIAL
 from hub.backup.retention import archive_of
 from hub.sync.sender import UNREACHED, channel, sync_stub
 from hub.sync.signing import sign_backup, sign_get_backup, sign_list_backups
-from okno.files import sync_folder
+from okno.files import PARTIAL, sync_folder
 from protos.okno.v1 import sync_pb2
 
 log = logging.getLogger(__name__)

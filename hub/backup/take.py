@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
 import tarfile
 import tempfile
@@ -26,12 +27,12 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from hub.backup import manifest
 from hub.backup.errors import BackupSettings
-from hub.backup.layout import CONFIG, DATABASE, PARTIAL, PKI, SECRET, STAGING, SUFFIX, HubFiles
+from hub.backup.layout import CONFIG, DATABASE, PKI, SECRET, STAGING, SUFFIX, HubFiles
 from hub.backup.manifest import FORMAT, MANIFEST, SIGNATURE, Manifest
 from hub.config import load_branch
 from hub.domain.numbering import local_time
 from okno import __version__
-from okno.files import private_database, read_private, sync_folder
+from okno.files import PARTIAL, discard_partials, private_database, read_private, sync_folder
 
 log = logging.getLogger(__name__)
 # The database copy in steps of this many pages, each synced, at most this many bytes a
@@ -167,14 +168,9 @@ class _Pacer:
 
 def clear_leftovers(out_dir: Path) -> None:
     """Remove what a backup cut short left: they are never archives."""
-    for leftover in out_dir.iterdir():
-        if leftover.name.endswith(PARTIAL):
-            leftover.unlink()
-            log.warning("half-written backup removed file=%s", leftover)
-        elif leftover.name.startswith(STAGING) and leftover.is_dir():
-            for path in sorted(leftover.rglob("*"), reverse=True):
-                path.rmdir() if path.is_dir() else path.unlink()
-            leftover.rmdir()
+    discard_partials(out_dir)
+    for staging in out_dir.glob(f"{STAGING}*"):
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _copy(source: Path, target: Path) -> None:
