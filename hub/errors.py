@@ -408,3 +408,33 @@ class PriorityNeedsCheckIn(Refused):
     """The appointment priority is given by checking a booking in, never asked for."""
 
     code = "priority_needs_check_in"
+
+
+class UnknownApplication(NotFound):
+    """No application has this number, or (in a visitor's look-up) not with this phone."""
+
+    code = "unknown_application"
+
+
+class NotDocumentService(InvalidRequest):
+    """The service produces no documents (no processing_days): there is no application."""
+
+    code = "not_document_service"
+
+
+class StatusNotAllowed(Refused):
+    """An application cannot go from its status to the one asked (выдано before готово)."""
+
+    code = "not_allowed"
+
+
+class StaleChange(Refused):
+    """A change older than one the information system sent before for this application."""
+
+    code = "stale_change"
+
+
+class BadPlannedDate(InvalidRequest):
+    """A planned ready date that is not a date, or is in the past."""
+
+    code = "bad_planned_date"

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from hub.applications import Applications
 from hub.booking import Bookings
 from hub.committer import GroupCommitter
 from hub.config import LoadedConfig, load_branch
@@ -152,6 +153,7 @@ class Hub:
         self.notifier: Notifier | None = None
         self.reloaders: list[Reloader] = []
         self.ratings = Ratings(self)
+        self.applications = Applications(self)
 
     def _append(self, events: Sequence[Event]) -> None:
         # Looked up at each write, so a test can stand a failing repository in.
@@ -200,6 +202,7 @@ class Hub:
         swept = await self.run(self.appointments.sweep)
         contacts = any(e.kind is EventKind.APPOINTMENT_CONTACT_ERASED for e in swept.events)
         await self._erase_typed(contacts_erased=contacts)
+        await self.applications.erase_due()
 
     async def _erase_typed(self, *, contacts_erased: bool) -> None:
         """Erase what people typed and the names cards gave on days whose contacts are

@@ -25,6 +25,9 @@ OPERATOR = "operator"
 ADMINISTRATOR = "administrator"
 TECHNICIAN = "technician"
 CALL_CENTRE = "call_centre"
+# The centre's information system (АИС МФЦ), signed in as a staff account of this role:
+# it sets applications' statuses and nothing else.
+INFORMATION_SYSTEM = "information_system"
 # The hub machine's own administrator, behind the Unix socket's file permissions.
 LOCAL = "local"
 # Anyone at all, signed in or not (only enrollment, sign-in and health).
@@ -33,7 +36,7 @@ ANYONE = "anyone"
 DEVICES = frozenset(
     {KIOSK, HALL_DISPLAY, TICKET_PRINTER, CARD_READER, PAYMENT_TERMINAL, STAFF_DESK}
 )
-STAFF = frozenset({OPERATOR, ADMINISTRATOR, TECHNICIAN, CALL_CENTRE})
+STAFF = frozenset({OPERATOR, ADMINISTRATOR, TECHNICIAN, CALL_CENTRE, INFORMATION_SYSTEM})
 KINDS = DEVICES | STAFF | {LOCAL}
 
 _DESK_WORK = {OPERATOR, ADMINISTRATOR, STAFF_DESK}
@@ -70,6 +73,17 @@ TABLE: dict[str, frozenset[str]] = {
             "FindBookings": {ADMINISTRATOR, CALL_CENTRE},
             "CheckIn": {KIOSK, OPERATOR, ADMINISTRATOR},
             "CheckInByCard": {KIOSK, ADMINISTRATOR},
+        },
+    ),
+    **_rules(
+        "Applications",
+        {
+            "Accept": {OPERATOR, ADMINISTRATOR},
+            "SetStatus": {OPERATOR, ADMINISTRATOR, INFORMATION_SYSTEM},
+            "Get": {OPERATOR, ADMINISTRATOR, CALL_CENTRE, INFORMATION_SYSTEM},
+            "LookUp": {KIOSK},
+            "LookUpByCard": {KIOSK},
+            "List": {ADMINISTRATOR, CALL_CENTRE},
         },
     ),
     **_rules("Enrollment", {"RequestEnrollment": {ANYONE}, "GetDecision": {ANYONE}}),
@@ -137,7 +151,6 @@ TABLE: dict[str, frozenset[str]] = {
             "SetPin": {ADMINISTRATOR, LOCAL},
             "GetFigures": {OPERATOR, ADMINISTRATOR},
             "ListStaff": {ADMINISTRATOR},
-            "SetApplicationStatus": {OPERATOR, ADMINISTRATOR},
         },
     ),
     # grpc's own: anyone may ask whether the hub is up; nothing else of grpc's is served.

@@ -13,6 +13,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from hub.api.admin import AdminServicer
+from hub.api.applications import ApplicationsServicer
 from hub.api.appointments import AppointmentsServicer
 from hub.api.devices import EnrollmentServicer, ProvisioningServicer
 from hub.api.doorkeeper import Door, Doorkeeper
@@ -29,6 +30,8 @@ from okno.malformed import MalformedRequests
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,
+    applications_pb2,
+    applications_pb2_grpc,
     appointments_pb2,
     appointments_pb2_grpc,
     devices_pb2,
@@ -55,6 +58,7 @@ _SERVICES = [
     appointments_pb2.DESCRIPTOR.services_by_name["Appointments"],
     payments_pb2.DESCRIPTOR.services_by_name["Payments"],
     ratings_pb2.DESCRIPTOR.services_by_name["Ratings"],
+    applications_pb2.DESCRIPTOR.services_by_name["Applications"],
     admin_pb2.DESCRIPTOR.services_by_name["Admin"],
     devices_pb2.DESCRIPTOR.services_by_name["Enrollment"],
     devices_pb2.DESCRIPTOR.services_by_name["Provisioning"],
@@ -76,6 +80,7 @@ async def _build(hub: Hub, door: Door) -> grpc.aio.Server:
     appointments_pb2_grpc.add_AppointmentsServicer_to_server(AppointmentsServicer(hub), server)
     payments_pb2_grpc.add_PaymentsServicer_to_server(PaymentsServicer(hub), server)
     ratings_pb2_grpc.add_RatingsServicer_to_server(RatingsServicer(hub), server)
+    applications_pb2_grpc.add_ApplicationsServicer_to_server(ApplicationsServicer(hub), server)
     admin_pb2_grpc.add_AdminServicer_to_server(AdminServicer(hub), server)
     devices_pb2_grpc.add_EnrollmentServicer_to_server(EnrollmentServicer(hub.fleet), server)
     devices_pb2_grpc.add_ProvisioningServicer_to_server(

@@ -6,8 +6,7 @@ from hub.api.devices import peer_host
 from hub.api.doorkeeper import current
 from hub.api.status import Context, rpc
 from hub.api.tokens import bearer, signed_in
-from hub.errors import InvalidRequest, NotificationsOff
-from hub.notify.messages import ApplicationStatus
+from hub.errors import InvalidRequest
 from hub.service import Hub
 from hub.staff import SignedIn
 from hub.staff.access import ADMINISTRATOR, may_open, require
@@ -91,24 +90,6 @@ class StaffServicer(staff_pb2_grpc.StaffServicer):
             ]
         )
 
-    @rpc
-    async def SetApplicationStatus(
-        self, request: staff_pb2.SetApplicationStatusRequest, context: Context
-    ) -> staff_pb2.SetApplicationStatusResponse:
-        session = signed_in(context, self._staff)
-        status = _STATUSES.get(request.status)
-        if status is None or not request.reference:
-            raise InvalidRequest(
-                "give the booking code or ticket id, and the status: ready, suspended or refused"
-            )
-        notifier = self._hub.notifier
-        if notifier is None:
-            raise NotificationsOff(
-                "this hub sends no notifications: set a sender in the branch's [notifications]"
-            )
-        sent = await notifier.set_status(request.reference, status, operator=session.operator_id)
-        return staff_pb2.SetApplicationStatusResponse(messages=sent)
-
     def _session(self, session: SignedIn) -> staff_pb2.StaffSession:
         return staff_pb2.StaffSession(
             operator_id=session.operator_id,
@@ -117,13 +98,6 @@ class StaffServicer(staff_pb2_grpc.StaffServicer):
             expires_at_unix_ms=session.expires_ms,
             desk_ids=may_open(session, self._hub.loaded.branch),
         )
-
-
-_STATUSES = {
-    staff_pb2.APPLICATION_STATUS_READY: ApplicationStatus.READY,
-    staff_pb2.APPLICATION_STATUS_SUSPENDED: ApplicationStatus.SUSPENDED,
-    staff_pb2.APPLICATION_STATUS_REFUSED: ApplicationStatus.REFUSED,
-}
 
 
 def _figures(operator_id: str, day: str, figures: Figures) -> staff_pb2.OperatorFigures:

@@ -24,7 +24,7 @@ Identifier = Annotated[str, Field(pattern=IDENTIFIER)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # call_centre: who answers the branch's phone and books by it (hub.api.permissions).
-Role = Literal["operator", "administrator", "technician", "call_centre"]
+Role = Literal["operator", "administrator", "technician", "call_centre", "information_system"]
 _HOURS = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
 
 
@@ -93,6 +93,11 @@ class Service(_Model):
     # the state payments system shows it.
     fee_kopecks: int = 0
     fee_purpose: str = ""
+    # A service that produces documents: they are ready this many working days after the
+    # application (docs/applications.md); None: a consultation, no application is taken.
+    processing_days: int | None = Field(default=None, ge=0, le=366)
+    # Who prepares the documents ("Росреестр"), as reports and notices name it.
+    authority: str = Field(default="", max_length=120)
 
     @field_validator("fee_kopecks")
     @classmethod
@@ -239,6 +244,24 @@ class Appointments(_Model):
         return self
 
 
+class Applications(_Model):
+    """What happens after the visit: applications, their notices and how long contacts stay."""
+
+    # The applicant's phone and e-mail are erased this many days after the application
+    # ends (issued, refused, cancelled); the consent text at the desk says so.
+    keep_contacts_days: int = Field(default=30, ge=0, le=365)
+    # And in any case this many days after it was accepted, ended or not.
+    longest_keep_days: int = Field(default=400, ge=30, le=1100)
+    # Ready documents wait this many days to be collected; the notice says until when.
+    collect_within_days: int = Field(default=30, ge=1, le=180)
+    # One reminder when ready documents have waited this many days.
+    remind_after_days: int = Field(default=7, ge=1, le=180)
+    # The service booked to collect documents (the "ready" notice links to its booking).
+    collect_service: Identifier | None = None
+    # Weekend days the year's calendar makes working (a working Saturday).
+    working_dates: tuple[date, ...] = ()
+
+
 class Branch(_Model):
     id: Identifier
     name: str = Field(min_length=1)
@@ -262,6 +285,7 @@ class Branch(_Model):
     appointments: Appointments = Field(default_factory=Appointments)
     notifications: Notifications = Field(default_factory=Notifications)
     web: WebPages = Field(default_factory=WebPages)
+    applications: Applications = Field(default_factory=Applications)
 
     @field_validator("timezone")
     @classmethod
@@ -326,6 +350,13 @@ class Branch(_Model):
                         "[[operators]]: add the operator or fix the name",
                     )
         self._appointments_consistent(services)
+        collect = self.applications.collect_service
+        if collect is not None and collect not in services:
+            raise ConfigProblem(
+                ("applications", "collect_service"),
+                f'documents are collected under service "{collect}", which is not among '
+                "[[services]]: add the service or fix the name",
+            )
         return self
 
     def _appointments_consistent(self, services: set[str]) -> None:

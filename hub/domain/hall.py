@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from hub.domain import branch as cfg
+from hub.domain.applications import Application
 from hub.domain.branch import Branch, BranchIndex
 from hub.domain.estimate import ServiceTimes, basis, people_ahead, told
 from hub.domain.model import (
@@ -213,6 +214,7 @@ class HallState:
         rating: Rating | None = None,
         payment: Payment | None = None,
         entry: JournalEntry | None = None,
+        application: Application | None = None,
     ) -> Event:
         self.seq += 1
         if request_id:
@@ -232,6 +234,7 @@ class HallState:
             rating,
             payment,
             entry,
+            application,
         )
 
     def _replay(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from hub.domain.applications import Application
 from hub.domain.payments import Payment
 
 
@@ -63,6 +64,10 @@ class EventKind(enum.Enum):
     # Who did what to the branch's trust or settings (docs/journal.md); carries a
     # JournalEntry only.
     JOURNAL = "journal"
+    # An application taken at a desk, and each later change of its status or planned
+    # date (docs/applications.md); carries the Application without its contact and reason.
+    APPLICATION_ACCEPTED = "application_accepted"
+    APPLICATION_CHANGED = "application_changed"
 
 
 # Events whose ``detail`` is what a person typed: a transfer's comment, a cancellation's
@@ -221,6 +226,7 @@ class Event:
     rating: Rating | None = None
     payment: Payment | None = None
     entry: JournalEntry | None = None
+    application: Application | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ engine only numbers their changes in the branch's one sequence, ending a past da
 
 from __future__ import annotations
 
+from hub.domain.applications import Application
 from hub.domain.model import Appointment, Event, EventKind, JournalEntry, Outcome, Rating
 from hub.domain.payments import Payment
 from hub.domain.rollover import Rollover
@@ -49,3 +50,9 @@ class Records(Rollover):
         """Number a journal entry, so it is kept and sent like every other change."""
         self._roll_day(now_ms)
         return self._outcome(None, None, [self._emit(EventKind.JOURNAL, now_ms, entry=entry)])
+
+    def application(self, kind: EventKind, application: Application, now_ms: int) -> Outcome:
+        """Number an application's acceptance or change; its rules were checked before."""
+        self._roll_day(now_ms)
+        event = self._emit(kind, now_ms, application=application)
+        return self._outcome(None, None, [event])

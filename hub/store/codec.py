@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
+from hub.domain.applications import Application, ApplicationStatus, Contact
 from hub.domain.model import (
     Appointment,
     AppointmentState,
@@ -100,6 +101,7 @@ def event_to_json(event: Event, seal: Sealer | None = None) -> str:
             "rating": rating_json(event.rating) if event.rating else None,
             "payment": payment_json(event.payment) if event.payment else None,
             "entry": entry_json(event.entry) if event.entry else None,
+            "application": application_json(event.application) if event.application else None,
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -128,6 +130,7 @@ def event_from_json(text: str) -> Event:
         rating=rating_from_json(data["rating"]) if data.get("rating") else None,
         payment=payment_from_json(data["payment"]) if data.get("payment") else None,
         entry=entry_from_json(data["entry"]) if data.get("entry") else None,
+        application=application_from_json(data["application"]) if data.get("application") else None,
     )
 
 
@@ -240,3 +243,56 @@ def _desk_json(desk: Desk) -> dict[str, Any]:
     data["state"] = desk.state.value
     data["service_ids"] = list(desk.service_ids)
     return data
+
+
+# The event log's part of an application (docs/applications.md): no contact, no reason.
+_APPLICATION_PUBLIC = (
+    "number",
+    "service_id",
+    "authority",
+    "planned_ready",
+    "accepted_at_ms",
+    "changed_at_ms",
+    "changed_by",
+    "ticket_id",
+    "ready_day",
+    "ended_at_ms",
+    "change_id",
+    "external_at_ms",
+)
+_CONTACT_FIELDS = tuple(f.name for f in fields(Contact))
+
+
+def application_json(application: Application) -> dict[str, Any]:
+    """The payload of an application event: what reports need, nothing of the applicant."""
+    data = {name: getattr(application, name) for name in _APPLICATION_PUBLIC}
+    data["status"] = application.status.value
+    data["has_contact"] = bool(application.contact.phone or application.contact.email)
+    return data
+
+
+def application_from_json(data: Mapping[str, Any]) -> Application:
+    values = {name: data[name] for name in _APPLICATION_PUBLIC}
+    return Application(status=ApplicationStatus(data["status"]), **values)
+
+
+def application_row(application: Application) -> dict[str, Any]:
+    """The hub's row of an application: the log's part, the reason and the contact."""
+    row = application_json(application)
+    del row["has_contact"]
+    row["reason"] = application.reason
+    row["request_id"] = application.request_id
+    row.update({name: getattr(application.contact, name) for name in _CONTACT_FIELDS})
+    return row
+
+
+def application_from_row(row: Mapping[Any, Any]) -> Application:
+    contact = Contact(**{name: row[name] for name in _CONTACT_FIELDS})
+    values = {name: row[name] for name in _APPLICATION_PUBLIC}
+    return Application(
+        status=ApplicationStatus(row["status"]),
+        reason=row["reason"],
+        contact=contact,
+        request_id=row["request_id"],
+        **values,
+    )

@@ -97,6 +97,7 @@ class Repository:
                 )
             self._write_appointments(connection, events)
             _write_payments(connection, events)
+            _write_applications(connection, events)
 
     def _write_appointments(self, connection: Connection, events: Sequence[Event]) -> None:
         """Every version of each booking, in event order, each checked by the database.
@@ -350,3 +351,24 @@ def _write_payments(connection: Connection, events: Sequence[Event]) -> None:
                 terminal_receipt=payment.terminal_receipt,
             )
         )
+
+
+def _write_applications(connection: Connection, events: Sequence[Event]) -> None:
+    """An application's row with each of its events; a new one is INSERTed, so that a
+    number given twice is refused, and a change id kept, so that one is applied once."""
+    for event in events:
+        if event.application is None:
+            continue
+        row = codec.application_row(event.application)
+        if event.kind is EventKind.APPLICATION_ACCEPTED:
+            connection.execute(schema.applications.insert().values(**row))
+        else:
+            connection.execute(_upsert(schema.applications).values(**row))
+        if event.application.change_id:
+            connection.execute(
+                schema.application_changes.insert().values(
+                    change_id=event.application.change_id,
+                    number=event.application.number,
+                    seq=event.seq,
+                )
+            )

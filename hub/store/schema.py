@@ -286,3 +286,44 @@ payments = Table(
     Column("terminal_receipt", String(64), nullable=False),
     Index("payments_terminal_state", "terminal_id", "state"),
 )
+
+# -- applications after the visit (hub/applications.py, docs/applications.md) ------------
+
+# One row per application, its latest version: written with each of its events.
+applications = Table(
+    "applications",
+    metadata,
+    Column("number", String(12), primary_key=True),
+    Column("service_id", String(40), nullable=False),
+    Column("authority", String(120), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("planned_ready", String(10), nullable=False),
+    Column("accepted_at_ms", BigInteger, nullable=False),
+    Column("changed_at_ms", BigInteger, nullable=False),
+    Column("changed_by", String(80), nullable=False),
+    Column("ticket_id", String(40), nullable=False),
+    Column("ready_day", String(10), nullable=False),
+    Column("ended_at_ms", BigInteger, nullable=False),
+    Column("change_id", String(64), nullable=False),
+    Column("external_at_ms", BigInteger, nullable=False),
+    # Kept on the hub only, and erased with the contact.
+    Column("reason", String(200), nullable=False),
+    Column("phone", String(16), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("notify_sms", Boolean, nullable=False),
+    Column("notify_email", Boolean, nullable=False),
+    Column("snils_hash", String(64), nullable=False),
+    Column("request_id", String(64), nullable=False),
+    Index("applications_status", "status", "changed_at_ms"),
+    Index("applications_snils", "snils_hash"),
+    Index("applications_request", "request_id"),
+)
+
+# Every change the information system sent, by its id: a resend is answered, not applied.
+application_changes = Table(
+    "application_changes",
+    metadata,
+    Column("change_id", String(64), primary_key=True),
+    Column("number", String(12), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+)

@@ -24,6 +24,7 @@ from hub.api.permissions import TABLE
 from okno.runtime.hubtls import presented_authority
 from protos.okno.v1 import (  # noqa: F401  (each import registers its services in the pool)
     admin_pb2,
+    applications_pb2,
     appointments_pb2,
     devices_pb2,
     feed_pb2,

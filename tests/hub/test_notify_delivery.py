@@ -16,13 +16,11 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
-import grpc
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
 from hub.domain.model import Appointment, Channel
-from hub.doors import open_doors
 from hub.notify import outbox, watches
 from hub.notify.backoff import Backoff
 from hub.notify.messages import ApplicationStatus
@@ -34,9 +32,7 @@ from hub.service import Hub
 from hub.web.app import create_app
 from hub.web.site import Web
 from hub.webserver import WebServer
-from okno.runtime.hubtls import hub_tls
-from protos.okno.v1 import staff_pb2, staff_pb2_grpc
-from tests.hub.conftest import EXAMPLE, MINUTE, MONDAY_10_00, staff_channel
+from tests.hub.conftest import EXAMPLE, MINUTE, MONDAY_10_00
 from tests.hub.disk import on_disk
 from tests.polling import eventually
 
@@ -316,34 +312,6 @@ async def test_an_application_status_is_told_once(rig: Rig) -> None:
     assert await rig.notifier.set_status(booked.code, ApplicationStatus.READY, operator="t") == 0
     [_, ready] = await rig.sms.wait_for(2)
     assert ready.text.startswith("Ваши документы готовы (Паспорт гражданина РФ).")
-
-
-async def test_an_operator_sets_the_status_over_grpc_with_a_staff_token(rig: Rig) -> None:
-    booked = await rig.book(phone="+79160000602")
-    await rig.sms.wait_for(1)
-    doors = await open_doors(rig.hub)
-    ready = staff_pb2.SetApplicationStatusRequest(
-        reference=booked.code, status=staff_pb2.APPLICATION_STATUS_READY
-    )
-    try:
-        async with hub_tls(doors.address, doors.ca_pem)() as stranger:
-            with pytest.raises(grpc.aio.AioRpcError) as anonymous:
-                await staff_pb2_grpc.StaffStub(stranger).SetApplicationStatus(ready)
-            assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
-        signed_in = await staff_channel(doors.socket, doors.address, doors.ca_pem, "ivanova-a")
-        async with signed_in:
-            staff = staff_pb2_grpc.StaffStub(signed_in)
-            with pytest.raises(grpc.aio.AioRpcError) as off:
-                await staff.SetApplicationStatus(ready)
-            assert off.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-            assert "[notifications]" in (off.value.details() or "")
-            rig.hub.notifier = rig.notifier
-            told = await staff.SetApplicationStatus(ready)
-            assert told.messages == 1
-    finally:
-        await doors.close(1)
-    [_, sent] = await rig.sms.wait_for(2)
-    assert sent.text.startswith("Ваши документы готовы")
 
 
 async def test_a_restarted_notifier_neither_repeats_nor_loses_a_message(rig: Rig) -> None:

@@ -52,6 +52,7 @@ STAFF = {
     permissions.ADMINISTRATOR: "makarova-l",
     permissions.TECHNICIAN: "zakharov-r",
     permissions.CALL_CENTRE: "belova-k",
+    permissions.INFORMATION_SYSTEM: "ais-mfc",
 }
 CALL_CENTRE_AGENT = """
 [[operators]]

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from protos.okno.v1 import common_pb2 as okno_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12okno/v1/feed.proto\x12\x07okno.v1\x1a\x14okno/v1/common.proto\"*\n\x10SubscribeRequest\x12\x16\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x03\"\x9d\x01\n\x05\x45vent\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x12\n\nat_unix_ms\x18\x02 \x01(\x03\x12 \n\x04kind\x18\x03 \x01(\x0e\x32\x12.okno.v1.EventKind\x12\x1f\n\x06ticket\x18\x04 \x01(\x0b\x32\x0f.okno.v1.Ticket\x12\x1b\n\x04\x64\x65sk\x18\x05 \x01(\x0b\x32\r.okno.v1.Desk\x12\x0e\n\x06\x64\x65tail\x18\x06 \x01(\t\"_\n\x0b\x46\x65\x65\x64Message\x12\'\n\x08snapshot\x18\x01 \x01(\x0b\x32\x13.okno.v1.QueueStateH\x00\x12\x1f\n\x05\x65vent\x18\x02 \x01(\x0b\x32\x0e.okno.v1.EventH\x00\x42\x06\n\x04\x62ody*\xd1\x05\n\tEventKind\x12\x1a\n\x16\x45VENT_KIND_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45VENT_KIND_TICKET_ISSUED\x10\x01\x12\x1c\n\x18\x45VENT_KIND_TICKET_CALLED\x10\x02\x12\x1e\n\x1a\x45VENT_KIND_TICKET_RECALLED\x10\x03\x12\x1e\n\x1a\x45VENT_KIND_SERVICE_STARTED\x10\x04\x12\x1f\n\x1b\x45VENT_KIND_SERVICE_FINISHED\x10\x05\x12\x1d\n\x19\x45VENT_KIND_TICKET_NO_SHOW\x10\x06\x12!\n\x1d\x45VENT_KIND_TICKET_TRANSFERRED\x10\x07\x12\x1f\n\x1b\x45VENT_KIND_TICKET_CANCELLED\x10\x08\x12\x1a\n\x16\x45VENT_KIND_DESK_OPENED\x10\t\x12\x1a\n\x16\x45VENT_KIND_DESK_CLOSED\x10\n\x12\x1a\n\x16\x45VENT_KIND_DESK_PAUSED\x10\x0b\x12\x1e\n\x1a\x45VENT_KIND_CONFIG_RELOADED\x10\x0c\x12!\n\x1d\x45VENT_KIND_APPOINTMENT_BOOKED\x10\r\x12 \n\x1c\x45VENT_KIND_APPOINTMENT_MOVED\x10\x0e\x12$\n EVENT_KIND_APPOINTMENT_CANCELLED\x10\x0f\x12%\n!EVENT_KIND_APPOINTMENT_CHECKED_IN\x10\x10\x12\"\n\x1e\x45VENT_KIND_APPOINTMENT_NO_SHOW\x10\x11\x12)\n%EVENT_KIND_APPOINTMENT_CONTACT_ERASED\x10\x12\x12\x1b\n\x17\x45VENT_KIND_TICKET_RATED\x10\x13\x12\x1e\n\x1a\x45VENT_KIND_PAYMENT_SETTLED\x10\x14\x12\x16\n\x12\x45VENT_KIND_JOURNAL\x10\x15\x32J\n\x08HallFeed\x12>\n\tSubscribe\x12\x19.okno.v1.SubscribeRequest\x1a\x14.okno.v1.FeedMessage0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12okno/v1/feed.proto\x12\x07okno.v1\x1a\x14okno/v1/common.proto\"*\n\x10SubscribeRequest\x12\x16\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x03\"\x9d\x01\n\x05\x45vent\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x12\n\nat_unix_ms\x18\x02 \x01(\x03\x12 \n\x04kind\x18\x03 \x01(\x0e\x32\x12.okno.v1.EventKind\x12\x1f\n\x06ticket\x18\x04 \x01(\x0b\x32\x0f.okno.v1.Ticket\x12\x1b\n\x04\x64\x65sk\x18\x05 \x01(\x0b\x32\r.okno.v1.Desk\x12\x0e\n\x06\x64\x65tail\x18\x06 \x01(\t\"_\n\x0b\x46\x65\x65\x64Message\x12\'\n\x08snapshot\x18\x01 \x01(\x0b\x32\x13.okno.v1.QueueStateH\x00\x12\x1f\n\x05\x65vent\x18\x02 \x01(\x0b\x32\x0e.okno.v1.EventH\x00\x42\x06\n\x04\x62ody*\x9a\x06\n\tEventKind\x12\x1a\n\x16\x45VENT_KIND_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45VENT_KIND_TICKET_ISSUED\x10\x01\x12\x1c\n\x18\x45VENT_KIND_TICKET_CALLED\x10\x02\x12\x1e\n\x1a\x45VENT_KIND_TICKET_RECALLED\x10\x03\x12\x1e\n\x1a\x45VENT_KIND_SERVICE_STARTED\x10\x04\x12\x1f\n\x1b\x45VENT_KIND_SERVICE_FINISHED\x10\x05\x12\x1d\n\x19\x45VENT_KIND_TICKET_NO_SHOW\x10\x06\x12!\n\x1d\x45VENT_KIND_TICKET_TRANSFERRED\x10\x07\x12\x1f\n\x1b\x45VENT_KIND_TICKET_CANCELLED\x10\x08\x12\x1a\n\x16\x45VENT_KIND_DESK_OPENED\x10\t\x12\x1a\n\x16\x45VENT_KIND_DESK_CLOSED\x10\n\x12\x1a\n\x16\x45VENT_KIND_DESK_PAUSED\x10\x0b\x12\x1e\n\x1a\x45VENT_KIND_CONFIG_RELOADED\x10\x0c\x12!\n\x1d\x45VENT_KIND_APPOINTMENT_BOOKED\x10\r\x12 \n\x1c\x45VENT_KIND_APPOINTMENT_MOVED\x10\x0e\x12$\n EVENT_KIND_APPOINTMENT_CANCELLED\x10\x0f\x12%\n!EVENT_KIND_APPOINTMENT_CHECKED_IN\x10\x10\x12\"\n\x1e\x45VENT_KIND_APPOINTMENT_NO_SHOW\x10\x11\x12)\n%EVENT_KIND_APPOINTMENT_CONTACT_ERASED\x10\x12\x12\x1b\n\x17\x45VENT_KIND_TICKET_RATED\x10\x13\x12\x1e\n\x1a\x45VENT_KIND_PAYMENT_SETTLED\x10\x14\x12\x16\n\x12\x45VENT_KIND_JOURNAL\x10\x15\x12#\n\x1f\x45VENT_KIND_APPLICATION_ACCEPTED\x10\x16\x12\"\n\x1e\x45VENT_KIND_APPLICATION_CHANGED\x10\x17\x32J\n\x08HallFeed\x12>\n\tSubscribe\x12\x19.okno.v1.SubscribeRequest\x1a\x14.okno.v1.FeedMessage0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,13 +33,13 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'okno.v1.feed_pb2', _globals
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_EVENTKIND']._serialized_start=355
-  _globals['_EVENTKIND']._serialized_end=1076
+  _globals['_EVENTKIND']._serialized_end=1149
   _globals['_SUBSCRIBEREQUEST']._serialized_start=53
   _globals['_SUBSCRIBEREQUEST']._serialized_end=95
   _globals['_EVENT']._serialized_start=98
   _globals['_EVENT']._serialized_end=255
   _globals['_FEEDMESSAGE']._serialized_start=257
   _globals['_FEEDMESSAGE']._serialized_end=352
-  _globals['_HALLFEED']._serialized_start=1078
-  _globals['_HALLFEED']._serialized_end=1152
+  _globals['_HALLFEED']._serialized_start=1151
+  _globals['_HALLFEED']._serialized_end=1225
 # @@protoc_insertion_point(module_scope)

@@ -58,6 +58,11 @@ class _EventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EventKind.V
     """A journal entry (sign-in, PIN, device, configuration: docs/journal.md); in the hall
     feed only its kind and time.
     """
+    EVENT_KIND_APPLICATION_ACCEPTED: _EventKind.ValueType  # 22
+    """An application recorded at a desk, or a change of its status or planned date
+    (docs/applications.md); in the hall feed only its kind and time.
+    """
+    EVENT_KIND_APPLICATION_CHANGED: _EventKind.ValueType  # 23
 
 class EventKind(_EventKind, metaclass=_EventKindEnumTypeWrapper): ...
 
@@ -92,6 +97,11 @@ EVENT_KIND_JOURNAL: EventKind.ValueType  # 21
 """A journal entry (sign-in, PIN, device, configuration: docs/journal.md); in the hall
 feed only its kind and time.
 """
+EVENT_KIND_APPLICATION_ACCEPTED: EventKind.ValueType  # 22
+"""An application recorded at a desk, or a change of its status or planned date
+(docs/applications.md); in the hall feed only its kind and time.
+"""
+EVENT_KIND_APPLICATION_CHANGED: EventKind.ValueType  # 23
 Global___EventKind: _TypeAlias = EventKind  # noqa: Y015
 
 @_typing.final

@@ -14,7 +14,6 @@ from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
-from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -25,27 +24,6 @@ else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
-
-class _ApplicationStatus:
-    ValueType = _typing.NewType("ValueType", _builtins.int)
-    V: _TypeAlias = ValueType  # noqa: Y015
-
-class _ApplicationStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ApplicationStatus.ValueType], _builtins.type):
-    DESCRIPTOR: _descriptor.EnumDescriptor
-    APPLICATION_STATUS_UNSPECIFIED: _ApplicationStatus.ValueType  # 0
-    APPLICATION_STATUS_READY: _ApplicationStatus.ValueType  # 1
-    """The document is ready to collect."""
-    APPLICATION_STATUS_SUSPENDED: _ApplicationStatus.ValueType  # 2
-    APPLICATION_STATUS_REFUSED: _ApplicationStatus.ValueType  # 3
-
-class ApplicationStatus(_ApplicationStatus, metaclass=_ApplicationStatusEnumTypeWrapper): ...
-
-APPLICATION_STATUS_UNSPECIFIED: ApplicationStatus.ValueType  # 0
-APPLICATION_STATUS_READY: ApplicationStatus.ValueType  # 1
-"""The document is ready to collect."""
-APPLICATION_STATUS_SUSPENDED: ApplicationStatus.ValueType  # 2
-APPLICATION_STATUS_REFUSED: ApplicationStatus.ValueType  # 3
-Global___ApplicationStatus: _TypeAlias = ApplicationStatus  # noqa: Y015
 
 @_typing.final
 class SignInRequest(_message.Message):
@@ -366,46 +344,3 @@ class ListStaffResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListStaffResponse: _TypeAlias = ListStaffResponse  # noqa: Y015
-
-@_typing.final
-class SetApplicationStatusRequest(_message.Message):
-    DESCRIPTOR: _descriptor.Descriptor
-
-    REFERENCE_FIELD_NUMBER: _builtins.int
-    STATUS_FIELD_NUMBER: _builtins.int
-    reference: _builtins.str
-    """A booking code ("K7M4QX") or a ticket id ("2026-11-24/А012")."""
-    status: Global___ApplicationStatus.ValueType
-    def __init__(
-        self,
-        *,
-        reference: _builtins.str = ...,
-        status: Global___ApplicationStatus.ValueType = ...,
-    ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
-    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["reference", b"reference", "status", b"status"]  # noqa: Y015
-    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
-
-Global___SetApplicationStatusRequest: _TypeAlias = SetApplicationStatusRequest  # noqa: Y015
-
-@_typing.final
-class SetApplicationStatusResponse(_message.Message):
-    DESCRIPTOR: _descriptor.Descriptor
-
-    MESSAGES_FIELD_NUMBER: _builtins.int
-    messages: _builtins.int
-    """Messages queued: 0 when the visitor left no contact (or was told this already)."""
-    def __init__(
-        self,
-        *,
-        messages: _builtins.int = ...,
-    ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
-    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["messages", b"messages"]  # noqa: Y015
-    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
-
-Global___SetApplicationStatusResponse: _TypeAlias = SetApplicationStatusResponse  # noqa: Y015

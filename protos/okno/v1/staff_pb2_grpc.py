@@ -64,11 +64,6 @@ class StaffStub:
                 request_serializer=okno_dot_v1_dot_staff__pb2.ListStaffRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_staff__pb2.ListStaffResponse.FromString,
                 _registered_method=True)
-        self.SetApplicationStatus = channel.unary_unary(
-                '/okno.v1.Staff/SetApplicationStatus',
-                request_serializer=okno_dot_v1_dot_staff__pb2.SetApplicationStatusRequest.SerializeToString,
-                response_deserializer=okno_dot_v1_dot_staff__pb2.SetApplicationStatusResponse.FromString,
-                _registered_method=True)
 
 
 class StaffServicer:
@@ -119,15 +114,6 @@ class StaffServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def SetApplicationStatus(self, request, context):
-        """Tells the visitor of a booking (by its code) or a ticket (by its id) what became of
-        their application, by SMS or e-mail if they left a contact. Any signed-in staff member.
-        Notifications off on this hub: FAILED_PRECONDITION "notifications_off".
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
 
 def add_StaffServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -160,11 +146,6 @@ def add_StaffServicer_to_server(servicer, server):
                     servicer.ListStaff,
                     request_deserializer=okno_dot_v1_dot_staff__pb2.ListStaffRequest.FromString,
                     response_serializer=okno_dot_v1_dot_staff__pb2.ListStaffResponse.SerializeToString,
-            ),
-            'SetApplicationStatus': grpc.unary_unary_rpc_method_handler(
-                    servicer.SetApplicationStatus,
-                    request_deserializer=okno_dot_v1_dot_staff__pb2.SetApplicationStatusRequest.FromString,
-                    response_serializer=okno_dot_v1_dot_staff__pb2.SetApplicationStatusResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -329,33 +310,6 @@ class Staff:
             '/okno.v1.Staff/ListStaff',
             okno_dot_v1_dot_staff__pb2.ListStaffRequest.SerializeToString,
             okno_dot_v1_dot_staff__pb2.ListStaffResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def SetApplicationStatus(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/okno.v1.Staff/SetApplicationStatus',
-            okno_dot_v1_dot_staff__pb2.SetApplicationStatusRequest.SerializeToString,
-            okno_dot_v1_dot_staff__pb2.SetApplicationStatusResponse.FromString,
             options,
             channel_credentials,
             insecure,

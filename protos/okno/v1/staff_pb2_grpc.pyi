@@ -56,11 +56,6 @@ class StaffStub:
     """Administrators: every operator of the branch, who is signed in, which desk they hold,
     and their figures for the day.
     """
-    SetApplicationStatus: _grpc.UnaryUnaryMultiCallable[_staff_pb2.SetApplicationStatusRequest, _staff_pb2.SetApplicationStatusResponse]
-    """Tells the visitor of a booking (by its code) or a ticket (by its id) what became of
-    their application, by SMS or e-mail if they left a contact. Any signed-in staff member.
-    Notifications off on this hub: FAILED_PRECONDITION "notifications_off".
-    """
 
 @_typing.type_check_only
 class StaffAsyncStub(StaffStub):
@@ -82,11 +77,6 @@ class StaffAsyncStub(StaffStub):
     ListStaff: _aio.UnaryUnaryMultiCallable[_staff_pb2.ListStaffRequest, _staff_pb2.ListStaffResponse]  # type: ignore[assignment]
     """Administrators: every operator of the branch, who is signed in, which desk they hold,
     and their figures for the day.
-    """
-    SetApplicationStatus: _aio.UnaryUnaryMultiCallable[_staff_pb2.SetApplicationStatusRequest, _staff_pb2.SetApplicationStatusResponse]  # type: ignore[assignment]
-    """Tells the visitor of a booking (by its code) or a ticket (by its id) what became of
-    their application, by SMS or e-mail if they left a contact. Any signed-in staff member.
-    Notifications off on this hub: FAILED_PRECONDITION "notifications_off".
     """
 
 class StaffServicer(metaclass=_abc_1.ABCMeta):
@@ -142,17 +132,6 @@ class StaffServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_staff_pb2.ListStaffResponse, _abc.Awaitable[_staff_pb2.ListStaffResponse]]:
         """Administrators: every operator of the branch, who is signed in, which desk they hold,
         and their figures for the day.
-        """
-
-    @_abc_1.abstractmethod
-    def SetApplicationStatus(
-        self,
-        request: _staff_pb2.SetApplicationStatusRequest,
-        context: _ServicerContext,
-    ) -> _typing.Union[_staff_pb2.SetApplicationStatusResponse, _abc.Awaitable[_staff_pb2.SetApplicationStatusResponse]]:
-        """Tells the visitor of a booking (by its code) or a ticket (by its id) what became of
-        their application, by SMS or e-mail if they left a contact. Any signed-in staff member.
-        Notifications off on this hub: FAILED_PRECONDITION "notifications_off".
         """
 
 def add_StaffServicer_to_server(servicer: StaffServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
