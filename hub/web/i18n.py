@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from hub.web import application_words
 from okno.dates import MONTHS_RU
 
 LANGS = ("ru", "en")
@@ -23,7 +24,10 @@ _RU: dict[str, str] = {
     "my_booking": "Моя запись",
     "status": "Очередь",
     "operator": "Колл-центр",
-    "home_intro": "Запишитесь на удобное время, проверьте очередь или найдите свою запись.",
+    "home_intro": (
+        "Запишитесь на удобное время, найдите свою запись, узнайте, готовы ли документы, "
+        "или проверьте очередь."
+    ),
     "book_title": "Запись на приём",
     "book_pick_service": "Выберите услугу",
     "book_pick_day": "День",
@@ -191,7 +195,10 @@ _EN: dict[str, str] = {
     "my_booking": "My booking",
     "status": "Queue",
     "operator": "Call centre",
-    "home_intro": "Book a time that suits you, check the queue, or find your booking.",
+    "home_intro": (
+        "Book a time that suits you, find your booking, see whether your documents are "
+        "ready, or check the queue."
+    ),
     "book_title": "Book a visit",
     "book_pick_service": "Choose a service",
     "book_pick_day": "Day",
@@ -350,10 +357,13 @@ _EN: dict[str, str] = {
     "err_bad_score": "A rating is a number from 1 to 5: press one of the buttons.",
 }
 
-TEXTS: Mapping[str, Mapping[str, str]] = {"ru": _RU, "en": _EN}
+TEXTS: Mapping[str, Mapping[str, str]] = {
+    "ru": _RU | application_words.RU,
+    "en": _EN | application_words.EN,
+}
 
 
 def text(lang: str, key: str, **values: object) -> str:
     """The text for ``key`` in ``lang`` (Russian if missing), with ``values`` filled in."""
-    found = TEXTS.get(lang, _RU).get(key) or _RU.get(key) or key
+    found = TEXTS.get(lang, TEXTS["ru"]).get(key) or TEXTS["ru"].get(key) or key
     return found.format(**values) if values else found

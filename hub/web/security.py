@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 
 CSRF_COOKIE = "okno_csrf"
 STAFF_COOKIE = "okno_staff"
-# Roles that may use the call-centre page (book for callers, see bookings by phone).
-CALL_CENTRE_ROLES = frozenset({"operator", "administrator"})
+# Roles that may use the call-centre pages (book for callers, see bookings by phone, look
+# applications up with the phone to call): the call_centre role's own job among them.
+CALL_CENTRE_ROLES = frozenset({"operator", "administrator", "call_centre"})
 # The largest form or JSON the pages take: a booking form is well under 1 KiB.
 MAX_BODY = 16 * 1024
 # Addresses that listen on every interface name no host of their own.

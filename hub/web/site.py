@@ -27,6 +27,7 @@ from hub.errors import (
     NotFound,
     Refused,
     SignedOut,
+    StaffOnly,
     StoreUnavailable,
     TooManyAttempts,
 )
@@ -34,6 +35,7 @@ from hub.metrics import HubMetrics
 from hub.staff import SignedIn
 from hub.web import i18n
 from hub.web.security import (
+    CALL_CENTRE_ROLES,
     CSRF_COOKIE,
     STAFF_COOKIE,
     RateLimit,
@@ -129,6 +131,13 @@ class Web:
     def caller(self, request: Request) -> str:
         return f"web:{request.client.host if request.client else '-'}"
 
+    def call_centre(self, request: Request) -> SignedIn:
+        """The signed-in call-centre member the request's cookie stands for, or StaffOnly."""
+        found = self.staff(request)
+        if found is None or not CALL_CENTRE_ROLES & set(found.roles):
+            raise StaffOnly("the call-centre pages are for signed-in staff")
+        return found
+
     def staff(self, request: Request) -> SignedIn | None:
         """The staff session the request's cookie stands for, if it is live."""
         token = request.cookies.get(STAFF_COOKIE)
@@ -200,11 +209,11 @@ class Web:
 
     def error(self, request: Request, error: Exception, *, back: str = "") -> HTMLResponse:
         """A page that says what went wrong and what to do, with the right status code."""
-        status, key, values = _describe(error)
+        lang = self.lang(request)
+        status, key, values = _describe(error, lang)
         headers = {}
         if status == 429 and "wait" in values:
             headers["retry-after"] = str(values.pop("seconds"))
-        lang = self.lang(request)
         return self.render(
             request,
             "error.html",
@@ -245,7 +254,7 @@ class Web:
         return str(service.name_en if lang == "en" else service.name_ru)
 
 
-def _describe(error: Exception) -> tuple[int, str, dict[str, object]]:
+def _describe(error: Exception, lang: str) -> tuple[int, str, dict[str, object]]:
     """(status code, text key, values) for what a handler raised."""
     if isinstance(error, FormError):
         return 400, error.key, {}
@@ -260,7 +269,8 @@ def _describe(error: Exception) -> tuple[int, str, dict[str, object]]:
     if isinstance(error, TooManyAttempts):
         found = _WAIT.search(str(error))
         seconds = int(found.group(1)) if found else 60
-        return 429, "err_too_many_attempts", {"wait": _duration(seconds), "seconds": seconds}
+        wait = _duration(seconds, lang)
+        return 429, "err_too_many_attempts", {"wait": wait, "seconds": seconds}
     if isinstance(error, HubError):
         key = f"err_{error.code}"
         if key not in i18n.TEXTS["ru"]:
@@ -296,9 +306,11 @@ def http_status(error: HubError) -> int:
     return 500
 
 
-def _duration(seconds: int) -> str:
+def _duration(seconds: int, lang: str) -> str:
+    """ "40 с" / "15 мин" on a Russian page, "40 s" / "15 min" on an English one."""
     minutes = (seconds + 59) // 60
-    return f"{seconds} s" if seconds < 60 else f"{minutes} min"
+    seconds_unit, minutes_unit = ("с", "мин") if lang == "ru" else ("s", "min")
+    return f"{seconds} {seconds_unit}" if seconds < 60 else f"{minutes} {minutes_unit}"
 
 
 def redirect(url: str) -> RedirectResponse:

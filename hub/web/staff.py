@@ -42,10 +42,7 @@ def _web(request: Request) -> Web:
 
 def _staff(request: Request) -> SignedIn:
     """The signed-in call-centre member, or StaffOnly (403)."""
-    found = _web(request).staff(request)
-    if found is None or not CALL_CENTRE_ROLES & set(found.roles):
-        raise StaffOnly("the call-centre page is for signed-in staff")
-    return found
+    return _web(request).call_centre(request)
 
 
 async def sign_in(request: Request) -> Response:
