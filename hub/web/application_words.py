@@ -9,6 +9,8 @@ from __future__ import annotations
 
 RU: dict[str, str] = {
     "application": "Моё заявление",
+    "application_nav": "Заявление",
+    "app_word": "Заявление",
     "app_lookup_title": "Статус заявления",
     "app_lookup_intro": (
         "Введите номер заявления с расписки и телефон, который вы оставили в МФЦ: "
@@ -21,7 +23,7 @@ RU: dict[str, str] = {
     "app_planned": "Плановая дата готовности",
     "app_needed": "Что нужно",
     "app_refused_why": "Причина отказа",
-    "app_early": "Документы готовы раньше срока.",
+    "app_early": "Это раньше плановой даты.",
     "app_collect_by": "Заберите документы до {day} включительно: потом их вернут в ведомство.",
     "app_collect_book": "Записаться на выдачу документов",
     "app_collect_bring": "Возьмите паспорт и расписку.",
@@ -81,6 +83,8 @@ RU: dict[str, str] = {
 
 EN: dict[str, str] = {
     "application": "My application",
+    "application_nav": "Application",
+    "app_word": "Application",
     "app_lookup_title": "Application status",
     "app_lookup_intro": (
         "Type the application number from your receipt and the phone you gave at the centre: "
@@ -93,7 +97,7 @@ EN: dict[str, str] = {
     "app_planned": "Planned ready date",
     "app_needed": "What is needed",
     "app_refused_why": "Why it was refused",
-    "app_early": "The documents are ready earlier than planned.",
+    "app_early": "That is earlier than planned.",
     "app_collect_by": (
         "Collect the documents by {day}, that day included: then they go back to the authority."
     ),

@@ -141,7 +141,7 @@ async def test_ready_documents_say_until_when_and_link_to_booking_a_collection(s
         booking = await client.get("/book/ready-documents")
     text = plain(shown)
     assert "Статус Готово к выдаче" in text
-    assert "Документы готовы раньше срока." in text
+    assert "Документы готовы: их можно забрать в МФЦ. Это раньше плановой даты." in text
     # Ready on Monday 23 November; [applications] collect_within_days = 30.
     assert "Заберите документы до ср 23 декабря 2026 включительно" in text
     assert 'href="/book/ready-documents"' in shown.text
