@@ -68,6 +68,7 @@ RU: dict[str, str] = {
     "cc_apps_save": "Сохранить",
     "cc_apps_saved": "Сохранено: «{status}».",
     "cc_apps_ended": "Заявление завершено: его статус больше не меняется.",
+    "cc_apps_nothing": "ничего, заявление завершено",
     "cc_apps_view_only": "Статус меняют операторы и администраторы.",
     "err_no_such_application": "Заявления с таким номером в этом МФЦ нет. Проверьте номер.",
     "err_not_allowed": (
@@ -146,6 +147,7 @@ EN: dict[str, str] = {
     "cc_apps_save": "Save",
     "cc_apps_saved": "Saved: {status}.",
     "cc_apps_ended": "The application has ended: its status no longer changes.",
+    "cc_apps_nothing": "nothing, it has ended",
     "cc_apps_view_only": "Operators and administrators change the status.",
     "err_no_such_application": "There is no application with this number here. Check it.",
     "err_not_allowed": (

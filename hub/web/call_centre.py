@@ -88,7 +88,11 @@ async def set_status(request: Request) -> Response:
         raise StaffOnly("application statuses are set by operators and administrators")
     fields = await web.form(request)
     number = fields.get("number", "")
-    current = await web.hub.applications.get(number)
+    try:
+        current = await web.hub.applications.get(number)
+    except UnknownApplication:
+        wrong = FormError("err_no_such_application", "number")
+        return await _page(request, member, status=404, error=wrong, number=number[:20])
     asked = _status(fields.get("status", ""))
     reason = fields.get("reason", "").strip()
     if asked in NEEDS_REASON and not reason:
@@ -134,7 +138,8 @@ def _status(text: str) -> ApplicationStatus | None:
 
 
 def _words(web: Web, statuses: frozenset[ApplicationStatus], lang: str) -> str:
-    return ", ".join(status_words(web, s, lang) for s in ApplicationStatus if s in statuses)
+    words = [status_words(web, s, lang) for s in ApplicationStatus if s in statuses]
+    return ", ".join(words) or web.t(lang, "cc_apps_nothing")
 
 
 async def _page(

@@ -233,21 +233,27 @@ async def test_a_status_set_on_the_page_is_logged_with_the_operator_and_refusals
     site: Site,
 ) -> None:
     app = await accept(site.hub)
-    async with site.client() as operator:
+    async with site.client() as operator, site.client() as visitor:
         token = await sign_in(site, operator, "ivanova-a")
 
-        async def post(**fields: str) -> httpx.Response:
-            data = {"csrf": token, "number": app.number, **fields}
+        async def post(number: str = app.number, **fields: str) -> httpx.Response:
+            data = {"csrf": token, "number": number, **fields}
             return await operator.post("/operator/applications/status", data=data)
 
         no_reason = await post(status="suspended")
         suspended = await post(status="suspended", reason="нужна выписка из ЕГРН")
+        seen = await look_up(visitor, app.number, PHONE)
         issued = await post(status="issued")
         past = await post(planned_ready="2026-11-20")
+        cancelled = await post(status="cancelled")
+        ended = await post(status="in_work")
+        unknown = await post("261123-999", status="ready")
     assert no_reason.status_code == 400
     assert "Напишите, что нужно или почему отказано" in plain(no_reason)
     assert suspended.status_code == 200
     assert "Сохранено: «Приостановлено»." in plain(suspended)
+    # The applicant reads what the operator wrote.
+    assert "Что нужно нужна выписка из ЕГРН" in plain(seen)
     assert issued.status_code == 409
     assert (
         "Заявление сейчас «Приостановлено»: поставить «Выдано» нельзя. Можно: В работе, "
@@ -255,16 +261,22 @@ async def test_a_status_set_on_the_page_is_logged_with_the_operator_and_refusals
     ) in plain(issued)
     assert past.status_code == 400
     assert "Плановая дата — сегодня или позже" in plain(past)
+    assert cancelled.status_code == 200
+    assert ended.status_code == 409
+    assert "Можно: ничего, заявление завершено." in plain(ended)
+    assert unknown.status_code == 404
+    assert "Заявления с таким номером в этом МФЦ нет" in plain(unknown)
     with sqlite3.connect(site.db) as db:
         rows = db.execute(
             "SELECT payload FROM events WHERE kind = 'application_changed' ORDER BY seq"
         ).fetchall()
     logged = [json.loads(payload)["application"] for (payload,) in rows]
-    assert [(a["status"], a["changed_by"]) for a in logged] == [("suspended", "operator:ivanova-a")]
+    # The refusals changed nothing; each change says who made it; no reason in the log.
+    assert [(a["status"], a["changed_by"]) for a in logged] == [
+        ("suspended", "operator:ivanova-a"),
+        ("cancelled", "operator:ivanova-a"),
+    ]
     assert "выписка" not in rows[0][0]
-    async with site.client() as visitor:
-        shown = await look_up(visitor, app.number, PHONE)
-    assert "нужна выписка из ЕГРН" in plain(shown)
 
 
 async def test_the_call_centre_role_reads_but_only_operators_set_a_status(tmp_path: Path) -> None:
