@@ -104,3 +104,30 @@ def bench_web(
 
     setup_logging()
     report("web", asyncio.run(measure_status_page(config, viewers, seconds)), out, Console())
+
+
+@app.command("lookup")
+def bench_lookup(
+    out: BenchOut = None,
+    config: BenchBranch = EXAMPLE,
+    applications: Annotated[int, typer.Option(min=1, help="Applications the hub holds.")] = 20_000,
+    phones: Annotated[
+        int, typer.Option(min=1, max=5000, help="Phones looking up, each from its own address.")
+    ] = 50,
+    seconds: Annotated[float, typer.Option(min=0.5, help="How long they look up.")] = 10.0,
+    pace: Annotated[
+        float, typer.Option(min=0.01, help="Seconds between one phone's look-ups.")
+    ] = 1.0,
+    quick: Annotated[bool, typer.Option(help="Small loads, to check the benchmark runs.")] = False,
+) -> None:
+    """The web look-up of an application by number and phone, over many applications."""
+    from rich.console import Console
+
+    from hub.bench.lookup import measure_lookup
+    from okno.bench import report
+
+    setup_logging()
+    if quick:
+        applications, phones, seconds = min(applications, 500), min(phones, 10), 2.0
+    figures = asyncio.run(measure_lookup(config, applications, phones, seconds, pace_s=pace))
+    report("lookup", figures, out, Console())
