@@ -94,9 +94,18 @@ class ApplicationDesk(QObject):
     @Slot()
     def begin(self) -> None:
         """Open an empty form for the visitor, their ticket's service chosen."""
-        if self._visitor is None:
-            return
-        self._draft = Draft(self._visitor.service_id)
+        if self._visitor is not None:
+            self._form(Draft(self._visitor.service_id))
+
+    @Slot()
+    def another(self) -> None:
+        """One more application for the same visitor: their consent and contacts kept, the
+        ticket's service chosen again."""
+        if self._visitor is not None:
+            self._form(replace(self._draft, service_id=self._visitor.service_id))
+
+    def _form(self, draft: Draft) -> None:
+        self._draft = draft
         self._request_id = _request_id()
         self._stage = "form"
         self._print_text = self._print_kind = ""
@@ -144,11 +153,6 @@ class ApplicationDesk(QObject):
     @Slot()
     def printAgain(self) -> None:  # noqa: N802
         self._print()
-
-    @Slot()
-    def another(self) -> None:
-        """One more application for the same visitor: a new, empty form."""
-        self.begin()
 
     @Slot()
     def close(self) -> None:

@@ -12,16 +12,27 @@ import contextlib
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPointF
 
-from protos.okno.v1 import applications_pb2, applications_pb2_grpc, staff_pb2, staff_pb2_grpc
+from protos.okno.v1 import (
+    applications_pb2,
+    applications_pb2_grpc,
+    common_pb2,
+    staff_pb2,
+    staff_pb2_grpc,
+)
 from staff_desk.panel.application_view import ApplicationDesk
+from staff_desk.panel.errors import ActionRefused
+from staff_desk.panel.words import words
+from staff_desk.panel.worker import Result
 from tests.hub.conftest import ADMINISTRATOR, PIN, SteppedClock
 from tests.staff_desk.hub_thread import HubThread
 from tests.staff_desk.test_panel import SCREENS, Panel, open_panel, signed_in
-from tests.ticket_printer.test_agent import PRINTER, admitted_printer
+from tests.staff_desk.test_panel_receipt import hall as branch_hall
+from tests.ticket_printer.test_agent import PRINTER, Hall, admitted_printer
 from ticket_printer.render import RenderedTicket
 
 __all__ = ["open_panel"]  # the fixture, used by name
@@ -35,7 +46,7 @@ PRINT_WAIT_S = 10.0
 
 
 @pytest.fixture
-def hall(config_file: Path, tmp_path: Path) -> Iterator[tuple[HubThread, object]]:
+def hall(config_file: Path, tmp_path: Path) -> Iterator[tuple[HubThread, Hall]]:
     """A hub whose branch prints receipts on the hall's printer, that printer running."""
     text = config_file.read_text()
     config_file.write_text(
@@ -74,9 +85,9 @@ def form_of(panel: Panel) -> ApplicationDesk:
     return panel.view.application
 
 
-def receipt(printer: object, number: str) -> RenderedTicket:
+def receipt(printer: Hall, number: str) -> RenderedTicket:
     """The paper the printer cut with this application's number on it."""
-    sim = printer.sim  # type: ignore[attr-defined]
+    sim = printer.sim
 
     def papers() -> list[RenderedTicket]:
         return [t for t in sim.tickets if RECEIPT in t.text and number in t.text]
@@ -89,7 +100,7 @@ def receipt(printer: object, number: str) -> RenderedTicket:
 
 
 def test_a_passport_visitor_gets_an_application_with_sms_and_a_receipt(
-    hall: tuple[HubThread, object], open_panel: Callable[..., Panel]
+    hall: tuple[HubThread, Hall], open_panel: Callable[..., Panel]
 ) -> None:
     hub, printer = hall
     panel = open_panel(hub.address, hub.ca_pem, hub.clock)
@@ -156,7 +167,7 @@ def test_a_passport_visitor_gets_an_application_with_sms_and_a_receipt(
 
 
 def test_a_phone_without_consent_is_refused_and_the_reason_shown(
-    hall: tuple[HubThread, object], open_panel: Callable[..., Panel]
+    hall: tuple[HubThread, Hall], open_panel: Callable[..., Panel]
 ) -> None:
     hub, _ = hall
     panel = open_panel(hub.address, hub.ca_pem, hub.clock)
@@ -199,7 +210,7 @@ def test_a_phone_without_consent_is_refused_and_the_reason_shown(
 
 
 def test_a_consultation_offers_no_application(
-    hall: tuple[HubThread, object], open_panel: Callable[..., Panel]
+    hall: tuple[HubThread, Hall], open_panel: Callable[..., Panel]
 ) -> None:
     hub, _ = hall
     panel = open_panel(hub.address, hub.ca_pem, hub.clock)
@@ -210,7 +221,7 @@ def test_a_consultation_offers_no_application(
 
 
 def test_the_form_in_large_type_keeps_every_field_on_the_screen(
-    hall: tuple[HubThread, object], open_panel: Callable[..., Panel]
+    hall: tuple[HubThread, Hall], open_panel: Callable[..., Panel]
 ) -> None:
     hub, _ = hall
     panel = open_panel(hub.address, hub.ca_pem, hub.clock, large=True)
@@ -228,3 +239,73 @@ def test_the_form_in_large_type_keeps_every_field_on_the_screen(
         bottom = item.mapToScene(QPointF(0, item.height())).y()
         assert bottom <= buttons_top, f"{name} ends at {bottom}, under the buttons"
     panel.shot("application-form-large")
+
+
+def test_a_receipt_the_printer_cannot_print_is_said_and_printed_once_it_can(
+    hall: tuple[HubThread, Hall], open_panel: Callable[..., Panel]
+) -> None:
+    hub, printer = hall
+    panel = open_panel(hub.address, hub.ca_pem, hub.clock)
+    served_at_desk(hub, panel, "passport", "desk-01")
+    form = form_of(panel)
+    panel.until(lambda: form.value("offered"))
+    printer.sim.set_paper_out()
+    panel.qtbot.waitUntil(lambda: hub.run(printer.device).error == "paper out", timeout=10_000)
+
+    form.begin()
+    form.submit()
+    panel.until(lambda: form.value("stage") == "done" and form.value("printText"))
+    assert (form.value("printKind"), form.value("printText")) == (
+        "error",
+        "Расписка не напечатана: проверьте принтер и нажмите «Напечатать ещё раз»",
+    )
+    assert "paper out" in str(panel["message"])
+    number = str(form.value("result")["number"])  # type: ignore[index]
+
+    printer.sim.refill()
+    panel.qtbot.waitUntil(lambda: hub.run(printer.device).error == "", timeout=10_000)
+    panel.click("applicationPrintAgain")
+    panel.until(lambda: form.value("printKind") == "info")
+    assert "Контакты не сохранены" in receipt(printer, number).text
+
+
+def test_a_form_resent_after_a_refusal_keeps_its_request_id_and_a_new_one_gets_a_new_id(
+    qtbot: object,
+) -> None:
+    """The form's request id: the same until the hub records the application (so a retry
+    of a lost answer never records two), a new one for the visitor's next application."""
+    sent: list[applications_pb2.AcceptApplicationRequest] = []
+    answers: list[Result[Any]] = [
+        Result(error=ActionRefused("no consent", "no_consent")),
+        Result(value=applications_pb2.Application(number="261123-001")),
+        Result(value=applications_pb2.Application(number="261123-002")),
+    ]
+
+    class Client:
+        """Says which call the work made, and keeps what an Accept would send."""
+
+        def accept(self, request: applications_pb2.AcceptApplicationRequest) -> str:
+            sent.append(request)
+            return "accept"
+
+        def print_slip(self, *slip: object) -> str:
+            return "print"
+
+    def act(work: Callable[[Any], Any], then: Callable[[Result[Any]], None] | None = None) -> None:
+        call = work(Client())
+        answer = answers.pop(0) if call == "accept" else Result(value=common_pb2.PrintJob())
+        if then is not None:
+            then(answer)
+
+    form = ApplicationDesk(act, words("ru"), "ru")
+    ticket = common_pb2.Ticket(id="2026-11-23/А001", number="А001", service_id="passport")
+    form.offer(branch_hall(), "desk-01", ticket)
+    form.begin()
+    form.submit()
+    form.setFlag("consent", True)
+    form.submit()
+    form.another()
+    form.submit()
+    assert [r.consent for r in sent] == [False, True, True]
+    assert sent[0].request_id == sent[1].request_id != sent[2].request_id
+    assert form.value("recordedText") == "Заявления: 261123-001, 261123-002"
