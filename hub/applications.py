@@ -32,7 +32,9 @@ from hub.domain.numbering import branch_day
 from hub.errors import (
     HubError,
     InvalidRequest,
+    NoConsent,
     NotDocumentService,
+    NoticeNeedsContact,
     UnknownApplication,
     UnknownService,
 )
@@ -291,7 +293,7 @@ class Applications:
         given = asked.phone.strip() or asked.email.strip() or asked.snils.strip()
         if not asked.consent:
             if given or asked.notify_sms or asked.notify_email:
-                raise InvalidRequest(
+                raise NoConsent(
                     "the applicant has not agreed to keep a contact: ask for the consent, "
                     "or record the application without phone, e-mail and SNILS"
                 )
@@ -299,9 +301,9 @@ class Applications:
         phone = contacts.phone(asked.phone)
         email = contacts.email(asked.email)
         if asked.notify_sms and not phone:
-            raise InvalidRequest("SMS notices need a phone: give it, or leave SMS off")
+            raise NoticeNeedsContact("SMS notices need a phone: give it, or leave SMS off")
         if asked.notify_email and not email:
-            raise InvalidRequest("e-mail notices need an address: give it, or leave e-mail off")
+            raise NoticeNeedsContact("e-mail notices need an address: give it, or leave e-mail off")
         return Contact(
             phone=phone,
             email=email,

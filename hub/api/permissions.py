@@ -116,8 +116,9 @@ TABLE: dict[str, frozenset[str]] = {
             "ReprintTicket": {OPERATOR, ADMINISTRATOR},
             "GetPrintJob": {KIOSK, OPERATOR, ADMINISTRATOR},
             "GetPrinterState": {KIOSK, ADMINISTRATOR, TECHNICIAN},
-            # A kiosk prints a booking's code and a card payment's receipt, on its own printer.
-            "PrintSlip": {KIOSK, ADMINISTRATOR, TECHNICIAN},
+            # A kiosk prints a booking's code and a card payment's receipt, on its own printer;
+            # an operator the receipt of an application taken at the desk.
+            "PrintSlip": {KIOSK, OPERATOR, ADMINISTRATOR, TECHNICIAN},
         },
     ),
     **_rules(

@@ -12,7 +12,6 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
@@ -168,13 +167,7 @@ class Delivery:
 
     def public_url(self) -> str:
         """Where links in messages point: [notifications] public_url, or the ticket page's."""
-        branch = self._hub.loaded.branch
-        if branch.notifications.public_url:
-            return branch.notifications.public_url.rstrip("/")
-        if branch.ticket_page_url:
-            parts = urlsplit(branch.ticket_page_url)
-            return f"{parts.scheme}://{parts.netloc}"
-        return ""
+        return self._hub.loaded.branch.public_base()
 
     async def _finish(
         self,

@@ -142,7 +142,7 @@ async def test_a_retried_accept_gets_the_same_application(served: Served) -> Non
     _, error = await refused(
         stub.Accept(S.AcceptApplicationRequest(ticket_id=first.ticket_id, phone=PHONE))
     )
-    assert error == "invalid_request"  # a phone without the applicant's consent
+    assert error == "no_consent"  # a phone without the applicant's consent
 
 
 @pytest.mark.parametrize("status", list(ApplicationStatus))
