@@ -4,7 +4,7 @@ report's figures worked out by hand (``history``'s docstring)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hub.domain.applications import Application, ApplicationStatus
@@ -16,11 +16,22 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 MVD = "ГУ по вопросам миграции МВД"
 ROSREESTR = "Росреестр"
 S = ApplicationStatus
+MONDAY = date(2026, 11, 23)
 
 
 def at(day: int, hh: int, mm: int = 0, month: int = 11) -> int:
     """Milliseconds of a Moscow wall-clock time in November (or ``month``) 2026."""
     return int(datetime(2026, month, day, hh, mm, tzinfo=MOSCOW).timestamp() * 1000)
+
+
+def _after(monday: date, days: int, hh: int = 0, mm: int = 0) -> int:
+    """Milliseconds of a Moscow wall-clock time ``days`` after ``monday``."""
+    moment = datetime.combine(monday + timedelta(days=days), time(hh, mm), MOSCOW)
+    return int(moment.timestamp() * 1000)
+
+
+def _day(monday: date, days: int) -> str:
+    return (monday + timedelta(days=days)).isoformat()
 
 
 def accepted(number: str, service: str, authority: str, planned: str, when: int) -> Application:
@@ -60,8 +71,9 @@ def events(versions: list[Application], first: int = 1) -> list[tuple[int, str]]
     return found
 
 
-def history() -> list[Application]:
-    """Seven applications of BRANCH, each version in the order the hub logged them:
+def history(monday: date = MONDAY) -> list[Application]:
+    """Seven applications of BRANCH, each version in the order the hub logged them; the
+    days as from the default Monday, 2026-11-23 (another ``monday`` shifts them all):
 
     1. 261123-001 passport, planned 2026-12-07: in work since 11-24.
     2. 261123-002 passport, planned 12-07: suspended 11-25.
@@ -76,14 +88,23 @@ def history() -> list[Application]:
     passport 3 (in work, suspended, cancelled). Overdue on 12-08 in Moscow: the passports
     in work and suspended (planned 12-07); on 12-07, none.
     """
-    a1 = accepted("261123-001", "passport", MVD, "2026-12-07", at(23, 10))
-    a2 = accepted("261123-002", "passport", MVD, "2026-12-07", at(23, 10, 5))
-    a3 = accepted("261123-003", "egrn", ROSREESTR, "2026-11-26", at(23, 11))
-    a4 = accepted("261123-004", "egrn", ROSREESTR, "2026-11-26", at(23, 11, 5))
-    a5 = accepted("261123-005", "inn", "", "2026-11-30", at(23, 12))
-    a6 = accepted("261123-006", "passport", MVD, "2026-12-07", at(23, 12, 5))
-    a7 = accepted("261130-001", "passport", MVD, "2026-12-14", at(30, 0, 30))
-    a3_ready = moved(a3, S.READY, at(27, 9))
+    first = f"{monday:%y%m%d}"
+    week_on = f"{monday + timedelta(days=7):%y%m%d}"
+
+    def when(days: int, hh: int, mm: int = 0) -> int:
+        return _after(monday, days, hh, mm)
+
+    def on(number: int, service: str, authority: str, planned: int, at_ms: int) -> Application:
+        return accepted(f"{first}-{number:03d}", service, authority, _day(monday, planned), at_ms)
+
+    a1 = on(1, "passport", MVD, 14, when(0, 10))
+    a2 = on(2, "passport", MVD, 14, when(0, 10, 5))
+    a3 = on(3, "egrn", ROSREESTR, 3, when(0, 11))
+    a4 = on(4, "egrn", ROSREESTR, 3, when(0, 11, 5))
+    a5 = on(5, "inn", "", 7, when(0, 12))
+    a6 = on(6, "passport", MVD, 14, when(0, 12, 5))
+    a7 = accepted(f"{week_on}-001", "passport", MVD, _day(monday, 21), when(7, 0, 30))
+    a3_ready = moved(a3, S.READY, when(4, 9))
     return [
         a1,
         a2,
@@ -91,12 +112,12 @@ def history() -> list[Application]:
         a4,
         a5,
         a6,
-        moved(a1, S.IN_WORK, at(24, 9)),
-        moved(a6, S.CANCELLED, at(24, 15)),
-        moved(a2, S.SUSPENDED, at(25, 9)),
-        moved(a5, S.REFUSED, at(25, 10)),
-        moved(a4, S.READY, at(26, 9)),
+        moved(a1, S.IN_WORK, when(1, 9)),
+        moved(a6, S.CANCELLED, when(1, 15)),
+        moved(a2, S.SUSPENDED, when(2, 9)),
+        moved(a5, S.REFUSED, when(2, 10)),
+        moved(a4, S.READY, when(3, 9)),
         a3_ready,
         a7,
-        moved(a3_ready, S.ISSUED, at(30, 11)),
+        moved(a3_ready, S.ISSUED, when(7, 11)),
     ]
