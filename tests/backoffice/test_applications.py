@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
+from typer.testing import CliRunner
 
 from backoffice import schema
 from backoffice.aggregate import fold, parse
 from backoffice.period import Period
 from backoffice.rebuild import rebuild
 from backoffice.reports import report
-from backoffice.store import Batch, add_branch, store, write_fold
+from backoffice.store import Batch, add_branch, open_store, store, write_fold
 from hub.sync.signing import sign
+from okno.cli import app
 from tests.backoffice.hand_applications import BRANCH, MVD, ROSREESTR, at, events, history
 
 WEEK = Period(date(2026, 11, 23), date(2026, 11, 29), now_ms=at(8, 1, 30, month=12))
@@ -122,3 +125,22 @@ def test_a_garbled_application_event_is_refused_alone(engine: Engine) -> None:
     # 261123-001 stays as accepted: the change that was refused never happened here.
     passports = summary(engine)[2]
     assert passports[3:6] == (3, 1, 0)
+
+
+def test_okno_backoffice_report_prints_the_summary(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/office.db"
+    engine = open_store(url)
+    push(engine, add_branch(engine, BRANCH), events(history()))
+    engine.dispose()
+    period = ["--from", "2026-11-23", "--to", "2026-11-29", "--format", "csv"]
+    result = CliRunner().invoke(app, ["backoffice", "report", "applications", "--db", url, *period])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "branch_id,service_id,authority,received,accepted,in_work,suspended,ready,issued,"
+        "refused,cancelled,overdue,ready_late"
+    )
+    # The overdue figure depends on the machine's clock: only what does not is checked.
+    assert [line.split(",")[1:11] for line in lines[1:]] == [
+        [str(cell) for cell in row[1:11]] for row in expected(overdue=0)
+    ]
