@@ -70,7 +70,7 @@ def _measure(engine: Engine, settings: Settings) -> list[Figure]:
     end = FIRST_DAY + timedelta(days=settings.days - 1)
     # The report is read the morning after the last day, when the logs end.
     read_at = _at(end + timedelta(days=1), 8 * 60)
-    events = 0
+    events = stored = 0
     seconds = 0.0
     for index, branch in enumerate(names):
         secret = store.add_branch(engine, branch)
@@ -78,7 +78,8 @@ def _measure(engine: Engine, settings: Settings) -> list[Figure]:
         began = time.perf_counter()
         for part in range(0, len(logged), BATCH):
             batch = logged[part : part + BATCH]
-            store.store(engine, store.Batch(branch, batch, sign(secret, branch, batch)))
+            _, taken = store.store(engine, store.Batch(branch, batch, sign(secret, branch, batch)))
+            stored += taken
         seconds += time.perf_counter() - began
         events += len(logged)
     log.info("applications stored events=%d seconds=%.1f", events, seconds)
@@ -87,6 +88,7 @@ def _measure(engine: Engine, settings: Settings) -> list[Figure]:
         Figure("applications", each * len(names), "applications"),
         Figure("application_events", events, "events"),
         Figure("application_events_stored_per_s", events / seconds, "events/s"),
+        Figure("application_events_left_out", events - stored, "events", 0, "<="),
     ]
     for label, start in (("year", FIRST_DAY), ("30_days", end - timedelta(days=29))):
         period = Period(start, end, now_ms=read_at)

@@ -3,6 +3,7 @@ in its latest version, whatever the batches, resends and rebuilds (PostgreSQL an
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date
 from pathlib import Path
@@ -144,3 +145,15 @@ def test_okno_backoffice_report_prints_the_summary(tmp_path: Path) -> None:
     assert [line.split(",")[1:11] for line in lines[1:]] == [
         [str(cell) for cell in row[1:11]] for row in expected(overdue=0)
     ]
+
+
+def test_the_benchmark_counts_every_application_it_stored(pg_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    asked = ["--db", pg_url, "--branches", "2", "--applications", "400", "--out", str(out)]
+    result = CliRunner().invoke(app, ["backoffice", "bench", "applications", *asked])
+    assert result.exit_code == 0, result.stderr
+    figures = {k: v["value"] for k, v in json.loads(out.read_text())["figures"].items()}
+    assert figures["applications"] == figures["report_applications_year_received"] == 400
+    assert 0 < figures["report_applications_30_days_received"] < 400
+    assert figures["application_events"] > 2 * 400
+    assert figures["application_events_left_out"] == 0
