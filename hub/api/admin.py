@@ -25,6 +25,7 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
             config_digest=self._hub.loaded.digest,
             ticket_page_url=branch.ticket_page_url,
             keep_contacts_days=branch.appointments.keep_contacts_days,
+            collect_service=branch.applications.collect_service or "",
         )
 
     @rpc

@@ -30,6 +30,7 @@ class Branch(_message.Message):
     CONFIG_DIGEST_FIELD_NUMBER: _builtins.int
     TICKET_PAGE_URL_FIELD_NUMBER: _builtins.int
     KEEP_CONTACTS_DAYS_FIELD_NUMBER: _builtins.int
+    COLLECT_SERVICE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     timezone: _builtins.str
@@ -40,6 +41,10 @@ class Branch(_message.Message):
     """Where a visitor follows a ticket; "{ticket}" stands for the ticket's id."""
     keep_contacts_days: _builtins.int
     """Days a visitor's phone and e-mail are kept after the visit's day (the kiosk says so)."""
+    collect_service: _builtins.str
+    """The service booked to collect ready documents ([applications] collect_service); empty:
+    none, and the kiosk's application look-up offers no collection slot.
+    """
     def __init__(
         self,
         *,
@@ -51,10 +56,11 @@ class Branch(_message.Message):
         config_digest: _builtins.str = ...,
         ticket_page_url: _builtins.str = ...,
         keep_contacts_days: _builtins.int = ...,
+        collect_service: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["config_digest", b"config_digest", "day", b"day", "id", b"id", "keep_contacts_days", b"keep_contacts_days", "max_wait_s", b"max_wait_s", "name", b"name", "ticket_page_url", b"ticket_page_url", "timezone", b"timezone"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["collect_service", b"collect_service", "config_digest", b"config_digest", "day", b"day", "id", b"id", "keep_contacts_days", b"keep_contacts_days", "max_wait_s", b"max_wait_s", "name", b"name", "ticket_page_url", b"ticket_page_url", "timezone", b"timezone"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
