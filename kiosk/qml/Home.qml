@@ -11,16 +11,18 @@ Item {
     Text {
         id: heading
         x: 30 * home.u
-        y: 24 * home.u
+        y: 16 * home.u
         width: parent.width - 60 * home.u
-        height: 100 * home.u
+        // A greeting in large type wraps rather than shrinks.
+        height: Math.max(100 * home.u, home.view.large ? implicitHeight : 0)
         // "Здравствуйте, Мария И." once a card is read (the voice adds "choose a service").
         text: home.view.greeting !== "" ? home.view.greeting : home.view.labels.choose
         color: home.theme.text
         font.family: home.theme.face
-        font.pixelSize: 60 * home.u * home.view.scale
+        font.pixelSize: 56 * home.u * home.view.scale
         font.bold: true
-        fontSizeMode: Text.Fit
+        fontSizeMode: home.view.large ? Text.FixedSize : Text.Fit
+        wrapMode: home.view.large ? Text.WordWrap : Text.NoWrap
         minimumPixelSize: 14
         verticalAlignment: Text.AlignVCenter
     }
@@ -52,7 +54,7 @@ Item {
         readonly property bool greeted: home.view.greeting !== ""
         x: 30 * home.u
         anchors.bottom: bottom.top
-        anchors.bottomMargin: 20 * home.u
+        anchors.bottomMargin: 16 * home.u
         spacing: 20 * home.u
         KButton {
             id: card
@@ -60,15 +62,14 @@ Item {
             view: home.view; theme: home.theme; u: home.u
             w: 500; h: 130; fontSize: 40
             text: "▭ " + home.view.labels.card
-            sub: home.view.cardHint !== "" ? home.view.cardHint
-                 : home.view.large ? "" : home.view.labels.card_sub
+            sub: home.view.large ? "" : home.view.labels.card_sub
             onTapped: home.view.identifyWithCard()
         }
         KButton {
             id: cardCheckIn
             visible: extras.greeted && home.view.cardCheckIn
             view: home.view; theme: home.theme; u: home.u
-            w: 500; h: 130; fontSize: 32
+            w: 500; h: 130; fontSize: 28
             kind: "checkin"
             text: home.view.labels.card_checkin
             sub: home.view.large ? "" : home.view.labels.card_checkin_sub
@@ -76,11 +77,28 @@ Item {
         }
         KButton {
             view: home.view; theme: home.theme; u: home.u
-            w: card.visible || cardCheckIn.visible ? 500 : 1020; h: 130; fontSize: 40
+            w: card.visible || cardCheckIn.visible ? 500 : 1020; h: 130
+            // One line beside another button, in large type too.
+            fontSize: w < 1020 ? 34 : 40
             text: home.view.labels.status
             sub: home.view.large && w < 1020 ? "" : home.view.labels.status_sub
             onTapped: home.view.openStatus()
         }
+    }
+    // "Insert the card and tap again": a line of its own above the card's button.
+    Text {
+        x: 30 * home.u
+        anchors.bottom: extras.top
+        anchors.bottomMargin: 8 * home.u
+        width: 1020 * home.u
+        height: visible ? implicitHeight : 0
+        visible: home.view.cardHint !== ""
+        text: home.view.cardHint
+        color: home.theme.contrast ? home.theme.warn : home.theme.alarm
+        font.family: home.theme.face
+        font.pixelSize: 36 * home.u * home.view.scale
+        font.bold: true
+        wrapMode: Text.WordWrap
     }
     // In large type the longest word, "Записаться", gets the width it needs; the three
     // stay one height.

@@ -74,7 +74,7 @@ Item {
                    ? (status.theme.contrast ? status.theme.warn : status.theme.alarm)
                    : status.theme.text
             font.family: status.theme.face
-            font.pixelSize: 34 * status.u * status.view.scale
+            font.pixelSize: 38 * status.u * status.view.scale
             font.bold: true
             wrapMode: Text.WordWrap
             horizontalAlignment: Text.AlignHCenter
