@@ -70,8 +70,9 @@ class LookUpSteps:
         core = self._core
         visitor = core.card_in_reader()
         if visitor is None or not visitor.snils_hash:
-            lookup.note = "lookup_insert_card"
-            core.say(words(core.language)["lookup_insert_card"])
+            # No card; or one without a SNILS (a bank card): none of its holder's is known.
+            lookup.note = "lookup_insert_card" if visitor is None else "lookup_no_card_apps"
+            core.say(words(core.language)[lookup.note])
             return False
         request_id = core.request("lookup_card", "card")
         core.requests.look_up_by_card(request_id, visitor.snils_hash)

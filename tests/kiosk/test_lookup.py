@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from card_reader.identity import Visitor
 from kiosk.core import Screen
 from kiosk.lookup import AppStatus, LookUp, number_shown
 from tests.kiosk.lookup_scenes import (
@@ -22,6 +23,8 @@ from tests.kiosk.lookup_scenes import (
 from tests.kiosk.scenes import CardSlot, Scene, scene
 from tests.kiosk.test_card import VISITOR
 
+# A bank card: a name, no SNILS.
+BANK_CARD = Visitor("bank", "IVANOV/IVAN", "")
 WRONG = (
     "Заявление с таким номером и телефоном не найдено. Проверьте номер на расписке и "
     "телефон, который вы оставили в МФЦ"
@@ -196,6 +199,10 @@ def test_the_card_button_asks_for_the_card_then_looks_its_holder_up() -> None:
     assert shown(s)["canCard"]
     s.view.statusByCard()
     assert shown(s)["note"] == "Вставьте карту в считыватель и нажмите ещё раз"
+    card.current = BANK_CARD
+    s.view.statusByCard()
+    assert shown(s)["note"] == "По этой карте заявлений не найдено. Введите номер заявления"
+    assert s.requests.sent == []
     card.current = VISITOR
     s.view.statusByCard()
     assert s.requests.sent[-1] == ("lookup_card", "request-1", VISITOR.snils_hash, "")
