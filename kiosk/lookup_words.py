@@ -81,14 +81,16 @@ WORDS: dict[str, dict[str, str]] = {
 
 PROMPTS: dict[str, dict[str, str]] = {
     "ru": {
-        "lookup_number": (
+        "lookup_number": "Введите номер заявления с расписки.",
+        "lookup_number_card": (
             "Введите номер заявления с расписки. Или вставьте карту, если вы оставили СНИЛС."
         ),
         "lookup_phone": "Введите телефон, который вы оставили в МФЦ.",
         "lookup_found": "Статус заявления: {status}.",
     },
     "en": {
-        "lookup_number": (
+        "lookup_number": "Enter the application number from your receipt.",
+        "lookup_number_card": (
             "Enter the application number from your receipt. Or insert your card, if you "
             "gave your SNILS."
         ),

@@ -134,4 +134,6 @@ class LookUpSteps:
         if lookup.step is Step.FOUND:
             status = lookup.found[min(self._core.page, len(lookup.found) - 1)].status
             return speech.prompt("lookup_found", language, status=words(language)[f"app_{status}"])
-        return speech.prompt(f"lookup_{lookup.step.value}", language)
+        # The card is offered aloud only where there is a reader to take it.
+        card = "_card" if lookup.step is Step.NUMBER and self._core.can_identify else ""
+        return speech.prompt(f"lookup_{lookup.step.value}{card}", language)

@@ -194,8 +194,9 @@ def test_home_drops_the_typed_number_and_a_late_answer_is_not_shown() -> None:
 
 def test_the_card_button_asks_for_the_card_then_looks_its_holder_up() -> None:
     card = CardSlot()
-    s = scene(card)
+    s = scene(card, voice="on")
     status_number(s)
+    assert s.speaker.texts[-1].endswith("Или вставьте карту, если вы оставили СНИЛС.")
     assert shown(s)["canCard"]
     s.view.statusByCard()
     assert shown(s)["note"] == "Вставьте карту в считыватель и нажмите ещё раз"
@@ -237,8 +238,9 @@ def test_a_card_inserted_on_the_status_screen_is_looked_up_but_one_left_in_is_no
 
 
 def test_a_kiosk_without_a_card_reader_offers_no_card() -> None:
-    s = scene()
+    s = scene(voice="on")
     s.view.openStatus()
+    assert s.speaker.texts[-1] == "Введите номер заявления с расписки."
     assert not shown(s)["canCard"]
     assert not s.flow.applications.by_card()
     assert s.requests.sent == []
