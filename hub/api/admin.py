@@ -28,6 +28,7 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
             public_url=branch.public_base(),
             application_keep_contacts_days=branch.applications.keep_contacts_days,
             application_longest_keep_days=branch.applications.longest_keep_days,
+            collect_service=branch.applications.collect_service or "",
         )
 
     @rpc

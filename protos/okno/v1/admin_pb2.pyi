@@ -33,6 +33,7 @@ class Branch(_message.Message):
     PUBLIC_URL_FIELD_NUMBER: _builtins.int
     APPLICATION_KEEP_CONTACTS_DAYS_FIELD_NUMBER: _builtins.int
     APPLICATION_LONGEST_KEEP_DAYS_FIELD_NUMBER: _builtins.int
+    COLLECT_SERVICE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     timezone: _builtins.str
@@ -53,6 +54,10 @@ class Branch(_message.Message):
     """
     application_longest_keep_days: _builtins.int
     """And in any case this many days after it was accepted ([applications] longest_keep_days)."""
+    collect_service: _builtins.str
+    """The service booked to collect ready documents ([applications] collect_service); empty:
+    none, and the kiosk's application look-up offers no collection slot.
+    """
     def __init__(
         self,
         *,
@@ -67,10 +72,11 @@ class Branch(_message.Message):
         public_url: _builtins.str = ...,
         application_keep_contacts_days: _builtins.int = ...,
         application_longest_keep_days: _builtins.int = ...,
+        collect_service: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["application_keep_contacts_days", b"application_keep_contacts_days", "application_longest_keep_days", b"application_longest_keep_days", "config_digest", b"config_digest", "day", b"day", "id", b"id", "keep_contacts_days", b"keep_contacts_days", "max_wait_s", b"max_wait_s", "name", b"name", "public_url", b"public_url", "ticket_page_url", b"ticket_page_url", "timezone", b"timezone"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["application_keep_contacts_days", b"application_keep_contacts_days", "application_longest_keep_days", b"application_longest_keep_days", "collect_service", b"collect_service", "config_digest", b"config_digest", "day", b"day", "id", b"id", "keep_contacts_days", b"keep_contacts_days", "max_wait_s", b"max_wait_s", "name", b"name", "public_url", b"public_url", "ticket_page_url", b"ticket_page_url", "timezone", b"timezone"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
