@@ -6,7 +6,7 @@ the repository's root, with the account's PIN in the environment (never on the c
 line):
 
     OKNO_AIS_PIN=... python examples/ais_client.py --hub 10.0.0.2:50051 \\
-        --ca var/okno.db-pki/ca.pem changes.csv
+        --ca var/okno-pki/ca.pem changes.csv
 
 changes.csv has a header and one change a line, in the order they were made:
 

@@ -208,8 +208,8 @@ def sim_ais(
         "127.0.0.1:50051"
     ),
     hub_ca: Annotated[
-        Path, typer.Option(help="The branch CA (PEM) to trust at --hub: <db>-pki/ca.pem.")
-    ] = Path("var/okno.db-pki/ca.pem"),
+        Path, typer.Option(help="The branch CA to trust at --hub: ca.pem beside the hub's db.")
+    ] = Path("var/okno-pki/ca.pem"),
     account: Annotated[str, typer.Option(help="The information system's staff account.")] = (
         "ais-mfc"
     ),
