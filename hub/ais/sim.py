@@ -94,11 +94,13 @@ class SimulatedInformationSystem:
         await self._send(plan.late, seen)
         verdict = judge(plan, seen)
         log.info(
-            "ais sim pushed sent=%d applied=%d applied_before=%d stale_refused=%d exactly_once=%s",
+            "ais sim pushed sent=%d applied=%d applied_before=%d stale_refused=%d "
+            "refused=%s exactly_once=%s",
             verdict.sent,
             verdict.applied_once,
             verdict.answered_applied_before,
             verdict.stale_refused,
+            ",".join(f"{code}:{n}" for code, n in sorted(verdict.refusals.items())) or "none",
             verdict.exactly_once,
         )
         return verdict
