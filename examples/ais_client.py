@@ -1,9 +1,9 @@
 """The centre's information system (АИС МФЦ) sending application statuses to an okno hub.
 
 An example for integrators: the whole protocol in one page (docs/applications.md, "The
-information system's API"). It needs only grpcio and okno's generated protos; run it from
-the repository's root, with the account's PIN in the environment (never on the command
-line):
+information system's API"). It needs only grpcio, protobuf and okno's generated protos
+(protos/okno/v1); run it from the repository's root, with the account's PIN in the
+environment (never on the command line):
 
     OKNO_AIS_PIN=... python examples/ais_client.py --hub 10.0.0.2:50051 \\
         --ca var/okno-pki/ca.pem changes.csv
