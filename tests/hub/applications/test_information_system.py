@@ -3,22 +3,26 @@ applied exactly once, and everything it may not do or send refused with a reason
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import grpc
 import pytest
+from typer.testing import CliRunner
 
 from hub.ais.errors import SignInRefused
 from hub.ais.plan import Kind, plan
 from hub.ais.sim import SimulatedInformationSystem, signed_in
 from hub.bench.applications import read_ledger, recorded
+from okno.cli import app as okno
 from protos.okno.v1 import applications_pb2, applications_pb2_grpc, queue_pb2, queue_pb2_grpc
 from tests.hub.applications.helpers import PHONE, SYSTEM, accepted
-from tests.hub.conftest import Served
+from tests.hub.conftest import PIN, Served
 from tests.hub.devices import refused
 
 if TYPE_CHECKING:
@@ -225,3 +229,27 @@ async def test_a_duplicate_is_answered_applied_before_and_changes_nothing(
     assert len(change_events(served)) == 1
     assert f"application change repeated number={app.number} change=ais-1" in caplog.text
     assert PHONE[2:] not in caplog.text
+
+
+async def test_okno_hub_sim_ais_says_what_the_hub_answered(served: Served, tmp_path: Path) -> None:
+    numbers = await recorded(served.channel, 20)
+    async with await served.staff_channel(SYSTEM):  # its PIN set
+        pass
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(served.ca_pem)
+    listed = tmp_path / "numbers.txt"
+    listed.write_text("\n".join(numbers[1:]) + "\n")
+    options = ["--hub", served.address, "--hub-ca", str(ca), "--numbers-file", str(listed)]
+    words = ["hub", "sim", "ais", numbers[0].replace("-", ""), *options, "--stale", "2"]
+    ran = await asyncio.to_thread(CliRunner().invoke, okno, words, env={"OKNO_AIS_PIN": PIN})
+    assert ran.exit_code == 0, ran.output
+    assert "applied once 20 of 20; twice 0; missing 0" in ran.output
+    assert "resends answered applied before: 2 of 2" in ran.output
+    assert "stale refused: 2 of 2; applied: 0" in ran.output
+    assert ran.output.rstrip().endswith("exactly once: yes")
+    wrong = await asyncio.to_thread(
+        CliRunner().invoke, okno, [*words, "26112"], env={"OKNO_AIS_PIN": PIN}
+    )
+    assert wrong.exit_code == 2
+    assert "'26112' is not an application number" in wrong.output
+    assert len(change_events(served)) == 20
