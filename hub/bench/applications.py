@@ -6,8 +6,8 @@ each), then the simulated information system (hub.ais) signs in as the branch's
 ``information_system`` account and pushes one change to every application in a burst,
 with a share resent (the same change id, half racing the first copy) and some stale
 changes sent after newer ones. Afterwards the hub's database is read back: one
-``application_changed`` event and one ``application_changes`` row for every change id
-the simulator saw applied, and none for the stale ones.
+``application_changed`` event and one ``application_changes`` row for every new change
+sent, and none for the stale ones.
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ class Ledger:
     event_change_ids: int
     rows: int
 
-    def violations(self, applied: int) -> int:
-        """How far the log is from one event and one row per change applied."""
+    def violations(self, changes: int) -> int:
+        """How far the log is from one event and one row for each of ``changes`` sent."""
         distinct = self.event_change_ids
-        return abs(self.events - distinct) + abs(self.rows - distinct) + abs(distinct - applied)
+        return abs(self.events - distinct) + abs(self.rows - distinct) + abs(distinct - changes)
 
 
 async def recorded(
