@@ -25,7 +25,7 @@ import grpc
 
 from hub.ais.cli import simulate
 from hub.ais.sim import Verdict
-from hub.bench.process import round_the_clock, run_pin, signed_in_administrator, start_hub
+from hub.bench.process import opened_at_nine, run_pin, signed_in_administrator, start_hub
 from hub.config import load_branch
 from hub.errors import ConfigError
 from hub.service import wall_clock_ms
@@ -114,18 +114,15 @@ async def measure_applications(
     if account is None:
         raise ConfigError(str(config), "no operator has the information_system role to push as")
     with tempfile.TemporaryDirectory(prefix="okno-bench-applications-") as scratch:
-        root = Path(scratch)
-        measured = root / "branch.toml"
-        text = await asyncio.to_thread(config.read_text)
-        await asyncio.to_thread(measured.write_text, round_the_clock(text))
-        db = root / "hub.db"
-        process, port = await start_hub(measured, db)
+        db = Path(scratch) / "hub.db"
+        # The hub's clock at the branch's next open morning: the same open desk at any hour.
+        process, port = await start_hub(config, db, *opened_at_nine(config))
         try:
             address = f"127.0.0.1:{port}"
             socket = admin_socket_for(db)
             ca_pem = await asyncio.to_thread(presented_authority, address)
             started = time.perf_counter()
-            async with await signed_in_administrator(measured, socket, address, ca_pem) as admin:
+            async with await signed_in_administrator(config, socket, address, ca_pem) as admin:
                 numbers = await recorded(admin, applications, per_visitor=per_visitor)
             accept_s = time.perf_counter() - started
             log.info("applications recorded count=%d seconds=%.1f", len(numbers), accept_s)
