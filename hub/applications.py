@@ -183,22 +183,29 @@ class Applications:
         number = self._number(typed_number)
         try:
             once = self._lock(f"change:{change.change_id}") if change.change_id else nullcontext()
-            async with once:
-                if change.change_id and await self._applied(change.change_id, number):
+            async with once, self._lock(number):
+                # One trip to the database thread for both: it is what a burst waits on.
+                applied_to, found = await self._read(
+                    lambda e: (
+                        store.change_applied(e, change.change_id) if change.change_id else None,
+                        store.get(e, number),
+                    )
+                )
+                if applied_to is not None:
+                    self._same_application(change.change_id, applied_to, number)
                     log.info(
                         "application change repeated number=%s change=%s",
                         number,
                         change.change_id,
                     )
-                    return await self.get(number), False
-                async with self._lock(number):
-                    app = await self.get(number)
-                    new = rules.apply(app, change, now_ms=self._hub.clock(), today=self._today())
-                    outcome = await self._hub.run(
-                        lambda engine, at: engine.application(
-                            EventKind.APPLICATION_CHANGED, replace(new, changed_at_ms=at), at
-                        )
+                    return self._found(number, found), False
+                app = self._found(number, found)
+                new = rules.apply(app, change, now_ms=self._hub.clock(), today=self._today())
+                outcome = await self._hub.run(
+                    lambda engine, at: engine.application(
+                        EventKind.APPLICATION_CHANGED, replace(new, changed_at_ms=at), at
                     )
+                )
         except HubError as refused:
             log.info(
                 "application change refused number=%s by=%s code=%s",
@@ -218,18 +225,20 @@ class Applications:
         )
         return event.application, True
 
-    async def _applied(self, change_id: str, number: str) -> bool:
-        applied_to = await self._read(lambda e: store.change_applied(e, change_id))
-        if applied_to is not None and applied_to != number:
+    @staticmethod
+    def _same_application(change_id: str, applied_to: str, number: str) -> None:
+        if applied_to != number:
             raise InvalidRequest(
                 f"change id {change_id!r} was applied to another application: give each "
                 "change its own id"
             )
-        return applied_to is not None
 
     async def get(self, typed_number: str) -> Application:
         number = self._number(typed_number)
-        found = await self._read(lambda e: store.get(e, number))
+        return self._found(number, await self._read(lambda e: store.get(e, number)))
+
+    @staticmethod
+    def _found(number: str, found: Application | None) -> Application:
         if found is None:
             raise UnknownApplication(
                 f"no application {number} at this branch: check the number on the receipt"

@@ -53,3 +53,15 @@ def test_the_devices_benchmark_enrolls_holds_and_reconnects(tmp_path: Path) -> N
     assert figures["devices"]["value"] == 10
     assert figures["heartbeat_round_trips"]["value"] >= 10
     assert 0 < figures["reconnect_after_restart"]["value"] < 30
+
+
+@pytest.mark.slow
+def test_the_applications_benchmark_applies_each_change_once(tmp_path: Path) -> None:
+    options = ("--applications", "150", "--stale", "3")
+    figures = bench("applications", "applications", tmp_path / "a.json", *options)["figures"]
+    assert figures["applied_once"]["value"] == 150
+    assert figures["change_events"]["value"] == 150
+    assert figures["resends_answered_applied_before"]["value"] == 15
+    assert figures["stale_refused"]["value"] == 3
+    assert figures["exactly_once_violations"]["value"] == 0
+    assert figures["set_status_p99"]["value"] > 0

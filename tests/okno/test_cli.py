@@ -28,10 +28,10 @@ GROUPS = [
 ]
 VERBS = {
     "hub": ["permissions", "journal", "bench", "sync", "staff", "sim"],
-    "hub bench": ["queue", "devices", "appointments", "web"],
+    "hub bench": ["queue", "devices", "appointments", "web", "applications"],
     "hub sync": ["push"],
     "hub staff": ["set-pin"],
-    "hub sim": ["sms"],
+    "hub sim": ["ais", "sms"],
     "backup": ["keygen", "list", "fetch"],
     "provision": [
         "list",
