@@ -21,7 +21,8 @@ from hub.notify import outbox
 from hub.notify.backoff import Backoff
 from hub.notify.errors import DeliveryFailed, MessageRefused
 from hub.notify.host import NotifierHost, on_store
-from hub.notify.messages import Kind, render
+from hub.notify.messages import Kind, Text, render
+from hub.notify.notices import Links, render_notice
 from hub.notify.outgoing import Outgoing, Sender
 from hub.notify.signing import Signer
 
@@ -99,7 +100,7 @@ class Delivery:
         if row.kind is Kind.RATE and not rate_url:
             await self._finish(row, outbox.DROPPED, "no public_url to link the rating page")
             return
-        message = self._compose(row, address, found.code, rate_url)
+        message = self._compose(row, found, address, rate_url)
         try:
             provider_id = await sender.send(message)
         except MessageRefused as error:
@@ -138,22 +139,16 @@ class Delivery:
             return ""
         return f"{base}/rate/{await self._hub.ratings.token(str(row.params['ticket']))}"
 
-    def _compose(self, row: outbox.Row, address: str, code: str, rate_url: str = "") -> Outgoing:
+    def _compose(
+        self, row: outbox.Row, found: outbox.Contact, address: str, rate_url: str
+    ) -> Outgoing:
         branch = self._hub.loaded.branch
         base = self.public_url()
         stop_url = ""
         if base:
-            token = self._signer.stop_token(row.appointment_id, row.watch_id)
+            token = self._signer.stop_token(row.appointment_id, row.watch_id, row.application)
             stop_url = f"{base}/stop/{token}"
-        text = render(
-            row.kind,
-            row.params,
-            branch=branch,
-            lang=row.lang,
-            code=code,
-            stop_url=stop_url,
-            rate_url=rate_url,
-        )
+        text = self._text(row, found, stop_url, rate_url)
         domain = branch.notifications.mail_from.rpartition("@")[2].strip(">") or "okno-hub.local"
         # Stable for every attempt, unique to this database: the hub's key signs the row.
         key = self._signer.mac(f"message:{row.key}:{row.id}")
@@ -164,6 +159,30 @@ class Delivery:
             key=f"okno-{branch.id}-{key}",
             message_id=f"<okno.{branch.id}.{row.id}.{key[:12]}@{domain}>",
             stop_url=stop_url,
+        )
+
+    def _text(self, row: outbox.Row, found: outbox.Contact, stop_url: str, rate_url: str) -> Text:
+        branch = self._hub.loaded.branch
+        if not row.kind.about_application:
+            return render(
+                row.kind,
+                row.params,
+                branch=branch,
+                lang=row.lang,
+                code=found.code,
+                stop_url=stop_url,
+                rate_url=rate_url,
+            )
+        base = self.public_url()
+        collect = branch.applications.collect_service
+        links = Links(
+            look_up=f"{base}/application" if base else "",
+            # The hub's booking page of the service that hands documents out.
+            book=f"{base}/book/{collect}" if base and collect else "",
+            stop=stop_url,
+        )
+        return render_notice(
+            row.kind, row.params, branch=branch, lang=row.lang, reason=found.reason, links=links
         )
 
     def public_url(self) -> str:

@@ -1,7 +1,8 @@
 """The notifier: follows the hub's committed events, fills the outbox, sends from it.
 
 Runs in the hub's process and loop. Three kinds of task: one follows the event log from
-its cursor and queues the messages the events call for (``planner``); one per channel
+its cursor and queues the messages the events call for (``planner``: bookings, tickets,
+applications); one per channel
 sends what is due, retrying with backoff (``delivery.py``); one erases watch contacts
 whose time is over. Every database step runs on the hub's database thread
 (``Hub.read_store``).
@@ -10,6 +11,7 @@ whose time is over. Every database step runs on the hub's database thread
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,18 +20,19 @@ from typing import TypeVar
 
 from sqlalchemy import Engine
 
+from hub.domain.applications import normalise_number
 from hub.domain.appointments import contacts
 from hub.domain.appointments.calendar import SlotCalendar
 from hub.domain.model import Event, Snapshot, TicketState
 from hub.errors import HubError, InvalidRequest, Refused
-from hub.notify import outbox, watches
+from hub.notify import applicants, outbox, watches
 from hub.notify.backoff import Backoff
 from hub.notify.delivery import MAX_ATTEMPTS, Delivery
 from hub.notify.host import NotifierHost, on_store
-from hub.notify.messages import ApplicationStatus
 from hub.notify.outgoing import Sender
 from hub.notify.planner import Plan, Planner
 from hub.notify.signing import Signer
+from hub.store import applications as applications_store
 from hub.store.database import forget_old_pages
 from hub.store.secrets import NOTIFY_KEY, file_key
 
@@ -160,36 +163,43 @@ class Notifier:
         found = await self._store(lambda e: watches.watch(e, ticket_id))
         return found is not None and not found.stopped
 
-    async def set_status(self, ref: str, status: ApplicationStatus, *, operator: str) -> int:
-        """Tell the visitor of a booking (code) or ticket (id) their application's status.
+    async def reply_status(self, phone: str, typed_number: str) -> bool:
+        """Answer an SMS asking an application's status, by SMS to the application's phone.
 
-        Returns the messages queued: 0 when no contact is held any more (or it was said).
+        Only when it came from that phone: anyone else gets no answer at all, so that
+        neither a number nor a phone can be found out by texting, and a flood of texts
+        makes the hub send nothing. True when an answer was queued.
         """
+        number = normalise_number(typed_number)
+        if not number or "sms" not in self.senders:
+            return False
+        found = await self._store(lambda e: applications_store.get(e, number))
+        kept = found.contact.phone if found is not None else ""
+        if found is None or not kept or not hmac.compare_digest(kept, phone):
+            log.info("status reply refused: no application with this number and phone")
+            return False
         now = self._hub.clock()
-        if "/" in ref:
-            ticket = await self._hub.ticket(ref.strip())
-            planned = self.planner.status(status, now, ticket.service_id, ticket_id=ticket.id)
-        else:
-            booking = await self._hub.bookings.get(ref, caller=f"operator:{operator}")
-            planned = self.planner.status(
-                status, now, booking.service_id, appointment_id=booking.id
-            )
+        planned = self.planner.reply(found, now)
         new, _ = await self._store(lambda e: outbox.enqueue(e, [planned], [], now, 0))
-        log.info("application status=%s operator=%s messages=%d", status.value, operator, new)
-        self.kick()
-        return new
+        log.info("status reply number=%s queued=%d", number, new)
+        if new:
+            self.kick()
+        return bool(new)
 
     async def stop_by_token(self, token: str) -> bool:
         """Opt out the contact a link names; False for a link that is not the hub's."""
         stopped = self._signer.stopped_by(token)
         if stopped is None:
             return False
-        whom, number = stopped
+        whom, subject = stopped
         watch_id = 0
-        if whom == "a":
-            addresses = await self._store(lambda e: outbox.booking_contact(e, number))
+        if whom == "n":
+            application = normalise_number(subject)
+            addresses = await self._store(lambda e: applicants.addresses(e, application))
+        elif whom == "a":
+            addresses = await self._store(lambda e: outbox.booking_contact(e, int(subject)))
         else:
-            found = await self._store(lambda e: watches.watch_by_id(e, number))
+            found = await self._store(lambda e: watches.watch_by_id(e, int(subject)))
             if found is None:
                 return False
             watch_id = found.id

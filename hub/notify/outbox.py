@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 
 from hub.domain.model import AppointmentState
+from hub.notify import applicants
 from hub.notify.messages import Kind
 from hub.notify.planner import Planned, WatchFromBooking
 from hub.notify.watches import WATCHES, find_watch, find_watch_by_id
@@ -37,6 +38,7 @@ class Row:
     channel: str
     appointment_id: int
     watch_id: int
+    application: str
     lang: str
     params: dict[str, Any]
     due_at_ms: int
@@ -52,6 +54,8 @@ class Contact:
     phone: str
     email: str
     code: str = ""
+    # An application's reason (what is needed, why refused): read at send time only.
+    reason: str = ""
     # Why nothing can be sent, when so ("the booking was cancelled").
     obsolete: str = ""
     # The visitor stopped this ticket's messages (its watch).
@@ -122,6 +126,7 @@ def enqueue(
                         channel=channel,
                         appointment_id=appointment_id,
                         watch_id=watch_id,
+                        application_number=message.application,
                         lang=lang,
                         params=json.dumps(message.params, ensure_ascii=False),
                         created_at_ms=now_ms,
@@ -155,6 +160,8 @@ def _move_cursor(connection: Connection, seq: int) -> None:
 
 def _recipient(connection: Connection, message: Planned) -> tuple[int, int, str, list[str]]:
     """(appointment id, watch id, language, channels) of a planned message's recipient."""
+    if message.application:
+        return 0, 0, "ru", applicants.channels(connection, message.application, message.kind)
     if message.appointment_id:
         row = connection.execute(
             select(schema.appointments.c.phone, schema.appointments.c.email).where(
@@ -202,6 +209,7 @@ def due(engine: Engine, channel: str, now_ms: int, limit: int) -> list[Row]:
             r.channel,
             r.appointment_id,
             r.watch_id,
+            r.application_number,
             r.lang,
             json.loads(r.params),
             r.due_at_ms,
@@ -226,6 +234,13 @@ def contact(engine: Engine, row: Row, key: bytes) -> Contact:
     """The address and code a message needs now, or why it cannot be sent any more."""
     table = schema.appointments
     with engine.connect() as connection:
+        if row.application:
+            found = applicants.applicant(connection, row.application, row.kind)
+            return _checked(
+                connection,
+                Contact(found.phone, found.email, reason=found.reason, obsolete=found.obsolete),
+                key,
+            )
         appointment_id = row.appointment_id
         stopped = False
         if row.watch_id:

@@ -23,7 +23,6 @@ from aiosmtpd.controller import Controller
 from hub.domain.model import Appointment, Channel
 from hub.notify import outbox, watches
 from hub.notify.backoff import Backoff
-from hub.notify.messages import ApplicationStatus
 from hub.notify.notifier import Notifier
 from hub.notify.sim import SimulatedSmsGateway
 from hub.notify.sms import SmsGateway
@@ -303,15 +302,6 @@ async def test_a_watched_ticket_hears_its_turn_near_and_its_call(rig: Rig) -> No
     assert texts[0].startswith("Талон А006: перед вами 3 чел., около ")
     assert texts[1].startswith("Талон А006: пройдите к окну 3. Не присылать: ответьте СТОП")
     assert len(texts) == 2
-
-
-async def test_an_application_status_is_told_once(rig: Rig) -> None:
-    booked = await rig.book(phone="+79160000601")
-    await rig.sms.wait_for(1)
-    assert await rig.notifier.set_status(booked.code, ApplicationStatus.READY, operator="t") == 1
-    assert await rig.notifier.set_status(booked.code, ApplicationStatus.READY, operator="t") == 0
-    [_, ready] = await rig.sms.wait_for(2)
-    assert ready.text.startswith("Ваши документы готовы (Паспорт гражданина РФ).")
 
 
 async def test_a_restarted_notifier_neither_repeats_nor_loses_a_message(rig: Rig) -> None:
