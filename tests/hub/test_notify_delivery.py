@@ -5,20 +5,16 @@ once, counted at the receivers; an opt-out stops what is still to come.
 
 from __future__ import annotations
 
-import asyncio
-import email
 import re
-import socket
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from hub.domain.model import Appointment, Channel
 from hub.notify import outbox, watches
@@ -33,6 +29,7 @@ from hub.web.site import Web
 from hub.webserver import WebServer
 from tests.hub.conftest import EXAMPLE, MINUTE, MONDAY_10_00
 from tests.hub.disk import on_disk
+from tests.hub.mailserver import MailBox, MailServer
 from tests.polling import eventually
 
 pytestmark = pytest.mark.slow
@@ -50,38 +47,6 @@ class RunningClock:
 
     def advance(self, minutes: float) -> None:
         self.offset_ms += int(minutes * MINUTE)
-
-
-@dataclass
-class MailBox:
-    """What the mail server accepted, each message as it arrived."""
-
-    messages: list[Message] = field(default_factory=list)
-    arrived: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-class MailServer:
-    """aiosmtpd on a fixed loopback port, so it can go down and come back on the same one."""
-
-    def __init__(self, box: MailBox) -> None:
-        self.box = box
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self._controller: Controller | None = None
-
-    def up(self) -> None:
-        self._controller = Controller(self.box, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def down(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
 
 
 @dataclass
