@@ -53,3 +53,12 @@ def test_the_devices_benchmark_enrolls_holds_and_reconnects(tmp_path: Path) -> N
     assert figures["devices"]["value"] == 10
     assert figures["heartbeat_round_trips"]["value"] >= 10
     assert 0 < figures["reconnect_after_restart"]["value"] < 30
+
+
+@pytest.mark.slow
+def test_the_notices_benchmark_times_each_change_to_its_sms_once(tmp_path: Path) -> None:
+    figures = bench("notices", "notices", tmp_path / "notices.json", "--quick")["figures"]
+    assert figures["notice_changes"]["value"] == 30
+    assert 0 < figures["notice_from_request_p99"]["value"] < 10_000
+    assert figures["notices_taken"]["value"] == 60
+    assert figures["notices_lost"]["value"] == figures["notices_twice"]["value"] == 0

@@ -28,7 +28,7 @@ GROUPS = [
 ]
 VERBS = {
     "hub": ["permissions", "journal", "bench", "sync", "staff", "sim"],
-    "hub bench": ["queue", "devices", "appointments", "web"],
+    "hub bench": ["queue", "devices", "appointments", "web", "notices"],
     "hub sync": ["push"],
     "hub staff": ["set-pin"],
     "hub sim": ["sms"],
