@@ -39,6 +39,8 @@ from hub.store.secrets import NOTIFY_KEY, file_key
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 CURSOR_EVERY_S = 5.0
+# Events planned in one transaction at most.
+PLAN_AT_ONCE = 500
 ERASE_EVERY_S = 60.0
 
 
@@ -75,12 +77,21 @@ class Notifier:
         self.planner = Planner(hub.loaded.branch)
         self._cursor = 0
         self._saved_cursor = 0
+        # What the feed gave and the planner has yet to take, and how far the feed gave.
+        self._pending: list[Snapshot | Event] = []
+        self._arrived = asyncio.Event()
+        self._followed = 0
         self._watched: set[str] = set()
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
     def channels(self) -> list[str]:
         return list(self.senders)
+
+    @property
+    def planned_seq(self) -> int:
+        """The last event of the log whose messages are in the outbox."""
+        return self._cursor
 
     async def start(self, since_seq: int | None = None) -> None:
         """Follow the log from where the outbox stopped; from ``since_seq`` when given.
@@ -96,10 +107,14 @@ class Notifier:
         if saved is None or since_seq is not None:
             saved = self._hub.committed_seq if since_seq is None else since_seq
             await self._store(lambda e: outbox.move_cursor(e, saved))
-        self._cursor = self._saved_cursor = saved
+        self._cursor = self._saved_cursor = self._followed = saved
+        self._pending = []
         self._watched = await self._store(lambda e: watches.watched(e, self._hub.engine.day))
         loop = asyncio.get_running_loop()
-        self._tasks = [loop.create_task(self._follow(), name="notify-follow")]
+        self._tasks = [
+            loop.create_task(self._follow(), name="notify-follow"),
+            loop.create_task(self._plan_loop(), name="notify-plan"),
+        ]
         self._tasks += [
             loop.create_task(self._delivery.send_loop(s), name=f"notify-{s.channel}")
             for s in self.senders.values()
@@ -223,27 +238,53 @@ class Notifier:
         self.kick()
 
     async def _follow(self) -> None:
+        """Take the committed events as the feed gives them, for the planner to take."""
         while True:
             try:
-                async for item in self._hub.follow(self._cursor):
-                    if isinstance(item, Snapshot):
-                        self._cursor = item.seq
-                        continue
-                    await self._on_event(item)
+                async for item in self._hub.follow(self._followed):
+                    self._followed = item.seq
+                    self._pending.append(item)
+                    self._arrived.set()
             except HubError as error:
                 log.warning("notifier lost the event feed, resuming reason=%s", error)
-            except Exception:
-                log.exception("notifier failed on an event; resuming from seq=%d", self._cursor)
             await asyncio.sleep(self._tick_s)
 
-    async def _on_event(self, event: Event) -> None:
-        plan = self.planner.on_event(event)
-        snapshot = None
-        if self._watched and event.ticket is not None:
-            snapshot = await self._hub.snapshot()
+    async def _plan_loop(self) -> None:
+        """Plan what has arrived, all of it in one transaction with the cursor.
+
+        A burst of events (the information system's changes) then costs one commit per
+        batch, not one per event; planning again after a failure plans the same keys.
+        """
+        while True:
+            await self._arrived.wait()
+            self._arrived.clear()
+            taken, self._pending = self._pending[:PLAN_AT_ONCE], self._pending[PLAN_AT_ONCE:]
+            if self._pending:
+                self._arrived.set()
+            try:
+                await self._on_events(taken)
+            except Exception:
+                log.exception("notifier failed on events; again from seq=%d", self._cursor)
+                self._pending[:0] = taken
+                await asyncio.sleep(self._tick_s)
+                self._arrived.set()
+
+    async def _on_events(self, items: list[Snapshot | Event]) -> None:
+        plan = Plan()
+        last = 0
+        tickets = False
+        for item in items:
+            last = item.seq
+            if isinstance(item, Snapshot):
+                continue
+            found = self.planner.on_event(item)
+            plan.messages += found.messages
+            plan.watches += found.watches
+            tickets = tickets or item.ticket is not None
+        snapshot = await self._hub.snapshot() if self._watched and tickets else None
         if plan or snapshot is not None:
-            await self._plan(plan, snapshot, seq=event.seq)
-        self._cursor = max(self._cursor, event.seq)
+            await self._plan(plan, snapshot, seq=last)
+        self._cursor = max(self._cursor, last)
 
     async def _plan(self, plan: Plan, snapshot: Snapshot | None, *, seq: int | None) -> None:
         messages = list(plan.messages)

@@ -80,8 +80,13 @@ class Rig:
             states = await self.states()
             return not states.get(outbox.PENDING) and not states.get(outbox.SENDING)
 
+        await eventually(self.planned, timeout_s)
         await eventually(closed, timeout_s)
         return await self.states()
+
+    async def planned(self) -> bool:
+        """Whether the notifier has planned every event committed so far."""
+        return self.notifier.planned_seq >= self.hub.committed_seq
 
     async def attempts(self) -> int:
         def read(engine: Any) -> int:

@@ -88,7 +88,10 @@ class Noticed:
         async def closed() -> bool:
             return not await hub.read_store(lambda r: due_now(r.engine))
 
-        await hub.once_committed(None)
+        async def planned() -> bool:
+            return self.notifier.planned_seq >= hub.committed_seq
+
+        await eventually(planned, 10)
         await eventually(closed, 10)
         return await self.notifier.states()
 
