@@ -93,6 +93,31 @@ class Delivery:
         if not rows:
             return 0
         found = await self._store(lambda e: outbox.contacts(e, rows, self._signer.key))
+        endings, going = await self._sorted(rows, found, now)
+        claims = [one.row.id for one in going]
+        attempts = await self._store(lambda e: outbox.settle(e, endings, claims, now))
+        self._ended(rows, endings)
+        for one in going:
+            one.attempts = attempts[one.row.id]
+        given_up = [
+            outbox.Ending(one.row.id, outbox.FAILED, f"gave up after {one.attempts - 1} attempts")
+            for one in going
+            if one.attempts > self._max_attempts
+        ]
+        if given_up:
+            await self._settle(rows, given_up)
+        tried = [one for one in going if one.attempts <= self._max_attempts]
+        at_once = max(1, sender.at_once)
+        for start in range(0, len(tried), at_once):
+            group = tried[start : start + at_once]
+            done = await asyncio.gather(*(self._send(sender, one) for one in group))
+            await self._settle(rows, list(done))
+        return len(rows)
+
+    async def _sorted(
+        self, rows: list[outbox.Row], found: list[outbox.Contact], now: int
+    ) -> tuple[list[outbox.Ending], list[Going]]:
+        """The messages that end unsent now, and those to try."""
         endings: list[outbox.Ending] = []
         going: list[Going] = []
         for row, contact in zip(rows, found, strict=True):
@@ -106,25 +131,7 @@ class Delivery:
                 going.append(Going(row, contact, address, rate_url))
             else:
                 endings.append(ended)
-        claims = [g.row.id for g in going]
-        attempts = await self._store(lambda e: outbox.settle(e, endings, claims, now))
-        self._ended(rows, endings)
-        tried: list[Going] = []
-        given_up: list[outbox.Ending] = []
-        for one in going:
-            one.attempts = attempts[one.row.id]
-            if one.attempts > self._max_attempts:
-                gave_up = f"gave up after {one.attempts - 1} attempts"
-                given_up.append(outbox.Ending(one.row.id, outbox.FAILED, gave_up))
-            else:
-                tried.append(one)
-        if given_up:
-            await self._settle(rows, given_up)
-        for start in range(0, len(tried), max(1, sender.at_once)):
-            group = tried[start : start + max(1, sender.at_once)]
-            done = await asyncio.gather(*(self._send(sender, one) for one in group))
-            await self._settle(rows, list(done))
-        return len(rows)
+        return endings, going
 
     def _unsendable(
         self, row: outbox.Row, found: outbox.Contact, now: int
