@@ -302,6 +302,19 @@ async def test_an_sms_asking_the_status_is_answered_on_the_applications_phone_on
     await noticed.set(number, S.APPLICATION_STATUS_IN_WORK)
     assert await noticed.settled() == {outbox.SENT: 2, outbox.STOPPED: 1}
     assert [m.to for m in noticed.sms.messages] == [phone, phone]
+    # Notices by e-mail only: the phone kept for the look-up may still ask by SMS.
+    by_mail = await noticed.accept(
+        phone="+79160000032", email="mail@example.ru", notify_email=True, consent=True
+    )
+    assert (await noticed.texted("+79160000032", by_mail))["replied"]
+    await noticed.settled()
+    [told] = noticed.to("+79160000032")
+    assert told.startswith(
+        f"Заявление {by_mail} принято: Паспорт гражданина РФ. Планируемая дата готовности "
+        f"07.12.2026. Статус: {LINKS}/application Не присылать: ответьте СТОП или "
+        f"{LINKS}/stop/n{by_mail.replace('-', '')}-"
+    )
+    assert len(noticed.mails) == 1
 
 
 async def test_the_link_in_a_notice_stops_both_channels_of_the_application(
