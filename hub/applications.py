@@ -203,7 +203,10 @@ class Applications:
                 new = rules.apply(app, change, now_ms=self._hub.clock(), today=self._today())
                 outcome = await self._hub.run(
                     lambda engine, at: engine.application(
-                        EventKind.APPLICATION_CHANGED, replace(new, changed_at_ms=at), at
+                        EventKind.APPLICATION_CHANGED,
+                        replace(new, changed_at_ms=at),
+                        at,
+                        detail=rules.before(app),
                     )
                 )
         except HubError as refused:

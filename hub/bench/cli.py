@@ -1,7 +1,7 @@
 """``okno hub bench``: the hub's figures, each measured against a real hub process.
 
-The JSON names (``hub``, ``devices``, ``appointments``, ``web``, ``applications``) are
-those of earlier runs, so figures compare across them.
+The JSON names (``hub``, ``devices``, ``appointments``, ``web``, ``applications``,
+``notices``) are those of earlier runs, so figures compare across them.
 """
 
 from __future__ import annotations
@@ -138,3 +138,25 @@ def bench_applications(
     except OknoError as error:
         raise fail(str(error)) from error
     report("applications", figures, out, Console())
+
+
+@app.command("notices")
+def bench_notices(
+    out: BenchOut = None,
+    config: BenchBranch = EXAMPLE,
+    changes: Annotated[int, typer.Option(min=1, help="Status changes timed, in each round.")] = 300,
+    callers: Annotated[int, typer.Option(min=1, help="Callers sending the burst.")] = 10,
+    quick: Annotated[bool, typer.Option(help="30 changes a round, to check it runs.")] = False,
+) -> None:
+    """From an application's status change acknowledged to its SMS taken by the gateway."""
+    from rich.console import Console
+
+    from hub.bench.notices import measure_notices
+    from okno.bench import report
+
+    setup_logging()
+    try:
+        figures = asyncio.run(measure_notices(config, 30 if quick else changes, callers))
+    except OknoError as error:
+        raise fail(str(error)) from error
+    report("notices", figures, out, Console())

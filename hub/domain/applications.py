@@ -241,6 +241,21 @@ def apply(app: Application, change: Change, *, now_ms: int, today: date) -> Appl
     )
 
 
+def before(app: Application) -> str:
+    """What an application was before a change, as the change's event tells it ("in_work
+    2026-12-07"): notices tell a new status from a moved date or a new reason by it."""
+    return f"{app.status.value} {app.planned_ready}"
+
+
+def parse_before(detail: str) -> tuple[ApplicationStatus | None, str]:
+    """The status and planned date ``before`` wrote; (None, "") for an event without them."""
+    status, _, planned = detail.partition(" ")
+    try:
+        return ApplicationStatus(status), planned
+    except ValueError:
+        return None, ""
+
+
 def collect_by(app: Application, within_days: int) -> str:
     """The last day ready documents wait for the applicant ("" if not ready)."""
     if not app.ready_day:

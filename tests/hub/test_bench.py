@@ -65,3 +65,12 @@ def test_the_applications_benchmark_applies_each_change_once(tmp_path: Path) -> 
     assert figures["stale_refused"]["value"] == 3
     assert figures["exactly_once_violations"]["value"] == 0
     assert figures["set_status_p99"]["value"] > 0
+
+
+@pytest.mark.slow
+def test_the_notices_benchmark_times_each_change_to_its_sms_once(tmp_path: Path) -> None:
+    figures = bench("notices", "notices", tmp_path / "notices.json", "--quick")["figures"]
+    assert figures["notice_changes"]["value"] == 30
+    assert 0 < figures["notice_from_request_p99"]["value"] < 10_000
+    assert figures["notices_taken"]["value"] == 60
+    assert figures["notices_lost"]["value"] == figures["notices_twice"]["value"] == 0

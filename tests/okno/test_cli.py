@@ -28,7 +28,7 @@ GROUPS = [
 ]
 VERBS = {
     "hub": ["permissions", "journal", "bench", "sync", "staff", "sim"],
-    "hub bench": ["queue", "devices", "appointments", "web", "applications"],
+    "hub bench": ["queue", "devices", "appointments", "web", "applications", "notices"],
     "hub sync": ["push"],
     "hub staff": ["set-pin"],
     "hub sim": ["ais", "sms"],
