@@ -60,7 +60,7 @@ VERBS = {
         "backup",
         "bench",
     ],
-    "backoffice bench": ["rebuild", "restore"],
+    "backoffice bench": ["rebuild", "applications", "restore"],
 }
 ROOT = Path(__file__).resolve().parents[2]
 # A name in the first column of the help's list of commands (options start with --).
