@@ -9,7 +9,8 @@ What counts (docs/backoffice.md): a visit when its ticket is issued; one wait pe
 ticket, from its issue to its first call (or to its cancellation, if never called); a
 service time when service finishes; all in milliseconds; a ticket's figures belong to
 the day it was issued (a ticket cancelled when the day ends is that day's); hours are
-the branch's local hours.
+the branch's local hours; an application is kept as its latest version (by seq), not
+summed, since its status changes.
 
 An event that cannot be folded (a field missing or garbled, a time or an amount out of
 range, a text wider than its column or holding a NUL) is left out with its reason in
@@ -24,12 +25,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from backoffice.errors import MalformedEvent
+from hub.domain.applications import ApplicationStatus
 from hub.domain.payments import MAX_AMOUNT
 
 LONG_WAIT_MS = 15 * 60_000
@@ -42,6 +44,10 @@ MAX_SERVICE_MS = 7 * 24 * 3_600_000
 ID, STATE, TICKET, DAY = 40, 16, 32, 10
 # The journal's columns: an action, an actor or a subject (``device:`` and an id), an outcome.
 ACTION, ACTOR, OUTCOME = 32, 100, 200
+# An application's number ("261207-017") and its authority's name.
+NUMBER, AUTHORITY = 20, 200
+_APPLICATION_EVENTS = frozenset({"application_accepted", "application_changed"})
+_STATUSES = frozenset(s.value for s in ApplicationStatus)
 _APPLICATION_KINDS = frozenset(
     {
         "appointment_booked",
@@ -75,6 +81,7 @@ class Fold:
     """What a batch adds; ``tickets``/``desks`` map id -> row, a ticket's None = left;
     ``waits`` maps ticket id -> its ticket_waits row (the first call's wait wins);
     ``journal`` holds the batch's journal rows (:func:`journal_row`);
+    ``applications`` maps number -> its latest version in the batch (the highest seq);
     ``refused`` maps the seq of each event left out to why."""
 
     sums: dict[str, Sums] = field(default_factory=lambda: defaultdict(_sums))
@@ -82,6 +89,7 @@ class Fold:
     waits: dict[str, dict[str, Any]] = field(default_factory=dict)
     desks: dict[str, dict[str, Any]] = field(default_factory=dict)
     journal: list[dict[str, Any]] = field(default_factory=list)
+    applications: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_event_ms: int = 0
     day: str = ""
     refused: dict[int, str] = field(default_factory=dict)
@@ -178,6 +186,8 @@ def _apply(result: Fold, event: Parsed, timezone: str) -> None:
             _text(r, "operator_id", missing=""),
         )
         result.add("agg_rating_day", key, ratings=1, score_sum=score, low_scores=int(score <= 2))
+    elif kind in _APPLICATION_EVENTS:
+        _application(result, event, timezone)
     entry = journal_row(event)
     if entry is not None:
         result.journal.append(entry)
@@ -260,6 +270,31 @@ def _wait(
     result.waits[ticket_id]["called"] = called
 
 
+def _application(result: Fold, event: Parsed, timezone: str) -> None:
+    """The application as the event leaves it, unless the batch holds a later version."""
+    app = _part(event.data, "application")
+    status = _text(app, "status", STATE)
+    if status not in _STATUSES:
+        raise ValueError(f"status {status!r} is none of {', '.join(sorted(_STATUSES))}")
+    accepted_ms = _ms(app, "accepted_at_ms")
+    number = _text(app, "number", NUMBER)
+    known = result.applications.get(number)
+    if known is not None and known["seq"] > event.seq:
+        return
+    result.applications[number] = {
+        "seq": event.seq,
+        "service_id": _text(app, "service_id"),
+        "authority": _text(app, "authority", AUTHORITY, missing=""),
+        "status": status,
+        "planned_ready": _date(app, "planned_ready"),
+        "accepted_day": _local(accepted_ms, timezone).date().isoformat(),
+        "accepted_at_ms": accepted_ms,
+        "ready_day": _date(app, "ready_day", missing=""),
+        "ended_at_ms": _ms(app, "ended_at_ms", missing=0),
+        "changed_at_ms": _ms(app, "changed_at_ms"),
+    }
+
+
 def journal_row(event: Parsed) -> dict[str, Any] | None:
     """The journal's row of an event (docs/journal.md), or None if it journals nothing.
 
@@ -326,6 +361,14 @@ def _text(fields: dict[str, Any], name: str, limit: int = ID, missing: str | Non
     return value
 
 
+def _date(fields: dict[str, Any], name: str, missing: str | None = None) -> str:
+    """An ISO date field (2026-12-07); "" is the ``missing`` value too, when one is given."""
+    value = _text(fields, name, DAY, missing)
+    if value == missing:
+        return value
+    return date.fromisoformat(value).isoformat()
+
+
 def _ms(fields: dict[str, Any], name: str, missing: int | None = None) -> int:
     """A time of the event (Unix ms, 0..MAX_MS); ``missing``: the value when absent."""
     if missing is not None and name not in fields:
@@ -359,5 +402,9 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def _local(at_ms: int, timezone: str) -> datetime:
+    return datetime.fromtimestamp(at_ms / 1000, _zone(timezone))
+
+
 def _hour(at_ms: int, timezone: str) -> int:
-    return datetime.fromtimestamp(at_ms / 1000, _zone(timezone)).hour
+    return _local(at_ms, timezone).hour

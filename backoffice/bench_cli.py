@@ -1,6 +1,7 @@
 """``okno backoffice bench``: the region's year (ingest, reports, catch-up); as ``bench
-rebuild``, recomputing its aggregates; as ``bench restore``, the restore drill of a
-branch's hub, which needs a back office to catch up from."""
+rebuild``, recomputing its aggregates; as ``bench applications``, the applications summary
+over a year of applications; as ``bench restore``, the restore drill of a branch's hub,
+which needs a back office to catch up from."""
 
 from __future__ import annotations
 
@@ -59,6 +60,20 @@ def bench_rebuild(
     from backoffice.bench_rebuild import measure
 
     _report("backoffice-rebuild", lambda: measure(db, branches, days), out)
+
+
+@app.command("applications")
+def bench_applications(
+    out: BenchOut = None,
+    db: PgUrl = "",
+    branches: Annotated[int, typer.Option(min=1, help="How many branches.")] = 20,
+    applications: Annotated[int, typer.Option(min=1, help="Applications in all.")] = 100_000,
+) -> None:
+    """The applications summary over a region's year of applications: its time to read."""
+    from backoffice.bench_applications import Settings, measure
+
+    settings = Settings(branches=branches, applications=applications)
+    _report("backoffice-applications", lambda: measure(settings, db), out)
 
 
 @app.command("restore")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -232,7 +233,8 @@ def report(
         raise typer.Exit(code=2)
     try:
         engine = open_store(db)
-        table = chosen.run(engine, Period(first, last, tuple(branch or ())))
+        now_ms = time.time_ns() // 1_000_000
+        table = chosen.run(engine, Period(first, last, tuple(branch or ()), now_ms=now_ms))
         table = named(table, load(engine), "ru")
     except OknoError as error:
         raise fail(str(error)) from error

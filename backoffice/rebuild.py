@@ -33,6 +33,7 @@ DERIVED: tuple[Table, ...] = (
     *schema.AGGREGATES,
     schema.ticket_waits,
     schema.journal,
+    schema.applications,
     schema.live_ticket,
     schema.live_desk,
     schema.live_branch,

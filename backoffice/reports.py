@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from backoffice import queries
+from backoffice import applications, queries
 from backoffice.errors import UnknownReport
 from backoffice.period import Period
+from hub.domain.applications import ApplicationStatus
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,16 @@ _WAIT_COLUMNS = (
 )
 
 
+# As the centres' information systems name them, in the order they come.
+_STATUS_TITLES = {
+    ApplicationStatus.ACCEPTED: ("Принято", "Accepted"),
+    ApplicationStatus.IN_WORK: ("В работе", "In work"),
+    ApplicationStatus.SUSPENDED: ("Приостановлено", "Suspended"),
+    ApplicationStatus.READY: ("Готово к выдаче", "Ready"),
+    ApplicationStatus.ISSUED: ("Выдано", "Issued"),
+    ApplicationStatus.REFUSED: ("Отказано", "Refused"),
+    ApplicationStatus.CANCELLED: ("Отменено", "Cancelled"),
+}
 _BRANCH = _col("branch_id", "Отделение", "Branch")
 _SERVICE = _col("service_id", "Услуга", "Service")
 _DESK = _col("desk_id", "Окно", "Desk")
@@ -247,6 +258,23 @@ _LIST = (
     _rating_report("ratings", _SERVICE, "по услугам", "by service"),
     _rating_report("ratings_by_desk", _DESK, "по окнам", "by desk"),
     _rating_report("ratings_by_operator", _OPERATOR, "по операторам", "by operator"),
+    Report(
+        "applications",
+        "Заявления: сводная таблица",
+        "Applications: summary",
+        "bar",
+        ("received", "overdue"),
+        (
+            _BRANCH,
+            _SERVICE,
+            _col("authority", "Ведомство", "Authority"),
+            _col("received", "Поступило за период", "Received in the period"),
+            *(_col(s.value, *_STATUS_TITLES[s]) for s in ApplicationStatus),
+            _col("overdue", "Просрочено", "Overdue"),
+            _col("ready_late", "Готово позже срока", "Ready late"),
+        ),
+        applications.summary,
+    ),
     Report(
         "journal",
         "Журнал событий",

@@ -225,6 +225,29 @@ agg_rating_day = Table(
     _count("low_scores"),  # 1 or 2 of 5
 )
 
+# Each application a branch's hub told of (docs/applications.md, "Reports"): its latest
+# version, the one of the highest event seq, from application_accepted and
+# application_changed events. Nothing of the applicant: the events carry no contact and no
+# reason. ``accepted_day`` is the branch-local day of ``accepted_at_ms``; ``ready_day`` the
+# hub's day it became ready ("" while not); ``planned_ready`` the planned date as last set.
+applications = Table(
+    "applications",
+    metadata,
+    _key("branch_id"),
+    _key("number", 20),
+    Column("seq", BigInteger, nullable=False),
+    Column("service_id", String(40), nullable=False),
+    Column("authority", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("planned_ready", String(10), nullable=False),
+    Column("accepted_day", String(10), nullable=False),
+    Column("accepted_at_ms", BigInteger, nullable=False),
+    Column("ready_day", String(10), nullable=False),
+    Column("ended_at_ms", BigInteger, nullable=False),
+    Column("changed_at_ms", BigInteger, nullable=False),
+    Index("ix_applications_accepted_day", "accepted_day"),
+)
+
 live_branch = Table(
     "live_branch",
     metadata,

@@ -375,6 +375,7 @@ def write_fold(connection: Connection, branch_id: str, folded: Fold) -> None:
                 row.setdefault(name, 0)
         upsert(connection, table, rows, names, add=True)
     _write_waits(connection, branch_id, folded.waits)
+    _write_applications(connection, branch_id, folded.applications)
     if folded.journal:
         connection.execute(
             insert(schema.journal), [{"branch_id": branch_id, **row} for row in folded.journal]
@@ -419,6 +420,28 @@ def _write_waits(connection: Connection, branch_id: str, waits: dict[str, dict[s
     rows = [{"branch_id": branch_id, "ticket_id": t, **row} for t, row in waits.items()]
     connection.execute(
         statement.on_conflict_do_update(index_elements=["branch_id", "ticket_id"], set_=values),
+        rows,
+    )
+
+
+def _write_applications(
+    connection: Connection, branch_id: str, applications: dict[str, dict[str, Any]]
+) -> None:
+    """Each application's version, over the stored one only if it comes from a later event:
+    a resent or replayed older version never undoes a newer one."""
+    if not applications:
+        return
+    table = schema.applications
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    names = [c.name for c in table.columns if not c.primary_key]
+    rows = [{"branch_id": branch_id, "number": n, **row} for n, row in applications.items()]
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["branch_id", "number"],
+            set_={name: statement.excluded[name] for name in names},
+            where=statement.excluded.seq > table.c.seq,
+        ),
         rows,
     )
 

@@ -32,7 +32,9 @@ from hub.domain.numbering import branch_day
 from hub.errors import (
     HubError,
     InvalidRequest,
+    NoConsent,
     NotDocumentService,
+    NoticeNeedsContact,
     UnknownApplication,
     UnknownService,
 )
@@ -181,22 +183,32 @@ class Applications:
         number = self._number(typed_number)
         try:
             once = self._lock(f"change:{change.change_id}") if change.change_id else nullcontext()
-            async with once:
-                if change.change_id and await self._applied(change.change_id, number):
+            async with once, self._lock(number):
+                # One trip to the database thread for both: it is what a burst waits on.
+                applied_to, found = await self._read(
+                    lambda e: (
+                        store.change_applied(e, change.change_id) if change.change_id else None,
+                        store.get(e, number),
+                    )
+                )
+                if applied_to is not None:
+                    self._same_application(change.change_id, applied_to, number)
                     log.info(
                         "application change repeated number=%s change=%s",
                         number,
                         change.change_id,
                     )
-                    return await self.get(number), False
-                async with self._lock(number):
-                    app = await self.get(number)
-                    new = rules.apply(app, change, now_ms=self._hub.clock(), today=self._today())
-                    outcome = await self._hub.run(
-                        lambda engine, at: engine.application(
-                            EventKind.APPLICATION_CHANGED, replace(new, changed_at_ms=at), at
-                        )
+                    return self._found(number, found), False
+                app = self._found(number, found)
+                new = rules.apply(app, change, now_ms=self._hub.clock(), today=self._today())
+                outcome = await self._hub.run(
+                    lambda engine, at: engine.application(
+                        EventKind.APPLICATION_CHANGED,
+                        replace(new, changed_at_ms=at),
+                        at,
+                        detail=rules.before(app),
                     )
+                )
         except HubError as refused:
             log.info(
                 "application change refused number=%s by=%s code=%s",
@@ -216,18 +228,20 @@ class Applications:
         )
         return event.application, True
 
-    async def _applied(self, change_id: str, number: str) -> bool:
-        applied_to = await self._read(lambda e: store.change_applied(e, change_id))
-        if applied_to is not None and applied_to != number:
+    @staticmethod
+    def _same_application(change_id: str, applied_to: str, number: str) -> None:
+        if applied_to != number:
             raise InvalidRequest(
                 f"change id {change_id!r} was applied to another application: give each "
                 "change its own id"
             )
-        return applied_to is not None
 
     async def get(self, typed_number: str) -> Application:
         number = self._number(typed_number)
-        found = await self._read(lambda e: store.get(e, number))
+        return self._found(number, await self._read(lambda e: store.get(e, number)))
+
+    @staticmethod
+    def _found(number: str, found: Application | None) -> Application:
         if found is None:
             raise UnknownApplication(
                 f"no application {number} at this branch: check the number on the receipt"
@@ -291,7 +305,7 @@ class Applications:
         given = asked.phone.strip() or asked.email.strip() or asked.snils.strip()
         if not asked.consent:
             if given or asked.notify_sms or asked.notify_email:
-                raise InvalidRequest(
+                raise NoConsent(
                     "the applicant has not agreed to keep a contact: ask for the consent, "
                     "or record the application without phone, e-mail and SNILS"
                 )
@@ -299,9 +313,9 @@ class Applications:
         phone = contacts.phone(asked.phone)
         email = contacts.email(asked.email)
         if asked.notify_sms and not phone:
-            raise InvalidRequest("SMS notices need a phone: give it, or leave SMS off")
+            raise NoticeNeedsContact("SMS notices need a phone: give it, or leave SMS off")
         if asked.notify_email and not email:
-            raise InvalidRequest("e-mail notices need an address: give it, or leave e-mail off")
+            raise NoticeNeedsContact("e-mail notices need an address: give it, or leave e-mail off")
         return Contact(
             phone=phone,
             email=email,

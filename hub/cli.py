@@ -103,7 +103,9 @@ sync = typer.Typer(help="The hub's sync to the region's back office.")
 app.add_typer(sync, name="sync")
 staff = typer.Typer(help="The branch's staff: PINs for signing in.")
 app.add_typer(staff, name="staff")
-sim = typer.Typer(help="Simulated services the hub sends to.")
+sim = typer.Typer(
+    help="Simulated systems the hub talks to: an SMS gateway, the information system."
+)
 app.add_typer(sim, name="sim")
 
 
@@ -195,6 +197,61 @@ def staff_set_pin(
         typer.echo(set_pin(operator_id, socket=socket, hub=hub, ca=hub_ca, admin=as_admin))
     except OknoError as error:
         raise fail(str(error)) from error
+
+
+@sim.command("ais")
+def sim_ais(
+    numbers: Annotated[
+        list[str] | None, typer.Argument(help="Application numbers to change (261207-017).")
+    ] = None,
+    hub: Annotated[str, typer.Option(help="host:port of the hub's network port.")] = (
+        "127.0.0.1:50051"
+    ),
+    hub_ca: Annotated[
+        Path, typer.Option(help="The branch CA to trust at --hub: ca.pem beside the hub's db.")
+    ] = Path("var/okno-pki/ca.pem"),
+    account: Annotated[str, typer.Option(help="The information system's staff account.")] = (
+        "ais-mfc"
+    ),
+    numbers_file: Annotated[
+        Path | None, typer.Option(help="More application numbers, one a line.")
+    ] = None,
+    resends: Annotated[float, typer.Option(help="Share of changes sent twice (same id).")] = 0.1,
+    stale: Annotated[int, typer.Option(min=0, help="Changes sent late, older than applied.")] = 5,
+    in_flight: Annotated[int, typer.Option(min=1, help="Calls in flight at once.")] = 64,
+) -> None:
+    """Play the centre's information system: push one status change to each application in
+    a burst, with resends and stale changes, and say what the hub answered (PIN: asked,
+    or OKNO_AIS_PIN). Exits 1 unless every change was applied exactly once."""
+    import getpass
+    import secrets
+    import time
+
+    from hub.ais import cli as ais
+
+    setup_logging()
+    try:
+        pin = ais.pin_from_environment() or getpass.getpass(f"{account}'s PIN: ")
+        verdict = asyncio.run(
+            ais.simulate(
+                hub,
+                ais.read_ca(hub_ca),
+                account,
+                pin,
+                ais.read_numbers(numbers or [], numbers_file),
+                run=f"sim-{secrets.token_hex(4)}",
+                start_ms=time.time_ns() // 1_000_000,
+                resends=resends,
+                stale=stale,
+                in_flight=in_flight,
+            )
+        )
+    except OknoError as error:
+        raise fail(str(error)) from error
+    for line in ais.described(verdict):
+        typer.echo(line)
+    if not verdict.exactly_once:
+        raise typer.Exit(code=1)
 
 
 @sim.command("sms")

@@ -438,3 +438,33 @@ class BadPlannedDate(InvalidRequest):
     """A planned ready date that is not a date, or is in the past."""
 
     code = "bad_planned_date"
+
+
+class NoConsent(InvalidRequest):
+    """A contact given for an application without the applicant's consent to keep it."""
+
+    code = "no_consent"
+
+
+class NoticeNeedsContact(InvalidRequest):
+    """SMS notices asked without a phone, or e-mail notices without an address."""
+
+    code = "notice_needs_contact"
+
+
+class BadPhone(InvalidRequest):
+    """A phone number no SMS can reach."""
+
+    code = "bad_phone"
+
+
+class BadEmail(InvalidRequest):
+    """An e-mail address no message can reach."""
+
+    code = "bad_email"
+
+
+class BadSnils(InvalidRequest):
+    """A SNILS whose check digits do not match."""
+
+    code = "bad_snils"

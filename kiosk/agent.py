@@ -185,6 +185,12 @@ class KioskAgent:
     def pay(self, request_id: str, charge: Charge, printer_id: str) -> None:
         self._submit(request_id, lambda run: run.pay(request_id, charge, printer_id))
 
+    def look_up(self, request_id: str, number: str, phone: str) -> None:
+        self._submit(request_id, lambda run: run.look_up(request_id, number, phone))
+
+    def look_up_by_card(self, request_id: str, snils_hash: str) -> None:
+        self._submit(request_id, lambda run: run.look_up_by_card(request_id, snils_hash))
+
     def card_pin(self, pin: bytearray | None) -> None:
         """The card's PIN typed on the screen, to the reader waiting on the loop."""
         loop = self._loop

@@ -143,17 +143,10 @@ class Draft:
         return True
 
     def phone_key(self, digit: str) -> bool:
-        """Add a digit; False when it was refused, with ``phone_note`` saying what the
-        keypad expects (a mobile number after +7 starts with 9, and the 8 before it is
-        the +7 already there)."""
-        if not digit.isdigit() or len(self.phone) >= PHONE_DIGITS:
-            return False
-        if not self.phone and digit != "9":
-            self.phone_note = "phone_no_8" if digit == "8" else "phone_starts_9"
-            return False
-        self.phone += digit
-        self.phone_note = ""
-        return True
+        """Add a digit; False when it was not taken (``phone_note`` says why, if a rule)."""
+        typed, self.phone_note = phone_typed(self.phone, digit)
+        taken, self.phone = typed != self.phone, typed
+        return taken
 
     def erase(self) -> None:
         self.phone = self.phone[:-1]
@@ -182,6 +175,17 @@ class Draft:
     def phone_number(self) -> str:
         """The number as the hub takes it ("+79161234567"), or "" without one."""
         return f"+7{self.phone}" if len(self.phone) == PHONE_DIGITS else ""
+
+
+def phone_typed(typed: str, digit: str) -> tuple[str, str]:
+    """The mobile number's digits after +7 once ``digit`` is pressed, and why it was
+    refused (a words key, "" when taken or ignored): the first is a 9, and an 8 before it
+    is the +7 already there. Not a digit, or the number full: ignored."""
+    if not digit.isdigit() or len(typed) >= PHONE_DIGITS:
+        return typed, ""
+    if not typed and digit != "9":
+        return typed, "phone_no_8" if digit == "8" else "phone_starts_9"
+    return typed + digit, ""
 
 
 def phone_shown(digits: str) -> str:

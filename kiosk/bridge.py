@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from kiosk.booking import Booked, SlotList
 from kiosk.catalogue import Catalogue, Wait
+from kiosk.lookup import Found
 from kiosk.payment import Paid
 from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState
@@ -44,6 +45,7 @@ class KioskBridge(QObject):
     payment = Signal(str, object, object)
     card_pin = Signal(int, bool)
     card_pin_done = Signal()
+    applications = Signal(str, object)
     # The asyncio side ended with this reason: the program stops and reports it.
     failed = Signal(str)
 
@@ -66,6 +68,7 @@ class KioskBridge(QObject):
         self.payment.connect(view.paid, _QUEUED)
         self.card_pin.connect(view.card_pin_asked, _QUEUED)
         self.card_pin_done.connect(view.card_pin_closed, _QUEUED)
+        self.applications.connect(view.applications_found, _QUEUED)
 
     def catalogue_loaded(self, catalogue: Catalogue) -> None:
         emit(self.catalogue, catalogue)
@@ -123,3 +126,6 @@ class KioskBridge(QObject):
 
     def card_pin_closed(self) -> None:
         emit(self.card_pin_done)
+
+    def applications_found(self, request_id: str, found: tuple[Found, ...]) -> None:
+        emit(self.applications, request_id, found)

@@ -62,6 +62,8 @@ class Catalogue:
     digest: str = ""
     # Days a visitor's phone is kept after the visit's day (said on the phone keypad).
     keep_contacts_days: int = 0
+    # The service booked to collect ready documents ("" none): the look-up offers it.
+    collect_service: str = ""
     _by_id: dict[str, Service] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from kiosk import speech
 from kiosk.booking import Draft
 from kiosk.catalogue import Catalogue
+from kiosk.lookup import LookUp
 from kiosk.payment import Charge, Payment
 from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState, printer_health
@@ -46,6 +47,8 @@ class Screen(StrEnum):
     SERVICE = "service"
     BOOKING = "booking"
     PAYMENT = "payment"
+    # An application's status: looked up by its number and phone, or by the card.
+    STATUS = "status"
 
 
 VISITOR_SCREENS = (
@@ -56,13 +59,15 @@ VISITOR_SCREENS = (
     Screen.NOTICE,
     Screen.BOOKING,
     Screen.PAYMENT,
+    Screen.STATUS,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Pending:
     request_id: str
-    kind: str  # "ticket", "checkin", "card_checkin", "slots", "book" or "pay"
+    # "ticket", "checkin", "card_checkin", "slots", "book", "pay", "lookup", "lookup_card"
+    kind: str
     subject: str  # the service id, or the code
     since: float
     # Where the visitor asked from: "back" from a refusal returns there.
@@ -110,6 +115,10 @@ class Requests(Protocol):
     ) -> None: ...
 
     def pay(self, request_id: str, charge: Charge, printer_id: str) -> None: ...
+
+    def look_up(self, request_id: str, number: str, phone: str) -> None: ...
+
+    def look_up_by_card(self, request_id: str, snils_hash: str) -> None: ...
 
     def card_pin(self, pin: bytearray | None) -> None:
         """The card's PIN for the card reader (None: cancelled); the flow keeps no copy."""
@@ -176,6 +185,8 @@ class FlowCore(ABC):
         # A booking on its way (Screen.BOOKING), a fee being paid (Screen.PAYMENT).
         self.draft: Draft | None = None
         self.payment: Payment | None = None
+        # An application being looked up, or shown (Screen.STATUS); dropped at home.
+        self.lookup: LookUp | None = None
         self._touched = self._shown_at = clock()
         self._hub_ms: tuple[int, float] | None = None
 
@@ -250,6 +261,10 @@ class FlowCore(ABC):
         visitor = self.card_visitor()
         return short_greeting(visitor.name) if visitor is not None else ""
 
+    def card_in_reader(self) -> CardVisitor | None:
+        """The visitor of the card in the reader now (None: no card, or no reader)."""
+        return self._identity() if self._identity is not None else None
+
     def card_visitor(self) -> CardVisitor | None:
         """The identified visitor while their card is still in: a card taken out
         withdraws the visitor, and the ticket is an anonymous one."""
@@ -263,6 +278,9 @@ class FlowCore(ABC):
 
     def go(self, screen: Screen, *, speak: bool = True) -> None:
         self.screen = screen
+        if screen in (Screen.HOME, Screen.OUT):
+            # Nothing of an application stays once its visitor left the status screen.
+            self.lookup = None
         self.card_missing = False
         self.page = 0
         self.selected = ""

@@ -38,6 +38,7 @@ from kiosk.steps.booking import BookingSteps
 from kiosk.steps.card import CardSteps
 from kiosk.steps.checkin import RETYPE, CheckInSteps
 from kiosk.steps.lists import ListSteps
+from kiosk.steps.lookup import LookUpSteps
 from kiosk.steps.payment import PAYING_GUARD_S, PaymentSteps
 from kiosk.steps.technician import TechnicianSteps
 from kiosk.texts import hours_in, refusal
@@ -70,6 +71,7 @@ class KioskFlow(FlowCore):
         self.checkin = CheckInSteps(self)
         self.technician = TechnicianSteps(self)
         self.lists = ListSteps(self)
+        self.applications = LookUpSteps(self)
         self.waits: dict[str, Wait] = {}
         self.ticket: Issued | None = None
         self.notice: tuple[str, dict[str, str]] = ("", {})
@@ -100,6 +102,8 @@ class KioskFlow(FlowCore):
             self.card.erase()
         elif self.screen is Screen.BOOKING:
             self.booking.erase()
+        elif self.screen is Screen.STATUS:
+            self.applications.erase()
 
     def tap_service(self, service_id: str) -> None:
         """A service tapped: a ticket (with voice guidance on: the first tap tells, the
@@ -152,16 +156,28 @@ class KioskFlow(FlowCore):
             if self._notice_from is Screen.CHECKIN:
                 self.checkin.code = ""
             self.go(self._notice_from)
-        elif self.screen is Screen.BOOKING and self.booking.back():
+        elif self._stepped_back():
             return
         elif self.screen is Screen.PAYMENT:
             self.paying.back()
         elif self.screen is not Screen.HOME:
             self.go(Screen.HOME)
 
+    def _stepped_back(self) -> bool:
+        """A step back within the booking or the look-up (False: none left there)."""
+        if self.screen is Screen.BOOKING:
+            return self.booking.back()
+        return self.screen is Screen.STATUS and self.applications.back()
+
     def home(self) -> None:
         if not self.locked and self.screen is not Screen.HOME:
             self.go(Screen.HOME)
+
+    def collect(self) -> None:
+        """Book a time to collect the ready documents of the application shown."""
+        if self.locked or self.catalogue is None or self.applications.collectable() is None:
+            return
+        self.booking.open_for(self.catalogue.collect_service)
 
     def toggle_language(self) -> None:
         if self.locked:
@@ -252,6 +268,10 @@ class KioskFlow(FlowCore):
         if pending is None:
             return
         self.pending = None
+        if pending.kind in ("lookup", "lookup_card"):
+            by_card = pending.kind == "lookup_card"
+            self.applications.refused(reason, detail.get("message", ""), by_card=by_card)
+            return
         detail = {**detail, "kind": pending.kind}
         now = self.local()
         if now is not None:
@@ -326,6 +346,7 @@ class KioskFlow(FlowCore):
         idle = self._idle()
         if self.pending is not None:
             return
+        self.applications.watch_card()
         if self.screen is Screen.TICKET or self.booking.done_shown():
             if now - max(self._shown_at, self._touched) >= self.settings.result_s:
                 self._reset()
@@ -363,6 +384,7 @@ class KioskFlow(FlowCore):
         self.checkin.clear()
         self.ticket = None
         self.draft = self.payment = None
+        self.lookup = None
         self.identified = None
         if self.pairing_code:
             self.go(Screen.PAIRING, speak=False)
@@ -382,6 +404,8 @@ class KioskFlow(FlowCore):
             return self.booking.prompt()
         if self.screen is Screen.PAYMENT:
             return self.paying.prompt()
+        if self.screen is Screen.STATUS:
+            return self.applications.prompt()
         if self.screen is Screen.NOTICE:
             reason, detail = self.notice
             return speech.notice_sentence(refusal(reason, detail, language))

@@ -28,12 +28,15 @@ from kiosk.booking import Booked, SlotList, SlotOffer
 from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
 from kiosk.core import CardVisitor
 from kiosk.errors import HubUnreachable, Refusal
+from kiosk.lookup import AppStatus, Found
 from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState, printer_health
 from kiosk.ticket import Issued
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,
+    applications_pb2,
+    applications_pb2_grpc,
     appointments_pb2,
     appointments_pb2_grpc,
     common_pb2,
@@ -127,6 +130,20 @@ def _issued(
     )
 
 
+def _found(app: applications_pb2.Application) -> Found:
+    name = applications_pb2.ApplicationStatus.Name(app.status)
+    return Found(
+        app.number,
+        app.service_id,
+        app.service_name,
+        app.authority,
+        AppStatus(name.removeprefix("APPLICATION_STATUS_").lower()),
+        app.planned_ready,
+        app.collect_by,
+        app.reason,
+    )
+
+
 def _slots(answer: appointments_pb2.ListSlotsResponse) -> SlotList:
     offers = tuple(SlotOffer(s.start_unix_ms, s.day, s.time, s.free) for s in answer.slots)
     return SlotList(answer.first_day, answer.last_day, offers)
@@ -146,6 +163,7 @@ class KioskHub:
         self._queue = queue_pb2_grpc.QueueServiceStub(channel)
         self._printing = printing_pb2_grpc.PrintingStub(channel)
         self._appointments = appointments_pb2_grpc.AppointmentsStub(channel)
+        self._applications = applications_pb2_grpc.ApplicationsStub(channel)
         self._deadline_s = deadline_s
         self._issue_within_s = issue_within_s
 
@@ -176,6 +194,7 @@ class KioskHub:
             ticket_page_url=page,
             digest=branch.config_digest,
             keep_contacts_days=branch.keep_contacts_days,
+            collect_service=branch.collect_service,
         )
 
     async def digest(self) -> str:
@@ -315,6 +334,30 @@ class KioskHub:
         )
         booking = (await self._retried(self._appointments.Book, request)).booking
         return Booked(request_id, booking.code, booking.service_id, booking.day, booking.time)
+
+    async def look_up(self, number: str, phone: str) -> Found:
+        """The application with this number and phone; a wrong pair is the refusal
+        ``unknown_application``, too many of them ``too_many_attempts``. Not retried: each
+        try counts against the kiosk on the hub."""
+        try:
+            answer = await self._applications.LookUp(
+                applications_pb2.LookUpApplicationRequest(number=number, phone=phone),
+                timeout=self._deadline_s,
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
+        return _found(answer)
+
+    async def by_card(self, snils_hash: str) -> tuple[Found, ...]:
+        """The applications of the card's holder (its SNILS hash), newest first."""
+        try:
+            answer = await self._applications.LookUpByCard(
+                applications_pb2.LookUpByCardRequest(snils_hash=snils_hash),
+                timeout=self._deadline_s,
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
+        return tuple(_found(app) for app in answer.applications)
 
     async def print_slip(
         self, printer_id: str, request_id: str, title: str, lines: Sequence[str]

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from kiosk.booking import Booked, SlotList
 from kiosk.catalogue import Catalogue, Wait
+from kiosk.lookup import Found
 from kiosk.payment import Paid
 from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState
@@ -56,3 +57,5 @@ class KioskListener(Protocol):
     def card_pin_asked(self, tries_left: int, last_wrong: bool) -> None: ...
 
     def card_pin_closed(self) -> None: ...
+
+    def applications_found(self, request_id: str, found: tuple[Found, ...]) -> None: ...

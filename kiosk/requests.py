@@ -141,6 +141,16 @@ class RequestRunner:
         if job[1] is PrintState.SENDING:
             await self._follow_print(job[0])
 
+    async def look_up(self, request_id: str, number: str, phone: str) -> None:
+        found = await self._asked(request_id, self.hub.look_up(number, phone))
+        if found is not None:
+            self.listener.applications_found(request_id, (found,))
+
+    async def look_up_by_card(self, request_id: str, snils_hash: str) -> None:
+        found = await self._asked(request_id, self.hub.by_card(snils_hash))
+        if found is not None:
+            self.listener.applications_found(request_id, found)
+
     async def pay(self, request_id: str, charge: Charge, printer_id: str) -> None:
         """The fee at the terminal; its prompts on screen as they come; the receipt printed."""
         payer = self.payer

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kiosk import lookup_words
+
 LANGUAGES = ("ru", "en")
 
 WORDS: dict[str, dict[str, str]] = {
@@ -271,6 +273,9 @@ WORDS: dict[str, dict[str, str]] = {
         "card_pin_wrong_no_count": "Wrong PIN. Please enter it again",
     },
 }
+
+for _language, _lookup in lookup_words.WORDS.items():
+    WORDS[_language].update(_lookup)
 
 # What the hub says of a printer (hub/api/printing.py, the agent's reports), for visitors.
 PRINTER_REASONS: dict[str, tuple[str, str]] = {

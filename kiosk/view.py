@@ -18,6 +18,7 @@ from kiosk import screens_view, steps_view
 from kiosk.booking import Booked, SlotList
 from kiosk.catalogue import Catalogue, Wait
 from kiosk.flow import KioskFlow
+from kiosk.lookup import Found
 from kiosk.payment import Paid
 from kiosk.settings import KioskSettings
 from kiosk.shown import DEFAULT_DPI, shown
@@ -67,6 +68,7 @@ _GROUPS = {
         "pairingAuthority",
         "serviceInfo",
         "cardCheckIn",
+        "lookup",
         *screens_view.TICKET_KEYS,
         *steps_view.BOOKING_KEYS,
         *steps_view.PAYMENT_KEYS,
@@ -154,6 +156,9 @@ class KioskView(QObject):
     def card_pin_closed(self) -> None:
         self._do(self.flow.card.pin_closed)
 
+    def applications_found(self, request_id: str, found: tuple[Found, ...]) -> None:
+        self._do(lambda: self.flow.applications.answered(request_id, found))
+
     def set_screen_dpi(self, dpi: float) -> None:
         """The screen's own idea of its DPI; the ``dpi`` setting wins when set."""
         self._screen_dpi = dpi if dpi > 0 else DEFAULT_DPI
@@ -235,6 +240,26 @@ class KioskView(QObject):
     @Slot()
     def takeTicket(self) -> None:  # noqa: N802
         self._tap(self.flow.paying.take_ticket)
+
+    @Slot()
+    def openStatus(self) -> None:  # noqa: N802
+        self._tap(self.flow.applications.open)
+
+    @Slot(str)
+    def statusKey(self, digit: str) -> None:  # noqa: N802
+        self._tap(lambda: self.flow.applications.key(digit))
+
+    @Slot()
+    def statusSubmit(self) -> None:  # noqa: N802
+        self._tap(self.flow.applications.submit)
+
+    @Slot()
+    def statusByCard(self) -> None:  # noqa: N802
+        self._tap(self.flow.applications.by_card)
+
+    @Slot()
+    def collect(self) -> None:
+        self._tap(self.flow.collect)
 
     @Slot(str)
     def codeKey(self, key: str) -> None:  # noqa: N802
@@ -412,6 +437,7 @@ class KioskView(QObject):
     payWhere = _value(str, "payWhere", screenChanged)  # noqa: N815
     bookPrivacy = _value(str, "bookPrivacy", screenChanged)  # noqa: N815
     summary = _value("QVariantList", "summary", screenChanged)
+    lookup = _value("QVariantMap", "lookup", screenChanged)
     choicesModel = Property(QObject, lambda self: self.choices, constant=True)  # noqa: N815
     groupsModel = Property(QObject, lambda self: self.groups, constant=True)  # noqa: N815
     servicesModel = Property(QObject, lambda self: self.services, constant=True)  # noqa: N815

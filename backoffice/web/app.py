@@ -125,7 +125,8 @@ class Dashboard:
         return kept if kept in i18n.LANGS else "ru"
 
     def period(self, request: Request) -> Period:
-        """The period asked for (``from``, ``to``, ``branch``); the last 30 days by default."""
+        """The period asked for (``from``, ``to``, ``branch``), the last 30 days by default,
+        read as of the dashboard's clock."""
         params = request.query_params
         try:
             end = date.fromisoformat(params["to"]) if params.get("to") else self.today()
@@ -139,7 +140,7 @@ class Dashboard:
         if start > end or (end - start).days > MAX_DAYS:
             raise BadPeriod(f"{start} to {end}")
         branches = tuple(b for b in params.getlist("branch") if b)
-        return Period(start, end, self.scope(request, branches))
+        return Period(start, end, self.scope(request, branches), now_ms=self.clock())
 
     def scope(self, request: Request, branches: tuple[str, ...]) -> tuple[str, ...]:
         """The branches a page shows: those asked for, or for a branch head their own

@@ -25,6 +25,10 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
             config_digest=self._hub.loaded.digest,
             ticket_page_url=branch.ticket_page_url,
             keep_contacts_days=branch.appointments.keep_contacts_days,
+            public_url=branch.public_base(),
+            application_keep_contacts_days=branch.applications.keep_contacts_days,
+            application_longest_keep_days=branch.applications.longest_keep_days,
+            collect_service=branch.applications.collect_service or "",
         )
 
     @rpc
@@ -45,6 +49,8 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
                     fee_kopecks=s.fee_kopecks,
                     fee_purpose=s.fee_purpose,
                     bookable=bool(branch.appointments.capacity.get(s.id)),
+                    processing_days=s.processing_days,
+                    authority=s.authority,
                 )
                 for s in branch.services
             ],
@@ -58,12 +64,17 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
     async def ListDesks(
         self, request: admin_pb2.ListDesksRequest, context: Context
     ) -> admin_pb2.ListDesksResponse:
+        branch = self._hub.loaded.branch
         return admin_pb2.ListDesksResponse(
             desks=[
                 admin_pb2.DeskInfo(
-                    id=d.id, number=d.number, name=d.name, service_weights=d.services
+                    id=d.id,
+                    number=d.number,
+                    name=d.name,
+                    service_weights=d.services,
+                    printer_id=branch.slip_printer(d),
                 )
-                for d in self._hub.loaded.branch.desks
+                for d in branch.desks
             ]
         )
 

@@ -40,7 +40,8 @@ STAFF = frozenset({OPERATOR, ADMINISTRATOR, TECHNICIAN, CALL_CENTRE, INFORMATION
 KINDS = DEVICES | STAFF | {LOCAL}
 
 _DESK_WORK = {OPERATOR, ADMINISTRATOR, STAFF_DESK}
-_SEES_HALL = {KIOSK, HALL_DISPLAY, STAFF_DESK, *STAFF, LOCAL}
+# The information system sets statuses: it has no business with the hall's queue.
+_SEES_HALL = {KIOSK, HALL_DISPLAY, STAFF_DESK, *(STAFF - {INFORMATION_SYSTEM}), LOCAL}
 _BRANCH_READERS = {*DEVICES, *STAFF, LOCAL}
 _PROVISIONS = {TECHNICIAN, LOCAL}
 
@@ -116,8 +117,9 @@ TABLE: dict[str, frozenset[str]] = {
             "ReprintTicket": {OPERATOR, ADMINISTRATOR},
             "GetPrintJob": {KIOSK, OPERATOR, ADMINISTRATOR},
             "GetPrinterState": {KIOSK, ADMINISTRATOR, TECHNICIAN},
-            # A kiosk prints a booking's code and a card payment's receipt, on its own printer.
-            "PrintSlip": {KIOSK, ADMINISTRATOR, TECHNICIAN},
+            # A kiosk prints a booking's code and a card payment's receipt, on its own printer;
+            # an operator the receipt of an application taken at the desk.
+            "PrintSlip": {KIOSK, OPERATOR, ADMINISTRATOR, TECHNICIAN},
         },
     ),
     **_rules(
@@ -179,6 +181,7 @@ COLUMNS = (
     ADMINISTRATOR,
     TECHNICIAN,
     CALL_CENTRE,
+    INFORMATION_SYSTEM,
     LOCAL,
     ANYONE,
 )

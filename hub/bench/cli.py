@@ -1,7 +1,7 @@
 """``okno hub bench``: the hub's figures, each measured against a real hub process.
 
-The JSON names (``hub``, ``devices``, ``appointments``, ``web``) are those of earlier
-runs, so figures compare across them.
+The JSON names (``hub``, ``devices``, ``appointments``, ``web``, ``applications``,
+``notices``) are those of earlier runs, so figures compare across them.
 """
 
 from __future__ import annotations
@@ -104,6 +104,62 @@ def bench_web(
 
     setup_logging()
     report("web", asyncio.run(measure_status_page(config, viewers, seconds)), out, Console())
+
+
+@app.command("applications")
+def bench_applications(
+    out: BenchOut = None,
+    config: BenchBranch = EXAMPLE,
+    applications: Annotated[
+        int, typer.Option(min=1, help="Applications recorded, one change pushed to each.")
+    ] = 10_000,
+    resends: Annotated[float, typer.Option(help="Share of changes sent twice.")] = 0.1,
+    stale: Annotated[int, typer.Option(min=0, help="Stale changes sent after newer ones.")] = 20,
+    in_flight: Annotated[int, typer.Option(min=1, help="Calls in flight at once.")] = 64,
+    quick: Annotated[bool, typer.Option(help="500 applications, to check it runs.")] = False,
+) -> None:
+    """The information system's burst of status changes: time, rate, latency, exactly once."""
+    from rich.console import Console
+
+    from hub.bench.applications import measure_applications
+    from okno.bench import report
+
+    setup_logging()
+    try:
+        figures = asyncio.run(
+            measure_applications(
+                config,
+                500 if quick else applications,
+                resends=resends,
+                stale=5 if quick else stale,
+                in_flight=in_flight,
+            )
+        )
+    except OknoError as error:
+        raise fail(str(error)) from error
+    report("applications", figures, out, Console())
+
+
+@app.command("notices")
+def bench_notices(
+    out: BenchOut = None,
+    config: BenchBranch = EXAMPLE,
+    changes: Annotated[int, typer.Option(min=1, help="Status changes timed, in each round.")] = 300,
+    callers: Annotated[int, typer.Option(min=1, help="Callers sending the burst.")] = 10,
+    quick: Annotated[bool, typer.Option(help="30 changes a round, to check it runs.")] = False,
+) -> None:
+    """From an application's status change acknowledged to its SMS taken by the gateway."""
+    from rich.console import Console
+
+    from hub.bench.notices import measure_notices
+    from okno.bench import report
+
+    setup_logging()
+    try:
+        figures = asyncio.run(measure_notices(config, 30 if quick else changes, callers))
+    except OknoError as error:
+        raise fail(str(error)) from error
+    report("notices", figures, out, Console())
 
 
 @app.command("lookup")

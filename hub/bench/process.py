@@ -81,7 +81,19 @@ async def signed_in_administrator(
     administrator = next((o.id for o in branch.operators if "administrator" in o.roles), None)
     if administrator is None:
         raise ConfigError(str(config), "no operator has the administrator role to run as")
-    # Between a 1 and a 0, so never one repeated digit (hub/staff/pins.py).
-    pin = f"1{secrets.randbelow(10**7):07d}0"
-    await set_pin_locally(socket, administrator, pin)
-    return await signed_in_channel(address, ca_pem, administrator, pin)
+    return await signed_in(socket, address, ca_pem, administrator)
+
+
+async def signed_in(
+    socket: Path, address: str, ca_pem: bytes, operator_id: str
+) -> grpc.aio.Channel:
+    """``operator_id`` signed in over TLS with a PIN set for this run through the admin socket."""
+    pin = run_pin()
+    await set_pin_locally(socket, operator_id, pin)
+    return await signed_in_channel(address, ca_pem, operator_id, pin)
+
+
+def run_pin() -> str:
+    """A PIN known to one benchmark run: between a 1 and a 0, so never one repeated digit
+    (hub/staff/pins.py)."""
+    return f"1{secrets.randbelow(10**7):07d}0"

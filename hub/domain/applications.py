@@ -22,6 +22,9 @@ from hub.errors import BadPlannedDate, InvalidRequest, StaleChange, StatusNotAll
 # семьи из управляющей компании"), short enough for one SMS or two.
 MAX_REASON = 200
 MAX_CHANGE_ID = 64
+# A place in the day has 3 to 5 digits: the 10,000th application of a busy day must be
+# found by its number too (the information system's burst of issue 21 makes 10,000).
+PLACE_DIGITS = 5
 _DIGITS = "0123456789"
 _SEPARATORS = " -\u2010\u2013\u2014"
 # The longest processing time a planned date may be moved to: a date further off is a typo.
@@ -130,7 +133,7 @@ def normalise_number(typed: str) -> str:
     if any(c not in _DIGITS and c not in _SEPARATORS for c in text):
         return ""
     digits = "".join(c for c in text if c in _DIGITS)
-    if not 9 <= len(digits) <= 10:
+    if not 9 <= len(digits) <= 6 + PLACE_DIGITS:
         return ""
     return f"{digits[:6]}-{digits[6:]}"
 
@@ -236,6 +239,21 @@ def apply(app: Application, change: Change, *, now_ms: int, today: date) -> Appl
         external_at_ms=max(app.external_at_ms, change.external_at_ms),
         reason=reason if change.status is not None or reason else app.reason,
     )
+
+
+def before(app: Application) -> str:
+    """What an application was before a change, as the change's event tells it ("in_work
+    2026-12-07"): notices tell a new status from a moved date or a new reason by it."""
+    return f"{app.status.value} {app.planned_ready}"
+
+
+def parse_before(detail: str) -> tuple[ApplicationStatus | None, str]:
+    """The status and planned date ``before`` wrote; (None, "") for an event without them."""
+    status, _, planned = detail.partition(" ")
+    try:
+        return ApplicationStatus(status), planned
+    except ValueError:
+        return None, ""
 
 
 def collect_by(app: Application, within_days: int) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -130,6 +131,9 @@ class Desk(_Model):
     services: dict[Identifier, float] = Field(min_length=1)
     # Operators who may open this desk (docs/staff.md); empty: any operator may.
     operators: tuple[Identifier, ...] = ()
+    # The ticket printer beside the desk, for slips handed over there (an application's
+    # receipt): its device id; empty: the branch's [applications] printer.
+    printer: str = Field(default="", max_length=120)
 
     @field_validator("services")
     @classmethod
@@ -260,6 +264,8 @@ class Applications(_Model):
     collect_service: Identifier | None = None
     # Weekend days the year's calendar makes working (a working Saturday).
     working_dates: tuple[date, ...] = ()
+    # The ticket printer (device id) for receipts of desks that have no printer of their own.
+    printer: str = Field(default="", max_length=120)
 
 
 class Branch(_Model):
@@ -374,6 +380,20 @@ class Branch(_Model):
                 f'checked-in visitors get priority "{rules.priority}", which is not among '
                 '[[priorities]]: add it (id = "appointment", ratio = 3 is usual) or name another',
             )
+
+    def public_base(self) -> str:
+        """Where links for visitors start: [notifications] public_url, or the ticket page's
+        origin; "" when the branch has neither."""
+        if self.notifications.public_url:
+            return self.notifications.public_url.rstrip("/")
+        if self.ticket_page_url:
+            parts = urlsplit(self.ticket_page_url)
+            return f"{parts.scheme}://{parts.netloc}"
+        return ""
+
+    def slip_printer(self, desk: Desk) -> str:
+        """The printer for slips handed over at ``desk``: its own, else the branch's."""
+        return desk.printer or self.applications.printer
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

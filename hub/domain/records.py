@@ -51,8 +51,10 @@ class Records(Rollover):
         self._roll_day(now_ms)
         return self._outcome(None, None, [self._emit(EventKind.JOURNAL, now_ms, entry=entry)])
 
-    def application(self, kind: EventKind, application: Application, now_ms: int) -> Outcome:
+    def application(
+        self, kind: EventKind, application: Application, now_ms: int, *, detail: str = ""
+    ) -> Outcome:
         """Number an application's acceptance or change; its rules were checked before."""
         self._roll_day(now_ms)
-        event = self._emit(kind, now_ms, application=application)
+        event = self._emit(kind, now_ms, detail=detail, application=application)
         return self._outcome(None, None, [event])

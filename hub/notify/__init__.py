@@ -1,7 +1,7 @@
 """Notifications to visitors: an outbox in the hub's database, SMTP and SMS senders.
 
 ``Notifier`` follows the hub's committed events and sends what they call for (booking
-confirmed, reminder, turn near, called to desk, application status); see
+confirmed, reminder, turn near, called to desk, each change of an application); see
 docs/notifications.md for the exactly-once argument and what is kept.
 """
 
@@ -14,7 +14,7 @@ from typing import Protocol
 from hub.domain.branch import Branch
 from hub.notify.backoff import Backoff
 from hub.notify.host import NotifierHost
-from hub.notify.messages import ApplicationStatus, Kind
+from hub.notify.messages import Kind
 from hub.notify.notifier import Notifier, WatchView
 from hub.notify.outgoing import Outgoing, Sender
 from hub.notify.senders import senders_for
@@ -30,7 +30,6 @@ class NotifyingHub(NotifierHost, Protocol):
 
 
 __all__ = [
-    "ApplicationStatus",
     "Backoff",
     "Kind",
     "Notifier",

@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
@@ -21,7 +21,8 @@ from hub.notify import outbox
 from hub.notify.backoff import Backoff
 from hub.notify.errors import DeliveryFailed, MessageRefused
 from hub.notify.host import NotifierHost, on_store
-from hub.notify.messages import Kind, render
+from hub.notify.messages import Kind, Text, render
+from hub.notify.notices import Links, render_notice
 from hub.notify.outgoing import Outgoing, Sender
 from hub.notify.signing import Signer
 
@@ -29,6 +30,17 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 BATCH = 20
 MAX_ATTEMPTS = 25
+
+
+@dataclass(slots=True)
+class Going:
+    """A message claimed for an attempt, with what its text needs."""
+
+    row: outbox.Row
+    contact: outbox.Contact
+    address: str
+    rate_url: str
+    attempts: int = 0
 
 
 class Delivery:
@@ -67,69 +79,105 @@ class Delivery:
                     await asyncio.wait_for(self.kicked.wait(), self._tick_s)
 
     async def send_due(self, channel: str) -> int:
-        """One pass over the channel's due messages; how many were looked at."""
+        """One pass over the channel's due messages; how many were looked at.
+
+        The batch's contacts are read at once, and what ends unsent is recorded in the
+        same transaction that claims the rest; then they go out ``sender.at_once`` at a
+        time, each group's outcome committed before the next group goes (docs: "Exactly
+        once"). A burst of notices thus costs a few commits per batch, not three each.
+        """
         sender = self.senders[channel]
         now = self._hub.clock()
         rows = await self._store(lambda e: outbox.due(e, channel, now, BATCH))
-        for row in rows:
-            await self._send(sender, row)
+        if not rows:
+            return 0
+        found = await self._store(lambda e: outbox.contacts(e, rows, self._signer.key))
+        endings, going = await self._sorted(rows, found, now)
+        claims = [one.row.id for one in going]
+        attempts = await self._store(lambda e: outbox.settle(e, endings, claims, now))
+        self._ended(rows, endings)
+        for one in going:
+            one.attempts = attempts[one.row.id]
+        given_up = [
+            outbox.Ending(one.row.id, outbox.FAILED, f"gave up after {one.attempts - 1} attempts")
+            for one in going
+            if one.attempts > self._max_attempts
+        ]
+        if given_up:
+            await self._settle(rows, given_up)
+        tried = [one for one in going if one.attempts <= self._max_attempts]
+        at_once = max(1, sender.at_once)
+        for start in range(0, len(tried), at_once):
+            group = tried[start : start + at_once]
+            done = await asyncio.gather(*(self._send(sender, one) for one in group))
+            await self._settle(rows, list(done))
         return len(rows)
 
-    async def _send(self, sender: Sender, row: outbox.Row) -> None:
-        now = self._hub.clock()
+    async def _sorted(
+        self, rows: list[outbox.Row], found: list[outbox.Contact], now: int
+    ) -> tuple[list[outbox.Ending], list[Going]]:
+        """The messages that end unsent now, and those to try."""
+        endings: list[outbox.Ending] = []
+        going: list[Going] = []
+        for row, contact in zip(rows, found, strict=True):
+            ended, address = self._unsendable(row, contact, now)
+            rate_url = await self._rate_url(row) if ended is None else ""
+            if ended is None and row.kind is Kind.RATE and not rate_url:
+                ended = outbox.Ending(
+                    row.id, outbox.DROPPED, "no public_url to link the rating page"
+                )
+            if ended is None:
+                going.append(Going(row, contact, address, rate_url))
+            else:
+                endings.append(ended)
+        return endings, going
+
+    def _unsendable(
+        self, row: outbox.Row, found: outbox.Contact, now: int
+    ) -> tuple[outbox.Ending | None, str]:
+        """Why a message ends unsent (too late, no contact, opted out), or its address."""
         if now > row.expires_at_ms:
-            await self._finish(row, outbox.EXPIRED, "too late to be of use")
-            return
-        found = await self._store(lambda e: outbox.contact(e, row, self._signer.key))
+            return outbox.Ending(row.id, outbox.EXPIRED, "too late to be of use"), ""
         address = found.phone if row.channel == "sms" else found.email
         if found.obsolete:
-            await self._finish(row, outbox.DROPPED, found.obsolete)
-            return
+            return outbox.Ending(row.id, outbox.DROPPED, found.obsolete), ""
         if address and found.stops(address):
-            await self._finish(row, outbox.STOPPED, "the visitor opted out")
-            return
+            return outbox.Ending(row.id, outbox.STOPPED, "the visitor opted out"), ""
         if not address:
-            await self._finish(row, outbox.DROPPED, "no contact kept")
-            return
-        attempts = await self._store(lambda e: outbox.claim(e, row.id, now))
-        if attempts > self._max_attempts:
-            await self._finish(row, outbox.FAILED, f"gave up after {attempts - 1} attempts")
-            return
-        rate_url = await self._rate_url(row)
-        if row.kind is Kind.RATE and not rate_url:
-            await self._finish(row, outbox.DROPPED, "no public_url to link the rating page")
-            return
-        message = self._compose(row, address, found.code, rate_url)
+            return outbox.Ending(row.id, outbox.DROPPED, "no contact kept"), ""
+        return None, address
+
+    async def _send(self, sender: Sender, one: Going) -> outbox.Ending:
+        """One attempt of a claimed message: sent, refused for good, or to be retried."""
+        row = one.row
+        message = self._compose(row, one.contact, one.address, one.rate_url)
         try:
             provider_id = await sender.send(message)
         except MessageRefused as error:
             log.warning("message refused id=%d kind=%s reason=%s", row.id, row.kind.value, error)
-            await self._finish(row, outbox.FAILED, str(error))
-            return
+            return outbox.Ending(row.id, outbox.FAILED, str(error))
         except Exception as error:
             if not isinstance(error, DeliveryFailed):
                 # Not the sender's own word: retried like a failure, and logged in full.
                 log.exception("sender failed unexpectedly id=%d", row.id)
-            wait_s = self._backoff.after(attempts)
+            wait_s = self._backoff.after(one.attempts)
             log.info(
                 "message not delivered id=%d attempt=%d retry_in_s=%.1f reason=%s",
                 row.id,
-                attempts,
+                one.attempts,
                 wait_s,
                 error,
             )
-            await self._finish(
-                row, outbox.PENDING, str(error), next_try_ms=now + int(wait_s * 1000)
-            )
-            return
-        await self._finish(row, outbox.SENT, "", provider_id=provider_id)
+            retry_at = self._hub.clock() + int(wait_s * 1000)
+            return outbox.Ending(row.id, outbox.PENDING, str(error), next_try_ms=retry_at)
         log.info(
             "message sent id=%d kind=%s channel=%s attempt=%d",
             row.id,
             row.kind.value,
             row.channel,
-            attempts,
+            one.attempts,
         )
+        return outbox.Ending(row.id, outbox.SENT, provider_id=provider_id)
 
     async def _rate_url(self, row: outbox.Row) -> str:
         """The rating page of the ticket an invitation is about ("" for other messages)."""
@@ -138,22 +186,16 @@ class Delivery:
             return ""
         return f"{base}/rate/{await self._hub.ratings.token(str(row.params['ticket']))}"
 
-    def _compose(self, row: outbox.Row, address: str, code: str, rate_url: str = "") -> Outgoing:
+    def _compose(
+        self, row: outbox.Row, found: outbox.Contact, address: str, rate_url: str
+    ) -> Outgoing:
         branch = self._hub.loaded.branch
         base = self.public_url()
         stop_url = ""
         if base:
-            token = self._signer.stop_token(row.appointment_id, row.watch_id)
+            token = self._signer.stop_token(row.appointment_id, row.watch_id, row.application)
             stop_url = f"{base}/stop/{token}"
-        text = render(
-            row.kind,
-            row.params,
-            branch=branch,
-            lang=row.lang,
-            code=code,
-            stop_url=stop_url,
-            rate_url=rate_url,
-        )
+        text = self._text(row, found, stop_url, rate_url)
         domain = branch.notifications.mail_from.rpartition("@")[2].strip(">") or "okno-hub.local"
         # Stable for every attempt, unique to this database: the hub's key signs the row.
         key = self._signer.mac(f"message:{row.key}:{row.id}")
@@ -166,39 +208,50 @@ class Delivery:
             stop_url=stop_url,
         )
 
+    def _text(self, row: outbox.Row, found: outbox.Contact, stop_url: str, rate_url: str) -> Text:
+        branch = self._hub.loaded.branch
+        if not row.kind.about_application:
+            return render(
+                row.kind,
+                row.params,
+                branch=branch,
+                lang=row.lang,
+                code=found.code,
+                stop_url=stop_url,
+                rate_url=rate_url,
+            )
+        base = self.public_url()
+        collect = branch.applications.collect_service
+        links = Links(
+            look_up=f"{base}/application" if base else "",
+            # The hub's booking page of the service that hands documents out.
+            book=f"{base}/book/{collect}" if base and collect else "",
+            stop=stop_url,
+        )
+        return render_notice(
+            row.kind, row.params, branch=branch, lang=row.lang, reason=found.reason, links=links
+        )
+
     def public_url(self) -> str:
         """Where links in messages point: [notifications] public_url, or the ticket page's."""
-        branch = self._hub.loaded.branch
-        if branch.notifications.public_url:
-            return branch.notifications.public_url.rstrip("/")
-        if branch.ticket_page_url:
-            parts = urlsplit(branch.ticket_page_url)
-            return f"{parts.scheme}://{parts.netloc}"
-        return ""
+        return self._hub.loaded.branch.public_base()
 
-    async def _finish(
-        self,
-        row: outbox.Row,
-        state: str,
-        outcome: str,
-        *,
-        provider_id: str = "",
-        next_try_ms: int = 0,
-    ) -> None:
+    async def _settle(self, rows: list[outbox.Row], endings: list[outbox.Ending]) -> None:
         now = self._hub.clock()
-        await self._store(
-            lambda e: outbox.finish(
-                e,
-                row.id,
-                state,
-                now,
-                outcome=outcome,
-                provider_id=provider_id,
-                next_try_ms=next_try_ms,
-            )
-        )
-        if state not in (outbox.SENT, outbox.PENDING):
-            log.info("message ended id=%d kind=%s state=%s", row.id, row.kind.value, state)
+        await self._store(lambda e: outbox.settle(e, endings, [], now))
+        self._ended(rows, endings)
+
+    @staticmethod
+    def _ended(rows: list[outbox.Row], endings: list[outbox.Ending]) -> None:
+        kinds = {row.id: row.kind.value for row in rows}
+        for ending in endings:
+            if ending.state not in (outbox.SENT, outbox.PENDING):
+                log.info(
+                    "message ended id=%d kind=%s state=%s",
+                    ending.id,
+                    kinds[ending.id],
+                    ending.state,
+                )
 
     async def _store(self, work: Callable[[Engine], T]) -> T:
         return await on_store(self._hub, work)

@@ -23,17 +23,24 @@ class Kind(enum.Enum):
     REMINDER = "reminder"
     TURN_NEAR = "turn_near"
     CALLED = "called"
-    STATUS = "status"
     # After the service: a link to rate it (docs/ratings.md).
     RATE = "rate"
+    # An application's notices (hub/notify/notices.py): each status, a moved planned date,
+    # the reminder of documents waiting, and the answer to an SMS asking the status.
+    APP_ACCEPTED = "app_accepted"
+    APP_IN_WORK = "app_in_work"
+    APP_SUSPENDED = "app_suspended"
+    APP_READY = "app_ready"
+    APP_ISSUED = "app_issued"
+    APP_REFUSED = "app_refused"
+    APP_CANCELLED = "app_cancelled"
+    APP_MOVED = "app_moved"
+    APP_REMINDER = "app_reminder"
+    APP_REPLY = "app_reply"
 
-
-class ApplicationStatus(enum.Enum):
-    """What became of an application, as an operator sets it (docs/notifications.md)."""
-
-    READY = "ready"
-    SUSPENDED = "suspended"
-    REFUSED = "refused"
+    @property
+    def about_application(self) -> bool:
+        return self.value.startswith("app_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +81,7 @@ def render(
         "branch": branch.name,
         "rate_url": rate_url,
     }
-    if kind is Kind.STATUS:
-        key = f"status_{params.get('status', '')}"
-    elif kind is Kind.TURN_NEAR and not params.get("wait_known", True):
+    if kind is Kind.TURN_NEAR and not params.get("wait_known", True):
         key = "turn_near_unknown"
     elif kind is Kind.TURN_NEAR and not values["minutes"]:
         key = "turn_near_now"
@@ -84,9 +89,12 @@ def render(
         key = kind.value
     subject, body = texts[key]
     body = body.format(**values)
-    if stop_url:
-        body += texts["stop"][1].format(url=stop_url)
-    return Text(subject.format(**values), body)
+    return Text(subject.format(**values), body + stop_line(lang, stop_url))
+
+
+def stop_line(lang: str, url: str) -> str:
+    """The way out every message ends with ("" without a link to give)."""
+    return (_EN if lang == "en" else _RU)["stop"][1].format(url=url) if url else ""
 
 
 def _when(ms: int, zone: str) -> str:
@@ -133,18 +141,6 @@ _RU: dict[str, tuple[str, str]] = {
     ),
     "called": ("Талон {number}: пройдите к окну {desk}", "Талон {number}: пройдите к окну {desk}."),
     "rate": ("Оцените обслуживание", "Талон {number}: оцените обслуживание от 1 до 5: {rate_url}"),
-    "status_ready": (
-        "Документы готовы",
-        "Ваши документы готовы ({service}). Приходите за ними в {branch}.",
-    ),
-    "status_suspended": (
-        "Рассмотрение приостановлено",
-        "Рассмотрение вашего заявления ({service}) приостановлено. Подробности в {branch}.",
-    ),
-    "status_refused": (
-        "Отказ в услуге",
-        "По вашему заявлению ({service}) принято решение об отказе. Подробности в {branch}.",
-    ),
     "stop": ("", " Не присылать: ответьте СТОП или {url}"),
 }
 
@@ -185,17 +181,5 @@ _EN: dict[str, tuple[str, str]] = {
         "Ticket {number}: please go to desk {desk}.",
     ),
     "rate": ("Rate your service", "Ticket {number}: rate your service from 1 to 5: {rate_url}"),
-    "status_ready": (
-        "Your documents are ready",
-        "Your documents are ready ({service}). Collect them at {branch}.",
-    ),
-    "status_suspended": (
-        "Your application is suspended",
-        "Your application ({service}) is suspended. Ask at {branch} for details.",
-    ),
-    "status_refused": (
-        "Your application is refused",
-        "Your application ({service}) was refused. Ask at {branch} for details.",
-    ),
     "stop": ("", " To stop these messages reply STOP or open {url}"),
 }

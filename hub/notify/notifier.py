@@ -1,7 +1,8 @@
 """The notifier: follows the hub's committed events, fills the outbox, sends from it.
 
 Runs in the hub's process and loop. Three kinds of task: one follows the event log from
-its cursor and queues the messages the events call for (``planner``); one per channel
+its cursor and queues the messages the events call for (``planner``: bookings, tickets,
+applications); one per channel
 sends what is due, retrying with backoff (``delivery.py``); one erases watch contacts
 whose time is over. Every database step runs on the hub's database thread
 (``Hub.read_store``).
@@ -10,6 +11,7 @@ whose time is over. Every database step runs on the hub's database thread
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,24 +20,27 @@ from typing import TypeVar
 
 from sqlalchemy import Engine
 
+from hub.domain.applications import normalise_number
 from hub.domain.appointments import contacts
 from hub.domain.appointments.calendar import SlotCalendar
 from hub.domain.model import Event, Snapshot, TicketState
 from hub.errors import HubError, InvalidRequest, Refused
-from hub.notify import outbox, watches
+from hub.notify import applicants, outbox, watches
 from hub.notify.backoff import Backoff
 from hub.notify.delivery import MAX_ATTEMPTS, Delivery
 from hub.notify.host import NotifierHost, on_store
-from hub.notify.messages import ApplicationStatus
 from hub.notify.outgoing import Sender
 from hub.notify.planner import Plan, Planner
 from hub.notify.signing import Signer
+from hub.store import applications as applications_store
 from hub.store.database import forget_old_pages
 from hub.store.secrets import NOTIFY_KEY, file_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 CURSOR_EVERY_S = 5.0
+# Events planned in one transaction at most.
+PLAN_AT_ONCE = 500
 ERASE_EVERY_S = 60.0
 
 
@@ -72,12 +77,21 @@ class Notifier:
         self.planner = Planner(hub.loaded.branch)
         self._cursor = 0
         self._saved_cursor = 0
+        # What the feed gave and the planner has yet to take, and how far the feed gave.
+        self._pending: list[Snapshot | Event] = []
+        self._arrived = asyncio.Event()
+        self._followed = 0
         self._watched: set[str] = set()
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
     def channels(self) -> list[str]:
         return list(self.senders)
+
+    @property
+    def planned_seq(self) -> int:
+        """The last event of the log whose messages are in the outbox."""
+        return self._cursor
 
     async def start(self, since_seq: int | None = None) -> None:
         """Follow the log from where the outbox stopped; from ``since_seq`` when given.
@@ -93,10 +107,14 @@ class Notifier:
         if saved is None or since_seq is not None:
             saved = self._hub.committed_seq if since_seq is None else since_seq
             await self._store(lambda e: outbox.move_cursor(e, saved))
-        self._cursor = self._saved_cursor = saved
+        self._cursor = self._saved_cursor = self._followed = saved
+        self._pending = []
         self._watched = await self._store(lambda e: watches.watched(e, self._hub.engine.day))
         loop = asyncio.get_running_loop()
-        self._tasks = [loop.create_task(self._follow(), name="notify-follow")]
+        self._tasks = [
+            loop.create_task(self._follow(), name="notify-follow"),
+            loop.create_task(self._plan_loop(), name="notify-plan"),
+        ]
         self._tasks += [
             loop.create_task(self._delivery.send_loop(s), name=f"notify-{s.channel}")
             for s in self.senders.values()
@@ -160,36 +178,43 @@ class Notifier:
         found = await self._store(lambda e: watches.watch(e, ticket_id))
         return found is not None and not found.stopped
 
-    async def set_status(self, ref: str, status: ApplicationStatus, *, operator: str) -> int:
-        """Tell the visitor of a booking (code) or ticket (id) their application's status.
+    async def reply_status(self, phone: str, typed_number: str) -> bool:
+        """Answer an SMS asking an application's status, by SMS to the application's phone.
 
-        Returns the messages queued: 0 when no contact is held any more (or it was said).
+        Only when it came from that phone: anyone else gets no answer at all, so that
+        neither a number nor a phone can be found out by texting, and a flood of texts
+        makes the hub send nothing. True when an answer was queued.
         """
+        number = normalise_number(typed_number)
+        if not number or "sms" not in self.senders:
+            return False
+        found = await self._store(lambda e: applications_store.get(e, number))
+        kept = found.contact.phone if found is not None else ""
+        if found is None or not kept or not hmac.compare_digest(kept, phone):
+            log.info("status reply refused: no application with this number and phone")
+            return False
         now = self._hub.clock()
-        if "/" in ref:
-            ticket = await self._hub.ticket(ref.strip())
-            planned = self.planner.status(status, now, ticket.service_id, ticket_id=ticket.id)
-        else:
-            booking = await self._hub.bookings.get(ref, caller=f"operator:{operator}")
-            planned = self.planner.status(
-                status, now, booking.service_id, appointment_id=booking.id
-            )
+        planned = self.planner.reply(found, now)
         new, _ = await self._store(lambda e: outbox.enqueue(e, [planned], [], now, 0))
-        log.info("application status=%s operator=%s messages=%d", status.value, operator, new)
-        self.kick()
-        return new
+        log.info("status reply number=%s queued=%d", number, new)
+        if new:
+            self.kick()
+        return bool(new)
 
     async def stop_by_token(self, token: str) -> bool:
         """Opt out the contact a link names; False for a link that is not the hub's."""
         stopped = self._signer.stopped_by(token)
         if stopped is None:
             return False
-        whom, number = stopped
+        whom, subject = stopped
         watch_id = 0
-        if whom == "a":
-            addresses = await self._store(lambda e: outbox.booking_contact(e, number))
+        if whom == "n":
+            application = normalise_number(subject)
+            addresses = await self._store(lambda e: applicants.addresses(e, application))
+        elif whom == "a":
+            addresses = await self._store(lambda e: outbox.booking_contact(e, int(subject)))
         else:
-            found = await self._store(lambda e: watches.watch_by_id(e, number))
+            found = await self._store(lambda e: watches.watch_by_id(e, int(subject)))
             if found is None:
                 return False
             watch_id = found.id
@@ -213,27 +238,53 @@ class Notifier:
         self.kick()
 
     async def _follow(self) -> None:
+        """Take the committed events as the feed gives them, for the planner to take."""
         while True:
             try:
-                async for item in self._hub.follow(self._cursor):
-                    if isinstance(item, Snapshot):
-                        self._cursor = item.seq
-                        continue
-                    await self._on_event(item)
+                async for item in self._hub.follow(self._followed):
+                    self._followed = item.seq
+                    self._pending.append(item)
+                    self._arrived.set()
             except HubError as error:
                 log.warning("notifier lost the event feed, resuming reason=%s", error)
-            except Exception:
-                log.exception("notifier failed on an event; resuming from seq=%d", self._cursor)
             await asyncio.sleep(self._tick_s)
 
-    async def _on_event(self, event: Event) -> None:
-        plan = self.planner.on_event(event)
-        snapshot = None
-        if self._watched and event.ticket is not None:
-            snapshot = await self._hub.snapshot()
+    async def _plan_loop(self) -> None:
+        """Plan what has arrived, all of it in one transaction with the cursor.
+
+        A burst of events (the information system's changes) then costs one commit per
+        batch, not one per event; planning again after a failure plans the same keys.
+        """
+        while True:
+            await self._arrived.wait()
+            self._arrived.clear()
+            taken, self._pending = self._pending[:PLAN_AT_ONCE], self._pending[PLAN_AT_ONCE:]
+            if self._pending:
+                self._arrived.set()
+            try:
+                await self._on_events(taken)
+            except Exception:
+                log.exception("notifier failed on events; again from seq=%d", self._cursor)
+                self._pending[:0] = taken
+                await asyncio.sleep(self._tick_s)
+                self._arrived.set()
+
+    async def _on_events(self, items: list[Snapshot | Event]) -> None:
+        plan = Plan()
+        last = 0
+        tickets = False
+        for item in items:
+            last = item.seq
+            if isinstance(item, Snapshot):
+                continue
+            found = self.planner.on_event(item)
+            plan.messages += found.messages
+            plan.watches += found.watches
+            tickets = tickets or item.ticket is not None
+        snapshot = await self._hub.snapshot() if self._watched and tickets else None
         if plan or snapshot is not None:
-            await self._plan(plan, snapshot, seq=event.seq)
-        self._cursor = max(self._cursor, event.seq)
+            await self._plan(plan, snapshot, seq=last)
+        self._cursor = max(self._cursor, last)
 
     async def _plan(self, plan: Plan, snapshot: Snapshot | None, *, seq: int | None) -> None:
         messages = list(plan.messages)

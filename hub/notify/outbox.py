@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 
 from hub.domain.model import AppointmentState
+from hub.notify import applicants
 from hub.notify.messages import Kind
 from hub.notify.planner import Planned, WatchFromBooking
 from hub.notify.watches import WATCHES, find_watch, find_watch_by_id
@@ -37,6 +38,7 @@ class Row:
     channel: str
     appointment_id: int
     watch_id: int
+    application: str
     lang: str
     params: dict[str, Any]
     due_at_ms: int
@@ -52,6 +54,8 @@ class Contact:
     phone: str
     email: str
     code: str = ""
+    # An application's reason (what is needed, why refused): read at send time only.
+    reason: str = ""
     # Why nothing can be sent, when so ("the booking was cancelled").
     obsolete: str = ""
     # The visitor stopped this ticket's messages (its watch).
@@ -122,6 +126,7 @@ def enqueue(
                         channel=channel,
                         appointment_id=appointment_id,
                         watch_id=watch_id,
+                        application_number=message.application,
                         lang=lang,
                         params=json.dumps(message.params, ensure_ascii=False),
                         created_at_ms=now_ms,
@@ -155,6 +160,8 @@ def _move_cursor(connection: Connection, seq: int) -> None:
 
 def _recipient(connection: Connection, message: Planned) -> tuple[int, int, str, list[str]]:
     """(appointment id, watch id, language, channels) of a planned message's recipient."""
+    if message.application:
+        return 0, 0, "ru", applicants.channels(connection, message.application, message.kind)
     if message.appointment_id:
         row = connection.execute(
             select(schema.appointments.c.phone, schema.appointments.c.email).where(
@@ -202,6 +209,7 @@ def due(engine: Engine, channel: str, now_ms: int, limit: int) -> list[Row]:
             r.channel,
             r.appointment_id,
             r.watch_id,
+            r.application_number,
             r.lang,
             json.loads(r.params),
             r.due_at_ms,
@@ -222,33 +230,44 @@ def next_try_ms(engine: Engine) -> int | None:
     return None if found is None else int(found)
 
 
-def contact(engine: Engine, row: Row, key: bytes) -> Contact:
-    """The address and code a message needs now, or why it cannot be sent any more."""
-    table = schema.appointments
+def contacts(engine: Engine, rows: list[Row], key: bytes) -> list[Contact]:
+    """The address and code each message needs now, or why it cannot be sent any more."""
     with engine.connect() as connection:
-        appointment_id = row.appointment_id
-        stopped = False
-        if row.watch_id:
-            watch = find_watch_by_id(connection, row.watch_id)
-            if watch is None:
-                return Contact("", "", obsolete="the watch is gone")
-            stopped = watch.stopped
-            if not watch.appointment_id:
-                return _checked(connection, Contact(watch.phone, watch.email, stopped=stopped), key)
-            appointment_id = watch.appointment_id
-        booking = connection.execute(select(table).where(table.c.id == appointment_id)).first()
-        if booking is None:
-            return Contact("", "", obsolete="the booking is gone")
-        obsolete = ""
-        if row.kind in (Kind.BOOKED, Kind.MOVED, Kind.REMINDER):
-            if booking.state != AppointmentState.BOOKED.value:
-                obsolete = f"the booking is {booking.state}"
-            elif booking.slot_ms != row.params.get("slot_ms"):
-                obsolete = "the booking was moved"
-        found_contact = Contact(
-            booking.phone, booking.email, booking.code, obsolete=obsolete, stopped=stopped
+        return [_contact(connection, row, key) for row in rows]
+
+
+def _contact(connection: Connection, row: Row, key: bytes) -> Contact:
+    table = schema.appointments
+    if row.application:
+        found = applicants.applicant(connection, row.application, row.kind)
+        return _checked(
+            connection,
+            Contact(found.phone, found.email, reason=found.reason, obsolete=found.obsolete),
+            key,
         )
-        return _checked(connection, found_contact, key)
+    appointment_id = row.appointment_id
+    stopped = False
+    if row.watch_id:
+        watch = find_watch_by_id(connection, row.watch_id)
+        if watch is None:
+            return Contact("", "", obsolete="the watch is gone")
+        stopped = watch.stopped
+        if not watch.appointment_id:
+            return _checked(connection, Contact(watch.phone, watch.email, stopped=stopped), key)
+        appointment_id = watch.appointment_id
+    booking = connection.execute(select(table).where(table.c.id == appointment_id)).first()
+    if booking is None:
+        return Contact("", "", obsolete="the booking is gone")
+    obsolete = ""
+    if row.kind in (Kind.BOOKED, Kind.MOVED, Kind.REMINDER):
+        if booking.state != AppointmentState.BOOKED.value:
+            obsolete = f"the booking is {booking.state}"
+        elif booking.slot_ms != row.params.get("slot_ms"):
+            obsolete = "the booking was moved"
+    found_contact = Contact(
+        booking.phone, booking.email, booking.code, obsolete=obsolete, stopped=stopped
+    )
+    return _checked(connection, found_contact, key)
 
 
 def _checked(connection: Connection, found: Contact, key: bytes) -> Contact:
@@ -265,38 +284,39 @@ def _checked(connection: Connection, found: Contact, key: bytes) -> Contact:
     return replace(found, opted_out=opted_out) if opted_out else found
 
 
-def claim(engine: Engine, message_id: int, now_ms: int) -> int:
-    """Written before a message goes out: ``sending``, one attempt more. Returns attempts."""
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """What became of a message: sent, ended (dropped, stopped...) or to be retried."""
+
+    id: int
+    state: str
+    outcome: str = ""
+    provider_id: str = ""
+    next_try_ms: int = 0
+
+
+def settle(engine: Engine, endings: list[Ending], claims: list[int], now_ms: int) -> dict[int, int]:
+    """Record ``endings``, and claim ``claims`` before they go out (``sending``, one attempt
+    more), in one transaction; the attempts of each claimed message."""
     with engine.begin() as connection:
+        for ending in endings:
+            values: dict[str, Any] = {"state": ending.state, "outcome": ending.outcome[:200]}
+            if ending.state == SENT:
+                values |= {"sent_at_ms": now_ms, "provider_id": ending.provider_id[:80]}
+            if ending.state == PENDING:
+                values["next_try_ms"] = ending.next_try_ms
+            connection.execute(update(OUTBOX).where(OUTBOX.c.id == ending.id).values(**values))
+        if not claims:
+            return {}
         connection.execute(
             update(OUTBOX)
-            .where(OUTBOX.c.id == message_id)
+            .where(OUTBOX.c.id.in_(claims))
             .values(state=SENDING, attempts=OUTBOX.c.attempts + 1)
         )
-        attempts = connection.execute(
-            select(OUTBOX.c.attempts).where(OUTBOX.c.id == message_id)
-        ).scalar()
-    return int(attempts or 0)
-
-
-def finish(
-    engine: Engine,
-    message_id: int,
-    state: str,
-    now_ms: int,
-    *,
-    outcome: str = "",
-    provider_id: str = "",
-    next_try_ms: int = 0,
-) -> None:
-    """Record what became of a message: sent, ended (dropped, stopped...) or retried."""
-    values: dict[str, Any] = {"state": state, "outcome": outcome[:200]}
-    if state == SENT:
-        values |= {"sent_at_ms": now_ms, "provider_id": provider_id[:80]}
-    if state == PENDING:
-        values["next_try_ms"] = next_try_ms
-    with engine.begin() as connection:
-        connection.execute(update(OUTBOX).where(OUTBOX.c.id == message_id).values(**values))
+        found = connection.execute(
+            select(OUTBOX.c.id, OUTBOX.c.attempts).where(OUTBOX.c.id.in_(claims))
+        ).all()
+    return {int(message_id): int(attempts) for message_id, attempts in found}
 
 
 def opt_out(engine: Engine, keys: list[str], now_ms: int, *, watch_id: int = 0) -> None:

@@ -24,6 +24,8 @@ class Outgoing:
 
 class Sender(Protocol):
     channel: str
+    # How many messages it may be given at once (an SMTP connection takes one at a time).
+    at_once: int
 
     async def send(self, message: Outgoing) -> str:
         """Deliver once; the provider's id. DeliveryFailed: retry; MessageRefused: drop."""

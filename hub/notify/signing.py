@@ -17,19 +17,23 @@ class Signer:
     def mac(self, text: str) -> str:
         return hmac.new(self.key, text.encode(), hashlib.sha256).hexdigest()[:20]
 
-    def stop_token(self, appointment_id: int = 0, watch_id: int = 0) -> str:
+    def stop_token(self, appointment_id: int = 0, watch_id: int = 0, application: str = "") -> str:
         """The token of an opt-out link: whom it stops, signed with the hub's key."""
-        subject = f"a{appointment_id}" if appointment_id else f"w{watch_id}"
+        if application:
+            subject = f"n{application.replace('-', '')}"
+        else:
+            subject = f"a{appointment_id}" if appointment_id else f"w{watch_id}"
         return f"{subject}-{self.mac(f'stop:{subject}')}"
 
-    def stopped_by(self, token: str) -> tuple[str, int] | None:
-        """Whom an opt-out link stops: ("a", booking id) or ("w", watch id); None if forged."""
+    def stopped_by(self, token: str) -> tuple[str, str] | None:
+        """Whom an opt-out link stops: ("a", booking id), ("w", watch id) or ("n", the
+        application's number in digits); None if forged."""
         subject, _, mac = token.partition("-")
-        if len(subject) < 2 or subject[0] not in "aw" or not subject[1:].isdigit():
+        if len(subject) < 2 or subject[0] not in "awn" or not subject[1:].isdigit():
             return None
         if not hmac.compare_digest(mac, self.mac(f"stop:{subject}")):
             return None
-        return subject[0], int(subject[1:])
+        return subject[0], subject[1:]
 
     def address_key(self, address: str) -> str:
         return outbox.address_key(self.key, address)

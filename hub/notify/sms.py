@@ -28,6 +28,8 @@ TIMEOUT_S = 10.0
 
 class SmsGateway:
     channel = "sms"
+    # Requests in flight at once: each has its idempotency key, so a retry is harmless.
+    at_once = 8
 
     def __init__(
         self, url: str, sender: str, *, token: str = "", timeout_s: float = TIMEOUT_S

@@ -23,6 +23,9 @@ TIMEOUT_S = 15.0
 
 class SmtpSender:
     channel = "email"
+    # One at a time, each recorded sent before the next: SMTP has no idempotency, so the
+    # window for a duplicate stays one message wide (docs/notifications.md).
+    at_once = 1
 
     def __init__(
         self,

@@ -59,6 +59,10 @@ class Repository:
         self._insert_appointment = str(schema.appointments.insert().compile(dialect=dialect))
         self._upsert_appointment = str(_upsert(schema.appointments).compile(dialect=dialect))
         self._appointment_columns = [c.name for c in schema.appointments.columns]
+        self._insert_application = str(schema.applications.insert().compile(dialect=dialect))
+        self._upsert_application = str(_upsert(schema.applications).compile(dialect=dialect))
+        self._application_columns = [c.name for c in schema.applications.columns]
+        self._insert_change = str(schema.application_changes.insert().compile(dialect=dialect))
 
     def append(self, events: Sequence[Event]) -> None:
         """Write a batch of events and the tickets and desks they leave, all or nothing."""
@@ -97,7 +101,7 @@ class Repository:
                 )
             self._write_appointments(connection, events)
             _write_payments(connection, events)
-            _write_applications(connection, events)
+            self._write_applications(connection, events)
 
     def _write_appointments(self, connection: Connection, events: Sequence[Event]) -> None:
         """Every version of each booking, in event order, each checked by the database.
@@ -116,6 +120,26 @@ class Repository:
             )
             row = _values(codec.appointment_row(event.appointment), self._appointment_columns)
             connection.exec_driver_sql(sql, row)
+
+    def _write_applications(self, connection: Connection, events: Sequence[Event]) -> None:
+        """An application's row with each of its events, in event order; a new one is
+        INSERTed, so that a number given twice is refused, and a change id kept, so that
+        one is applied once."""
+        for event in events:
+            if event.application is None:
+                continue
+            app = event.application
+            sql = (
+                self._insert_application
+                if event.kind is EventKind.APPLICATION_ACCEPTED
+                else self._upsert_application
+            )
+            row = _values(codec.application_row(app), self._application_columns)
+            connection.exec_driver_sql(sql, row)
+            if app.change_id:
+                connection.exec_driver_sql(
+                    self._insert_change, (app.change_id, app.number, event.seq)
+                )
 
     @property
     def engine(self) -> Engine:
@@ -351,24 +375,3 @@ def _write_payments(connection: Connection, events: Sequence[Event]) -> None:
                 terminal_receipt=payment.terminal_receipt,
             )
         )
-
-
-def _write_applications(connection: Connection, events: Sequence[Event]) -> None:
-    """An application's row with each of its events; a new one is INSERTed, so that a
-    number given twice is refused, and a change id kept, so that one is applied once."""
-    for event in events:
-        if event.application is None:
-            continue
-        row = codec.application_row(event.application)
-        if event.kind is EventKind.APPLICATION_ACCEPTED:
-            connection.execute(schema.applications.insert().values(**row))
-        else:
-            connection.execute(_upsert(schema.applications).values(**row))
-        if event.application.change_id:
-            connection.execute(
-                schema.application_changes.insert().values(
-                    change_id=event.application.change_id,
-                    number=event.application.number,
-                    seq=event.seq,
-                )
-            )

@@ -176,6 +176,8 @@ notify_outbox = Table(
     Column("channel", String(8), nullable=False),
     Column("appointment_id", Integer, nullable=False),
     Column("watch_id", Integer, nullable=False),
+    # Or an application (its number): its contact and chosen channels are read at send time.
+    Column("application_number", String(12), nullable=False, server_default=""),
     Column("lang", String(2), nullable=False),
     Column("params", Text, nullable=False),
     Column("created_at_ms", BigInteger, nullable=False),

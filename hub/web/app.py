@@ -75,7 +75,6 @@ def create_app(web: Web) -> Starlette:
         Route("/operator/book", guarded(staff.book), methods=["POST"]),
         Route("/operator/find", guarded(staff.find), methods=["POST"]),
         Route("/operator/cancel", guarded(staff.cancel), methods=["POST"]),
-        Route("/operator/status", guarded(staff.set_status), methods=["POST"]),
         Route("/operator/applications", guarded(call_centre.page)),
         Route(
             "/operator/applications/status",

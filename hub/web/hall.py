@@ -18,9 +18,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from hub.domain.appointments import contacts
 from hub.domain.model import Snapshot, Ticket, TicketState
 from hub.domain.position import position
 from hub.errors import InvalidRequest, TooManyAttempts, UnknownTicket
+from hub.notify.inbound import read_reply
 from hub.web.forms import contact, shown
 from hub.web.site import SECURITY_HEADERS, FormError, Web
 from okno.links import ticket_url
@@ -29,7 +31,6 @@ log = logging.getLogger(__name__)
 _NUMBER = re.compile(r"^[A-ZА-ЯЁ]{1,2}\d{3,5}$")
 # The status page shows the longest waits in minutes: re-rendered at least this often.
 STATUS_BUCKET_MS = 15_000
-STOP_WORDS = frozenset({"СТОП", "STOP", "ОТПИСАТЬСЯ", "UNSUBSCRIBE"})
 
 
 def _web(request: Request) -> Web:
@@ -241,7 +242,9 @@ async def stop(request: Request) -> Response:
 
 
 async def sms_inbound(request: Request) -> Response:
-    """The SMS gateway posts a visitor's reply here; "СТОП" stops messages to that phone.
+    """The SMS gateway posts a visitor's reply here; "СТОП" stops messages to that phone,
+    an application's number (or "СТАТУС <number>") asks its status (answered by SMS only
+    to the application's own phone: Notifier.reply_status).
 
     The gateway proves itself with the same bearer token the hub sends it
     (OKNO_SMS_TOKEN). Without a token configured nobody can prove to be the gateway, so
@@ -267,14 +270,15 @@ async def sms_inbound(request: Request) -> Response:
         sender, words = str(body["from"]), str(body["text"])
     except (ValueError, KeyError, TypeError):
         return JSONResponse({"error": 'expected JSON with "from" and "text"'}, status_code=400)
-    word = re.sub(r"[^\wЁё]", "", words).upper()
-    if word not in STOP_WORDS:
-        return JSONResponse({"stopped": False})
+    asked = read_reply(words)
+    if not (asked.stop or asked.number):
+        return JSONResponse({"stopped": False, "replied": False})
     try:
-        from hub.domain.appointments import contacts
-
         phone = contacts.phone(sender)
     except ValueError:
         return JSONResponse({"error": "not a phone number"}, status_code=400)
-    await web.notifier.stop_address(phone)
-    return JSONResponse({"stopped": True})
+    if asked.stop:
+        await web.notifier.stop_address(phone)
+        return JSONResponse({"stopped": True})
+    replied = await web.notifier.reply_status(phone, asked.number)
+    return JSONResponse({"stopped": False, "replied": replied})

@@ -114,16 +114,6 @@ _RU: dict[str, str] = {
     "cc_booked": "Запись создана. Продиктуйте код:",
     "cc_find_bookings": "Записи по номеру телефона",
     "cc_found_none": "Предстоящих записей с этим номером нет.",
-    "cc_status_title": "Статус заявления",
-    "cc_status_ref": "Код записи или номер талона (2026-11-23/А001)",
-    "cc_status_set": "Сообщить заявителю",
-    "status_ready": "Документы готовы",
-    "status_suspended": "Рассмотрение приостановлено",
-    "status_refused": "Отказ",
-    "cc_status_sent": "Сообщение поставлено в очередь отправки ({n}).",
-    "cc_status_none": (
-        "Контактов заявителя не сохранилось (или это уже сообщали): сообщение не отправлено."
-    ),
     "stop_title": "Отписаться от сообщений",
     "stop_text": "Больше не присылать сообщения на этот телефон и адрес?",
     "stop_submit": "Не присылать",
@@ -287,16 +277,6 @@ _EN: dict[str, str] = {
     "cc_booked": "Booked. Read out the code:",
     "cc_find_bookings": "Bookings by phone number",
     "cc_found_none": "No bookings to come with this number.",
-    "cc_status_title": "Application status",
-    "cc_status_ref": "Booking code or ticket id (2026-11-23/А001)",
-    "cc_status_set": "Tell the applicant",
-    "status_ready": "Documents ready",
-    "status_suspended": "Suspended",
-    "status_refused": "Refused",
-    "cc_status_sent": "Message queued for sending ({n}).",
-    "cc_status_none": (
-        "No contact of the applicant is kept (or this was told already): nothing sent."
-    ),
     "stop_title": "Stop messages",
     "stop_text": "Stop sending messages to this phone and address?",
     "stop_submit": "Stop messages",

@@ -1,5 +1,5 @@
-"""The call-centre page: find a free slot, book it for a caller, look bookings up by phone,
-tell an applicant their application's status. Staff only (hub/web/security.py).
+"""The call-centre page: find a free slot, book it for a caller, look bookings up by phone.
+Staff only (hub/web/security.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from hub.errors import (
     UnknownOperator,
 )
 from hub.journal import acting_as
-from hub.notify.messages import ApplicationStatus
 from hub.staff import SignedIn
 from hub.web.security import CALL_CENTRE_ROLES, STAFF_COOKIE
 from hub.web.site import FormError, Web, redirect
@@ -137,8 +136,6 @@ async def _page(
         after=after_text,
         slots=slots,
         request_id=uuid.uuid4().hex,
-        statuses=[s.value for s in ApplicationStatus],
-        notifications=bool(web.notifier and web.notifier.channels),
         **context,
     )
 
@@ -234,21 +231,3 @@ async def cancel(request: Request) -> Response:
         reason=f"cancelled for the caller by {staff.operator_id}",
     )
     return await _page(request, "", "", note="cancelled_title")
-
-
-async def set_status(request: Request) -> Response:
-    web = _web(request)
-    staff = _staff(request)
-    fields = await web.form(request)
-    if web.notifier is None:
-        raise FormError("err_notifications_off")
-    try:
-        status = ApplicationStatus(fields.get("status", ""))
-    except ValueError:
-        raise FormError("err_invalid_request") from None
-    sent = await web.notifier.set_status(
-        fields.get("ref", "").strip(), status, operator=staff.operator_id
-    )
-    lang = web.lang(request)
-    note = web.t(lang, "cc_status_sent", n=sent) if sent else web.t(lang, "cc_status_none")
-    return await _page(request, "", "", status_note=note)

@@ -11,15 +11,18 @@ Item {
     Text {
         id: heading
         x: 30 * home.u
-        y: 24 * home.u
+        y: 16 * home.u
         width: parent.width - 60 * home.u
-        height: 100 * home.u
-        text: home.view.labels.choose
+        // A greeting in large type wraps rather than shrinks.
+        height: Math.max(100 * home.u, home.view.large ? implicitHeight : 0)
+        // "Здравствуйте, Мария И." once a card is read (the voice adds "choose a service").
+        text: home.view.greeting !== "" ? home.view.greeting : home.view.labels.choose
         color: home.theme.text
         font.family: home.theme.face
-        font.pixelSize: 60 * home.u * home.view.scale
+        font.pixelSize: 56 * home.u * home.view.scale
         font.bold: true
-        fontSizeMode: Text.Fit
+        fontSizeMode: home.view.large ? Text.FixedSize : Text.Fit
+        wrapMode: home.view.large ? Text.WordWrap : Text.NoWrap
         minimumPixelSize: 14
         verticalAlignment: Text.AlignVCenter
     }
@@ -43,49 +46,59 @@ Item {
             }
         }
     }
-    // Identify with card (a kiosk with a card reader): the button, or the greeting.
-    KButton {
-        id: card
-        x: 30 * home.u
-        anchors.bottom: bottom.top
-        anchors.bottomMargin: 24 * home.u
-        visible: home.view.canIdentify && home.view.greeting === ""
-        view: home.view; theme: home.theme; u: home.u
-        w: 1020; h: 130; fontSize: 40
-        text: "▭ " + home.view.labels.card
-        sub: home.view.cardHint !== "" ? home.view.cardHint : home.view.labels.card_sub
-        onTapped: home.view.identifyWithCard()
-    }
+    // Identify with card (a kiosk with a card reader), and an application's status after
+    // the visit, in one row. Once a card is read the greeting is the heading, and check-in
+    // by the card's SNILS takes the card button's place when the card carries one.
     Row {
+        id: extras
+        readonly property bool greeted: home.view.greeting !== ""
         x: 30 * home.u
         anchors.bottom: bottom.top
-        anchors.bottomMargin: 24 * home.u
+        anchors.bottomMargin: 16 * home.u
         spacing: 20 * home.u
-        visible: home.view.greeting !== ""
-        Text {
-            width: (home.view.cardCheckIn ? 500 : 1020) * home.u
-            height: Math.max(130 * home.u, home.view.large ? implicitHeight : 0)
-            text: home.view.greeting
-            color: home.theme.text
-            font.family: home.theme.face
-            font.pixelSize: 52 * home.u * home.view.scale
-            font.bold: true
-            fontSizeMode: home.view.large ? Text.FixedSize : Text.Fit
-            wrapMode: home.view.large ? Text.WordWrap : Text.NoWrap
-            minimumPixelSize: 14
-            verticalAlignment: Text.AlignVCenter
-            horizontalAlignment: Text.AlignHCenter
-        }
-        // The card's SNILS finds the visitor's booking: check in without the code.
         KButton {
-            visible: home.view.cardCheckIn
+            id: card
+            visible: home.view.canIdentify && !extras.greeted
             view: home.view; theme: home.theme; u: home.u
-            w: 500; h: 130; fontSize: 36
+            w: 500; h: 130; fontSize: 40
+            text: "▭ " + home.view.labels.card
+            sub: home.view.large ? "" : home.view.labels.card_sub
+            onTapped: home.view.identifyWithCard()
+        }
+        KButton {
+            id: cardCheckIn
+            visible: extras.greeted && home.view.cardCheckIn
+            view: home.view; theme: home.theme; u: home.u
+            w: 500; h: 130; fontSize: 28
             kind: "checkin"
             text: home.view.labels.card_checkin
-            sub: home.view.labels.card_checkin_sub
+            sub: home.view.large ? "" : home.view.labels.card_checkin_sub
             onTapped: home.view.checkInByCard()
         }
+        KButton {
+            view: home.view; theme: home.theme; u: home.u
+            w: card.visible || cardCheckIn.visible ? 500 : 1020; h: 130
+            // One line beside another button, in large type too.
+            fontSize: w < 1020 ? 34 : 40
+            text: home.view.labels.status
+            sub: home.view.large && w < 1020 ? "" : home.view.labels.status_sub
+            onTapped: home.view.openStatus()
+        }
+    }
+    // "Insert the card and tap again": a line of its own above the card's button.
+    Text {
+        x: 30 * home.u
+        anchors.bottom: extras.top
+        anchors.bottomMargin: 8 * home.u
+        width: 1020 * home.u
+        height: visible ? implicitHeight : 0
+        visible: home.view.cardHint !== ""
+        text: home.view.cardHint
+        color: home.theme.contrast ? home.theme.warn : home.theme.alarm
+        font.family: home.theme.face
+        font.pixelSize: 36 * home.u * home.view.scale
+        font.bold: true
+        wrapMode: Text.WordWrap
     }
     // In large type the longest word, "Записаться", gets the width it needs; the three
     // stay one height.

@@ -31,6 +31,15 @@ class BookingSteps:
         core.draft = Draft()
         core.go(Screen.BOOKING)
 
+    def open_for(self, service_id: str) -> None:
+        """Booking a time for one service (collecting ready documents): its days at once."""
+        core = self._core
+        if core.locked:
+            return
+        core.draft = Draft()
+        core.go(Screen.BOOKING, speak=False)
+        self.choose_service(service_id)
+
     def _at(self, step: Step) -> Draft | None:
         core, draft = self._core, self._core.draft
         if core.locked or core.screen is not Screen.BOOKING or draft is None:

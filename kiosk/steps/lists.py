@@ -71,6 +71,8 @@ class ListSteps:
         count = len(self.groups()) if core.screen is Screen.HOME else len(self.listed())
         if core.screen is Screen.BOOKING and core.draft and core.draft.step is BookStep.SLOT:
             count = len(core.draft.free_slots())
+        if core.screen is Screen.STATUS and core.lookup is not None:
+            count = len(core.lookup.found)  # one application a page
         return max(1, -(-count // self.page_size()))
 
     def page_of(self, rows: list[T]) -> list[T]:

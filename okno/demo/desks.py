@@ -24,12 +24,22 @@ from okno.demo.clock import wait_any
 from okno.demo.members import sign_out
 from okno.demo.rpc import attempt, request_id
 from okno.demo.world import World
-from protos.okno.v1 import common_pb2, feed_pb2, queue_pb2, queue_pb2_grpc, ratings_pb2
+from protos.okno.v1 import (
+    applications_pb2,
+    applications_pb2_grpc,
+    common_pb2,
+    feed_pb2,
+    queue_pb2,
+    queue_pb2_grpc,
+    ratings_pb2,
+)
 
 log = logging.getLogger(__name__)
 
 # Simulated seconds an idle operator waits before looking at the queue unprompted.
 IDLE_LOOK_S = 120.0
+# Visitors who agree to keep a phone for notices of their application.
+CONSENTING = 0.7
 # Half the visitors press a button of the desk's rating box on leaving, mostly content.
 RATERS = 0.5
 SCORES = (1, 2, 3, 4, 5)
@@ -109,7 +119,7 @@ class Desks:
             self._prompts[desk_id].clear()
             called = await attempt(unit.CallNext(self._request(desk_id)), "CallNext", desk=desk_id)
             if called is not None and called.HasField("ticket"):
-                await self._serve(desk_id, called.ticket)
+                await self._serve(desk_id, called.ticket, staff)
             elif world.clock() >= shift.closes_ms:
                 await self._desk_call(unit.CloseDesk, desk_id, "closed")
                 return
@@ -143,7 +153,9 @@ class Desks:
         if await attempt(rpc(self._request(desk_id)), what, desk=desk_id) is not None:
             log.info("desk %s desk=%d", what, self._numbers[desk_id])
 
-    async def _serve(self, desk_id: str, ticket: common_pb2.Ticket) -> None:
+    async def _serve(
+        self, desk_id: str, ticket: common_pb2.Ticket, staff: grpc.aio.Channel
+    ) -> None:
         """Go through the visit step by step, as the called visitor behaves."""
         world = self._world
         if not world.visitors.knows(ticket.id):
@@ -158,8 +170,31 @@ class Desks:
                 return
             if step.act is Act.TRANSFER:
                 world.visitors.transferred(ticket.id)
-            if step.act is Act.FINISH and self._rng.random() < RATERS:
-                await self._rate(desk_id)
+            if step.act is Act.FINISH:
+                await self._file(ticket, staff)
+                if self._rng.random() < RATERS:
+                    await self._rate(desk_id)
+
+    async def _file(self, ticket: common_pb2.Ticket, staff: grpc.aio.Channel) -> None:
+        """A visitor served for a service that produces documents leaves an application;
+        most agree to be told of it by SMS (demo numbers, +7 900 ...)."""
+        service = self._world.branch.service(ticket.service_id)
+        if service is None or service.processing_days is None:
+            return
+        consent = self._rng.random() < CONSENTING
+        phone = f"+7900{self._rng.randrange(10**7):07d}" if consent else ""
+        request = applications_pb2.AcceptApplicationRequest(
+            ticket_id=ticket.id,
+            phone=phone,
+            notify_sms=consent,
+            consent=consent,
+            request_id=request_id(),
+        )
+        stub = applications_pb2_grpc.ApplicationsStub(staff)
+        filed = await attempt(stub.Accept(request), "Accept", ticket=ticket.number)
+        if filed is not None:
+            log.info("application recorded number=%s ticket=%s", filed.number, ticket.number)
+            self._world.filed.put_nowait(filed.number)
 
     async def _rate(self, desk_id: str) -> None:
         """The visitor just served presses one of the five buttons of the desk's rating box

@@ -31,6 +31,7 @@ from hub.replay import DayReport
 from hub.service import Hub, wall_clock_ms
 from hub.traffic import day_start_ms, staffing
 from okno.demo import outputs
+from okno.demo.authority import InformationSystem
 from okno.demo.board import text
 from okno.demo.cashier import branch_time, hall_terminal
 from okno.demo.clock import SimClock, demo_start_ms
@@ -150,6 +151,7 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         "simulated_from_unix_ms": clock.start_ms,
         "simulated_to_unix_ms": ended_ms,
         "speed": options.speed,
+        "applications": outputs.applications(events),
     }
     outputs.write_summary(options.out, report, simulated)
     log.info(
@@ -220,6 +222,9 @@ async def _run_people(
     tasks = [
         asyncio.create_task(run_kiosk(world, rng), name="kiosk"),
         asyncio.create_task(desks.run(), name="desks"),
+        asyncio.create_task(
+            InformationSystem(world, random.Random(rng.random())).run(), name="information-system"
+        ),
         asyncio.create_task(follow(display.feed, world.stop, listeners), name="feed"),
         asyncio.create_task(voice.announcer.run(world.stop), name="voice"),
         asyncio.create_task(show(board, branch, world, live=live), name="screen"),

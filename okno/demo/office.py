@@ -99,7 +99,7 @@ async def write_reports(engine: Engine, first: date, last: date, out: Path, now_
     work when opened from disk; ``now_ms`` is the demo's clock at the end."""
     folder = out / REPORTS
     folder.mkdir(parents=True, exist_ok=True)
-    period = Period(first, last)
+    period = Period(first, last, now_ms=now_ms)
     known = await asyncio.to_thread(load, engine)
     for report in reports.REPORTS.values():
         table = named(await asyncio.to_thread(report.run, engine, period), known, "ru")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -49,6 +50,12 @@ def summarise(branch: Branch, events: list[Event], until_ms: int) -> DayReport:
     tally = DayTally(branch)
     tally.add_all(events)
     return tally.report(until_ms)
+
+
+def applications(events: list[Event]) -> dict[str, int]:
+    """Applications recorded in the demo, by the status each has when it stops."""
+    last = {e.application.number: e.application.status.value for e in events if e.application}
+    return dict(sorted(Counter(last.values()).items()))
 
 
 def write_summary(out: Path, report: DayReport, context: Mapping[str, object]) -> None:

@@ -33,3 +33,5 @@ class World:
     printer_id: str = ""
     # The kiosk's card terminal, for visitors who pay a fee; None: nobody pays.
     cashier: Cashier | None = None
+    # Numbers of applications recorded at the desks, for the centre's information system.
+    filed: asyncio.Queue[str] = field(default_factory=asyncio.Queue)

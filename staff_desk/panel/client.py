@@ -24,7 +24,11 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,
+    applications_pb2,
+    applications_pb2_grpc,
     common_pb2,
+    printing_pb2,
+    printing_pb2_grpc,
     queue_pb2,
     queue_pb2_grpc,
     staff_pb2,
@@ -34,6 +38,8 @@ from staff_desk.panel.errors import ActionRefused, HubUnreachable, SessionEnded
 
 if TYPE_CHECKING:
     from protos.okno.v1.admin_pb2_grpc import AdminAsyncStub
+    from protos.okno.v1.applications_pb2_grpc import ApplicationsAsyncStub
+    from protos.okno.v1.printing_pb2_grpc import PrintingAsyncStub
     from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
     from protos.okno.v1.staff_pb2_grpc import StaffAsyncStub
 
@@ -78,6 +84,10 @@ class StaffClient:
         self._queue: QueueServiceAsyncStub = queue_pb2_grpc.QueueServiceStub(self._channel)
         self._admin: AdminAsyncStub = admin_pb2_grpc.AdminStub(self._channel)
         self._staff: StaffAsyncStub = staff_pb2_grpc.StaffStub(self._channel)
+        self._applications: ApplicationsAsyncStub = applications_pb2_grpc.ApplicationsStub(
+            self._channel
+        )
+        self._printing: PrintingAsyncStub = printing_pb2_grpc.PrintingStub(self._channel)
         self._health = health_pb2_grpc.HealthStub(self._channel)
 
     async def close(self) -> None:
@@ -186,6 +196,24 @@ class StaffClient:
             comment=comment,
         )
         return await self._call(self._queue.Transfer, request)
+
+    # -- after the visit -----------------------------------------------------------------
+
+    async def accept(
+        self, request: applications_pb2.AcceptApplicationRequest
+    ) -> applications_pb2.Application:
+        """Record an application; the request carries its own id, so a retry of the same
+        form gets the application the first try recorded, never a second one."""
+        return await self._call(self._applications.Accept, request)
+
+    async def print_slip(
+        self, printer_id: str, title: str, lines: list[str]
+    ) -> common_pb2.PrintJob:
+        """Queue a slip of text on a ticket printer: one paper per call."""
+        request = printing_pb2.PrintSlipRequest(
+            printer_id=printer_id, request_id=_request_id(), title=title, lines=lines
+        )
+        return await self._call(self._printing.PrintSlip, request)
 
     # -- one call ------------------------------------------------------------------------
 

@@ -33,6 +33,11 @@ class Hall:
     services: dict[str, admin_pb2.ServiceInfo]
     desks: list[admin_pb2.DeskInfo]
     operators: dict[str, admin_pb2.Operator]
+    # Where visitors' links start, and how long an applicant's contact is kept (days after
+    # the application ends; at most, after it was accepted).
+    public_url: str = ""
+    keep_contacts_days: int = 0
+    longest_keep_days: int = 0
 
     @classmethod
     def of(cls, info: HallInfo) -> Hall:
@@ -43,6 +48,9 @@ class Hall:
             {s.id: s for s in info.services},
             sorted(info.desks, key=lambda d: d.number),
             {o.id: o for o in info.operators},
+            info.branch.public_url,
+            info.branch.application_keep_contacts_days,
+            info.branch.application_longest_keep_days,
         )
 
     def service_name(self, service_id: str, language: str) -> str:
@@ -61,6 +69,11 @@ class Hall:
             return desk_id
         label = f"{words['desk']} {desk.number}"
         return f"{label} · {desk.name}" if desk.name else label
+
+    def printer(self, desk_id: str) -> str:
+        """The printer for slips handed over at the desk (its own, or the branch's), or ""."""
+        desk = next((d for d in self.desks if d.id == desk_id), None)
+        return desk.printer_id if desk is not None else ""
 
     def person(self, operator_id: str) -> str:
         operator = self.operators.get(operator_id)

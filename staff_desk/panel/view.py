@@ -19,6 +19,7 @@ from hall_display.view import RowsModel
 from okno.qt import emit
 from protos.okno.v1 import common_pb2, queue_pb2, staff_pb2
 from staff_desk.panel import model
+from staff_desk.panel.application_view import ApplicationDesk
 from staff_desk.panel.client import HallInfo, Picture, StaffClient
 from staff_desk.panel.errors import ActionRefused, HubUnreachable, PanelError, SessionEnded
 from staff_desk.panel.model import Hall
@@ -75,6 +76,8 @@ class PanelView(QObject):
         # The hall view's lists, changed row by row so they keep their scroll position.
         self.service_model = RowsModel(("entry",), self)
         self.desk_model = RowsModel(("entry",), self)
+        # The visitor just served: their application(s), the form and the receipt.
+        self.application = ApplicationDesk(self._act, self._words, language, self)
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self.refresh)
@@ -174,6 +177,7 @@ class PanelView(QObject):
         self.picture = None
         self._transfer_open = False
         self._hall_view = False
+        self.application.withdraw()
         self._say(message, kind)
 
     # -- the desk ------------------------------------------------------------------------
@@ -188,12 +192,19 @@ class PanelView(QObject):
         def called(result: Result[common_pb2.Ticket | None]) -> None:
             if result.error is None and result.value is None:
                 self._say(self._words["called_nobody"], "info")
+            elif result.error is None:
+                self.application.withdraw()
 
         self._at_desk(lambda c, desk: c.call_next(desk), called)
 
     @Slot(str)
     def callTicket(self, ticket_id: str) -> None:  # noqa: N802
-        self._at_desk(lambda c, desk: c.call_ticket(desk, ticket_id))
+        self._at_desk(lambda c, desk: c.call_ticket(desk, ticket_id), self._next_visitor)
+
+    def _next_visitor(self, result: Result[Any]) -> None:
+        """Another visitor at the desk (or none, the desk closed): the last one's offer ends."""
+        if result.error is None:
+            self.application.withdraw()
 
     @Slot()
     def recall(self) -> None:
@@ -205,7 +216,13 @@ class PanelView(QObject):
 
     @Slot()
     def finishService(self) -> None:  # noqa: N802
-        self._at_desk(lambda c, desk: c.finish(desk))
+        desk = self.desk_id
+
+        def finished(result: Result[common_pb2.Ticket]) -> None:
+            if result.value is not None and self.hall is not None:
+                self.application.offer(self.hall, desk, result.value)
+
+        self._at_desk(lambda c, desk: c.finish(desk), finished)
 
     @Slot()
     def markNoShow(self) -> None:  # noqa: N802
@@ -247,7 +264,7 @@ class PanelView(QObject):
 
     @Slot()
     def closeDesk(self) -> None:  # noqa: N802
-        self._at_desk(lambda c, desk: c.close_desk(desk))
+        self._at_desk(lambda c, desk: c.close_desk(desk), self._next_visitor)
 
     # -- the hall (administrators) -------------------------------------------------------
 
@@ -426,3 +443,4 @@ class PanelView(QObject):
     deskRows = _value("QVariantList", "deskRows", changed)  # noqa: N815
     serviceModel = Property(QObject, lambda self: self.service_model, constant=True)  # noqa: N815
     deskModel = Property(QObject, lambda self: self.desk_model, constant=True)  # noqa: N815
+    applications = Property(QObject, lambda self: self.application, constant=True)

@@ -6,47 +6,23 @@ from datetime import date
 
 import grpc
 import pytest
-from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from backoffice.aggregate import journal_row, parse
 from backoffice.period import Period
-from backoffice.pgcluster import free_port
 from backoffice.reports import report
-from backoffice.server import start_server
-from backoffice.store import acked, add_branch, open_store
+from backoffice.store import open_store
 from hub.domain.model import Channel
-from hub.sync import start_sync
 from okno.cli import app
 from okno.signin import signed_in_channel
 from protos.okno.v1 import staff_pb2, staff_pb2_grpc
+from tests.backoffice.hubsync import synced
 from tests.hub.conftest import ADMINISTRATOR, PIN, Served
-from tests.polling import eventually
 
 pytestmark = pytest.mark.timeout(120)
 # examples/branch.toml's first day in tests/hub/conftest.py: Monday 2026-11-23, 10:00 Moscow.
 DAY = "2026-11-23"
 AT_10_20 = 1_795_418_400_000
-SYNC_S = 30.0
-
-
-async def synced(served: Served, engine: Engine) -> str:
-    """Everything the hub committed, stored by a back office reached over real gRPC."""
-    branch = served.hub.loaded.branch.id
-    secret = add_branch(engine, branch)
-    port = free_port()
-    server, _ = await start_server(engine, f"127.0.0.1:{port}")
-    sync = await start_sync(served.hub, f"127.0.0.1:{port}", secret)
-    try:
-
-        async def caught_up() -> bool:
-            return acked(engine, branch) == served.hub.committed_seq
-
-        await eventually(caught_up, SYNC_S)
-    finally:
-        await sync.stop()
-        await server.stop(0)
-    return branch
 
 
 async def test_the_report_lists_who_signed_in_set_pins_and_moved_applications(

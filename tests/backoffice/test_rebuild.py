@@ -19,14 +19,17 @@ from backoffice.history import Shape, day_events
 from backoffice.load import fill
 from backoffice.rebuild import DERIVED, rebuild, rebuild_branch
 from backoffice.server import start_server
-from backoffice.store import Batch, add_branch, open_store, store, write_fold
+from backoffice.store import Batch, acked, add_branch, open_store, store, write_fold
 from hub.sync.signing import sign
 from okno.cli import app
+from tests.backoffice.hand_applications import events as applications
+from tests.backoffice.hand_applications import history
 
 START = date(2026, 3, 2)  # a Monday
 DAYS = 3
 SHAPE = Shape(visitors=60, desks=3)
 BRANCH = "branch-01"
+OTHER = "branch-02"
 FOURTH = START + timedelta(days=DAYS)
 
 
@@ -43,8 +46,9 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 async def loaded(url: str) -> Engine:
-    """A back office holding two branches' three days, pushed over gRPC as hubs push, and
-    the morning of branch-01's fourth day (so that tickets are in its hall)."""
+    """A back office holding two branches' three days, pushed over gRPC as hubs push, the
+    morning of branch-01's fourth day (so that tickets are in its hall), and then
+    branch-02's applications of a week (hand_applications.py)."""
     engine = open_store(url)
     server, port = await start_server(engine, "127.0.0.1:0")
     try:
@@ -52,6 +56,9 @@ async def loaded(url: str) -> Engine:
     finally:
         await server.stop(0)
     store(engine, signed(engine, fourth_day()[0]))
+    secret = add_branch(engine, OTHER)
+    logged = applications(history(START), first=acked(engine, OTHER) + 1)
+    store(engine, Batch(OTHER, logged, sign(secret, OTHER, logged)))
     return engine
 
 

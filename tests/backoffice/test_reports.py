@@ -46,6 +46,8 @@ EXPECTED: dict[str, list[tuple[object, ...]]] = {
     "ratings_by_operator": [(B, "op-1", 1, 2.0, 100.0), (B, "op-2", 1, 4.0, 0.0)],
     # The hand history journals nothing; tests/backoffice/test_journal.py fills it.
     "journal": [],
+    # Nor any application; tests/backoffice/test_applications.py has them.
+    "applications": [],
 }
 
 

@@ -151,7 +151,7 @@ async def test_a_visitor_books_at_the_kiosk_and_checks_in_on_arrival(served: Ser
             lambda s, _: book(s, AT_10_20, phone="12345"),
             grpc.StatusCode.INVALID_ARGUMENT,
             "the phone number is not one an SMS can reach: give it as +7 916 123-45-67",
-            "invalid_request",
+            "bad_phone",
         ),
         (
             lambda s, held: book(s, held.slot_start_unix_ms),

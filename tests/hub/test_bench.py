@@ -53,3 +53,24 @@ def test_the_devices_benchmark_enrolls_holds_and_reconnects(tmp_path: Path) -> N
     assert figures["devices"]["value"] == 10
     assert figures["heartbeat_round_trips"]["value"] >= 10
     assert 0 < figures["reconnect_after_restart"]["value"] < 30
+
+
+@pytest.mark.slow
+def test_the_applications_benchmark_applies_each_change_once(tmp_path: Path) -> None:
+    options = ("--applications", "150", "--stale", "3")
+    figures = bench("applications", "applications", tmp_path / "a.json", *options)["figures"]
+    assert figures["applied_once"]["value"] == 150
+    assert figures["change_events"]["value"] == 150
+    assert figures["resends_answered_applied_before"]["value"] == 15
+    assert figures["stale_refused"]["value"] == 3
+    assert figures["exactly_once_violations"]["value"] == 0
+    assert figures["set_status_p99"]["value"] > 0
+
+
+@pytest.mark.slow
+def test_the_notices_benchmark_times_each_change_to_its_sms_once(tmp_path: Path) -> None:
+    figures = bench("notices", "notices", tmp_path / "notices.json", "--quick")["figures"]
+    assert figures["notice_changes"]["value"] == 30
+    assert 0 < figures["notice_from_request_p99"]["value"] < 10_000
+    assert figures["notices_taken"]["value"] == 60
+    assert figures["notices_lost"]["value"] == figures["notices_twice"]["value"] == 0

@@ -5,25 +5,20 @@ once, counted at the receivers; an opt-out stops what is still to come.
 
 from __future__ import annotations
 
-import asyncio
-import email
 import re
-import socket
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from hub.domain.model import Appointment, Channel
 from hub.notify import outbox, watches
 from hub.notify.backoff import Backoff
-from hub.notify.messages import ApplicationStatus
 from hub.notify.notifier import Notifier
 from hub.notify.sim import SimulatedSmsGateway
 from hub.notify.sms import SmsGateway
@@ -34,6 +29,7 @@ from hub.web.site import Web
 from hub.webserver import WebServer
 from tests.hub.conftest import EXAMPLE, MINUTE, MONDAY_10_00
 from tests.hub.disk import on_disk
+from tests.hub.mailserver import MailBox, MailServer
 from tests.polling import eventually
 
 pytestmark = pytest.mark.slow
@@ -51,38 +47,6 @@ class RunningClock:
 
     def advance(self, minutes: float) -> None:
         self.offset_ms += int(minutes * MINUTE)
-
-
-@dataclass
-class MailBox:
-    """What the mail server accepted, each message as it arrived."""
-
-    messages: list[Message] = field(default_factory=list)
-    arrived: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-class MailServer:
-    """aiosmtpd on a fixed loopback port, so it can go down and come back on the same one."""
-
-    def __init__(self, box: MailBox) -> None:
-        self.box = box
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self._controller: Controller | None = None
-
-    def up(self) -> None:
-        self._controller = Controller(self.box, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def down(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
 
 
 @dataclass
@@ -116,8 +80,13 @@ class Rig:
             states = await self.states()
             return not states.get(outbox.PENDING) and not states.get(outbox.SENDING)
 
+        await eventually(self.planned, timeout_s)
         await eventually(closed, timeout_s)
         return await self.states()
+
+    async def planned(self) -> bool:
+        """Whether the notifier has planned every event committed so far."""
+        return self.notifier.planned_seq >= self.hub.committed_seq
 
     async def attempts(self) -> int:
         def read(engine: Any) -> int:
@@ -303,15 +272,6 @@ async def test_a_watched_ticket_hears_its_turn_near_and_its_call(rig: Rig) -> No
     assert texts[0].startswith("Талон А006: перед вами 3 чел., около ")
     assert texts[1].startswith("Талон А006: пройдите к окну 3. Не присылать: ответьте СТОП")
     assert len(texts) == 2
-
-
-async def test_an_application_status_is_told_once(rig: Rig) -> None:
-    booked = await rig.book(phone="+79160000601")
-    await rig.sms.wait_for(1)
-    assert await rig.notifier.set_status(booked.code, ApplicationStatus.READY, operator="t") == 1
-    assert await rig.notifier.set_status(booked.code, ApplicationStatus.READY, operator="t") == 0
-    [_, ready] = await rig.sms.wait_for(2)
-    assert ready.text.startswith("Ваши документы готовы (Паспорт гражданина РФ).")
 
 
 async def test_a_restarted_notifier_neither_repeats_nor_loses_a_message(rig: Rig) -> None:

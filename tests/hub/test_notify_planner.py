@@ -21,7 +21,7 @@ from hub.domain.model import (
     TicketState,
 )
 from hub.domain.position import position
-from hub.notify.messages import ApplicationStatus, Kind, render
+from hub.notify.messages import Kind, render
 from hub.notify.planner import Planner
 from tests.hub.conftest import MINUTE, MONDAY_10_00, make_branch
 
@@ -160,12 +160,6 @@ def test_people_ahead_counts_those_called_first() -> None:
             "МФЦ с 10:05 до 10:30.",
         ),
         (Kind.CALLED, {"number": "А001", "desk": 4}, "en", "Ticket А001: please go to desk 4."),
-        (
-            Kind.STATUS,
-            {"status": ApplicationStatus.SUSPENDED.value, "service": "snils"},
-            "ru",
-            "Рассмотрение вашего заявления (СНИЛС) приостановлено. Подробности в Тестовый МФЦ.",
-        ),
         (
             Kind.TURN_NEAR,
             {"number": "Б002", "ahead": 2, "wait_s": 0, "wait_known": False},

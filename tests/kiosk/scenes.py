@@ -87,6 +87,12 @@ class Requests:
     def card_pin(self, pin: bytearray | None) -> None:
         self.pins.append(pin)
 
+    def look_up(self, request_id: str, number: str, phone: str) -> None:
+        self.sent.append(("lookup", request_id, number, phone))
+
+    def look_up_by_card(self, request_id: str, snils_hash: str) -> None:
+        self.sent.append(("lookup_card", request_id, snils_hash, ""))
+
     @property
     def last_id(self) -> str:
         return self.sent[-1][1]
@@ -196,7 +202,14 @@ def catalogue(
     url: str = "http://okno-hub.local:8080/t/{ticket}", *, paid: bool = False
 ) -> Catalogue:
     services, groups = grouped((*SERVICES, PAID) if paid else SERVICES, GROUPS, {})
-    return Catalogue("МФЦ района Хамовники", "Europe/Moscow", services, groups, ticket_page_url=url)
+    return Catalogue(
+        "МФЦ района Хамовники",
+        "Europe/Moscow",
+        services,
+        groups,
+        ticket_page_url=url,
+        collect_service="ready-documents",
+    )
 
 
 @dataclass

@@ -31,6 +31,7 @@ from kiosk.shown import min_target_px
 from kiosk.states import PrintState
 from kiosk.view import KioskView
 from tests.hub.conftest import MONDAY_10_00
+from tests.kiosk.lookup_scenes import LOOKUP, status_number, status_phone
 from tests.kiosk.scenes import PIN, PIN_HASH, WAITS, CardSlot, Scene, scene
 from tests.kiosk.steps_scenes import STEPS, book_day, book_phone, book_slot, pay_offer
 from tests.kiosk.test_card import VISITOR as CARD_VISITOR
@@ -216,6 +217,7 @@ CASES: list[tuple[str, Callable[[Scene], None], tuple[QSize, ...]]] = [
     ("pin", pin, (DESIGN,)),
     ("service", service, (DESIGN,)),
     *((name, make, (DESIGN,)) for name, make in STEPS),
+    *((name, make, (DESIGN,)) for name, make in LOOKUP),
 ]
 # The new main screens also in English and in large type.
 MAIN_STEPS = (
@@ -230,6 +232,9 @@ MAIN_STEPS = (
     "paid",
     "pay-declined",
     "card-pin",
+    "status-number",
+    "status-ready",
+    "status-suspended",
 )
 
 
@@ -241,16 +246,23 @@ def after(first: Callable[[Scene], None], then: Callable[[Scene], None]) -> Call
     return make
 
 
-for _name, _make in STEPS:
+for _name, _make in (*STEPS, *LOOKUP):
     if _name in MAIN_STEPS:
         CASES.append((f"{_name}-en", after(english, _make), (DESIGN,)))
         CASES.append((f"{_name}-large", after(large, _make), (DESIGN,)))
 
 
 def make_scene(name: str, **settings: object) -> Scene:
-    """The scene a case needs: a card reader for the card screens, a paid service (with
-    a card terminal that answers, but on "pay-desk")."""
-    card = CardSlot() if name.startswith("card") else None
+    """The scene a case needs: a card reader for the card and status screens (a card in
+    it for the status-card ones), a paid service (with a card terminal that answers, but
+    on "pay-desk")."""
+    card = (
+        CardSlot(CARD_VISITOR)
+        if name.startswith("status-card")
+        else CardSlot()
+        if name.startswith(("card", "status"))
+        else None
+    )
     paid = name.startswith(("pay", "paid"))
     return scene(card, paid=paid, terminal=paid and name != "pay-desk", **settings)
 
@@ -295,13 +307,15 @@ def test_a_changed_screen_does_not_pass_for_its_reference(qtbot: QtBot, tmp_path
         book_slot,
         book_phone,
         pay_offer,
+        status_number,
+        status_phone,
     ],
 )
 def test_every_touch_target_is_at_least_15_mm(
     qtbot: QtBot, dpi: float, make: Callable[[Scene], None]
 ) -> None:
     s = scene(
-        CardSlot() if make is card_missing else None,
+        CardSlot() if make in (card_missing, status_number) else None,
         paid=make is pay_offer,
         dpi=dpi,
         technician_pin=PIN_HASH,

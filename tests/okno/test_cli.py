@@ -28,10 +28,10 @@ GROUPS = [
 ]
 VERBS = {
     "hub": ["permissions", "journal", "bench", "sync", "staff", "sim"],
-    "hub bench": ["queue", "devices", "appointments", "web", "lookup"],
+    "hub bench": ["queue", "devices", "appointments", "web", "applications", "notices", "lookup"],
     "hub sync": ["push"],
     "hub staff": ["set-pin"],
-    "hub sim": ["sms"],
+    "hub sim": ["ais", "sms"],
     "backup": ["keygen", "list", "fetch"],
     "provision": [
         "list",
@@ -60,7 +60,7 @@ VERBS = {
         "backup",
         "bench",
     ],
-    "backoffice bench": ["rebuild", "restore"],
+    "backoffice bench": ["rebuild", "applications", "restore"],
 }
 ROOT = Path(__file__).resolve().parents[2]
 # A name in the first column of the help's list of commands (options start with --).

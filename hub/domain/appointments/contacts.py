@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from hub.errors import InvalidRequest
+from hub.errors import BadEmail, BadPhone, BadSnils, InvalidRequest
 from okno.snils import snils_hash as keyed_snils_hash
 from okno.snils import valid_snils
 
@@ -47,7 +47,7 @@ def email(typed: str) -> str:
     if not text:
         return ""
     if len(text) > MAX_EMAIL or not _EMAIL.match(text):
-        raise InvalidRequest(
+        raise BadEmail(
             "the e-mail address is not one a message can reach: give it as name@example.ru"
         )
     local, _, domain = text.rpartition("@")
@@ -87,7 +87,7 @@ def hash_snils(key: bytes, typed: str) -> str:
     if not typed.strip():
         return ""
     if not valid_snils(typed):
-        raise InvalidRequest(
+        raise BadSnils(
             "the SNILS is not valid: type its 11 digits as on the green card, XXX-XXX-XXX YY"
         )
     return keyed_snils_hash(key, typed)
@@ -106,7 +106,5 @@ def email_hint(value: str) -> str:
     return f"{local[:1]}***@{domain}" if local else ""
 
 
-def _bad_phone() -> InvalidRequest:
-    return InvalidRequest(
-        "the phone number is not one an SMS can reach: give it as +7 916 123-45-67"
-    )
+def _bad_phone() -> BadPhone:
+    return BadPhone("the phone number is not one an SMS can reach: give it as +7 916 123-45-67")

@@ -30,6 +30,10 @@ class Branch(_message.Message):
     CONFIG_DIGEST_FIELD_NUMBER: _builtins.int
     TICKET_PAGE_URL_FIELD_NUMBER: _builtins.int
     KEEP_CONTACTS_DAYS_FIELD_NUMBER: _builtins.int
+    PUBLIC_URL_FIELD_NUMBER: _builtins.int
+    APPLICATION_KEEP_CONTACTS_DAYS_FIELD_NUMBER: _builtins.int
+    APPLICATION_LONGEST_KEEP_DAYS_FIELD_NUMBER: _builtins.int
+    COLLECT_SERVICE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     timezone: _builtins.str
@@ -40,6 +44,20 @@ class Branch(_message.Message):
     """Where a visitor follows a ticket; "{ticket}" stands for the ticket's id."""
     keep_contacts_days: _builtins.int
     """Days a visitor's phone and e-mail are kept after the visit's day (the kiosk says so)."""
+    public_url: _builtins.str
+    """Where links for visitors start ([notifications] public_url, else ticket_page_url's
+    origin); empty: the branch has no pages for visitors.
+    """
+    application_keep_contacts_days: _builtins.int
+    """Days an applicant's contact is kept after the application ends ([applications]
+    keep_contacts_days): the consent text at the desk and the receipt say so.
+    """
+    application_longest_keep_days: _builtins.int
+    """And in any case this many days after it was accepted ([applications] longest_keep_days)."""
+    collect_service: _builtins.str
+    """The service booked to collect ready documents ([applications] collect_service); empty:
+    none, and the kiosk's application look-up offers no collection slot.
+    """
     def __init__(
         self,
         *,
@@ -51,10 +69,14 @@ class Branch(_message.Message):
         config_digest: _builtins.str = ...,
         ticket_page_url: _builtins.str = ...,
         keep_contacts_days: _builtins.int = ...,
+        public_url: _builtins.str = ...,
+        application_keep_contacts_days: _builtins.int = ...,
+        application_longest_keep_days: _builtins.int = ...,
+        collect_service: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["config_digest", b"config_digest", "day", b"day", "id", b"id", "keep_contacts_days", b"keep_contacts_days", "max_wait_s", b"max_wait_s", "name", b"name", "ticket_page_url", b"ticket_page_url", "timezone", b"timezone"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["application_keep_contacts_days", b"application_keep_contacts_days", "application_longest_keep_days", b"application_longest_keep_days", "collect_service", b"collect_service", "config_digest", b"config_digest", "day", b"day", "id", b"id", "keep_contacts_days", b"keep_contacts_days", "max_wait_s", b"max_wait_s", "name", b"name", "public_url", b"public_url", "ticket_page_url", b"ticket_page_url", "timezone", b"timezone"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -101,6 +123,8 @@ class ServiceInfo(_message.Message):
     FEE_KOPECKS_FIELD_NUMBER: _builtins.int
     FEE_PURPOSE_FIELD_NUMBER: _builtins.int
     BOOKABLE_FIELD_NUMBER: _builtins.int
+    PROCESSING_DAYS_FIELD_NUMBER: _builtins.int
+    AUTHORITY_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     prefix: _builtins.str
     name_ru: _builtins.str
@@ -114,6 +138,12 @@ class ServiceInfo(_message.Message):
     """The payment's purpose, as the state payments system shows it."""
     bookable: _builtins.bool
     """Visitors may book a time for it (it has seats in the branch's [appointments])."""
+    processing_days: _builtins.int
+    """A service that produces documents: ready this many working days after the application,
+    which the operator records at the desk. Unset: a consultation, no application.
+    """
+    authority: _builtins.str
+    """Who prepares the documents ("Росреестр")."""
     def __init__(
         self,
         *,
@@ -127,12 +157,16 @@ class ServiceInfo(_message.Message):
         fee_kopecks: _builtins.int = ...,
         fee_purpose: _builtins.str = ...,
         bookable: _builtins.bool = ...,
+        processing_days: _builtins.int | None = ...,
+        authority: _builtins.str = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_processing_days", b"_processing_days", "processing_days", b"processing_days"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["average_service_s", b"average_service_s", "bookable", b"bookable", "fee_kopecks", b"fee_kopecks", "fee_purpose", b"fee_purpose", "group_id", b"group_id", "id", b"id", "name_en", b"name_en", "name_ru", b"name_ru", "prefix", b"prefix", "target_wait_s", b"target_wait_s"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_processing_days", b"_processing_days", "authority", b"authority", "average_service_s", b"average_service_s", "bookable", b"bookable", "fee_kopecks", b"fee_kopecks", "fee_purpose", b"fee_purpose", "group_id", b"group_id", "id", b"id", "name_en", b"name_en", "name_ru", b"name_ru", "prefix", b"prefix", "processing_days", b"processing_days", "target_wait_s", b"target_wait_s"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__processing_days: _TypeAlias = _typing.Literal["processing_days"]  # noqa: Y015
+    _WhichOneofArgType__processing_days: _TypeAlias = _typing.Literal["_processing_days", b"_processing_days"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__processing_days) -> _WhichOneofReturnType__processing_days | None: ...
 
 Global___ServiceInfo: _TypeAlias = ServiceInfo  # noqa: Y015
 
@@ -164,9 +198,14 @@ class DeskInfo(_message.Message):
     NUMBER_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
     SERVICE_WEIGHTS_FIELD_NUMBER: _builtins.int
+    PRINTER_ID_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     number: _builtins.int
     name: _builtins.str
+    printer_id: _builtins.str
+    """The ticket printer that prints this desk's slips (an application's receipt): the desk's
+    own printer, else the branch's [applications] printer; empty: none.
+    """
     @_builtins.property
     def service_weights(self) -> _containers.ScalarMap[_builtins.str, _builtins.float]: ...
     def __init__(
@@ -176,10 +215,11 @@ class DeskInfo(_message.Message):
         number: _builtins.int = ...,
         name: _builtins.str = ...,
         service_weights: _abc.Mapping[_builtins.str, _builtins.float] | None = ...,
+        printer_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "name", b"name", "number", b"number", "service_weights", b"service_weights"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "name", b"name", "number", b"number", "printer_id", b"printer_id", "service_weights", b"service_weights"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -54,6 +54,11 @@ Rectangle {
             view: root.view; theme: root.theme; u: root.u
         }
     }
+    ApplicationDialog {
+        anchors.fill: parent
+        visible: root.view.applications.open
+        view: root.view; theme: root.theme; u: root.u
+    }
     TransferDialog {
         anchors.fill: parent
         visible: root.view.transferOpen

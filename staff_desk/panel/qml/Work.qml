@@ -45,6 +45,58 @@ Rectangle {
                 font.pixelSize: 28 * work.u * work.theme.f
                 wrapMode: Text.WordWrap
             }
+            // The visitor just served, for a service that produces documents: their
+            // application(s), until the next visitor is called.
+            Item {
+                objectName: "applicationOffer"
+                visible: !work.current.has && work.view.applications.offered
+                anchors.left: parent.left
+                anchors.right: parent.right
+                anchors.bottom: parent.bottom
+                anchors.margins: 20 * work.u
+                height: 96 * work.u
+                Column {
+                    anchors.left: parent.left
+                    anchors.right: applyButton.left
+                    anchors.rightMargin: 16 * work.u
+                    anchors.verticalCenter: parent.verticalCenter
+                    spacing: 4 * work.u
+                    Text {
+                        width: parent.width
+                        text: work.view.applications.offerText
+                        color: work.theme.text
+                        font.family: work.theme.face
+                        font.pixelSize: 20 * work.u * work.theme.f
+                        font.bold: true
+                        wrapMode: Text.WordWrap
+                        maximumLineCount: 2
+                        elide: Text.ElideRight
+                    }
+                    Text {
+                        objectName: "recordedApplications"
+                        width: parent.width
+                        visible: text !== ""
+                        text: work.view.applications.recordedText
+                        color: work.theme.good
+                        font.family: work.theme.face
+                        font.pixelSize: 20 * work.u * work.theme.f
+                        font.bold: true
+                        elide: Text.ElideRight
+                    }
+                }
+                Btn {
+                    id: applyButton
+                    objectName: "applyButton"
+                    theme: work.theme; u: work.u
+                    anchors.right: parent.right
+                    anchors.verticalCenter: parent.verticalCenter
+                    width: 280 * work.u; height: 72 * work.u
+                    primary: true; textSize: 22
+                    text: work.view.labels.apply
+                    active: work.view.canAct
+                    onClicked: work.view.applications.begin()
+                }
+            }
             Text {
                 id: number
                 objectName: "currentNumber"

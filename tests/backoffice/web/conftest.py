@@ -2,7 +2,8 @@
 
 Written by the history generator straight into the store (B1's ``load.fill``), then the
 morning of "today" cut at 11:30 Moscow time, so that the live view has people waiting.
-The dashboard's clock is fixed at that moment.
+The dashboard's clock is fixed at that moment. Branch-01 also holds the week of
+applications of tests/backoffice/hand_applications.py from the first Monday, 11-02.
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ from backoffice.load import fill
 from backoffice.web import create_app
 from hub.sync.signing import sign
 from hub.webserver import WebServer
+from tests.backoffice.hand_applications import events as applications
+from tests.backoffice.hand_applications import history
 from tests.backoffice.web.signed import manager
 
 TODAY = date(2026, 11, 23)  # a Monday
 DAYS = 21
 BRANCHES = 3
 SHAPE = Shape(visitors=140, desks=4)
+APPLIED = TODAY - timedelta(days=DAYS)  # a Monday
 NOW_MS = int(datetime(2026, 11, 23, 11, 30, tzinfo=ZoneInfo("Europe/Moscow")).timestamp() * 1000)
 
 
@@ -48,12 +52,21 @@ def _morning(engine: Engine, branch: str) -> None:
     store.store(engine, store.Batch(branch, events, sign(secret, branch, events)))
 
 
+def _applications(engine: Engine, branch: str) -> None:
+    """The hand-made week of applications from the history's first day, as a hub sends it."""
+    secret = store.add_branch(engine, branch)
+    events = applications(history(APPLIED), first=store.acked(engine, branch) + 1)
+    store.store(engine, store.Batch(branch, events, sign(secret, branch, events)))
+
+
 @pytest.fixture(scope="session")
 def region_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('backoffice') / 'region.db'}"
     start = TODAY - timedelta(days=DAYS)
     asyncio.run(fill(url, "", branches=BRANCHES, start=start, days=DAYS, shape=SHAPE))
     engine = store.open_store(url)
+    # Before the morning, so that the branch's last event stays this morning's.
+    _applications(engine, branch_ids(BRANCHES)[0])
     for branch in branch_ids(BRANCHES):
         _morning(engine, branch)
     engine.dispose()

@@ -34,6 +34,8 @@ def test_numbers_are_read_as_people_type_them() -> None:
     assert rules.normalise_number("261123–0170") == "261123-0170"
     for wrong in ("", "26112-017", "261123-01x", "2611230171234", "２６１１２３０１７"):
         assert rules.normalise_number(wrong) == ""
+    for place in (1, 999, 1000, 10_000, 99_999):
+        assert rules.normalise_number(rules.number(MONDAY, place)) == rules.number(MONDAY, place)
 
 
 async def test_an_application_is_numbered_and_planned_in_working_days(served: Served) -> None:
@@ -142,7 +144,7 @@ async def test_a_retried_accept_gets_the_same_application(served: Served) -> Non
     _, error = await refused(
         stub.Accept(S.AcceptApplicationRequest(ticket_id=first.ticket_id, phone=PHONE))
     )
-    assert error == "invalid_request"  # a phone without the applicant's consent
+    assert error == "no_consent"  # a phone without the applicant's consent
 
 
 @pytest.mark.parametrize("status", list(ApplicationStatus))

@@ -51,6 +51,7 @@ class FakeSms:
     """A sender that keeps what it is given: the pages only need a channel to offer."""
 
     channel = "sms"
+    at_once = 1
 
     def __init__(self) -> None:
         self.sent: list[Outgoing] = []
