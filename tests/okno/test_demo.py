@@ -71,9 +71,17 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     called = [e for e in events if e["kind"] == "ticket_called"]
     assert issued and called
     # Every change carries a request id; a payment's end and a rating are keyed by the
-    # payment and the ticket themselves (each happens once), and the journal records who
-    # did what, not a request.
-    changes = [e for e in events if e["kind"] not in {"payment_settled", "ticket_rated", "journal"}]
+    # payment and the ticket themselves (each happens once), an application by its number
+    # and each change of it by the information system's change id, and the journal records
+    # who did what, not a request.
+    keyed_otherwise = {
+        "payment_settled",
+        "ticket_rated",
+        "journal",
+        "application_accepted",
+        "application_changed",
+    }
+    changes = [e for e in events if e["kind"] not in keyed_otherwise]
     assert all(e["request_id"] for e in changes), "every change carries a request id"
 
     board = result.board.read_text()
