@@ -40,6 +40,7 @@ from hub.applications import Accepting
 from hub.bench.http_phone import Answer, PageError, Phone
 from hub.bench.process import round_the_clock
 from hub.bench.status_page import start_hub_with_web
+from hub.bench.visits import serve_one
 from hub.config import load_branch
 from hub.domain.applications import ApplicationStatus, Change
 from hub.service import Hub, wall_clock_ms
@@ -187,7 +188,8 @@ async def seed(config: Path, db: Path, count: int) -> list[str]:
     hub = Hub(config, db, clock=clock)
     await hub.start()
     try:
-        ticket_id = await _served(hub)
+        document_service = next(s.id for s in branch.services if s.processing_days is not None)
+        ticket_id = await serve_one(hub, document_service)
         numbers: list[str] = []
         for day in range(days):
             clock.now_ms += DAY_MS if day else 0
@@ -199,20 +201,6 @@ async def seed(config: Path, db: Path, count: int) -> list[str]:
     finally:
         await hub.stop()
     return numbers
-
-
-async def _served(hub: Hub) -> str:
-    """One visitor served to the end at the first desk of a document service."""
-    branch = hub.loaded.branch
-    service = next(s.id for s in branch.services if s.processing_days is not None)
-    desk = next(d.id for d in branch.desks if service in d.services)
-    await hub.run(lambda e, now: e.open_desk(desk, now))
-    await hub.run(lambda e, now: e.issue(service, now))
-    await hub.run(lambda e, now: e.call_next(desk, now))
-    await hub.run(lambda e, now: e.start(desk, now))
-    done = await hub.run(lambda e, now: e.finish(desk, now))
-    assert done.ticket is not None
-    return done.ticket.id
 
 
 async def _look_up(

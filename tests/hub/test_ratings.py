@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hub.bench import visits
 from hub.domain import rating as rules
 from hub.domain.model import RatingChannel
 from hub.errors import AlreadyRated, BadScore, NotFound, NotRatable, RatingClosed
@@ -23,14 +24,8 @@ OPERATOR = "ivanova-a"
 
 
 async def serve_one(hub: Hub, desk: str = DESK, service: str = "passport") -> str:
-    """Open the desk, serve the next visitor to the end; the finished ticket's id."""
-    await hub.run(lambda e, now: e.open_desk(desk, now, operator_id=OPERATOR))
-    await hub.run(lambda e, now: e.issue(service, now))
-    await hub.run(lambda e, now: e.call_next(desk, now))
-    await hub.run(lambda e, now: e.start(desk, now))
-    done = await hub.run(lambda e, now: e.finish(desk, now))
-    assert done.ticket is not None
-    return done.ticket.id
+    """Serve the next visitor of ``desk`` to the end as OPERATOR; the finished ticket's id."""
+    return await visits.serve_one(hub, service, desk=desk, operator_id=OPERATOR)
 
 
 def rated_payloads(served: Served) -> list[dict[str, object]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hub.bench.visits import serve_one
 from hub.service import Hub
 from protos.okno.v1 import applications_pb2, applications_pb2_grpc
 from tests.hub.conftest import Served
@@ -12,16 +13,8 @@ PHONE = "+79161234567"
 
 
 async def served_ticket(hub: Hub, service: str = "passport") -> str:
-    """Open a desk of the service as the signed-in administrator, serve a visitor to the end."""
-    desk = next(d.id for d in hub.loaded.branch.desks if service in d.services)
-    if hub.engine.desk(desk).operator_id != OPERATOR:
-        await hub.run(lambda e, now: e.open_desk(desk, now, operator_id=OPERATOR))
-    await hub.run(lambda e, now: e.issue(service, now))
-    await hub.run(lambda e, now: e.call_next(desk, now))
-    await hub.run(lambda e, now: e.start(desk, now))
-    done = await hub.run(lambda e, now: e.finish(desk, now))
-    assert done.ticket is not None
-    return done.ticket.id
+    """A visitor of ``service`` served to the end by the signed-in administrator."""
+    return await serve_one(hub, service, operator_id=OPERATOR)
 
 
 async def accepted(
