@@ -56,6 +56,7 @@ def test_the_devices_benchmark_enrolls_holds_and_reconnects(tmp_path: Path) -> N
 
 
 @pytest.mark.slow
+@pytest.mark.clock
 def test_the_applications_benchmark_applies_each_change_once(tmp_path: Path) -> None:
     options = ("--applications", "150", "--stale", "3")
     figures = bench("applications", "applications", tmp_path / "a.json", *options)["figures"]
@@ -68,6 +69,7 @@ def test_the_applications_benchmark_applies_each_change_once(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
+@pytest.mark.clock
 def test_the_notices_benchmark_times_each_change_to_its_sms_once(tmp_path: Path) -> None:
     figures = bench("notices", "notices", tmp_path / "notices.json", "--quick")["figures"]
     assert figures["notice_changes"]["value"] == 30

@@ -72,6 +72,7 @@ async def send_until_cut(
 
 
 @pytest.mark.slow
+@pytest.mark.clock
 async def test_acknowledged_status_changes_survive_sigkill_and_resends_apply_once(
     tmp_path: Path,
 ) -> None:
