@@ -8,7 +8,7 @@ import pytest
 from hub.bench.lookup import measure_lookup
 from tests.hub.conftest import EXAMPLE
 
-pytestmark = [pytest.mark.slow, pytest.mark.clock]
+pytestmark = pytest.mark.slow
 
 
 async def test_the_lookup_benchmark_finds_every_right_pair_and_refuses_every_wrong_one() -> None:
