@@ -40,7 +40,8 @@ class Going:
     contact: outbox.Contact
     address: str
     rate_url: str
-    attempts: int = 0
+    # This attempt's number: one more than the outbox has recorded.
+    attempts: int
 
 
 class Delivery:
@@ -81,45 +82,48 @@ class Delivery:
     async def send_due(self, channel: str) -> int:
         """One pass over the channel's due messages; how many were looked at.
 
-        The batch's contacts are read at once, and what ends unsent is recorded in the
-        same transaction that claims the rest; then they go out ``sender.at_once`` at a
-        time, each group's outcome committed before the next group goes (docs: "Exactly
-        once"). A burst of notices thus costs a few commits per batch, not three each.
+        The batch is read with its contacts in one trip to the database; the messages go
+        out ``sender.at_once`` at a time, each group's outcome committed before the next
+        group goes. Before a sender whose retries are not harmless (e-mail) is given a
+        message, the attempt is claimed in its own commit (docs: "Exactly once"); a sender
+        with idempotency keys (SMS) is not waited for: a message sent but not recorded when
+        the hub stops is sent again with the same key, which the gateway answers without
+        sending. A burst of SMS thus costs one read and one commit per ``at_once``.
         """
         sender = self.senders[channel]
         now = self._hub.clock()
-        rows = await self._store(lambda e: outbox.due(e, channel, now, BATCH))
-        if not rows:
+        limit = max(BATCH, sender.at_once)
+        found = await self._store(lambda e: outbox.due(e, channel, now, limit, self._signer.key))
+        if not found:
             return 0
-        found = await self._store(lambda e: outbox.contacts(e, rows, self._signer.key))
-        endings, going = await self._sorted(rows, found, now)
-        claims = [one.row.id for one in going]
-        attempts = await self._store(lambda e: outbox.settle(e, endings, claims, now))
-        self._ended(rows, endings)
-        for one in going:
-            one.attempts = attempts[one.row.id]
-        given_up = [
-            outbox.Ending(one.row.id, outbox.FAILED, f"gave up after {one.attempts - 1} attempts")
+        rows = [row for row, _ in found]
+        endings, going = await self._sorted(found, now)
+        endings += [
+            outbox.Ending(one.row.id, outbox.FAILED, f"gave up after {one.row.attempts} attempts")
             for one in going
             if one.attempts > self._max_attempts
         ]
-        if given_up:
-            await self._settle(rows, given_up)
         tried = [one for one in going if one.attempts <= self._max_attempts]
+        if not sender.idempotent:
+            await self._settle(rows, endings, claims=[one.row.id for one in tried])
+            endings = []
         at_once = max(1, sender.at_once)
         for start in range(0, len(tried), at_once):
             group = tried[start : start + at_once]
             done = await asyncio.gather(*(self._send(sender, one) for one in group))
-            await self._settle(rows, list(done))
+            await self._settle(rows, [*endings, *done])
+            endings = []
+        if endings:
+            await self._settle(rows, endings)
         return len(rows)
 
     async def _sorted(
-        self, rows: list[outbox.Row], found: list[outbox.Contact], now: int
+        self, found: list[tuple[outbox.Row, outbox.Contact]], now: int
     ) -> tuple[list[outbox.Ending], list[Going]]:
         """The messages that end unsent now, and those to try."""
         endings: list[outbox.Ending] = []
         going: list[Going] = []
-        for row, contact in zip(rows, found, strict=True):
+        for row, contact in found:
             ended, address = self._unsendable(row, contact, now)
             rate_url = await self._rate_url(row) if ended is None else ""
             if ended is None and row.kind is Kind.RATE and not rate_url:
@@ -127,7 +131,7 @@ class Delivery:
                     row.id, outbox.DROPPED, "no public_url to link the rating page"
                 )
             if ended is None:
-                going.append(Going(row, contact, address, rate_url))
+                going.append(Going(row, contact, address, rate_url, row.attempts + 1))
             else:
                 endings.append(ended)
         return endings, going
@@ -155,7 +159,7 @@ class Delivery:
             provider_id = await sender.send(message)
         except MessageRefused as error:
             log.warning("message refused id=%d kind=%s reason=%s", row.id, row.kind.value, error)
-            return outbox.Ending(row.id, outbox.FAILED, str(error))
+            return outbox.Ending(row.id, outbox.FAILED, str(error), attempts=one.attempts)
         except Exception as error:
             if not isinstance(error, DeliveryFailed):
                 # Not the sender's own word: retried like a failure, and logged in full.
@@ -169,7 +173,9 @@ class Delivery:
                 error,
             )
             retry_at = self._hub.clock() + int(wait_s * 1000)
-            return outbox.Ending(row.id, outbox.PENDING, str(error), next_try_ms=retry_at)
+            return outbox.Ending(
+                row.id, outbox.PENDING, str(error), next_try_ms=retry_at, attempts=one.attempts
+            )
         log.info(
             "message sent id=%d kind=%s channel=%s attempt=%d",
             row.id,
@@ -177,7 +183,7 @@ class Delivery:
             row.channel,
             one.attempts,
         )
-        return outbox.Ending(row.id, outbox.SENT, provider_id=provider_id)
+        return outbox.Ending(row.id, outbox.SENT, provider_id=provider_id, attempts=one.attempts)
 
     async def _rate_url(self, row: outbox.Row) -> str:
         """The rating page of the ticket an invitation is about ("" for other messages)."""
@@ -236,9 +242,11 @@ class Delivery:
         """Where links in messages point: [notifications] public_url, or the ticket page's."""
         return self._hub.loaded.branch.public_base()
 
-    async def _settle(self, rows: list[outbox.Row], endings: list[outbox.Ending]) -> None:
+    async def _settle(
+        self, rows: list[outbox.Row], endings: list[outbox.Ending], claims: Sequence[int] = ()
+    ) -> None:
         now = self._hub.clock()
-        await self._store(lambda e: outbox.settle(e, endings, [], now))
+        await self._store(lambda e: outbox.settle(e, endings, claims, now))
         self._ended(rows, endings)
 
     @staticmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -188,19 +189,30 @@ def _channels(phone: str, email: str) -> list[str]:
     return [c for c, address in zip(CHANNELS, (phone, email), strict=True) if address]
 
 
-def due(engine: Engine, channel: str, now_ms: int, limit: int) -> list[Row]:
-    """Open messages of a channel whose time to (re)try has come, oldest first."""
+def due(
+    engine: Engine, channel: str, now_ms: int, limit: int, key: bytes
+) -> list[tuple[Row, Contact]]:
+    """Open messages of a channel whose time to (re)try has come, oldest first, each with
+    the address and code it needs now (or why it cannot be sent any more).
+
+    One read for both: in a burst the database thread is what every step waits on.
+    """
     with engine.connect() as connection:
-        rows = connection.execute(
-            select(OUTBOX)
-            .where(
-                OUTBOX.c.state.in_((PENDING, SENDING)),
-                OUTBOX.c.channel == channel,
-                OUTBOX.c.next_try_ms <= now_ms,
-            )
-            .order_by(OUTBOX.c.id)
-            .limit(limit)
-        ).all()
+        rows = _due(connection, channel, now_ms, limit)
+        return [(row, _contact(connection, row, key)) for row in rows]
+
+
+def _due(connection: Connection, channel: str, now_ms: int, limit: int) -> list[Row]:
+    found = connection.execute(
+        select(OUTBOX)
+        .where(
+            OUTBOX.c.state.in_((PENDING, SENDING)),
+            OUTBOX.c.channel == channel,
+            OUTBOX.c.next_try_ms <= now_ms,
+        )
+        .order_by(OUTBOX.c.id)
+        .limit(limit)
+    ).all()
     return [
         Row(
             r.id,
@@ -217,7 +229,7 @@ def due(engine: Engine, channel: str, now_ms: int, limit: int) -> list[Row]:
             r.state,
             r.attempts,
         )
-        for r in rows
+        for r in found
     ]
 
 
@@ -228,12 +240,6 @@ def next_try_ms(engine: Engine) -> int | None:
             select(func.min(OUTBOX.c.next_try_ms)).where(OUTBOX.c.state.in_((PENDING, SENDING)))
         ).scalar()
     return None if found is None else int(found)
-
-
-def contacts(engine: Engine, rows: list[Row], key: bytes) -> list[Contact]:
-    """The address and code each message needs now, or why it cannot be sent any more."""
-    with engine.connect() as connection:
-        return [_contact(connection, row, key) for row in rows]
 
 
 def _contact(connection: Connection, row: Row, key: bytes) -> Contact:
@@ -293,11 +299,13 @@ class Ending:
     outcome: str = ""
     provider_id: str = ""
     next_try_ms: int = 0
+    # The attempts made, when this ending was an attempt (0: left as recorded).
+    attempts: int = 0
 
 
-def settle(engine: Engine, endings: list[Ending], claims: list[int], now_ms: int) -> dict[int, int]:
+def settle(engine: Engine, endings: list[Ending], claims: Sequence[int], now_ms: int) -> None:
     """Record ``endings``, and claim ``claims`` before they go out (``sending``, one attempt
-    more), in one transaction; the attempts of each claimed message."""
+    more), in one transaction."""
     with engine.begin() as connection:
         for ending in endings:
             values: dict[str, Any] = {"state": ending.state, "outcome": ending.outcome[:200]}
@@ -305,18 +313,15 @@ def settle(engine: Engine, endings: list[Ending], claims: list[int], now_ms: int
                 values |= {"sent_at_ms": now_ms, "provider_id": ending.provider_id[:80]}
             if ending.state == PENDING:
                 values["next_try_ms"] = ending.next_try_ms
+            if ending.attempts:
+                values["attempts"] = ending.attempts
             connection.execute(update(OUTBOX).where(OUTBOX.c.id == ending.id).values(**values))
-        if not claims:
-            return {}
-        connection.execute(
-            update(OUTBOX)
-            .where(OUTBOX.c.id.in_(claims))
-            .values(state=SENDING, attempts=OUTBOX.c.attempts + 1)
-        )
-        found = connection.execute(
-            select(OUTBOX.c.id, OUTBOX.c.attempts).where(OUTBOX.c.id.in_(claims))
-        ).all()
-    return {int(message_id): int(attempts) for message_id, attempts in found}
+        if claims:
+            connection.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id.in_(claims))
+                .values(state=SENDING, attempts=OUTBOX.c.attempts + 1)
+            )
 
 
 def opt_out(engine: Engine, keys: list[str], now_ms: int, *, watch_id: int = 0) -> None:

@@ -26,6 +26,9 @@ class Sender(Protocol):
     channel: str
     # How many messages it may be given at once (an SMTP connection takes one at a time).
     at_once: int
+    # Whether the receiver takes a repeated attempt as the same message (an idempotency
+    # key): then an attempt need not be recorded before it is made.
+    idempotent: bool
 
     async def send(self, message: Outgoing) -> str:
         """Deliver once; the provider's id. DeliveryFailed: retry; MessageRefused: drop."""

@@ -26,6 +26,8 @@ class SmtpSender:
     # One at a time, each recorded sent before the next: SMTP has no idempotency, so the
     # window for a duplicate stays one message wide (docs/notifications.md).
     at_once = 1
+    # SMTP has no idempotency: each attempt is claimed before it is made.
+    idempotent = False
 
     def __init__(
         self,

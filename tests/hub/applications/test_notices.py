@@ -81,9 +81,8 @@ class Noticed:
         hub = self.served.hub
 
         def due_now(engine: Any) -> int:
-            return len(outbox.due(engine, "sms", hub.clock(), 100)) + len(
-                outbox.due(engine, "email", hub.clock(), 100)
-            )
+            # Only counted: the key that hashes opted-out addresses does not matter here.
+            return sum(len(outbox.due(engine, c, hub.clock(), 100, b"")) for c in ("sms", "email"))
 
         async def closed() -> bool:
             return not await hub.read_store(lambda r: due_now(r.engine))

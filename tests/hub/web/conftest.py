@@ -52,6 +52,7 @@ class FakeSms:
 
     channel = "sms"
     at_once = 1
+    idempotent = True
 
     def __init__(self) -> None:
         self.sent: list[Outgoing] = []
