@@ -98,16 +98,23 @@ def _listing(request: Request, template: str, link: str) -> Response:
     branch, catalogue = web.branch, web.hub.catalogue
     query = request.query_params.get("q", "").strip()[:MAX_QUERY]
     situation = request.query_params.get("situation", "")
+    chosen = _situations(branch, catalogue, lang, situation) if situation else []
     return web.render(
         request,
         template,
         link=link,
         query=query,
         results=_search(branch, catalogue, query) if query else None,
-        situations=_situations(branch, catalogue, lang, situation),
-        groups=[] if situation else _groups(web, branch, lang),
+        # The situations as links to each; the one chosen with its services.
+        situation_links=[] if query or situation else _situation_links(catalogue, lang),
+        situations=chosen,
+        groups=[] if query or situation else _groups(web, branch, lang),
         empty=not catalogue.entries,
     )
+
+
+def _situation_links(catalogue: Catalogue, lang: str) -> list[tuple[str, str]]:
+    return [(s.id, s.name_en if lang == "en" else s.name_ru) for s in catalogue.situations]
 
 
 def _search(branch: Branch, catalogue: Catalogue, query: str) -> list[Service]:
