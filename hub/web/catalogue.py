@@ -62,7 +62,9 @@ async def operator(request: Request) -> Response:
     asked = request.query_params.get("service", "")
     if not asked:
         return _listing(request, "operator_catalogue.html", OPERATOR_LINK)
-    return web.render(request, "operator_catalogue.html", page=_page(web, asked), link=OPERATOR_LINK)
+    return web.render(
+        request, "operator_catalogue.html", page=_page(web, asked), link=OPERATOR_LINK
+    )
 
 
 async def service(request: Request) -> Response:
@@ -164,5 +166,3 @@ def _page(web: Web, service_id: str) -> Page:
         rubles(fee) if fee else "",
         bool(branch.appointments.capacity.get(service_id)),
     )
-
-

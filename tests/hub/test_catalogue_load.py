@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.catalogue import load_catalogue
+from hub.catalogue import Catalogue, load_catalogue
 from hub.catalogue.pdf import MAX_FORM_BYTES, pdf_problem
 from hub.config import load_branch
 from hub.errors import CatalogueError
@@ -17,7 +17,7 @@ from tests.hub.catalogue_files import CATALOGUE, EXAMPLES, branch_with_catalogue
 TEXT = CATALOGUE.read_text(encoding="utf-8")
 
 
-def load(config: Path):  # type: ignore[no-untyped-def]
+def load(config: Path) -> Catalogue:
     return load_catalogue(config, load_branch(config).branch)
 
 
@@ -31,7 +31,10 @@ def test_the_example_describes_every_service_of_the_example_branch(tmp_path: Pat
     assert passport.fee_kopecks == 30000
     assert catalogue.entries["state-duty"].fee_kopecks == 50000  # the branch's kiosk fee
     photos = next(d for d in passport.documents if "фотографии" in d.name)
-    assert (photos.kind, photos.conditions) == ("original", "черно-белые или цветные, без головного убора")
+    assert (photos.kind, photos.conditions) == (
+        "original",
+        "черно-белые или цветные, без головного убора",
+    )
     assert {f.info.kind for f in catalogue.forms_of(passport)} == {"sample", "blank"}
     assert [s.name_ru for s in catalogue.situations][:3] == [
         "Рождение ребёнка",
@@ -101,7 +104,11 @@ LONG = "очень " * 400
 CASES = [
     (
         "missing field",
-        _text('who_may_apply = "Граждане РФ, иностранцы с разрешением на работу; за детей — родители"\n', ""),
+        _text(
+            'who_may_apply = "Граждане РФ, иностранцы с разрешением на работу; '
+            'за детей — родители"\n',
+            "",
+        ),
         (r"^\[\[services\]\]", r'^id = "snils"'),
         '[[services]] #4 (id "snils"), key "who_may_apply": Field required',
     ),
@@ -156,7 +163,10 @@ CASES = [
     ),
     (
         "text too long",
-        _text('description_ru = "Оформление страхового', f'description_ru = "{LONG}Оформление страхового'),
+        _text(
+            'description_ru = "Оформление страхового',
+            f'description_ru = "{LONG}Оформление страхового',
+        ),
         (r"^description_ru = \"очень", ""),
         "String should have at most 2000 characters",
     ),
