@@ -185,7 +185,9 @@ class Notifier:
         its own) and erased with those contacts; opt-outs apply as to any message.
         """
         if "sms" not in self.senders:
-            raise NotificationsOff("SMS is not set up at this branch: nothing can be sent")
+            raise NotificationsOff(
+                "SMS is not set up at this branch ([notifications] sms_url): nothing can be sent"
+            )
         phone = contacts.phone(phone)
         if not phone:
             raise InvalidRequest("give the phone number to send the link to")
