@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -222,3 +223,31 @@ def test_a_missing_catalogue_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "catalogue.toml").unlink()
     with pytest.raises(CatalogueError, match=r"catalogue\.toml: no such file"):
         load(config)
+
+
+def test_a_catalogue_of_500_services_and_5000_documents_loads_within_seconds(
+    tmp_path: Path,
+) -> None:
+    """The issue's size for the kiosk's search; a reload reads it whole (0.45 s measured,
+    docs/benchmarks.md): a generous bound here, for a loaded shared machine."""
+    letters = "АБВГДЕЖИКЛМНПРСТФЦЧШЭЮЯ"
+    prefixes = [a + b for a in letters for b in letters][:500]
+    branch = ['id = "big"', 'name = "МФЦ"', "[hours]", 'mon = "08:00-20:00"']
+    entries = []
+    for number, prefix in enumerate(prefixes):
+        branch += ["[[services]]", f'id = "s{number}"', f'prefix = "{prefix}"']
+        branch += [f'name_ru = "Услуга {number}"', f'name_en = "Service {number}"']
+        entries += ["[[services]]", f'id = "s{number}"', 'description_ru = "Описание"']
+        entries += ['who_may_apply = "Граждане РФ"', 'result = "Документ"', "documents = ["]
+        entries += [f'  {{ name = "Документ {d}", kind = "copy", copies = 2 }},' for d in range(10)]
+        entries += ["]"]
+    served = ", ".join(f"s{number} = 1.0" for number in range(500))
+    branch += ["[[desks]]", 'id = "d1"', "number = 1", f"services = {{ {served} }}"]
+    (tmp_path / "branch.toml").write_text(
+        "\n".join([*branch, "[catalogue]", 'file = "catalogue.toml"', ""]), encoding="utf-8"
+    )
+    (tmp_path / "catalogue.toml").write_text("\n".join(entries) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    catalogue = load(tmp_path / "branch.toml")
+    assert time.perf_counter() - started < 5
+    assert sum(len(entry.documents) for entry in catalogue.entries.values()) == 5000
