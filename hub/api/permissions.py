@@ -87,6 +87,15 @@ TABLE: dict[str, frozenset[str]] = {
             "List": {ADMINISTRATOR, CALL_CENTRE},
         },
     ),
+    **_rules(
+        "Catalogue",
+        {
+            "GetCatalogue": {KIOSK, *(STAFF - {INFORMATION_SYSTEM}), LOCAL},
+            "GetForm": {KIOSK, *(STAFF - {INFORMATION_SYSTEM}), LOCAL},
+            "PrintChecklist": {KIOSK},
+            "SendLink": {KIOSK, CALL_CENTRE},
+        },
+    ),
     **_rules("Enrollment", {"RequestEnrollment": {ANYONE}, "GetDecision": {ANYONE}}),
     **_rules("DeviceSession", {"Connect": DEVICES}),
     **_rules(
