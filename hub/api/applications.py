@@ -109,7 +109,9 @@ class ApplicationsServicer(applications_pb2_grpc.ApplicationsServicer):
         )
 
 
-def message(hub: Hub, app: Application, *, with_phone: bool = False) -> applications_pb2.Application:
+def message(
+    hub: Hub, app: Application, *, with_phone: bool = False
+) -> applications_pb2.Application:
     """An application as staff see it; its phone number only ``with_phone`` (the call centre)."""
     service = hub.loaded.branch.service(app.service_id)
     return applications_pb2.Application(
