@@ -10,6 +10,7 @@ them in by code, through the panel's one-at-a-time runner like every other actio
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, cast
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
@@ -47,7 +48,11 @@ def card_values(
     bookings = [
         {
             "code": b.code,
-            "text": words["booking"].format(day=b.day, time=b.time, service=service(b.service_id)),
+            "text": words["booking"].format(
+                day=date.fromisoformat(b.day).strftime("%d.%m.%Y"),
+                time=b.time,
+                service=service(b.service_id),
+            ),
             "open": b.check_in_from_unix_ms <= now_ms <= b.check_in_until_unix_ms,
         }
         for b in card.bookings

@@ -73,6 +73,14 @@ async def at_desk(channel: grpc.aio.Channel, desk: str) -> desk_cards_pb2.DeskCa
     )
 
 
+async def next_message(
+    feed: grpc.aio.UnaryStreamCall[feed_pb2.SubscribeRequest, feed_pb2.FeedMessage],
+) -> feed_pb2.FeedMessage:
+    message = await asyncio.wait_for(feed.read(), 5)
+    assert isinstance(message, feed_pb2.FeedMessage), "the feed ended"
+    return message
+
+
 async def test_a_card_read_at_a_desk_reaches_that_desks_operator_and_nobody_else(
     served: Served, tmp_path: Path
 ) -> None:
@@ -86,7 +94,7 @@ async def test_a_card_read_at_a_desk_reaches_that_desks_operator_and_nobody_else
         await operator_at(served, AT_02, "desk-02"),
     )
     feed = served.feed.Subscribe(feed_pb2.SubscribeRequest(after_sequence=0))
-    seen = [await feed.read()]
+    seen = [await next_message(feed)]
     async with reader_at(served, tmp_path, "desk-01") as reader:
         logged = served.hub.committed_seq
         assert (await reader.Present(read(served, "desk-01"))).desk_id == "desk-01"
@@ -113,7 +121,7 @@ async def test_a_card_read_at_a_desk_reaches_that_desks_operator_and_nobody_else
 
         issued = await served.queue.IssueTicket(queue_pb2.IssueTicketRequest(service_id="passport"))
         while not (seen[-1].HasField("event") and seen[-1].event.ticket.id == issued.ticket.id):
-            seen.append(await asyncio.wait_for(feed.read(), 5))
+            seen.append(await next_message(feed))
         assert not [m for m in seen if "Иванов" in str(m) or booking.code in str(m)]
 
         await reader.Withdraw(desk_cards_pb2.WithdrawCardRequest(desk_id="desk-01"))
