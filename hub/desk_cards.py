@@ -53,9 +53,12 @@ class DeskCards:
         if self._at.pop(desk_id, None) is not None:
             log.info("card forgotten desk=%s reason=removed", desk_id)
 
-    def at(self, desk_id: str, now_ms: int, current: Callable[[str], str]) -> CardAtDesk | None:
+    def at(
+        self, desk_id: str, now_ms: int, current: Callable[[str], str | None]
+    ) -> CardAtDesk | None:
         """The card at ``desk_id``, if still current; ``current(desk)`` is the desk's
-        current ticket id now. Cards of every desk past their time are forgotten here."""
+        current ticket id now (None: the branch has no such desk any more). Cards of every
+        desk past their time are forgotten here."""
         for desk, card in list(self._at.items()):
             reason = self._stale(card, now_ms, current(desk))
             if reason:
@@ -63,7 +66,7 @@ class DeskCards:
                 log.info("card forgotten desk=%s reason=%s", desk, reason)
         return self._at.get(desk_id)
 
-    def _stale(self, card: CardAtDesk, now_ms: int, ticket_id: str) -> str:
+    def _stale(self, card: CardAtDesk, now_ms: int, ticket_id: str | None) -> str:
         if now_ms - card.read_at_ms >= self._keep_ms:
             return "timeout"
         if ticket_id != card.ticket_id:

@@ -14,7 +14,7 @@ from hub.api.doorkeeper import current
 from hub.api.status import Context, rpc
 from hub.desk_cards import CardAtDesk
 from hub.domain.appointments import contacts
-from hub.errors import InvalidRequest
+from hub.errors import InvalidRequest, UnknownDesk
 from hub.service import Hub
 from protos.okno.v1 import desk_cards_pb2, desk_cards_pb2_grpc
 
@@ -46,7 +46,7 @@ class DeskCardsServicer(desk_cards_pb2_grpc.DeskCardsServicer):
                 pin_verified=request.pin_verified,
                 profile=request.profile,
                 read_at_ms=now,
-                ticket_id=self._current_ticket(desk_id),
+                ticket_id=self._hub.engine.desk(desk_id).current_ticket_id,
             )
         )
         return desk_cards_pb2.PresentCardReply(desk_id=desk_id)
@@ -93,5 +93,9 @@ class DeskCardsServicer(desk_cards_pb2_grpc.DeskCardsServicer):
             applications=applications,
         )
 
-    def _current_ticket(self, desk_id: str) -> str:
-        return self._hub.engine.desk(desk_id).current_ticket_id
+    def _current_ticket(self, desk_id: str) -> str | None:
+        """The desk's visitor now; None when a reloaded configuration dropped the desk."""
+        try:
+            return self._hub.engine.desk(desk_id).current_ticket_id
+        except UnknownDesk:
+            return None

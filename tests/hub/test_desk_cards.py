@@ -14,7 +14,7 @@ from pathlib import Path
 
 import grpc
 
-from hub.desk_cards import KEEP_MS
+from hub.desk_cards import KEEP_MS, CardAtDesk, DeskCards
 from okno.snils import snils_hash
 from protos.okno.v1 import (
     applications_pb2,
@@ -173,3 +173,14 @@ async def test_a_reader_without_a_desk_or_with_a_bad_card_is_refused(
                 "invalid_request",
             )
     assert len(served.hub.desk_cards) == 0
+
+
+def test_a_card_at_a_desk_a_reload_dropped_is_forgotten() -> None:
+    cards = DeskCards()
+    cards.present(CardAtDesk("desk-09", NAME, "", False, "emv", 0, ""))
+    cards.present(CardAtDesk("desk-01", NAME, "", False, "emv", 0, ""))
+    tickets = {"desk-01": ""}
+    assert cards.at("desk-01", 1, tickets.get) is not None
+    assert cards.at("desk-09", 1, tickets.get) is None
+    assert len(cards) == 1
+    assert NAME not in repr(cards.at("desk-01", 1, tickets.get))

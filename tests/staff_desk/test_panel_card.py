@@ -27,12 +27,15 @@ from okno.provision import enroll_devices
 from protos.okno.v1 import (
     appointments_pb2,
     appointments_pb2_grpc,
+    desk_cards_pb2,
     devices_pb2,
     devices_pb2_grpc,
     queue_pb2,
     staff_pb2,
     staff_pb2_grpc,
 )
+from staff_desk.panel.card_view import card_values
+from staff_desk.panel.card_words import card_words
 from tests.card_reader.conftest import READER_URL, WAIT_S, AsyncKeypad, pcscd, wait_reader
 from tests.hub.applications.helpers import accepted
 from tests.hub.conftest import PIN, Served, SteppedClock
@@ -149,3 +152,16 @@ def test_a_card_at_desk_01_shows_on_desk_01s_panel_only_and_is_forgotten(
         wait_reader(False)
         hall.run(stack.aclose)
     assert SAMPLE_HOLDER.full_name not in caplog.text
+
+
+def test_a_bank_card_shows_its_name_only_and_english_words_too() -> None:
+    card = desk_cards_pb2.DeskCard(present=True, name="MARIA IVANOVA", profile="emv")
+    shown = card_values(card, None, "en", 0, card_words("en"))
+    assert shown == {
+        "present": True,
+        "name": "MARIA IVANOVA",
+        "kind": "Bank card: a name only, no bookings or applications can be found by it",
+        "bookings": [],
+        "applications": [],
+    }
+    assert not card_values(None, None, "ru", 0, card_words("ru"))["present"]
