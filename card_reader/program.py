@@ -4,9 +4,9 @@ The device program enrolls like every device (its pairing code and the hub CA's
 fingerprint, for the technician to compare, are logged at WARNING),
 holds its session, reports a missing pcscd or reader as its error, and publishes each
 visitor through an :class:`~card_reader.agent.IdentitySink`. A kiosk that runs the agent
-in its own process passes its sink and its on-screen keypad; run alone, the reader asks
-for PINs only on a PIN pad reader and keeps the visitor in memory (the hub has no call
-for identifications yet: see docs/card_reader.md).
+in its own process passes its sink and its on-screen keypad; run alone, the reader stands
+at a desk: it asks for PINs only on a PIN pad reader and sends each visitor to the hub for
+its ``desk`` setting (:class:`~card_reader.desk.DeskSink`, docs/card_reader.md).
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from card_reader.agent import CardAgent, IdentitySink, MemorySink, OnScreenKeypad
+from card_reader.agent import CardAgent, IdentitySink, OnScreenKeypad
 from card_reader.applets import APPLICATION_NOT_FOUND
+from card_reader.desk import DeskSink
 from card_reader.driver import CardReader
 from card_reader.pcscd import running_pcscd
 from card_reader.sim import VPCD_PORT, SimulatedCard, UecState, simulated_card
+from okno.runtime.channels import mutual_tls
 from okno.runtime.enroll import Description, EnrollmentRefused
 from okno.runtime.program import membership
 from okno.runtime.session import HubSession
@@ -80,28 +82,32 @@ async def run_card_reader(
         show_authority=show_authority,
     )
     agent: CardAgent | None = None
+    credentials = member.credentials(key)
+    async with mutual_tls(member.session_address, credentials)() as channel:
+        desk = DeskSink(channel)
 
-    def configure(config: dict[str, str]) -> None:
-        if agent is not None:
-            agent.configure(config)
+        def configure(config: dict[str, str]) -> None:
+            desk.configure(config)
+            if agent is not None:
+                agent.configure(config)
 
-    session = HubSession(
-        member.session_address,
-        member.credentials(key),
-        heartbeat_s=setup.heartbeat_s,
-        on_config=configure,
-    )
-    if reader is None:
-        reader = CardReader(setup.reader, apdu_timeout_s=setup.apdu_timeout_s)
-    agent = CardAgent(reader, sink or MemorySink(), session.report, keypad=keypad)
-    if on_agent is not None:
-        on_agent(agent)
-    reading = asyncio.create_task(agent.run(stop))
-    try:
-        await session.run(stop)
-    finally:
-        stop.set()
-        await reading
+        session = HubSession(
+            member.session_address,
+            credentials,
+            heartbeat_s=setup.heartbeat_s,
+            on_config=configure,
+        )
+        if reader is None:
+            reader = CardReader(setup.reader, apdu_timeout_s=setup.apdu_timeout_s)
+        agent = CardAgent(reader, sink or desk, session.report, keypad=keypad)
+        if on_agent is not None:
+            on_agent(agent)
+        reading = asyncio.create_task(agent.run(stop))
+        try:
+            await session.run(stop)
+        finally:
+            stop.set()
+            await reading
     if session.refused:
         raise EnrollmentRefused(session.refused)
 

@@ -23,6 +23,7 @@ from hub.booking import Bookings
 from hub.catalogue import Catalogue, load_catalogue
 from hub.committer import GroupCommitter
 from hub.config import LoadedConfig, load_branch
+from hub.desk_cards import DeskCards
 from hub.devices.authority import BranchAuthority
 from hub.devices.fleet import Fleet
 from hub.devices.registry import CommandRecord, Device, DeviceCommand, Registry
@@ -156,6 +157,8 @@ class Hub:
         self.reloaders: list[Reloader] = []
         self.ratings = Ratings(self)
         self.applications = Applications(self)
+        # The visitor whose card was read at a desk, for that desk's operator (memory only).
+        self.desk_cards = DeskCards()
 
     def _append(self, events: Sequence[Event]) -> None:
         # Looked up at each write, so a test can stand a failing repository in.

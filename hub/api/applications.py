@@ -41,7 +41,7 @@ class ApplicationsServicer(applications_pb2_grpc.ApplicationsServicer):
             request_id=request.request_id,
         )
         accepted = await self._hub.applications.accept(asked, operator=_who())
-        return self._message(accepted)
+        return message(self._hub, accepted)
 
     @rpc
     async def SetStatus(
@@ -69,14 +69,14 @@ class ApplicationsServicer(applications_pb2_grpc.ApplicationsServicer):
         )
         changed, applied = await self._hub.applications.change(request.number, change)
         return applications_pb2.SetApplicationStatusReply(
-            application=self._message(changed), applied=applied
+            application=message(self._hub, changed), applied=applied
         )
 
     @rpc
     async def Get(
         self, request: applications_pb2.GetApplicationRequest, context: Context
     ) -> applications_pb2.Application:
-        return self._message(await self._hub.applications.get(request.number))
+        return message(self._hub, await self._hub.applications.get(request.number))
 
     @rpc
     async def LookUp(
@@ -85,14 +85,14 @@ class ApplicationsServicer(applications_pb2_grpc.ApplicationsServicer):
         found = await self._hub.applications.look_up(
             request.number, request.phone, caller=current().label
         )
-        return self._message(found)
+        return message(self._hub, found)
 
     @rpc
     async def LookUpByCard(
         self, request: applications_pb2.LookUpByCardRequest, context: Context
     ) -> applications_pb2.ApplicationList:
         found = await self._hub.applications.by_card(request.snils_hash)
-        return applications_pb2.ApplicationList(applications=[self._message(a) for a in found])
+        return applications_pb2.ApplicationList(applications=[message(self._hub, a) for a in found])
 
     @rpc
     async def List(
@@ -105,30 +105,32 @@ class ApplicationsServicer(applications_pb2_grpc.ApplicationsServicer):
         # The call centre phones applicants: it alone gets the numbers to call.
         with_phone = CALL_CENTRE in current().kinds
         return applications_pb2.ApplicationList(
-            applications=[self._message(a, with_phone=with_phone) for a in found]
+            applications=[message(self._hub, a, with_phone=with_phone) for a in found]
         )
 
-    def _message(
-        self, app: Application, *, with_phone: bool = False
-    ) -> applications_pb2.Application:
-        service = self._hub.loaded.branch.service(app.service_id)
-        return applications_pb2.Application(
-            number=app.number,
-            service_id=app.service_id,
-            service_name=service.name_ru if service else app.service_id,
-            authority=app.authority,
-            status=_STATUSES[app.status],
-            planned_ready=app.planned_ready,
-            collect_by=self._hub.applications.collect_by(app),
-            accepted_at_unix_ms=app.accepted_at_ms,
-            changed_at_unix_ms=app.changed_at_ms,
-            reason=app.reason,
-            notify_sms=app.contact.notify_sms,
-            notify_email=app.contact.notify_email,
-            phone_hint=contacts.phone_hint(app.contact.phone),
-            phone=app.contact.phone if with_phone else "",
-            ticket_id=app.ticket_id,
-        )
+
+def message(
+    hub: Hub, app: Application, *, with_phone: bool = False
+) -> applications_pb2.Application:
+    """An application as staff see it; its phone number only ``with_phone`` (the call centre)."""
+    service = hub.loaded.branch.service(app.service_id)
+    return applications_pb2.Application(
+        number=app.number,
+        service_id=app.service_id,
+        service_name=service.name_ru if service else app.service_id,
+        authority=app.authority,
+        status=_STATUSES[app.status],
+        planned_ready=app.planned_ready,
+        collect_by=hub.applications.collect_by(app),
+        accepted_at_unix_ms=app.accepted_at_ms,
+        changed_at_unix_ms=app.changed_at_ms,
+        reason=app.reason,
+        notify_sms=app.contact.notify_sms,
+        notify_email=app.contact.notify_email,
+        phone_hint=contacts.phone_hint(app.contact.phone),
+        phone=app.contact.phone if with_phone else "",
+        ticket_id=app.ticket_id,
+    )
 
 
 def _who() -> str:

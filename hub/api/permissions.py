@@ -96,6 +96,16 @@ TABLE: dict[str, frozenset[str]] = {
             "SendLink": {KIOSK, CALL_CENTRE},
         },
     ),
+    **_rules(
+        "DeskCards",
+        {
+            # The reader at a desk, for its own desk (scope); its visitor goes to that desk's
+            # operator and to administrators, never to devices or the hall.
+            "Present": {CARD_READER},
+            "Withdraw": {CARD_READER},
+            "GetDeskCard": {OPERATOR, ADMINISTRATOR},
+        },
+    ),
     **_rules("Enrollment", {"RequestEnrollment": {ANYONE}, "GetDecision": {ANYONE}}),
     **_rules("DeviceSession", {"Connect": DEVICES}),
     **_rules(

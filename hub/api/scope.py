@@ -28,21 +28,39 @@ def _named_desk(named: str, branch: Branch) -> str:
     return ""
 
 
-def unit_desk(device: Device, branch: Branch) -> str:
-    """The desk a desk unit works: its ``desk`` setting, else the desk its zone names.
+def device_desk(device: Device, branch: Branch) -> str:
+    """The desk a device at a desk (a desk unit, a card reader) works: its ``desk`` setting,
+    else the desk its zone names.
 
-    The setting is what the unit itself acts on (staff_desk/settings.py); ``okno provision
-    assign UNIT desk-05`` puts the desk in the zone instead. A unit with neither works no desk.
+    The setting is what the device itself acts on (staff_desk/settings.py); ``okno provision
+    assign DEVICE desk-05`` puts the desk in the zone instead. A device with neither works
+    no desk.
     """
     desk = _named_desk(config_of(device).get("desk", ""), branch) or _named_desk(
         device.zone, branch
     )
     if not desk:
         raise NotYourDesk(
-            f"desk unit {device.id} has no desk of this branch: a technician gives it one "
+            f"{device.kind} {device.id} has no desk of this branch: a technician gives it one "
             f"(okno provision config {device.id} desk=desk-05)"
         )
     return desk
+
+
+def check_device_desk(who: Caller, named: str, branch: Branch) -> str:
+    """The desk a card reader at a desk names, if it is the reader's own; else NotYourDesk.
+
+    A reader's certificate is no way to put a visitor on another desk's screen.
+    """
+    if who.device is None:
+        raise NotYourDesk("only the card reader standing at a desk tells who is at it")
+    own = device_desk(who.device, branch)
+    if _named_desk(named, branch) != own:
+        raise NotYourDesk(
+            f"this card reader stands at desk {own} only: the reader of another desk tells "
+            "that desk's operator"
+        )
+    return own
 
 
 def check_desk(who: Caller, desk_id: str, branch: Branch) -> None:
@@ -50,7 +68,7 @@ def check_desk(who: Caller, desk_id: str, branch: Branch) -> None:
     roles in hub.staff.access)."""
     if who.device is None or who.device.kind != permissions.STAFF_DESK:
         return
-    own = unit_desk(who.device, branch)
+    own = device_desk(who.device, branch)
     if desk_id != own:
         raise NotYourDesk(
             f"this desk unit works desk {own} only: another desk has its own unit, and "
@@ -96,3 +114,20 @@ def sees_names(who: Caller, ticket: Ticket, desks: Iterable[Desk]) -> bool:
         and d.operator_id == staff.operator_id
         for d in desks
     )
+
+
+def check_holds_desk(who: Caller, desk: Desk) -> None:
+    """Refuse the visitor at ``desk`` to anyone but its operator now and administrators.
+
+    As :func:`sees_names`: the card's holder is the operator's to serve, and no one else's
+    to watch; a closed desk is nobody's.
+    """
+    staff = who.staff
+    if staff is not None and staff.administrator:
+        return
+    works = staff is not None and desk.operator_id == staff.operator_id
+    if not works or desk.state is DeskState.CLOSED:
+        raise NotYourDesk(
+            f"desk {desk.number} is not the one you work: open your own desk to see the "
+            "visitor whose card its reader read"
+        )

@@ -16,6 +16,7 @@ from hub.api.admin import AdminServicer
 from hub.api.applications import ApplicationsServicer
 from hub.api.appointments import AppointmentsServicer
 from hub.api.catalogue import CatalogueServicer
+from hub.api.desk_cards import DeskCardsServicer
 from hub.api.devices import EnrollmentServicer, ProvisioningServicer
 from hub.api.doorkeeper import Door, Doorkeeper
 from hub.api.feed import HallFeedServicer
@@ -37,6 +38,8 @@ from protos.okno.v1 import (
     appointments_pb2_grpc,
     catalogue_pb2,
     catalogue_pb2_grpc,
+    desk_cards_pb2,
+    desk_cards_pb2_grpc,
     devices_pb2,
     devices_pb2_grpc,
     feed_pb2,
@@ -63,6 +66,7 @@ _SERVICES = [
     ratings_pb2.DESCRIPTOR.services_by_name["Ratings"],
     applications_pb2.DESCRIPTOR.services_by_name["Applications"],
     catalogue_pb2.DESCRIPTOR.services_by_name["Catalogue"],
+    desk_cards_pb2.DESCRIPTOR.services_by_name["DeskCards"],
     admin_pb2.DESCRIPTOR.services_by_name["Admin"],
     devices_pb2.DESCRIPTOR.services_by_name["Enrollment"],
     devices_pb2.DESCRIPTOR.services_by_name["Provisioning"],
@@ -86,6 +90,7 @@ async def _build(hub: Hub, door: Door) -> grpc.aio.Server:
     ratings_pb2_grpc.add_RatingsServicer_to_server(RatingsServicer(hub), server)
     applications_pb2_grpc.add_ApplicationsServicer_to_server(ApplicationsServicer(hub), server)
     catalogue_pb2_grpc.add_CatalogueServicer_to_server(CatalogueServicer(hub), server)
+    desk_cards_pb2_grpc.add_DeskCardsServicer_to_server(DeskCardsServicer(hub), server)
     admin_pb2_grpc.add_AdminServicer_to_server(AdminServicer(hub), server)
     devices_pb2_grpc.add_EnrollmentServicer_to_server(EnrollmentServicer(hub.fleet), server)
     devices_pb2_grpc.add_ProvisioningServicer_to_server(

@@ -89,7 +89,7 @@ TICKET_PRINTER = Schema(
     ),
 )
 
-CARD_READER = Schema("card_reader", (SNILS_HASH_KEY,))
+CARD_READER = Schema("card_reader", (SNILS_HASH_KEY, Setting("desk", NAME)))
 
 STAFF_DESK = Schema(
     "staff_desk",

@@ -26,7 +26,11 @@ from protos.okno.v1 import (
     admin_pb2_grpc,
     applications_pb2,
     applications_pb2_grpc,
+    appointments_pb2,
+    appointments_pb2_grpc,
     common_pb2,
+    desk_cards_pb2,
+    desk_cards_pb2_grpc,
     printing_pb2,
     printing_pb2_grpc,
     queue_pb2,
@@ -39,6 +43,8 @@ from staff_desk.panel.errors import ActionRefused, HubUnreachable, SessionEnded
 if TYPE_CHECKING:
     from protos.okno.v1.admin_pb2_grpc import AdminAsyncStub
     from protos.okno.v1.applications_pb2_grpc import ApplicationsAsyncStub
+    from protos.okno.v1.appointments_pb2_grpc import AppointmentsAsyncStub
+    from protos.okno.v1.desk_cards_pb2_grpc import DeskCardsAsyncStub
     from protos.okno.v1.printing_pb2_grpc import PrintingAsyncStub
     from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
     from protos.okno.v1.staff_pb2_grpc import StaffAsyncStub
@@ -88,6 +94,10 @@ class StaffClient:
             self._channel
         )
         self._printing: PrintingAsyncStub = printing_pb2_grpc.PrintingStub(self._channel)
+        self._desk_cards: DeskCardsAsyncStub = desk_cards_pb2_grpc.DeskCardsStub(self._channel)
+        self._appointments: AppointmentsAsyncStub = appointments_pb2_grpc.AppointmentsStub(
+            self._channel
+        )
         self._health = health_pb2_grpc.HealthStub(self._channel)
 
     async def close(self) -> None:
@@ -214,6 +224,19 @@ class StaffClient:
             printer_id=printer_id, request_id=_request_id(), title=title, lines=lines
         )
         return await self._call(self._printing.PrintSlip, request)
+
+    # -- the visitor by card ------------------------------------------------------------
+
+    async def desk_card(self, desk_id: str) -> desk_cards_pb2.DeskCard:
+        """Who the desk's card reader read, with their bookings and applications (or nobody)."""
+        return await self._call(
+            self._desk_cards.GetDeskCard, desk_cards_pb2.GetDeskCardRequest(desk_id=desk_id)
+        )
+
+    async def check_in(self, code: str) -> appointments_pb2.CheckInResponse:
+        """Check a booking in by its code: the visitor gets its priority ticket."""
+        request = appointments_pb2.CheckInRequest(request_id=_request_id(), code=code)
+        return await self._call(self._appointments.CheckIn, request)
 
     # -- one call ------------------------------------------------------------------------
 

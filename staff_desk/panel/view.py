@@ -20,6 +20,7 @@ from okno.qt import emit
 from protos.okno.v1 import common_pb2, queue_pb2, staff_pb2
 from staff_desk.panel import model
 from staff_desk.panel.application_view import ApplicationDesk
+from staff_desk.panel.card_view import CardVisitor
 from staff_desk.panel.client import HallInfo, Picture, StaffClient
 from staff_desk.panel.errors import ActionRefused, HubUnreachable, PanelError, SessionEnded
 from staff_desk.panel.model import Hall
@@ -78,6 +79,8 @@ class PanelView(QObject):
         self.desk_model = RowsModel(("entry",), self)
         # The visitor just served: their application(s), the form and the receipt.
         self.application = ApplicationDesk(self._act, self._words, language, self)
+        # The visitor whose card the desk's reader read: name, bookings, applications.
+        self.card_visitor = CardVisitor(backend, self._act, language, clock, self)
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self.refresh)
@@ -138,6 +141,7 @@ class PanelView(QObject):
         if result.value is not None:
             self.picture = result.value
             self._linked()
+            self.card_visitor.watch(self.desk_id, self.hall)
         else:
             self._failed(result.error)
         self._render()
@@ -178,6 +182,7 @@ class PanelView(QObject):
         self._transfer_open = False
         self._hall_view = False
         self.application.withdraw()
+        self.card_visitor.watch("", None)
         self._say(message, kind)
 
     # -- the desk ------------------------------------------------------------------------
@@ -444,3 +449,4 @@ class PanelView(QObject):
     serviceModel = Property(QObject, lambda self: self.service_model, constant=True)  # noqa: N815
     deskModel = Property(QObject, lambda self: self.desk_model, constant=True)  # noqa: N815
     applications = Property(QObject, lambda self: self.application, constant=True)
+    cardVisitor = Property(QObject, lambda self: self.card_visitor, constant=True)  # noqa: N815

@@ -27,7 +27,7 @@ from ticket_printer.settings import PrinterSettings
         ),
         ("staff_desk", known_keys()),
         ("ticket_printer", [f.name for f in fields(PrinterSettings)]),
-        ("card_reader", ["snils_hash_key"]),
+        ("card_reader", ["snils_hash_key", "desk"]),
     ],
 )
 def test_each_schema_holds_the_keys_its_device_takes(kind: str, keys: list[str]) -> None:

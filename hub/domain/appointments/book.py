@@ -85,6 +85,11 @@ class AppointmentBook:
             raise InvalidRequest("missing phone: the request must name it")
         return self._coming(("phone", normalised), now_ms)
 
+    def coming_by_card(self, snils_hash: str, now_ms: int) -> list[Appointment]:
+        """Bookings made with a card's SNILS (hashed) whose check-in has not closed, soonest
+        first: what the operator at the desk the card was read at sees."""
+        return self._coming(("snils", snils_hash), now_ms)
+
     def find_by_card(
         self, snils_hash: str, now_ms: int, request_id: str = ""
     ) -> Appointment | None:

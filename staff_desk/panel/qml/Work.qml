@@ -295,9 +295,22 @@ Rectangle {
         border.width: 2 * work.u
         border.color: work.theme.line
 
+        // The visitor whose card the desk's reader read, while the card is there.
+        CardVisitor {
+            id: byCard
+            anchors.top: parent.top
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.margins: 12 * work.u
+            visible: work.view.cardVisitor.present
+            height: visible ? implicitHeight : 0
+            view: work.view; theme: work.theme; u: work.u
+        }
         Text {
             id: queueTitle
-            x: 20 * work.u; y: 14 * work.u
+            x: 20 * work.u
+            anchors.top: byCard.bottom
+            anchors.topMargin: (byCard.visible ? 10 : 2) * work.u
             text: work.view.labels.queue + " (" + work.view.queue.length + ")"
             color: work.theme.text
             font.family: work.theme.face
