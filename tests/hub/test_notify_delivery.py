@@ -99,6 +99,19 @@ class Rig:
         return await self.hub.read_store(lambda r: read(r.engine))
 
 
+def quick_notifier(hub: Hub, sms: SimulatedSmsGateway, mail: MailServer) -> Notifier:
+    """The branch's notifier with short timeouts and backoff, so a test sees retries."""
+    return Notifier(
+        hub,
+        [
+            SmsGateway(sms.url, "MFC", timeout_s=0.5),
+            SmtpSender(f"smtp://127.0.0.1:{mail.port}", "МФЦ <mfc@example.ru>", timeout_s=2),
+        ],
+        backoff=Backoff(first_s=0.05, factor=2, longest_s=0.3),
+        tick_s=0.05,
+    )
+
+
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     clock = RunningClock()
@@ -108,15 +121,7 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     await sms.start()
     mail = MailServer(MailBox())
     mail.up()
-    notifier = Notifier(
-        hub,
-        [
-            SmsGateway(sms.url, "MFC", timeout_s=0.5),
-            SmtpSender(f"smtp://127.0.0.1:{mail.port}", "МФЦ <mfc@example.ru>", timeout_s=2),
-        ],
-        backoff=Backoff(first_s=0.05, factor=2, longest_s=0.3),
-        tick_s=0.05,
-    )
+    notifier = quick_notifier(hub, sms, mail)
     await notifier.start()
     web = WebServer(create_app(Web(hub, notifier)), "127.0.0.1:0", grace_s=1)
     port = await web.start()
@@ -282,15 +287,7 @@ async def test_a_restarted_notifier_neither_repeats_nor_loses_a_message(rig: Rig
     await rig.notifier.stop()
     # The log read again from before the booking plans the same keys: nothing new.
     await rig.hub.read_store(lambda r: outbox.move_cursor(r.engine, 0))
-    again = Notifier(
-        rig.hub,
-        [
-            SmsGateway(rig.sms.url, "MFC", timeout_s=0.5),
-            SmtpSender(f"smtp://127.0.0.1:{rig.mail.port}", "mfc@example.ru", timeout_s=2),
-        ],
-        backoff=Backoff(first_s=0.05, factor=2, longest_s=0.3),
-        tick_s=0.05,
-    )
+    again = quick_notifier(rig.hub, rig.sms, rig.mail)
     rig.notifier = again
     await again.start()
     await rig.hub.read_store(lambda r: outbox.move_cursor(r.engine, 1))
@@ -302,6 +299,25 @@ async def test_a_restarted_notifier_neither_repeats_nor_loses_a_message(rig: Rig
     await wait_for_mail(rig, 1)
     assert await rig.settled() == {outbox.SENT: 2}
     assert len(rig.sms.messages) == 1 and len(rig.mails) == 1
+
+
+async def test_an_sms_the_gateway_took_before_the_notifier_stopped_is_not_sent_twice(
+    rig: Rig,
+) -> None:
+    # The gateway takes the message and answers late: the notifier stops meanwhile, so
+    # the outbox never hears that it was sent (SMS are not claimed before they go).
+    rig.sms.slow(0.4)
+    await rig.book(phone="+79160000300")
+    await rig.sms.wait_for(1)
+    await rig.notifier.stop()
+    assert (await rig.states()).get(outbox.SENT) is None
+    await rig.sms.up()
+    rig.notifier = quick_notifier(rig.hub, rig.sms, rig.mail)
+    await rig.notifier.start()
+    # Sent again after the restart, with the same key: the gateway answers the first id.
+    await eventually(lambda: _true(rig.sms.requests >= 2), 10)
+    assert await rig.settled() == {outbox.SENT: 1}
+    assert len(rig.sms.messages) == 1
 
 
 async def test_watch_contacts_are_erased_when_their_days_are_over(rig: Rig) -> None:
