@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 from kiosk import lookup_words
+from kiosk.booking import day_label
+from okno.booking_limit import held_words, limit_words
 
 LANGUAGES = ("ru", "en")
 
@@ -460,6 +462,17 @@ def refusal(reason: str, detail: dict[str, str], language: str) -> Notice:
             "This service takes no appointments" if en else "На эту услугу запись не ведётся",
             "Please take a ticket for the queue" if en else "Возьмите талон в общую очередь",
         )
+    if reason == "booking_limit" and detail.get("held-date"):
+        words = "en" if en else "ru"
+        when = f"{day_label(detail['held-date'], '', words)}, {detail.get('held-time', '')}"
+        limit = limit_words(
+            int(detail.get("limit-most", "1") or 1),
+            detail.get("limit-per", ""),
+            detail.get(f"names-{words}", "").split("\n"),
+            words,
+        )
+        held = held_words(when, detail.get(f"held-name-{words}", ""), "", words)
+        return Notice(_capital(limit), _capital(held))
     if reason in ("slot_full", "slot_unavailable"):
         return Notice(
             "This time can no longer be booked" if en else "Это время уже нельзя занять",
@@ -479,6 +492,10 @@ def refusal(reason: str, detail: dict[str, str], language: str) -> Notice:
         "The ticket was not issued" if en else "Талон не выдан",
         "Please ask the consultant" if en else "Обратитесь к консультанту",
     )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 KEYBOARDS: dict[str, tuple[str, ...]] = {
