@@ -116,7 +116,8 @@ class Refusals:
         """The limit as the branch set it, and the booking that fills it (no contact: the
         message reaches the log)."""
         limit, held = breach.limit, breach.held
-        services = tuple(sorted(limit.services))
+        # In the configuration's order, as the kiosk lists them.
+        services = tuple(s.id for s in self.config.services if s.id in limit.services)
         named = ", ".join(f'"{s}"' for s in services)
         return BookingLimitReached(
             f"at most {limit.most} booking(s) per {limit.per} for {named} per phone number or "
