@@ -1,0 +1,68 @@
+"""A booking beyond the person's limit, refused by a real hub and told on the kiosk's screen.
+
+The example branch allows one passport booking (of either kind) a week per person.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from hall_display.sinks import WavFileSink
+from hall_display.voice import Voice
+from kiosk.core import Screen
+from protos.okno.v1 import appointments_pb2
+from tests.hub.conftest import Served
+from tests.kiosk.test_program import options, running, screen, until
+from tests.kiosk.test_program_steps import appointments
+
+SHOTS = Path("/tmp/shots/limits")
+# Monday 23 November 2026, 12:00 in Moscow.
+AT_12_00 = 1_795_424_400_000
+
+
+async def test_a_phone_over_its_limit_is_told_the_limit_and_its_booking(
+    qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
+) -> None:
+    held = await appointments(served).Book(
+        appointments_pb2.BookRequest(
+            service_id="passport",
+            slot_start_unix_ms=AT_12_00,
+            channel=appointments_pb2.BOOKING_CHANNEL_CALL_CENTRE,
+            phone="+79161234567",
+        )
+    )
+    async with running(qapp, await options(tmp_path, served), fake_voice, wav_sink) as kiosk:
+        view = kiosk.view
+        await until(qapp, lambda: screen(kiosk) is Screen.HOME)
+        view.openBooking()
+        view.choose("foreign-passport")
+        await until(qapp, lambda: view.value("bookStep") == "day")
+        view.choose("2026-11-25")
+        await until(qapp, lambda: view.value("bookStep") == "slot")
+        view.choose(str(view.choices.rows[0][0]))
+        for digit in "9161234567":
+            view.phoneKey(digit)
+        view.phoneDone(False)
+        view.confirmBooking()
+        await until(qapp, lambda: screen(kiosk) is Screen.NOTICE)
+        assert view.value("noticeTitle") == (
+            "Не более 1 записи на услуги «Паспорт гражданина РФ», «Заграничный паспорт» в неделю"
+        )
+        assert view.value("noticeText") == (
+            "У вас уже есть запись на пн, 23 ноября, 12:00 («Паспорт гражданина РФ»); "
+            "отмените или перенесите её (код записи — в сообщении и на квитанции)"
+        )
+        assert held.booking.code not in str(view.value("noticeText"))
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot = kiosk.screenshot()
+        assert shot is not None
+        shutil.copy(shot, SHOTS / "kiosk-booking-limit.png")
+        view.toggleLarge()
+        await until(qapp, lambda: bool(view.value("large")))
+        assert screen(kiosk) is Screen.NOTICE
+        shot = kiosk.screenshot()
+        assert shot is not None
+        shutil.copy(shot, SHOTS / "kiosk-booking-limit-large.png")
