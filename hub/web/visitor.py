@@ -82,9 +82,7 @@ async def book(request: Request) -> Response:
         return await _slots_page(request, service_id, day, error=wrong, fields=fields, status=409)
     except BookingLimitReached as refused:
         said = web.limit_refusal(refused, service_id, web.lang(request))
-        return await _slots_page(
-            request, service_id, day, fields=fields, status=409, refusal=said
-        )
+        return await _slots_page(request, service_id, day, fields=fields, status=409, refusal=said)
     return await _booked_page(request, booked, "booked_title")
 
 
@@ -201,7 +199,7 @@ async def _find(request: Request, code: str) -> Appointment:
     return await web.hub.bookings.get(code, caller=web.caller(request))
 
 
-async def _booking_page(  # noqa: PLR0913 (the page and what the form's answer was)
+async def _booking_page(
     request: Request,
     found: Appointment,
     day_text: str,
@@ -284,9 +282,7 @@ async def move(request: Request) -> Response:
         return await _booking_page(request, again, fields.get("day", ""), error=key, status=409)
     except BookingLimitReached as refused:
         said = web.limit_refusal(refused, found.service_id, web.lang(request))
-        return await _booking_page(
-            request, found, fields.get("day", ""), refusal=said, status=409
-        )
+        return await _booking_page(request, found, fields.get("day", ""), refusal=said, status=409)
     return await _booked_page(request, moved, "moved_title")
 
 

@@ -16,7 +16,7 @@ from hub.domain.model import Appointment, AppointmentState, Channel
 from hub.errors import BookingLimitReached, ConfigError
 from okno.snils import snils_hash
 from tests.hub.conftest import MONDAY_10_00, make_branch
-from tests.hub.test_appointments_book import DAY, MONDAY, Hall, at
+from tests.hub.test_appointments_book import MONDAY, Hall, at
 from tests.hub.test_appointments_rules import APPOINTMENTS
 from tests.hub.test_config import EXAMPLE, VALID, write
 
@@ -172,9 +172,7 @@ def day_of(ms: int) -> date:
         pytest.param("passport", WEDNESDAY, [held()], None, True, id="same-week"),
         pytest.param("foreign-passport", WEDNESDAY, [held()], None, True, id="together"),
         pytest.param("property", WEDNESDAY, [held()], None, False, id="other-service"),
-        pytest.param(
-            "passport", MONDAY + timedelta(days=7), [held()], None, False, id="next-week"
-        ),
+        pytest.param("passport", MONDAY + timedelta(days=7), [held()], None, False, id="next-week"),
         pytest.param(
             "passport",
             WEDNESDAY,
@@ -291,6 +289,8 @@ def test_a_move_does_not_count_itself_but_counts_the_others(limited: Hall) -> No
     moved = limited.book.move(limited.engine, MONDAY_10_00, this_week.code, at("15:00"))
     assert moved.appointment is not None and moved.appointment.slot_ms == at("15:00")
     with pytest.raises(BookingLimitReached) as refused:
-        limited.book.move(limited.engine, MONDAY_10_00, this_week.code, next_week.slot_ms + 20 * 60_000)
+        limited.book.move(
+            limited.engine, MONDAY_10_00, this_week.code, next_week.slot_ms + 20 * 60_000
+        )
     assert refused.value.held_code == next_week.code
     assert limited.book.get(this_week.code) == moved.appointment

@@ -33,7 +33,7 @@ async def facts(call: Awaitable[object]) -> dict[str, str]:
 
 @pytest.mark.parametrize("channel", [CALL_CENTRE, ONLINE])
 async def test_a_second_booking_is_refused_with_the_limit_and_the_held_booking(
-    served: Served, channel: int
+    served: Served, channel: appointments_pb2.BookingChannel.ValueType
 ) -> None:
     first = await book(served, phone="8 916 123-45-67")
     second = appointments_pb2.BookRequest(

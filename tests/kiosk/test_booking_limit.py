@@ -23,6 +23,13 @@ SHOTS = Path("/tmp/shots/limits")
 AT_12_00 = 1_795_424_400_000
 
 
+def keep(shot: Path | None, name: str) -> None:
+    """The screen as a PNG where the session's reviewers look at it."""
+    assert shot is not None
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot, SHOTS / f"{name}.png")
+
+
 async def test_a_phone_over_its_limit_is_told_the_limit_and_its_booking(
     qapp: QApplication, served: Served, fake_voice: Voice, wav_sink: WavFileSink, tmp_path: Path
 ) -> None:
@@ -56,13 +63,8 @@ async def test_a_phone_over_its_limit_is_told_the_limit_and_its_booking(
             "отмените или перенесите её (код записи — в сообщении и на квитанции)"
         )
         assert held.booking.code not in str(view.value("noticeText"))
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shot = kiosk.screenshot()
-        assert shot is not None
-        shutil.copy(shot, SHOTS / "kiosk-booking-limit.png")
+        keep(kiosk.screenshot(), "kiosk-booking-limit")
         view.toggleLarge()
         await until(qapp, lambda: bool(view.value("large")))
         assert screen(kiosk) is Screen.NOTICE
-        shot = kiosk.screenshot()
-        assert shot is not None
-        shutil.copy(shot, SHOTS / "kiosk-booking-limit-large.png")
+        keep(kiosk.screenshot(), "kiosk-booking-limit-large")

@@ -352,7 +352,7 @@ class AppointmentBook:
             raise refused
         return appointment
 
-    def _check_limits(  # noqa: PLR0917 (the booking asked for and who asks)
+    def _check_limits(
         self,
         service_id: str,
         slot_ms: int,

@@ -41,14 +41,14 @@ class Breach:
 def limits_of(config: Branch) -> dict[str, tuple[Limit, ...]]:
     """Each bookable service's limits: those naming it, else the default one, if any."""
     rules = config.appointments
-    named = [
-        Limit(config.limited_services(limit), limit.per, limit.most) for limit in rules.limits
-    ]
+    named = [Limit(config.limited_services(limit), limit.per, limit.most) for limit in rules.limits]
     found: dict[str, tuple[Limit, ...]] = {}
     for service_id in rules.capacity:
         own = tuple(limit for limit in named if service_id in limit.services)
         if not own and rules.default_limit is not None:
-            own = (Limit(frozenset({service_id}), rules.default_limit.per, rules.default_limit.most),)
+            own = (
+                Limit(frozenset({service_id}), rules.default_limit.per, rules.default_limit.most),
+            )
         if own:
             found[service_id] = own
     return found
@@ -94,7 +94,9 @@ def breach(
             continue
         first, last = period(day, limit.per)
         within = [
-            a for a in counted if a.service_id in limit.services and first <= day_of(a.slot_ms) <= last
+            a
+            for a in counted
+            if a.service_id in limit.services and first <= day_of(a.slot_ms) <= last
         ]
         if len(within) >= limit.most:
             return Breach(limit, within[0])

@@ -36,7 +36,9 @@ async def test_the_visitor_is_told_the_limit_and_the_booking_that_fills_it(site:
         # Whoever typed the number must not learn the code that cancels the booking.
         assert code not in refused.text
         assert 'name="slot"' in refused.text
-        other = await book(client, AT_10_20 + 2 * DAY, service="foreign-passport", phone="9160000000")
+        other = await book(
+            client, AT_10_20 + 2 * DAY, service="foreign-passport", phone="9160000000"
+        )
         assert other.status_code == 200
 
 
