@@ -8,11 +8,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from hall_display.sinks import WavFileSink
 from hall_display.voice import Voice
+from kiosk.booking import limit_names
+from kiosk.catalogue import Catalogue, Service
 from kiosk.core import Screen
+from kiosk.texts import Notice, refusal
 from protos.okno.v1 import appointments_pb2
 from tests.hub.conftest import Served
 from tests.kiosk.test_program import options, running, screen, until
@@ -68,3 +72,52 @@ async def test_a_phone_over_its_limit_is_told_the_limit_and_its_booking(
         await until(qapp, lambda: bool(view.value("large")))
         assert screen(kiosk) is Screen.NOTICE
         keep(kiosk.screenshot(), "kiosk-booking-limit-large")
+
+
+CATALOGUE = Catalogue(
+    "МФЦ",
+    "Europe/Moscow",
+    (
+        Service("passport", "А", "Паспорт РФ", "Passport"),
+        Service("foreign-passport", "Б", "Загранпаспорт", "International passport"),
+    ),
+)
+FACTS = {
+    "limit-most": "2",
+    "limit-per": "month",
+    "held-service": "passport",
+    "held-date": "2026-12-09",
+    "held-time": "10:20",
+}
+
+
+@pytest.mark.parametrize(
+    ("services", "language", "title", "text"),
+    [
+        (
+            "passport",
+            "ru",
+            "Не более 2 записей на услугу «Паспорт РФ» в месяц",
+            "У вас уже есть запись на ср, 9 декабря, 10:20; отмените или перенесите её (код "
+            "записи — в сообщении и на квитанции)",
+        ),
+        (
+            "passport,foreign-passport",
+            "en",
+            "At most 2 bookings for «Passport», «International passport» a month",
+            "You already have a booking on Wed, December 9, 10:20 («Passport»); cancel or "
+            "move it (its code is in the message and on the slip)",
+        ),
+    ],
+)
+def test_the_notice_names_the_services_in_the_visitors_language(
+    services: str, language: str, title: str, text: str
+) -> None:
+    detail = FACTS | {"limit-services": services}
+    detail |= limit_names(CATALOGUE, detail)
+    assert refusal("booking_limit", detail, language) == Notice(title, text)
+    # Without the held booking's time (no catalogue yet) it still says what happened.
+    assert refusal("booking_limit", {"kind": "book"}, language).title in (
+        "Запись не сделана",
+        "The booking was not made",
+    )
