@@ -281,10 +281,12 @@ class KioskFlow(FlowCore):
         hours = hours_in(message)
         if hours is not None:
             detail["from"], detail["until"] = hours
-        held = self.local(int(detail.get("slot-ms", "0") or 0))
-        if reason == "booking_limit" and held is not None and self.catalogue is not None:
-            detail.update(limit_names(self.catalogue, detail))
-            detail["held-date"], detail["held-time"] = held.date().isoformat(), f"{held:%H:%M}"
+        slot_ms = detail.get("slot-ms", "")
+        if reason == "booking_limit" and slot_ms.isdigit() and self.catalogue is not None:
+            held = self.local(int(slot_ms))
+            if held is not None:
+                detail.update(limit_names(self.catalogue, detail))
+                detail["held-date"], detail["held-time"] = held.date().isoformat(), f"{held:%H:%M}"
         notice = refusal(reason, detail, self.language)
         if pending.kind == "checkin" and reason in RETYPE:
             self.checkin.error = reason

@@ -49,4 +49,9 @@ def held_words(when: str, other_service: str, code: str, lang: str) -> str:
 
 def sentence(limit: str, held: str) -> str:
     """The two parts as one sentence: "Не более ...: у вас уже есть ...; отмените ..."."""
-    return f"{limit[:1].upper()}{limit[1:]}: {held}."
+    return f"{capital(limit)}: {held}."
+
+
+def capital(text: str) -> str:
+    """A part that starts a line (the kiosk shows the two parts as title and text)."""
+    return text[:1].upper() + text[1:]

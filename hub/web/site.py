@@ -250,15 +250,16 @@ class Web:
         return f"{self.day_text(calendar.today(ms), lang)}, {calendar.clock(ms)}"
 
     def limit_refusal(
-        self, error: BookingLimitReached, asked: str, lang: str, *, with_code: bool = False
+        self, error: BookingLimitReached, lang: str, *, with_code: bool = False
     ) -> str:
-        """The limit and the booking that fills it, in a sentence; the booking's code only
-        ``with_code`` (the call centre: a visitor's page would show it to whoever typed the
-        phone number)."""
+        """The limit and the booking that fills it (its service named when the limit covers
+        several), in a sentence; the booking's code only ``with_code`` (the call centre: a
+        visitor's page would show it to whoever typed the phone number)."""
         calendar = self.hub.appointments.calendar
         held = error.held_slot_ms
         when = f"{self.date_text(calendar.today(held), lang)}, {calendar.clock(held)}"
-        other = self.service_name(error.held_service, lang) if error.held_service != asked else ""
+        several = len(error.services) > 1
+        other = self.service_name(error.held_service, lang) if several else ""
         return sentence(
             limit_words(
                 error.most, error.per, [self.service_name(s, lang) for s in error.services], lang

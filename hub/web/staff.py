@@ -190,7 +190,7 @@ async def book(request: Request) -> Response:
     except BookingLimitReached as refused:
         # The caller gave the number: the operator reads them the booking that fills the
         # limit, with its code, so that they can cancel or move it.
-        said = web.limit_refusal(refused, service_id, lang, with_code=True)
+        said = web.limit_refusal(refused, lang, with_code=True)
         log.info(
             "call-centre booking refused operator=%s service=%s reason=%s",
             staff.operator_id,

@@ -81,7 +81,7 @@ async def book(request: Request) -> Response:
         wrong = FormError(key, "slot")
         return await _slots_page(request, service_id, day, error=wrong, fields=fields, status=409)
     except BookingLimitReached as refused:
-        said = web.limit_refusal(refused, service_id, web.lang(request))
+        said = web.limit_refusal(refused, web.lang(request))
         return await _slots_page(request, service_id, day, fields=fields, status=409, refusal=said)
     return await _booked_page(request, booked, "booked_title")
 
@@ -281,7 +281,7 @@ async def move(request: Request) -> Response:
         again = await web.hub.bookings.get(found.code, caller=web.caller(request))
         return await _booking_page(request, again, fields.get("day", ""), error=key, status=409)
     except BookingLimitReached as refused:
-        said = web.limit_refusal(refused, found.service_id, web.lang(request))
+        said = web.limit_refusal(refused, web.lang(request))
         return await _booking_page(request, found, fields.get("day", ""), refusal=said, status=409)
     return await _booked_page(request, moved, "moved_title")
 

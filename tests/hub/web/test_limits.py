@@ -62,7 +62,8 @@ async def test_a_move_into_a_full_week_is_refused_and_within_its_own_is_not(site
     assert refused.status_code == 409
     assert (
         "Не более 1 записи на услуги «Паспорт гражданина РФ», «Заграничный паспорт» в "
-        "неделю: у вас уже есть запись на 24 ноября, 10:20" in plain(refused)
+        "неделю: у вас уже есть запись на 24 ноября, 10:20 («Паспорт гражданина РФ»)"
+        in plain(refused)
     )
     assert this_week not in refused.text
 
@@ -88,7 +89,7 @@ async def test_the_call_centre_is_refused_and_reads_the_caller_the_code(site: Si
     shown = f"{made.code[:3]}-{made.code[3:]}"
     assert (
         "Не более 1 записи на услуги «Паспорт гражданина РФ», «Заграничный паспорт» в неделю: "
-        f"у вас уже есть запись на 23 ноября, 10:20, код {shown}; отмените или перенесите её."
-        in plain(refused)
+        "у вас уже есть запись на 23 ноября, 10:20 («Паспорт гражданина РФ»), код "
+        f"{shown}; отмените или перенесите её." in plain(refused)
     )
     assert not re.search(r"class=\"code-box\"", refused.text)
