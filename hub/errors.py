@@ -158,6 +158,44 @@ class SlotFull(Refused):
     code = "slot_full"
 
 
+class BookingLimitReached(Refused):
+    """The visitor (phone number or card) holds as many bookings as a limit allows.
+
+    ``held_code`` is the code of the booking that fills the limit: for the call centre's
+    screen only, never sent to a kiosk nor put in the message, since whoever types a
+    stranger's phone number would otherwise learn the code that cancels their booking.
+    """
+
+    code = "booking_limit"
+
+    def __init__(  # noqa: PLR0917 (the limit and the booking that fills it)
+        self,
+        message: str,
+        most: int,
+        per: str,
+        services: tuple[str, ...],
+        held_service: str,
+        held_slot_ms: int,
+        held_code: str,
+    ) -> None:
+        super().__init__(message)
+        self.most = most
+        self.per = per
+        self.services = services
+        self.held_service = held_service
+        self.held_slot_ms = held_slot_ms
+        self.held_code = held_code
+
+    def facts(self) -> dict[str, str]:
+        return {
+            "limit-most": str(self.most),
+            "limit-per": self.per,
+            "limit-services": ",".join(self.services),
+            "held-service": self.held_service,
+            "slot-ms": str(self.held_slot_ms),
+        }
+
+
 class CodeUsed(Refused):
     """The booking was checked in already; its code is spent."""
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from kiosk.catalogue import Catalogue
 from kiosk.states import PrintState
 from okno.dates import MONTHS_RU, WEEKDAYS
 
@@ -221,3 +222,20 @@ def slip_lines(booked: Booked, service_name: str, branch: str) -> list[str]:
         f"Код записи: {booked.code}",
         "В день приёма: терминал, «Я записан на приём», этот код",
     ]
+
+
+def limit_names(catalogue: Catalogue, detail: dict[str, str]) -> dict[str, str]:
+    """A booking limit's services in both languages (the visitor may switch while it is
+    shown), and the held booking's service when the limit covers several."""
+    ids = [s for s in detail.get("limit-services", "").split(",") if s]
+
+    def name(service_id: str, language: str) -> str:
+        service = catalogue.service(service_id)
+        return service.name(language) if service else service_id
+
+    found: dict[str, str] = {}
+    for language in ("ru", "en"):
+        found[f"names-{language}"] = "\n".join(name(s, language) for s in ids)
+        held = detail.get("held-service", "")
+        found[f"held-name-{language}"] = name(held, language) if len(ids) > 1 else ""
+    return found

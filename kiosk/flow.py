@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from kiosk import speech
+from kiosk.booking import limit_names
 from kiosk.catalogue import Catalogue, Wait
 from kiosk.core import VISITOR_SCREENS, CardVisitor, FlowCore, Requests, Screen, Speaker
 from kiosk.settings import KioskSettings
@@ -280,6 +281,12 @@ class KioskFlow(FlowCore):
         hours = hours_in(message)
         if hours is not None:
             detail["from"], detail["until"] = hours
+        slot_ms = detail.get("slot-ms", "")
+        if reason == "booking_limit" and slot_ms.isdigit() and self.catalogue is not None:
+            held = self.local(int(slot_ms))
+            if held is not None:
+                detail.update(limit_names(self.catalogue, detail))
+                detail["held-date"], detail["held-time"] = held.date().isoformat(), f"{held:%H:%M}"
         notice = refusal(reason, detail, self.language)
         if pending.kind == "checkin" and reason in RETYPE:
             self.checkin.error = reason

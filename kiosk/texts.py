@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 from kiosk import lookup_words
+from kiosk.booking import day_label
+from okno.booking_limit import capital, held_words, limit_words
 
 LANGUAGES = ("ru", "en")
 
@@ -460,6 +462,12 @@ def refusal(reason: str, detail: dict[str, str], language: str) -> Notice:
             "This service takes no appointments" if en else "На эту услугу запись не ведётся",
             "Please take a ticket for the queue" if en else "Возьмите талон в общую очередь",
         )
+    if (
+        reason == "booking_limit"
+        and detail.get("held-date")
+        and detail.get("limit-most", "").isdigit()
+    ):
+        return _limit_notice(detail, "en" if en else "ru")
     if reason in ("slot_full", "slot_unavailable"):
         return Notice(
             "This time can no longer be booked" if en else "Это время уже нельзя занять",
@@ -479,6 +487,19 @@ def refusal(reason: str, detail: dict[str, str], language: str) -> Notice:
         "The ticket was not issued" if en else "Талон не выдан",
         "Please ask the consultant" if en else "Обратитесь к консультанту",
     )
+
+
+def _limit_notice(detail: dict[str, str], words: str) -> Notice:
+    """The limit, and the day and time of the booking that fills it (never its code)."""
+    when = f"{day_label(detail['held-date'], '', words)}, {detail.get('held-time', '')}"
+    limit = limit_words(
+        int(detail["limit-most"]),
+        detail.get("limit-per", ""),
+        detail.get(f"names-{words}", "").split("\n"),
+        words,
+    )
+    held = held_words(when, detail.get(f"held-name-{words}", ""), "", words)
+    return Notice(capital(limit), capital(held))
 
 
 KEYBOARDS: dict[str, tuple[str, ...]] = {

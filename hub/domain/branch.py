@@ -26,6 +26,9 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # call_centre: who answers the branch's phone and books by it (hub.api.permissions).
 Role = Literal["operator", "administrator", "technician", "call_centre", "information_system"]
+# The branch's calendar periods a booking limit counts in: a day, a week (Monday to
+# Sunday), a month.
+Period = Literal["day", "week", "month"]
 _HOURS = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
 
 
@@ -220,6 +223,30 @@ class WebPages(_Model):
         return self
 
 
+class PersonLimit(_Model):
+    """At most ``most`` bookings still to come per person in each ``per`` of the calendar."""
+
+    per: Period
+    most: int = Field(ge=1, le=100)
+
+
+class BookingLimit(PersonLimit):
+    """A limit over the services named (directly or by their group), counted together: a
+    person holding a booking for one of them uses up the limit for all of them."""
+
+    services: tuple[Identifier, ...] = ()
+    groups: tuple[Identifier, ...] = ()
+
+    @model_validator(mode="after")
+    def _names_some(self) -> BookingLimit:
+        if not self.services and not self.groups:
+            raise ValueError(
+                'a limit names the services it is about: services = ["passport"] or '
+                'groups = ["documents"]'
+            )
+        return self
+
+
 class Appointments(_Model):
     """Booked visits: 20-minute slots for today and the next 7 days, checked in on arrival."""
 
@@ -236,6 +263,11 @@ class Appointments(_Model):
     keep_contacts_days: int = Field(default=1, ge=0, le=90)
     # Service id -> visitors per slot; a service not listed takes no appointments.
     capacity: dict[Identifier, Annotated[int, Field(ge=1, le=100)]] = Field(default_factory=dict)
+    # Bookings one person (phone number, or card's SNILS hash) may hold: each limit over its
+    # services, and ``default_limit`` for each bookable service no limit names (docs/
+    # appointments.md, "Limits per person"); none: no limit.
+    limits: tuple[BookingLimit, ...] = ()
+    default_limit: PersonLimit | None = None
 
     @model_validator(mode="after")
     def _late_within_slot(self) -> Appointments:
@@ -382,12 +414,51 @@ class Branch(_Model):
                     f'appointments are offered for "{service_id}", which is not among '
                     "[[services]]: add the service or fix the name",
                 )
+        for index, limit in enumerate(rules.limits):
+            self._limit_consistent(index, limit)
         if rules.capacity and rules.priority not in {p.id for p in self.priorities}:
             raise ConfigProblem(
                 ("appointments", "priority"),
                 f'checked-in visitors get priority "{rules.priority}", which is not among '
                 '[[priorities]]: add it (id = "appointment", ratio = 3 is usual) or name another',
             )
+
+    def _limit_consistent(self, index: int, limit: BookingLimit) -> None:
+        """A limit names services that take appointments, and groups that have some."""
+        groups = {g.id for g in self.groups}
+        capacity = self.appointments.capacity
+        for name in limit.groups:
+            if name not in groups:
+                raise ConfigProblem(
+                    ("appointments", "limits", index, "groups"),
+                    f'a booking limit names group "{name}", which is not among [[groups]]: '
+                    "add the group or fix the name",
+                )
+            if not any(s.group == name and s.id in capacity for s in self.services):
+                raise ConfigProblem(
+                    ("appointments", "limits", index, "groups"),
+                    f'a booking limit names group "{name}", none of whose services takes '
+                    "appointments: give one of them a capacity, or drop the group",
+                )
+        for name in limit.services:
+            if self.service(name) is None:
+                raise ConfigProblem(
+                    ("appointments", "limits", index, "services"),
+                    f'a booking limit names service "{name}", which is not among [[services]]: '
+                    "add the service or fix the name",
+                )
+            if name not in capacity:
+                raise ConfigProblem(
+                    ("appointments", "limits", index, "services"),
+                    f'a booking limit names service "{name}", which takes no appointments: '
+                    "give it a capacity, or drop it from the limit",
+                )
+
+    def limited_services(self, limit: BookingLimit) -> frozenset[str]:
+        """The services a limit counts together: those it names and those of its groups."""
+        return frozenset(limit.services) | {
+            s.id for s in self.services if s.group is not None and s.group in limit.groups
+        }
 
     def public_base(self) -> str:
         """Where links for visitors start: [notifications] public_url, or the ticket page's

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from hub.errors import (
+    BookingLimitReached,
     HubError,
     InvalidRequest,
     NotFound,
@@ -43,6 +44,7 @@ from hub.web.security import (
     host_names,
     new_csrf,
 )
+from okno.booking_limit import held_words, limit_words, sentence
 from okno.dates import WEEKDAYS
 from okno.privacy import contacts_notice
 
@@ -246,6 +248,24 @@ class Web:
     def when_text(self, ms: int, lang: str) -> str:
         calendar = self.hub.appointments.calendar
         return f"{self.day_text(calendar.today(ms), lang)}, {calendar.clock(ms)}"
+
+    def limit_refusal(
+        self, error: BookingLimitReached, lang: str, *, with_code: bool = False
+    ) -> str:
+        """The limit and the booking that fills it (its service named when the limit covers
+        several), in a sentence; the booking's code only ``with_code`` (the call centre: a
+        visitor's page would show it to whoever typed the phone number)."""
+        calendar = self.hub.appointments.calendar
+        held = error.held_slot_ms
+        when = f"{self.date_text(calendar.today(held), lang)}, {calendar.clock(held)}"
+        several = len(error.services) > 1
+        other = self.service_name(error.held_service, lang) if several else ""
+        return sentence(
+            limit_words(
+                error.most, error.per, [self.service_name(s, lang) for s in error.services], lang
+            ),
+            held_words(when, other, error.held_code if with_code else "", lang),
+        )
 
     def service_name(self, service_id: str, lang: str) -> str:
         service = self.branch.service(service_id)

@@ -16,6 +16,7 @@ from hub.booking import LATEST_YEAR
 from hub.domain.appointments import contacts
 from hub.domain.model import Channel
 from hub.errors import (
+    BookingLimitReached,
     InvalidRequest,
     NoPin,
     PinTooShort,
@@ -176,16 +177,28 @@ async def book(request: Request) -> Response:
     except ValueError:
         return await _page(request, service_id, "", status=400, error="err_slot_unavailable")
     request_id = fields.get("request_id", "")
-    booked = await web.hub.bookings.book(
-        service_id,
-        slot_ms,
-        Channel.CALL_CENTRE,
-        request_id=f"cc-{request_id}" if request_id.isalnum() and len(request_id) <= 40 else "",
-        phone=phone,
-        name=fields.get("name", ""),
-    )
-    log.info("call-centre booking operator=%s service=%s", staff.operator_id, oneline(service_id))
     lang = web.lang(request)
+    try:
+        booked = await web.hub.bookings.book(
+            service_id,
+            slot_ms,
+            Channel.CALL_CENTRE,
+            request_id=f"cc-{request_id}" if request_id.isalnum() and len(request_id) <= 40 else "",
+            phone=phone,
+            name=fields.get("name", ""),
+        )
+    except BookingLimitReached as refused:
+        # The caller gave the number: the operator reads them the booking that fills the
+        # limit, with its code, so that they can cancel or move it.
+        said = web.limit_refusal(refused, lang, with_code=True)
+        log.info(
+            "call-centre booking refused operator=%s service=%s reason=%s",
+            staff.operator_id,
+            oneline(service_id),
+            refused.code,
+        )
+        return await _page(request, service_id, "", status=409, refusal=said)
+    log.info("call-centre booking operator=%s service=%s", staff.operator_id, oneline(service_id))
     opens, closes = web.hub.appointments.window(booked)
     return await _page(
         request,

@@ -17,7 +17,14 @@ from starlette.responses import Response
 
 from hub.domain.appointments import SlotView, contacts
 from hub.domain.model import Appointment, AppointmentState, Channel
-from hub.errors import BadCode, SlotFull, SlotUnavailable, TooManyAttempts, UnknownCode
+from hub.errors import (
+    BadCode,
+    BookingLimitReached,
+    SlotFull,
+    SlotUnavailable,
+    TooManyAttempts,
+    UnknownCode,
+)
 from hub.web.forms import contact, shown
 from hub.web.site import FormError, Web
 
@@ -73,6 +80,9 @@ async def book(request: Request) -> Response:
         key = "err_slot_full" if isinstance(error, SlotFull) else "err_slot_unavailable"
         wrong = FormError(key, "slot")
         return await _slots_page(request, service_id, day, error=wrong, fields=fields, status=409)
+    except BookingLimitReached as refused:
+        said = web.limit_refusal(refused, web.lang(request))
+        return await _slots_page(request, service_id, day, fields=fields, status=409, refusal=said)
     return await _booked_page(request, booked, "booked_title")
 
 
@@ -84,7 +94,9 @@ async def _slots_page(
     error: FormError | None = None,
     fields: dict[str, str] | None = None,
     status: int = 200,
+    refusal: str = "",
 ) -> HTMLResponse:
+    """The days and free slots of a service; ``refusal``: why the form was not booked."""
     web = _web(request)
     lang = web.lang(request)
     everything = await web.hub.bookings.slots(service_id, only_free=True)
@@ -116,6 +128,7 @@ async def _slots_page(
         slots=[_slot(web, v, lang) for v in slots],
         later=[_slot(web, v, lang) for v in later],
         **shown(error, fields),
+        refusal=refusal,
         request_id=(fields or {}).get("request_id") or uuid.uuid4().hex,
         channels=web.notifier.channels if web.notifier else [],
     )
@@ -187,7 +200,13 @@ async def _find(request: Request, code: str) -> Appointment:
 
 
 async def _booking_page(
-    request: Request, found: Appointment, day_text: str, *, error: str = "", status: int = 200
+    request: Request,
+    found: Appointment,
+    day_text: str,
+    *,
+    error: str = "",
+    refusal: str = "",
+    status: int = 200,
 ) -> HTMLResponse:
     web = _web(request)
     lang = web.lang(request)
@@ -222,6 +241,7 @@ async def _booking_page(
         day=day,
         moves=moves,
         error=error,
+        refusal=refusal,
     )
 
 
@@ -260,6 +280,9 @@ async def move(request: Request) -> Response:
         )
         again = await web.hub.bookings.get(found.code, caller=web.caller(request))
         return await _booking_page(request, again, fields.get("day", ""), error=key, status=409)
+    except BookingLimitReached as refused:
+        said = web.limit_refusal(refused, web.lang(request))
+        return await _booking_page(request, found, fields.get("day", ""), refusal=said, status=409)
     return await _booked_page(request, moved, "moved_title")
 
 

@@ -8,8 +8,9 @@ capacity even if this module had a bug.
 
 A booking's life: booked -> checked in (a priority ticket) | cancelled | no-show (its
 check-in window closed). Only a booked one may be moved or cancelled; its code keeps
-working across a move. Contacts are erased at the start of the ``keep_contacts_days``-th
-day after the slot's day.
+working across a move. A booking or a move beyond the person's limits (``limits.py``) is
+refused in the same command that would make it, so two at once cannot both pass. Contacts
+are erased at the start of the ``keep_contacts_days``-th day after the slot's day.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import replace
 from hub.domain.appointments import contacts
 from hub.domain.appointments.calendar import SlotCalendar
 from hub.domain.appointments.index import BookIndex, Contact
+from hub.domain.appointments.limits import breach, limits_of
 from hub.domain.appointments.refusals import Refusals
 from hub.domain.appointments.seats import Seats
 from hub.domain.appointments.timetable import Timetable
@@ -55,6 +57,7 @@ class AppointmentBook:
         self.config = config
         self.calendar = SlotCalendar(config)
         self._refuse = Refusals(config, self.calendar)
+        self._limits = limits_of(config)
         self._index = BookIndex(self.calendar.today)
         self.seats = Seats(self.calendar, self._index, self._refuse)
         self._timetable = Timetable(self.calendar, config.appointments.keep_contacts_days)
@@ -145,6 +148,8 @@ class AppointmentBook:
             raise InvalidRequest(
                 "a call-centre booking needs the caller's phone number: ask for it"
             )
+        snils_hash = contacts.snils_hash(snils_hash)
+        self._check_limits(service_id, slot_ms, now_ms, phone, snils_hash)
         seat = self.seats.free_seat(slot, now_ms)
         if self.in_use(code):
             raise ValueError("a booking code was drawn twice: draw codes through the code pool")
@@ -162,7 +167,7 @@ class AppointmentBook:
             phone=phone,
             email=email,
             name=name,
-            snils_hash=contacts.snils_hash(snils_hash),
+            snils_hash=snils_hash,
         )
         self._next_id += 1
         self._put(appointment)
@@ -179,6 +184,14 @@ class AppointmentBook:
         if slot_ms == appointment.slot_ms:
             return self._outcome(engine, [], appointment)
         slot = self._refuse.bookable_slot(appointment.service_id, slot_ms, now_ms)
+        self._check_limits(
+            appointment.service_id,
+            slot_ms,
+            now_ms,
+            appointment.phone,
+            appointment.snils_hash,
+            moving=appointment.id,
+        )
         seat = self.seats.free_seat(slot, now_ms)
         moved = replace(appointment, slot_ms=slot.start_ms, seat=seat, changed_at_ms=now_ms)
         self._put(moved)
@@ -343,6 +356,38 @@ class AppointmentBook:
         if refused is not None:
             raise refused
         return appointment
+
+    def _check_limits(
+        self,
+        service_id: str,
+        slot_ms: int,
+        now_ms: int,
+        phone: str,
+        snils_hash: str,
+        *,
+        moving: int | None = None,
+    ) -> None:
+        """Refuse a booking beyond the person's limits (by phone and by card, together)."""
+        limits = self._limits.get(service_id)
+        if not limits:
+            return
+        held = {
+            a.id: a
+            for kind, value in (("phone", phone), ("snils", snils_hash))
+            if value
+            for a in self._index.under((kind, value))
+        }
+        found = breach(
+            limits,
+            service_id,
+            self.calendar.today(slot_ms),
+            held.values(),
+            day_of=self.calendar.today,
+            still_to_come=lambda a: self.window(a)[1] >= now_ms,
+            moving=moving,
+        )
+        if found is not None:
+            raise self._refuse.over_limit(found)
 
     def _replay(self, request_id: str, service_id: str) -> Outcome | None:
         appointment = self._index.by_request(request_id)

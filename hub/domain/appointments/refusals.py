@@ -7,9 +7,11 @@ log see are in one place; every message names times in the branch's own zone.
 from __future__ import annotations
 
 from hub.domain.appointments.calendar import Slot, SlotCalendar
+from hub.domain.appointments.limits import Breach
 from hub.domain.branch import Branch
 from hub.domain.model import Appointment, AppointmentState
 from hub.errors import (
+    BookingLimitReached,
     CodeCancelled,
     CodeUsed,
     HubError,
@@ -108,4 +110,23 @@ class Refusals:
             f"check-in for the booking at {calendar.when(appointment.slot_ms)} closed at "
             f"{calendar.clock(closes)}: take a ticket at the kiosk or book another time",
             appointment.slot_ms,
+        )
+
+    def over_limit(self, breach: Breach) -> BookingLimitReached:
+        """The limit as the branch set it, and the booking that fills it (no contact: the
+        message reaches the log)."""
+        limit, held = breach.limit, breach.held
+        # In the configuration's order, as the kiosk lists them.
+        services = tuple(s.id for s in self.config.services if s.id in limit.services)
+        named = ", ".join(f'"{s}"' for s in services)
+        return BookingLimitReached(
+            f"at most {limit.most} booking(s) per {limit.per} for {named} per phone number or "
+            f"card: one is already booked for {self.calendar.when(held.slot_ms)} "
+            f'("{held.service_id}"); cancel or move it first',
+            limit.most,
+            limit.per,
+            services,
+            held.service_id,
+            held.slot_ms,
+            held.code,
         )
