@@ -59,9 +59,9 @@ def lists(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], Ro
             heading = words["search_title"]
         for service in flow.lists.page_of(flow.lists.listed()):
             wait, ahead = _wait_texts(flow.wait(service.id), words)
-            service_rows.append(
-                (service.id, service.name(language), wait, ahead, service.id == flow.selected)
-            )
+            page = catalogue.guide.entry(service.id) is not None
+            chosen = service.id == flow.selected
+            service_rows.append((service.id, service.name(language), wait, ahead, chosen, page))
     pages = flow.lists.pages()
     values = {
         "title": title,

@@ -1,0 +1,98 @@
+"""The words of the service information screens ("Что взять с собой", life situations, the
+checklist printed, the link sent), Russian and English; texts.py and speech.py take them
+into the kiosk's words and prompts. Pure data.
+"""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "ru": {
+        "info": "Что взять",
+        "info_title": "Что взять с собой",
+        "info_documents": "Документы",
+        "info_who": "Кто может обратиться",
+        "info_result": "Что вы получите",
+        "info_days": "срок: {days} раб. дн.",
+        "info_at_once": "сразу",
+        "info_fee": "Госпошлина",
+        "info_free": "Бесплатно",
+        "info_forms": "Бланки и образцы (по ссылке)",
+        "info_none": "Сведений об этой услуге пока нет: спросите консультанта",
+        "doc_original": "оригинал",
+        "doc_copy": "копия",
+        "doc_copies": "копии: {n}",
+        "doc_original_and_copy": "оригинал и копия",
+        "doc_original_and_copies": "оригинал и копии: {n}",
+        "form_sample": "образец",
+        "form_blank": "бланк",
+        "info_print": "Напечатать список",
+        "info_link": "Ссылку на телефон",
+        "info_printing": "Печатаем список…",
+        "info_printed": "Возьмите список из принтера",
+        "info_not_printed": "Список не напечатан ({reason}). Отправьте ссылку на телефон",
+        "info_print_refused": "Список не напечатан: {reason}. Отправьте ссылку на телефон",
+        "link_title": "Ссылка на телефон",
+        "link_hint": "Пришлём СМС со ссылкой на эту услугу. Номер нужен только для неё",
+        "link_send": "Отправить",
+        "link_sent": "Ссылка отправлена на {phone}",
+        "link_refused": "Ссылка не отправлена: {reason}",
+        "refused_unknown": "попробуйте позже или спросите консультанта",
+        "refused_phone": "проверьте номер",
+        "refused_printer": "принтер недоступен",
+        "situations": "Жизненные ситуации",
+        "situations_sub": "рождение ребёнка, переезд…",
+        "situations_title": "Выберите жизненную ситуацию",
+    },
+    "en": {
+        "info": "What to bring",
+        "info_title": "What to bring",
+        "info_documents": "Documents",
+        "info_who": "Who may apply",
+        "info_result": "What you get",
+        "info_days": "in {days} working days",
+        "info_at_once": "at once",
+        "info_fee": "State fee",
+        "info_free": "Free",
+        "info_forms": "Forms and samples (by the link)",
+        "info_none": "Nothing is known of this service yet: ask the consultant",
+        "doc_original": "original",
+        "doc_copy": "copy",
+        "doc_copies": "{n} copies",
+        "doc_original_and_copy": "original and a copy",
+        "doc_original_and_copies": "original and {n} copies",
+        "form_sample": "sample",
+        "form_blank": "blank",
+        "info_print": "Print the list",
+        "info_link": "Link to my phone",
+        "info_printing": "Printing the list…",
+        "info_printed": "Take the list from the printer",
+        "info_not_printed": "The list was not printed ({reason}). Send the link to your phone",
+        "info_print_refused": "The list was not printed: {reason}. Send the link to your phone",
+        "link_title": "Link to my phone",
+        "link_hint": "We send an SMS with a link to this service. The number is used for it only",
+        "link_send": "Send",
+        "link_sent": "The link was sent to {phone}",
+        "link_refused": "The link was not sent: {reason}",
+        "refused_unknown": "try again later or ask the consultant",
+        "refused_phone": "check the number",
+        "refused_printer": "the printer is unavailable",
+        "situations": "Life situations",
+        "situations_sub": "a child is born, moving house…",
+        "situations_title": "Choose a life situation",
+    },
+}
+
+PROMPTS: dict[str, dict[str, str]] = {
+    "ru": {
+        "info_empty": "{name}. Сведений об этой услуге пока нет: спросите консультанта.",
+        "link_phone": (
+            "Введите номер мобильного телефона, начиная с девятки, и нажмите «Отправить»."
+        ),
+        "situations": "Выберите жизненную ситуацию.",
+    },
+    "en": {
+        "info_empty": "{name}. Nothing is known of this service yet: ask the consultant.",
+        "link_phone": "Enter your mobile number, starting with the nine, and press Send.",
+        "situations": "Choose a life situation.",
+    },
+}
