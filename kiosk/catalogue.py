@@ -93,6 +93,11 @@ class Catalogue:
             texts.append((entry.result, DESCRIPTION))
         return texts
 
+    @property
+    def index(self) -> SearchIndex:
+        """The search's index, built when the catalogue arrived."""
+        return self._index[0]
+
     def service(self, service_id: str) -> Service | None:
         return self._by_id.get(service_id)
 
@@ -128,7 +133,7 @@ class Catalogue:
 
     def search(self, text: str) -> list[Service]:
         """Services matching every typed word (typos forgiven), the best first."""
-        return [self.services[n] for n in self._index[0].search(normalise(text))]
+        return [self.services[n] for n in self.index.search(normalise(text))]
 
 
 def grouped(

@@ -126,7 +126,8 @@ class SearchIndex:
             for end in range(FUZZY_PREFIX_FROM, len(word)):
                 for variant in deletes(word[:end], 1):
                     self._prefix_deleted.setdefault(variant, []).append(word)
-        self.search = lru_cache(maxsize=CACHED_QUERIES)(self._search)
+        # A query retyped (an erased letter typed again) is answered from this cache.
+        self.search = lru_cache(maxsize=CACHED_QUERIES)(self.find)
 
     def matches(self, typed: str) -> dict[str, float]:
         """The catalogue's words a typed word may mean, each with how close it is."""
@@ -160,7 +161,7 @@ class SearchIndex:
                         note(word, PREFIX_OFF)
         return found
 
-    def _search(self, query: str) -> tuple[int, ...]:
+    def find(self, query: str) -> tuple[int, ...]:
         """The items found for ``query``, best first."""
         typed = words_of(query)
         required = [w for w in typed if w not in STOP] or typed

@@ -18,13 +18,14 @@ Item {
         x: 30 * info.u
         y: 12 * info.u
         width: parent.width - 60 * info.u
-        height: 84 * info.u
+        height: Math.max(84 * info.u, info.view.large ? implicitHeight : 0)
         text: info.shown.title || ""
         color: info.theme.text
         font.family: info.theme.face
         font.pixelSize: 56 * info.u * info.view.scale
         font.bold: true
-        fontSizeMode: Text.Fit
+        fontSizeMode: info.view.large ? Text.FixedSize : Text.Fit
+        wrapMode: info.view.large ? Text.WordWrap : Text.NoWrap
         minimumPixelSize: 14
         verticalAlignment: Text.AlignVCenter
     }

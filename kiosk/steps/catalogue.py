@@ -80,7 +80,7 @@ def blocks(entry: Entry, language: str) -> list[Block]:
         Block(said["info_documents"], tuple(document_line(d, language) for d in entry.documents)),
         Block(said["info_who"], (entry.who_may_apply,)),
         Block(said["info_result"], (f"{entry.result} · {when}" if entry.result else when,)),
-        Block(said["info_fee"], (fee, entry.how_to_pay)),
+        Block(said["info_fee"], (f"{fee} · {entry.how_to_pay}" if entry.how_to_pay else fee,)),
         Block(
             said["info_forms"],
             tuple(f"{f.title} ({said.get(f'form_{f.kind}', f.kind)})" for f in entry.forms),
@@ -159,7 +159,8 @@ class InfoSteps:
 
     def open_situations(self) -> None:
         core = self._core
-        if not core.locked and core.screen is Screen.HOME and core.catalogue is not None:
+        catalogue = core.catalogue
+        if not core.locked and core.screen is Screen.HOME and catalogue and catalogue.situations():
             core.go(Screen.SITUATIONS)
 
     def print_checklist(self) -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from kiosk.catalogue import Catalogue
 from kiosk.catalogue_info import Guide, guide_from
+from kiosk.states import PrintState
 from protos.okno.v1 import catalogue_pb2 as pb
 from tests.kiosk.scenes import Scene
 
@@ -142,6 +143,13 @@ def passport_info(s: Scene) -> None:
     s.view.guide.open("passport")
 
 
+def snils_info(s: Scene) -> None:
+    """A page that fits one screen: "1 из 2" (NavRow's, Fit to its box) is not on it."""
+    guided(s)
+    s.view.openGroup("social")
+    s.view.guide.open("snils")
+
+
 def link_phone(s: Scene) -> None:
     passport_info(s)
     s.view.guide.askPhone()
@@ -152,3 +160,49 @@ def link_phone(s: Scene) -> None:
 def situations(s: Scene) -> None:
     guided(s)
     s.view.guide.situations()
+
+
+def checklist_printed(s: Scene) -> None:
+    passport_info(s)
+    s.view.guide.printChecklist()
+    s.view.guide.checklist_printed(s.requests.last_id, 51, PrintState.PRINTED, "")
+
+
+def checklist_refused(s: Scene) -> None:
+    passport_info(s)
+    s.view.guide.printChecklist()
+    s.view.refused(s.requests.last_id, "printer_unavailable", {"message": "printer offline"})
+
+
+def link_sent(s: Scene) -> None:
+    link_phone(s)
+    for digit in "4567":
+        s.view.guide.key(digit)
+    s.view.guide.sendLink()
+    s.view.guide.link_sent(s.requests.last_id, "+7 916 ***-**-67")
+
+
+def group_with_pages(s: Scene) -> None:
+    guided(s)
+    s.view.openGroup("documents")
+
+
+def situation_services(s: Scene) -> None:
+    situations(s)
+    s.view.openGroup("life:birth")
+
+
+CATALOGUE = (
+    ("home-situations", guided),
+    ("group-info", group_with_pages),
+    ("info", passport_info),
+    ("info-snils", snils_info),
+    ("info-phone", link_phone),
+    ("info-printed", checklist_printed),
+    ("info-refused", checklist_refused),
+    ("info-link-sent", link_sent),
+    ("situations", situations),
+    ("situation-services", situation_services),
+)
+# Also in English and in large type.
+CATALOGUE_MAIN = ("home-situations", "group-info", "info", "info-phone", "situations")
