@@ -10,17 +10,19 @@ import hashlib
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from hub.domain.branch import Branch, ConfigProblem
 from hub.errors import ConfigError
 
 Loc = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 # A table of the file: its name and, for an array of tables, which entry; ("", None) is the top.
 _Block = tuple[str, int | None]
 
@@ -41,8 +43,14 @@ class LoadedConfig:
 
 def load_branch(path: Path) -> LoadedConfig:
     """Read a branch file; any mistake in it is a ConfigError pointing at the line to fix."""
+    data, text, document = read_toml(path)
+    branch = validated(Branch, path, text, document)
+    return LoadedConfig(branch=branch, digest=hashlib.sha256(data).hexdigest()[:16])
+
+
+def read_toml(path: Path) -> tuple[bytes, str, dict[str, Any]]:
+    """A TOML file's bytes, text and document; unreadable or broken: a ConfigError at its line."""
     data = _read(path)
-    digest = hashlib.sha256(data).hexdigest()[:16]
     try:
         # utf-8-sig: Windows editors often save a byte order mark, which TOML does not allow.
         text = data.decode("utf-8-sig")
@@ -54,8 +62,23 @@ def load_branch(path: Path) -> LoadedConfig:
     except tomllib.TOMLDecodeError as err:
         reason, line = _syntax_error(str(err))
         raise ConfigError(str(path), reason, line) from err
+    return data, text, document
+
+
+def validated(
+    model: type[M],
+    path: Path,
+    text: str,
+    document: dict[str, Any],
+    *,
+    context: Any = None,
+    where: Callable[[str, Loc], int | None] | None = None,
+) -> M:
+    """``document`` as a ``model``; its first problem is a ConfigError at the file's line,
+    found by ``where`` (:func:`locate` by default)."""
+    line_of = where or locate
     try:
-        branch = Branch.model_validate(document)
+        return model.model_validate(document, context=context)
     except ValidationError as err:
         errors = _problems(err)
         first = errors[0]
@@ -63,11 +86,10 @@ def load_branch(path: Path) -> LoadedConfig:
         if len(errors) > 1:
             more = len(errors) - 1
             reason += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise ConfigError(str(path), reason, locate(text, first["loc"])) from err
+        raise ConfigError(str(path), reason, line_of(text, first["loc"])) from err
     except ConfigProblem as err:
         reason = f"{_where(document, err.loc)}: {err.message}"
-        raise ConfigError(str(path), reason, locate(text, err.loc)) from err
-    return LoadedConfig(branch=branch, digest=digest)
+        raise ConfigError(str(path), reason, line_of(text, err.loc)) from err
 
 
 def locate(text: str, loc: Loc) -> int | None:

@@ -468,3 +468,21 @@ class BadSnils(InvalidRequest):
     """A SNILS whose check digits do not match."""
 
     code = "bad_snils"
+
+
+class CatalogueError(ConfigError):
+    """The service catalogue file (or one of its forms) is wrong; the hub keeps its old one."""
+
+    code = "catalogue_error"
+
+
+class UnknownForm(NotFound):
+    """No form of the catalogue has this id."""
+
+    code = "unknown_form"
+
+
+class NoCatalogueEntry(NotFound):
+    """The catalogue says nothing of this service (or the branch has no catalogue)."""
+
+    code = "no_catalogue_entry"

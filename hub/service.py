@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hub.applications import Applications
 from hub.booking import Bookings
+from hub.catalogue import Catalogue, load_catalogue
 from hub.committer import GroupCommitter
 from hub.config import LoadedConfig, load_branch
 from hub.devices.authority import BranchAuthority
@@ -104,6 +105,7 @@ class Hub:
         self.db_path = db_path
         self.clock = clock
         self.loaded: LoadedConfig = load_branch(config_path)
+        self.catalogue: Catalogue = self._load_catalogue(self.loaded.branch)
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="okno-store")
         database = open_database(db_path)
         pki_dir = pki_dir or db_path.parent / f"{db_path.stem}-pki"
@@ -158,6 +160,16 @@ class Hub:
     def _append(self, events: Sequence[Event]) -> None:
         # Looked up at each write, so a test can stand a failing repository in.
         self._repository.append(events)
+
+    def _load_catalogue(self, branch: Branch) -> Catalogue:
+        catalogue = load_catalogue(self.config_path, branch)
+        log.info(
+            "catalogue loaded version=%s entries=%d forms=%d",
+            catalogue.version,
+            len(catalogue.entries),
+            len(catalogue.forms),
+        )
+        return catalogue
 
     def _load_engine(self, loaded: LoadedConfig) -> QueueEngine:
         now = self.clock()
@@ -331,8 +343,13 @@ class Hub:
 
     async def _reload_config(self) -> Reloaded:
         loaded = load_branch(self.config_path)
+        # Read and checked before anything changes: a broken catalogue keeps the old one.
+        catalogue = self._load_catalogue(loaded.branch)
         if loaded.digest == self.loaded.digest:
-            return Reloaded(loaded.digest, changed=False)
+            if catalogue.version == self.catalogue.version:
+                return Reloaded(loaded.digest, changed=False)
+            self.catalogue = catalogue
+            return Reloaded(loaded.digest, True, ("catalogue",))
         old = self.loaded.branch
         changed = [
             k for k in type(old).model_fields if getattr(old, k) != getattr(loaded.branch, k)
@@ -349,6 +366,9 @@ class Hub:
 
         outcome = await self.run(reconfigure)
         self.loaded = LoadedConfig(branch, loaded.digest)
+        if catalogue.version != self.catalogue.version and "catalogue" not in changed:
+            changed.append("catalogue")
+        self.catalogue = catalogue
         for reloader in self.reloaders:
             await reloader(old, branch, outcome.events[-1].seq)
         applied = tuple(k for k in changed if k not in NEEDS_RESTART)

@@ -68,6 +68,8 @@ _TYPOGRAPHY = str.maketrans(
         "’": "'",
         "…": "...",
         "\u00a0": " ",
+        # The box of a checklist (hub/catalogue/checklist.py), which CP866 lacks.
+        "☐": "[ ]",
     }
 )
 # Russian to Latin as in Russian passports (ICAO Doc 9303), which visitors know.

@@ -142,6 +142,23 @@ def check_slip(request: printing_pb2.PrintSlipRequest) -> None:
         raise InvalidRequest(f"line {long[0]} is over {MAX_LINE_CHARS} characters")
 
 
+async def print_text(
+    printers: Printers, request: printing_pb2.PrintSlipRequest
+) -> common_pb2.PrintJob:
+    """A slip of text lines on the caller's printer, one job per request_id; refused with
+    the reason when the printer cannot print (PrintSlip, and the catalogue's checklist)."""
+    check_slip(request)
+    scope.check_printer(current(), request.printer_id)
+    job = await printers.submit_text(
+        request.printer_id,
+        printing_pb2.TextSlip(title=request.title, lines=request.lines),
+        key=f"slip:{request.request_id}",
+    )
+    if job.state == common_pb2.PRINT_JOB_STATE_FAILED:
+        raise Refused(f"cannot print the slip: {job.error}")
+    return job
+
+
 class PrintingServicer(printing_pb2_grpc.PrintingServicer):
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
@@ -167,16 +184,7 @@ class PrintingServicer(printing_pb2_grpc.PrintingServicer):
     async def PrintSlip(
         self, request: printing_pb2.PrintSlipRequest, context: Context
     ) -> common_pb2.PrintJob:
-        check_slip(request)
-        scope.check_printer(current(), request.printer_id)
-        job = await self._printers.submit_text(
-            request.printer_id,
-            printing_pb2.TextSlip(title=request.title, lines=request.lines),
-            key=f"slip:{request.request_id}",
-        )
-        if job.state == common_pb2.PRINT_JOB_STATE_FAILED:
-            raise Refused(f"cannot print the slip: {job.error}")
-        return job
+        return await print_text(self._printers, request)
 
     @rpc
     async def GetPrinterState(

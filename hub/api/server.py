@@ -15,6 +15,7 @@ from grpc_reflection.v1alpha import reflection
 from hub.api.admin import AdminServicer
 from hub.api.applications import ApplicationsServicer
 from hub.api.appointments import AppointmentsServicer
+from hub.api.catalogue import CatalogueServicer
 from hub.api.devices import EnrollmentServicer, ProvisioningServicer
 from hub.api.doorkeeper import Door, Doorkeeper
 from hub.api.feed import HallFeedServicer
@@ -34,6 +35,8 @@ from protos.okno.v1 import (
     applications_pb2_grpc,
     appointments_pb2,
     appointments_pb2_grpc,
+    catalogue_pb2,
+    catalogue_pb2_grpc,
     devices_pb2,
     devices_pb2_grpc,
     feed_pb2,
@@ -59,6 +62,7 @@ _SERVICES = [
     payments_pb2.DESCRIPTOR.services_by_name["Payments"],
     ratings_pb2.DESCRIPTOR.services_by_name["Ratings"],
     applications_pb2.DESCRIPTOR.services_by_name["Applications"],
+    catalogue_pb2.DESCRIPTOR.services_by_name["Catalogue"],
     admin_pb2.DESCRIPTOR.services_by_name["Admin"],
     devices_pb2.DESCRIPTOR.services_by_name["Enrollment"],
     devices_pb2.DESCRIPTOR.services_by_name["Provisioning"],
@@ -81,6 +85,7 @@ async def _build(hub: Hub, door: Door) -> grpc.aio.Server:
     payments_pb2_grpc.add_PaymentsServicer_to_server(PaymentsServicer(hub), server)
     ratings_pb2_grpc.add_RatingsServicer_to_server(RatingsServicer(hub), server)
     applications_pb2_grpc.add_ApplicationsServicer_to_server(ApplicationsServicer(hub), server)
+    catalogue_pb2_grpc.add_CatalogueServicer_to_server(CatalogueServicer(hub), server)
     admin_pb2_grpc.add_AdminServicer_to_server(AdminServicer(hub), server)
     devices_pb2_grpc.add_EnrollmentServicer_to_server(EnrollmentServicer(hub.fleet), server)
     devices_pb2_grpc.add_ProvisioningServicer_to_server(

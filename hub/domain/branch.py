@@ -268,6 +268,13 @@ class Applications(_Model):
     printer: str = Field(default="", max_length=120)
 
 
+class CatalogueFile(_Model):
+    """Where the service catalogue is (docs/catalogue.md): a TOML file relative to the
+    branch's file; "" for none."""
+
+    file: str = Field(default="", max_length=200)
+
+
 class Branch(_Model):
     id: Identifier
     name: str = Field(min_length=1)
@@ -292,6 +299,7 @@ class Branch(_Model):
     notifications: Notifications = Field(default_factory=Notifications)
     web: WebPages = Field(default_factory=WebPages)
     applications: Applications = Field(default_factory=Applications)
+    catalogue: CatalogueFile = Field(default_factory=CatalogueFile)
 
     @field_validator("timezone")
     @classmethod

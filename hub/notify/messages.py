@@ -37,6 +37,9 @@ class Kind(enum.Enum):
     APP_MOVED = "app_moved"
     APP_REMINDER = "app_reminder"
     APP_REPLY = "app_reply"
+    # A link to a service's page of the catalogue (what to bring), asked at a kiosk or by
+    # phone from the call centre (hub/api/catalogue.py).
+    LINK = "link"
 
     @property
     def about_application(self) -> bool:
@@ -80,6 +83,7 @@ def render(
         "until": late,
         "branch": branch.name,
         "rate_url": rate_url,
+        "url": params.get("url", ""),
     }
     if kind is Kind.TURN_NEAR and not params.get("wait_known", True):
         key = "turn_near_unknown"
@@ -141,6 +145,7 @@ _RU: dict[str, tuple[str, str]] = {
     ),
     "called": ("Талон {number}: пройдите к окну {desk}", "Талон {number}: пройдите к окну {desk}."),
     "rate": ("Оцените обслуживание", "Талон {number}: оцените обслуживание от 1 до 5: {rate_url}"),
+    "link": ("{service}", "{service}: что взять с собой и образцы заявлений: {url}"),
     "stop": ("", " Не присылать: ответьте СТОП или {url}"),
 }
 
@@ -181,5 +186,6 @@ _EN: dict[str, tuple[str, str]] = {
         "Ticket {number}: please go to desk {desk}.",
     ),
     "rate": ("Rate your service", "Ticket {number}: rate your service from 1 to 5: {rate_url}"),
+    "link": ("{service}", "{service}: what to bring and sample forms: {url}"),
     "stop": ("", " To stop these messages reply STOP or open {url}"),
 }

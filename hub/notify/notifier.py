@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import secrets
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,13 +25,14 @@ from hub.domain.applications import normalise_number
 from hub.domain.appointments import contacts
 from hub.domain.appointments.calendar import SlotCalendar
 from hub.domain.model import Event, Snapshot, TicketState
-from hub.errors import HubError, InvalidRequest, Refused
+from hub.errors import HubError, InvalidRequest, NotificationsOff, Refused
 from hub.notify import applicants, outbox, watches
 from hub.notify.backoff import Backoff
+from hub.notify.messages import Kind
 from hub.notify.delivery import MAX_ATTEMPTS, Delivery
 from hub.notify.host import NotifierHost, on_store
 from hub.notify.outgoing import Sender
-from hub.notify.planner import Plan, Planner
+from hub.notify.planner import Plan, Planned, Planner
 from hub.notify.signing import Signer
 from hub.store import applications as applications_store
 from hub.store.database import forget_old_pages
@@ -39,6 +41,8 @@ from hub.store.secrets import NOTIFY_KEY, file_key
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 CURSOR_EVERY_S = 5.0
+# A link asked for at the kiosk is of use while the visitor is still about: not a day later.
+LINK_EXPIRES_MS = 3_600_000
 # Events planned in one transaction at most.
 PLAN_AT_ONCE = 500
 ERASE_EVERY_S = 60.0
@@ -173,6 +177,37 @@ class Notifier:
             contacts.email_hint(shown_email) if shown_email else "",
             new,
         )
+
+    async def send_link(self, phone: str, service_id: str, lang: str, url: str) -> str:
+        """Queue one SMS with ``url`` (a service's page) to ``phone``; its hint.
+
+        The phone is kept as a ticket watch's is (watches.add_watch, under a "link:" id of
+        its own) and erased with those contacts; opt-outs apply as to any message.
+        """
+        if "sms" not in self.senders:
+            raise NotificationsOff("SMS is not set up at this branch: nothing can be sent")
+        phone = contacts.phone(phone)
+        if not phone:
+            raise InvalidRequest("give the phone number to send the link to")
+        now = self._hub.clock()
+        link_id = f"link:{secrets.token_hex(12)}"
+        erase_at = self._erase_at(date.fromisoformat(self._hub.engine.day))
+        await self._store(
+            lambda e: watches.add_watch(
+                e, link_id, phone=phone, email="", lang=lang, now_ms=now, erase_at_ms=erase_at
+            )
+        )
+        planned = Planned(
+            link_id,
+            Kind.LINK,
+            now,
+            now + LINK_EXPIRES_MS,
+            {"service": service_id, "url": url},
+            ticket_id=link_id,
+        )
+        await self._store(lambda e: outbox.enqueue(e, [planned], [], now, 0))
+        self.kick()
+        return contacts.phone_hint(phone)
 
     async def watching(self, ticket_id: str) -> bool:
         found = await self._store(lambda e: watches.watch(e, ticket_id))

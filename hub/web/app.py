@@ -19,7 +19,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from hub.errors import HubError
-from hub.web import application, call_centre, hall, monitoring, rating, staff, visitor
+from hub.web import application, call_centre, catalogue, hall, monitoring, rating, staff, visitor
 from hub.web.security import AllowedHosts, LimitedBody
 from hub.web.site import HERE, CsrfFailed, FormError, Web, http_status
 from okno.logtext import oneline
@@ -61,6 +61,9 @@ def create_app(web: Web) -> Starlette:
         Route("/booking", guarded(visitor.booking), methods=["GET", "POST"]),
         Route("/booking/cancel", guarded(visitor.cancel), methods=["POST"]),
         Route("/booking/move", guarded(visitor.move), methods=["POST"]),
+        Route("/services", guarded(catalogue.services)),
+        Route("/services/{service}", guarded(catalogue.service)),
+        Route("/forms/{form}.pdf", guarded(catalogue.form)),
         Route("/application", guarded(application.look_up), methods=["GET", "POST"]),
         Route("/status", guarded(hall.status)),
         Route("/t/{day}/{number}", guarded(hall.ticket)),
@@ -75,6 +78,7 @@ def create_app(web: Web) -> Starlette:
         Route("/operator/book", guarded(staff.book), methods=["POST"]),
         Route("/operator/find", guarded(staff.find), methods=["POST"]),
         Route("/operator/cancel", guarded(staff.cancel), methods=["POST"]),
+        Route("/operator/catalogue", guarded(catalogue.operator)),
         Route("/operator/applications", guarded(call_centre.page)),
         Route(
             "/operator/applications/status",

@@ -35,11 +35,16 @@ class Printer:
 
     def __init__(self) -> None:
         self.jobs: list[printing_pb2.TicketSlip] = []
+        # Slips of text lines (a checklist, a receipt).
+        self.slips: list[printing_pb2.TextSlip] = []
         self.paper = asyncio.Event()
         self.paper.set()
 
     async def handle(self, command: devices_pb2.Command) -> str:
-        self.jobs.append(json_format.Parse(command.payload_json, printing_pb2.TicketSlip()))
+        if command.kind == "print_slip":
+            self.slips.append(json_format.Parse(command.payload_json, printing_pb2.TextSlip()))
+        else:
+            self.jobs.append(json_format.Parse(command.payload_json, printing_pb2.TicketSlip()))
         await self.paper.wait()
         return ""
 
