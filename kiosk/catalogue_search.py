@@ -12,9 +12,9 @@ alignment: a swap of two neighbours counts as one edit).
 
 A service is found when every query word (but short joining words: "для", "и", "of")
 matches one of its words. Its score adds up, for each query word, how close the best
-match is (exact, the beginning of a word, letters inside it, one or two edits off) times where that word
-stands (the name, a keyword, a document to bring, the description); ties keep the
-catalogue's order.
+match is (exact, the beginning of a word, letters inside it, one or two edits off)
+times where that word stands (the name, a keyword, a document to bring, the
+description); ties keep the catalogue's order.
 """
 
 from __future__ import annotations

@@ -278,7 +278,7 @@ class KioskFlow(FlowCore):
             self.applications.refused(reason, detail.get("message", ""), by_card=by_card)
             return
         if pending.kind in INFO_KINDS:
-            self.info.refused(pending.kind, reason)
+            self.info.refused(pending.kind, reason, detail.get("message", ""))
             return
         detail = {**detail, "kind": pending.kind}
         now = self.local()

@@ -22,7 +22,7 @@ from kiosk.core import FlowCore, Screen
 from kiosk.payment import rubles
 from kiosk.states import PrintState
 from kiosk.steps.lists import ListSteps
-from kiosk.texts import printer_reason, words
+from kiosk.texts import PRINTER_REASONS, printer_reason, words
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,12 @@ PHONE_DIGITS = 10
 # What one page of the service's page holds: lines of about this many characters.
 PAGE_LINES = {False: 19, True: 14}
 LINE_CHARS = {False: 44, True: 29}
-# Refusal codes the hub gives for a phone or a printer (hub/api/catalogue.py).
-_PHONE_REFUSALS = ("invalid_phone", "invalid_argument")
-_PRINTER_REFUSALS = ("printer_unavailable", "unknown_printer", "printer_offline")
+# The hub's refusal codes of a link (hub/api/catalogue.py, hub/errors.py) and their words.
+_LINK_REFUSALS = {
+    "bad_phone": "refused_phone",
+    "invalid_request": "refused_phone",
+    "notifications_off": "refused_sms_off",
+}
 
 
 class Step:
@@ -249,18 +252,20 @@ class InfoSteps:
         self._say_note("link_sent", phone=phone_hint)
         log.info("service link sent service=%s", self.service_id)
 
-    def refused(self, kind: str, reason: str) -> None:
+    def refused(self, kind: str, reason: str, message: str) -> None:
         """The hub refused the checklist or the link: said on the page (the phone typed
-        stays, to be corrected)."""
-        key = "link_refused" if kind == "link" else "info_print_refused"
-        if reason in _PHONE_REFUSALS and kind == "link":
-            why = "refused_phone"
-        elif reason in _PRINTER_REFUSALS:
-            why = "refused_printer"
-        else:
-            why = "refused_unknown"
+        stays, to be corrected). A printer's trouble is read from the end of the hub's
+        message ("cannot print the slip: paper out")."""
+        language = self._core.language
         log.info("%s refused reason=%s", kind, reason)
-        self._say_note(key, reason=words(self._core.language)[why])
+        if kind == "link":
+            why = words(language)[_LINK_REFUSALS.get(reason, "refused_unknown")]
+            self._say_note("link_refused", reason=why)
+            return
+        trouble = message.rpartition(": ")[2].strip().lower()
+        known = trouble in PRINTER_REASONS
+        why = printer_reason(trouble, language) if known else words(language)["refused_printer"]
+        self._say_note("info_print_refused", reason=why)
 
     def _print_note(self, state: PrintState, error: str) -> None:
         if state is PrintState.PRINTED:

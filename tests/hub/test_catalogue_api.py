@@ -32,7 +32,7 @@ async def served(tmp_path: Path) -> AsyncIterator[Served]:
         yield running
 
 
-def stub(channel: grpc.aio.Channel) -> catalogue_pb2_grpc.CatalogueStub:
+def stub(channel: grpc.aio.Channel) -> catalogue_pb2_grpc.CatalogueAsyncStub:
     return catalogue_pb2_grpc.CatalogueStub(channel)
 
 

@@ -171,7 +171,7 @@ def checklist_printed(s: Scene) -> None:
 def checklist_refused(s: Scene) -> None:
     passport_info(s)
     s.view.guide.printChecklist()
-    s.view.refused(s.requests.last_id, "printer_unavailable", {"message": "printer offline"})
+    s.view.refused(s.requests.last_id, "refused", {"message": "no printer ticket_printer-P-1"})
 
 
 def link_sent(s: Scene) -> None:

@@ -191,14 +191,21 @@ def test_each_press_prints_with_a_fresh_request_and_says_what_became_of_it() -> 
     )
 
 
-def test_a_refused_checklist_is_shown_on_the_page() -> None:
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("no printer ticket_printer-P-1", "принтер недоступен"),
+        ("cannot print the slip: paper out", "закончилась бумага"),
+    ],
+)
+def test_a_refused_checklist_is_shown_on_the_page(message: str, said: str) -> None:
     s = scene()
     passport_info(s)
     s.view.guide.printChecklist()
-    s.view.refused(s.requests.last_id, "printer_unavailable", {"message": "printer offline"})
+    s.view.refused(s.requests.last_id, "refused", {"message": message})
     shown = info(s)
     assert screen(s) is Screen.INFO
-    assert shown["note"] == "Список не напечатан: принтер недоступен. Отправьте ссылку на телефон"
+    assert shown["note"] == f"Список не напечатан: {said}. Отправьте ссылку на телефон"
     assert shown["level"] == "bad"
     assert s.view.value("busy") is False
 
@@ -252,7 +259,7 @@ def test_a_refused_link_keeps_the_phone_to_correct() -> None:
     for digit in "4567":
         s.view.guide.key(digit)
     s.view.guide.sendLink()
-    s.view.refused(s.requests.last_id, "invalid_phone", {"message": "not a mobile number"})
+    s.view.refused(s.requests.last_id, "bad_phone", {"message": "not a mobile number"})
     shown = info(s)
     assert shown["note"] == "Ссылка не отправлена: проверьте номер"
     assert shown["entry"] == "+7 916 123-45-67"
