@@ -22,6 +22,8 @@ Column {
             required property string ahead
             required property bool chosen
             required property bool hasInfo
+            // The search keeps a page of rows; the ones with no service are hidden.
+            visible: key !== ""
             spacing: 12 * rows.u
             KButton {
                 view: rows.view; theme: rows.theme; u: rows.u
