@@ -99,7 +99,9 @@ def draw(sheet: Sheet, path: Path) -> None:
         painter.setFont(QFont("DejaVu Sans", 13, QFont.Weight.Bold))
         y = 0.0
         title = QRectF(0, y, width, 120)
-        painter.drawText(title, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, sheet.title)
+        painter.drawText(
+            title, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, sheet.title
+        )
         y += 130
         painter.setFont(QFont("DejaVu Sans", 10))
         painter.drawText(QRectF(0, y, width, 40), Qt.AlignmentFlag.AlignHCenter, sheet.subtitle)
@@ -114,7 +116,11 @@ def draw(sheet: Sheet, path: Path) -> None:
                 painter.drawText(QRectF(10, y, width, 34), Qt.AlignmentFlag.AlignLeft, field.value)
             y += 60
         painter.setFont(QFont("DejaVu Sans", 9))
-        signed = "Подпись: Иванова   Дата: 07.12.2026" if sheet.sample else "Подпись ______   Дата ______"
+        signed = (
+            "Подпись: Иванова   Дата: 07.12.2026"
+            if sheet.sample
+            else "Подпись ______   Дата ______"
+        )
         painter.drawText(QRectF(0, y + 20, width, 30), Qt.AlignmentFlag.AlignLeft, signed)
     finally:
         painter.end()

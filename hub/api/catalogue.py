@@ -21,6 +21,7 @@ from protos.okno.v1 import catalogue_pb2, catalogue_pb2_grpc, common_pb2, printi
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("ru", "en")
+NO_SMS = "SMS is not set up at this branch ([notifications] sms_url): print the checklist instead"
 
 
 def service_url(base: str, service_id: str) -> str:
@@ -86,11 +87,8 @@ class CatalogueServicer(catalogue_pb2_grpc.CatalogueServicer):
     ) -> catalogue_pb2.SendLinkResponse:
         service, _ = self._entry(request.service_id)
         notifier = self._hub.notifier
-        if notifier is None or "sms" not in notifier.channels:
-            raise NotificationsOff(
-                "SMS is not set up at this branch ([notifications] sms_url): print the "
-                "checklist instead"
-            )
+        if notifier is None:
+            raise NotificationsOff(NO_SMS)
         url = service_url(self._hub.loaded.branch.public_base(), service.id)
         if not url:
             raise NotificationsOff(

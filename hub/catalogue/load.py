@@ -42,7 +42,6 @@ class Catalogue:
     situations: tuple[Situation, ...] = ()
     # A digest of everything shown: changes whenever an entry, a situation or a form does.
     version: str = ""
-    path: str = ""
 
     def forms_of(self, entry: Entry) -> list[Form]:
         return [self.forms[form_id] for form_id in entry.forms]
@@ -85,7 +84,6 @@ def load_catalogue(config_path: Path, branch: Branch) -> Catalogue:
             ).encode(),
             [f.sha256 for f in forms.values()],
         ),
-        path=str(path),
     )
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import secrets
 import logging
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,9 +28,9 @@ from hub.domain.model import Event, Snapshot, TicketState
 from hub.errors import HubError, InvalidRequest, NotificationsOff, Refused
 from hub.notify import applicants, outbox, watches
 from hub.notify.backoff import Backoff
-from hub.notify.messages import Kind
 from hub.notify.delivery import MAX_ATTEMPTS, Delivery
 from hub.notify.host import NotifierHost, on_store
+from hub.notify.messages import Kind
 from hub.notify.outgoing import Sender
 from hub.notify.planner import Plan, Planned, Planner
 from hub.notify.signing import Signer
@@ -185,7 +185,9 @@ class Notifier:
         its own) and erased with those contacts; opt-outs apply as to any message.
         """
         if "sms" not in self.senders:
-            raise NotificationsOff("SMS is not set up at this branch: nothing can be sent")
+            raise NotificationsOff(
+                "SMS is not set up at this branch ([notifications] sms_url): nothing can be sent"
+            )
         phone = contacts.phone(phone)
         if not phone:
             raise InvalidRequest("give the phone number to send the link to")

@@ -2,7 +2,10 @@
 
 A watch is asked for on the ticket's page (a phone or e-mail given), or made for the
 ticket of a checked-in booking (``outbox.enqueue``: the booking's contact is used, never
-copied). Like the outbox, every function runs one transaction on the database thread.
+copied). A link sent from the service catalogue keeps its phone here too, under an id of
+its own ("link:<random>", never a ticket's), so that it is erased with the watches'
+contacts (Notifier.send_link). Like the outbox, every function runs one transaction on
+the database thread.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ Everything shown comes from the region's file and is autoescaped by the template
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -20,7 +19,6 @@ from hub.domain.branch import Branch, Service
 from hub.errors import UnknownForm, UnknownService
 from hub.web.site import SECURITY_HEADERS, Web
 
-log = logging.getLogger(__name__)
 # A form changes only with the file: phones may keep it an hour.
 FORM_MAX_AGE_S = 3600
 OPERATOR_LINK = "/operator/catalogue?service="
@@ -62,7 +60,9 @@ async def operator(request: Request) -> Response:
     asked = request.query_params.get("service", "")
     if not asked:
         return _listing(request, "operator_catalogue.html", OPERATOR_LINK)
-    return web.render(request, "operator_catalogue.html", page=_page(web, asked), link=OPERATOR_LINK)
+    return web.render(
+        request, "operator_catalogue.html", page=_page(web, asked), link=OPERATOR_LINK
+    )
 
 
 async def service(request: Request) -> Response:
@@ -122,9 +122,10 @@ def _search(branch: Branch, catalogue: Catalogue, query: str) -> list[Service]:
 
 
 def _situations(branch: Branch, catalogue: Catalogue, lang: str, only: str) -> list[Shelf]:
+    """The situation ``only`` with its services ([] for an unknown id)."""
     shelves = []
     for situation in catalogue.situations:
-        if only and situation.id != only:
+        if situation.id != only:
             continue
         found = [branch.service(service_id) for service_id in situation.services]
         shelves.append(
@@ -164,5 +165,3 @@ def _page(web: Web, service_id: str) -> Page:
         rubles(fee) if fee else "",
         bool(branch.appointments.capacity.get(service_id)),
     )
-
-

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 import pytest
@@ -22,7 +23,12 @@ from tests.hub.devices import device, refused
 from tests.hub.test_printing import PRINTER, printer_online
 from tests.polling import eventually
 
-CALL_CENTRE_AGENT = '\n[[operators]]\nid = "belova-k"\nname = "Ксения Белова"\nroles = ["call_centre"]\n'
+if TYPE_CHECKING:
+    from protos.okno.v1.catalogue_pb2_grpc import CatalogueAsyncStub
+
+CALL_CENTRE_AGENT = (
+    '\n[[operators]]\nid = "belova-k"\nname = "Ксения Белова"\nroles = ["call_centre"]\n'
+)
 
 
 @pytest.fixture
@@ -32,7 +38,7 @@ async def served(tmp_path: Path) -> AsyncIterator[Served]:
         yield running
 
 
-def stub(channel: grpc.aio.Channel) -> catalogue_pb2_grpc.CatalogueAsyncStub:
+def stub(channel: grpc.aio.Channel) -> CatalogueAsyncStub:
     return catalogue_pb2_grpc.CatalogueStub(channel)
 
 
