@@ -13,9 +13,6 @@ from dataclasses import dataclass, field
 
 from protos.okno.v1 import catalogue_pb2
 
-# What the desk wants of a document, as the catalogue names it.
-KINDS = ("original", "copy", "original_and_copy")
-
 
 @dataclass(frozen=True, slots=True)
 class Document:

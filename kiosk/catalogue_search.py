@@ -106,7 +106,6 @@ class SearchIndex:
     """
 
     def __init__(self, items: Sequence[Iterable[tuple[str, float]]]) -> None:
-        self.size = len(items)
         # word -> {item: the best weight it stands at in that item}
         self._postings: dict[str, dict[int, float]] = {}
         for n, texts in enumerate(items):

@@ -7,11 +7,11 @@ typed. Empty whenever the page is not shown, so the phone typed outlives it nowh
 
 from __future__ import annotations
 
-from kiosk.booking import phone_shown
+from kiosk.booking import PHONE_DIGITS, phone_shown
 from kiosk.core import Screen
 from kiosk.flow import KioskFlow
 from kiosk.screens_view import Rows
-from kiosk.steps.catalogue import PHONE_DIGITS, Step
+from kiosk.steps.catalogue import Step
 from kiosk.texts import services_text
 
 LEVELS = {

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 from kiosk import speech
-from kiosk.booking import phone_typed
+from kiosk.booking import PHONE_DIGITS, phone_typed
 from kiosk.catalogue import SITUATION
 from kiosk.catalogue_info import Document, Entry
 from kiosk.core import FlowCore, Screen
@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 
 # The requests of this screen (``Pending.kind``): their refusals are said on it.
 KINDS = ("checklist", "link")
-PHONE_DIGITS = 10
 # What one page of the service's page holds: lines of about this many characters.
 PAGE_LINES = {False: 19, True: 14}
 LINE_CHARS = {False: 44, True: 29}

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from kiosk.catalogue_search import deletes, edits
 from kiosk.core import Screen
 from kiosk.states import PrintState
+from kiosk.steps.catalogue import Block, paged
 from okno.cli import app
 from tests.kiosk.catalogue_scenes import (
     guided,
@@ -292,3 +293,17 @@ def test_the_catalogue_bench_quick_writes_its_figures(qtbot: QtBot, tmp_path: Pa
     assert (painted["target"], painted["compare"]) == (50.0, "<=")
     assert 0 < figures["keystroke_to_results_painted_p50_ms"]["value"] <= painted["value"]
     assert 0 < figures["search_p99_ms"]["value"] < 1000
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_long_list_of_documents_goes_on_over_pages_with_nothing_lost(large: bool) -> None:
+    documents = tuple(f"Документ номер {n} с длинным названием для переноса" for n in range(30))
+    parts = [Block("", ("Описание",)), Block("Документы", documents), Block("Госпошлина", ("0",))]
+    pages = paged(parts, large)
+    assert len(pages) > 2
+    continued = [b for page in pages for b in page if b.label == "Документы"]
+    # Over several pages, the label repeated on each, one block a page.
+    on = [page for page in pages if any(b.label == "Документы" for b in page)]
+    assert len(on) == len(continued) > 2
+    assert tuple(line for b in continued for line in b.lines) == documents
+    assert pages[-1][-1] == Block("Госпошлина", ("0",))
