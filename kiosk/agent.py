@@ -6,7 +6,8 @@
 - **Settings** arrive in the session (printer, language, PIN hash...): checked here, in
   the session's thread, so a bad one is refused back to the technician at once.
 - **Following the hub**: the catalogue (reloaded when the branch configuration's digest
-  changes) and every service's wait every ``poll_s``; a failed read means the hub is
+  changes; each service's page asked with the version held, so an unchanged one costs
+  a short answer) and every service's wait every ``poll_s``; a failed read means the hub is
   unreachable, which the screen says at once. The same read is the link's heartbeat.
 - **Requests** come from the GUI thread (the flow's :class:`~kiosk.core.Requests`) and
   run as tasks on this loop (requests.py); their answers go back through the listener
@@ -22,14 +23,16 @@ import random
 import threading
 import time
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from card_reader.agent import CardAgent, MemorySink
 from card_reader.driver import CardReader
 from kiosk.card import ScreenKeypad
+from kiosk.catalogue import Catalogue
 from kiosk.core import CardVisitor
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, Refusal
 from kiosk.hub_client import KioskHub
 from kiosk.listener import KioskListener
 from kiosk.payment import Charge, PaidState, Payer
@@ -190,6 +193,17 @@ class KioskAgent:
 
     def look_up_by_card(self, request_id: str, snils_hash: str) -> None:
         self._submit(request_id, lambda run: run.look_up_by_card(request_id, snils_hash))
+
+    def print_checklist(
+        self, request_id: str, service_id: str, printer_id: str, language: str
+    ) -> None:
+        self._submit(
+            request_id,
+            lambda run: run.print_checklist(request_id, service_id, printer_id, language),
+        )
+
+    def send_link(self, request_id: str, service_id: str, phone: str, language: str) -> None:
+        self._submit(request_id, lambda run: run.send_link(request_id, service_id, phone, language))
 
     def card_pin(self, pin: bytearray | None) -> None:
         """The card's PIN typed on the screen, to the reader waiting on the loop."""
@@ -362,7 +376,11 @@ class KioskAgent:
             try:
                 if branch.catalogue is None or self._reload:
                     self._reload = False
-                    branch.catalogue = await hub.catalogue(self.settings)
+                    held = branch.catalogue.guide if branch.catalogue else None
+                    fresh = await hub.catalogue(self.settings)
+                    branch.catalogue = await with_guide(
+                        hub, replace(fresh, guide=held) if held else fresh
+                    )
                     self.listener.catalogue_loaded(branch.catalogue)
                     next_digest = time.monotonic() + DIGEST_EVERY_S
                 waits, hub_ms, branch.day = await hub.waits()
@@ -375,6 +393,9 @@ class KioskAgent:
                     if await hub.digest() != branch.catalogue.digest:
                         log.info("the branch configuration changed: catalogue reloaded")
                         self._reload = True
+                    elif (read := await with_guide(hub, branch.catalogue)) is not branch.catalogue:
+                        branch.catalogue = read
+                        self.listener.catalogue_loaded(read)
                 attempt, pause = 0, self.options.poll_s
             except KioskError as error:
                 if attempt == 0:
@@ -384,3 +405,19 @@ class KioskAgent:
                 attempt += 1
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), pause)
+
+
+async def with_guide(hub: KioskHub, catalogue: Catalogue) -> Catalogue:
+    """The catalogue with the hub's guide to each service if it changed from the one held.
+
+    A hub that refuses it (one without the service catalogue) leaves the guide held: the
+    kiosk still issues tickets, only without "what to bring"."""
+    try:
+        guide = await hub.guide(catalogue.guide.version)
+    except Refusal as refusal:
+        log.warning("service catalogue not read reason=%s", refusal.reason)
+        return catalogue
+    if guide is None:
+        return catalogue
+    log.info("service catalogue read version=%s entries=%d", guide.version, len(guide.entries))
+    return replace(catalogue, guide=guide)

@@ -46,6 +46,8 @@ class KioskBridge(QObject):
     card_pin = Signal(int, bool)
     card_pin_done = Signal()
     applications = Signal(str, object)
+    checklist = Signal(str, object, object, str)
+    sent_link = Signal(str, str)
     # The asyncio side ended with this reason: the program stops and reports it.
     failed = Signal(str)
 
@@ -69,6 +71,8 @@ class KioskBridge(QObject):
         self.card_pin.connect(view.card_pin_asked, _QUEUED)
         self.card_pin_done.connect(view.card_pin_closed, _QUEUED)
         self.applications.connect(view.applications_found, _QUEUED)
+        self.checklist.connect(view.guide.checklist_printed, _QUEUED)
+        self.sent_link.connect(view.guide.link_sent, _QUEUED)
 
     def catalogue_loaded(self, catalogue: Catalogue) -> None:
         emit(self.catalogue, catalogue)
@@ -129,3 +133,11 @@ class KioskBridge(QObject):
 
     def applications_found(self, request_id: str, found: tuple[Found, ...]) -> None:
         emit(self.applications, request_id, found)
+
+    def checklist_printed(
+        self, request_id: str, job_id: int, state: PrintState, error: str
+    ) -> None:
+        emit(self.checklist, request_id, job_id, state, error)
+
+    def link_sent(self, request_id: str, phone_hint: str) -> None:
+        emit(self.sent_link, request_id, phone_hint)

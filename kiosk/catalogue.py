@@ -1,18 +1,24 @@
 """What the kiosk offers: the branch's services in groups, their waits, and search. Pure.
 
 The groups come from the branch configuration (``[[groups]]``), the waits from the hub's
-queue state. Search forgives what people type on a touchscreen: case, "ё" for "е", word
-order, and either language's name ("паспорт", "passport", "загран").
+queue state, what each service asks and gives from the hub's catalogue (a
+:class:`~kiosk.catalogue_info.Guide`, with its life situations). Search forgives what
+people type on a touchscreen: case, "ё" for "е", word order, either language's name
+("паспорт", "passport", "загран"), partial words and typos ("пасспорт", "загрн"), over
+names, keywords, the documents to bring and the descriptions (catalogue_search.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from kiosk.catalogue_info import Guide
+from kiosk.catalogue_search import DESCRIPTION, DOCUMENT, KEYWORD, NAME, SearchIndex, normalise
+
 OTHER_GROUP = ""
-_WORD = re.compile(r"[0-9a-zа-я]+")
+# A life situation listed like a group: its id in the kiosk's lists ("life:birth").
+SITUATION = "life:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,19 +70,56 @@ class Catalogue:
     keep_contacts_days: int = 0
     # The service booked to collect ready documents ("" none): the look-up offers it.
     collect_service: str = ""
-    _by_id: dict[str, Service] = field(default_factory=dict, compare=False, repr=False)
+    # What each service asks and gives, and the life situations (empty: none sent yet).
+    guide: Guide = field(default_factory=Guide)
+    _by_id: dict[str, Service] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _index: list[SearchIndex] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({s.id: s for s in self.services})
+        self._index.append(SearchIndex([self._searched(s) for s in self.services]))
+
+    def _searched(self, service: Service) -> list[tuple[str, float]]:
+        """A service's texts for search, each with the weight of where it stands."""
+        texts = [(service.name_ru, NAME), (service.name_en, NAME), (service.prefix, NAME)]
+        texts += [
+            (s.name_ru, KEYWORD) for s in self.guide.situations if service.id in s.service_ids
+        ]
+        entry = self.guide.entry(service.id)
+        if entry is not None:
+            texts += [(word, KEYWORD) for word in entry.keywords]
+            texts += [(d.name, DOCUMENT) for d in entry.documents]
+            texts += [(entry.description_ru, DESCRIPTION), (entry.description_en, DESCRIPTION)]
+            texts.append((entry.result, DESCRIPTION))
+        return texts
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search's index, built when the catalogue arrived."""
+        return self._index[0]
 
     def service(self, service_id: str) -> Service | None:
         return self._by_id.get(service_id)
 
     def group(self, group_id: str) -> Group | None:
-        return next((g for g in self.shown_groups() if g.id == group_id), None)
+        """A group of the home screen, or a life situation (``SITUATION`` + its id)."""
+        shown = self.situations() if group_id.startswith(SITUATION) else self.shown_groups()
+        return next((g for g in shown if g.id == group_id), None)
 
     def in_group(self, group_id: str) -> list[Service]:
+        if group_id.startswith(SITUATION):
+            situation = self.guide.situation(group_id.removeprefix(SITUATION))
+            named = situation.service_ids if situation else ()
+            return [s for sid in named if (s := self.service(sid)) is not None]
         return [s for s in self.services if s.group_id == group_id]
+
+    def situations(self) -> list[Group]:
+        """The life situations with a service of this branch, listed like groups."""
+        return [
+            Group(f"{SITUATION}{s.id}", s.name_ru, s.name_en)
+            for s in self.guide.situations
+            if any(sid in self._by_id for sid in s.service_ids)
+        ]
 
     def shown_groups(self) -> list[Group]:
         """Groups with at least one service, in the configuration's order; "other" last."""
@@ -89,22 +132,8 @@ class Catalogue:
         return shown
 
     def search(self, text: str) -> list[Service]:
-        """Services whose Russian or English name (or prefix) holds every typed word."""
-        words = _WORD.findall(normalise(text))
-        if not words:
-            return []
-        found = []
-        for service in self.services:
-            haystack = normalise(f"{service.name_ru} {service.name_en} {service.prefix}")
-            if all(word in haystack for word in words):
-                found.append(service)
-        return found
-
-
-def normalise(text: str) -> str:
-    """Lower case, "ё" as "е", anything but letters and digits as one space."""
-    lowered = text.lower().replace("ё", "е")
-    return " ".join(_WORD.findall(lowered))
+        """Services matching every typed word (typos forgiven), the best first."""
+        return [self.services[n] for n in self.index.search(normalise(text))]
 
 
 def grouped(

@@ -103,14 +103,21 @@ def kiosk(
         raise fail(str(error)) from error
 
 
-@app.command("bench")
+bench = typer.Typer(help="The kiosk's figures.", no_args_is_help=False)
+app.add_typer(bench, name="bench")
+
+
+@bench.callback(invoke_without_command=True)
 def bench_kiosk(
+    context: typer.Context,
     out: BenchOut = None,
     config: BenchBranch = Path("examples/branch.toml"),
     taps: Annotated[int, typer.Option(min=1, help="Tickets taken by tapping a service.")] = 200,
     starts: Annotated[int, typer.Option(min=1, help="Cold starts timed.")] = 5,
 ) -> None:
     """Cold start to a usable home screen; tap to ticket on screen and to the printer."""
+    if context.invoked_subcommand is not None:
+        return
     from rich.console import Console
 
     from kiosk.bench import measure_kiosk
@@ -120,3 +127,19 @@ def bench_kiosk(
     for noisy in ("kiosk", "ticket_printer", "hall_display"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     report("kiosk", measure_kiosk(config, taps=taps, starts=starts), out, Console())
+
+
+@bench.command("catalogue")
+def bench_catalogue(
+    out: BenchOut = None,
+    quick: Annotated[bool, typer.Option(help="Two queries only (for tests).")] = False,
+) -> None:
+    """Search as people type over 500 services: keystroke to results painted."""
+    from rich.console import Console
+
+    from kiosk.bench_catalogue import measure_search
+    from okno.bench import report
+
+    setup_logging()
+    logging.getLogger("kiosk").setLevel(logging.WARNING)
+    report("kiosk-catalogue", measure_search(quick=quick), out, Console())

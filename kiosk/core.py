@@ -49,6 +49,9 @@ class Screen(StrEnum):
     PAYMENT = "payment"
     # An application's status: looked up by its number and phone, or by the card.
     STATUS = "status"
+    # A service's page of the catalogue: what to bring (steps/catalogue.py).
+    INFO = "info"
+    SITUATIONS = "situations"
 
 
 VISITOR_SCREENS = (
@@ -60,6 +63,8 @@ VISITOR_SCREENS = (
     Screen.BOOKING,
     Screen.PAYMENT,
     Screen.STATUS,
+    Screen.INFO,
+    Screen.SITUATIONS,
 )
 
 
@@ -119,6 +124,12 @@ class Requests(Protocol):
     def look_up(self, request_id: str, number: str, phone: str) -> None: ...
 
     def look_up_by_card(self, request_id: str, snils_hash: str) -> None: ...
+
+    def print_checklist(
+        self, request_id: str, service_id: str, printer_id: str, language: str
+    ) -> None: ...
+
+    def send_link(self, request_id: str, service_id: str, phone: str, language: str) -> None: ...
 
     def card_pin(self, pin: bytearray | None) -> None:
         """The card's PIN for the card reader (None: cancelled); the flow keeps no copy."""
@@ -187,6 +198,8 @@ class FlowCore(ABC):
         self.payment: Payment | None = None
         # An application being looked up, or shown (Screen.STATUS); dropped at home.
         self.lookup: LookUp | None = None
+        # The phone typed for a service's link (Screen.INFO); dropped on any other screen.
+        self.link_phone = ""
         self._touched = self._shown_at = clock()
         self._hub_ms: tuple[int, float] | None = None
 
@@ -281,6 +294,8 @@ class FlowCore(ABC):
         if screen in (Screen.HOME, Screen.OUT):
             # Nothing of an application stays once its visitor left the status screen.
             self.lookup = None
+        if screen is not Screen.INFO:
+            self.link_phone = ""
         self.card_missing = False
         self.page = 0
         self.selected = ""

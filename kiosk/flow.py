@@ -37,6 +37,8 @@ from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState
 from kiosk.steps.booking import BookingSteps
 from kiosk.steps.card import CardSteps
+from kiosk.steps.catalogue import KINDS as INFO_KINDS
+from kiosk.steps.catalogue import InfoSteps
 from kiosk.steps.checkin import RETYPE, CheckInSteps
 from kiosk.steps.lists import ListSteps
 from kiosk.steps.lookup import LookUpSteps
@@ -72,6 +74,7 @@ class KioskFlow(FlowCore):
         self.checkin = CheckInSteps(self)
         self.technician = TechnicianSteps(self)
         self.lists = ListSteps(self)
+        self.info = InfoSteps(self, self.lists)
         self.applications = LookUpSteps(self)
         self.waits: dict[str, Wait] = {}
         self.ticket: Issued | None = None
@@ -105,6 +108,8 @@ class KioskFlow(FlowCore):
             self.booking.erase()
         elif self.screen is Screen.STATUS:
             self.applications.erase()
+        elif self.screen is Screen.INFO:
+            self.info.erase()
 
     def tap_service(self, service_id: str) -> None:
         """A service tapped: a ticket (with voice guidance on: the first tap tells, the
@@ -168,7 +173,7 @@ class KioskFlow(FlowCore):
         """A step back within the booking or the look-up (False: none left there)."""
         if self.screen is Screen.BOOKING:
             return self.booking.back()
-        return self.screen is Screen.STATUS and self.applications.back()
+        return (self.screen is Screen.STATUS and self.applications.back()) or self.info.back()
 
     def home(self) -> None:
         if not self.locked and self.screen is not Screen.HOME:
@@ -273,6 +278,9 @@ class KioskFlow(FlowCore):
             by_card = pending.kind == "lookup_card"
             self.applications.refused(reason, detail.get("message", ""), by_card=by_card)
             return
+        if pending.kind in INFO_KINDS:
+            self.info.refused(pending.kind, reason, detail.get("message", ""))
+            return
         detail = {**detail, "kind": pending.kind}
         now = self.local()
         if now is not None:
@@ -311,6 +319,7 @@ class KioskFlow(FlowCore):
             self.ticket = replace(self.ticket, print_state=state, print_error=error)
         self.booking.print_update(job_id, state, error)
         self.paying.print_update(job_id, state, error)
+        self.info.print_update(job_id, state, error)
         self.printer_from(state, error)
 
     def set_printer(self, health: Printer, error: str = "") -> None:
@@ -413,6 +422,8 @@ class KioskFlow(FlowCore):
             return self.paying.prompt()
         if self.screen is Screen.STATUS:
             return self.applications.prompt()
+        if self.screen in (Screen.INFO, Screen.SITUATIONS):
+            return self.info.prompt()
         if self.screen is Screen.NOTICE:
             reason, detail = self.notice
             return speech.notice_sentence(refusal(reason, detail, language))

@@ -26,6 +26,7 @@ from google.protobuf.message import Message
 
 from kiosk.booking import Booked, SlotList, SlotOffer
 from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
+from kiosk.catalogue_info import Guide, guide_from
 from kiosk.core import CardVisitor
 from kiosk.errors import HubUnreachable, Refusal
 from kiosk.lookup import AppStatus, Found
@@ -39,6 +40,8 @@ from protos.okno.v1 import (
     applications_pb2_grpc,
     appointments_pb2,
     appointments_pb2_grpc,
+    catalogue_pb2,
+    catalogue_pb2_grpc,
     common_pb2,
     printing_pb2,
     printing_pb2_grpc,
@@ -164,6 +167,7 @@ class KioskHub:
         self._printing = printing_pb2_grpc.PrintingStub(channel)
         self._appointments = appointments_pb2_grpc.AppointmentsStub(channel)
         self._applications = applications_pb2_grpc.ApplicationsStub(channel)
+        self._catalogue = catalogue_pb2_grpc.CatalogueStub(channel)
         self._deadline_s = deadline_s
         self._issue_within_s = issue_within_s
 
@@ -196,6 +200,44 @@ class KioskHub:
             keep_contacts_days=branch.keep_contacts_days,
             collect_service=branch.collect_service,
         )
+
+    async def guide(self, known_version: str) -> Guide | None:
+        """The hub's catalogue of what each service asks and gives; None while
+        ``known_version`` is current (the hub then sends only that)."""
+        try:
+            info = await self._catalogue.GetCatalogue(
+                catalogue_pb2.GetCatalogueRequest(known_version=known_version),
+                timeout=self._deadline_s,
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
+        return None if info.unchanged else guide_from(info)
+
+    async def print_checklist(
+        self, request_id: str, service_id: str, printer_id: str, language: str
+    ) -> tuple[int, PrintState, str]:
+        """A service's checklist on the printer, composed by the hub: its job, state, error.
+
+        Retried with the same request id, so a lost answer never prints a second paper."""
+        request = catalogue_pb2.PrintChecklistRequest(
+            service_id=service_id, printer_id=printer_id, request_id=request_id, language=language
+        )
+        job = await self._retried(self._catalogue.PrintChecklist, request)
+        state, error, job_id = _print(job, True)
+        return job_id, state, error
+
+    async def send_link(self, service_id: str, phone: str, language: str) -> str:
+        """The service's link to ``phone`` by SMS; the phone as the hub shows it back."""
+        try:
+            sent = await self._catalogue.SendLink(
+                catalogue_pb2.SendLinkRequest(
+                    service_id=service_id, phone=phone, language=language
+                ),
+                timeout=self._deadline_s,
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
+        return sent.phone_hint
 
     async def digest(self) -> str:
         try:

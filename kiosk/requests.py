@@ -151,6 +151,24 @@ class RequestRunner:
         if found is not None:
             self.listener.applications_found(request_id, found)
 
+    async def print_checklist(
+        self, request_id: str, service_id: str, printer_id: str, language: str
+    ) -> None:
+        """A service's checklist on the kiosk's printer, followed like a ticket."""
+        job = await self._asked(
+            request_id, self.hub.print_checklist(request_id, service_id, printer_id, language)
+        )
+        if job is None:
+            return
+        self.listener.checklist_printed(request_id, *job)
+        if job[1] is PrintState.SENDING:
+            await self._follow_print(job[0])
+
+    async def send_link(self, request_id: str, service_id: str, phone: str, language: str) -> None:
+        hint = await self._asked(request_id, self.hub.send_link(service_id, phone, language))
+        if hint is not None:
+            self.listener.link_sent(request_id, hint)
+
     async def pay(self, request_id: str, charge: Charge, printer_id: str) -> None:
         """The fee at the terminal; its prompts on screen as they come; the receipt printed."""
         payer = self.payer

@@ -30,6 +30,8 @@ TICKET_KEYS = (
     "qrSource",
 )
 Rows = list[tuple[object, ...]]
+# A hidden service row (key ""): ServiceRows.qml shows none for it.
+NO_ROW: tuple[object, ...] = ("", "", "", "", False, False)
 
 
 def lists(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], Rows, Rows]:
@@ -59,9 +61,13 @@ def lists(flow: KioskFlow, words: dict[str, str]) -> tuple[dict[str, object], Ro
             heading = words["search_title"]
         for service in flow.lists.page_of(flow.lists.listed()):
             wait, ahead = _wait_texts(flow.wait(service.id), words)
-            service_rows.append(
-                (service.id, service.name(language), wait, ahead, service.id == flow.selected)
-            )
+            page = catalogue.guide.entry(service.id) is not None
+            chosen = service.id == flow.selected
+            service_rows.append((service.id, service.name(language), wait, ahead, chosen, page))
+        if flow.screen is Screen.SEARCH:
+            # A page of rows always, the empty ones hidden: a query's first key fills
+            # rows in rather than QML making them anew (a frame's worth: bench_catalogue).
+            service_rows += [NO_ROW] * (flow.lists.page_size() - len(service_rows))
     pages = flow.lists.pages()
     values = {
         "title": title,

@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from kiosk import lookup_view, screens_view, steps_view
+from kiosk import catalogue_view, lookup_view, screens_view, steps_view
+from kiosk.core import Screen
 from kiosk.flow import KioskFlow
 from kiosk.screens_view import Rows
 from kiosk.steps_view import Row
@@ -46,6 +47,9 @@ def shown(flow: KioskFlow, screen_dpi: float) -> Shown:
     dpi = flow.settings.dpi or screen_dpi
     moment = flow.local()
     list_values, group_rows, service_rows = screens_view.lists(flow, words)
+    if flow.screen is Screen.SITUATIONS:
+        group_rows = catalogue_view.situations(flow)
+        list_values["heading"] = words["situations_title"]
     banner = screens_view.banner(flow, words)
     entry = screens_view.entry(flow, words)
     ticket, qr = screens_view.ticket(flow, words)
@@ -70,5 +74,6 @@ def shown(flow: KioskFlow, screen_dpi: float) -> Shown:
         **booking,
         **steps_view.payment(flow, words),
         "lookup": lookup_view.lookup(flow, words),
+        "info": catalogue_view.info(flow, words),
     }
     return Shown(values, group_rows, service_rows, choice_rows, qr)

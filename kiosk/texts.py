@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kiosk import lookup_words
+from kiosk import catalogue_words, lookup_words
 from kiosk.booking import day_label
 from okno.booking_limit import capital, held_words, limit_words
 
@@ -278,6 +278,8 @@ WORDS: dict[str, dict[str, str]] = {
 
 for _language, _lookup in lookup_words.WORDS.items():
     WORDS[_language].update(_lookup)
+for _language, _catalogue in catalogue_words.WORDS.items():
+    WORDS[_language].update(_catalogue)
 
 # What the hub says of a printer (hub/api/printing.py, the agent's reports), for visitors.
 PRINTER_REASONS: dict[str, tuple[str, str]] = {

@@ -17,6 +17,7 @@ from hall_display.view import RowsModel
 from kiosk import screens_view, steps_view
 from kiosk.booking import Booked, SlotList
 from kiosk.catalogue import Catalogue, Wait
+from kiosk.catalogue_actions import CatalogueActions
 from kiosk.flow import KioskFlow
 from kiosk.lookup import Found
 from kiosk.payment import Paid
@@ -27,7 +28,7 @@ from kiosk.ticket import Issued
 from okno.qt import emit
 
 GROUP_ROLES = ("key", "title", "subtitle")
-SERVICE_ROLES = ("key", "title", "wait", "ahead", "chosen")
+SERVICE_ROLES = ("key", "title", "wait", "ahead", "chosen", "hasInfo")
 CHOICE_ROLES = ("key", "title", "subtitle", "active")
 _GROUPS = {
     "texts": (
@@ -69,6 +70,7 @@ _GROUPS = {
         "serviceInfo",
         "cardCheckIn",
         "lookup",
+        "info",
         *screens_view.TICKET_KEYS,
         *steps_view.BOOKING_KEYS,
         *steps_view.PAYMENT_KEYS,
@@ -94,6 +96,8 @@ class KioskView(QObject):
         self.groups = RowsModel(GROUP_ROLES, self)
         self.services = RowsModel(SERVICE_ROLES, self)
         self.choices = RowsModel(CHOICE_ROLES, self)
+        # The service page's taps and the hub's answers to them (view.guide in QML).
+        self.guide = CatalogueActions(flow, self._tap, self._do, self)
         self._screen_dpi = DEFAULT_DPI
         self._qr_serial = 0
         self._qr_text = ""
@@ -438,6 +442,8 @@ class KioskView(QObject):
     bookPrivacy = _value(str, "bookPrivacy", screenChanged)  # noqa: N815
     summary = _value("QVariantList", "summary", screenChanged)
     lookup = _value("QVariantMap", "lookup", screenChanged)
+    info = _value("QVariantMap", "info", screenChanged)
     choicesModel = Property(QObject, lambda self: self.choices, constant=True)  # noqa: N815
     groupsModel = Property(QObject, lambda self: self.groups, constant=True)  # noqa: N815
     servicesModel = Property(QObject, lambda self: self.services, constant=True)  # noqa: N815
+    guideActions = Property(QObject, lambda self: self.guide, constant=True)  # noqa: N815

@@ -52,6 +52,10 @@ Item {
     Row {
         id: extras
         readonly property bool greeted: home.view.greeting !== ""
+        // The life situations share the row when the catalogue has any.
+        readonly property bool situations: home.view.info.hasSituations === true
+        readonly property int count: 1 + (card.visible || cardCheckIn.visible ? 1 : 0) + (situations ? 1 : 0)
+        readonly property real each: (1020 - 20 * (count - 1)) / count
         x: 30 * home.u
         anchors.bottom: bottom.top
         anchors.bottomMargin: 16 * home.u
@@ -60,7 +64,7 @@ Item {
             id: card
             visible: home.view.canIdentify && !extras.greeted
             view: home.view; theme: home.theme; u: home.u
-            w: 500; h: 130; fontSize: 40
+            w: extras.each; h: 130; fontSize: 40
             text: "▭ " + home.view.labels.card
             sub: home.view.large ? "" : home.view.labels.card_sub
             onTapped: home.view.identifyWithCard()
@@ -69,7 +73,7 @@ Item {
             id: cardCheckIn
             visible: extras.greeted && home.view.cardCheckIn
             view: home.view; theme: home.theme; u: home.u
-            w: 500; h: 130; fontSize: 28
+            w: extras.each; h: 130; fontSize: 28
             kind: "checkin"
             text: home.view.labels.card_checkin
             sub: home.view.large ? "" : home.view.labels.card_checkin_sub
@@ -77,12 +81,21 @@ Item {
         }
         KButton {
             view: home.view; theme: home.theme; u: home.u
-            w: card.visible || cardCheckIn.visible ? 500 : 1020; h: 130
+            w: extras.each; h: 130
             // One line beside another button, in large type too.
             fontSize: w < 1020 ? 34 : 40
             text: home.view.labels.status
             sub: home.view.large && w < 1020 ? "" : home.view.labels.status_sub
             onTapped: home.view.openStatus()
+        }
+        KButton {
+            visible: extras.situations
+            view: home.view; theme: home.theme; u: home.u
+            w: extras.each; h: 130
+            fontSize: w < 1020 ? 34 : 40
+            text: home.view.labels.situations
+            sub: home.view.large && w < 1020 ? "" : home.view.labels.situations_sub
+            onTapped: home.view.guideActions.situations()
         }
     }
     // "Insert the card and tap again": a line of its own above the card's button.

@@ -7,7 +7,7 @@ Rectangle {
     required property var view
     readonly property real u: Math.min(width / 1080, height / 1920)
     readonly property Theme theme: Theme { contrast: root.view.large }
-    readonly property var visitorScreens: ["home", "group", "search", "checkin", "ticket", "notice", "booking", "payment", "status"]
+    readonly property var visitorScreens: ["home", "group", "search", "checkin", "ticket", "notice", "booking", "payment", "status", "info", "situations"]
     width: 1080
     height: 1920
     color: theme.background
@@ -76,6 +76,8 @@ Rectangle {
             Booking { anchors.fill: parent; visible: root.view.screen === "booking"; view: root.view; theme: root.theme; u: root.u }
             Payment { anchors.fill: parent; visible: root.view.screen === "payment"; view: root.view; theme: root.theme; u: root.u }
             Status { anchors.fill: parent; visible: root.view.screen === "status"; view: root.view; theme: root.theme; u: root.u }
+            ServiceInfo { anchors.fill: parent; visible: root.view.screen === "info"; view: root.view; theme: root.theme; u: root.u }
+            Situations { anchors.fill: parent; visible: root.view.screen === "situations"; view: root.view; theme: root.theme; u: root.u }
             Message {
                 anchors.fill: parent
                 visible: ["out", "starting", "pairing"].indexOf(root.view.screen) >= 0

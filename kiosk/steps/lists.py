@@ -7,6 +7,7 @@ or English, which starts in the visitor's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from kiosk.booking import Step as BookStep
@@ -30,6 +31,8 @@ PAGE_SIZE = {
     ("book_day", True): 8,
     ("book_slot", False): 15,
     ("book_slot", True): 9,
+    ("situations", False): 7,
+    ("situations", True): 5,
 }
 
 
@@ -41,10 +44,15 @@ class ListSteps:
         self.group_id = ""
         self.query = ""
         self.keyboard = core.language
+        # The pages of screens whose own steps page them (one page a "row").
+        self.counts: dict[Screen, Callable[[], int]] = {}
 
     def groups(self) -> list[Group]:
-        catalogue = self._core.catalogue
-        return catalogue.shown_groups() if catalogue else []
+        """The home screen's groups, or the life situations on their screen."""
+        catalogue, screen = self._core.catalogue, self._core.screen
+        if catalogue is None:
+            return []
+        return catalogue.situations() if screen is Screen.SITUATIONS else catalogue.shown_groups()
 
     def listed(self) -> list[Service]:
         """All services the current list screen holds (every page)."""
@@ -68,7 +76,10 @@ class ListSteps:
 
     def pages(self) -> int:
         core = self._core
-        count = len(self.groups()) if core.screen is Screen.HOME else len(self.listed())
+        if core.screen in self.counts:
+            return max(1, self.counts[core.screen]())
+        listing = core.screen in (Screen.HOME, Screen.SITUATIONS)
+        count = len(self.groups()) if listing else len(self.listed())
         if core.screen is Screen.BOOKING and core.draft and core.draft.step is BookStep.SLOT:
             count = len(core.draft.free_slots())
         if core.screen is Screen.STATUS and core.lookup is not None:
@@ -94,7 +105,8 @@ class ListSteps:
 
     def open_group(self, group_id: str) -> None:
         core = self._core
-        if core.locked or core.screen is not Screen.HOME or core.catalogue is None:
+        shown = core.screen in (Screen.HOME, Screen.SITUATIONS)
+        if core.locked or not shown or core.catalogue is None:
             return
         group = core.catalogue.group(group_id)
         if group is None:

@@ -93,6 +93,14 @@ class Requests:
     def look_up_by_card(self, request_id: str, snils_hash: str) -> None:
         self.sent.append(("lookup_card", request_id, snils_hash, ""))
 
+    def print_checklist(
+        self, request_id: str, service_id: str, printer_id: str, language: str
+    ) -> None:
+        self.sent.append(("checklist", request_id, service_id, f"{printer_id}/{language}"))
+
+    def send_link(self, request_id: str, service_id: str, phone: str, language: str) -> None:
+        self.sent.append(("link", request_id, service_id, phone))
+
     @property
     def last_id(self) -> str:
         return self.sent[-1][1]

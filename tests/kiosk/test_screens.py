@@ -31,6 +31,7 @@ from kiosk.shown import min_target_px
 from kiosk.states import PrintState
 from kiosk.view import KioskView
 from tests.hub.conftest import MONDAY_10_00
+from tests.kiosk.catalogue_scenes import CATALOGUE, CATALOGUE_MAIN, link_phone, passport_info
 from tests.kiosk.lookup_scenes import LOOKUP, status_number, status_phone
 from tests.kiosk.scenes import PIN, PIN_HASH, WAITS, CardSlot, Scene, scene
 from tests.kiosk.steps_scenes import STEPS, book_day, book_phone, book_slot, pay_offer
@@ -218,6 +219,7 @@ CASES: list[tuple[str, Callable[[Scene], None], tuple[QSize, ...]]] = [
     ("service", service, (DESIGN,)),
     *((name, make, (DESIGN,)) for name, make in STEPS),
     *((name, make, (DESIGN,)) for name, make in LOOKUP),
+    *((name, make, (DESIGN,)) for name, make in CATALOGUE),
 ]
 # The new main screens also in English and in large type.
 MAIN_STEPS = (
@@ -246,8 +248,8 @@ def after(first: Callable[[Scene], None], then: Callable[[Scene], None]) -> Call
     return make
 
 
-for _name, _make in (*STEPS, *LOOKUP):
-    if _name in MAIN_STEPS:
+for _name, _make in (*STEPS, *LOOKUP, *CATALOGUE):
+    if _name in (*MAIN_STEPS, *CATALOGUE_MAIN):
         CASES.append((f"{_name}-en", after(english, _make), (DESIGN,)))
         CASES.append((f"{_name}-large", after(large, _make), (DESIGN,)))
 
@@ -309,6 +311,8 @@ def test_a_changed_screen_does_not_pass_for_its_reference(qtbot: QtBot, tmp_path
         pay_offer,
         status_number,
         status_phone,
+        passport_info,
+        link_phone,
     ],
 )
 def test_every_touch_target_is_at_least_15_mm(
@@ -444,6 +448,7 @@ def drawn(make: Callable[[Scene], None], name: str, *, large: bool) -> dict[str,
 ALREADY_LARGE_PX = 80
 LARGE_CASES = ["home", "group", "checkin", "book-day", "book-phone", "book-confirm", "card-hello"]
 LARGE_CASES += ["pay-offer", "pay-declined", "closed", "voice-selected", "search", "card-pin"]
+LARGE_CASES += ["info-snils", "info-phone", "situations"]
 
 
 @pytest.mark.parametrize("name", LARGE_CASES)

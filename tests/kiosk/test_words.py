@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kiosk import speech
-from kiosk.catalogue import Group, Service, grouped, normalise
+from kiosk.catalogue import Group, Service, grouped
+from kiosk.catalogue_search import normalise
 from kiosk.pin import PinGuard, PinHash, hash_pin
 from kiosk.qr import image, matrix
 from kiosk.settings import KioskSettings

@@ -45,6 +45,7 @@ VERBS = {
         "sim-device",
     ],
     "kiosk": ["bench"],
+    "kiosk bench": ["catalogue"],
     "display": ["bench"],
     "printer": ["sim", "test-page", "bench"],
     "desk": ["panel", "bench"],
