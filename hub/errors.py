@@ -410,6 +410,18 @@ class PriorityNeedsCheckIn(Refused):
     code = "priority_needs_check_in"
 
 
+class NotClaimable(Refused):
+    """A kiosk asked for a category a visitor may not claim there (docs/hub.md)."""
+
+    code = "priority_not_claimable"
+
+
+class NoPriorityClaim(Refused):
+    """The desk's ticket has no claimed priority to confirm or remove."""
+
+    code = "no_priority_claim"
+
+
 class UnknownApplication(NotFound):
     """No application has this number, or (in a visitor's look-up) not with this phone."""
 
