@@ -284,6 +284,12 @@ class StaffOnly(HubError, PermissionError):
     code = "staff_only"
 
 
+class HallAdministratorsOnly(StaffOnly):
+    """The hall administrator's page, asked for by someone signed in without that role."""
+
+    code = "hall_administrators"
+
+
 class TechnicianOnly(DeviceRefused):
     """A provisioning call from somewhere a technician cannot be proven to be."""
 
