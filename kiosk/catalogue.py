@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from kiosk.claims import Category
+
 OTHER_GROUP = ""
 _WORD = re.compile(r"[0-9a-zа-я]+")
 
@@ -64,6 +66,8 @@ class Catalogue:
     keep_contacts_days: int = 0
     # The service booked to collect ready documents ("" none): the look-up offers it.
     collect_service: str = ""
+    # The priority categories a visitor may claim here (steps/claims.py); none: no step.
+    categories: tuple[Category, ...] = ()
     _by_id: dict[str, Service] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from kiosk import lookup_view, screens_view, steps_view
+from kiosk import claim_view, lookup_view, screens_view, steps_view
 from kiosk.flow import KioskFlow
 from kiosk.screens_view import Rows
 from kiosk.steps_view import Row
@@ -70,5 +70,6 @@ def shown(flow: KioskFlow, screen_dpi: float) -> Shown:
         **booking,
         **steps_view.payment(flow, words),
         "lookup": lookup_view.lookup(flow, words),
+        "claim": claim_view.claim(flow),
     }
     return Shown(values, group_rows, service_rows, choice_rows, qr)

@@ -19,7 +19,7 @@ from hall_display.speech import (
     number_words,
     ticket_words,
 )
-from kiosk import lookup_words
+from kiosk import claim_words, lookup_words
 from kiosk.texts import Notice, plural_ru
 
 _LARGEST = 9999
@@ -81,6 +81,8 @@ PROMPTS: dict[str, dict[str, str]] = {
 
 for _language, _lookup in lookup_words.PROMPTS.items():
     PROMPTS[_language].update(_lookup)
+for _language, _claim in claim_words.PROMPTS.items():
+    PROMPTS[_language].update(_claim)
 
 
 def _count(n: int, language: str, forms: tuple[str, str, str], gender: Gender) -> str:

@@ -69,6 +69,7 @@ _GROUPS = {
         "serviceInfo",
         "cardCheckIn",
         "lookup",
+        "claim",
         *screens_view.TICKET_KEYS,
         *steps_view.BOOKING_KEYS,
         *steps_view.PAYMENT_KEYS,
@@ -240,6 +241,15 @@ class KioskView(QObject):
     @Slot()
     def takeTicket(self) -> None:  # noqa: N802
         self._tap(self.flow.paying.take_ticket)
+
+    @Slot()
+    def claimList(self) -> None:  # noqa: N802
+        self._tap(self.flow.claims.open_list)
+
+    @Slot(str)
+    def claimTake(self, category_id: str) -> None:  # noqa: N802
+        """The ticket from the priority step: regular (""), or of the category tapped."""
+        self._tap(lambda: self.flow.claims.take(category_id))
 
     @Slot()
     def openStatus(self) -> None:  # noqa: N802
@@ -438,6 +448,7 @@ class KioskView(QObject):
     bookPrivacy = _value(str, "bookPrivacy", screenChanged)  # noqa: N815
     summary = _value("QVariantList", "summary", screenChanged)
     lookup = _value("QVariantMap", "lookup", screenChanged)
+    claim = _value("QVariantMap", "claim", screenChanged)
     choicesModel = Property(QObject, lambda self: self.choices, constant=True)  # noqa: N815
     groupsModel = Property(QObject, lambda self: self.groups, constant=True)  # noqa: N815
     servicesModel = Property(QObject, lambda self: self.services, constant=True)  # noqa: N815

@@ -7,7 +7,7 @@ Rectangle {
     required property var view
     readonly property real u: Math.min(width / 1080, height / 1920)
     readonly property Theme theme: Theme { contrast: root.view.large }
-    readonly property var visitorScreens: ["home", "group", "search", "checkin", "ticket", "notice", "booking", "payment", "status"]
+    readonly property var visitorScreens: ["home", "group", "search", "checkin", "ticket", "notice", "booking", "payment", "status", "claim"]
     width: 1080
     height: 1920
     color: theme.background
@@ -76,6 +76,7 @@ Rectangle {
             Booking { anchors.fill: parent; visible: root.view.screen === "booking"; view: root.view; theme: root.theme; u: root.u }
             Payment { anchors.fill: parent; visible: root.view.screen === "payment"; view: root.view; theme: root.theme; u: root.u }
             Status { anchors.fill: parent; visible: root.view.screen === "status"; view: root.view; theme: root.theme; u: root.u }
+            Claim { anchors.fill: parent; visible: root.view.screen === "claim"; view: root.view; theme: root.theme; u: root.u }
             Message {
                 anchors.fill: parent
                 visible: ["out", "starting", "pairing"].indexOf(root.view.screen) >= 0
