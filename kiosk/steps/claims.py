@@ -10,21 +10,17 @@ the ticket claimed, the operator confirms or removes it.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from kiosk import speech
 from kiosk.claim_words import WORDS
 from kiosk.claims import Category
-from kiosk.core import Screen
-
-if TYPE_CHECKING:
-    from kiosk.flow import KioskFlow
+from kiosk.core import FlowCore, Screen
 
 log = logging.getLogger(__name__)
 
 
 class ClaimSteps:
-    def __init__(self, flow: KioskFlow) -> None:
+    def __init__(self, flow: FlowCore) -> None:
         self._flow = flow
         self.service_id = ""
         # The categories are listed (after "Я отношусь к льготной категории").
