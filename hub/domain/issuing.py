@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hub.domain import transitions
+from hub.domain.claims import DONE
 from hub.domain.estimate import told
 from hub.domain.hall import listing
 from hub.domain.model import EventKind, JournalEntry, Outcome, Ticket, TicketState
@@ -85,7 +86,7 @@ class Issuing(Rollover):
         events = [self._emit(EventKind.TICKET_ISSUED, now_ms, ticket, request_id=request_id)]
         if priority and confirmed_by:
             entry = JournalEntry(
-                EventKind.PRIORITY_CONFIRMED.value, confirmed_by, ticket.id, "ok", door
+                EventKind.PRIORITY_CONFIRMED.value, confirmed_by, ticket.id, DONE, door
             )
             events.append(self._emit(EventKind.PRIORITY_CONFIRMED, now_ms, ticket, entry=entry))
         ahead = self._waiting.ahead_of_newest(ticket, now_ms)

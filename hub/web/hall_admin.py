@@ -15,6 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hub.domain.branch import Priority
 from hub.domain.model import TicketState
 from hub.errors import HallAdministratorsOnly
 from hub.journal import acting_as
@@ -79,17 +80,17 @@ async def issue(request: Request) -> Response:
     )
 
 
-def _categories(web: Web) -> list[Any]:
+def _categories(web: Web) -> list[Priority]:
     """The categories an administrator issues: all but the one check-in gives."""
     appointment = web.branch.appointments.priority
     return [p for p in web.branch.priorities if p.id != appointment]
 
 
 def _name(web: Web, category_id: str, lang: str) -> str:
-    found = web.branch.priority(category_id)
+    found: Priority | None = web.branch.priority(category_id)
     if found is None:
         return category_id
-    return str(found.name_ru if lang == "ru" else found.name_en)
+    return found.name_ru if lang == "ru" else found.name_en
 
 
 async def _page(request: Request, *, status: int = 200, **context: Any) -> Response:
