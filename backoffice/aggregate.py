@@ -62,6 +62,8 @@ _APPLICATION_KINDS = frozenset(
 _CHANNEL_ACTORS = {"call_centre": "call_centre"}
 _ENDED = frozenset({"service_finished", "ticket_no_show", "ticket_cancelled"})
 _DESK_KINDS = frozenset({"desk_opened", "desk_closed", "desk_paused"})
+# Events that carry, besides their ticket, who judged a priority claim as a journal entry.
+_JOURNALED = frozenset({"journal", "priority_confirmed", "priority_removed"})
 
 Key = tuple[object, ...]
 Sums = dict[Key, dict[str, int]]
@@ -298,12 +300,13 @@ def _application(result: Fold, event: Parsed, timezone: str) -> None:
 def journal_row(event: Parsed) -> dict[str, Any] | None:
     """The journal's row of an event (docs/journal.md), or None if it journals nothing.
 
-    A ``journal`` event carries its entry. A change of an application's status is told by
-    the booking's own event: who acted is the device that checked the visitor in, the
-    hub for a no-show it marked, else the channel the booking came by.
+    A ``journal`` event carries its entry, and so do the judgements of a priority claimed
+    at the kiosk (who confirmed or removed it; the reason stays on the hub). A change of a
+    booking is told by the booking's own event: who acted is the device that checked the
+    visitor in, the hub for a no-show it marked, else the channel the booking came by.
     """
     row: dict[str, Any]
-    if event.kind == "journal":
+    if event.kind in _JOURNALED:
         entry = _part(event.data, "entry")
         row = {
             "action": _text(entry, "action", ACTION),

@@ -322,6 +322,12 @@ class StaffOnly(HubError, PermissionError):
     code = "staff_only"
 
 
+class HallAdministratorsOnly(StaffOnly):
+    """The hall administrator's page, asked for by someone signed in without that role."""
+
+    code = "hall_administrators"
+
+
 class TechnicianOnly(DeviceRefused):
     """A provisioning call from somewhere a technician cannot be proven to be."""
 
@@ -446,6 +452,18 @@ class PriorityNeedsCheckIn(Refused):
     """The appointment priority is given by checking a booking in, never asked for."""
 
     code = "priority_needs_check_in"
+
+
+class NotClaimable(Refused):
+    """A kiosk asked for a category a visitor may not claim there (docs/hub.md)."""
+
+    code = "priority_not_claimable"
+
+
+class NoPriorityClaim(Refused):
+    """The desk's ticket has no claimed priority to confirm or remove."""
+
+    code = "no_priority_claim"
 
 
 class UnknownApplication(NotFound):

@@ -16,6 +16,7 @@ from hub.domain.engine import QueueEngine
 from hub.domain.model import Outcome, Ticket, WaitEstimate
 from hub.domain.payments import Payment
 from hub.errors import PaymentNotUsable
+from hub.journal import acting
 from hub.store import payments
 from hub.store.repository import Repository
 
@@ -53,6 +54,8 @@ class Tickets:
         request_id: str = "",
         visitor_name: str = "",
         payment_id: int = 0,
+        claimed: bool = False,
+        confirmed_by: str = "",
     ) -> Issued:
         """A ticket for the service; a retried request gets the ticket it was given."""
         fee = None
@@ -69,6 +72,9 @@ class Tickets:
                 request_id=request_id,
                 visitor_name=visitor_name,
                 fee=fee,
+                claimed=claimed,
+                confirmed_by=confirmed_by,
+                door=acting().door,
             )
         )
         ticket = outcome.ticket

@@ -153,10 +153,14 @@ class KioskAgent:
         printer_id: str,
         visitor: CardVisitor | None = None,
         payment_id: int = 0,
+        *,
+        priority: str = "",
     ) -> None:
         self._submit(
             request_id,
-            lambda run: run.issue(request_id, service_id, printer_id, visitor, payment_id),
+            lambda run: run.issue(
+                request_id, service_id, printer_id, visitor, payment_id, priority=priority
+            ),
         )
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None:

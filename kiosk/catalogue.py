@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from kiosk.catalogue_info import Guide
 from kiosk.catalogue_search import DESCRIPTION, DOCUMENT, KEYWORD, NAME, SearchIndex, normalise
+from kiosk.claims import Category
 
 OTHER_GROUP = ""
 # A life situation listed like a group: its id in the kiosk's lists ("life:birth").
@@ -70,6 +71,8 @@ class Catalogue:
     keep_contacts_days: int = 0
     # The service booked to collect ready documents ("" none): the look-up offers it.
     collect_service: str = ""
+    # The priority categories a visitor may claim here (steps/claims.py); none: no step.
+    categories: tuple[Category, ...] = ()
     # What each service asks and gives, and the life situations (empty: none sent yet).
     guide: Guide = field(default_factory=Guide)
     _by_id: dict[str, Service] = field(default_factory=dict, init=False, compare=False, repr=False)

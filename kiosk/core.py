@@ -52,6 +52,8 @@ class Screen(StrEnum):
     # A service's page of the catalogue: what to bring (steps/catalogue.py).
     INFO = "info"
     SITUATIONS = "situations"
+    # After a service: a regular ticket, or one of a priority category (steps/claims.py).
+    CLAIM = "claim"
 
 
 VISITOR_SCREENS = (
@@ -65,6 +67,7 @@ VISITOR_SCREENS = (
     Screen.STATUS,
     Screen.INFO,
     Screen.SITUATIONS,
+    Screen.CLAIM,
 )
 
 
@@ -100,6 +103,8 @@ class Requests(Protocol):
         printer_id: str,
         visitor: CardVisitor | None = None,
         payment_id: int = 0,
+        *,
+        priority: str = "",
     ) -> None: ...
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None: ...
@@ -335,12 +340,22 @@ class FlowCore(ABC):
         pending = self.pending
         return pending if pending is not None and pending.request_id == request_id else None
 
-    def request_ticket(self, service_id: str, payment_id: int = 0) -> None:
-        """A ticket for ``service_id``, carrying the identified visitor if any, and the
-        payment of its fee when the visitor just paid it (the operator sees it paid)."""
+    def request_ticket(self, service_id: str, payment_id: int = 0, priority: str = "") -> None:
+        """A ticket for ``service_id``, carrying the identified visitor if any, the
+        payment of its fee when the visitor just paid it (the operator sees it paid), and
+        the priority category the visitor claimed."""
         request_id = self.request("ticket", service_id)
         visitor = self.card_visitor()
-        if payment_id:
+        if priority:
+            self.requests.issue(
+                request_id,
+                service_id,
+                self.settings.printer,
+                visitor,
+                payment_id,
+                priority=priority,
+            )
+        elif payment_id:
             self.requests.issue(request_id, service_id, self.settings.printer, visitor, payment_id)
         elif visitor is None:
             self.requests.issue(request_id, service_id, self.settings.printer)

@@ -40,6 +40,7 @@ from kiosk.steps.card import CardSteps
 from kiosk.steps.catalogue import KINDS as INFO_KINDS
 from kiosk.steps.catalogue import InfoSteps
 from kiosk.steps.checkin import RETYPE, CheckInSteps
+from kiosk.steps.claims import ClaimSteps
 from kiosk.steps.lists import ListSteps
 from kiosk.steps.lookup import LookUpSteps
 from kiosk.steps.payment import PAYING_GUARD_S, PaymentSteps
@@ -76,6 +77,7 @@ class KioskFlow(FlowCore):
         self.lists = ListSteps(self)
         self.info = InfoSteps(self, self.lists)
         self.applications = LookUpSteps(self)
+        self.claims = ClaimSteps(self)
         self.waits: dict[str, Wait] = {}
         self.ticket: Issued | None = None
         self.notice: tuple[str, dict[str, str]] = ("", {})
@@ -135,7 +137,7 @@ class KioskFlow(FlowCore):
         if service.fee_kopecks > 0:
             self.paying.offer(service)
             return
-        self.request_ticket(service_id)
+        self.claims.offer(service_id)
 
     def typed(self, text: str) -> None:
         """Keys from a physical keyboard or a code scanner (which types what it reads):
@@ -173,6 +175,8 @@ class KioskFlow(FlowCore):
         """A step back within the booking or the look-up (False: none left there)."""
         if self.screen is Screen.BOOKING:
             return self.booking.back()
+        if self.screen is Screen.CLAIM:
+            return self.claims.back()
         return (self.screen is Screen.STATUS and self.applications.back()) or self.info.back()
 
     def home(self) -> None:
@@ -424,9 +428,12 @@ class KioskFlow(FlowCore):
             return self.applications.prompt()
         if self.screen in (Screen.INFO, Screen.SITUATIONS):
             return self.info.prompt()
+        if self.screen is Screen.CLAIM:
+            return self.claims.prompt()
         if self.screen is Screen.NOTICE:
             reason, detail = self.notice
             return speech.notice_sentence(refusal(reason, detail, language))
         if self.screen is Screen.TICKET and self.ticket is not None:
-            return spoken(self.ticket, language)
+            claimed = self.claims.ticket_sentence(self.ticket.priority)
+            return f"{spoken(self.ticket, language)} {claimed}".strip()
         return ""

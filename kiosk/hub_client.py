@@ -27,6 +27,7 @@ from google.protobuf.message import Message
 from kiosk.booking import Booked, SlotList, SlotOffer
 from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
 from kiosk.catalogue_info import Guide, guide_from
+from kiosk.claims import Category
 from kiosk.core import CardVisitor
 from kiosk.errors import HubUnreachable, Refusal
 from kiosk.lookup import AppStatus, Found
@@ -130,6 +131,7 @@ def _issued(
         state,
         error,
         appointment=booked,
+        priority=ticket.priority if ticket.priority_claimed else "",
     )
 
 
@@ -199,6 +201,11 @@ class KioskHub:
             digest=branch.config_digest,
             keep_contacts_days=branch.keep_contacts_days,
             collect_service=branch.collect_service,
+            categories=tuple(
+                Category(p.id, p.name_ru, p.name_en, p.document_ru, p.document_en)
+                for p in listed.priorities
+                if p.claimable
+            ),
         )
 
     async def guide(self, known_version: str) -> Guide | None:
@@ -284,11 +291,14 @@ class KioskHub:
         printer_id: str,
         visitor: CardVisitor | None = None,
         payment_id: int = 0,
+        *,
+        priority: str = "",
     ) -> Issued:
         """A ticket (and its print job); Refusal or HubUnreachable, never a guess.
 
         A visitor identified by card sends the name (for the operator) and the SNILS hash;
-        one who just paid the fee, the payment's id.
+        one who just paid the fee, the payment's id; one who claimed a priority category,
+        its id.
         """
         request = queue_pb2.IssueTicketRequest(
             request_id=request_id,
@@ -297,6 +307,7 @@ class KioskHub:
             visitor_name=visitor.name if visitor else "",
             snils_hash=visitor.snils_hash if visitor else "",
             payment_id=payment_id,
+            priority=priority,
         )
         answer = await self._retried(self._queue.IssueTicket, request)
         return _issued(request_id, answer, bool(printer_id))

@@ -128,14 +128,19 @@ def save_screens(
 def touch_targets(window: KioskWindow) -> list[tuple[str, QRectF]]:
     """Every visible touch target on screen now: its text and its rectangle in the window."""
     found = []
-    # Through the visual tree: a Repeater's items are not its QObject children.
-    pending: list[QQuickItem] = [window.rootObject()]
+    # Through the visual tree: a Repeater's items are not its QObject children. A target
+    # inside a clipping item (a list that scrolls) counts only where it shows.
+    pending: list[tuple[QQuickItem, QRectF | None]] = [(window.rootObject(), None)]
     while pending:
-        item = pending.pop()
+        item, clip = pending.pop()
         if not item.isVisible() or item.opacity() <= 0:
             continue
+        box = item.mapRectToScene(QRectF(0, 0, item.width(), item.height()))
         if item.property("touchTarget"):
-            box = item.mapRectToScene(QRectF(0, 0, item.width(), item.height()))
-            found.append((str(item.property("text")), box))
-        pending.extend(item.childItems())
+            shown = box if clip is None else box.intersected(clip)
+            if not shown.isEmpty():
+                found.append((str(item.property("text")), shown))
+        if item.clip():
+            clip = box if clip is None else box.intersected(clip)
+        pending.extend((child, clip) for child in item.childItems())
     return found

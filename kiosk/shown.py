@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from kiosk import catalogue_view, lookup_view, screens_view, steps_view
+from kiosk import catalogue_view, claim_view, lookup_view, screens_view, steps_view
 from kiosk.core import Screen
 from kiosk.flow import KioskFlow
 from kiosk.screens_view import Rows
@@ -75,5 +75,6 @@ def shown(flow: KioskFlow, screen_dpi: float) -> Shown:
         **steps_view.payment(flow, words),
         "lookup": lookup_view.lookup(flow, words),
         "info": catalogue_view.info(flow, words),
+        "claim": claim_view.claim(flow),
     }
     return Shown(values, group_rows, service_rows, choice_rows, qr)

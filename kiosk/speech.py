@@ -19,7 +19,7 @@ from hall_display.speech import (
     number_words,
     ticket_words,
 )
-from kiosk import catalogue_words, lookup_words
+from kiosk import catalogue_words, claim_words, lookup_words
 from kiosk.texts import Notice, plural_ru
 
 _LARGEST = 9999
@@ -79,10 +79,9 @@ PROMPTS: dict[str, dict[str, str]] = {
     },
 }
 
-for _language, _lookup in lookup_words.PROMPTS.items():
-    PROMPTS[_language].update(_lookup)
-for _language, _catalogue in catalogue_words.PROMPTS.items():
-    PROMPTS[_language].update(_catalogue)
+for _words in (lookup_words, catalogue_words, claim_words):
+    for _language, _prompts in _words.PROMPTS.items():
+        PROMPTS[_language].update(_prompts)
 
 
 def _count(n: int, language: str, forms: tuple[str, str, str], gender: Gender) -> str:

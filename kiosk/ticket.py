@@ -28,6 +28,8 @@ class Issued:
     print_error: str = ""
     # For a check-in: the slot's local time, "10:20".
     appointment: str = ""
+    # The priority category the visitor claimed ("" none; an appointment's is not shown).
+    priority: str = ""
 
 
 def spoken(ticket: Issued, language: str) -> str:

@@ -71,6 +71,7 @@ _GROUPS = {
         "cardCheckIn",
         "lookup",
         "info",
+        "claim",
         *screens_view.TICKET_KEYS,
         *steps_view.BOOKING_KEYS,
         *steps_view.PAYMENT_KEYS,
@@ -244,6 +245,15 @@ class KioskView(QObject):
     @Slot()
     def takeTicket(self) -> None:  # noqa: N802
         self._tap(self.flow.paying.take_ticket)
+
+    @Slot()
+    def claimList(self) -> None:  # noqa: N802
+        self._tap(self.flow.claims.open_list)
+
+    @Slot(str)
+    def claimTake(self, category_id: str) -> None:  # noqa: N802
+        """The ticket from the priority step: regular (""), or of the category tapped."""
+        self._tap(lambda: self.flow.claims.take(category_id))
 
     @Slot()
     def openStatus(self) -> None:  # noqa: N802
@@ -443,6 +453,7 @@ class KioskView(QObject):
     summary = _value("QVariantList", "summary", screenChanged)
     lookup = _value("QVariantMap", "lookup", screenChanged)
     info = _value("QVariantMap", "info", screenChanged)
+    claim = _value("QVariantMap", "claim", screenChanged)
     choicesModel = Property(QObject, lambda self: self.choices, constant=True)  # noqa: N815
     groupsModel = Property(QObject, lambda self: self.groups, constant=True)  # noqa: N815
     servicesModel = Property(QObject, lambda self: self.services, constant=True)  # noqa: N815

@@ -275,6 +275,11 @@ def ticket_slip(payload_json: str) -> TicketSlip:
     if slip.appointment_unix_ms:
         at = datetime.fromtimestamp(slip.appointment_unix_ms / 1000, zone)
         appointment = f"По записи на {at:%H:%M}"
+    priority = ""
+    if slip.priority_name:
+        priority = f"Льгота: {slip.priority_name}"
+        if slip.priority_claimed:
+            priority += ". Покажите документ у окна"
     return TicketSlip(
         branch_name=slip.branch_name,
         number=slip.number,
@@ -286,6 +291,7 @@ def ticket_slip(payload_json: str) -> TicketSlip:
         status_url=slip.status_url,
         appointment=appointment or None,
         copy=slip.copy,
+        priority=priority or None,
     )
 
 

@@ -57,6 +57,8 @@ class TicketSlip:
     status_url: str
     appointment: str | None = None
     copy: bool = False
+    # "Льгота: <category>", and what to do about it while the claim is not yet confirmed.
+    priority: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,8 @@ def render_ticket(
         out += _qr(slip.status_url, profile) + codec.feed_dots(QR_GAP_DOTS)
     if slip.appointment:
         out += _bold(slip.appointment, profile)
+    if slip.priority:
+        out += _bold(slip.priority, profile)
     out += _end()
     return bytes(out)
 

@@ -58,6 +58,17 @@ class AdminServicer(admin_pb2_grpc.AdminServicer):
                 admin_pb2.ServiceGroup(id=g.id, name_ru=g.name_ru, name_en=g.name_en)
                 for g in branch.groups
             ],
+            priorities=[
+                admin_pb2.PriorityCategory(
+                    id=p.id,
+                    name_ru=p.name_ru,
+                    name_en=p.name_en,
+                    claimable=p.claimable,
+                    document_ru=p.document_ru,
+                    document_en=p.document_en,
+                )
+                for p in branch.priorities
+            ],
         )
 
     @rpc

@@ -67,6 +67,7 @@ def ticket(value: Ticket, *, named: bool = False) -> common_pb2.Ticket:
         priority_from_unix_ms=value.priority_from_ms,
         visitor_name=value.visitor_name if named else "",
         payment_id=value.payment_id,
+        priority_claimed=value.priority_claimed,
     )
 
 

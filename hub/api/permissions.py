@@ -159,6 +159,10 @@ TABLE: dict[str, frozenset[str]] = {
             "GetQueueState": _SEES_HALL,
             "EstimateWait": _SEES_HALL,
             "GetTicket": {KIOSK, STAFF_DESK, OPERATOR, ADMINISTRATOR},
+            # The person who sees the document: the panel's operator, never the desk unit's
+            # buttons (the log names who judged).
+            "ConfirmPriority": {OPERATOR, ADMINISTRATOR},
+            "RemovePriority": {OPERATOR, ADMINISTRATOR},
         },
     ),
     # The rating buttons on the desk unit; the SMS link's rating comes through the web pages.

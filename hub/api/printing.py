@@ -106,6 +106,8 @@ class Printers:
 def slip(branch: Branch, ticket: Ticket, estimate: WaitEstimate | None) -> printing_pb2.TicketSlip:
     """What the printer prints for a ticket; without an estimate it is a copy."""
     service = next(s for s in branch.services if s.id == ticket.service_id)
+    category = branch.priority(ticket.priority)
+    shown = category is not None and category.id != branch.appointments.priority
     desks = sorted(d.number for d in branch.desks if ticket.service_id in d.services)
     made = printing_pb2.TicketSlip(
         ticket_id=ticket.id,
@@ -119,6 +121,8 @@ def slip(branch: Branch, ticket: Ticket, estimate: WaitEstimate | None) -> print
         appointment_unix_ms=ticket.priority_from_ms if ticket.priority else 0,
         branch_name=branch.name,
         copy=estimate is None,
+        priority_name=category.name_ru if shown and category is not None else "",
+        priority_claimed=shown and ticket.priority_claimed,
     )
     if estimate is not None:
         made.people_ahead = estimate.people_ahead

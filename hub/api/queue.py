@@ -12,6 +12,7 @@ from hub.domain.appointments import contacts
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Desk, Outcome, Ticket
 from hub.errors import InvalidRequest, PriorityNeedsCheckIn
+from hub.journal import acting
 from hub.service import Hub
 from hub.staff import access
 from protos.okno.v1 import common_pb2, queue_pb2, queue_pb2_grpc
@@ -33,7 +34,12 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
                 f'the "{appointment}" priority comes with checking a booking in: check in '
                 "with the booking's code (Appointments.CheckIn), or take a ticket without it"
             )
-        scope.check_printer(current(), request.printer_id)
+        caller = current()
+        # A kiosk takes the visitor's word (a claim, judged at the desk); the administrator
+        # issues on seeing the document, and the log says so.
+        claimed = bool(request.priority) and caller.staff is None
+        confirmed_by = caller.label if request.priority and caller.staff is not None else ""
+        scope.check_printer(caller, request.printer_id)
         visitor_name = _visitor_name(request.visitor_name)
         # Checked, then dropped: a walk-in ticket keeps no SNILS hash (check-in by card
         # matches bookings through Appointments.CheckInByCard).
@@ -45,6 +51,8 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
             request_id=request.request_id,
             visitor_name=visitor_name,
             payment_id=request.payment_id,
+            claimed=claimed,
+            confirmed_by=confirmed_by,
         )
         ticket, estimate = issued.ticket, issued.estimate
         response = queue_pb2.IssueTicketResponse(
@@ -208,6 +216,47 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
     ) -> common_pb2.Ticket:
         _require(ticket_id=request.ticket_id)
         return self._ticket(await self._hub.ticket(request.ticket_id))
+
+    @rpc
+    async def ConfirmPriority(
+        self, request: queue_pb2.DeskRequest, context: Context
+    ) -> queue_pb2.TicketResponse:
+        _require(desk_id=request.desk_id)
+        who = acting()
+        outcome = await self._hub.run(
+            _at_desk(
+                request.desk_id,
+                lambda engine, now: engine.confirm_priority(
+                    request.desk_id,
+                    now,
+                    actor=who.actor,
+                    door=who.door,
+                    request_id=request.request_id,
+                ),
+            )
+        )
+        return self._ticket_response(outcome)
+
+    @rpc
+    async def RemovePriority(
+        self, request: queue_pb2.RemovePriorityRequest, context: Context
+    ) -> queue_pb2.TicketResponse:
+        _require(desk_id=request.desk_id)
+        who = acting()
+        outcome = await self._hub.run(
+            _at_desk(
+                request.desk_id,
+                lambda engine, now: engine.remove_priority(
+                    request.desk_id,
+                    now,
+                    reason=request.reason,
+                    actor=who.actor,
+                    door=who.door,
+                    request_id=request.request_id,
+                ),
+            )
+        )
+        return self._ticket_response(outcome)
 
     def _ticket(self, ticket: Ticket) -> common_pb2.Ticket:
         """The ticket, with the visitor's name only for who may read it (hub.api.scope)."""

@@ -153,6 +153,21 @@ class Priority(_Model):
     name_en: str = Field(min_length=1)
     # Calls of this category for each call of a regular ticket while both wait.
     ratio: int = Field(ge=1, le=20)
+    # A visitor may claim it at the kiosk; the ticket counts as claimed until the operator
+    # confirms or removes it on seeing the document (docs/hub.md, "Priority visitors").
+    claimable: bool = False
+    # What the kiosk tells a claiming visitor to show at the desk, in each language.
+    document_ru: str = Field(default="", max_length=200)
+    document_en: str = Field(default="", max_length=200)
+
+    @model_validator(mode="after")
+    def _claim_names_document(self) -> Priority:
+        if self.claimable and not (self.document_ru.strip() and self.document_en.strip()):
+            raise ValueError(
+                f'priority "{self.id}" is claimable: give document_ru and document_en, the '
+                "document the visitor shows at the desk, which the kiosk names"
+            )
+        return self
 
 
 class Operator(_Model):
@@ -416,6 +431,13 @@ class Branch(_Model):
                 )
         for index, limit in enumerate(rules.limits):
             self._limit_consistent(index, limit)
+        for index, category in enumerate(self.priorities):
+            if category.claimable and category.id == rules.priority:
+                raise ConfigProblem(
+                    ("priorities", index, "claimable"),
+                    f'priority "{category.id}" is the one checked-in bookings get: it comes with '
+                    "a booking's code, never by a visitor's word; set claimable = false",
+                )
         if rules.capacity and rules.priority not in {p.id for p in self.priorities}:
             raise ConfigProblem(
                 ("appointments", "priority"),
@@ -479,6 +501,9 @@ class Branch(_Model):
 
     def desk(self, desk_id: str) -> Desk | None:
         return next((d for d in self.desks if d.id == desk_id), None)
+
+    def priority(self, priority_id: str) -> Priority | None:
+        return next((p for p in self.priorities if p.id == priority_id), None)
 
     def target_wait_ms(self, service: Service) -> int:
         minutes = (

@@ -13,10 +13,11 @@ share (``hall.py``).
 
 from __future__ import annotations
 
+from hub.domain.claims import PriorityClaims
 from hub.domain.deskwork import DeskWork
 from hub.domain.issuing import Issuing
 from hub.domain.records import Records
 
 
-class QueueEngine(Issuing, DeskWork, Records):
+class QueueEngine(Issuing, DeskWork, PriorityClaims, Records):
     """The branch's queue: every command of every family, on one state."""

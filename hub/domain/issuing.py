@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hub.domain import transitions
+from hub.domain.claims import DONE
 from hub.domain.estimate import told
 from hub.domain.hall import listing
-from hub.domain.model import EventKind, Outcome, Ticket, TicketState
+from hub.domain.model import EventKind, JournalEntry, Outcome, Ticket, TicketState
 from hub.domain.numbering import local_time, ticket_id, ticket_number
 from hub.domain.payments import FeePaid, check_fee
 from hub.domain.rollover import Rollover
 from hub.errors import (
     BranchClosed,
     InvalidRequest,
+    NotClaimable,
     PaymentNotUsable,
     TicketsStopped,
     UnknownPriority,
@@ -31,9 +33,17 @@ class Issuing(Rollover):
         request_id: str = "",
         visitor_name: str = "",
         fee: FeePaid | None = None,
+        claimed: bool = False,
+        confirmed_by: str = "",
+        door: str = "",
     ) -> Outcome:
         """A ticket for the service; ``visitor_name`` for a visitor identified by card,
-        ``fee`` for one who paid first: it must pay for this service and no other ticket."""
+        ``fee`` for one who paid first: it must pay for this service and no other ticket.
+
+        ``claimed``: the visitor's word at the kiosk, for a claimable category only, until
+        an operator judges it (claims.py). ``confirmed_by``: who saw the document as the
+        ticket was issued (``staff:<id>``), logged as a confirmation beside the issue.
+        """
         if fee is not None:
             check_fee(fee, service_id)
         service = self._service(service_id)
@@ -50,6 +60,7 @@ class Issuing(Rollover):
             )
         if priority_from_ms and not priority:
             raise InvalidRequest("a priority start time was given without a priority category")
+        self._check_claim(priority, claimed)
         self._roll_day(now_ms)
         self._check_open(service.id, service.last_ticket_before_close_min, now_ms)
         serial = self._counters.get(service.prefix, 0) + 1
@@ -69,11 +80,17 @@ class Issuing(Rollover):
             priority_from_ms=priority_from_ms,
             visitor_name=visitor_name,
             payment_id=payment_id,
+            priority_claimed=claimed,
         )
         self._put(ticket)
-        event = self._emit(EventKind.TICKET_ISSUED, now_ms, ticket, request_id=request_id)
+        events = [self._emit(EventKind.TICKET_ISSUED, now_ms, ticket, request_id=request_id)]
+        if priority and confirmed_by:
+            entry = JournalEntry(
+                EventKind.PRIORITY_CONFIRMED.value, confirmed_by, ticket.id, DONE, door
+            )
+            events.append(self._emit(EventKind.PRIORITY_CONFIRMED, now_ms, ticket, entry=entry))
         ahead = self._waiting.ahead_of_newest(ticket, now_ms)
-        return self._outcome(ticket, None, [event], told(self._basis(service.id), ahead))
+        return self._outcome(ticket, None, events, told(self._basis(service.id), ahead))
 
     def cancel(
         self, ticket_id_: str, now_ms: int, *, reason: str = "", request_id: str = ""
@@ -90,6 +107,16 @@ class Issuing(Rollover):
             EventKind.TICKET_CANCELLED, now_ms, cancelled, desk, reason, request_id=request_id
         )
         return self._outcome(cancelled, desk, [event])
+
+    def _check_claim(self, priority: str, claimed: bool) -> None:
+        if not claimed:
+            return
+        claimable = [p.id for p in self.config.priorities if p.claimable]
+        if not priority or priority not in claimable:
+            raise NotClaimable(
+                f'a visitor may not claim priority "{priority}" at the kiosk: the categories '
+                f"claimed there are {listing(claimable)}"
+            )
 
     def _check_open(self, service_id: str, last_ticket_before_close_min: int, now_ms: int) -> None:
         local = local_time(now_ms, self.config.timezone)

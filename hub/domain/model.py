@@ -68,14 +68,25 @@ class EventKind(enum.Enum):
     # date (docs/applications.md); carries the Application without its contact and reason.
     APPLICATION_ACCEPTED = "application_accepted"
     APPLICATION_CHANGED = "application_changed"
+    # The operator saw the document of a priority claimed at the kiosk, or took it away
+    # (the ticket waits again as a regular one, by its issue time); or the hall
+    # administrator issued a priority ticket on seeing it. Each carries who did it as a
+    # JournalEntry; a removal's reason is its detail.
+    PRIORITY_CONFIRMED = "priority_confirmed"
+    PRIORITY_REMOVED = "priority_removed"
 
 
 # Events whose ``detail`` is what a person typed: a transfer's comment, a cancellation's
-# reason. It may name a visitor or give a phone or passport number, so it never leaves
-# the hub (the back office counts, it needs no comments) and is erased on the hub with
-# the contacts (docs/appointments.md, "Data kept").
+# or a priority removal's reason. It may name a visitor or give a phone or passport
+# number, so it never leaves the hub (the back office counts, it needs no comments) and
+# is erased on the hub with the contacts (docs/appointments.md, "Data kept").
 TYPED_DETAIL = frozenset(
-    {EventKind.TICKET_TRANSFERRED, EventKind.TICKET_CANCELLED, EventKind.APPOINTMENT_CANCELLED}
+    {
+        EventKind.TICKET_TRANSFERRED,
+        EventKind.TICKET_CANCELLED,
+        EventKind.APPOINTMENT_CANCELLED,
+        EventKind.PRIORITY_REMOVED,
+    }
 )
 
 
@@ -158,6 +169,9 @@ class Ticket:
     visitor_name: str = ""
     # The approved payment of the service's fee the ticket was taken with; 0: none.
     payment_id: int = 0
+    # The visitor claimed ``priority`` at the kiosk and no operator has seen the document
+    # yet; the category counts meanwhile (the visitor is not kept waiting for a check).
+    priority_claimed: bool = False
 
     def priority_applies(self, now_ms: int) -> bool:
         """A category counts from ``priority_from_ms`` on (an appointment's slot time)."""

@@ -22,7 +22,14 @@ class WaitingLines:
         line = self._line_of(ticket)
         if ticket.id not in line:
             self._counts[ticket.service_id] = self._counts.get(ticket.service_id, 0) + 1
+        tail = next(reversed(line.values()), None)
         line[ticket.id] = ticket
+        if tail is not None and tail.waiting_since_ms > ticket.waiting_since_ms:
+            # Back at its place (a removed priority waits from its issue time): rare, so
+            # the line is sorted again rather than kept as a tree.
+            ordered = sorted(line.values(), key=lambda t: (t.waiting_since_ms, t.id))
+            line.clear()
+            line.update((t.id, t) for t in ordered)
 
     def remove(self, ticket: Ticket) -> None:
         if self._line_of(ticket).pop(ticket.id, None) is not None:

@@ -63,6 +63,8 @@ tickets = Table(
     Column("visitor_name", String(200), nullable=False, server_default=""),
     # The fee's payment the ticket was taken with (migration 0012); 0: none.
     Column("payment_id", Integer, nullable=False, server_default="0"),
+    # A priority the visitor claimed at the kiosk, not yet judged at a desk (migration 0016).
+    Column("priority_claimed", Boolean, nullable=False, server_default=text("0")),
     UniqueConstraint("day", "prefix", "serial", name="tickets_number_once_a_day"),
     Index("tickets_state", "state"),
     # A payment stands for one ticket only, whatever the day.

@@ -19,7 +19,17 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from hub.errors import HubError
-from hub.web import application, call_centre, catalogue, hall, monitoring, rating, staff, visitor
+from hub.web import (
+    application,
+    call_centre,
+    catalogue,
+    hall,
+    hall_admin,
+    monitoring,
+    rating,
+    staff,
+    visitor,
+)
 from hub.web.security import AllowedHosts, LimitedBody
 from hub.web.site import HERE, CsrfFailed, FormError, Web, http_status
 from okno.logtext import oneline
@@ -80,6 +90,8 @@ def create_app(web: Web) -> Starlette:
         Route("/operator/cancel", guarded(staff.cancel), methods=["POST"]),
         Route("/operator/catalogue", guarded(catalogue.operator)),
         Route("/operator/applications", guarded(call_centre.page)),
+        Route("/operator/hall", guarded(hall_admin.page)),
+        Route("/operator/hall/issue", guarded(hall_admin.issue), methods=["POST"]),
         Route(
             "/operator/applications/status",
             guarded(call_centre.set_status),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from hub.web import application_words, catalogue_words
+from hub.web import application_words, catalogue_words, hall_words
 from okno.dates import MONTHS_RU
 
 LANGS = ("ru", "en")
@@ -338,8 +338,8 @@ _EN: dict[str, str] = {
 }
 
 TEXTS: Mapping[str, Mapping[str, str]] = {
-    "ru": _RU | application_words.RU | catalogue_words.RU,
-    "en": _EN | application_words.EN | catalogue_words.EN,
+    "ru": _RU | application_words.RU | catalogue_words.RU | hall_words.RU,
+    "en": _EN | application_words.EN | catalogue_words.EN | hall_words.EN,
 }
 
 

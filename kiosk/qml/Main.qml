@@ -7,7 +7,7 @@ Rectangle {
     required property var view
     readonly property real u: Math.min(width / 1080, height / 1920)
     readonly property Theme theme: Theme { contrast: root.view.large }
-    readonly property var visitorScreens: ["home", "group", "search", "checkin", "ticket", "notice", "booking", "payment", "status", "info", "situations"]
+    readonly property var visitorScreens: ["home", "group", "search", "checkin", "ticket", "notice", "booking", "payment", "status", "info", "situations", "claim"]
     width: 1080
     height: 1920
     color: theme.background
@@ -78,6 +78,7 @@ Rectangle {
             Status { anchors.fill: parent; visible: root.view.screen === "status"; view: root.view; theme: root.theme; u: root.u }
             ServiceInfo { anchors.fill: parent; visible: root.view.screen === "info"; view: root.view; theme: root.theme; u: root.u }
             Situations { anchors.fill: parent; visible: root.view.screen === "situations"; view: root.view; theme: root.theme; u: root.u }
+            Claim { anchors.fill: parent; visible: root.view.screen === "claim"; view: root.view; theme: root.theme; u: root.u }
             Message {
                 anchors.fill: parent
                 visible: ["out", "starting", "pairing"].indexOf(root.view.screen) >= 0

@@ -52,6 +52,17 @@ Item {
         }
         Text {
             width: parent.width
+            visible: ticket.view.claim.ticketLine !== ""
+            text: ticket.view.claim.ticketLine
+            color: ticket.theme.text
+            font.family: ticket.theme.face
+            font.pixelSize: 40 * ticket.u * ticket.s
+            font.bold: true
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
+        }
+        Text {
+            width: parent.width
             text: ticket.view.ticketAhead
             color: ticket.theme.text
             font.family: ticket.theme.face

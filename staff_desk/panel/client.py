@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -69,6 +69,7 @@ class HallInfo:
     services: list[admin_pb2.ServiceInfo]
     desks: list[admin_pb2.DeskInfo]
     operators: list[admin_pb2.Operator]
+    priorities: list[admin_pb2.PriorityCategory] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,13 @@ class StaffClient:
             if staff
             else []
         )
-        return HallInfo(branch, list(services.services), list(desks.desks), operators)
+        return HallInfo(
+            branch,
+            list(services.services),
+            list(desks.desks),
+            operators,
+            list(services.priorities),
+        )
 
     async def sign_in(self, operator_id: str, pin: str) -> staff_pb2.StaffSession:
         response = await self._call(
@@ -206,6 +213,16 @@ class StaffClient:
             comment=comment,
         )
         return await self._call(self._queue.Transfer, request)
+
+    async def confirm_priority(self, desk_id: str) -> common_pb2.Ticket:
+        return (await self._call(self._queue.ConfirmPriority, _desk(desk_id))).ticket
+
+    async def remove_priority(self, desk_id: str, reason: str) -> common_pb2.Ticket:
+        """The ticket back in the queue as a regular one; ``reason`` stays on the hub."""
+        request = queue_pb2.RemovePriorityRequest(
+            request_id=_request_id(), desk_id=desk_id, reason=reason
+        )
+        return (await self._call(self._queue.RemovePriority, request)).ticket
 
     # -- after the visit -----------------------------------------------------------------
 

@@ -8,7 +8,7 @@ panel whose clock is off still shows the waits the hall board shows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from protos.okno.v1 import admin_pb2, common_pb2, staff_pb2
 from staff_desk.panel.client import HallInfo
@@ -38,6 +38,7 @@ class Hall:
     public_url: str = ""
     keep_contacts_days: int = 0
     longest_keep_days: int = 0
+    priorities: dict[str, admin_pb2.PriorityCategory] = field(default_factory=dict)
 
     @classmethod
     def of(cls, info: HallInfo) -> Hall:
@@ -51,6 +52,7 @@ class Hall:
             info.branch.public_url,
             info.branch.application_keep_contacts_days,
             info.branch.application_longest_keep_days,
+            {p.id: p for p in info.priorities},
         )
 
     def service_name(self, service_id: str, language: str) -> str:

@@ -21,6 +21,7 @@ from protos.okno.v1 import common_pb2, queue_pb2, staff_pb2
 from staff_desk.panel import model
 from staff_desk.panel.application_view import ApplicationDesk
 from staff_desk.panel.card_view import CardVisitor
+from staff_desk.panel.claim_desk import PriorityDesk
 from staff_desk.panel.client import HallInfo, Picture, StaffClient
 from staff_desk.panel.errors import ActionRefused, HubUnreachable, PanelError, SessionEnded
 from staff_desk.panel.model import Hall
@@ -81,6 +82,8 @@ class PanelView(QObject):
         self.application = ApplicationDesk(self._act, self._words, language, self)
         # The visitor whose card the desk's reader read: name, bookings, applications.
         self.card_visitor = CardVisitor(backend, self._act, language, clock, self)
+        # The priority the called visitor claimed at the kiosk: confirmed or removed here.
+        self.claim = PriorityDesk(self._act, language, self)
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self.refresh)
@@ -374,11 +377,22 @@ class PanelView(QObject):
             return "admin"
         return "work" if self.desk_id else "desks"
 
+    def _current_ticket(self) -> common_pb2.Ticket | None:
+        """The ticket at the operator's desk now, if any."""
+        if self.picture is None or not self.desk_id:
+            return None
+        state = self.picture.state
+        desk = model.live_desk(state, self.desk_id)
+        if desk is None or not desk.current_ticket_id:
+            return None
+        return next((t for t in state.tickets if t.id == desk.current_ticket_id), None)
+
     def value(self, key: str) -> object:
         """What QML reads as ``view.<key>``: for tests."""
         return self._values[key]
 
     def _render(self) -> None:
+        self.claim.show(self.hall, self._current_ticket())
         values = self._compute()
         if values != self._values:
             self._values = values
@@ -450,3 +464,4 @@ class PanelView(QObject):
     deskModel = Property(QObject, lambda self: self.desk_model, constant=True)  # noqa: N815
     applications = Property(QObject, lambda self: self.application, constant=True)
     cardVisitor = Property(QObject, lambda self: self.card_visitor, constant=True)  # noqa: N815
+    claims = Property(QObject, lambda self: self.claim, constant=True)

@@ -144,6 +144,7 @@ async def test_a_visitor_takes_a_ticket_shown_only_once_the_hub_has_it(
         assert groups[0][1] == "Паспорта и документы"
         kiosk.view.openGroup("documents")
         kiosk.view.tapService("passport")
+        kiosk.view.claimTake("")  # "Взять талон" (the branch has priority categories)
         assert kiosk.view.value("busy") and kiosk.view.value("ticketNumber") == ""
         await until(qapp, lambda: screen(kiosk) is Screen.TICKET)
         assert await tickets(served) == [kiosk.view.value("ticketNumber")] == ["А001"]
@@ -162,11 +163,12 @@ async def test_a_double_tap_gives_one_ticket(
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
         kiosk.view.openGroup("documents")
         kiosk.view.tapService("passport")
-        kiosk.view.tapService("passport")
+        kiosk.view.claimTake("")  # "Взять талон" (the branch has priority categories)
+        kiosk.view.claimTake("")
         qapp.processEvents()
-        kiosk.view.tapService("passport")
+        kiosk.view.claimTake("")
         await until(qapp, lambda: screen(kiosk) is Screen.TICKET)
-        kiosk.view.tapService("passport")
+        kiosk.view.claimTake("")
         qapp.processEvents()
         assert await tickets(served) == ["А001"]
 
@@ -232,6 +234,7 @@ async def test_with_the_hub_down_the_kiosk_says_so_and_shows_no_number(
         # The device port, which the kiosk calls, stops serving (open_doors' third server).
         await served.doors.servers[2].stop(0)
         kiosk.view.tapService("passport")
+        kiosk.view.claimTake("")
         await until(qapp, lambda: screen(kiosk) is Screen.OUT)
         await until(qapp, lambda: not kiosk.view.value("busy"))
         assert kiosk.flow.ticket is None and kiosk.view.value("ticketNumber") == ""
@@ -262,6 +265,7 @@ async def test_paper_out_is_shown_with_the_number_and_said_before_the_next_tap(
         assert view.value("banner") == ""
         view.openGroup("documents")
         view.tapService("passport")
+        view.claimTake("")
         await until(qapp, lambda: view.value("ticketPrint") == "Возьмите талон из принтера")
         printed = await asyncio.to_thread(hall.sim.wait_for_tickets, 2, WAIT_S)
         assert str(view.value("ticketNumber")) in printed[-1].text
@@ -277,6 +281,7 @@ async def test_paper_out_is_shown_with_the_number_and_said_before_the_next_tap(
         await until(qapp, lambda: view.value("banner") == NO_PAPER)
         view.openGroup("documents")
         view.tapService("passport")
+        view.claimTake("")
         await until(qapp, lambda: view.value("ticketNumber") == "А002")
         assert view.value("ticketPrint") == (
             "Талон не напечатан (закончилась бумага). Запомните или сфотографируйте номер"
@@ -290,6 +295,7 @@ async def test_paper_out_is_shown_with_the_number_and_said_before_the_next_tap(
         await until(qapp, lambda: view.value("banner") == "")
         view.openGroup("documents")
         view.tapService("passport")
+        view.claimTake("")
         await until(qapp, lambda: view.value("ticketPrint") == "Возьмите талон из принтера")
         view.home()
         assert view.value("banner") == ""
@@ -330,6 +336,7 @@ async def test_a_new_kiosk_shows_its_code_joins_and_takes_its_settings(
         assert kiosk.flow.settings.idle_s == 60
         kiosk.view.openGroup("documents")
         kiosk.view.tapService("passport")
+        kiosk.view.claimTake("")
         await until(qapp, lambda: screen(kiosk) is Screen.TICKET)
         assert kiosk.view.value("ticketNumber") == "А001"
     assert (tmp_path / "kiosk" / "device.pem").exists()

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13okno/v1/admin.proto\x12\x07okno.v1\"\x9d\x02\n\x06\x42ranch\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08timezone\x18\x03 \x01(\t\x12\x0b\n\x03\x64\x61y\x18\x04 \x01(\t\x12\x12\n\nmax_wait_s\x18\x05 \x01(\x05\x12\x15\n\rconfig_digest\x18\x06 \x01(\t\x12\x17\n\x0fticket_page_url\x18\x07 \x01(\t\x12\x1a\n\x12keep_contacts_days\x18\x08 \x01(\x05\x12\x12\n\npublic_url\x18\t \x01(\t\x12&\n\x1e\x61pplication_keep_contacts_days\x18\n \x01(\x05\x12%\n\x1d\x61pplication_longest_keep_days\x18\x0b \x01(\x05\x12\x17\n\x0f\x63ollect_service\x18\x0c \x01(\t\"<\n\x0cServiceGroup\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07name_ru\x18\x02 \x01(\t\x12\x0f\n\x07name_en\x18\x03 \x01(\t\"\x90\x02\n\x0bServiceInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06prefix\x18\x02 \x01(\t\x12\x0f\n\x07name_ru\x18\x03 \x01(\t\x12\x0f\n\x07name_en\x18\x04 \x01(\t\x12\x10\n\x08group_id\x18\x05 \x01(\t\x12\x15\n\rtarget_wait_s\x18\x06 \x01(\x05\x12\x19\n\x11\x61verage_service_s\x18\x07 \x01(\x05\x12\x13\n\x0b\x66\x65\x65_kopecks\x18\x08 \x01(\x03\x12\x13\n\x0b\x66\x65\x65_purpose\x18\t \x01(\t\x12\x10\n\x08\x62ookable\x18\n \x01(\x08\x12\x1c\n\x0fprocessing_days\x18\x0b \x01(\x05H\x00\x88\x01\x01\x12\x11\n\tauthority\x18\x0c \x01(\tB\x12\n\x10_processing_days\"\xbf\x01\n\x08\x44\x65skInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\x05\x12\x0c\n\x04name\x18\x03 \x01(\t\x12>\n\x0fservice_weights\x18\x04 \x03(\x0b\x32%.okno.v1.DeskInfo.ServiceWeightsEntry\x12\x12\n\nprinter_id\x18\x05 \x01(\t\x1a\x35\n\x13ServiceWeightsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"3\n\x08Operator\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05roles\x18\x03 \x03(\t\"\x12\n\x10GetBranchRequest\"\x15\n\x13ListServicesRequest\"e\n\x14ListServicesResponse\x12&\n\x08services\x18\x01 \x03(\x0b\x32\x14.okno.v1.ServiceInfo\x12%\n\x06groups\x18\x02 \x03(\x0b\x32\x15.okno.v1.ServiceGroup\"\x12\n\x10ListDesksRequest\"5\n\x11ListDesksResponse\x12 \n\x05\x64\x65sks\x18\x01 \x03(\x0b\x32\x11.okno.v1.DeskInfo\"\x16\n\x14ListOperatorsRequest\"=\n\x15ListOperatorsResponse\x12$\n\toperators\x18\x01 \x03(\x0b\x32\x11.okno.v1.Operator\"\x15\n\x13ReloadConfigRequest\"f\n\x14ReloadConfigResponse\x12\x15\n\rconfig_digest\x18\x01 \x01(\t\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\x12\x0f\n\x07\x61pplied\x18\x03 \x03(\t\x12\x15\n\rneeds_restart\x18\x04 \x03(\t2\xee\x02\n\x05\x41\x64min\x12\x37\n\tGetBranch\x12\x19.okno.v1.GetBranchRequest\x1a\x0f.okno.v1.Branch\x12K\n\x0cListServices\x12\x1c.okno.v1.ListServicesRequest\x1a\x1d.okno.v1.ListServicesResponse\x12\x42\n\tListDesks\x12\x19.okno.v1.ListDesksRequest\x1a\x1a.okno.v1.ListDesksResponse\x12N\n\rListOperators\x12\x1d.okno.v1.ListOperatorsRequest\x1a\x1e.okno.v1.ListOperatorsResponse\x12K\n\x0cReloadConfig\x12\x1c.okno.v1.ReloadConfigRequest\x1a\x1d.okno.v1.ReloadConfigResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13okno/v1/admin.proto\x12\x07okno.v1\"\x9d\x02\n\x06\x42ranch\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08timezone\x18\x03 \x01(\t\x12\x0b\n\x03\x64\x61y\x18\x04 \x01(\t\x12\x12\n\nmax_wait_s\x18\x05 \x01(\x05\x12\x15\n\rconfig_digest\x18\x06 \x01(\t\x12\x17\n\x0fticket_page_url\x18\x07 \x01(\t\x12\x1a\n\x12keep_contacts_days\x18\x08 \x01(\x05\x12\x12\n\npublic_url\x18\t \x01(\t\x12&\n\x1e\x61pplication_keep_contacts_days\x18\n \x01(\x05\x12%\n\x1d\x61pplication_longest_keep_days\x18\x0b \x01(\x05\x12\x17\n\x0f\x63ollect_service\x18\x0c \x01(\t\"<\n\x0cServiceGroup\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07name_ru\x18\x02 \x01(\t\x12\x0f\n\x07name_en\x18\x03 \x01(\t\"\x90\x02\n\x0bServiceInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06prefix\x18\x02 \x01(\t\x12\x0f\n\x07name_ru\x18\x03 \x01(\t\x12\x0f\n\x07name_en\x18\x04 \x01(\t\x12\x10\n\x08group_id\x18\x05 \x01(\t\x12\x15\n\rtarget_wait_s\x18\x06 \x01(\x05\x12\x19\n\x11\x61verage_service_s\x18\x07 \x01(\x05\x12\x13\n\x0b\x66\x65\x65_kopecks\x18\x08 \x01(\x03\x12\x13\n\x0b\x66\x65\x65_purpose\x18\t \x01(\t\x12\x10\n\x08\x62ookable\x18\n \x01(\x08\x12\x1c\n\x0fprocessing_days\x18\x0b \x01(\x05H\x00\x88\x01\x01\x12\x11\n\tauthority\x18\x0c \x01(\tB\x12\n\x10_processing_days\"\xbf\x01\n\x08\x44\x65skInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\x05\x12\x0c\n\x04name\x18\x03 \x01(\t\x12>\n\x0fservice_weights\x18\x04 \x03(\x0b\x32%.okno.v1.DeskInfo.ServiceWeightsEntry\x12\x12\n\nprinter_id\x18\x05 \x01(\t\x1a\x35\n\x13ServiceWeightsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"3\n\x08Operator\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05roles\x18\x03 \x03(\t\"\x12\n\x10GetBranchRequest\"\x15\n\x13ListServicesRequest\"\x94\x01\n\x14ListServicesResponse\x12&\n\x08services\x18\x01 \x03(\x0b\x32\x14.okno.v1.ServiceInfo\x12%\n\x06groups\x18\x02 \x03(\x0b\x32\x15.okno.v1.ServiceGroup\x12-\n\npriorities\x18\x03 \x03(\x0b\x32\x19.okno.v1.PriorityCategory\"}\n\x10PriorityCategory\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07name_ru\x18\x02 \x01(\t\x12\x0f\n\x07name_en\x18\x03 \x01(\t\x12\x11\n\tclaimable\x18\x04 \x01(\x08\x12\x13\n\x0b\x64ocument_ru\x18\x05 \x01(\t\x12\x13\n\x0b\x64ocument_en\x18\x06 \x01(\t\"\x12\n\x10ListDesksRequest\"5\n\x11ListDesksResponse\x12 \n\x05\x64\x65sks\x18\x01 \x03(\x0b\x32\x11.okno.v1.DeskInfo\"\x16\n\x14ListOperatorsRequest\"=\n\x15ListOperatorsResponse\x12$\n\toperators\x18\x01 \x03(\x0b\x32\x11.okno.v1.Operator\"\x15\n\x13ReloadConfigRequest\"f\n\x14ReloadConfigResponse\x12\x15\n\rconfig_digest\x18\x01 \x01(\t\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\x12\x0f\n\x07\x61pplied\x18\x03 \x03(\t\x12\x15\n\rneeds_restart\x18\x04 \x03(\t2\xee\x02\n\x05\x41\x64min\x12\x37\n\tGetBranch\x12\x19.okno.v1.GetBranchRequest\x1a\x0f.okno.v1.Branch\x12K\n\x0cListServices\x12\x1c.okno.v1.ListServicesRequest\x1a\x1d.okno.v1.ListServicesResponse\x12\x42\n\tListDesks\x12\x19.okno.v1.ListDesksRequest\x1a\x1a.okno.v1.ListDesksResponse\x12N\n\rListOperators\x12\x1d.okno.v1.ListOperatorsRequest\x1a\x1e.okno.v1.ListOperatorsResponse\x12K\n\x0cReloadConfig\x12\x1c.okno.v1.ReloadConfigRequest\x1a\x1d.okno.v1.ReloadConfigResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,20 +49,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETBRANCHREQUEST']._serialized_end=922
   _globals['_LISTSERVICESREQUEST']._serialized_start=924
   _globals['_LISTSERVICESREQUEST']._serialized_end=945
-  _globals['_LISTSERVICESRESPONSE']._serialized_start=947
-  _globals['_LISTSERVICESRESPONSE']._serialized_end=1048
-  _globals['_LISTDESKSREQUEST']._serialized_start=1050
-  _globals['_LISTDESKSREQUEST']._serialized_end=1068
-  _globals['_LISTDESKSRESPONSE']._serialized_start=1070
-  _globals['_LISTDESKSRESPONSE']._serialized_end=1123
-  _globals['_LISTOPERATORSREQUEST']._serialized_start=1125
-  _globals['_LISTOPERATORSREQUEST']._serialized_end=1147
-  _globals['_LISTOPERATORSRESPONSE']._serialized_start=1149
-  _globals['_LISTOPERATORSRESPONSE']._serialized_end=1210
-  _globals['_RELOADCONFIGREQUEST']._serialized_start=1212
-  _globals['_RELOADCONFIGREQUEST']._serialized_end=1233
-  _globals['_RELOADCONFIGRESPONSE']._serialized_start=1235
-  _globals['_RELOADCONFIGRESPONSE']._serialized_end=1337
-  _globals['_ADMIN']._serialized_start=1340
-  _globals['_ADMIN']._serialized_end=1706
+  _globals['_LISTSERVICESRESPONSE']._serialized_start=948
+  _globals['_LISTSERVICESRESPONSE']._serialized_end=1096
+  _globals['_PRIORITYCATEGORY']._serialized_start=1098
+  _globals['_PRIORITYCATEGORY']._serialized_end=1223
+  _globals['_LISTDESKSREQUEST']._serialized_start=1225
+  _globals['_LISTDESKSREQUEST']._serialized_end=1243
+  _globals['_LISTDESKSRESPONSE']._serialized_start=1245
+  _globals['_LISTDESKSRESPONSE']._serialized_end=1298
+  _globals['_LISTOPERATORSREQUEST']._serialized_start=1300
+  _globals['_LISTOPERATORSREQUEST']._serialized_end=1322
+  _globals['_LISTOPERATORSRESPONSE']._serialized_start=1324
+  _globals['_LISTOPERATORSRESPONSE']._serialized_end=1385
+  _globals['_RELOADCONFIGREQUEST']._serialized_start=1387
+  _globals['_RELOADCONFIGREQUEST']._serialized_end=1408
+  _globals['_RELOADCONFIGRESPONSE']._serialized_start=1410
+  _globals['_RELOADCONFIGRESPONSE']._serialized_end=1512
+  _globals['_ADMIN']._serialized_start=1515
+  _globals['_ADMIN']._serialized_end=1881
 # @@protoc_insertion_point(module_scope)

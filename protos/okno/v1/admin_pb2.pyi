@@ -287,23 +287,66 @@ class ListServicesResponse(_message.Message):
 
     SERVICES_FIELD_NUMBER: _builtins.int
     GROUPS_FIELD_NUMBER: _builtins.int
+    PRIORITIES_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def services(self) -> _containers.RepeatedCompositeFieldContainer[Global___ServiceInfo]: ...
     @_builtins.property
     def groups(self) -> _containers.RepeatedCompositeFieldContainer[Global___ServiceGroup]: ...
+    @_builtins.property
+    def priorities(self) -> _containers.RepeatedCompositeFieldContainer[Global___PriorityCategory]:
+        """The branch's priority categories ([[priorities]]), in the configuration's order."""
+
     def __init__(
         self,
         *,
         services: _abc.Iterable[Global___ServiceInfo] | None = ...,
         groups: _abc.Iterable[Global___ServiceGroup] | None = ...,
+        priorities: _abc.Iterable[Global___PriorityCategory] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["groups", b"groups", "services", b"services"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["groups", b"groups", "priorities", b"priorities", "services", b"services"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListServicesResponse: _TypeAlias = ListServicesResponse  # noqa: Y015
+
+@_typing.final
+class PriorityCategory(_message.Message):
+    """A category called ahead of regular tickets; a claimable one is offered at the kiosk."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    NAME_RU_FIELD_NUMBER: _builtins.int
+    NAME_EN_FIELD_NUMBER: _builtins.int
+    CLAIMABLE_FIELD_NUMBER: _builtins.int
+    DOCUMENT_RU_FIELD_NUMBER: _builtins.int
+    DOCUMENT_EN_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    name_ru: _builtins.str
+    name_en: _builtins.str
+    claimable: _builtins.bool
+    document_ru: _builtins.str
+    """The document the visitor shows at the desk."""
+    document_en: _builtins.str
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        name_ru: _builtins.str = ...,
+        name_en: _builtins.str = ...,
+        claimable: _builtins.bool = ...,
+        document_ru: _builtins.str = ...,
+        document_en: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["claimable", b"claimable", "document_en", b"document_en", "document_ru", b"document_ru", "id", b"id", "name_en", b"name_en", "name_ru", b"name_ru"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PriorityCategory: _TypeAlias = PriorityCategory  # noqa: Y015
 
 @_typing.final
 class ListDesksRequest(_message.Message):

@@ -114,6 +114,7 @@ class Ticket(_message.Message):
     PRIORITY_FROM_UNIX_MS_FIELD_NUMBER: _builtins.int
     VISITOR_NAME_FIELD_NUMBER: _builtins.int
     PAYMENT_ID_FIELD_NUMBER: _builtins.int
+    PRIORITY_CLAIMED_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Unique in the branch: "<day>/<number>", for example "2026-11-23/A001"."""
     number: _builtins.str
@@ -143,6 +144,10 @@ class Ticket(_message.Message):
     """The approved card payment of the service's fee this ticket was taken with (the hub's
     payment id, okno.v1.Payments); 0: none. The operator sees the fee is paid.
     """
+    priority_claimed: _builtins.bool
+    """The visitor claimed `priority` at the kiosk and no operator has seen the document
+    yet (QueueService.ConfirmPriority / RemovePriority).
+    """
     def __init__(
         self,
         *,
@@ -163,10 +168,11 @@ class Ticket(_message.Message):
         priority_from_unix_ms: _builtins.int = ...,
         visitor_name: _builtins.str = ...,
         payment_id: _builtins.int = ...,
+        priority_claimed: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["called_at_unix_ms", b"called_at_unix_ms", "day", b"day", "desk_id", b"desk_id", "finished_at_unix_ms", b"finished_at_unix_ms", "id", b"id", "issued_at_unix_ms", b"issued_at_unix_ms", "number", b"number", "payment_id", b"payment_id", "priority", b"priority", "priority_from_unix_ms", b"priority_from_unix_ms", "recalls", b"recalls", "service_id", b"service_id", "started_at_unix_ms", b"started_at_unix_ms", "state", b"state", "target_desk_id", b"target_desk_id", "visitor_name", b"visitor_name", "waiting_since_unix_ms", b"waiting_since_unix_ms"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["called_at_unix_ms", b"called_at_unix_ms", "day", b"day", "desk_id", b"desk_id", "finished_at_unix_ms", b"finished_at_unix_ms", "id", b"id", "issued_at_unix_ms", b"issued_at_unix_ms", "number", b"number", "payment_id", b"payment_id", "priority", b"priority", "priority_claimed", b"priority_claimed", "priority_from_unix_ms", b"priority_from_unix_ms", "recalls", b"recalls", "service_id", b"service_id", "started_at_unix_ms", b"started_at_unix_ms", "state", b"state", "target_desk_id", b"target_desk_id", "visitor_name", b"visitor_name", "waiting_since_unix_ms", b"waiting_since_unix_ms"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

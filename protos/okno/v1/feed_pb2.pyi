@@ -63,6 +63,12 @@ class _EventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EventKind.V
     (docs/applications.md); in the hall feed only its kind and time.
     """
     EVENT_KIND_APPLICATION_CHANGED: _EventKind.ValueType  # 23
+    EVENT_KIND_PRIORITY_CONFIRMED: _EventKind.ValueType  # 24
+    """An operator confirmed a priority claimed at the kiosk (or the hall administrator
+    issued a priority ticket on seeing the document), or removed it: the ticket waits
+    again as a regular one from its issue time.
+    """
+    EVENT_KIND_PRIORITY_REMOVED: _EventKind.ValueType  # 25
 
 class EventKind(_EventKind, metaclass=_EventKindEnumTypeWrapper): ...
 
@@ -102,6 +108,12 @@ EVENT_KIND_APPLICATION_ACCEPTED: EventKind.ValueType  # 22
 (docs/applications.md); in the hall feed only its kind and time.
 """
 EVENT_KIND_APPLICATION_CHANGED: EventKind.ValueType  # 23
+EVENT_KIND_PRIORITY_CONFIRMED: EventKind.ValueType  # 24
+"""An operator confirmed a priority claimed at the kiosk (or the hall administrator
+issued a priority ticket on seeing the document), or removed it: the ticket waits
+again as a regular one from its issue time.
+"""
+EVENT_KIND_PRIORITY_REMOVED: EventKind.ValueType  # 25
 Global___EventKind: _TypeAlias = EventKind  # noqa: Y015
 
 @_typing.final

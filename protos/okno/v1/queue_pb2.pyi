@@ -35,7 +35,11 @@ class IssueTicketRequest(_message.Message):
     request_id: _builtins.str
     service_id: _builtins.str
     priority: _builtins.str
-    """Priority category id from the branch configuration; empty for a regular ticket."""
+    """Priority category id from the branch configuration; empty for a regular ticket. A
+    kiosk may ask only for a claimable category (priority_not_claimable otherwise) and
+    gets a ticket marked priority_claimed; the administrator any but the appointment one,
+    confirmed by them. The appointment category comes by check-in only.
+    """
     priority_from_unix_ms: _builtins.int
     """For appointment holders: the slot's start; the priority applies from then."""
     printer_id: _builtins.str
@@ -357,3 +361,31 @@ class GetTicketRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetTicketRequest: _TypeAlias = GetTicketRequest  # noqa: Y015
+
+@_typing.final
+class RemovePriorityRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    DESK_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    desk_id: _builtins.str
+    reason: _builtins.str
+    """Why: picked from the panel's list or typed. Kept on the hub only, erased with the
+    contacts; at most 200 characters.
+    """
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        desk_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["desk_id", b"desk_id", "reason", b"reason", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RemovePriorityRequest: _TypeAlias = RemovePriorityRequest  # noqa: Y015

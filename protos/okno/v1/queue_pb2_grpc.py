@@ -110,6 +110,16 @@ class QueueServiceStub:
                 request_serializer=okno_dot_v1_dot_queue__pb2.GetTicketRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_common__pb2.Ticket.FromString,
                 _registered_method=True)
+        self.ConfirmPriority = channel.unary_unary(
+                '/okno.v1.QueueService/ConfirmPriority',
+                request_serializer=okno_dot_v1_dot_queue__pb2.DeskRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_queue__pb2.TicketResponse.FromString,
+                _registered_method=True)
+        self.RemovePriority = channel.unary_unary(
+                '/okno.v1.QueueService/RemovePriority',
+                request_serializer=okno_dot_v1_dot_queue__pb2.RemovePriorityRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_queue__pb2.TicketResponse.FromString,
+                _registered_method=True)
 
 
 class QueueServiceServicer:
@@ -206,6 +216,22 @@ class QueueServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ConfirmPriority(self, request, context):
+        """The operator saw the document of the priority the desk's ticket claimed at the kiosk.
+        Refusals: no_priority_claim, no_current_ticket (FAILED_PRECONDITION).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemovePriority(self, request, context):
+        """No document: the desk's ticket loses its claimed priority and waits again as a
+        regular ticket from the time it was issued.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_QueueServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -283,6 +309,16 @@ def add_QueueServiceServicer_to_server(servicer, server):
                     servicer.GetTicket,
                     request_deserializer=okno_dot_v1_dot_queue__pb2.GetTicketRequest.FromString,
                     response_serializer=okno_dot_v1_dot_common__pb2.Ticket.SerializeToString,
+            ),
+            'ConfirmPriority': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfirmPriority,
+                    request_deserializer=okno_dot_v1_dot_queue__pb2.DeskRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_queue__pb2.TicketResponse.SerializeToString,
+            ),
+            'RemovePriority': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemovePriority,
+                    request_deserializer=okno_dot_v1_dot_queue__pb2.RemovePriorityRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_queue__pb2.TicketResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -690,6 +726,60 @@ class QueueService:
             '/okno.v1.QueueService/GetTicket',
             okno_dot_v1_dot_queue__pb2.GetTicketRequest.SerializeToString,
             okno_dot_v1_dot_common__pb2.Ticket.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfirmPriority(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.QueueService/ConfirmPriority',
+            okno_dot_v1_dot_queue__pb2.DeskRequest.SerializeToString,
+            okno_dot_v1_dot_queue__pb2.TicketResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemovePriority(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.QueueService/RemovePriority',
+            okno_dot_v1_dot_queue__pb2.RemovePriorityRequest.SerializeToString,
+            okno_dot_v1_dot_queue__pb2.TicketResponse.FromString,
             options,
             channel_credentials,
             insecure,

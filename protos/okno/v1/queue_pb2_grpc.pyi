@@ -51,6 +51,14 @@ class QueueServiceStub:
     GetQueueState: _grpc.UnaryUnaryMultiCallable[_queue_pb2.GetQueueStateRequest, _common_pb2.QueueState]
     EstimateWait: _grpc.UnaryUnaryMultiCallable[_queue_pb2.EstimateWaitRequest, _common_pb2.WaitEstimate]
     GetTicket: _grpc.UnaryUnaryMultiCallable[_queue_pb2.GetTicketRequest, _common_pb2.Ticket]
+    ConfirmPriority: _grpc.UnaryUnaryMultiCallable[_queue_pb2.DeskRequest, _queue_pb2.TicketResponse]
+    """The operator saw the document of the priority the desk's ticket claimed at the kiosk.
+    Refusals: no_priority_claim, no_current_ticket (FAILED_PRECONDITION).
+    """
+    RemovePriority: _grpc.UnaryUnaryMultiCallable[_queue_pb2.RemovePriorityRequest, _queue_pb2.TicketResponse]
+    """No document: the desk's ticket loses its claimed priority and waits again as a
+    regular ticket from the time it was issued.
+    """
 
 @_typing.type_check_only
 class QueueServiceAsyncStub(QueueServiceStub):
@@ -71,6 +79,14 @@ class QueueServiceAsyncStub(QueueServiceStub):
     GetQueueState: _aio.UnaryUnaryMultiCallable[_queue_pb2.GetQueueStateRequest, _common_pb2.QueueState]  # type: ignore[assignment]
     EstimateWait: _aio.UnaryUnaryMultiCallable[_queue_pb2.EstimateWaitRequest, _common_pb2.WaitEstimate]  # type: ignore[assignment]
     GetTicket: _aio.UnaryUnaryMultiCallable[_queue_pb2.GetTicketRequest, _common_pb2.Ticket]  # type: ignore[assignment]
+    ConfirmPriority: _aio.UnaryUnaryMultiCallable[_queue_pb2.DeskRequest, _queue_pb2.TicketResponse]  # type: ignore[assignment]
+    """The operator saw the document of the priority the desk's ticket claimed at the kiosk.
+    Refusals: no_priority_claim, no_current_ticket (FAILED_PRECONDITION).
+    """
+    RemovePriority: _aio.UnaryUnaryMultiCallable[_queue_pb2.RemovePriorityRequest, _queue_pb2.TicketResponse]  # type: ignore[assignment]
+    """No document: the desk's ticket loses its claimed priority and waits again as a
+    regular ticket from the time it was issued.
+    """
 
 class QueueServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -178,5 +194,25 @@ class QueueServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _queue_pb2.GetTicketRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_common_pb2.Ticket, _abc.Awaitable[_common_pb2.Ticket]]: ...
+
+    @_abc_1.abstractmethod
+    def ConfirmPriority(
+        self,
+        request: _queue_pb2.DeskRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_queue_pb2.TicketResponse, _abc.Awaitable[_queue_pb2.TicketResponse]]:
+        """The operator saw the document of the priority the desk's ticket claimed at the kiosk.
+        Refusals: no_priority_claim, no_current_ticket (FAILED_PRECONDITION).
+        """
+
+    @_abc_1.abstractmethod
+    def RemovePriority(
+        self,
+        request: _queue_pb2.RemovePriorityRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_queue_pb2.TicketResponse, _abc.Awaitable[_queue_pb2.TicketResponse]]:
+        """No document: the desk's ticket loses its claimed priority and waits again as a
+        regular ticket from the time it was issued.
+        """
 
 def add_QueueServiceServicer_to_server(servicer: QueueServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -59,6 +59,11 @@ Rectangle {
         visible: root.view.applications.open
         view: root.view; theme: root.theme; u: root.u
     }
+    PriorityDialog {
+        anchors.fill: parent
+        visible: root.view.claims.asking
+        view: root.view; theme: root.theme; u: root.u
+    }
     TransferDialog {
         anchors.fill: parent
         visible: root.view.transferOpen

@@ -217,6 +217,13 @@ Rectangle {
             }
         }
 
+        PriorityClaim {
+            anchors.top: actions.bottom
+            anchors.topMargin: 16 * work.u
+            width: parent.width
+            view: work.view; theme: work.theme; u: work.u
+        }
+
         Row {
             anchors.bottom: parent.bottom
             width: parent.width
