@@ -46,6 +46,8 @@ class KioskBridge(QObject):
     card_pin = Signal(int, bool)
     card_pin_done = Signal()
     applications = Signal(str, object)
+    # A key of the tactile keypad, or its headphone jack (from gpiozero's thread).
+    key = Signal(str)
     # The asyncio side ended with this reason: the program stops and reports it.
     failed = Signal(str)
 
@@ -69,6 +71,10 @@ class KioskBridge(QObject):
         self.card_pin.connect(view.card_pin_asked, _QUEUED)
         self.card_pin_done.connect(view.card_pin_closed, _QUEUED)
         self.applications.connect(view.applications_found, _QUEUED)
+        self.key.connect(view.press, _QUEUED)
+
+    def key_pressed(self, key: str) -> None:
+        emit(self.key, key)
 
     def catalogue_loaded(self, catalogue: Catalogue) -> None:
         emit(self.catalogue, catalogue)

@@ -23,6 +23,8 @@ Rectangle {
     property real fontSize: 40
     property bool bold: kind !== "key"
     readonly property bool touchTarget: true
+    // The keypad's focus is on this button (kiosk/keys_guide.py): a thick frame around it.
+    readonly property bool focused: view.focusText !== "" && view.focusText === text
     // Space between the border and the text.
     property real inset: 18
     readonly property real s: view.scale
@@ -133,6 +135,16 @@ Rectangle {
             horizontalAlignment: Text.AlignRight
             verticalAlignment: Text.AlignTop
         }
+    }
+    Rectangle {
+        anchors.fill: parent
+        anchors.margins: -12 * button.u
+        visible: button.focused
+        color: "transparent"
+        radius: button.radius + 12 * button.u
+        border.width: 10 * button.u
+        border.color: button.theme.focus
+        z: 2
     }
     MouseArea {
         id: area

@@ -13,7 +13,12 @@ Rectangle {
     color: theme.background
     focus: true
     // A code scanner types what it reads (and Return); a keyboard may be attached too.
+    // A USB keypad's keys are the tactile keypad's first (kiosk/keys.py maps them).
     Keys.onPressed: function(event) {
+        if (root.view.keyPressed(event.key, event.modifiers, event.text)) {
+            event.accepted = true
+            return
+        }
         if (event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
             root.view.typed("\r")
         else if (event.key === Qt.Key_Backspace)
@@ -61,9 +66,33 @@ Rectangle {
                 horizontalAlignment: Text.AlignHCenter
             }
         }
+        // While the keys guide the visitor: what the keys do, shown as it is said.
+        Rectangle {
+            id: keysBar
+            y: header.height + banner.height
+            width: parent.width
+            height: visible ? 90 * root.u * root.view.scale : 0
+            visible: root.view.keysHint !== ""
+            color: root.theme.focus
+            Text {
+                anchors.fill: parent
+                anchors.leftMargin: 30 * root.u
+                anchors.rightMargin: 30 * root.u
+                text: root.view.keysHint
+                color: "#000000"
+                font.family: root.theme.face
+                font.pixelSize: 30 * root.u * root.view.scale
+                font.bold: true
+                wrapMode: Text.WordWrap
+                fontSizeMode: Text.Fit
+                minimumPixelSize: 14
+                verticalAlignment: Text.AlignVCenter
+                horizontalAlignment: Text.AlignHCenter
+            }
+        }
         Item {
             id: body
-            y: header.height + banner.height
+            y: header.height + banner.height + keysBar.height
             width: parent.width
             height: parent.height - y
 
