@@ -146,9 +146,9 @@ def test_back_steps_back_and_the_end_of_the_session_ends_guidance() -> None:
     scene = key_scene()
     scene.view.press("select")
     scene.view.press("select")
-    assert scene.flow.screen is Screen.GROUP
+    assert scene.view.value("screen") == "group"
     scene.view.press("back")
-    assert scene.flow.screen is Screen.HOME
+    assert scene.view.value("screen") == "home"
     assert (
         scene.speaker.texts[-1]
         == "Выберите услугу. Вверх и вниз: выбор. Паспорта и документы. 1 из 9."
