@@ -1,4 +1,4 @@
-"""``okno kiosk``: the touchscreen kiosk, and ``okno kiosk bench``.
+"""``okno kiosk``: the touchscreen kiosk, ``okno kiosk bench`` and ``okno kiosk bench keys``.
 
 ``python -m kiosk`` runs the same group (the benchmark starts the kiosk that way to time a
 cold start). Qt and the rest are imported only when a command runs, so ``okno --help``
@@ -103,14 +103,21 @@ def kiosk(
         raise fail(str(error)) from error
 
 
-@app.command("bench")
+bench = typer.Typer(help="Cold start and taps (no verb); a blind visitor's keys (keys).")
+app.add_typer(bench, name="bench")
+
+
+@bench.callback(invoke_without_command=True)
 def bench_kiosk(
+    context: typer.Context,
     out: BenchOut = None,
     config: BenchBranch = Path("examples/branch.toml"),
     taps: Annotated[int, typer.Option(min=1, help="Tickets taken by tapping a service.")] = 200,
     starts: Annotated[int, typer.Option(min=1, help="Cold starts timed.")] = 5,
 ) -> None:
     """Cold start to a usable home screen; tap to ticket on screen and to the printer."""
+    if context.invoked_subcommand is not None:
+        return
     from rich.console import Console
 
     from kiosk.bench import measure_kiosk
@@ -120,3 +127,20 @@ def bench_kiosk(
     for noisy in ("kiosk", "ticket_printer", "hall_display"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     report("kiosk", measure_kiosk(config, taps=taps, starts=starts), out, Console())
+
+
+@bench.command("keys")
+def bench_keys(
+    out: BenchOut = None,
+    config: BenchBranch = Path("examples/branch.toml"),
+    quick: Annotated[bool, typer.Option(help="One service's ticket only (for tests).")] = False,
+) -> None:
+    """A blind visitor's ticket with the keypad: presses and seconds of speech, beside taps."""
+    from rich.console import Console
+
+    from kiosk.keys_bench import measure_keys
+    from okno.bench import report
+
+    setup_logging()
+    logging.getLogger("kiosk").setLevel(logging.WARNING)
+    report("kiosk keys", measure_keys(config, quick=quick), out, Console())

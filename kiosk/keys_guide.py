@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 # What a keypad's jack-sense input reports when headphones are plugged in.
 HEADPHONES = "headphones"
-# What QML shows for the keys while guidance is off: no focus frame, no hint.
-NO_KEYS: dict[str, object] = {"focusText": "", "keysHint": ""}
+# What QML shows while the voice is off: no focus frame, no voice line.
+NO_KEYS: dict[str, object] = {"focusText": "", "voiceLine": ""}
 
 
 class Gathering:
@@ -123,13 +123,21 @@ class KeysGuide:
 
     def settle(self, now: Shown) -> dict[str, object]:
         """The screen after a change: announce it if it is new; the values QML shows
-        for the keys (the focus frame's text, the keys' hint)."""
+        for the voice (the focus frame's text; the voice line: what the screen says
+        of itself and, with the keys, what they do)."""
         flow = self.flow
         said = self.navigator.show(menu(flow, now), flow.language)
         if not flow.voice:
             self._started = False
-        if not self.active:
+        if not flow.voice:
             return NO_KEYS
+        # What the voice says of the screen is written too, for visitors who do not hear:
+        # by touch, the screen's prompt; with the keys, its menu's lead and the keys.
+        if not self.active:
+            line = flow.selected_sentence() or flow.screen_prompt()
+            return {"focusText": "", "voiceLine": line}
+        menu_now = self.navigator.menu
+        line = menu_now.lead if menu_now is not None else ""
         if said:
             # The screen's prompt for touch ("нажмите кнопку внизу экрана") is not said:
             # a screen's menu says what it holds (its lead) in words for the keys.
@@ -138,7 +146,7 @@ class KeysGuide:
         focused = self.navigator.focused
         return {
             "focusText": focused.shown if focused is not None else "",
-            "keysHint": hint("keys", flow.language),
+            "voiceLine": f"{line}\n{hint('keys', flow.language)}".strip(),
         }
 
     def _start(self) -> bool:

@@ -49,7 +49,7 @@ def _leave(flow: KioskFlow, now: Shown) -> list[Item]:
 def _rows(flow: KioskFlow, now: Shown) -> list[Item]:
     """Every row of the lists shown, each acting as its tap does."""
     items = [Item(str(row[1]), _open_group(flow, str(row[0]))) for row in now.groups]
-    items += [_service(flow, now, str(row[0]), str(row[1])) for row in now.services]
+    items += [_service(flow, row) for row in now.services]
     items += [_choice(flow, key, title, sub) for key, title, sub, _ in now.choices]
     return items
 
@@ -58,9 +58,11 @@ def _open_group(flow: KioskFlow, group_id: str) -> Callable[[], None]:
     return lambda: flow.lists.open_group(group_id)
 
 
-def _service(flow: KioskFlow, now: Shown, service_id: str, title: str) -> Item:
-    """A service: its name and wait said; selecting it takes the ticket at once (the
-    focus already told what a first tap tells)."""
+def _service(flow: KioskFlow, row: tuple[object, ...]) -> Item:
+    """A service row: its name, wait and people ahead said as the row shows them ("≈ 18
+    мин", "перед вами 7"); selecting it takes the ticket at once (the focus already
+    told what a first tap tells)."""
+    service_id, title = str(row[0]), str(row[1])
 
     def take() -> None:
         flow.selected = service_id
@@ -68,15 +70,16 @@ def _service(flow: KioskFlow, now: Shown, service_id: str, title: str) -> Item:
 
     wait = flow.wait(service_id)
     language = flow.language
-    if wait is None or not wait.known:
-        said = _label(now, "wait_none")
-    elif wait.minutes <= 0:
-        said = _label(now, "no_queue")
-    elif language == "en":
-        said = f"wait about {speech.minutes_words(wait.minutes, language)}"
-    else:
-        said = f"ожидание {speech.about_minutes_ru(wait.minutes)}"
-    return Item(title, take, said=f"{title}, {said}")
+    parts = [title, str(row[2])]
+    if wait is not None and wait.known and wait.minutes > 0:
+        parts[1] = (
+            f"about {speech.minutes_words(wait.minutes, language)}"
+            if language == "en"
+            else speech.about_minutes_ru(wait.minutes)
+        )
+    if row[3]:
+        parts.append(str(row[3]))
+    return Item(title, take, said=", ".join(parts))
 
 
 def _choice(flow: KioskFlow, key: str, title: str, subtitle: str) -> Item:

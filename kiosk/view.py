@@ -74,7 +74,7 @@ _GROUPS = {
         "cardCheckIn",
         "lookup",
         "focusText",
-        "keysHint",
+        "voiceLine",
         *screens_view.TICKET_KEYS,
         *steps_view.BOOKING_KEYS,
         *steps_view.PAYMENT_KEYS,
@@ -483,7 +483,7 @@ class KioskView(QObject):
     summary = _value("QVariantList", "summary", screenChanged)
     lookup = _value("QVariantMap", "lookup", screenChanged)
     focusText = _value(str, "focusText", screenChanged)  # noqa: N815
-    keysHint = _value(str, "keysHint", screenChanged)  # noqa: N815
+    voiceLine = _value(str, "voiceLine", screenChanged)  # noqa: N815
     choicesModel = Property(QObject, lambda self: self.choices, constant=True)  # noqa: N815
     groupsModel = Property(QObject, lambda self: self.groups, constant=True)  # noqa: N815
     servicesModel = Property(QObject, lambda self: self.services, constant=True)  # noqa: N815

@@ -66,19 +66,20 @@ Rectangle {
                 horizontalAlignment: Text.AlignHCenter
             }
         }
-        // While the keys guide the visitor: what the keys do, shown as it is said.
+        // While the voice guides the visitor: what it says of the screen (and, with the
+        // keypad, what the keys do), written for visitors who do not hear it.
         Rectangle {
             id: keysBar
             y: header.height + banner.height
             width: parent.width
-            height: visible ? 90 * root.u * root.view.scale : 0
-            visible: root.view.keysHint !== ""
+            height: visible ? (root.view.voiceLine.indexOf("\n") >= 0 ? 170 : 100) * root.u * root.view.scale : 0
+            visible: root.view.voiceLine !== ""
             color: root.theme.focus
             Text {
                 anchors.fill: parent
                 anchors.leftMargin: 30 * root.u
                 anchors.rightMargin: 30 * root.u
-                text: root.view.keysHint
+                text: root.view.voiceLine
                 color: "#000000"
                 font.family: root.theme.face
                 font.pixelSize: 30 * root.u * root.view.scale

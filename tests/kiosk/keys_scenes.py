@@ -3,6 +3,7 @@ the keys' guide between the flow and the voice, and a visitor who listens for an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk.flow import KioskFlow
@@ -26,14 +27,18 @@ class KeyScene(Scene):
         assert self.keys is not None
         return self.keys
 
-    def pick(self, shown: str, direction: str = "down") -> None:
+    def pick(
+        self, shown: str, direction: str = "down", after: Callable[[], None] = lambda: None
+    ) -> None:
         """Move until the item showing ``shown`` has the focus, then select it: what a
-        blind visitor does, listening to each item said."""
+        blind visitor does, listening to each item said (``after`` each press)."""
         for _ in range(MAX_PRESSES):
             if self.view.value("focusText") == shown:
                 self.view.press("select")
+                after()
                 return
             self.view.press(direction)
+            after()
         raise AssertionError(f"{shown!r} never had the focus")
 
 

@@ -55,7 +55,7 @@ def test_the_first_key_starts_guidance_and_says_the_screen_and_its_keys() -> Non
     ]
     # The first key only started guidance: the focus is still on the first item, framed.
     assert scene.view.value("focusText") == "Паспорта и документы"
-    assert scene.view.value("keysHint") == KEYS_SAID
+    assert scene.view.value("voiceLine") == KEYS_SAID
 
 
 def test_a_ticket_with_the_keys_alone_says_each_item_and_the_number() -> None:
@@ -70,8 +70,8 @@ def test_a_ticket_with_the_keys_alone_says_each_item_and_the_number() -> None:
     assert scene.flow.screen is Screen.TICKET
     assert scene.speaker.texts[1:] == [
         "Паспорта и документы. Вверх и вниз: выбор. "
-        "Паспорт гражданина РФ, ожидание около восемнадцати минут. 1 из 5.",
-        "Заграничный паспорт, ожидание около двенадцати минут. 2 из 5.",
+        "Паспорт гражданина РФ, около восемнадцати минут, перед вами 7. 1 из 5.",
+        "Заграничный паспорт, около двенадцати минут, перед вами 3. 2 из 5.",
         "Ваш талон А ноль двенадцать. Перед вами семь человек. Ожидание около восемнадцати "
         "минут. Возьмите талон из принтера внизу. Вверх и вниз: выбор. Готово. 1 из 1.",
     ]
@@ -158,7 +158,7 @@ def test_back_steps_back_and_the_end_of_the_session_ends_guidance() -> None:
     scene.view.tick()
     # The next visitor finds the kiosk as it was: silent, no focus frame, no hint.
     assert scene.flow.screen is Screen.HOME and not scene.flow.voice
-    assert scene.view.value("focusText") == scene.view.value("keysHint") == ""
+    assert scene.view.value("focusText") == scene.view.value("voiceLine") == ""
     said = len(scene.speaker.texts)
     scene.view.press("down")
     assert len(scene.speaker.texts) == said + 1

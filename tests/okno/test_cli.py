@@ -61,6 +61,7 @@ VERBS = {
         "bench",
     ],
     "backoffice bench": ["rebuild", "applications", "restore"],
+    "kiosk bench": ["keys"],
 }
 ROOT = Path(__file__).resolve().parents[2]
 # A name in the first column of the help's list of commands (options start with --).
