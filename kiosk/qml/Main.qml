@@ -72,22 +72,20 @@ Rectangle {
             id: keysBar
             y: header.height + banner.height
             width: parent.width
-            height: visible ? (root.view.voiceLine.indexOf("\n") >= 0 ? 170 : 100) * root.u * root.view.scale : 0
+            height: visible ? voiceText.implicitHeight + 30 * root.u : 0
             visible: root.view.voiceLine !== ""
             color: root.theme.focus
             Text {
-                anchors.fill: parent
-                anchors.leftMargin: 30 * root.u
-                anchors.rightMargin: 30 * root.u
+                id: voiceText
+                x: 30 * root.u
+                width: parent.width - 60 * root.u
+                anchors.verticalCenter: parent.verticalCenter
                 text: root.view.voiceLine
                 color: "#000000"
                 font.family: root.theme.face
                 font.pixelSize: 30 * root.u * root.view.scale
                 font.bold: true
                 wrapMode: Text.WordWrap
-                fontSizeMode: Text.Fit
-                minimumPixelSize: 14
-                verticalAlignment: Text.AlignVCenter
                 horizontalAlignment: Text.AlignHCenter
             }
         }

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 import pytest
 from gpiozero.pins.mock import MockFactory
 from PySide6.QtCore import Qt
+from PySide6.QtQuick import QQuickItem
+from pytestqt.qtbot import QtBot
 
 from kiosk import keys_menu
 from kiosk.core import Screen
@@ -16,6 +18,7 @@ from kiosk.keys import from_keyboard
 from kiosk.keys_guide import HEADPHONES
 from kiosk.keys_pad import Keypad
 from kiosk.navigation import Item, Key, Menu, Navigator
+from kiosk.screen import KioskWindow
 from kiosk.settings import KioskSettings
 from tests.kiosk.keys_scenes import key_scene
 from tests.kiosk.scenes import slot_list
@@ -267,3 +270,39 @@ def test_a_keypad_on_pins_in_use_says_what_to_check(factory: MockFactory) -> Non
             Keypad(PINS, print, pin_factory=factory)
     finally:
         first.close()
+
+
+def framed(window: KioskWindow) -> list[str]:
+    """The texts of the touch targets drawn with the focus frame now."""
+    return [text for text, item in targets(window) if item.property("focused")]
+
+
+def targets(window: KioskWindow) -> list[tuple[str, QQuickItem]]:
+    found, pending = [], [window.rootObject()]
+    while pending:
+        item = pending.pop()
+        if not item.isVisible():
+            continue
+        if item.property("touchTarget"):
+            found.append((str(item.property("text")), item))
+        pending.extend(item.childItems())
+    return found
+
+
+def test_the_focus_is_framed_on_screen_and_the_keys_written(qtbot: QtBot) -> None:
+    scene = key_scene()
+    window = KioskWindow(scene.view)
+    try:
+        assert framed(window) == []
+        scene.view.press("down")
+        scene.view.press("down")
+        assert framed(window) == ["Социальные услуги и пособия"]
+        scene.pick("Записаться на приём")
+        scene.pick("Паспорт гражданина РФ")
+        scene.view.slots_listed(scene.requests.last_id, slot_list())
+        scene.pick("Сегодня, 23 ноября")
+        scene.pick("10:20")
+        scene.view.press("down")
+        assert framed(window) == ["2"]
+    finally:
+        window.dispose()
