@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from hall_display.numerals import Case, Gender, english_words, number_words
 from kiosk.texts import check_language
 
 
@@ -77,6 +78,14 @@ def hint(key: str, language: str, **values: object) -> str:
     return HINTS[check_language(language)][key].format(**values)
 
 
+def _position(n: int, total: int, language: str) -> dict[str, str]:
+    """ "один из девяти" ("из" takes the genitive), "one of nine": words, as espeak-ng
+    would otherwise say "1 из 9" with the wrong case."""
+    if language == "en":
+        return {"n": english_words(n), "total": english_words(total)}
+    return {"n": number_words(n), "total": number_words(total, Gender.MASCULINE, Case.GENITIVE)}
+
+
 def _sentence(text: str) -> str:
     """A shown text as a spoken sentence: no arrows or ellipses, one full stop."""
     text = text.strip().strip("▲▼…").strip().rstrip(".:")
@@ -127,11 +136,15 @@ class Navigator:
         return " ".join(p for p in parts if p)
 
     def current(self) -> str:
-        """The focused item: "Паспорт РФ, ожидание около десяти минут. 3 из 12."."""
+        """The focused item and where it is: "Паспорт РФ, около десяти минут. три из
+        двенадцати." (a screen's only item: no place said)."""
         item, menu = self.focused, self.menu
         if item is None or menu is None:
             return ""
-        position = hint("of", self.language, n=self.focus + 1, total=len(menu.items))
+        total = len(menu.items)
+        if total == 1:
+            return _sentence(item.spoken)
+        position = hint("of", self.language, **_position(self.focus + 1, total, self.language))
         return f"{_sentence(item.spoken)} {position}."
 
     def move(self, key: Key) -> str:

@@ -35,14 +35,14 @@ def test_the_focus_goes_round_the_ends_and_says_where_it_is() -> None:
     navigator = Navigator()
     items = tuple(Item(text, nothing) for text in ("Один", "Два", "Три"))
     said = navigator.show(Menu("m", "Заголовок", items), "ru")
-    assert said == "Заголовок. Вверх и вниз: выбор. Один. 1 из 3."
-    assert navigator.move(Key.UP) == "Три. 3 из 3."
-    assert navigator.move(Key.DOWN) == "Один. 1 из 3."
+    assert said == "Заголовок. Вверх и вниз: выбор. Один. один из трёх."
+    assert navigator.move(Key.UP) == "Три. три из трёх."
+    assert navigator.move(Key.DOWN) == "Один. один из трёх."
     # The same screen redrawn (a clock tick) keeps the focus and says nothing.
     navigator.move(Key.DOWN)
     assert navigator.show(Menu("m", "Заголовок", items), "ru") == ""
-    assert navigator.current() == "Два. 2 из 3."
-    assert navigator.help() == f"Заголовок. {KEYS_SAID} Два. 2 из 3."
+    assert navigator.current() == "Два. два из трёх."
+    assert navigator.help() == f"Заголовок. {KEYS_SAID} Два. два из трёх."
     assert navigator.show(Menu("other", "", ()), "ru").endswith(
         "Здесь нечего выбирать. Назад: шаг назад."
     )
@@ -54,7 +54,7 @@ def test_the_first_key_starts_guidance_and_says_the_screen_and_its_keys() -> Non
     scene.view.press("down")
     assert scene.flow.voice
     assert scene.speaker.texts == [
-        f"Озвучивание включено. Выберите услугу. {KEYS_SAID} Паспорта и документы. 1 из 9."
+        f"Озвучивание включено. Выберите услугу. {KEYS_SAID} Паспорта и документы. один из девяти."
     ]
     # The first key only started guidance: the focus is still on the first item, framed.
     assert scene.view.value("focusText") == "Паспорта и документы"
@@ -73,10 +73,10 @@ def test_a_ticket_with_the_keys_alone_says_each_item_and_the_number() -> None:
     assert scene.flow.screen is Screen.TICKET
     assert scene.speaker.texts[1:] == [
         "Паспорта и документы. Вверх и вниз: выбор. "
-        "Паспорт гражданина РФ, около восемнадцати минут, перед вами 7. 1 из 5.",
-        "Заграничный паспорт, около двенадцати минут, перед вами 3. 2 из 5.",
+        "Паспорт гражданина РФ, около восемнадцати минут, перед вами 7. один из пяти.",
+        "Заграничный паспорт, около двенадцати минут, перед вами 3. два из пяти.",
         "Ваш талон А ноль двенадцать. Перед вами семь человек. Ожидание около восемнадцати "
-        "минут. Возьмите талон из принтера внизу. Вверх и вниз: выбор. Готово. 1 из 1.",
+        "минут. Возьмите талон из принтера внизу. Вверх и вниз: выбор. Готово.",
     ]
     assert scene.guide.presses == 4
 
@@ -89,12 +89,12 @@ def test_the_booking_says_each_day_the_times_in_words_and_each_digit() -> None:
     scene.view.slots_listed(scene.requests.last_id, slot_list(full_days=(0,)))
     assert scene.speaker.texts[-1] == (
         "Выберите день. Паспорт гражданина РФ. Вверх и вниз: выбор. "
-        "Сегодня, 23 ноября, мест нет. 1 из 10."
+        "Сегодня, 23 ноября, мест нет. один из десяти."
     )
     scene.pick("Завтра, 24 ноября")
-    assert "десять часов двадцать минут. 1 из 18." in scene.speaker.texts[-1]
+    assert "десять часов двадцать минут. один из восемнадцати." in scene.speaker.texts[-1]
     scene.view.press("down")
-    assert scene.speaker.texts[-1] == "десять часов сорок минут. 2 из 18."
+    assert scene.speaker.texts[-1] == "десять часов сорок минут. два из восемнадцати."
     scene.view.press("select")
     del scene.speaker.said[:]
     scene.pick("8")
@@ -125,7 +125,7 @@ def test_the_booking_says_each_day_the_times_in_words_and_each_digit() -> None:
     scene.booked(code="K7M4QX")
     assert scene.speaker.texts[-1] == (
         "Вы записаны. Код записи: ка семь эм четыре ку икс. Завтра, 24 ноября в десять часов "
-        "сорок минут. Вверх и вниз: выбор. Готово. 1 из 1."
+        "сорок минут. Вверх и вниз: выбор. Готово."
     )
 
 
@@ -154,7 +154,7 @@ def test_back_steps_back_and_the_end_of_the_session_ends_guidance() -> None:
     assert scene.view.value("screen") == "home"
     assert (
         scene.speaker.texts[-1]
-        == "Выберите услугу. Вверх и вниз: выбор. Паспорта и документы. 1 из 9."
+        == "Выберите услугу. Вверх и вниз: выбор. Паспорта и документы. один из девяти."
     )
     scene.view.press("select")
     scene.clock.advance(scene.flow.settings.idle_s)
