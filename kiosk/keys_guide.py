@@ -168,7 +168,7 @@ class KeysGuide:
             return
         self._choose(item.act, item.spoken if item.types else "")
 
-    def _choose(self, act: Callable[[], None], echo: str) -> None:
+    def _choose(self, act: Callable[[], object], echo: str) -> None:
         """Do what a tap does; a keypad key is said back unless the flow said it."""
         flow = self.flow
         flow.touch()

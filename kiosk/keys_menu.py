@@ -10,6 +10,7 @@ it can be used with the keys the day it appears.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from kiosk import speech
 from kiosk.booking import Step
@@ -115,6 +116,10 @@ def _pressing(press: Callable[[str], None], key: str) -> Callable[[], None]:
 
 def home(flow: KioskFlow, now: Shown) -> Menu:
     items = _rows(flow, now) + _pages(flow, now)
+    if now.values["cardCheckIn"] and now.values["greeting"]:
+        items.append(Item(_label(now, "card_checkin"), flow.card.check_in))
+    elif now.values["canIdentify"] and not now.values["greeting"]:
+        items.append(Item(_label(now, "card"), flow.identify_with_card))
     items += [
         Item(_label(now, "search"), flow.lists.open_search),
         Item(_label(now, "book"), flow.booking.open),
@@ -204,5 +209,7 @@ DECLARED: dict[Screen, Declare] = {
 
 
 def menu(flow: KioskFlow, now: Shown) -> Menu:
-    """The screen shown as the keys see it."""
-    return DECLARED.get(flow.screen, listed)(flow, now)
+    """The screen shown as the keys see it (in another language, another screen: it is
+    announced again in the visitor's new language)."""
+    declared = DECLARED.get(flow.screen, listed)(flow, now)
+    return replace(declared, name=f"{flow.language}:{declared.name}")

@@ -37,7 +37,7 @@ class Item:
     """
 
     shown: str
-    act: Callable[[], None] = field(compare=False)
+    act: Callable[[], object] = field(compare=False)
     said: str = ""
     # A digit or letter key: selecting it types this (a USB keypad's digit finds it).
     types: str = ""

@@ -24,7 +24,10 @@ Rectangle {
     property bool bold: kind !== "key"
     readonly property bool touchTarget: true
     // The keypad's focus is on this button (kiosk/keys_guide.py): a thick frame around it.
-    readonly property bool focused: view.focusText !== "" && view.focusText === text
+    // (Its text without a leading sign: "← Назад" is the keys' "Назад".)
+    readonly property bool focused: view.focusText !== ""
+                                    && (view.focusText === text
+                                        || view.focusText === text.replace(/^[←⌕▭]\s*/, ""))
     // Space between the border and the text.
     property real inset: 18
     readonly property real s: view.scale

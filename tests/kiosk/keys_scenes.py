@@ -11,7 +11,16 @@ from kiosk.keys_guide import Gathering, KeysGuide
 from kiosk.settings import KioskSettings
 from kiosk.view import KioskView
 from tests.hub.conftest import MONDAY_10_00
-from tests.kiosk.scenes import PRINTER, WAITS, Clock, Requests, Scene, Speaker, catalogue
+from tests.kiosk.scenes import (
+    PRINTER,
+    WAITS,
+    CardSlot,
+    Clock,
+    Requests,
+    Scene,
+    Speaker,
+    catalogue,
+)
 
 # More presses than any list the kiosk shows has items: a visitor who never hears the
 # item they listen for gives up.
@@ -42,8 +51,9 @@ class KeyScene(Scene):
         raise AssertionError(f"{shown!r} never had the focus")
 
 
-def key_scene(**settings: object) -> KeyScene:
-    """A kiosk at Monday 10:00 on its home screen, the branch's waits known, with keys."""
+def key_scene(card: CardSlot | None = None, **settings: object) -> KeyScene:
+    """A kiosk at Monday 10:00 on its home screen, the branch's waits known, with keys;
+    with ``card``, a card reader."""
     config = {"printer": PRINTER, "dpi": "96", **{k: str(v) for k, v in settings.items()}}
     clock = Clock()
     requests, speaker = Requests(), Speaker()
@@ -54,9 +64,10 @@ def key_scene(**settings: object) -> KeyScene:
         gathering,
         clock=clock,
         new_id=iter(f"request-{n}" for n in range(1, 10_000)).__next__,
+        identity=(lambda: card.current) if card is not None else None,
     )
     keys = KeysGuide(flow, gathering)
     view = KioskView(flow, keys=keys)
     view.set_catalogue(catalogue())
     view.set_waits(WAITS, MONDAY_10_00)
-    return KeyScene(flow, view, clock, requests, speaker, keys=keys)
+    return KeyScene(flow, view, clock, requests, speaker, card, keys=keys)

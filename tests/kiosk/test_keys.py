@@ -21,7 +21,7 @@ from kiosk.navigation import Item, Key, Menu, Navigator
 from kiosk.screen import KioskWindow
 from kiosk.settings import KioskSettings
 from tests.kiosk.keys_scenes import key_scene
-from tests.kiosk.scenes import slot_list
+from tests.kiosk.scenes import CardSlot, slot_list
 
 PINS = {Key.UP: "5", Key.DOWN: "6", Key.SELECT: "13", Key.BACK: "19", Key.HELP: "26"}
 KEYS_SAID = "Вверх и вниз: выбор. Центральная клавиша: подтвердить. Назад: шаг назад."
@@ -297,6 +297,10 @@ def test_the_focus_is_framed_on_screen_and_the_keys_written(qtbot: QtBot) -> Non
         scene.view.press("down")
         scene.view.press("down")
         assert framed(window) == ["Социальные услуги и пособия"]
+        # A button written with a sign before its words is framed for its words.
+        while scene.view.value("focusText") != "Найти услугу":
+            scene.view.press("down")
+        assert framed(window) == ["⌕ Найти услугу"]
         scene.pick("Записаться на приём")
         scene.pick("Паспорт гражданина РФ")
         scene.view.slots_listed(scene.requests.last_id, slot_list())
@@ -306,3 +310,27 @@ def test_the_focus_is_framed_on_screen_and_the_keys_written(qtbot: QtBot) -> Non
         assert framed(window) == ["2"]
     finally:
         window.dispose()
+
+
+def test_english_chosen_with_the_keys_announces_the_screen_in_english() -> None:
+    scene = key_scene()
+    scene.view.press("help")
+    scene.pick("English", "up")
+    assert scene.flow.language == "en"
+    assert scene.speaker.said[-1] == (
+        "Choose a service. Up and down: choose. Passports and documents. one of nine.",
+        "en",
+    )
+    assert scene.view.value("voiceLine") == (
+        "Up and down: choose. Centre key: confirm. Back: one step back."
+    )
+
+
+def test_a_kiosk_with_a_card_reader_offers_the_card_to_the_keys() -> None:
+    scene = key_scene(CardSlot())
+    scene.view.press("help")
+    scene.pick("Войти по карте", "up")
+    assert (
+        scene.speaker.texts[-1]
+        == "Вставьте карту в считыватель и нажмите «Войти по карте» ещё раз."
+    )
