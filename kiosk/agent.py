@@ -150,10 +150,14 @@ class KioskAgent:
         printer_id: str,
         visitor: CardVisitor | None = None,
         payment_id: int = 0,
+        *,
+        large: bool = False,
     ) -> None:
         self._submit(
             request_id,
-            lambda run: run.issue(request_id, service_id, printer_id, visitor, payment_id),
+            lambda run: run.issue(
+                request_id, service_id, printer_id, visitor, payment_id, large=large
+            ),
         )
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None:

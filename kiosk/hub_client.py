@@ -242,11 +242,13 @@ class KioskHub:
         printer_id: str,
         visitor: CardVisitor | None = None,
         payment_id: int = 0,
+        *,
+        large: bool = False,
     ) -> Issued:
         """A ticket (and its print job); Refusal or HubUnreachable, never a guess.
 
         A visitor identified by card sends the name (for the operator) and the SNILS hash;
-        one who just paid the fee, the payment's id.
+        one who just paid the fee, the payment's id; ``large``: the slip in large type.
         """
         request = queue_pb2.IssueTicketRequest(
             request_id=request_id,
@@ -255,6 +257,7 @@ class KioskHub:
             visitor_name=visitor.name if visitor else "",
             snils_hash=visitor.snils_hash if visitor else "",
             payment_id=payment_id,
+            large_print=large,
         )
         answer = await self._retried(self._queue.IssueTicket, request)
         return _issued(request_id, answer, bool(printer_id))

@@ -61,6 +61,8 @@ class _Hub:
         printer_id: str,
         visitor: CardVisitor | None = None,
         payment_id: int = 0,
+        *,
+        large: bool = False,
     ) -> None:
         self.asked.append((request_id, service_id))
 

@@ -70,9 +70,12 @@ class RequestRunner:
         printer_id: str,
         visitor: CardVisitor | None = None,
         payment_id: int = 0,
+        *,
+        large: bool = False,
     ) -> None:
         await self._ticket(
-            request_id, self.hub.issue(request_id, service_id, printer_id, visitor, payment_id)
+            request_id,
+            self.hub.issue(request_id, service_id, printer_id, visitor, payment_id, large=large),
         )
 
     async def check_in(self, request_id: str, code: str, printer_id: str) -> None:

@@ -286,6 +286,7 @@ def ticket_slip(payload_json: str) -> TicketSlip:
         status_url=slip.status_url,
         appointment=appointment or None,
         copy=slip.copy,
+        large=slip.large,
     )
 
 

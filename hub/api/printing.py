@@ -103,8 +103,11 @@ class Printers:
         )
 
 
-def slip(branch: Branch, ticket: Ticket, estimate: WaitEstimate | None) -> printing_pb2.TicketSlip:
-    """What the printer prints for a ticket; without an estimate it is a copy."""
+def slip(
+    branch: Branch, ticket: Ticket, estimate: WaitEstimate | None, *, large: bool = False
+) -> printing_pb2.TicketSlip:
+    """What the printer prints for a ticket; without an estimate it is a copy; ``large``
+    for a visitor the kiosk's voice guides."""
     service = next(s for s in branch.services if s.id == ticket.service_id)
     desks = sorted(d.number for d in branch.desks if ticket.service_id in d.services)
     made = printing_pb2.TicketSlip(
@@ -119,6 +122,7 @@ def slip(branch: Branch, ticket: Ticket, estimate: WaitEstimate | None) -> print
         appointment_unix_ms=ticket.priority_from_ms if ticket.priority else 0,
         branch_name=branch.name,
         copy=estimate is None,
+        large=large,
     )
     if estimate is not None:
         made.people_ahead = estimate.people_ahead

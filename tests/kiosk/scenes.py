@@ -43,6 +43,8 @@ class Requests:
     charges: list[Charge] = field(default_factory=list)
     # The payment each ticket was asked with (0: none).
     payments: list[int] = field(default_factory=list)
+    # Whether each ticket was asked in large type (the visitor guided by the voice).
+    large: list[bool] = field(default_factory=list)
     # The card PINs handed to the reader, the very buffers (None: cancelled).
     pins: list[bytearray | None] = field(default_factory=list)
 
@@ -53,10 +55,13 @@ class Requests:
         printer_id: str,
         visitor: CardVisitor | None = None,
         payment_id: int = 0,
+        *,
+        large: bool = False,
     ) -> None:
         self.sent.append(("ticket", request_id, service_id, printer_id))
         self.visitors.append(visitor)
         self.payments.append(payment_id)
+        self.large.append(large)
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None:
         self.sent.append(("checkin", request_id, code, printer_id))

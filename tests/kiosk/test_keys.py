@@ -79,6 +79,8 @@ def test_a_ticket_with_the_keys_alone_says_each_item_and_the_number() -> None:
         "минут. Возьмите талон из принтера внизу. Вверх и вниз: выбор. Готово.",
     ]
     assert scene.guide.presses == 4
+    # The visitor guided by the voice gets the slip in large type.
+    assert scene.requests.large == [True]
 
 
 def test_the_booking_says_each_day_the_times_in_words_and_each_digit() -> None:
@@ -334,3 +336,10 @@ def test_a_kiosk_with_a_card_reader_offers_the_card_to_the_keys() -> None:
         scene.speaker.texts[-1]
         == "Вставьте карту в считыватель и нажмите «Войти по карте» ещё раз."
     )
+
+
+def test_a_visitor_by_touch_without_the_voice_gets_the_usual_slip() -> None:
+    scene = key_scene()
+    scene.view.openGroup("documents")
+    scene.view.tapService("passport")
+    assert scene.requests.large == [False]

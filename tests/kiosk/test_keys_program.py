@@ -3,6 +3,7 @@ a real hub on loopback, the voice's transcript asserted, the ticket's words in e
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from kiosk.core import Screen
 from kiosk.program import KioskApp
 from protos.okno.v1 import appointments_pb2, queue_pb2
 from tests.hub.conftest import Served
-from tests.kiosk.test_program import options, running, screen, until
+from tests.kiosk.test_program import WAIT_S, options, running, screen, until
 from tests.kiosk.test_program_steps import appointments
+from tests.ticket_printer.test_agent import PRINTER, admitted_printer
+from ticket_printer import codec
 
 KEYPAD = "up=5,down=6,select=13,back=19,help=26"
 PINS = {"up": 5, "down": 6, "select": 13, "back": 19, "help": 26}
@@ -65,6 +68,33 @@ class Visitor:
         """Wait until the last thing said holds ``words`` (an answer from the hub)."""
         await until(self.qapp, lambda: bool(self.transcript()) and words in self.transcript()[-1])
 
+    async def books_today_at_10_20(self, served: Served) -> str:
+        """A time today at 10:20 with a phone for the reminder, by the keys; its code."""
+        await self.pick("Записаться на приём")
+        await self.pick("Паспорт гражданина РФ")
+        await until(self.qapp, lambda: self.kiosk.view.value("bookStep") == "day")
+        await self.pick("Сегодня, 23 ноября")
+        await self.pick("10:20")
+        assert any("десять часов двадцать минут" in said for said in self.transcript())
+        for digit in "9161234567":
+            await self.pick(digit)
+        assert self.kiosk.view.value("phoneText") == "+7 916 123-45-67"
+        await self.pick("Напомнить по СМС")
+        await self.pick("Записаться")
+        await until(self.qapp, lambda: self.kiosk.view.value("bookStep") == "done")
+        code = str(self.kiosk.view.value("bookedCode"))
+        booking = (
+            await appointments(served).GetBooking(appointments_pb2.GetBookingRequest(code=code))
+        ).booking
+        assert (booking.day, booking.time, booking.phone_hint) == (
+            "2026-11-23",
+            "10:20",
+            "+7********67",
+        )
+        spelt = " ".join(speech.key_word(key, "ru") for key in code)
+        await self.heard(f"Код записи: {spelt}. Сегодня, 23 ноября в десять часов двадцать")
+        return code
+
     def transcript(self) -> list[str]:
         assert self.kiosk.guide is not None
         return self.kiosk.guide.spoken()
@@ -79,8 +109,13 @@ async def test_a_blind_visitor_takes_a_ticket_books_and_checks_in_with_the_keys_
     factory: MockFactory,
 ) -> None:
     await served.queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id="desk-01"))
-    chosen = await options(tmp_path, served, ("keypad", KEYPAD), ("headphones_pin", str(JACK)))
-    async with running(qapp, chosen, fake_voice, wav_sink, pin_factory=factory) as kiosk:
+    chosen = await options(
+        tmp_path, served, ("keypad", KEYPAD), ("headphones_pin", str(JACK)), ("printer", PRINTER)
+    )
+    async with (
+        admitted_printer(served, tmp_path) as hall,
+        running(qapp, chosen, fake_voice, wav_sink, pin_factory=factory) as kiosk,
+    ):
         visitor = Visitor(qapp, kiosk, factory)
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
         assert not kiosk.flow.voice
@@ -95,6 +130,9 @@ async def test_a_blind_visitor_takes_a_ticket_books_and_checks_in_with_the_keys_
         number = str(kiosk.view.value("ticketNumber"))
         assert number == "А001"
         ticket_said = visitor.transcript()[-1]
+        # Printed large: the people ahead and the wait twice the size (GS ! 0x11).
+        large = codec.char_size(2, 2) + "Перед вами: 0".encode("cp866")
+        await asyncio.to_thread(hall.sim.wait_for_received, lambda data: large in data, WAIT_S)
         assert ticket_said.startswith("Ваш талон А ноль ноль один. Перед вами никого нет.")
         assert visitor.transcript() == [
             "Озвучивание включено. Выберите услугу. Вверх и вниз: выбор. Центральная клавиша: "
@@ -106,30 +144,7 @@ async def test_a_blind_visitor_takes_a_ticket_books_and_checks_in_with_the_keys_
         await visitor.pick("Готово")
         await until(qapp, lambda: screen(kiosk) is Screen.HOME)
 
-        # A time today at 10:20, with a phone for the reminder.
-        await visitor.pick("Записаться на приём")
-        await visitor.pick("Паспорт гражданина РФ")
-        await until(qapp, lambda: kiosk.view.value("bookStep") == "day")
-        await visitor.pick("Сегодня, 23 ноября")
-        await visitor.pick("10:20")
-        assert any("десять часов двадцать минут" in said for said in visitor.transcript())
-        for digit in "9161234567":
-            await visitor.pick(digit)
-        assert kiosk.view.value("phoneText") == "+7 916 123-45-67"
-        await visitor.pick("Напомнить по СМС")
-        await visitor.pick("Записаться")
-        await until(qapp, lambda: kiosk.view.value("bookStep") == "done")
-        code = str(kiosk.view.value("bookedCode"))
-        booking = (
-            await appointments(served).GetBooking(appointments_pb2.GetBookingRequest(code=code))
-        ).booking
-        assert (booking.day, booking.time, booking.phone_hint) == (
-            "2026-11-23",
-            "10:20",
-            "+7********67",
-        )
-        spelt = " ".join(speech.key_word(key, "ru") for key in code)
-        await visitor.heard(f"Код записи: {spelt}. Сегодня, 23 ноября в десять часов двадцать")
+        code = await visitor.books_today_at_10_20(served)
         await visitor.pick("Готово")
 
         # Check-in opens 15 minutes before the time: the visitor comes back at 10:06.
