@@ -129,7 +129,6 @@ class KeysGuide:
         said = self.navigator.show(menu(flow, now), flow.language)
         if not flow.voice:
             self._started = False
-        if not flow.voice:
             return NO_KEYS
         # What the voice says of the screen is written too, for visitors who do not hear:
         # by touch, the screen's prompt; with the keys, its menu's lead and the keys.
@@ -158,7 +157,7 @@ class KeysGuide:
         flow.touch()
         flow.voice = True
         flow.selected = ""
-        log.info("voice guidance started by the keys")
+        log.info("voice guidance started by the keypad")
         self._say(f"{speech.prompt('voice_on', flow.language)} {self.navigator.entering('keys')}")
         return True
 
