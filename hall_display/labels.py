@@ -55,7 +55,7 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "pairing_hint": "Give it to the technician: okno provision approve",
         "authority": "Hub fingerprint: compare with okno provision list",
         "call": "Ticket {ticket}, please go to desk {desk}",
-        "recall": "Again: ticket {ticket}, please go to desk {desk}",
+        "recall": "Calling again: ticket {ticket}, please go to desk {desk}",
         "no_desk": "The server has no desk {desk}",
     },
 }

@@ -155,11 +155,18 @@ class KioskAgent:
         payment_id: int = 0,
         *,
         priority: str = "",
+        large: bool = False,
     ) -> None:
         self._submit(
             request_id,
             lambda run: run.issue(
-                request_id, service_id, printer_id, visitor, payment_id, priority=priority
+                request_id,
+                service_id,
+                printer_id,
+                visitor,
+                payment_id,
+                priority=priority,
+                large=large,
             ),
         )
 

@@ -48,6 +48,8 @@ class KioskBridge(QObject):
     applications = Signal(str, object)
     checklist = Signal(str, object, object, str)
     sent_link = Signal(str, str)
+    # A key of the tactile keypad, or its headphone jack (from gpiozero's thread).
+    key = Signal(str)
     # The asyncio side ended with this reason: the program stops and reports it.
     failed = Signal(str)
 
@@ -73,6 +75,10 @@ class KioskBridge(QObject):
         self.applications.connect(view.applications_found, _QUEUED)
         self.checklist.connect(view.guide.checklist_printed, _QUEUED)
         self.sent_link.connect(view.guide.link_sent, _QUEUED)
+        self.key.connect(view.press, _QUEUED)
+
+    def key_pressed(self, key: str) -> None:
+        emit(self.key, key)
 
     def catalogue_loaded(self, catalogue: Catalogue) -> None:
         emit(self.catalogue, catalogue)

@@ -1,4 +1,4 @@
-"""``okno kiosk``: the touchscreen kiosk, and ``okno kiosk bench``.
+"""``okno kiosk``: the touchscreen kiosk and ``okno kiosk bench`` (``catalogue``, ``keys``).
 
 ``python -m kiosk`` runs the same group (the benchmark starts the kiosk that way to time a
 cold start). Qt and the rest are imported only when a command runs, so ``okno --help``
@@ -103,7 +103,7 @@ def kiosk(
         raise fail(str(error)) from error
 
 
-bench = typer.Typer(help="The kiosk's figures.", no_args_is_help=False)
+bench = typer.Typer(help="Cold start and taps (no verb); search typed; a blind visitor's keys.")
 app.add_typer(bench, name="bench")
 
 
@@ -143,3 +143,20 @@ def bench_catalogue(
     setup_logging()
     logging.getLogger("kiosk").setLevel(logging.WARNING)
     report("kiosk-catalogue", measure_search(quick=quick), out, Console())
+
+
+@bench.command("keys")
+def bench_keys(
+    out: BenchOut = None,
+    config: BenchBranch = Path("examples/branch.toml"),
+    quick: Annotated[bool, typer.Option(help="One service's ticket only (for tests).")] = False,
+) -> None:
+    """A blind visitor's ticket with the keypad: presses and seconds of speech, beside taps."""
+    from rich.console import Console
+
+    from kiosk.keys_bench import measure_keys
+    from okno.bench import report
+
+    setup_logging()
+    logging.getLogger("kiosk").setLevel(logging.WARNING)
+    report("kiosk keys", measure_keys(config, quick=quick), out, Console())

@@ -105,7 +105,10 @@ class Requests(Protocol):
         payment_id: int = 0,
         *,
         priority: str = "",
-    ) -> None: ...
+        large: bool = False,
+    ) -> None:
+        """``large``: the slip in large type (the visitor is guided by the voice)."""
+        ...
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None: ...
 
@@ -345,22 +348,17 @@ class FlowCore(ABC):
         payment of its fee when the visitor just paid it (the operator sees it paid), and
         the priority category the visitor claimed."""
         request_id = self.request("ticket", service_id)
-        visitor = self.card_visitor()
-        if priority:
-            self.requests.issue(
-                request_id,
-                service_id,
-                self.settings.printer,
-                visitor,
-                payment_id,
-                priority=priority,
-            )
-        elif payment_id:
-            self.requests.issue(request_id, service_id, self.settings.printer, visitor, payment_id)
-        elif visitor is None:
-            self.requests.issue(request_id, service_id, self.settings.printer)
-        else:
-            self.requests.issue(request_id, service_id, self.settings.printer, visitor)
+        visitor, printer = self.card_visitor(), self.settings.printer
+        # A visitor the voice guides gets the slip in large type (impaired sight).
+        self.requests.issue(
+            request_id,
+            service_id,
+            printer,
+            visitor,
+            payment_id,
+            priority=priority,
+            large=self.voice,
+        )
 
     def printer_from(self, state: PrintState, error: str) -> None:
         """What a print job's state says of the printer."""

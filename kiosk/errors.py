@@ -33,3 +33,9 @@ class ScreenFailed(KioskError, RuntimeError):
     """The kiosk's QML did not load: the install is broken (the QML error names the file)."""
 
     code = "screen_failed"
+
+
+class KeypadUnavailable(KioskError, RuntimeError):
+    """The tactile keypad's GPIO pins cannot be opened: the settings or the wiring are wrong."""
+
+    code = "keypad_unavailable"

@@ -123,21 +123,22 @@ class KioskFlow(FlowCore):
             return
         if self.voice and self.selected != service_id:
             self.selected = service_id
-            wait = self.wait(service_id) or Wait(0, 0, False)
-            self.say(
-                speech.service_sentence(
-                    service.name(self.language),
-                    wait.people,
-                    wait.minutes,
-                    wait.known,
-                    self.language,
-                )
-            )
+            self.say(self.selected_sentence())
             return
         if service.fee_kopecks > 0:
             self.paying.offer(service)
             return
         self.claims.offer(service_id)
+
+    def selected_sentence(self) -> str:
+        """What a first tap on a service says (and the voice line shows): its name, its
+        wait, and how to take the ticket; "" with none selected."""
+        service = self.catalogue.service(self.selected) if self.catalogue else None
+        if service is None:
+            return ""
+        wait = self.wait(service.id) or Wait(0, 0, False)
+        name = service.name(self.language)
+        return speech.service_sentence(name, wait.people, wait.minutes, wait.known, self.language)
 
     def typed(self, text: str) -> None:
         """Keys from a physical keyboard or a code scanner (which types what it reads):

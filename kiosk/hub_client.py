@@ -293,12 +293,13 @@ class KioskHub:
         payment_id: int = 0,
         *,
         priority: str = "",
+        large: bool = False,
     ) -> Issued:
         """A ticket (and its print job); Refusal or HubUnreachable, never a guess.
 
         A visitor identified by card sends the name (for the operator) and the SNILS hash;
         one who just paid the fee, the payment's id; one who claimed a priority category,
-        its id.
+        its id; ``large``: the slip in large type.
         """
         request = queue_pb2.IssueTicketRequest(
             request_id=request_id,
@@ -308,6 +309,7 @@ class KioskHub:
             snils_hash=visitor.snils_hash if visitor else "",
             payment_id=payment_id,
             priority=priority,
+            large_print=large,
         )
         answer = await self._retried(self._queue.IssueTicket, request)
         return _issued(request_id, answer, bool(printer_id))

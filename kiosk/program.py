@@ -30,6 +30,8 @@ from kiosk.bridge import KioskBridge
 from kiosk.core import Screen
 from kiosk.errors import KioskError
 from kiosk.flow import KioskFlow
+from kiosk.keys_guide import Gathering, KeysGuide
+from kiosk.keys_pad import Keypad
 from kiosk.payment import Payer
 from kiosk.screen import KioskWindow
 from kiosk.settings import KioskSettings
@@ -121,9 +123,11 @@ class KioskApp:
         voice: Voice | None = None,
         sink: AudioSink | None = None,
         payer: Payer | None = None,
+        pin_factory: object | None = None,
     ) -> None:
         """``voice`` and ``sink`` replace those made from the state folder (tests);
-        ``payer`` is the payment terminal's agent (none: fees are paid at the desk)."""
+        ``payer`` is the payment terminal's agent (none: fees are paid at the desk);
+        ``pin_factory`` is gpiozero's for the keypad (tests: its mock pins)."""
         self.options = options
         settings = options.settings()
         self.bridge = KioskBridge()
@@ -134,15 +138,25 @@ class KioskApp:
             sink = sink or choose_sink(options.state / "voice", speed=options.voice_speed)
             self.guide = VoiceGuide(voice, sink)
         visitors = self.agent.sink
+        speaker = Gathering(self.guide or _Silent())
         self.flow = KioskFlow(
             settings,
             self.agent,
-            self.guide or _Silent(),
+            speaker,
             clock=clock,
             identity=(lambda: visitors.current) if options.card_reader else None,
         )
-        self.view = KioskView(self.flow)
+        self.keys = KeysGuide(self.flow, speaker)
+        self.view = KioskView(self.flow, keys=self.keys)
         self.bridge.attach(self.view)
+        self.keypad: Keypad | None = None
+        if settings.keypad_pins() or settings.headphones_pin:
+            self.keypad = Keypad(
+                settings.keypad_pins(),
+                self.bridge.key_pressed,
+                headphones_pin=settings.headphones_pin,
+                pin_factory=pin_factory,
+            )
         self.bridge.settings.connect(self._volume)
         size = QSize(*options.size) if options.size else None
         self.window = KioskWindow(self.view, size, locked=options.size is None)
@@ -179,6 +193,8 @@ class KioskApp:
         self._tick.stop()
         self._camera.stop()
         self.agent.stop()
+        if self.keypad is not None:
+            self.keypad.close()
         if self.guide is not None:
             self.guide.stop()
         self.window.dispose()

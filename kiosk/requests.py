@@ -72,11 +72,18 @@ class RequestRunner:
         payment_id: int = 0,
         *,
         priority: str = "",
+        large: bool = False,
     ) -> None:
         await self._ticket(
             request_id,
             self.hub.issue(
-                request_id, service_id, printer_id, visitor, payment_id, priority=priority
+                request_id,
+                service_id,
+                printer_id,
+                visitor,
+                payment_id,
+                priority=priority,
+                large=large,
             ),
         )
 

@@ -14,6 +14,8 @@
 | ticket_page_url | the ticket's web page for the QR code (``{ticket}``: its id) | empty |
 | title | the name at the top, instead of the branch's | empty |
 | snils_hash_key | sent by the hub itself (hex): hashes the SNILS read from a card | empty |
+| keypad | the tactile keypad's pins, all five: ``up=5,down=6,select=13,back=19,help=26`` | empty |
+| headphones_pin | the pin of the headphone jack's detect switch (closed: plugged in) | empty |
 | group_<id> | "Имя|Name" of a service group, for hubs that send no group names | |
 
 A setting the kiosk cannot take raises ValueError with the reason: the hub shows it to
@@ -25,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from kiosk.navigation import Key
 from kiosk.pin import PinHash
 from kiosk.texts import check_language
 
@@ -46,6 +49,8 @@ class KioskSettings:
     ticket_page_url: str = ""
     title: str = ""
     snils_hash_key: str = ""
+    keypad: str = ""
+    headphones_pin: str = ""
     group_names: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -69,6 +74,9 @@ class KioskSettings:
                 f"printer={self.printer!r} is not a ticket printer's device id "
                 "(like ticket_printer-SN-0042)"
             )
+        self.keypad_pins()
+        if self.headphones_pin and self.headphones_pin in self.keypad_pins().values():
+            raise ValueError(f"headphones_pin {self.headphones_pin} is a key's pin too")
         if self.ticket_page_url and not self.ticket_page_url.startswith(("http://", "https://")):
             raise ValueError("ticket_page_url is a web address starting with http:// or https://")
 
@@ -79,6 +87,24 @@ class KioskSettings:
     @property
     def large_on(self) -> bool:
         return _SWITCH[self.large]
+
+    def keypad_pins(self) -> dict[Key, str]:
+        """The keypad's pin of each key ({} without a keypad); ValueError says what to fix."""
+        if not self.keypad.strip():
+            return {}
+        form = "like up=5,down=6,select=13,back=19,help=26"
+        pins: dict[Key, str] = {}
+        for part in self.keypad.split(","):
+            name, _, pin = (p.strip() for p in part.partition("="))
+            if name not in set(Key) or not pin:
+                raise ValueError(f"keypad: {part.strip()!r} is not key=pin ({form})")
+            pins[Key(name)] = pin
+        missing = [key.value for key in Key if key not in pins]
+        if missing:
+            raise ValueError(f"keypad: no pin for {', '.join(missing)} ({form})")
+        if len(set(pins.values())) < len(pins):
+            raise ValueError(f"keypad: two keys on one pin ({self.keypad})")
+        return pins
 
     def updated(self, config: Mapping[str, str]) -> KioskSettings:
         """These settings with the hub's on top; ValueError for a key or value it cannot take."""

@@ -7,6 +7,8 @@ guesses. Everything said is also on the screen; these are the screen's words, sp
 
 from __future__ import annotations
 
+import re
+
 from hall_display.speech import (
     LETTERS_EN,
     LETTERS_RU,
@@ -167,3 +169,27 @@ def phrase(text: str, language: str) -> Phrase:
     """A whole sentence for hall_display's Voice (synthesised and cached as one)."""
     voice = Language.EN if language == "en" else Language.RU
     return Phrase(voice, text, (Piece(voice, text),), text)
+
+
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+
+
+def times_said(text: str, language: str) -> str:
+    """Every "10:40" in a shown text as :func:`time_words` says it."""
+    return _TIME.sub(lambda match: time_words(match.group(), language), text)
+
+
+def time_words(hhmm: str, language: str) -> str:
+    """ "10:20" as the hall's voice says it: "десять часов двадцать минут", "ten twenty";
+    a full hour has no minutes ("девять часов"). Anything else is returned as it is."""
+    hours, _, minutes = hhmm.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+        return hhmm
+    h, m = int(hours), int(minutes)
+    if language == "en":
+        if m == 0:
+            return f"{english_words(h)} o'clock"
+        tail = f"oh {english_words(m)}" if m < 10 else english_words(m)
+        return f"{english_words(h)} {tail}"
+    said = f"{number_words(h)} {plural_ru(h, 'час', 'часа', 'часов')}"
+    return f"{said} {minutes_words(m, language)}" if m else said

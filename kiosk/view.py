@@ -9,6 +9,7 @@ All methods run in the GUI thread; the hub's thread reaches them through ``bridg
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import cast
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
@@ -19,7 +20,10 @@ from kiosk.booking import Booked, SlotList
 from kiosk.catalogue import Catalogue, Wait
 from kiosk.catalogue_actions import CatalogueActions
 from kiosk.flow import KioskFlow
+from kiosk.keys import from_keyboard
+from kiosk.keys_guide import HEADPHONES, NO_KEYS, KeysGuide
 from kiosk.lookup import Found
+from kiosk.navigation import Key
 from kiosk.payment import Paid
 from kiosk.settings import KioskSettings
 from kiosk.shown import DEFAULT_DPI, shown
@@ -72,6 +76,8 @@ _GROUPS = {
         "lookup",
         "info",
         "claim",
+        "focusText",
+        "voiceLine",
         *screens_view.TICKET_KEYS,
         *steps_view.BOOKING_KEYS,
         *steps_view.PAYMENT_KEYS,
@@ -91,9 +97,13 @@ class KioskView(QObject):
     # The technician closed the program.
     quitRequested = Signal()  # noqa: N815
 
-    def __init__(self, flow: KioskFlow, *, parent: QObject | None = None) -> None:
+    def __init__(
+        self, flow: KioskFlow, *, keys: KeysGuide | None = None, parent: QObject | None = None
+    ) -> None:
+        """``keys``: the keypad's guide (none: a kiosk used by touch alone)."""
         super().__init__(parent)
         self.flow = flow
+        self.keys = keys
         self.groups = RowsModel(GROUP_ROLES, self)
         self.services = RowsModel(SERVICE_ROLES, self)
         self.choices = RowsModel(CHOICE_ROLES, self)
@@ -336,6 +346,34 @@ class KioskView(QObject):
         """Text from a physical keyboard or a code scanner ("\r" Return, "\b" Backspace)."""
         self._tap(lambda: self.flow.typed(text))
 
+    @Slot(str)
+    def press(self, key: str) -> None:
+        """A key of the tactile keypad (``navigation.Key``), or its headphones' jack."""
+        keys = self.keys
+        if keys is None:
+            return
+        if key == HEADPHONES:
+            self._do(keys.headphones)
+        else:
+            self._do(lambda: keys.press(Key(key)))
+
+    @Slot(int, int, str, result=bool)
+    def keyPressed(self, key: int, modifiers: int, text: str) -> bool:  # noqa: N802
+        """A keyboard's key (a USB keypad): True when it was the keypad's (kiosk.keys)."""
+        keys = self.keys
+        if keys is None:
+            return False
+        pressed = from_keyboard(key, modifiers, guided=keys.active)
+        if pressed is not None:
+            self._do(lambda: keys.press(pressed))
+            return True
+        if len(text) == 1 and text.isalnum() and keys.active:
+            with self._gathered():
+                done = keys.typed(text)
+                self.refresh()
+            return done
+        return False
+
     @Slot()
     def touched(self) -> None:
         """Any touch anywhere (QML's top-level area): the visitor is still here."""
@@ -356,19 +394,25 @@ class KioskView(QObject):
         self._do(action)
 
     def _do(self, action: Callable[[], object]) -> None:
-        action()
-        self.refresh()
+        with self._gathered():
+            action()
+            self.refresh()
         if self.flow.technician.quit_requested:
             self.flow.technician.quit_requested = False
             emit(self.quitRequested)
 
+    def _gathered(self) -> AbstractContextManager[None]:
+        """What the flow says during an action, said with the screen's announcement."""
+        return self.keys.gathered() if self.keys is not None else nullcontext()
+
     def refresh(self) -> None:
         """Recompute everything shown from the flow; signal the groups that changed."""
         now = shown(self.flow, self._screen_dpi)
+        focus = self.keys.settle(now) if self.keys is not None else NO_KEYS
         self.groups.set_rows(now.groups)
         self.services.set_rows(now.services)
         self.choices.set_rows(now.choices)
-        values = now.values
+        values = {**now.values, **focus}
         if now.qr is not None:
             self._set_qr(now.qr)
             values = {**values, "qrSource": f"image://kiosk/qr/{self._qr_serial}"}
@@ -454,6 +498,8 @@ class KioskView(QObject):
     lookup = _value("QVariantMap", "lookup", screenChanged)
     info = _value("QVariantMap", "info", screenChanged)
     claim = _value("QVariantMap", "claim", screenChanged)
+    focusText = _value(str, "focusText", screenChanged)  # noqa: N815
+    voiceLine = _value(str, "voiceLine", screenChanged)  # noqa: N815
     choicesModel = Property(QObject, lambda self: self.choices, constant=True)  # noqa: N815
     groupsModel = Property(QObject, lambda self: self.groups, constant=True)  # noqa: N815
     servicesModel = Property(QObject, lambda self: self.services, constant=True)  # noqa: N815

@@ -292,6 +292,7 @@ def ticket_slip(payload_json: str) -> TicketSlip:
         appointment=appointment or None,
         copy=slip.copy,
         priority=priority or None,
+        large=slip.large,
     )
 
 

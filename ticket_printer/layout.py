@@ -59,6 +59,8 @@ class TicketSlip:
     copy: bool = False
     # "Льгота: <category>", and what to do about it while the claim is not yet confirmed.
     priority: str | None = None
+    # For a visitor with impaired sight: the lines under the number twice the size.
+    large: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,12 @@ def _big(text: str, profile: PrinterProfile, largest: int) -> bytes:
     """One line in the largest type that fits, then back to normal size."""
     size = _fit(text, profile, largest)
     return codec.char_size(size, size) + _lines(text, profile, size) + codec.char_size(1, 1)
+
+
+def _sized(lines: list[str], profile: PrinterProfile, size: int) -> bytes:
+    """Lines at ``size`` times the normal size, then back to normal."""
+    text = b"".join(_lines(line, profile, size) for line in lines)
+    return text if size == 1 else codec.char_size(size, size) + text + codec.char_size(1, 1)
 
 
 def _bold(text: str, profile: PrinterProfile) -> bytes:
@@ -162,11 +170,14 @@ def render_ticket(
     out += _big(slip.number, profile, 8)
     if slip.copy:
         out += _bold("КОПИЯ", profile)
-    out += codec.char_size(1, 2) + _lines(slip.service_name, profile) + codec.char_size(1, 1)
-    out += _lines(slip.issued_at.strftime("%d.%m.%Y %H:%M"), profile)
-    out += _lines(f"Перед вами: {slip.people_ahead}", profile)
+    # Large: twice as wide and high; else the service's name twice as high.
+    width = 2 if slip.large else 1
+    out += codec.char_size(width, 2) + _lines(slip.service_name, profile, width)
+    out += codec.char_size(1, 1) + _lines(slip.issued_at.strftime("%d.%m.%Y %H:%M"), profile)
+    told = [f"Перед вами: {slip.people_ahead}"]
     if not slip.copy:
-        out += _lines(wait_line(slip.wait_minutes), profile)
+        told.append(wait_line(slip.wait_minutes))
+    out += _sized(told, profile, width)
     if slip.desk_hint:
         out += _lines(slip.desk_hint, profile)
     if slip.status_url:

@@ -103,8 +103,11 @@ class Printers:
         )
 
 
-def slip(branch: Branch, ticket: Ticket, estimate: WaitEstimate | None) -> printing_pb2.TicketSlip:
-    """What the printer prints for a ticket; without an estimate it is a copy."""
+def slip(
+    branch: Branch, ticket: Ticket, estimate: WaitEstimate | None, *, large: bool = False
+) -> printing_pb2.TicketSlip:
+    """What the printer prints for a ticket; without an estimate it is a copy; ``large``
+    for a visitor the kiosk's voice guides."""
     service = next(s for s in branch.services if s.id == ticket.service_id)
     category = branch.priority(ticket.priority)
     shown = category is not None and category.id != branch.appointments.priority
@@ -123,6 +126,7 @@ def slip(branch: Branch, ticket: Ticket, estimate: WaitEstimate | None) -> print
         copy=estimate is None,
         priority_name=category.name_ru if shown and category is not None else "",
         priority_claimed=shown and ticket.priority_claimed,
+        large=large,
     )
     if estimate is not None:
         made.people_ahead = estimate.people_ahead

@@ -64,7 +64,7 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
             # Keyed by the ticket: a retried request finds the job it already made.
             job = await self._printers.submit(
                 request.printer_id,
-                slip(self._hub.loaded.branch, ticket, estimate),
+                slip(self._hub.loaded.branch, ticket, estimate, large=request.large_print),
                 key=f"ticket:{ticket.id}",
             )
             response.print_job.CopyFrom(job)

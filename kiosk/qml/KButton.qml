@@ -23,6 +23,11 @@ Rectangle {
     property real fontSize: 40
     property bool bold: kind !== "key"
     readonly property bool touchTarget: true
+    // The keypad's focus is on this button (kiosk/keys_guide.py): a thick frame around it.
+    // (Its text without a leading sign: "← Назад" is the keys' "Назад".)
+    readonly property bool focused: view.focusText !== ""
+                                    && (view.focusText === text
+                                        || view.focusText === text.replace(/^[←⌕▭]\s*/, ""))
     // Space between the border and the text.
     property real inset: 18
     readonly property real s: view.scale
@@ -133,6 +138,16 @@ Rectangle {
             horizontalAlignment: Text.AlignRight
             verticalAlignment: Text.AlignTop
         }
+    }
+    Rectangle {
+        anchors.fill: parent
+        anchors.margins: -12 * button.u
+        visible: button.focused
+        color: "transparent"
+        radius: button.radius + 12 * button.u
+        border.width: 10 * button.u
+        border.color: button.theme.focus
+        z: 2
     }
     MouseArea {
         id: area

@@ -13,7 +13,12 @@ Rectangle {
     color: theme.background
     focus: true
     // A code scanner types what it reads (and Return); a keyboard may be attached too.
+    // A USB keypad's keys are the tactile keypad's first (kiosk/keys.py maps them).
     Keys.onPressed: function(event) {
+        if (root.view.keyPressed(event.key, event.modifiers, event.text)) {
+            event.accepted = true
+            return
+        }
         if (event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
             root.view.typed("\r")
         else if (event.key === Qt.Key_Backspace)
@@ -61,9 +66,32 @@ Rectangle {
                 horizontalAlignment: Text.AlignHCenter
             }
         }
+        // While the voice guides the visitor: what it says of the screen (and, with the
+        // keypad, what the keys do), written for visitors who do not hear it.
+        Rectangle {
+            id: keysBar
+            y: header.height + banner.height
+            width: parent.width
+            height: visible ? voiceText.implicitHeight + 30 * root.u : 0
+            visible: root.view.voiceLine !== ""
+            color: root.theme.focus
+            Text {
+                id: voiceText
+                x: 30 * root.u
+                width: parent.width - 60 * root.u
+                anchors.verticalCenter: parent.verticalCenter
+                text: root.view.voiceLine
+                color: "#000000"
+                font.family: root.theme.face
+                font.pixelSize: 30 * root.u * root.view.scale
+                font.bold: true
+                wrapMode: Text.WordWrap
+                horizontalAlignment: Text.AlignHCenter
+            }
+        }
         Item {
             id: body
-            y: header.height + banner.height
+            y: header.height + banner.height + keysBar.height
             width: parent.width
             height: parent.height - y
 

@@ -23,6 +23,8 @@ QtObject {
     readonly property color warnInk: "#000000"
     readonly property color ok: contrast ? "#00e676" : "#1b6e35"
     readonly property color okInk: contrast ? "#000000" : "#ffffff"
+    // The keypad's focus frame: a colour no button has, in both schemes.
+    readonly property color focus: contrast ? "#00e5ff" : "#ff6a00"
     readonly property color shade: "#b3000000"
     readonly property int borderWidth: contrast ? 4 : 2
     readonly property string face: "DejaVu Sans"

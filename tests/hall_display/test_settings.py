@@ -59,4 +59,4 @@ def test_both_languages_show_russian_first_and_a_word_alike_once() -> None:
         "Талон А123 — пройдите к окну 5",
         "Ticket А123, please go to desk 5",
     )
-    assert call_lines("А123", 5, recall=True, language="en")[0].startswith("Again:")
+    assert call_lines("А123", 5, recall=True, language="en")[0].startswith("Calling again:")

@@ -76,11 +76,11 @@ async def printer_online(
 
 
 async def issue(
-    served: Served, request_id: str, printer: str = PRINTER
+    served: Served, request_id: str, printer: str = PRINTER, *, large: bool = False
 ) -> queue_pb2.IssueTicketResponse:
     return await served.queue.IssueTicket(
         queue_pb2.IssueTicketRequest(
-            service_id="passport", request_id=request_id, printer_id=printer
+            service_id="passport", request_id=request_id, printer_id=printer, large_print=large
         )
     )
 
@@ -91,7 +91,7 @@ async def test_a_ticket_is_printed_once_with_what_the_visitor_needs(
     printing = printing_pb2_grpc.PrintingStub(served.channel)
     await served.queue.OpenDesk(queue_pb2.OpenDeskRequest(desk_id="desk-01"))
     async with printer_online(served, tmp_path) as (printer, _):
-        await issue(served, "first")
+        await issue(served, "first", large=True)
         issued = await issue(served, "second")
         again = await issue(served, "second")  # the kiosk retried: same ticket, same job
         assert issued.print_job.state == common_pb2.PRINT_JOB_STATE_QUEUED
@@ -114,6 +114,8 @@ async def test_a_ticket_is_printed_once_with_what_the_visitor_needs(
         assert slip.status_url.endswith(f"/t/{quote(issued.ticket.id)}")
         assert slip.timezone == "Europe/Moscow"
         assert not slip.copy
+        # The first visitor was guided by the kiosk's voice: large type.
+        assert [j.large for j in printer.jobs] == [True, False]
 
 
 async def test_a_printer_out_of_paper_gets_no_promise_but_the_ticket_is_issued(

@@ -45,6 +45,8 @@ class Requests:
     payments: list[int] = field(default_factory=list)
     # The priority category each ticket was claimed with ("": none).
     priorities: list[str] = field(default_factory=list)
+    # Whether each ticket was asked in large type (the visitor guided by the voice).
+    large: list[bool] = field(default_factory=list)
     # The card PINs handed to the reader, the very buffers (None: cancelled).
     pins: list[bytearray | None] = field(default_factory=list)
 
@@ -57,11 +59,13 @@ class Requests:
         payment_id: int = 0,
         *,
         priority: str = "",
+        large: bool = False,
     ) -> None:
         self.sent.append(("ticket", request_id, service_id, printer_id))
         self.visitors.append(visitor)
         self.payments.append(payment_id)
         self.priorities.append(priority)
+        self.large.append(large)
 
     def check_in(self, request_id: str, code: str, printer_id: str) -> None:
         self.sent.append(("checkin", request_id, code, printer_id))

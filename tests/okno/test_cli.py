@@ -45,7 +45,7 @@ VERBS = {
         "sim-device",
     ],
     "kiosk": ["bench"],
-    "kiosk bench": ["catalogue"],
+    "kiosk bench": ["catalogue", "keys"],
     "display": ["bench"],
     "printer": ["sim", "test-page", "bench"],
     "desk": ["panel", "bench"],

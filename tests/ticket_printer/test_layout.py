@@ -6,7 +6,9 @@ import pytest
 
 from tests.ticket_printer.conftest import make_slip
 from ticket_printer import codec
+from ticket_printer import commands as cmd
 from ticket_printer.errors import TemplateError
+from ticket_printer.interpreter import Interpreter
 from ticket_printer.layout import (
     Logo,
     render_pairing_code,
@@ -162,3 +164,25 @@ def test_paper_widths_other_than_58_and_80_are_refused() -> None:
         PrinterProfile.for_paper(76)
     assert (PAPER_58.dots_per_line, PAPER_58.chars_per_line) == (384, 32)
     assert (PAPER_80.dots_per_line, PAPER_80.chars_per_line) == (576, 48)
+
+
+def test_a_large_slip_prints_the_service_the_people_and_the_wait_twice_the_size() -> None:
+    """For a visitor guided by the kiosk's voice; decoded as the printer reads it."""
+    normal = Interpreter().feed(render_ticket(make_slip(), PAPER_80))
+    large = Interpreter().feed(render_ticket(make_slip(large=True), PAPER_80))
+
+    def sized(commands: list[cmd.Command]) -> dict[str, cmd.CharSize]:
+        size, found = cmd.CharSize(1, 1), {}
+        for command in commands:
+            if isinstance(command, cmd.CharSize):
+                size = command
+            elif isinstance(command, cmd.Text):
+                found[command.data.decode("cp866").strip()] = size
+        return found
+
+    assert sized(normal)["Перед вами: 3"] == cmd.CharSize(1, 1)
+    assert sized(large)["Перед вами: 3"] == cmd.CharSize(2, 2)
+    assert sized(large)["Ожидание: около 12 мин"] == cmd.CharSize(2, 2)
+    assert sized(large)["гражданина РФ"] == cmd.CharSize(2, 2)
+    assert sized(large)["А123"] == sized(normal)["А123"] == cmd.CharSize(8, 8)
+    assert sized(large)["23.11.2026 10:05"] == cmd.CharSize(1, 1)

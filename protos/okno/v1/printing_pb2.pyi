@@ -190,6 +190,7 @@ class TicketSlip(_message.Message):
     COPY_FIELD_NUMBER: _builtins.int
     PRIORITY_NAME_FIELD_NUMBER: _builtins.int
     PRIORITY_CLAIMED_FIELD_NUMBER: _builtins.int
+    LARGE_FIELD_NUMBER: _builtins.int
     ticket_id: _builtins.str
     number: _builtins.str
     service_name: _builtins.str
@@ -214,6 +215,10 @@ class TicketSlip(_message.Message):
     kiosk: then the ticket says to show the document at the desk.
     """
     priority_claimed: _builtins.bool
+    large: _builtins.bool
+    """Large type for a visitor with impaired sight: the service, the people ahead and the
+    wait twice the size (the number is always as large as the paper takes).
+    """
     @_builtins.property
     def desk_numbers(self) -> _containers.RepeatedScalarFieldContainer[_builtins.int]:
         """The windows that serve this service."""
@@ -237,10 +242,11 @@ class TicketSlip(_message.Message):
         copy: _builtins.bool = ...,
         priority_name: _builtins.str = ...,
         priority_claimed: _builtins.bool = ...,
+        large: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["appointment_unix_ms", b"appointment_unix_ms", "branch_name", b"branch_name", "copy", b"copy", "desk_numbers", b"desk_numbers", "issued_at_unix_ms", b"issued_at_unix_ms", "number", b"number", "people_ahead", b"people_ahead", "priority_claimed", b"priority_claimed", "priority_name", b"priority_name", "service_name", b"service_name", "service_name_en", b"service_name_en", "status_url", b"status_url", "ticket_id", b"ticket_id", "timezone", b"timezone", "wait_known", b"wait_known", "wait_minutes", b"wait_minutes"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["appointment_unix_ms", b"appointment_unix_ms", "branch_name", b"branch_name", "copy", b"copy", "desk_numbers", b"desk_numbers", "issued_at_unix_ms", b"issued_at_unix_ms", "large", b"large", "number", b"number", "people_ahead", b"people_ahead", "priority_claimed", b"priority_claimed", "priority_name", b"priority_name", "service_name", b"service_name", "service_name_en", b"service_name_en", "status_url", b"status_url", "ticket_id", b"ticket_id", "timezone", b"timezone", "wait_known", b"wait_known", "wait_minutes", b"wait_minutes"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

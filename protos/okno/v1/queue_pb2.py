@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from protos.okno.v1 import common_pb2 as okno_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13okno/v1/queue.proto\x12\x07okno.v1\x1a\x14okno/v1/common.proto\"\xbf\x01\n\x12IssueTicketRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x12\n\nservice_id\x18\x02 \x01(\t\x12\x10\n\x08priority\x18\x03 \x01(\t\x12\x1d\n\x15priority_from_unix_ms\x18\x04 \x01(\x03\x12\x12\n\nprinter_id\x18\x05 \x01(\t\x12\x14\n\x0cvisitor_name\x18\x06 \x01(\t\x12\x12\n\nsnils_hash\x18\x07 \x01(\t\x12\x12\n\npayment_id\x18\x08 \x01(\x03\"\x97\x01\n\x13IssueTicketResponse\x12\x1f\n\x06ticket\x18\x01 \x01(\x0b\x32\x0f.okno.v1.Ticket\x12\'\n\x08\x65stimate\x18\x02 \x01(\x0b\x32\x15.okno.v1.WaitEstimate\x12\x10\n\x08sequence\x18\x03 \x01(\x03\x12$\n\tprint_job\x18\x04 \x01(\x0b\x32\x11.okno.v1.PrintJob\"2\n\x0b\x44\x65skRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65sk_id\x18\x02 \x01(\t\"K\n\x11\x43\x61llTicketRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65sk_id\x18\x02 \x01(\t\x12\x11\n\tticket_id\x18\x03 \x01(\t\"r\n\x0fTransferRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65sk_id\x18\x02 \x01(\t\x12\x15\n\rto_service_id\x18\x03 \x01(\t\x12\x12\n\nto_desk_id\x18\x04 \x01(\t\x12\x0f\n\x07\x63omment\x18\x05 \x01(\t\"L\n\x13\x43\x61ncelTicketRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x11\n\tticket_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"K\n\x0fOpenDeskRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65sk_id\x18\x02 \x01(\t\x12\x13\n\x0boperator_id\x18\x03 \x01(\t\"v\n\x0eTicketResponse\x12\x1f\n\x06ticket\x18\x01 \x01(\x0b\x32\x0f.okno.v1.Ticket\x12\x1b\n\x04\x64\x65sk\x18\x02 \x01(\x0b\x32\r.okno.v1.Desk\x12\x10\n\x08sequence\x18\x03 \x01(\x03\x12\x14\n\x0cno_open_desk\x18\x04 \x01(\x08\"=\n\x0c\x44\x65skResponse\x12\x1b\n\x04\x64\x65sk\x18\x01 \x01(\x0b\x32\r.okno.v1.Desk\x12\x10\n\x08sequence\x18\x02 \x01(\x03\"\x16\n\x14GetQueueStateRequest\")\n\x13\x45stimateWaitRequest\x12\x12\n\nservice_id\x18\x01 \x01(\t\"%\n\x10GetTicketRequest\x12\x11\n\tticket_id\x18\x01 \x01(\t\"L\n\x15RemovePriorityRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65sk_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t2\xd2\x08\n\x0cQueueService\x12H\n\x0bIssueTicket\x12\x1b.okno.v1.IssueTicketRequest\x1a\x1c.okno.v1.IssueTicketResponse\x12\x39\n\x08\x43\x61llNext\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12\x41\n\nCallTicket\x12\x1a.okno.v1.CallTicketRequest\x1a\x17.okno.v1.TicketResponse\x12\x37\n\x06Recall\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12=\n\x0cStartService\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12>\n\rFinishService\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12;\n\nMarkNoShow\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12=\n\x08Transfer\x12\x18.okno.v1.TransferRequest\x1a\x17.okno.v1.TicketResponse\x12\x45\n\x0c\x43\x61ncelTicket\x12\x1c.okno.v1.CancelTicketRequest\x1a\x17.okno.v1.TicketResponse\x12;\n\x08OpenDesk\x12\x18.okno.v1.OpenDeskRequest\x1a\x15.okno.v1.DeskResponse\x12\x38\n\tCloseDesk\x12\x14.okno.v1.DeskRequest\x1a\x15.okno.v1.DeskResponse\x12\x38\n\tPauseDesk\x12\x14.okno.v1.DeskRequest\x1a\x15.okno.v1.DeskResponse\x12\x43\n\rGetQueueState\x12\x1d.okno.v1.GetQueueStateRequest\x1a\x13.okno.v1.QueueState\x12\x43\n\x0c\x45stimateWait\x12\x1c.okno.v1.EstimateWaitRequest\x1a\x15.okno.v1.WaitEstimate\x12\x37\n\tGetTicket\x12\x19.okno.v1.GetTicketRequest\x1a\x0f.okno.v1.Ticket\x12@\n\x0f\x43onfirmPriority\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12I\n\x0eRemovePriority\x12\x1e.okno.v1.RemovePriorityRequest\x1a\x17.okno.v1.TicketResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13okno/v1/queue.proto\x12\x07okno.v1\x1a\x14okno/v1/common.proto\"\xd4\x01\n\x12IssueTicketRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x12\n\nservice_id\x18\x02 \x01(\t\x12\x10\n\x08priority\x18\x03 \x01(\t\x12\x1d\n\x15priority_from_unix_ms\x18\x04 \x01(\x03\x12\x12\n\nprinter_id\x18\x05 \x01(\t\x12\x14\n\x0cvisitor_name\x18\x06 \x01(\t\x12\x12\n\nsnils_hash\x18\x07 \x01(\t\x12\x12\n\npayment_id\x18\x08 \x01(\x03\x12\x13\n\x0blarge_print\x18\t \x01(\x08\"\x97\x01\n\x13IssueTicketResponse\x12\x1f\n\x06ticket\x18\x01 \x01(\x0b\x32\x0f.okno.v1.Ticket\x12\'\n\x08\x65stimate\x18\x02 \x01(\x0b\x32\x15.okno.v1.WaitEstimate\x12\x10\n\x08sequence\x18\x03 \x01(\x03\x12$\n\tprint_job\x18\x04 \x01(\x0b\x32\x11.okno.v1.PrintJob\"2\n\x0b\x44\x65skRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65sk_id\x18\x02 \x01(\t\"K\n\x11\x43\x61llTicketRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65sk_id\x18\x02 \x01(\t\x12\x11\n\tticket_id\x18\x03 \x01(\t\"r\n\x0fTransferRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65sk_id\x18\x02 \x01(\t\x12\x15\n\rto_service_id\x18\x03 \x01(\t\x12\x12\n\nto_desk_id\x18\x04 \x01(\t\x12\x0f\n\x07\x63omment\x18\x05 \x01(\t\"L\n\x13\x43\x61ncelTicketRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x11\n\tticket_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"K\n\x0fOpenDeskRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65sk_id\x18\x02 \x01(\t\x12\x13\n\x0boperator_id\x18\x03 \x01(\t\"v\n\x0eTicketResponse\x12\x1f\n\x06ticket\x18\x01 \x01(\x0b\x32\x0f.okno.v1.Ticket\x12\x1b\n\x04\x64\x65sk\x18\x02 \x01(\x0b\x32\r.okno.v1.Desk\x12\x10\n\x08sequence\x18\x03 \x01(\x03\x12\x14\n\x0cno_open_desk\x18\x04 \x01(\x08\"=\n\x0c\x44\x65skResponse\x12\x1b\n\x04\x64\x65sk\x18\x01 \x01(\x0b\x32\r.okno.v1.Desk\x12\x10\n\x08sequence\x18\x02 \x01(\x03\"\x16\n\x14GetQueueStateRequest\")\n\x13\x45stimateWaitRequest\x12\x12\n\nservice_id\x18\x01 \x01(\t\"%\n\x10GetTicketRequest\x12\x11\n\tticket_id\x18\x01 \x01(\t\"L\n\x15RemovePriorityRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65sk_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t2\xd2\x08\n\x0cQueueService\x12H\n\x0bIssueTicket\x12\x1b.okno.v1.IssueTicketRequest\x1a\x1c.okno.v1.IssueTicketResponse\x12\x39\n\x08\x43\x61llNext\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12\x41\n\nCallTicket\x12\x1a.okno.v1.CallTicketRequest\x1a\x17.okno.v1.TicketResponse\x12\x37\n\x06Recall\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12=\n\x0cStartService\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12>\n\rFinishService\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12;\n\nMarkNoShow\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12=\n\x08Transfer\x12\x18.okno.v1.TransferRequest\x1a\x17.okno.v1.TicketResponse\x12\x45\n\x0c\x43\x61ncelTicket\x12\x1c.okno.v1.CancelTicketRequest\x1a\x17.okno.v1.TicketResponse\x12;\n\x08OpenDesk\x12\x18.okno.v1.OpenDeskRequest\x1a\x15.okno.v1.DeskResponse\x12\x38\n\tCloseDesk\x12\x14.okno.v1.DeskRequest\x1a\x15.okno.v1.DeskResponse\x12\x38\n\tPauseDesk\x12\x14.okno.v1.DeskRequest\x1a\x15.okno.v1.DeskResponse\x12\x43\n\rGetQueueState\x12\x1d.okno.v1.GetQueueStateRequest\x1a\x13.okno.v1.QueueState\x12\x43\n\x0c\x45stimateWait\x12\x1c.okno.v1.EstimateWaitRequest\x1a\x15.okno.v1.WaitEstimate\x12\x37\n\tGetTicket\x12\x19.okno.v1.GetTicketRequest\x1a\x0f.okno.v1.Ticket\x12@\n\x0f\x43onfirmPriority\x12\x14.okno.v1.DeskRequest\x1a\x17.okno.v1.TicketResponse\x12I\n\x0eRemovePriority\x12\x1e.okno.v1.RemovePriorityRequest\x1a\x17.okno.v1.TicketResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,31 +33,31 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'okno.v1.queue_pb2', _global
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ISSUETICKETREQUEST']._serialized_start=55
-  _globals['_ISSUETICKETREQUEST']._serialized_end=246
-  _globals['_ISSUETICKETRESPONSE']._serialized_start=249
-  _globals['_ISSUETICKETRESPONSE']._serialized_end=400
-  _globals['_DESKREQUEST']._serialized_start=402
-  _globals['_DESKREQUEST']._serialized_end=452
-  _globals['_CALLTICKETREQUEST']._serialized_start=454
-  _globals['_CALLTICKETREQUEST']._serialized_end=529
-  _globals['_TRANSFERREQUEST']._serialized_start=531
-  _globals['_TRANSFERREQUEST']._serialized_end=645
-  _globals['_CANCELTICKETREQUEST']._serialized_start=647
-  _globals['_CANCELTICKETREQUEST']._serialized_end=723
-  _globals['_OPENDESKREQUEST']._serialized_start=725
-  _globals['_OPENDESKREQUEST']._serialized_end=800
-  _globals['_TICKETRESPONSE']._serialized_start=802
-  _globals['_TICKETRESPONSE']._serialized_end=920
-  _globals['_DESKRESPONSE']._serialized_start=922
-  _globals['_DESKRESPONSE']._serialized_end=983
-  _globals['_GETQUEUESTATEREQUEST']._serialized_start=985
-  _globals['_GETQUEUESTATEREQUEST']._serialized_end=1007
-  _globals['_ESTIMATEWAITREQUEST']._serialized_start=1009
-  _globals['_ESTIMATEWAITREQUEST']._serialized_end=1050
-  _globals['_GETTICKETREQUEST']._serialized_start=1052
-  _globals['_GETTICKETREQUEST']._serialized_end=1089
-  _globals['_REMOVEPRIORITYREQUEST']._serialized_start=1091
-  _globals['_REMOVEPRIORITYREQUEST']._serialized_end=1167
-  _globals['_QUEUESERVICE']._serialized_start=1170
-  _globals['_QUEUESERVICE']._serialized_end=2276
+  _globals['_ISSUETICKETREQUEST']._serialized_end=267
+  _globals['_ISSUETICKETRESPONSE']._serialized_start=270
+  _globals['_ISSUETICKETRESPONSE']._serialized_end=421
+  _globals['_DESKREQUEST']._serialized_start=423
+  _globals['_DESKREQUEST']._serialized_end=473
+  _globals['_CALLTICKETREQUEST']._serialized_start=475
+  _globals['_CALLTICKETREQUEST']._serialized_end=550
+  _globals['_TRANSFERREQUEST']._serialized_start=552
+  _globals['_TRANSFERREQUEST']._serialized_end=666
+  _globals['_CANCELTICKETREQUEST']._serialized_start=668
+  _globals['_CANCELTICKETREQUEST']._serialized_end=744
+  _globals['_OPENDESKREQUEST']._serialized_start=746
+  _globals['_OPENDESKREQUEST']._serialized_end=821
+  _globals['_TICKETRESPONSE']._serialized_start=823
+  _globals['_TICKETRESPONSE']._serialized_end=941
+  _globals['_DESKRESPONSE']._serialized_start=943
+  _globals['_DESKRESPONSE']._serialized_end=1004
+  _globals['_GETQUEUESTATEREQUEST']._serialized_start=1006
+  _globals['_GETQUEUESTATEREQUEST']._serialized_end=1028
+  _globals['_ESTIMATEWAITREQUEST']._serialized_start=1030
+  _globals['_ESTIMATEWAITREQUEST']._serialized_end=1071
+  _globals['_GETTICKETREQUEST']._serialized_start=1073
+  _globals['_GETTICKETREQUEST']._serialized_end=1110
+  _globals['_REMOVEPRIORITYREQUEST']._serialized_start=1112
+  _globals['_REMOVEPRIORITYREQUEST']._serialized_end=1188
+  _globals['_QUEUESERVICE']._serialized_start=1191
+  _globals['_QUEUESERVICE']._serialized_end=2297
 # @@protoc_insertion_point(module_scope)

@@ -32,6 +32,7 @@ class IssueTicketRequest(_message.Message):
     VISITOR_NAME_FIELD_NUMBER: _builtins.int
     SNILS_HASH_FIELD_NUMBER: _builtins.int
     PAYMENT_ID_FIELD_NUMBER: _builtins.int
+    LARGE_PRINT_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     service_id: _builtins.str
     priority: _builtins.str
@@ -61,6 +62,10 @@ class IssueTicketRequest(_message.Message):
     unknown_payment (NOT_FOUND); payment_not_approved, payment_other_service and
     payment_used (FAILED_PRECONDITION).
     """
+    large_print: _builtins.bool
+    """The visitor is guided by the kiosk's voice (impaired sight): the ticket is printed in
+    large type (TicketSlip.large).
+    """
     def __init__(
         self,
         *,
@@ -72,10 +77,11 @@ class IssueTicketRequest(_message.Message):
         visitor_name: _builtins.str = ...,
         snils_hash: _builtins.str = ...,
         payment_id: _builtins.int = ...,
+        large_print: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["payment_id", b"payment_id", "printer_id", b"printer_id", "priority", b"priority", "priority_from_unix_ms", b"priority_from_unix_ms", "request_id", b"request_id", "service_id", b"service_id", "snils_hash", b"snils_hash", "visitor_name", b"visitor_name"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["large_print", b"large_print", "payment_id", b"payment_id", "printer_id", b"printer_id", "priority", b"priority", "priority_from_unix_ms", b"priority_from_unix_ms", "request_id", b"request_id", "service_id", b"service_id", "snils_hash", b"snils_hash", "visitor_name", b"visitor_name"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
