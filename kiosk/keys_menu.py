@@ -189,6 +189,25 @@ def notice(flow: KioskFlow, now: Shown) -> Menu:
     return Menu(name, "", items, flow.screen_prompt())
 
 
+def claim(flow: KioskFlow, now: Shown) -> Menu:
+    """The priority step: a regular ticket first, the categories when asked for (each
+    with its document said), then back and home; after what the step says of itself."""
+    words = now.values["claim"]
+    assert isinstance(words, dict)
+    steps = flow.claims
+    if steps.listing:
+        items = [Item(c.name(flow.language), _claiming(flow, c.id)) for c in steps.categories()]
+    else:
+        items = [Item(str(words["take"]), steps.take), Item(str(words["claim"]), steps.open_list)]
+    items += _leave(flow, now)
+    name = f"claim:{'list' if steps.listing else 'offer'}"
+    return Menu(name, "", tuple(items), flow.screen_prompt())
+
+
+def _claiming(flow: KioskFlow, category_id: str) -> Callable[[], None]:
+    return lambda: flow.claims.take(category_id)
+
+
 def listed(flow: KioskFlow, now: Shown) -> Menu:
     """A screen that declares nothing: the rows of its lists, its pages, back and home,
     after what the screen says of itself (its prompt)."""
@@ -205,6 +224,7 @@ DECLARED: dict[Screen, Declare] = {
     Screen.CHECKIN: checkin,
     Screen.TICKET: ticket,
     Screen.NOTICE: notice,
+    Screen.CLAIM: claim,
 }
 
 

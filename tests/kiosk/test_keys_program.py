@@ -125,6 +125,9 @@ async def test_a_blind_visitor_takes_a_ticket_books_and_checks_in_with_the_keys_
         assert kiosk.guide is not None and kiosk.guide.wait_idle()
         await visitor.pick("Паспорта и документы")
         await visitor.pick("Паспорт гражданина РФ")
+        # The branch has priority categories: a regular ticket is the first choice.
+        await until(qapp, lambda: screen(kiosk) is Screen.CLAIM)
+        await visitor.pick("Взять талон")
         await until(qapp, lambda: screen(kiosk) is Screen.TICKET)
         assert kiosk.guide.wait_idle()
         number = str(kiosk.view.value("ticketNumber"))
@@ -139,6 +142,9 @@ async def test_a_blind_visitor_takes_a_ticket_books_and_checks_in_with_the_keys_
             "подтвердить. Назад: шаг назад. Паспорта и документы. один из девяти.",
             "Паспорта и документы. Вверх и вниз: выбор. Паспорт гражданина РФ, без очереди. "
             "один из пяти.",
+            "Паспорт гражданина РФ. Нажмите «Взять талон». Если вы относитесь к льготной "
+            "категории, нажмите кнопку «Я отношусь к льготной категории» ниже. Вверх и вниз: "
+            "выбор. Взять талон. один из четырёх.",
             ticket_said,
         ]
         await visitor.pick("Готово")
