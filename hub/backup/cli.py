@@ -277,5 +277,11 @@ def restore(
             f"{restored.bookings_without_code} bookings made after the backup are back without "
             "their code and contact: check their visitors in from the booking list"
         )
+    if restored.catalogue_not_restored:
+        typer.echo(
+            f"the configuration names the catalogue {restored.catalogue_not_restored}, which "
+            "this backup (taken before backups carried the catalogue) does not hold: copy it "
+            "and its forms there before starting the hub"
+        )
     if not backoffice:
         typer.echo("no --backoffice: what the branch did after the backup is not restored")

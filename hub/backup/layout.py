@@ -11,6 +11,9 @@ DATABASE = "hub.db"
 CONFIG = "config/branch.toml"
 SECRET = "backoffice.secret"
 PKI = "pki/"
+# The service catalogue and its forms, each under its path from the configuration's
+# folder (hub/backup/catalogue.py).
+CATALOGUE = "catalogue/"
 SUFFIX = ".okno-backup"
 # A cut leaves a staging folder with this prefix (or an archive ending in okno.files'
 # PARTIAL): never taken for a backup, and the next backup removes it.

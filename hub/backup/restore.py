@@ -31,11 +31,14 @@ from typing import Any, Protocol
 import pyrage
 from sqlalchemy import Engine, select
 
+from hub.backup.catalogue import landing
 from hub.backup.errors import ArchiveRefused, BackupSettings, TargetOccupied
-from hub.backup.layout import CONFIG, DATABASE, PKI, SECRET, STAGING, HubFiles
+from hub.backup.layout import CATALOGUE, CONFIG, DATABASE, PKI, SECRET, STAGING, HubFiles
 from hub.backup.manifest import Manifest
 from hub.backup.unpack import unpack
+from hub.config import load_branch
 from hub.domain.model import Appointment, Event, EventKind, JournalEntry
+from hub.errors import ConfigError
 from hub.journal import HUB_MACHINE, HUB_RESTORED
 from hub.store import codec, schema
 from hub.store.database import open_database
@@ -92,6 +95,9 @@ class Restored:
     # The restored hub's last seq: its journal entry of the restore.
     seq: int
     bookings_without_code: int
+    # The catalogue the restored configuration names, when the archive (taken before
+    # backups carried the catalogue) holds none: the hub does not start without it.
+    catalogue_not_restored: str = ""
 
 
 async def restore(
@@ -105,12 +111,7 @@ async def restore(
     branch_id: str = "",
 ) -> Restored:
     """Restore ``archive`` to ``target``; with ``fetch``, catch up from the back office."""
-    occupied = [p for p in _targets(target) if p.exists()]
-    if occupied and not replace_existing:
-        raise TargetOccupied(
-            f"{', '.join(map(str, occupied))} already exist: restore to a new box or an empty "
-            "folder, or give --replace to move them aside (nothing is deleted)"
-        )
+    _check_free(_targets(target), replace_existing)
     target.db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.db.parent, prefix=STAGING))
     try:
@@ -120,6 +121,8 @@ async def restore(
             raise ArchiveRefused(
                 f"{archive} is a backup of branch {described.branch_id!r}, not {branch_id!r}"
             )
+        catalogue = _catalogue_targets(target, described)
+        _check_free(list(catalogue), replace_existing)
         secret = unpacked.root / SECRET
         if fetch is not None and not secret.is_file():
             raise BackupSettings(
@@ -134,10 +137,13 @@ async def restore(
             now_ms,
             None if fetch is None else (fetch, secret.read_text().strip()),
         )
-        _put_in_place(unpacked.root, target, now_ms)
+        _put_in_place(unpacked.root, target, catalogue, now_ms)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    restored = Restored(described, unpacked.ca_fingerprint, *caught)
+    left_out = "" if catalogue else _named_catalogue(target.config)
+    restored = Restored(described, unpacked.ca_fingerprint, *caught, left_out)
+    if left_out:
+        log.warning("backup holds no catalogue config=%s catalogue=%s", target.config, left_out)
     log.info(
         "hub restored branch=%s backup_seq=%d caught_up=%d missing=%d seq=%d",
         described.branch_id,
@@ -282,10 +288,51 @@ def _targets(target: HubFiles) -> list[Path]:
     return [target.db, target.pki, target.config, *secret]
 
 
-def _put_in_place(root: Path, target: HubFiles, now_ms: int) -> None:
+def _check_free(paths: list[Path], replace_existing: bool) -> None:
+    occupied = [p for p in paths if p.exists()]
+    if occupied and not replace_existing:
+        raise TargetOccupied(
+            f"{', '.join(map(str, occupied))} already exist: restore to a new box or an empty "
+            "folder, or give --replace to move them aside (nothing is deleted)"
+        )
+
+
+def _catalogue_targets(target: HubFiles, described: Manifest) -> dict[Path, str]:
+    """Where each catalogue member of the archive goes, by its name in the archive.
+
+    Beside the restored configuration, as the configuration names them; a path that would
+    also be one of the hub's own files is refused before anything is written.
+    """
+    places = {
+        landing(target.config, name): name
+        for name in described.members
+        if name.startswith(CATALOGUE)
+    }
+    own = {*_targets(target), *_companions(target.db)}
+    clash = sorted(p for p in places if p in own or p.is_relative_to(target.pki))
+    if clash:
+        raise BackupSettings(
+            f"the backup's catalogue would be written to {', '.join(map(str, clash))}, where "
+            "the restored hub keeps its own files: give --config a folder apart from --db"
+        )
+    return places
+
+
+def _named_catalogue(config: Path) -> str:
+    """The catalogue file ``config`` names and the box lacks, "" for none; a configuration
+    this okno refuses names none here: the hub's start says what is wrong with it."""
+    try:
+        named = load_branch(config).branch.catalogue.file
+    except ConfigError:
+        return ""
+    path = config.parent / named
+    return str(path) if named and not path.is_file() else ""
+
+
+def _put_in_place(root: Path, target: HubFiles, catalogue: dict[Path, str], now_ms: int) -> None:
     """Move what was there aside (never deleted), then the restored files in."""
     stamp = datetime.fromtimestamp(now_ms / 1000, UTC).strftime("%Y%m%dT%H%M%SZ")
-    for path in [*_targets(target), *_companions(target.db)]:
+    for path in [*_targets(target), *_companions(target.db), *catalogue]:
         if path.exists():
             path.rename(path.with_name(f"{path.name}.before-restore-{stamp}"))
     sync_folder(root / PKI)
@@ -294,6 +341,9 @@ def _put_in_place(root: Path, target: HubFiles, now_ms: int) -> None:
     sync_folder(target.db.parent)
     target.config.parent.mkdir(parents=True, exist_ok=True)
     write_private(target.config, (root / CONFIG).read_bytes())
+    for path, name in catalogue.items():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_private(path, (root / name).read_bytes())
     if target.backoffice_secret is not None and (root / SECRET).is_file():
         write_private(target.backoffice_secret, (root / SECRET).read_bytes())
 

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from hub.backup import manifest
+from hub.backup.catalogue import catalogue_files
 from hub.backup.errors import BackupSettings
 from hub.backup.layout import CONFIG, DATABASE, PKI, SECRET, STAGING, SUFFIX, HubFiles
 from hub.backup.manifest import FORMAT, MANIFEST, SIGNATURE, Manifest
@@ -58,6 +59,7 @@ def take_backup(
     if not recipients:
         raise BackupSettings("no recipient: give --recipient the region's public key (age1...)")
     branch = load_branch(files.config).branch
+    catalogue = catalogue_files(files.config, branch)
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     clear_leftovers(out_dir)
     name = f"{branch.id}-{local_time(now_ms, branch.timezone):%Y%m%d-%H%M%S}{SUFFIX}"
@@ -71,6 +73,8 @@ def take_backup(
                 _copy(key_file, root / PKI / key_file.name)
         if files.backoffice_secret is not None:
             _copy(files.backoffice_secret, root / SECRET)
+        for name, data in catalogue.items():
+            _write(root / name, data)
         described = Manifest(
             format=FORMAT,
             okno_version=__version__,
@@ -174,10 +178,14 @@ def clear_leftovers(out_dir: Path) -> None:
 
 
 def _copy(source: Path, target: Path) -> None:
+    _write(target, source.read_bytes())
+
+
+def _write(target: Path, data: bytes) -> None:
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as file:
-        file.write(source.read_bytes())
+        file.write(data)
 
 
 def _ca_key(path: Path) -> ec.EllipticCurvePrivateKey:

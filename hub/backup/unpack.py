@@ -20,7 +20,7 @@ from alembic.util.exc import CommandError
 
 from hub.backup import manifest
 from hub.backup.errors import ArchiveRefused
-from hub.backup.layout import CONFIG, DATABASE, PKI, SECRET
+from hub.backup.layout import CATALOGUE, CONFIG, DATABASE, PKI, SECRET
 from hub.backup.manifest import MANIFEST, SIGNATURE, Manifest
 from hub.store.database import MIGRATIONS
 from okno import __version__
@@ -120,9 +120,14 @@ def _extract(archive: Path, plain: Path, root: Path) -> None:
 
 
 def _allowed(name: str) -> bool:
+    """A fixed name, a key file directly in ``pki/``, or a catalogue file below
+    ``catalogue/`` whose path never steps up or in place (hub/backup/catalogue.py)."""
     path = PurePosixPath(name)
     if name in _FIXED:
         return True
+    if name.startswith(CATALOGUE):
+        steps = name.split("/")
+        return len(steps) > 1 and all(s not in ("", ".", "..") for s in steps)
     return (
         len(path.parts) == 2
         and path.parts[0] == PKI.rstrip("/")

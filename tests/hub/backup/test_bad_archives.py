@@ -59,8 +59,17 @@ def a_member_added(archive: Path, region: Region, work: Path) -> None:
 
 
 def a_path_outside(archive: Path, region: Region, work: Path) -> None:
+    _planted(archive, region, work, "../../etc/cron.d/okno")
+
+
+def a_catalogue_path_outside(archive: Path, region: Region, work: Path) -> None:
+    """A catalogue member may hold folders, but none that steps up."""
+    _planted(archive, region, work, "catalogue/forms/../../../../etc/cron.d/okno")
+
+
+def _planted(archive: Path, region: Region, work: Path, name: str) -> None:
     def plant(tar: tarfile.TarFile) -> None:
-        evil = tarfile.TarInfo("../../etc/cron.d/okno")
+        evil = tarfile.TarInfo(name)
         evil.size = 1
         tar.addfile(evil, io.BytesIO(b"x"))
 
@@ -107,6 +116,7 @@ CASES: dict[Spoil, str] = {
     a_member_changed: "does not match its checksum",
     a_member_added: "does not hold what its manifest lists",
     a_path_outside: "which no okno backup holds",
+    a_catalogue_path_outside: "which no okno backup holds",
 }
 
 
