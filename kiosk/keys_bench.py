@@ -7,7 +7,8 @@ is counted is the visitor's work, not the hub's speed. The visitor listens to ea
 phrase to its end before the next key (the voice would otherwise cut a phrase not yet
 begun), so the seconds of speech are the whole transcript's, each phrase synthesised
 by espeak-ng at the hall's rate and its WAV's length read. The sighted visitor taps the
-group, then the service (two taps, voice off).
+group, then the service, then "Взять талон" where the branch has priority categories
+(three taps in the example branch, voice off).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from hall_display.voice import Voice
 from hub.config import load_branch
 from kiosk import speech
 from kiosk.catalogue import Catalogue, Group, Service, Wait, grouped
+from kiosk.claim_words import WORDS as CLAIM_WORDS
+from kiosk.claims import Category
 from kiosk.core import CardVisitor
 from kiosk.flow import KioskFlow
 from kiosk.keys_guide import Gathering, KeysGuide
@@ -62,6 +65,7 @@ class _Hub:
         visitor: CardVisitor | None = None,
         payment_id: int = 0,
         *,
+        priority: str = "",
         large: bool = False,
     ) -> None:
         self.asked.append((request_id, service_id))
@@ -79,7 +83,18 @@ def catalogue(config: Path) -> Catalogue:
     ]
     groups = [Group(g.id, g.name_ru, g.name_en) for g in branch.groups]
     shown, named = grouped(services, groups, {})
-    return Catalogue(branch.name, branch.timezone, shown, named)
+    categories = tuple(
+        Category(p.id, p.name_ru, p.name_en, p.document_ru, p.document_en)
+        for p in branch.priorities
+        if p.claimable
+    )
+    return Catalogue(branch.name, branch.timezone, shown, named, categories=categories)
+
+
+def taps(chosen: Catalogue) -> list[str]:
+    """After the service, what every visitor taps where the branch has priority
+    categories: the regular ticket."""
+    return [CLAIM_WORDS["ru"]["take"]] if chosen.categories else []
 
 
 def blind_ticket(chosen: Catalogue, service: Service) -> tuple[int, list[str]]:
@@ -93,7 +108,7 @@ def blind_ticket(chosen: Catalogue, service: Service) -> tuple[int, list[str]]:
     view.set_waits({s.id: WAIT for s in chosen.services}, 0)
     group = chosen.group(service.group_id)
     targets = [group.name("ru")] if group is not None else []
-    for shown in (*targets, service.name("ru")):
+    for shown in (*targets, service.name("ru"), *taps(chosen)):
         while view.value("focusText") != shown:
             if keys.presses > MAX_PRESSES:
                 raise AssertionError(f"{shown!r} was never focused")
@@ -129,7 +144,7 @@ def measure_keys(config: Path = EXAMPLE, *, quick: bool = False) -> list[Figure]
     figures = [
         Figure(f"keys_presses_{first}", presses[0], "presses"),
         Figure(f"keys_speech_{first}", round(seconds[0], 1), "s"),
-        Figure("touch_taps", 2, "taps"),
+        Figure("touch_taps", 2 + len(taps(chosen)), "taps"),
     ]
     if not quick:
         figures += [
