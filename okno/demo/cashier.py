@@ -13,7 +13,6 @@ time as the tickets beside them.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import uuid
@@ -25,17 +24,16 @@ from zoneinfo import ZoneInfo
 import grpc
 
 from hub.domain.branch import Service
+from okno.demo.printer import handed_over
 from okno.demo.rpc import attempt
 from payment_terminal.agent import RECEIPT_TITLE, Charge, PaidState, PaymentAgent, receipt
 from payment_terminal.sim import SimulatedTerminal
-from protos.okno.v1 import common_pb2, printing_pb2, printing_pb2_grpc
+from protos.okno.v1 import printing_pb2, printing_pb2_grpc
 
 log = logging.getLogger(__name__)
 TERMINAL_ID = "payment_terminal-DEMO-0000"
 # A real kiosk's terminal line; the demo pays at the same speed.
 BAUD = 9600
-# How long a visitor waits at the kiosk for the receipt (real seconds) before it is given up.
-RECEIPT_WAIT_S = 5.0
 
 
 @dataclass
@@ -73,19 +71,8 @@ class Cashier:
             )
             job = await attempt(self.printing.PrintSlip(slip), "PrintSlip", payment=paid.payment_id)
             if job is not None:
-                await self._handed_over(job)
+                await handed_over(self.printing, job, "receipt")
         return True
-
-    async def _handed_over(self, job: common_pb2.PrintJob) -> None:
-        """Wait, as the kiosk does before "take your receipt", until the printer is done."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + RECEIPT_WAIT_S
-        request = printing_pb2.GetPrintJobRequest(job_id=job.job_id)
-        while job.state == common_pb2.PRINT_JOB_STATE_QUEUED and loop.time() < deadline:
-            await asyncio.sleep(0.05)
-            job = await self.printing.GetPrintJob(request)
-        if job.state != common_pb2.PRINT_JOB_STATE_PRINTED:
-            log.warning("receipt not printed job=%d state=%s", job.job_id, job.state)
 
 
 def branch_time(clock: Callable[[], int], timezone: str) -> Callable[[], datetime]:

@@ -34,7 +34,9 @@ from okno.demo import outputs
 from okno.demo.authority import InformationSystem
 from okno.demo.board import text
 from okno.demo.cashier import branch_time, hall_terminal
+from okno.demo.checklists import Checklists
 from okno.demo.clock import SimClock, demo_start_ms
+from okno.demo.config import hub_config
 from okno.demo.desks import Desks
 from okno.demo.feed import follow
 from okno.demo.kiosk import run_kiosk
@@ -107,7 +109,7 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
     _remove_earlier(options.out)
     desk_ids = [desk.id for desk in branch.desks]
     async with (
-        _hub_on_loopback(options.config, db, clock) as (hub, doors),
+        _hub_on_loopback(hub_config(options.config, options.out), db, clock) as (hub, doors),
         regional_office(hub, options.out) as office,
         hall_printer(hub, doors, options.out) as printer_id,
         hall_members(doors, desk_ids, printer_id, options.out) as members,
@@ -115,15 +117,18 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
             members.terminal, members.kiosk, printer_id, branch_time(clock, branch.timezone)
         ) as cashier,
     ):
+        kiosk = Stubs.on(members.kiosk)
+        checklists = await Checklists.at(kiosk, printer_id)
         world = World(
             branch,
             clock,
-            Stubs.on(members.kiosk),
+            kiosk,
             {desk_id: Stubs.on(unit) for desk_id, unit in members.desk_units.items()},
             members.sign_in,
             stop,
             printer_id=printer_id,
             cashier=cashier,
+            checklists=checklists,
         )
         zone = ZoneInfo(branch.timezone)
         today = day_start_ms(
@@ -137,6 +142,7 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         camera = Camera(board, clock, options.out / SCREENS, settings)
         clock.run()  # the hall is set up: the morning begins
         await _run_people(world, display, board, branch_info, camera=camera, options=options)
+        checklists_printed = await checklists.settled()
         ended_ms = clock()
         outputs.write_board(options.out, text(board, branch_info, ended_ms))
         screens = tuple(camera.shoot())
@@ -152,14 +158,16 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         "simulated_to_unix_ms": ended_ms,
         "speed": options.speed,
         "applications": outputs.applications(events),
+        "checklists_printed": checklists_printed,
     }
     outputs.write_summary(options.out, report, simulated)
     log.info(
-        "demo stopped events=%d issued=%d served=%d average_wait_min=%.1f",
+        "demo stopped events=%d issued=%d served=%d average_wait_min=%.1f checklists=%d",
         report.events,
         report.issued,
         report.served,
         report.average_wait_min,
+        checklists_printed,
     )
     out = options.out
     return DemoResult(

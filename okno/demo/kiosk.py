@@ -20,6 +20,7 @@ from hub.traffic import (
     service_duration_s,
     sustainable_total,
 )
+from okno.demo.checklists import looks_up
 from okno.demo.rpc import attempt, request_id
 from okno.demo.world import World
 from protos.okno.v1 import queue_pb2
@@ -69,18 +70,25 @@ async def run_kiosk(world: World, rng: random.Random) -> None:
             if not await clock.sleep_until(arrival.at_ms, world.stop):
                 return
             count += 1
-            await _arrive(world, arrival, rng, pays=count % PAYER_EVERY == 2)
+            await _arrive(
+                world, arrival, rng, pays=count % PAYER_EVERY == 2, checklist=looks_up(count)
+            )
         day += timedelta(days=1)
 
 
-async def _arrive(world: World, arrival: Arrival, rng: random.Random, *, pays: bool) -> None:
+async def _arrive(
+    world: World, arrival: Arrival, rng: random.Random, *, pays: bool, checklist: bool
+) -> None:
     """A visitor takes a ticket; one who came to pay a fee pays at the terminal first and
-    then queues for the desk that takes the paid service."""
+    then queues for the desk that takes the paid service; one who looks up what to bring
+    prints the checklist of their service before the ticket."""
     paid = next((s for s in world.branch.services if s.fee_kopecks), None) if pays else None
     if world.cashier and paid:
         if not await world.cashier.pay(paid):
             return
         arrival = paying(arrival, paid, rng)
+    if world.checklists and checklist:
+        await world.checklists.take(arrival.service_id)
     await _issue(world, arrival)
 
 

@@ -10,11 +10,20 @@ from typing import TYPE_CHECKING, TypeVar
 
 import grpc
 
-from protos.okno.v1 import admin_pb2_grpc, feed_pb2_grpc, queue_pb2_grpc, ratings_pb2_grpc
+from protos.okno.v1 import (
+    admin_pb2_grpc,
+    catalogue_pb2_grpc,
+    feed_pb2_grpc,
+    printing_pb2_grpc,
+    queue_pb2_grpc,
+    ratings_pb2_grpc,
+)
 
 if TYPE_CHECKING:
     from protos.okno.v1.admin_pb2_grpc import AdminAsyncStub
+    from protos.okno.v1.catalogue_pb2_grpc import CatalogueAsyncStub
     from protos.okno.v1.feed_pb2_grpc import HallFeedAsyncStub
+    from protos.okno.v1.printing_pb2_grpc import PrintingAsyncStub
     from protos.okno.v1.queue_pb2_grpc import QueueServiceAsyncStub
     from protos.okno.v1.ratings_pb2_grpc import RatingsAsyncStub
 
@@ -28,6 +37,8 @@ class Stubs:
     feed: HallFeedAsyncStub
     admin: AdminAsyncStub
     ratings: RatingsAsyncStub
+    catalogue: CatalogueAsyncStub
+    printing: PrintingAsyncStub
 
     @classmethod
     def on(cls, channel: grpc.aio.Channel) -> Stubs:
@@ -36,6 +47,8 @@ class Stubs:
             feed_pb2_grpc.HallFeedStub(channel),
             admin_pb2_grpc.AdminStub(channel),
             ratings_pb2_grpc.RatingsStub(channel),
+            catalogue_pb2_grpc.CatalogueStub(channel),
+            printing_pb2_grpc.PrintingStub(channel),
         )
 
 

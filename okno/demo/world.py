@@ -16,6 +16,7 @@ from okno.demo.rpc import Stubs
 
 if TYPE_CHECKING:
     from okno.demo.cashier import Cashier
+    from okno.demo.checklists import Checklists
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,5 +34,7 @@ class World:
     printer_id: str = ""
     # The kiosk's card terminal, for visitors who pay a fee; None: nobody pays.
     cashier: Cashier | None = None
+    # The kiosk's "what to bring" checklists; None: no visitor looks one up.
+    checklists: Checklists | None = None
     # Numbers of applications recorded at the desks, for the centre's information system.
     filed: asyncio.Queue[str] = field(default_factory=asyncio.Queue)

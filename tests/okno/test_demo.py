@@ -25,6 +25,7 @@ from hub.replay import REFERENCE_DAY, replay_day
 from hub.traffic import Arrival, Visit, day_start_ms, sustainable_total
 from okno.demo import outputs
 from okno.demo.clock import SimClock, demo_start_ms
+from okno.demo.config import hub_config
 from okno.demo.feed import follow
 from okno.demo.hall import DemoOptions, run_demo
 from okno.demo.kiosk import PAYER_EVERY, demo_mix, paying
@@ -99,11 +100,7 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     numbers = {e["ticket"]["number"] for e in issued}
     on_paper = [n for n in numbers if any(n in p.read_text() for p in printed)]
     assert on_paper, "printed tickets carry the numbers the hub issued"
-    paid = [e for e in events if e["kind"] == "payment_settled"]
-    assert [e["payment"]["state"] for e in paid][:1] == ["approved"], "a visitor paid a fee"
-    receipts = [p for p in printed if "Чек об оплате" in p.read_text()]
-    assert receipts and "500.00" in receipts[0].read_text(), "and got the receipt on paper"
-    assert_dated_in_the_halls_time(receipts[0].read_text(), result.summary)
+    assert_a_fee_was_paid(events, printed, result.summary)
     assert result.voice is not None
     spoken = sorted(result.voice.glob("announcement-*.wav"))
     assert spoken, "the first calls were spoken"
@@ -119,6 +116,7 @@ async def test_the_demo_runs_a_hall_and_leaves_its_log_board_and_figures(tmp_pat
     assert (result.reports / "dashboard" / "overview.html").stat().st_size > 1000
     assert_what_the_desks_keep(events, summary, result.events.read_text())
 
+    assert_a_checklist_was_printed(printed, summary)
     assert summary["issued"] == len(issued)
     assert summary["called"] == len({e["ticket"]["id"] for e in called})
     assert summary["served"] == sum(1 for e in events if e["kind"] == "service_finished")
@@ -140,6 +138,24 @@ def assert_what_the_desks_keep(
     filed = {e["application"]["number"] for e in events if e["kind"] == "application_accepted"}
     assert sum(summary["applications"].values()) == len(filed)
     assert "+7900" not in log_text
+
+
+def assert_a_fee_was_paid(events: list[dict[str, Any]], printed: list[Path], summary: Path) -> None:
+    """A visitor paid the state fee at the terminal and got the receipt on paper."""
+    paid = [e for e in events if e["kind"] == "payment_settled"]
+    assert [e["payment"]["state"] for e in paid][:1] == ["approved"], "a visitor paid a fee"
+    receipts = [p for p in printed if "Чек об оплате" in p.read_text()]
+    assert receipts and "500.00" in receipts[0].read_text(), "and got the receipt on paper"
+    assert_dated_in_the_halls_time(receipts[0].read_text(), summary)
+
+
+def assert_a_checklist_was_printed(printed: list[Path], summary: dict[str, Any]) -> None:
+    """A visitor looked up what to bring in the example catalogue and took it on paper;
+    the figures count each checklist that came out."""
+    checklists = [p.read_text() for p in printed if "Что взять с собой:" in p.read_text()]
+    assert checklists, "a visitor printed what to bring"
+    assert "[ ]" in checklists[0] and "Результат:" in checklists[0]
+    assert summary["checklists_printed"] == len(checklists)
 
 
 def assert_dated_in_the_halls_time(receipt: str, summary: Path) -> None:
@@ -280,3 +296,20 @@ def test_the_demo_day_serves_every_queue(example: Branch) -> None:
         assert report.still_in_hall == 0
         assert max(report.wait_by_service_min.values()) <= 10, report.wait_by_service_min
         assert report.share_over_15_min <= 0.1
+
+
+def test_the_demo_hub_names_the_catalogue_beside_the_branch_file(tmp_path: Path) -> None:
+    config = hub_config(EXAMPLE, tmp_path)
+    assert config == tmp_path / "branch.toml"
+    loaded = load_branch(config).branch
+    assert Path(loaded.catalogue.file) == EXAMPLE.parent.resolve() / "catalogue.toml"
+    assert loaded.model_dump(exclude={"catalogue"}) == load_branch(EXAMPLE).branch.model_dump(
+        exclude={"catalogue"}
+    )
+    alone = tmp_path / "alone" / "branch.toml"
+    alone.parent.mkdir()
+    alone.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert hub_config(alone, tmp_path / "alone") == alone, "no catalogue beside it: as it is"
+    named = tmp_path / "named.toml"
+    named.write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
+    assert hub_config(named, tmp_path / "out") == named, "one it names: as it is"
