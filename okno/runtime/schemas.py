@@ -24,6 +24,8 @@ SWITCH = choice("on", "off")
 FLAG = choice("true", "false", "yes", "no", "on", "off", "1", "0")
 # A Raspberry Pi header's BCM pin: "17", "GPIO17" or "BCM17" (staff_desk.settings).
 PIN = r"(?:gpio|bcm)?\d{1,2}"
+# One key of the kiosk's tactile keypad on its pin: "select=13" (kiosk.settings).
+KEY_PIN = rf"\s*(?:up|down|select|back|help)\s*=\s*{PIN}\s*"
 NAME = text(64)
 LINE = text(500)
 SNILS_HASH_KEY = Setting("snils_hash_key", hex_key(16))
@@ -50,6 +52,9 @@ KIOSK = Schema(
         Setting("ticket_page_url", web_address),
         Setting("title", NAME),
         SNILS_HASH_KEY,
+        # The tactile keypad's five keys and the headphone jack (kiosk.settings says more).
+        Setting("keypad", matching(rf"{KEY_PIN}(?:,{KEY_PIN}){{4}}", "up=5,down=6,select=13,...")),
+        Setting("headphones_pin", matching(PIN, "17 or GPIO17")),
         Setting("group_", matching(r"[^|]*[^|\s][^|]*(\|.*)?", "Имя|Name"), prefix=True),
     ),
 )
