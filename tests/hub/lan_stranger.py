@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import json
+import pkgutil
 import ssl
 import sys
 import urllib.error
@@ -23,18 +25,13 @@ from google.protobuf import descriptor_pool, message_factory
 
 from hub.api.permissions import TABLE
 from okno.runtime.hubtls import presented_authority
-from protos.okno.v1 import (  # noqa: F401  (each import registers its services in the pool)
-    admin_pb2,
-    applications_pb2,
-    appointments_pb2,
-    devices_pb2,
-    feed_pb2,
-    payments_pb2,
-    printing_pb2,
-    queue_pb2,
-    ratings_pb2,
-    staff_pb2,
-)
+from protos.okno import v1
+
+# Every service the hub serves, registered in the pool by importing its module: a stranger
+# tries each RPC of the permission table, so a new service must not be missed here.
+for _module in pkgutil.iter_modules(v1.__path__):
+    if _module.name.endswith("_pb2"):
+        importlib.import_module(f"{v1.__name__}.{_module.name}")
 
 TIMEOUT_S = 3.0
 # A token a stranger could invent: the right shape, signed by nobody.
