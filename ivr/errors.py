@@ -1,0 +1,28 @@
+"""Errors of the voice menu; each says what the person reading the log can do about it."""
+
+from __future__ import annotations
+
+from okno.errors import OknoError
+
+
+class IvrError(OknoError):
+    """Root of the voice menu's errors."""
+
+    code = "ivr_error"
+
+
+class CallEnded(IvrError, ConnectionError):
+    """The caller hung up or Asterisk dropped the connection: nothing more can be said.
+
+    Raised wherever the call is; the menu stops there, and what it had not yet asked the
+    hub to do is not done.
+    """
+
+    code = "call_ended"
+
+
+class AgiProtocolError(IvrError, ValueError):
+    """Asterisk sent what the AGI reference does not allow (a malformed environment block
+    or reply): the call is ended politely and the line logged for the telephony admin."""
+
+    code = "agi_protocol_error"

@@ -1,0 +1,1 @@
+"""Simulators of what the voice menu talks to: Asterisk's side of FastAGI."""
