@@ -24,3 +24,17 @@ async def until_stopped(awaitable: Awaitable[T], stop: asyncio.Event) -> T | Non
     with contextlib.suppress(asyncio.CancelledError):
         await task
     return None
+
+
+async def woken(event: asyncio.Event, seconds: float) -> bool:
+    """Whether ``event`` was set within ``seconds``; a loop's nap that a kick cuts short.
+
+    Not ``asyncio.wait_for``: on Python 3.11 it swallows a cancellation that arrives in the
+    same turn as the event (the waited task is done, so it returns its result), and a loop
+    napping this way then never stops: its ``stop()`` awaited the cancelled task for ever.
+    """
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await event.wait()
+            return True
+    return False

@@ -8,7 +8,6 @@ retried, and a message past its use is dropped unsent.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from hub.notify.messages import Kind, Text, render
 from hub.notify.notices import Links, render_notice
 from hub.notify.outgoing import Outgoing, Sender
 from hub.notify.signing import Signer
+from okno.aio import woken
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -76,8 +76,7 @@ class Delivery:
                 sent = 0
             if not sent:
                 self.kicked.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.kicked.wait(), self._tick_s)
+                await woken(self.kicked, self._tick_s)
 
     async def send_due(self, channel: str) -> int:
         """One pass over the channel's due messages; how many were looked at.

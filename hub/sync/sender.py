@@ -20,6 +20,7 @@ import grpc
 from hub.notify import Backoff
 from hub.sync.errors import SyncRefused
 from hub.sync.signing import sign, sign_directory
+from okno.aio import woken
 from okno.errors import OknoError
 from protos.okno.v1 import sync_pb2, sync_pb2_grpc
 
@@ -322,6 +323,5 @@ class Sender:
         await self._wait(wait_s)
 
     async def _wait(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._kick.wait(), seconds)
+        await woken(self._kick, seconds)
         self._kick.clear()
