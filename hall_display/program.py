@@ -18,10 +18,8 @@ arrangement runs on a screen and offscreen.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import socket
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,17 +36,16 @@ from hall_display.sinks import choose_sink
 from hall_display.view import BoardView, wall_ms
 from hall_display.voice import Voice, hall_clock
 from okno.aio import until_stopped
-from okno.errors import OknoError
-from okno.qt import emit, gui_app, quit_after, quit_on_signals
+from okno.qt import emit, gui_app, run_program
 from okno.runtime.channels import hub_link
 from okno.runtime.enroll import Description, EnrollmentRefused
+from okno.runtime.loop_thread import LoopThread
 from okno.runtime.session import HubSession
 
 log = logging.getLogger(__name__)
 
 KIND = "hall_display"
 TICK_MS = 250
-STOP_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +87,13 @@ def run_display(options: DisplayOptions) -> None:
         raise DisplayError(str(err)) from err
     app = gui_app()
     display = DisplayApp(options)
-    leave = quit_after(app, display.screenshot)
-    display.bridge.failed.connect(lambda _: leave())
-    with quit_on_signals(app, leave):
-        display.start()
-        if options.duration_s is not None:
-            QTimer.singleShot(int(options.duration_s * 1000), leave)
-        app.exec()
-    display.stop()
-    if display.failure is not None:
-        if isinstance(display.failure, OknoError):
-            raise display.failure
-        raise DisplayError(f"the display stopped: {display.failure}") from display.failure
+    run_program(
+        app,
+        display,
+        duration_s=options.duration_s,
+        quits=[display.bridge.failed],
+        stopped=lambda reason: DisplayError(f"the display stopped: {reason}"),
+    )
 
 
 class DisplayApp:
@@ -155,54 +147,26 @@ class DisplayApp:
         return self.window.grab(self.options.screenshots / "display.png")
 
 
-class DisplayIO:
+class DisplayIO(LoopThread):
     """The asyncio side, in its own thread: membership, session, feed client, voice."""
 
     def __init__(
         self, options: DisplayOptions, bridge: FeedBridge, *, voice: Voice | None = None
     ) -> None:
+        super().__init__("okno-display-io")
         self.options = options
         self.base = options.settings()
         self.settings = self.base
         self.bridge = bridge
-        self.failure: BaseException | None = None
         self.client: FeedClient | None = None
         self.announcer: Announcer | None = None
         self.voice = voice
         self.session: HubSession | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._main, name="okno-display-io", daemon=True)
 
-    def start(self) -> None:
-        self._thread.start()
+    def failed(self, reason: str) -> None:
+        emit(self.bridge.failed, reason)
 
-    def stop(self, timeout_s: float = STOP_S) -> None:
-        """Ask the loop to stop, from any thread, and wait for it."""
-        self._stopping.set()
-        loop, stop = self._loop, self._stop
-        if loop is not None and stop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop already ended
-                loop.call_soon_threadsafe(stop.set)
-        if self._thread.is_alive():
-            self._thread.join(timeout_s)
-            if self._thread.is_alive():
-                log.warning("display io did not stop within %.0f s", timeout_s)
-
-    def _main(self) -> None:
-        try:
-            asyncio.run(self._run())
-        except Exception as err:
-            self.failure = err
-            log.error("display stopped: %s", err)
-            emit(self.bridge.failed, str(err))
-
-    async def _run(self) -> None:
-        self._stop = stop = asyncio.Event()
-        self._loop = asyncio.get_running_loop()
-        if self._stopping.is_set():
-            return
+    async def run(self, stop: asyncio.Event) -> None:
         state = self.options.state
         if self.voice is None:
             self.voice = Voice(state / "voice-cache", volume=self.base.volume)

@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
@@ -42,6 +41,7 @@ from okno.aio import until_stopped
 from okno.errors import OknoError
 from okno.runtime.channels import HubLink, hub_link
 from okno.runtime.enroll import Description, EnrollmentRefused
+from okno.runtime.loop_thread import LoopThread
 from okno.runtime.session import HubSession, backoff_s
 from payment_terminal.agent import PaymentAgent
 
@@ -51,7 +51,6 @@ KIND = "kiosk"
 # The card terminal in the kiosk is a device of its own: the hub binds each payment to
 # the terminal's certificate, and a kiosk's may not begin one.
 TERMINAL_KIND = "payment_terminal"
-STOP_S = 10.0
 RETRY_CAP_S = 1.5
 DIGEST_EVERY_S = 30.0
 # A terminal that does not answer is asked again this often (card payment offered then).
@@ -96,7 +95,7 @@ class AgentOptions(Protocol):
     def card_reader(self) -> str: ...
 
 
-class KioskAgent:
+class KioskAgent(LoopThread):
     """The flow's :class:`~kiosk.core.Requests`, and everything else that waits on the hub."""
 
     def __init__(
@@ -108,6 +107,7 @@ class KioskAgent:
         payer: Payer | None = None,
     ) -> None:
         """``payer``: the card terminal's agent (none: fees are paid at the desk)."""
+        super().__init__("okno-kiosk-io")
         self.options = options
         self.payer = payer
         # The card in the kiosk's own reader (--card-reader): its visitor, its PIN keypad.
@@ -117,34 +117,14 @@ class KioskAgent:
         self.listener = listener
         self.base = settings
         self.settings = settings
-        self.failure: BaseException | None = None
         self.branch = Branch()
         self.runner: RequestRunner | None = None
         self.session: HubSession | None = None
         self._reload = False
         self._rng = random.Random()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._main, name="okno-kiosk-io", daemon=True)
 
     # -- from the GUI thread ---------------------------------------------------------------
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout_s: float = STOP_S) -> None:
-        """Ask the loop to stop, from any thread, and wait for it."""
-        self._stopping.set()
-        loop, stop = self._loop, self._stop
-        if loop is not None and stop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop already ended
-                loop.call_soon_threadsafe(stop.set)
-        if self._thread.is_alive():
-            self._thread.join(timeout_s)
-            if self._thread.is_alive():
-                log.warning("kiosk io did not stop within %.0f s", timeout_s)
 
     def issue(
         self,
@@ -218,7 +198,7 @@ class KioskAgent:
 
     def card_pin(self, pin: bytearray | None) -> None:
         """The card's PIN typed on the screen, to the reader waiting on the loop."""
-        loop = self._loop
+        loop = self.loop
         try:
             if loop is None:
                 raise RuntimeError("no loop")
@@ -230,8 +210,8 @@ class KioskAgent:
     def _submit(
         self, request_id: str, ask: Callable[[RequestRunner], Coroutine[Any, Any, None]]
     ) -> None:
-        loop, runner = self._loop, self.runner
-        if loop is None or runner is None or self._stopping.is_set():
+        loop, runner = self.loop, self.runner
+        if loop is None or runner is None:
             self.listener.unreachable(request_id)
             return
         work = ask(runner)
@@ -248,19 +228,10 @@ class KioskAgent:
 
     # -- the loop --------------------------------------------------------------------------
 
-    def _main(self) -> None:
-        try:
-            asyncio.run(self._run())
-        except Exception as err:
-            self.failure = err
-            log.error("kiosk io stopped: %s", err)
-            self.listener.stopped(str(err))
+    def failed(self, reason: str) -> None:
+        self.listener.stopped(reason)
 
-    async def _run(self) -> None:
-        self._stop = stop = asyncio.Event()
-        self._loop = asyncio.get_running_loop()
-        if self._stopping.is_set():
-            return
+    async def run(self, stop: asyncio.Event) -> None:
         options = self.options
         joined = await until_stopped(
             hub_link(

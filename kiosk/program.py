@@ -37,8 +37,7 @@ from kiosk.screen import KioskWindow
 from kiosk.settings import KioskSettings
 from kiosk.view import KioskView
 from kiosk.voice import VoiceGuide
-from okno.errors import OknoError
-from okno.qt import gui_app, quit_after, quit_on_signals
+from okno.qt import gui_app, run_program
 
 log = logging.getLogger(__name__)
 
@@ -92,19 +91,13 @@ def run_kiosk(options: KioskOptions) -> None:
         raise KioskError(str(err)) from err
     app = gui_app()
     kiosk = KioskApp(options)
-    leave = quit_after(app, kiosk.screenshot)
-    kiosk.bridge.failed.connect(lambda _: leave())
-    kiosk.view.quitRequested.connect(leave)
-    with quit_on_signals(app, leave):
-        kiosk.start()
-        if options.duration_s is not None:
-            QTimer.singleShot(int(options.duration_s * 1000), leave)
-        app.exec()
-    kiosk.stop()
-    if kiosk.failure is not None:
-        if isinstance(kiosk.failure, OknoError):
-            raise kiosk.failure
-        raise KioskError(f"the kiosk stopped: {kiosk.failure}") from kiosk.failure
+    run_program(
+        app,
+        kiosk,
+        duration_s=options.duration_s,
+        quits=[kiosk.bridge.failed, kiosk.view.quitRequested],
+        stopped=lambda reason: KioskError(f"the kiosk stopped: {reason}"),
+    )
 
 
 class _Silent:

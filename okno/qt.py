@@ -28,12 +28,13 @@ import ctypes.util
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
 
-from okno.errors import ScreenLibrariesMissing
+from okno.errors import OknoError, ScreenLibrariesMissing
 
 _PROBES = 16
 PINNED = 1 << 40
@@ -155,3 +156,45 @@ def gui_app(
             )
     found = QGuiApplication.instance()
     return found if isinstance(found, QGuiApplication) else QGuiApplication([sys.argv[0]])
+
+
+class GuiProgram(Protocol):
+    """A Qt program with an asyncio side (the hall display, the kiosk)."""
+
+    @property
+    def failure(self) -> BaseException | None: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def screenshot(self) -> object: ...
+
+
+def run_program(
+    app: QCoreApplication,
+    program: GuiProgram,
+    *,
+    duration_s: float | None,
+    quits: Sequence[SignalInstance],
+    stopped: Callable[[str], OknoError],
+) -> None:
+    """Run ``program`` until SIGINT, SIGTERM, one of ``quits`` or ``duration_s``.
+
+    Its failure is raised after Qt's loop ended: an OknoError as is (it already says what
+    to do), anything else as ``stopped(reason)``.
+    """
+    leave = quit_after(app, program.screenshot)
+    for quit_signal in quits:
+        quit_signal.connect(lambda *_: leave())
+    with quit_on_signals(app, leave):
+        program.start()
+        if duration_s is not None:
+            QTimer.singleShot(int(duration_s * 1000), leave)
+        app.exec()
+    program.stop()
+    failure = program.failure
+    if failure is not None:
+        if isinstance(failure, OknoError):
+            raise failure
+        raise stopped(str(failure)) from failure
