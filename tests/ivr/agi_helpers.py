@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from ivr import codec
 from ivr.driver import Channel
-from ivr.line import AgiLine
+from ivr.line import AgiLine, Clip
+from ivr.sim.asterisk import environment
 from ivr.transport import LINE_LIMIT, Transport
 
 ESPEAK_RATE = 22_050
@@ -79,7 +81,7 @@ Script = Callable[[AgiLine, Channel], Awaitable[object]]
 
 
 @asynccontextmanager
-async def fastagi(script: Script, clip: Clips) -> AsyncIterator[tuple[tuple[str, int], Outcome]]:
+async def fastagi(script: Script, clip: Clip) -> AsyncIterator[tuple[tuple[str, int], Outcome]]:
     """A FastAGI server on a free port running ``script`` on each call; its outcome."""
     outcome = Outcome()
 
@@ -106,3 +108,19 @@ def session_clips(factory: pytest.TempPathFactory) -> Clips:
     directory = factory.getbasetemp() / "agi-prompts"
     directory.mkdir(exist_ok=True)
     return Clips(directory)
+
+
+async def scripted_call(address: tuple[str, int], replies: list[str]) -> list[str]:
+    """A raw Asterisk that answers each command with the next of ``replies`` (as written,
+    newlines included) and returns the commands it got: for answers the sim never gives."""
+    reader, writer = await asyncio.open_connection(*address)
+    writer.write(codec.format_environment(environment("+79161234567")).encode())
+    commands = []
+    for reply in replies:
+        line = await asyncio.wait_for(reader.readline(), 2)
+        if not line:
+            break
+        commands.append(line.decode().rstrip("\n"))
+        writer.write(reply.encode())
+    writer.close()
+    return commands
