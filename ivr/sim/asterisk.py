@@ -238,8 +238,8 @@ class _Call:
             return key
         step = self._step(None)
         if step is None:
-            if self.steps:
-                self.steps.pop(0)  # a silence(): this wait times out
+            if self.steps and self.steps[0].act is Act.SILENCE:
+                self.steps.pop(0)  # this wait times out; a step waiting for its prompt stays
             return ""
         if step.act is not Act.PRESS:
             await self._end(step, codec.format_reply(-1))

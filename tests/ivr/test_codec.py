@@ -58,6 +58,11 @@ def test_keys_of_a_newer_asterisk_are_kept_not_refused() -> None:
     assert env.callerid == "+79161234567"
 
 
+def test_a_block_without_a_caller_number_has_an_empty_one() -> None:
+    env = codec.parse_environment([line for line in BLOCK if not line.startswith("agi_callerid:")])
+    assert env.callerid == ""
+
+
 def test_an_empty_value_whose_space_was_stripped_is_still_a_line() -> None:
     lines = [line.rstrip() for line in BLOCK]
     assert codec.parse_environment(lines).raw["accountcode"] == ""

@@ -48,6 +48,16 @@ async def test_a_key_after_the_prompt_is_the_answer(clip: Clips) -> None:
     assert heard.lines == [f"IVR: {QUEUE}", "CALLER: 1"]  # pressed during the first piece
 
 
+async def test_a_press_waits_for_the_prompt_it_names(clip: Clips) -> None:
+    async def script(line: AgiLine, channel: Channel) -> object:
+        return await line.ask(QUEUE), await line.ask(BOOK)
+
+    async with fastagi(script, clip) as (address, outcome):
+        heard = await asterisk.call(address, [press("5", when=BOOK)], prompts=clip.directory)
+    assert outcome.value == ("", "5")
+    assert heard.lines == [f"IVR: {QUEUE}", f"IVR: {BOOK}", "CALLER: 5"]
+
+
 async def test_silence_is_an_empty_answer_after_every_piece(clip: Clips) -> None:
     outcome, heard = await _ask(clip, [silence()], QUEUE, BOOK)
     assert outcome.value == ""
