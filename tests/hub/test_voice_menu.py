@@ -203,11 +203,10 @@ async def test_wrong_keys_count_as_wrong_codes_for_each_caller(
 async def test_two_bookings_typed_by_the_same_keys_are_for_a_person_to_tell_apart(
     served: Served, line: grpc.aio.Channel
 ) -> None:
-    bookings_ = served.hub.bookings
     twins = itertools.cycle(["K7M4QX", "J7M4QX"])  # K and J are both on the 5 key
-    bookings_.codes = CodePool(
+    served.hub.bookings.codes = CodePool(
         lambda drawn: served.hub.read_store(lambda r: r.codes_taken(drawn)),
-        lambda code: served.hub.appointments.in_use(code),
+        served.hub.appointments.in_use,
         draw=lambda: next(twins),
     )
     first = await phone_book(line)
