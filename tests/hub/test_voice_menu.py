@@ -35,6 +35,7 @@ from protos.okno.v1 import (
     queue_pb2,
     queue_pb2_grpc,
 )
+from tests.hub.applications.helpers import accepted
 from tests.hub.conftest import MINUTE, Served
 from tests.hub.devices import device, refused, voice_menu
 from tests.hub.test_api import call_next, issue, open_desk
@@ -351,6 +352,30 @@ async def test_the_code_goes_by_sms_only_to_a_caller_who_agreed(
     finally:
         await notifier.stop()
         await gateway.stop()
+
+
+async def test_only_a_caller_from_the_applications_phone_hears_its_status(
+    served: Served, line: grpc.aio.Channel
+) -> None:
+    application = await accepted(served, phone=PHONE)
+    stub = applications_pb2_grpc.ApplicationsStub(line)
+
+    def look_up(phone: str) -> Any:
+        return stub.LookUp(
+            applications_pb2.LookUpApplicationRequest(number=application.number, phone=phone)
+        )
+
+    found = await look_up("8 916 123-45-67")
+    assert (found.number, found.status) == (application.number, application.status)
+    assert not found.phone
+    for _ in range(10):
+        code, _, reason = await refusal(look_up(OTHER))
+        assert (code, reason) == (grpc.StatusCode.NOT_FOUND, "unknown_application")
+    code, message, reason = await refusal(look_up(OTHER))
+    assert (code, reason) == (grpc.StatusCode.RESOURCE_EXHAUSTED, "too_many_attempts")
+    assert OTHER[1:] not in message
+    # The one guessing is stopped, not every caller of the voice menu.
+    assert (await look_up(PHONE)).number == application.number
 
 
 def test_a_code_is_typed_as_the_keys_that_carry_its_letters() -> None:
