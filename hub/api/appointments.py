@@ -14,6 +14,9 @@ from hub.errors import InvalidRequest
 from hub.service import Hub
 from protos.okno.v1 import appointments_pb2, appointments_pb2_grpc
 
+# Devices a visitor uses: each reaches a booking only with its phone number.
+_VISITORS_DEVICES = frozenset({permissions.KIOSK, permissions.VOICE_MENU})
+
 
 class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
     def __init__(self, hub: Hub) -> None:
@@ -62,6 +65,8 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
             name=request.name,
             snils_hash=request.snils_hash,
             snils=request.snils,
+            # Unset keeps the kiosk's and the web's messages; the phone menu asks the caller.
+            messages=request.send_code if request.HasField("send_code") else True,
         )
         return self._response(booked)
 
@@ -75,7 +80,7 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         moved = await self._hub.bookings.move(
             request.code,
             request.slot_start_unix_ms,
-            caller=self._caller(context),
+            caller=self._caller(context, request.phone),
             request_id=request.request_id,
             phone=_visitors_phone(request.phone),
         )
@@ -88,7 +93,7 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         _require(code=request.code)
         cancelled = await self._hub.bookings.cancel(
             request.code,
-            caller=self._caller(context),
+            caller=self._caller(context, request.phone),
             reason=request.reason,
             request_id=request.request_id,
             phone=_visitors_phone(request.phone),
@@ -102,7 +107,7 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         _require(code=request.code)
         found = await self._hub.bookings.get(
             request.code,
-            caller=self._caller(context),
+            caller=self._caller(context, request.phone),
             phone=_visitors_phone(request.phone, required=False),
         )
         return self._response(found)
@@ -117,6 +122,16 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         return appointments_pb2.FindBookingsResponse(
             bookings=[convert.booking(a, calendar) for a in found]
         )
+
+    @rpc
+    async def FindBookingByKeys(
+        self, request: appointments_pb2.FindBookingByKeysRequest, context: Context
+    ) -> appointments_pb2.BookingResponse:
+        _require(keys=request.keys, phone=request.phone)
+        found = await self._hub.bookings.find_by_keys(
+            request.keys, request.phone, caller=self._caller(context, request.phone)
+        )
+        return self._response(found)
 
     @rpc
     async def CheckIn(
@@ -183,9 +198,10 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
             sequence=self._hub.committed_seq,
         )
 
-    def _caller(self, context: Context) -> str:
-        """Who is asking, for counting wrong codes: the device, else the host."""
-        return _device() or peer_host(context.peer())
+    def _caller(self, context: Context, phone: str = "") -> str:
+        """Who is asking, for counting wrong codes: the device, else the host; the voice
+        menu's caller by their number (scope.guesser)."""
+        return scope.guesser(current(), phone, _device() or peer_host(context.peer()))
 
 
 def _device() -> str:
@@ -195,16 +211,19 @@ def _device() -> str:
 
 
 def _visitors_phone(phone: str, *, required: bool = True) -> str | None:
-    """The phone a kiosk must give with a booking's code to change it (the visitor's own
-    booking), or None for staff, who reach any booking by its code.
+    """The phone a kiosk (or the voice menu: the caller's number) must give with a booking's
+    code to change it (the visitor's own booking), or None for staff, who reach any booking
+    by its code.
 
     Looking a booking up and checking in at the kiosk take the code alone (``required``
     False): the visitor stands there with it, and the answer shows no contact (only its
     hint) and no name; a phone given then must still match.
     """
-    if permissions.KIOSK not in current().kinds:
+    kinds = current().kinds
+    if kinds.isdisjoint(_VISITORS_DEVICES):
         return None
-    return phone if phone or required else None
+    # A voice menu's caller is not standing before it with a slip: always their number.
+    return phone if phone or required or permissions.VOICE_MENU in kinds else None
 
 
 def _require(**fields: str) -> None:
