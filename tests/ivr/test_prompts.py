@@ -8,6 +8,7 @@ import signal
 import stat
 import threading
 import wave
+from array import array
 from pathlib import Path
 
 import pytest
@@ -160,7 +161,9 @@ def test_a_worker_killed_in_prepare_fails_it_and_keeps_the_finished_prompts(
     tmp_path: Path,
 ) -> None:
     prompts = Prompts(tmp_path, engine=ToneEngine(), workers=2)
-    with pytest.raises(PromptFailed, match="worker died"):
+    with pytest.raises(
+        PromptFailed, match=r"1 synthesis worker\(s\) failed \(killed by signal 9\)"
+    ):
         prompts.prepare(["а", "б", "умри"])
     leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
@@ -177,3 +180,28 @@ def test_an_empty_text_is_refused(tmp_path: Path, text: str) -> None:
 def test_a_rate_outside_espeaks_range_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"outside 80\.\.450"):
         Prompts(tmp_path, rate=20)
+
+
+def test_a_prompt_ends_soon_after_its_last_word(tmp_path: Path) -> None:
+    # espeak-ng leaves about 430 ms of silence at the end; pieces played back to back
+    # would have that gap between every two of them.
+    _, frames = read_prompt(Prompts(tmp_path).clip("около часа и десяти минут"))
+    samples = array("h")
+    samples.frombytes(frames)
+    audible = [i for i, s in enumerate(samples) if abs(s) > 64]
+    assert (len(samples) - audible[-1]) / PHONE_RATE < 0.15
+    assert audible[0] / PHONE_RATE < 0.05  # and starts at once
+
+
+class SilentEngine:
+    name = "silent"
+
+    def render(self, text: str, voice: str, rate: int, out: Path) -> None:
+        hall_wav.write_atomic(out, hall_wav.silence(1.0))
+
+
+def test_an_engine_giving_silence_makes_no_prompt(tmp_path: Path) -> None:
+    prompts = Prompts(tmp_path, engine=SilentEngine())
+    with pytest.raises(PromptFailed, match="silence"):
+        prompts.clip(SENTENCE)
+    assert names(tmp_path) == {".voice"}

@@ -219,3 +219,40 @@ def test_an_unknown_status_from_a_newer_hub_is_a_typed_refusal() -> None:
 def test_numbers_beyond_the_halls_numerals_are_refused() -> None:
     with pytest.raises(Unsayable, match="10000"):
         words.count_people(10_000)
+
+
+def test_the_inventory_holds_every_piece_a_call_can_say_within_bounds() -> None:
+    from ivr import inventory
+
+    today = date(2026, 12, 8)
+    found = inventory.pieces(today, days_ahead=7)
+    assert len(found) == len(set(found))
+    assert {
+        "ноль человек",
+        "двадцать два человека",
+        "триста человек",
+        "одна минута",
+        "меньше минуты",
+        "около пяти минут",
+        "около часа и десяти минут",
+        "больше десяти часов",
+        "сегодня",
+        "завтра",
+        "во вторник, пятнадцатого декабря",
+        "в семь часов",
+        "в двадцать один час пятьдесят пять минут",
+        "эм, как Михаил",
+        "девять",
+        "в работе",
+    } <= set(found)
+    assert "в среду, шестнадцатого декабря" not in found  # 8 days ahead: beyond the bound
+    menu = inventory.phrases(["В очереди", "сегодня"], today, 7)
+    assert menu[0] == "В очереди"
+    assert len(menu) == len(found) + 1
+
+
+def test_every_wait_the_menu_can_say_is_in_the_inventory() -> None:
+    from ivr import inventory
+
+    known = set(inventory.wait_texts())
+    assert {words.wait_text(s) for s in range(0, 12 * 3600, 7)} == known
