@@ -115,7 +115,7 @@ def test_other_rates_resample_too() -> None:
 def test_a_3_second_prompt_takes_well_under_100_ms() -> None:
     prompt = tone(1000, 3.0)
     resample(prompt)  # the filters are designed once, on first use
-    best = min(_timed(prompt) for _ in range(3))
+    best = min(_timed(prompt) for _ in range(5))  # the best of 5: the box is shared
     assert best < 0.1
 
 
