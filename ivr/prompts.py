@@ -92,7 +92,7 @@ def without_trailing_silence(frames: bytes) -> bytes:
 def synthesise(engine: SpeechEngine, voice: str, rate: int, stem: Path, text: str) -> None:
     """Render ``text`` into ``stem``.wav (8 kHz) and ``stem``.txt; nothing left on failure.
 
-    Module-level so that a pool's worker process runs it with nothing shared.
+    Module-level: the worker processes of ``Prompts.prepare`` run it with nothing shared.
     """
     raw, sound, words = (_temporary(stem.with_suffix(s)) for s in (".raw", ".wav", ".txt"))
     try:
