@@ -194,8 +194,9 @@ class Prompts:
         The workers are fresh interpreters (``python -m ivr.prompts``) given their share of
         the texts on stdin: not forked, because the server calling this already runs
         threads (gRPC, asyncio) that a fork would copy in an undefined state; and not
-        multiprocessing's spawn, which re-runs the parent's ``__main__`` in each child
-        (``python -m okno`` would start a second command line there).
+        multiprocessing's spawn, which re-runs the parent's main *script* in each child: a
+        caller without the ``if __name__ == "__main__"`` guard (a measuring script did
+        exactly that) would start again in every worker and the pool would break.
         """
         wanted = sorted(set(texts))
         for text in wanted:
