@@ -41,3 +41,24 @@ class SimulatedCallFailed(IvrError, AssertionError):
     quiet, a call that never ends. The message says which; the test fails on it."""
 
     code = "simulated_call_failed"
+
+
+class BadAudio(IvrError, ValueError):
+    """Audio that cannot become a prompt: not 16-bit mono PCM, or a rate the phone cannot
+    use. A bug or a changed speech engine: check the engine's output format."""
+
+    code = "bad_audio"
+
+
+class Unsayable(IvrError, ValueError):
+    """A value the voice menu cannot read out (a number out of range, a status this
+    version does not know): the menu says it cannot tell and offers the operator."""
+
+    code = "unsayable"
+
+
+class PromptFailed(IvrError, RuntimeError):
+    """A prompt could not be synthesised (espeak-ng missing, failed or killed): check that
+    espeak-ng and its Russian voice are installed and the prompt directory is writable."""
+
+    code = "prompt_failed"
