@@ -9,6 +9,7 @@ key pressed during any piece counts the same way as one pressed after the last p
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Protocol
 
@@ -61,10 +62,15 @@ class AgiLine:
         """The caller's number as ``+<digits>``; "" when withheld or unknown."""
         return self._channel.env.callerid
 
+    async def _file(self, piece: str) -> str:
+        """The piece's prompt file, off the loop: a piece not yet made (a ticket number, a
+        far day) takes espeak-ng about 100 ms, which must not stall every other call."""
+        return await asyncio.to_thread(self._clip, piece)
+
     async def say(self, *pieces: str) -> None:
         """Play the pieces in order; keys pressed meanwhile are ignored."""
         for piece in pieces:
-            await self._channel.stream_file(self._clip(piece), escape="")
+            await self._channel.stream_file(await self._file(piece), escape="")
 
     async def ask(self, *pieces: str, digits: int = 1, timeout_s: float = 6.0) -> str:
         """Play the pieces and collect up to ``digits`` keys; "" on silence."""
@@ -72,7 +78,7 @@ class AgiLine:
             raise ValueError(f"ask for at least one key, not {digits}")
         key = ""
         for piece in pieces:
-            key = await self._channel.stream_file(self._clip(piece), escape=KEYS)
+            key = await self._channel.stream_file(await self._file(piece), escape=KEYS)
             if key:
                 break
         typed = ""

@@ -7,7 +7,6 @@ the output, or for a tone above 4 kHz the frequency it would fold to (8 kHz minu
 from __future__ import annotations
 
 import math
-import time
 from array import array
 
 import pytest
@@ -110,16 +109,3 @@ def test_other_rates_resample_too() -> None:
     out = steady(resample(tone(1000, 1.0, rate=44_100), from_rate=44_100))
     assert len(out) == PHONE_RATE - 800
     assert level_db(out, 1000) == pytest.approx(0.0, abs=0.5)
-
-
-def test_a_3_second_prompt_takes_well_under_100_ms() -> None:
-    prompt = tone(1000, 3.0)
-    resample(prompt)  # the filters are designed once, on first use
-    best = min(_timed(prompt) for _ in range(5))  # the best of 5: the box is shared
-    assert best < 0.1
-
-
-def _timed(frames: bytes) -> float:
-    started = time.perf_counter()
-    resample(frames)
-    return time.perf_counter() - started
