@@ -134,6 +134,12 @@ class BadCode(InvalidRequest):
     code = "bad_code"
 
 
+class BadDigits(InvalidRequest):
+    """What was typed cannot be the digits of a ticket's number."""
+
+    code = "bad_digits"
+
+
 class TimeOutOfRange(InvalidRequest):
     """A time asked about lies before 1970 or after 2100: no calendar of the branch has it."""
 
@@ -150,6 +156,13 @@ class SlotUnavailable(Refused):
     """No slot starts then: past, too far ahead, a closed day, or off the slot grid."""
 
     code = "slot_unavailable"
+
+
+class AmbiguousKeys(Refused):
+    """Two of a phone's bookings have codes typed by the same keys: a person must tell
+    which (the keys alone cannot)."""
+
+    code = "ambiguous_keys"
 
 
 class SlotFull(Refused):

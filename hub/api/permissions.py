@@ -20,6 +20,9 @@ TICKET_PRINTER = "ticket_printer"
 CARD_READER = "card_reader"
 PAYMENT_TERMINAL = "payment_terminal"
 STAFF_DESK = "staff_desk"
+# The phone voice menu (ivr/): it answers callers about the queue, their ticket, their
+# bookings and applications, and books for them; it sees no hall, no desk, no one's list.
+VOICE_MENU = "voice_menu"
 # People: the roles of hub.staff.access.
 OPERATOR = "operator"
 ADMINISTRATOR = "administrator"
@@ -34,7 +37,7 @@ LOCAL = "local"
 ANYONE = "anyone"
 
 DEVICES = frozenset(
-    {KIOSK, HALL_DISPLAY, TICKET_PRINTER, CARD_READER, PAYMENT_TERMINAL, STAFF_DESK}
+    {KIOSK, HALL_DISPLAY, TICKET_PRINTER, CARD_READER, PAYMENT_TERMINAL, STAFF_DESK, VOICE_MENU}
 )
 STAFF = frozenset({OPERATOR, ADMINISTRATOR, TECHNICIAN, CALL_CENTRE, INFORMATION_SYSTEM})
 KINDS = DEVICES | STAFF | {LOCAL}
@@ -43,6 +46,9 @@ _DESK_WORK = {OPERATOR, ADMINISTRATOR, STAFF_DESK}
 # The information system sets statuses: it has no business with the hall's queue.
 _SEES_HALL = {KIOSK, HALL_DISPLAY, STAFF_DESK, *(STAFF - {INFORMATION_SYSTEM}), LOCAL}
 _BRANCH_READERS = {*DEVICES, *STAFF, LOCAL}
+# The queue as the voice menu tells it to a caller (and a caller's own ticket); not the
+# hall's feed, which is for screens in the hall.
+_TELLS_WAITS = _SEES_HALL | {VOICE_MENU}
 _PROVISIONS = {TECHNICIAN, LOCAL}
 
 
@@ -56,7 +62,7 @@ TABLE: dict[str, frozenset[str]] = {
         {
             "GetBranch": _BRANCH_READERS,
             "ListServices": _BRANCH_READERS,
-            "ListDesks": _BRANCH_READERS,
+            "ListDesks": _BRANCH_READERS - {VOICE_MENU},
             "ListOperators": {ADMINISTRATOR, LOCAL},
             "ReloadConfig": {ADMINISTRATOR, LOCAL},
         },
@@ -64,14 +70,17 @@ TABLE: dict[str, frozenset[str]] = {
     **_rules(
         "Appointments",
         {
-            "ListSlots": {KIOSK, OPERATOR, ADMINISTRATOR, CALL_CENTRE},
-            "FindFreeSlots": {KIOSK, OPERATOR, ADMINISTRATOR, CALL_CENTRE},
-            "Book": {KIOSK, ADMINISTRATOR, CALL_CENTRE},
-            "Move": {KIOSK, ADMINISTRATOR, CALL_CENTRE},
-            "Cancel": {KIOSK, ADMINISTRATOR, CALL_CENTRE},
-            "GetBooking": {KIOSK, ADMINISTRATOR, CALL_CENTRE},
-            # By phone number: whoever answers the branch's phone, nobody at the hall.
+            "ListSlots": {KIOSK, OPERATOR, ADMINISTRATOR, CALL_CENTRE, VOICE_MENU},
+            "FindFreeSlots": {KIOSK, OPERATOR, ADMINISTRATOR, CALL_CENTRE, VOICE_MENU},
+            "Book": {KIOSK, ADMINISTRATOR, CALL_CENTRE, VOICE_MENU},
+            "Move": {KIOSK, ADMINISTRATOR, CALL_CENTRE, VOICE_MENU},
+            "Cancel": {KIOSK, ADMINISTRATOR, CALL_CENTRE, VOICE_MENU},
+            "GetBooking": {KIOSK, ADMINISTRATOR, CALL_CENTRE, VOICE_MENU},
+            # By phone number: whoever answers the branch's phone, nobody at the hall. Not
+            # the voice menu: a caller's number can be forged, and this answers with codes.
             "FindBookings": {ADMINISTRATOR, CALL_CENTRE},
+            # A caller's own booking by its code on the keypad, with the caller's number.
+            "FindBookingByKeys": {VOICE_MENU},
             "CheckIn": {KIOSK, OPERATOR, ADMINISTRATOR},
             "CheckInByCard": {KIOSK, ADMINISTRATOR},
         },
@@ -82,7 +91,7 @@ TABLE: dict[str, frozenset[str]] = {
             "Accept": {OPERATOR, ADMINISTRATOR},
             "SetStatus": {OPERATOR, ADMINISTRATOR, INFORMATION_SYSTEM},
             "Get": {OPERATOR, ADMINISTRATOR, CALL_CENTRE, INFORMATION_SYSTEM},
-            "LookUp": {KIOSK},
+            "LookUp": {KIOSK, VOICE_MENU},
             "LookUpByCard": {KIOSK},
             "List": {ADMINISTRATOR, CALL_CENTRE},
         },
@@ -156,8 +165,10 @@ TABLE: dict[str, frozenset[str]] = {
             "OpenDesk": _DESK_WORK,
             "CloseDesk": _DESK_WORK,
             "PauseDesk": _DESK_WORK,
-            "GetQueueState": _SEES_HALL,
-            "EstimateWait": _SEES_HALL,
+            "GetQueueState": _TELLS_WAITS,
+            "EstimateWait": _TELLS_WAITS,
+            # A caller's ticket by its digits: the phone's "my ticket", and whoever sees the hall.
+            "FindTicketWait": _TELLS_WAITS,
             "GetTicket": {KIOSK, STAFF_DESK, OPERATOR, ADMINISTRATOR},
             # The person who sees the document: the panel's operator, never the desk unit's
             # buttons (the log names who judged).
@@ -200,6 +211,7 @@ COLUMNS = (
     TICKET_PRINTER,
     CARD_READER,
     PAYMENT_TERMINAL,
+    VOICE_MENU,
     OPERATOR,
     ADMINISTRATOR,
     TECHNICIAN,

@@ -26,7 +26,16 @@ OFFLINE_AFTER_MS = 10_000
 # Fits a zeroconf name and, with the kind, a certificate's 64-character common name.
 MAX_SERIAL = 40
 KINDS = frozenset(
-    {"kiosk", "hall_display", "ticket_printer", "card_reader", "payment_terminal", "staff_desk"}
+    {
+        "kiosk",
+        "hall_display",
+        "ticket_printer",
+        "card_reader",
+        "payment_terminal",
+        "staff_desk",
+        # The phone voice menu (okno ivr): a machine of the call centre, enrolled as a kiosk is.
+        "voice_menu",
+    }
 )
 
 

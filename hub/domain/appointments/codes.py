@@ -21,6 +21,23 @@ ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 LENGTH = 6
 _LATIN = str.maketrans("АВЕКМНРСТУХ", "ABEKMHPCTYX")
 _SEPARATORS = str.maketrans("", "", " -_.")
+# A phone's keypad (ITU E.161): each letter is typed as the key that carries it.
+_KEYPAD = str.maketrans(
+    {
+        letter: key
+        for key, letters in {
+            "2": "ABC",
+            "3": "DEF",
+            "4": "GHI",
+            "5": "JKL",
+            "6": "MNO",
+            "7": "PQRS",
+            "8": "TUV",
+            "9": "WXYZ",
+        }.items()
+        for letter in letters
+    }
+)
 
 
 def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
@@ -40,3 +57,18 @@ def normalise(typed: str) -> str:
             "0, 1, I or O in it): check the code in the message or on the slip"
         )
     return cleaned
+
+
+def keys(code: str) -> str:
+    """The keys a caller presses for a code on a phone: "K7M4QX" -> "576479"."""
+    return code.translate(_KEYPAD)
+
+
+def normalise_keys(typed: str) -> str:
+    """Six keys 2-9 as a phone sent them; else BadCode (a keypad types no 0 or 1 in a code)."""
+    if len(typed) != LENGTH or any(c not in "23456789" for c in typed):
+        raise BadCode(
+            f"a booking code is {LENGTH} keys 2-9 on the phone's keypad, each letter as the key "
+            "that carries it: check the code in the message"
+        )
+    return typed

@@ -25,17 +25,17 @@ _sym_db = _symbol_database.Default()
 from protos.okno.v1 import common_pb2 as okno_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aokno/v1/appointments.proto\x12\x07okno.v1\x1a\x14okno/v1/common.proto\"\x81\x01\n\x04Slot\x12\x12\n\nservice_id\x18\x01 \x01(\t\x12\x15\n\rstart_unix_ms\x18\x02 \x01(\x03\x12\x13\n\x0b\x65nd_unix_ms\x18\x03 \x01(\x03\x12\x0b\n\x03\x64\x61y\x18\x04 \x01(\t\x12\x0c\n\x04time\x18\x05 \x01(\t\x12\x10\n\x08\x63\x61pacity\x18\x06 \x01(\x05\x12\x0c\n\x04\x66ree\x18\x07 \x01(\x05\"[\n\x10ListSlotsRequest\x12\x12\n\nservice_id\x18\x01 \x01(\t\x12\x10\n\x08\x66rom_day\x18\x02 \x01(\t\x12\x0e\n\x06to_day\x18\x03 \x01(\t\x12\x11\n\tonly_free\x18\x04 \x01(\x08\"h\n\x11ListSlotsResponse\x12\x1c\n\x05slots\x18\x01 \x03(\x0b\x32\r.okno.v1.Slot\x12\x11\n\tfirst_day\x18\x02 \x01(\t\x12\x10\n\x08last_day\x18\x03 \x01(\t\x12\x10\n\x08timezone\x18\x04 \x01(\t\"P\n\x14\x46indFreeSlotsRequest\x12\x12\n\nservice_id\x18\x01 \x01(\t\x12\x15\n\rafter_unix_ms\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x05\"\xca\x01\n\x0b\x42ookRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x12\n\nservice_id\x18\x02 \x01(\t\x12\x1a\n\x12slot_start_unix_ms\x18\x03 \x01(\x03\x12(\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x17.okno.v1.BookingChannel\x12\r\n\x05phone\x18\x05 \x01(\t\x12\r\n\x05\x65mail\x18\x06 \x01(\t\x12\x0c\n\x04name\x18\x07 \x01(\t\x12\x12\n\nsnils_hash\x18\x08 \x01(\t\x12\r\n\x05snils\x18\t \x01(\t\"Z\n\x0bMoveRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x1a\n\x12slot_start_unix_ms\x18\x03 \x01(\x03\x12\r\n\x05phone\x18\x04 \x01(\t\"W\n\x14\x43\x61ncelBookingRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\"0\n\x11GetBookingRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\r\n\x05phone\x18\x02 \x01(\t\"$\n\x13\x46indBookingsRequest\x12\r\n\x05phone\x18\x01 \x01(\t\"\xe1\x02\n\x07\x42ooking\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x12\n\nservice_id\x18\x02 \x01(\t\x12\x1a\n\x12slot_start_unix_ms\x18\x03 \x01(\x03\x12\x18\n\x10slot_end_unix_ms\x18\x04 \x01(\x03\x12\x0b\n\x03\x64\x61y\x18\x05 \x01(\t\x12\x0c\n\x04time\x18\x06 \x01(\t\x12$\n\x05state\x18\x07 \x01(\x0e\x32\x15.okno.v1.BookingState\x12(\n\x07\x63hannel\x18\x08 \x01(\x0e\x32\x17.okno.v1.BookingChannel\x12\x19\n\x11\x62ooked_at_unix_ms\x18\t \x01(\x03\x12\x1d\n\x15\x63heck_in_from_unix_ms\x18\n \x01(\x03\x12\x1e\n\x16\x63heck_in_until_unix_ms\x18\x0b \x01(\x03\x12\x11\n\tticket_id\x18\x0c \x01(\t\x12\x12\n\nphone_hint\x18\r \x01(\t\x12\x12\n\nemail_hint\x18\x0e \x01(\t\"F\n\x0f\x42ookingResponse\x12!\n\x07\x62ooking\x18\x01 \x01(\x0b\x32\x10.okno.v1.Booking\x12\x10\n\x08sequence\x18\x02 \x01(\x03\":\n\x14\x46indBookingsResponse\x12\"\n\x08\x62ookings\x18\x01 \x03(\x0b\x32\x10.okno.v1.Booking\"U\n\x0e\x43heckInRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x12\n\nprinter_id\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\"R\n\x14\x43heckInByCardRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x12\n\nsnils_hash\x18\x02 \x01(\t\x12\x12\n\nprinter_id\x18\x03 \x01(\t\"\xb6\x01\n\x0f\x43heckInResponse\x12!\n\x07\x62ooking\x18\x01 \x01(\x0b\x32\x10.okno.v1.Booking\x12\x1f\n\x06ticket\x18\x02 \x01(\x0b\x32\x0f.okno.v1.Ticket\x12\'\n\x08\x65stimate\x18\x03 \x01(\x0b\x32\x15.okno.v1.WaitEstimate\x12$\n\tprint_job\x18\x04 \x01(\x0b\x32\x11.okno.v1.PrintJob\x12\x10\n\x08sequence\x18\x05 \x01(\x03*\x89\x01\n\x0e\x42ookingChannel\x12\x1f\n\x1b\x42OOKING_CHANNEL_UNSPECIFIED\x10\x00\x12\x19\n\x15\x42OOKING_CHANNEL_KIOSK\x10\x01\x12\x1f\n\x1b\x42OOKING_CHANNEL_CALL_CENTRE\x10\x02\x12\x1a\n\x16\x42OOKING_CHANNEL_ONLINE\x10\x03*\x9d\x01\n\x0c\x42ookingState\x12\x1d\n\x19\x42OOKING_STATE_UNSPECIFIED\x10\x00\x12\x18\n\x14\x42OOKING_STATE_BOOKED\x10\x01\x12\x1c\n\x18\x42OOKING_STATE_CHECKED_IN\x10\x02\x12\x1b\n\x17\x42OOKING_STATE_CANCELLED\x10\x03\x12\x19\n\x15\x42OOKING_STATE_NO_SHOW\x10\x04\x32\xea\x04\n\x0c\x41ppointments\x12\x42\n\tListSlots\x12\x19.okno.v1.ListSlotsRequest\x1a\x1a.okno.v1.ListSlotsResponse\x12J\n\rFindFreeSlots\x12\x1d.okno.v1.FindFreeSlotsRequest\x1a\x1a.okno.v1.ListSlotsResponse\x12\x36\n\x04\x42ook\x12\x14.okno.v1.BookRequest\x1a\x18.okno.v1.BookingResponse\x12\x36\n\x04Move\x12\x14.okno.v1.MoveRequest\x1a\x18.okno.v1.BookingResponse\x12\x41\n\x06\x43\x61ncel\x12\x1d.okno.v1.CancelBookingRequest\x1a\x18.okno.v1.BookingResponse\x12\x42\n\nGetBooking\x12\x1a.okno.v1.GetBookingRequest\x1a\x18.okno.v1.BookingResponse\x12K\n\x0c\x46indBookings\x12\x1c.okno.v1.FindBookingsRequest\x1a\x1d.okno.v1.FindBookingsResponse\x12<\n\x07\x43heckIn\x12\x17.okno.v1.CheckInRequest\x1a\x18.okno.v1.CheckInResponse\x12H\n\rCheckInByCard\x12\x1d.okno.v1.CheckInByCardRequest\x1a\x18.okno.v1.CheckInResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aokno/v1/appointments.proto\x12\x07okno.v1\x1a\x14okno/v1/common.proto\"\x81\x01\n\x04Slot\x12\x12\n\nservice_id\x18\x01 \x01(\t\x12\x15\n\rstart_unix_ms\x18\x02 \x01(\x03\x12\x13\n\x0b\x65nd_unix_ms\x18\x03 \x01(\x03\x12\x0b\n\x03\x64\x61y\x18\x04 \x01(\t\x12\x0c\n\x04time\x18\x05 \x01(\t\x12\x10\n\x08\x63\x61pacity\x18\x06 \x01(\x05\x12\x0c\n\x04\x66ree\x18\x07 \x01(\x05\"[\n\x10ListSlotsRequest\x12\x12\n\nservice_id\x18\x01 \x01(\t\x12\x10\n\x08\x66rom_day\x18\x02 \x01(\t\x12\x0e\n\x06to_day\x18\x03 \x01(\t\x12\x11\n\tonly_free\x18\x04 \x01(\x08\"h\n\x11ListSlotsResponse\x12\x1c\n\x05slots\x18\x01 \x03(\x0b\x32\r.okno.v1.Slot\x12\x11\n\tfirst_day\x18\x02 \x01(\t\x12\x10\n\x08last_day\x18\x03 \x01(\t\x12\x10\n\x08timezone\x18\x04 \x01(\t\"P\n\x14\x46indFreeSlotsRequest\x12\x12\n\nservice_id\x18\x01 \x01(\t\x12\x15\n\rafter_unix_ms\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x05\"\xf0\x01\n\x0b\x42ookRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x12\n\nservice_id\x18\x02 \x01(\t\x12\x1a\n\x12slot_start_unix_ms\x18\x03 \x01(\x03\x12(\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x17.okno.v1.BookingChannel\x12\r\n\x05phone\x18\x05 \x01(\t\x12\r\n\x05\x65mail\x18\x06 \x01(\t\x12\x0c\n\x04name\x18\x07 \x01(\t\x12\x12\n\nsnils_hash\x18\x08 \x01(\t\x12\r\n\x05snils\x18\t \x01(\t\x12\x16\n\tsend_code\x18\n \x01(\x08H\x00\x88\x01\x01\x42\x0c\n\n_send_code\"Z\n\x0bMoveRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x1a\n\x12slot_start_unix_ms\x18\x03 \x01(\x03\x12\r\n\x05phone\x18\x04 \x01(\t\"W\n\x14\x43\x61ncelBookingRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\"0\n\x11GetBookingRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\r\n\x05phone\x18\x02 \x01(\t\"$\n\x13\x46indBookingsRequest\x12\r\n\x05phone\x18\x01 \x01(\t\"\xe1\x02\n\x07\x42ooking\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x12\n\nservice_id\x18\x02 \x01(\t\x12\x1a\n\x12slot_start_unix_ms\x18\x03 \x01(\x03\x12\x18\n\x10slot_end_unix_ms\x18\x04 \x01(\x03\x12\x0b\n\x03\x64\x61y\x18\x05 \x01(\t\x12\x0c\n\x04time\x18\x06 \x01(\t\x12$\n\x05state\x18\x07 \x01(\x0e\x32\x15.okno.v1.BookingState\x12(\n\x07\x63hannel\x18\x08 \x01(\x0e\x32\x17.okno.v1.BookingChannel\x12\x19\n\x11\x62ooked_at_unix_ms\x18\t \x01(\x03\x12\x1d\n\x15\x63heck_in_from_unix_ms\x18\n \x01(\x03\x12\x1e\n\x16\x63heck_in_until_unix_ms\x18\x0b \x01(\x03\x12\x11\n\tticket_id\x18\x0c \x01(\t\x12\x12\n\nphone_hint\x18\r \x01(\t\x12\x12\n\nemail_hint\x18\x0e \x01(\t\"F\n\x0f\x42ookingResponse\x12!\n\x07\x62ooking\x18\x01 \x01(\x0b\x32\x10.okno.v1.Booking\x12\x10\n\x08sequence\x18\x02 \x01(\x03\":\n\x14\x46indBookingsResponse\x12\"\n\x08\x62ookings\x18\x01 \x03(\x0b\x32\x10.okno.v1.Booking\"U\n\x0e\x43heckInRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x12\n\nprinter_id\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\"R\n\x14\x43heckInByCardRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x12\n\nsnils_hash\x18\x02 \x01(\t\x12\x12\n\nprinter_id\x18\x03 \x01(\t\"\xb6\x01\n\x0f\x43heckInResponse\x12!\n\x07\x62ooking\x18\x01 \x01(\x0b\x32\x10.okno.v1.Booking\x12\x1f\n\x06ticket\x18\x02 \x01(\x0b\x32\x0f.okno.v1.Ticket\x12\'\n\x08\x65stimate\x18\x03 \x01(\x0b\x32\x15.okno.v1.WaitEstimate\x12$\n\tprint_job\x18\x04 \x01(\x0b\x32\x11.okno.v1.PrintJob\x12\x10\n\x08sequence\x18\x05 \x01(\x03\"7\n\x18\x46indBookingByKeysRequest\x12\x0c\n\x04keys\x18\x01 \x01(\t\x12\r\n\x05phone\x18\x02 \x01(\t*\x89\x01\n\x0e\x42ookingChannel\x12\x1f\n\x1b\x42OOKING_CHANNEL_UNSPECIFIED\x10\x00\x12\x19\n\x15\x42OOKING_CHANNEL_KIOSK\x10\x01\x12\x1f\n\x1b\x42OOKING_CHANNEL_CALL_CENTRE\x10\x02\x12\x1a\n\x16\x42OOKING_CHANNEL_ONLINE\x10\x03*\x9d\x01\n\x0c\x42ookingState\x12\x1d\n\x19\x42OOKING_STATE_UNSPECIFIED\x10\x00\x12\x18\n\x14\x42OOKING_STATE_BOOKED\x10\x01\x12\x1c\n\x18\x42OOKING_STATE_CHECKED_IN\x10\x02\x12\x1b\n\x17\x42OOKING_STATE_CANCELLED\x10\x03\x12\x19\n\x15\x42OOKING_STATE_NO_SHOW\x10\x04\x32\xbc\x05\n\x0c\x41ppointments\x12\x42\n\tListSlots\x12\x19.okno.v1.ListSlotsRequest\x1a\x1a.okno.v1.ListSlotsResponse\x12J\n\rFindFreeSlots\x12\x1d.okno.v1.FindFreeSlotsRequest\x1a\x1a.okno.v1.ListSlotsResponse\x12\x36\n\x04\x42ook\x12\x14.okno.v1.BookRequest\x1a\x18.okno.v1.BookingResponse\x12\x36\n\x04Move\x12\x14.okno.v1.MoveRequest\x1a\x18.okno.v1.BookingResponse\x12\x41\n\x06\x43\x61ncel\x12\x1d.okno.v1.CancelBookingRequest\x1a\x18.okno.v1.BookingResponse\x12\x42\n\nGetBooking\x12\x1a.okno.v1.GetBookingRequest\x1a\x18.okno.v1.BookingResponse\x12K\n\x0c\x46indBookings\x12\x1c.okno.v1.FindBookingsRequest\x1a\x1d.okno.v1.FindBookingsResponse\x12<\n\x07\x43heckIn\x12\x17.okno.v1.CheckInRequest\x1a\x18.okno.v1.CheckInResponse\x12H\n\rCheckInByCard\x12\x1d.okno.v1.CheckInByCardRequest\x1a\x18.okno.v1.CheckInResponse\x12P\n\x11\x46indBookingByKeys\x12!.okno.v1.FindBookingByKeysRequest\x1a\x18.okno.v1.BookingResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'okno.v1.appointments_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_BOOKINGCHANNEL']._serialized_start=1793
-  _globals['_BOOKINGCHANNEL']._serialized_end=1930
-  _globals['_BOOKINGSTATE']._serialized_start=1933
-  _globals['_BOOKINGSTATE']._serialized_end=2090
+  _globals['_BOOKINGCHANNEL']._serialized_start=1888
+  _globals['_BOOKINGCHANNEL']._serialized_end=2025
+  _globals['_BOOKINGSTATE']._serialized_start=2028
+  _globals['_BOOKINGSTATE']._serialized_end=2185
   _globals['_SLOT']._serialized_start=62
   _globals['_SLOT']._serialized_end=191
   _globals['_LISTSLOTSREQUEST']._serialized_start=193
@@ -45,27 +45,29 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_FINDFREESLOTSREQUEST']._serialized_start=392
   _globals['_FINDFREESLOTSREQUEST']._serialized_end=472
   _globals['_BOOKREQUEST']._serialized_start=475
-  _globals['_BOOKREQUEST']._serialized_end=677
-  _globals['_MOVEREQUEST']._serialized_start=679
-  _globals['_MOVEREQUEST']._serialized_end=769
-  _globals['_CANCELBOOKINGREQUEST']._serialized_start=771
-  _globals['_CANCELBOOKINGREQUEST']._serialized_end=858
-  _globals['_GETBOOKINGREQUEST']._serialized_start=860
-  _globals['_GETBOOKINGREQUEST']._serialized_end=908
-  _globals['_FINDBOOKINGSREQUEST']._serialized_start=910
-  _globals['_FINDBOOKINGSREQUEST']._serialized_end=946
-  _globals['_BOOKING']._serialized_start=949
-  _globals['_BOOKING']._serialized_end=1302
-  _globals['_BOOKINGRESPONSE']._serialized_start=1304
-  _globals['_BOOKINGRESPONSE']._serialized_end=1374
-  _globals['_FINDBOOKINGSRESPONSE']._serialized_start=1376
-  _globals['_FINDBOOKINGSRESPONSE']._serialized_end=1434
-  _globals['_CHECKINREQUEST']._serialized_start=1436
-  _globals['_CHECKINREQUEST']._serialized_end=1521
-  _globals['_CHECKINBYCARDREQUEST']._serialized_start=1523
-  _globals['_CHECKINBYCARDREQUEST']._serialized_end=1605
-  _globals['_CHECKINRESPONSE']._serialized_start=1608
-  _globals['_CHECKINRESPONSE']._serialized_end=1790
-  _globals['_APPOINTMENTS']._serialized_start=2093
-  _globals['_APPOINTMENTS']._serialized_end=2711
+  _globals['_BOOKREQUEST']._serialized_end=715
+  _globals['_MOVEREQUEST']._serialized_start=717
+  _globals['_MOVEREQUEST']._serialized_end=807
+  _globals['_CANCELBOOKINGREQUEST']._serialized_start=809
+  _globals['_CANCELBOOKINGREQUEST']._serialized_end=896
+  _globals['_GETBOOKINGREQUEST']._serialized_start=898
+  _globals['_GETBOOKINGREQUEST']._serialized_end=946
+  _globals['_FINDBOOKINGSREQUEST']._serialized_start=948
+  _globals['_FINDBOOKINGSREQUEST']._serialized_end=984
+  _globals['_BOOKING']._serialized_start=987
+  _globals['_BOOKING']._serialized_end=1340
+  _globals['_BOOKINGRESPONSE']._serialized_start=1342
+  _globals['_BOOKINGRESPONSE']._serialized_end=1412
+  _globals['_FINDBOOKINGSRESPONSE']._serialized_start=1414
+  _globals['_FINDBOOKINGSRESPONSE']._serialized_end=1472
+  _globals['_CHECKINREQUEST']._serialized_start=1474
+  _globals['_CHECKINREQUEST']._serialized_end=1559
+  _globals['_CHECKINBYCARDREQUEST']._serialized_start=1561
+  _globals['_CHECKINBYCARDREQUEST']._serialized_end=1643
+  _globals['_CHECKINRESPONSE']._serialized_start=1646
+  _globals['_CHECKINRESPONSE']._serialized_end=1828
+  _globals['_FINDBOOKINGBYKEYSREQUEST']._serialized_start=1830
+  _globals['_FINDBOOKINGBYKEYSREQUEST']._serialized_end=1885
+  _globals['_APPOINTMENTS']._serialized_start=2188
+  _globals['_APPOINTMENTS']._serialized_end=2888
 # @@protoc_insertion_point(module_scope)

@@ -13,7 +13,7 @@ Refusals carry their stable code in the trailing metadata "okno-error":
   unknown_code (NOT_FOUND), bad_code (INVALID_ARGUMENT), code_used, code_cancelled,
   check_in_too_early, check_in_too_late, slot_full, slot_unavailable, not_bookable
   (FAILED_PRECONDITION), too_many_attempts (RESOURCE_EXHAUSTED), no_booking_for_card
-  (NOT_FOUND). check_in_too_early also sends okno-slot-ms and okno-check-in-from-ms,
+  (NOT_FOUND), ambiguous_keys (FAILED_PRECONDITION). check_in_too_early also sends okno-slot-ms and okno-check-in-from-ms,
   check_in_too_late okno-slot-ms (decimal Unix milliseconds), for a screen to show.
 """
 
@@ -218,6 +218,7 @@ class BookRequest(_message.Message):
     NAME_FIELD_NUMBER: _builtins.int
     SNILS_HASH_FIELD_NUMBER: _builtins.int
     SNILS_FIELD_NUMBER: _builtins.int
+    SEND_CODE_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     service_id: _builtins.str
     slot_start_unix_ms: _builtins.int
@@ -235,6 +236,12 @@ class BookRequest(_message.Message):
     SNILS as typed (web page, call centre), which the hub hashes at once and never keeps.
     """
     snils: _builtins.str
+    send_code: _builtins.bool
+    """Whether the booking's messages (the code, then a move, the reminder, a cancellation)
+    go to its contact. Unset: they do, as always for the kiosk and the web. false: the
+    caller declined them (a phone caller asked "send the code by SMS?"); the phone is then
+    kept only for the per-person limits and to find the booking by its keys.
+    """
     def __init__(
         self,
         *,
@@ -247,12 +254,15 @@ class BookRequest(_message.Message):
         name: _builtins.str = ...,
         snils_hash: _builtins.str = ...,
         snils: _builtins.str = ...,
+        send_code: _builtins.bool | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_send_code", b"_send_code", "send_code", b"send_code"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["channel", b"channel", "email", b"email", "name", b"name", "phone", b"phone", "request_id", b"request_id", "service_id", b"service_id", "slot_start_unix_ms", b"slot_start_unix_ms", "snils", b"snils", "snils_hash", b"snils_hash"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_send_code", b"_send_code", "channel", b"channel", "email", b"email", "name", b"name", "phone", b"phone", "request_id", b"request_id", "send_code", b"send_code", "service_id", b"service_id", "slot_start_unix_ms", b"slot_start_unix_ms", "snils", b"snils", "snils_hash", b"snils_hash"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__send_code: _TypeAlias = _typing.Literal["send_code"]  # noqa: Y015
+    _WhichOneofArgType__send_code: _TypeAlias = _typing.Literal["_send_code", b"_send_code"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__send_code) -> _WhichOneofReturnType__send_code | None: ...
 
 Global___BookRequest: _TypeAlias = BookRequest  # noqa: Y015
 
@@ -566,3 +576,27 @@ class CheckInResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CheckInResponse: _TypeAlias = CheckInResponse  # noqa: Y015
+
+@_typing.final
+class FindBookingByKeysRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KEYS_FIELD_NUMBER: _builtins.int
+    PHONE_FIELD_NUMBER: _builtins.int
+    keys: _builtins.str
+    """Six keys 2-9, as pressed: "576479" for K7M4QX (each letter as the key carrying it)."""
+    phone: _builtins.str
+    """The caller's number: only a booking made with it is found."""
+    def __init__(
+        self,
+        *,
+        keys: _builtins.str = ...,
+        phone: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["keys", b"keys", "phone", b"phone"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FindBookingByKeysRequest: _TypeAlias = FindBookingByKeysRequest  # noqa: Y015

@@ -79,6 +79,11 @@ class AppointmentsStub:
                 request_serializer=okno_dot_v1_dot_appointments__pb2.CheckInByCardRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_appointments__pb2.CheckInResponse.FromString,
                 _registered_method=True)
+        self.FindBookingByKeys = channel.unary_unary(
+                '/okno.v1.Appointments/FindBookingByKeys',
+                request_serializer=okno_dot_v1_dot_appointments__pb2.FindBookingByKeysRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_appointments__pb2.BookingResponse.FromString,
+                _registered_method=True)
 
 
 class AppointmentsServicer:
@@ -150,6 +155,19 @@ class AppointmentsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def FindBookingByKeys(self, request, context):
+        """A booking by its code as typed on a phone's keypad (ITU E.161: 2=ABC, 3=DEF, 4=GHI,
+        5=JKL, 6=MNO, 7=PQRS, 8=TUV, 9=WXYZ; a digit is itself): the one booking still to
+        come made with `phone` whose code those keys type. Its code then moves or cancels it
+        as usual. A miss (no such booking) is a wrong code: unknown_code (NOT_FOUND), counted
+        per caller like any wrong code (too_many_attempts). Two of the phone's bookings typed
+        by the same keys: ambiguous_keys (FAILED_PRECONDITION), for a person to sort out.
+        keys not six keys 2-9: bad_code (INVALID_ARGUMENT).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AppointmentsServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -197,6 +215,11 @@ def add_AppointmentsServicer_to_server(servicer, server):
                     servicer.CheckInByCard,
                     request_deserializer=okno_dot_v1_dot_appointments__pb2.CheckInByCardRequest.FromString,
                     response_serializer=okno_dot_v1_dot_appointments__pb2.CheckInResponse.SerializeToString,
+            ),
+            'FindBookingByKeys': grpc.unary_unary_rpc_method_handler(
+                    servicer.FindBookingByKeys,
+                    request_deserializer=okno_dot_v1_dot_appointments__pb2.FindBookingByKeysRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_appointments__pb2.BookingResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -442,6 +465,33 @@ class Appointments:
             '/okno.v1.Appointments/CheckInByCard',
             okno_dot_v1_dot_appointments__pb2.CheckInByCardRequest.SerializeToString,
             okno_dot_v1_dot_appointments__pb2.CheckInResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FindBookingByKeys(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.Appointments/FindBookingByKeys',
+            okno_dot_v1_dot_appointments__pb2.FindBookingByKeysRequest.SerializeToString,
+            okno_dot_v1_dot_appointments__pb2.BookingResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -13,7 +13,7 @@ Refusals carry their stable code in the trailing metadata "okno-error":
   unknown_code (NOT_FOUND), bad_code (INVALID_ARGUMENT), code_used, code_cancelled,
   check_in_too_early, check_in_too_late, slot_full, slot_unavailable, not_bookable
   (FAILED_PRECONDITION), too_many_attempts (RESOURCE_EXHAUSTED), no_booking_for_card
-  (NOT_FOUND). check_in_too_early also sends okno-slot-ms and okno-check-in-from-ms,
+  (NOT_FOUND), ambiguous_keys (FAILED_PRECONDITION). check_in_too_early also sends okno-slot-ms and okno-check-in-from-ms,
   check_in_too_late okno-slot-ms (decimal Unix milliseconds), for a screen to show.
 """
 
@@ -69,6 +69,15 @@ class AppointmentsStub:
     CheckIn would for the next one (too early says when). No booking for this card:
     NOT_FOUND with "no_booking_for_card".
     """
+    FindBookingByKeys: _grpc.UnaryUnaryMultiCallable[_appointments_pb2.FindBookingByKeysRequest, _appointments_pb2.BookingResponse]
+    """A booking by its code as typed on a phone's keypad (ITU E.161: 2=ABC, 3=DEF, 4=GHI,
+    5=JKL, 6=MNO, 7=PQRS, 8=TUV, 9=WXYZ; a digit is itself): the one booking still to
+    come made with `phone` whose code those keys type. Its code then moves or cancels it
+    as usual. A miss (no such booking) is a wrong code: unknown_code (NOT_FOUND), counted
+    per caller like any wrong code (too_many_attempts). Two of the phone's bookings typed
+    by the same keys: ambiguous_keys (FAILED_PRECONDITION), for a person to sort out.
+    keys not six keys 2-9: bad_code (INVALID_ARGUMENT).
+    """
 
 @_typing.type_check_only
 class AppointmentsAsyncStub(AppointmentsStub):
@@ -96,6 +105,15 @@ class AppointmentsAsyncStub(AppointmentsStub):
     SNILS (as the branch's keyed hash), the one whose window is open now, else refuses as
     CheckIn would for the next one (too early says when). No booking for this card:
     NOT_FOUND with "no_booking_for_card".
+    """
+    FindBookingByKeys: _aio.UnaryUnaryMultiCallable[_appointments_pb2.FindBookingByKeysRequest, _appointments_pb2.BookingResponse]  # type: ignore[assignment]
+    """A booking by its code as typed on a phone's keypad (ITU E.161: 2=ABC, 3=DEF, 4=GHI,
+    5=JKL, 6=MNO, 7=PQRS, 8=TUV, 9=WXYZ; a digit is itself): the one booking still to
+    come made with `phone` whose code those keys type. Its code then moves or cancels it
+    as usual. A miss (no such booking) is a wrong code: unknown_code (NOT_FOUND), counted
+    per caller like any wrong code (too_many_attempts). Two of the phone's bookings typed
+    by the same keys: ambiguous_keys (FAILED_PRECONDITION), for a person to sort out.
+    keys not six keys 2-9: bad_code (INVALID_ARGUMENT).
     """
 
 class AppointmentsServicer(metaclass=_abc_1.ABCMeta):
@@ -175,6 +193,21 @@ class AppointmentsServicer(metaclass=_abc_1.ABCMeta):
         SNILS (as the branch's keyed hash), the one whose window is open now, else refuses as
         CheckIn would for the next one (too early says when). No booking for this card:
         NOT_FOUND with "no_booking_for_card".
+        """
+
+    @_abc_1.abstractmethod
+    def FindBookingByKeys(
+        self,
+        request: _appointments_pb2.FindBookingByKeysRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_appointments_pb2.BookingResponse, _abc.Awaitable[_appointments_pb2.BookingResponse]]:
+        """A booking by its code as typed on a phone's keypad (ITU E.161: 2=ABC, 3=DEF, 4=GHI,
+        5=JKL, 6=MNO, 7=PQRS, 8=TUV, 9=WXYZ; a digit is itself): the one booking still to
+        come made with `phone` whose code those keys type. Its code then moves or cancels it
+        as usual. A miss (no such booking) is a wrong code: unknown_code (NOT_FOUND), counted
+        per caller like any wrong code (too_many_attempts). Two of the phone's bookings typed
+        by the same keys: ambiguous_keys (FAILED_PRECONDITION), for a person to sort out.
+        keys not six keys 2-9: bad_code (INVALID_ARGUMENT).
         """
 
 def add_AppointmentsServicer_to_server(servicer: AppointmentsServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -6,8 +6,10 @@ Every changing call takes an optional request_id: a retry with the same id retur
 the first answer and changes nothing, so a double press or a resent call is harmless.
 """
 
+from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf.internal import containers as _containers
 from protos.okno.v1 import common_pb2 as _common_pb2
 import builtins as _builtins
 import sys
@@ -395,3 +397,68 @@ class RemovePriorityRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RemovePriorityRequest: _TypeAlias = RemovePriorityRequest  # noqa: Y015
+
+@_typing.final
+class FindTicketWaitRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DIGITS_FIELD_NUMBER: _builtins.int
+    digits: _builtins.str
+    def __init__(
+        self,
+        *,
+        digits: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["digits", b"digits"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FindTicketWaitRequest: _TypeAlias = FindTicketWaitRequest  # noqa: Y015
+
+@_typing.final
+class TicketWait(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TICKET_FIELD_NUMBER: _builtins.int
+    ESTIMATE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def ticket(self) -> _common_pb2.Ticket: ...
+    @_builtins.property
+    def estimate(self) -> _common_pb2.WaitEstimate: ...
+    def __init__(
+        self,
+        *,
+        ticket: _common_pb2.Ticket | None = ...,
+        estimate: _common_pb2.WaitEstimate | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["estimate", b"estimate", "ticket", b"ticket"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["estimate", b"estimate", "ticket", b"ticket"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TicketWait: _TypeAlias = TicketWait  # noqa: Y015
+
+@_typing.final
+class TicketWaits(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    WAITS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def waits(self) -> _containers.RepeatedCompositeFieldContainer[Global___TicketWait]:
+        """In the order they were issued (several services' tickets can share the digits)."""
+
+    def __init__(
+        self,
+        *,
+        waits: _abc.Iterable[Global___TicketWait] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["waits", b"waits"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TicketWaits: _TypeAlias = TicketWaits  # noqa: Y015

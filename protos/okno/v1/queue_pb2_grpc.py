@@ -120,6 +120,11 @@ class QueueServiceStub:
                 request_serializer=okno_dot_v1_dot_queue__pb2.RemovePriorityRequest.SerializeToString,
                 response_deserializer=okno_dot_v1_dot_queue__pb2.TicketResponse.FromString,
                 _registered_method=True)
+        self.FindTicketWait = channel.unary_unary(
+                '/okno.v1.QueueService/FindTicketWait',
+                request_serializer=okno_dot_v1_dot_queue__pb2.FindTicketWaitRequest.SerializeToString,
+                response_deserializer=okno_dot_v1_dot_queue__pb2.TicketWaits.FromString,
+                _registered_method=True)
 
 
 class QueueServiceServicer:
@@ -232,6 +237,17 @@ class QueueServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def FindTicketWait(self, request, context):
+        """A caller's ticket by the digits of its number, as a phone keypad types it ("17" or
+        "017" for А017): today's tickets still waiting or called whose number's digits are
+        these (leading zeros ignored), each with the people ahead and the wait as every
+        surface tells it. None matching: an empty answer. digits not 1-4 digits: bad_digits
+        (INVALID_ARGUMENT).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_QueueServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -319,6 +335,11 @@ def add_QueueServiceServicer_to_server(servicer, server):
                     servicer.RemovePriority,
                     request_deserializer=okno_dot_v1_dot_queue__pb2.RemovePriorityRequest.FromString,
                     response_serializer=okno_dot_v1_dot_queue__pb2.TicketResponse.SerializeToString,
+            ),
+            'FindTicketWait': grpc.unary_unary_rpc_method_handler(
+                    servicer.FindTicketWait,
+                    request_deserializer=okno_dot_v1_dot_queue__pb2.FindTicketWaitRequest.FromString,
+                    response_serializer=okno_dot_v1_dot_queue__pb2.TicketWaits.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -780,6 +801,33 @@ class QueueService:
             '/okno.v1.QueueService/RemovePriority',
             okno_dot_v1_dot_queue__pb2.RemovePriorityRequest.SerializeToString,
             okno_dot_v1_dot_queue__pb2.TicketResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FindTicketWait(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/okno.v1.QueueService/FindTicketWait',
+            okno_dot_v1_dot_queue__pb2.FindTicketWaitRequest.SerializeToString,
+            okno_dot_v1_dot_queue__pb2.TicketWaits.FromString,
             options,
             channel_credentials,
             insecure,

@@ -59,6 +59,13 @@ class QueueServiceStub:
     """No document: the desk's ticket loses its claimed priority and waits again as a
     regular ticket from the time it was issued.
     """
+    FindTicketWait: _grpc.UnaryUnaryMultiCallable[_queue_pb2.FindTicketWaitRequest, _queue_pb2.TicketWaits]
+    """A caller's ticket by the digits of its number, as a phone keypad types it ("17" or
+    "017" for А017): today's tickets still waiting or called whose number's digits are
+    these (leading zeros ignored), each with the people ahead and the wait as every
+    surface tells it. None matching: an empty answer. digits not 1-4 digits: bad_digits
+    (INVALID_ARGUMENT).
+    """
 
 @_typing.type_check_only
 class QueueServiceAsyncStub(QueueServiceStub):
@@ -86,6 +93,13 @@ class QueueServiceAsyncStub(QueueServiceStub):
     RemovePriority: _aio.UnaryUnaryMultiCallable[_queue_pb2.RemovePriorityRequest, _queue_pb2.TicketResponse]  # type: ignore[assignment]
     """No document: the desk's ticket loses its claimed priority and waits again as a
     regular ticket from the time it was issued.
+    """
+    FindTicketWait: _aio.UnaryUnaryMultiCallable[_queue_pb2.FindTicketWaitRequest, _queue_pb2.TicketWaits]  # type: ignore[assignment]
+    """A caller's ticket by the digits of its number, as a phone keypad types it ("17" or
+    "017" for А017): today's tickets still waiting or called whose number's digits are
+    these (leading zeros ignored), each with the people ahead and the wait as every
+    surface tells it. None matching: an empty answer. digits not 1-4 digits: bad_digits
+    (INVALID_ARGUMENT).
     """
 
 class QueueServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -213,6 +227,19 @@ class QueueServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_queue_pb2.TicketResponse, _abc.Awaitable[_queue_pb2.TicketResponse]]:
         """No document: the desk's ticket loses its claimed priority and waits again as a
         regular ticket from the time it was issued.
+        """
+
+    @_abc_1.abstractmethod
+    def FindTicketWait(
+        self,
+        request: _queue_pb2.FindTicketWaitRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_queue_pb2.TicketWaits, _abc.Awaitable[_queue_pb2.TicketWaits]]:
+        """A caller's ticket by the digits of its number, as a phone keypad types it ("17" or
+        "017" for А017): today's tickets still waiting or called whose number's digits are
+        these (leading zeros ignored), each with the people ahead and the wait as every
+        surface tells it. None matching: an empty answer. digits not 1-4 digits: bad_digits
+        (INVALID_ARGUMENT).
         """
 
 def add_QueueServiceServicer_to_server(servicer: QueueServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
