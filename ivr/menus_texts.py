@@ -21,6 +21,7 @@ GOODBYE = "Спасибо за звонок. До свидания!"
 NOTHING_PRESSED = "Вы ничего не выбрали. Позвоните нам ещё раз, когда будет удобно. До свидания!"
 TO_OPERATOR = "Соединяю с оператором. Пожалуйста, оставайтесь на линии."
 UNAVAILABLE = "К сожалению, сервис сейчас недоступен."
+BUSY = "Все линии сейчас заняты. Пожалуйста, позвоните чуть позже. До свидания!"
 PRESS = tuple(f"нажмите {key}." for key in range(1, 9))
 
 QUEUE_EMPTY = "Сейчас в центре никто не ждёт."
@@ -98,6 +99,7 @@ FIXED: tuple[str, ...] = (
     NOTHING_PRESSED,
     TO_OPERATOR,
     UNAVAILABLE,
+    BUSY,
     *PRESS,
     QUEUE_EMPTY,
     IN_QUEUE,
