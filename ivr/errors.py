@@ -28,6 +28,21 @@ class AgiProtocolError(IvrError, ValueError):
     code = "agi_protocol_error"
 
 
+class ApplicationMissing(IvrError, LookupError):
+    """Asterisk has no dialplan application of that name (EXEC answered -2): its module is
+    not loaded; the telephony admin loads it (``app_queue.so`` for the operator queue)."""
+
+    code = "agi_application_missing"
+
+
+class SimulatedCallFailed(IvrError, AssertionError):
+    """The simulated Asterisk saw the menu do what a real call would suffer from: a prompt
+    file Asterisk cannot play (not 8 kHz mono 16-bit, missing, silent), a menu that went
+    quiet, a call that never ends. The message says which; the test fails on it."""
+
+    code = "simulated_call_failed"
+
+
 class HubUnreachable(IvrError, ConnectionError):
     """The hub did not answer in time (down, or the network): the caller is told the
     service is unavailable and offered the operator; nothing was booked by this call."""
