@@ -26,7 +26,13 @@ from hub.domain.model import (
     Ticket,
     WaitEstimate,
 )
-from hub.errors import InvalidRequest, NoBookingForCard, TimeOutOfRange, UnknownCode
+from hub.errors import (
+    AmbiguousKeys,
+    InvalidRequest,
+    NoBookingForCard,
+    TimeOutOfRange,
+    UnknownCode,
+)
 from hub.store.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -172,11 +178,13 @@ class Bookings:
         name: str = "",
         snils_hash: str = "",
         snils: str = "",
+        messages: bool = True,
     ) -> Appointment:
         """A seat in the slot under a fresh code, once committed; a retry gets the same.
 
         ``snils`` (typed) is hashed here with the branch key and forgotten; ``snils_hash``
         comes hashed from a card reader. Either lets the visitor check in by card.
+        ``messages`` False: the visitor declined messages (the code by SMS) for it.
         """
         if snils_hash and snils:
             raise InvalidRequest("give snils_hash or snils, not both")
@@ -196,6 +204,7 @@ class Bookings:
                     email=email,
                     name=name,
                     snils_hash=hashed,
+                    messages=messages,
                 )
             )
         except Exception:
@@ -268,6 +277,25 @@ class Bookings:
     async def find(self, phone: str) -> list[Appointment]:
         found = self._hub.appointments.find(phone, self._hub.clock())
         return await self._hub.once_committed(found)
+
+    async def find_by_keys(self, typed_keys: str, phone: str, *, caller: str) -> Appointment:
+        """The phone's one booking to come whose code the keys type (a phone's keypad).
+
+        The keys narrow 32^6 codes to 8^6 and the phone to its own few bookings, so a miss
+        is counted as a wrong code, as one typed in full would be: guessing costs the same.
+        """
+        self._attempts.check(caller, self._hub.clock())
+        pressed = codes.normalise_keys(typed_keys)
+        coming = self._hub.appointments.find(phone, self._hub.clock())
+        found = [a for a in coming if codes.keys(a.code) == pressed]
+        if not found:
+            raise self._unknown(caller, with_phone=True)
+        if len(found) > 1:
+            raise AmbiguousKeys(
+                f"{len(found)} bookings made with this phone number are typed by these keys: "
+                "transfer the caller to an operator, who finds them by the number"
+            )
+        return await self._hub.once_committed(found[0])
 
     async def check_in(
         self,

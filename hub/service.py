@@ -33,7 +33,7 @@ from hub.domain.branch import Branch
 from hub.domain.engine import QueueEngine
 from hub.domain.model import Event, EventKind, Outcome, Snapshot, Ticket, WaitEstimate
 from hub.domain.numbering import branch_day
-from hub.errors import HubError, StoreUnavailable, UnknownTicket
+from hub.errors import BadDigits, HubError, StoreUnavailable, UnknownTicket
 from hub.feed import FeedBroker
 from hub.journal import CONFIG_RELOADED, Journal
 from hub.notify.notifier import Notifier
@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 # Devices that read identity cards get the hub's SNILS key in their settings (over mutual
 # TLS only), so that a card matches a booking made with the same SNILS typed.
 READS_CARDS = ("kiosk", "card_reader")
+# A ticket's daily number as typed on a phone: А017 is "17" or "017"; no day reaches 10^6.
+MAX_TICKET_DIGITS = 6
 
 Clock = Callable[[], int]
 T = TypeVar("T")
@@ -295,6 +297,16 @@ class Hub:
     async def ticket_estimate(self, ticket_id: str) -> WaitEstimate:
         """The wait of one of today's tickets now, as every surface tells it."""
         return await self._once_committed(self.engine.ticket_estimate(ticket_id, self.clock()))
+
+    async def ticket_waits(self, digits: str) -> list[tuple[Ticket, WaitEstimate]]:
+        """Today's waiting or called tickets whose number has these digits, with their waits."""
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= MAX_TICKET_DIGITS):
+            raise BadDigits(
+                f"a ticket's number is typed as its digits, 1 to {MAX_TICKET_DIGITS} of them "
+                f'(А017 as "17" or "017"), not "{digits}": read them from the ticket'
+            )
+        waits = self.engine.ticket_waits(int(digits), self.clock())
+        return await self._once_committed(waits)
 
     async def snapshot(self) -> Snapshot:
         """The queue as of one sequence, answered once that sequence is committed."""

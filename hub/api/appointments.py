@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from hub.api import convert, permissions, scope
 from hub.api.devices import peer_host
 from hub.api.doorkeeper import current
 from hub.api.printing import Printers, slip
 from hub.api.status import Context, rpc
 from hub.booking import CheckedIn
-from hub.domain.appointments import SlotView
+from hub.domain.appointments import SlotView, contacts
 from hub.domain.model import Appointment
 from hub.errors import InvalidRequest
 from hub.service import Hub
 from protos.okno.v1 import appointments_pb2, appointments_pb2_grpc
+
+# Devices a visitor uses: each reaches a booking only with its phone number.
+_VISITORS_DEVICES = frozenset({permissions.KIOSK, permissions.VOICE_MENU})
 
 
 class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
@@ -62,6 +67,8 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
             name=request.name,
             snils_hash=request.snils_hash,
             snils=request.snils,
+            # Unset keeps the kiosk's and the web's messages; the phone menu asks the caller.
+            messages=request.send_code if request.HasField("send_code") else True,
         )
         return self._response(booked)
 
@@ -75,7 +82,7 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         moved = await self._hub.bookings.move(
             request.code,
             request.slot_start_unix_ms,
-            caller=self._caller(context),
+            caller=self._caller(context, request.phone),
             request_id=request.request_id,
             phone=_visitors_phone(request.phone),
         )
@@ -88,7 +95,7 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         _require(code=request.code)
         cancelled = await self._hub.bookings.cancel(
             request.code,
-            caller=self._caller(context),
+            caller=self._caller(context, request.phone),
             reason=request.reason,
             request_id=request.request_id,
             phone=_visitors_phone(request.phone),
@@ -102,7 +109,7 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         _require(code=request.code)
         found = await self._hub.bookings.get(
             request.code,
-            caller=self._caller(context),
+            caller=self._caller(context, request.phone),
             phone=_visitors_phone(request.phone, required=False),
         )
         return self._response(found)
@@ -117,6 +124,16 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         return appointments_pb2.FindBookingsResponse(
             bookings=[convert.booking(a, calendar) for a in found]
         )
+
+    @rpc
+    async def FindBookingByKeys(
+        self, request: appointments_pb2.FindBookingByKeysRequest, context: Context
+    ) -> appointments_pb2.BookingResponse:
+        _require(keys=request.keys, phone=request.phone)
+        found = await self._hub.bookings.find_by_keys(
+            request.keys, request.phone, caller=self._caller(context, request.phone)
+        )
+        return self._response(found)
 
     @rpc
     async def CheckIn(
@@ -183,9 +200,15 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
             sequence=self._hub.committed_seq,
         )
 
-    def _caller(self, context: Context) -> str:
-        """Who is asking, for counting wrong codes: the device, else the host."""
-        return _device() or peer_host(context.peer())
+    def _caller(self, context: Context, phone: str = "") -> str:
+        """Who is asking, for counting wrong codes: the device, else the host; for the voice
+        menu, the person calling it (by a hash of their number, so that no number reaches a
+        message), since every caller comes through the one device and each must have the
+        tries a visitor at a kiosk has."""
+        device = _device()
+        if device and permissions.VOICE_MENU in current().kinds:
+            return f"{device}/caller-{_hashed(phone)}"
+        return device or peer_host(context.peer())
 
 
 def _device() -> str:
@@ -195,19 +218,27 @@ def _device() -> str:
 
 
 def _visitors_phone(phone: str, *, required: bool = True) -> str | None:
-    """The phone a kiosk must give with a booking's code to change it (the visitor's own
-    booking), or None for staff, who reach any booking by its code.
+    """The phone a kiosk (or the voice menu: the caller's number) must give with a booking's
+    code to change it (the visitor's own booking), or None for staff, who reach any booking
+    by its code.
 
     Looking a booking up and checking in at the kiosk take the code alone (``required``
     False): the visitor stands there with it, and the answer shows no contact (only its
     hint) and no name; a phone given then must still match.
     """
-    if permissions.KIOSK not in current().kinds:
+    kinds = current().kinds
+    if kinds.isdisjoint(_VISITORS_DEVICES):
         return None
-    return phone if phone or required else None
+    # A voice menu's caller is not standing before it with a slip: always their number.
+    return phone if phone or required or permissions.VOICE_MENU in kinds else None
 
 
 def _require(**fields: str) -> None:
     missing = [name for name, value in fields.items() if not value]
     if missing:
         raise InvalidRequest(f"missing {', '.join(missing)}: the request must name it")
+
+
+def _hashed(phone: str) -> str:
+    """A short stand-in for a caller's number: the same number, the same key."""
+    return hashlib.sha256(contacts.phone(phone).encode()).hexdigest()[:12]

@@ -258,6 +258,18 @@ class QueueServicer(queue_pb2_grpc.QueueServiceServicer):
         )
         return self._ticket_response(outcome)
 
+    @rpc
+    async def FindTicketWait(
+        self, request: queue_pb2.FindTicketWaitRequest, context: Context
+    ) -> queue_pb2.TicketWaits:
+        waits = await self._hub.ticket_waits(request.digits)
+        return queue_pb2.TicketWaits(
+            waits=[
+                queue_pb2.TicketWait(ticket=self._ticket(t), estimate=convert.estimate(e))
+                for t, e in waits
+            ]
+        )
+
     def _ticket(self, ticket: Ticket) -> common_pb2.Ticket:
         """The ticket, with the visitor's name only for who may read it (hub.api.scope)."""
         named = scope.sees_names(current(), ticket, self._desks(self._hub.engine))

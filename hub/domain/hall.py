@@ -116,6 +116,22 @@ class HallState:
         line = self._waiting.alongside(ticket)
         return told(self._basis(ticket.service_id), people_ahead(line, ticket, now_ms))
 
+    def ticket_waits(self, serial: int, now_ms: int) -> list[tuple[Ticket, WaitEstimate]]:
+        """Today's tickets still waiting or called whose number is ``serial`` after its
+        prefix, each with its wait: a caller on the phone types only the digits, and
+        several services' prefixes may share them."""
+        found = sorted(
+            (
+                t
+                for t in self._tickets.values()
+                if t.day == self.day
+                and t.serial == serial
+                and t.state in (TicketState.WAITING, TicketState.CALLED)
+            ),
+            key=lambda t: (t.issued_at_ms, t.id),
+        )
+        return [(t, self.ticket_estimate(t.id, now_ms)) for t in found]
+
     def snapshot(self, now_ms: int) -> Snapshot:
         queues = []
         for service in self.config.services:

@@ -215,6 +215,9 @@ class Appointment:
     # with the contacts.
     snils_hash: str = ""
     ticket_id: str = ""
+    # Whether the contact gets the booking's messages (its code, a move, the reminder): a
+    # caller booking by phone may say no, and the number then only counts for the limits.
+    messages: bool = True
     # The device (kiosk) that checked the visitor in, when known.
     checked_in_by: str = ""
     check_in_request_id: str = ""

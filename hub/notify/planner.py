@@ -3,7 +3,8 @@
 Each planned message has a key that names what it is about ("booked:17", "called:
 2026-11-23/А001:431"); the outbox keeps one row per key and channel, so planning the
 same event twice (the notifier replays the log after a restart) plans nothing new.
-Messages go to a booking's contact, a ticket's watch or an application's applicant;
+Messages go to a booking's contact (unless its visitor declined them: a phone caller
+asked whether to send the code by SMS), a ticket's watch or an application's applicant;
 which channels (SMS, e-mail) is decided when they are queued, from the contact held then
 (for an application: the channels the applicant chose).
 """
@@ -87,6 +88,9 @@ class Planner:
         booking = event.appointment
         kind = event.kind
         if booking is not None:
+            if not booking.messages:
+                # The caller declined them when booking by phone: nothing, ever, to the number.
+                return plan
             if kind is EventKind.APPOINTMENT_BOOKED:
                 plan.messages.append(
                     self._booking(Kind.BOOKED, f"booked:{booking.id}", booking, event)

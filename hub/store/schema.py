@@ -151,6 +151,8 @@ appointments = Table(
     Column("ticket_id", String(32), nullable=False),
     Column("checked_in_by", String(80), nullable=False),
     Column("check_in_request_id", String(64), nullable=False),
+    # False: the visitor declined messages for the booking (the code by SMS, on the phone).
+    Column("messages", Boolean, nullable=False, server_default=text("1")),
     UniqueConstraint("code", name="appointments_code_once"),
     # One visitor per seat of a slot: the database itself refuses a double booking.
     Index(

@@ -137,6 +137,7 @@ class AppointmentBook:
         email: str = "",
         name: str = "",
         snils_hash: str = "",
+        messages: bool = True,
     ) -> Outcome:
         """Give the visitor a seat in the slot, under a fresh code the caller drew."""
         replay = self._replay(request_id, service_id)
@@ -168,6 +169,7 @@ class AppointmentBook:
             email=email,
             name=name,
             snils_hash=snils_hash,
+            messages=messages,
         )
         self._next_id += 1
         self._put(appointment)

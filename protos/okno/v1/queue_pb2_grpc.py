@@ -241,8 +241,8 @@ class QueueServiceServicer:
         """A caller's ticket by the digits of its number, as a phone keypad types it ("17" or
         "017" for А017): today's tickets still waiting or called whose number's digits are
         these (leading zeros ignored), each with the people ahead and the wait as every
-        surface tells it. None matching: an empty answer. digits not 1-4 digits: bad_digits
-        (INVALID_ARGUMENT).
+        surface tells it. None matching: an empty answer. digits not 1 to 6 digits:
+        bad_digits (INVALID_ARGUMENT).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -63,8 +63,8 @@ class QueueServiceStub:
     """A caller's ticket by the digits of its number, as a phone keypad types it ("17" or
     "017" for А017): today's tickets still waiting or called whose number's digits are
     these (leading zeros ignored), each with the people ahead and the wait as every
-    surface tells it. None matching: an empty answer. digits not 1-4 digits: bad_digits
-    (INVALID_ARGUMENT).
+    surface tells it. None matching: an empty answer. digits not 1 to 6 digits:
+    bad_digits (INVALID_ARGUMENT).
     """
 
 @_typing.type_check_only
@@ -98,8 +98,8 @@ class QueueServiceAsyncStub(QueueServiceStub):
     """A caller's ticket by the digits of its number, as a phone keypad types it ("17" or
     "017" for А017): today's tickets still waiting or called whose number's digits are
     these (leading zeros ignored), each with the people ahead and the wait as every
-    surface tells it. None matching: an empty answer. digits not 1-4 digits: bad_digits
-    (INVALID_ARGUMENT).
+    surface tells it. None matching: an empty answer. digits not 1 to 6 digits:
+    bad_digits (INVALID_ARGUMENT).
     """
 
 class QueueServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -238,8 +238,8 @@ class QueueServiceServicer(metaclass=_abc_1.ABCMeta):
         """A caller's ticket by the digits of its number, as a phone keypad types it ("17" or
         "017" for А017): today's tickets still waiting or called whose number's digits are
         these (leading zeros ignored), each with the people ahead and the wait as every
-        surface tells it. None matching: an empty answer. digits not 1-4 digits: bad_digits
-        (INVALID_ARGUMENT).
+        surface tells it. None matching: an empty answer. digits not 1 to 6 digits:
+        bad_digits (INVALID_ARGUMENT).
         """
 
 def add_QueueServiceServicer_to_server(servicer: QueueServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
