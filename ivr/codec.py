@@ -27,9 +27,7 @@ DEAD_CHANNEL = "511 Command Not Permitted on a dead channel or intercepted chann
 # number unavailable: the caller withheld it, so the menu must not use it.
 _PRESENTATION_HIDDEN = 0x60
 _NOT_A_NUMBER = frozenset({"", "unknown", "anonymous", "withheld", "restricted", "private"})
-_REPLY = re.compile(
-    r"^200 result=(?P<result>\S*)(?: \((?P<data>.*)\))?(?P<rest>(?: [a-z_]+=\S*)*)$"
-)
+_REPLY = re.compile(r"^200 result=(?P<result>\S*)(?: \((?P<data>.*)\))?(?P<rest> .*)?$")
 _PAIR = re.compile(r" ([a-z_]+)=(\S*)")
 _FORBIDDEN = ("\n", "\r", "\0")
 
@@ -176,7 +174,7 @@ def _check_word(word: str) -> None:
 def quote(word: str) -> str:
     """One argument as Asterisk's ``parse_args`` reads it back: quoted when it must be."""
     _check_word(word)
-    if word and not re.search(r'[\s"\\]', word):
+    if word and not re.search(r'[ \t"\\]', word):
         return word
     return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -188,15 +186,16 @@ def format_command(command: str, *arguments: str) -> bytes:
 
 
 def parse_command(line: str) -> list[str]:
-    """The words of a command line, as Asterisk's ``parse_args`` splits them.
+    """The words of a command line, split as Asterisk's ``parse_args`` splits them.
 
-    Whitespace separates words except inside double quotes; a backslash takes the next
-    character as it is; ``""`` is an empty word.
+    Spaces and tabs separate words except inside double quotes; a backslash takes the
+    next character as it is; ``""`` is an empty word. Like Asterisk it never refuses:
+    an unterminated quote runs to the end of the line.
     """
     words: list[str] = []
     current: list[str] = []
     in_word = quoted = escaped = False
-    for char in line.rstrip("\n"):
+    for char in line.rstrip("\r\n"):
         if escaped:
             current.append(char)
             escaped = False
@@ -205,15 +204,13 @@ def parse_command(line: str) -> list[str]:
         elif char == '"':
             quoted = not quoted
             in_word = True
-        elif char.isspace() and not quoted:
+        elif char in " \t" and not quoted:
             if in_word:
                 words.append("".join(current))
                 current, in_word = [], False
         else:
             current.append(char)
             in_word = True
-    if quoted or escaped:
-        raise AgiProtocolError(f"command line ends inside a quote or escape: {line[:60]!r}")
     if in_word:
         words.append("".join(current))
     return words
@@ -247,15 +244,16 @@ def is_usage_end(line: str) -> bool:
 def parse_reply(line: str, usage: Sequence[str] = ()) -> Reply:
     """One answer from its status line (and a 520 answer's usage lines in between).
 
-    Unknown ``key=value`` pairs after the result are kept, not refused: a newer Asterisk
-    may add some; anything else is an :class:`AgiProtocolError` naming the line.
+    What follows the result is not refused: a newer Asterisk may add to it; its
+    ``key=value`` pairs are kept. A line that is no AGI answer at all is an
+    :class:`AgiProtocolError` naming it.
     """
     code = line[:3]
     if code == "200":
         match = _REPLY.fullmatch(line)
         if match is None:
             raise AgiProtocolError(f"reply {line[:60]!r} is not '200 result=<n> ...'")
-        extra = dict(_PAIR.findall(match["rest"]))
+        extra = dict(_PAIR.findall(match["rest"] or ""))
         return Reply(Status.OK, match["result"], match["data"], extra)
     if code in ("510", "511", "520") and (len(line) == 3 or line[3] in " -"):
         return Reply(Status(int(code)), usage=tuple(usage))

@@ -35,11 +35,15 @@ _USAGE = {
     "STREAM FILE": (4, 5, "Usage: STREAM FILE <filename> <escape_digits> [sample offset]"),
     "GET DATA": (3, 5, "Usage: GET DATA <file to be streamed> [timeout] [max digits]"),
     "WAIT FOR DIGIT": (4, 4, "Usage: WAIT FOR DIGIT <timeout>"),
-    "EXEC": (2, 3, "Usage: EXEC <application> <options>"),
+    "EXEC": (2, 128, "Usage: EXEC <application> <options>"),
     "SET VARIABLE": (4, 4, "Usage: SET VARIABLE <variablename> <value>"),
     "HANGUP": (1, 2, "Usage: HANGUP [<channelname>]"),
 }
-_ON_DEAD_CHANNEL = frozenset({"HANGUP", "SET VARIABLE"})  # AGI commands marked dead-safe
+# Commands res_agi.c marks as allowed on a dead channel (the rest get 511), with the
+# answer each gives there: EXEC's application finds the channel gone.
+_ON_DEAD_CHANNEL = {"HANGUP": "1", "SET VARIABLE": "1", "EXEC": "-1"}
+# Arguments res_agi.c reads with sscanf("%d"): anything else is a 520.
+_NUMERIC = {"STREAM FILE": (2,), "WAIT FOR DIGIT": (0,)}
 
 
 class Act(Enum):
@@ -274,10 +278,11 @@ class _Call:
             await self.send(codec.UNKNOWN_COMMAND + "\n")
             return
         low, high, usage = _USAGE[name]
-        if not low <= len(words) <= high:
+        arguments = words[len(name.split()) :]
+        numeric = (arguments[i] for i in _NUMERIC.get(name, ()) if i < len(arguments))
+        if not low <= len(words) <= high or not all(_is_int(word) for word in numeric):
             await self.send(codec.format_usage(usage))
             return
-        arguments = words[len(name.split()) :]
         if name == "STREAM FILE":
             await self.stream_file(arguments[0], arguments[1])
         elif name == "GET DATA":
@@ -301,6 +306,10 @@ class _Call:
             return
         self.heard.lines.append(f"EXEC: {application} {options}".rstrip())
         await self.send(codec.format_reply(0))
+
+
+def _is_int(word: str) -> bool:
+    return word.lstrip("-").isdigit()
 
 
 def _command_name(words: list[str]) -> str | None:
@@ -334,8 +343,10 @@ async def _run(call: _Call) -> None:
             return
         if dead:
             name = _command_name(words)
-            if name in _ON_DEAD_CHANNEL:
-                await call.send(codec.format_reply(1))
+            if name is None:
+                await call.send(codec.UNKNOWN_COMMAND + "\n")
+            elif name in _ON_DEAD_CHANNEL:
+                await call.send(codec.format_reply(_ON_DEAD_CHANNEL[name]))
             else:
                 await call.send(codec.DEAD_CHANNEL + "\n")
             continue
