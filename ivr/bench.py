@@ -22,10 +22,10 @@ from pathlib import Path
 from hub.bench.appointments import read_ledger, with_appointments
 from hub.bench.callers import enrolled
 from hub.bench.process import start_hub
-from ivr import inventory
 from ivr import menus_texts as said
 from ivr.agent import AgentOptions, IvrAgent
 from ivr.hub_client import HubClient
+from ivr.program import branch_names, prepare
 from ivr.prompts import Prompts
 from ivr.sim.asterisk import Heard, Step, call, hang_up, press
 from okno.bench import Figure, percentile
@@ -52,8 +52,6 @@ def measure_ivr(
 
 async def _measure(config: Path, calls: int, prompts_dir: Path) -> list[Figure]:
     prompts = Prompts(prompts_dir)
-    made = await asyncio.to_thread(prompts.prepare, inventory.phrases())
-    log.info("ivr bench prompts made=%d", made)
     with tempfile.TemporaryDirectory(prefix="okno-bench-ivr-") as scratch:
         root = Path(scratch)
         measured = root / "branch.toml"
@@ -67,6 +65,9 @@ async def _measure(config: Path, calls: int, prompts_dir: Path) -> list[Figure]:
             )
             async with member_channel(state) as channel:
                 hub = HubClient(channel)
+                names = await branch_names(hub)
+                made = await asyncio.to_thread(prepare, prompts, await hub.today(), names)
+                log.info("ivr bench prompts made=%d", made)
                 agent = IvrAgent(
                     hub, prompts.clip, AgentOptions(host="127.0.0.1", port=0, max_calls=calls)
                 )

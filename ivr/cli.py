@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -57,7 +58,10 @@ def serve(
 
 @app.command("prepare")
 def prepare(state: StateOption = Path("var/ivr")) -> None:
-    """Synthesise every prompt the menus can say into STATE/prompts (8 kHz WAV for Asterisk)."""
+    """Synthesise every prompt the menus can say into STATE/prompts (8 kHz WAV for Asterisk).
+
+    Days are named from today on this machine's calendar; ``serve`` makes what changes
+    (the days' names, the branch's services) again when it starts."""
     from ivr.program import IvrOptions
     from ivr.program import prepare as make
     from ivr.prompts import Prompts
@@ -65,7 +69,7 @@ def prepare(state: StateOption = Path("var/ivr")) -> None:
     setup_logging()
     folder = IvrOptions(state=state).prompts
     try:
-        made = make(Prompts(folder))
+        made = make(Prompts(folder), date.today())
     except OSError as error:
         raise fail(f"cannot write the prompts in {folder}: {error}") from error
     typer.echo(f"{made} prompts made in {folder}")

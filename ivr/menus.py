@@ -32,6 +32,8 @@ REPEATS = 2
 MAX_OPTIONS = 8
 TIMES_READ = 8
 _TAKEN = {"slot_full", "slot_unavailable", "time_out_of_range"}
+# Statuses after which the planned day of readiness is still news to the caller.
+_UNDER_WAY = {"accepted", "in_work"}
 
 
 class Outcome(enum.Enum):
@@ -179,7 +181,8 @@ class Menus:
         if not offers:
             await self.line.say(say.NO_BOOKING)
             return
-        offer = offers[await self._pick(_options(say.CHOOSE_SERVICE, [o.name for o in offers]), len(offers))]
+        names = [o.name for o in offers]
+        offer = offers[await self._pick(_options(say.CHOOSE_SERVICE, names), len(offers))]
         today = await self.hub.today()
         sms = bool(self.line.caller)
         confirm = (
@@ -207,8 +210,8 @@ class Menus:
                 await self._refused(refusal)
                 return
             self.tally.booked += 1
-            code = words.code_text(booked.code)
-            told = [say.BOOKED, *_when(slot, today), say.YOUR_CODE, code, say.CODE_AGAIN, code]
+            code = words.code_pieces(booked.code)
+            told = [say.BOOKED, *_when(slot, today), say.YOUR_CODE, *code, say.CODE_AGAIN, *code]
             if send_code:
                 told.append(say.CODE_SENT)
             await self.line.say(*told, say.CODE_AT_KIOSK)
@@ -299,9 +302,8 @@ class Menus:
             log.info("ivr application look-up refused reason=%s", refusal.reason)
             await self.line.say(say.APPLICATION_NOT_FOUND)
             return
-        pieces = [say.APPLICATION, words.digits_text(number)]
-        pieces.append(words.application_status_text(status.status))
-        if status.planned_ready is not None and status.status in {"ACCEPTED", "IN_WORK"}:
+        pieces = [say.APPLICATION, words.application_status_text(status.status)]
+        if status.planned_ready is not None and status.status in _UNDER_WAY:
             pieces += [say.READY_BY, words.day_text(status.planned_ready, await self.hub.today())]
         await self.line.say(*pieces)
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from ivr import inventory
+from ivr import inventory, menus_texts
 from ivr.agent import AgentOptions, IvrAgent
 from ivr.hub_client import HubClient
+from ivr.menus_port import HubPort
 from ivr.prompts import Prompts
 from okno.runtime.channels import hub_link
 from okno.runtime.enroll import Description
@@ -23,6 +26,9 @@ from okno.runtime.enroll import Description
 log = logging.getLogger(__name__)
 
 KIND = "voice_menu"
+# Days ahead whose names are made before the first call (examples/branch.toml's booking
+# horizon); a branch that books further has those made on first use.
+DAYS_AHEAD = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +49,15 @@ class IvrOptions:
         return self.state / "prompts"
 
 
-def prepare(prompts: Prompts) -> int:
-    """Synthesise every prompt the menus can say that is not yet on disk; how many were made."""
-    return prompts.prepare(inventory.phrases())
+def prepare(prompts: Prompts, today: date, names: Iterable[str] = ()) -> int:
+    """Synthesise every prompt the menus can say from ``today`` on (and the branch's
+    ``names`` of services and groups) that is not yet on disk; how many were made."""
+    return prompts.prepare(inventory.phrases([*menus_texts.FIXED, *names], today, DAYS_AHEAD))
+
+
+async def branch_names(hub: HubPort) -> list[str]:
+    """The names the menus read out: bookable services and service groups."""
+    return [o.name for o in await hub.offers()] + [g.name for g in await hub.queue_now()]
 
 
 def _show_code(code: str) -> None:
@@ -63,10 +75,12 @@ async def serve(options: IvrOptions, stop: asyncio.Event) -> None:
         show_code=_show_code,
     )
     prompts = Prompts(options.prompts)
-    made = await asyncio.to_thread(prepare, prompts)
-    log.info("ivr prompts ready made=%d folder=%s", made, options.prompts)
     async with link.connect() as channel:
-        agent = IvrAgent(HubClient(channel), prompts.clip, options.agent)
+        hub = HubClient(channel)
+        names = await branch_names(hub)
+        made = await asyncio.to_thread(prepare, prompts, await hub.today(), names)
+        log.info("ivr prompts ready made=%d folder=%s", made, options.prompts)
+        agent = IvrAgent(hub, prompts.clip, options.agent)
         await agent.start()
         try:
             await stop.wait()
