@@ -59,3 +59,24 @@ class Refused(IvrError, ValueError):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message or reason)
         self.reason = reason
+
+
+class BadAudio(IvrError, ValueError):
+    """Audio that cannot become a prompt: not 16-bit mono PCM, or a rate the phone cannot
+    use. A bug or a changed speech engine: check the engine's output format."""
+
+    code = "bad_audio"
+
+
+class Unsayable(IvrError, ValueError):
+    """A value the voice menu cannot read out (a number out of range, a status this
+    version does not know): the menu says it cannot tell and offers the operator."""
+
+    code = "unsayable"
+
+
+class PromptFailed(IvrError, RuntimeError):
+    """A prompt could not be synthesised (espeak-ng missing, failed or killed): check that
+    espeak-ng and its Russian voice are installed and the prompt directory is writable."""
+
+    code = "prompt_failed"

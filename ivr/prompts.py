@@ -1,0 +1,207 @@
+"""Prompt files for Asterisk: each text synthesised once with the hall's voice, at 8 kHz.
+
+One file per text, named by the text's hash: ``<sha256(text)[:24]>.wav`` (8,000 Hz mono
+16-bit PCM, what ``STREAM FILE`` plays as format ``wav``) and ``.txt`` beside it holding
+the text, so a transcript (the test Asterisk's, a technician's) knows what a file says.
+
+Every file appears whole or not at all: the text and the sound are written to temporary
+names and renamed into place, the text first, so a ``.wav`` under its name always has its
+``.txt``, and a synthesis that is killed or fails leaves nothing under a prompt's name.
+A power cut can still leave a short file (no fsync: a lost prompt is only made again), so
+a file is checked once before its first use and made again if it is not whole.
+
+The names hang on the text alone (what Asterisk and the sim are given); the voice, rate
+and engine are kept in a stamp file: when they change, the old prompts are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import wave
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from pathlib import Path
+
+from hall_display import wav as hall_wav
+from hall_display.errors import DisplayError
+from hall_display.voice import EspeakEngine, SpeechEngine
+from ivr.errors import PromptFailed
+from ivr.resample import PHONE_RATE, resample
+
+log = logging.getLogger(__name__)
+
+NAME_LENGTH = 24
+STAMP = ".voice"
+WORKERS = 2  # the box has few cores and answers calls meanwhile
+_RATES = range(80, 451)
+_HEADER = 44  # a plain PCM WAV's headers
+
+
+def prompt_name(text: str) -> str:
+    """The file name (no extension) of a text's prompt."""
+    return hashlib.sha256(text.encode()).hexdigest()[:NAME_LENGTH]
+
+
+def is_playable(path: Path) -> bool:
+    """Whether ``path`` is a whole 8 kHz mono 16-bit WAV, as Asterisk plays it."""
+    try:
+        with wave.open(str(path), "rb") as reader:
+            shape = (reader.getframerate(), reader.getnchannels(), reader.getsampwidth())
+            frames = reader.getnframes()
+    except (OSError, wave.Error, EOFError):
+        return False
+    return shape == (PHONE_RATE, 1, 2) and path.stat().st_size >= _HEADER + 2 * frames
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+def _write_wav(path: Path, frames: bytes) -> None:
+    with wave.open(str(path), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(PHONE_RATE)
+        writer.writeframes(frames)
+
+
+def synthesise(engine: SpeechEngine, voice: str, rate: int, stem: Path, text: str) -> None:
+    """Render ``text`` into ``stem``.wav (8 kHz) and ``stem``.txt; nothing left on failure.
+
+    Module-level so that a pool's worker process runs it with nothing shared.
+    """
+    raw, sound, words = (_temporary(stem.with_suffix(s)) for s in (".raw", ".wav", ".txt"))
+    try:
+        try:
+            engine.render(text, voice, rate, raw)
+            frames = hall_wav.read_frames(raw)
+        except (DisplayError, FileNotFoundError) as err:
+            raise PromptFailed(
+                f"could not synthesise {text!r} with voice {voice!r}: {err}"
+            ) from err
+        if hall_wav.rms(frames) == 0:
+            raise PromptFailed(f"the speech engine gave silence for {text!r}")
+        _write_wav(sound, resample(frames))
+        words.write_text(text, encoding="utf-8")
+        os.replace(words, stem.with_suffix(".txt"))
+        os.replace(sound, stem.with_suffix(".wav"))
+    finally:
+        for leftover in (raw, sound, words):
+            leftover.unlink(missing_ok=True)
+
+
+class Prompts:
+    """Prompt files in ``directory``, one per text; see the module's docstring."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        voice: str = "ru",
+        rate: int = 150,
+        engine: SpeechEngine | None = None,
+        workers: int = WORKERS,
+    ) -> None:
+        if rate not in _RATES:
+            raise ValueError(f"rate {rate} words a minute is outside 80..450")
+        if workers < 1:
+            raise ValueError(f"{workers} workers cannot synthesise anything; give 1 or more")
+        self.directory = directory
+        self.voice = voice
+        self.rate = rate
+        self.engine: SpeechEngine = engine or EspeakEngine()
+        self.workers = workers
+        self.synthesised = 0  # texts this instance made, for tests and the bench
+        self._ready: dict[str, str] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._sweep()
+
+    def _sweep(self) -> None:
+        """Remove what a killed process left half-written, and prompts of another voice."""
+        for leftover in self.directory.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+        stamp = f"{self.engine.name} {self.voice} {self.rate}\n"
+        stamp_path = self.directory / STAMP
+        try:
+            previous = stamp_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            previous = stamp
+        if previous != stamp:
+            stale = [*self.directory.glob("*.wav"), *self.directory.glob("*.txt")]
+            for path in stale:
+                path.unlink(missing_ok=True)
+            log.info("prompts cleared reason=voice_changed files=%d", len(stale))
+        stamp_path.write_text(stamp, encoding="utf-8")
+
+    def _stem(self, text: str) -> Path:
+        return self.directory / prompt_name(text)
+
+    def _lock(self, text: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(text, threading.Lock())
+
+    def clip(self, text: str) -> str:
+        """The prompt for ``text`` (path without extension), synthesised on first need."""
+        known = self._ready.get(text)
+        if known is not None:
+            return known
+        _check_text(text)
+        with self._lock(text):
+            stem = self._stem(text)
+            if not is_playable(stem.with_suffix(".wav")):
+                synthesise(self.engine, self.voice, self.rate, stem, text)
+                self.synthesised += 1
+                log.debug("prompt synthesised file=%s", stem.name)
+            self._ready[text] = str(stem)
+        return str(stem)
+
+    def prepare(self, texts: Iterable[str]) -> int:
+        """Synthesise every text not yet on disk, in worker processes; how many were made.
+
+        Workers are spawned, not forked: the server calling this already runs threads
+        (gRPC, asyncio) that a fork would copy in an undefined state.
+        """
+        wanted = sorted(set(texts))
+        for text in wanted:
+            _check_text(text)
+        missing = [t for t in wanted if not is_playable(self._stem(t).with_suffix(".wav"))]
+        if len(missing) > 1 and self.workers > 1:
+            self._in_pool(missing)
+        else:
+            for text in missing:
+                synthesise(self.engine, self.voice, self.rate, self._stem(text), text)
+        for text in wanted:
+            self._ready[text] = str(self._stem(text))
+        self.synthesised += len(missing)
+        log.info("prompts prepared texts=%d made=%d", len(wanted), len(missing))
+        return len(missing)
+
+    def _in_pool(self, texts: list[str]) -> None:
+        workers = min(self.workers, len(texts))
+        chunk = max(1, len(texts) // (4 * workers))
+        jobs = [(self.engine, self.voice, self.rate, self._stem(t), t) for t in texts]
+        try:
+            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+                for _ in pool.map(_synthesise_job, jobs, chunksize=chunk):
+                    pass
+        except BrokenProcessPool as err:
+            raise PromptFailed(
+                "a synthesis worker died (killed, or out of memory); prompts already made are"
+                " kept, run again to make the rest"
+            ) from err
+
+
+def _synthesise_job(job: tuple[SpeechEngine, str, int, Path, str]) -> None:
+    synthesise(*job)
+
+
+def _check_text(text: str) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise PromptFailed(f"{text!r} is no text to say; a prompt needs words")
