@@ -181,6 +181,9 @@ class Menus:
         if not offers:
             await self.line.say(say.NO_BOOKING)
             return
+        # The hub books by phone only with a number (its per-person limits count by it): a
+        # caller who withheld theirs types one, and gets no SMS (the number is unproven).
+        phone = self.line.caller or await self._typed_phone()
         names = [o.name for o in offers]
         offer = offers[await self._pick(_options(say.CHOOSE_SERVICE, names), len(offers))]
         today = await self.hub.today()
@@ -200,9 +203,7 @@ class Menus:
                 continue
             send_code = sms and choice == 0
             try:
-                booked = await self.hub.book(
-                    self.new_id(), slot, phone=self.line.caller, send_code=send_code
-                )
+                booked = await self.hub.book(self.new_id(), slot, phone=phone, send_code=send_code)
             except Refused as refusal:
                 if refusal.reason in _TAKEN:
                     await self.line.say(say.SLOT_TAKEN)
@@ -216,6 +217,15 @@ class Menus:
                 told.append(say.CODE_SENT)
             await self.line.say(*told, say.CODE_AT_KIOSK)
             return
+
+    async def _typed_phone(self) -> str:
+        """A phone number the caller types (+7 and ten digits), asked until it is one."""
+        while True:
+            typed = await self._ask(say.TYPE_PHONE, digits=11)
+            phone = _phone(typed)
+            if phone:
+                return phone
+            await self.line.say(say.NOT_A_PHONE)
 
     async def _refused(self, refusal: Refused) -> None:
         log.info("ivr booking refused reason=%s", refusal.reason)
@@ -322,6 +332,13 @@ def _wait(known: bool, wait_s: int) -> list[str]:
 
 def _when(slot: Slot | Booked, today: date) -> list[str]:
     return [words.day_text(slot.at.date(), today), words.time_text(slot.at.time())]
+
+
+def _phone(typed: str) -> str:
+    """A Russian number as typed (8 or 7 and ten digits, or the ten alone) as +7..., or ""."""
+    if len(typed) == 11 and typed[0] in "78":
+        typed = typed[1:]
+    return f"+7{typed}" if len(typed) == 10 and typed.isdigit() else ""
 
 
 def _typed_slot(typed: str, slots: Sequence[Slot]) -> Slot | None:

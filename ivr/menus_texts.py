@@ -38,6 +38,10 @@ TICKET_NEXT = "вы следующий."
 AHEAD = "перед вами"
 
 NO_BOOKING = "Записаться по телефону сейчас нельзя: услуг для записи нет."
+TYPE_PHONE = (
+    "Ваш номер скрыт. Наберите номер телефона для записи: одиннадцать цифр, начиная с восьмёрки."
+)
+NOT_A_PHONE = "Это не номер телефона."
 CHOOSE_SERVICE = "Выберите услугу."
 CHOOSE_DAY = "Выберите день."
 NO_FREE_DAYS = "Свободного времени для этой услуги в ближайшие дни нет."
@@ -113,6 +117,8 @@ FIXED: tuple[str, ...] = (
     TICKET_NEXT,
     AHEAD,
     NO_BOOKING,
+    TYPE_PHONE,
+    NOT_A_PHONE,
     CHOOSE_SERVICE,
     CHOOSE_DAY,
     NO_FREE_DAYS,

@@ -146,17 +146,19 @@ async def test_a_booking_reads_the_slot_back_and_the_code_twice_and_sends_it() -
     assert said_[at : at + 4] == [said.YOU_BOOK, "Паспорт", "сегодня", words.time_text(time(10, 20))]
     code = words.code_pieces("K7M4QX")
     done = said_.index(said.BOOKED)
-    assert said_[done + 3 : done + 4 + 2 * len(code)] == [
+    assert said_[done + 3 : done + 5 + 2 * len(code)] == [
         said.YOUR_CODE, *code, said.CODE_AGAIN, *code,
     ]  # fmt: skip
     assert said.CODE_SENT in said_
     assert menus.tally.booked == 1
 
 
-async def test_a_withheld_number_books_without_an_sms_offer() -> None:
+async def test_a_withheld_number_types_one_and_books_without_an_sms_offer() -> None:
     hub = FakeHub()
-    _, heard, _ = await run(["3", "1", "1", "1000", "1"], hub, caller="")
-    assert hub.booked == [(hub.slots[0], "", False)]
+    _, heard, _ = await run(["3", "123", "89161112233", "1", "1", "1000", "1"], hub, caller="")
+    assert hub.booked == [(hub.slots[0], "+79161112233", False)]
+    assert spoken(heard).count(said.TYPE_PHONE) == 2
+    assert said.NOT_A_PHONE in spoken(heard)
     assert said.CONFIRM_SMS not in spoken(heard)
     assert said.CODE_SENT not in spoken(heard)
 
