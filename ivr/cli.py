@@ -38,6 +38,10 @@ def serve(
     operators: Annotated[
         str, typer.Option(help="The dialplan's Queue() of operators that 0 hands a call to.")
     ] = "operators",
+    prompts: Annotated[
+        Path | None,
+        typer.Option(help="Where the prompt files are (Asterisk reads them); STATE/prompts."),
+    ] = None,
     verbose: Annotated[bool, typer.Option(help="Log each call's transcript (DEBUG).")] = False,
 ) -> None:
     """Serve calls from Asterisk (dialplan: AGI(agi://HOST:4573)) until SIGTERM or Ctrl-C."""
@@ -52,6 +56,7 @@ def serve(
         interfaces=(interface,),
         serial=serial or socket.gethostname(),
         agent=AgentOptions(host=listen, port=port, max_calls=max_calls, operators=operators),
+        prompts_dir=prompts,
     )
     until_signal(lambda stop: run(options, stop), refusals=(OknoError, OSError))
 
@@ -91,4 +96,4 @@ def bench(
     setup_logging()
     for noisy in ("ivr", "hub"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    report("ivr", measure_ivr(calls=4 if quick else calls), out, Console())
+    report("ivr", measure_ivr(calls=5 if quick else calls), out, Console())

@@ -47,6 +47,10 @@ CHANGE_WITHIN_S = 4.0
 RETRY_S = 0.1
 # The branch's services and groups change with its configuration, rarely: read again after.
 CATALOGUE_S = 60.0
+# Free slots and the day, shared by every call for this long: many callers at once ask the
+# hub once. A slot taken meanwhile is refused by the hub at booking ("just taken"), never
+# booked twice; so a list this old costs a caller a retry at worst.
+FRESH_S = 2.0
 _NO_ANSWER = {
     grpc.StatusCode.UNAVAILABLE,
     grpc.StatusCode.DEADLINE_EXCEEDED,
@@ -100,6 +104,8 @@ class HubClient:
         self._monotonic = monotonic
         self._catalogue: _Catalogue | None = None
         self._reading = asyncio.Lock()
+        self._fresh: dict[str, tuple[float, object]] = {}
+        self._asking: dict[str, asyncio.Lock] = {}
 
     async def _ask(self, call: Callable[..., Awaitable[R]], request: Message) -> R:
         try:
@@ -123,9 +129,22 @@ class HubClient:
             )
             return self._catalogue
 
+    async def _shared(self, key: str, read: Callable[[], Awaitable[R]]) -> R:
+        """``read()``'s answer, asked once for every caller within FRESH_S."""
+        async with self._asking.setdefault(key, asyncio.Lock()):
+            known = self._fresh.get(key)
+            if known is not None and self._monotonic() - known[0] < FRESH_S:
+                return known[1]  # type: ignore[return-value]
+            value = await read()
+            self._fresh[key] = (self._monotonic(), value)
+            return value
+
     async def today(self) -> date:
-        branch = await self._ask(self._admin.GetBranch, admin_pb2.GetBranchRequest())
-        return date.fromisoformat(branch.day)
+        async def read() -> date:
+            branch = await self._ask(self._admin.GetBranch, admin_pb2.GetBranchRequest())
+            return date.fromisoformat(branch.day)
+
+        return await self._shared("today", read)
 
     async def queue_now(self) -> list[GroupQueue]:
         """Per group: everyone waiting for its services, and the longest newcomer's wait."""
@@ -169,27 +188,29 @@ class HubClient:
         known = await self._known()
         return [Offer(sid, name) for sid, (name, _, bookable) in known.services.items() if bookable]
 
-    async def _slots(self, service_id: str, day: date | None) -> list[Slot]:
-        known = await self._known()
-        on = day.isoformat() if day else ""
-        answer = await self._ask(
-            self._appointments.ListSlots,
-            appointments_pb2.ListSlotsRequest(
-                service_id=service_id, from_day=on, to_day=on, only_free=True
-            ),
-        )
-        zone = ZoneInfo(answer.timezone) if answer.timezone else known.zone
-        return [
-            Slot(s.service_id, s.start_unix_ms, _at(s.start_unix_ms, zone), s.free)
-            for s in answer.slots
-            if s.free > 0
-        ]
+    async def _free(self, service_id: str) -> list[Slot]:
+        """The service's free slots over the whole booking horizon, earliest first."""
+
+        async def read() -> list[Slot]:
+            known = await self._known()
+            answer = await self._ask(
+                self._appointments.ListSlots,
+                appointments_pb2.ListSlotsRequest(service_id=service_id, only_free=True),
+            )
+            zone = ZoneInfo(answer.timezone) if answer.timezone else known.zone
+            return [
+                Slot(s.service_id, s.start_unix_ms, _at(s.start_unix_ms, zone), s.free)
+                for s in answer.slots
+                if s.free > 0
+            ]
+
+        return await self._shared(f"slots {service_id}", read)
 
     async def free_days(self, service_id: str) -> list[date]:
-        return sorted({slot.at.date() for slot in await self._slots(service_id, None)})
+        return sorted({slot.at.date() for slot in await self._free(service_id)})
 
     async def free_slots(self, service_id: str, day: date) -> list[Slot]:
-        return [s for s in await self._slots(service_id, day) if s.at.date() == day]
+        return [s for s in await self._free(service_id) if s.at.date() == day]
 
     async def book(self, request_id: str, slot: Slot, *, phone: str, send_code: bool) -> Booked:
         request = appointments_pb2.BookRequest(

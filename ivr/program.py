@@ -42,11 +42,15 @@ class IvrOptions:
     serial: str = field(default_factory=socket.gethostname)
     model: str = "okno-ivr"
     agent: AgentOptions = AgentOptions()
+    # Where the prompt files are kept; None: STATE/prompts.
+    prompts_dir: Path | None = None
 
     @property
     def prompts(self) -> Path:
-        """Where the prompt files are kept, for Asterisk to play (it must read them)."""
-        return self.state / "prompts"
+        """Where the prompt files are kept, for Asterisk to play (it must read them).
+
+        Absolute: Asterisk plays a relative path from its own sounds folder."""
+        return (self.prompts_dir or self.state / "prompts").absolute()
 
 
 def prepare(prompts: Prompts, today: date, names: Iterable[str] = ()) -> int:
