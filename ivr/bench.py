@@ -2,12 +2,12 @@
 
 The hub runs in its own process, as in production, and so does ``okno ivr serve``,
 enrolled with it as a ``voice_menu`` device (approved as a technician would), serving
-FastAGI on loopback; the calls come from the strict Asterisk of ``ivr.sim`` in this one. Most calls book, three callers to
-each slot of two seats, so a third of them lose the race and hear so; the rest ask for the
-queue. Measured from the simulated Asterisk's side: from the environment block sent to
-the first prompt asked to be played, and from each key sent to the next prompt. Then the
-hub's appointments table is read back: no slot over its seats, and every booking a
-caller heard confirmed is there.
+FastAGI on loopback; the calls come from the strict Asterisk of ``ivr.sim`` in this one.
+Most calls book, three callers to each slot of two seats, so a third of them lose the race
+and hear so; the rest ask for the queue. Measured from the simulated Asterisk's side: from
+the environment block sent to the first prompt asked to be played, and from each key sent
+to the next prompt. Then the hub's appointments table is read back: no slot over its
+seats, and every booking a caller heard confirmed is there.
 """
 
 from __future__ import annotations
@@ -51,12 +51,11 @@ def measure_ivr(
     config: Path = Path("examples/branch.toml"), *, calls: int = 50, prompts: Path = PROMPTS
 ) -> list[Figure]:
     """``calls`` calls at once; prompts are synthesised into ``prompts`` once, then reused."""
-    return asyncio.run(_measure(config, calls, prompts))
+    # Asterisk plays a relative path from its own sounds folder: give it the whole path.
+    return asyncio.run(_measure(config, calls, prompts.absolute()))
 
 
 async def _measure(config: Path, calls: int, prompts_dir: Path) -> list[Figure]:
-    # Asterisk plays a relative path from its own sounds folder: give it the whole path.
-    prompts_dir = prompts_dir.absolute()
     with tempfile.TemporaryDirectory(prefix="okno-bench-ivr-") as scratch:
         root = Path(scratch)
         measured = root / "branch.toml"
@@ -94,9 +93,7 @@ async def _measure(config: Path, calls: int, prompts_dir: Path) -> list[Figure]:
             "<=",
         ),
         Figure("answer_to_first_prompt_p50", percentile(first, 50), "ms"),
-        Figure(
-            "key_to_next_prompt_p99", percentile(keys, 99), "ms", KEY_TO_PROMPT_TARGET_MS, "<="
-        ),
+        Figure("key_to_next_prompt_p99", percentile(keys, 99), "ms", KEY_TO_PROMPT_TARGET_MS, "<="),
         Figure("key_to_next_prompt_p50", percentile(keys, 50), "ms"),
         Figure("keys_measured", len(keys), "keys"),
         Figure("bookings_heard", told, "bookings"),

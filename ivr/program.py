@@ -41,7 +41,7 @@ class IvrOptions:
     interfaces: tuple[str, ...] = ("0.0.0.0",)
     serial: str = field(default_factory=socket.gethostname)
     model: str = "okno-ivr"
-    agent: AgentOptions = AgentOptions()
+    agent: AgentOptions = field(default_factory=AgentOptions)
     # Where the prompt files are kept; None: STATE/prompts.
     prompts_dir: Path | None = None
 

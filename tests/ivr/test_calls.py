@@ -10,7 +10,6 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,8 @@ from tests.hub.conftest import Served
 
 CALLER = "+79161234567"
 # ITU E.161: the key that carries each letter of a booking code.
-_KEYS = {c: k for k, letters in zip("23456789", ("ABC", "DEF", "GHI", "JKL", "MNO", "PQRS", "TUV", "WXYZ"), strict=True) for c in letters}  # fmt: skip
+_LETTERS = ("ABC", "DEF", "GHI", "JKL", "MNO", "PQRS", "TUV", "WXYZ")
+_KEYS = {c: k for k, letters in zip("23456789", _LETTERS, strict=True) for c in letters}
 
 
 def keys_of(code: str) -> str:
@@ -102,7 +102,10 @@ def booking_steps(service_key: str, slot: Slot, confirm: str = said.CONFIRM_SMS)
 
 async def test_a_caller_books_and_hears_the_code_twice(line: Line) -> None:
     slot = await line.slot("passport", 1)
-    steps = [*booking_steps(await line.service_key("passport"), slot), hang_up(when=said.MAIN_MENU[0])]
+    steps = [
+        *booking_steps(await line.service_key("passport"), slot),
+        hang_up(when=said.MAIN_MENU[0]),
+    ]
     heard = await line.dial(steps)
     ((code, slot_ms, state, phone),) = line.bookings()
     assert (slot_ms, state, phone) == (slot.start_ms, "booked", CALLER)
@@ -183,7 +186,9 @@ async def test_two_callers_race_for_the_last_seat_and_one_gets_it(line: Line) ->
 
 
 async def test_zero_inside_a_submenu_transfers_to_the_operators(line: Line) -> None:
-    heard = await line.dial([press("3", when=said.MAIN_MENU[0]), press("0", when=said.CHOOSE_SERVICE)])
+    heard = await line.dial(
+        [press("3", when=said.MAIN_MENU[0]), press("0", when=said.CHOOSE_SERVICE)]
+    )
     assert heard.lines[-2:] == [f"IVR: {said.TO_OPERATOR}", "EXEC: Queue operators"]
 
 
@@ -198,7 +203,9 @@ async def test_the_queue_now(line: Line) -> None:
 
 async def test_my_ticket_by_its_digits(line: Line) -> None:
     issued = [
-        (await line.served.queue.IssueTicket(queue_pb2.IssueTicketRequest(service_id="passport"))).ticket
+        (
+            await line.served.queue.IssueTicket(queue_pb2.IssueTicketRequest(service_id="passport"))
+        ).ticket
         for _ in range(3)
     ]
     number = issued[2].number
@@ -248,12 +255,19 @@ async def test_move_by_the_code_typed_on_the_keypad(line: Line) -> None:
     )
     told = spoken(heard)
     at = told.index(said.MOVED)
-    assert told[at : at + 4] == [said.MOVED, "сегодня", words.time_text(later.at.time()), said.SAME_CODE]
+    assert told[at : at + 4] == [
+        said.MOVED,
+        "сегодня",
+        words.time_text(later.at.time()),
+        said.SAME_CODE,
+    ]
     assert [(ms, state) for _, ms, state, _ in line.bookings()] == [(later.start_ms, "booked")]
 
 
 async def test_a_wrong_code_is_not_found(line: Line) -> None:
-    heard = await line.dial([press("4", when=said.MAIN_MENU[0]), press("222222", when=said.TYPE_CODE)])
+    heard = await line.dial(
+        [press("4", when=said.MAIN_MENU[0]), press("222222", when=said.TYPE_CODE)]
+    )
     assert said.CODE_NOT_FOUND in spoken(heard)
 
 
@@ -314,7 +328,11 @@ async def _raw(address: tuple[str, int], send: bytes, answer: Callable[[bytes], 
 
 @pytest.fixture
 async def address(served: Served, prompts_dir: Path) -> AsyncIterator[tuple[str, int]]:
-    agent = IvrAgent(HubClient(served.stranger), Prompts(prompts_dir).clip, AgentOptions(host="127.0.0.1", port=0))
+    agent = IvrAgent(
+        HubClient(served.stranger),
+        Prompts(prompts_dir).clip,
+        AgentOptions(host="127.0.0.1", port=0),
+    )
     yield ("127.0.0.1", await agent.start())
     await agent.stop()
 

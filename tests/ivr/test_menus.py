@@ -53,7 +53,11 @@ class FakeHub:
     """The hub's answers, in memory; what the menus asked of it, kept."""
 
     slots: list[Slot] = field(
-        default_factory=lambda: [slot(TODAY, 10), slot(TODAY, 10, 20), slot(TODAY + timedelta(1), 9)]
+        default_factory=lambda: [
+            slot(TODAY, 10),
+            slot(TODAY, 10, 20),
+            slot(TODAY + timedelta(1), 9),
+        ]
     )
     taken: set[int] = field(default_factory=set)
     booked: list[tuple[Slot, str, bool]] = field(default_factory=list)
@@ -106,7 +110,9 @@ class FakeHub:
         return Status("261207-017", "in_work", TODAY + timedelta(3))
 
 
-async def run(answers: list[str], hub: FakeHub | None = None, caller: str = "+79161234567"):
+async def run(
+    answers: list[str], hub: FakeHub | None = None, caller: str = "+79161234567"
+) -> tuple[Outcome, list[str], Menus]:
     line = ScriptedLine(answers, caller)
     menus = Menus(line, hub or FakeHub())
     outcome = await menus.run()
@@ -143,7 +149,12 @@ async def test_a_booking_reads_the_slot_back_and_the_code_twice_and_sends_it() -
     assert hub.booked == [(hub.slots[1], "+79161234567", True)]
     said_ = spoken(heard)
     at = said_.index(said.YOU_BOOK)
-    assert said_[at : at + 4] == [said.YOU_BOOK, "Паспорт", "сегодня", words.time_text(time(10, 20))]
+    assert said_[at : at + 4] == [
+        said.YOU_BOOK,
+        "Паспорт",
+        "сегодня",
+        words.time_text(time(10, 20)),
+    ]
     code = words.code_pieces("K7M4QX")
     done = said_.index(said.BOOKED)
     assert said_[done + 3 : done + 5 + 2 * len(code)] == [
@@ -198,7 +209,12 @@ async def test_my_ticket_by_its_digits() -> None:
     _, heard, _ = await run(["2", "17"])
     said_ = spoken(heard)
     at = said_.index(said.TICKET)
-    assert said_[at : at + 4] == [said.TICKET, words.ticket_text("А017"), said.AHEAD, "три человека"]
+    assert said_[at : at + 4] == [
+        said.TICKET,
+        words.ticket_text("А017"),
+        said.AHEAD,
+        "три человека",
+    ]
     _, heard, _ = await run(["2", "18"])
     assert said.TICKET_NOT_FOUND in spoken(heard)
 
@@ -235,7 +251,11 @@ async def test_application_status_only_to_a_known_number() -> None:
 async def test_a_hub_that_does_not_answer_hands_the_call_to_a_person() -> None:
     outcome, heard, _ = await run(["1"], FakeHub(down=True))
     assert outcome is Outcome.UNAVAILABLE
-    assert heard[-3:] == [f"IVR: {said.UNAVAILABLE}", f"IVR: {said.TO_OPERATOR}", "TRANSFER: operators"]
+    assert heard[-3:] == [
+        f"IVR: {said.UNAVAILABLE}",
+        f"IVR: {said.TO_OPERATOR}",
+        "TRANSFER: operators",
+    ]
 
 
 @pytest.mark.parametrize(
