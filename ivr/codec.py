@@ -80,10 +80,11 @@ class Reply:
     def endpos(self) -> int | None:
         """Where playing stopped, in samples, for the commands that say so."""
         value = self.extra.get("endpos")
-        return int(value) if value is not None and _is_int(value) else None
+        return int(value) if value is not None and is_integer(value) else None
 
 
-def _is_int(text: str) -> bool:
+def is_integer(text: str) -> bool:
+    """Whether ``text`` is what Asterisk's ``%d`` reads whole (a sign, then digits)."""
     return re.fullmatch(r"-?\d+", text) is not None
 
 
@@ -93,7 +94,7 @@ def caller_number(callerid: str, callingpres: str = "0") -> str:
     Russian carriers hand it over as ``8XXXXXXXXXX``, ``7XXXXXXXXXX``, ``+7XXXXXXXXXX``
     or the ten digits alone; all four are one phone, which is what the hub matches on.
     """
-    if _is_int(callingpres) and int(callingpres) & _PRESENTATION_HIDDEN:
+    if is_integer(callingpres) and int(callingpres) & _PRESENTATION_HIDDEN:
         return ""
     text = re.sub(r"[\s()\-.]", "", callerid)
     if text.lower() in _NOT_A_NUMBER:

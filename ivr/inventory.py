@@ -15,7 +15,6 @@ from datetime import date, time, timedelta
 from ivr import words
 
 MAX_PEOPLE = 300  # a crowded centre's morning queue
-MAX_MINUTES = 120
 FIRST_HOUR, LAST_HOUR = 7, 21  # slots a branch can open, on the 5 minutes
 SLOT_STEP_MINUTES = 5
 _WAIT_STEP_S = 30  # finer than any rounding in words.wait_text: every text it gives
@@ -42,10 +41,11 @@ def time_texts() -> list[str]:
 
 
 def pieces(today: date, days_ahead: int) -> list[str]:
-    """Every number, wait, day, time, code character and status piece, without repeats."""
+    """Every people count, wait, day, slot time, code character and status piece the menus
+    say, without repeats. (``words.minutes`` is not among them: no menu says a bare count
+    of minutes today; waits are ``wait_text``.)"""
     found = [
         *(words.count_people(n) for n in range(MAX_PEOPLE + 1)),
-        *(words.minutes(n) for n in range(1, MAX_MINUTES + 1)),
         *wait_texts(),
         *day_texts(today, days_ahead),
         *time_texts(),

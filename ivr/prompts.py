@@ -19,12 +19,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import pickle
+import subprocess
+import sys
 import threading
 import wave
+from array import array
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
+from dataclasses import dataclass
 from pathlib import Path
 
 from hall_display import wav as hall_wav
@@ -40,6 +42,8 @@ STAMP = ".voice"
 WORKERS = 2  # the box has few cores and answers calls meanwhile
 _RATES = range(80, 451)
 _HEADER = 44  # a plain PCM WAV's headers
+QUIET = 64  # below -54 dB of full scale: nothing a phone line carries
+TAIL = hall_wav.SAMPLE_RATE * 120 // 1000  # 120 ms kept after the last sound: a breath
 
 
 def prompt_name(text: str) -> str:
@@ -70,10 +74,25 @@ def _write_wav(path: Path, frames: bytes) -> None:
         writer.writeframes(frames)
 
 
+def without_trailing_silence(frames: bytes) -> bytes:
+    """The frames up to the last audible sample and TAIL after it; b"" if none is audible.
+
+    espeak-ng ends every utterance with about 430 ms of silence: right for one phrase in a
+    hall, but a menu plays pieces back to back ("В очереди", "двадцать два человека"), and
+    that silence between them sounds like a broken line and adds to every answer's delay.
+    """
+    samples = array("h")
+    samples.frombytes(frames)
+    last = next((i for i in range(len(samples) - 1, -1, -1) if abs(samples[i]) > QUIET), None)
+    if last is None:
+        return b""
+    return frames[: 2 * min(len(samples), last + 1 + TAIL)]
+
+
 def synthesise(engine: SpeechEngine, voice: str, rate: int, stem: Path, text: str) -> None:
     """Render ``text`` into ``stem``.wav (8 kHz) and ``stem``.txt; nothing left on failure.
 
-    Module-level so that a pool's worker process runs it with nothing shared.
+    Module-level: the worker processes of ``Prompts.prepare`` run it with nothing shared.
     """
     raw, sound, words = (_temporary(stem.with_suffix(s)) for s in (".raw", ".wav", ".txt"))
     try:
@@ -84,9 +103,10 @@ def synthesise(engine: SpeechEngine, voice: str, rate: int, stem: Path, text: st
             raise PromptFailed(
                 f"could not synthesise {text!r} with voice {voice!r}: {err}"
             ) from err
-        if hall_wav.rms(frames) == 0:
+        spoken = without_trailing_silence(frames)
+        if not spoken:
             raise PromptFailed(f"the speech engine gave silence for {text!r}")
-        _write_wav(sound, resample(frames))
+        _write_wav(sound, resample(spoken))
         words.write_text(text, encoding="utf-8")
         os.replace(words, stem.with_suffix(".txt"))
         os.replace(sound, stem.with_suffix(".wav"))
@@ -165,15 +185,18 @@ class Prompts:
     def prepare(self, texts: Iterable[str]) -> int:
         """Synthesise every text not yet on disk, in worker processes; how many were made.
 
-        Workers are spawned, not forked: the server calling this already runs threads
-        (gRPC, asyncio) that a fork would copy in an undefined state.
+        The workers are fresh interpreters (``python -m ivr.prompts``) given their share of
+        the texts on stdin: not forked, because the server calling this already runs
+        threads (gRPC, asyncio) that a fork would copy in an undefined state; and not
+        multiprocessing's spawn, which re-runs the parent's ``__main__`` in each child
+        (``python -m okno`` would start a second command line there).
         """
         wanted = sorted(set(texts))
         for text in wanted:
             _check_text(text)
         missing = [t for t in wanted if not is_playable(self._stem(t).with_suffix(".wav"))]
         if len(missing) > 1 and self.workers > 1:
-            self._in_pool(missing)
+            self._in_workers(missing)
         else:
             for text in missing:
                 synthesise(self.engine, self.voice, self.rate, self._stem(text), text)
@@ -183,25 +206,70 @@ class Prompts:
         log.info("prompts prepared texts=%d made=%d", len(wanted), len(missing))
         return len(missing)
 
-    def _in_pool(self, texts: list[str]) -> None:
-        workers = min(self.workers, len(texts))
-        chunk = max(1, len(texts) // (4 * workers))
-        jobs = [(self.engine, self.voice, self.rate, self._stem(t), t) for t in texts]
-        try:
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                for _ in pool.map(_synthesise_job, jobs, chunksize=chunk):
-                    pass
-        except BrokenProcessPool as err:
+    def _in_workers(self, texts: list[str]) -> None:
+        count = min(self.workers, len(texts))
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p or "." for p in sys.path)}
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "ivr.prompts"],
+                stdin=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=environment,
+            )
+            for _ in range(count)
+        ]
+        for index, worker in enumerate(workers):  # all started before any is waited for
+            job = _Job(self.engine, self.voice, self.rate, self.directory, texts[index::count])
+            assert worker.stdin is not None
+            with worker.stdin:
+                worker.stdin.write(pickle.dumps(job))
+        failures = []
+        for worker in workers:
+            assert worker.stderr is not None
+            with worker.stderr:
+                errors = worker.stderr.read()  # the only pipe left open: no deadlock
+            worker.wait()
+            if worker.returncode:
+                reason = errors.decode(errors="replace").strip().splitlines()[-1:] or [
+                    f"killed by signal {-worker.returncode}"
+                    if worker.returncode < 0
+                    else f"exit code {worker.returncode}"
+                ]
+                failures.append(reason[0])
+        if failures:
             raise PromptFailed(
-                "a synthesis worker died (killed, or out of memory); prompts already made are"
-                " kept, run again to make the rest"
-            ) from err
+                f"{len(failures)} synthesis worker(s) failed ({'; '.join(failures)}); prompts"
+                " already made are kept, the rest are made on first use or by another prepare"
+            )
 
 
-def _synthesise_job(job: tuple[SpeechEngine, str, int, Path, str]) -> None:
-    synthesise(*job)
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One worker's share: what it needs to synthesise, and nothing it shares."""
+
+    engine: SpeechEngine
+    voice: str
+    rate: int
+    directory: Path
+    texts: list[str]
+
+
+def _work() -> int:
+    """A worker's life: its job from stdin, each text synthesised; the error on stderr."""
+    job = pickle.loads(sys.stdin.buffer.read())
+    try:
+        for text in job.texts:
+            synthesise(job.engine, job.voice, job.rate, job.directory / prompt_name(text), text)
+    except PromptFailed as err:
+        print(err, file=sys.stderr)
+        return 1
+    return 0
 
 
 def _check_text(text: str) -> None:
     if not isinstance(text, str) or not text.strip():
         raise PromptFailed(f"{text!r} is no text to say; a prompt needs words")
+
+
+if __name__ == "__main__":
+    sys.exit(_work())

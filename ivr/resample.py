@@ -2,10 +2,11 @@
 
 Telephony is 8 kHz, so everything above 4 kHz must go *before* samples are dropped, or it
 folds back into the band as a whistle (a 5 kHz hiss becomes a 3 kHz tone). Two stages,
-each chosen so that pure Python stays fast (a 3 s prompt in about 30 ms on the 2-core box):
+each chosen so that pure Python stays fast (a 3 s prompt in 30-45 ms on the shared
+2-core box, about 15 ms of it the one multiplication, 20 ms the interpolation):
 
 1. A long, steep low-pass FIR at the input rate (Kaiser window, flat to 3.4 kHz, at least
-   60 dB down from 4 kHz): 133 taps for every one of 66,150 samples would be 9 million
+   about 60 dB down from 4 kHz): 135 taps for every one of 66,150 samples would be 9 million
    multiplications in the interpreter. Instead the samples and the taps are packed into two
    big integers, 32 bits a slot, and multiplied once: CPython's Karatsuba multiplication
    *is* the convolution, in C, and each 32-bit slot of the product is one output sample.
@@ -93,10 +94,10 @@ def _design(from_rate: int, to_rate: int) -> _Design:
         for k in range(count)
     ]
     gain = sum(taps)
-    # Taps as integers as fine as the slots allow: the largest slot, full-scale samples
-    # under every tap, stays below 2**30, so to the interpreter each slot is a small integer
-    # (one digit), which halves the time of stage 2; about 13 bits, a floor near -70 dB.
-    # (rounding adds at most half a unit a tap).
+    # Taps as integers as fine as the slots allow: the largest slot (full-scale samples
+    # under every tap, each tap rounded up by at most half a unit) stays below 2**30, so
+    # each slot is a one-digit integer to the interpreter, which halves the time of stage
+    # 2. About 13 bits a tap: a floor near -70 dB.
     room = (_SMALL_INT - 1) // (2 * _OFFSET - 1) - count // 2 - 1
     scale = math.floor(room * gain / sum(abs(t) for t in taps))
     quantised = [round(t * scale / gain) for t in taps]

@@ -45,7 +45,7 @@ class Transport:
             raise AgiProtocolError(
                 f"a line from Asterisk is longer than {LINE_LIMIT} bytes: not Asterisk"
             ) from err
-        except (ConnectionError, OSError) as err:
+        except OSError as err:
             self.ended = True
             raise CallEnded(f"the connection to Asterisk broke: {err}") from err
         try:
@@ -91,7 +91,7 @@ class Transport:
         try:
             self._writer.write(data)
             await self._writer.drain()
-        except (ConnectionError, OSError) as err:
+        except OSError as err:
             self.ended = True
             raise CallEnded(f"the connection to Asterisk broke: {err}") from err
         return await self._reply()
@@ -102,5 +102,5 @@ class Transport:
         self._writer.close()
         try:
             await self._writer.wait_closed()
-        except (ConnectionError, OSError) as err:
+        except OSError as err:
             log.debug("event=agi_close_error error=%s", type(err).__name__)

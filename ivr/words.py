@@ -117,13 +117,14 @@ def minutes(n: int) -> str:
 
 
 def _rounded_minutes(seconds: int) -> int:
-    """An estimate's minutes as people say them: exact to 10, by 5 to an hour, then by 10."""
-    exact = round(seconds / 60)
+    """An estimate's minutes as people say them: exact below 10, by 5 to the hour, then by
+    10; halves go up (a wait said too short disappoints more than one said too long)."""
+    exact = (seconds + 30) // 60
     if exact < 10:
         return max(exact, 1)
     if exact < 60:
-        return 5 * round(exact / 5)
-    return 10 * round(exact / 10)
+        return 5 * ((exact + 2) // 5)
+    return 10 * ((exact + 5) // 10)
 
 
 def wait_text(seconds: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hub.api import scope
 from hub.api.doorkeeper import current
 from hub.api.permissions import CALL_CENTRE, INFORMATION_SYSTEM
 from hub.api.status import Context, rpc
@@ -83,7 +84,9 @@ class ApplicationsServicer(applications_pb2_grpc.ApplicationsServicer):
         self, request: applications_pb2.LookUpApplicationRequest, context: Context
     ) -> applications_pb2.Application:
         found = await self._hub.applications.look_up(
-            request.number, request.phone, caller=current().label
+            request.number,
+            request.phone,
+            caller=scope.guesser(current(), request.phone, current().label),
         )
         return message(self._hub, found)
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from hub.api import convert, permissions, scope
 from hub.api.devices import peer_host
 from hub.api.doorkeeper import current
 from hub.api.printing import Printers, slip
 from hub.api.status import Context, rpc
 from hub.booking import CheckedIn
-from hub.domain.appointments import SlotView, contacts
+from hub.domain.appointments import SlotView
 from hub.domain.model import Appointment
 from hub.errors import InvalidRequest
 from hub.service import Hub
@@ -201,14 +199,9 @@ class AppointmentsServicer(appointments_pb2_grpc.AppointmentsServicer):
         )
 
     def _caller(self, context: Context, phone: str = "") -> str:
-        """Who is asking, for counting wrong codes: the device, else the host; for the voice
-        menu, the person calling it (by a hash of their number, so that no number reaches a
-        message), since every caller comes through the one device and each must have the
-        tries a visitor at a kiosk has."""
-        device = _device()
-        if device and permissions.VOICE_MENU in current().kinds:
-            return f"{device}/caller-{_hashed(phone)}"
-        return device or peer_host(context.peer())
+        """Who is asking, for counting wrong codes: the device, else the host; the voice
+        menu's caller by their number (scope.guesser)."""
+        return scope.guesser(current(), phone, _device() or peer_host(context.peer()))
 
 
 def _device() -> str:
@@ -237,8 +230,3 @@ def _require(**fields: str) -> None:
     missing = [name for name, value in fields.items() if not value]
     if missing:
         raise InvalidRequest(f"missing {', '.join(missing)}: the request must name it")
-
-
-def _hashed(phone: str) -> str:
-    """A short stand-in for a caller's number: the same number, the same key."""
-    return hashlib.sha256(contacts.phone(phone).encode()).hexdigest()[:12]

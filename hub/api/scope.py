@@ -3,12 +3,14 @@
 hub.api.permissions says which kinds of caller may call an RPC at all; these rules say on
 what. A desk unit works only its own desk, a kiosk prints only on its own printer, a
 payment terminal touches only the payments it began (hub/payments.py, by its device id),
-and a visitor's name goes only to the operator serving them and to administrators. Each
-rule takes the caller from :func:`hub.api.doorkeeper.current`.
+a visitor's name goes only to the operator serving them and to administrators, and each
+person calling the voice menu has their own tries at codes. Each rule takes the caller
+from :func:`hub.api.doorkeeper.current`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from hub.api import permissions
@@ -131,3 +133,17 @@ def check_holds_desk(who: Caller, desk: Desk) -> None:
             f"desk {desk.number} is not the one you work: open your own desk to see the "
             "visitor whose card its reader read"
         )
+
+
+def guesser(who: Caller, phone: str, source: str) -> str:
+    """Whom wrong codes and numbers count against: ``source`` (the device, else the host),
+    and for the voice menu the person calling it, by a hash of their number.
+
+    Every caller comes through the one voice menu: counted as one, a caller who mistypes
+    would lock out all the others. The number's last ten digits ("8 916…" and "+7 916…"
+    alike) are hashed, never kept: the key shows in refusals and logs.
+    """
+    if permissions.VOICE_MENU not in who.kinds:
+        return source
+    digits = "".join(c for c in phone if c.isascii() and c.isdigit())[-10:]
+    return f"{source}/caller-{hashlib.sha256(digits.encode()).hexdigest()[:12]}"

@@ -28,7 +28,7 @@ RATE = 8_000  # what Asterisk's format_wav plays: 8 kHz, mono, 16-bit signed PCM
 MIN_RMS = 100.0  # below this a prompt is silence (espeak-ng speech is ~3,000)
 QUIET_S = 10.0  # the server said nothing this long: it hung, the test fails
 MAX_COMMANDS = 1_000  # a call longer than this never ends: the test fails
-QUEUE_APPLICATIONS = frozenset({"Queue"})  # the dialplan applications this Asterisk has
+APPLICATIONS = frozenset({"Queue"})  # the dialplan applications this Asterisk has
 
 _USAGE = {
     "ANSWER": (1, 1, "Usage: ANSWER"),
@@ -238,8 +238,8 @@ class _Call:
             return key
         step = self._step(None)
         if step is None:
-            if self.steps:
-                self.steps.pop(0)  # a silence(): this wait times out
+            if self.steps and self.steps[0].act is Act.SILENCE:
+                self.steps.pop(0)  # this wait times out; a step waiting for its prompt stays
             return ""
         if step.act is not Act.PRESS:
             await self._end(step, codec.format_reply(-1))
@@ -280,7 +280,7 @@ class _Call:
         low, high, usage = _USAGE[name]
         arguments = words[len(name.split()) :]
         numeric = (arguments[i] for i in _NUMERIC.get(name, ()) if i < len(arguments))
-        if not low <= len(words) <= high or not all(_is_int(word) for word in numeric):
+        if not low <= len(words) <= high or not all(codec.is_integer(word) for word in numeric):
             await self.send(codec.format_usage(usage))
             return
         if name == "STREAM FILE":
@@ -301,15 +301,11 @@ class _Call:
             await self.send(codec.format_reply(1 if name == "SET VARIABLE" else 0))
 
     async def exec(self, application: str, options: str) -> None:
-        if application not in QUEUE_APPLICATIONS:
+        if application not in APPLICATIONS:
             await self.send(codec.format_reply(-2))
             return
         self.heard.lines.append(f"EXEC: {application} {options}".rstrip())
         await self.send(codec.format_reply(0))
-
-
-def _is_int(word: str) -> bool:
-    return word.lstrip("-").isdigit()
 
 
 def _command_name(words: list[str]) -> str | None:

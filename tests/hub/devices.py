@@ -16,6 +16,7 @@ from protos.okno.v1 import devices_pb2, devices_pb2_grpc
 from tests.hub.conftest import Served
 
 DEVICE = "hall_display-D-1"
+VOICE_MENU = "voice_menu"
 
 
 async def enrolled(
@@ -66,6 +67,16 @@ async def device(
             devices_pb2.ConfigureDeviceRequest(device_id=f"{kind}-{serial}", settings=settings)
         )
     async with grpc.aio.secure_channel(served.device_address, credentials) as channel:
+        yield channel
+
+
+@asynccontextmanager
+async def voice_menu(
+    served: Served, folder: Path, serial: str = "V-1"
+) -> AsyncIterator[grpc.aio.Channel]:
+    """The phone voice menu's machine (okno ivr), enrolled and approved as a technician
+    would: its mutual-TLS channel to the device port, all the hub lets it call."""
+    async with device(served, folder, VOICE_MENU, serial) as channel:
         yield channel
 
 
