@@ -21,10 +21,10 @@ from ivr.hub_client import HubClient
 from ivr.menus_port import Slot
 from ivr.prompts import Prompts
 from ivr.sim.asterisk import Heard, Step, call, drop, hang_up, press
-from okno.provision import enroll_devices, member_channel
 from protos.okno.v1 import queue_pb2
 from tests.hub.applications.helpers import accepted
 from tests.hub.conftest import Served
+from tests.hub.devices import voice_menu
 
 CALLER = "+79161234567"
 # ITU E.161: the key that carries each letter of a booking code.
@@ -67,11 +67,8 @@ class Line:
 
 @pytest.fixture
 async def line(served: Served, tmp_path: Path, prompts_dir: Path) -> AsyncIterator[Line]:
-    (state,) = await enroll_devices(
-        served.address, served.socket, 1, tmp_path / "ivr", kind="voice_menu"
-    )
     prompts = Prompts(prompts_dir)
-    async with member_channel(state) as channel:
+    async with voice_menu(served, tmp_path / "ivr") as channel:
         hub = HubClient(channel)
         agent = IvrAgent(hub, prompts.clip, AgentOptions(host="127.0.0.1", port=0))
         address = ("127.0.0.1", await agent.start())
