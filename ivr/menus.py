@@ -98,8 +98,11 @@ class Menus:
             await self.line.say(say.NOTHING_PRESSED)
             await self.line.hang_up()
             return Outcome.SILENCE
-        except HubUnreachable as error:
-            log.warning("ivr hub unreachable error=%s", error)
+        except (HubUnreachable, Refused) as error:
+            # A refusal no question expects (this device not admitted, a bad request) is
+            # the service failing the caller as much as a hub that does not answer.
+            reason = error.reason if isinstance(error, Refused) else error.code
+            log.warning("ivr hub failed reason=%s error=%s", reason, error)
             await self._to_operator(say.UNAVAILABLE, say.TO_OPERATOR)
             return Outcome.UNAVAILABLE
 

@@ -358,3 +358,28 @@ async def test_an_unknown_command_reply_ends_the_call_without_a_traceback(
     assert "outcome=protocol" in ends[0]
     assert "79161234567" not in " ".join(r.getMessage() for r in caplog.records)
     assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_a_hub_that_does_not_answer_the_menu_hands_the_caller_to_a_person(
+    address: tuple[str, int], prompts_dir: Path
+) -> None:
+    # The fixture's menu calls the hub without a device certificate: nothing is answered.
+    heard = await call(address, [press("1", when=said.MAIN_MENU[0])], prompts=prompts_dir)
+    assert heard.lines[-3:] == [
+        f"IVR: {said.UNAVAILABLE}",
+        f"IVR: {said.TO_OPERATOR}",
+        "EXEC: Queue operators",
+    ]
+
+
+async def test_a_call_over_the_limit_hears_that_the_lines_are_busy(
+    served: Served, prompts_dir: Path
+) -> None:
+    options = AgentOptions(host="127.0.0.1", port=0, max_calls=0)
+    agent = IvrAgent(HubClient(served.stranger), Prompts(prompts_dir).clip, options)
+    port = await agent.start()
+    try:
+        heard = await call(("127.0.0.1", port), [], prompts=prompts_dir)
+    finally:
+        await agent.stop()
+    assert heard.lines == [f"IVR: {said.BUSY}", "HANGUP"]
