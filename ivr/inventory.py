@@ -50,7 +50,7 @@ def pieces(today: date, days_ahead: int) -> list[str]:
         *day_texts(today, days_ahead),
         *time_texts(),
         *(piece for char in words.CODE_ALPHABET for piece in words.code_pieces(char)),
-        *words.status_names(),
+        *words.status_texts(),
     ]
     return list(dict.fromkeys(found))
 

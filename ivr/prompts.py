@@ -99,17 +99,23 @@ def synthesise(engine: SpeechEngine, voice: str, rate: int, stem: Path, text: st
         try:
             engine.render(text, voice, rate, raw)
             frames = hall_wav.read_frames(raw)
-        except (DisplayError, FileNotFoundError) as err:
+        except (DisplayError, OSError) as err:
             raise PromptFailed(
                 f"could not synthesise {text!r} with voice {voice!r}: {err}"
             ) from err
         spoken = without_trailing_silence(frames)
         if not spoken:
             raise PromptFailed(f"the speech engine gave silence for {text!r}")
-        _write_wav(sound, resample(spoken))
-        words.write_text(text, encoding="utf-8")
-        os.replace(words, stem.with_suffix(".txt"))
-        os.replace(sound, stem.with_suffix(".wav"))
+        try:
+            _write_wav(sound, resample(spoken))
+            words.write_text(text, encoding="utf-8")
+            os.replace(words, stem.with_suffix(".txt"))
+            os.replace(sound, stem.with_suffix(".wav"))
+        except OSError as err:
+            raise PromptFailed(
+                f"could not write the prompt {stem.name} into {stem.parent} (full? read-only?)"
+                f": {err}"
+            ) from err
     finally:
         for leftover in (raw, sound, words):
             leftover.unlink(missing_ok=True)
@@ -188,8 +194,9 @@ class Prompts:
         The workers are fresh interpreters (``python -m ivr.prompts``) given their share of
         the texts on stdin: not forked, because the server calling this already runs
         threads (gRPC, asyncio) that a fork would copy in an undefined state; and not
-        multiprocessing's spawn, which re-runs the parent's ``__main__`` in each child
-        (``python -m okno`` would start a second command line there).
+        multiprocessing's spawn, which re-runs the parent's main *script* in each child: a
+        caller without the ``if __name__ == "__main__"`` guard (a measuring script did
+        exactly that) would start again in every worker and the pool would break.
         """
         wanted = sorted(set(texts))
         for text in wanted:
@@ -223,23 +230,21 @@ class Prompts:
             assert worker.stdin is not None
             with worker.stdin:
                 worker.stdin.write(pickle.dumps(job))
-        failures = []
+        problems: list[str] = []
         for worker in workers:
             assert worker.stderr is not None
             with worker.stderr:
-                errors = worker.stderr.read()  # the only pipe left open: no deadlock
-            worker.wait()
-            if worker.returncode:
-                reason = errors.decode(errors="replace").strip().splitlines()[-1:] or [
-                    f"killed by signal {-worker.returncode}"
-                    if worker.returncode < 0
-                    else f"exit code {worker.returncode}"
-                ]
-                failures.append(reason[0])
-        if failures:
+                told = worker.stderr.read().decode(errors="replace").strip().splitlines()
+            code = worker.wait()  # stderr was the only pipe left open: no deadlock
+            if told and told[0].startswith("Traceback"):
+                told = told[-1:]  # a crash: its last line says what
+            if code < 0:
+                told.append(f"a worker was killed by signal {-code}")
+            problems += told
+        if problems:
             raise PromptFailed(
-                f"{len(failures)} synthesis worker(s) failed ({'; '.join(failures)}); prompts"
-                " already made are kept, the rest are made on first use or by another prepare"
+                f"{len(problems)} problem(s) making prompts: {'; '.join(problems[:3])}; the"
+                " prompts made are kept, the rest are made on first use or by another prepare"
             )
 
 
@@ -255,15 +260,16 @@ class _Job:
 
 
 def _work() -> int:
-    """A worker's life: its job from stdin, each text synthesised; the error on stderr."""
+    """A worker's life: its job from stdin, each text synthesised; errors on stderr."""
     job = pickle.loads(sys.stdin.buffer.read())
-    try:
-        for text in job.texts:
+    failed = 0
+    for text in job.texts:  # one text that cannot be said does not stop the others
+        try:
             synthesise(job.engine, job.voice, job.rate, job.directory / prompt_name(text), text)
-    except PromptFailed as err:
-        print(err, file=sys.stderr)
-        return 1
-    return 0
+        except PromptFailed as err:
+            print(err, file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
 
 
 def _check_text(text: str) -> None:

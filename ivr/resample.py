@@ -2,7 +2,7 @@
 
 Telephony is 8 kHz, so everything above 4 kHz must go *before* samples are dropped, or it
 folds back into the band as a whistle (a 5 kHz hiss becomes a 3 kHz tone). Two stages,
-each chosen so that pure Python stays fast (a 3 s prompt in 30-45 ms on the shared
+each chosen so that pure Python stays fast (a 3 s prompt in 30-50 ms on the shared
 2-core box, about 15 ms of it the one multiplication, 20 ms the interpolation):
 
 1. A long, steep low-pass FIR at the input rate (Kaiser window, flat to 3.4 kHz, at least

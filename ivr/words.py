@@ -68,7 +68,7 @@ _STATUSES = {
     "in_work": "в работе",
     "suspended": "приостановлено; подробности скажет оператор",
     "ready": "готово, документы можно получить в центре",
-    "issued": "выполнено, документы выданы",
+    "issued": "исполнено, документы выданы",
     "refused": "рассмотрено, в услуге отказано; подробности скажет оператор",
     "cancelled": "отменено",
 }
@@ -76,7 +76,6 @@ _STATUS_PREFIX = "APPLICATION_STATUS_"
 
 LESS_THAN_A_MINUTE = "меньше минуты"
 MAX_WAIT_HOURS = 10
-MORE_THAN_MAX_WAIT = "больше десяти часов"
 TODAY = "сегодня"
 TOMORROW = "завтра"
 
@@ -137,7 +136,9 @@ def wait_text(seconds: int) -> str:
     total = _rounded_minutes(seconds)
     hours, rest = divmod(total, 60)
     if hours > MAX_WAIT_HOURS or (hours == MAX_WAIT_HOURS and rest):
-        return MORE_THAN_MAX_WAIT
+        return "больше " + _counted(
+            MAX_WAIT_HOURS, _HOURS_GENITIVE, Gender.MASCULINE, Case.GENITIVE
+        )
     parts = []
     if hours == 1:
         parts.append("часа")
@@ -225,6 +226,6 @@ def application_status_text(status: str) -> str:
         raise Unsayable(f"application status {status!r} is not one this menu knows") from None
 
 
-def status_names() -> list[str]:
+def status_texts() -> list[str]:
     """Every status clause, for the prompt inventory."""
     return list(_STATUSES.values())

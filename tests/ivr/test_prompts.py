@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from hall_display import wav as hall_wav
+from hall_display.errors import SynthesisFailed
 from ivr.errors import PromptFailed
 from ivr.prompts import Prompts, is_playable
 from ivr.resample import PHONE_RATE
@@ -39,6 +40,8 @@ class ToneEngine:
     def render(self, text: str, voice: str, rate: int, out: Path) -> None:
         if text == "умри":
             os.kill(os.getpid(), signal.SIGKILL)  # a worker killed mid-synthesis
+        if text == "сломайся":
+            raise SynthesisFailed("the engine refused")
         hall_wav.write_atomic(out, hall_wav.chime())
 
 
@@ -161,14 +164,28 @@ def test_a_worker_killed_in_prepare_fails_it_and_keeps_the_finished_prompts(
     tmp_path: Path,
 ) -> None:
     prompts = Prompts(tmp_path, engine=ToneEngine(), workers=2)
-    with pytest.raises(
-        PromptFailed, match=r"1 synthesis worker\(s\) failed \(killed by signal 9\)"
-    ):
+    with pytest.raises(PromptFailed, match="a worker was killed by signal 9"):
         prompts.prepare(["а", "б", "умри"])
     leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
     for path in tmp_path.glob("*.wav"):
         assert is_playable(path)
+
+
+def test_prepare_with_one_worker_makes_them_in_this_process(tmp_path: Path) -> None:
+    prompts = Prompts(tmp_path, engine=ToneEngine(), workers=1)
+    assert prompts.prepare(["а", "б", "в"]) == 3
+    assert prompts.synthesised == 3
+    assert all(is_playable(p) for p in tmp_path.glob("*.wav"))
+
+
+def test_a_text_that_fails_in_prepare_does_not_stop_the_others(tmp_path: Path) -> None:
+    prompts = Prompts(tmp_path, engine=ToneEngine(), workers=2)
+    texts = ["а", "б", "в", "г", "сломайся"]
+    with pytest.raises(PromptFailed, match=r"1 problem\(s\).*'сломайся'.*the engine refused"):
+        prompts.prepare(texts)
+    assert len(list(tmp_path.glob("*.wav"))) == 4
+    assert prompts.prepare(texts[:4]) == 0
 
 
 @pytest.mark.parametrize("text", ["", "   "])

@@ -196,7 +196,7 @@ def test_typed_digits_are_read_back_key_by_key() -> None:
         ("accepted", "принято и ждёт рассмотрения"),
         ("in_work", "в работе"),
         ("READY", "готово, документы можно получить в центре"),
-        ("APPLICATION_STATUS_ISSUED", "выполнено, документы выданы"),
+        ("APPLICATION_STATUS_ISSUED", "исполнено, документы выданы"),
         ("cancelled", "отменено"),
     ],
 )
