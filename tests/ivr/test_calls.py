@@ -97,7 +97,10 @@ def booking_steps(service_key: str, slot: Slot, confirm: str = said.CONFIRM_SMS)
     ]
 
 
-async def test_a_caller_books_and_hears_the_code_twice(line: Line) -> None:
+async def test_a_caller_books_and_hears_the_code_twice(
+    line: Line, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="ivr")
     slot = await line.slot("passport", 1)
     steps = [
         *booking_steps(await line.service_key("passport"), slot),
@@ -119,6 +122,11 @@ async def test_a_caller_books_and_hears_the_code_twice(line: Line) -> None:
     ]  # fmt: skip
     assert heard.lines[-1] == "HANGUP"
     assert all(f.suffix == ".wav" for f in heard.files)
+    # The transcript is logged, without the caller's number or the code.
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("ivr"))
+    assert said.YOU_BOOK in logged
+    assert CALLER[1:] not in logged
+    assert code not in logged
 
 
 async def test_hanging_up_at_the_confirmation_books_nothing(line: Line) -> None:
