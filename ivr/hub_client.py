@@ -199,7 +199,7 @@ class HubClient:
             )
             zone = ZoneInfo(answer.timezone) if answer.timezone else known.zone
             return [
-                Slot(s.service_id, s.start_unix_ms, _at(s.start_unix_ms, zone), s.free)
+                Slot(s.service_id, s.start_unix_ms, _at(s.start_unix_ms, zone))
                 for s in answer.slots
                 if s.free > 0
             ]
@@ -249,7 +249,7 @@ class HubClient:
         )
         name = applications_pb2.ApplicationStatus.Name(app.status)
         planned = date.fromisoformat(app.planned_ready) if app.planned_ready else None
-        return Status(app.number, name.removeprefix("APPLICATION_STATUS_").lower(), planned)
+        return Status(name.removeprefix("APPLICATION_STATUS_").lower(), planned)
 
     async def _booked(self, answer: appointments_pb2.BookingResponse) -> Booked:
         known = await self._known()

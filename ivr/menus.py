@@ -39,7 +39,6 @@ _UNDER_WAY = {"accepted", "in_work"}
 class Outcome(enum.Enum):
     """How the menu let the call go (a hang-up ends it with CallEnded instead)."""
 
-    GOODBYE = "goodbye"
     SILENCE = "silence"
     OPERATOR = "operator"
     UNAVAILABLE = "unavailable"

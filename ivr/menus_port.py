@@ -51,7 +51,6 @@ class Slot:
     service_id: str
     start_ms: int
     at: datetime
-    free: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +65,8 @@ class Booked:
 
 @dataclass(frozen=True, slots=True)
 class Status:
-    """An application's status as the hub names it (``READY``...) and its planned day."""
+    """An application's status as the hub names it (``ready``...) and its planned day."""
 
-    number: str
     status: str
     planned_ready: date | None
 

@@ -17,7 +17,6 @@ MAIN_MENU = (
     "Для связи с оператором нажмите 0.",
 )
 NO_SUCH = "Нет такого пункта."
-GOODBYE = "Спасибо за звонок. До свидания!"
 NOTHING_PRESSED = "Вы ничего не выбрали. Позвоните нам ещё раз, когда будет удобно. До свидания!"
 TO_OPERATOR = "Соединяю с оператором. Пожалуйста, оставайтесь на линии."
 UNAVAILABLE = "К сожалению, сервис сейчас недоступен."
@@ -99,7 +98,6 @@ FIXED: tuple[str, ...] = (
     GREETING,
     *MAIN_MENU,
     NO_SUCH,
-    GOODBYE,
     NOTHING_PRESSED,
     TO_OPERATOR,
     UNAVAILABLE,

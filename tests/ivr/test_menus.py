@@ -21,7 +21,7 @@ TODAY = date(2026, 12, 8)
 
 def slot(day: date, hour: int, minute: int = 0, service: str = "passport") -> Slot:
     at = datetime.combine(day, time(hour, minute), ZONE)
-    return Slot(service, int(at.timestamp() * 1000), at, 1)
+    return Slot(service, int(at.timestamp() * 1000), at)
 
 
 class ScriptedLine:
@@ -107,7 +107,7 @@ class FakeHub:
     async def application(self, number: str, phone: str) -> Status:
         if number != "261207017":
             raise Refused("unknown_application", "no application")
-        return Status("261207-017", "in_work", TODAY + timedelta(3))
+        return Status("in_work", TODAY + timedelta(3))
 
 
 async def run(
