@@ -162,7 +162,8 @@ class Menus:
 
     async def _my_ticket(self) -> None:
         digits = await self._ask(say.TYPE_TICKET, digits=4)
-        waits = await self.hub.ticket_waits(digits)
+        # A star among the digits is no ticket's number: the hub need not be asked.
+        waits = await self.hub.ticket_waits(digits) if digits.isdigit() else []
         if not waits:
             await self.line.say(say.TICKET_NOT_FOUND)
             return
