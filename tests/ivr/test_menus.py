@@ -74,6 +74,8 @@ class FakeHub:
         return [GroupQueue("Паспорта", 5, 1200, True), GroupQueue("Пособия", 0, 0, False)]
 
     async def ticket_waits(self, digits: str) -> list[TicketWait]:
+        if not digits.isdigit():
+            raise Refused("bad_digits", "digits are 1-4 digits")
         return [TicketWait("А017", 3, 600, True, False)] if digits == "17" else []
 
     async def offers(self) -> list[Offer]:
