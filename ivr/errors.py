@@ -43,6 +43,24 @@ class SimulatedCallFailed(IvrError, AssertionError):
     code = "simulated_call_failed"
 
 
+class HubUnreachable(IvrError, ConnectionError):
+    """The hub did not answer in time (down, or the network): the caller is told the
+    service is unavailable and offered the operator; nothing was booked by this call."""
+
+    code = "hub_unreachable"
+
+
+class Refused(IvrError, ValueError):
+    """The hub refused what the caller asked (the slot was taken, a code unknown, a limit
+    reached): ``reason`` is the hub's code, which the menu turns into what the caller hears."""
+
+    code = "refused"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message or reason)
+        self.reason = reason
+
+
 class BadAudio(IvrError, ValueError):
     """Audio that cannot become a prompt: not 16-bit mono PCM, or a rate the phone cannot
     use. A bug or a changed speech engine: check the engine's output format."""

@@ -15,6 +15,7 @@ from card_reader import cli as card_reader
 from hall_display import cli as display
 from hub import cli as hub
 from hub.backup import cli as backup
+from ivr import cli as ivr
 from kiosk import cli as kiosk
 from okno.cli import provision
 from okno.demo import cli as demo
@@ -35,6 +36,7 @@ app.add_typer(printer.app, name="printer")
 app.add_typer(desk.app, name="desk")
 app.add_typer(card_reader.app, name="card-reader")
 app.add_typer(payment.app, name="payment")
+app.add_typer(ivr.app, name="ivr")
 app.add_typer(backoffice.app, name="backoffice")
 app.add_typer(backup.backup_app, name="backup")
 # Mounted without a name, as the demo: its one command is ``okno restore``.

@@ -49,5 +49,7 @@ def demo(
         typer.echo(f"printed tickets: {result.tickets}")
     if result.voice is not None:
         typer.echo(f"spoken calls: {result.voice}")
+    if result.phone is not None:
+        typer.echo(f"phone calls to the voice menu: {result.phone}")
     if result.reports is not None:
         typer.echo(f"back-office reports and dashboard: {result.reports}")

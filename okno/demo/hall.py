@@ -42,6 +42,7 @@ from okno.demo.feed import follow
 from okno.demo.kiosk import run_kiosk
 from okno.demo.members import DEVICES, hall_members
 from okno.demo.office import regional_office, write_reports
+from okno.demo.phone import PHONE, phone_calls
 from okno.demo.printer import PRINTER_STATE, TICKETS, hall_printer
 from okno.demo.rpc import Stubs
 from okno.demo.screen import photograph, show
@@ -82,6 +83,8 @@ class DemoResult:
     voice: Path | None = None
     # The back office's standard reports of the demo's days (CSV) and dashboard (HTML).
     reports: Path | None = None
+    # Phone calls to the voice menu, each call's transcript.
+    phone: Path | None = None
 
 
 async def run_until_signalled(options: DemoOptions) -> DemoResult:
@@ -141,7 +144,9 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         settings = DisplaySettings(title=branch_info.name, timezone=branch_info.timezone)
         camera = Camera(board, clock, options.out / SCREENS, settings)
         clock.run()  # the hall is set up: the morning begins
-        await _run_people(world, display, board, branch_info, camera=camera, options=options)
+        await _run_people(
+            world, display, board, branch_info, camera=camera, options=options, doors=doors
+        )
         checklists_printed = await checklists.settled()
         ended_ms = clock()
         outputs.write_board(options.out, text(board, branch_info, ended_ms))
@@ -179,6 +184,7 @@ async def run_demo(options: DemoOptions, stop: asyncio.Event | None = None) -> D
         out / TICKETS,
         out / VOICE,
         reported,
+        out / PHONE,
     )
 
 
@@ -220,6 +226,7 @@ async def _run_people(
     *,
     camera: Camera,
     options: DemoOptions,
+    doors: Doors,
 ) -> None:
     """Kiosk, desks, feed and screen until the stop; then give them time to notice it."""
     rng = random.Random(options.seed)
@@ -237,6 +244,7 @@ async def _run_people(
         asyncio.create_task(voice.announcer.run(world.stop), name="voice"),
         asyncio.create_task(show(board, branch, world, live=live), name="screen"),
         asyncio.create_task(photograph(camera, world), name="screens"),
+        asyncio.create_task(phone_calls(doors, options.out, world.stop), name="phone"),
     ]
     stopped = asyncio.create_task(world.stop.wait())
     await asyncio.wait(
@@ -256,5 +264,5 @@ async def _run_people(
 
 def _remove_earlier(out: Path) -> None:
     """A fresh hall each run: the last run's devices and tickets go with its database."""
-    for folder in (out / PRINTER_STATE, out / DEVICES, out / TICKETS, out / VOICE):
+    for folder in (out / PRINTER_STATE, out / DEVICES, out / TICKETS, out / VOICE, out / PHONE):
         shutil.rmtree(folder, ignore_errors=True)

@@ -21,6 +21,7 @@ GROUPS = [
     "desk",
     "card-reader",
     "payment",
+    "ivr",
     "backoffice",
     "backup",
     "restore",
@@ -51,6 +52,7 @@ VERBS = {
     "desk": ["panel", "bench"],
     "card-reader": ["sim", "bench"],
     "payment": ["recover", "sale", "sim", "bench"],
+    "ivr": ["serve", "prepare", "bench"],
     "backoffice": [
         "add-branch",
         "add-user",
