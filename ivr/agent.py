@@ -47,40 +47,28 @@ class AgentOptions:
 
 
 class _CallLine:
-    """The call's line, with every prompt made before it is played and what is said logged.
+    """The call's line, with what is said logged.
 
-    A piece not synthesised yet (a ticket's number, a day beyond the prepared week) is made
-    in a worker thread, so espeak-ng never holds up the other calls; the line then finds
-    it made. What is said is logged at DEBUG: fixed sentences as they are, every other
-    piece (a code, a time, a number) and every key as a mark, so no personal data.
+    At DEBUG: fixed sentences as they are, every other piece (a code, a time, a number)
+    and every key as a mark, so no personal data.
     """
 
     _FIXED = frozenset(menus_texts.FIXED)
 
-    def __init__(self, line: Line, call: str, clip: Clip, made: set[str]) -> None:
+    def __init__(self, line: Line, call: str) -> None:
         self._line = line
         self._call = call
-        self._clip = clip
-        self._made = made
         self.caller = line.caller
 
     def _said(self, pieces: tuple[str, ...]) -> str:
         return " ".join(p if p in self._FIXED else "<…>" for p in pieces)
 
-    async def _make(self, pieces: tuple[str, ...]) -> None:
-        missing = [p for p in pieces if p not in self._made]
-        if missing:
-            await asyncio.to_thread(lambda: [self._clip(p) for p in missing])
-            self._made.update(missing)
-
     async def say(self, *pieces: str) -> None:
         log.debug("ivr say call=%s text=%r", self._call, self._said(pieces))
-        await self._make(pieces)
         await self._line.say(*pieces)
 
     async def ask(self, *pieces: str, digits: int = 1, timeout_s: float = 6.0) -> str:
         log.debug("ivr ask call=%s text=%r", self._call, self._said(pieces))
-        await self._make(pieces)
         keys = await self._line.ask(*pieces, digits=digits, timeout_s=timeout_s)
         log.debug("ivr keys call=%s count=%d", self._call, len(keys))
         return keys
@@ -111,8 +99,6 @@ class IvrAgent:
         self._server: asyncio.Server | None = None
         self._calls: set[asyncio.Task[None]] = set()
         self._in_menus = 0
-        # Texts whose prompt is made: played at once, the rest made in a thread first.
-        self._made: set[str] = set()
         # Keyed per run: the log can follow one number's calls, nobody can read it back.
         self._salt = secrets.token_bytes(16)
 
@@ -159,7 +145,7 @@ class IvrAgent:
             call, who = env.uniqueid or "-", self._who(env.callerid)
             channel = Channel(transport, env)
             await channel.answer()
-            line = _CallLine(AgiLine(channel, self.clip), call, self.clip, self._made)
+            line = _CallLine(AgiLine(channel, self.clip), call)
             if self._in_menus >= self.options.max_calls:
                 outcome = "busy"
                 await line.say(menus_texts.BUSY)

@@ -131,7 +131,8 @@ def parse_environment(lines: Sequence[str]) -> Environment:
             key, colon, value = line[:-1], ":", ""  # an empty value, its space stripped
         if not colon or not re.fullmatch(r"agi_[a-z0-9_]+", key):
             raise AgiProtocolError(
-                f"environment line {number} is not 'agi_<name>: <value>' ({line[:40]!r}): "
+                f"environment line {number} ({len(line)} characters, not quoted: it may hold "
+                f"the caller's number) is not 'agi_<name>: <value>': "
                 "check that Asterisk's dialplan calls AGI(agi://...)"
             )
         name = key.removeprefix("agi_")

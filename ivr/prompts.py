@@ -137,7 +137,8 @@ class Prompts:
             raise ValueError(f"rate {rate} words a minute is outside 80..450")
         if workers < 1:
             raise ValueError(f"{workers} workers cannot synthesise anything; give 1 or more")
-        self.directory = directory
+        # Absolute: Asterisk plays a relative path from its own sounds folder.
+        self.directory = directory.absolute()
         self.voice = voice
         self.rate = rate
         self.engine: SpeechEngine = engine or EspeakEngine()
@@ -146,7 +147,7 @@ class Prompts:
         self._ready: dict[str, str] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._sweep()
 
     def _sweep(self) -> None:
