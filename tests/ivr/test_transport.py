@@ -65,7 +65,7 @@ async def test_a_silent_peer_is_refused_after_the_timeout(link: Link) -> None:
 
 async def test_a_malformed_block_is_refused(link: Link) -> None:
     link.writer.write(b"GET / HTTP/1.1\nHost: okno\n\n")
-    with pytest.raises(AgiProtocolError, match="line 1 .* is not 'agi_<name>: <value>'"):
+    with pytest.raises(AgiProtocolError, match=r"line 1 .* is not 'agi_<name>: <value>'"):
         await link.transport.read_environment(2.0)
 
 
