@@ -147,7 +147,9 @@ class Prompts:
         self._ready: dict[str, str] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Group-readable: Asterisk (in the group) plays the files; they hold sentences and
+        # single numbers, letters, days and times, never a caller's whole code or number.
+        self.directory.mkdir(mode=0o750, parents=True, exist_ok=True)
         self._sweep()
 
     def _sweep(self) -> None:

@@ -80,9 +80,11 @@ def test_a_different_text_makes_another_file(tmp_path: Path) -> None:
     }
 
 
-def test_the_directory_is_private(tmp_path: Path, permissive_umask: None) -> None:
+def test_the_directory_is_shut_to_others_and_open_to_the_group(
+    tmp_path: Path, permissive_umask: None
+) -> None:
     Prompts(tmp_path / "deep" / "prompts")
-    assert stat.S_IMODE((tmp_path / "deep" / "prompts").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "deep" / "prompts").stat().st_mode) == 0o750
 
 
 def test_a_killed_synthesis_leaves_no_file(tmp_path: Path) -> None:
