@@ -92,7 +92,7 @@ async def options(
         size=(1080, 1920),
         config=config,
         poll_s=0.1,
-        deadline_s=0.5,
+        deadline_s=2.0,
         voice_speed=0,
         screenshots=tmp_path / "screens",
     )
