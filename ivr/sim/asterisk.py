@@ -39,12 +39,15 @@ _USAGE = {
     "EXEC": (2, 128, "Usage: EXEC <application> <options>"),
     "SET VARIABLE": (4, 4, "Usage: SET VARIABLE <variablename> <value>"),
     "HANGUP": (1, 2, "Usage: HANGUP [<channelname>]"),
+    "SAY DIGITS": (4, 4, "Usage: SAY DIGITS <number> <escape digits>"),
+    "SAY NUMBER": (4, 5, "Usage: SAY NUMBER <number> <escape digits> [gender]"),
 }
+_SAYS = frozenset({"SAY DIGITS", "SAY NUMBER"})
 # Commands res_agi.c marks as allowed on a dead channel (the rest get 511), with the
 # answer each gives there: EXEC's application finds the channel gone.
 _ON_DEAD_CHANNEL = {"HANGUP": "1", "SET VARIABLE": "1", "EXEC": "-1"}
 # Arguments res_agi.c reads with sscanf("%d"): anything else is a 520.
-_NUMERIC = {"STREAM FILE": (2,), "WAIT FOR DIGIT": (0,)}
+_NUMERIC = {"STREAM FILE": (2,), "WAIT FOR DIGIT": (0,), "SAY DIGITS": (0,), "SAY NUMBER": (0,)}
 
 
 class Act(Enum):
@@ -231,20 +234,40 @@ class _Call:
             await self.send(codec.format_reply(-1, endpos=0))
             return
         text, samples = played
+        await self._speak(text, escape, samples)
+
+    async def say(self, name: str, said: str, escape: str) -> None:
+        """SAY DIGITS / SAY NUMBER: Asterisk speaks from its own sounds, so the transcript
+        holds what was said; the keys behave as in STREAM FILE, with no ``endpos``."""
+        self.heard.lines.append(f"{name}: {said}")
+        await self._speak(said, escape, None)
+
+    async def _speak(self, text: str, escape: str, samples: int | None) -> None:
+        """The answer to something played: the escape key that stopped it, or 0 at its end;
+        ``samples`` (a file's) gives the ``endpos`` STREAM FILE answers with."""
+
+        def reply(result: int, at: int) -> str:
+            return (
+                codec.format_reply(result)
+                if samples is None
+                else codec.format_reply(result, endpos=at)
+            )
+
         if key := self._take_key(escape):
-            await self.send(codec.format_reply(ord(key), endpos=0))
+            await self.send(reply(ord(key), 0))
             return
+        half = (samples or 0) // 2
         step = self._step(text, takes_keys=bool(escape))
         if step is not None and step.act is not Act.PRESS:
-            await self._end(step, codec.format_reply(-1, endpos=samples // 2))
+            await self._end(step, reply(-1, half))
         if step is not None:
             self._press(step)
             if key := self._take_key(escape):
-                await self.send(codec.format_reply(ord(key), endpos=samples // 2))
+                await self.send(reply(ord(key), half))
                 return
-            self.typed_ahead = ""  # STREAM FILE without these escape keys drops them
+            self.typed_ahead = ""  # played without these escape keys: they are dropped
             self.key_sent = self.clock()
-        await self.send(codec.format_reply(0, endpos=samples))
+        await self.send(reply(0, samples or 0))
 
     async def _wait_key(self) -> str:
         """The caller's next key at a key wait; "" when the caller is silent."""
@@ -304,6 +327,8 @@ class _Call:
             await self.get_data(arguments[0], int(max_digits) if max_digits.isdigit() else 1024)
         elif name == "WAIT FOR DIGIT":
             await self.wait_for_digit()
+        elif name in _SAYS:
+            await self.say(name, arguments[0], arguments[1])
         elif name == "EXEC":
             await self.exec(arguments[0], arguments[1] if len(arguments) > 1 else "")
         elif name == "HANGUP":

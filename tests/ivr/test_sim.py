@@ -242,6 +242,30 @@ async def test_exec_runs_the_queue_and_refuses_what_this_asterisk_lacks(clip: Cl
     assert heard.lines == ["EXEC: Queue operators"]
 
 
+async def test_say_digits_and_number_speak_from_asterisks_own_sounds(clip: Clips) -> None:
+    answers, heard = await _run(
+        [
+            'SAY DIGITS 017 ""',
+            "SAY NUMBER 23 0123456789*# f",
+            "SAY DIGITS 5 0123456789*#",
+            "SAY NUMBER двадцать #",
+            "SAY DIGITS 1",
+        ],
+        [press("3", when="23")],
+        clip.directory,
+    )
+    assert answers == [
+        "200 result=0",
+        f"200 result={ord('3')}",
+        "200 result=0",
+        "520-Invalid command syntax.  Proper usage follows:|"
+        "Usage: SAY NUMBER <number> <escape digits> [gender]|520 End of proper usage.",
+        "520-Invalid command syntax.  Proper usage follows:|"
+        "Usage: SAY DIGITS <number> <escape digits>|520 End of proper usage.",
+    ]
+    assert heard.lines == ["SAY DIGITS: 017", "SAY NUMBER: 23", "CALLER: 3", "SAY DIGITS: 5"]
+
+
 async def test_a_dropped_caller_closes_the_socket_mid_command(clip: Clips) -> None:
     menu = clip(MENU)
     answers, heard = await _run(
