@@ -27,6 +27,7 @@ from google.protobuf.message import Message
 
 from ivr.errors import HubUnreachable, Refused
 from ivr.menus_port import Booked, GroupQueue, Offer, Slot, Status, TicketWait
+from okno.runtime.refusals import no_answer, refusal
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,
@@ -51,28 +52,15 @@ CATALOGUE_S = 60.0
 # hub once. A slot taken meanwhile is refused by the hub at booking ("just taken"), never
 # booked twice; so a list this old costs a caller a retry at worst.
 FRESH_S = 2.0
-_NO_ANSWER = {
-    grpc.StatusCode.UNAVAILABLE,
-    grpc.StatusCode.DEADLINE_EXCEEDED,
-    grpc.StatusCode.CANCELLED,
-    grpc.StatusCode.UNKNOWN,
-    grpc.StatusCode.INTERNAL,
-    grpc.StatusCode.PERMISSION_DENIED,
-    grpc.StatusCode.UNAUTHENTICATED,
-}
 _CALLED = {common_pb2.TICKET_STATE_CALLED, common_pb2.TICKET_STATE_SERVING}
 
 
 def translate(error: grpc.aio.AioRpcError) -> HubUnreachable | Refused:
     """A gRPC error as the menu's: the hub's refusal code, or no answer."""
-    metadata = {str(k): str(v) for k, v in (error.trailing_metadata() or ())}
-    reason = metadata.get("okno-error", "")
-    details = error.details() or ""
-    if reason:
-        return Refused(reason, details)
-    if error.code() in _NO_ANSWER:
-        return HubUnreachable(f"the hub did not answer: {error.code().name} {details}".strip())
-    return Refused(error.code().name.lower(), details)
+    refused = refusal(error)
+    if refused is None:
+        return HubUnreachable(no_answer(error))
+    return Refused(refused.reason, refused.details)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from kiosk.lookup import AppStatus, Found
 from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState, printer_health
 from kiosk.ticket import Issued
+from okno.runtime.refusals import no_answer, refusal
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,
@@ -56,15 +57,6 @@ R = TypeVar("R")
 DEADLINE_S = 2.0
 ISSUE_WITHIN_S = 4.0
 RETRY_S = 0.1
-_NO_ANSWER = {
-    grpc.StatusCode.UNAVAILABLE,
-    grpc.StatusCode.DEADLINE_EXCEEDED,
-    grpc.StatusCode.CANCELLED,
-    grpc.StatusCode.UNKNOWN,
-    grpc.StatusCode.INTERNAL,
-    grpc.StatusCode.PERMISSION_DENIED,
-    grpc.StatusCode.UNAUTHENTICATED,
-}
 _PRINT_STATES = {
     common_pb2.PRINT_JOB_STATE_QUEUED: PrintState.SENDING,
     common_pb2.PRINT_JOB_STATE_PRINTED: PrintState.PRINTED,
@@ -74,16 +66,10 @@ _PRINT_STATES = {
 
 def translate(error: grpc.aio.AioRpcError) -> HubUnreachable | Refusal:
     """A gRPC error as the kiosk's: the hub's refusal code, or no answer."""
-    metadata = {str(k): str(v) for k, v in (error.trailing_metadata() or ())}
-    reason = metadata.pop("okno-error", "")
-    details = error.details() or ""
-    if reason:
-        # The refusal's facts (okno-slot-ms...) ride along under their names.
-        facts = {k.removeprefix("okno-"): v for k, v in metadata.items() if k.startswith("okno-")}
-        return Refusal(reason, details, {"message": details, **facts})
-    if error.code() in _NO_ANSWER:
-        return HubUnreachable(f"the hub did not answer: {error.code().name} {details}".strip())
-    return Refusal(error.code().name.lower(), details, {"message": details})
+    refused = refusal(error)
+    if refused is None:
+        return HubUnreachable(no_answer(error))
+    return Refusal(refused.reason, refused.details, {"message": refused.details, **refused.facts})
 
 
 def _times(slot_ms: int, opens_ms: int, timezone: str, today: str) -> dict[str, str]:
