@@ -25,8 +25,9 @@ from hub.bench.appointments import read_ledger, with_appointments
 from hub.bench.callers import enrolled
 from hub.bench.process import start_hub
 from ivr import menus_texts as said
+from ivr.callers import asks_the_queue, books
 from ivr.hub_client import HubClient
-from ivr.sim.asterisk import Heard, Step, call, hang_up, press
+from ivr.sim.asterisk import Heard, Step, call
 from okno.bench import Figure, percentile
 from okno.console import admin_socket_for
 from okno.provision import member_channel
@@ -115,20 +116,11 @@ async def _calls(
     bookers = 0
     for index in range(calls):
         if index % 5 == 4:
-            plans.append([press("1", when=said.MAIN_MENU[0]), hang_up(when=said.MAIN_MENU[0])])
+            plans.append(asks_the_queue())
             continue
         slot = slots[(bookers // RACERS) % len(slots)]
         bookers += 1
-        plans.append(
-            [
-                press("3", when=said.MAIN_MENU[0]),
-                press("1", when=said.CHOOSE_SERVICE),
-                press("1", when=said.CHOOSE_DAY),
-                press(f"{slot.at:%H%M}", when=said.TYPE_TIME),
-                press("1", when=said.CONFIRM_SMS),
-                hang_up(when=said.MAIN_MENU[0]),
-            ]
-        )
+        plans.append(books(slot.at))
 
     async def dial(index: int, plan: list[Step]) -> Heard:
         await asyncio.sleep(index * ARRIVAL_S)

@@ -17,9 +17,10 @@ from pathlib import Path
 from hub.doors import Doors
 from ivr import menus_texts as said
 from ivr.agent import AgentOptions, IvrAgent
+from ivr.callers import asks_the_queue, books, hangs_up_at_the_menu
 from ivr.hub_client import HubClient
 from ivr.prompts import Prompts
-from ivr.sim.asterisk import Step, call, hang_up, press
+from ivr.sim.asterisk import Step, call, press
 from okno.demo.members import DEVICES
 from okno.demo.printer import SERIALS
 from okno.provision import enroll_devices, member_channel
@@ -64,7 +65,7 @@ async def _calls(state: Path, folder: Path, halt: threading.Event) -> int:
         try:
             plans = {
                 "booking": await _booking(hub),
-                "queue": [press("1", when=said.MAIN_MENU[0]), hang_up(when=said.MAIN_MENU[0])],
+                "queue": asks_the_queue(),
             }
             made = 0
             for name, steps in plans.items():
@@ -85,13 +86,6 @@ async def _booking(hub: HubClient) -> list[Step]:
     offers = await hub.offers()
     days = await hub.free_days(offers[0].id) if offers else []
     if not days:
-        return [press("3", when=said.MAIN_MENU[0]), hang_up(when=said.MAIN_MENU[0])]
+        return [press("3", when=said.MAIN_MENU[0]), hangs_up_at_the_menu()]
     slot = (await hub.free_slots(offers[0].id, days[0]))[0]
-    return [
-        press("3", when=said.MAIN_MENU[0]),
-        press("1", when=said.CHOOSE_SERVICE),
-        press("1", when=said.CHOOSE_DAY),
-        press(f"{slot.at:%H%M}", when=said.TYPE_TIME),
-        press("1", when=said.CONFIRM_SMS),
-        hang_up(when=said.MAIN_MENU[0]),
-    ]
+    return books(slot.at)

@@ -17,6 +17,7 @@ import pytest
 from ivr import menus_texts as said
 from ivr import words
 from ivr.agent import AgentOptions, IvrAgent
+from ivr.callers import book_keys
 from ivr.hub_client import HubClient
 from ivr.menus_port import Slot
 from ivr.prompts import Prompts
@@ -88,13 +89,7 @@ def spoken(heard: Heard) -> list[str]:
 
 def booking_steps(service_key: str, slot: Slot, confirm: str = said.CONFIRM_SMS) -> list[Step]:
     """Book ``slot``: its service's key, today, its time, then 1 while ``confirm`` plays."""
-    return [
-        press("3", when=said.MAIN_MENU[0]),
-        press(service_key, when=said.CHOOSE_SERVICE),
-        press("1", when=said.CHOOSE_DAY),
-        press(f"{slot.at:%H%M}", when=said.TYPE_TIME),
-        press("1", when=confirm),
-    ]
+    return book_keys(slot.at, service_key=service_key, confirm=confirm)
 
 
 async def test_a_caller_books_and_hears_the_code_twice(
