@@ -208,10 +208,8 @@ class Menus:
             try:
                 booked = await self.hub.book(self.new_id(), slot, phone=phone, send_code=send_code)
             except Refused as refusal:
-                if refusal.reason in _TAKEN:
-                    await self.line.say(say.SLOT_TAKEN)
+                if await self._taken(refusal):
                     continue
-                await self._refused(refusal)
                 return
             self.tally.booked += 1
             code = words.code_pieces(booked.code)
@@ -230,11 +228,16 @@ class Menus:
                 return phone
             await self.line.say(say.NOT_A_PHONE)
 
-    async def _refused(self, refusal: Refused) -> None:
+    async def _taken(self, refusal: Refused) -> bool:
+        """Whether the caller may choose another time: the slot was just taken. Else the
+        refusal is told (a limit reached), or the caller goes to an operator."""
+        if refusal.reason in _TAKEN:
+            await self.line.say(say.SLOT_TAKEN)
+            return True
         log.info("ivr booking refused reason=%s", refusal.reason)
         if refusal.reason == "booking_limit":
             await self.line.say(say.BOOKING_LIMIT)
-            return
+            return False
         await self.line.say(say.CANNOT_BOOK)
         raise _Operator
 
@@ -294,10 +297,8 @@ class Menus:
             try:
                 await self.hub.move(self.new_id(), booked, slot, caller)
             except Refused as refusal:
-                if refusal.reason in _TAKEN:
-                    await self.line.say(say.SLOT_TAKEN)
+                if await self._taken(refusal):
                     continue
-                await self._refused(refusal)
                 return
             self.tally.moved += 1
             await self.line.say(say.MOVED, *_when(slot, today), say.SAME_CODE)
