@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from datetime import date
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -65,8 +65,9 @@ def serve(
 def prepare(state: StateOption = Path("var/ivr")) -> None:
     """Synthesise every prompt the menus can say into STATE/prompts (8 kHz WAV for Asterisk).
 
-    Days are named from today on this machine's calendar; ``serve`` makes what changes
-    (the days' names, the branch's services) again when it starts."""
+    With no hub to ask the branch's zone, the days are named for each day the branch can be
+    on (UTC's day, the one before and the one after); ``serve`` makes what differs (the
+    branch's own services) when it starts."""
     from ivr.program import IvrOptions
     from ivr.program import prepare as make
     from ivr.prompts import Prompts
@@ -74,7 +75,9 @@ def prepare(state: StateOption = Path("var/ivr")) -> None:
     setup_logging()
     folder = IvrOptions(state=state).prompts
     try:
-        made = make(Prompts(folder), date.today())
+        prompts = Prompts(folder)
+        utc_day = datetime.now(UTC).date()
+        made = sum(make(prompts, utc_day + timedelta(days=d)) for d in (-1, 0, 1))
     except OSError as error:
         raise fail(f"cannot write the prompts in {folder}: {error}") from error
     typer.echo(f"{made} prompts made in {folder}")
