@@ -27,7 +27,7 @@ from google.protobuf.message import Message
 
 from ivr.errors import HubUnreachable, Refused
 from ivr.menus_port import Booked, GroupQueue, Offer, Slot, Status, TicketWait
-from okno.runtime.refusals import no_answer, refusal
+from okno.runtime.refusals import no_answer, refusal, retried
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,
@@ -45,7 +45,6 @@ R = TypeVar("R")
 
 DEADLINE_S = 2.0
 CHANGE_WITHIN_S = 4.0
-RETRY_S = 0.1
 # The branch's services and groups change with its configuration, rarely: read again after.
 CATALOGUE_S = 60.0
 # Free slots and the day, shared by every call for this long: many callers at once ask the
@@ -252,17 +251,16 @@ class HubClient:
 
     async def _retried(self, call: Callable[..., Awaitable[R]], request: Message) -> R:
         """The call's answer, asked again (same request) while the hub does not answer."""
-        deadline = self._monotonic() + self._change_within_s
-        while True:
-            left = deadline - self._monotonic()
-            try:
-                return await call(request, timeout=max(0.05, min(self._deadline_s, left)))
-            except grpc.aio.AioRpcError as error:
-                mapped = translate(error)
-                if isinstance(mapped, Refused) or self._monotonic() + RETRY_S >= deadline:
-                    raise mapped from error
-                log.info("ivr hub no answer code=%s retry=same-request-id", error.code().name)
-            await asyncio.sleep(RETRY_S)
+        try:
+            return await retried(
+                call,
+                request,
+                deadline_s=self._deadline_s,
+                within_s=self._change_within_s,
+                monotonic=self._monotonic,
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
 
 
 def _at(unix_ms: int, zone: ZoneInfo) -> datetime:

@@ -12,10 +12,8 @@ send never makes a second ticket.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -34,7 +32,7 @@ from kiosk.lookup import AppStatus, Found
 from kiosk.settings import KioskSettings
 from kiosk.states import Printer, PrintState, printer_health
 from kiosk.ticket import Issued
-from okno.runtime.refusals import no_answer, refusal
+from okno.runtime.refusals import no_answer, refusal, retried
 from protos.okno.v1 import (
     admin_pb2,
     admin_pb2_grpc,
@@ -56,7 +54,6 @@ R = TypeVar("R")
 
 DEADLINE_S = 2.0
 ISSUE_WITHIN_S = 4.0
-RETRY_S = 0.1
 _PRINT_STATES = {
     common_pb2.PRINT_JOB_STATE_QUEUED: PrintState.SENDING,
     common_pb2.PRINT_JOB_STATE_PRINTED: PrintState.PRINTED,
@@ -437,14 +434,9 @@ class KioskHub:
 
     async def _retried(self, call: Callable[..., Awaitable[R]], request: Message) -> R:
         """The call's answer, asked again (same request) while the hub does not answer."""
-        deadline = time.monotonic() + self._issue_within_s
-        while True:
-            left = deadline - time.monotonic()
-            try:
-                return await call(request, timeout=max(0.05, min(self._deadline_s, left)))
-            except grpc.aio.AioRpcError as error:
-                mapped = translate(error)
-                if isinstance(mapped, Refusal) or time.monotonic() + RETRY_S >= deadline:
-                    raise mapped from error
-                log.info("no answer (%s): asking again with the same request id", error.code().name)
-            await asyncio.sleep(RETRY_S)
+        try:
+            return await retried(
+                call, request, deadline_s=self._deadline_s, within_s=self._issue_within_s
+            )
+        except grpc.aio.AioRpcError as error:
+            raise translate(error) from error
