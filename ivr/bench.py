@@ -21,9 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hub.bench.appointments import read_ledger, with_appointments
+from hub.bench.appointments import hub_with_appointments, read_ledger
 from hub.bench.callers import enrolled
-from hub.bench.process import start_hub
 from ivr import menus_texts as said
 from ivr.callers import asks_the_queue, books
 from ivr.hub_client import HubClient
@@ -59,12 +58,7 @@ def measure_ivr(
 async def _measure(config: Path, calls: int, prompts_dir: Path) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="okno-bench-ivr-") as scratch:
         root = Path(scratch)
-        measured = root / "branch.toml"
-        text = await asyncio.to_thread(config.read_text)
-        await asyncio.to_thread(measured.write_text, with_appointments(text, SERVICE, SEATS))
-        db = root / "hub.db"
-        process, port = await start_hub(measured, db)
-        try:
+        async with hub_with_appointments(config, SERVICE, SEATS, root) as (db, port):
             (state,) = await enrolled(
                 f"127.0.0.1:{port}", admin_socket_for(db), "voice_menu", 1, root
             )
@@ -76,8 +70,6 @@ async def _measure(config: Path, calls: int, prompts_dir: Path) -> list[Figure]:
                     )
             finally:
                 await _stop(server, "ivr")
-        finally:
-            await _stop(process, "hub")
         ledger = read_ledger(db, {SERVICE: SEATS}, set())
         held = _held(db)
     told = sum(1 for h in heard if f"IVR: {said.BOOKED}" in h.lines)

@@ -28,6 +28,8 @@ import sqlite3
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +87,26 @@ def with_appointments(config_text: str, service_id: str, seats: int) -> str:
     return f'{text.rstrip()}\n\n[appointments]\ncapacity = {{ "{service_id}" = {seats} }}\n'
 
 
+@asynccontextmanager
+async def hub_with_appointments(
+    config: Path, service_id: str, seats: int, root: Path
+) -> AsyncIterator[tuple[Path, int]]:
+    """A hub process in ``root`` on a copy of ``config`` whose ``service_id`` takes bookings
+    of ``seats`` a slot: its database and its port; stopped (SIGTERM) on leaving."""
+    measured = root / "branch.toml"
+    text = await asyncio.to_thread(config.read_text)
+    await asyncio.to_thread(measured.write_text, with_appointments(text, service_id, seats))
+    db = root / "hub.db"
+    process, port = await start_hub(measured, db)
+    try:
+        yield db, port
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), 30)
+        if code != 0:
+            log.warning("hub exited code=%d", code)
+
+
 def read_ledger(db: Path, capacity: dict[str, int], acknowledged: set[str]) -> Ledger:
     """Check the whole appointments table of a stopped (or running) hub."""
     with sqlite3.connect(db) as database:
@@ -123,12 +145,7 @@ async def measure_appointments(
     service_id = service_id or next(iter(branch.appointments.capacity), branch.services[0].id)
     with tempfile.TemporaryDirectory(prefix="okno-bench-appointments-") as scratch:
         root = Path(scratch)
-        measured = root / "branch.toml"
-        text = await asyncio.to_thread(config.read_text)
-        await asyncio.to_thread(measured.write_text, with_appointments(text, service_id, seats))
-        db = root / "hub.db"
-        process, port = await start_hub(measured, db)
-        try:
+        async with hub_with_appointments(config, service_id, seats, root) as (db, port):
             address = f"127.0.0.1:{port}"
             kiosks = await enrolled(address, admin_socket_for(db), "kiosk", clients, root)
             starts = await _free_slots(kiosks[0], service_id, 2 * slots)
@@ -142,11 +159,6 @@ async def measure_appointments(
             attempts = await _fight(kiosks, service_id, fought, seed)
             log.info("appointments paced per_client_per_s=%.1f", paced_per_s)
             calm = await _fight(kiosks, service_id, paced, seed, interval_s=1 / paced_per_s)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            code = await asyncio.wait_for(process.wait(), 30)
-            if code != 0:
-                log.warning("hub exited code=%d", code)
         ledger = read_ledger(db, {service_id: seats}, set(attempts.codes) | set(calm.codes))
     tried = attempts.tried
     booking_s = max(attempts.last_booked_at - attempts.started_at, 1e-9)
